@@ -1,0 +1,46 @@
+// Lint rules that keep the architecture honest: the engine stays pure (no I/O, clock or env),
+// and files and functions stay small enough to split before they calcify.
+import tseslint from 'typescript-eslint';
+
+const engineBans = {
+  patterns: [
+    { group: ['node:*', 'fs', 'http', 'https', 'net', 'child_process'], message: 'The engine does no I/O.' },
+    { group: ['@aws-sdk/*', '@kubernetes/*', '@middy/*'], message: 'The engine knows no SDKs.' },
+    {
+      group: ['#adapters/*', '#runtime/*', '#local/*', '#watcher/*', '#cli/*', '#clusters/*'],
+      message: 'The engine depends on nothing outward.',
+    },
+  ],
+};
+
+export default tseslint.config(
+  { ignores: ['node_modules/**', 'dist/**', '.serverless/**', '.esbuild/**', 'coverage/**', '**/*.d.ts'] },
+  ...tseslint.configs.recommended,
+  {
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/consistent-type-imports': 'error',
+      'max-lines': ['warn', { max: 400, skipBlankLines: true, skipComments: true }],
+    },
+  },
+  {
+    files: ['src/engine/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', engineBans],
+      'no-restricted-globals': ['error', { name: 'process', message: 'The engine reads no env.' }],
+      'no-restricted-properties': [
+        'error',
+        { object: 'Date', property: 'now', message: 'Time comes in as `now`.' },
+        { object: 'Math', property: 'random', message: 'The engine is deterministic.' },
+      ],
+      'no-restricted-syntax': [
+        'error',
+        { selector: "NewExpression[callee.name='Date'][arguments.length=0]", message: 'Time comes in as `now`.' },
+      ],
+    },
+  },
+  {
+    files: ['test/**/*.ts', 'bench/**/*.ts', 'scripts/**/*.ts'],
+    rules: { 'max-lines': 'off' },
+  },
+);

@@ -1,0 +1,160 @@
+/**
+ * The engine's contract with the rest of Argosy: what `decide` receives (a snapshot of observed
+ * state) and what it returns (actions, the new workflow status and metadata, and when to wake up).
+ *
+ * Everything here is plain data. The runtime builds a {@link Snapshot} from the API servers, calls
+ * `decide(snapshot, now)`, and only `src/runtime/apply.ts` executes the returned actions.
+ */
+import type { Workflow, WorkflowStatus } from './types.ts';
+
+/** A Kubernetes object's metadata, as much as the engine reads or writes. */
+export interface ObjectMeta {
+  name?: string;
+  generateName?: string;
+  namespace?: string;
+  uid?: string;
+  resourceVersion?: string;
+  generation?: number;
+  creationTimestamp?: string;
+  deletionTimestamp?: string;
+  labels?: Record<string, string>;
+  annotations?: Record<string, string>;
+  finalizers?: string[];
+  ownerReferences?: OwnerReference[];
+}
+
+export interface OwnerReference {
+  apiVersion: string;
+  kind: string;
+  name: string;
+  uid: string;
+  controller?: boolean;
+  blockOwnerDeletion?: boolean;
+}
+
+/**
+ * A pod as plain JSON (the shape the API server returns). Kept structural and loose on purpose:
+ * the engine reads a few fields and builds new pods; the adapters pass real objects through.
+ */
+export interface KubePod {
+  apiVersion?: 'v1';
+  kind?: 'Pod';
+  metadata: ObjectMeta;
+  spec: Record<string, unknown> & { containers: KubeContainer[]; nodeName?: string; serviceAccountName?: string };
+  status?: KubePodStatus;
+}
+
+export interface KubeContainer {
+  name: string;
+  image?: string;
+  command?: string[];
+  args?: string[];
+  env?: { name: string; value?: string }[];
+  workingDir?: string;
+  [key: string]: unknown;
+}
+
+export interface KubePodStatus {
+  phase?: 'Pending' | 'Running' | 'Succeeded' | 'Failed' | 'Unknown';
+  message?: string;
+  reason?: string;
+  startTime?: string;
+  podIP?: string;
+  conditions?: { type: string; status: string; reason?: string; message?: string; lastTransitionTime?: string }[];
+  containerStatuses?: KubeContainerStatus[];
+  initContainerStatuses?: KubeContainerStatus[];
+}
+
+export interface KubeContainerStatus {
+  name: string;
+  ready?: boolean;
+  restartCount?: number;
+  image?: string;
+  state?: {
+    waiting?: { reason?: string; message?: string };
+    running?: { startedAt?: string };
+    terminated?: {
+      exitCode: number;
+      reason?: string;
+      message?: string;
+      startedAt?: string;
+      finishedAt?: string;
+    };
+  };
+}
+
+/** A workflow pod as observed in some cluster and namespace. */
+export interface ObservedPod {
+  cluster: string;
+  namespace: string;
+  pod: KubePod;
+  /**
+   * The tail of the `main` container's log, when the runtime was asked to read it (templates whose
+   * `outputs.result` is referenced). Absent means "not read", not "empty".
+   */
+  mainLog?: string;
+}
+
+/** Where a pod of a template goes. */
+export interface PlacementTarget {
+  cluster: string;
+  namespace: string;
+  workflowNamespace: string;
+  serviceAccountName?: string;
+}
+
+/**
+ * Answers whether a target may be used, as a reason string when it may not (`undefined` = allowed).
+ * Supplied by the runtime from the placement policy and the cluster registry; must be pure.
+ */
+export type PlacementCheck = (target: PlacementTarget) => string | undefined;
+
+/** Settings of the controller that change decisions. */
+export interface ControllerSettings {
+  /** The unique name of the main cluster (the cluster the Workflow objects live in). */
+  clusterName: string;
+  /** Argo's `controller-instanceid`, when set. */
+  instanceId?: string;
+  /** Pod name format for new workflows; existing ones keep their annotation. Default `v2`. */
+  podNameFormat?: 'v1' | 'v2';
+}
+
+/** Everything `decide` looks at. */
+export interface Snapshot {
+  workflow: Workflow;
+  /** The workflow's pods, from every cluster and namespace it uses. */
+  pods: ObservedPod[];
+  controller: ControllerSettings;
+  /** Placement and registry check; default allows everything. */
+  checkPlacement?: PlacementCheck;
+  /** Templates referenced by `templateRef`/`workflowTemplateRef`, keyed `namespace/name` or `cluster/name`. */
+  workflowTemplates?: Record<string, Workflow>;
+}
+
+export type Action =
+  | { kind: 'CreatePod'; cluster: string; namespace: string; pod: KubePod; nodeId: string }
+  | { kind: 'DeletePod'; cluster: string; namespace: string; name: string; reason: string }
+  | { kind: 'LabelPodCompleted'; cluster: string; namespace: string; name: string }
+  | { kind: 'EmitEvent'; type: 'Normal' | 'Warning'; reason: string; message: string };
+
+/** The metadata the engine owns on the Workflow object (labels, annotations, finalizers it manages). */
+export interface WorkflowMetaPatch {
+  labels: Record<string, string>;
+  annotations: Record<string, string>;
+  /** Finalizers the engine wants present (the runtime adds missing ones, never removes others). */
+  finalizers: string[];
+}
+
+export interface Decision {
+  actions: Action[];
+  /** The complete new status (not a diff). The runtime writes it only if it differs. */
+  status: WorkflowStatus;
+  metadata: WorkflowMetaPatch;
+  /** Wake up after this many milliseconds even without a nudge (backoff, deadlines, suspend). */
+  requeueAfterMs?: number;
+  /** Human-readable reasons for the decision, for logs (the engine itself never logs). */
+  reasons: string[];
+}
+
+/** The finalizer the runtime puts on workflows that have pods outside their own cluster/namespace. */
+export const WORKFLOW_FINALIZER = 'workflows.argosy.io/remote-pods';

@@ -1,0 +1,240 @@
+/**
+ * Argo Workflow types (argoproj.io/v1alpha1), as much as Argosy reads, plus the seed's per-template
+ * `clusterName`, `namespace` and `serviceAccount` alias. JSON field names are Argo's exactly.
+ */
+import type { ObjectMeta } from './contract.ts';
+
+export interface Parameter {
+  name: string;
+  value?: string;
+  default?: string;
+  enum?: string[];
+  description?: string;
+  globalName?: string;
+  valueFrom?: {
+    path?: string;
+    default?: string;
+    parameter?: string;
+    expression?: string;
+    supplied?: Record<string, never>;
+    jsonPath?: string;
+    configMapKeyRef?: { name: string; key: string };
+  };
+}
+
+export interface Arguments {
+  parameters?: Parameter[];
+  artifacts?: unknown[];
+}
+
+export interface Inputs {
+  parameters?: Parameter[];
+  artifacts?: unknown[];
+}
+
+export interface Outputs {
+  parameters?: Parameter[];
+  artifacts?: unknown[];
+  result?: string;
+  exitCode?: string;
+}
+
+export interface RetryStrategy {
+  limit?: number | string;
+  retryPolicy?: 'Always' | 'OnFailure' | 'OnError' | 'OnTransientError';
+  backoff?: { duration?: string | number; factor?: number | string; maxDuration?: string | number; cap?: string };
+  expression?: string;
+  affinity?: unknown;
+}
+
+export interface ContinueOn {
+  error?: boolean;
+  failed?: boolean;
+}
+
+export interface LifecycleHook {
+  template?: string;
+  templateRef?: TemplateRef;
+  arguments?: Arguments;
+  expression?: string;
+}
+
+export interface TemplateRef {
+  name: string;
+  template: string;
+  clusterScope?: boolean;
+}
+
+export type Items = unknown[];
+
+export interface Sequence {
+  count?: string | number;
+  start?: string | number;
+  end?: string | number;
+  format?: string;
+}
+
+export interface WorkflowStep {
+  name: string;
+  template?: string;
+  templateRef?: TemplateRef;
+  inline?: Template;
+  arguments?: Arguments;
+  when?: string;
+  withItems?: Items;
+  withParam?: string;
+  withSequence?: Sequence;
+  continueOn?: ContinueOn;
+  onExit?: string;
+  hooks?: Record<string, LifecycleHook>;
+}
+
+export interface DAGTask extends WorkflowStep {
+  dependencies?: string[];
+  depends?: string;
+}
+
+export interface DAGTemplate {
+  tasks: DAGTask[];
+  target?: string;
+  failFast?: boolean;
+}
+
+export interface Container {
+  image?: string;
+  command?: string[];
+  args?: string[];
+  env?: { name: string; value?: string; valueFrom?: unknown }[];
+  workingDir?: string;
+  resources?: { requests?: Record<string, string>; limits?: Record<string, string> };
+  [key: string]: unknown;
+}
+
+export interface ScriptTemplate extends Container {
+  source: string;
+}
+
+export interface SuspendTemplate {
+  duration?: string;
+}
+
+export interface Template {
+  name: string;
+  inputs?: Inputs;
+  outputs?: Outputs;
+  container?: Container;
+  script?: ScriptTemplate;
+  steps?: WorkflowStep[][];
+  dag?: DAGTemplate;
+  suspend?: SuspendTemplate;
+  resource?: unknown;
+  retryStrategy?: RetryStrategy;
+  activeDeadlineSeconds?: number | string;
+  timeout?: string;
+  parallelism?: number;
+  failFast?: boolean;
+  metadata?: { labels?: Record<string, string>; annotations?: Record<string, string> };
+  nodeSelector?: Record<string, string>;
+  /** Seed: the cluster to run this template in; empty = the main cluster. */
+  clusterName?: string;
+  /** Seed: the namespace to run this template in; empty = the workflow's namespace. */
+  namespace?: string;
+  serviceAccountName?: string;
+  /** Seed erratum 3: accepted alias of `serviceAccountName` (which wins when both are set). */
+  serviceAccount?: string;
+  podSpecPatch?: string;
+  [key: string]: unknown;
+}
+
+export interface WorkflowSpec {
+  entrypoint?: string;
+  templates?: Template[];
+  arguments?: Arguments;
+  onExit?: string;
+  hooks?: Record<string, LifecycleHook>;
+  serviceAccountName?: string;
+  parallelism?: number;
+  activeDeadlineSeconds?: number;
+  shutdown?: 'Stop' | 'Terminate' | '';
+  suspend?: boolean;
+  podGC?: { strategy?: string; labelSelector?: unknown; deleteDelayDuration?: string };
+  podMetadata?: { labels?: Record<string, string>; annotations?: Record<string, string> };
+  workflowTemplateRef?: { name: string; clusterScope?: boolean };
+  [key: string]: unknown;
+}
+
+export type WorkflowPhase = '' | 'Pending' | 'Running' | 'Succeeded' | 'Failed' | 'Error';
+export type NodePhase = 'Pending' | 'Running' | 'Succeeded' | 'Skipped' | 'Failed' | 'Error' | 'Omitted';
+export type NodeType =
+  | 'Pod'
+  | 'Container'
+  | 'Steps'
+  | 'StepGroup'
+  | 'DAG'
+  | 'TaskGroup'
+  | 'Retry'
+  | 'Skipped'
+  | 'Suspend'
+  | 'HTTP'
+  | 'Plugin';
+
+export interface NodeStatus {
+  id: string;
+  name: string;
+  displayName?: string;
+  type: NodeType;
+  templateName?: string;
+  templateRef?: TemplateRef;
+  templateScope?: string;
+  phase?: NodePhase;
+  boundaryID?: string;
+  message?: string;
+  startedAt?: string;
+  finishedAt?: string;
+  estimatedDuration?: number;
+  progress?: string;
+  resourcesDuration?: Record<string, number>;
+  podIP?: string;
+  daemoned?: boolean;
+  nodeFlag?: { hooked?: boolean; retried?: boolean };
+  inputs?: Inputs;
+  outputs?: Outputs;
+  children?: string[];
+  outboundNodes?: string[];
+  hostNodeName?: string;
+  /** Seed/D2: only set when different from the controller's cluster. */
+  clusterName?: string;
+  /** Seed/D2: only set when different from the workflow's namespace. */
+  namespace?: string;
+}
+
+export interface Condition {
+  type: string;
+  status: string;
+  message?: string;
+}
+
+export interface WorkflowStatus {
+  phase?: WorkflowPhase;
+  startedAt?: string;
+  finishedAt?: string;
+  estimatedDuration?: number;
+  progress?: string;
+  message?: string;
+  nodes?: Record<string, NodeStatus>;
+  compressedNodes?: string;
+  storedTemplates?: Record<string, Template>;
+  outputs?: Outputs;
+  conditions?: Condition[];
+  resourcesDuration?: Record<string, number>;
+  taskResultsCompletionStatus?: Record<string, boolean>;
+  [key: string]: unknown;
+}
+
+export interface Workflow {
+  apiVersion?: string;
+  kind?: string;
+  metadata: ObjectMeta;
+  spec: WorkflowSpec;
+  status?: WorkflowStatus;
+}

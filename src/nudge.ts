@@ -1,0 +1,54 @@
+/**
+ * A nudge: the only thing that travels through the queue. It names a workflow and, for tracing,
+ * the object whose change caused it. The reconcile function re-reads everything itself and never
+ * branches on what the nudge says happened (level-triggered reconciliation).
+ */
+import { createHash } from 'node:crypto';
+import { z } from 'zod';
+
+export const NudgeSchema = z.object({
+  v: z.literal(1),
+  /** Namespace of the Workflow in the main cluster. */
+  namespace: z.string().min(1).max(253),
+  /** Name of the Workflow. */
+  workflow: z.string().min(1).max(253),
+  source: z.enum(['workflow', 'pod', 'resync', 'timer', 'replay', 'cli']),
+  /** The changed object, for tracing and de-duplication. */
+  object: z
+    .object({
+      cluster: z.string(),
+      namespace: z.string(),
+      name: z.string(),
+      uid: z.string().optional(),
+      resourceVersion: z.string().optional(),
+    })
+    .optional(),
+  /** What changed, in words (for logs only). */
+  change: z.string().max(200).optional(),
+  /** For timer nudges: when the wake-up is due (RFC 3339). */
+  dueAt: z.string().optional(),
+});
+export type Nudge = z.infer<typeof NudgeSchema>;
+
+/** FIFO message group: one per workflow, so one workflow is never reconciled twice at once. */
+export function messageGroupId(nudge: Pick<Nudge, 'namespace' | 'workflow'>): string {
+  return `${nudge.namespace}/${nudge.workflow}`;
+}
+
+/**
+ * De-duplication id from object identity and resourceVersion, so two watcher replicas sending the
+ * same change produce one message. Nudges without an object (resync, cli) get a time bucket from
+ * the caller instead.
+ */
+export function deduplicationId(nudge: Nudge, bucket = ''): string {
+  const o = nudge.object;
+  const identity = o
+    ? `${nudge.source}|${o.cluster}|${o.namespace}|${o.name}|${o.uid ?? ''}|${o.resourceVersion ?? ''}`
+    : `${nudge.source}|${nudge.namespace}|${nudge.workflow}|${bucket}`;
+  return createHash('sha256').update(identity).digest('hex');
+}
+
+/** Parses a message body; throws a ZodError naming the bad field (a poison message). */
+export function parseNudge(body: string): Nudge {
+  return NudgeSchema.parse(JSON.parse(body));
+}
