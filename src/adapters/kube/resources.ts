@@ -1,0 +1,238 @@
+/**
+ * Paths and small typed helpers over {@link KubeClient.request} for the resources Argosy touches:
+ * pods (and logs), workflows (and their status subresource), secrets, events, access reviews and the
+ * server version. Plain functions, so tree-shaking keeps the Lambda bundle small.
+ */
+import type { KubeClient } from '../../ports/kube.ts';
+
+const WF_GROUP = '/apis/argoproj.io/v1alpha1';
+const enc = encodeURIComponent;
+
+/** Query of list calls (label/field selectors, paging, resourceVersion). */
+export type ListQuery = Record<string, string | number | boolean | undefined>;
+
+/** A Kubernetes list answer. */
+export interface KubeList<T> {
+  apiVersion?: string;
+  kind?: string;
+  metadata: { resourceVersion?: string; continue?: string };
+  items: T[];
+}
+
+/** Pods of a namespace; `''` = every namespace. */
+export function podsPath(namespace: string): string {
+  return namespace ? `/api/v1/namespaces/${enc(namespace)}/pods` : '/api/v1/pods';
+}
+export function podPath(namespace: string, name: string): string {
+  return `${podsPath(namespace)}/${enc(name)}`;
+}
+export function podLogPath(namespace: string, name: string): string {
+  return `${podPath(namespace, name)}/log`;
+}
+/** Workflows of a namespace; `''` = every namespace. */
+export function workflowsPath(namespace: string): string {
+  return namespace ? `${WF_GROUP}/namespaces/${enc(namespace)}/workflows` : `${WF_GROUP}/workflows`;
+}
+export function workflowPath(namespace: string, name: string): string {
+  return `${workflowsPath(namespace)}/${enc(name)}`;
+}
+export function workflowStatusPath(namespace: string, name: string): string {
+  return `${workflowPath(namespace, name)}/status`;
+}
+export function secretsPath(namespace: string): string {
+  return `/api/v1/namespaces/${enc(namespace)}/secrets`;
+}
+export function secretPath(namespace: string, name: string): string {
+  return `${secretsPath(namespace)}/${enc(name)}`;
+}
+export function eventsPath(namespace: string): string {
+  return `/api/v1/namespaces/${enc(namespace)}/events`;
+}
+export const SELF_SUBJECT_ACCESS_REVIEWS_PATH = '/apis/authorization.k8s.io/v1/selfsubjectaccessreviews';
+export const VERSION_PATH = '/version';
+
+/** Patch flavours; custom resources accept merge and JSON patches, built-ins also strategic merge. */
+export type PatchType = 'merge' | 'json' | 'strategic';
+const PATCH_CONTENT: Record<PatchType, string> = {
+  merge: 'application/merge-patch+json',
+  json: 'application/json-patch+json',
+  strategic: 'application/strategic-merge-patch+json',
+};
+
+type Obj = Record<string, unknown>;
+
+// --- pods ---------------------------------------------------------------------------------------
+
+export function getPod<T = Obj>(kube: KubeClient, namespace: string, name: string): Promise<T> {
+  return kube.request<T>({ method: 'GET', path: podPath(namespace, name) });
+}
+export function listPods<T = Obj>(kube: KubeClient, namespace: string, query?: ListQuery): Promise<KubeList<T>> {
+  return kube.request<KubeList<T>>({ method: 'GET', path: podsPath(namespace), query });
+}
+export function createPod<T = Obj>(kube: KubeClient, namespace: string, pod: unknown): Promise<T> {
+  return kube.request<T>({ method: 'POST', path: podsPath(namespace), body: pod });
+}
+export function patchPod<T = Obj>(
+  kube: KubeClient,
+  namespace: string,
+  name: string,
+  patch: unknown,
+  type: PatchType = 'merge',
+): Promise<T> {
+  return kube.request<T>({
+    method: 'PATCH',
+    path: podPath(namespace, name),
+    body: patch,
+    contentType: PATCH_CONTENT[type],
+  });
+}
+export function deletePod(
+  kube: KubeClient,
+  namespace: string,
+  name: string,
+  query?: { gracePeriodSeconds?: number },
+): Promise<unknown> {
+  return kube.request({ method: 'DELETE', path: podPath(namespace, name), query });
+}
+/** Reads a container's log (whole, or `tailLines`). */
+export function readPodLog(
+  kube: KubeClient,
+  namespace: string,
+  name: string,
+  query: { container?: string; tailLines?: number; limitBytes?: number; timestamps?: boolean } = {},
+): Promise<string> {
+  return kube
+    .request<string | undefined>({ method: 'GET', path: podLogPath(namespace, name), query })
+    .then((t) => (typeof t === 'string' ? t : t === undefined ? '' : JSON.stringify(t)));
+}
+
+// --- workflows ----------------------------------------------------------------------------------
+
+export function getWorkflow<T = Obj>(kube: KubeClient, namespace: string, name: string): Promise<T> {
+  return kube.request<T>({ method: 'GET', path: workflowPath(namespace, name) });
+}
+export function listWorkflows<T = Obj>(kube: KubeClient, namespace: string, query?: ListQuery): Promise<KubeList<T>> {
+  return kube.request<KubeList<T>>({ method: 'GET', path: workflowsPath(namespace), query });
+}
+export function createWorkflow<T = Obj>(kube: KubeClient, namespace: string, wf: unknown): Promise<T> {
+  return kube.request<T>({ method: 'POST', path: workflowsPath(namespace), body: wf });
+}
+/** Patches the main resource (metadata); merge patch by default. */
+export function patchWorkflow<T = Obj>(
+  kube: KubeClient,
+  namespace: string,
+  name: string,
+  patch: unknown,
+  type: Exclude<PatchType, 'strategic'> = 'merge',
+): Promise<T> {
+  return kube.request<T>({
+    method: 'PATCH',
+    path: workflowPath(namespace, name),
+    body: patch,
+    contentType: PATCH_CONTENT[type],
+  });
+}
+/** Patches `/status`; include `metadata.resourceVersion` in a merge patch for optimistic concurrency. */
+export function patchWorkflowStatus<T = Obj>(
+  kube: KubeClient,
+  namespace: string,
+  name: string,
+  patch: unknown,
+  type: Exclude<PatchType, 'strategic'> = 'merge',
+): Promise<T> {
+  return kube.request<T>({
+    method: 'PATCH',
+    path: workflowStatusPath(namespace, name),
+    body: patch,
+    contentType: PATCH_CONTENT[type],
+  });
+}
+/** Replaces `/status` (PUT with resourceVersion: 409 on a stale read). */
+export function replaceWorkflowStatus<T = Obj>(
+  kube: KubeClient,
+  namespace: string,
+  name: string,
+  wf: unknown,
+): Promise<T> {
+  return kube.request<T>({ method: 'PUT', path: workflowStatusPath(namespace, name), body: wf });
+}
+export function deleteWorkflow(kube: KubeClient, namespace: string, name: string): Promise<unknown> {
+  return kube.request({ method: 'DELETE', path: workflowPath(namespace, name) });
+}
+
+// --- secrets, events ----------------------------------------------------------------------------
+
+/** A Secret as returned by the API (data values are base64). */
+export interface KubeSecret {
+  apiVersion?: 'v1';
+  kind?: 'Secret';
+  metadata: { name: string; namespace?: string; resourceVersion?: string; [k: string]: unknown };
+  type?: string;
+  data?: Record<string, string>;
+  stringData?: Record<string, string>;
+}
+
+export function getSecret(kube: KubeClient, namespace: string, name: string): Promise<KubeSecret> {
+  return kube.request<KubeSecret>({ method: 'GET', path: secretPath(namespace, name) });
+}
+export function createSecret(kube: KubeClient, namespace: string, secret: KubeSecret): Promise<KubeSecret> {
+  return kube.request<KubeSecret>({ method: 'POST', path: secretsPath(namespace), body: secret });
+}
+export function replaceSecret(kube: KubeClient, namespace: string, secret: KubeSecret): Promise<KubeSecret> {
+  return kube.request<KubeSecret>({ method: 'PUT', path: secretPath(namespace, secret.metadata.name), body: secret });
+}
+export function patchSecret(kube: KubeClient, namespace: string, name: string, patch: unknown): Promise<KubeSecret> {
+  return kube.request<KubeSecret>({
+    method: 'PATCH',
+    path: secretPath(namespace, name),
+    body: patch,
+    contentType: PATCH_CONTENT.merge,
+  });
+}
+export function createEvent<T = Obj>(kube: KubeClient, namespace: string, event: unknown): Promise<T> {
+  return kube.request<T>({ method: 'POST', path: eventsPath(namespace), body: event });
+}
+
+// --- access reviews, version --------------------------------------------------------------------
+
+/** One `SelfSubjectAccessReview` question. `namespace: ''` asks about every namespace. */
+export interface AccessQuestion {
+  verb: string;
+  resource: string;
+  subresource?: string;
+  group?: string;
+  namespace: string;
+}
+
+/** Asks the API server whether the client's identity may do `q`; resolves with allowed + reason. */
+export async function canI(kube: KubeClient, q: AccessQuestion): Promise<{ allowed: boolean; reason?: string }> {
+  const review = await kube.request<{ status?: { allowed?: boolean; reason?: string } }>({
+    method: 'POST',
+    path: SELF_SUBJECT_ACCESS_REVIEWS_PATH,
+    body: {
+      apiVersion: 'authorization.k8s.io/v1',
+      kind: 'SelfSubjectAccessReview',
+      spec: {
+        resourceAttributes: {
+          verb: q.verb,
+          resource: q.resource,
+          subresource: q.subresource,
+          group: q.group ?? '',
+          namespace: q.namespace || undefined,
+        },
+      },
+    },
+  });
+  return { allowed: review.status?.allowed === true, reason: review.status?.reason };
+}
+
+/** `/version` of the API server. */
+export interface ServerVersion {
+  major?: string;
+  minor?: string;
+  gitVersion?: string;
+  platform?: string;
+}
+export function getServerVersion(kube: KubeClient): Promise<ServerVersion> {
+  return kube.request<ServerVersion>({ method: 'GET', path: VERSION_PATH });
+}
