@@ -34,6 +34,11 @@ export const ConfigSchema = z
     logLevel: z.enum(['DEBUG', 'INFO', 'WARN', 'ERROR', 'SILENT']).default('INFO'),
     /** For the main cluster when not in-cluster: a kubeconfig path (local mode, CLI). */
     kubeconfig: z.string().default(''),
+    /** In-cluster API server address, set by the kubelet in every pod (empty outside a pod). */
+    kubernetesServiceHost: z.string().default(''),
+    kubernetesServicePort: z.string().default(''),
+    /** Where the pod's service account token and CA are mounted (in-cluster main client). */
+    serviceAccountDir: z.string().default('/var/run/secrets/kubernetes.io/serviceaccount'),
   })
   .strict();
 
@@ -54,6 +59,9 @@ const ENV_NAMES: Record<keyof z.infer<typeof ConfigSchema>, string> = {
   podNameFormat: 'POD_NAMES',
   logLevel: 'ARGOSY_LOG_LEVEL',
   kubeconfig: 'KUBECONFIG',
+  kubernetesServiceHost: 'KUBERNETES_SERVICE_HOST',
+  kubernetesServicePort: 'KUBERNETES_SERVICE_PORT',
+  serviceAccountDir: 'ARGOSY_SERVICE_ACCOUNT_DIR',
 };
 
 /** The environment variable behind each setting (for docs and error messages). */
