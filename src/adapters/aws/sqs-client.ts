@@ -1,0 +1,23 @@
+/**
+ * Builds the one SQS client a process uses. In AWS the SDK finds the region and credentials itself;
+ * in local mode the caller passes the emulator's endpoint and static dummy credentials (the emulator
+ * does not check signatures, but the SDK refuses to sign without some).
+ */
+import { SQSClient } from '@aws-sdk/client-sqs';
+
+export interface SqsClientOptions {
+  /** Emulator endpoint (`http://127.0.0.1:port`); absent = the SDK's normal resolution. */
+  endpoint?: string;
+  region?: string;
+}
+
+/** Creates an SQS client; with an endpoint it is configured for a local emulator. */
+export function createSqsClient(options: SqsClientOptions = {}): SQSClient {
+  if (!options.endpoint) return new SQSClient(options.region ? { region: options.region } : {});
+  return new SQSClient({
+    endpoint: options.endpoint,
+    region: options.region ?? 'us-east-1',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    maxAttempts: 3,
+  });
+}

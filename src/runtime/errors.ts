@@ -1,0 +1,75 @@
+/**
+ * Errors of the reconcile runtime, classed terminal vs transient. Terminal: retrying cannot help
+ * (the workflow is marked Error by the engine and the message acknowledged). Transient: the record is
+ * reported failed, SQS redelivers it and, after maxReceiveCount, dead-letters it.
+ */
+import { isTransient as isTransientKube } from '../adapters/kube/errors.ts';
+
+/** Base class: carries the workflow it concerns. */
+export class RuntimeError extends Error {
+  override name: string = 'RuntimeError';
+  readonly namespace: string;
+  readonly workflow: string;
+  readonly terminal: boolean;
+
+  constructor(message: string, init: { namespace: string; workflow: string; terminal: boolean; cause?: unknown }) {
+    super(message, init.cause === undefined ? undefined : { cause: init.cause });
+    this.namespace = init.namespace;
+    this.workflow = init.workflow;
+    this.terminal = init.terminal;
+  }
+}
+
+/** The status write kept conflicting (409) after re-reading and re-deciding; retry later. */
+export class StatusConflictError extends RuntimeError {
+  override name = 'StatusConflictError';
+  readonly attempts: number;
+
+  constructor(init: { namespace: string; workflow: string; attempts: number; cause?: unknown }) {
+    super(`status of ${init.namespace}/${init.workflow} still conflicting after ${init.attempts} attempts`, {
+      ...init,
+      terminal: false,
+    });
+    this.attempts = init.attempts;
+  }
+}
+
+/** Not enough Lambda time left to reconcile safely; the message is retried. */
+export class DeadlineError extends RuntimeError {
+  override name = 'DeadlineError';
+
+  constructor(init: { namespace: string; workflow: string }) {
+    super(`not enough time left to reconcile ${init.namespace}/${init.workflow}`, { ...init, terminal: false });
+  }
+}
+
+/** A message body that is not a nudge (poison): reported failed so it reaches the DLQ. */
+export class PoisonMessageError extends Error {
+  override name = 'PoisonMessageError';
+  readonly messageId: string;
+
+  constructor(messageId: string, cause: unknown) {
+    super(`message ${messageId} is not a valid nudge: ${cause instanceof Error ? cause.message : String(cause)}`, {
+      cause,
+    });
+    this.messageId = messageId;
+  }
+}
+
+/** Injected crash (tests): simulates the function dying between two steps. */
+export class InjectedCrashError extends Error {
+  override name = 'InjectedCrashError';
+}
+
+/**
+ * True when retrying may succeed: Kubernetes 5xx/429/409/410/timeouts/unreachable, SQS throttling,
+ * status conflicts, deadlines, injected crashes. Unknown errors count as transient, so a bug leads to
+ * retries and the DLQ rather than a silently acknowledged message.
+ */
+export function isTransientError(e: unknown): boolean {
+  if (!e || typeof e !== 'object') return true;
+  const named = e as { name?: unknown; terminal?: unknown; transient?: unknown };
+  if (typeof named.terminal === 'boolean') return !named.terminal;
+  if (named.name === 'KubeApiError' || named.name === 'KubeUnreachableError') return isTransientKube(e);
+  return true;
+}

@@ -1,0 +1,102 @@
+/**
+ * Reads what `decide` needs: the workflow's pods in every cluster/namespace it may use. The places
+ * come from the spec (templates' clusterName/namespace) and from the status (nodes' clusterName/
+ * namespace, for templates that changed or came from elsewhere), with the main cluster and the
+ * workflow's own namespace always included.
+ */
+import type { ObservedPod, KubePod } from '../engine/contract.ts';
+import type { Workflow } from '../engine/types.ts';
+import type { ClusterRegistry, KubeClient } from '../ports/kube.ts';
+import { listAll, podsPath } from './kube-api.ts';
+
+export const LABEL_WORKFLOW = 'workflows.argoproj.io/workflow';
+export const LABEL_WORKFLOW_NAMESPACE = 'workflows.argoproj.io/workflow-namespace';
+export const LABEL_CLUSTER = 'workflows.argoproj.io/workflow-cluster-name';
+export const LABEL_INSTANCE = 'workflows.argoproj.io/controller-instanceid';
+export const LABEL_COMPLETED = 'workflows.argoproj.io/completed';
+
+/** A cluster and namespace a workflow's pods may live in. */
+export interface PodPlace {
+  cluster: string;
+  namespace: string;
+}
+
+/** Every place a workflow's pods may be, main cluster/workflow namespace first, without duplicates. */
+export function podPlaces(workflow: Workflow, mainCluster: string): PodPlace[] {
+  const wfNs = workflow.metadata.namespace ?? '';
+  const seen = new Map<string, PodPlace>();
+  const add = (cluster: string | undefined, namespace: string | undefined) => {
+    const place = { cluster: cluster || mainCluster, namespace: namespace || wfNs };
+    seen.set(`${place.cluster}/${place.namespace}`, place);
+  };
+  add(mainCluster, wfNs);
+  for (const t of workflow.spec.templates ?? []) add(t.clusterName, t.namespace);
+  for (const n of Object.values(workflow.status?.nodes ?? {})) add(n.clusterName, n.namespace);
+  return [...seen.values()];
+}
+
+/** Label selector of a workflow's pods in a place (the prototype's informer selector, per workflow). */
+export function workflowPodSelector(name: string, place: PodPlace, mainCluster: string, instanceId: string): string {
+  const parts = [`${LABEL_WORKFLOW}=${name}`];
+  parts.push(instanceId ? `${LABEL_INSTANCE}=${instanceId}` : `!${LABEL_INSTANCE}`);
+  parts.push(place.cluster === mainCluster ? `!${LABEL_CLUSTER}` : `${LABEL_CLUSTER}=${mainCluster}`);
+  return parts.join(',');
+}
+
+/** True when the registry refused the place for good (not configured, invalid entry). */
+export function isNotConfigured(e: unknown): boolean {
+  if (!e || typeof e !== 'object') return false;
+  const err = e as { name?: unknown; terminal?: unknown };
+  return err.name === 'ClusterNotConfiguredError' || err.name === 'EntryInvalidError' || err.terminal === true;
+}
+
+/** The client for a place: the main client for the workflow's own namespace, else the registry's entry. */
+export async function clientForPlace(registry: ClusterRegistry, place: PodPlace): Promise<KubeClient> {
+  if (place.cluster === registry.mainCluster) {
+    try {
+      return await registry.clientFor(place.cluster, place.namespace);
+    } catch (e) {
+      if (isNotConfigured(e)) return registry.mainClient();
+      throw e;
+    }
+  }
+  return registry.clientFor(place.cluster, place.namespace);
+}
+
+export interface ObserveResult {
+  pods: ObservedPod[];
+  /** Places whose client is not configured (the engine's placement check reports them). */
+  unconfigured: PodPlace[];
+}
+
+/** Lists the workflow's pods in every place, in parallel. Unreachable clusters throw (transient). */
+export async function observePods(
+  registry: ClusterRegistry,
+  workflow: Workflow,
+  instanceId: string,
+  places: PodPlace[] = podPlaces(workflow, registry.mainCluster),
+): Promise<ObserveResult> {
+  const wfNs = workflow.metadata.namespace ?? '';
+  const name = workflow.metadata.name ?? '';
+  const unconfigured: PodPlace[] = [];
+  const lists = await Promise.all(
+    places.map(async (place) => {
+      let client: KubeClient;
+      try {
+        client = await clientForPlace(registry, place);
+      } catch (e) {
+        if (isNotConfigured(e)) {
+          unconfigured.push(place);
+          return [];
+        }
+        throw e;
+      }
+      const selector = workflowPodSelector(name, place, registry.mainCluster, instanceId);
+      const list = await listAll<KubePod>(client, podsPath(place.namespace), selector);
+      return list.items
+        .filter((pod) => (pod.metadata.labels?.[LABEL_WORKFLOW_NAMESPACE] ?? pod.metadata.namespace) === wfNs)
+        .map((pod): ObservedPod => ({ cluster: place.cluster, namespace: place.namespace, pod }));
+    }),
+  );
+  return { pods: lists.flat(), unconfigured };
+}

@@ -1,0 +1,91 @@
+/**
+ * The reconcile function's logic (functions/reconcile/handler.ts only wires it): an SQS FIFO batch in,
+ * a partial-batch response out. Records are coalesced per workflow (message group): one reconcile
+ * serves every nudge of a group. Poison records (not a nudge) are reported failed, so they reach the
+ * DLQ after maxReceiveCount, and so are the records behind them in their group (FIFO order). Terminal
+ * problems are acknowledged (the engine already marked the workflow); transient ones are reported
+ * failed and retried by SQS. No new group starts when the Lambda deadline is near.
+ */
+import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import { parseNudge, type Nudge } from '../nudge.ts';
+import { PoisonMessageError, isTransientError } from './errors.ts';
+import { processFifoBatch, type GroupOutcome, type RecordGroup } from './fifo-batch.ts';
+import { reconcileWorkflow, type ReconcileDeps, type ReconcileResult } from './reconcile.ts';
+
+export interface ReconcileHandlerDeps extends ReconcileDeps {
+  /** Workflows reconciled at once within one batch. */
+  groupConcurrency?: number;
+  /** Stop starting new groups when less than this remains (ms). */
+  safetyMarginMs?: number;
+  /** Observes each invocation and reconcile (metrics, bench, tests). */
+  onInvocation?: (records: number) => void;
+  onReconciled?: (ref: { namespace: string; workflow: string }, result: ReconcileResult) => void;
+}
+
+/** Reads the workflow a group is about: from its first valid nudge, else from the group id `ns/name`. */
+export function workflowOfGroup(groupId: string, nudges: Nudge[]): { namespace: string; workflow: string } | undefined {
+  const first = nudges[0];
+  if (first) return { namespace: first.namespace, workflow: first.workflow };
+  const slash = groupId.indexOf('/');
+  if (slash <= 0 || slash === groupId.length - 1) return undefined;
+  return { namespace: groupId.slice(0, slash), workflow: groupId.slice(slash + 1) };
+}
+
+/**
+ * Builds the reconcile handler.
+ * @example
+ * export const handler = middy().handler(makeReconcileHandler(deps));
+ */
+export function makeReconcileHandler(
+  deps: ReconcileHandlerDeps,
+): (event: SQSEvent, context?: Pick<Context, 'getRemainingTimeInMillis'>) => Promise<SQSBatchResponse> {
+  return async (event, context) => {
+    deps.onInvocation?.(event.Records.length);
+    const margin = deps.safetyMarginMs ?? 10_000;
+    const shouldStop = () => !!context && context.getRemainingTimeInMillis() < margin;
+    const result = await processFifoBatch(event.Records, (group) => reconcileGroup(deps, group), {
+      concurrency: deps.groupConcurrency ?? 4,
+      shouldStop,
+    });
+    return { batchItemFailures: result.batchItemFailures };
+  };
+}
+
+async function reconcileGroup(deps: ReconcileHandlerDeps, group: RecordGroup): Promise<GroupOutcome> {
+  const { nudges, poisonAt, poison } = parseGroup(group.records);
+  if (poison)
+    deps.logger.error('poison message: not a nudge; reporting it failed (DLQ after retries)', {
+      error: poison,
+      messageId: group.records[poisonAt]?.messageId,
+    });
+  if (poisonAt === 0) return { ok: false, failedFrom: 0, error: poison };
+  const ref = workflowOfGroup(group.groupId, nudges);
+  if (ref) {
+    const log = deps.logger.child({ namespace: ref.namespace, workflow: ref.workflow });
+    try {
+      const result = await reconcileWorkflow({ ...deps, logger: log }, ref);
+      deps.onReconciled?.(ref, result);
+      log.debug('reconciled', { ...result, nudges: nudges.length });
+    } catch (error) {
+      if (isTransientError(error)) {
+        log.warn('reconcile failed; the message will be retried', { error });
+        return { ok: false, failedFrom: 0, error };
+      }
+      log.error('reconcile failed for good; acknowledging', { error });
+    }
+  }
+  return poison ? { ok: false, failedFrom: poisonAt, error: poison } : { ok: true };
+}
+
+function parseGroup(records: SQSRecord[]): { nudges: Nudge[]; poisonAt: number; poison?: PoisonMessageError } {
+  const nudges: Nudge[] = [];
+  for (let i = 0; i < records.length; i++) {
+    const r = records[i]!;
+    try {
+      nudges.push(parseNudge(r.body));
+    } catch (e) {
+      return { nudges, poisonAt: i, poison: new PoisonMessageError(r.messageId, e) };
+    }
+  }
+  return { nudges, poisonAt: -1 };
+}

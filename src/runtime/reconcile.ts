@@ -1,0 +1,167 @@
+/**
+ * Reconcile one workflow: read → decide → apply → write. Level-triggered: the nudge only named the
+ * workflow; everything is re-read here. A 409 on the status write means someone else wrote first:
+ * re-read and decide again (up to `maxAttempts`), then give up and let SQS retry the message.
+ */
+import type { ControllerSettings, Decision, PlacementCheck, Snapshot, Action } from '../engine/contract.ts';
+import type { Workflow } from '../engine/types.ts';
+import type { Logger } from '../logger.ts';
+import type { NudgePublisher } from '../ports/event-source.ts';
+import type { ClusterRegistry } from '../ports/kube.ts';
+import { isConflict, isNotFound } from '../adapters/kube/errors.ts';
+import { applyActions } from './apply.ts';
+import type { EventPolicy } from './events.ts';
+import { StatusConflictError } from './errors.ts';
+import { finalizeWorkflow } from './finalize.ts';
+import { discoverStatusSubresource, getWorkflow } from './kube-api.ts';
+import { LABEL_COMPLETED, LABEL_INSTANCE, observePods } from './observe.ts';
+import { diffMeta, patchMeta, writeWorkflow } from './write-workflow.ts';
+
+export type DecideFn = (snapshot: Snapshot, now: Date) => Decision;
+
+/** Test hooks: each may throw to simulate the function dying at that point. */
+export interface ReconcileHooks {
+  afterAction?: (action: Action) => void | Promise<void>;
+  beforeStatusWrite?: (workflow: Workflow, attempt: number) => void | Promise<void>;
+}
+
+export interface ReconcileDeps {
+  registry: ClusterRegistry;
+  decide: DecideFn;
+  /** Placement check for a workflow (policy + registry); absent = allow what the registry can reach. */
+  placementFor?: (workflow: Workflow) => PlacementCheck | undefined;
+  publisher: NudgePublisher;
+  controller: ControllerSettings;
+  /** Only reconcile workflows of this namespace ('' = all). */
+  managedNamespace?: string;
+  logger: Logger;
+  now: () => Date;
+  events?: EventPolicy;
+  parallelism?: number;
+  maxAttempts?: number;
+  /** Whether the Workflow CRD has a status subresource; discovered once when absent. */
+  statusSubresource?: () => Promise<boolean>;
+  hooks?: ReconcileHooks;
+}
+
+export type ReconcileOutcome =
+  'reconciled' | 'unchanged' | 'not-found' | 'completed' | 'finalized' | 'deleting' | 'not-ours';
+
+export interface ReconcileResult {
+  outcome: ReconcileOutcome;
+  writes: number;
+  attempts: number;
+  requeueAfterMs?: number;
+}
+
+/** Memoises CRD discovery per process (one GET on the first reconcile). */
+export function statusSubresourceProbe(registry: ClusterRegistry): () => Promise<boolean> {
+  let cached: Promise<boolean> | undefined;
+  return () => {
+    cached ??= discoverStatusSubresource(registry.mainClient()).catch((e: unknown) => {
+      cached = undefined;
+      throw e;
+    });
+    return cached;
+  };
+}
+
+/** Reconciles the named workflow. Throws transient errors (the message is retried). */
+export async function reconcileWorkflow(
+  deps: ReconcileDeps,
+  ref: { namespace: string; workflow: string },
+): Promise<ReconcileResult> {
+  const main = deps.registry.mainClient();
+  const maxAttempts = deps.maxAttempts ?? 3;
+  const probe = deps.statusSubresource ?? statusSubresourceProbe(deps.registry);
+  let writes = 0;
+  for (let attempt = 1; attempt <= maxAttempts; attempt++) {
+    let wf: Workflow;
+    try {
+      wf = await getWorkflow(main, ref.namespace, ref.workflow);
+    } catch (e) {
+      if (isNotFound(e)) return { outcome: 'not-found', writes, attempts: attempt };
+      throw e;
+    }
+    const skip = skipReason(deps, wf);
+    if (skip === 'deleting') {
+      if (!wf.metadata.finalizers?.length) return { outcome: 'deleting', writes, attempts: attempt };
+      try {
+        await finalizeWorkflow({ ...deps, instanceId: deps.controller.instanceId ?? '' }, wf);
+        return { outcome: 'finalized', writes: writes + 1, attempts: attempt };
+      } catch (e) {
+        if (isConflict(e)) continue;
+        throw e;
+      }
+    }
+    if (skip) return { outcome: skip, writes, attempts: attempt };
+    try {
+      return await reconcileOnce(deps, wf, await probe(), attempt, (n) => (writes += n));
+    } catch (e) {
+      if (!isConflict(e)) throw e;
+      deps.logger.info('conflict writing workflow; re-reading', { attempt });
+    }
+  }
+  throw new StatusConflictError({ namespace: ref.namespace, workflow: ref.workflow, attempts: maxAttempts });
+}
+
+function skipReason(deps: ReconcileDeps, wf: Workflow): ReconcileOutcome | 'deleting' | undefined {
+  if (wf.metadata.deletionTimestamp) return 'deleting';
+  if (wf.metadata.labels?.[LABEL_COMPLETED] === 'true') return 'completed';
+  if (deps.managedNamespace && wf.metadata.namespace !== deps.managedNamespace) return 'not-ours';
+  const id = deps.controller.instanceId ?? '';
+  if ((wf.metadata.labels?.[LABEL_INSTANCE] ?? '') !== id) return 'not-ours';
+  return undefined;
+}
+
+async function reconcileOnce(
+  deps: ReconcileDeps,
+  wf: Workflow,
+  hasStatusSubresource: boolean,
+  attempt: number,
+  countWrites: (n: number) => number,
+): Promise<ReconcileResult> {
+  const main = deps.registry.mainClient();
+  const log = deps.logger.child({ namespace: wf.metadata.namespace, workflow: wf.metadata.name });
+  const { pods } = await observePods(deps.registry, wf, deps.controller.instanceId ?? '');
+  const snapshot: Snapshot = { workflow: wf, pods, controller: deps.controller };
+  const check = deps.placementFor?.(wf);
+  if (check) snapshot.checkPlacement = check;
+  const decision = deps.decide(snapshot, deps.now());
+  if (decision.reasons.length > 0)
+    log.debug('decided', { reasons: decision.reasons, actions: decision.actions.length });
+  let diff = diffMeta(wf.metadata, decision.metadata);
+  const wfNs = wf.metadata.namespace ?? '';
+  const remote = decision.actions.some(
+    (a) => a.kind === 'CreatePod' && (a.cluster !== deps.registry.mainCluster || a.namespace !== wfNs),
+  );
+  let current = wf;
+  // The finalizer must be stored before the first pod that garbage collection cannot reach exists.
+  if (diff?.finalizers && remote) {
+    current = await patchMeta(main, current, diff);
+    countWrites(1);
+    diff = undefined;
+  }
+  const podActions = decision.actions.filter((a) => a.kind !== 'EmitEvent');
+  const eventActions = decision.actions.filter((a) => a.kind === 'EmitEvent');
+  const applied = await applyActions({ ...deps, afterAction: deps.hooks?.afterAction }, current, podActions);
+  await deps.hooks?.beforeStatusWrite?.(current, attempt);
+  const written = await writeWorkflow(main, current, decision.status, diff, hasStatusSubresource);
+  const totalWrites = countWrites(written.writes + applied.created + applied.deleted + applied.labelled);
+  // Events after the status write: they describe what is now stored, and a conflict retry above
+  // does not record them twice (their names are deterministic anyway).
+  const ev = eventActions.length > 0 ? await applyActions({ ...deps }, written.workflow, eventActions) : undefined;
+  if (decision.requeueAfterMs !== undefined && decision.requeueAfterMs >= 0) {
+    await deps.publisher.publishAfter(
+      { v: 1, namespace: wfNs, workflow: wf.metadata.name ?? '', source: 'timer' },
+      decision.requeueAfterMs,
+    );
+  }
+  const changed = totalWrites > 0 || (ev?.events ?? 0) > 0;
+  return {
+    outcome: changed ? 'reconciled' : 'unchanged',
+    writes: totalWrites + (ev?.events ?? 0),
+    attempts: attempt,
+    requeueAfterMs: decision.requeueAfterMs,
+  };
+}
