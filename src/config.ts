@@ -4,6 +4,8 @@
  * Resolution order: explicit overrides passed to {@link loadConfig} (CLI flags, tests), then
  * `process.env`, then the defaults below.
  */
+import { homedir } from 'node:os';
+import { join } from 'node:path';
 import { z } from 'zod';
 
 const dnsLabel = z
@@ -39,6 +41,8 @@ export const ConfigSchema = z
     kubernetesServicePort: z.string().default(''),
     /** Where the pod's service account token and CA are mounted (in-cluster main client). */
     serviceAccountDir: z.string().default('/var/run/secrets/kubernetes.io/serviceaccount'),
+    /** The CLI's own directory (the `argosy dev` state file, local data). */
+    home: z.string().default(join(homedir(), '.argosy')),
   })
   .strict();
 
@@ -62,6 +66,7 @@ const ENV_NAMES: Record<keyof z.infer<typeof ConfigSchema>, string> = {
   kubernetesServiceHost: 'KUBERNETES_SERVICE_HOST',
   kubernetesServicePort: 'KUBERNETES_SERVICE_PORT',
   serviceAccountDir: 'ARGOSY_SERVICE_ACCOUNT_DIR',
+  home: 'ARGOSY_HOME',
 };
 
 /** The environment variable behind each setting (for docs and error messages). */

@@ -1,0 +1,148 @@
+/**
+ * The node tree of `argo get`, rebuilt from `status.nodes` the way argo's `convertToRenderTrees`
+ * does: boundary nodes (DAG, Steps) own the nodes whose `boundaryID` names them; StepGroup, Retry and
+ * TaskGroup nodes own their `children`; siblings are ordered by start time, then item index, then
+ * display name. Hidden nodes (StepGroup, TaskGroup, single-child Retry, Omitted) pass their children
+ * up with `┬─`/`├─`/`└─` drawn on the parent's line.
+ */
+import type { NodeStatus, Workflow } from '../../engine/types.ts';
+import { parseTime } from './time.ts';
+import { treeGlyphs, type RenderStyle } from './style.ts';
+
+/** One printed line of the tree: the drawing prefix and the node. */
+export interface TreeLine {
+  prefix: string;
+  node: NodeStatus;
+}
+
+interface RenderNode {
+  id: string;
+  kind: 'boundary' | 'group' | 'exec';
+  kids: RenderNode[];
+}
+
+const isBoundary = (t: string): boolean => t === 'DAG' || t === 'Steps';
+const isGroup = (t: string): boolean => t === 'StepGroup' || t === 'Retry' || t === 'TaskGroup';
+const isExec = (t: string): boolean =>
+  t === 'Pod' || t === 'Container' || t === 'Skipped' || t === 'Suspend' || t === 'HTTP' || t === 'Plugin';
+
+/** argo `RecoverIndexFromNodeName`: the `i` of `name(i:value)`, or -1. */
+export function indexFromName(name: string): number {
+  const m = /\((\d+)(?::[^)]*)?\)$/.exec(name) ?? /\((\d+):/.exec(name);
+  return m ? Number(m[1]) : -1;
+}
+
+function startMs(node: NodeStatus | undefined): number {
+  return parseTime(node?.startedAt)?.getTime() ?? Number.NEGATIVE_INFINITY;
+}
+
+function insertSorted(nodes: Record<string, NodeStatus>, list: RenderNode[], item: RenderNode): void {
+  const a = nodes[item.id];
+  const at = startMs(a);
+  let i = 0;
+  for (; i < list.length; i++) {
+    const b = nodes[list[i]!.id];
+    const bt = startMs(b);
+    if (at < bt) break;
+    if (at === bt) {
+      const an = a?.displayName ?? '';
+      const bn = b?.displayName ?? '';
+      const ai = indexFromName(an);
+      const bi = indexFromName(bn);
+      if (ai >= 0 && bi >= 0 ? ai < bi : an < bn) break;
+    }
+  }
+  list.splice(i, 0, item);
+}
+
+/** Builds the render forest; returns the roots by node ID. */
+export function buildRenderTrees(wf: Workflow): Map<string, RenderNode> {
+  const nodes = wf.status?.nodes ?? {};
+  const roots = new Map<string, RenderNode>();
+  const boundaries = new Map<string, RenderNode>();
+  const pendingByBoundary = new Map<string, RenderNode[]>();
+  const groups = new Map<string, RenderNode>();
+  const groupOfChild = new Map<string, RenderNode>();
+  // Pass 1: groups first, so a child knows it belongs to its group rather than to its boundary.
+  for (const [id, s] of Object.entries(nodes)) {
+    if (!isGroup(s.type)) continue;
+    const g: RenderNode = { id, kind: 'group', kids: [] };
+    groups.set(id, g);
+    for (const c of s.children ?? []) groupOfChild.set(c, g);
+  }
+  const attach = (n: RenderNode, boundaryID: string | undefined): boolean => {
+    const g = groupOfChild.get(n.id);
+    if (g) {
+      insertSorted(nodes, g.kids, n);
+      return false;
+    }
+    if (!boundaryID) return true;
+    const b = boundaries.get(boundaryID);
+    if (b) insertSorted(nodes, b.kids, n);
+    else pendingByBoundary.set(boundaryID, [...(pendingByBoundary.get(boundaryID) ?? []), n]);
+    return false;
+  };
+  for (const [id, s] of Object.entries(nodes)) {
+    let n: RenderNode | undefined;
+    if (isBoundary(s.type)) {
+      n = { id, kind: 'boundary', kids: [] };
+      boundaries.set(id, n);
+    } else if (isGroup(s.type)) n = groups.get(id);
+    else if (isExec(s.type)) n = { id, kind: 'exec', kids: [] };
+    if (!n) continue;
+    if (attach(n, s.boundaryID)) roots.set(id, n);
+    if (n.kind === 'boundary') for (const p of pendingByBoundary.get(id) ?? []) insertSorted(nodes, n.kids, p);
+  }
+  return roots;
+}
+
+/** argo `filterNode`: [hidden, children drawn on the parent's line]. */
+function filterNode(node: NodeStatus): [boolean, boolean] {
+  if (node.type === 'Retry' && (node.children?.length ?? 0) === 1) return [true, false];
+  if (node.type === 'StepGroup') return [true, true];
+  if (node.type === 'Skipped' && node.phase === 'Omitted') return [true, false];
+  if (node.type === 'TaskGroup') return [true, true];
+  return [false, false];
+}
+
+function renderNode(
+  wf: Workflow,
+  n: RenderNode,
+  prefix: string,
+  childPrefix: string,
+  style: RenderStyle,
+  out: TreeLine[],
+): void {
+  const node = wf.status!.nodes![n.id]!;
+  const [hidden, indent] = filterNode(node);
+  if (!hidden) out.push({ prefix, node });
+  if (n.kind === 'exec') return;
+  const g = treeGlyphs(style);
+  const max = n.kids.length - 1;
+  n.kids.forEach((kid, i) => {
+    let part = '';
+    let sub = '';
+    if (hidden && indent) {
+      [part, sub] = max === 0 ? g.only : i === 0 ? g.first : i === max ? g.last : g.middle;
+    } else if (!hidden) {
+      [part, sub] = i === max ? g.last : g.middle;
+    }
+    const kidPrefix = (hidden && i === 0 ? prefix : childPrefix) + part;
+    renderNode(wf, kid, kidPrefix, childPrefix + sub, style, out);
+  });
+}
+
+/** The printed lines: the main tree, then the workflow's onExit tree (argo `printTree`). */
+export function treeLines(wf: Workflow, onExitNodeId: string | undefined, style: RenderStyle): TreeLine[] {
+  const nodes = wf.status?.nodes;
+  const name = wf.metadata.name ?? '';
+  if (!nodes) return [];
+  const roots = buildRenderTrees(wf);
+  const out: TreeLine[] = [];
+  for (const id of [name, onExitNodeId]) {
+    if (!id || !nodes[id]) continue;
+    const root = roots.get(id);
+    if (root) renderNode(wf, root, ' ', ' ', style, out);
+  }
+  return out;
+}

@@ -1,0 +1,147 @@
+/**
+ * `argo get` output: header lines (`%-20s %v`), a blank line, then the tab-aligned node table with
+ * the tree in the STEP column. Argosy adds one thing: a CLUSTER column (`cluster/namespace`) that
+ * appears only when some pod ran outside the main cluster or the workflow's namespace, so single-
+ * cluster workflows print exactly what argo prints.
+ */
+import type { NodeStatus, Workflow } from '../../engine/types.ts';
+import { fnv32a, podNameFor, podNameVersion, templateOfNode } from './pod-name.ts';
+import { conditionIcon, paint, phaseIcon, suspendIcon, type RenderStyle } from './style.ts';
+import { alignTable } from './table.ts';
+import { goDuration, humanDuration, parseTime, shortDuration, timestamp } from './time.ts';
+import { treeLines } from './tree.ts';
+
+/** What the renderer needs besides the workflow. */
+export interface RenderOptions {
+  style: RenderStyle;
+  now: Date;
+  /** `wide` adds ARTIFACTS, RESOURCESDURATION and NODENAME; `short` adds NODENAME. */
+  output?: 'default' | 'wide' | 'short';
+  /** The main cluster's name (where the Workflow lives); pods elsewhere get a CLUSTER cell. */
+  mainCluster?: string;
+  /** Fixed UTC offset for timestamps (tests); default: the local zone. */
+  utcOffsetMinutes?: number;
+}
+
+const row = (label: string, value: string): string => `${label.padEnd(20)} ${value}`;
+
+/** argo `WorkflowStatus`: `Running (Suspended)`, `Failed (Terminated)`, `Pending`/`Unknown`. */
+export function workflowStatusText(wf: Workflow): string {
+  const phase = wf.status?.phase ?? '';
+  if (phase === 'Running') return wf.spec.suspend ? 'Running (Suspended)' : phase;
+  if (phase === 'Failed') return wf.spec.shutdown ? 'Failed (Terminated)' : phase;
+  if (phase === '' || phase === 'Pending') return wf.metadata.creationTimestamp ? 'Pending' : 'Unknown';
+  return phase;
+}
+
+/** argo `ResourcesDuration.String()`: `1s*(1 cpu),5s*(100Mi memory)`, sorted. */
+export function resourcesDurationText(rd: Record<string, number> | undefined): string {
+  const denominators: Record<string, string> = { memory: '100Mi', 'nvidia.com/gpu': '1' };
+  return Object.entries(rd ?? {})
+    .map(([name, secs]) => `${goDuration(secs)}*(${denominators[name] ?? '1'} ${name})`)
+    .sort()
+    .join(',');
+}
+
+/** The header block of `argo get`. */
+export function renderHeader(wf: Workflow, opts: RenderOptions): string[] {
+  const { now, style, utcOffsetMinutes: off } = opts;
+  const st = wf.status ?? {};
+  const lines = [row('Name:', wf.metadata.name ?? ''), row('Namespace:', wf.metadata.namespace ?? '')];
+  const sa = wf.spec.serviceAccountName;
+  const unset = wf.spec.workflowTemplateRef ? 'unset' : 'unset (will run with the default ServiceAccount)';
+  lines.push(row('ServiceAccount:', sa || unset), row('Status:', workflowStatusText(wf)));
+  if (st.message) lines.push(row('Message:', st.message));
+  if (st.conditions?.length) {
+    lines.push(row('Conditions:', ''));
+    for (const c of st.conditions) lines.push(row(`${conditionIcon(style, c.type)} ${c.type}`, c.message || c.status));
+  }
+  const created = parseTime(wf.metadata.creationTimestamp);
+  const started = parseTime(st.startedAt);
+  const finished = parseTime(st.finishedAt);
+  lines.push(row('Created:', created ? timestamp(created, now, off) : ''));
+  if (started) lines.push(row('Started:', timestamp(started, now, off)));
+  if (finished) lines.push(row('Finished:', timestamp(finished, now, off)));
+  if (started) lines.push(row('Duration:', humanDuration((finished ?? now).getTime() - started.getTime())));
+  if (st.phase === 'Running' && (st.estimatedDuration ?? 0) > 0) {
+    lines.push(row('EstimatedDuration:', humanDuration((st.estimatedDuration ?? 0) * 1000)));
+  }
+  lines.push(row('Progress:', st.progress ?? ''));
+  const rd = resourcesDurationText(st.resourcesDuration);
+  if (rd) lines.push(row('ResourcesDuration:', rd));
+  const params = wf.spec.arguments?.parameters ?? [];
+  if (params.length) {
+    lines.push(row('Parameters:', ''));
+    for (const p of params) if (p.value !== undefined) lines.push(row(`  ${p.name}:`, p.value));
+  }
+  const outParams = st.outputs?.parameters ?? [];
+  if (outParams.length) {
+    lines.push(row('Output Parameters:', ''));
+    for (const p of outParams) if (p.value !== undefined) lines.push(row(`  ${p.name}:`, p.value));
+  }
+  return lines;
+}
+
+/**
+ * Where a node's pod ran, as `cluster/namespace`, or '' when it is the main cluster and the
+ * workflow's namespace. Node status fields first (set only when different), then the template's.
+ */
+export function placementOf(wf: Workflow, node: NodeStatus, mainCluster: string): string {
+  const tmpl = (wf.spec.templates ?? []).find((t) => t.name === node.templateName);
+  const wfNs = wf.metadata.namespace ?? '';
+  const cluster = node.clusterName || tmpl?.clusterName || mainCluster;
+  const ns = node.namespace || tmpl?.namespace || wfNs;
+  return cluster === mainCluster && ns === wfNs ? '' : `${cluster}/${ns}`;
+}
+
+const isPodNode = (n: NodeStatus): boolean => n.type === 'Pod';
+
+function templateCell(node: NodeStatus): string {
+  return node.templateRef ? `${node.templateRef.name}/${node.templateRef.template}` : (node.templateName ?? '');
+}
+
+function isActiveSuspend(n: NodeStatus): boolean {
+  return n.type === 'Suspend' && n.phase === 'Running';
+}
+
+/** The node table (header row + one row per printed node), aligned. */
+export function renderTable(wf: Workflow, opts: RenderOptions): string[] {
+  const { style, now } = opts;
+  const output = opts.output ?? 'default';
+  const main = opts.mainCluster ?? 'main';
+  const name = wf.metadata.name ?? '';
+  const lines = treeLines(wf, `${name}-${fnv32a(`${name}.onExit`)}`, style);
+  const version = podNameVersion(wf);
+  const showWhere = lines.some((l) => isPodNode(l.node) && placementOf(wf, l.node, main) !== '');
+  // argo colours the STEP header with a no-op SGR to keep its tabwriter aligned; we measure visible width.
+  const head = [paint(style, 'default', 'STEP'), 'TEMPLATE', 'PODNAME', ...(showWhere ? ['CLUSTER'] : []), 'DURATION'];
+  if (output === 'wide') head.push('ARTIFACTS', 'MESSAGE', 'RESOURCESDURATION', 'NODENAME');
+  else if (output === 'short') head.push('MESSAGE', 'NODENAME');
+  else head.push('MESSAGE');
+  const rows: string[][] = [head];
+  for (const { prefix, node } of lines) {
+    const icon = isActiveSuspend(node) ? suspendIcon(style) : phaseIcon(style, node.phase);
+    const pod = isPodNode(node);
+    const start = parseTime(node.startedAt);
+    const podName = pod ? podNameFor(name, node, templateOfNode(node), version) : '';
+    const duration = pod && start ? shortDuration(start, parseTime(node.finishedAt), now) : '';
+    const cells = [`${prefix}${icon} ${node.displayName ?? node.name}`, templateCell(node), podName];
+    if (showWhere) cells.push(pod ? placementOf(wf, node, main) : '');
+    cells.push(duration);
+    const host = pod ? (node.hostNodeName ?? '') : '';
+    if (output === 'wide') {
+      const artifacts = (node.outputs?.artifacts ?? []).length ? 'yes' : '';
+      cells.push(artifacts, node.message ?? '', resourcesDurationText(node.resourcesDuration), host);
+    } else if (output === 'short') cells.push(node.message ?? '', host);
+    else cells.push(node.message ?? '', '');
+    rows.push(cells);
+  }
+  return alignTable(rows);
+}
+
+/** The whole `argo get` text (header, blank line, table) without a trailing newline. */
+export function renderWorkflow(wf: Workflow, opts: RenderOptions): string {
+  const header = renderHeader(wf, opts);
+  if (!wf.status?.nodes || Object.keys(wf.status.nodes).length === 0) return header.join('\n');
+  return [...header, '', ...renderTable(wf, opts)].join('\n');
+}
