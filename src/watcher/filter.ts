@@ -1,0 +1,72 @@
+/**
+ * What counts as a significant change. The watcher forwards only changes that can alter a decision;
+ * everything else (status writes of our own, heartbeats, managedFields churn) is dropped here. Each
+ * object is reduced to a small signature; a change is significant when the signature changed.
+ *
+ * Careful: the reconcile writes workflow status, and a watcher that forwarded those writes would nudge
+ * the workflow into a loop. The workflow signature therefore looks only at what users change (spec),
+ * deletion, and the completed label; never at status, resourceVersion or generation (a CRD without a
+ * status subresource bumps generation on status writes too).
+ */
+import { createHash } from 'node:crypto';
+
+type Obj = Record<string, unknown>;
+type Meta = {
+  name?: string;
+  namespace?: string;
+  uid?: string;
+  resourceVersion?: string;
+  deletionTimestamp?: string;
+  labels?: Record<string, string>;
+};
+
+export function metaOf(o: Obj): Meta {
+  return (o.metadata ?? {}) as Meta;
+}
+
+/** Signature of a pod: phase, container states, deletion, node. */
+export function podSignature(pod: Obj): string {
+  const spec = (pod.spec ?? {}) as { nodeName?: string };
+  const status = (pod.status ?? {}) as {
+    phase?: string;
+    containerStatuses?: { name: string; state?: Record<string, unknown> }[];
+    initContainerStatuses?: { name: string; state?: Record<string, unknown> }[];
+  };
+  const states = [...(status.initContainerStatuses ?? []), ...(status.containerStatuses ?? [])]
+    .map((c) => `${c.name}:${Object.keys(c.state ?? {}).join('')}`)
+    .join(',');
+  return [status.phase ?? '', states, metaOf(pod).deletionTimestamp ? 'deleting' : '', spec.nodeName ?? ''].join('|');
+}
+
+/** Signature of a fresh pod as we create it: Pending, no container states, not scheduled. */
+export const FRESH_POD_SIGNATURE = podSignature({ status: { phase: 'Pending' } });
+
+/** Signature of a workflow: spec, deletion, completed label. */
+export function workflowSignature(wf: Obj): string {
+  const spec = createHash('sha1')
+    .update(JSON.stringify(wf.spec ?? {}))
+    .digest('hex');
+  const meta = metaOf(wf);
+  const completed = meta.labels?.['workflows.argoproj.io/completed'] ?? '';
+  // '' and 'false' are the same to the reconcile (the first phase write sets 'false').
+  return [spec, meta.deletionTimestamp ? 'deleting' : '', completed === 'true' ? 'done' : ''].join('|');
+}
+
+/**
+ * Whether a watch event is worth a nudge, as a reason string (`undefined` = drop).
+ * `previous` is the signature last seen for this object (undefined = never seen).
+ */
+export function significantChange(
+  kind: 'pod' | 'workflow',
+  type: 'ADDED' | 'MODIFIED' | 'DELETED',
+  signature: string,
+  previous: string | undefined,
+): string | undefined {
+  if (type === 'DELETED') return kind === 'pod' ? 'pod deleted' : undefined;
+  if (previous === undefined) {
+    if (kind === 'workflow') return 'workflow added';
+    return signature === FRESH_POD_SIGNATURE ? undefined : 'pod seen';
+  }
+  if (previous === signature) return undefined;
+  return `${kind} changed`;
+}

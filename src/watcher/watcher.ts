@@ -1,0 +1,235 @@
+/**
+ * The watcher: the only long-running piece, and it decides nothing. It watches Workflows in the main
+ * cluster and workflow pods in the main cluster and in every configured cluster/namespace, drops
+ * insignificant changes (filter.ts), and hands nudges to a coalescing sender (sender.ts). The set of
+ * pod watches follows the rest-config entries: targets are re-read every `targetsPollMs`, new ones
+ * start, removed ones stop, and a rotated entry (a new client) restarts its watch.
+ */
+import type { Logger } from '../logger.ts';
+import type { Nudge } from '../nudge.ts';
+import type { NudgePublisher } from '../ports/event-source.ts';
+import type { ClusterRegistry, KubeClient } from '../ports/kube.ts';
+import { podsPath, workflowPath } from '../runtime/kube-api.ts';
+import {
+  LABEL_CLUSTER,
+  LABEL_COMPLETED,
+  LABEL_INSTANCE,
+  LABEL_WORKFLOW,
+  LABEL_WORKFLOW_NAMESPACE,
+} from '../runtime/observe.ts';
+import { metaOf, podSignature, significantChange, workflowSignature } from './filter.ts';
+import { startInformer, type Informer } from './informer.ts';
+import { newMetrics, startMetricsServer, type MetricsServer, type WatcherMetrics } from './metrics.ts';
+import { startNudgeSender, type NudgeSender } from './sender.ts';
+
+export interface WatcherOptions {
+  registry: ClusterRegistry;
+  publisher: NudgePublisher;
+  logger: Logger;
+  instanceId?: string;
+  managedNamespace?: string;
+  /** How often rest-config targets are re-read (ms). */
+  targetsPollMs?: number;
+  /** Serve /healthz and /metrics on this address; `false` = no server. */
+  http?: { host?: string; port?: number } | false;
+  flushMs?: number;
+  backoffMs?: { initial: number; max: number };
+}
+
+export interface Watcher {
+  metrics: WatcherMetrics;
+  /** URL of the metrics server, when enabled. */
+  url?: string;
+  /** Keys (`cluster/namespace`) of the pod watches running now. */
+  podWatches(): string[];
+  /** Re-reads targets now (tests; otherwise on the poll interval). */
+  syncTargets(): Promise<void>;
+  /** True once the workflow watch is established. */
+  ready(): boolean;
+  flush(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** Instance-id requirement of every selector (Argo's controller-instanceid). */
+export function instanceRequirement(instanceId: string): string {
+  return instanceId ? `${LABEL_INSTANCE}=${instanceId}` : `!${LABEL_INSTANCE}`;
+}
+
+/** The pod watch selector for a cluster (prototype §1.2.8). */
+export function podWatchSelector(cluster: string, mainCluster: string, instanceId: string): string {
+  return [
+    LABEL_WORKFLOW,
+    `${LABEL_COMPLETED}=false`,
+    instanceRequirement(instanceId),
+    cluster === mainCluster ? `!${LABEL_CLUSTER}` : `${LABEL_CLUSTER}=${mainCluster}`,
+  ].join(',');
+}
+
+/** The workflow a pod belongs to: its labels, else its own namespace. */
+export function workflowOfPod(pod: Record<string, unknown>): { namespace: string; workflow: string } | undefined {
+  const m = metaOf(pod);
+  const workflow = m.labels?.[LABEL_WORKFLOW];
+  const namespace = m.labels?.[LABEL_WORKFLOW_NAMESPACE] ?? m.namespace;
+  return workflow && namespace ? { namespace, workflow } : undefined;
+}
+
+/** Starts the watcher. */
+export async function startWatcher(options: WatcherOptions): Promise<Watcher> {
+  const { registry, logger } = options;
+  const main = registry.mainCluster;
+  const instanceId = options.instanceId ?? '';
+  const metrics = newMetrics();
+  const sender: NudgeSender = startNudgeSender({
+    publisher: options.publisher,
+    metrics,
+    logger,
+    flushMs: options.flushMs,
+  });
+  const common = {
+    logger,
+    backoffMs: options.backoffMs,
+    onRestart: () => metrics.watchRestarts++,
+    onRelist: () => metrics.relists++,
+  };
+  const nudge = (n: Nudge | undefined, reason: string | undefined) => {
+    metrics.eventsSeen++;
+    if (!n || !reason) {
+      metrics.eventsDropped++;
+      return;
+    }
+    sender.add({ ...n, change: reason });
+  };
+
+  const wfInformer = startInformer({
+    ...common,
+    client: registry.mainClient(),
+    path: workflowPath(options.managedNamespace ?? ''),
+    labelSelector: instanceRequirement(instanceId),
+    signature: workflowSignature,
+    onEvent: (type, wf, sig, prev) => {
+      const m = metaOf(wf);
+      const reason = significantChange('workflow', type, sig, prev);
+      const n: Nudge | undefined =
+        m.name && m.namespace
+          ? { v: 1, namespace: m.namespace, workflow: m.name, source: 'workflow', object: objectRef(main, wf) }
+          : undefined;
+      nudge(n, reason);
+    },
+  });
+
+  const pods = new Map<string, { client: KubeClient; informer: Informer }>();
+  const startPodWatch = (key: string, cluster: string, namespace: string, client: KubeClient) => {
+    const informer = startInformer({
+      ...common,
+      client,
+      path: podsPath(namespace),
+      labelSelector: podWatchSelector(cluster, main, instanceId),
+      signature: podSignature,
+      onEvent: (type, pod, sig, prev) => {
+        const ref = workflowOfPod(pod);
+        // A pod we labelled completed leaves the selector: the API server reports that as DELETED.
+        const labelledDone = type === 'DELETED' && metaOf(pod).labels?.[LABEL_COMPLETED] === 'true';
+        const reason = labelledDone ? undefined : significantChange('pod', type, sig, prev);
+        const n: Nudge | undefined = ref ? { v: 1, ...ref, source: 'pod', object: objectRef(cluster, pod) } : undefined;
+        nudge(n, reason);
+      },
+    });
+    pods.set(key, { client, informer });
+  };
+
+  const syncTargets = async () => {
+    const wanted = await desiredPodWatches(registry, options.managedNamespace ?? '', (key, error) =>
+      logger.warn('skipping rest-config target', { key, error }),
+    );
+    for (const [key, w] of wanted) {
+      const existing = pods.get(key);
+      if (existing && existing.client === w.client) continue;
+      if (existing) {
+        logger.info('rest-config entry changed; restarting pod watch', { key });
+        await existing.informer.stop();
+      } else logger.info('starting pod watch', { key });
+      startPodWatch(key, w.cluster, w.namespace, w.client);
+    }
+    for (const [key, existing] of pods) {
+      if (wanted.has(key)) continue;
+      logger.info('rest-config entry removed; stopping pod watch', { key });
+      await existing.informer.stop();
+      pods.delete(key);
+    }
+    metrics.watches = pods.size + 1;
+  };
+
+  await syncTargets().catch((error: unknown) => logger.error('could not read rest-config targets', { error }));
+  const poll = setInterval(() => {
+    syncTargets().catch((error: unknown) => logger.warn('could not re-read rest-config targets', { error }));
+  }, options.targetsPollMs ?? 30_000);
+  poll.unref();
+
+  let server: MetricsServer | undefined;
+  if (options.http !== false) server = await startMetricsServer(metrics, () => wfInformer.synced, options.http ?? {});
+
+  return {
+    metrics,
+    url: server?.url,
+    podWatches: () => [...pods.keys()].sort(),
+    syncTargets,
+    ready: () => wfInformer.synced,
+    flush: () => sender.flush(),
+    async stop() {
+      clearInterval(poll);
+      await Promise.all([wfInformer.stop(), ...[...pods.values()].map((p) => p.informer.stop())]);
+      await sender.flush().catch(() => undefined);
+      await sender.stop();
+      await server?.close();
+    },
+  };
+}
+
+function objectRef(cluster: string, o: Record<string, unknown>): NonNullable<Nudge['object']> {
+  const m = metaOf(o);
+  return { cluster, namespace: m.namespace ?? '', name: m.name ?? '', uid: m.uid, resourceVersion: m.resourceVersion };
+}
+
+interface WantedWatch {
+  cluster: string;
+  namespace: string;
+  client: KubeClient;
+}
+
+/**
+ * Pod watches wanted now: the main cluster (managed namespace or all), plus every rest-config target.
+ * A `cluster.` (all namespaces) target makes that cluster's per-namespace targets redundant.
+ */
+async function desiredPodWatches(
+  registry: ClusterRegistry,
+  managedNamespace: string,
+  onBadTarget: (key: string, error: unknown) => void,
+): Promise<Map<string, WantedWatch>> {
+  await registry.refresh();
+  const targets = await registry.targets();
+  const wanted = new Map<string, WantedWatch>();
+  const main = registry.mainCluster;
+  wanted.set(`${main}/${managedNamespace}`, {
+    cluster: main,
+    namespace: managedNamespace,
+    client: registry.mainClient(),
+  });
+  const allNs = new Set(targets.filter((t) => t.namespace === '').map((t) => t.cluster));
+  if (managedNamespace === '') allNs.add(main);
+  for (const t of targets) {
+    if (t.namespace !== '' && allNs.has(t.cluster)) continue;
+    const key = `${t.cluster}/${t.namespace}`;
+    if (wanted.has(key)) continue;
+    try {
+      wanted.set(key, {
+        cluster: t.cluster,
+        namespace: t.namespace,
+        client: await registry.clientFor(t.cluster, t.namespace),
+      });
+    } catch (error) {
+      // An invalid entry must not stop the watches of the valid ones.
+      onBadTarget(key, error);
+    }
+  }
+  return wanted;
+}
