@@ -1,0 +1,65 @@
+/**
+ * Wiring of the registry from the configuration, for the three ways Argosy runs:
+ * local mode / CLI (main client from a kubeconfig context), the in-cluster watcher (service account),
+ * and Lambda (entries, including the main cluster's, from AWS Secrets Manager via middy).
+ */
+import type { Config } from '../config.ts';
+import type { Logger } from '../logger.ts';
+import type { KubeClient } from '../ports/kube.ts';
+import type { ClientFromEntryOptions } from './client-from-entry.ts';
+import { SecretStoreError } from './errors.ts';
+import { inClusterClient } from './in-cluster.ts';
+import { createEntryRegistry, type EntryRegistry } from './registry.ts';
+import { createSecretsManagerStore, type SecretsManagerLike } from './stores/aws-secretsmanager.ts';
+import { createKubernetesStore } from './stores/kubernetes.ts';
+import type { SecretStore } from './stores/types.ts';
+
+export interface BuildRegistryOptions {
+  config: Config;
+  logger: Logger;
+  /** Main cluster client (local mode/CLI). Default: in-cluster service account, else the `<main>.` entry. */
+  mainClient?: KubeClient;
+  /** Overrides the store chosen by config.secretStore (e.g. the middy-fed store in Lambda). */
+  store?: SecretStore;
+  /** Secrets Manager client for the aws-secretsmanager store (tests, custom endpoints). */
+  secretsManager?: SecretsManagerLike;
+  clientOptions?: ClientFromEntryOptions;
+}
+
+/**
+ * Builds the registry the configuration describes.
+ *
+ * @example
+ * // Lambda: handler wiring feeds `store` from @middy/secrets-manager (see stores/middy.ts)
+ * const store = createMiddyFedStore(config.secretName);
+ * const registry = await buildClusterRegistry({ config, logger, store }); // after the first feed
+ */
+export async function buildClusterRegistry(options: BuildRegistryOptions): Promise<EntryRegistry> {
+  const { config, logger } = options;
+  const mainClient = options.mainClient ?? inClusterClient(config, { logger });
+  const store = options.store ?? defaultStore(options, mainClient);
+  return createEntryRegistry({
+    mainCluster: config.clusterName,
+    mainClient,
+    mainNamespace: config.managedNamespace,
+    store,
+    cacheMs: config.secretCacheMs,
+    logger,
+    clientOptions: options.clientOptions,
+  });
+}
+
+function defaultStore(options: BuildRegistryOptions, mainClient: KubeClient | undefined): SecretStore {
+  const { config } = options;
+  if (config.secretStore === 'aws-secretsmanager') {
+    return createSecretsManagerStore({ secretId: config.secretName, client: options.secretsManager });
+  }
+  if (!mainClient) {
+    throw new SecretStoreError(
+      'kubernetes',
+      'the kubernetes store lives in the main cluster, but there is no main cluster client ' +
+        '(not in a pod, and no kubeconfig context given); use --kubeconfig/--context or ARGOSY_SECRET_STORE=aws-secretsmanager',
+    );
+  }
+  return createKubernetesStore({ client: mainClient, namespace: config.controllerNamespace, name: config.secretName });
+}

@@ -1,0 +1,135 @@
+/**
+ * EKS IAM tokens, as `aws eks get-token` makes them: `k8s-aws-v1.` + base64url (no padding) of a
+ * presigned STS `GetCallerIdentity` URL whose signature covers the header `x-k8s-aws-id: <cluster>`.
+ * EKS accepts such a token for 15 minutes after signing; we cache it and sign anew a minute before.
+ */
+import { createHash, createHmac, type BinaryLike } from 'node:crypto';
+import { SignatureV4 } from '@smithy/signature-v4';
+import type { AwsCredentialIdentity, AwsCredentialIdentityProvider, Checksum, SourceData } from '@smithy/types';
+
+export const EKS_TOKEN_PREFIX = 'k8s-aws-v1.';
+/** How long EKS honours a token after its signing time. */
+export const EKS_TOKEN_LIFETIME_MS = 15 * 60_000;
+/** Sign a new token this long before the old one expires. */
+export const EKS_TOKEN_REFRESH_MARGIN_MS = 60_000;
+
+/** SHA-256 for SigV4 over node:crypto (the SDK's own hash packages are not needed). */
+class NodeSha256 implements Checksum {
+  private hash: ReturnType<typeof createHash> | ReturnType<typeof createHmac>;
+  constructor(private readonly secret?: SourceData) {
+    this.hash = this.fresh();
+  }
+  private fresh() {
+    return this.secret ? createHmac('sha256', toBinary(this.secret)) : createHash('sha256');
+  }
+  update(data: SourceData): void {
+    this.hash.update(toBinary(data));
+  }
+  async digest(): Promise<Uint8Array> {
+    return new Uint8Array(this.hash.digest());
+  }
+  reset(): void {
+    this.hash = this.fresh();
+  }
+}
+
+function toBinary(data: SourceData): BinaryLike {
+  if (typeof data === 'string') return data;
+  if (ArrayBuffer.isView(data)) return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+  return new Uint8Array(data);
+}
+
+export interface EksTokenRequest {
+  clusterName: string;
+  region: string;
+  credentials: AwsCredentialIdentity | AwsCredentialIdentityProvider;
+  /** Signing time (injected for deterministic tests). */
+  now?: Date;
+}
+
+/** A signed token and when EKS stops accepting it. */
+export interface EksToken {
+  token: string;
+  expiresAt: Date;
+}
+
+/**
+ * Presigns the STS URL and wraps it into a bearer token.
+ *
+ * @example
+ * const { token } = await createEksToken({ clusterName: 'prod', region: 'eu-west-1', credentials });
+ */
+export async function createEksToken(req: EksTokenRequest): Promise<EksToken> {
+  const now = req.now ?? new Date();
+  const hostname = `sts.${req.region}.amazonaws.com`;
+  const signer = new SignatureV4({
+    credentials: req.credentials,
+    region: req.region,
+    service: 'sts',
+    sha256: NodeSha256,
+  });
+  const signed = await signer.presign(
+    {
+      method: 'GET',
+      protocol: 'https:',
+      hostname,
+      path: '/',
+      query: { Action: 'GetCallerIdentity', Version: '2011-06-15' },
+      headers: { host: hostname, 'x-k8s-aws-id': req.clusterName },
+    },
+    { expiresIn: 60, signingDate: now },
+  );
+  const params = new URLSearchParams();
+  const query = signed.query ?? {};
+  for (const name of Object.keys(query).sort()) {
+    const v = query[name];
+    for (const item of Array.isArray(v) ? v : [v]) if (item !== null && item !== undefined) params.append(name, item);
+  }
+  const url = `https://${hostname}/?${params.toString()}`;
+  return {
+    token: EKS_TOKEN_PREFIX + Buffer.from(url).toString('base64url'),
+    expiresAt: new Date(now.getTime() + EKS_TOKEN_LIFETIME_MS),
+  };
+}
+
+export interface EksTokenSourceOptions {
+  clusterName: string;
+  region: string;
+  /** Defaults to the AWS SDK's default provider chain (env, web identity, ECS/Lambda role, IMDS...). */
+  credentials?: AwsCredentialIdentityProvider;
+  now?: () => Date;
+}
+
+/**
+ * A token function for the Kube client's bearer auth: returns the cached token while it has more
+ * than a minute left, otherwise signs a new one. Concurrent callers share one signing.
+ */
+export function createEksTokenSource(options: EksTokenSourceOptions): () => Promise<string> {
+  const now = options.now ?? (() => new Date());
+  let cached: EksToken | undefined;
+  let inflight: Promise<EksToken> | undefined;
+  let provider = options.credentials;
+  return async () => {
+    const t = now();
+    if (cached && cached.expiresAt.getTime() - EKS_TOKEN_REFRESH_MARGIN_MS > t.getTime()) return cached.token;
+    if (!inflight) {
+      inflight = (async () => {
+        if (!provider) {
+          // Loaded lazily: only processes with an EKS entry pay for the provider chain.
+          const { defaultProvider } = await import('@aws-sdk/credential-provider-node');
+          provider = defaultProvider();
+        }
+        return createEksToken({
+          clusterName: options.clusterName,
+          region: options.region,
+          credentials: provider,
+          now: t,
+        });
+      })().finally(() => {
+        inflight = undefined;
+      });
+    }
+    cached = await inflight;
+    return cached.token;
+  };
+}

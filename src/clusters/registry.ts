@@ -1,0 +1,235 @@
+/**
+ * The {@link ClusterRegistry}: rest-config entries from a secret store, parsed and turned into one
+ * client per entry per process (rebuilt when the entry's content changes), the exact-then-cluster
+ * lookup rule, and the main cluster's client. Entries are re-read after `cacheMs`, so a rotated or
+ * new entry takes effect without a restart. A malformed entry fails only the targets that use it.
+ */
+import { createHash } from 'node:crypto';
+import type { HttpKubeClient } from '../adapters/kube/http-client.ts';
+import type { Logger } from '../logger.ts';
+import type { ClusterRegistry, ClusterTarget, KubeClient } from '../ports/kube.ts';
+import { clientFromEntry, type ClientFromEntryOptions } from './client-from-entry.ts';
+import { parseEntry, type RestConfigEntry } from './entry.ts';
+import { ClusterNotConfiguredError, EntryInvalidError, isEntryInvalidError } from './errors.ts';
+import { keyOf, lookupKey, parseKey } from './keys.ts';
+import type { SecretStore } from './stores/types.ts';
+
+export interface EntryRegistryOptions {
+  /** The main cluster's unique name (config.clusterName). */
+  mainCluster: string;
+  /**
+   * The main cluster's client when known up front (kubeconfig context, in-cluster service account).
+   * Without it the main client comes from the entry `<main>.` or `<main>.<mainNamespace>`.
+   */
+  mainClient?: KubeClient;
+  /** Namespaced install: the main client may only be used in this namespace (`''` = all). */
+  mainNamespace?: string;
+  /** Where entries come from; none = only the main cluster. */
+  store?: SecretStore;
+  /** Re-read the store after this long (config.secretCacheMs). */
+  cacheMs: number;
+  logger: Logger;
+  now?: () => number;
+  clientOptions?: ClientFromEntryOptions;
+  readFile?: (path: string) => string;
+}
+
+/** What the registry knows about one key (for `argosy cluster list` and diagnostics). */
+export interface EntrySlot {
+  target: ClusterTarget;
+  hash: string;
+  entry?: RestConfigEntry;
+  error?: EntryInvalidError;
+  client?: HttpKubeClient;
+}
+
+/** The registry plus what its owners need beyond the port. */
+export interface EntryRegistry extends ClusterRegistry {
+  /** The entries of the last load, by key. */
+  entries(): ReadonlyMap<string, Readonly<EntrySlot>>;
+  /** Closes every client's sockets. */
+  close(): void;
+}
+
+const STORE_RETRY_MS = 1_000;
+
+/** Stable content hash of a raw value (objects with sorted keys), to spot rotations. */
+export function hashValue(value: unknown): string {
+  const stable = (v: unknown): unknown =>
+    v && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(
+          Object.keys(v)
+            .sort()
+            .map((k) => [k, stable((v as Record<string, unknown>)[k])]),
+        )
+      : v;
+  return createHash('sha256')
+    .update(JSON.stringify(stable(value)) ?? 'undefined')
+    .digest('hex');
+}
+
+/**
+ * Creates the registry and loads the store once. Throws {@link ClusterNotConfiguredError} when no main
+ * client can be found, and `SecretStoreError` when the first load fails.
+ *
+ * @example
+ * // local mode / CLI: main client from a kubeconfig context, entries in the main cluster's Secret
+ * const main = kubeClientFromKubeconfig({ context: 'main' });
+ * const store = createKubernetesStore({ client: main, namespace: 'argo', name: 'rest-config' });
+ * const registry = await createEntryRegistry({ mainCluster: 'main', mainClient: main, store, cacheMs: 30_000, logger });
+ */
+export async function createEntryRegistry(options: EntryRegistryOptions): Promise<EntryRegistry> {
+  const r = new Registry(options);
+  await r.refresh(true);
+  r.mainClient(); // fail early and clearly when there is no way to reach the main cluster
+  return r;
+}
+
+class Registry implements EntryRegistry {
+  readonly mainCluster: string;
+  private slots = new Map<string, EntrySlot>();
+  private loadedAt = -Infinity;
+  private failedAt = -Infinity;
+  private inflight: Promise<void> | undefined;
+  private readonly warned = new Set<string>();
+  private readonly now: () => number;
+
+  constructor(private readonly o: EntryRegistryOptions) {
+    this.mainCluster = o.mainCluster;
+    this.now = o.now ?? Date.now;
+  }
+
+  entries(): ReadonlyMap<string, Readonly<EntrySlot>> {
+    return this.slots;
+  }
+
+  close(): void {
+    for (const s of this.slots.values()) s.client?.close();
+  }
+
+  async refresh(force = false): Promise<void> {
+    const store = this.o.store;
+    if (!store) return;
+    const t = this.now();
+    const ttl = store.selfCaching ? 0 : this.o.cacheMs;
+    if (!force && this.loadedAt !== -Infinity && t - this.loadedAt < ttl) return;
+    if (!force && t - this.failedAt < STORE_RETRY_MS && this.loadedAt !== -Infinity) return;
+    this.inflight ??= this.load(store).finally(() => (this.inflight = undefined));
+    return this.inflight;
+  }
+
+  private async load(store: SecretStore): Promise<void> {
+    let snap;
+    try {
+      snap = await store.load();
+    } catch (e) {
+      this.failedAt = this.now();
+      if (this.loadedAt === -Infinity) throw e;
+      // Keep serving the last good entries: a store outage must not stop running workflows.
+      this.o.logger.warn('secret store unreadable; using the last loaded entries', { error: e });
+      return;
+    }
+    for (const bad of snap.invalidKeys) this.warnOnce(`key:${bad.key}`, 'ignoring invalid rest-config key', bad);
+    const next = new Map<string, EntrySlot>();
+    for (const [key, raw] of snap.entries) {
+      const hash = hashValue(raw);
+      const old = this.slots.get(key);
+      if (old && old.hash === hash) {
+        next.set(key, old);
+        continue;
+      }
+      next.set(key, this.parse(key, raw, hash));
+      if (old) this.o.logger.info('rest-config entry changed; rebuilding its client', { key });
+    }
+    for (const [key, old] of this.slots) if (next.get(key) !== old) old.client?.close();
+    this.slots = next;
+    this.loadedAt = this.now();
+  }
+
+  private parse(key: string, raw: unknown, hash: string): EntrySlot {
+    const target = parseKey(key);
+    try {
+      const entry = parseEntry(key, raw, { logger: this.o.logger, readFile: this.o.readFile });
+      return { target, hash, entry };
+    } catch (e) {
+      if (!isEntryInvalidError(e)) throw e;
+      this.o.logger.warn('rest-config entry is invalid; targets using it will fail', { key, error: e.message });
+      return { target, hash, error: e };
+    }
+  }
+
+  private warnOnce(id: string, message: string, fields: Record<string, unknown>): void {
+    if (this.warned.has(id)) return;
+    this.warned.add(id);
+    this.o.logger.warn(message, fields);
+  }
+
+  /** The main client as configured, else the entry `<main>.` or `<main>.<mainNamespace>`. */
+  private mainFromEntries(): EntrySlot | undefined {
+    const ns = this.o.mainNamespace ?? '';
+    return (
+      this.slots.get(keyOf(this.mainCluster, '')) ?? (ns ? this.slots.get(keyOf(this.mainCluster, ns)) : undefined)
+    );
+  }
+
+  mainClient(): KubeClient {
+    if (this.o.mainClient) return this.o.mainClient;
+    const slot = this.mainFromEntries();
+    if (!slot) throw new ClusterNotConfiguredError(this.mainCluster, this.o.mainNamespace ?? '');
+    return this.clientOf(slot);
+  }
+
+  private clientOf(slot: EntrySlot): HttpKubeClient {
+    if (slot.error || !slot.entry) throw slot.error ?? new EntryInvalidError(slot.target.key, '', 'not parsed');
+    slot.client ??= clientFromEntry(slot.target.cluster, slot.entry, {
+      ...this.o.clientOptions,
+      logger: this.o.logger,
+    });
+    return slot.client;
+  }
+
+  /** The lookup shared by clientFor and describeTarget: a slot, the main client, or not configured. */
+  private resolve(cluster: string, namespace: string): EntrySlot | 'main' | undefined {
+    const match = lookupKey((k) => this.slots.has(k), cluster, namespace);
+    if (match?.shadowed) {
+      this.warnOnce(`shadow:${match.key}`, 'both a namespace and a cluster-wide entry exist; the exact one wins', {
+        used: match.key,
+        shadowed: match.shadowed,
+      });
+    }
+    const mainNs = this.o.mainNamespace ?? '';
+    const mainCovers = cluster === this.mainCluster && !!this.o.mainClient && (!mainNs || mainNs === namespace);
+    // In the main cluster an exact entry wins over the main client, which wins over `<main>.`.
+    if (match && (!mainCovers || match.key === keyOf(cluster, namespace))) return this.slots.get(match.key);
+    if (mainCovers) return 'main';
+    return undefined;
+  }
+
+  async clientFor(cluster: string, namespace: string): Promise<KubeClient> {
+    await this.refresh(false);
+    const found = this.resolve(cluster, namespace);
+    if (found === 'main') return this.mainClient();
+    if (!found) throw new ClusterNotConfiguredError(cluster, namespace);
+    return this.clientOf(found);
+  }
+
+  describeTarget(cluster: string, namespace: string): { key: string } | { error: string } {
+    const found = this.resolve(cluster, namespace);
+    if (found === 'main') return { key: keyOf(cluster, this.o.mainNamespace ?? '') };
+    if (!found) return { error: new ClusterNotConfiguredError(cluster, namespace).message };
+    if (found.error) return { error: found.error.message };
+    return { key: found.target.key };
+  }
+
+  async targets(): Promise<ClusterTarget[]> {
+    await this.refresh(false);
+    const out: ClusterTarget[] = [];
+    const mainNs = this.o.mainNamespace ?? '';
+    const mainKey = keyOf(this.mainCluster, mainNs);
+    if (this.o.mainClient && !this.slots.has(mainKey)) {
+      out.push({ key: mainKey, cluster: this.mainCluster, namespace: mainNs });
+    }
+    for (const slot of this.slots.values()) if (slot.entry) out.push({ ...slot.target });
+    return out.sort((a, b) => a.key.localeCompare(b.key));
+  }
+}

@@ -1,0 +1,147 @@
+// The registry over a static store and a fake clock (no network: clients are built, never used).
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createEntryRegistry } from '../../../src/clusters/registry.ts';
+import { staticStore } from '../../../src/clusters/stores/snapshot.ts';
+import { isClusterNotConfiguredError, isEntryInvalidError, isSecretStoreError } from '../../../src/clusters/errors.ts';
+import { createLogger } from '../../../src/logger.ts';
+import type { KubeClient } from '../../../src/ports/kube.ts';
+import type { HttpKubeClient } from '../../../src/adapters/kube/http-client.ts';
+
+const entry = (host: string, token = 'secret-token-123456') => ({ Host: host, BearerToken: token });
+const fakeMain: KubeClient = {
+  cluster: 'main',
+  request: async () => assert.fail('no network'),
+  stream: async () => assert.fail('no network'),
+  watch: async () => assert.fail('no network'),
+};
+
+function setup(record: Record<string, unknown>, extra: Partial<Parameters<typeof createEntryRegistry>[0]> = {}) {
+  const lines: string[] = [];
+  const logger = createLogger({ sink: (l) => lines.push(l) });
+  let now = 0;
+  const clock = { advance: (ms: number) => (now += ms) };
+  const registry = createEntryRegistry({
+    mainCluster: 'main',
+    mainClient: fakeMain,
+    store: staticStore(record),
+    cacheMs: 30_000,
+    logger,
+    now: () => now,
+    ...extra,
+  });
+  return { registry, lines, clock };
+}
+
+const server = (c: KubeClient) => (c as HttpKubeClient).server;
+
+describe('cluster registry', () => {
+  test('exact entry wins over cluster-wide; both present warns once', async () => {
+    const { registry: p, lines } = setup({ 'other.argo': entry('https://exact'), 'other.': entry('https://wide') });
+    const r = await p;
+    assert.equal(server(await r.clientFor('other', 'argo')), 'https://exact');
+    assert.equal(server(await r.clientFor('other', 'argo')), 'https://exact');
+    assert.equal(server(await r.clientFor('other', 'batch')), 'https://wide');
+    const warnings = lines.filter((l) => l.includes('the exact one wins'));
+    assert.equal(warnings.length, 1);
+    assert.match(warnings[0]!, /"used":"other\.argo","shadowed":"other\."/);
+    assert.deepEqual(r.describeTarget('other', 'batch'), { key: 'other.' });
+    r.close();
+  });
+
+  test('slash keys from a store are normalised; invalid keys are reported, not fatal', async () => {
+    const { registry: p, lines } = setup({ 'other/argo': entry('https://slash'), 'bad.key.x': entry('https://x') });
+    const r = await p;
+    assert.equal(server(await r.clientFor('other', 'argo')), 'https://slash');
+    assert.ok(lines.some((l) => l.includes('ignoring invalid rest-config key') && l.includes('bad.key.x')));
+    r.close();
+  });
+
+  test('not configured: terminal error with the prototype message and the fix', async () => {
+    const r = await setup({ 'other.argo': entry('https://h') }).registry;
+    const err = await r.clientFor('other', 'default').catch((e: unknown) => e);
+    assert.ok(isClusterNotConfiguredError(err));
+    assert.match(err.message, /^cluster-namespace "other\.default" not configured/);
+    assert.match(err.message, /argosy cluster add other\.default <kube-context>/);
+    const d = r.describeTarget('gpu', 'argo');
+    assert.ok('error' in d && d.error.includes('cluster-namespace "gpu.argo" not configured'));
+  });
+
+  test('main cluster: exact entry first, else the main client; namespaced install limits it', async () => {
+    const r = await setup({ 'main.special': entry('https://special'), 'main.': entry('https://main-wide') }).registry;
+    assert.equal(server(await r.clientFor('main', 'special')), 'https://special');
+    assert.equal(await r.clientFor('main', 'argo'), fakeMain);
+    assert.equal(r.mainClient(), fakeMain);
+    const n = await setup({}, { mainNamespace: 'argo' }).registry;
+    assert.equal(await n.clientFor('main', 'argo'), fakeMain);
+    assert.ok(isClusterNotConfiguredError(await n.clientFor('main', 'other').catch((e: unknown) => e)));
+    assert.deepEqual(await n.targets(), [{ key: 'main.argo', cluster: 'main', namespace: 'argo' }]);
+    r.close();
+  });
+
+  test('Lambda: the main client comes from the <main>. entry', async () => {
+    const r = await setup({ 'main.': entry('https://main-api') }, { mainClient: undefined }).registry;
+    assert.equal(server(r.mainClient()), 'https://main-api');
+    assert.equal(server(await r.clientFor('main', 'argo')), 'https://main-api');
+    r.close();
+    await assert.rejects(setup({ 'other.': entry('https://h') }, { mainClient: undefined }).registry, (e: unknown) =>
+      isClusterNotConfiguredError(e),
+    );
+  });
+
+  test('a malformed entry fails only the targets that use it', async () => {
+    const { registry: p, lines } = setup({
+      'other.': entry('https://ok'),
+      'other.argo': { BearerToken: 'secret-token-123456' },
+      'gpu.': 'not json at all!',
+    });
+    const r = await p;
+    assert.equal(server(await r.clientFor('other', 'batch')), 'https://ok');
+    const e1 = await r.clientFor('other', 'argo').catch((e: unknown) => e);
+    assert.ok(isEntryInvalidError(e1) && e1.key === 'other.argo' && e1.field === 'Host');
+    const e2 = await r.clientFor('gpu', 'x').catch((e: unknown) => e);
+    assert.ok(isEntryInvalidError(e2) && e2.key === 'gpu.');
+    const d = r.describeTarget('other', 'argo');
+    assert.ok('error' in d && d.error.includes('Host'));
+    assert.deepEqual(
+      (await r.targets()).map((t) => t.key),
+      ['main.', 'other.'],
+    );
+    assert.ok(!lines.join('\n').includes('secret-token-123456'));
+    r.close();
+  });
+
+  test('rotation: picked up after the cache lifetime; unchanged entries keep their client', async () => {
+    const record: Record<string, unknown> = { 'other.': entry('https://v1'), 'gpu.': entry('https://gpu') };
+    const { registry: p, clock } = setup(record);
+    const r = await p;
+    const gpu1 = await r.clientFor('gpu', 'a');
+    assert.equal(server(await r.clientFor('other', 'a')), 'https://v1');
+    record['other.'] = entry('https://v2');
+    clock.advance(29_999);
+    assert.equal(server(await r.clientFor('other', 'a')), 'https://v1', 'still cached');
+    clock.advance(2);
+    assert.equal(server(await r.clientFor('other', 'a')), 'https://v2', 'rotated');
+    assert.equal(await r.clientFor('gpu', 'a'), gpu1, 'same content, same client');
+    delete record['other.'];
+    await r.refresh(true);
+    assert.ok(isClusterNotConfiguredError(await r.clientFor('other', 'a').catch((e: unknown) => e)));
+    r.close();
+  });
+
+  test('store outage after the first load keeps the last entries; before it, fails', async () => {
+    let fail = false;
+    const inner = staticStore({ 'other.': entry('https://h') });
+    const store = { ...inner, load: () => (fail ? Promise.reject(new Error('boom')) : inner.load()) };
+    const { registry: p, lines } = setup({}, { store });
+    const r = await p;
+    fail = true;
+    await r.refresh(true);
+    assert.equal(server(await r.clientFor('other', 'x')), 'https://h');
+    assert.ok(lines.some((l) => l.includes('secret store unreadable')));
+    const { SecretStoreError } = await import('../../../src/clusters/errors.ts');
+    const failing = { ...inner, load: () => Promise.reject(new SecretStoreError('static', 'down')) };
+    await assert.rejects(setup({}, { store: failing }).registry, (e: unknown) => isSecretStoreError(e));
+    r.close();
+  });
+});
