@@ -1,7 +1,7 @@
 /** Building a {@link StoreSnapshot} from a key → value record, normalising slash keys. */
 import { isInvalidKeyError } from '../errors.ts';
 import { normaliseKey } from '../keys.ts';
-import type { StoreSnapshot } from './types.ts';
+import type { SecretStore, StoreSnapshot } from './types.ts';
 
 /**
  * Normalises every key (`other/argo` → `other.argo`). Two spellings of one key: the dot spelling wins,
@@ -37,6 +37,6 @@ export function spellingsOf(record: Record<string, unknown>, key: string): strin
 }
 
 /** A fixed store (tests, local mode wiring). */
-export function staticStore(record: Record<string, unknown>): import('./types.ts').SecretStore {
+export function staticStore(record: Record<string, unknown>): SecretStore {
   return { kind: 'static', location: 'static entries', load: async () => snapshotFrom(record) };
 }
