@@ -1,0 +1,77 @@
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  FRESH_POD_SIGNATURE,
+  podSignature,
+  significantChange,
+  workflowSignature,
+} from '../../../src/watcher/filter.ts';
+import { podWatchSelector, workflowOfPod } from '../../../src/watcher/watcher.ts';
+
+const wf = (status: unknown, extra: Record<string, unknown> = {}) => ({
+  metadata: { name: 'w', namespace: 'argo', resourceVersion: String(Math.random()), labels: {}, ...extra },
+  spec: { entrypoint: 'main' },
+  status,
+});
+
+describe('significance filter', () => {
+  test('our own status writes do not count (no self-nudging loop)', () => {
+    const before = workflowSignature(wf({ phase: 'Running' }));
+    const after = workflowSignature(wf({ phase: 'Running', nodes: { a: {} } }));
+    assert.equal(significantChange('workflow', 'MODIFIED', after, before), undefined);
+  });
+
+  test('spec changes, deletion and the completed label count', () => {
+    const base = workflowSignature(wf({}));
+    const spec = workflowSignature({ ...wf({}), spec: { entrypoint: 'main', shutdown: 'Stop' } });
+    const deleting = workflowSignature(wf({}, { deletionTimestamp: '2026-01-01T00:00:00Z' }));
+    assert.ok(significantChange('workflow', 'MODIFIED', spec, base));
+    assert.ok(significantChange('workflow', 'MODIFIED', deleting, base));
+    assert.ok(significantChange('workflow', 'ADDED', base, undefined));
+  });
+
+  test('setting completed=false on the first write is not a change', () => {
+    const none = workflowSignature(wf({}));
+    const f = workflowSignature(wf({}, { labels: { 'workflows.argoproj.io/completed': 'false' } }));
+    assert.equal(none, f);
+  });
+
+  test('pod phase and container state transitions count; resourceVersion churn does not', () => {
+    const pending = { metadata: { resourceVersion: '1' }, status: { phase: 'Pending' } };
+    const pending2 = { metadata: { resourceVersion: '2' }, status: { phase: 'Pending' } };
+    const running = {
+      metadata: {},
+      status: { phase: 'Running', containerStatuses: [{ name: 'main', state: { running: {} } }] },
+    };
+    assert.equal(significantChange('pod', 'MODIFIED', podSignature(pending2), podSignature(pending)), undefined);
+    assert.ok(significantChange('pod', 'MODIFIED', podSignature(running), podSignature(pending)));
+    assert.ok(significantChange('pod', 'DELETED', '', podSignature(running)));
+  });
+
+  test('a freshly created pod is not news; a pod first seen running is', () => {
+    assert.equal(significantChange('pod', 'ADDED', FRESH_POD_SIGNATURE, undefined), undefined);
+    assert.ok(significantChange('pod', 'ADDED', podSignature({ status: { phase: 'Running' } }), undefined));
+  });
+
+  test('pod selectors follow the prototype', () => {
+    assert.equal(
+      podWatchSelector('main', 'main', ''),
+      'workflows.argoproj.io/workflow,workflows.argoproj.io/completed=false,!workflows.argoproj.io/controller-instanceid,!workflows.argoproj.io/workflow-cluster-name',
+    );
+    assert.equal(
+      podWatchSelector('other', 'main', 'i1'),
+      'workflows.argoproj.io/workflow,workflows.argoproj.io/completed=false,workflows.argoproj.io/controller-instanceid=i1,workflows.argoproj.io/workflow-cluster-name=main',
+    );
+  });
+
+  test('a pod belongs to the workflow named by its labels, in the labelled or its own namespace', () => {
+    const labels = { 'workflows.argoproj.io/workflow': 'w' };
+    assert.deepEqual(workflowOfPod({ metadata: { namespace: 'argo', labels } }), { namespace: 'argo', workflow: 'w' });
+    assert.deepEqual(
+      workflowOfPod({
+        metadata: { namespace: 'batch', labels: { ...labels, 'workflows.argoproj.io/workflow-namespace': 'argo' } },
+      }),
+      { namespace: 'argo', workflow: 'w' },
+    );
+  });
+});
