@@ -1,0 +1,112 @@
+/**
+ * Builds the dependencies of the three handlers (reconcile, timer, resync) once per process, from
+ * the configuration and the few things that differ between Lambda and local mode (the registry, the
+ * SQS client, the decide function). Lambda handlers and the local pollers call the same factories.
+ */
+import type { SQSClient } from '@aws-sdk/client-sqs';
+import type { Config } from '../config.ts';
+import type { Logger } from '../logger.ts';
+import type { NudgePublisher } from '../ports/event-source.ts';
+import type { ClusterRegistry } from '../ports/kube.ts';
+import { createSqsPublisher } from '../adapters/aws/sqs-publisher.ts';
+import type { EventPolicy } from './events.ts';
+import { placementFor, type PolicyCheck } from './placement.ts';
+import type { DecideFn, ReconcileHooks } from './reconcile.ts';
+import type { ReconcileHandlerDeps } from './reconcile-handler.ts';
+import type { ResyncDeps } from './resync-handler.ts';
+import type { TimerHandlerDeps } from './timer-handler.ts';
+
+/** Counters of what the handlers did (bench, tests, local mode status). */
+export interface RuntimeCounters {
+  reconcileInvocations: number;
+  reconcileRecords: number;
+  reconciles: number;
+  timerInvocations: number;
+  nudgesPublished: number;
+  /** Writes the reconcile counted itself (status, metadata, pods, events). */
+  writes: number;
+}
+
+export interface RuntimeOptions {
+  config: Config;
+  logger: Logger;
+  registry: ClusterRegistry;
+  sqs: SQSClient;
+  decide: DecideFn;
+  /** Placement policy on top of the registry check (the clusters module's policy). */
+  policy?: PolicyCheck;
+  events?: EventPolicy;
+  hooks?: ReconcileHooks;
+  now?: () => Date;
+  /** Replaces the SQS publisher (tests). */
+  publisher?: NudgePublisher;
+}
+
+export interface RuntimeDeps {
+  reconcile: ReconcileHandlerDeps;
+  timer: TimerHandlerDeps;
+  resync: ResyncDeps;
+  publisher: NudgePublisher;
+  counters: RuntimeCounters;
+}
+
+/** Wires the handler dependencies. */
+export function createRuntimeDeps(options: RuntimeOptions): RuntimeDeps {
+  const { config, logger, registry } = options;
+  const now = options.now ?? (() => new Date());
+  const counters: RuntimeCounters = {
+    reconcileInvocations: 0,
+    reconcileRecords: 0,
+    reconciles: 0,
+    timerInvocations: 0,
+    nudgesPublished: 0,
+    writes: 0,
+  };
+  const publisher =
+    options.publisher ??
+    createSqsPublisher({
+      client: options.sqs,
+      workQueueUrl: config.queueUrl,
+      timerQueueUrl: config.timerQueueUrl,
+      onSent: (n) => (counters.nudgesPublished += n),
+    });
+  const controller = {
+    clusterName: config.clusterName,
+    podNameFormat: config.podNameFormat,
+    ...(config.instanceId ? { instanceId: config.instanceId } : {}),
+  };
+  const reconcile: ReconcileHandlerDeps = {
+    registry,
+    decide: options.decide,
+    placementFor: placementFor(registry, options.policy),
+    publisher,
+    controller,
+    managedNamespace: config.managedNamespace,
+    logger: logger.child({ fn: 'reconcile' }),
+    now,
+    events: options.events,
+    hooks: options.hooks,
+    onInvocation: (records) => {
+      counters.reconcileInvocations++;
+      counters.reconcileRecords += records;
+    },
+    onReconciled: (_ref, result) => {
+      counters.reconciles++;
+      counters.writes += result.writes;
+    },
+  };
+  const timer: TimerHandlerDeps = {
+    publisher,
+    logger: logger.child({ fn: 'timer' }),
+    now,
+    onInvocation: () => counters.timerInvocations++,
+  };
+  const resync: ResyncDeps = {
+    mainClient: () => registry.mainClient(),
+    publisher,
+    logger: logger.child({ fn: 'resync' }),
+    managedNamespace: config.managedNamespace,
+    instanceId: config.instanceId,
+  };
+  return { reconcile, timer, resync, publisher, counters };
+}

@@ -1,0 +1,53 @@
+/**
+ * What the three Lambda handlers share: configuration read once, one logger, the rest-config store
+ * (Secrets Manager through @middy/secrets-manager with caching, or the Kubernetes Secret), and the
+ * handler dependencies built once per process — lazily on the first invocation, because with
+ * Secrets Manager the entries (including the main cluster's) only arrive through the middleware.
+ */
+import type middy from '@middy/core';
+import secretsManager from '@middy/secrets-manager';
+import { createSqsClient } from '../adapters/aws/sqs-client.ts';
+import { buildClusterRegistry } from '../clusters/build.ts';
+import { createMiddyFedStore, feedStoreMiddleware, restConfigSecretsOptions } from '../clusters/stores/middy.ts';
+import { loadConfig, type Config } from '../config.ts';
+import { createLogger, type Logger } from '../logger.ts';
+import { createRuntimeDeps, type RuntimeDeps } from './deps.ts';
+import type { DecideFn } from './reconcile.ts';
+
+export interface LambdaWiring {
+  config: Config;
+  logger: Logger;
+  /** Middlewares to `.use()` before the handler (secret fetching), possibly none. */
+  middlewares: middy.MiddlewareObj[];
+  /** The handler dependencies, built on first use and kept for the life of the process. */
+  deps(): Promise<RuntimeDeps>;
+}
+
+/** Builds the shared wiring of a Lambda function. */
+export function createLambdaWiring(fn: string, decide: DecideFn = noDecide): LambdaWiring {
+  const config = loadConfig();
+  const logger = createLogger({ level: config.logLevel, fields: { fn } });
+  const store = config.secretStore === 'aws-secretsmanager' ? createMiddyFedStore(config.secretName) : undefined;
+  const middlewares: middy.MiddlewareObj[] = store
+    ? [
+        secretsManager(restConfigSecretsOptions(config)) as middy.MiddlewareObj,
+        feedStoreMiddleware(store) as middy.MiddlewareObj,
+      ]
+    : [];
+  let built: Promise<RuntimeDeps> | undefined;
+  const deps = () => {
+    built ??= buildClusterRegistry({ config, logger, store })
+      .then((registry) => createRuntimeDeps({ config, logger, registry, sqs: createSqsClient(), decide }))
+      .catch((e: unknown) => {
+        built = undefined; // a failed cold start must not poison the warm container
+        throw e;
+      });
+    return built;
+  };
+  return { config, logger, middlewares, deps };
+}
+
+/** For functions that never decide (resync): keeps the engine out of their bundle. */
+const noDecide: DecideFn = () => {
+  throw new Error('this function does not run decide');
+};
