@@ -72,7 +72,6 @@ export function treeGlyphs(style: RenderStyle): TreeGlyphs {
   return style.utf8 ? UTF8_GLYPHS : ASCII_GLYPHS;
 }
 
-// eslint-disable-next-line no-control-regex
 const ANSI = /\x1b\[[0-9;]*m/g;
 
 /** Visible width of a cell: ANSI codes do not count (argo pads its header to compensate instead). */

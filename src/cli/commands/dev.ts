@@ -1,0 +1,120 @@
+/**
+ * `argosy dev`: the local stack of `argosy run`, kept running. Prints how to reach it (kubeconfig
+ * and contexts, queues), writes `<home>/dev.json` so other `argosy` commands find it, and serves a
+ * loopback control endpoint (POST /pause, /resume, /resync; GET /state) for the ops commands.
+ * Ctrl-C stops everything and removes the state file.
+ */
+import { Command } from 'commander';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { once } from 'node:events';
+import { devStatePath, removeDevState, writeDevState, type DevState } from '../dev-state.ts';
+import { listContexts } from '../kube-context.ts';
+import { contextOf } from './context.ts';
+import { parseClusters, RUNTIMES, startStack, type LocalStack } from './local-stack.ts';
+import { checkOutput } from './output.ts';
+
+interface DevOpts {
+  clusters?: string;
+  runtime?: string;
+  dataDir?: string;
+  policy?: string;
+}
+
+/** Serves the control endpoint on 127.0.0.1 (random port). */
+export async function startControlServer(stack: LocalStack): Promise<{ server: Server; url: string }> {
+  const routes: Record<string, () => Promise<unknown>> = {
+    'POST /pause': async () => ({ paused: true, state: await stack.control.pause() }),
+    'POST /resume': async () => ({ paused: false, state: await stack.control.resume() }),
+    'POST /resync': async () => ({ resynced: true, result: (await stack.resyncNow()) ?? null }),
+    'GET /state': async () => ({ state: await stack.control.state() }),
+  };
+  const server = createServer((req, res) => {
+    const route = routes[`${req.method} ${(req.url ?? '').split('?')[0]}`];
+    const reply = (status: number, body: unknown) => {
+      res.writeHead(status, { 'content-type': 'application/json' });
+      res.end(JSON.stringify(body));
+    };
+    if (!route) return reply(404, { error: `no route ${req.method} ${req.url}` });
+    route().then(
+      (body) => reply(200, body),
+      (e: unknown) => reply(500, { error: (e as Error).message }),
+    );
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as AddressInfo;
+  return { server, url: `http://127.0.0.1:${port}` };
+}
+
+function banner(state: DevState, contexts: string[], statePath: string): string {
+  return [
+    'Argosy dev stack is running. Ctrl-C stops it.',
+    '',
+    `  clusters     ${state.clusters.join(', ')} (main: ${state.mainCluster})`,
+    `  kubeconfig   ${state.kubeconfigPath}`,
+    `  contexts     ${contexts.join(', ')}`,
+    `  namespace    ${state.namespace}`,
+    `  sqs          ${state.sqsEndpoint}`,
+    `  work queue   ${state.queueUrls.work}`,
+    `  dlq          ${state.queueUrls.dlq}`,
+    `  timer queue  ${state.queueUrls.timer}`,
+    `  control      ${state.controlUrl}  (argosy controller pause|resume, argosy resync)`,
+    `  state file   ${statePath}`,
+    '',
+    'Try, in another terminal:',
+    '  argosy submit --watch examples/multi-cluster.yaml',
+    `  KUBECONFIG=${state.kubeconfigPath} kubectl get wf -n ${state.namespace}`,
+    `  KUBECONFIG=${state.kubeconfigPath} kubectl --context ${contexts.find((c) => c !== state.mainContext) ?? state.mainContext} get pods -A`,
+    '',
+  ].join('\n');
+}
+
+export function makeDevCommand(): Command {
+  return new Command('dev')
+    .description('run the local stack (clusters, queue, watcher, functions) until Ctrl-C')
+    .option('--clusters <names>', 'local clusters, comma-separated', 'main,other')
+    .option('--runtime <runtime>', 'process: run pod commands as local processes; sim: simulate them', 'process')
+    .option('--policy <file>', 'placement policy (YAML/JSON) instead of the default')
+    .option('--data-dir <dir>', 'keep the local stack files here (default: a temporary directory)')
+    .action(async (opts: DevOpts, cmd: Command) => {
+      const ctx = contextOf(cmd);
+      const runtime = checkOutput(opts.runtime, RUNTIMES, 'process');
+      const clusters = parseClusters(opts.clusters, ctx.config.clusterName, []);
+      const stack = await startStack({
+        clusters,
+        runtime,
+        logger: ctx.logger,
+        policy: opts.policy,
+        dataDir: opts.dataDir,
+      });
+      const { server, url } = await startControlServer(stack);
+      const contexts = listContexts(stack.kubeconfigPath);
+      const state: DevState = {
+        pid: process.pid,
+        kubeconfigPath: stack.kubeconfigPath,
+        mainContext: contexts.find((c) => c === stack.mainCluster) ?? contexts[0] ?? stack.mainCluster,
+        mainCluster: stack.mainCluster,
+        namespace: ctx.globals.namespace || 'argo',
+        clusters,
+        sqsEndpoint: stack.sqsEndpoint,
+        queueUrls: stack.queueUrls,
+        controlUrl: url,
+        startedAt: new Date().toISOString(),
+      };
+      writeDevState(ctx.config.home, state);
+      ctx.io.out(banner(state, contexts, devStatePath(ctx.config.home)));
+      await new Promise<void>((resolve) => {
+        process.once('SIGINT', resolve);
+        process.once('SIGTERM', resolve);
+      });
+      ctx.io.err('argosy: stopping the local stack\n');
+      removeDevState(ctx.config.home);
+      server.close();
+      try {
+        await stack.stop();
+      } catch (e) {
+        ctx.io.err(`argosy: stopping: ${(e as Error).message}\n`);
+      }
+    });
+}

@@ -1,0 +1,72 @@
+/**
+ * Following a workflow until it completes: a GET every tick (cheap, and immune to missed watch
+ * events), rendering through a {@link WatchPrinter}. Shared by `run`, `submit --watch/--wait` and
+ * `wait`.
+ */
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { KubeClient } from '../../ports/kube.ts';
+import type { Workflow } from '../../engine/types.ts';
+import { getWorkflow } from '../../adapters/kube/resources.ts';
+import { isNotFound } from '../../adapters/kube/errors.ts';
+import { failure } from './errors.ts';
+import type { WatchPrinter } from '../render/watch.ts';
+
+/** Completed = finishedAt set, or a final phase (argo waits for `finishedAt`). */
+export function isCompleted(wf: Workflow): boolean {
+  const p = wf.status?.phase;
+  return Boolean(wf.status?.finishedAt) || p === 'Succeeded' || p === 'Failed' || p === 'Error';
+}
+
+export interface FollowOptions {
+  printer?: WatchPrinter;
+  intervalMs?: number;
+  signal?: AbortSignal;
+  now?: () => Date;
+}
+
+/** Polls until the workflow completes; returns its final state. */
+export async function followWorkflow(
+  kube: KubeClient,
+  namespace: string,
+  name: string,
+  opts: FollowOptions = {},
+): Promise<Workflow> {
+  const now = opts.now ?? (() => new Date());
+  const interval = opts.intervalMs ?? 500;
+  for (;;) {
+    let wf: Workflow;
+    try {
+      wf = await getWorkflow<Workflow>(kube, namespace, name);
+    } catch (e) {
+      if (isNotFound(e)) throw failure(`workflow "${name}" not found in namespace "${namespace}" (deleted?)`);
+      throw e;
+    }
+    if (isCompleted(wf)) {
+      opts.printer?.finish(wf, now());
+      return wf;
+    }
+    opts.printer?.update(wf, now());
+    try {
+      await sleep(interval, undefined, { signal: opts.signal });
+    } catch {
+      return wf;
+    }
+  }
+}
+
+/** Exit code for a finished workflow: 0 Succeeded, 1 anything else. */
+export function exitCodeOf(wf: Workflow): number {
+  return wf.status?.phase === 'Succeeded' ? 0 : 1;
+}
+
+/** argo wait's line: `<name> <phase> at <finishedAt>` (Go `time.Time` format, UTC). */
+export function waitLine(wf: Workflow): string {
+  const f = wf.status?.finishedAt ? new Date(wf.status.finishedAt) : undefined;
+  const when = f
+    ? f
+        .toISOString()
+        .replace('T', ' ')
+        .replace(/\.\d+Z$/, ' +0000 UTC')
+    : '<unknown>';
+  return `${wf.metadata.name} ${wf.status?.phase ?? ''} at ${when}`;
+}

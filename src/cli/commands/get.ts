@@ -1,0 +1,46 @@
+/** `argosy get NAME [-o json|yaml|wide|short|name]`: one workflow, as `argo get` shows it. */
+import { Command } from 'commander';
+import { getWorkflow } from '../../adapters/kube/resources.ts';
+import { isNotFound } from '../../adapters/kube/errors.ts';
+import type { Workflow } from '../../engine/types.ts';
+import { contextOf } from './context.ts';
+import { failure } from './errors.ts';
+import { checkOutput, formatObject, printWorkflow } from './output.ts';
+import { resolveTarget, type Target } from './target.ts';
+
+const OUTPUTS = ['default', 'wide', 'short', 'json', 'yaml', 'name'] as const;
+
+/** Reads a workflow or fails with exit 1 and a hint. */
+export async function fetchWorkflow(target: Target, name: string): Promise<Workflow> {
+  try {
+    return await getWorkflow<Workflow>(target.client, target.namespace, name);
+  } catch (e) {
+    if (isNotFound(e)) {
+      throw failure(
+        `workflow "${name}" not found in namespace "${target.namespace}"`,
+        'list them with `argosy list -A`',
+      );
+    }
+    throw e;
+  }
+}
+
+export function makeGetCommand(): Command {
+  return new Command('get')
+    .description('show a workflow: status, then its steps as a tree (like `argo get`)')
+    .argument('<name>', 'workflow name')
+    .option('-o, --output <format>', `one of ${OUTPUTS.join('|')}`)
+    .action(async (name: string, opts: { output?: string }, cmd: Command) => {
+      const ctx = contextOf(cmd);
+      const output = checkOutput(opts.output, OUTPUTS, 'default');
+      const target = await resolveTarget(ctx);
+      try {
+        const wf = await fetchWorkflow(target, name);
+        if (output === 'json' || output === 'yaml') ctx.io.out(formatObject(wf, output));
+        else if (output === 'name') ctx.io.out(`${wf.metadata.name}\n`);
+        else printWorkflow(ctx, wf, { output, mainCluster: target.mainCluster });
+      } finally {
+        target.close();
+      }
+    });
+}

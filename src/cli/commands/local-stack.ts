@@ -1,0 +1,69 @@
+/**
+ * The CLI's view of the embedded local stack (src/local/stack.ts): start it with the options the
+ * user gave, and get the main cluster's client from it. Loaded lazily so commands that talk to a
+ * running stack or real clusters never pay for (or depend on) the embedded one.
+ */
+import type { Logger } from '../../logger.ts';
+import type { ClusterRegistry } from '../../ports/kube.ts';
+import type { Workflow } from '../../engine/types.ts';
+import { failure, usageError } from './errors.ts';
+
+/** What `startLocalStack` returns, as much as the CLI uses. */
+export interface LocalStack {
+  clusters: unknown;
+  kubeconfigPath: string;
+  mainCluster: string;
+  sqsEndpoint: string;
+  queueUrls: { work: string; dlq: string; timer: string };
+  control: { pause(): unknown; resume(): unknown; state(): unknown };
+  registry: ClusterRegistry;
+  submit(wf: Workflow, namespace?: string): Promise<Workflow>;
+  resyncNow(): Promise<unknown>;
+  stop(): Promise<void>;
+}
+
+export interface LocalStackOptions {
+  clusters: string[];
+  runtime: 'process' | 'sim';
+  dataDir?: string;
+  logger: Logger;
+  policy?: string;
+}
+
+export const RUNTIMES = ['process', 'sim'] as const;
+
+/** Parses `--clusters main,other`; the main cluster always comes first. */
+export function parseClusters(value: string | undefined, main: string, referenced: string[]): string[] {
+  const given = value
+    ? value
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean)
+    : referenced;
+  for (const c of given) {
+    if (!/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(c)) {
+      throw usageError(`--clusters: "${c}" is not a valid cluster name`, 'use DNS labels, e.g. --clusters main,other');
+    }
+  }
+  return [main, ...given.filter((c) => c !== main)];
+}
+
+/** Starts the embedded stack (exit 1 with a clear message if it cannot). */
+export async function startStack(opts: LocalStackOptions): Promise<LocalStack> {
+  const url = new URL('../../local/stack.ts', import.meta.url);
+  let mod: { startLocalStack?: (o: Record<string, unknown>) => Promise<LocalStack> };
+  try {
+    mod = (await import(url.href)) as typeof mod;
+  } catch (e) {
+    throw failure('the embedded local stack is not available in this build', undefined, e);
+  }
+  if (!mod.startLocalStack) throw failure('the embedded local stack is not available in this build');
+  const options: Record<string, unknown> = {
+    clusters: opts.clusters,
+    runtime: opts.runtime,
+    logger: opts.logger,
+  };
+  if (opts.dataDir) options.dataDir = opts.dataDir;
+  if (opts.policy) options.policy = opts.policy;
+  return mod.startLocalStack(options);
+}

@@ -1,0 +1,25 @@
+/** Printing objects the way argo and kubectl do for `-o json|yaml|name`. */
+import { stringify } from 'yaml';
+import type { Workflow } from '../../engine/types.ts';
+import { renderWorkflow, type RenderOptions } from '../render/workflow.ts';
+import type { CliContext } from './context.ts';
+import { usageError } from './errors.ts';
+
+/** Validates `-o` against the accepted values (exit 2 otherwise). */
+export function checkOutput<T extends string>(value: string | undefined, allowed: readonly T[], fallback: T): T {
+  const v = (value ?? fallback) as T;
+  if (!allowed.includes(v)) throw usageError(`-o ${value}: expected one of ${allowed.join(', ')}`);
+  return v;
+}
+
+/** JSON (2-space, like `argo get -o json`) or YAML. */
+export function formatObject(obj: unknown, format: 'json' | 'yaml'): string {
+  return format === 'json' ? JSON.stringify(obj, null, 2) + '\n' : stringify(obj, { lineWidth: 0 });
+}
+
+/** The `argo get` view for a workflow with this context's style. */
+export function printWorkflow(ctx: CliContext, wf: Workflow, extra: Partial<RenderOptions> = {}): void {
+  ctx.io.out(
+    renderWorkflow(wf, { style: ctx.style, now: new Date(), mainCluster: ctx.config.clusterName, ...extra }) + '\n',
+  );
+}

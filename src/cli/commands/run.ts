@@ -1,0 +1,121 @@
+/**
+ * `argosy run FILE`: the one-command experience. Starts an ephemeral local stack (API servers per
+ * cluster, SQS emulator, watcher, the real function handlers), submits the workflow, shows it live
+ * like `argo submit --watch`, prints the final tree and stops everything. Exit 0 Succeeded, 1
+ * Failed/Error, 2 bad input, 130 interrupted.
+ */
+import { Command } from 'commander';
+import type { Workflow } from '../../engine/types.ts';
+import { getWorkflow } from '../../adapters/kube/resources.ts';
+import { WatchPrinter } from '../render/watch.ts';
+import { contextOf } from './context.ts';
+import { EXIT, usageError } from './errors.ts';
+import { exitCodeOf, followWorkflow } from './follow.ts';
+import { parseClusters, RUNTIMES, startStack, type LocalStack } from './local-stack.ts';
+import { checkOutput, formatObject } from './output.ts';
+import { loadWorkflowFile, referencedClusters } from './workflow-file.ts';
+
+interface RunOpts {
+  parameter: string[];
+  clusters?: string;
+  runtime?: string;
+  output?: string;
+  policy?: string;
+  dataDir?: string;
+}
+
+const collect = (v: string, acc: string[]): string[] => [...acc, v];
+
+/** Fails (exit 2) when a template names a cluster the stack will not have. */
+export function checkClusters(file: string, wf: Workflow, clusters: string[]): void {
+  for (const t of wf.spec.templates ?? []) {
+    if (t.clusterName && !clusters.includes(t.clusterName)) {
+      throw usageError(
+        `${file}: template "${t.name}" runs in cluster "${t.clusterName}", which is not in --clusters ${clusters.join(',')}`,
+        `add it: --clusters ${[...clusters, t.clusterName].join(',')}`,
+      );
+    }
+  }
+}
+
+export function makeRunCommand(): Command {
+  return new Command('run')
+    .description('run a workflow on an ephemeral local stack and show it live (no cloud, no Docker)')
+    .argument('<file>', 'workflow YAML or JSON')
+    .option('-p, --parameter <name=value>', 'set a workflow argument (repeatable)', collect, [])
+    .option('--clusters <names>', 'local clusters to start, comma-separated (default: main + those the workflow names)')
+    .option('--runtime <runtime>', 'process: run pod commands as local processes; sim: simulate them', 'process')
+    .option('--policy <file>', 'placement policy (YAML/JSON) instead of the default')
+    .option('--data-dir <dir>', 'keep the local stack files here (default: a temporary directory)')
+    .option('-o, --output <format>', 'tree (live view), json or yaml (final object only)', 'tree')
+    .action(async (file: string, opts: RunOpts, cmd: Command) => {
+      const ctx = contextOf(cmd);
+      const output = checkOutput(opts.output, ['tree', 'json', 'yaml'] as const, 'tree');
+      const runtime = checkOutput(opts.runtime, RUNTIMES, 'process');
+      const wf = loadWorkflowFile(file, opts.parameter);
+      const main = ctx.config.clusterName;
+      const clusters = parseClusters(opts.clusters, main, referencedClusters(wf));
+      checkClusters(file, wf, clusters);
+      const started = Date.now();
+      const stack = await startStack({
+        clusters,
+        runtime,
+        logger: ctx.logger,
+        policy: opts.policy,
+        dataDir: opts.dataDir,
+      });
+      const abort = new AbortController();
+      let interrupted = false;
+      const onSignal = () => {
+        interrupted = true;
+        abort.abort();
+      };
+      process.once('SIGINT', onSignal);
+      process.once('SIGTERM', onSignal);
+      try {
+        ctx.io.err(
+          `argosy: local clusters ${clusters.join(', ')} ready in ${((Date.now() - started) / 1000).toFixed(1)}s\n`,
+        );
+        const namespace = ctx.globals.namespace || wf.metadata.namespace || 'argo';
+        delete wf.metadata.namespace;
+        const created = await stack.submit(wf, namespace);
+        const name = created.metadata.name!;
+        const kube = stack.registry.mainClient();
+        const printer =
+          output === 'tree'
+            ? new WatchPrinter({
+                style: ctx.style,
+                tty: ctx.io.isTTY,
+                write: ctx.io.out,
+                mainCluster: stack.mainCluster,
+              })
+            : undefined;
+        const final = await followWorkflow(kube, namespace, name, {
+          printer,
+          intervalMs: ctx.io.isTTY ? 1000 : 250,
+          signal: abort.signal,
+        });
+        if (interrupted) {
+          ctx.io.err(
+            `argosy: interrupted; stopping the local stack (workflow ${name} was ${final.status?.phase ?? 'Pending'})\n`,
+          );
+          process.exitCode = EXIT.interrupted;
+          return;
+        }
+        if (output !== 'tree') ctx.io.out(formatObject(await getWorkflow(kube, namespace, name), output));
+        process.exitCode = exitCodeOf(final);
+      } finally {
+        process.off('SIGINT', onSignal);
+        process.off('SIGTERM', onSignal);
+        await stopQuietly(stack);
+      }
+    });
+}
+
+async function stopQuietly(stack: LocalStack): Promise<void> {
+  try {
+    await stack.stop();
+  } catch {
+    // Stopping is best effort: the process exits right after.
+  }
+}

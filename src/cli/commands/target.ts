@@ -1,0 +1,88 @@
+/**
+ * Which Kubernetes API the commands talk to, in this order: `--kubeconfig`, `KUBECONFIG`, the state
+ * file of a running `argosy dev`, then `~/.kube/config`. The main cluster is `--context` (or the
+ * dev stack's main context, or the current context); the namespace is `-n`, then the dev stack's,
+ * then the context's, then `argo`.
+ */
+import { existsSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import type { HttpKubeClient } from '../../adapters/kube/http-client.ts';
+import type { KubeClient } from '../../ports/kube.ts';
+import { readDevState, type DevState } from '../dev-state.ts';
+import { kubeClientFromKubeconfig, listContexts } from '../kube-context.ts';
+import type { CliContext } from './context.ts';
+import { usageError } from './errors.ts';
+
+export interface Target {
+  client: HttpKubeClient;
+  namespace: string;
+  kubeconfigPath: string;
+  context: string;
+  mainCluster: string;
+  dev?: DevState;
+  /** A client for pods in (cluster, namespace): see {@link clientForPlacement}. */
+  clientFor(cluster: string, namespace: string): Promise<KubeClient>;
+  close(): void;
+}
+
+function pickKubeconfig(ctx: CliContext): { path: string; dev?: DevState } {
+  if (ctx.globals.kubeconfig) return { path: ctx.globals.kubeconfig };
+  if (ctx.config.kubeconfig) return { path: ctx.config.kubeconfig.split(':')[0]! };
+  const dev = readDevState(ctx.config.home);
+  if (dev) return { path: dev.kubeconfigPath, dev };
+  const home = join(homedir(), '.kube', 'config');
+  if (existsSync(home)) return { path: home };
+  throw usageError(
+    'no cluster to talk to: no --kubeconfig, no KUBECONFIG, no running `argosy dev`, no ~/.kube/config',
+    'start `argosy dev` in another terminal, or pass --kubeconfig FILE',
+  );
+}
+
+/** Resolves the main cluster's client and the namespace for a command. */
+export async function resolveTarget(ctx: CliContext): Promise<Target> {
+  const { path, dev } = pickKubeconfig(ctx);
+  if (!existsSync(path)) {
+    throw usageError(`kubeconfig ${path} does not exist`, 'pass --kubeconfig FILE or start `argosy dev`');
+  }
+  const mainCluster = dev?.mainCluster ?? ctx.config.clusterName;
+  const { client, context } = await kubeClientFromKubeconfig(
+    path,
+    ctx.globals.context || dev?.mainContext,
+    mainCluster,
+  );
+  const namespace = ctx.globals.namespace || dev?.namespace || context.namespace || 'argo';
+  const others = new Map<string, HttpKubeClient>();
+  const clientFor = async (cluster: string, _namespace: string): Promise<KubeClient> => {
+    if (cluster === mainCluster) return client;
+    const cached = others.get(cluster);
+    if (cached) return cached;
+    // A kubeconfig context named after the cluster (what `argosy dev` generates, and a common
+    // convention for real clusters). The rest-config registry is the functions' path; the CLI runs
+    // with the user's own credentials, which is what `kubectl logs` would use too.
+    const contexts = listContexts(path);
+    const name = contexts.find((c) => c === cluster) ?? contexts.find((c) => c.endsWith(`-${cluster}`));
+    if (!name) {
+      throw usageError(
+        `unknown cluster "${cluster}": no context named "${cluster}" in ${path}`,
+        `add one (kubectl config set-context ${cluster} ...) or pass --kubeconfig with a context per cluster`,
+      );
+    }
+    const built = await kubeClientFromKubeconfig(path, name, cluster);
+    others.set(cluster, built.client);
+    return built.client;
+  };
+  return {
+    client,
+    namespace,
+    kubeconfigPath: path,
+    context: context.context,
+    mainCluster,
+    dev,
+    clientFor,
+    close: () => {
+      client.close();
+      for (const c of others.values()) c.close();
+    },
+  };
+}

@@ -1,0 +1,26 @@
+/** `argosy wait NAME...`: blocks until each workflow completes; prints `<name> <phase> at <time>`. */
+import { Command } from 'commander';
+import { contextOf } from './context.ts';
+import { exitCodeOf, followWorkflow, waitLine } from './follow.ts';
+import { resolveTarget } from './target.ts';
+
+export function makeWaitCommand(): Command {
+  return new Command('wait')
+    .description('wait for workflows to complete; exit 1 if any did not succeed')
+    .argument('<name...>', 'workflow names')
+    .action(async (names: string[], _opts: unknown, cmd: Command) => {
+      const ctx = contextOf(cmd);
+      const target = await resolveTarget(ctx);
+      try {
+        let code = 0;
+        for (const name of names) {
+          const wf = await followWorkflow(target.client, target.namespace, name);
+          ctx.io.out(waitLine(wf) + '\n');
+          code = Math.max(code, exitCodeOf(wf));
+        }
+        process.exitCode = code;
+      } finally {
+        target.close();
+      }
+    });
+}

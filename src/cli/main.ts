@@ -1,0 +1,49 @@
+/**
+ * Entry point of the `argosy` CLI: builds the program, runs the command, maps failures to exit
+ * codes (0 ok, 1 the workflow or the operation failed, 2 bad input or nothing to talk to) and
+ * prints errors as one line plus what to do, never with credentials.
+ */
+import { CommanderError } from 'commander';
+import { isKubeApiError, isKubeUnreachableError } from '../adapters/kube/errors.ts';
+import { redact } from '../logger.ts';
+import { EXIT, isCliError } from './commands/errors.ts';
+import { createProgram } from './program.ts';
+
+function describe(e: unknown): { message: string; hint?: string; code: number } {
+  if (isCliError(e)) return { message: e.message, hint: e.hint, code: e.exitCode };
+  if (e instanceof CommanderError) {
+    const ok = e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.exitCode === 0;
+    return { message: '', code: ok ? EXIT.ok : EXIT.usage };
+  }
+  if (isKubeUnreachableError(e)) {
+    return {
+      message: e.message,
+      hint: 'is the cluster up? (`argosy dev` running, or the right --kubeconfig)',
+      code: EXIT.failed,
+    };
+  }
+  if (isKubeApiError(e)) return { message: e.message, code: EXIT.failed };
+  return { message: e instanceof Error ? e.message : String(e), code: EXIT.failed };
+}
+
+/** Runs the CLI on `argv` (node-style: `[node, script, ...args]`) and returns the exit code. */
+export async function runCli(argv: string[]): Promise<number> {
+  const program = await createProgram();
+  program.exitOverride();
+  for (const c of program.commands) c.exitOverride();
+  try {
+    await program.parseAsync(argv);
+    return typeof process.exitCode === 'number' ? process.exitCode : EXIT.ok;
+  } catch (e) {
+    const { message, hint, code } = describe(e);
+    if (message) {
+      process.stderr.write(`argosy: ${String(redact(message))}\n`);
+      if (hint) process.stderr.write(`  ${String(redact(hint))}\n`);
+    }
+    return code;
+  }
+}
+
+const code = await runCli(process.argv);
+// Exit explicitly: an embedded stack or keep-alive sockets must not keep a finished command alive.
+process.stdout.write('', () => process.exit(code));

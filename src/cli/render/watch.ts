@@ -1,0 +1,79 @@
+/**
+ * Live output for `run` and `submit --watch`. On a terminal the whole `argo get` view is redrawn in
+ * place (`ESC[H ESC[2J`, as `argo submit --watch` does). Elsewhere (CI logs, pipes) a redraw would be
+ * noise, so only changes are printed, one short line each, and the full view once at the end.
+ */
+import type { NodeStatus, Workflow } from '../../engine/types.ts';
+import { phaseIcon } from './style.ts';
+import { parseTime } from './time.ts';
+import { placementOf, renderWorkflow, type RenderOptions } from './workflow.ts';
+
+const CLEAR = '\x1b[H\x1b[2J';
+
+export interface WatchPrinterOptions extends Omit<RenderOptions, 'now'> {
+  /** Redraw in place (a terminal) or print changes only. */
+  tty: boolean;
+  write: (text: string) => void;
+}
+
+const PRINTED_TYPES = new Set(['Pod', 'Container', 'Suspend', 'Skipped', 'HTTP', 'Plugin']);
+
+/** Keeps what was printed last and prints what changed. */
+export class WatchPrinter {
+  private readonly seen = new Map<string, string>();
+  private wfPhase = '\0';
+
+  constructor(private readonly opts: WatchPrinterOptions) {}
+
+  /** Shows the workflow as of `now` (called on every event and every second). */
+  update(wf: Workflow, now: Date): void {
+    if (this.opts.tty) {
+      // Redrawn every tick even if unchanged: running durations advance.
+      this.opts.write(CLEAR + renderWorkflow(wf, { ...this.opts, now }) + '\n');
+      return;
+    }
+    for (const line of this.changes(wf, now)) this.opts.write(line + '\n');
+  }
+
+  /** The final view: on a terminal one last redraw, elsewhere a blank line and the full view. */
+  finish(wf: Workflow, now: Date): void {
+    const view = renderWorkflow(wf, { ...this.opts, now });
+    if (this.opts.tty) this.opts.write(CLEAR + view + '\n');
+    else {
+      for (const line of this.changes(wf, now)) this.opts.write(line + '\n');
+      this.opts.write('\n' + view + '\n');
+    }
+  }
+
+  /** Compact change lines: `[ 3s] ✔ this  Succeeded  main/argo`. */
+  changes(wf: Workflow, now: Date): string[] {
+    const out: string[] = [];
+    const started = parseTime(wf.status?.startedAt) ?? parseTime(wf.metadata.creationTimestamp) ?? now;
+    const stamp = `[${String(Math.max(0, Math.floor((now.getTime() - started.getTime()) / 1000))).padStart(3)}s]`;
+    const phase = wf.status?.phase ?? '';
+    const progress = wf.status?.progress ? `  ${wf.status.progress}` : '';
+    if (phase !== this.wfPhase) {
+      out.push(`${stamp} ${wf.metadata.name} ${phase || 'Pending'}${progress}`);
+      this.wfPhase = phase;
+    }
+    const nodes = Object.values(wf.status?.nodes ?? {}).sort(
+      (a, b) => (parseTime(a.startedAt)?.getTime() ?? 0) - (parseTime(b.startedAt)?.getTime() ?? 0),
+    );
+    for (const n of nodes) {
+      if (!PRINTED_TYPES.has(n.type) || n.phase === 'Omitted') continue;
+      const key = `${n.phase}|${n.message ?? ''}`;
+      if (this.seen.get(n.id) === key) continue;
+      this.seen.set(n.id, key);
+      out.push(this.nodeLine(wf, n, stamp));
+    }
+    return out;
+  }
+
+  private nodeLine(wf: Workflow, n: NodeStatus, stamp: string): string {
+    const where = n.type === 'Pod' ? placementOf(wf, n, this.opts.mainCluster ?? 'main') : '';
+    const parts = [`${stamp} ${phaseIcon(this.opts.style, n.phase)} ${n.displayName ?? n.name}`, n.phase ?? 'Pending'];
+    if (where) parts.push(`(${where})`);
+    if (n.message) parts.push(n.message);
+    return parts.join('  ');
+  }
+}
