@@ -11,7 +11,7 @@ import { once } from 'node:events';
 import { devStatePath, removeDevState, writeDevState, type DevState } from '../dev-state.ts';
 import { listContexts } from '../kube-context.ts';
 import { contextOf } from './context.ts';
-import { parseClusters, RUNTIMES, startStack, type LocalStack } from './local-stack.ts';
+import { checkPolicyFile, parseClusters, RUNTIMES, startStack, type LocalStack } from './local-stack.ts';
 import { checkOutput } from './output.ts';
 
 interface DevOpts {
@@ -81,6 +81,7 @@ export function makeDevCommand(): Command {
       const ctx = contextOf(cmd);
       const runtime = checkOutput(opts.runtime, RUNTIMES, 'process');
       const clusters = parseClusters(opts.clusters, ctx.config.clusterName, []);
+      if (opts.policy) checkPolicyFile(opts.policy);
       const stack = await startStack({
         clusters,
         runtime,

@@ -3,8 +3,10 @@
  * user gave, and get the main cluster's client from it. Loaded lazily so commands that talk to a
  * running stack or real clusters never pay for (or depend on) the embedded one.
  */
+import { resolve } from 'node:path';
+import { loadPlacementPolicy } from '../../clusters/policy.ts';
 import type { Logger } from '../../logger.ts';
-import type { ClusterRegistry } from '../../ports/kube.ts';
+import type { ClusterRegistry, KubeClient } from '../../ports/kube.ts';
 import type { Workflow } from '../../engine/types.ts';
 import { failure, usageError } from './errors.ts';
 
@@ -17,6 +19,7 @@ export interface LocalStack {
   queueUrls: { work: string; dlq: string; timer: string };
   control: { pause(): unknown; resume(): unknown; state(): unknown };
   registry: ClusterRegistry;
+  mainClient?: KubeClient;
   submit(wf: Workflow, namespace?: string): Promise<Workflow>;
   resyncNow(): Promise<unknown>;
   stop(): Promise<void>;
@@ -48,6 +51,18 @@ export function parseClusters(value: string | undefined, main: string, reference
   return [main, ...given.filter((c) => c !== main)];
 }
 
+/** Checks a `--policy` file now (exit 2), so a typo does not surface as a failed step later. */
+export function checkPolicyFile(file: string): string {
+  const path = resolve(file);
+  try {
+    loadPlacementPolicy(path);
+  } catch (e) {
+    const cause = (e as Error).cause as Error | undefined;
+    throw usageError(`--policy ${file}: ${(e as Error).message}${cause ? ` (${cause.message})` : ''}`);
+  }
+  return path;
+}
+
 /** Starts the embedded stack (exit 1 with a clear message if it cannot). */
 export async function startStack(opts: LocalStackOptions): Promise<LocalStack> {
   const url = new URL('../../local/stack.ts', import.meta.url);
@@ -55,7 +70,7 @@ export async function startStack(opts: LocalStackOptions): Promise<LocalStack> {
   try {
     mod = (await import(url.href)) as typeof mod;
   } catch (e) {
-    throw failure('the embedded local stack is not available in this build', undefined, e);
+    throw failure(`the embedded local stack could not load: ${(e as Error).message.split('\n')[0]}`, undefined, e);
   }
   if (!mod.startLocalStack) throw failure('the embedded local stack is not available in this build');
   const options: Record<string, unknown> = {
@@ -64,6 +79,7 @@ export async function startStack(opts: LocalStackOptions): Promise<LocalStack> {
     logger: opts.logger,
   };
   if (opts.dataDir) options.dataDir = opts.dataDir;
-  if (opts.policy) options.policy = opts.policy;
+  // The stack reads the policy like the functions do: config.placementPolicy (a file path here).
+  if (opts.policy) options.config = { placementPolicy: checkPolicyFile(opts.policy) };
   return mod.startLocalStack(options);
 }

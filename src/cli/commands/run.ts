@@ -11,7 +11,7 @@ import { WatchPrinter } from '../render/watch.ts';
 import { contextOf } from './context.ts';
 import { EXIT, usageError } from './errors.ts';
 import { exitCodeOf, followWorkflow } from './follow.ts';
-import { parseClusters, RUNTIMES, startStack, type LocalStack } from './local-stack.ts';
+import { checkPolicyFile, parseClusters, RUNTIMES, startStack, type LocalStack } from './local-stack.ts';
 import { checkOutput, formatObject } from './output.ts';
 import { loadWorkflowFile, referencedClusters } from './workflow-file.ts';
 
@@ -56,6 +56,7 @@ export function makeRunCommand(): Command {
       const main = ctx.config.clusterName;
       const clusters = parseClusters(opts.clusters, main, referencedClusters(wf));
       checkClusters(file, wf, clusters);
+      if (opts.policy) checkPolicyFile(opts.policy);
       const started = Date.now();
       const stack = await startStack({
         clusters,
@@ -80,7 +81,7 @@ export function makeRunCommand(): Command {
         delete wf.metadata.namespace;
         const created = await stack.submit(wf, namespace);
         const name = created.metadata.name!;
-        const kube = stack.registry.mainClient();
+        const kube = stack.mainClient ?? stack.registry.mainClient();
         const printer =
           output === 'tree'
             ? new WatchPrinter({
