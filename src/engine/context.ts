@@ -1,0 +1,183 @@
+/**
+ * The state of one `decide` call: the workflow, the (copy-on-write) node map being built, observed
+ * pods, collected actions, and helpers to create and update nodes. Nothing here does I/O.
+ */
+import type { Action, ControllerSettings, ObservedPod, PlacementCheck } from './contract.ts';
+import type { NodePhase, NodeStatus, NodeType, Template, Workflow } from './types.ts';
+import { displayNameOf, formatTime, nodeId, type PodNameFormat } from './names.ts';
+
+/** Everything the executors share during one decide. */
+export interface ExecContext {
+  wf: Workflow;
+  wfName: string;
+  wfNamespace: string;
+  now: string;
+  nowDate: Date;
+  controller: ControllerSettings;
+  checkPlacement?: PlacementCheck;
+  workflowTemplates?: Record<string, Workflow>;
+  nodes: Record<string, NodeStatus>;
+  podsByNodeId: Map<string, ObservedPod>;
+  actions: Action[];
+  reasons: string[];
+  templates: Map<string, Template>;
+  globals: Record<string, string>;
+  podNameFormat: PodNameFormat;
+  /** Past the workflow's activeDeadlineSeconds: no new pods. */
+  deadlineExceeded: boolean;
+  /** Arrays/objects created during this decide (safe to mutate in place). */
+  owned: WeakSet<object>;
+  /** Per-node children sets, for O(1) de-duplication on wide fan-outs. */
+  childSets: Map<string, Set<string>>;
+  /** Caches keyed by template object (DAG indexes etc.). */
+  cache: WeakMap<object, unknown>;
+}
+
+/** Node phases after which a node never changes. */
+export function isFulfilled(node: NodeStatus | undefined): boolean {
+  if (!node) return false;
+  const p = node.phase;
+  return p === 'Succeeded' || p === 'Failed' || p === 'Error' || p === 'Skipped' || p === 'Omitted';
+}
+
+/** Succeeded, Failed or Error. */
+export function isCompleted(node: NodeStatus | undefined): boolean {
+  const p = node?.phase;
+  return p === 'Succeeded' || p === 'Failed' || p === 'Error';
+}
+
+/** Node types whose progress is counted directly (not summed from children). */
+export function isExecutable(type: NodeType): boolean {
+  return type === 'Pod' || type === 'Container' || type === 'HTTP' || type === 'Plugin' || type === 'Suspend';
+}
+
+/** The node with this name, if it exists. */
+export function getNode(ctx: ExecContext, name: string): NodeStatus | undefined {
+  return ctx.nodes[nodeId(ctx.wfName, name)];
+}
+
+/** Returns a node safe to mutate (copied once per decide). */
+export function mutableNode(ctx: ExecContext, id: string): NodeStatus {
+  const node = ctx.nodes[id];
+  if (!node) throw new Error(`node ${id} does not exist`);
+  if (ctx.owned.has(node)) return node;
+  const copy = { ...node };
+  ctx.owned.add(copy);
+  ctx.nodes[id] = copy;
+  return copy;
+}
+
+/** What a new node starts as. */
+export interface NewNode {
+  name: string;
+  type: NodeType;
+  boundaryID?: string;
+  templateName?: string;
+  phase: NodePhase;
+  message?: string;
+}
+
+/** Creates a node (Argo's `initializeNode`). */
+export function initNode(ctx: ExecContext, spec: NewNode): NodeStatus {
+  const id = nodeId(ctx.wfName, spec.name);
+  const boundary = spec.boundaryID ? ctx.nodes[spec.boundaryID] : undefined;
+  const node: NodeStatus = {
+    id,
+    name: spec.name,
+    displayName: displayNameOf(spec.name, boundary?.name),
+    type: spec.type,
+  };
+  if (spec.templateName) node.templateName = spec.templateName;
+  node.templateScope = `local/${ctx.wfName}`;
+  node.phase = spec.phase;
+  if (spec.boundaryID) node.boundaryID = spec.boundaryID;
+  if (spec.message) node.message = spec.message;
+  node.startedAt = ctx.now;
+  if (isFulfilled(node)) node.finishedAt = ctx.now;
+  ctx.owned.add(node);
+  ctx.nodes[id] = node;
+  ctx.reasons.push(
+    `node ${spec.name} (${spec.type}) initialized ${spec.phase}${spec.message ? `: ${spec.message}` : ''}`,
+  );
+  return node;
+}
+
+/** Sets a node's phase (and message); stamps finishedAt when it becomes fulfilled. */
+export function markPhase(ctx: ExecContext, id: string, phase: NodePhase, message?: string): NodeStatus {
+  const node = mutableNode(ctx, id);
+  if (node.phase !== phase) ctx.reasons.push(`node ${node.name} ${node.phase ?? ''} -> ${phase}`);
+  node.phase = phase;
+  if (message !== undefined) {
+    if (message === '') delete node.message;
+    else node.message = message;
+  }
+  if (isFulfilled(node) && !node.finishedAt) node.finishedAt = ctx.now;
+  return node;
+}
+
+/** Adds `childId` to `parentId`'s children once. */
+export function addChild(ctx: ExecContext, parentId: string, childId: string): void {
+  let set = ctx.childSets.get(parentId);
+  const parent = ctx.nodes[parentId];
+  if (!parent) return;
+  if (!set) {
+    set = new Set(parent.children ?? []);
+    ctx.childSets.set(parentId, set);
+  }
+  if (set.has(childId)) return;
+  set.add(childId);
+  const node = mutableNode(ctx, parentId);
+  if (!node.children || !ctx.owned.has(node.children)) {
+    node.children = [...(node.children ?? [])];
+    ctx.owned.add(node.children);
+  }
+  node.children.push(childId);
+}
+
+/** Argo's `getOutboundNodes`: the nodes a follower should hang off. */
+export function outboundNodes(ctx: ExecContext, id: string): string[] {
+  const node = ctx.nodes[id];
+  if (!node) return [];
+  switch (node.type) {
+    case 'Skipped':
+    case 'Suspend':
+    case 'HTTP':
+    case 'Plugin':
+    case 'Pod':
+      return [id];
+    case 'TaskGroup':
+      if (!node.children || node.children.length === 0) return [id];
+      return node.children.flatMap((c) => outboundNodes(ctx, c));
+    case 'Retry': {
+      const last = node.children?.[node.children.length - 1];
+      if (last) return [last];
+      break;
+    }
+    default:
+      break;
+  }
+  return (node.outboundNodes ?? []).flatMap((o) => outboundNodes(ctx, o));
+}
+
+/** Builds an empty context (used by decide and by tests). */
+export function newContext(wf: Workflow, now: Date, controller: ControllerSettings): ExecContext {
+  return {
+    wf,
+    wfName: wf.metadata.name ?? '',
+    wfNamespace: wf.metadata.namespace ?? '',
+    now: formatTime(now),
+    nowDate: now,
+    controller,
+    nodes: {},
+    podsByNodeId: new Map(),
+    actions: [],
+    reasons: [],
+    templates: new Map((wf.spec.templates ?? []).map((t) => [t.name, t])),
+    globals: {},
+    podNameFormat: 'v2',
+    deadlineExceeded: false,
+    owned: new WeakSet(),
+    childSets: new Map(),
+    cache: new WeakMap(),
+  };
+}

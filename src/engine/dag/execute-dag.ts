@@ -1,0 +1,168 @@
+/**
+ * The executor of DAG templates (Argo's `executeDAG`/`executeDAGTask`): tasks start once every
+ * dependency is fulfilled and their `depends` holds; false ⇒ Omitted, `when` false ⇒ Skipped; looped
+ * tasks get a TaskGroup parent. Walks tasks in topological order, once each, so a decide is linear.
+ */
+import type { ExecContext } from '../context.ts';
+import { addChild, getNode, initNode, isFulfilled, markPhase, mutableNode, outboundNodes } from '../context.ts';
+import type { DAGTask, NodeStatus, Template } from '../types.ts';
+import { chainResolvers, mapResolver, substituteString, type Resolver } from '../substitute.ts';
+import { siblingResolver } from '../scope.ts';
+import { evaluateDepends, type TaskResults } from '../expr/depends.ts';
+import { continuesOn, LoopExpansionError, planStep, runPlan, skipIfWhenFalse, type StepPlans } from '../run-step.ts';
+import { aggregateTemplateOutputs } from '../outputs.ts';
+import { indexDag, type DagIndex } from './dag-index.ts';
+import { assessDag } from './assess-dag.ts';
+
+interface DagRun {
+  ctx: ExecContext;
+  dag: NodeStatus;
+  idx: DagIndex;
+  resolver: Resolver;
+  depth: number;
+}
+
+function taskNode(run: DagRun, name: string): NodeStatus | undefined {
+  return getNode(run.ctx, `${run.dag.name}.${name}`);
+}
+
+function tasksResolver(ctx: ExecContext, dagName: string): Resolver {
+  return siblingResolver('tasks', (name) => {
+    const node = getNode(ctx, `${dagName}.${name}`);
+    if (!node) return undefined;
+    if (node.type !== 'TaskGroup') return { node };
+    return { node, items: (node.children ?? []).map((c) => ctx.nodes[c]).filter((n): n is NodeStatus => !!n) };
+  });
+}
+
+function results(run: DagRun, name: string): TaskResults {
+  const node = taskNode(run, name);
+  const task = run.idx.tasks.get(name);
+  const r: TaskResults = { phase: node?.phase, daemoned: node?.daemoned === true };
+  if (task?.continueOn?.failed) r.continueOnFailed = true;
+  if (task?.continueOn?.error) r.continueOnError = true;
+  if (node?.type === 'TaskGroup') {
+    const kids = (node.children ?? []).map((c) => run.ctx.nodes[c]);
+    r.anySucceeded = kids.some((k) => k?.phase === 'Succeeded');
+    r.allFailed = kids.length > 0 && kids.every((k) => k?.phase === 'Failed');
+  }
+  return r;
+}
+
+/** Hangs a new task node under the DAG (root task) or under its dependencies' outbound nodes. */
+function connect(run: DagRun, task: DAGTask, id: string): void {
+  const deps = run.idx.deps.get(task.name) ?? [];
+  if (deps.length === 0) {
+    addChild(run.ctx, run.dag.id, id);
+    return;
+  }
+  for (const d of deps) {
+    const dn = taskNode(run, d);
+    if (dn) for (const out of outboundNodes(run.ctx, dn.id)) addChild(run.ctx, out, id);
+  }
+}
+
+function skip(run: DagRun, task: DAGTask, phase: 'Skipped' | 'Omitted' | 'Error', message: string): void {
+  const name = `${run.dag.name}.${task.name}`;
+  const node = initNode(run.ctx, {
+    name,
+    type: 'Skipped',
+    boundaryID: run.dag.id,
+    templateName: task.template,
+    phase,
+    message,
+  });
+  connect(run, task, node.id);
+}
+
+/** Checks dependencies and `depends`; returns true when the task may (still) run. */
+function mayRun(run: DagRun, task: DAGTask, existing: NodeStatus | undefined): boolean {
+  const deps = run.idx.deps.get(task.name) ?? [];
+  for (const d of deps) if (!isFulfilled(taskNode(run, d))) return false;
+  if (existing) return true;
+  const expr = run.idx.exprs.get(task.name);
+  if (expr instanceof Error) {
+    skip(run, task, 'Error', expr.message);
+    return false;
+  }
+  if (expr && !evaluateDepends(expr, (n) => results(run, n))) {
+    skip(run, task, 'Omitted', 'omitted: depends condition not met');
+    return false;
+  }
+  return true;
+}
+
+function executeTask(run: DagRun, task: DAGTask): void {
+  const { ctx } = run;
+  const name = `${run.dag.name}.${task.name}`;
+  const existing = getNode(ctx, name);
+  if (isFulfilled(existing) || !mayRun(run, task, existing)) return;
+  let planned: StepPlans;
+  try {
+    planned = planStep(task, name, run.resolver);
+  } catch (e) {
+    if (!(e instanceof LoopExpansionError)) throw e;
+    let message: string;
+    try {
+      message = skipIfWhenFalse(task, run.resolver, e);
+    } catch {
+      if (!existing) skip(run, task, 'Error', e.message);
+      return;
+    }
+    if (!existing) skip(run, task, 'Skipped', message);
+    return;
+  }
+  if (!planned.looped) {
+    const node = runPlan(ctx, planned.plans[0] as (typeof planned.plans)[0], run.dag.id, run.depth);
+    if (!existing) connect(run, task, node.id);
+    return;
+  }
+  if (planned.plans.length === 0) {
+    if (!existing) skip(run, task, 'Skipped', 'Skipped, empty params');
+    return;
+  }
+  let group = existing;
+  if (!group) {
+    group = initNode(ctx, {
+      name,
+      type: 'TaskGroup',
+      boundaryID: run.dag.id,
+      templateName: task.template,
+      phase: 'Running',
+    });
+    connect(run, task, group.id);
+  }
+  for (const plan of planned.plans) addChild(ctx, group.id, runPlan(ctx, plan, run.dag.id, run.depth).id);
+  const kids = (ctx.nodes[group.id]?.children ?? []).map((c) => ctx.nodes[c]);
+  if (kids.some((k) => !isFulfilled(k))) return;
+  const failed = kids.find((k) => (k?.phase === 'Failed' || k?.phase === 'Error') && !continuesOn(task, k.phase));
+  markPhase(ctx, group.id, failed?.phase ?? 'Succeeded');
+}
+
+/** Runs or advances a DAG node. */
+export function executeDag(ctx: ExecContext, dagId: string, t: Template, depth: number): void {
+  const dag = ctx.nodes[dagId] as NodeStatus;
+  if (isFulfilled(dag)) return;
+  let idx = ctx.cache.get(t) as DagIndex | undefined;
+  if (!idx) {
+    const target = t.dag?.target !== undefined ? substituteString(t.dag.target, mapResolver(ctx.globals)) : undefined;
+    idx = indexDag(target === t.dag?.target ? t : { ...t, dag: { tasks: t.dag?.tasks ?? [], ...t.dag, target } });
+    ctx.cache.set(t, idx);
+  }
+  const resolver = chainResolvers(tasksResolver(ctx, dag.name), mapResolver(ctx.globals));
+  const run: DagRun = { ctx, dag, idx, resolver, depth };
+  for (const task of idx.order) executeTask(run, task);
+  const phase = assessDag(ctx, dag, idx, t.dag?.failFast !== false);
+  if (phase === 'Running') return;
+  const node = mutableNode(ctx, dagId);
+  const outbound = idx.targets.flatMap((name) => {
+    const tn = taskNode(run, name);
+    return tn ? outboundNodes(ctx, tn.id) : [];
+  });
+  if (outbound.length > 0) node.outboundNodes = outbound;
+  if (phase === 'Succeeded') {
+    const outputs = aggregateTemplateOutputs(t, resolver);
+    if (outputs) node.outputs = outputs;
+  }
+  markPhase(ctx, dagId, phase);
+}

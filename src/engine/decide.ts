@@ -1,0 +1,168 @@
+/**
+ * `decide(snapshot, now)`: the engine's one entry point. Pure: the same snapshot and `now` always give
+ * the same decision. Lifecycle (§2.4): validate and start, assess pods, walk the template tree from the
+ * entrypoint, apply the workflow deadline, roll the root node up into the workflow phase.
+ */
+import type { Decision, Snapshot, WorkflowMetaPatch } from './contract.ts';
+import { WORKFLOW_FINALIZER } from './contract.ts';
+import type { Condition, NodeStatus, WorkflowPhase, WorkflowStatus } from './types.ts';
+import { isFulfilled, markPhase, newContext, type ExecContext } from './context.ts';
+import { ANNOTATION_NODE_ID, ANNOTATION_POD_NAME_FORMAT, LABEL_COMPLETED, LABEL_PHASE } from './labels.ts';
+import { nodeId } from './names.ts';
+import { globalVariables } from './scope.ts';
+import { validateWorkflow } from './validate.ts';
+import { executeTemplate } from './execute.ts';
+import { updateProgress } from './progress.ts';
+import { DEADLINE_MESSAGE, podTarget } from './pod/execute-pod.ts';
+import { workflowDeadline } from './pod/build-pod.ts';
+
+function isDone(phase: WorkflowPhase | undefined): boolean {
+  return phase === 'Succeeded' || phase === 'Failed' || phase === 'Error';
+}
+
+function metadataOf(snapshot: Snapshot, status: WorkflowStatus, ctx: ExecContext | undefined): WorkflowMetaPatch {
+  const wf = snapshot.workflow;
+  const format = wf.metadata.annotations?.[ANNOTATION_POD_NAME_FORMAT] ?? snapshot.controller.podNameFormat ?? 'v2';
+  const labels: Record<string, string> = {};
+  if (status.phase) {
+    labels[LABEL_PHASE] = status.phase;
+    labels[LABEL_COMPLETED] = isDone(status.phase) ? 'true' : 'false';
+  }
+  const finalizers = (wf.metadata.finalizers ?? []).filter((f) => f === WORKFLOW_FINALIZER);
+  if (finalizers.length === 0 && ctx && usesRemotePlaces(ctx, status)) finalizers.push(WORKFLOW_FINALIZER);
+  return { labels, annotations: { [ANNOTATION_POD_NAME_FORMAT]: format }, finalizers };
+}
+
+function usesRemotePlaces(ctx: ExecContext, status: WorkflowStatus): boolean {
+  const own = (c: string, n: string): boolean => c === ctx.controller.clusterName && n === ctx.wfNamespace;
+  if (ctx.actions.some((a) => a.kind === 'CreatePod' && !own(a.cluster, a.namespace))) return true;
+  return Object.values(status.nodes ?? {}).some((n) => n.clusterName !== undefined || n.namespace !== undefined);
+}
+
+function finish(
+  ctx: ExecContext | undefined,
+  status: WorkflowStatus,
+  phase: WorkflowPhase,
+  message: string | undefined,
+  now: string,
+): void {
+  status.phase = phase;
+  if (!status.startedAt) status.startedAt = now;
+  status.finishedAt = now;
+  if (message) status.message = message;
+  const conditions: Condition[] = (status.conditions ?? []).filter(
+    (c) => c.type !== 'Completed' && c.type !== 'PodRunning',
+  );
+  conditions.push({ type: 'PodRunning', status: 'False' }, { type: 'Completed', status: 'True' });
+  status.conditions = conditions;
+  ctx?.reasons.push(`workflow ${phase}${message ? `: ${message}` : ''}`);
+}
+
+/** Fails every unfinished pod node past the workflow deadline and deletes its pod. */
+function applyDeadline(ctx: ExecContext): number | undefined {
+  const deadline = workflowDeadline(ctx);
+  if (deadline === undefined) return undefined;
+  const left = deadline - ctx.nowDate.getTime();
+  if (left > 0) return left;
+  ctx.deadlineExceeded = true;
+  for (const node of Object.values(ctx.nodes)) {
+    if (node.type !== 'Pod' || isFulfilled(node)) continue;
+    markPhase(ctx, node.id, 'Failed', DEADLINE_MESSAGE);
+    const observed = ctx.podsByNodeId.get(node.id);
+    if (observed?.pod.metadata.name) {
+      ctx.actions.push({
+        kind: 'DeletePod',
+        cluster: observed.cluster,
+        namespace: observed.namespace,
+        name: observed.pod.metadata.name,
+        reason: DEADLINE_MESSAGE,
+      });
+    }
+  }
+  return undefined;
+}
+
+function indexPods(ctx: ExecContext, snapshot: Snapshot): void {
+  for (const observed of snapshot.pods) {
+    const id = observed.pod.metadata.annotations?.[ANNOTATION_NODE_ID] ?? observed.pod.metadata.name;
+    if (id) ctx.podsByNodeId.set(id, observed);
+  }
+}
+
+function podRunning(nodes: Record<string, NodeStatus>): Condition {
+  const running = Object.values(nodes).some((n) => n.type === 'Pod' && n.phase === 'Running');
+  return { type: 'PodRunning', status: running ? 'True' : 'False' };
+}
+
+/**
+ * Decides what to do next for one workflow. Pure and idempotent: applying the returned actions and
+ * status, observing the pods, and deciding again yields no new actions.
+ * @example const d = decide({ workflow, pods: [], controller: { clusterName: 'main' } }, new Date());
+ */
+export function decide(snapshot: Snapshot, now: Date): Decision {
+  const wf = snapshot.workflow;
+  const current = wf.status ?? {};
+  if (wf.metadata.labels?.[LABEL_COMPLETED] === 'true') {
+    return {
+      actions: [],
+      status: current,
+      metadata: metadataOf(snapshot, current, undefined),
+      reasons: ['workflow is completed; nothing to do'],
+    };
+  }
+  const ctx = newContext(wf, now, snapshot.controller);
+  ctx.checkPlacement = snapshot.checkPlacement;
+  ctx.workflowTemplates = snapshot.workflowTemplates;
+  const fmt = wf.metadata.annotations?.[ANNOTATION_POD_NAME_FORMAT];
+  ctx.podNameFormat = fmt === 'v1' || fmt === 'v2' ? fmt : (snapshot.controller.podNameFormat ?? 'v2');
+  const status: WorkflowStatus = { ...current };
+  if (isDone(status.phase))
+    return {
+      actions: [],
+      status,
+      metadata: metadataOf(snapshot, status, undefined),
+      reasons: ['workflow already finished'],
+    };
+  if (!status.phase) {
+    const errors = validateWorkflow(wf);
+    if (errors.length > 0) {
+      finish(ctx, status, 'Failed', `invalid spec: ${errors[0]?.argo}`, ctx.now);
+      return { actions: [], status, metadata: metadataOf(snapshot, status, ctx), reasons: ctx.reasons };
+    }
+    status.phase = 'Running';
+    status.startedAt = ctx.now;
+    ctx.reasons.push('workflow started');
+  }
+  ctx.nodes = { ...(current.nodes ?? {}) };
+  ctx.globals = globalVariables(wf);
+  indexPods(ctx, snapshot);
+  const wfWithStart = { ...wf, status: { ...current, startedAt: status.startedAt } };
+  ctx.wf = wfWithStart;
+  const left = applyDeadline(ctx);
+  const root = executeTemplate(ctx, {
+    nodeName: ctx.wfName,
+    holder: { template: wf.spec.entrypoint },
+    args: wf.spec.arguments?.parameters,
+    depth: 0,
+  });
+  status.nodes = ctx.nodes;
+  status.progress = updateProgress(ctx.nodes);
+  const rootNode = ctx.nodes[nodeId(ctx.wfName, ctx.wfName)] ?? root;
+  if (isFulfilled(rootNode)) {
+    const phase: WorkflowPhase =
+      rootNode.phase === 'Failed' ? 'Failed' : rootNode.phase === 'Error' ? 'Error' : 'Succeeded';
+    finish(ctx, status, phase, rootNode.message, ctx.now);
+  } else {
+    status.conditions = [...(status.conditions ?? []).filter((c) => c.type !== 'PodRunning'), podRunning(ctx.nodes)];
+  }
+  const decision: Decision = {
+    actions: ctx.actions,
+    status,
+    metadata: metadataOf(snapshot, status, ctx),
+    reasons: ctx.reasons,
+  };
+  if (left !== undefined && !isDone(status.phase)) decision.requeueAfterMs = left;
+  return decision;
+}
+
+export { podTarget };

@@ -1,0 +1,30 @@
+/**
+ * The pure workflow engine: Argo semantics as data in, data out. No I/O, clock, env or randomness.
+ * `decide` is the one entry point of the reconcile loop; the rest are helpers for runtime and CLI.
+ */
+export { decide } from './decide.ts';
+export { parseWorkflows, type ParseError, type ParseResult } from './parse.ts';
+export { validateWorkflow, type ValidationError } from './validate.ts';
+export { needsResult } from './needs-result.ts';
+export { fnv32a, nodeId, podName, displayNameOf, formatTime, type PodNameFormat } from './names.ts';
+export { podTarget, DEADLINE_MESSAGE } from './pod/execute-pod.ts';
+export { parseArgosyOutputs } from './pod/assess-pod.ts';
+export { SCRIPT_ENV, scriptPrologue } from './pod/script.ts';
+export { shouldExecute, WhenExpressionError } from './expr/govaluate.ts';
+export { parseDepends, evaluateDepends, DependsSyntaxError } from './expr/depends.ts';
+export { expandSequence, itemSuffix } from './loops.ts';
+export {
+  LABEL_WORKFLOW,
+  LABEL_COMPLETED,
+  LABEL_PHASE,
+  LABEL_INSTANCE_ID,
+  LABEL_ON_EXIT,
+  LABEL_WORKFLOW_CLUSTER_NAME,
+  LABEL_WORKFLOW_NAMESPACE,
+  ANNOTATION_NODE_NAME,
+  ANNOTATION_NODE_ID,
+  ANNOTATION_DEFAULT_CONTAINER,
+  ANNOTATION_POD_NAME_FORMAT,
+} from './labels.ts';
+export { WORKFLOW_FINALIZER } from './contract.ts';
+export type { Decision, Snapshot, Action, ObservedPod, ControllerSettings, PlacementCheck } from './contract.ts';

@@ -1,0 +1,58 @@
+/**
+ * Parses Argo Workflow YAML or JSON (one or many `---` documents) into workflows, or errors with
+ * line and column. Documents of another `kind` are reported, empty documents ignored.
+ */
+import { LineCounter, parseAllDocuments } from 'yaml';
+import type { Workflow } from './types.ts';
+
+/** A document that could not be read as a Workflow. */
+export interface ParseError {
+  file?: string;
+  /** 1-based. */
+  line: number;
+  /** 1-based. */
+  column: number;
+  /** 0-based document index in the stream. */
+  document: number;
+  message: string;
+}
+
+/** The workflows found (in document order) and the problems. */
+export interface ParseResult {
+  workflows: Workflow[];
+  errors: ParseError[];
+}
+
+/**
+ * Parses a YAML/JSON stream of Workflows.
+ * @example const { workflows, errors } = parseWorkflows(readFileSync('wf.yaml', 'utf8'), 'wf.yaml');
+ */
+export function parseWorkflows(text: string, fileName?: string): ParseResult {
+  const lineCounter = new LineCounter();
+  const docs = parseAllDocuments(text, { lineCounter, prettyErrors: false });
+  const result: ParseResult = { workflows: [], errors: [] };
+  const list = Array.isArray(docs) ? docs : [];
+  const fail = (document: number, offset: number, message: string): void => {
+    const pos = lineCounter.linePos(offset);
+    const err: ParseError = { line: pos.line, column: pos.col, document, message };
+    if (fileName !== undefined) err.file = fileName;
+    result.errors.push(err);
+  };
+  list.forEach((doc, index) => {
+    if (doc.errors.length > 0) {
+      for (const e of doc.errors) fail(index, e.pos[0], e.message.split('\n')[0] ?? e.message);
+      return;
+    }
+    const value: unknown = doc.toJS({ maxAliasCount: 1000 });
+    const start = doc.range[0];
+    if (value === null || value === undefined) return;
+    if (typeof value !== 'object' || Array.isArray(value)) return fail(index, start, 'document is not an object');
+    const obj = value as Record<string, unknown>;
+    if (obj.kind !== undefined && obj.kind !== 'Workflow')
+      return fail(index, start, `kind '${String(obj.kind)}' is not a Workflow`);
+    if (typeof obj.spec !== 'object' || obj.spec === null) return fail(index, start, 'spec is required');
+    const wf = { ...obj, metadata: (obj.metadata as object | undefined) ?? {} } as Workflow;
+    result.workflows.push(wf);
+  });
+  return result;
+}

@@ -1,0 +1,132 @@
+/**
+ * Pod → node mapping (Argo's `assessNodeStatus`, §2.15): phase, message, hostNodeName, finishedAt
+ * (latest container finish), `outputs.exitCode` of `main`, `outputs.result` from the main log when
+ * asked for, and output parameters from an Argosy termination message.
+ */
+import type { KubeContainerStatus, KubePod, ObservedPod } from '../contract.ts';
+import type { NodePhase, Outputs, Parameter, Template } from '../types.ts';
+
+/** The node fields a pod determines. */
+export interface PodAssessment {
+  phase: NodePhase;
+  message: string;
+  hostNodeName?: string;
+  finishedAt?: string;
+  podIP?: string;
+  outputs?: Outputs;
+}
+
+function pendingReason(pod: KubePod): string {
+  for (const cs of pod.status?.containerStatuses ?? []) {
+    const w = cs.state?.waiting;
+    if (w) return w.message ? `${w.reason ?? ''}: ${w.message}` : (w.reason ?? '');
+  }
+  for (const c of pod.status?.conditions ?? []) {
+    if (c.reason === 'Unschedulable') return c.message ? `${c.reason}: ${c.message}` : c.reason;
+  }
+  return '';
+}
+
+/** Argo's `inferFailedReason`: pod message, else the first failing container (init → main → others). */
+function failedReason(pod: KubePod): { phase: NodePhase; message: string } {
+  if (pod.status?.message) return { phase: 'Failed', message: pod.status.message };
+  const inits = pod.status?.initContainerStatuses ?? [];
+  const ctrs = pod.status?.containerStatuses ?? [];
+  const ordered: KubeContainerStatus[] = [
+    ...inits,
+    ...ctrs.filter((c) => c.name === 'main'),
+    ...ctrs.filter((c) => c.name !== 'main'),
+  ];
+  for (const cs of ordered) {
+    const isMain = cs.name === 'main';
+    const isInit = inits.includes(cs);
+    const t = cs.state?.terminated;
+    if (!t) {
+      const w = cs.state?.waiting;
+      if (w && (isMain || isInit))
+        return {
+          phase: 'Error',
+          message: `Pod failed before ${cs.name} container starts due to ${w.reason ?? ''}: ${w.message ?? ''}`,
+        };
+      continue;
+    }
+    if (t.exitCode === 0) continue;
+    if (!isMain && !isInit && (t.exitCode === 137 || t.exitCode === 143)) continue;
+    let message = `${cs.name}: ${t.reason ?? 'Error'} (exit code ${t.exitCode})`;
+    const extra = terminationText(t.message);
+    if (extra) message += `: ${extra}`;
+    return { phase: isMain ? 'Failed' : 'Error', message };
+  }
+  return { phase: 'Failed', message: 'pod failed for unknown reason' };
+}
+
+/** A termination message, unless it is Argosy's outputs document (which is data, not an error). */
+function terminationText(message: string | undefined): string {
+  if (!message) return '';
+  return parseArgosyOutputs(message) ? '' : message.trim();
+}
+
+/** Parses `{"argosy":{"parameters":{...}}}` from a termination message; undefined when it is not one. */
+export function parseArgosyOutputs(message: string | undefined): Record<string, string> | undefined {
+  if (!message || !message.trimStart().startsWith('{')) return undefined;
+  try {
+    const doc = JSON.parse(message) as { argosy?: { parameters?: Record<string, unknown> } };
+    const params = doc.argosy?.parameters;
+    if (!params || typeof params !== 'object') return undefined;
+    return Object.fromEntries(
+      Object.entries(params).map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)]),
+    );
+  } catch {
+    return undefined;
+  }
+}
+
+function latestFinish(pod: KubePod): string | undefined {
+  let latest: string | undefined;
+  for (const cs of [...(pod.status?.initContainerStatuses ?? []), ...(pod.status?.containerStatuses ?? [])]) {
+    const f = cs.state?.terminated?.finishedAt;
+    if (f && (!latest || Date.parse(f) > Date.parse(latest))) latest = f;
+  }
+  return latest;
+}
+
+/** Output parameters declared by the template, filled from the termination message or their default. */
+function outputParameters(t: Template, supplied: Record<string, string> | undefined): Parameter[] | undefined {
+  const declared = t.outputs?.parameters ?? [];
+  if (declared.length === 0) return undefined;
+  const out: Parameter[] = [];
+  for (const p of declared) {
+    const value = supplied?.[p.name] ?? p.valueFrom?.default ?? p.value;
+    if (value === undefined) continue;
+    const param: Parameter = { name: p.name, value: String(value) };
+    if (p.valueFrom) param.valueFrom = p.valueFrom;
+    if (p.globalName) param.globalName = p.globalName;
+    out.push(param);
+  }
+  return out.length > 0 ? out : undefined;
+}
+
+/** Assesses an observed pod for the node of template `t`; `wantResult` = its stdout is referenced. */
+export function assessPod(observed: ObservedPod, t: Template, wantResult: boolean): PodAssessment {
+  const pod = observed.pod;
+  const phase = pod.status?.phase ?? 'Pending';
+  const a: PodAssessment = { phase: 'Pending', message: '' };
+  if (pod.spec.nodeName) a.hostNodeName = pod.spec.nodeName;
+  if (phase === 'Pending') a.message = pendingReason(pod);
+  else if (phase === 'Running') a.phase = 'Running';
+  else if (phase === 'Succeeded') a.phase = 'Succeeded';
+  else if (phase === 'Failed') Object.assign(a, failedReason(pod));
+  else a.phase = 'Running';
+  if (a.phase === 'Succeeded' || a.phase === 'Failed' || a.phase === 'Error') {
+    const f = latestFinish(pod);
+    if (f) a.finishedAt = f;
+    const main = pod.status?.containerStatuses?.find((c) => c.name === 'main')?.state?.terminated;
+    const outputs: Outputs = {};
+    const params = outputParameters(t, parseArgosyOutputs(main?.message));
+    if (params) outputs.parameters = params;
+    if (wantResult && observed.mainLog !== undefined) outputs.result = observed.mainLog.replace(/\n$/, '');
+    if (main) outputs.exitCode = String(main.exitCode);
+    if (Object.keys(outputs).length > 0) a.outputs = outputs;
+  }
+  return a;
+}

@@ -1,0 +1,120 @@
+/**
+ * Builds the pod of a container/script node: one `main` container, restartPolicy Never, Argo's labels
+ * and annotations, the multi-cluster labels, and an ownerReference only when the pod lives next to
+ * its Workflow (same cluster and namespace).
+ */
+import type { KubeContainer, KubePod } from '../contract.ts';
+import type { ExecContext } from '../context.ts';
+import type { NodeStatus, Template } from '../types.ts';
+import {
+  ANNOTATION_DEFAULT_CONTAINER,
+  ANNOTATION_NODE_ID,
+  ANNOTATION_NODE_NAME,
+  LABEL_COMPLETED,
+  LABEL_INSTANCE_ID,
+  LABEL_WORKFLOW,
+  LABEL_WORKFLOW_CLUSTER_NAME,
+  LABEL_WORKFLOW_NAMESPACE,
+} from '../labels.ts';
+import { scriptContainer } from './script.ts';
+
+/** Where a pod goes and as whom. */
+export interface PodTarget {
+  cluster: string;
+  namespace: string;
+  serviceAccountName?: string;
+}
+
+/** Pod-level fields copied from the template, else from the workflow spec. */
+const POD_FIELDS = [
+  'nodeSelector',
+  'tolerations',
+  'affinity',
+  'securityContext',
+  'imagePullSecrets',
+  'schedulerName',
+  'priorityClassName',
+  'hostAliases',
+  'automountServiceAccountToken',
+] as const;
+
+function mainContainer(t: Template): KubeContainer {
+  if (t.script) return scriptContainer(t.script);
+  return { ...(t.container ?? {}), name: 'main' };
+}
+
+/** True when the pod lives in the workflow's own cluster and namespace. */
+export function isLocalTarget(ctx: ExecContext, target: PodTarget): boolean {
+  return target.cluster === ctx.controller.clusterName && target.namespace === ctx.wfNamespace;
+}
+
+/** The pod for a node. */
+export function buildPod(ctx: ExecContext, node: NodeStatus, t: Template, name: string, target: PodTarget): KubePod {
+  const spec = ctx.wf.spec;
+  const labels: Record<string, string> = {
+    ...(spec.podMetadata?.labels ?? {}),
+    ...(t.metadata?.labels ?? {}),
+    [LABEL_WORKFLOW]: ctx.wfName,
+    [LABEL_COMPLETED]: 'false',
+  };
+  if (ctx.controller.instanceId) labels[LABEL_INSTANCE_ID] = ctx.controller.instanceId;
+  if (target.cluster !== ctx.controller.clusterName) labels[LABEL_WORKFLOW_CLUSTER_NAME] = ctx.controller.clusterName;
+  if (target.namespace !== ctx.wfNamespace) labels[LABEL_WORKFLOW_NAMESPACE] = ctx.wfNamespace;
+  const annotations: Record<string, string> = {
+    ...(spec.podMetadata?.annotations ?? {}),
+    ...(t.metadata?.annotations ?? {}),
+    [ANNOTATION_NODE_NAME]: node.name,
+    [ANNOTATION_NODE_ID]: node.id,
+    [ANNOTATION_DEFAULT_CONTAINER]: 'main',
+  };
+  const podSpec: KubePod['spec'] = { restartPolicy: 'Never', containers: [mainContainer(t)] };
+  if (target.serviceAccountName) podSpec.serviceAccountName = target.serviceAccountName;
+  for (const field of POD_FIELDS) {
+    const v = (t as Record<string, unknown>)[field] ?? (spec as Record<string, unknown>)[field];
+    if (v !== undefined) podSpec[field] = v;
+  }
+  const volumes = [...((spec.volumes as unknown[] | undefined) ?? []), ...((t.volumes as unknown[] | undefined) ?? [])];
+  if (volumes.length > 0) podSpec.volumes = volumes;
+  const deadline = podDeadlineSeconds(ctx, t);
+  if (deadline !== undefined) podSpec.activeDeadlineSeconds = deadline;
+  const pod: KubePod = {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name, namespace: target.namespace, labels, annotations },
+    spec: podSpec,
+  };
+  if (isLocalTarget(ctx, target) && ctx.wf.metadata.uid) {
+    pod.metadata.ownerReferences = [
+      {
+        apiVersion: 'argoproj.io/v1alpha1',
+        kind: 'Workflow',
+        name: ctx.wfName,
+        uid: ctx.wf.metadata.uid,
+        controller: true,
+        blockOwnerDeletion: true,
+      },
+    ];
+  }
+  return pod;
+}
+
+/** min(template activeDeadlineSeconds, seconds left of the workflow deadline), when either is set. */
+function podDeadlineSeconds(ctx: ExecContext, t: Template): number | undefined {
+  const raw = t.activeDeadlineSeconds;
+  let tmpl = raw === undefined || raw === '' ? undefined : Number(raw);
+  if (tmpl !== undefined && !Number.isFinite(tmpl)) tmpl = undefined;
+  const wfDeadline = workflowDeadline(ctx);
+  const left =
+    wfDeadline === undefined ? undefined : Math.max(1, Math.ceil((wfDeadline - ctx.nowDate.getTime()) / 1000));
+  if (tmpl === undefined) return left;
+  if (left === undefined) return tmpl;
+  return Math.min(tmpl, left);
+}
+
+/** The workflow deadline in epoch ms (startedAt + activeDeadlineSeconds), if any. */
+export function workflowDeadline(ctx: ExecContext): number | undefined {
+  const secs = ctx.wf.spec.activeDeadlineSeconds;
+  const started = ctx.wf.status?.startedAt ?? ctx.now;
+  if (secs === undefined || secs === null) return undefined;
+  return Date.parse(started) + Number(secs) * 1000;
+}

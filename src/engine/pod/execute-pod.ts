@@ -1,0 +1,75 @@
+/**
+ * The executor of container and script templates: creates the node and its pod (after the placement
+ * check), then keeps the node in step with the observed pod.
+ */
+import type { ExecContext } from '../context.ts';
+import { initNode, isFulfilled, markPhase, mutableNode } from '../context.ts';
+import type { NodeStatus, Parameter, Template } from '../types.ts';
+import { podName } from '../names.ts';
+import { templateServiceAccount } from '../template.ts';
+import { isResultReferenced } from '../needs-result.ts';
+import { assessPod } from './assess-pod.ts';
+import { buildPod, type PodTarget } from './build-pod.ts';
+
+/** Message of nodes stopped by the workflow's activeDeadlineSeconds. */
+export const DEADLINE_MESSAGE = 'Step exceeded its deadline';
+
+/** Where a template's pods go. */
+export function podTarget(ctx: ExecContext, t: Template): PodTarget {
+  const target: PodTarget = {
+    cluster: t.clusterName || ctx.controller.clusterName,
+    namespace: t.namespace || ctx.wfNamespace,
+  };
+  const sa = templateServiceAccount(t) ?? ctx.wf.spec.serviceAccountName;
+  if (sa) target.serviceAccountName = sa;
+  return target;
+}
+
+/** Request to run a pod template. */
+export interface PodRequest {
+  nodeName: string;
+  template: Template;
+  templateName: string;
+  boundaryID?: string;
+  inputs: Parameter[];
+}
+
+/** Creates or advances a Pod node. */
+export function executePod(ctx: ExecContext, existing: NodeStatus | undefined, req: PodRequest): NodeStatus {
+  const target = podTarget(ctx, req.template);
+  let node = existing;
+  if (!node) {
+    node = initNode(ctx, {
+      name: req.nodeName,
+      type: 'Pod',
+      boundaryID: req.boundaryID,
+      templateName: req.templateName,
+      phase: 'Pending',
+    });
+    node.progress = '0/1';
+    if (req.inputs.length > 0) node.inputs = { parameters: req.inputs };
+    if (target.cluster !== ctx.controller.clusterName) node.clusterName = target.cluster;
+    if (target.namespace !== ctx.wfNamespace) node.namespace = target.namespace;
+    if (ctx.deadlineExceeded) return markPhase(ctx, node.id, 'Failed', DEADLINE_MESSAGE);
+    const reason = ctx.checkPlacement?.({ ...target, workflowNamespace: ctx.wfNamespace });
+    if (reason) return markPhase(ctx, node.id, 'Error', reason);
+  }
+  if (isFulfilled(node)) return node;
+  const observed = ctx.podsByNodeId.get(node.id);
+  if (observed) {
+    const want = isResultReferenced(ctx.nodes, node, (n) => ctx.templates.get(n));
+    const a = assessPod(observed, req.template, want);
+    const n = mutableNode(ctx, node.id);
+    if (a.hostNodeName) n.hostNodeName = a.hostNodeName;
+    if (a.podIP) n.podIP = a.podIP;
+    if (a.outputs) n.outputs = a.outputs;
+    if (a.finishedAt) n.finishedAt = a.finishedAt;
+    return markPhase(ctx, node.id, a.phase, a.message);
+  }
+  if (node.phase === 'Running') return markPhase(ctx, node.id, 'Error', 'pod deleted');
+  const name = podName(ctx.wfName, node.name, req.templateName, ctx.podNameFormat);
+  const pod = buildPod(ctx, node, req.template, name, target);
+  ctx.actions.push({ kind: 'CreatePod', cluster: target.cluster, namespace: target.namespace, pod, nodeId: node.id });
+  ctx.reasons.push(`create pod ${target.cluster}/${target.namespace}/${name} for ${node.name}`);
+  return node;
+}

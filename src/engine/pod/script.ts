@@ -1,0 +1,34 @@
+/**
+ * Script delivery without an executor image (docs/adr/0001-script-source-delivery.md): the source
+ * travels in an env var and a tiny `sh -c` prologue writes it to a file, then execs the user's
+ * command with that file appended, as Argo's executor would.
+ */
+import { fnv32a } from '../names.ts';
+import type { KubeContainer } from '../contract.ts';
+import type { ScriptTemplate } from '../types.ts';
+
+/** The env var carrying the script source. */
+export const SCRIPT_ENV = 'ARGOSY_SCRIPT';
+
+/** The shell prologue for a script whose source hashes to `hash`. */
+export function scriptPrologue(hash: string): string {
+  const file = `"\${TMPDIR:-/tmp}/argosy-script-${hash}"`;
+  return `printf %s "$${SCRIPT_ENV}" > ${file} && chmod +x ${file} && exec "$0" "$@" ${file}`;
+}
+
+/** The `main` container of a script template. */
+export function scriptContainer(script: ScriptTemplate): KubeContainer {
+  const { source, ...rest } = script;
+  const hash = String(fnv32a(source ?? ''));
+  const command = script.command && script.command.length > 0 ? script.command : ['sh'];
+  const env = [...(rest.env ?? []), { name: SCRIPT_ENV, value: source ?? '' }];
+  const container: KubeContainer = {
+    ...rest,
+    name: 'main',
+    command: ['sh', '-c', scriptPrologue(hash), ...command],
+    env,
+  };
+  if (rest.args && rest.args.length > 0) container.args = rest.args;
+  else delete container.args;
+  return container;
+}

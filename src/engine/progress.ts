@@ -1,0 +1,58 @@
+/**
+ * Progress (§2.16): executable nodes are `0/1`, `1/1` once Succeeded/Skipped/Omitted; other nodes sum
+ * the executable nodes reachable through their children; the workflow sums all executable nodes.
+ */
+import type { NodeStatus } from './types.ts';
+import { isExecutable } from './context.ts';
+
+function parse(p: string | undefined): [number, number] {
+  const m = /^(\d+)\/(\d+)$/.exec(p ?? '');
+  return m ? [Number(m[1]), Number(m[2])] : [0, 0];
+}
+
+function executableProgress(node: NodeStatus): string {
+  const done = node.phase === 'Succeeded' || node.phase === 'Skipped' || node.phase === 'Omitted';
+  return done ? '1/1' : '0/1';
+}
+
+/** Recomputes every node's progress (returning new node objects where it changed) and the total. */
+export function updateProgress(nodes: Record<string, NodeStatus>): string {
+  let done = 0;
+  let total = 0;
+  for (const [id, node] of Object.entries(nodes)) {
+    if (!isExecutable(node.type)) continue;
+    const p = executableProgress(node);
+    if (node.progress !== p) nodes[id] = { ...node, progress: p };
+    const [d, t] = parse(p);
+    done += d;
+    total += t;
+  }
+  for (const [id, node] of Object.entries(nodes)) {
+    if (isExecutable(node.type)) continue;
+    const p = sumReachable(nodes, node);
+    if (node.progress !== p) nodes[id] = { ...node, progress: p };
+  }
+  return `${done}/${total}`;
+}
+
+/** Sums executable nodes reachable from `node`'s children (iteratively; chains can be 10k deep). */
+function sumReachable(nodes: Record<string, NodeStatus>, node: NodeStatus): string {
+  let done = 0;
+  let total = 0;
+  const seen = new Set<string>();
+  const stack = [...(node.children ?? [])];
+  while (stack.length > 0) {
+    const id = stack.pop() as string;
+    if (seen.has(id)) continue;
+    seen.add(id);
+    const child = nodes[id];
+    if (!child) continue;
+    if (isExecutable(child.type)) {
+      const [d, t] = parse(child.progress);
+      done += d;
+      total += t;
+    }
+    for (const c of child.children ?? []) stack.push(c);
+  }
+  return `${done}/${total}`;
+}

@@ -1,0 +1,107 @@
+/**
+ * Shared by steps and DAGs: render a step/task against its scope, expand its loop into child node
+ * names `<name>(<i>:<value>)`, evaluate `when`, and run (or skip) each child.
+ */
+import type { ExecContext } from './context.ts';
+import { getNode, initNode } from './context.ts';
+import type { NodeStatus, Parameter, WorkflowStep } from './types.ts';
+import { chainResolvers, substituteDeep, substituteString, type Resolver } from './substitute.ts';
+import { expandLoop, hasLoop, itemResolver, itemSuffix, LoopExpansionError, type LoopSpec } from './loops.ts';
+import { shouldExecute } from './expr/govaluate.ts';
+import { executeTemplate } from './execute.ts';
+
+/** One child to run. */
+export interface StepPlan {
+  name: string;
+  step: WorkflowStep;
+  args: Parameter[] | undefined;
+  when: string | undefined;
+}
+
+/** The result of planning a step/task. */
+export interface StepPlans {
+  looped: boolean;
+  plans: StepPlan[];
+}
+
+function render(step: WorkflowStep, name: string, resolve: Resolver): StepPlan {
+  const args = step.arguments?.parameters ? substituteDeep(step.arguments.parameters, resolve) : undefined;
+  const when = step.when !== undefined ? substituteString(step.when, resolve) : undefined;
+  const template = step.template !== undefined ? substituteString(step.template, resolve) : undefined;
+  const rendered: WorkflowStep = template !== undefined ? { ...step, template } : step;
+  return { name, step: rendered, args, when };
+}
+
+/** Expands a step/task into the children to run. Throws {@link LoopExpansionError}. */
+export function planStep(step: WorkflowStep, baseName: string, resolve: Resolver): StepPlans {
+  const loop: LoopSpec = {};
+  if (step.withItems !== undefined) loop.withItems = substituteDeep(step.withItems, resolve);
+  if (step.withParam !== undefined) loop.withParam = substituteString(step.withParam, resolve);
+  if (step.withSequence !== undefined) loop.withSequence = substituteDeep(step.withSequence, resolve);
+  if (!hasLoop(loop)) return { looped: false, plans: [render(step, baseName, resolve)] };
+  const items = expandLoop(loop);
+  const plans = items.map((item, i) =>
+    render(step, `${baseName}${itemSuffix(i, item)}`, chainResolvers(itemResolver(item), resolve)),
+  );
+  return { looped: true, plans };
+}
+
+/** Skips a step/task whose loop could not expand if its `when` is false anyway; else rethrows. */
+export function skipIfWhenFalse(step: WorkflowStep, resolve: Resolver, error: LoopExpansionError): string {
+  if (step.when !== undefined) {
+    const when = substituteString(step.when, resolve);
+    try {
+      if (!shouldExecute(when)) return `when '${when}' evaluated false`;
+    } catch {
+      // fall through to the expansion error
+    }
+  }
+  throw error;
+}
+
+/** Runs one planned child (or records it as Skipped), under boundary `boundaryID`. */
+export function runPlan(ctx: ExecContext, plan: StepPlan, boundaryID: string, depth: number): NodeStatus {
+  const existing = getNode(ctx, plan.name);
+  if (!existing) {
+    let run = true;
+    try {
+      run = shouldExecute(plan.when);
+    } catch (e) {
+      return initNode(ctx, {
+        name: plan.name,
+        type: 'Skipped',
+        boundaryID,
+        templateName: plan.step.template,
+        phase: 'Error',
+        message: (e as Error).message,
+      });
+    }
+    if (!run) {
+      const message = `when '${plan.when ?? ''}' evaluated false`;
+      return initNode(ctx, {
+        name: plan.name,
+        type: 'Skipped',
+        boundaryID,
+        templateName: plan.step.template,
+        phase: 'Skipped',
+        message,
+      });
+    }
+  }
+  return executeTemplate(ctx, {
+    nodeName: plan.name,
+    holder: { template: plan.step.template, templateRef: plan.step.templateRef, inline: plan.step.inline },
+    args: plan.args,
+    boundaryID,
+    depth: depth + 1,
+  });
+}
+
+/** True when a failed child is tolerated by the step's `continueOn`. */
+export function continuesOn(step: WorkflowStep, phase: string | undefined): boolean {
+  if (phase === 'Failed') return step.continueOn?.failed === true;
+  if (phase === 'Error') return step.continueOn?.error === true;
+  return false;
+}
+
+export { LoopExpansionError };

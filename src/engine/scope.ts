@@ -1,0 +1,117 @@
+/**
+ * Variable scopes: the workflow globals (`workflow.*`), template inputs (`inputs.parameters.*`) and the
+ * outputs of sibling steps/tasks (`steps.X.*`, `tasks.X.*`), resolved lazily so large DAGs stay linear.
+ */
+import type { NodeStatus, Parameter, Workflow } from './types.ts';
+import type { Resolver } from './substitute.ts';
+import { stableJson } from './loops.ts';
+
+/** `workflow.*` variables. */
+export function globalVariables(wf: Workflow): Record<string, string> {
+  const g: Record<string, string> = {
+    'workflow.name': wf.metadata.name ?? '',
+    'workflow.namespace': wf.metadata.namespace ?? '',
+  };
+  if (wf.metadata.uid) g['workflow.uid'] = wf.metadata.uid;
+  if (wf.spec.serviceAccountName) g['workflow.serviceAccountName'] = wf.spec.serviceAccountName;
+  if (wf.metadata.creationTimestamp) g['workflow.creationTimestamp'] = wf.metadata.creationTimestamp;
+  const params = wf.spec.arguments?.parameters ?? [];
+  for (const p of params) {
+    const v = p.value ?? p.default;
+    if (v !== undefined) g[`workflow.parameters.${p.name}`] = String(v);
+  }
+  if (params.length > 0)
+    g['workflow.parameters'] = JSON.stringify(params.map((p) => ({ name: p.name, value: p.value })));
+  for (const [k, v] of Object.entries(wf.metadata.labels ?? {})) g[`workflow.labels.${k}`] = v;
+  for (const [k, v] of Object.entries(wf.metadata.annotations ?? {})) g[`workflow.annotations.${k}`] = v;
+  return g;
+}
+
+/** `inputs.parameters.*` of a template's resolved inputs. */
+export function inputVariables(params: Parameter[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const p of params) if (p.value !== undefined) out[`inputs.parameters.${p.name}`] = String(p.value);
+  if (params.length > 0)
+    out['inputs.parameters'] = JSON.stringify(params.map((p) => ({ name: p.name, value: p.value })));
+  return out;
+}
+
+/** A step/task as seen from its siblings: its node, or the expanded item nodes. */
+export interface SiblingOutputs {
+  node?: NodeStatus;
+  items?: NodeStatus[];
+}
+
+function parseMaybeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
+function singleValue(node: NodeStatus, rest: string): string | undefined {
+  switch (rest) {
+    case 'id':
+      return node.id;
+    case 'status':
+      return node.phase;
+    case 'startedAt':
+      return node.startedAt;
+    case 'finishedAt':
+      return node.finishedAt;
+    case 'exitCode':
+      return node.outputs?.exitCode;
+    case 'ip':
+      return node.podIP;
+    case 'outputs.result':
+      return node.outputs?.result;
+    default:
+      if (rest.startsWith('outputs.parameters.')) {
+        const name = rest.slice('outputs.parameters.'.length);
+        const p = node.outputs?.parameters?.find((x) => x.name === name);
+        return p?.value !== undefined ? String(p.value) : undefined;
+      }
+      return undefined;
+  }
+}
+
+function aggregateValue(items: NodeStatus[], rest: string): string | undefined {
+  if (rest === 'outputs.result') {
+    return stableJsonList(
+      items.map((n) => (n.outputs?.result !== undefined ? parseMaybeJson(n.outputs.result) : undefined)),
+    );
+  }
+  if (rest === 'outputs.parameters') {
+    return stableJsonList(
+      items.map((n) => Object.fromEntries((n.outputs?.parameters ?? []).map((p) => [p.name, p.value ?? '']))),
+    );
+  }
+  return undefined;
+}
+
+function stableJsonList(values: unknown[]): string {
+  return stableJson(values.filter((v) => v !== undefined));
+}
+
+/** A resolver for `<prefix>.<name>.<...>` (prefix `steps` or `tasks`). */
+export function siblingResolver(
+  prefix: 'steps' | 'tasks',
+  lookup: (name: string) => SiblingOutputs | undefined,
+): Resolver {
+  const head = `${prefix}.`;
+  return (tag) => {
+    if (!tag.startsWith(head)) return undefined;
+    const body = tag.slice(head.length);
+    const dot = body.indexOf('.');
+    if (dot < 0) return undefined;
+    const sib = lookup(body.slice(0, dot));
+    if (!sib) return undefined;
+    const rest = body.slice(dot + 1);
+    if (sib.items) {
+      const agg = aggregateValue(sib.items, rest);
+      if (agg !== undefined) return agg;
+    }
+    return sib.node ? singleValue(sib.node, rest) : undefined;
+  };
+}

@@ -1,0 +1,59 @@
+/**
+ * `{{...}}` substitution the way Argo's fasttemplate pass applies it: known tags are replaced,
+ * unknown ones are left verbatim (they may be resolved later, e.g. `{{steps.X...}}` at group time).
+ * Expression tags (`{{= ...}}`) are left alone.
+ */
+
+/** Looks a tag (e.g. `inputs.parameters.msg`) up; `undefined` = unknown here. */
+export type Resolver = (tag: string) => string | undefined;
+
+const TAG = /\{\{\s*([^{}]*?)\s*\}\}/g;
+
+/** Substitutes tags in one string. */
+export function substituteString(text: string, resolve: Resolver): string {
+  if (!text.includes('{{')) return text;
+  return text.replace(TAG, (whole, tag: string) => {
+    if (tag.startsWith('=')) return whole;
+    const value = resolve(tag);
+    return value === undefined ? whole : value;
+  });
+}
+
+/** Substitutes tags in every string of a JSON-like value (keys included), returning a new value. */
+export function substituteDeep<T>(value: T, resolve: Resolver): T {
+  return walk(value, resolve) as T;
+}
+
+function walk(value: unknown, resolve: Resolver): unknown {
+  if (typeof value === 'string') return substituteString(value, resolve);
+  if (Array.isArray(value)) return value.map((v) => walk(v, resolve));
+  if (value !== null && typeof value === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) out[substituteString(k, resolve)] = walk(v, resolve);
+    return out;
+  }
+  return value;
+}
+
+/** A resolver over a plain map. */
+export function mapResolver(map: Record<string, string>): Resolver {
+  return (tag) => (Object.prototype.hasOwnProperty.call(map, tag) ? map[tag] : undefined);
+}
+
+/** Tries resolvers in order; the first that knows the tag wins. */
+export function chainResolvers(...resolvers: Resolver[]): Resolver {
+  return (tag) => {
+    for (const r of resolvers) {
+      const v = r(tag);
+      if (v !== undefined) return v;
+    }
+    return undefined;
+  };
+}
+
+/** All tags referenced in a string. */
+export function tagsIn(text: string): string[] {
+  const out: string[] = [];
+  for (const m of text.matchAll(TAG)) out.push(m[1] ?? '');
+  return out;
+}

@@ -1,0 +1,88 @@
+/**
+ * Template resolution (by name, inline, or `templateRef` into a supplied WorkflowTemplate) and
+ * input processing (arguments over defaults; Argo's "was not supplied" error).
+ */
+import type { ExecContext } from './context.ts';
+import type { Parameter, Template, TemplateRef, WorkflowStep } from './types.ts';
+
+/** A template could not be found or its inputs could not be satisfied. */
+export class TemplateError extends Error {
+  override name = 'TemplateError';
+}
+
+/** What points at a template: a step, task, or the entrypoint. */
+export interface TemplateHolder {
+  template?: string;
+  templateRef?: TemplateRef;
+  inline?: Template;
+}
+
+/** The kind of node a template produces. */
+export type TemplateKind = 'container' | 'script' | 'steps' | 'dag' | 'suspend' | 'resource' | 'unknown';
+
+/** Which executor a template needs. */
+export function templateKind(t: Template): TemplateKind {
+  if (t.container) return 'container';
+  if (t.script) return 'script';
+  if (t.steps) return 'steps';
+  if (t.dag) return 'dag';
+  if (t.suspend) return 'suspend';
+  if (t.resource) return 'resource';
+  return 'unknown';
+}
+
+/** Finds the template a holder refers to. Throws {@link TemplateError}. */
+export function resolveTemplate(
+  ctx: ExecContext,
+  holder: TemplateHolder,
+  workflowTemplates?: Record<string, { spec: { templates?: Template[] } }>,
+): Template {
+  if (holder.inline) return holder.inline;
+  if (holder.templateRef) {
+    const ref = holder.templateRef;
+    const key = ref.clusterScope ? `cluster/${ref.name}` : `${ctx.wfNamespace}/${ref.name}`;
+    const found = workflowTemplates?.[key]?.spec.templates?.find((t) => t.name === ref.template);
+    if (!found) throw new TemplateError(`template reference ${ref.name}.${ref.template} not found`);
+    return found;
+  }
+  const name = holder.template ?? '';
+  const t = ctx.templates.get(name);
+  if (!t) throw new TemplateError(`template name '${name}' undefined`);
+  return t;
+}
+
+/** The name pods and nodes record for a template reached through a holder. */
+export function holderTemplateName(holder: TemplateHolder, resolved: Template): string {
+  if (holder.templateRef) return holder.templateRef.template;
+  return resolved.name ?? holder.template ?? '';
+}
+
+/** The service account of a template: `serviceAccountName`, else the seed's `serviceAccount` alias. */
+export function templateServiceAccount(t: Template): string | undefined {
+  return t.serviceAccountName || t.serviceAccount || undefined;
+}
+
+/**
+ * Argo's `ProcessArgs` for parameters: argument value over the input's `default` (or `value`).
+ * Throws {@link TemplateError} `inputs.parameters.<n> was not supplied`.
+ */
+export function processInputs(t: Template, args: Parameter[] | undefined): Parameter[] {
+  const out: Parameter[] = [];
+  for (const input of t.inputs?.parameters ?? []) {
+    const arg = args?.find((a) => a.name === input.name);
+    let value: string | undefined;
+    if (arg && arg.value !== undefined) value = String(arg.value);
+    else if (input.value !== undefined) value = String(input.value);
+    else if (input.default !== undefined) value = String(input.default);
+    if (value === undefined) throw new TemplateError(`inputs.parameters.${input.name} was not supplied`);
+    if (input.enum && input.enum.length > 0 && !input.enum.includes(value))
+      throw new TemplateError(
+        `inputs.parameters.${input.name}.value should be present in inputs.parameters.${input.name}.enum list`,
+      );
+    out.push({ ...input, value });
+  }
+  return out;
+}
+
+/** The step-ish fields a holder carries. */
+export type StepLike = Pick<WorkflowStep, 'template' | 'templateRef' | 'inline' | 'arguments'>;

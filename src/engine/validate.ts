@@ -1,0 +1,167 @@
+/**
+ * Static validation (Argo's `ValidateWorkflow`, the checks that matter before a run). Each error has a
+ * path into the document (`spec.templates[2].dag.tasks[1].depends`), a human message, and Argo's own
+ * message (used for `invalid spec: <argo>` in the workflow status).
+ */
+import type { Template, Workflow } from './types.ts';
+import { templateKind } from './template.ts';
+import { validateDag } from './validate-dag.ts';
+import { validateSteps } from './validate-steps.ts';
+import { tagsIn } from './substitute.ts';
+
+/** One problem found in a workflow. */
+export interface ValidationError {
+  path: string;
+  message: string;
+  /** Argo's message for the same problem (without the `invalid spec: ` prefix). */
+  argo: string;
+}
+
+/** Collects errors; helpers push into it. */
+export type Report = (path: string, message: string, argo?: string) => void;
+
+const FIELD_NAME = /^[a-zA-Z0-9][-a-zA-Z0-9]*$/;
+const FIELD_NAME_MSG =
+  "name must consist of alpha-numeric characters or '-', and must start with an alpha-numeric character (e.g. My-name1-2, 123-NAME)";
+const PARAM_NAME = /^[-a-zA-Z0-9_]+$/;
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+
+/** Argo's `isValidWorkflowFieldName`: the first problem, or undefined. */
+export function fieldNameProblem(name: string): string | undefined {
+  if (name.length > 128) return 'must be no more than 128 characters';
+  if (!FIELD_NAME.test(name)) return FIELD_NAME_MSG;
+  return undefined;
+}
+
+function validateTemplateNames(wf: Workflow, report: Report): void {
+  const seen = new Set<string>();
+  (wf.spec.templates ?? []).forEach((t, i) => {
+    const path = `spec.templates[${i}].name`;
+    if (!t.name) return report(path, 'name is required', `spec.templates[${i}].name is required`);
+    const problem = fieldNameProblem(t.name);
+    if (problem)
+      report(
+        path,
+        `'${t.name}' is invalid: ${problem}`,
+        `spec.templates[${i}].name: '${t.name}' is invalid: ${problem}`,
+      );
+    if (seen.has(t.name))
+      report(path, `'${t.name}' is not unique`, `spec.templates[${i}].name '${t.name}' is not unique`);
+    seen.add(t.name);
+  });
+}
+
+function validateArguments(wf: Workflow, report: Report): void {
+  (wf.spec.arguments?.parameters ?? []).forEach((p, i) => {
+    if (!PARAM_NAME.test(p.name ?? ''))
+      report(
+        `spec.arguments.parameters[${i}].name`,
+        `'${p.name}' is invalid`,
+        `spec.arguments.parameters[${i}].name: '${p.name}' is invalid: Parameter/Artifact name must consist of alpha-numeric characters, '_' or '-' e.g. my_param_1, MY-PARAM-1`,
+      );
+    else if (p.value === undefined && p.valueFrom === undefined)
+      report(
+        `spec.arguments.parameters[${i}].value`,
+        `${p.name}.value is required`,
+        `spec.arguments.${p.name}.value is required`,
+      );
+  });
+}
+
+function validatePlacement(t: Template, i: number, report: Report): void {
+  for (const field of ['clusterName', 'namespace'] as const) {
+    const v = t[field];
+    if (v === undefined || v === '' || (typeof v === 'string' && v.includes('{{'))) continue;
+    if (typeof v !== 'string' || v.length > 63 || !DNS_LABEL.test(v)) {
+      const why =
+        "must be a DNS label: lower case alphanumeric characters or '-', starting and ending with an alphanumeric character, no dots";
+      report(
+        `spec.templates[${i}].${field}`,
+        `'${String(v)}' is invalid: ${why}`,
+        `templates.${t.name}.${field} '${String(v)}' is invalid: ${why}`,
+      );
+    }
+  }
+}
+
+function validateInputRefs(t: Template, i: number, report: Report): void {
+  const declared = new Set((t.inputs?.parameters ?? []).map((p) => `inputs.parameters.${p.name}`));
+  const { inputs: _inputs, ...body } = t;
+  for (const tag of tagsIn(JSON.stringify(body))) {
+    if (tag.startsWith('inputs.parameters.') && !declared.has(tag)) {
+      report(
+        `spec.templates[${i}]`,
+        `failed to resolve {{${tag}}}`,
+        `templates.${t.name}: failed to resolve {{${tag}}}`,
+      );
+      return;
+    }
+  }
+}
+
+function validateTemplate(wf: Workflow, t: Template, i: number, report: Report): void {
+  const kinds = ['container', 'script', 'steps', 'dag', 'suspend', 'resource', 'template', 'templateRef'].filter(
+    (k) => t[k] !== undefined && t[k] !== '',
+  );
+  const choose = 'choose one of: container, steps, script, resource, dag, suspend, template, template ref';
+  if (kinds.length === 0)
+    report(
+      `spec.templates[${i}]`,
+      'template type unspecified',
+      `templates.${t.name} template type unspecified. ${choose}`,
+    );
+  if (kinds.length > 1)
+    report(
+      `spec.templates[${i}]`,
+      'multiple template types specified',
+      `templates.${t.name} multiple template types specified. ${choose}`,
+    );
+  validatePlacement(t, i, report);
+  validateInputRefs(t, i, report);
+  const kind = templateKind(t);
+  if ((kind === 'container' || kind === 'script') && !t[kind]?.image)
+    report(
+      `spec.templates[${i}].${kind}.image`,
+      'image may not be empty',
+      `templates.${t.name}.${kind}.image may not be empty`,
+    );
+  if (kind === 'steps') validateSteps(wf, t, i, report);
+  if (kind === 'dag') validateDag(wf, t, i, report);
+}
+
+/** Inputs a template needs that `supplied` does not provide (no value/default). */
+export function missingInputs(t: Template, supplied: string[]): string[] {
+  return (t.inputs?.parameters ?? [])
+    .filter((p) => p.value === undefined && p.default === undefined && !supplied.includes(p.name))
+    .map((p) => p.name);
+}
+
+/**
+ * Validates a workflow; an empty list means valid.
+ * @example validateWorkflow(wf).map((e) => `${e.path}: ${e.message}`)
+ */
+export function validateWorkflow(wf: Workflow): ValidationError[] {
+  const errors: ValidationError[] = [];
+  const report: Report = (path, message, argo) => errors.push({ path, message, argo: argo ?? `${path}: ${message}` });
+  validateTemplateNames(wf, report);
+  validateArguments(wf, report);
+  const entry = wf.spec.entrypoint;
+  if (!entry && !wf.spec.workflowTemplateRef)
+    report('spec.entrypoint', 'spec.entrypoint is required', 'spec.entrypoint is required');
+  const templates = wf.spec.templates ?? [];
+  if (entry && !wf.spec.workflowTemplateRef) {
+    const t = templates.find((x) => x.name === entry);
+    if (!t) report('spec.entrypoint', `template name '${entry}' undefined`, `template name '${entry}' undefined`);
+    else {
+      const supplied = (wf.spec.arguments?.parameters ?? []).map((p) => p.name);
+      for (const name of missingInputs(t, supplied))
+        report(
+          'spec.arguments.parameters',
+          `inputs.parameters.${name} was not supplied to entrypoint '${entry}'`,
+          `templates.${entry} inputs.parameters.${name} was not supplied`,
+        );
+    }
+  }
+  templates.forEach((t, i) => validateTemplate(wf, t, i, report));
+  return errors;
+}

@@ -1,0 +1,178 @@
+/**
+ * A tiny simulated kubelet and reconcile loop for engine tests: applies a Decision the way the runtime
+ * would (status, metadata, pods), then moves each pod Pending → Running → Succeeded/Failed with the exit
+ * code and stdout its command would produce (argosay, `sh -c`, `echo`, scripts faked sensibly).
+ */
+import { decide, needsResult, SCRIPT_ENV } from '../../../src/engine/index.ts';
+import type {
+  Decision,
+  KubePod,
+  ObservedPod,
+  Snapshot,
+  ControllerSettings,
+  PlacementCheck,
+} from '../../../src/engine/contract.ts';
+import type { Workflow } from '../../../src/engine/types.ts';
+
+/** What a pod's main container does. */
+export interface Outcome {
+  exitCode: number;
+  stdout: string;
+}
+
+/** Guesses the outcome of a main container from its command, args and script source. */
+export function simulateContainer(pod: KubePod): Outcome {
+  const c = pod.spec.containers[0];
+  if (!c) return { exitCode: 0, stdout: '' };
+  const script = c.env?.find((e) => e.name === SCRIPT_ENV)?.value;
+  if (script !== undefined) return simulateScript(script);
+  const argv = [...(c.command ?? []), ...(c.args ?? [])];
+  if (argv[0] === 'sh' || argv[0] === 'bash') {
+    const i = argv.indexOf('-c');
+    return simulateShell(argv.slice(i + 1).join(' '));
+  }
+  if (argv[0] === 'echo') return { exitCode: 0, stdout: `${argv.slice(1).join(' ')}\n` };
+  if (argv[0] === 'cowsay') return { exitCode: 0, stdout: `${argv.slice(1).join(' ')}\n` };
+  if (c.command === undefined && String(c.image ?? '').startsWith('argoproj/argosay'))
+    return simulateArgosay(c.args ?? []);
+  return { exitCode: 0, stdout: '' };
+}
+
+function simulateArgosay(args: string[]): Outcome {
+  const [cmd, ...rest] = args;
+  if (cmd === undefined) return { exitCode: 0, stdout: 'hello argo\n' };
+  if (cmd === 'echo')
+    return rest.length === 0
+      ? { exitCode: 0, stdout: 'hello argo\n' }
+      : rest.length === 1
+        ? { exitCode: 0, stdout: `${rest[0]}\n` }
+        : { exitCode: 0, stdout: '' };
+  if (cmd === 'exit') return { exitCode: Number(rest[0] ?? 0), stdout: '' };
+  if (cmd === 'sleep' || cmd === 'cat' || cmd === 'assert_contains' || cmd === 'sh') return { exitCode: 0, stdout: '' };
+  return { exitCode: 1, stdout: '' };
+}
+
+function simulateShell(script: string): Outcome {
+  let stdout = '';
+  for (const part of script.split(/;|&&|\n/)) {
+    const s = part.trim();
+    const exit = /^exit\s+(\d+)/.exec(s);
+    if (exit) return { exitCode: Number(exit[1]), stdout };
+    if (s.startsWith('echo ')) stdout += `${s.slice(5).replace(/^["']|["']$/g, '')}\n`;
+  }
+  return { exitCode: 0, stdout };
+}
+
+function simulateScript(source: string): Outcome {
+  if (source.includes('random.randint')) return { exitCode: 0, stdout: 'heads\n' };
+  if (source.includes('urandom')) return { exitCode: 0, stdout: '42\n' };
+  return simulateShell(source);
+}
+
+/** Options of a simulated run. */
+export interface RunOptions {
+  controller?: ControllerSettings;
+  start?: Date;
+  maxRounds?: number;
+  checkPlacement?: PlacementCheck;
+  outcome?: (pod: KubePod) => Outcome;
+}
+
+/** The end state of a simulated run. */
+export interface RunResult {
+  workflow: Workflow;
+  decisions: Decision[];
+  pods: ObservedPod[];
+  rounds: number;
+}
+
+/** Applies a decision to the workflow object like the runtime does. */
+export function applyDecision(wf: Workflow, d: Decision): Workflow {
+  const finalizers = [...(wf.metadata.finalizers ?? [])];
+  for (const f of d.metadata.finalizers) if (!finalizers.includes(f)) finalizers.push(f);
+  const metadata = {
+    ...wf.metadata,
+    labels: { ...(wf.metadata.labels ?? {}), ...d.metadata.labels },
+    annotations: { ...(wf.metadata.annotations ?? {}), ...d.metadata.annotations },
+  };
+  if (finalizers.length > 0) Object.assign(metadata, { finalizers });
+  return { ...wf, metadata, status: d.status };
+}
+
+function stamp(t: Date): string {
+  return t.toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+/** Advances one pod by one lifecycle stage. */
+export function advancePod(
+  p: ObservedPod,
+  now: Date,
+  outcome: (pod: KubePod) => Outcome,
+  wantLog: boolean,
+): ObservedPod {
+  const phase = p.pod.status?.phase;
+  if (phase === 'Pending') {
+    return {
+      ...p,
+      pod: {
+        ...p.pod,
+        spec: { ...p.pod.spec, nodeName: 'node-1' },
+        status: {
+          phase: 'Running',
+          containerStatuses: [{ name: 'main', state: { running: { startedAt: stamp(now) } } }],
+        },
+      },
+    };
+  }
+  if (phase === 'Running') {
+    const o = outcome(p.pod);
+    const terminated = {
+      exitCode: o.exitCode,
+      reason: o.exitCode === 0 ? 'Completed' : 'Error',
+      finishedAt: stamp(now),
+    };
+    const next: ObservedPod = {
+      ...p,
+      pod: {
+        ...p.pod,
+        status: {
+          phase: o.exitCode === 0 ? 'Succeeded' : 'Failed',
+          containerStatuses: [{ name: 'main', state: { terminated } }],
+        },
+      },
+    };
+    if (wantLog) next.mainLog = o.stdout;
+    return next;
+  }
+  return p;
+}
+
+/** Runs decide + kubelet until the workflow completes (or maxRounds). */
+export function runWorkflow(input: Workflow, opts: RunOptions = {}): RunResult {
+  const controller = opts.controller ?? { clusterName: 'main' };
+  let now = opts.start ?? new Date('2026-01-02T15:04:05Z');
+  let wf = input;
+  let pods: ObservedPod[] = [];
+  const decisions: Decision[] = [];
+  const max = opts.maxRounds ?? 200;
+  let rounds = 0;
+  for (; rounds < max; rounds++) {
+    const snapshot: Snapshot = { workflow: wf, pods, controller };
+    if (opts.checkPlacement) snapshot.checkPlacement = opts.checkPlacement;
+    const d = decide(snapshot, now);
+    decisions.push(d);
+    wf = applyDecision(wf, d);
+    for (const a of d.actions) {
+      if (a.kind !== 'CreatePod') continue;
+      if (pods.some((p) => p.pod.metadata.name === a.pod.metadata.name && p.cluster === a.cluster)) continue;
+      pods.push({ cluster: a.cluster, namespace: a.namespace, pod: { ...a.pod, status: { phase: 'Pending' } } });
+    }
+    if (wf.metadata.labels?.['workflows.argoproj.io/completed'] === 'true') break;
+    now = new Date(now.getTime() + 1000);
+    pods = pods.map((p) => {
+      const id = p.pod.metadata.annotations?.['workflows.argoproj.io/node-id'] ?? '';
+      return advancePod(p, now, opts.outcome ?? simulateContainer, needsResult(wf, id));
+    });
+  }
+  return { workflow: wf, decisions, pods, rounds };
+}
