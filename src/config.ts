@@ -43,6 +43,12 @@ export const ConfigSchema = z
     serviceAccountDir: z.string().default('/var/run/secrets/kubernetes.io/serviceaccount'),
     /** The CLI's own directory (the `argosy dev` state file, local data). */
     home: z.string().default(join(homedir(), '.argosy')),
+    /** Watcher: address of /healthz and /metrics (`host:port`; loopback by default). */
+    watcherListen: z.string().default('127.0.0.1:9090'),
+    /** Watcher: how often rest-config targets are re-read to add/remove/restart pod watches (ms). */
+    watcherTargetsPollMs: z.coerce.number().int().min(100).default(30_000),
+    /** Kubernetes Events the reconcile records: none, important (workflow-level + node failures), all. */
+    events: z.enum(['none', 'important', 'all']).default('important'),
   })
   .strict();
 
@@ -67,6 +73,9 @@ const ENV_NAMES: Record<keyof z.infer<typeof ConfigSchema>, string> = {
   kubernetesServicePort: 'KUBERNETES_SERVICE_PORT',
   serviceAccountDir: 'ARGOSY_SERVICE_ACCOUNT_DIR',
   home: 'ARGOSY_HOME',
+  watcherListen: 'ARGOSY_WATCHER_LISTEN',
+  watcherTargetsPollMs: 'ARGOSY_WATCHER_TARGETS_POLL_MS',
+  events: 'ARGOSY_EVENTS',
 };
 
 /** The environment variable behind each setting (for docs and error messages). */
