@@ -1,0 +1,44 @@
+/**
+ * What the operations commands need from the outside world, with defaults that build real AWS SDK
+ * clients. Tests pass clients pointed at the local emulator or an SDK mock instead.
+ */
+import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import { LambdaClient } from '@aws-sdk/client-lambda';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import type { SQSClient } from '@aws-sdk/client-sqs';
+import { createSqsClient } from '../../adapters/aws/sqs-client.ts';
+import { processIo, type Io } from '../commands/context.ts';
+import type { OpsTarget } from './target.ts';
+
+export interface OpsDeps {
+  io: Io;
+  sqs(target: OpsTarget): SQSClient;
+  lambda(region?: string): LambdaClient;
+  secrets(region?: string): SecretsManagerClient;
+  cloudwatch(region?: string): CloudWatchClient;
+  /** `fetch` for the dev control endpoint and the watcher's /healthz. */
+  fetch: typeof fetch;
+  /** Sets the process exit code (tests capture it). */
+  setExitCode(code: number): void;
+}
+
+const withRegion = (region?: string) => (region ? { region } : {});
+
+/** Real clients; the SDK resolves credentials (and the region when not given) itself. */
+export const defaultOpsDeps: OpsDeps = {
+  io: processIo,
+  sqs: (t) =>
+    t.kind === 'local' ? createSqsClient({ endpoint: t.state.sqsEndpoint }) : createSqsClient(withRegion(t.region)),
+  lambda: (region) => new LambdaClient(withRegion(region)),
+  secrets: (region) => new SecretsManagerClient(withRegion(region)),
+  cloudwatch: (region) => new CloudWatchClient(withRegion(region)),
+  fetch: (...args) => fetch(...args),
+  setExitCode: (code) => {
+    process.exitCode = code;
+  },
+};
+
+/** Fills unspecified dependencies with the defaults. */
+export function opsDeps(overrides: Partial<OpsDeps> = {}): OpsDeps {
+  return { ...defaultOpsDeps, ...overrides };
+}

@@ -1,0 +1,74 @@
+/**
+ * The per-cluster part of `argosy doctor`: for each rest-config entry, connect with it and ask the
+ * API server (SelfSubjectAccessReview) whether it may manage pods in its scope. Same questions and
+ * diagnoses as `argosy cluster check` (src/cli/cluster-check.ts), returned as findings.
+ *
+ * In AWS, entries in IAM-token mode are signed with the operator's AWS identity here, not the
+ * function role's: reachability is real, the permission answer is the operator's (said in the finding).
+ */
+import { canI, getServerVersion } from '../../adapters/kube/resources.ts';
+import { clientFromEntry } from '../../clusters/client-from-entry.ts';
+import { authKindOf, parseEntry } from '../../clusters/entry.ts';
+import { parseKey } from '../../clusters/keys.ts';
+import type { StoreSnapshot } from '../../clusters/stores/types.ts';
+import { silentLogger } from '../../logger.ts';
+import { diagnoseFailure } from '../cluster-check.ts';
+import type { Finding } from './doctor-checks.ts';
+
+/** What the reconcile function needs in a target scope (argo-conventions §1.2.10). */
+const NEEDED = [
+  ...['create', 'get', 'list', 'watch', 'patch', 'delete'].map((verb) => ({
+    verb,
+    resource: 'pods',
+    label: `${verb} pods`,
+  })),
+  { verb: 'get', resource: 'pods', subresource: 'log', label: 'get pods/log' },
+];
+
+async function checkEntry(key: string, raw: unknown): Promise<Finding> {
+  const check = `cluster ${key}`;
+  let entry;
+  try {
+    entry = parseEntry(key, raw, { logger: silentLogger });
+  } catch (e) {
+    return {
+      check,
+      status: 'fail',
+      detail: `invalid entry: ${(e as Error).message}`,
+      advice: `re-add it: argosy cluster add ${key} <context>`,
+    };
+  }
+  const { cluster, namespace } = parseKey(key);
+  const kube = clientFromEntry(cluster, entry, { logger: silentLogger });
+  const scope = namespace ? `namespace ${namespace}` : 'all namespaces';
+  const iam = authKindOf(entry) === 'aws-iam' ? ' (IAM token signed as you, not the function role)' : '';
+  try {
+    const v = await getServerVersion(kube);
+    const answers = await Promise.all(NEEDED.map((q) => canI(kube, { ...q, namespace })));
+    const missing = NEEDED.filter((_, i) => !answers[i]!.allowed).map((q) => q.label);
+    const server = `${kube.server} (${v.gitVersion ?? `${v.major}.${v.minor}`})`;
+    if (missing.length === 0) return { check, status: 'ok', detail: `${server}: may manage pods in ${scope}${iam}` };
+    return {
+      check,
+      status: 'fail',
+      detail: `${server}: missing in ${scope}: ${missing.join(', ')}${iam}`,
+      advice: `apply infra/k8s/${namespace ? 'remote-namespace' : 'remote-cluster'} in cluster ${cluster} (or the EKS access entry's policy)`,
+    };
+  } catch (e) {
+    return {
+      check,
+      status: 'fail',
+      detail: `${kube.server}: ${diagnoseFailure(e)}`,
+      advice: 'check networking to the API endpoint (security groups, CIDR allow-list) and the credential',
+    };
+  } finally {
+    kube.close();
+  }
+}
+
+/** One finding per entry, checked in parallel. */
+export async function checkClusters(snapshot: StoreSnapshot | undefined): Promise<Finding[]> {
+  if (!snapshot) return [];
+  const keys = [...snapshot.entries.keys()].sort();
+  return Promise.all(keys.map((k) => checkEntry(k, snapshot.entries.get(k))));
+}

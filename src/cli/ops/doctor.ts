@@ -1,0 +1,100 @@
+/**
+ * `argosy doctor`: one look at everything that must be right for workflows to progress: the work
+ * queue (depth, age), dead letters (and the replay window), whether the queue is being consumed,
+ * the rest-config store, every configured cluster (reachable, may manage pods) and the watcher.
+ * Prints one line per finding with advice; exits 1 if anything failed.
+ */
+import { Command, InvalidArgumentError } from 'commander';
+import { loadConfig } from '../../config.ts';
+import { checkClusters } from './doctor-clusters.ts';
+import {
+  checkDeadLetters,
+  checkEventSource,
+  checkSecret,
+  checkWatcher,
+  checkWorkQueue,
+  type Finding,
+  type Status,
+} from './doctor-checks.ts';
+import { opsDeps, type OpsDeps } from './deps.ts';
+import { resolveOpsTarget, withTargetOptions, type OpsTarget, type TargetFlags } from './target.ts';
+
+interface DoctorFlags extends TargetFlags {
+  watcherUrl?: string;
+  maxAge: number;
+  clusters: boolean;
+  json?: boolean;
+}
+
+const MARK: Record<Status, string> = { ok: 'ok  ', warn: 'WARN', fail: 'FAIL', skip: 'skip' };
+
+/** Runs every check against a target. */
+export async function runDoctor(
+  deps: OpsDeps,
+  target: OpsTarget,
+  options: { watcherUrl?: string; maxAgeSeconds: number; secretName: string; clusters: boolean },
+): Promise<Finding[]> {
+  const [queue, dead, source, secret, watcher] = await Promise.all([
+    checkWorkQueue(deps, target, options.maxAgeSeconds),
+    checkDeadLetters(deps, target),
+    checkEventSource(deps, target),
+    checkSecret(deps, target, options.secretName),
+    checkWatcher(deps, options.watcherUrl),
+  ]);
+  const clusters = options.clusters ? await checkClusters(secret.snapshot) : [];
+  return [...queue, ...dead, ...source, ...secret.findings, ...clusters, ...watcher];
+}
+
+/** Formats findings for a terminal: status, check, detail, and advice on the next line. */
+export function formatFindings(findings: Finding[]): string {
+  const width = Math.max(...findings.map((f) => f.check.length), 5);
+  return findings
+    .map((f) => {
+      const head = `${MARK[f.status]}  ${f.check.padEnd(width)}  ${f.detail}`;
+      return f.advice && f.status !== 'ok' ? `${head}\n      ${' '.repeat(width)}  → ${f.advice}` : head;
+    })
+    .join('\n');
+}
+
+function seconds(v: string): number {
+  const n = Number(v);
+  if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError('expected seconds > 0');
+  return n;
+}
+
+/**
+ * Builds `argosy doctor`.
+ * @example
+ * program.addCommand(makeDoctorCommand());
+ */
+export function makeDoctorCommand(overrides: Partial<OpsDeps> = {}): Command {
+  const deps = opsDeps(overrides);
+  const cmd = new Command('doctor')
+    .description('check queues, dead letters, the event source, the rest-config store, clusters and the watcher')
+    .option('--watcher-url <url>', "the watcher's health endpoint base URL (e.g. via kubectl port-forward)")
+    .option('--max-age <seconds>', 'oldest acceptable nudge age in the work queue', seconds, 300)
+    .option('--no-clusters', 'skip connecting to each configured cluster')
+    .option('--json', 'print findings as JSON');
+  withTargetOptions(cmd).action(async (flags: DoctorFlags) => {
+    const config = loadConfig();
+    const target = resolveOpsTarget(flags, config.home);
+    const findings = await runDoctor(deps, target, {
+      maxAgeSeconds: flags.maxAge,
+      secretName: config.secretName,
+      clusters: flags.clusters,
+      ...(flags.watcherUrl ? { watcherUrl: flags.watcherUrl } : {}),
+    });
+    const failed = findings.filter((f) => f.status === 'fail').length;
+    if (flags.json) deps.io.out(JSON.stringify({ target: target.kind, findings }, null, 2) + '\n');
+    else {
+      const where =
+        target.kind === 'local'
+          ? `local stack (argosy dev pid ${target.state.pid})`
+          : `AWS ${target.region ?? ''}`.trim();
+      deps.io.out(`argosy doctor: ${where}\n${formatFindings(findings)}\n`);
+      deps.io.out(failed ? `${failed} problem(s) found\n` : 'no problems found\n');
+    }
+    deps.setExitCode(failed ? 1 : 0);
+  });
+  return cmd;
+}
