@@ -10,7 +10,7 @@ import type { NudgePublisher } from '../ports/event-source.ts';
 import type { ClusterRegistry } from '../ports/kube.ts';
 import { createSqsPublisher } from '../adapters/aws/sqs-publisher.ts';
 import type { EventPolicy } from './events.ts';
-import { placementFor, type PolicyCheck } from './placement.ts';
+import { placementFor, policyCheck, type PolicyCheck } from './placement.ts';
 import type { DecideFn, ReconcileHooks } from './reconcile.ts';
 import type { ReconcileHandlerDeps } from './reconcile-handler.ts';
 import type { ResyncDeps } from './resync-handler.ts';
@@ -33,7 +33,7 @@ export interface RuntimeOptions {
   registry: ClusterRegistry;
   sqs: SQSClient;
   decide: DecideFn;
-  /** Placement policy on top of the registry check (the clusters module's policy). */
+  /** Replaces the placement check built from config.placementPolicy (tests). */
   policy?: PolicyCheck;
   events?: EventPolicy;
   hooks?: ReconcileHooks;
@@ -78,13 +78,13 @@ export function createRuntimeDeps(options: RuntimeOptions): RuntimeDeps {
   const reconcile: ReconcileHandlerDeps = {
     registry,
     decide: options.decide,
-    placementFor: placementFor(registry, options.policy),
+    placementFor: placementFor(registry, options.policy ?? policyCheck(registry, config.placementPolicy)),
     publisher,
     controller,
     managedNamespace: config.managedNamespace,
     logger: logger.child({ fn: 'reconcile' }),
     now,
-    events: options.events,
+    events: options.events ?? config.events,
     hooks: options.hooks,
     onInvocation: (records) => {
       counters.reconcileInvocations++;
