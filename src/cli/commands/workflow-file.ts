@@ -2,10 +2,12 @@
  * Reading a workflow file the way `argo submit` does: YAML or JSON, `-p name=value` overriding
  * `spec.arguments.parameters`, then a structural check so obvious mistakes (missing entrypoint,
  * unknown template, a dependency cycle) are reported with their path before anything is created.
+ * The checks are the engine's own `validateWorkflow`, so the CLI and the controller agree.
  */
 import { readFileSync } from 'node:fs';
 import { parseAllDocuments } from 'yaml';
-import type { DAGTask, Template, Workflow } from '../../engine/types.ts';
+import type { Workflow } from '../../engine/types.ts';
+import { validateWorkflow } from '../../engine/validate.ts';
 import { usageError } from './errors.ts';
 
 /** Reads, parses and checks `file`; throws a usage error (exit 2) naming the file and the path. */
@@ -70,80 +72,16 @@ export function applyParameters(wf: Workflow, params: string[], file = 'workflow
   }
 }
 
-/** Structural problems, each with its path; empty = fine for submission. */
+/** Problems, each with its path (the engine's validation, as the controller will apply it). */
 export function checkWorkflow(wf: Workflow): string[] {
   const problems: string[] = [];
   if (wf.metadata.name === undefined && wf.metadata.generateName === undefined) {
     problems.push('metadata: needs name or generateName');
   }
-  const templates = wf.spec.templates ?? [];
-  if (!Array.isArray(templates)) return [...problems, 'spec.templates: must be a list'];
-  const names = new Set<string>();
-  templates.forEach((t, i) => {
-    if (!t?.name) problems.push(`spec.templates[${i}].name: required`);
-    else if (names.has(t.name)) problems.push(`spec.templates[${i}].name: duplicate "${t.name}"`);
-    else names.add(t.name);
-  });
-  if (!wf.spec.workflowTemplateRef) {
-    if (!wf.spec.entrypoint) problems.push('spec.entrypoint: required');
-    else if (!names.has(wf.spec.entrypoint))
-      problems.push(`spec.entrypoint: template "${wf.spec.entrypoint}" not found`);
+  if (wf.spec.templates !== undefined && !Array.isArray(wf.spec.templates)) {
+    return [...problems, 'spec.templates: must be a list'];
   }
-  templates.forEach((t, i) => problems.push(...checkTemplate(t, `spec.templates[${i}]`, names)));
-  return problems;
-}
-
-function checkTemplate(t: Template, path: string, names: Set<string>): string[] {
-  const problems: string[] = [];
-  const ref = (step: { template?: string; templateRef?: unknown; inline?: unknown }, p: string) => {
-    if (step.template && !names.has(step.template)) problems.push(`${p}.template: "${step.template}" not found`);
-  };
-  (t.steps ?? []).forEach((group, g) =>
-    (Array.isArray(group) ? group : []).forEach((s, j) => ref(s, `${path}.steps[${g}][${j}]`)),
-  );
-  const tasks = t.dag?.tasks ?? [];
-  tasks.forEach((task, j) => ref(task, `${path}.dag.tasks[${j}]`));
-  if (tasks.length) problems.push(...checkDag(tasks, `${path}.dag.tasks`));
-  return problems;
-}
-
-/** Task names in a `depends` expression or `dependencies` list. */
-export function dependenciesOf(task: DAGTask): string[] {
-  if (task.dependencies?.length) return task.dependencies;
-  if (!task.depends) return [];
-  return [...task.depends.matchAll(/[A-Za-z0-9_-]+(?:\.[A-Za-z]+)?/g)]
-    .map((m) => m[0].split('.')[0]!)
-    .filter((n) => n !== '' && !/^(true|false)$/.test(n));
-}
-
-function checkDag(tasks: DAGTask[], path: string): string[] {
-  const problems: string[] = [];
-  const byName = new Map(tasks.map((t) => [t.name, t]));
-  for (const t of tasks) {
-    for (const d of dependenciesOf(t)) {
-      if (!byName.has(d)) problems.push(`${path}[${t.name}]: depends on unknown task "${d}"`);
-    }
-  }
-  const state = new Map<string, 'visiting' | 'done'>();
-  const visit = (name: string, trail: string[]): string[] | undefined => {
-    if (state.get(name) === 'done') return undefined;
-    if (state.get(name) === 'visiting') return [...trail.slice(trail.indexOf(name)), name];
-    state.set(name, 'visiting');
-    for (const d of dependenciesOf(byName.get(name)!)) {
-      if (!byName.has(d)) continue;
-      const cycle = visit(d, [...trail, name]);
-      if (cycle) return cycle;
-    }
-    state.set(name, 'done');
-    return undefined;
-  };
-  for (const t of tasks) {
-    const cycle = visit(t.name, []);
-    if (cycle) {
-      problems.push(`${path}: dependency cycle ${cycle.join(' -> ')}`);
-      break;
-    }
-  }
+  for (const e of validateWorkflow(wf)) problems.push(`${e.path}: ${e.message}`);
   return problems;
 }
 

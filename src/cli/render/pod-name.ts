@@ -1,22 +1,17 @@
 /**
- * Pod names as argo derives them (`workflow/util/pod_name.go`): status carries no pod name, so the
- * CLI recomputes it. Kept here (not imported from the engine) so the renderer has no dependency on
- * engine internals that are still moving; both follow argo-conventions §2.2 and are tested against
- * the same vectors.
+ * Pod names as argo derives them (status carries no pod name, so the CLI recomputes it), using the
+ * engine's byte-compatible helpers so the CLI and the controller can never disagree.
  */
+import { fnv32a as engineFnv32a, nodeId, podName } from '../../engine/names.ts';
 import type { NodeStatus, Workflow } from '../../engine/types.ts';
 
-/** 32-bit FNV-1a over the UTF-8 bytes, as an unsigned decimal string. */
+/** 32-bit FNV-1a as the decimal string argo prints. */
 export function fnv32a(text: string): string {
-  let hash = 0x811c9dc5;
-  for (const byte of new TextEncoder().encode(text)) {
-    hash ^= byte;
-    hash = Math.imul(hash, 0x01000193) >>> 0;
-  }
-  return String(hash >>> 0);
+  return String(engineFnv32a(text));
 }
 
-const MAX_PREFIX = 253 - 10 - 1;
+/** argo `NodeID` for a node name. */
+export { nodeId };
 
 /** argo `GeneratePodName` for v1 (pod = node ID) and v2 (`<wf>-<template>-<hash>`). */
 export function podNameFor(
@@ -25,11 +20,8 @@ export function podNameFor(
   template: string,
   version: 'v1' | 'v2',
 ): string {
-  if (version === 'v1') return node.id;
-  if (node.name === wfName) return wfName;
-  let prefix = template ? `${wfName}-${template}` : wfName;
-  if (prefix.length > MAX_PREFIX) prefix = prefix.slice(0, MAX_PREFIX);
-  return `${prefix}-${fnv32a(node.name)}`;
+  // v1 is the node ID; status already carries it (and it also covers IDs argo derived differently).
+  return version === 'v1' ? node.id : podName(wfName, node.name, template, 'v2');
 }
 
 /** The pod name format a workflow records (annotation), default v2. */
