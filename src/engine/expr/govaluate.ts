@@ -161,6 +161,8 @@ function numeric(op: string, a: Value, b: Value): Value {
     throw new WhenExpressionError(`Value '${bad}' cannot be used with the modifier '${op}', it is not a number`);
   }
   switch (op) {
+    case '+':
+      return a + b;
     case '-':
       return a - b;
     case '*':
