@@ -1,0 +1,66 @@
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  isAlreadyExists,
+  isConflict,
+  isKubeApiError,
+  isKubeUnreachableError,
+  isTransient,
+  KubeApiError,
+  KubeUnreachableError,
+} from '../../../../src/adapters/kube/errors.ts';
+
+const unreachable = (code: string | undefined, name?: string) =>
+  new KubeUnreachableError({
+    cluster: 'other',
+    verb: 'GET',
+    path: '/version',
+    host: 'k8s:6443',
+    cause: Object.assign(new Error('x'), code ? { code } : {}, name ? { name } : {}),
+  });
+
+describe('kube errors', () => {
+  const kinds: [string | undefined, string | undefined, string, RegExp][] = [
+    ['DEPTH_ZERO_SELF_SIGNED_CERT', undefined, 'x509', /CAData/],
+    ['ERR_TLS_CERT_ALTNAME_INVALID', undefined, 'x509', /ServerName/],
+    ['UNABLE_TO_VERIFY_LEAF_SIGNATURE', undefined, 'x509', /x509/],
+    ['ECONNREFUSED', undefined, 'refused', /connection refused by k8s:6443/],
+    ['ENOTFOUND', undefined, 'dns', /DNS/],
+    ['EAI_AGAIN', undefined, 'dns', /DNS/],
+    ['ETIMEDOUT', undefined, 'timeout', /Timeout/],
+    [undefined, 'TimeoutError', 'timeout', /in time/],
+    ['ECONNRESET', undefined, 'reset', /reset/],
+    ['EWHATEVER', undefined, 'other', /could not reach/],
+  ];
+  for (const [code, name, kind, re] of kinds) {
+    test(`${code ?? name} → ${kind}`, () => {
+      const e = unreachable(code, name);
+      assert.equal(e.kind, kind);
+      assert.match(e.diagnosis, re);
+      assert.ok(isKubeUnreachableError(e) && isTransient(e));
+      assert.match(e.message, /^GET \/version on cluster "other": unreachable/);
+    });
+  }
+
+  test('guards are keyed on name (a plain object from another module copy passes)', () => {
+    const copy = { name: 'KubeApiError', statusCode: 409, reason: 'AlreadyExists' };
+    assert.ok(isKubeApiError(copy));
+    assert.ok(isAlreadyExists(copy));
+    assert.ok(!isConflict(copy));
+    assert.ok(!isTransient(copy));
+    assert.ok(!isKubeApiError(new Error('x')));
+  });
+
+  test('message carries status, reason and the Status message', () => {
+    const e = new KubeApiError({
+      statusCode: 422,
+      reason: 'Invalid',
+      message: 'bad',
+      cluster: 'c',
+      verb: 'POST',
+      path: '/p',
+    });
+    assert.equal(e.message, 'POST /p on cluster "c": 422 Invalid: bad');
+    assert.ok(!isTransient(e));
+  });
+});
