@@ -8,6 +8,8 @@ import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { HttpKubeClient } from '../../adapters/kube/http-client.ts';
+import { buildClusterRegistry } from '../../clusters/build.ts';
+import type { EntryRegistry } from '../../clusters/registry.ts';
 import type { KubeClient } from '../../ports/kube.ts';
 import { readDevState, type DevState } from '../dev-state.ts';
 import { kubeClientFromKubeconfig, listContexts } from '../kube-context.ts';
@@ -53,24 +55,42 @@ export async function resolveTarget(ctx: CliContext): Promise<Target> {
   );
   const namespace = ctx.globals.namespace || dev?.namespace || context.namespace || 'argo';
   const others = new Map<string, HttpKubeClient>();
-  const clientFor = async (cluster: string, _namespace: string): Promise<KubeClient> => {
-    if (cluster === mainCluster) return client;
+  let registry: EntryRegistry | undefined;
+  const fromRegistry = async (cluster: string, ns: string): Promise<KubeClient | string> => {
+    try {
+      registry ??= await buildClusterRegistry({
+        config: { ...ctx.config, clusterName: mainCluster },
+        logger: ctx.logger,
+        mainClient: client,
+      });
+      return await registry.clientFor(cluster, ns);
+    } catch (e) {
+      return (e as Error).message;
+    }
+  };
+  const fromContext = async (cluster: string): Promise<KubeClient | undefined> => {
     const cached = others.get(cluster);
     if (cached) return cached;
-    // A kubeconfig context named after the cluster (what `argosy dev` generates, and a common
-    // convention for real clusters). The rest-config registry is the functions' path; the CLI runs
-    // with the user's own credentials, which is what `kubectl logs` would use too.
     const contexts = listContexts(path);
     const name = contexts.find((c) => c === cluster) ?? contexts.find((c) => c.endsWith(`-${cluster}`));
-    if (!name) {
-      throw usageError(
-        `unknown cluster "${cluster}": no context named "${cluster}" in ${path}`,
-        `add one (kubectl config set-context ${cluster} ...) or pass --kubeconfig with a context per cluster`,
-      );
-    }
+    if (!name) return undefined;
     const built = await kubeClientFromKubeconfig(path, name, cluster);
     others.set(cluster, built.client);
     return built.client;
+  };
+  // Pods in other clusters: the rest-config registry first (what the controller and argo-server
+  // use), then a kubeconfig context named after the cluster (the user's own credentials, e.g. the
+  // contexts `argosy dev` generates).
+  const clientFor = async (cluster: string, ns: string): Promise<KubeClient> => {
+    if (cluster === mainCluster) return client;
+    const viaRegistry = await fromRegistry(cluster, ns);
+    if (typeof viaRegistry !== 'string') return viaRegistry;
+    const viaContext = await fromContext(cluster);
+    if (viaContext) return viaContext;
+    throw usageError(
+      `unknown cluster "${cluster}": ${viaRegistry}; and no context named "${cluster}" in ${path}`,
+      `register it with \`argosy cluster add ${cluster}. CONTEXT\`, or add a kubeconfig context named ${cluster}`,
+    );
   };
   return {
     client,
@@ -82,6 +102,7 @@ export async function resolveTarget(ctx: CliContext): Promise<Target> {
     clientFor,
     close: () => {
       client.close();
+      registry?.close();
       for (const c of others.values()) c.close();
     },
   };

@@ -1,0 +1,86 @@
+import { after, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { rmSync } from 'node:fs';
+import { runCli, scratch, writeFile } from './cli-helpers.ts';
+
+const dir = scratch();
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+const cyclic = `apiVersion: argoproj.io/v1alpha1
+kind: Workflow
+metadata: { generateName: cyclic- }
+spec:
+  entrypoint: main
+  templates:
+    - name: main
+      dag:
+        tasks:
+          - { name: a, template: say, depends: b }
+          - { name: b, template: say, depends: a }
+    - name: say
+      container: { image: argoproj/argosay:v2 }
+`;
+
+/** Asserts exit 2, one `argosy: ...` line matching `message`, and a hint line. */
+function assertUsage(r: { code: number | null; stderr: string; stdout: string }, message: RegExp): void {
+  assert.equal(r.code, 2, `exit code (stderr: ${r.stderr})`);
+  assert.match(r.stderr, message);
+  assert.equal(r.stdout, '');
+}
+
+describe('bad input exits 2 with a clear message', () => {
+  test('missing file', async () => {
+    const r = await runCli(['run', `${dir}/nope.yaml`], dir);
+    assertUsage(r, /^argosy: .*nope\.yaml: no such file\n {2}check the path/);
+  });
+
+  test('invalid YAML names the line', async () => {
+    const f = writeFile(dir, 'broken.yaml', 'kind: Workflow\nspec:\n  entrypoint: [unclosed\n');
+    const r = await runCli(['run', f], dir);
+    assertUsage(r, /broken\.yaml: invalid YAML at line \d+/);
+  });
+
+  test('cyclic DAG names the path and the cycle', async () => {
+    const f = writeFile(dir, 'cyclic.yaml', cyclic);
+    const r = await runCli(['submit', f], dir);
+    assertUsage(
+      r,
+      /cyclic\.yaml: invalid workflow: spec\.templates\[0\]\.dag\.tasks: dependency cycle detected: (a -> b -> a|b -> a -> b)/,
+    );
+  });
+
+  test('a cluster the workflow uses but --clusters leaves out', async () => {
+    const r = await runCli(['run', 'examples/multi-cluster.yaml', '--clusters', 'main'], dir);
+    assertUsage(
+      r,
+      /template "other" runs in cluster "other", which is not in --clusters main\n {2}add it: --clusters main,other/,
+    );
+  });
+
+  test('unknown -o format and bad -p', async () => {
+    assertUsage(
+      await runCli(['run', 'examples/hello.yaml', '-o', 'table'], dir),
+      /-o table: expected one of tree, json, yaml/,
+    );
+    assertUsage(
+      await runCli(['submit', 'examples/hello.yaml', '-p', 'novalue'], dir),
+      /-p novalue: expected NAME=VALUE/,
+    );
+  });
+
+  test('a missing policy file', async () => {
+    const r = await runCli(['run', 'examples/hello.yaml', '--policy', `${dir}/none.yaml`], dir);
+    assertUsage(r, /--policy .*none\.yaml: cannot read placement policy file/);
+  });
+
+  test('no stack running and no kubeconfig', async () => {
+    const r = await runCli(['list'], dir);
+    assertUsage(r, /no cluster to talk to.*\n {2}start `argosy dev` in another terminal, or pass --kubeconfig FILE/);
+  });
+
+  test('unknown command', async () => {
+    const r = await runCli(['frobnicate'], dir);
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /unknown command 'frobnicate'/);
+  });
+});
