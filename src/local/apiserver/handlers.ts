@@ -1,0 +1,257 @@
+/**
+ * Resource verbs over HTTP: get, list, watch, create, update, patch, delete, deletecollection and
+ * the subresources (status, log, binding, reviews). Every failure is an ApiError carrying a Status;
+ * the server turns it into the response.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { parse as parseYaml } from 'yaml';
+import { deleteCollection, deleteObject, type DeleteOptions } from './deletion.ts';
+import { listObjects } from './list.ts';
+import type { LogStore } from './logs.ts';
+import type { ClusterState } from './objects.ts';
+import { applyPatch, patchTypeOf } from './patch.ts';
+import type { Authenticator, Principal } from './rbac.ts';
+import { isVirtual, type KubeObject, type ResourceDef } from './resources.ts';
+import { bindPod, selfSubjectAccessReview, selfSubjectReview, selfSubjectRulesReview } from './reviews.ts';
+import type { ResourceRequest } from './router.ts';
+import { parseFieldSelector, parseLabelSelector } from './selectors.ts';
+import { ApiError, badRequest, failure, methodNotAllowed, notFound, success, unsupportedMediaType } from './status.ts';
+import { toTable, wantsTable } from './table.ts';
+import { serveWatch, type WatchOptions } from './watch.ts';
+
+export interface HandlerContext {
+  state: ClusterState;
+  auth: Authenticator;
+  logs: LogStore;
+  watch: WatchOptions;
+  registerClose: (close: () => void) => () => void;
+  isStopped: () => boolean;
+}
+
+export interface Call {
+  req: IncomingMessage;
+  res: ServerResponse;
+  url: URL;
+  info: ResourceRequest;
+  def: ResourceDef;
+  verb: string;
+  principal: Principal;
+  body: Buffer;
+}
+
+/** Sends a JSON answer. */
+export function sendJson(res: ServerResponse, code: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.writeHead(code, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text) });
+  res.end(text);
+}
+
+/** Parses a JSON (or YAML, when the client says so) request body; malformed ⇒ 400. */
+export function parseBody(body: Buffer, contentType: string | undefined): KubeObject {
+  const text = body.toString('utf8');
+  if (text.trim() === '') throw badRequest('the body of the request was empty');
+  try {
+    const isYaml = /yaml/i.test(contentType ?? '');
+    const v = isYaml ? parseYaml(text) : JSON.parse(text);
+    if (v === null || typeof v !== 'object') throw new Error('not an object');
+    return v;
+  } catch (e) {
+    throw badRequest(
+      `the object provided is unrecognized: couldn't get version/kind; json parse error: ${(e as Error).message}`,
+    );
+  }
+}
+
+function q(url: URL, name: string): string | undefined {
+  const v = url.searchParams.get(name);
+  return v === null ? undefined : v;
+}
+
+function num(url: URL, name: string): number | undefined {
+  const v = q(url, name);
+  if (v === undefined || v === '') return undefined;
+  const n = Number(v);
+  if (!Number.isFinite(n)) throw badRequest(`invalid ${name}: ${v}`);
+  return n;
+}
+
+function deleteOptions(call: Call): DeleteOptions {
+  const opts: DeleteOptions = {};
+  let body: KubeObject = {};
+  if (call.body.length > 0) body = parseBody(call.body, call.req.headers['content-type']);
+  const grace = num(call.url, 'gracePeriodSeconds') ?? body.gracePeriodSeconds;
+  if (grace !== undefined) opts.gracePeriodSeconds = Number(grace);
+  const policy = q(call.url, 'propagationPolicy') ?? body.propagationPolicy;
+  if (policy) opts.propagationPolicy = policy;
+  if (body.orphanDependents === true) opts.propagationPolicy = 'Orphan';
+  if (body.preconditions) opts.preconditions = body.preconditions;
+  return opts;
+}
+
+/** Dispatches one resource request. */
+export function handleResource(ctx: HandlerContext, call: Call): void {
+  const { def, info, url, res } = call;
+  const ns = info.namespace ?? '';
+  if (isVirtual(def)) return handleReview(ctx, call);
+  const sub = info.subresource;
+  if (sub && !def.subresources.includes(sub)) throw notFound(def, info.name ?? '');
+  if (sub === 'log') {
+    const pod = ctx.state.get(def, ns, info.name!);
+    const tail = num(url, 'tailLines');
+    const limit = num(url, 'limitBytes');
+    const since = num(url, 'sinceSeconds');
+    ctx.logs.serve(
+      pod,
+      {
+        container: q(url, 'container'),
+        follow: q(url, 'follow') === 'true',
+        timestamps: q(url, 'timestamps') === 'true',
+        ...(tail !== undefined ? { tailLines: tail } : {}),
+        ...(limit !== undefined ? { limitBytes: limit } : {}),
+        ...(since !== undefined ? { sinceSeconds: since } : {}),
+      },
+      res,
+      ctx.isStopped,
+    );
+    return;
+  }
+  if (sub === 'binding') {
+    const body = parseBody(call.body, call.req.headers['content-type']);
+    bindPod(ctx.state, ns, info.name!, body.target?.name ?? '');
+    return sendJson(res, 201, success());
+  }
+  switch (call.verb) {
+    case 'get':
+      return respond(call, 200, ctx.state.get(def, ns, info.name!));
+    case 'list':
+    case 'watch':
+      return listOrWatch(ctx, call);
+    case 'create':
+      return respond(call, 201, ctx.state.create(def, ns, parseBody(call.body, call.req.headers['content-type'])));
+    case 'update':
+      return respond(
+        call,
+        200,
+        ctx.state.update(def, ns, info.name!, parseBody(call.body, call.req.headers['content-type']), sub),
+      );
+    case 'patch':
+      return handlePatch(ctx, call);
+    case 'delete': {
+      const r = deleteObject(ctx.state, def, ns, info.name!, deleteOptions(call));
+      if (r.removed && !def.custom) {
+        return sendJson(res, 200, {
+          ...success({ name: info.name!, group: def.group, kind: def.resource, uid: r.object.metadata.uid }),
+        });
+      }
+      return sendJson(res, 200, r.object);
+    }
+    case 'deletecollection': {
+      const labels = parseLabelSelector(q(url, 'labelSelector'));
+      const fields = parseFieldSelector(q(url, 'fieldSelector'), `${def.group}/${def.resource}`, def.kind);
+      const items = deleteCollection(
+        ctx.state,
+        def,
+        info.namespace,
+        (o) => labels(o.metadata.labels) && fields(o),
+        deleteOptions(call),
+      );
+      return sendJson(res, 200, {
+        kind: def.listKind,
+        apiVersion: call.def.group ? `${def.group}/${info.version}` : info.version,
+        metadata: {},
+        items,
+      });
+    }
+    default:
+      throw methodNotAllowed(call.verb, def.resource);
+  }
+}
+
+function respond(call: Call, code: number, object: KubeObject): void {
+  if (wantsTable(call.req.headers.accept)) return sendJson(call.res, code, toTable(call.def, [object], {}, false));
+  sendJson(call.res, code, object);
+}
+
+function listOrWatch(ctx: HandlerContext, call: Call): void {
+  const { def, url } = call;
+  const labels = parseLabelSelector(q(url, 'labelSelector'));
+  const fields = parseFieldSelector(q(url, 'fieldSelector'), `${def.group}/${def.resource}`, def.kind);
+  const namespace = call.info.namespace;
+  if (call.verb === 'watch') {
+    const timeout = num(url, 'timeoutSeconds');
+    serveWatch(
+      ctx.state,
+      def,
+      call.info.version,
+      {
+        ...(namespace !== undefined ? { namespace } : {}),
+        labels,
+        fields,
+        resourceVersion: q(url, 'resourceVersion'),
+        ...(timeout !== undefined ? { timeoutSeconds: timeout } : {}),
+        allowBookmarks: q(url, 'allowWatchBookmarks') === 'true',
+        sendInitialEvents: q(url, 'sendInitialEvents') === 'true',
+      },
+      call.res,
+      ctx.watch,
+      ctx.registerClose,
+    );
+    return;
+  }
+  const limit = num(url, 'limit');
+  const list = listObjects(ctx.state, def, call.info.version, {
+    ...(namespace !== undefined ? { namespace } : {}),
+    labels,
+    fields,
+    ...(limit !== undefined ? { limit } : {}),
+    ...(q(url, 'continue') ? { continueToken: q(url, 'continue')! } : {}),
+  });
+  if (wantsTable(call.req.headers.accept)) {
+    return sendJson(call.res, 200, toTable(def, list.items, list.metadata, true));
+  }
+  sendJson(call.res, 200, list);
+}
+
+function handlePatch(ctx: HandlerContext, call: Call): void {
+  const { def, info } = call;
+  const ns = info.namespace ?? '';
+  const type = patchTypeOf(call.req.headers['content-type']);
+  if (!type || (type === 'strategic' && def.custom)) throw unsupportedMediaType(call.req.headers['content-type'] ?? '');
+  const isApply = type === 'apply';
+  if (isApply && !q(call.url, 'fieldManager')) {
+    throw new ApiError(
+      failure(
+        422,
+        'Invalid',
+        'PatchOptions.meta.k8s.io "" is invalid: fieldManager: Required value: is required for apply patch',
+      ),
+    );
+  }
+  const patch = isApply ? parseBody(call.body, 'application/yaml') : parseBody(call.body, 'application/json');
+  const current = ctx.state.find(def, ns, info.name!);
+  if (!current) {
+    if (!isApply) throw notFound(def, info.name!);
+    // Server-side apply creates what does not exist yet.
+    return respond(
+      call,
+      201,
+      ctx.state.create(def, ns, { ...patch, metadata: { ...(patch.metadata ?? {}), name: info.name } }),
+    );
+  }
+  const next = applyPatch(type, current, patch);
+  // A patch only conflicts if it names a resourceVersion itself.
+  const patchRv = type === 'json' ? undefined : patch.metadata?.resourceVersion;
+  if (patchRv === undefined) next.metadata = { ...next.metadata, resourceVersion: current.metadata.resourceVersion };
+  respond(call, 200, ctx.state.update(def, ns, info.name!, next, info.subresource));
+}
+
+function handleReview(ctx: HandlerContext, call: Call): void {
+  if (call.verb !== 'create') throw methodNotAllowed(call.verb, call.def.resource);
+  const body = call.body.length ? parseBody(call.body, call.req.headers['content-type']) : {};
+  const r = call.def.resource;
+  if (r === 'selfsubjectaccessreviews')
+    return sendJson(call.res, 201, selfSubjectAccessReview(ctx.auth, call.principal, body));
+  if (r === 'selfsubjectrulesreviews')
+    return sendJson(call.res, 201, selfSubjectRulesReview(ctx.auth, call.principal, body));
+  return sendJson(call.res, 201, selfSubjectReview(call.principal));
+}

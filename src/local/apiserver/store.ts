@@ -1,0 +1,186 @@
+/**
+ * The in-memory object store of one cluster: objects per resource, indexed by namespace, one global
+ * resourceVersion counter, and a bounded history of change events that watches replay from (like
+ * etcd's compaction window: older versions answer 410 Gone). Stored objects are never mutated in
+ * place — every write stores a new object — so readers may hold references safely.
+ */
+import type { KubeObject } from './resources.ts';
+
+export type EventType = 'ADDED' | 'MODIFIED' | 'DELETED';
+
+export interface StoreEvent {
+  type: EventType;
+  /** Resource key `group/resource`. */
+  rk: string;
+  namespace: string;
+  object: KubeObject;
+  /** The object before this change (MODIFIED/DELETED), for selector transitions in watches. */
+  prev?: KubeObject;
+  rv: number;
+}
+
+export type StoreListener = (event: StoreEvent) => void;
+
+export interface StoreSnapshot {
+  rv: number;
+  objects: Record<string, KubeObject[]>;
+}
+
+export class ObjectStore {
+  private rv = 0;
+  private readonly tables = new Map<string, Map<string, Map<string, KubeObject>>>();
+  private history: StoreEvent[] = [];
+  /** Highest resourceVersion no longer in {@link history}; a watch from below it gets 410. */
+  private compacted = 0;
+  private readonly listeners = new Set<StoreListener>();
+  /** owner uid → dependents (`rk\0namespace\0name`), for cascading deletion. */
+  private readonly owners = new Map<string, Set<string>>();
+
+  constructor(private readonly historySize = 10000) {}
+
+  /** The latest resourceVersion handed out. */
+  currentRv(): number {
+    return this.rv;
+  }
+
+  compactedRv(): number {
+    return this.compacted;
+  }
+
+  get(rk: string, namespace: string, name: string): KubeObject | undefined {
+    return this.tables.get(rk)?.get(namespace)?.get(name);
+  }
+
+  /** Objects of one resource, in etcd key order (namespace, then name). */
+  list(rk: string, namespace?: string): KubeObject[] {
+    const table = this.tables.get(rk);
+    if (!table) return [];
+    const out: KubeObject[] = [];
+    const namespaces = namespace === undefined ? [...table.keys()].sort() : [namespace];
+    for (const ns of namespaces) {
+      const byName = table.get(ns);
+      if (!byName) continue;
+      const names = [...byName.keys()].sort();
+      for (const n of names) out.push(byName.get(n)!);
+    }
+    return out;
+  }
+
+  count(rk: string, namespace?: string): number {
+    const table = this.tables.get(rk);
+    if (!table) return 0;
+    if (namespace !== undefined) return table.get(namespace)?.size ?? 0;
+    let n = 0;
+    for (const m of table.values()) n += m.size;
+    return n;
+  }
+
+  /** Stores a new object (the caller checked it does not exist) and emits ADDED. */
+  insert(rk: string, object: KubeObject): KubeObject {
+    return this.write(rk, object, 'ADDED');
+  }
+
+  /** Replaces an existing object and emits MODIFIED. */
+  replace(rk: string, object: KubeObject): KubeObject {
+    return this.write(rk, object, 'MODIFIED');
+  }
+
+  /** Removes an object; the DELETED event carries a fresh resourceVersion, as kube-apiserver's does. */
+  remove(rk: string, namespace: string, name: string): KubeObject | undefined {
+    const prev = this.get(rk, namespace, name);
+    if (!prev) return undefined;
+    this.tables.get(rk)!.get(namespace)!.delete(name);
+    this.unindexOwners(rk, prev);
+    const rv = ++this.rv;
+    const object = { ...prev, metadata: { ...prev.metadata, resourceVersion: String(rv) } };
+    this.emit({ type: 'DELETED', rk, namespace, object, prev, rv });
+    return object;
+  }
+
+  /** Objects (as `[rk, namespace, name]`) whose ownerReferences name `uid`. */
+  dependents(uid: string): Array<[string, string, string]> {
+    const set = this.owners.get(uid);
+    if (!set) return [];
+    return [...set].map((k) => k.split('\0') as [string, string, string]);
+  }
+
+  /** Events after `rv`, or `'expired'` when some of them were already compacted away. */
+  eventsSince(rv: number): StoreEvent[] | 'expired' {
+    if (rv < this.compacted) return 'expired';
+    // History is sorted by rv: binary search for the first event after rv.
+    let lo = 0;
+    let hi = this.history.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.history[mid]!.rv <= rv) lo = mid + 1;
+      else hi = mid;
+    }
+    return this.history.slice(lo);
+  }
+
+  subscribe(listener: StoreListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  snapshot(): StoreSnapshot {
+    const objects: Record<string, KubeObject[]> = {};
+    for (const rk of this.tables.keys()) objects[rk] = this.list(rk);
+    return { rv: this.rv, objects };
+  }
+
+  /** Loads a snapshot into an empty store (no events: watchers start after it). */
+  load(snapshot: StoreSnapshot): void {
+    this.rv = snapshot.rv;
+    this.compacted = snapshot.rv;
+    for (const [rk, objects] of Object.entries(snapshot.objects)) {
+      for (const o of objects) this.put(rk, o);
+    }
+  }
+
+  private write(rk: string, object: KubeObject, type: EventType): KubeObject {
+    const rv = ++this.rv;
+    const stored = { ...object, metadata: { ...object.metadata, resourceVersion: String(rv) } };
+    const namespace: string = stored.metadata.namespace ?? '';
+    const prev = this.get(rk, namespace, stored.metadata.name);
+    if (prev) this.unindexOwners(rk, prev);
+    this.put(rk, stored);
+    const event: StoreEvent = { type, rk, namespace, object: stored, rv };
+    if (prev) event.prev = prev;
+    this.emit(event);
+    return stored;
+  }
+
+  private put(rk: string, object: KubeObject): void {
+    const namespace: string = object.metadata.namespace ?? '';
+    let table = this.tables.get(rk);
+    if (!table) this.tables.set(rk, (table = new Map()));
+    let byName = table.get(namespace);
+    if (!byName) table.set(namespace, (byName = new Map()));
+    byName.set(object.metadata.name, object);
+    for (const ref of object.metadata.ownerReferences ?? []) {
+      let set = this.owners.get(ref.uid);
+      if (!set) this.owners.set(ref.uid, (set = new Set()));
+      set.add(`${rk}\0${namespace}\0${object.metadata.name}`);
+    }
+  }
+
+  private unindexOwners(rk: string, object: KubeObject): void {
+    const key = `${rk}\0${object.metadata.namespace ?? ''}\0${object.metadata.name}`;
+    for (const ref of object.metadata.ownerReferences ?? []) {
+      const set = this.owners.get(ref.uid);
+      set?.delete(key);
+      if (set && set.size === 0) this.owners.delete(ref.uid);
+    }
+  }
+
+  private emit(event: StoreEvent): void {
+    this.history.push(event);
+    if (this.history.length > this.historySize) {
+      const drop = this.history.length - this.historySize;
+      this.compacted = this.history[drop - 1]!.rv;
+      this.history.splice(0, drop);
+    }
+    for (const l of this.listeners) l(event);
+  }
+}

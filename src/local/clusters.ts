@@ -1,0 +1,235 @@
+/**
+ * Local mode's clusters: one embedded API server per cluster name, each on its own loopback
+ * address (127.0.0.1, 127.0.0.2, ...) with its own CA and serving certificate, bearer tokens, the
+ * Argo CRDs, a Node, and a kubelet that runs (or simulates) the pods. Writes a kubeconfig with one
+ * context per cluster so `kubectl --context <name>` and client libraries reach them unchanged.
+ *
+ * @example
+ * ```ts
+ * const local = await startLocalClusters({ names: ['main', 'other'] });
+ * // kubectl --kubeconfig <local.kubeconfigPath> --context other get pods -A
+ * await local.stop();
+ * ```
+ */
+import { mkdtempSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseAllDocuments, stringify } from 'yaml';
+import { silentLogger, type Logger } from '../logger.ts';
+import type { KubeObject } from './apiserver/resources.ts';
+import type { RbacRule, Identity } from './apiserver/rbac.ts';
+import { ApiServer } from './apiserver/server.ts';
+import type { ApiStats } from './apiserver/stats.ts';
+import { createServingCert } from './apiserver/tls.ts';
+import { Kubelet, type SimDefaults } from './kubelet/kubelet.ts';
+import { createNode } from './kubelet/node.ts';
+
+export type { RbacRule, Identity, ApiStats, SimDefaults };
+
+export interface LocalClusterOptions {
+  names: string[];
+  /** Persist objects here (one JSON file per cluster) and load them on the next start. */
+  dataDir?: string;
+  /** `process` (default) runs containers as local processes; `sim` only simulates them. */
+  runtime?: 'process' | 'sim';
+  /** Default: a file in a fresh temp directory. */
+  kubeconfigPath?: string;
+  logger?: Logger;
+  /** Install Argo's CRDs (infra/crds) in every cluster. Default true. */
+  crds?: boolean;
+  /** Extra namespaces to create at startup (besides default, kube-system, kube-public, kube-node-lease). */
+  namespaces?: string[];
+  /** Create namespaces on first use instead of answering 404 like a real server. Default false. */
+  autoCreateNamespaces?: boolean;
+  /** Watch history kept per cluster; older resourceVersions get 410 Gone. Default 10000. */
+  historySize?: number;
+  /** BOOKMARK interval for watches that allow them. Default 60 s (tests use less). */
+  bookmarkIntervalMs?: number;
+  /** Duration and exit code of simulated pods without annotations (sim runtime). */
+  simDefaults?: SimDefaults;
+  /** Run a kubelet per cluster (default true). */
+  kubelet?: boolean;
+  /** Where pods' workspaces go (process runtime). Default: under the temp directory. */
+  workDir?: string;
+}
+
+export interface LocalCluster {
+  name: string;
+  /** `https://127.0.0.N:PORT` */
+  url: string;
+  caPem: string;
+  adminToken: string;
+  /** A bearer token allowed exactly what `rules` allow. */
+  createIdentity(name: string, rules: RbacRule[]): Identity;
+  revokeIdentity(name: string): void;
+  /** Stops the HTTPS server; state stays in memory. */
+  stop(): Promise<void>;
+  /** Restarts on the same address and port with the same certificate and state. */
+  start(): Promise<void>;
+  stats(): ApiStats;
+  resetStats(): void;
+  /** The underlying server (in-process access for tests and the kubelet). */
+  server: ApiServer;
+  kubelet: Kubelet | undefined;
+}
+
+export interface LocalClusters {
+  clusters: Map<string, LocalCluster>;
+  /** One context per cluster, named as the cluster, admin user. */
+  kubeconfigPath: string;
+  get(name: string): LocalCluster;
+  stop(): Promise<void>;
+}
+
+/** Directory of Argo's CRD manifests shipped with the repository. */
+export const CRD_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'infra', 'crds');
+
+/** Reads every CRD in {@link CRD_DIR}. */
+export function loadArgoCrds(dir = CRD_DIR): KubeObject[] {
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.yaml'))
+    .sort()
+    .flatMap((f) => parseAllDocuments(readFileSync(join(dir, f), 'utf8')).map((d) => d.toJS() as KubeObject))
+    .filter((o) => o && o.kind === 'CustomResourceDefinition');
+}
+
+/** Installs Argo's CRDs in a cluster (idempotent). */
+export function installArgoCrds(cluster: LocalCluster | ApiServer): void {
+  const server = cluster instanceof ApiServer ? cluster : cluster.server;
+  const def = server.state.registry.byKey('apiextensions.k8s.io/customresourcedefinitions')!;
+  for (const crd of loadArgoCrds()) {
+    if (!server.state.find(def, '', crd.metadata.name)) server.state.create(def, '', crd);
+  }
+}
+
+const BASE_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube-node-lease'];
+
+function snapshotPath(dataDir: string, name: string): string {
+  return join(dataDir, `${name}.json`);
+}
+
+async function startOne(
+  name: string,
+  index: number,
+  opts: LocalClusterOptions,
+  workRoot: string,
+): Promise<LocalCluster> {
+  const host = `127.0.0.${index + 1}`;
+  const logger = (opts.logger ?? silentLogger).child({ cluster: name });
+  const cert = await createServingCert(name, host);
+  const server = new ApiServer({
+    host,
+    cert,
+    logger,
+    ...(opts.historySize !== undefined ? { historySize: opts.historySize } : {}),
+    ...(opts.autoCreateNamespaces !== undefined ? { autoCreateNamespaces: opts.autoCreateNamespaces } : {}),
+    ...(opts.bookmarkIntervalMs !== undefined ? { bookmarkIntervalMs: opts.bookmarkIntervalMs } : {}),
+  });
+  const state = server.state;
+  if (opts.dataDir && existsSync(snapshotPath(opts.dataDir, name))) {
+    state.store.load(JSON.parse(readFileSync(snapshotPath(opts.dataDir, name), 'utf8')));
+    for (const crd of state.store.list('apiextensions.k8s.io/customresourcedefinitions')) {
+      const { defFromCrd } = await import('./apiserver/crds.ts');
+      state.registry.add(defFromCrd(crd));
+    }
+  }
+  const nsDef = state.registry.byKey('/namespaces')!;
+  for (const ns of [...BASE_NAMESPACES, ...(opts.namespaces ?? [])]) {
+    if (!state.find(nsDef, '', ns)) state.create(nsDef, '', { metadata: { name: ns } });
+  }
+  if (opts.crds !== false) installArgoCrds(server);
+  await server.start();
+  const nodeName = `${name}-node`;
+  createNode(state, nodeName, host);
+  let kubelet: Kubelet | undefined;
+  if (opts.kubelet !== false) {
+    kubelet = new Kubelet({
+      state,
+      logs: server.logs,
+      nodeName,
+      nodeIp: host,
+      runtime: opts.runtime ?? 'process',
+      logger: logger.child({ component: 'kubelet' }),
+      workDir: join(workRoot, name),
+      apiUrl: server.url,
+      ...(opts.simDefaults ? { simDefaults: opts.simDefaults } : {}),
+    });
+    kubelet.start();
+  }
+  return {
+    name,
+    get url() {
+      return server.url;
+    },
+    caPem: cert.caPem,
+    adminToken: server.auth.adminToken,
+    createIdentity: (n, rules) => server.auth.createIdentity(n, rules),
+    revokeIdentity: (n) => server.auth.revokeIdentity(n),
+    stop: () => server.stop(),
+    start: () => server.start(),
+    stats: () => server.stats.snapshot(),
+    resetStats: () => server.stats.reset(),
+    server,
+    kubelet,
+  };
+}
+
+/** Renders a kubeconfig with one context (and admin user) per cluster. */
+export function renderKubeconfig(clusters: LocalCluster[]): string {
+  return stringify({
+    apiVersion: 'v1',
+    kind: 'Config',
+    'current-context': clusters[0]?.name ?? '',
+    clusters: clusters.map((c) => ({
+      name: c.name,
+      cluster: { server: c.url, 'certificate-authority-data': Buffer.from(c.caPem).toString('base64') },
+    })),
+    users: clusters.map((c) => ({ name: `${c.name}-admin`, user: { token: c.adminToken } })),
+    contexts: clusters.map((c) => ({ name: c.name, context: { cluster: c.name, user: `${c.name}-admin` } })),
+    preferences: {},
+  });
+}
+
+/** Starts one embedded cluster per name. Stop them with {@link LocalClusters.stop}. */
+export async function startLocalClusters(opts: LocalClusterOptions): Promise<LocalClusters> {
+  if (new Set(opts.names).size !== opts.names.length || opts.names.length === 0) {
+    throw new Error(`cluster names must be unique and non-empty: ${opts.names.join(', ')}`);
+  }
+  const tempRoot = mkdtempSync(join(tmpdir(), 'argosy-clusters-'));
+  const workRoot = opts.workDir ?? join(tempRoot, 'pods');
+  const list: LocalCluster[] = [];
+  try {
+    for (const [i, name] of opts.names.entries()) list.push(await startOne(name, i, opts, workRoot));
+  } catch (e) {
+    await Promise.all(list.map(async (c) => (await c.kubelet?.stop(), c.stop())));
+    rmSync(tempRoot, { recursive: true, force: true });
+    throw e;
+  }
+  const kubeconfigPath = opts.kubeconfigPath ?? join(tempRoot, 'kubeconfig');
+  mkdirSync(dirname(kubeconfigPath), { recursive: true });
+  writeFileSync(kubeconfigPath, renderKubeconfig(list), { mode: 0o600 });
+  const clusters = new Map(list.map((c) => [c.name, c]));
+  let stopped = false;
+  return {
+    clusters,
+    kubeconfigPath,
+    get(name: string): LocalCluster {
+      const c = clusters.get(name);
+      if (!c) throw new Error(`no local cluster named "${name}" (have: ${[...clusters.keys()].join(', ')})`);
+      return c;
+    },
+    async stop(): Promise<void> {
+      if (stopped) return;
+      stopped = true;
+      await Promise.all(list.map((c) => c.kubelet?.stop()));
+      await Promise.all(list.map((c) => c.stop()));
+      if (opts.dataDir) {
+        mkdirSync(opts.dataDir, { recursive: true });
+        for (const c of list)
+          writeFileSync(snapshotPath(opts.dataDir, c.name), JSON.stringify(c.server.state.store.snapshot()));
+      }
+      rmSync(tempRoot, { recursive: true, force: true });
+    },
+  };
+}

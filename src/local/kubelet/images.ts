@@ -1,0 +1,111 @@
+/**
+ * What the host can stand in for, image by image (process runtime): the image's default
+ * entrypoint and command, and how well-known executables map to host tools or to the scripts
+ * shipped in ./images (argosay, cowsay). Images the host cannot imitate fail to "pull".
+ */
+import { accessSync, constants, existsSync } from 'node:fs';
+import { delimiter, dirname, isAbsolute, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const IMAGES_DIR = join(dirname(fileURLToPath(import.meta.url)), 'images');
+const ARGOSAY = join(IMAGES_DIR, 'argosay.sh');
+const COWSAY = join(IMAGES_DIR, 'cowsay.sh');
+
+export interface ImageProfile {
+  /** Docker ENTRYPOINT. */
+  entrypoint: string[];
+  /** Docker CMD. */
+  cmd: string[];
+}
+
+/** `docker.io/library/python:3.12` → `python`; `argoproj/argosay:v2` → `argoproj/argosay`. */
+export function repositoryOf(image: string): { repo: string; tag: string } {
+  let ref = image.trim();
+  const at = ref.indexOf('@');
+  if (at >= 0) ref = ref.slice(0, at);
+  const slash = ref.lastIndexOf('/');
+  const colon = ref.lastIndexOf(':');
+  let tag = 'latest';
+  if (colon > slash) {
+    tag = ref.slice(colon + 1);
+    ref = ref.slice(0, colon);
+  }
+  const parts = ref.split('/');
+  if (parts.length > 1 && (parts[0]!.includes('.') || parts[0]!.includes(':') || parts[0] === 'localhost'))
+    parts.shift();
+  if (parts[0] === 'library') parts.shift();
+  return { repo: parts.join('/'), tag };
+}
+
+/** The profile of an image the host can imitate, or undefined (⇒ ErrImagePull). */
+export function imageProfile(image: string): ImageProfile | undefined {
+  const { repo, tag } = repositoryOf(image);
+  switch (repo) {
+    case 'argoproj/argosay':
+      return tag.startsWith('v1') ? { entrypoint: [], cmd: ['cowsay'] } : { entrypoint: ['/argosay'], cmd: [] };
+    case 'docker/whalesay':
+      return { entrypoint: [], cmd: ['/bin/bash'] };
+    case 'busybox':
+    case 'alpine':
+      return { entrypoint: [], cmd: ['sh'] };
+    case 'debian':
+    case 'ubuntu':
+    case 'bash':
+      return { entrypoint: [], cmd: ['bash'] };
+    case 'python':
+      return { entrypoint: [], cmd: ['python3'] };
+    case 'node':
+      return { entrypoint: [], cmd: ['node'] };
+    case 'argoproj/argoexec':
+      return { entrypoint: ['argoexec'], cmd: [] };
+    default:
+      return undefined;
+  }
+}
+
+function isExecutable(p: string): boolean {
+  try {
+    accessSync(p, constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Finds `name` on `PATH`. */
+export function which(name: string, path = process.env.PATH ?? ''): string | undefined {
+  for (const dir of path.split(delimiter)) {
+    if (!dir) continue;
+    const p = join(dir, name);
+    if (existsSync(p) && isExecutable(p)) return p;
+  }
+  return undefined;
+}
+
+const ALIASES: Record<string, string[]> = {
+  python: ['python3'],
+  python2: ['python3'],
+  pip: ['pip3'],
+};
+
+/**
+ * Maps a container's argv[0] to something runnable on the host; returns the full argv to spawn,
+ * or an error message like the container runtime's "executable file not found".
+ */
+export function resolveExecutable(argv: string[]): { argv: string[] } | { error: string } {
+  const [cmd, ...rest] = argv;
+  if (!cmd) return { error: 'no command specified' };
+  const base = cmd.split('/').pop()!;
+  if (base === 'argosay') return { argv: ['sh', ARGOSAY, ...rest] };
+  if (base === 'cowsay') return { argv: ['sh', COWSAY, ...rest] };
+  if (isAbsolute(cmd) && isExecutable(cmd)) return { argv };
+  for (const candidate of [base, ...(ALIASES[base] ?? [])]) {
+    const found = which(candidate);
+    if (found) return { argv: [found, ...rest] };
+  }
+  return {
+    error:
+      'failed to create containerd task: failed to create shim task: OCI runtime create failed: runc create failed: ' +
+      `unable to start container process: exec: "${cmd}": executable file not found in $PATH: unknown`,
+  };
+}

@@ -1,0 +1,202 @@
+/**
+ * The local node's kubelet (and scheduler): binds pending pods to `<cluster>-node`, runs each pod
+ * with a {@link PodWorker} on the process or sim runtime, terminates pods that are deleted, and
+ * confirms their deletion. It works in-process against the cluster's store, so every change it
+ * makes is an ordinary write that watches and clients see.
+ */
+import { mkdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Logger } from '../../logger.ts';
+import { deleteObject } from '../apiserver/deletion.ts';
+import type { LogStore } from '../apiserver/logs.ts';
+import type { ClusterState } from '../apiserver/objects.ts';
+import type { KubeObject } from '../apiserver/resources.ts';
+import { bindPod } from '../apiserver/reviews.ts';
+import type { StoreEvent } from '../apiserver/store.ts';
+import { recordEvent } from './node.ts';
+import { PodWorker } from './pod-worker.ts';
+import { ProcessRuntime } from './process-runtime.ts';
+import type { ContainerRuntime } from './runtime.ts';
+import { SimRuntime, type SimDefaults } from './sim-runtime.ts';
+
+export type { SimDefaults };
+
+export interface KubeletOptions {
+  state: ClusterState;
+  logs: LogStore;
+  nodeName: string;
+  nodeIp: string;
+  runtime: 'process' | 'sim' | ContainerRuntime;
+  logger: Logger;
+  /** Root of the per-pod directories. */
+  workDir: string;
+  /** The API server URL, exported to pods as KUBERNETES_SERVICE_HOST/PORT. */
+  apiUrl?: string;
+  simDefaults?: SimDefaults;
+  /** Record Events (Scheduled, Started, ...). Default: true for process, false for sim. */
+  events?: boolean;
+  /** Cap on the SIGTERM → SIGKILL wait. Default 5 s. */
+  maxGraceMs?: number;
+}
+
+export class Kubelet {
+  private readonly runtime: ContainerRuntime;
+  private readonly workers = new Map<string, PodWorker>();
+  private unsubscribe: (() => void) | undefined;
+  private readonly pending = new Map<string, StoreEvent>();
+  private scheduled = false;
+  private readonly events: boolean;
+
+  constructor(private readonly opts: KubeletOptions) {
+    const rt = opts.runtime;
+    this.runtime = rt === 'sim' ? new SimRuntime(opts.simDefaults) : rt === 'process' ? new ProcessRuntime() : rt;
+    this.events = opts.events ?? this.runtime.name === 'process';
+  }
+
+  /** The private directory of a pod (workspace, tmp, termination logs); `/tmp/x` maps to `<dir>/tmp/x`. */
+  podDir(pod: KubeObject): string {
+    return join(
+      this.opts.workDir,
+      pod.metadata.namespace,
+      `${pod.metadata.name}-${String(pod.metadata.uid).slice(0, 8)}`,
+    );
+  }
+
+  start(): void {
+    if (this.unsubscribe) return;
+    mkdirSync(this.opts.workDir, { recursive: true });
+    this.unsubscribe = this.opts.state.store.subscribe((e) => {
+      if (e.rk !== '/pods') return;
+      this.pending.set(`${e.namespace}/${e.object.metadata.name}`, e);
+      if (!this.scheduled) {
+        this.scheduled = true;
+        setImmediate(() => this.drain());
+      }
+    });
+    for (const pod of this.opts.state.store.list('/pods')) this.adoptAfterRestart(pod);
+  }
+
+  /** Stops every pod process (no status writes) and detaches from the store. */
+  async stop(): Promise<void> {
+    this.unsubscribe?.();
+    this.unsubscribe = undefined;
+    for (const w of this.workers.values()) w.terminate('shutdown');
+    await Promise.all([...this.workers.values()].map((w) => w.done));
+    this.workers.clear();
+  }
+
+  /** Pods found bound to this node at start (persisted state) were running on a node that died. */
+  private adoptAfterRestart(pod: KubeObject): void {
+    const phase = pod.status?.phase;
+    if (pod.spec?.nodeName !== this.opts.nodeName || phase === 'Succeeded' || phase === 'Failed') {
+      if (!pod.spec?.nodeName)
+        this.handle({ type: 'ADDED', rk: '/pods', namespace: pod.metadata.namespace, object: pod, rv: 0 });
+      return;
+    }
+    const def = this.opts.state.registry.byKey('/pods')!;
+    const status = {
+      ...pod.status,
+      phase: 'Failed',
+      reason: 'NodeRestart',
+      message: 'The node restarted while the pod was running',
+    };
+    try {
+      this.opts.state.update(def, pod.metadata.namespace, pod.metadata.name, { ...pod, status }, 'status');
+    } catch (e) {
+      this.opts.logger.warn('could not fail orphaned pod', { pod: pod.metadata.name, err: e });
+    }
+  }
+
+  private drain(): void {
+    this.scheduled = false;
+    const batch = [...this.pending.values()];
+    this.pending.clear();
+    for (const e of batch) {
+      try {
+        this.handle(e);
+      } catch (err) {
+        this.opts.logger.error('kubelet failed to handle pod event', { pod: e.object.metadata.name, err });
+      }
+    }
+  }
+
+  private handle(e: StoreEvent): void {
+    const pod = e.object;
+    const uid: string = pod.metadata.uid;
+    if (e.type === 'DELETED') {
+      const w = this.workers.get(uid);
+      if (w) w.terminate('shutdown');
+      this.forget(pod, uid);
+      return;
+    }
+    const current = this.opts.state.store.get('/pods', pod.metadata.namespace, pod.metadata.name);
+    if (!current || current.metadata.uid !== uid) return;
+    if (!current.spec?.nodeName) return this.bind(current);
+    if (current.spec.nodeName !== this.opts.nodeName) return;
+    const worker = this.workers.get(uid);
+    if (current.metadata.deletionTimestamp) {
+      if (worker) worker.terminate('deleted');
+      else this.confirmDeletion(current);
+      return;
+    }
+    const phase = current.status?.phase;
+    if (!worker && phase !== 'Succeeded' && phase !== 'Failed') this.startWorker(current);
+  }
+
+  private bind(pod: KubeObject): void {
+    if (pod.metadata.deletionTimestamp) return;
+    try {
+      bindPod(this.opts.state, pod.metadata.namespace, pod.metadata.name, this.opts.nodeName);
+      if (this.events) {
+        const msg = `Successfully assigned ${pod.metadata.namespace}/${pod.metadata.name} to ${this.opts.nodeName}`;
+        recordEvent(this.opts.state, pod, 'Normal', 'Scheduled', msg, 'default-scheduler');
+      }
+    } catch (e) {
+      this.opts.logger.debug('bind failed', { pod: pod.metadata.name, err: e });
+    }
+  }
+
+  private startWorker(pod: KubeObject): void {
+    const url = this.opts.apiUrl ? new URL(this.opts.apiUrl) : undefined;
+    const worker = new PodWorker(
+      {
+        state: this.opts.state,
+        logs: this.opts.logs,
+        runtime: this.runtime,
+        logger: this.opts.logger,
+        nodeIp: this.opts.nodeIp,
+        events: this.events,
+        maxGraceMs: this.opts.maxGraceMs ?? 5000,
+        podDir: (p) => this.podDir(p),
+        ...(url ? { serviceEnv: { KUBERNETES_SERVICE_HOST: url.hostname, KUBERNETES_SERVICE_PORT: url.port } } : {}),
+      },
+      pod,
+    );
+    this.workers.set(pod.metadata.uid, worker);
+    void worker.done.then(() => {
+      if (this.workers.get(pod.metadata.uid) === worker) this.workers.delete(pod.metadata.uid);
+    });
+  }
+
+  private confirmDeletion(pod: KubeObject): void {
+    try {
+      deleteObject(
+        this.opts.state,
+        this.opts.state.registry.byKey('/pods')!,
+        pod.metadata.namespace,
+        pod.metadata.name,
+        {
+          gracePeriodSeconds: 0,
+          preconditions: { uid: pod.metadata.uid },
+        },
+      );
+    } catch {
+      // Already gone.
+    }
+  }
+
+  private forget(pod: KubeObject, uid: string): void {
+    this.opts.logs.forget(uid);
+    if (this.runtime.name === 'process') rmSync(this.podDir(pod), { recursive: true, force: true });
+  }
+}

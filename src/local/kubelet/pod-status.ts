@@ -1,0 +1,93 @@
+/**
+ * Pod status as a real kubelet writes it: phases, the five standard conditions with transition
+ * times that only move when the status flips, and container statuses in their waiting / running /
+ * terminated states.
+ */
+import type { KubeObject } from '../apiserver/resources.ts';
+import { kubeTime } from '../apiserver/objects.ts';
+import type { ContainerExit } from './runtime.ts';
+
+export type ContainerState =
+  | { kind: 'waiting'; reason: string; message?: string }
+  | { kind: 'running'; startedAt: string }
+  | { kind: 'terminated'; exit: ContainerExit; startedAt: string; finishedAt: string };
+
+export function imageRef(image: string): string {
+  let ref = image;
+  const first = ref.split('/')[0]!;
+  const hasRegistry = ref.includes('/') && (first.includes('.') || first.includes(':') || first === 'localhost');
+  if (!hasRegistry) ref = `docker.io/${ref.includes('/') ? '' : 'library/'}${ref}`;
+  const last = ref.split('/').pop()!;
+  if (!last.includes(':') && !last.includes('@')) ref += ':latest';
+  return ref;
+}
+
+/** One entry of status.containerStatuses / initContainerStatuses. */
+export function containerStatus(container: KubeObject, state: ContainerState, containerId: string): KubeObject {
+  const base: KubeObject = {
+    name: container.name,
+    image: imageRef(String(container.image)),
+    imageID: '',
+    lastState: {},
+    ready: false,
+    restartCount: 0,
+    started: false,
+  };
+  if (state.kind === 'waiting') {
+    const waiting: KubeObject = { reason: state.reason };
+    if (state.message) waiting.message = state.message;
+    return { ...base, state: { waiting } };
+  }
+  const withId = { ...base, imageID: `${base.image}@sha256:${'0'.repeat(64)}`, containerID: `argosy://${containerId}` };
+  if (state.kind === 'running') {
+    return { ...withId, ready: true, started: true, state: { running: { startedAt: state.startedAt } } };
+  }
+  const e = state.exit;
+  const terminated: KubeObject = {
+    exitCode: e.exitCode,
+    reason: e.reason ?? (e.exitCode === 0 ? 'Completed' : 'Error'),
+    startedAt: state.startedAt,
+    finishedAt: state.finishedAt,
+    containerID: `argosy://${containerId}`,
+  };
+  if (e.message) terminated.message = e.message;
+  if (e.signal) terminated.signal = { SIGTERM: 15, SIGKILL: 9 }[e.signal] ?? undefined;
+  if (terminated.signal === undefined) delete terminated.signal;
+  return { ...withId, state: { terminated } };
+}
+
+export interface ConditionFlags {
+  initialized: boolean;
+  ready: boolean;
+  /** Reason for Ready/ContainersReady False: `ContainersNotReady` or `PodCompleted`/`PodFailed`. */
+  notReadyReason?: string;
+  notReadyMessage?: string;
+  initMessage?: string;
+}
+
+/** The standard conditions, keeping each one's lastTransitionTime unless its status flips. */
+export function podConditions(previous: KubeObject[] | undefined, flags: ConditionFlags, now: Date): KubeObject[] {
+  const t = kubeTime(now);
+  const prev = new Map((previous ?? []).map((c) => [c.type, c]));
+  const cond = (type: string, ok: boolean, reason?: string, message?: string): KubeObject => {
+    const status = ok ? 'True' : 'False';
+    const old = prev.get(type);
+    const c: KubeObject = {
+      type,
+      status,
+      lastProbeTime: null,
+      lastTransitionTime: old && old.status === status ? old.lastTransitionTime : t,
+    };
+    if (!ok && reason) c.reason = reason;
+    if (!ok && message) c.message = message;
+    return c;
+  };
+  const scheduled = prev.get('PodScheduled') ?? cond('PodScheduled', true);
+  return [
+    cond('PodReadyToStartContainers', true),
+    cond('Initialized', flags.initialized, 'ContainersNotInitialized', flags.initMessage),
+    cond('Ready', flags.ready, flags.notReadyReason ?? 'ContainersNotReady', flags.notReadyMessage),
+    cond('ContainersReady', flags.ready, flags.notReadyReason ?? 'ContainersNotReady', flags.notReadyMessage),
+    scheduled,
+  ];
+}

@@ -1,0 +1,290 @@
+/**
+ * The life of one pod on the local node, step by step like a kubelet: Pending with containers
+ * creating → image "pull" (ErrImagePull/ImagePullBackOff when the host cannot stand in) → init
+ * containers in order → main containers together (Running, Ready) → Succeeded/Failed. Enforces
+ * activeDeadlineSeconds and graceful termination on deletion. Every step is one status write
+ * through the store, so watches see each transition.
+ */
+import { randomBytes } from 'node:crypto';
+import { deleteObject } from '../apiserver/deletion.ts';
+import type { ClusterState } from '../apiserver/objects.ts';
+import { kubeTime } from '../apiserver/objects.ts';
+import type { KubeObject } from '../apiserver/resources.ts';
+import type { Logger } from '../../logger.ts';
+import type { LogStore } from '../apiserver/logs.ts';
+import { EnvError, resolveEnv } from './env.ts';
+import { recordEvent } from './node.ts';
+import { type ContainerState, containerStatus, podConditions } from './pod-status.ts';
+import type { ContainerExit, ContainerRuntime, RunningContainer } from './runtime.ts';
+
+export interface WorkerContext {
+  state: ClusterState;
+  logs: LogStore;
+  runtime: ContainerRuntime;
+  logger: Logger;
+  nodeIp: string;
+  events: boolean;
+  /** Upper bound on the SIGTERM → SIGKILL wait (real kubelets wait the full grace period). */
+  maxGraceMs: number;
+  podDir(pod: KubeObject): string;
+  /** KUBERNETES_SERVICE_HOST/PORT pointing at this cluster's API server. */
+  serviceEnv?: Record<string, string>;
+}
+
+interface Slot {
+  spec: KubeObject;
+  state: ContainerState;
+  id: string;
+  proc?: RunningContainer;
+}
+
+export class PodWorker {
+  readonly uid: string;
+  private readonly ns: string;
+  private readonly name: string;
+  private readonly init: Slot[];
+  private readonly main: Slot[];
+  private finished = false;
+  private stopping: 'deleted' | 'deadline' | 'shutdown' | undefined;
+  private deadlineTimer: NodeJS.Timeout | undefined;
+  private wake: () => void = () => {};
+  readonly done: Promise<void>;
+
+  constructor(
+    private readonly ctx: WorkerContext,
+    private readonly pod: KubeObject,
+  ) {
+    this.uid = pod.metadata.uid;
+    this.ns = pod.metadata.namespace;
+    this.name = pod.metadata.name;
+    const slot = (c: KubeObject, reason: string): Slot => ({
+      spec: c,
+      state: { kind: 'waiting', reason },
+      id: randomBytes(32).toString('hex'),
+    });
+    this.init = (pod.spec.initContainers ?? []).map((c: KubeObject) => slot(c, 'PodInitializing'));
+    this.main = (pod.spec.containers ?? []).map((c: KubeObject) =>
+      slot(c, this.init.length ? 'PodInitializing' : 'ContainerCreating'),
+    );
+    this.done = this.run().catch((e) => this.ctx.logger.error('pod worker failed', { pod: this.name, err: e }));
+  }
+
+  /** Stops the pod: deletion (graceful), deadline, or kubelet shutdown (immediate). */
+  terminate(why: 'deleted' | 'deadline' | 'shutdown'): void {
+    if (this.stopping || this.finished) return;
+    this.stopping = why;
+    const grace =
+      why === 'shutdown'
+        ? 0
+        : Math.min((this.current()?.metadata.deletionGracePeriodSeconds ?? 30) * 1000, this.ctx.maxGraceMs);
+    for (const s of [...this.init, ...this.main]) s.proc?.kill('SIGTERM');
+    setTimeout(() => {
+      for (const s of [...this.init, ...this.main]) s.proc?.kill('SIGKILL');
+    }, grace).unref();
+    this.wake();
+  }
+
+  private current(): KubeObject | undefined {
+    const pod = this.ctx.state.store.get('/pods', this.ns, this.name);
+    return pod && pod.metadata.uid === this.uid ? pod : undefined;
+  }
+
+  private event(type: 'Normal' | 'Warning', reason: string, message: string): void {
+    if (this.ctx.events) recordEvent(this.ctx.state, this.current() ?? this.pod, type, reason, message, 'kubelet');
+  }
+
+  /** Writes status; returns false once the pod is gone. */
+  private write(extra: KubeObject = {}): boolean {
+    const pod = this.current();
+    if (!pod) return false;
+    const now = this.ctx.state.now();
+    const initDone = this.init.every((s) => s.state.kind === 'terminated' && s.state.exit.exitCode === 0);
+    const allRunning = this.main.every((s) => s.state.kind === 'running');
+    const terminal = extra.phase === 'Succeeded' || extra.phase === 'Failed';
+    const notReady = this.main.filter((s) => s.state.kind !== 'running').map((s) => s.spec.name);
+    const status: KubeObject = {
+      ...pod.status,
+      conditions: podConditions(
+        pod.status?.conditions,
+        {
+          initialized: initDone,
+          ready: allRunning && !terminal,
+          ...(terminal ? { notReadyReason: extra.phase === 'Succeeded' ? 'PodCompleted' : 'PodFailed' } : {}),
+          ...(!terminal && notReady.length
+            ? { notReadyMessage: `containers with unready status: [${notReady.join(' ')}]` }
+            : {}),
+          ...(!initDone
+            ? {
+                initMessage: `containers with incomplete status: [${this.init
+                  .filter((s) => s.state.kind !== 'terminated')
+                  .map((s) => s.spec.name)
+                  .join(' ')}]`,
+              }
+            : {}),
+        },
+        now,
+      ),
+      hostIP: this.ctx.nodeIp,
+      hostIPs: [{ ip: this.ctx.nodeIp }],
+      podIP: this.ctx.nodeIp,
+      podIPs: [{ ip: this.ctx.nodeIp }],
+      startTime: pod.status?.startTime ?? kubeTime(now),
+      containerStatuses: this.main.map((s) => containerStatus(s.spec, s.state, s.id)),
+      ...extra,
+    };
+    if (this.init.length) status.initContainerStatuses = this.init.map((s) => containerStatus(s.spec, s.state, s.id));
+    try {
+      this.ctx.state.update(this.ctx.state.registry.byKey('/pods')!, this.ns, this.name, { ...pod, status }, 'status');
+      return true;
+    } catch (e) {
+      this.ctx.logger.debug('pod status write failed', { pod: this.name, err: e });
+      return !!this.current();
+    }
+  }
+
+  private async run(): Promise<void> {
+    if (!this.write({ phase: 'Pending' })) return;
+    const deadline = Number(this.pod.spec.activeDeadlineSeconds);
+    if (deadline > 0) {
+      const started = Date.parse(this.current()?.status?.startTime ?? '') || Date.now();
+      const ms = Math.max(0, started + deadline * 1000 - Date.now());
+      this.deadlineTimer = setTimeout(() => this.terminate('deadline'), ms);
+    }
+    try {
+      if (await this.pullAll()) {
+        if (await this.runInit()) await this.runMain();
+      }
+    } finally {
+      clearTimeout(this.deadlineTimer);
+    }
+    await this.finish();
+  }
+
+  /** "Pulls" every image; on failure parks the pod in ErrImagePull/ImagePullBackOff until stopped. */
+  private async pullAll(): Promise<boolean> {
+    for (const s of [...this.init, ...this.main]) {
+      const r = this.ctx.runtime.pull(String(s.spec.image), this.pod);
+      if (r.ok) continue;
+      s.state = { kind: 'waiting', reason: 'ErrImagePull', message: r.message };
+      this.write({ phase: 'Pending' });
+      this.event('Warning', 'Failed', `Failed to pull image "${s.spec.image}": ${r.message}`);
+      await this.sleepUnlessStopped(1000);
+      if (!this.stopping) {
+        s.state = { kind: 'waiting', reason: 'ImagePullBackOff', message: `Back-off pulling image "${s.spec.image}"` };
+        this.write({ phase: 'Pending' });
+        this.event('Normal', 'BackOff', `Back-off pulling image "${s.spec.image}"`);
+      }
+      await this.sleepUnlessStopped(Infinity);
+      return false;
+    }
+    return true;
+  }
+
+  private sleepUnlessStopped(ms: number): Promise<void> {
+    if (this.stopping) return Promise.resolve();
+    return new Promise((resolve) => {
+      const t = Number.isFinite(ms) ? setTimeout(resolve, ms) : undefined;
+      this.wake = () => {
+        clearTimeout(t);
+        resolve();
+      };
+    });
+  }
+
+  private async runInit(): Promise<boolean> {
+    for (const s of this.init) {
+      if (this.stopping) return false;
+      const exit = await this.startAndWait(s, () => this.write({ phase: 'Pending' }));
+      this.write({ phase: 'Pending' });
+      if (exit.exitCode !== 0) return false;
+    }
+    return true;
+  }
+
+  private async runMain(): Promise<void> {
+    if (this.stopping) return;
+    for (const s of this.main)
+      if (s.state.kind === 'waiting') s.state = { kind: 'waiting', reason: 'ContainerCreating' };
+    await Promise.all(
+      this.main.map((s) =>
+        this.startAndWait(s, () => {
+          if (this.main.every((m) => m.state.kind !== 'waiting')) this.write({ phase: 'Running' });
+        }).then(() => {
+          if (!this.main.every((m) => m.state.kind === 'terminated')) this.write({ phase: 'Running' });
+        }),
+      ),
+    );
+  }
+
+  /** Starts one container, reports it running via `onRunning`, and waits for its exit. */
+  private async startAndWait(s: Slot, onRunning: () => void): Promise<ContainerExit> {
+    const startedAt = kubeTime(this.ctx.state.now());
+    let env: Record<string, string>;
+    try {
+      env = { ...this.ctx.serviceEnv, ...resolveEnv(this.ctx.state, this.current() ?? this.pod, s.spec) };
+    } catch (e) {
+      if (!(e instanceof EnvError)) throw e;
+      s.state = { kind: 'waiting', reason: e.reason, message: e.message };
+      this.write({ phase: 'Pending' });
+      this.event('Warning', 'Failed', `Error: ${e.message}`);
+      await this.sleepUnlessStopped(Infinity);
+      return { exitCode: 1 };
+    }
+    const podDir = this.ctx.podDir(this.pod);
+    const name = String(s.spec.name);
+    s.proc = this.ctx.runtime.start({
+      pod: this.current() ?? this.pod,
+      container: s.spec,
+      env,
+      podDir,
+      onOutput: (chunk) => this.ctx.logs.append(this.uid, name, chunk),
+    });
+    s.state = { kind: 'running', startedAt };
+    this.event('Normal', 'Started', `Started container ${name}`);
+    onRunning();
+    const exit = await s.proc.exited;
+    this.ctx.logs.end(this.uid, name);
+    if (!exit.message && exit.exitCode !== 0 && s.spec.terminationMessagePolicy === 'FallbackToLogsOnError') {
+      const lines = this.ctx.logs.text(this.uid, name).split('\n').slice(-80).join('\n');
+      if (lines) exit.message = lines.slice(-2048);
+    }
+    if (exit.reason === 'StartError' && exit.message) this.event('Warning', 'Failed', `Error: ${exit.message}`);
+    s.state = { kind: 'terminated', exit, startedAt, finishedAt: kubeTime(this.ctx.state.now()) };
+    s.proc = undefined;
+    return exit;
+  }
+
+  /** Writes the terminal phase (unless stopped by shutdown) and confirms a pending deletion. */
+  private async finish(): Promise<void> {
+    this.finished = true;
+    if (this.stopping === 'shutdown') return;
+    const failed = [...this.init, ...this.main].some(
+      (s) => s.state.kind === 'terminated' && s.state.exit.exitCode !== 0,
+    );
+    const unfinished = this.main.some((s) => s.state.kind !== 'terminated');
+    if (this.stopping === 'deadline') {
+      this.write({
+        phase: 'Failed',
+        reason: 'DeadlineExceeded',
+        message: 'Pod was active on the node longer than the specified deadline',
+      });
+      this.event('Normal', 'DeadlineExceeded', 'Pod was active on the node longer than the specified deadline');
+    } else {
+      this.write({ phase: failed || unfinished ? 'Failed' : 'Succeeded' });
+    }
+    const pod = this.current();
+    if (pod?.metadata.deletionTimestamp) this.confirmDeletion();
+  }
+
+  /** The kubelet's final word on a deleted pod: delete with grace period 0. */
+  confirmDeletion(): void {
+    try {
+      deleteObject(this.ctx.state, this.ctx.state.registry.byKey('/pods')!, this.ns, this.name, {
+        gracePeriodSeconds: 0,
+        preconditions: { uid: this.uid },
+      });
+    } catch {
+      // Already gone or replaced.
+    }
+  }
+}

@@ -1,0 +1,125 @@
+/**
+ * The process runtime: each container is a host process group (spawned without a shell unless the
+ * command is one) with the pod's environment, a private workspace and TMPDIR, stdout/stderr
+ * captured as the container log, and the termination message read from a per-container file that
+ * stands in for `terminationMessagePath`. Absolute `/tmp/...` paths in the command are mapped into
+ * the pod's private tmp directory, so concurrent pods do not share files.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { imageProfile, resolveExecutable } from './images.ts';
+import type { ContainerExit, ContainerRuntime, PullResult, RunningContainer, StartRequest } from './runtime.ts';
+
+const MAX_MESSAGE_BYTES = 4096;
+
+/** Where a pod's private copy of a container path lives (`/tmp/x` → `<podDir>/tmp/x`). */
+export function hostPath(podDir: string, containerPath: string): string {
+  if (containerPath === '/tmp' || containerPath.startsWith('/tmp/')) return join(podDir, containerPath);
+  return containerPath;
+}
+
+function rewriteArg(arg: string, podDir: string, terminationPath: string, terminationFile: string): string {
+  let out = arg.split(terminationPath).join(terminationFile);
+  // `/tmp` at a word boundary (start, after space, quote, = or >), so `/var/tmp` stays untouched.
+  out = out.replace(/(^|[\s"'=>:(])\/tmp(?=\/|$|[\s"';)])/g, `$1${join(podDir, 'tmp')}`);
+  return out;
+}
+
+function argvOf(container: Record<string, unknown>): string[] | undefined {
+  const profile = imageProfile(String(container.image ?? ''));
+  if (!profile) return undefined;
+  const command = container.command as string[] | undefined;
+  const args = container.args as string[] | undefined;
+  if (command && command.length) return [...command, ...(args ?? [])];
+  if (args && args.length) return profile.entrypoint.length ? [...profile.entrypoint, ...args] : args;
+  return [...profile.entrypoint, ...profile.cmd];
+}
+
+function readMessage(file: string): string | undefined {
+  try {
+    if (!existsSync(file) || statSync(file).size === 0) return undefined;
+    return readFileSync(file).subarray(0, MAX_MESSAGE_BYTES).toString('utf8');
+  } catch {
+    return undefined;
+  }
+}
+
+export class ProcessRuntime implements ContainerRuntime {
+  readonly name = 'process' as const;
+
+  pull(image: string): PullResult {
+    if (imageProfile(image)) return { ok: true };
+    return {
+      ok: false,
+      reason: 'ErrImagePull',
+      message:
+        `failed to pull and unpack image "${image}": local mode cannot run this image ` +
+        '(the host stands in for argoproj/argosay, busybox, alpine, debian, ubuntu, bash, python and node images)',
+    };
+  }
+
+  start(req: StartRequest): RunningContainer {
+    const { container, podDir } = req;
+    const name = String(container.name);
+    const workspace = join(podDir, 'workspace');
+    const tmp = join(podDir, 'tmp');
+    mkdirSync(workspace, { recursive: true });
+    mkdirSync(tmp, { recursive: true });
+    const terminationFile = join(podDir, `${name}.termination-log`);
+    const terminationPath = String(container.terminationMessagePath ?? '/dev/termination-log');
+    const argv = (argvOf(container) ?? []).map((a) => rewriteArg(String(a), podDir, terminationPath, terminationFile));
+    const resolved = resolveExecutable(argv);
+    if ('error' in resolved) {
+      return {
+        exited: Promise.resolve({ exitCode: 128, reason: 'StartError', message: resolved.error }),
+        kill: () => {},
+      };
+    }
+    const wd = container.workingDir ? hostPath(podDir, String(container.workingDir)) : workspace;
+    const cwd = existsSync(wd) ? wd : workspace;
+    const env: Record<string, string> = {
+      PATH: process.env.PATH ?? '/usr/local/bin:/usr/bin:/bin',
+      HOME: workspace,
+      TMPDIR: tmp,
+      HOSTNAME: String(req.pod.metadata.name),
+      ARGOSY_TERMINATION_LOG: terminationFile,
+      ARGOSY_POD_DIR: podDir,
+      ...req.env,
+    };
+    const [cmd, ...args] = resolved.argv;
+    const child = spawn(cmd!, args, { cwd, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    child.stdout.setEncoding('utf8').on('data', req.onOutput);
+    child.stderr.setEncoding('utf8').on('data', req.onOutput);
+    const exited = new Promise<ContainerExit>((resolve) => {
+      let spawnError: Error | undefined;
+      child.on('error', (e) => (spawnError = e));
+      child.on('close', (code, signal) => {
+        if (spawnError && code === null && !signal) {
+          return resolve({ exitCode: 128, reason: 'StartError', message: spawnError.message });
+        }
+        const exitCode = code ?? 128 + (signal ? signalNumber(signal) : 0);
+        const exit: ContainerExit = { exitCode };
+        if (signal) exit.signal = signal;
+        const message = readMessage(terminationFile);
+        if (message !== undefined) exit.message = message;
+        resolve(exit);
+      });
+    });
+    return {
+      exited,
+      kill: (signal) => {
+        try {
+          if (child.pid !== undefined) process.kill(-child.pid, signal);
+        } catch {
+          // Already gone.
+        }
+      },
+    };
+  }
+}
+
+function signalNumber(signal: NodeJS.Signals): number {
+  const table: Partial<Record<NodeJS.Signals, number>> = { SIGHUP: 1, SIGINT: 2, SIGKILL: 9, SIGTERM: 15, SIGQUIT: 3 };
+  return table[signal] ?? 15;
+}
