@@ -41,31 +41,30 @@ function taskDeps(
   return names.filter((n) => tasks.has(n));
 }
 
+/**
+ * Argo's `verifyNoCycles`, iteratively: the reported path starts at the first dependency of the task
+ * the search began from (so the message matches Argo's byte for byte), e.g. `C->B->A->C`.
+ */
 function findCycle(order: string[], deps: Map<string, string[]>): string[] | undefined {
-  const state = new Map<string, 1 | 2>();
+  const visited = new Set<string>();
   for (const start of order) {
-    if (state.has(start)) continue;
-    const path: string[] = [start];
-    const iters: number[] = [0];
-    state.set(start, 1);
-    while (path.length > 0) {
-      const cur = path[path.length - 1] as string;
-      const ds = deps.get(cur) ?? [];
-      const k = iters[iters.length - 1] as number;
-      if (k >= ds.length) {
-        state.set(cur, 2);
-        path.pop();
-        iters.pop();
+    if (visited.has(start)) continue;
+    const cycle: string[] = [];
+    const frames: { task: string; i: number }[] = [{ task: start, i: 0 }];
+    while (frames.length > 0) {
+      const f = frames[frames.length - 1] as { task: string; i: number };
+      const ds = deps.get(f.task) ?? [];
+      if (f.i >= ds.length) {
+        visited.add(f.task);
+        frames.pop();
+        if (frames.length > 0) cycle.pop();
         continue;
       }
-      iters[iters.length - 1] = k + 1;
-      const d = ds[k] as string;
-      if (state.get(d) === 1) return [...path.slice(path.indexOf(d)), d];
-      if (!state.has(d)) {
-        state.set(d, 1);
-        path.push(d);
-        iters.push(0);
-      }
+      const d = ds[f.i++] as string;
+      if (cycle.includes(d)) return [...cycle, d];
+      if (visited.has(d)) continue;
+      cycle.push(d);
+      frames.push({ task: d, i: 0 });
     }
   }
   return undefined;
