@@ -1,6 +1,6 @@
 /** `argosy get NAME [-o json|yaml|wide|short|name]`: one workflow, as `argo get` shows it. */
 import { Command } from 'commander';
-import { getWorkflow } from '../../adapters/kube/resources.ts';
+import { getWorkflow, listWorkflows } from '../../adapters/kube/resources.ts';
 import { isNotFound } from '../../adapters/kube/errors.ts';
 import type { Workflow } from '../../engine/types.ts';
 import { contextOf } from './context.ts';
@@ -10,8 +10,20 @@ import { resolveTarget, type Target } from './target.ts';
 
 const OUTPUTS = ['default', 'wide', 'short', 'json', 'yaml', 'name'] as const;
 
-/** Reads a workflow or fails with exit 1 and a hint. */
+/** `@latest` (as in argo) = the most recently created workflow of the namespace. */
+export async function resolveName(target: Target, name: string): Promise<string> {
+  if (name !== '@latest') return name;
+  const list = await listWorkflows<Workflow>(target.client, target.namespace);
+  const latest = [...list.items].sort((a, b) =>
+    (b.metadata.creationTimestamp ?? '').localeCompare(a.metadata.creationTimestamp ?? ''),
+  )[0];
+  if (!latest?.metadata.name) throw failure(`no workflows in namespace "${target.namespace}"`);
+  return latest.metadata.name;
+}
+
+/** Reads a workflow (`@latest` allowed) or fails with exit 1 and a hint. */
 export async function fetchWorkflow(target: Target, name: string): Promise<Workflow> {
+  name = await resolveName(target, name);
   try {
     return await getWorkflow<Workflow>(target.client, target.namespace, name);
   } catch (e) {
@@ -28,7 +40,7 @@ export async function fetchWorkflow(target: Target, name: string): Promise<Workf
 export function makeGetCommand(): Command {
   return new Command('get')
     .description('show a workflow: status, then its steps as a tree (like `argo get`)')
-    .argument('<name>', 'workflow name')
+    .argument('<name>', 'workflow name, or @latest')
     .option('-o, --output <format>', `one of ${OUTPUTS.join('|')}`)
     .action(async (name: string, opts: { output?: string }, cmd: Command) => {
       const ctx = contextOf(cmd);

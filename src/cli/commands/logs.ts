@@ -13,7 +13,7 @@ import { placementOf } from '../render/workflow.ts';
 import { contextOf, type CliContext } from './context.ts';
 import { failure } from './errors.ts';
 import { isCompleted } from './follow.ts';
-import { fetchWorkflow } from './get.ts';
+import { fetchWorkflow, resolveName } from './get.ts';
 import { resolveTarget, type Target } from './target.ts';
 
 /** A workflow pod and where it lives. */
@@ -104,13 +104,14 @@ async function follow(ctx: CliContext, target: Target, name: string, selector?: 
 export function makeLogsCommand(): Command {
   return new Command('logs')
     .description("print a workflow's pod logs, from whichever cluster each pod ran in")
-    .argument('<name>', 'workflow name')
+    .argument('<name>', 'workflow name, or @latest')
     .argument('[node]', 'only this node (ID, name, display name or pod name)')
     .option('-f, --follow', 'stream until the workflow completes')
     .action(async (name: string, node: string | undefined, opts: { follow?: boolean }, cmd: Command) => {
       const ctx = contextOf(cmd);
       const target = await resolveTarget(ctx);
       try {
+        name = await resolveName(target, name);
         if (opts.follow) return await follow(ctx, target, name, node);
         const wf = await fetchWorkflow(target, name);
         const refs = podRefs(wf, target.mainCluster, node);

@@ -3,6 +3,7 @@ import { Command } from 'commander';
 import { contextOf } from './context.ts';
 import { exitCodeOf, followWorkflow, waitLine } from './follow.ts';
 import { resolveTarget } from './target.ts';
+import { resolveName } from './get.ts';
 
 export function makeWaitCommand(): Command {
   return new Command('wait')
@@ -14,7 +15,7 @@ export function makeWaitCommand(): Command {
       try {
         let code = 0;
         for (const name of names) {
-          const wf = await followWorkflow(target.client, target.namespace, name);
+          const wf = await followWorkflow(target.client, target.namespace, await resolveName(target, name));
           ctx.io.out(waitLine(wf) + '\n');
           code = Math.max(code, exitCodeOf(wf));
         }

@@ -6,7 +6,7 @@
  */
 import type { NodeStatus, Workflow } from '../../engine/types.ts';
 import { fnv32a, podNameFor, podNameVersion, templateOfNode } from './pod-name.ts';
-import { conditionIcon, paint, phaseIcon, suspendIcon, type RenderStyle } from './style.ts';
+import { conditionIcon, paint, phaseIcon, suspendIcon, visibleWidth, type RenderStyle } from './style.ts';
 import { alignTable } from './table.ts';
 import { goDuration, humanDuration, parseTime, shortDuration, timestamp } from './time.ts';
 import { treeLines } from './tree.ts';
@@ -23,7 +23,9 @@ export interface RenderOptions {
   utcOffsetMinutes?: number;
 }
 
-const row = (label: string, value: string): string => `${label.padEnd(20)} ${value}`;
+// Go's `%-20s %v`, padded by visible width so a coloured condition icon does not shift the column.
+const row = (label: string, value: string): string =>
+  `${label}${' '.repeat(Math.max(0, 20 - visibleWidth(label)))} ${value}`;
 
 /** argo `WorkflowStatus`: `Running (Suspended)`, `Failed (Terminated)`, `Pending`/`Unknown`. */
 export function workflowStatusText(wf: Workflow): string {
