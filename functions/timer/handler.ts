@@ -1,0 +1,22 @@
+// Lambda: standard timer queue (DelaySeconds) → due wake-ups become FIFO nudges; early ones hop.
+// Wiring only; the logic is src/runtime/timer-handler.ts.
+import middy from '@middy/core';
+import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { createSqsPublisher } from '../../src/adapters/aws/sqs-publisher.ts';
+import { createSqsClient } from '../../src/adapters/aws/sqs-client.ts';
+import { loadConfig } from '../../src/config.ts';
+import { createLogger } from '../../src/logger.ts';
+import { makeTimerHandler } from '../../src/runtime/timer-handler.ts';
+
+// The timer needs no cluster access: only the queues.
+const config = loadConfig();
+const logger = createLogger({ level: config.logLevel, fields: { fn: 'timer' } });
+const publisher = createSqsPublisher({
+  client: createSqsClient(),
+  workQueueUrl: config.queueUrl,
+  timerQueueUrl: config.timerQueueUrl,
+});
+
+export const handler = middy<SQSEvent, SQSBatchResponse>().handler(
+  makeTimerHandler({ publisher, logger, now: () => new Date() }),
+);

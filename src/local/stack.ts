@@ -1,0 +1,347 @@
+/**
+ * Local mode in one call: embedded API servers for every cluster, the setup the seed's "Configure
+ * Your Other Cluster" asks for (namespaces, the `workflow` ServiceAccount, an identity for Argosy in
+ * each other cluster and its entry in Secret `rest-config`), the SQS emulator with the work/DLQ/timer
+ * queues, the watcher in-process, and pollers that feed the SAME handler factories the Lambda
+ * functions use. Everything speaks the real protocols (HTTPS to the API servers, SQS API to fauxqs).
+ *
+ * @example
+ * const stack = await startLocalStack();
+ * const wf = await stack.submit(yamlObject);
+ * await stack.waitFor('argo', wf.metadata.name!, (w) => w.status?.phase === 'Succeeded', 60_000);
+ * await stack.stop();
+ */
+import { loadConfig, type Config } from '../config.ts';
+import { silentLogger, type Logger } from '../logger.ts';
+import type { EventSourceControl, NudgePublisher } from '../ports/event-source.ts';
+import type { ClusterRegistry, KubeClient } from '../ports/kube.ts';
+import type { Workflow } from '../engine/types.ts';
+import { createKubeClient, type HttpKubeClient } from '../adapters/kube/http-client.ts';
+import { isAlreadyExists } from '../adapters/kube/errors.ts';
+import { workflowPath } from '../runtime/kube-api.ts';
+import { buildClusterRegistry } from '../clusters/build.ts';
+import type { EntryRegistry } from '../clusters/registry.ts';
+import { decide as engineDecide } from '../engine/index.ts';
+import { createRuntimeDeps, type RuntimeDeps } from '../runtime/deps.ts';
+import type { EventPolicy } from '../runtime/events.ts';
+import type { PolicyCheck } from '../runtime/placement.ts';
+import type { DecideFn, ReconcileHooks } from '../runtime/reconcile.ts';
+import { makeReconcileHandler } from '../runtime/reconcile-handler.ts';
+import { makeResyncHandler } from '../runtime/resync-handler.ts';
+import { makeTimerHandler } from '../runtime/timer-handler.ts';
+import { startWatcher, type Watcher } from '../watcher/watcher.ts';
+import { startLocalClusters, type LocalClusterOptions, type LocalClusters } from './clusters.ts';
+import { startPoller, type Poller } from './queue/poller.ts';
+import { startLocalQueues, type LocalQueues } from './queue/sqs-server.ts';
+
+export interface LocalStackOptions {
+  /** Cluster names; the first is the main cluster. Default `['main', 'other']`. */
+  clusters?: string[];
+  /** Kubelet runtime: run commands as processes, or simulate them. Default `process`. */
+  runtime?: 'process' | 'sim';
+  dataDir?: string;
+  logger?: Logger;
+  /** Periodic resync interval (ms); 0 = only `resyncNow()`. Default 30 s. */
+  resyncIntervalMs?: number;
+  /** Receives before a nudge is dead-lettered (default 5) and the local visibility timeout (s, default 5). */
+  maxReceiveCount?: number;
+  visibilityTimeoutSeconds?: number;
+  /** Run the watcher (default true). Tests that drop nudges on purpose may turn it off. */
+  watcher?: boolean;
+  /** Serve the watcher's /healthz and /metrics (default: no, a library user may not want a port). */
+  watcherHttp?: { host?: string; port?: number } | false;
+  /** More options for the embedded clusters (sim defaults, bookmark interval, ...). */
+  clusterOptions?: Partial<Omit<LocalClusterOptions, 'names' | 'runtime' | 'dataDir'>>;
+  /** Test seams. `watcherPublisher` wraps what the watcher sends (to drop or duplicate nudges). */
+  watcherPublisher?: (publisher: NudgePublisher) => NudgePublisher;
+  decide?: DecideFn;
+  policy?: PolicyCheck;
+  hooks?: ReconcileHooks;
+  events?: EventPolicy;
+  /** Extra configuration (instance id, managed namespace, ...). */
+  config?: Partial<Record<keyof Config, unknown>>;
+}
+
+export interface LocalStack {
+  clusters: LocalClusters;
+  kubeconfigPath: string;
+  mainCluster: string;
+  sqsEndpoint: string;
+  queueUrls: { work: string; dlq: string; timer: string };
+  /** Pause/resume the queue → reconcile event source. */
+  control: EventSourceControl;
+  registry: ClusterRegistry;
+  /** The main cluster's admin client. */
+  mainClient: KubeClient;
+  /** The handler dependencies (counters, publisher) for tests and benches. */
+  runtime: RuntimeDeps;
+  watcher?: Watcher;
+  queues: LocalQueues;
+  submit(workflow: unknown, namespace?: string): Promise<Workflow>;
+  waitFor(namespace: string, name: string, predicate: (wf: Workflow) => boolean, timeoutMs: number): Promise<Workflow>;
+  resyncNow(): Promise<{ nudged: number }>;
+  stop(): Promise<void>;
+}
+
+/**
+ * Local mode's placement policy: the default (same namespace name in any configured cluster) plus
+ * workflows of namespace `argo` may use namespace `batch` (the fan-out example's right branch).
+ */
+export const LOCAL_PLACEMENT_POLICY = JSON.stringify({
+  apiVersion: 'argosy.io/v1alpha1',
+  kind: 'PlacementPolicy',
+  metadata: { name: 'local' },
+  spec: {
+    rules: [
+      { name: 'same-namespace', effect: 'Allow', namespaces: ['$workflowNamespace'] },
+      { name: 'argo-may-use-batch', effect: 'Allow', workflowNamespaces: ['argo'], namespaces: ['batch'] },
+    ],
+  },
+});
+
+/** Starts the whole local stack. */
+export async function startLocalStack(opts: LocalStackOptions = {}): Promise<LocalStack> {
+  const logger = opts.logger ?? silentLogger;
+  const names = opts.clusters ?? ['main', 'other'];
+  const mainName = names[0] ?? 'main';
+  const stops: (() => Promise<void> | void)[] = [];
+  const stopAll = async () => {
+    for (const s of stops.reverse()) await Promise.resolve(s()).catch(() => undefined);
+  };
+  try {
+    const clusters = await startLocalClusters({
+      logger,
+      ...opts.clusterOptions,
+      names,
+      runtime: opts.runtime ?? 'process',
+      dataDir: opts.dataDir,
+    });
+    stops.push(() => clusters.stop());
+    const m = clusters.get(mainName);
+    const mainClient: HttpKubeClient = createKubeClient({
+      cluster: mainName,
+      server: m.url,
+      tls: { caPem: m.caPem },
+      auth: { kind: 'bearer', token: m.adminToken },
+      qps: 1000,
+      burst: 1000,
+    });
+    stops.push(() => mainClient.close());
+    await configureClusters(clusters, names, mainClient);
+    const queues = await startLocalQueues({
+      maxReceiveCount: opts.maxReceiveCount,
+      visibilityTimeoutSeconds: opts.visibilityTimeoutSeconds,
+    });
+    stops.push(() => queues.stop());
+    const config = loadConfig(
+      {
+        clusterName: mainName,
+        queueUrl: queues.queueUrls.work,
+        timerQueueUrl: queues.queueUrls.timer,
+        deadLetterQueueUrl: queues.queueUrls.dlq,
+        secretCacheMs: 1000,
+        placementPolicy: LOCAL_PLACEMENT_POLICY,
+        ...opts.config,
+      },
+      {},
+    );
+    const registry: EntryRegistry = await buildClusterRegistry({ config, logger, mainClient });
+    stops.push(() => registry.close());
+    const runtime = createRuntimeDeps({
+      config,
+      logger,
+      registry,
+      sqs: queues.client,
+      decide: opts.decide ?? (engineDecide as DecideFn),
+      policy: opts.policy,
+      hooks: opts.hooks,
+      events: opts.events,
+    });
+    const reconcilePoller: Poller = startPoller({
+      client: queues.client,
+      queueUrl: queues.queueUrls.work,
+      handler: makeReconcileHandler(runtime.reconcile),
+      logger,
+    });
+    stops.push(() => reconcilePoller.stop());
+    const timerPoller = startPoller({
+      client: queues.client,
+      queueUrl: queues.queueUrls.timer,
+      handler: makeTimerHandler(runtime.timer),
+      logger,
+      concurrency: 1,
+    });
+    stops.push(() => timerPoller.stop());
+    let watcher: Watcher | undefined;
+    if (opts.watcher !== false) {
+      watcher = await startWatcher({
+        registry,
+        publisher: opts.watcherPublisher ? opts.watcherPublisher(runtime.publisher) : runtime.publisher,
+        logger: logger.child({ component: 'watcher' }),
+        instanceId: config.instanceId,
+        managedNamespace: config.managedNamespace,
+        targetsPollMs: 2000,
+        http: opts.watcherHttp ?? false,
+        backoffMs: { initial: 200, max: 2000 },
+      });
+      const w = watcher;
+      stops.push(() => w.stop());
+    }
+    const resync = makeResyncHandler(runtime.resync);
+    const every = opts.resyncIntervalMs ?? 30_000;
+    if (every > 0) {
+      const t = setInterval(() => {
+        resync().catch((error: unknown) => logger.warn('resync failed', { error }));
+      }, every);
+      t.unref();
+      stops.push(() => clearInterval(t));
+    }
+    return {
+      clusters,
+      kubeconfigPath: clusters.kubeconfigPath,
+      mainCluster: mainName,
+      sqsEndpoint: queues.endpoint,
+      queueUrls: queues.queueUrls,
+      control: reconcilePoller,
+      registry,
+      mainClient,
+      runtime,
+      watcher,
+      queues,
+      submit: (wf, namespace = 'argo') => submitWorkflow(mainClient, wf, namespace),
+      waitFor: (ns, name, predicate, timeoutMs) => waitForWorkflow(mainClient, ns, name, predicate, timeoutMs),
+      resyncNow: () => resync(),
+      stop: stopAll,
+    };
+  } catch (e) {
+    await stopAll();
+    throw e;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Setup: what a platform team does by hand before the seed example can run (seed: "Configure Your
+// Other Cluster"): namespaces, the `workflow` ServiceAccount, an identity for Argosy in every other
+// cluster with the pod rights the prototype lists (§1.2.10), and Secret `rest-config` in the main
+// cluster holding one `cluster.` entry per other cluster, in the JSON shape of Go's rest.Config.
+
+/** Namespaces each cluster gets: `argo` everywhere, plus `batch` in the other clusters (fan-out example). */
+export function namespacesFor(cluster: string, mainCluster: string): string[] {
+  return cluster === mainCluster ? ['argo'] : ['argo', 'batch'];
+}
+
+/** The pod rights Argosy's identity needs in a remote cluster. */
+export const REMOTE_RULES = [
+  {
+    verbs: ['create', 'get', 'list', 'watch', 'patch', 'delete', 'deletecollection'],
+    resources: ['pods'],
+  },
+  { verbs: ['get'], resources: ['pods/log'] },
+];
+
+async function createIgnoringExisting(client: KubeClient, path: string, body: unknown): Promise<void> {
+  try {
+    await client.request({ method: 'POST', path, body });
+  } catch (e) {
+    if (!isAlreadyExists(e)) throw e;
+  }
+}
+
+/** Prepares every cluster and writes Secret `rest-config` in the main cluster's `argo` namespace. */
+export async function configureClusters(
+  clusters: LocalClusters,
+  names: string[],
+  mainClient: KubeClient,
+): Promise<void> {
+  const mainName = names[0] ?? 'main';
+  const data: Record<string, string> = {};
+  for (const name of names) {
+    const c = clusters.get(name);
+    const admin =
+      name === mainName
+        ? mainClient
+        : createKubeClient({
+            cluster: name,
+            server: c.url,
+            tls: { caPem: c.caPem },
+            auth: { kind: 'bearer', token: c.adminToken },
+          });
+    try {
+      for (const ns of namespacesFor(name, mainName)) {
+        await createIgnoringExisting(admin, '/api/v1/namespaces', {
+          apiVersion: 'v1',
+          kind: 'Namespace',
+          metadata: { name: ns },
+        });
+        if (name !== mainName) {
+          await createIgnoringExisting(admin, `/api/v1/namespaces/${ns}/serviceaccounts`, {
+            apiVersion: 'v1',
+            kind: 'ServiceAccount',
+            metadata: { name: 'workflow', namespace: ns },
+          });
+        }
+      }
+      if (name === mainName) continue;
+      const identity = await c.createIdentity('argosy', REMOTE_RULES);
+      const restConfig = {
+        Host: c.url,
+        BearerToken: identity.token,
+        TLSClientConfig: { CAData: Buffer.from(c.caPem).toString('base64') },
+        QPS: 100,
+        Burst: 200,
+      };
+      data[`${name}.`] = Buffer.from(JSON.stringify(restConfig)).toString('base64');
+    } finally {
+      if (admin !== mainClient && 'close' in admin) (admin as { close(): void }).close();
+    }
+  }
+  const secret = {
+    apiVersion: 'v1',
+    kind: 'Secret',
+    metadata: { name: 'rest-config', namespace: 'argo' },
+    type: 'Opaque',
+    data,
+  };
+  try {
+    await mainClient.request({ method: 'POST', path: '/api/v1/namespaces/argo/secrets', body: secret });
+  } catch (e) {
+    if (!isAlreadyExists(e)) throw e;
+    await mainClient.request({ method: 'PUT', path: '/api/v1/namespaces/argo/secrets/rest-config', body: secret });
+  }
+}
+
+/** Creates a workflow (names from generateName are made by the API server). */
+export function submitWorkflow(client: KubeClient, workflow: unknown, namespace: string): Promise<Workflow> {
+  const wf = workflow as Workflow;
+  return client.request<Workflow>({
+    method: 'POST',
+    path: workflowPath(namespace),
+    body: { apiVersion: 'argoproj.io/v1alpha1', kind: 'Workflow', ...wf, metadata: { ...wf.metadata, namespace } },
+  });
+}
+
+/** Polls a workflow until `predicate` holds; throws with the last phase seen on timeout. */
+export async function waitForWorkflow(
+  client: KubeClient,
+  namespace: string,
+  name: string,
+  predicate: (wf: Workflow) => boolean,
+  timeoutMs: number,
+): Promise<Workflow> {
+  const end = Date.now() + timeoutMs;
+  let last: Workflow | undefined;
+  for (;;) {
+    try {
+      last = await client.request<Workflow>({ method: 'GET', path: workflowPath(namespace, name) });
+      if (predicate(last)) return last;
+    } catch {
+      // not there yet, or a transient error: keep polling until the deadline
+    }
+    if (Date.now() > end) {
+      throw new Error(
+        `timed out after ${timeoutMs} ms waiting for workflow ${namespace}/${name} (phase ${last?.status?.phase ?? 'unknown'}: ${last?.status?.message ?? ''})`,
+      );
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
