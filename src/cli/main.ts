@@ -9,6 +9,14 @@ import { redact } from '../logger.ts';
 import { EXIT, isCliError } from './commands/errors.ts';
 import { createProgram } from './program.ts';
 
+// The embedded SQS emulator uses node:sqlite, whose "experimental" warning would be the first line a
+// newcomer sees on `npm start`. Drop only that warning; every other one still prints.
+const emitWarning = process.emitWarning.bind(process);
+process.emitWarning = ((warning: string | Error, ...rest: unknown[]) => {
+  if (String(warning instanceof Error ? warning.message : warning).includes('SQLite')) return;
+  (emitWarning as (w: string | Error, ...r: unknown[]) => void)(warning, ...rest);
+}) as typeof process.emitWarning;
+
 function describe(e: unknown): { message: string; hint?: string; code: number } {
   if (isCliError(e)) return { message: e.message, hint: e.hint, code: e.exitCode };
   if (e instanceof CommanderError) {
