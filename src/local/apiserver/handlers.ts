@@ -7,6 +7,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { parse as parseYaml } from 'yaml';
 import { deleteCollection, deleteObject, type DeleteOptions } from './deletion.ts';
 import { listObjects } from './list.ts';
+import { decodeProtobuf } from './protobuf.ts';
 import type { LogStore } from './logs.ts';
 import type { ClusterState } from './objects.ts';
 import { applyPatch, patchTypeOf } from './patch.ts';
@@ -48,6 +49,24 @@ export function sendJson(res: ServerResponse, code: number, body: unknown): void
 
 /** Parses a JSON (or YAML, when the client says so) request body; malformed ⇒ 400. */
 export function parseBody(body: Buffer, contentType: string | undefined): KubeObject {
+  if (/protobuf/i.test(contentType ?? '')) {
+    let decoded: KubeObject | undefined;
+    try {
+      decoded = decodeProtobuf(body);
+    } catch (e) {
+      throw badRequest(`the object provided is unrecognized: ${(e as Error).message}`);
+    }
+    if (decoded) return decoded;
+  }
+  if (/protobuf|cbor/i.test(contentType ?? '')) {
+    throw new ApiError(
+      failure(
+        415,
+        'UnsupportedMediaType',
+        'the body of the request was in an unknown format - accepted media types include: application/json, application/yaml',
+      ),
+    );
+  }
   const text = body.toString('utf8');
   if (text.trim() === '') throw badRequest('the body of the request was empty');
   try {
