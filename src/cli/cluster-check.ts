@@ -52,7 +52,15 @@ async function checkOne(ctx: ClusterCliContext, key: string, raw: unknown): Prom
   try {
     const v = await getServerVersion(kube);
     out(`${key}: ${kube.server}: server ${v.gitVersion ?? `${v.major}.${v.minor}`}`);
-    const missing = await missingPermissions(kube, namespace);
+    let missing: string[];
+    try {
+      missing = await missingPermissions(kube, namespace);
+    } catch (e) {
+      if (!isKubeApiError(e) || e.statusCode !== 403) throw e;
+      // Real clusters let every authenticated user ask (ClusterRole system:basic-user); say so plainly.
+      out(`  cannot check permissions: the identity may not create SelfSubjectAccessReviews (${e.statusMessage})`);
+      return false;
+    }
     if (missing.length === 0) {
       out(`  ok: may create, get, list, watch and delete pods and read pod logs in ${scope}`);
       return true;
