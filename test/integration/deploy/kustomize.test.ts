@@ -1,0 +1,331 @@
+// Renders every kustomize overlay with kubectl's built-in kustomize, checks the objects (RBAC
+// contents, security settings, settings names), applies the kinds the embedded API servers serve,
+// and mints a token kubeconfig with infra/k8s/mint-token.sh whose identity has exactly the
+// remote-cluster RBAC, then asks the API server what it may do.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { parseAllDocuments } from 'yaml';
+import { configEnvNames } from '../../../src/config.ts';
+import { startLocalClusters, type LocalClusters } from '../../../src/local/clusters.ts';
+
+const exec = promisify(execFile);
+const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
+const OVERLAYS = ['base', 'cluster-wide', 'namespaced', 'crds', 'remote-cluster', 'remote-namespace', 'workflow-rbac'];
+/** Kinds the embedded API servers serve (the rest is schema-checked only). */
+const SERVED = new Set(['Namespace', 'ServiceAccount', 'Secret', 'ConfigMap', 'CustomResourceDefinition']);
+const CLUSTER_SCOPED = new Set(['Namespace', 'ClusterRole', 'ClusterRoleBinding', 'CustomResourceDefinition']);
+
+interface K8sObject {
+  apiVersion: string;
+  kind: string;
+  metadata: { name: string; namespace?: string; annotations?: Record<string, string> };
+  [key: string]: unknown;
+}
+interface Rule {
+  apiGroups: string[];
+  resources: string[];
+  verbs: string[];
+  resourceNames?: string[];
+}
+
+const rendered = new Map<string, { yaml: string; objects: K8sObject[] }>();
+let local: LocalClusters;
+let tmp: string;
+
+async function kubectl(args: string[], input?: string): Promise<{ stdout: string; stderr: string; code: number }> {
+  return new Promise((resolve) => {
+    const child = execFile('kubectl', args, { cwd: repoRoot, timeout: 60_000 }, (error, stdout, stderr) => {
+      resolve({ stdout, stderr, code: error ? ((error as { code?: number }).code ?? 1) : 0 });
+    });
+    if (input !== undefined) child.stdin!.end(input);
+  });
+}
+
+function objects(overlay: string): K8sObject[] {
+  const r = rendered.get(overlay);
+  assert.ok(r, `overlay ${overlay} rendered`);
+  return r.objects;
+}
+
+function find(overlay: string, kind: string, name: string): K8sObject {
+  const o = objects(overlay).find((x) => x.kind === kind && x.metadata.name === name);
+  assert.ok(o, `${overlay} has ${kind} ${name}`);
+  return o;
+}
+
+/** verbs per "group/resource" of a role, for exact comparisons. */
+function grants(role: K8sObject): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  for (const r of role.rules as Rule[]) {
+    for (const g of r.apiGroups) {
+      for (const res of r.resources) {
+        const key = `${g || 'core'}/${res}${r.resourceNames ? `[${r.resourceNames.join(',')}]` : ''}`;
+        out[key] = [...(out[key] ?? []), ...r.verbs].sort();
+      }
+    }
+  }
+  return out;
+}
+
+before(async () => {
+  tmp = await mkdtemp(join(tmpdir(), 'argosy-kustomize-'));
+  await Promise.all(
+    OVERLAYS.map(async (overlay) => {
+      const { stdout } = await exec('kubectl', ['kustomize', `infra/k8s/${overlay}`], {
+        cwd: repoRoot,
+        maxBuffer: 64 << 20,
+      });
+      const objs = parseAllDocuments(stdout).map((d) => d.toJSON() as K8sObject);
+      rendered.set(overlay, { yaml: stdout, objects: objs });
+    }),
+  );
+  local = await startLocalClusters({ names: ['main', 'other'], kubelet: false });
+});
+
+after(async () => {
+  await local?.stop();
+  if (tmp) await rm(tmp, { recursive: true, force: true });
+});
+
+describe('infra/k8s overlays', () => {
+  test('every overlay renders well-formed objects, namespaced where they must be', () => {
+    for (const overlay of OVERLAYS) {
+      assert.ok(objects(overlay).length > 0, overlay);
+      for (const o of objects(overlay)) {
+        const id = `${overlay}: ${o.kind} ${o.metadata?.name}`;
+        assert.match(o.apiVersion, /^([a-z0-9.-]+\/)?v\d/, id);
+        assert.match(o.metadata.name, /^[a-z0-9][-a-z0-9.]*$/, id);
+        if (CLUSTER_SCOPED.has(o.kind)) assert.equal(o.metadata.namespace, undefined, id);
+        else assert.ok(o.metadata.namespace, `${id} has a namespace`);
+      }
+    }
+    assert.deepEqual(
+      objects('crds')
+        .map((o) => o.metadata.name)
+        .sort(),
+      [
+        'clusterworkflowtemplates.argoproj.io',
+        'workflows.argoproj.io',
+        'workflowtaskresults.argoproj.io',
+        'workflowtemplates.argoproj.io',
+      ],
+    );
+  });
+
+  test('RBAC: every rule is complete and every binding points at a role in the same overlay', () => {
+    for (const overlay of OVERLAYS) {
+      for (const o of objects(overlay)) {
+        if (o.kind === 'Role' || o.kind === 'ClusterRole') {
+          for (const r of o.rules as Rule[]) {
+            assert.ok(r.apiGroups?.length && r.resources?.length && r.verbs?.length, `${overlay} ${o.metadata.name}`);
+            assert.ok(
+              !r.verbs.includes('*') && !r.resources.includes('*'),
+              `${overlay} ${o.metadata.name}: no wildcards`,
+            );
+          }
+        }
+        if (o.kind === 'RoleBinding' || o.kind === 'ClusterRoleBinding') {
+          const ref = o.roleRef as { kind: string; name: string; apiGroup: string };
+          assert.equal(ref.apiGroup, 'rbac.authorization.k8s.io');
+          find(overlay, ref.kind, ref.name);
+          for (const s of o.subjects as { kind: string; name: string; namespace?: string }[]) {
+            if (s.kind === 'ServiceAccount') {
+              const sa = objects(overlay).find((x) => x.kind === 'ServiceAccount' && x.metadata.name === s.name);
+              if (sa)
+                assert.equal(s.namespace, sa.metadata.namespace, `${overlay} ${o.metadata.name} subject namespace`);
+            }
+          }
+        }
+      }
+    }
+  });
+
+  test('cluster-wide: the watcher only reads workflows and pods, records events, gets one Secret', () => {
+    assert.deepEqual(grants(find('cluster-wide', 'ClusterRole', 'argosy-watcher')), {
+      'argoproj.io/workflows': ['get', 'list', 'watch'],
+      'core/pods': ['get', 'list', 'watch'],
+      'core/events': ['create'],
+    });
+    assert.deepEqual(grants(find('cluster-wide', 'Role', 'argosy-watcher-rest-config')), {
+      'core/secrets[rest-config]': ['get'],
+    });
+    const controller = grants(find('cluster-wide', 'ClusterRole', 'argosy-controller'));
+    assert.deepEqual(controller['core/pods'], [
+      'create',
+      'delete',
+      'deletecollection',
+      'get',
+      'list',
+      'patch',
+      'watch',
+    ]);
+    assert.equal(controller['core/secrets'], undefined, 'no Secret access beyond rest-config');
+  });
+
+  test('namespaced: Roles only, scoped to the managed namespace, which the watcher is told', () => {
+    const objs = objects('namespaced');
+    assert.ok(!objs.some((o) => o.kind.startsWith('Cluster')), 'no cluster-scoped RBAC');
+    for (const o of objs.filter((x) => x.kind === 'Role' || x.kind === 'RoleBinding')) {
+      assert.equal(o.metadata.namespace, 'argo');
+    }
+    const cm = find('namespaced', 'ConfigMap', 'argosy-watcher').data as Record<string, string>;
+    assert.equal(cm.ARGOSY_MANAGED_NAMESPACE, 'argo');
+  });
+
+  test('the watcher Deployment runs non-root on a read-only root filesystem with limits and probes', () => {
+    const d = find('cluster-wide', 'Deployment', 'argosy-watcher') as K8sObject & {
+      spec: { template: { spec: Record<string, unknown> } };
+    };
+    const pod = d.spec.template.spec as {
+      serviceAccountName: string;
+      securityContext: { runAsNonRoot: boolean };
+      containers: {
+        image: string;
+        envFrom: { configMapRef: { name: string } }[];
+        resources: { requests: Record<string, string>; limits: Record<string, string> };
+        securityContext: {
+          readOnlyRootFilesystem: boolean;
+          allowPrivilegeEscalation: boolean;
+          capabilities: { drop: string[] };
+        };
+        readinessProbe: { httpGet: { path: string } };
+      }[];
+    };
+    find('cluster-wide', 'ServiceAccount', pod.serviceAccountName);
+    assert.equal(pod.securityContext.runAsNonRoot, true);
+    const c = pod.containers[0]!;
+    assert.match(c.image, /argosy-watcher:[\w.-]+$/);
+    assert.equal(c.securityContext.readOnlyRootFilesystem, true);
+    assert.equal(c.securityContext.allowPrivilegeEscalation, false);
+    assert.deepEqual(c.securityContext.capabilities.drop, ['ALL']);
+    assert.ok(c.resources.requests.cpu && c.resources.requests.memory && c.resources.limits.memory);
+    assert.equal(c.readinessProbe.httpGet.path, '/healthz');
+    find('cluster-wide', 'ConfigMap', c.envFrom[0]!.configMapRef.name);
+    const sa = find('cluster-wide', 'ServiceAccount', 'argosy-watcher');
+    assert.ok(sa.metadata.annotations?.['eks.amazonaws.com/role-arn']);
+  });
+
+  test('the watcher ConfigMap only sets variables Argosy (or the AWS SDK) reads', () => {
+    const known = new Set([...Object.values(configEnvNames), 'AWS_REGION']);
+    for (const overlay of ['cluster-wide', 'namespaced']) {
+      const data = find(overlay, 'ConfigMap', 'argosy-watcher').data as Record<string, string>;
+      for (const key of Object.keys(data)) assert.ok(known.has(key), `${overlay}: unknown setting ${key}`);
+      assert.ok(data.ARGOSY_QUEUE_URL?.endsWith('.fifo'));
+    }
+  });
+
+  test('remote credentials: pods management only, and a service-account token Secret for it', () => {
+    const want = {
+      'core/pods': ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'watch'],
+      'core/pods/log': ['get'],
+    };
+    assert.deepEqual(grants(find('remote-cluster', 'ClusterRole', 'argosy-remote')), want);
+    assert.deepEqual(grants(find('remote-namespace', 'Role', 'argosy-remote')), want);
+    for (const [overlay, ns] of [
+      ['remote-cluster', 'argosy'],
+      ['remote-namespace', 'argo'],
+    ] as const) {
+      const token = find(overlay, 'Secret', 'argosy-token');
+      assert.equal(token.type, 'kubernetes.io/service-account-token');
+      assert.equal(token.metadata.namespace, ns);
+      assert.equal(token.metadata.annotations?.['kubernetes.io/service-account.name'], 'argosy');
+      assert.equal(find(overlay, 'ServiceAccount', 'argosy').metadata.namespace, ns);
+    }
+    assert.deepEqual(grants(find('workflow-rbac', 'Role', 'workflow')), {
+      'core/pods': ['get', 'patch', 'watch'],
+      'core/pods/log': ['get', 'watch'],
+    });
+  });
+
+  test('the served kinds apply to the embedded clusters', async () => {
+    const targets: [string, string][] = [
+      ['crds', 'main'],
+      ['cluster-wide', 'main'],
+      ['namespaced', 'main'],
+      ['remote-cluster', 'other'],
+      ['workflow-rbac', 'other'],
+      ['remote-namespace', 'other'],
+    ];
+    for (const [overlay, context] of targets) {
+      const served = objects(overlay).filter((o) => SERVED.has(o.kind));
+      const docs = served.map((o) => JSON.stringify(o)).join('\n');
+      const r = await kubectl(
+        ['apply', '--server-side', '-f', '-', '--kubeconfig', local.kubeconfigPath, '--context', context],
+        docs,
+      );
+      assert.equal(r.code, 0, `${overlay}: ${r.stderr}`);
+      for (const o of served)
+        assert.match(r.stdout, new RegExp(`${o.kind.toLowerCase()}[^ ]*/${o.metadata.name} `), overlay);
+    }
+    const got = await kubectl([
+      'get',
+      'configmap',
+      'argosy-watcher',
+      '-n',
+      'argo',
+      '-o',
+      'json',
+      '--kubeconfig',
+      local.kubeconfigPath,
+      '--context',
+      'main',
+    ]);
+    assert.equal(JSON.parse(got.stdout).data.ARGOSY_CLUSTER_NAME, 'main');
+  });
+
+  test('mint-token.sh builds a kubeconfig whose identity may manage pods and nothing else', async () => {
+    const other = local.get('other');
+    // The embedded server has no token controller: issue a token with exactly the remote-cluster
+    // ClusterRole's rules and put it where the token controller would.
+    const rules = (find('remote-cluster', 'ClusterRole', 'argosy-remote').rules as Rule[]).map((r) => ({
+      apiGroups: r.apiGroups,
+      resources: r.resources,
+      verbs: r.verbs,
+    }));
+    // Every real cluster lets authenticated users ask about themselves (ClusterRole system:basic-user).
+    const basicUser = {
+      apiGroups: ['authorization.k8s.io'],
+      resources: ['selfsubjectaccessreviews'],
+      verbs: ['create'],
+    };
+    const identity = other.createIdentity('system:serviceaccount:argosy:argosy', [...rules, basicUser]);
+    const secret = {
+      ...find('remote-cluster', 'Secret', 'argosy-token'),
+      data: {
+        token: Buffer.from(identity.token).toString('base64'),
+        'ca.crt': Buffer.from(other.caPem).toString('base64'),
+      },
+    };
+    const ctx = ['--kubeconfig', local.kubeconfigPath, '--context', 'other'];
+    const applied = await kubectl(
+      ['apply', '--server-side', '--force-conflicts', '-f', '-', ...ctx],
+      JSON.stringify(secret),
+    );
+    assert.equal(applied.code, 0, applied.stderr);
+
+    const out = join(tmp, 'argosy-other.kubeconfig');
+    const minted = await new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
+      execFile(
+        'bash',
+        ['infra/k8s/mint-token.sh', 'other', 'other', 'argosy', out],
+        { cwd: repoRoot, env: { ...process.env, KUBECONFIG: local.kubeconfigPath }, timeout: 60_000 },
+        (error, stdout, stderr) => resolve({ code: error ? 1 : 0, stdout, stderr }),
+      );
+    });
+    assert.equal(minted.code, 0, minted.stderr);
+    assert.match(minted.stdout, /argosy cluster add other\. other/);
+
+    const can = (args: string[]) => kubectl(['auth', 'can-i', ...args, '--kubeconfig', out]);
+    assert.equal((await can(['create', 'pods', '-n', 'argo'])).stdout.trim(), 'yes');
+    assert.equal((await can(['deletecollection', 'pods', '-n', 'team-a'])).stdout.trim(), 'yes');
+    assert.equal((await can(['get', 'pods', '--subresource=log', '-n', 'argo'])).stdout.trim(), 'yes');
+    assert.equal((await can(['get', 'secrets', '-n', 'argo'])).stdout.trim(), 'no');
+    assert.equal((await can(['create', 'workflows.argoproj.io', '-n', 'argo'])).stdout.trim(), 'no');
+  });
+});
