@@ -48,7 +48,7 @@ export function sendJson(res: ServerResponse, code: number, body: unknown): void
 }
 
 /** Parses a JSON (or YAML, when the client says so) request body; malformed ⇒ 400. */
-export function parseBody(body: Buffer, contentType: string | undefined): KubeObject {
+export function parseBody(body: Buffer, contentType: string | undefined, allowArray = false): KubeObject {
   if (/protobuf/i.test(contentType ?? '')) {
     let decoded: KubeObject | undefined;
     try {
@@ -73,6 +73,7 @@ export function parseBody(body: Buffer, contentType: string | undefined): KubeOb
     const isYaml = /yaml/i.test(contentType ?? '');
     const v = isYaml ? parseYaml(text) : JSON.parse(text);
     if (v === null || typeof v !== 'object') throw new Error('not an object');
+    if (Array.isArray(v) && !allowArray) throw new Error('cannot unmarshal array into Go value of type struct');
     return v;
   } catch (e) {
     throw badRequest(
@@ -246,7 +247,9 @@ function handlePatch(ctx: HandlerContext, call: Call): void {
       ),
     );
   }
-  const patch = isApply ? parseBody(call.body, 'application/yaml') : parseBody(call.body, 'application/json');
+  const patch = isApply
+    ? parseBody(call.body, 'application/yaml')
+    : parseBody(call.body, 'application/json', type === 'json');
   const current = ctx.state.find(def, ns, info.name!);
   if (!current) {
     if (!isApply) throw notFound(def, info.name!);
