@@ -321,6 +321,35 @@ spec:
     assert.ok(isClusterNotConfiguredError(e));
   });
 
+  test('cluster add/list/rm with the aws-secretsmanager store (stand-in SDK client)', async () => {
+    let secretString: string | undefined;
+    const secretsManager = {
+      send: async (cmd: { constructor: { name: string }; input: { SecretString?: string } }) => {
+        if (cmd.constructor.name === 'GetSecretValueCommand') {
+          if (secretString === undefined)
+            throw Object.assign(new Error('missing'), { name: 'ResourceNotFoundException' });
+          return { SecretString: secretString };
+        }
+        secretString = cmd.input.SecretString;
+        return {};
+      },
+    } as unknown as ClusterCliIo['secretsManager'];
+    const run = async (...argv: string[]) => {
+      const io = { ...cliIo(env), secretsManager };
+      const code = await runClusterCli(argv, io);
+      return { code, out: io.stdout.join('\n') };
+    };
+    const add = await run('add', 'other/', 'other', '--store', 'aws-secretsmanager');
+    assert.equal(add.code, 0);
+    assert.match(add.out, /created AWS Secrets Manager secret rest-config/);
+    const stored = JSON.parse(secretString!) as Record<string, { Host: string }>;
+    assert.deepEqual(Object.keys(stored), ['other.']);
+    assert.equal(stored['other.']!.Host, local.get('other').url);
+    assert.match((await run('list', '--store', 'aws-secretsmanager')).out, /other\.\s+other\s+\*/);
+    assert.equal((await run('rm', 'other.', '--store', 'aws-secretsmanager')).code, 0);
+    assert.deepEqual(JSON.parse(secretString!), {});
+  });
+
   test('the CLI runs as a subprocess (cluster-main.ts)', async () => {
     const res = await runSubprocess(['list', '--context', 'main'], env);
     captured.push(res.stdout, res.stderr);
