@@ -1,0 +1,161 @@
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { once } from 'node:events';
+import { join } from 'node:path';
+import type { ChildProcess } from 'node:child_process';
+import { kubeClientFromKubeconfig } from '../../../src/cli/kube-context.ts';
+import type { DevState } from '../../../src/cli/dev-state.ts';
+import type { Workflow } from '../../../src/engine/types.ts';
+import { runCli, scratch, spawnCli, writeFile } from './cli-helpers.ts';
+
+const dir = scratch();
+const statePath = join(dir, '.argosy', 'dev.json');
+let dev: ChildProcess;
+let devOut = '';
+let state: DevState;
+let name = '';
+
+async function until<T>(probe: () => T | undefined, what: string, timeoutMs = 60_000): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const v = probe();
+    if (v !== undefined) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}; dev output:\n${devOut}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+before(async () => {
+  dev = spawnCli(['dev', '--clusters', 'main,other'], dir);
+  dev.stdout!.on('data', (d: Buffer) => (devOut += d.toString()));
+  dev.stderr!.on('data', (d: Buffer) => (devOut += d.toString()));
+  await until(() => (devOut.includes('Ctrl-C stops it') && existsSync(statePath) ? true : undefined), 'argosy dev');
+  state = JSON.parse(readFileSync(statePath, 'utf8')) as DevState;
+});
+
+after(async () => {
+  if (dev.exitCode === null && dev.signalCode === null) {
+    dev.kill('SIGKILL');
+    await once(dev, 'close');
+  }
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('argosy dev, and the commands that find it through its state file', () => {
+  test('the banner and the state file say how to reach the stack, without credentials', () => {
+    assert.equal(state.pid, dev.pid);
+    assert.deepEqual(state.clusters, ['main', 'other']);
+    assert.equal(state.mainContext, 'main');
+    assert.match(devOut, /contexts\s+main, other/);
+    assert.match(devOut, new RegExp(`kubeconfig\\s+${state.kubeconfigPath.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}`));
+    assert.match(state.controlUrl, /^http:\/\/127\.0\.0\.1:\d+$/);
+    assert.doesNotMatch(readFileSync(statePath, 'utf8'), /token|BEGIN/i);
+  });
+
+  test('the control endpoint pauses and resumes the local poller', async () => {
+    const state0 = await (await fetch(`${state.controlUrl}/state`)).json();
+    assert.ok(state0);
+    assert.equal((await fetch(`${state.controlUrl}/pause`, { method: 'POST' })).status, 200);
+    assert.equal((await fetch(`${state.controlUrl}/resume`, { method: 'POST' })).status, 200);
+    assert.equal((await fetch(`${state.controlUrl}/nope`, { method: 'POST' })).status, 404);
+  });
+
+  test('submit --wait: name, then `<name> Succeeded at <time>`', async () => {
+    const r = await runCli(['submit', 'examples/multi-cluster.yaml', '--wait', '-o', 'name'], dir);
+    assert.equal(r.code, 0, r.stderr);
+    const [first, second] = r.stdout.trim().split('\n');
+    name = first!;
+    assert.match(name, /^multi-cluster-[a-z0-9]{5}$/);
+    assert.match(second!, new RegExp(`^${name} Succeeded at \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d \\+0000 UTC$`));
+  });
+
+  test('get -o json round-trips the API object', async () => {
+    const { client } = await kubeClientFromKubeconfig(state.kubeconfigPath, 'main');
+    try {
+      const r = await runCli(['get', name, '-o', 'json'], dir);
+      assert.equal(r.code, 0, r.stderr);
+      const api = await client.request<Workflow>({
+        method: 'GET',
+        path: `/apis/argoproj.io/v1alpha1/namespaces/argo/workflows/${name}`,
+      });
+      assert.deepEqual(JSON.parse(r.stdout), api);
+    } finally {
+      client.close();
+    }
+  });
+
+  test('get shows the tree with where each pod ran', async () => {
+    const r = await runCli(['get', name], dir);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /Status:\s+Succeeded/);
+    assert.match(r.stdout, /─✔ other\s+other\s+\S+-other-\d+\s+other\/argo/);
+  });
+
+  test('logs finds each pod in its cluster: the other pod says hello argo', async () => {
+    const r = await runCli(['logs', name], dir);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, new RegExp(`^${name}-other-\\d+: hello argo$`, 'm'));
+    assert.match(r.stdout, new RegExp(`^${name}-this-\\d+: hello argo$`, 'm'));
+    const only = await runCli(['logs', '@latest', 'other'], dir);
+    assert.equal(only.code, 0, only.stderr);
+    assert.match(only.stdout, new RegExp(`^${name}-other-\\d+: hello argo\\n$`));
+  });
+
+  test('list and wait', async () => {
+    const list = await runCli(['list'], dir);
+    assert.equal(list.code, 0, list.stderr);
+    assert.match(list.stdout, /^NAME\s+STATUS\s+AGE\s+DURATION\s+PRIORITY\s+MESSAGE$/m);
+    assert.match(list.stdout, new RegExp(`^${name}\\s+Succeeded\\s+\\d+[smh]\\s+\\d+s\\s+0`, 'm'));
+    const wait = await runCli(['wait', name], dir);
+    assert.equal(wait.code, 0, wait.stderr);
+    assert.match(wait.stdout, new RegExp(`^${name} Succeeded at `));
+  });
+
+  test('stop patches spec.shutdown; resume of a workflow that is not suspended is an error', async () => {
+    const long = writeFile(
+      dir,
+      'long.yaml',
+      `apiVersion: argoproj.io/v1alpha1
+kind: Workflow
+metadata: { generateName: long- }
+spec:
+  entrypoint: main
+  templates:
+    - name: main
+      container: { image: argoproj/argosay:v2, args: [sleep, '60'] }
+`,
+    );
+    const sub = await runCli(['submit', long, '-o', 'name'], dir);
+    assert.equal(sub.code, 0, sub.stderr);
+    const longName = sub.stdout.trim();
+    const stop = await runCli(['stop', longName], dir);
+    assert.equal(stop.code, 0, stop.stderr);
+    assert.equal(stop.stdout, `workflow ${longName} stopped\n`);
+    const got = JSON.parse((await runCli(['get', longName, '-o', 'json'], dir)).stdout) as Workflow;
+    assert.equal(got.spec.shutdown, 'Stop');
+    const resume = await runCli(['resume', longName], dir);
+    assert.equal(resume.code, 1);
+    assert.match(resume.stderr, /is not suspended/);
+    const term = await runCli(['terminate', longName], dir);
+    assert.equal(term.stdout, `workflow ${longName} terminated\n`);
+  });
+
+  test('delete, then get says not found (exit 1)', async () => {
+    const del = await runCli(['delete', name], dir);
+    assert.equal(del.code, 0, del.stderr);
+    assert.equal(del.stdout, `Workflow '${name}' deleted\n`);
+    const got = await runCli(['get', name], dir);
+    assert.equal(got.code, 1);
+    assert.match(got.stderr, new RegExp(`workflow "${name}" not found in namespace "argo"`));
+  });
+
+  test('Ctrl-C stops the stack and removes the state file', async () => {
+    dev.kill('SIGINT');
+    const [code] = (await once(dev, 'close')) as [number | null];
+    assert.equal(code, 0, devOut);
+    assert.equal(existsSync(statePath), false);
+    const r = await runCli(['list'], dir);
+    assert.equal(r.code, 2, 'no stack any more');
+  });
+});
