@@ -25,6 +25,10 @@ export interface RuntimeCounters {
   nudgesPublished: number;
   /** Writes the reconcile counted itself (status, metadata, pods, events). */
   writes: number;
+  /** Status conflicts (409) that led to a re-read and a new decision. */
+  conflicts: number;
+  /** Pods adopted after AlreadyExists. */
+  adopted: number;
 }
 
 export interface RuntimeOptions {
@@ -61,6 +65,8 @@ export function createRuntimeDeps(options: RuntimeOptions): RuntimeDeps {
     timerInvocations: 0,
     nudgesPublished: 0,
     writes: 0,
+    conflicts: 0,
+    adopted: 0,
   };
   const publisher =
     options.publisher ??
@@ -93,6 +99,8 @@ export function createRuntimeDeps(options: RuntimeOptions): RuntimeDeps {
     onReconciled: (_ref, result) => {
       counters.reconciles++;
       counters.writes += result.writes;
+      counters.conflicts += result.attempts - 1;
+      counters.adopted += result.adopted ?? 0;
     },
   };
   const timer: TimerHandlerDeps = {

@@ -1,13 +1,15 @@
 /**
  * Kubernetes Events on the Workflow, as Argo records them (reason WorkflowRunning, WorkflowSucceeded,
- * WorkflowNodeFailed, ...). Events are API writes too, so by default only workflow-level events and
- * node failures are recorded (policy `important`; see docs/adr/0003-status-writes.md). Event names are
+ * WorkflowNodeFailed, ...). Events are API writes too, so by default only the workflow's outcome and
+ * node failures are recorded (policy `important`; see docs/adr/0003-status-writes.md). When the engine
+ * emits no events itself, they are derived here from the phase transitions between the stored and the
+ * decided status, with Argo's reasons and messages. Event names are
  * deterministic (workflow + hash of reason and message), so a retried reconcile does not record the
  * same event twice. Events are best effort: a failure is logged, never fails the reconcile.
  */
 import { createHash } from 'node:crypto';
 import type { Action } from '../engine/contract.ts';
-import type { Workflow } from '../engine/types.ts';
+import type { Workflow, WorkflowStatus } from '../engine/types.ts';
 import type { Logger } from '../logger.ts';
 import type { ClusterRegistry } from '../ports/kube.ts';
 import { isAlreadyExists } from '../adapters/kube/errors.ts';
@@ -15,14 +17,54 @@ import { isAlreadyExists } from '../adapters/kube/errors.ts';
 /** Which events are recorded: none, workflow-level + node failures, or every one the engine emits. */
 export type EventPolicy = 'none' | 'important' | 'all';
 
-type EmitEvent = Extract<Action, { kind: 'EmitEvent' }>;
+/** An event to record: the engine's action, plus annotations (node events carry the node's name/type). */
+export type EmitEvent = Extract<Action, { kind: 'EmitEvent' }> & { annotations?: Record<string, string> };
+
+const IMPORTANT = new Set([
+  'WorkflowSucceeded',
+  'WorkflowFailed',
+  'WorkflowError',
+  'WorkflowTimedOut',
+  'WorkflowNodeFailed',
+  'WorkflowNodeError',
+]);
 
 /** Whether the policy records an event with this reason. */
 export function shouldRecordEvent(policy: EventPolicy, reason: string): boolean {
   if (policy === 'none') return false;
   if (policy === 'all') return true;
-  if (!reason.startsWith('WorkflowNode')) return true;
-  return reason === 'WorkflowNodeFailed' || reason === 'WorkflowNodeError';
+  return IMPORTANT.has(reason);
+}
+
+/** Argo's events for the phase changes between two statuses (workflow first, then nodes by name). */
+export function deriveEvents(before: WorkflowStatus | undefined, after: WorkflowStatus): EmitEvent[] {
+  const out: EmitEvent[] = [];
+  const was = before?.phase ?? '';
+  const now = after.phase ?? '';
+  if (now !== was && now !== '' && now !== 'Pending') {
+    const message =
+      now === 'Running' ? 'Workflow Running' : now === 'Succeeded' ? 'Workflow completed' : (after.message ?? now);
+    out.push({
+      kind: 'EmitEvent',
+      type: now === 'Running' || now === 'Succeeded' ? 'Normal' : 'Warning',
+      reason: `Workflow${now}`,
+      message,
+    });
+  }
+  const nodes = Object.values(after.nodes ?? {}).sort((a, b) => a.name.localeCompare(b.name));
+  for (const node of nodes) {
+    const phase = node.phase ?? '';
+    if (!phase || phase === 'Pending' || phase === before?.nodes?.[node.id]?.phase) continue;
+    const failed = phase === 'Failed' || phase === 'Error';
+    out.push({
+      kind: 'EmitEvent',
+      type: failed ? 'Warning' : 'Normal',
+      reason: `WorkflowNode${phase}`,
+      message: `${phase} node ${node.name}${node.message ? `: ${node.message}` : ''}`,
+      annotations: { 'workflows.argoproj.io/node-name': node.name, 'workflows.argoproj.io/node-type': node.type },
+    });
+  }
+  return out;
 }
 
 /** Records one event; returns whether an API write happened. */
@@ -41,7 +83,7 @@ export async function emitWorkflowEvent(
   const body = {
     apiVersion: 'v1',
     kind: 'Event',
-    metadata: { name: `${wf}.${hash.slice(0, 16)}`, namespace: ns },
+    metadata: { name: `${wf}.${hash.slice(0, 16)}`, namespace: ns, annotations: action.annotations },
     involvedObject: {
       apiVersion: 'argoproj.io/v1alpha1',
       kind: 'Workflow',

@@ -1,23 +1,27 @@
 /**
  * The placement check handed to `decide`: a workflow may always use its own namespace of the main
- * cluster; anything else must be reachable through a rest-config entry (registry) and allowed by the
- * placement policy, when one is supplied. Returns a reason string when a target is refused.
+ * cluster (where Argo would run it); anything else goes through the clusters module's check — the
+ * placement policy first, then whether a rest-config entry reaches the target. A refused target comes
+ * back as a reason string, which the engine turns into a node/workflow Error.
  */
-import type { PlacementCheck, PlacementTarget } from '../engine/contract.ts';
+import type { PlacementCheck } from '../engine/contract.ts';
 import type { Workflow } from '../engine/types.ts';
 import type { ClusterRegistry } from '../ports/kube.ts';
+import { checkPlacement, loadPlacementPolicy, type PlacementPolicy } from '../clusters/policy.ts';
 
 /** A policy answer for one target: a reason when refused, `undefined` when allowed. */
-export type PolicyCheck = (target: PlacementTarget) => string | undefined;
+export type PolicyCheck = PlacementCheck;
 
-/** Builds the per-workflow placement check from the registry and an optional policy. */
-export function placementFor(registry: ClusterRegistry, policy?: PolicyCheck): (workflow: Workflow) => PlacementCheck {
+/** Builds the policy check from a policy document (YAML/JSON text or file; empty = default policy). */
+export function policyCheck(registry: ClusterRegistry, source: string | PlacementPolicy): PlacementCheck {
+  const policy = typeof source === 'string' ? loadPlacementPolicy(source) : source;
+  return checkPlacement(policy, registry);
+}
+
+/** Builds the per-workflow placement check. */
+export function placementFor(registry: ClusterRegistry, check: PlacementCheck): (workflow: Workflow) => PlacementCheck {
   return (workflow) => (target) => {
     const own = target.cluster === registry.mainCluster && target.namespace === workflow.metadata.namespace;
-    if (own) return undefined;
-    const refused = policy?.(target);
-    if (refused) return refused;
-    const known = registry.describeTarget(target.cluster, target.namespace);
-    return 'error' in known ? known.error : undefined;
+    return own ? undefined : check(target);
   };
 }

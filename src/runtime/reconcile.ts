@@ -10,7 +10,7 @@ import type { NudgePublisher } from '../ports/event-source.ts';
 import type { ClusterRegistry } from '../ports/kube.ts';
 import { isConflict, isNotFound } from '../adapters/kube/errors.ts';
 import { applyActions } from './apply.ts';
-import type { EventPolicy } from './events.ts';
+import { deriveEvents, type EventPolicy } from './events.ts';
 import { StatusConflictError } from './errors.ts';
 import { finalizeWorkflow } from './finalize.ts';
 import { discoverStatusSubresource, getWorkflow } from './kube-api.ts';
@@ -51,6 +51,8 @@ export interface ReconcileResult {
   outcome: ReconcileOutcome;
   writes: number;
   attempts: number;
+  /** Pods found already there on create (a crashed earlier attempt made them) and adopted. */
+  adopted?: number;
   requeueAfterMs?: number;
 }
 
@@ -143,7 +145,9 @@ async function reconcileOnce(
     diff = undefined;
   }
   const podActions = decision.actions.filter((a) => a.kind !== 'EmitEvent');
-  const eventActions = decision.actions.filter((a) => a.kind === 'EmitEvent');
+  const emitted = decision.actions.filter((a) => a.kind === 'EmitEvent');
+  // The engine may leave events to us: then they follow from the phase transitions.
+  const eventActions = emitted.length > 0 ? emitted : deriveEvents(current.status, decision.status);
   const applied = await applyActions({ ...deps, afterAction: deps.hooks?.afterAction }, current, podActions);
   await deps.hooks?.beforeStatusWrite?.(current, attempt);
   const written = await writeWorkflow(main, current, decision.status, diff, hasStatusSubresource);
@@ -162,6 +166,7 @@ async function reconcileOnce(
     outcome: changed ? 'reconciled' : 'unchanged',
     writes: totalWrites + (ev?.events ?? 0),
     attempts: attempt,
+    adopted: applied.adopted,
     requeueAfterMs: decision.requeueAfterMs,
   };
 }

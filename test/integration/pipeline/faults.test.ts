@@ -123,6 +123,7 @@ describe('pipeline under faults', () => {
     seams.crashAfterCreate.add('crash');
     const wf = await run(chain('crash', 2, { other: true }));
     assert.equal(seams.crashes, 1);
+    assert.ok(stack.runtime.counters.adopted >= 1, 'the retry found the pod and adopted it');
     assert.equal(wf.status?.phase, 'Succeeded');
     const pods = await podsOf(stack, wf.metadata.name!);
     assert.equal(pods.length, 2, 'one pod per node, the first one adopted');
@@ -137,6 +138,7 @@ describe('pipeline under faults', () => {
     seams.race.add('race');
     const wf = await run(chain('race', 3, { other: true }));
     assert.equal(seams.races, 1);
+    assert.ok(stack.runtime.counters.conflicts >= 1, 'the stale write got a 409 and was decided again');
     assert.equal(wf.status?.phase, 'Succeeded');
     const podNodes = Object.values(wf.status?.nodes ?? {}).filter((n) => n.type === 'Pod');
     assert.equal(podNodes.length, 3);
