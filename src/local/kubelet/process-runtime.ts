@@ -20,10 +20,9 @@ export function hostPath(podDir: string, containerPath: string): string {
 }
 
 function rewriteArg(arg: string, podDir: string, terminationPath: string, terminationFile: string): string {
-  let out = arg.split(terminationPath).join(terminationFile);
   // `/tmp` at a word boundary (start, after space, quote, = or >), so `/var/tmp` stays untouched.
-  out = out.replace(/(^|[\s"'=>:(])\/tmp(?=\/|$|[\s"';)])/g, `$1${join(podDir, 'tmp')}`);
-  return out;
+  const out = arg.replace(/(^|[\s"'=>:(])\/tmp(?=\/|$|[\s"';)])/g, `$1${join(podDir, 'tmp')}`);
+  return out.split(terminationPath).join(terminationFile);
 }
 
 function argvOf(container: Record<string, unknown>): string[] | undefined {
@@ -66,8 +65,9 @@ export class ProcessRuntime implements ContainerRuntime {
     const tmp = join(podDir, 'tmp');
     mkdirSync(workspace, { recursive: true });
     mkdirSync(tmp, { recursive: true });
-    const terminationFile = join(podDir, `${name}.termination-log`);
     const terminationPath = String(container.terminationMessagePath ?? '/dev/termination-log');
+    const mapped = hostPath(podDir, terminationPath);
+    const terminationFile = mapped !== terminationPath ? mapped : join(podDir, `${name}.termination-log`);
     const argv = (argvOf(container) ?? []).map((a) => rewriteArg(String(a), podDir, terminationPath, terminationFile));
     const resolved = resolveExecutable(argv);
     if ('error' in resolved) {
