@@ -22,6 +22,7 @@ import type { RbacRule, Identity } from './apiserver/rbac.ts';
 import { ApiServer } from './apiserver/server.ts';
 import type { ApiStats } from './apiserver/stats.ts';
 import { createServingCert } from './apiserver/tls.ts';
+import { defFromCrd } from './apiserver/crds.ts';
 import { Kubelet, type SimDefaults } from './kubelet/kubelet.ts';
 import { createNode } from './kubelet/node.ts';
 
@@ -130,7 +131,6 @@ async function startOne(
   if (opts.dataDir && existsSync(snapshotPath(opts.dataDir, name))) {
     state.store.load(JSON.parse(readFileSync(snapshotPath(opts.dataDir, name), 'utf8')));
     for (const crd of state.store.list('apiextensions.k8s.io/customresourcedefinitions')) {
-      const { defFromCrd } = await import('./apiserver/crds.ts');
       state.registry.add(defFromCrd(crd));
     }
   }

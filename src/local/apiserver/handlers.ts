@@ -211,6 +211,9 @@ function listOrWatch(ctx: HandlerContext, call: Call): void {
         ...(timeout !== undefined ? { timeoutSeconds: timeout } : {}),
         allowBookmarks: q(url, 'allowWatchBookmarks') === 'true',
         sendInitialEvents: q(url, 'sendInitialEvents') === 'true',
+        ...(wantsTable(call.req.headers.accept)
+          ? { transform: (o: KubeObject) => toTable(def, [o], { resourceVersion: o.metadata.resourceVersion }, false) }
+          : {}),
       },
       call.res,
       ctx.watch,

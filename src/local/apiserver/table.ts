@@ -75,6 +75,25 @@ const BUILTIN: Record<string, Column[]> = {
     { name: 'IP', type: 'string', priority: 1, cell: (p) => p.status?.podIP ?? '<none>' },
     { name: 'Node', type: 'string', priority: 1, cell: (p) => p.spec?.nodeName ?? '<none>' },
   ],
+  '/events': [
+    {
+      name: 'Last Seen',
+      type: 'string',
+      cell: (o) => age(o.lastTimestamp ?? o.eventTime ?? o.metadata.creationTimestamp),
+    },
+    { name: 'Type', type: 'string', cell: (o) => o.type ?? '' },
+    { name: 'Reason', type: 'string', cell: (o) => o.reason ?? '' },
+    {
+      name: 'Object',
+      type: 'string',
+      cell: (o) => `${String(o.involvedObject?.kind ?? '').toLowerCase()}/${o.involvedObject?.name ?? ''}`,
+    },
+    { name: 'Message', type: 'string', cell: (o) => o.message ?? '' },
+  ],
+  'apiextensions.k8s.io/customresourcedefinitions': [
+    nameCol,
+    { name: 'Created At', type: 'date', cell: (o) => o.metadata.creationTimestamp },
+  ],
   '/namespaces': [nameCol, { name: 'Status', type: 'string', cell: (o) => o.status?.phase ?? '' }, ageCol],
   '/secrets': [
     nameCol,

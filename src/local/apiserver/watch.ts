@@ -19,6 +19,8 @@ export interface WatchQuery {
   timeoutSeconds?: number;
   allowBookmarks: boolean;
   sendInitialEvents?: boolean;
+  /** Converts each event object (e.g. into a one-row Table for kubectl's printers). */
+  transform?: (o: KubeObject) => KubeObject;
 }
 
 export interface WatchOptions {
@@ -52,8 +54,10 @@ export function serveWatch(
   });
   res.flushHeaders();
   let lastRv = state.store.currentRv();
+  const transform = q.transform ?? ((o: KubeObject) => o);
   const send = (type: string, object: KubeObject) => {
-    res.write(JSON.stringify({ type, object }) + '\n');
+    const out = type === 'ERROR' || type === 'BOOKMARK' ? object : transform(object);
+    res.write(JSON.stringify({ type, object: out }) + '\n');
   };
   const deliver = (e: StoreEvent) => {
     lastRv = e.rv;
