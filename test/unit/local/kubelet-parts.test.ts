@@ -1,0 +1,70 @@
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { IMAGES_DIR, imageProfile, repositoryOf, resolveExecutable } from '../../../src/local/kubelet/images.ts';
+import { parseDuration } from '../../../src/local/kubelet/sim-runtime.ts';
+import { hostPath } from '../../../src/local/kubelet/process-runtime.ts';
+import { humanDuration } from '../../../src/local/apiserver/table.ts';
+
+describe('images', () => {
+  test('repository names are normalised', () => {
+    assert.deepEqual(repositoryOf('docker.io/library/python:3.12'), { repo: 'python', tag: '3.12' });
+    assert.deepEqual(repositoryOf('argoproj/argosay:v2'), { repo: 'argoproj/argosay', tag: 'v2' });
+    assert.deepEqual(repositoryOf('localhost:5000/busybox'), { repo: 'busybox', tag: 'latest' });
+  });
+  test('profiles for images the host can stand in for, none for others', () => {
+    assert.deepEqual(imageProfile('argoproj/argosay:v2'), { entrypoint: ['/argosay'], cmd: [] });
+    assert.deepEqual(imageProfile('argoproj/argosay:v1'), { entrypoint: [], cmd: ['cowsay'] });
+    assert.ok(imageProfile('python:alpine3.23'));
+    assert.equal(imageProfile('nginx:1.27'), undefined);
+  });
+  test('executables resolve to host tools or shipped scripts', () => {
+    assert.deepEqual(resolveExecutable(['/argosay', 'echo']), { argv: ['sh', join(IMAGES_DIR, 'argosay.sh'), 'echo'] });
+    const py = resolveExecutable(['python', '-c', 'print(1)']);
+    assert.ok('argv' in py && /python3?$/.test(py.argv[0]!));
+    const missing = resolveExecutable(['no-such-binary-here']);
+    assert.ok('error' in missing && /executable file not found in \$PATH/.test(missing.error));
+  });
+});
+
+describe('argosay.sh (argoproj/argosay:v2 semantics)', () => {
+  const run = (...args: string[]) => spawnSync('sh', [join(IMAGES_DIR, 'argosay.sh'), ...args], { encoding: 'utf8' });
+  const cases: Array<[string[], string, number]> = [
+    [[], 'hello argo\n', 0],
+    [['echo'], 'hello argo\n', 0],
+    [['echo', 'hi there'], 'hi there\n', 0],
+    [['echo', 'a', 'b', 'c'], '', 0],
+    [['exit', '3'], '', 3],
+    [['exit'], '', 0],
+    [['exit 1'], '', 1],
+    [['http'], '', 1],
+  ];
+  for (const [args, out, code] of cases) {
+    test(`argosay ${JSON.stringify(args)}`, () => {
+      const r = run(...args);
+      assert.equal(r.stdout, out);
+      assert.equal(r.status, code);
+    });
+  }
+});
+
+describe('small parsers', () => {
+  test('durations', () => {
+    assert.equal(parseDuration('100ms'), 100);
+    assert.equal(parseDuration('1.5s'), 1500);
+    assert.equal(parseDuration('1m30s'), 90_000);
+    assert.equal(parseDuration('2'), 2000);
+    assert.equal(parseDuration('soon'), undefined);
+  });
+  test('human durations like kubectl AGE', () => {
+    assert.equal(humanDuration(5_000), '5s');
+    assert.equal(humanDuration(150_000), '2m30s');
+    assert.equal(humanDuration(3 * 3600_000), '3h');
+    assert.equal(humanDuration(3 * 86400_000), '3d');
+  });
+  test('/tmp maps into the pod directory; other paths stay', () => {
+    assert.equal(hostPath('/pods/p', '/tmp/out.txt'), '/pods/p/tmp/out.txt');
+    assert.equal(hostPath('/pods/p', '/var/tmp/x'), '/var/tmp/x');
+  });
+});
