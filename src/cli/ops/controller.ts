@@ -10,7 +10,7 @@ import { createLambdaEventSourceControl } from '../../adapters/aws/lambda-contro
 import { loadConfig } from '../../config.ts';
 import type { EventSourceControl } from '../../ports/event-source.ts';
 import { createLocalEventSourceControl } from './local-control.ts';
-import { opsDeps, type OpsDeps } from './deps.ts';
+import { explained, opsDeps, type OpsDeps } from './deps.ts';
 import { need, resolveOpsTarget, withTargetOptions, type OpsTarget, type TargetFlags } from './target.ts';
 
 interface ControllerFlags extends TargetFlags {
@@ -85,22 +85,24 @@ export function makeControllerCommand(overrides: Partial<OpsDeps> = {}): Command
     const c = withTargetOptions(new Command(name).description(description));
     if (name !== 'status')
       c.option('--wait', `wait until the event source is ${name === 'pause' ? 'Disabled' : 'Enabled'}`);
-    c.action(async (flags: ControllerFlags) => {
-      const target = resolveOpsTarget(flags, loadConfig().home);
-      const control = controlFor(target, deps);
-      if (name === 'pause') {
-        await control.pause();
-        deps.io.out('paused: nudges now wait in the queue; `argosy controller resume` continues\n');
-        if (flags.wait) deps.io.out(`event source: ${await waitFor(control, 'Disabled')}\n`);
-      } else if (name === 'resume') {
-        await control.resume();
-        deps.io.out('resumed: the queue is being consumed again\n');
-        if (flags.wait) deps.io.out(`event source: ${await waitFor(control, 'Enabled')}\n`);
-      } else {
-        await report(deps, target, control);
-      }
-      deps.setExitCode(0);
-    });
+    c.action(
+      explained(async (flags: ControllerFlags) => {
+        const target = resolveOpsTarget(flags, loadConfig().home);
+        const control = controlFor(target, deps);
+        if (name === 'pause') {
+          await control.pause();
+          deps.io.out('paused: nudges now wait in the queue; `argosy controller resume` continues\n');
+          if (flags.wait) deps.io.out(`event source: ${await waitFor(control, 'Disabled')}\n`);
+        } else if (name === 'resume') {
+          await control.resume();
+          deps.io.out('resumed: the queue is being consumed again\n');
+          if (flags.wait) deps.io.out(`event source: ${await waitFor(control, 'Enabled')}\n`);
+        } else {
+          await report(deps, target, control);
+        }
+        deps.setExitCode(0);
+      }),
+    );
     cmd.addCommand(c);
   };
   sub('pause', 'stop consuming the work queue (nudges wait; nothing is lost)');

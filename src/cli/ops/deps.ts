@@ -8,6 +8,7 @@ import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import { createSqsClient } from '../../adapters/aws/sqs-client.ts';
 import { processIo, type Io } from '../commands/context.ts';
+import { failure, isCliError } from '../commands/errors.ts';
 import type { OpsTarget } from './target.ts';
 
 export interface OpsDeps {
@@ -41,4 +42,47 @@ export const defaultOpsDeps: OpsDeps = {
 /** Fills unspecified dependencies with the defaults. */
 export function opsDeps(overrides: Partial<OpsDeps> = {}): OpsDeps {
   return { ...defaultOpsDeps, ...overrides };
+}
+
+/**
+ * Turns the AWS SDK errors operators actually meet into one-line failures with a next step;
+ * anything else passes through unchanged.
+ */
+export function explainAwsError(e: unknown): unknown {
+  if (isCliError(e)) return e;
+  const err = e as { name?: string; message?: string };
+  const name = err.name ?? '';
+  if (name === 'CredentialsProviderError') {
+    return failure(
+      'no AWS credentials found',
+      'set AWS_PROFILE, run `aws sso login`, or export AWS_ACCESS_KEY_ID/…',
+      e,
+    );
+  }
+  if (/AccessDenied/.test(name)) {
+    return failure(
+      `AWS refused: ${err.message ?? name}`,
+      'your identity lacks this permission (docs/operations.md lists what each command needs)',
+      e,
+    );
+  }
+  if (/NonExistentQueue|QueueDoesNotExist|ResourceNotFound/.test(name)) {
+    return failure(
+      `not found in AWS: ${err.message ?? name}`,
+      'check --region and --stage, or refresh outputs.json',
+      e,
+    );
+  }
+  return e;
+}
+
+/** Wraps a command action so AWS errors come out explained. */
+export function explained<A extends unknown[]>(fn: (...args: A) => Promise<void>): (...args: A) => Promise<void> {
+  return async (...args: A) => {
+    try {
+      await fn(...args);
+    } catch (e) {
+      throw explainAwsError(e);
+    }
+  };
 }

@@ -288,7 +288,7 @@ export async function checkWatcher(deps: OpsDeps, url: string | undefined): Prom
         check,
         status: 'skip',
         detail: 'no --watcher-url',
-        advice: 'kubectl -n argo port-forward deploy/argosy-watcher 8080, then --watcher-url http://127.0.0.1:8080',
+        advice: 'kubectl -n argo port-forward deploy/argosy-watcher 9090, then --watcher-url http://127.0.0.1:9090',
       },
     ];
   }

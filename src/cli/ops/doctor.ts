@@ -16,7 +16,7 @@ import {
   type Finding,
   type Status,
 } from './doctor-checks.ts';
-import { opsDeps, type OpsDeps } from './deps.ts';
+import { explained, opsDeps, type OpsDeps } from './deps.ts';
 import { resolveOpsTarget, withTargetOptions, type OpsTarget, type TargetFlags } from './target.ts';
 
 interface DoctorFlags extends TargetFlags {
@@ -75,26 +75,28 @@ export function makeDoctorCommand(overrides: Partial<OpsDeps> = {}): Command {
     .option('--max-age <seconds>', 'oldest acceptable nudge age in the work queue', seconds, 300)
     .option('--no-clusters', 'skip connecting to each configured cluster')
     .option('--json', 'print findings as JSON');
-  withTargetOptions(cmd).action(async (flags: DoctorFlags) => {
-    const config = loadConfig();
-    const target = resolveOpsTarget(flags, config.home);
-    const findings = await runDoctor(deps, target, {
-      maxAgeSeconds: flags.maxAge,
-      secretName: config.secretName,
-      clusters: flags.clusters,
-      ...(flags.watcherUrl ? { watcherUrl: flags.watcherUrl } : {}),
-    });
-    const failed = findings.filter((f) => f.status === 'fail').length;
-    if (flags.json) deps.io.out(JSON.stringify({ target: target.kind, findings }, null, 2) + '\n');
-    else {
-      const where =
-        target.kind === 'local'
-          ? `local stack (argosy dev pid ${target.state.pid})`
-          : `AWS ${target.region ?? ''}`.trim();
-      deps.io.out(`argosy doctor: ${where}\n${formatFindings(findings)}\n`);
-      deps.io.out(failed ? `${failed} problem(s) found\n` : 'no problems found\n');
-    }
-    deps.setExitCode(failed ? 1 : 0);
-  });
+  withTargetOptions(cmd).action(
+    explained(async (flags: DoctorFlags) => {
+      const config = loadConfig();
+      const target = resolveOpsTarget(flags, config.home);
+      const findings = await runDoctor(deps, target, {
+        maxAgeSeconds: flags.maxAge,
+        secretName: config.secretName,
+        clusters: flags.clusters,
+        ...(flags.watcherUrl ? { watcherUrl: flags.watcherUrl } : {}),
+      });
+      const failed = findings.filter((f) => f.status === 'fail').length;
+      if (flags.json) deps.io.out(JSON.stringify({ target: target.kind, findings }, null, 2) + '\n');
+      else {
+        const where =
+          target.kind === 'local'
+            ? `local stack (argosy dev pid ${target.state.pid})`
+            : `AWS ${target.region ?? ''}`.trim();
+        deps.io.out(`argosy doctor: ${where}\n${formatFindings(findings)}\n`);
+        deps.io.out(failed ? `${failed} problem(s) found\n` : 'no problems found\n');
+      }
+      deps.setExitCode(failed ? 1 : 0);
+    }),
+  );
   return cmd;
 }

@@ -6,7 +6,7 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { replayDeadLetters, type ReplayedMessage } from '../../adapters/aws/dlq.ts';
 import { loadConfig } from '../../config.ts';
-import { opsDeps, type OpsDeps } from './deps.ts';
+import { explained, opsDeps, type OpsDeps } from './deps.ts';
 import { need, resolveOpsTarget, withTargetOptions, type TargetFlags } from './target.ts';
 
 interface ReplayFlags extends TargetFlags {
@@ -46,40 +46,42 @@ export function makeReplayCommand(overrides: Partial<OpsDeps> = {}): Command {
     .option('--workflow <ns/name>', "only this workflow's nudges", parseWorkflowRef)
     .option('--limit <n>', 'move at most N messages', positiveInt)
     .option('--dry-run', 'list what would move; move nothing (FIFO shows the oldest message per workflow)');
-  withTargetOptions(cmd).action(async (flags: ReplayFlags) => {
-    const target = resolveOpsTarget(flags, loadConfig().home);
-    const [dlq, queue] =
-      target.kind === 'local'
-        ? [target.state.queueUrls.dlq, target.state.queueUrls.work]
-        : [
-            need(target.dlqUrl, 'the dead-letter queue URL', '--dlq-url'),
-            need(target.queueUrl, 'the work queue URL', '--queue-url'),
-          ];
-    const sqs = deps.sqs(target);
-    const abort = new AbortController();
-    const onSigint = () => abort.abort();
-    process.once('SIGINT', onSigint);
-    try {
-      const dryRun = flags.dryRun ?? false;
-      const result = await replayDeadLetters(sqs, {
-        deadLetterQueueUrl: dlq,
-        targetQueueUrl: queue,
-        dryRun,
-        signal: abort.signal,
-        ...(flags.workflow ? { workflow: flags.workflow } : {}),
-        ...(flags.limit ? { limit: flags.limit } : {}),
-        ...(target.kind === 'local' ? { pollWaitSeconds: 0 } : {}),
-        onMessage: (m) => deps.io.out(line(m, dryRun)),
-      });
-      const verb = dryRun ? 'would move' : 'moved';
-      deps.io.out(
-        `${verb} ${result.moved.length} message(s) from ${dlq} to ${queue}; ${result.skipped} left in the dead-letter queue\n`,
-      );
-      deps.setExitCode(abort.signal.aborted ? 130 : 0);
-    } finally {
-      process.off('SIGINT', onSigint);
-      sqs.destroy();
-    }
-  });
+  withTargetOptions(cmd).action(
+    explained(async (flags: ReplayFlags) => {
+      const target = resolveOpsTarget(flags, loadConfig().home);
+      const [dlq, queue] =
+        target.kind === 'local'
+          ? [target.state.queueUrls.dlq, target.state.queueUrls.work]
+          : [
+              need(target.dlqUrl, 'the dead-letter queue URL', '--dlq-url'),
+              need(target.queueUrl, 'the work queue URL', '--queue-url'),
+            ];
+      const sqs = deps.sqs(target);
+      const abort = new AbortController();
+      const onSigint = () => abort.abort();
+      process.once('SIGINT', onSigint);
+      try {
+        const dryRun = flags.dryRun ?? false;
+        const result = await replayDeadLetters(sqs, {
+          deadLetterQueueUrl: dlq,
+          targetQueueUrl: queue,
+          dryRun,
+          signal: abort.signal,
+          ...(flags.workflow ? { workflow: flags.workflow } : {}),
+          ...(flags.limit ? { limit: flags.limit } : {}),
+          ...(target.kind === 'local' ? { pollWaitSeconds: 0 } : {}),
+          onMessage: (m) => deps.io.out(line(m, dryRun)),
+        });
+        const verb = dryRun ? 'would move' : 'moved';
+        deps.io.out(
+          `${verb} ${result.moved.length} message(s) from ${dlq} to ${queue}; ${result.skipped} left in the dead-letter queue\n`,
+        );
+        deps.setExitCode(abort.signal.aborted ? 130 : 0);
+      } finally {
+        process.off('SIGINT', onSigint);
+        sqs.destroy();
+      }
+    }),
+  );
   return cmd;
 }

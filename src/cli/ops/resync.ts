@@ -12,7 +12,7 @@ import { loadConfig } from '../../config.ts';
 import type { Nudge } from '../../nudge.ts';
 import { failure } from '../commands/errors.ts';
 import { callDevControl } from './local-control.ts';
-import { opsDeps, type OpsDeps } from './deps.ts';
+import { explained, opsDeps, type OpsDeps } from './deps.ts';
 import { parseWorkflowRef } from './replay.ts';
 import { need, resolveOpsTarget, withTargetOptions, type OpsTarget, type TargetFlags } from './target.ts';
 
@@ -74,11 +74,13 @@ export function makeResyncCommand(overrides: Partial<OpsDeps> = {}): Command {
   const cmd = new Command('resync')
     .description('re-read workflows now: every unfinished one, or NS/NAME only')
     .argument('[ns/name]', 'one workflow', parseWorkflowRef);
-  withTargetOptions(cmd).action(async (ref: { namespace: string; name: string } | undefined, flags: TargetFlags) => {
-    const target = resolveOpsTarget(flags, loadConfig().home);
-    if (ref) await nudgeOne(deps, target, ref);
-    else await resyncAll(deps, target);
-    deps.setExitCode(0);
-  });
+  withTargetOptions(cmd).action(
+    explained(async (ref: { namespace: string; name: string } | undefined, flags: TargetFlags) => {
+      const target = resolveOpsTarget(flags, loadConfig().home);
+      if (ref) await nudgeOne(deps, target, ref);
+      else await resyncAll(deps, target);
+      deps.setExitCode(0);
+    }),
+  );
   return cmd;
 }
