@@ -1,14 +1,11 @@
 /**
- * The checks behind `argosy doctor`. Each returns findings and never throws: a check that cannot
+ * The queue and event-source checks behind `argosy doctor` (the store, clusters and watcher checks
+ * are next to this file). Each returns findings and never throws: a check that cannot
  * run is itself a finding, with advice. Findings never contain credentials (entry keys only).
  */
 import { GetMetricStatisticsCommand } from '@aws-sdk/client-cloudwatch';
 import { GetQueueAttributesCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import { createLambdaEventSourceControl } from '../../adapters/aws/lambda-control.ts';
-import { createSecretsManagerStore } from '../../clusters/stores/aws-secretsmanager.ts';
-import { createKubernetesStore } from '../../clusters/stores/kubernetes.ts';
-import type { StoreSnapshot } from '../../clusters/stores/types.ts';
-import { kubeClientFromKubeconfig } from '../../clusters/kubeconfig.ts';
 import { createLocalEventSourceControl } from './local-control.ts';
 import type { OpsDeps } from './deps.ts';
 import type { OpsTarget } from './target.ts';
@@ -26,7 +23,8 @@ export interface Finding {
 /** The 14-day DLQ retention: the replay window. */
 const REPLAY_WINDOW_S = 14 * 24 * 3600;
 
-const errText = (e: unknown) => `${(e as Error).name ?? 'Error'}: ${(e as Error).message ?? String(e)}`;
+/** An error as `Name: message` for a finding. */
+export const errText = (e: unknown) => `${(e as Error).name ?? 'Error'}: ${(e as Error).message ?? String(e)}`;
 
 function queuesOf(t: OpsTarget): { work?: string; dlq?: string } {
   return t.kind === 'local'
@@ -211,109 +209,4 @@ function stateFinding(state: string, what: string): Finding {
     detail: `${what}: ${state}`,
     advice: 'nudges are waiting in the queue; `argosy controller resume` when ready',
   };
-}
-
-/** Reads the rest-config store the functions use; returns its snapshot for the cluster checks. */
-export async function checkSecret(
-  deps: OpsDeps,
-  t: OpsTarget,
-  secretName: string,
-): Promise<{ findings: Finding[]; snapshot?: StoreSnapshot }> {
-  const check = 'rest-config';
-  try {
-    const store =
-      t.kind === 'local'
-        ? createKubernetesStore({
-            client: kubeClientFromKubeconfig({
-              kubeconfig: t.state.kubeconfigPath,
-              context: t.state.mainContext,
-              cluster: t.state.mainCluster,
-            }),
-            namespace: t.state.namespace,
-            name: secretName,
-          })
-        : t.secretId
-          ? createSecretsManagerStore({ secretId: t.secretId, client: deps.secrets(t.region) })
-          : undefined;
-    if (!store)
-      return { findings: [{ check, status: 'skip', detail: 'no secret id', advice: 'pass --secret-id or --outputs' }] };
-    const snapshot = await store.load();
-    const keys = [...snapshot.entries.keys()].sort();
-    const findings: Finding[] = [
-      keys.length
-        ? {
-            check,
-            status: 'ok',
-            detail: `${store.location}: ${keys.length} entr${keys.length === 1 ? 'y' : 'ies'} (${keys.join(', ')})`,
-          }
-        : {
-            check,
-            status: 'warn',
-            detail: `${store.location}: no entries`,
-            advice: 'register clusters: `argosy cluster add other. <context>`',
-          },
-    ];
-    for (const bad of snapshot.invalidKeys) {
-      findings.push({
-        check,
-        status: 'warn',
-        detail: `invalid key "${bad.key}": ${bad.problem}`,
-        advice: 'keys are cluster.namespace or cluster. (no other characters)',
-      });
-    }
-    return { findings, snapshot };
-  } catch (e) {
-    return {
-      findings: [
-        {
-          check,
-          status: 'fail',
-          detail: errText(e),
-          advice:
-            t.kind === 'local'
-              ? 'is `argosy dev` healthy?'
-              : 'check the secret id, region and secretsmanager:GetSecretValue',
-        },
-      ],
-    };
-  }
-}
-
-/** GETs the watcher's /healthz. */
-export async function checkWatcher(deps: OpsDeps, url: string | undefined): Promise<Finding[]> {
-  const check = 'watcher';
-  if (!url) {
-    return [
-      {
-        check,
-        status: 'skip',
-        detail: 'no --watcher-url',
-        advice: 'kubectl -n argo port-forward deploy/argosy-watcher 9090, then --watcher-url http://127.0.0.1:9090',
-      },
-    ];
-  }
-  const healthz = url.replace(/\/+$/, '').endsWith('/healthz') ? url : `${url.replace(/\/+$/, '')}/healthz`;
-  try {
-    const res = await deps.fetch(healthz, { signal: AbortSignal.timeout(5000) });
-    const body = (await res.text()).slice(0, 200);
-    return res.ok
-      ? [{ check, status: 'ok', detail: `${healthz}: ${res.status} ${body}`.trim() }]
-      : [
-          {
-            check,
-            status: 'fail',
-            detail: `${healthz}: HTTP ${res.status} ${body}`,
-            advice: 'kubectl -n argo logs deploy/argosy-watcher',
-          },
-        ];
-  } catch (e) {
-    return [
-      {
-        check,
-        status: 'fail',
-        detail: `${healthz}: ${errText(e)}`,
-        advice: 'is the watcher running? kubectl -n argo get pods -l app.kubernetes.io/name=argosy-watcher',
-      },
-    ];
-  }
 }

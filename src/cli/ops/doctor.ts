@@ -7,15 +7,9 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { loadConfig } from '../../config.ts';
 import { checkClusters } from './doctor-clusters.ts';
-import {
-  checkDeadLetters,
-  checkEventSource,
-  checkSecret,
-  checkWatcher,
-  checkWorkQueue,
-  type Finding,
-  type Status,
-} from './doctor-checks.ts';
+import { checkDeadLetters, checkEventSource, checkWorkQueue, type Finding, type Status } from './doctor-checks.ts';
+import { checkSecret } from './doctor-store.ts';
+import { checkWatcher } from './doctor-watcher.ts';
 import { explained, opsDeps, type OpsDeps } from './deps.ts';
 import { resolveOpsTarget, withTargetOptions, type OpsTarget, type TargetFlags } from './target.ts';
 
