@@ -36,7 +36,7 @@ function describe(e: unknown): { message: string; hint?: string; code: number } 
 
 /** Runs the CLI on `argv` (node-style: `[node, script, ...args]`) and returns the exit code. */
 export async function runCli(argv: string[]): Promise<number> {
-  const program = await createProgram();
+  const program = await createProgram(argv.slice(2));
   program.exitOverride();
   for (const c of program.commands) c.exitOverride();
   try {

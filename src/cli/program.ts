@@ -16,19 +16,53 @@ import { makeStopCommand, makeTerminateCommand } from './commands/shutdown.ts';
 import { makeSubmitCommand } from './commands/submit.ts';
 import { makeWaitCommand } from './commands/wait.ts';
 
-/** Commands from other areas: file (relative to this one) and factory export. */
-const OPTIONAL_COMMANDS: [string, string][] = [
-  ['./lint.ts', 'makeLintCommand'],
-  ['./cluster.ts', 'makeClusterCommand'],
-  ['./ops/replay.ts', 'makeReplayCommand'],
-  ['./ops/controller.ts', 'makeControllerCommand'],
-  ['./ops/resync.ts', 'makeResyncCommand'],
-  ['./ops/doctor.ts', 'makeDoctorCommand'],
+/** Commands from other areas: name, file (relative to this one) and factory export. */
+const OPTIONAL_COMMANDS: [string, string, string][] = [
+  ['lint', './lint.ts', 'makeLintCommand'],
+  ['cluster', './cluster.ts', 'makeClusterCommand'],
+  ['replay', './ops/replay.ts', 'makeReplayCommand'],
+  ['controller', './ops/controller.ts', 'makeControllerCommand'],
+  ['resync', './ops/resync.ts', 'makeResyncCommand'],
+  ['doctor', './ops/doctor.ts', 'makeDoctorCommand'],
 ];
 
-async function optionalCommands(): Promise<Command[]> {
+const BUILT_IN = [
+  'run',
+  'dev',
+  'submit',
+  'get',
+  'list',
+  'ls',
+  'logs',
+  'wait',
+  'stop',
+  'terminate',
+  'resume',
+  'delete',
+  'rm',
+];
+const GLOBAL_WITH_VALUE = new Set(['--kubeconfig', '--context', '-n', '--namespace', '--log-level']);
+
+/** The command name in `argv` (after global flags), if any. */
+export function requestedCommand(args: string[]): string | undefined {
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    if (GLOBAL_WITH_VALUE.has(a)) i++;
+    else if (!a.startsWith('-')) return a;
+  }
+  return undefined;
+}
+
+/**
+ * Loads the optional commands a run needs: none for a built-in command (their AWS SDK imports
+ * cost about a second), the named one, or all of them for help and unknown names.
+ */
+async function optionalCommands(args: string[]): Promise<Command[]> {
+  const wanted = requestedCommand(args);
+  if (wanted && BUILT_IN.includes(wanted)) return [];
+  const named = OPTIONAL_COMMANDS.filter(([name]) => name === wanted);
   const out: Command[] = [];
-  for (const [file, factory] of OPTIONAL_COMMANDS) {
+  for (const [, file, factory] of named.length ? named : OPTIONAL_COMMANDS) {
     const url = new URL(file, import.meta.url);
     if (!existsSync(url)) continue;
     try {
@@ -46,10 +80,10 @@ async function optionalCommands(): Promise<Command[]> {
  * Builds the program. Global flags work before or after the command name.
  *
  * @example
- * const program = await createProgram();
+ * const program = await createProgram(['get', 'my-wf', '-o', 'json']);
  * await program.parseAsync(['node', 'argosy', 'get', 'my-wf', '-o', 'json']);
  */
-export async function createProgram(): Promise<Command> {
+export async function createProgram(args: string[] = []): Promise<Command> {
   const program = new Command('argosy')
     .description(
       'Argo-compatible workflows whose steps run in any Kubernetes cluster, driven by a serverless controller',
@@ -78,7 +112,7 @@ export async function createProgram(): Promise<Command> {
     makeTerminateCommand(),
     makeResumeCommand(),
     makeDeleteCommand(),
-    ...(await optionalCommands()),
+    ...(await optionalCommands(args)),
   ];
   for (const c of commands) program.addCommand(c);
   return program;

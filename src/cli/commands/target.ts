@@ -6,9 +6,8 @@
  */
 import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { join } from 'node:path';
+import { delimiter, join } from 'node:path';
 import type { HttpKubeClient } from '../../adapters/kube/http-client.ts';
-import { buildClusterRegistry } from '../../clusters/build.ts';
 import type { EntryRegistry } from '../../clusters/registry.ts';
 import type { KubeClient } from '../../ports/kube.ts';
 import { readDevState, type DevState } from '../dev-state.ts';
@@ -30,7 +29,7 @@ export interface Target {
 
 function pickKubeconfig(ctx: CliContext): { path: string; dev?: DevState } {
   if (ctx.globals.kubeconfig) return { path: ctx.globals.kubeconfig };
-  if (ctx.config.kubeconfig) return { path: ctx.config.kubeconfig.split(':')[0]! };
+  if (ctx.config.kubeconfig) return { path: ctx.config.kubeconfig };
   const dev = readDevState(ctx.config.home);
   if (dev) return { path: dev.kubeconfigPath, dev };
   const home = join(homedir(), '.kube', 'config');
@@ -44,7 +43,7 @@ function pickKubeconfig(ctx: CliContext): { path: string; dev?: DevState } {
 /** Resolves the main cluster's client and the namespace for a command. */
 export async function resolveTarget(ctx: CliContext): Promise<Target> {
   const { path, dev } = pickKubeconfig(ctx);
-  if (!existsSync(path)) {
+  if (!path.split(delimiter).some((p) => existsSync(p))) {
     throw usageError(`kubeconfig ${path} does not exist`, 'pass --kubeconfig FILE or start `argosy dev`');
   }
   const mainCluster = dev?.mainCluster ?? ctx.config.clusterName;
@@ -58,6 +57,8 @@ export async function resolveTarget(ctx: CliContext): Promise<Target> {
   let registry: EntryRegistry | undefined;
   const fromRegistry = async (cluster: string, ns: string): Promise<KubeClient | string> => {
     try {
+      // Loaded on first use: the registry pulls in the AWS SDK (Secrets Manager store).
+      const { buildClusterRegistry } = await import('../../clusters/build.ts');
       registry ??= await buildClusterRegistry({
         config: { ...ctx.config, clusterName: mainCluster },
         logger: ctx.logger,
