@@ -31,6 +31,18 @@ export interface ExecContext {
   childSets: Map<string, Set<string>>;
   /** Caches keyed by template object (DAG indexes etc.). */
   cache: WeakMap<object, unknown>;
+  /** Node name → ID, memoised (hashing dominates large DAG walks otherwise). */
+  ids: Map<string, string>;
+}
+
+/** The ID of a node name, memoised per decide. */
+export function idOf(ctx: ExecContext, name: string): string {
+  let id = ctx.ids.get(name);
+  if (id === undefined) {
+    id = nodeId(ctx.wfName, name);
+    ctx.ids.set(name, id);
+  }
+  return id;
 }
 
 /** Node phases after which a node never changes. */
@@ -53,7 +65,7 @@ export function isExecutable(type: NodeType): boolean {
 
 /** The node with this name, if it exists. */
 export function getNode(ctx: ExecContext, name: string): NodeStatus | undefined {
-  return ctx.nodes[nodeId(ctx.wfName, name)];
+  return ctx.nodes[idOf(ctx, name)];
 }
 
 /** Returns a node safe to mutate (copied once per decide). */
@@ -79,7 +91,7 @@ export interface NewNode {
 
 /** Creates a node (Argo's `initializeNode`). */
 export function initNode(ctx: ExecContext, spec: NewNode): NodeStatus {
-  const id = nodeId(ctx.wfName, spec.name);
+  const id = idOf(ctx, spec.name);
   const boundary = spec.boundaryID ? ctx.nodes[spec.boundaryID] : undefined;
   const node: NodeStatus = {
     id,
@@ -179,5 +191,6 @@ export function newContext(wf: Workflow, now: Date, controller: ControllerSettin
     owned: new WeakSet(),
     childSets: new Map(),
     cache: new WeakMap(),
+    ids: new Map(),
   };
 }

@@ -5,7 +5,7 @@
  */
 import type { Decision, Snapshot, WorkflowMetaPatch } from './contract.ts';
 import { WORKFLOW_FINALIZER } from './contract.ts';
-import type { Condition, NodeStatus, WorkflowPhase, WorkflowStatus } from './types.ts';
+import type { Condition, WorkflowPhase, WorkflowStatus } from './types.ts';
 import { isFulfilled, markPhase, newContext, type ExecContext } from './context.ts';
 import { ANNOTATION_NODE_ID, ANNOTATION_POD_NAME_FORMAT, LABEL_COMPLETED, LABEL_PHASE } from './labels.ts';
 import { nodeId } from './names.ts';
@@ -20,7 +20,12 @@ function isDone(phase: WorkflowPhase | undefined): boolean {
   return phase === 'Succeeded' || phase === 'Failed' || phase === 'Error';
 }
 
-function metadataOf(snapshot: Snapshot, status: WorkflowStatus, ctx: ExecContext | undefined): WorkflowMetaPatch {
+function metadataOf(
+  snapshot: Snapshot,
+  status: WorkflowStatus,
+  ctx: ExecContext | undefined,
+  remoteNodes = false,
+): WorkflowMetaPatch {
   const wf = snapshot.workflow;
   const format = wf.metadata.annotations?.[ANNOTATION_POD_NAME_FORMAT] ?? snapshot.controller.podNameFormat ?? 'v2';
   const labels: Record<string, string> = {};
@@ -29,14 +34,13 @@ function metadataOf(snapshot: Snapshot, status: WorkflowStatus, ctx: ExecContext
     labels[LABEL_COMPLETED] = isDone(status.phase) ? 'true' : 'false';
   }
   const finalizers = (wf.metadata.finalizers ?? []).filter((f) => f === WORKFLOW_FINALIZER);
-  if (finalizers.length === 0 && ctx && usesRemotePlaces(ctx, status)) finalizers.push(WORKFLOW_FINALIZER);
+  if (finalizers.length === 0 && ctx && (remoteNodes || createsRemotePods(ctx))) finalizers.push(WORKFLOW_FINALIZER);
   return { labels, annotations: { [ANNOTATION_POD_NAME_FORMAT]: format }, finalizers };
 }
 
-function usesRemotePlaces(ctx: ExecContext, status: WorkflowStatus): boolean {
+function createsRemotePods(ctx: ExecContext): boolean {
   const own = (c: string, n: string): boolean => c === ctx.controller.clusterName && n === ctx.wfNamespace;
-  if (ctx.actions.some((a) => a.kind === 'CreatePod' && !own(a.cluster, a.namespace))) return true;
-  return Object.values(status.nodes ?? {}).some((n) => n.clusterName !== undefined || n.namespace !== undefined);
+  return ctx.actions.some((a) => a.kind === 'CreatePod' && !own(a.cluster, a.namespace));
 }
 
 function finish(
@@ -87,11 +91,6 @@ function indexPods(ctx: ExecContext, snapshot: Snapshot): void {
     const id = observed.pod.metadata.annotations?.[ANNOTATION_NODE_ID] ?? observed.pod.metadata.name;
     if (id) ctx.podsByNodeId.set(id, observed);
   }
-}
-
-function podRunning(nodes: Record<string, NodeStatus>): Condition {
-  const running = Object.values(nodes).some((n) => n.type === 'Pod' && n.phase === 'Running');
-  return { type: 'PodRunning', status: running ? 'True' : 'False' };
 }
 
 /**
@@ -146,19 +145,23 @@ export function decide(snapshot: Snapshot, now: Date): Decision {
     depth: 0,
   });
   status.nodes = ctx.nodes;
-  status.progress = updateProgress(ctx.nodes);
+  const summary = updateProgress(ctx.nodes);
+  status.progress = summary.progress;
   const rootNode = ctx.nodes[nodeId(ctx.wfName, ctx.wfName)] ?? root;
   if (isFulfilled(rootNode)) {
     const phase: WorkflowPhase =
       rootNode.phase === 'Failed' ? 'Failed' : rootNode.phase === 'Error' ? 'Error' : 'Succeeded';
     finish(ctx, status, phase, rootNode.message, ctx.now);
   } else {
-    status.conditions = [...(status.conditions ?? []).filter((c) => c.type !== 'PodRunning'), podRunning(ctx.nodes)];
+    status.conditions = [
+      ...(status.conditions ?? []).filter((c) => c.type !== 'PodRunning'),
+      { type: 'PodRunning', status: summary.podRunning ? 'True' : 'False' },
+    ];
   }
   const decision: Decision = {
     actions: ctx.actions,
     status,
-    metadata: metadataOf(snapshot, status, ctx),
+    metadata: metadataOf(snapshot, status, ctx, summary.remote),
     reasons: ctx.reasons,
   };
   if (left !== undefined && !isDone(status.phase)) decision.requeueAfterMs = left;

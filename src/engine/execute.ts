@@ -6,7 +6,7 @@
 import type { ExecContext } from './context.ts';
 import { getNode, initNode, isFulfilled, markPhase } from './context.ts';
 import type { NodeStatus, NodeType, Parameter, Template } from './types.ts';
-import { chainResolvers, mapResolver, substituteDeep } from './substitute.ts';
+import { chainResolvers, mapResolver } from './substitute.ts';
 import { inputVariables } from './scope.ts';
 import { holderTemplateName, processInputs, resolveTemplate, templateKind, type TemplateHolder } from './template.ts';
 import { executePod } from './pod/execute-pod.ts';
@@ -65,14 +65,15 @@ export function executeTemplate(ctx: ExecContext, req: ExecuteRequest): NodeStat
   } catch (e) {
     return errorNode(ctx, req, t, (e as Error).message);
   }
-  const resolved = substituteDeep(t, chainResolvers(mapResolver(inputVariables(inputs)), mapResolver(ctx.globals)));
+  const scope = chainResolvers(mapResolver(inputVariables(inputs)), mapResolver(ctx.globals));
   const templateName = holderTemplateName(req.holder, t);
   switch (templateKind(t)) {
     case 'container':
     case 'script':
       return executePod(ctx, existing, {
         nodeName: req.nodeName,
-        template: resolved,
+        template: t,
+        scope,
         templateName,
         boundaryID: req.boundaryID,
         inputs,
@@ -90,8 +91,10 @@ export function executeTemplate(ctx: ExecContext, req: ExecuteRequest): NodeStat
         });
         if (inputs.length > 0) node.inputs = { parameters: inputs };
       }
-      if (t.steps) executeSteps(ctx, node.id, resolved, req.depth);
-      else executeDag(ctx, node.id, resolved, req.depth);
+      // Steps/DAG bodies are not copied: their fields are substituted lazily (inputs chained into
+      // the children's scope), which keeps a decide over a 10k-task DAG free of a full template copy.
+      if (t.steps) executeSteps(ctx, node.id, t, scope, req.depth);
+      else executeDag(ctx, node.id, t, scope, req.depth);
       return ctx.nodes[node.id] as NodeStatus;
     }
     default:

@@ -6,6 +6,14 @@
 /** 32-bit FNV-1a over the UTF-8 bytes of `text`, as an unsigned integer. */
 export function fnv32a(text: string): number {
   let hash = 0x811c9dc5;
+  // Node names are almost always ASCII: hash char codes directly and skip the UTF-8 encoder.
+  if (/^[\x00-\x7f]*$/.test(text)) {
+    for (let i = 0; i < text.length; i++) {
+      hash ^= text.charCodeAt(i);
+      hash = Math.imul(hash, 16777619);
+    }
+    return hash >>> 0;
+  }
   const bytes = new TextEncoder().encode(text);
   for (const byte of bytes) {
     hash ^= byte;

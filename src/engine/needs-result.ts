@@ -5,15 +5,30 @@
  */
 import type { NodeStatus, Template, Workflow } from './types.ts';
 
-const cache = new WeakMap<Template, string>();
+const cache = new WeakMap<Template, Set<string>>();
+const RESULT_REF = /(?:steps|tasks)\.([A-Za-z0-9_-]+)\.outputs\.result/g;
 
-function templateText(t: Template): string {
-  let text = cache.get(t);
-  if (text === undefined) {
-    text = JSON.stringify(t);
-    cache.set(t, text);
+/** Walks strings (cheaper than serialising a 10k-task template) and records `X.outputs.result` names. */
+function collectResultRefs(value: unknown, names: Set<string>): void {
+  const stack: unknown[] = [value];
+  while (stack.length > 0) {
+    const v = stack.pop();
+    if (typeof v === 'string') {
+      if (v.includes('outputs.result')) for (const m of v.matchAll(RESULT_REF)) names.add(m[1] ?? '');
+    } else if (Array.isArray(v)) for (const x of v) stack.push(x);
+    else if (v !== null && typeof v === 'object') for (const k in v) stack.push((v as Record<string, unknown>)[k]);
   }
-  return text;
+}
+
+/** The step/task names whose `outputs.result` a template mentions (scanned once per template object). */
+function referencedResults(t: Template): Set<string> {
+  let names = cache.get(t);
+  if (names === undefined) {
+    names = new Set();
+    collectResultRefs(t, names);
+    cache.set(t, names);
+  }
+  return names;
 }
 
 /** The step/task name of a node: its display name without an `(i:value)` item suffix. */
@@ -34,9 +49,7 @@ export function isResultReferenced(
   if (!boundary?.templateName) return false;
   const t = templateByName(boundary.templateName);
   if (!t) return false;
-  const text = templateText(t);
-  const name = logicalName(node);
-  return text.includes(`steps.${name}.outputs.result`) || text.includes(`tasks.${name}.outputs.result`);
+  return referencedResults(t).has(logicalName(node));
 }
 
 /**

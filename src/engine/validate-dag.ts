@@ -3,7 +3,7 @@ import type { DAGTask, Template, Workflow } from './types.ts';
 import type { Report } from './validate.ts';
 import { fieldNameProblem, missingInputs } from './validate.ts';
 import { checkCall, checkWhen } from './validate-common.ts';
-import { dependsTasks, parseDepends, taskDependsText, unknownResults } from './expr/depends.ts';
+import { dependsTasks, taskDependsExpr, taskDependsText, unknownResults } from './expr/depends.ts';
 
 function taskDeps(
   task: DAGTask,
@@ -20,9 +20,9 @@ function taskDeps(
   if (text.trim() === '') return [];
   let names: string[];
   try {
-    const expr = parseDepends(text);
-    names = dependsTasks(expr);
-    for (const r of unknownResults(expr))
+    const expr = taskDependsExpr(task);
+    names = expr ? dependsTasks(expr) : [];
+    for (const r of expr ? unknownResults(expr) : [])
       report(
         path,
         `unknown result '${r}' (use Succeeded, Failed, Errored, Skipped, Omitted, Daemoned, AnySucceeded or AllFailed)`,

@@ -3,7 +3,7 @@
  * and a topological order restricted to the targets' ancestors. Everything is linear in the task count.
  */
 import type { DAGTask, Template } from '../types.ts';
-import { dependsTasks, parseDepends, taskDependsText, type DependsExpr } from '../expr/depends.ts';
+import { dependsTasks, taskDependsExpr, type DependsExpr } from '../expr/depends.ts';
 
 /** The index of one DAG template. */
 export interface DagIndex {
@@ -24,15 +24,16 @@ export function indexDag(t: Template): DagIndex {
   const hasDependents = new Set<string>();
   for (const task of list) tasks.set(task.name, task);
   for (const task of list) {
-    const text = taskDependsText(task);
-    if (text.trim() === '') {
-      deps.set(task.name, []);
-      exprs.set(task.name, undefined);
-      continue;
-    }
     try {
-      const expr = parseDepends(text);
-      const names = dependsTasks(expr).filter((n) => tasks.has(n));
+      const expr = taskDependsExpr(task);
+      if (!expr) {
+        deps.set(task.name, []);
+        exprs.set(task.name, undefined);
+        continue;
+      }
+      // Plain `dependencies` need no expression walk (fan-ins can list thousands of tasks).
+      const raw = task.depends && task.depends.trim() !== '' ? dependsTasks(expr) : (task.dependencies ?? []);
+      const names = raw.filter((n) => tasks.has(n));
       deps.set(task.name, names);
       exprs.set(task.name, expr);
       for (const n of names) hasDependents.add(n);
@@ -49,38 +50,55 @@ export function indexDag(t: Template): DagIndex {
   return { tasks, deps, exprs, targets, order: topoOrder(list, deps, targets) };
 }
 
-/** Iterative post-order DFS from the targets (no recursion: 10k-task chains must not blow the stack). */
+/**
+ * Iterative post-order DFS from the targets over integer task indexes (no recursion: 10k-task chains
+ * must not blow the stack; no per-step allocation: this runs on every decide).
+ */
 function topoOrder(list: DAGTask[], deps: Map<string, string[]>, targets: string[]): DAGTask[] {
-  const byName = new Map(list.map((x) => [x.name, x]));
-  const wanted = new Set<string>();
-  const stack = [...targets];
-  while (stack.length > 0) {
-    const n = stack.pop() as string;
-    if (wanted.has(n)) continue;
-    wanted.add(n);
-    for (const d of deps.get(n) ?? []) stack.push(d);
+  const n = list.length;
+  const index = new Map<string, number>();
+  list.forEach((x, i) => index.set(x.name, i));
+  const depIdx: number[][] = list.map((x) => (deps.get(x.name) ?? []).map((d) => index.get(d) as number));
+  const wanted = new Uint8Array(n);
+  const stack: number[] = [];
+  for (const target of targets) {
+    const i = index.get(target);
+    if (i !== undefined) stack.push(i);
   }
-  const state = new Map<string, 1 | 2>();
+  while (stack.length > 0) {
+    const i = stack.pop() as number;
+    if (wanted[i]) continue;
+    wanted[i] = 1;
+    for (const d of depIdx[i] as number[]) if (!wanted[d]) stack.push(d);
+  }
+  const state = new Uint8Array(n);
   const order: DAGTask[] = [];
-  for (const root of list) {
-    if (!wanted.has(root.name) || state.has(root.name)) continue;
-    const frames: { name: string; i: number }[] = [{ name: root.name, i: 0 }];
-    state.set(root.name, 1);
-    while (frames.length > 0) {
-      const f = frames[frames.length - 1] as { name: string; i: number };
-      const ds = deps.get(f.name) ?? [];
-      if (f.i < ds.length) {
-        const d = ds[f.i++] as string;
-        if (!state.has(d)) {
-          state.set(d, 1);
-          frames.push({ name: d, i: 0 });
+  const nodes: number[] = [];
+  const cursors: number[] = [];
+  for (let root = 0; root < n; root++) {
+    if (!wanted[root] || state[root]) continue;
+    nodes.push(root);
+    cursors.push(0);
+    state[root] = 1;
+    while (nodes.length > 0) {
+      const top = nodes.length - 1;
+      const cur = nodes[top] as number;
+      const ds = depIdx[cur] as number[];
+      const k = cursors[top] as number;
+      if (k < ds.length) {
+        cursors[top] = k + 1;
+        const d = ds[k] as number;
+        if (!state[d]) {
+          state[d] = 1;
+          nodes.push(d);
+          cursors.push(0);
         }
         continue;
       }
-      frames.pop();
-      state.set(f.name, 2);
-      const task = byName.get(f.name);
-      if (task) order.push(task);
+      nodes.pop();
+      cursors.pop();
+      state[cur] = 2;
+      order.push(list[cur] as DAGTask);
     }
   }
   return order;

@@ -6,7 +6,7 @@
 import type { ExecContext } from '../context.ts';
 import { addChild, getNode, initNode, isFulfilled, markPhase, mutableNode, outboundNodes } from '../context.ts';
 import type { DAGTask, NodeStatus, Template } from '../types.ts';
-import { chainResolvers, mapResolver, substituteString, type Resolver } from '../substitute.ts';
+import { chainResolvers, substituteString, type Resolver } from '../substitute.ts';
 import { siblingResolver } from '../scope.ts';
 import { evaluateDepends, type TaskResults } from '../expr/depends.ts';
 import { continuesOn, LoopExpansionError, planStep, runPlan, skipIfWhenFalse, type StepPlans } from '../run-step.ts';
@@ -139,17 +139,30 @@ function executeTask(run: DagRun, task: DAGTask): void {
   markPhase(ctx, group.id, failed?.phase ?? 'Succeeded');
 }
 
+/** Indexes are pure functions of (template object, target), so they are shared between decides. */
+const indexes = new WeakMap<Template, Map<string, DagIndex>>();
+
+function dagIndexOf(t: Template, target: string | undefined): DagIndex {
+  let byTarget = indexes.get(t);
+  if (!byTarget) {
+    byTarget = new Map();
+    indexes.set(t, byTarget);
+  }
+  const key = target ?? '';
+  let idx = byTarget.get(key);
+  if (!idx) {
+    idx = indexDag(target === t.dag?.target ? t : { ...t, dag: { tasks: t.dag?.tasks ?? [], ...t.dag, target } });
+    byTarget.set(key, idx);
+  }
+  return idx;
+}
+
 /** Runs or advances a DAG node. */
-export function executeDag(ctx: ExecContext, dagId: string, t: Template, depth: number): void {
+export function executeDag(ctx: ExecContext, dagId: string, t: Template, scope: Resolver, depth: number): void {
   const dag = ctx.nodes[dagId] as NodeStatus;
   if (isFulfilled(dag)) return;
-  let idx = ctx.cache.get(t) as DagIndex | undefined;
-  if (!idx) {
-    const target = t.dag?.target !== undefined ? substituteString(t.dag.target, mapResolver(ctx.globals)) : undefined;
-    idx = indexDag(target === t.dag?.target ? t : { ...t, dag: { tasks: t.dag?.tasks ?? [], ...t.dag, target } });
-    ctx.cache.set(t, idx);
-  }
-  const resolver = chainResolvers(tasksResolver(ctx, dag.name), mapResolver(ctx.globals));
+  const idx = dagIndexOf(t, t.dag?.target !== undefined ? substituteString(t.dag.target, scope) : undefined);
+  const resolver = chainResolvers(tasksResolver(ctx, dag.name), scope);
   const run: DagRun = { ctx, dag, idx, resolver, depth };
   for (const task of idx.order) executeTask(run, task);
   const phase = assessDag(ctx, dag, idx, t.dag?.failFast !== false);

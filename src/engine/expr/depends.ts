@@ -19,7 +19,7 @@ export type DependsResult = (typeof DEPENDS_RESULTS)[number];
 export type DependsExpr =
   | { kind: 'ref'; task: string; result?: string }
   | { kind: 'not'; expr: DependsExpr }
-  | { kind: 'and' | 'or'; left: DependsExpr; right: DependsExpr };
+  | { kind: 'and' | 'or'; terms: DependsExpr[] };
 
 /** A `depends` expression that does not parse. */
 export class DependsSyntaxError extends Error {
@@ -28,56 +28,59 @@ export class DependsSyntaxError extends Error {
 
 type Tok = { t: 'name'; v: string } | { t: 'op'; v: '&&' | '||' | '!' | '(' | ')' };
 
+// Sticky regexes: tokenizing never copies the rest of the string (10k-term expressions stay linear).
+const WS = /\s+/y;
+const NAME = /[A-Za-z0-9_-]+(\.[A-Za-z0-9_]+)?/y;
+
 function tokenize(text: string): Tok[] {
   const out: Tok[] = [];
   let i = 0;
   while (i < text.length) {
-    const rest = text.slice(i);
-    const ws = /^\s+/.exec(rest);
-    if (ws) {
-      i += ws[0].length;
+    WS.lastIndex = i;
+    if (WS.test(text)) {
+      i = WS.lastIndex;
       continue;
     }
-    if (rest.startsWith('&&') || rest.startsWith('||')) {
-      out.push({ t: 'op', v: rest.slice(0, 2) as '&&' | '||' });
+    const two = text.slice(i, i + 2);
+    if (two === '&&' || two === '||') {
+      out.push({ t: 'op', v: two });
       i += 2;
       continue;
     }
-    const c = rest[0] as string;
+    const c = text[i] as string;
     if (c === '!' || c === '(' || c === ')') {
       out.push({ t: 'op', v: c });
       i++;
       continue;
     }
-    const name = /^[A-Za-z0-9_-]+(\.[A-Za-z0-9_]+)?/.exec(rest);
+    NAME.lastIndex = i;
+    const name = NAME.exec(text);
     if (!name) throw new DependsSyntaxError(`unexpected character '${c}' at position ${i}`);
     out.push({ t: 'name', v: name[0] });
-    i += name[0].length;
+    i = NAME.lastIndex;
   }
   return out;
 }
 
-/** Parses a `depends` expression. Throws {@link DependsSyntaxError}. */
+function ref(text: string): DependsExpr {
+  const dot = text.indexOf('.');
+  return dot < 0 ? { kind: 'ref', task: text } : { kind: 'ref', task: text.slice(0, dot), result: text.slice(dot + 1) };
+}
+
+/** Parses a `depends` expression (`&&`/`||` chains become n-ary nodes). Throws {@link DependsSyntaxError}. */
 export function parseDepends(text: string): DependsExpr {
   const toks = tokenize(text);
   let pos = 0;
-  const peek = (): Tok | undefined => toks[pos];
-  const orExpr = (): DependsExpr => {
-    let left = andExpr();
-    while (peek()?.v === '||') {
+  const chain = (op: '&&' | '||', kind: 'and' | 'or', next: () => DependsExpr): DependsExpr => {
+    const terms = [next()];
+    while (toks[pos]?.v === op) {
       pos++;
-      left = { kind: 'or', left, right: andExpr() };
+      terms.push(next());
     }
-    return left;
+    return terms.length === 1 ? (terms[0] as DependsExpr) : { kind, terms };
   };
-  const andExpr = (): DependsExpr => {
-    let left = unary();
-    while (peek()?.v === '&&') {
-      pos++;
-      left = { kind: 'and', left, right: unary() };
-    }
-    return left;
-  };
+  const orExpr = (): DependsExpr => chain('||', 'or', andExpr);
+  const andExpr = (): DependsExpr => chain('&&', 'and', unary);
   const unary = (): DependsExpr => {
     const tok = toks[pos++];
     if (!tok) throw new DependsSyntaxError('unexpected end of expression');
@@ -87,12 +90,7 @@ export function parseDepends(text: string): DependsExpr {
       if (toks[pos++]?.v !== ')') throw new DependsSyntaxError('missing closing parenthesis');
       return e;
     }
-    if (tok.t === 'name') {
-      const dot = tok.v.indexOf('.');
-      return dot < 0
-        ? { kind: 'ref', task: tok.v }
-        : { kind: 'ref', task: tok.v.slice(0, dot), result: tok.v.slice(dot + 1) };
-    }
+    if (tok.t === 'name') return ref(tok.v);
     throw new DependsSyntaxError(`unexpected '${tok.v}'`);
   };
   const expr = orExpr();
@@ -100,28 +98,38 @@ export function parseDepends(text: string): DependsExpr {
   return expr;
 }
 
-/** The tasks an expression refers to, in order of first appearance. */
-export function dependsTasks(expr: DependsExpr, out: string[] = []): string[] {
-  if (expr.kind === 'ref') {
-    if (!out.includes(expr.task)) out.push(expr.task);
-  } else if (expr.kind === 'not') dependsTasks(expr.expr, out);
-  else {
-    dependsTasks(expr.left, out);
-    dependsTasks(expr.right, out);
+/** The expression of a task: its `depends` parsed, or its `dependencies` as an n-ary `&&`. */
+export function taskDependsExpr(task: { depends?: string; dependencies?: string[] }): DependsExpr | undefined {
+  if (task.depends && task.depends.trim() !== '') return parseDepends(task.depends);
+  const deps = task.dependencies ?? [];
+  if (deps.length === 0) return undefined;
+  const terms = deps.map((d) => ref(d));
+  return terms.length === 1 ? terms[0] : { kind: 'and', terms };
+}
+
+function walkRefs(expr: DependsExpr, visit: (r: { task: string; result?: string }) => void): void {
+  const stack = [expr];
+  while (stack.length > 0) {
+    const e = stack.pop() as DependsExpr;
+    if (e.kind === 'ref') visit(e);
+    else if (e.kind === 'not') stack.push(e.expr);
+    else for (let i = e.terms.length - 1; i >= 0; i--) stack.push(e.terms[i] as DependsExpr);
   }
-  return out;
+}
+
+/** The tasks an expression refers to, in order of first appearance. */
+export function dependsTasks(expr: DependsExpr): string[] {
+  const seen = new Set<string>();
+  walkRefs(expr, (r) => seen.add(r.task));
+  return [...seen];
 }
 
 /** Every `.Result` used that is not one of Argo's results. */
-export function unknownResults(expr: DependsExpr, out: string[] = []): string[] {
-  if (expr.kind === 'ref') {
-    if (expr.result !== undefined && !(DEPENDS_RESULTS as readonly string[]).includes(expr.result))
-      out.push(expr.result);
-  } else if (expr.kind === 'not') unknownResults(expr.expr, out);
-  else {
-    unknownResults(expr.left, out);
-    unknownResults(expr.right, out);
-  }
+export function unknownResults(expr: DependsExpr): string[] {
+  const out: string[] = [];
+  walkRefs(expr, (r) => {
+    if (r.result !== undefined && !(DEPENDS_RESULTS as readonly string[]).includes(r.result)) out.push(r.result);
+  });
   return out;
 }
 
@@ -175,9 +183,9 @@ export function evaluateDepends(expr: DependsExpr, lookup: (task: string) => Tas
     case 'not':
       return !evaluateDepends(expr.expr, lookup);
     case 'and':
-      return evaluateDepends(expr.left, lookup) && evaluateDepends(expr.right, lookup);
+      return expr.terms.every((t) => evaluateDepends(t, lookup));
     case 'or':
-      return evaluateDepends(expr.left, lookup) || evaluateDepends(expr.right, lookup);
+      return expr.terms.some((t) => evaluateDepends(t, lookup));
   }
 }
 

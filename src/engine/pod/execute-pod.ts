@@ -8,7 +8,8 @@ import type { NodeStatus, Parameter, Template } from '../types.ts';
 import { podName } from '../names.ts';
 import { templateServiceAccount } from '../template.ts';
 import { isResultReferenced } from '../needs-result.ts';
-import { assessPod } from './assess-pod.ts';
+import { assessPod, type PodAssessment } from './assess-pod.ts';
+import { substituteDeep, substituteString, type Resolver } from '../substitute.ts';
 import { buildPod, type PodTarget } from './build-pod.ts';
 
 /** Message of nodes stopped by the workflow's activeDeadlineSeconds. */
@@ -28,15 +29,39 @@ export function podTarget(ctx: ExecContext, t: Template): PodTarget {
 /** Request to run a pod template. */
 export interface PodRequest {
   nodeName: string;
+  /** The template as written; substituted with `scope` only when a pod is built or assessed. */
   template: Template;
+  scope: Resolver;
   templateName: string;
   boundaryID?: string;
   inputs: Parameter[];
 }
 
+/** True when an assessment would not change the node (common: most pods are just running). */
+function isUnchanged(node: NodeStatus, a: PodAssessment): boolean {
+  return (
+    node.phase === a.phase &&
+    (node.message ?? '') === a.message &&
+    node.hostNodeName === a.hostNodeName &&
+    a.outputs === undefined &&
+    a.finishedAt === undefined &&
+    a.podIP === node.podIP
+  );
+}
+
 /** Creates or advances a Pod node. */
 export function executePod(ctx: ExecContext, existing: NodeStatus | undefined, req: PodRequest): NodeStatus {
-  const target = podTarget(ctx, req.template);
+  let cached: Template | undefined;
+  const resolved = (): Template => (cached ??= substituteDeep(req.template, req.scope));
+  const t = req.template;
+  const sub = (v: string | undefined): string | undefined => (v === undefined ? v : substituteString(v, req.scope));
+  const target = podTarget(ctx, {
+    name: t.name,
+    clusterName: sub(t.clusterName),
+    namespace: sub(t.namespace),
+    serviceAccountName: sub(t.serviceAccountName),
+    serviceAccount: sub(t.serviceAccount),
+  });
   let node = existing;
   if (!node) {
     node = initNode(ctx, {
@@ -58,7 +83,8 @@ export function executePod(ctx: ExecContext, existing: NodeStatus | undefined, r
   const observed = ctx.podsByNodeId.get(node.id);
   if (observed) {
     const want = isResultReferenced(ctx.nodes, node, (n) => ctx.templates.get(n));
-    const a = assessPod(observed, req.template, want);
+    const a = assessPod(observed, t.outputs ? resolved() : t, want);
+    if (isUnchanged(node, a)) return node;
     const n = mutableNode(ctx, node.id);
     if (a.hostNodeName) n.hostNodeName = a.hostNodeName;
     if (a.podIP) n.podIP = a.podIP;
@@ -68,7 +94,7 @@ export function executePod(ctx: ExecContext, existing: NodeStatus | undefined, r
   }
   if (node.phase === 'Running') return markPhase(ctx, node.id, 'Error', 'pod deleted');
   const name = podName(ctx.wfName, node.name, req.templateName, ctx.podNameFormat);
-  const pod = buildPod(ctx, node, req.template, name, target);
+  const pod = buildPod(ctx, node, resolved(), name, target);
   ctx.actions.push({ kind: 'CreatePod', cluster: target.cluster, namespace: target.namespace, pod, nodeId: node.id });
   ctx.reasons.push(`create pod ${target.cluster}/${target.namespace}/${name} for ${node.name}`);
   return node;

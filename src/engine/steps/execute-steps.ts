@@ -5,7 +5,7 @@
 import type { ExecContext } from '../context.ts';
 import { addChild, getNode, initNode, isFulfilled, markPhase, mutableNode, outboundNodes } from '../context.ts';
 import type { NodeStatus, Template, WorkflowStep } from '../types.ts';
-import { chainResolvers, mapResolver, type Resolver } from '../substitute.ts';
+import { chainResolvers, type Resolver } from '../substitute.ts';
 import { siblingResolver, type SiblingOutputs } from '../scope.ts';
 import { aggregateTemplateOutputs } from '../outputs.ts';
 import { executeStepGroup } from './execute-step-group.ts';
@@ -47,11 +47,11 @@ function connectGroup(ctx: ExecContext, stepsNode: NodeStatus, i: number, sgId: 
 }
 
 /** Runs or advances a Steps node. */
-export function executeSteps(ctx: ExecContext, stepsId: string, t: Template, depth: number): void {
+export function executeSteps(ctx: ExecContext, stepsId: string, t: Template, scope: Resolver, depth: number): void {
   const stepsNode = ctx.nodes[stepsId] as NodeStatus;
   if (isFulfilled(stepsNode)) return;
   const groups = t.steps ?? [];
-  const resolver = chainResolvers(stepsResolver(ctx, stepsNode, groups), mapResolver(ctx.globals));
+  const resolver = chainResolvers(stepsResolver(ctx, stepsNode, groups), scope);
   let lastGroup: NodeStatus | undefined;
   for (let i = 0; i < groups.length; i++) {
     const sgName = `${stepsNode.name}[${i}]`;
