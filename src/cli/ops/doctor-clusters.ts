@@ -6,11 +6,13 @@
  * In AWS, entries in IAM-token mode are signed with the operator's AWS identity here, not the
  * function role's: reachability is real, the permission answer is the operator's (said in the finding).
  */
+import { isKubeApiError } from '../../adapters/kube/errors.ts';
 import { canI, getServerVersion } from '../../adapters/kube/resources.ts';
 import { clientFromEntry } from '../../clusters/client-from-entry.ts';
 import { authKindOf, parseEntry } from '../../clusters/entry.ts';
 import { parseKey } from '../../clusters/keys.ts';
 import type { StoreSnapshot } from '../../clusters/stores/types.ts';
+import type { KubeClient } from '../../ports/kube.ts';
 import { silentLogger } from '../../logger.ts';
 import { diagnoseFailure } from '../cluster-check.ts';
 import type { Finding } from './doctor-checks.ts';
@@ -44,9 +46,13 @@ async function checkEntry(key: string, raw: unknown): Promise<Finding> {
   const iam = authKindOf(entry) === 'aws-iam' ? ' (IAM token signed as you, not the function role)' : '';
   try {
     const v = await getServerVersion(kube);
-    const answers = await Promise.all(NEEDED.map((q) => canI(kube, { ...q, namespace })));
-    const missing = NEEDED.filter((_, i) => !answers[i]!.allowed).map((q) => q.label);
     const server = `${kube.server} (${v.gitVersion ?? `${v.major}.${v.minor}`})`;
+    const answers = await Promise.all(NEEDED.map((q) => canI(kube, { ...q, namespace }))).catch(async (e: unknown) => {
+      if (!isKubeApiError(e) || e.statusCode !== 403) throw e;
+      return undefined;
+    });
+    if (!answers) return listProbe(kube, check, server, namespace, scope);
+    const missing = NEEDED.filter((_, i) => !answers[i]!.allowed).map((q) => q.label);
     if (missing.length === 0) return { check, status: 'ok', detail: `${server}: may manage pods in ${scope}${iam}` };
     return {
       check,
@@ -63,6 +69,37 @@ async function checkEntry(key: string, raw: unknown): Promise<Finding> {
     };
   } finally {
     kube.close();
+  }
+}
+
+/**
+ * When the identity may not ask about itself (SelfSubjectAccessReview forbidden — real clusters grant
+ * it to every authenticated user, some hardened ones do not), list one pod instead: that proves the
+ * credential is accepted and one needed verb works, and says the others went unchecked.
+ */
+async function listProbe(
+  kube: KubeClient,
+  check: string,
+  server: string,
+  namespace: string,
+  scope: string,
+): Promise<Finding> {
+  const path = namespace ? `/api/v1/namespaces/${namespace}/pods` : '/api/v1/pods';
+  try {
+    await kube.request({ method: 'GET', path, query: { limit: 1 } });
+    return {
+      check,
+      status: 'warn',
+      detail: `${server}: may list pods in ${scope}; other verbs unchecked (SelfSubjectAccessReview is forbidden)`,
+      advice: 'allow the identity to create selfsubjectaccessreviews (ClusterRole system:basic-user) for a full check',
+    };
+  } catch (e) {
+    return {
+      check,
+      status: 'fail',
+      detail: `${server}: ${diagnoseFailure(e)}`,
+      advice: 'grant the RBAC in infra/k8s/remote-*',
+    };
   }
 }
 

@@ -1,0 +1,85 @@
+// `argosy doctor` against a whole local stack (embedded clusters, rest-config Secret, local SQS,
+// poller, watcher with /healthz), found through dev.json as a user's `argosy` finds `argosy dev`.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Server } from 'node:http';
+import { startLocalStack, type LocalStack } from '../../../src/local/stack.ts';
+import { startControlServer } from '../../../src/cli/commands/dev.ts';
+import type { LocalStack as CliLocalStack } from '../../../src/cli/commands/local-stack.ts';
+import { writeDevState } from '../../../src/cli/dev-state.ts';
+import { makeDoctorCommand } from '../../../src/cli/ops/index.ts';
+
+let stack: LocalStack;
+let control: Server;
+let home: string;
+
+before(async () => {
+  home = mkdtempSync(join(tmpdir(), 'argosy-doctor-'));
+  process.env.ARGOSY_HOME = home;
+  stack = await startLocalStack({ runtime: 'sim', resyncIntervalMs: 0, watcherHttp: { host: '127.0.0.1', port: 0 } });
+  const started = await startControlServer(stack as unknown as CliLocalStack);
+  control = started.server;
+  writeDevState(home, {
+    pid: process.pid,
+    kubeconfigPath: stack.kubeconfigPath,
+    mainContext: stack.mainCluster,
+    mainCluster: stack.mainCluster,
+    namespace: 'argo',
+    clusters: ['main', 'other'],
+    sqsEndpoint: stack.sqsEndpoint,
+    queueUrls: stack.queueUrls,
+    controlUrl: started.url,
+    startedAt: new Date().toISOString(),
+  });
+});
+
+after(async () => {
+  control?.close();
+  await stack?.stop();
+  rmSync(home, { recursive: true, force: true });
+});
+
+async function doctor(args: string[] = []) {
+  let out = '';
+  let code: number | undefined;
+  const cmd = makeDoctorCommand({
+    io: { out: (t) => void (out += t), err: (t) => void (out += t), isTTY: false },
+    setExitCode: (c) => void (code = c),
+  });
+  cmd.exitOverride();
+  await cmd.parseAsync(['--watcher-url', stack.watcher!.url!, ...args], { from: 'user' });
+  return { out, code };
+}
+
+describe('argosy doctor on the local stack', () => {
+  test('a healthy stack: every check passes and the exit code is 0', async () => {
+    const r = await doctor();
+    assert.equal(r.code, 0, r.out);
+    assert.match(r.out, /ok\s+work queue\s+0 waiting/);
+    assert.match(r.out, /ok\s+dead letters\s+none/);
+    assert.match(r.out, /ok\s+event source\s+local poller: Enabled/);
+    assert.match(r.out, /ok\s+rest-config\s+Secret argo\/rest-config: \d+ entr/);
+    // The embedded server does not grant SelfSubjectAccessReview to restricted identities (real
+    // clusters do, through system:basic-user), so the doctor falls back to listing a pod.
+    assert.match(r.out, /(ok|WARN)\s+cluster other\.\S*\s+https:\/\/127\.0\.0\.\d+:\d+ .*may (manage|list) pods/);
+    assert.match(r.out, /ok\s+watcher\s+http:\/\/127\.0\.0\.1:\d+\/healthz: 200/);
+    assert.match(r.out, /no problems found/);
+    assert.doesNotMatch(r.out, /FAIL/);
+  });
+
+  test('an unreachable cluster is reported with networking advice and exit 1', async () => {
+    const other = stack.clusters.get('other');
+    await other.stop();
+    try {
+      const r = await doctor();
+      assert.equal(r.code, 1);
+      assert.match(r.out, /FAIL\s+cluster other\.\S*\s+https:\/\/127\.0\.0\.\d+:\d+: unreachable/);
+      assert.match(r.out, /security groups/);
+    } finally {
+      await other.start();
+    }
+  });
+});
