@@ -5,7 +5,7 @@
  */
 import type { NodeStatus, Workflow } from '../../engine/types.ts';
 import { phaseIcon } from './style.ts';
-import { parseTime } from './time.ts';
+import { parseTime, shortDuration } from './time.ts';
 import { placementOf, renderWorkflow, type RenderOptions } from './workflow.ts';
 
 const CLEAR = '\x1b[H\x1b[2J';
@@ -16,12 +16,17 @@ export interface WatchPrinterOptions extends Omit<RenderOptions, 'now'> {
   write: (text: string) => void;
 }
 
+/** Without changes, a line every this often (non-terminal output). */
+const HEARTBEAT_MS = 15_000;
+
 const PRINTED_TYPES = new Set(['Pod', 'Container', 'Suspend', 'Skipped', 'HTTP', 'Plugin']);
 
 /** Keeps what was printed last and prints what changed. */
 export class WatchPrinter {
   private readonly seen = new Map<string, string>();
   private wfPhase = '\0';
+  private wfProgress = '';
+  private lastLineAt = 0;
 
   constructor(private readonly opts: WatchPrinterOptions) {}
 
@@ -52,9 +57,10 @@ export class WatchPrinter {
     const stamp = `[${String(Math.max(0, Math.floor((now.getTime() - started.getTime()) / 1000))).padStart(3)}s]`;
     const phase = wf.status?.phase ?? '';
     const progress = wf.status?.progress ? `  ${wf.status.progress}` : '';
-    if (phase !== this.wfPhase) {
+    if (phase !== this.wfPhase || (wf.status?.progress ?? '') !== this.wfProgress) {
       out.push(`${stamp} ${wf.metadata.name} ${phase || 'Pending'}${progress}`);
       this.wfPhase = phase;
+      this.wfProgress = wf.status?.progress ?? '';
     }
     const nodes = Object.values(wf.status?.nodes ?? {}).sort(
       (a, b) => (parseTime(a.startedAt)?.getTime() ?? 0) - (parseTime(b.startedAt)?.getTime() ?? 0),
@@ -65,6 +71,18 @@ export class WatchPrinter {
       if (this.seen.get(n.id) === key) continue;
       this.seen.set(n.id, key);
       out.push(this.nodeLine(wf, n, stamp));
+    }
+    if (out.length) this.lastLineAt = now.getTime();
+    else if (now.getTime() - this.lastLineAt >= HEARTBEAT_MS) {
+      // Long steps: say what is still running and for how long, so a quiet log is not a stuck one.
+      const running = nodes.filter((n) => n.type === 'Pod' && n.phase === 'Running');
+      const what = running.map(
+        (n) => `${n.displayName ?? n.name} ${shortDuration(parseTime(n.startedAt) ?? now, undefined, now)}`,
+      );
+      out.push(
+        `${stamp} ${wf.metadata.name} ${phase || 'Pending'}${progress}${what.length ? `  running: ${what.join(', ')}` : ''}`,
+      );
+      this.lastLineAt = now.getTime();
     }
     return out;
   }

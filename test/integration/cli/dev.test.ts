@@ -102,6 +102,17 @@ describe('argosy dev, and the commands that find it through its state file', () 
     assert.match(only.stdout, new RegExp(`^${name}-other-\\d+: hello argo\\n$`));
   });
 
+  test('submit --watch prints changes then the final view; logs --follow streams until completion', async () => {
+    const r = await runCli(['submit', 'examples/hello.yaml', '--watch', '-p', 'message=watched'], dir);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /^\[\s*\d+s\] hello-[a-z0-9]{5} Succeeded {2}1\/1$/m);
+    assert.match(r.stdout, /\n\nName:\s+hello-[a-z0-9]{5}\n/);
+    const wfName = /Name:\s+(hello-[a-z0-9]{5})/.exec(r.stdout)![1]!;
+    const logs = await runCli(['logs', wfName, '--follow'], dir);
+    assert.equal(logs.code, 0, logs.stderr);
+    assert.equal(logs.stdout, `${wfName}: watched\n`);
+  });
+
   test('list and wait', async () => {
     const list = await runCli(['list'], dir);
     assert.equal(list.code, 0, list.stderr);

@@ -2,7 +2,8 @@ import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { runCli, scratch, SHARED, writeFile } from './cli-helpers.ts';
+import { once } from 'node:events';
+import { runCli, scratch, SHARED, spawnCli, writeFile } from './cli-helpers.ts';
 
 const dir = scratch();
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -88,5 +89,31 @@ spec:
     assert.equal(r.code, 1, r.stderr);
     assert.match(r.stdout, /Status:\s+Failed/);
     assert.match(r.stdout, /^ Failed fail-[a-z0-9]{5}\s+main\s+fail-[a-z0-9]{5}\s+\d+s\s+.*exit code 3/m);
+  });
+
+  test('Ctrl-C stops the stack and exits 130', async () => {
+    const f = writeFile(
+      dir,
+      'long.yaml',
+      `apiVersion: argoproj.io/v1alpha1
+kind: Workflow
+metadata: { generateName: long- }
+spec:
+  entrypoint: main
+  templates:
+    - name: main
+      container: { image: argoproj/argosay:v2, args: [sleep, '60'] }
+`,
+    );
+    const child = spawnCli(['run', f], dir);
+    let out = '';
+    child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
+    const end = Date.now() + 60_000;
+    while (!/● long-[a-z0-9]{5}\s+Running/.test(out) && Date.now() < end) await new Promise((r) => setTimeout(r, 100));
+    child.kill('SIGINT');
+    const [code] = (await once(child, 'close')) as [number | null];
+    assert.equal(code, 130, out);
+    assert.match(out, /interrupted; stopping the local stack \(workflow long-[a-z0-9]{5} was Running\)/);
   });
 });

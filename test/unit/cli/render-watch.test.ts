@@ -90,6 +90,22 @@ describe('watch output', () => {
     assert.match(text, /├─✔ other\s+other\s+multi-cluster-abcde-other-\d+\s+other\/argo\s+2s/);
   });
 
+  test('a long quiet step gets a heartbeat line with its elapsed time and the progress', () => {
+    const out: string[] = [];
+    const p = new WatchPrinter({
+      style: { color: false, utf8: true },
+      tty: false,
+      write: (t) => out.push(t),
+      mainCluster: 'main',
+    });
+    p.update(state('Running'), new Date(t0 + 1000));
+    out.length = 0;
+    p.update(state('Running'), new Date(t0 + 10_000));
+    assert.deepEqual(out, []);
+    p.update(state('Running'), new Date(t0 + 17_000));
+    assert.deepEqual(out, [`[ 17s] ${W} Running  1/2  running: other 16s\n`]);
+  });
+
   test('a TTY: every update clears the screen and redraws the argo get view', () => {
     const out: string[] = [];
     const p = new WatchPrinter({
