@@ -4,12 +4,15 @@
 // serverless.yml's serverless-esbuild settings mirror the Lambda options here.
 import { build, type BuildOptions, type Metafile } from 'esbuild';
 import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const dist = join(root, 'dist');
+/** `--outdir DIR` (tests build elsewhere); default dist/. */
+const outdirFlag = process.argv.indexOf('--outdir');
+const dist =
+  outdirFlag > 0 && process.argv[outdirFlag + 1] ? resolve(process.argv[outdirFlag + 1]!) : join(root, 'dist');
 
 interface Target {
   name: string;

@@ -193,6 +193,22 @@ describe('serverless.yml packaged with osls', () => {
     assert.deepEqual(env.ARGOSY_TIMER_QUEUE_URL, { Ref: 'TimerQueue' });
     assert.deepEqual(env.ARGOSY_DLQ_URL, { Ref: 'WorkDeadLetterQueue' });
     assert.equal(env.ARGOSY_CLUSTER_NAME, 'main');
+    // Empty = the built-in placement policy (a literal such as "default" would not parse).
+    assert.equal(env.ARGOSY_PLACEMENT_POLICY, '');
+  });
+
+  test('each function zip holds its bundled ESM handler and source map, and no node_modules', async () => {
+    for (const fn of ['reconcile', 'timer', 'resync']) {
+      const zip = await readFile(join(outDir, `${fn}.zip`));
+      // Entry names are stored uncompressed in zip headers.
+      const names = zip.toString('latin1');
+      assert.ok(names.includes(`functions/${fn}/handler.mjs`), `${fn}.zip has handler.mjs`);
+      assert.ok(names.includes(`functions/${fn}/handler.mjs.map`), `${fn}.zip has the source map`);
+      assert.ok(!names.includes('node_modules/'), `${fn}.zip has no node_modules (SDK v3 comes with the runtime)`);
+      assert.ok(zip.length < 2 * 1024 * 1024, `${fn}.zip is ${zip.length} bytes`);
+    }
+    const handler = (resource('ReconcileLambdaFunction').Properties as Json).Handler;
+    assert.equal(handler, 'functions/reconcile/handler.handler');
   });
 
   test('alarms watch DLQ depth and queue age', () => {
