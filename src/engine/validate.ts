@@ -8,6 +8,7 @@ import { templateKind } from './template.ts';
 import { validateDag } from './validate-dag.ts';
 import { validateSteps } from './validate-steps.ts';
 import { tagsIn } from './substitute.ts';
+import { validateRecursion } from './validate-recursion.ts';
 
 /** One problem found in a workflow. */
 export interface ValidationError {
@@ -163,5 +164,6 @@ export function validateWorkflow(wf: Workflow): ValidationError[] {
     }
   }
   templates.forEach((t, i) => validateTemplate(wf, t, i, report));
+  validateRecursion(templates, report);
   return errors;
 }

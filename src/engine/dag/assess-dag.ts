@@ -19,7 +19,9 @@ export function assessDag(ctx: ExecContext, dagNode: NodeStatus, idx: DagIndex, 
   const branch = new Map<string, NodePhase>();
   for (const task of idx.order) {
     const node = getNode(ctx, `${dagNode.name}.${task.name}`);
-    if (!node || !isFulfilled(node)) continue;
+    if (!node) continue;
+    // Argo's BFS stops at the first unfulfilled node it reaches: the DAG is still running.
+    if (!isFulfilled(node)) return 'Running';
     if (isCompleted(node)) {
       branch.set(task.name, node.phase as NodePhase);
       continue;

@@ -43,10 +43,14 @@ export function indexDag(t: Template): DagIndex {
     }
   }
   const explicit = (t.dag?.target ?? '').split(' ').filter((s) => s !== '');
+  // Argo sorts the default (leaf) targets: it fixes the execution order and the DAG's outboundNodes.
   const targets =
     explicit.length > 0
       ? explicit.filter((n) => tasks.has(n))
-      : list.filter((x) => !hasDependents.has(x.name)).map((x) => x.name);
+      : list
+          .filter((x) => !hasDependents.has(x.name))
+          .map((x) => x.name)
+          .sort();
   return { tasks, deps, exprs, targets, order: topoOrder(list, deps, targets) };
 }
 
@@ -75,8 +79,13 @@ function topoOrder(list: DAGTask[], deps: Map<string, string[]>, targets: string
   const order: DAGTask[] = [];
   const nodes: number[] = [];
   const cursors: number[] = [];
-  for (let root = 0; root < n; root++) {
-    if (!wanted[root] || state[root]) continue;
+  const roots: number[] = [];
+  for (const target of targets) {
+    const i = index.get(target);
+    if (i !== undefined) roots.push(i);
+  }
+  for (const root of roots) {
+    if (state[root]) continue;
     nodes.push(root);
     cursors.push(0);
     state[root] = 1;

@@ -5,11 +5,11 @@
  */
 import type { ExecContext } from '../context.ts';
 import { addChild, getNode, initNode, isFulfilled, markPhase, mutableNode, outboundNodes } from '../context.ts';
-import type { DAGTask, NodeStatus, Template } from '../types.ts';
+import type { DAGTask, NodePhase, NodeStatus, Template } from '../types.ts';
 import { chainResolvers, substituteString, type Resolver } from '../substitute.ts';
 import { siblingResolver } from '../scope.ts';
 import { evaluateDepends, type TaskResults } from '../expr/depends.ts';
-import { continuesOn, LoopExpansionError, planStep, runPlan, skipIfWhenFalse, type StepPlans } from '../run-step.ts';
+import { LoopExpansionError, planStep, runPlan, skipIfWhenFalse, type StepPlans } from '../run-step.ts';
 import { aggregateTemplateOutputs } from '../outputs.ts';
 import { indexDag, type DagIndex } from './dag-index.ts';
 import { assessDag } from './assess-dag.ts';
@@ -135,8 +135,10 @@ function executeTask(run: DagRun, task: DAGTask): void {
   for (const plan of planned.plans) addChild(ctx, group.id, runPlan(ctx, plan, run.dag.id, run.depth).id);
   const kids = (ctx.nodes[group.id]?.children ?? []).map((c) => ctx.nodes[c]);
   if (kids.some((k) => !isFulfilled(k))) return;
-  const failed = kids.find((k) => (k?.phase === 'Failed' || k?.phase === 'Error') && !continuesOn(task, k.phase));
-  markPhase(ctx, group.id, failed?.phase ?? 'Succeeded');
+  // Argo: the last failed/errored child decides the TaskGroup's phase.
+  let phase: NodePhase = 'Succeeded';
+  for (const k of kids) if (k?.phase === 'Failed' || k?.phase === 'Error') phase = k.phase;
+  markPhase(ctx, group.id, phase);
 }
 
 /** Indexes are pure functions of (template object, target), so they are shared between decides. */

@@ -108,6 +108,11 @@ describe('validateWorkflow', () => {
       yaml: `${header}  - name: main\n    dag:\n      target: Z\n      tasks:\n      - {name: A, template: x}\n  - name: x\n    container: {image: x}\n`,
       want: /templates.main.targets: target 'Z' is not defined$/,
     },
+    {
+      name: 'unconditional recursion',
+      yaml: `${header}  - name: main\n    steps:\n    - - {name: again, template: main}\n`,
+      want: /^spec.templates\[0\]: template 'main' calls itself unconditionally \(main -> main\).* \| templates.main Maximum recursion depth exceeded/,
+    },
   ];
   for (const c of cases) {
     test(c.name, () => {
@@ -118,6 +123,10 @@ describe('validateWorkflow', () => {
       );
     });
   }
+  test('recursion guarded by when is allowed (coinflip-recursive)', () => {
+    const yaml = `${header}  - name: main\n    steps:\n    - - {name: flip, template: flip}\n    - - {name: again, template: main, when: "{{steps.flip.outputs.result}} == tails"}\n  - name: flip\n    container: {image: x}\n`;
+    assert.deepEqual(errorsOf(yaml), []);
+  });
   test('the seed example is valid', () => {
     const yaml = `metadata: {name: s}
 spec:
