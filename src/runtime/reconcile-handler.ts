@@ -58,7 +58,8 @@ async function reconcileGroup(deps: ReconcileHandlerDeps, group: RecordGroup): P
       error: poison,
       messageId: group.records[poisonAt]?.messageId,
     });
-  if (poisonAt === 0) return { ok: false, failedFrom: 0, error: poison };
+  // Even when the first record is poison, the group id still names the workflow: reconciling it keeps
+  // that workflow moving while the poison record waits for the DLQ (level-triggered, so harmless).
   const ref = workflowOfGroup(group.groupId, nudges);
   if (ref) {
     const log = deps.logger.child({ namespace: ref.namespace, workflow: ref.workflow });

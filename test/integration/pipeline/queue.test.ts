@@ -66,7 +66,7 @@ describe('local queues and poller', () => {
       new SendMessageCommand({
         QueueUrl: q.queueUrls.work,
         MessageBody: '{"poison":true}',
-        MessageGroupId: 'argo/b',
+        MessageGroupId: 'poison-group',
         MessageDeduplicationId: 'p1',
       }),
     );

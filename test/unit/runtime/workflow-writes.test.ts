@@ -1,0 +1,87 @@
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { Workflow } from '../../../src/engine/types.ts';
+import { deriveEvents, shouldRecordEvent } from '../../../src/runtime/events.ts';
+import { podPlaces, workflowPodSelector } from '../../../src/runtime/observe.ts';
+import { canonicalJson, diffMeta, isStatusChanged, mergeMeta } from '../../../src/runtime/write-workflow.ts';
+
+const wf = (over: Partial<Workflow> = {}): Workflow => ({
+  metadata: { name: 'w', namespace: 'argo', labels: { a: '1' }, finalizers: ['other/f'] },
+  spec: {
+    entrypoint: 'main',
+    templates: [
+      { name: 'main' },
+      { name: 'x', clusterName: 'other', namespace: 'argo' },
+      { name: 'y', clusterName: 'other', namespace: 'batch' },
+    ],
+  },
+  ...over,
+});
+
+describe('metadata and status writes', () => {
+  test('only changed labels/annotations and missing finalizers are written; nothing is removed', () => {
+    const diff = diffMeta(wf().metadata, {
+      labels: { a: '1', b: '2' },
+      annotations: {},
+      finalizers: ['workflows.argosy.io/remote-pods'],
+    });
+    assert.deepEqual(diff, { labels: { b: '2' }, finalizers: ['other/f', 'workflows.argosy.io/remote-pods'] });
+    assert.equal(diffMeta(wf().metadata, { labels: { a: '1' }, annotations: {}, finalizers: [] }), undefined);
+    assert.deepEqual(mergeMeta(wf().metadata, diff).labels, { a: '1', b: '2' });
+  });
+
+  test('status comparison ignores key order', () => {
+    assert.equal(canonicalJson({ b: 1, a: { d: 2, c: 3 } }), canonicalJson({ a: { c: 3, d: 2 }, b: 1 }));
+    assert.equal(isStatusChanged({ phase: 'Running', progress: '0/1' }, { progress: '0/1', phase: 'Running' }), false);
+    assert.equal(isStatusChanged({ phase: 'Running' }, { phase: 'Succeeded' }), true);
+  });
+});
+
+describe('where a workflow has pods', () => {
+  test('main/workflow namespace first, then template and node places, without duplicates', () => {
+    const w = wf({
+      status: { nodes: { n: { id: 'n', name: 'n', type: 'Pod', clusterName: 'edge', namespace: 'x' } } },
+    });
+    assert.deepEqual(
+      podPlaces(w, 'main').map((p) => `${p.cluster}/${p.namespace}`),
+      ['main/argo', 'other/argo', 'other/batch', 'edge/x'],
+    );
+  });
+
+  test('the per-workflow selector carries the cluster and instance requirements', () => {
+    assert.equal(
+      workflowPodSelector('w', { cluster: 'other', namespace: 'argo' }, 'main', ''),
+      'workflows.argoproj.io/workflow=w,!workflows.argoproj.io/controller-instanceid,workflows.argoproj.io/workflow-cluster-name=main',
+    );
+  });
+});
+
+describe('events', () => {
+  test('derived from phase transitions with Argo reasons and messages', () => {
+    const events = deriveEvents(
+      { phase: 'Running', nodes: { a: { id: 'a', name: 'w.a', type: 'Pod', phase: 'Running' } } },
+      {
+        phase: 'Failed',
+        message: 'child failed',
+        nodes: { a: { id: 'a', name: 'w.a', type: 'Pod', phase: 'Failed', message: 'exit code 1' } },
+      },
+    );
+    assert.deepEqual(
+      events.map((e) => [e.reason, e.type, e.message]),
+      [
+        ['WorkflowFailed', 'Warning', 'child failed'],
+        ['WorkflowNodeFailed', 'Warning', 'Failed node w.a: exit code 1'],
+      ],
+    );
+    assert.deepEqual(deriveEvents({ phase: 'Running' }, { phase: 'Running' }), []);
+  });
+
+  test('the important policy keeps outcomes and failures only', () => {
+    assert.equal(shouldRecordEvent('important', 'WorkflowSucceeded'), true);
+    assert.equal(shouldRecordEvent('important', 'WorkflowNodeFailed'), true);
+    assert.equal(shouldRecordEvent('important', 'WorkflowRunning'), false);
+    assert.equal(shouldRecordEvent('important', 'WorkflowNodeSucceeded'), false);
+    assert.equal(shouldRecordEvent('all', 'WorkflowNodeSucceeded'), true);
+    assert.equal(shouldRecordEvent('none', 'WorkflowFailed'), false);
+  });
+});
