@@ -49,7 +49,7 @@ export async function startControlServer(stack: LocalStack): Promise<{ server: S
 
 function banner(state: DevState, contexts: string[], statePath: string): string {
   return [
-    'Argosy dev stack is running. Ctrl-C stops it.',
+    `Argosy dev stack is running${state.external ? ' against your clusters' : ''}. Ctrl-C stops it.`,
     '',
     `  clusters     ${state.clusters.join(', ')} (main: ${state.mainCluster})`,
     `  kubeconfig   ${state.kubeconfigPath}`,
@@ -72,7 +72,9 @@ function banner(state: DevState, contexts: string[], statePath: string): string 
 
 export function makeDevCommand(): Command {
   return new Command('dev')
-    .description('run the local stack (clusters, queue, watcher, functions) until Ctrl-C')
+    .description(
+      'run the local stack (clusters, queue, watcher, functions) until Ctrl-C; with --kubeconfig, drive those clusters instead',
+    )
     .option('--clusters <names>', 'local clusters, comma-separated', 'main,other')
     .option('--runtime <runtime>', 'process: run pod commands as local processes; sim: simulate them', 'process')
     .option('--policy <file>', 'placement policy (YAML/JSON) instead of the default')
@@ -80,21 +82,37 @@ export function makeDevCommand(): Command {
     .action(async (opts: DevOpts, cmd: Command) => {
       const ctx = contextOf(cmd);
       const runtime = checkOutput(opts.runtime, RUNTIMES, 'process');
-      const clusters = parseClusters(opts.clusters, ctx.config.clusterName, []);
-      if (opts.policy) checkPolicyFile(opts.policy);
-      const stack = await startStack({
-        clusters,
-        runtime,
-        logger: ctx.logger,
-        policy: opts.policy,
-        dataDir: opts.dataDir,
-      });
+      const policy = opts.policy ? checkPolicyFile(opts.policy) : undefined;
+      const external = ctx.globals.kubeconfig;
+      let stack: LocalStack;
+      let clusters: string[];
+      let mainContext: string;
+      if (external) {
+        // Your clusters: only the controller half runs here (queue, functions, watcher).
+        const { startLocalController } = await import('./local-controller.ts');
+        const c = await startLocalController({
+          kubeconfig: external,
+          context: ctx.globals.context,
+          mainCluster: ctx.config.clusterName,
+          logger: ctx.logger,
+          policy,
+        });
+        stack = c;
+        mainContext = c.mainContext;
+        const targets = await c.registry.targets();
+        clusters = [c.mainCluster, ...new Set(targets.map((t) => t.cluster).filter((n) => n !== c.mainCluster))];
+      } else {
+        clusters = parseClusters(opts.clusters, ctx.config.clusterName, []);
+        stack = await startStack({ clusters, runtime, logger: ctx.logger, policy: opts.policy, dataDir: opts.dataDir });
+        const names = listContexts(stack.kubeconfigPath);
+        mainContext = names.find((c) => c === stack.mainCluster) ?? names[0] ?? stack.mainCluster;
+      }
       const { server, url } = await startControlServer(stack);
       const contexts = listContexts(stack.kubeconfigPath);
       const state: DevState = {
         pid: process.pid,
         kubeconfigPath: stack.kubeconfigPath,
-        mainContext: contexts.find((c) => c === stack.mainCluster) ?? contexts[0] ?? stack.mainCluster,
+        mainContext,
         mainCluster: stack.mainCluster,
         namespace: ctx.globals.namespace || 'argo',
         clusters,
@@ -102,6 +120,7 @@ export function makeDevCommand(): Command {
         queueUrls: stack.queueUrls,
         controlUrl: url,
         startedAt: new Date().toISOString(),
+        ...(external ? { external: true } : {}),
       };
       writeDevState(ctx.config.home, state);
       ctx.io.out(banner(state, contexts, devStatePath(ctx.config.home)));
