@@ -210,3 +210,28 @@ function stateFinding(state: string, what: string): Finding {
     advice: 'nudges are waiting in the queue; `argosy controller resume` when ready',
   };
 }
+
+/**
+ * The timer queue's dead letters (AWS; the local stack has no timer DLQ). Only a warning: the
+ * periodic resync re-nudges the affected workflows within 5 minutes anyway.
+ */
+export async function checkTimerDeadLetters(deps: OpsDeps, t: OpsTarget): Promise<Finding[]> {
+  if (t.kind !== 'aws' || !t.timerDlqUrl) return [];
+  const check = 'timer dead letters';
+  try {
+    const a = await attributes(deps, t, t.timerDlqUrl);
+    const depth = Number(a.ApproximateNumberOfMessages ?? 0) + Number(a.ApproximateNumberOfMessagesNotVisible ?? 0);
+    if (depth === 0) return [{ check, status: 'ok', detail: 'none' }];
+    return [
+      {
+        check,
+        status: 'warn',
+        detail: `${depth} dead-lettered wake-up(s); the resync covers them`,
+        advice:
+          'check the timer function logs; `argosy replay --dlq-url <TimerDeadLetterQueueUrl> --queue-url <TimerQueueUrl>`',
+      },
+    ];
+  } catch (e) {
+    return [{ check, status: 'warn', detail: `cannot read ${t.timerDlqUrl}: ${errText(e)}` }];
+  }
+}

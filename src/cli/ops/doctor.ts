@@ -7,7 +7,14 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { loadConfig } from '../../config.ts';
 import { checkClusters } from './doctor-clusters.ts';
-import { checkDeadLetters, checkEventSource, checkWorkQueue, type Finding, type Status } from './doctor-checks.ts';
+import {
+  checkDeadLetters,
+  checkEventSource,
+  checkTimerDeadLetters,
+  checkWorkQueue,
+  type Finding,
+  type Status,
+} from './doctor-checks.ts';
 import { checkSecret } from './doctor-store.ts';
 import { checkWatcher } from './doctor-watcher.ts';
 import { explained, opsDeps, type OpsDeps } from './deps.ts';
@@ -28,15 +35,16 @@ export async function runDoctor(
   target: OpsTarget,
   options: { watcherUrl?: string; maxAgeSeconds: number; secretName: string; clusters: boolean },
 ): Promise<Finding[]> {
-  const [queue, dead, source, secret, watcher] = await Promise.all([
+  const [queue, dead, timerDead, source, secret, watcher] = await Promise.all([
     checkWorkQueue(deps, target, options.maxAgeSeconds),
     checkDeadLetters(deps, target),
+    checkTimerDeadLetters(deps, target),
     checkEventSource(deps, target),
     checkSecret(deps, target, options.secretName),
     checkWatcher(deps, options.watcherUrl),
   ]);
   const clusters = options.clusters ? await checkClusters(secret.snapshot) : [];
-  return [...queue, ...dead, ...source, ...secret.findings, ...clusters, ...watcher];
+  return [...queue, ...dead, ...timerDead, ...source, ...secret.findings, ...clusters, ...watcher];
 }
 
 /** Formats findings for a terminal: status, check, detail, and advice on the next line. */
@@ -73,11 +81,14 @@ export function makeDoctorCommand(overrides: Partial<OpsDeps> = {}): Command {
     explained(async (flags: DoctorFlags) => {
       const config = loadConfig();
       const target = resolveOpsTarget(flags, config.home);
+      // A dev stack that serves the watcher's /healthz may say where (optional field of dev.json).
+      const devWatcher = target.kind === 'local' ? (target.state as { watcherUrl?: unknown }).watcherUrl : undefined;
+      const watcherUrl = flags.watcherUrl ?? (typeof devWatcher === 'string' ? devWatcher : undefined);
       const findings = await runDoctor(deps, target, {
         maxAgeSeconds: flags.maxAge,
         secretName: config.secretName,
         clusters: flags.clusters,
-        ...(flags.watcherUrl ? { watcherUrl: flags.watcherUrl } : {}),
+        ...(watcherUrl ? { watcherUrl } : {}),
       });
       const failed = findings.filter((f) => f.status === 'fail').length;
       if (flags.json) deps.io.out(JSON.stringify({ target: target.kind, findings }, null, 2) + '\n');

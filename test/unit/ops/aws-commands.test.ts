@@ -32,11 +32,13 @@ const cloudwatch = mockClient(CloudWatchClient);
 
 const queueUrl = 'https://sqs.eu-west-1.amazonaws.com/123456789012/argosy-prod-work.fifo';
 const dlqUrl = 'https://sqs.eu-west-1.amazonaws.com/123456789012/argosy-prod-work-dlq.fifo';
+const timerDlqUrl = 'https://sqs.eu-west-1.amazonaws.com/123456789012/argosy-prod-timer-dlq';
 const queueArn = 'arn:aws:sqs:eu-west-1:123456789012:argosy-prod-work.fifo';
 const outputsList = [
   { OutputKey: 'WorkQueueUrl', OutputValue: queueUrl },
   { OutputKey: 'WorkDeadLetterQueueUrl', OutputValue: dlqUrl },
   { OutputKey: 'WorkQueueArn', OutputValue: queueArn },
+  { OutputKey: 'TimerDeadLetterQueueUrl', OutputValue: timerDlqUrl },
   { OutputKey: 'ReconcileFunctionName', OutputValue: 'argosy-prod-reconcile' },
   { OutputKey: 'ResyncFunctionName', OutputValue: 'argosy-prod-resync' },
   {
@@ -147,6 +149,9 @@ describe('ops commands against AWS', () => {
     sqs.on(GetQueueAttributesCommand, { QueueUrl: dlqUrl }).resolves({
       Attributes: { ApproximateNumberOfMessages: '2', ApproximateNumberOfMessagesNotVisible: '0' },
     });
+    sqs.on(GetQueueAttributesCommand, { QueueUrl: timerDlqUrl }).resolves({
+      Attributes: { ApproximateNumberOfMessages: '4', ApproximateNumberOfMessagesNotVisible: '0' },
+    });
     sqs.on(ReceiveMessageCommand).resolves({
       Messages: [{ MessageId: 'x', Attributes: { SentTimestamp: String(Date.now() - 50 * 3600_000) } }],
     });
@@ -169,6 +174,7 @@ describe('ops commands against AWS', () => {
     assert.match(r.out, /ok\s+rest-config\s+.*1 entry \(other\.\)/);
     assert.match(r.out, /WARN\s+rest-config\s+invalid key "bad\/key\/x"/);
     assert.match(r.out, /skip\s+watcher/);
+    assert.match(r.out, /WARN\s+timer dead letters\s+4 dead-lettered wake-up/);
     // The DLQ peek must not hide messages from replay.
     assert.equal(sqs.commandCalls(ReceiveMessageCommand)[0]!.args[0].input.VisibilityTimeout, 0);
     assert.doesNotMatch(r.out, /other\.example/, 'no entry contents in the output');
