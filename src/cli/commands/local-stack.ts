@@ -8,7 +8,10 @@ import { loadPlacementPolicy } from '../../clusters/policy.ts';
 import type { Logger } from '../../logger.ts';
 import type { ClusterRegistry, KubeClient } from '../../ports/kube.ts';
 import type { Workflow } from '../../engine/types.ts';
+import type * as StackModuleNs from '../../local/stack.ts';
 import { failure, usageError } from './errors.ts';
+
+type StackModule = typeof StackModuleNs;
 
 /** What `startLocalStack` returns, as much as the CLI uses. */
 export interface LocalStack {
@@ -65,21 +68,19 @@ export function checkPolicyFile(file: string): string {
 
 /** Starts the embedded stack (exit 1 with a clear message if it cannot). */
 export async function startStack(opts: LocalStackOptions): Promise<LocalStack> {
-  const url = new URL('../../local/stack.ts', import.meta.url);
-  let mod: { startLocalStack?: (o: Record<string, unknown>) => Promise<LocalStack> };
+  // Imported on demand: only `run` and `dev` need the embedded stack (and its start-up cost).
+  let mod: StackModule;
   try {
-    mod = (await import(url.href)) as typeof mod;
+    mod = await import('../../local/stack.ts');
   } catch (e) {
     throw failure(`the embedded local stack could not load: ${(e as Error).message.split('\n')[0]}`, undefined, e);
   }
-  if (!mod.startLocalStack) throw failure('the embedded local stack is not available in this build');
-  const options: Record<string, unknown> = {
+  return mod.startLocalStack({
     clusters: opts.clusters,
     runtime: opts.runtime,
     logger: opts.logger,
-  };
-  if (opts.dataDir) options.dataDir = opts.dataDir;
-  // The stack reads the policy like the functions do: config.placementPolicy (a file path here).
-  if (opts.policy) options.config = { placementPolicy: checkPolicyFile(opts.policy) };
-  return mod.startLocalStack(options);
+    ...(opts.dataDir ? { dataDir: opts.dataDir } : {}),
+    // The stack reads the policy like the functions do: config.placementPolicy (a file path here).
+    ...(opts.policy ? { config: { placementPolicy: checkPolicyFile(opts.policy) } } : {}),
+  });
 }
