@@ -12,7 +12,7 @@ import { isConflict, isNotFound } from '../adapters/kube/errors.ts';
 import { applyActions } from './apply.ts';
 import { deriveEvents, type EventPolicy } from './events.ts';
 import { StatusConflictError } from './errors.ts';
-import { finalizeWorkflow } from './finalize.ts';
+import { finalizeWorkflow, needsFinalization } from './finalize.ts';
 import { discoverStatusSubresource, getWorkflow } from './kube-api.ts';
 import { LABEL_COMPLETED, LABEL_INSTANCE, observePods } from './observe.ts';
 import { diffMeta, patchMeta, writeWorkflow } from './write-workflow.ts';
@@ -87,7 +87,8 @@ export async function reconcileWorkflow(
     }
     const skip = skipReason(deps, wf);
     if (skip === 'deleting') {
-      if (!wf.metadata.finalizers?.length) return { outcome: 'deleting', writes, attempts: attempt };
+      // Not ours to finalize (no remote pods were ever made, or already done): Kubernetes does the rest.
+      if (!needsFinalization(wf)) return { outcome: 'deleting', writes, attempts: attempt };
       try {
         await finalizeWorkflow({ ...deps, instanceId: deps.controller.instanceId ?? '' }, wf);
         return { outcome: 'finalized', writes: writes + 1, attempts: attempt };
