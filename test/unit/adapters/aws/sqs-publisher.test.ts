@@ -1,0 +1,77 @@
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { SendMessageBatchCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { mockClient } from 'aws-sdk-client-mock';
+import { createSqsPublisher, MAX_DELAY_SECONDS } from '../../../../src/adapters/aws/sqs-publisher.ts';
+import { deduplicationId, type Nudge } from '../../../../src/nudge.ts';
+
+const nudge = (workflow: string): Nudge => ({
+  v: 1,
+  namespace: 'argo',
+  workflow,
+  source: 'pod',
+  object: { cluster: 'other', namespace: 'argo', name: `${workflow}-pod`, resourceVersion: '42' },
+});
+
+describe('SQS publisher', () => {
+  test('sends FIFO batches of ten with group per workflow and de-duplication from object + resourceVersion', async () => {
+    const sqs = mockClient(SQSClient);
+    sqs.on(SendMessageBatchCommand).resolves({ Successful: [], Failed: [] });
+    const publisher = createSqsPublisher({ client: new SQSClient({}), workQueueUrl: 'q.fifo', timerQueueUrl: 't' });
+    await publisher.publish(Array.from({ length: 23 }, (_, i) => nudge(`w${i}`)));
+    const calls = sqs.commandCalls(SendMessageBatchCommand);
+    assert.deepEqual(
+      calls.map((c) => c.args[0].input.Entries?.length),
+      [10, 10, 3],
+    );
+    const first = calls[0]!.args[0].input.Entries![0]!;
+    assert.equal(first.MessageGroupId, 'argo/w0');
+    assert.equal(first.MessageDeduplicationId, deduplicationId(nudge('w0')));
+    sqs.restore();
+  });
+
+  test('retries throttled entries only, with backoff', async () => {
+    const sqs = mockClient(SQSClient);
+    sqs
+      .on(SendMessageBatchCommand)
+      .resolvesOnce({ Failed: [{ Id: '1', Code: 'ThrottlingException', SenderFault: false }] })
+      .resolves({ Failed: [] });
+    const publisher = createSqsPublisher({
+      client: new SQSClient({}),
+      workQueueUrl: 'q.fifo',
+      timerQueueUrl: 't',
+      backoffMs: 1,
+    });
+    await publisher.publish([nudge('a'), nudge('b')]);
+    const calls = sqs.commandCalls(SendMessageBatchCommand);
+    assert.equal(calls.length, 2);
+    assert.deepEqual(
+      calls[1]!.args[0].input.Entries!.map((e) => e.MessageGroupId),
+      ['argo/b'],
+    );
+    sqs.restore();
+  });
+
+  test('a refused entry that is not throttling fails the publish', async () => {
+    const sqs = mockClient(SQSClient);
+    sqs
+      .on(SendMessageBatchCommand)
+      .resolves({ Failed: [{ Id: '0', Code: 'InvalidMessageContents', SenderFault: true }] });
+    const publisher = createSqsPublisher({ client: new SQSClient({}), workQueueUrl: 'q.fifo', timerQueueUrl: 't' });
+    await assert.rejects(publisher.publish([nudge('a')]), { name: 'NudgeSendError' });
+    sqs.restore();
+  });
+
+  test('wake-ups go to the timer queue with DelaySeconds capped at 900 and the due time in the body', async () => {
+    const sqs = mockClient(SQSClient);
+    sqs.on(SendMessageCommand).resolves({});
+    const publisher = createSqsPublisher({ client: new SQSClient({}), workQueueUrl: 'q.fifo', timerQueueUrl: 't' });
+    await publisher.publishAfter({ v: 1, namespace: 'argo', workflow: 'a', source: 'timer' }, 3_600_000);
+    const input = sqs.commandCalls(SendMessageCommand)[0]!.args[0].input;
+    assert.equal(input.QueueUrl, 't');
+    assert.equal(input.DelaySeconds, MAX_DELAY_SECONDS);
+    const body = JSON.parse(input.MessageBody!) as Nudge;
+    assert.ok(Date.parse(body.dueAt!) - Date.now() > 3_500_000);
+    sqs.restore();
+  });
+});
