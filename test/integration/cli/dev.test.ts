@@ -86,6 +86,11 @@ describe('argosy dev, and the commands that find it through its state file', () 
   });
 
   test('get shows the tree with where each pod ran', async () => {
+    const wide = await runCli(['get', name, '-o', 'wide'], dir);
+    assert.match(
+      wide.stdout,
+      /STEP\s+TEMPLATE\s+PODNAME\s+CLUSTER\s+DURATION\s+ARTIFACTS\s+MESSAGE\s+RESOURCESDURATION\s+NODENAME/,
+    );
     const r = await runCli(['get', name], dir);
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /Status:\s+Succeeded/);
@@ -118,6 +123,11 @@ describe('argosy dev, and the commands that find it through its state file', () 
     assert.equal(list.code, 0, list.stderr);
     assert.match(list.stdout, /^NAME\s+STATUS\s+AGE\s+DURATION\s+PRIORITY\s+MESSAGE$/m);
     assert.match(list.stdout, new RegExp(`^${name}\\s+Succeeded\\s+\\d+[smh]\\s+\\d+s\\s+0`, 'm'));
+    const all = await runCli(['list', '-A', '--completed'], dir);
+    assert.match(all.stdout, /^NAMESPACE\s+NAME\s+STATUS/m);
+    assert.match(all.stdout, new RegExp(`^argo\\s+${name}\\s+Succeeded`, 'm'));
+    const running = await runCli(['list', '--running', '-o', 'name'], dir);
+    assert.doesNotMatch(running.stdout, new RegExp(name));
     const wait = await runCli(['wait', name], dir);
     assert.equal(wait.code, 0, wait.stderr);
     assert.match(wait.stdout, new RegExp(`^${name} Succeeded at `));
