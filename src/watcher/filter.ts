@@ -64,7 +64,9 @@ export function significantChange(
 ): string | undefined {
   if (type === 'DELETED') return kind === 'pod' ? 'pod deleted' : undefined;
   if (previous === undefined) {
-    if (kind === 'workflow') return 'workflow added';
+    // A completed workflow seen for the first time (watcher start, re-list) needs nothing, unless it
+    // is being deleted (its remote pods may still need cleaning up).
+    if (kind === 'workflow') return signature.endsWith('||done') ? undefined : 'workflow added';
     return signature === FRESH_POD_SIGNATURE ? undefined : 'pod seen';
   }
   if (previous === signature) return undefined;

@@ -30,6 +30,16 @@ describe('significance filter', () => {
     assert.ok(significantChange('workflow', 'ADDED', base, undefined));
   });
 
+  test('completed workflows found at start-up are not nudged, unless they are being deleted', () => {
+    const done = { 'workflows.argoproj.io/completed': 'true' };
+    assert.equal(
+      significantChange('workflow', 'ADDED', workflowSignature(wf({}, { labels: done })), undefined),
+      undefined,
+    );
+    const deleting = workflowSignature(wf({}, { labels: done, deletionTimestamp: '2026-01-01T00:00:00Z' }));
+    assert.ok(significantChange('workflow', 'ADDED', deleting, undefined));
+  });
+
   test('setting completed=false on the first write is not a change', () => {
     const none = workflowSignature(wf({}));
     const f = workflowSignature(wf({}, { labels: { 'workflows.argoproj.io/completed': 'false' } }));
