@@ -4,12 +4,11 @@
  * the server turns it into the response.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { parse as parseYaml } from 'yaml';
+import { num, parseBody, q, sendJson } from './body.ts';
 import { deleteCollection, deleteObject, type DeleteOptions } from './deletion.ts';
 import { listObjects } from './list.ts';
-import { decodeProtobuf } from './protobuf.ts';
 import type { LogStore } from './logs.ts';
-import type { ClusterState } from './objects.ts';
+import type { ClusterState, WriteOptions } from './objects.ts';
 import { applyPatch, patchTypeOf } from './patch.ts';
 import type { Authenticator, Principal } from './rbac.ts';
 import { isVirtual, type KubeObject, type ResourceDef } from './resources.ts';
@@ -17,7 +16,7 @@ import { bindPod, selfSubjectAccessReview, selfSubjectReview, selfSubjectRulesRe
 import type { ResourceRequest } from './router.ts';
 import { parseFieldSelector, parseLabelSelector } from './selectors.ts';
 import { ApiError, badRequest, failure, methodNotAllowed, notFound, success, unsupportedMediaType } from './status.ts';
-import { toTable, wantsTable } from './table.ts';
+import { toPartial, toPartialList, toTable, wantsPartial, wantsTable } from './table.ts';
 import { serveWatch, type WatchOptions } from './watch.ts';
 
 export interface HandlerContext {
@@ -38,61 +37,6 @@ export interface Call {
   verb: string;
   principal: Principal;
   body: Buffer;
-}
-
-/** Sends a JSON answer. */
-export function sendJson(res: ServerResponse, code: number, body: unknown): void {
-  const text = JSON.stringify(body);
-  res.writeHead(code, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text) });
-  res.end(text);
-}
-
-/** Parses a JSON (or YAML, when the client says so) request body; malformed ⇒ 400. */
-export function parseBody(body: Buffer, contentType: string | undefined, allowArray = false): KubeObject {
-  if (/protobuf/i.test(contentType ?? '')) {
-    let decoded: KubeObject | undefined;
-    try {
-      decoded = decodeProtobuf(body);
-    } catch (e) {
-      throw badRequest(`the object provided is unrecognized: ${(e as Error).message}`);
-    }
-    if (decoded) return decoded;
-  }
-  if (/protobuf|cbor/i.test(contentType ?? '')) {
-    throw new ApiError(
-      failure(
-        415,
-        'UnsupportedMediaType',
-        'the body of the request was in an unknown format - accepted media types include: application/json, application/yaml',
-      ),
-    );
-  }
-  const text = body.toString('utf8');
-  if (text.trim() === '') throw badRequest('the body of the request was empty');
-  try {
-    const isYaml = /yaml/i.test(contentType ?? '');
-    const v = isYaml ? parseYaml(text) : JSON.parse(text);
-    if (v === null || typeof v !== 'object') throw new Error('not an object');
-    if (Array.isArray(v) && !allowArray) throw new Error('cannot unmarshal array into Go value of type struct');
-    return v;
-  } catch (e) {
-    throw badRequest(
-      `the object provided is unrecognized: couldn't get version/kind; json parse error: ${(e as Error).message}`,
-    );
-  }
-}
-
-function q(url: URL, name: string): string | undefined {
-  const v = url.searchParams.get(name);
-  return v === null ? undefined : v;
-}
-
-function num(url: URL, name: string): number | undefined {
-  const v = q(url, name);
-  if (v === undefined || v === '') return undefined;
-  const n = Number(v);
-  if (!Number.isFinite(n)) throw badRequest(`invalid ${name}: ${v}`);
-  return n;
 }
 
 function deleteOptions(call: Call): DeleteOptions {
@@ -147,16 +91,28 @@ export function handleResource(ctx: HandlerContext, call: Call): void {
     case 'watch':
       return listOrWatch(ctx, call);
     case 'create':
-      return respond(call, 201, ctx.state.create(def, ns, parseBody(call.body, call.req.headers['content-type'])));
+      return respond(
+        call,
+        201,
+        ctx.state.create(def, ns, parseBody(call.body, call.req.headers['content-type']), writeOpts(call)),
+      );
     case 'update':
       return respond(
         call,
         200,
-        ctx.state.update(def, ns, info.name!, parseBody(call.body, call.req.headers['content-type']), sub),
+        ctx.state.update(
+          def,
+          ns,
+          info.name!,
+          parseBody(call.body, call.req.headers['content-type']),
+          sub,
+          writeOpts(call),
+        ),
       );
     case 'patch':
       return handlePatch(ctx, call);
     case 'delete': {
+      if (writeOpts(call).dryRun) return sendJson(res, 200, ctx.state.get(def, ns, info.name!));
       const r = deleteObject(ctx.state, def, ns, info.name!, deleteOptions(call));
       if (r.removed && !def.custom) {
         return sendJson(res, 200, {
@@ -187,15 +143,37 @@ export function handleResource(ctx: HandlerContext, call: Call): void {
   }
 }
 
+/** Watch events as Tables (kubectl get -w) or PartialObjectMetadata, when the client asks so. */
+function watchTransform(call: Call): { transform?: (o: KubeObject) => KubeObject } {
+  const accept = call.req.headers.accept;
+  if (wantsTable(accept)) {
+    return { transform: (o) => toTable(call.def, [o], { resourceVersion: o.metadata.resourceVersion }, false) };
+  }
+  if (wantsPartial(accept)) return { transform: toPartial };
+  return {};
+}
+
+function writeOpts(call: Call): WriteOptions {
+  const dryRun = q(call.url, 'dryRun');
+  if (dryRun !== undefined && dryRun !== 'All') {
+    throw badRequest(`Invalid dry run value: "${dryRun}": supported values: "All"`);
+  }
+  return dryRun === 'All' ? { dryRun: true } : {};
+}
+
 function respond(call: Call, code: number, object: KubeObject): void {
   if (wantsTable(call.req.headers.accept)) return sendJson(call.res, code, toTable(call.def, [object], {}, false));
+  if (wantsPartial(call.req.headers.accept)) return sendJson(call.res, code, toPartial(object));
   sendJson(call.res, code, object);
 }
 
 function listOrWatch(ctx: HandlerContext, call: Call): void {
   const { def, url } = call;
   const labels = parseLabelSelector(q(url, 'labelSelector'));
-  const fields = parseFieldSelector(q(url, 'fieldSelector'), `${def.group}/${def.resource}`, def.kind);
+  const byField = parseFieldSelector(q(url, 'fieldSelector'), `${def.group}/${def.resource}`, def.kind);
+  // A watch on `.../<name>` is a watch with a metadata.name field selector.
+  const only = call.info.name;
+  const fields = only ? (o: KubeObject) => o.metadata.name === only && byField(o) : byField;
   const namespace = call.info.namespace;
   if (call.verb === 'watch') {
     const timeout = num(url, 'timeoutSeconds');
@@ -211,9 +189,7 @@ function listOrWatch(ctx: HandlerContext, call: Call): void {
         ...(timeout !== undefined ? { timeoutSeconds: timeout } : {}),
         allowBookmarks: q(url, 'allowWatchBookmarks') === 'true',
         sendInitialEvents: q(url, 'sendInitialEvents') === 'true',
-        ...(wantsTable(call.req.headers.accept)
-          ? { transform: (o: KubeObject) => toTable(def, [o], { resourceVersion: o.metadata.resourceVersion }, false) }
-          : {}),
+        ...watchTransform(call),
       },
       call.res,
       ctx.watch,
@@ -232,6 +208,7 @@ function listOrWatch(ctx: HandlerContext, call: Call): void {
   if (wantsTable(call.req.headers.accept)) {
     return sendJson(call.res, 200, toTable(def, list.items, list.metadata, true));
   }
+  if (wantsPartial(call.req.headers.accept)) return sendJson(call.res, 200, toPartialList(list.items, list.metadata));
   sendJson(call.res, 200, list);
 }
 
@@ -260,14 +237,19 @@ function handlePatch(ctx: HandlerContext, call: Call): void {
     return respond(
       call,
       201,
-      ctx.state.create(def, ns, { ...patch, metadata: { ...(patch.metadata ?? {}), name: info.name } }),
+      ctx.state.create(
+        def,
+        ns,
+        { ...patch, metadata: { ...(patch.metadata ?? {}), name: info.name } },
+        writeOpts(call),
+      ),
     );
   }
   const next = applyPatch(type, current, patch);
   // A patch only conflicts if it names a resourceVersion itself.
   const patchRv = type === 'json' ? undefined : patch.metadata?.resourceVersion;
   if (patchRv === undefined) next.metadata = { ...next.metadata, resourceVersion: current.metadata.resourceVersion };
-  respond(call, 200, ctx.state.update(def, ns, info.name!, next, info.subresource));
+  respond(call, 200, ctx.state.update(def, ns, info.name!, next, info.subresource, writeOpts(call)));
 }
 
 function handleReview(ctx: HandlerContext, call: Call): void {

@@ -16,6 +16,11 @@ import { validateObject, validatePodUpdate } from './validation.ts';
 /** etcd's default request limit; kube-apiserver stores objects up to this size. */
 export const MAX_OBJECT_BYTES = 1.5 * 1024 * 1024;
 
+export interface WriteOptions {
+  /** `?dryRun=All`: validate and admit, answer with the result, store nothing. */
+  dryRun?: boolean;
+}
+
 export interface ClusterStateOptions {
   /** Events kept for watch replay; older resourceVersions get 410 Gone. Default 10000. */
   historySize?: number;
@@ -67,7 +72,7 @@ export class ClusterState {
   }
 
   /** Creates an object as POST does. */
-  create(def: ResourceDef, namespace: string, body: KubeObject): KubeObject {
+  create(def: ResourceDef, namespace: string, body: KubeObject, opts: WriteOptions = {}): KubeObject {
     const meta = { ...(body.metadata ?? {}) };
     if (def.namespaced) {
       if (meta.namespace && meta.namespace !== namespace) {
@@ -120,6 +125,7 @@ export class ClusterState {
     }
     if (def.resource === 'customresourcedefinitions') object.status = crdStatus(object, meta.creationTimestamp);
     this.checkSize(object);
+    if (opts.dryRun) return object;
     const stored = this.store.insert(rk, object);
     this.afterWrite(def, stored);
     return stored;
@@ -130,7 +136,14 @@ export class ClusterState {
    * everything but status from the stored object; the main resource keeps the stored status when
    * the resource has a status subresource.
    */
-  update(def: ResourceDef, namespace: string, name: string, body: KubeObject, subresource?: string): KubeObject {
+  update(
+    def: ResourceDef,
+    namespace: string,
+    name: string,
+    body: KubeObject,
+    subresource?: string,
+    opts: WriteOptions = {},
+  ): KubeObject {
     if (body.metadata?.name !== undefined && body.metadata.name !== name) {
       throw badRequest(`the name of the object (${body.metadata.name}) does not match the name on the URL (${name})`);
     }
@@ -143,6 +156,7 @@ export class ClusterState {
     if (def.resource === 'pods' && !def.custom && subresource !== 'status') validatePodUpdate(current, next);
     if (canonical(next) === canonical(current)) return current; // no-op writes keep their version
     this.checkSize(next);
+    if (opts.dryRun) return next;
     if (this.isRemovable(next)) {
       const gone = this.store.remove(resourceKey(def.group, def.resource), next.metadata.namespace ?? '', name);
       this.afterRemove(def, gone!);

@@ -8,7 +8,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import type { Logger } from '../../logger.ts';
 import { apiGroup, apiGroupList, apiResourceList, apiVersions, KUBE_VERSION } from './discovery.ts';
-import { handleResource, sendJson, type HandlerContext } from './handlers.ts';
+import { sendJson } from './body.ts';
+import { handleResource, type HandlerContext } from './handlers.ts';
 import { LogStore } from './logs.ts';
 import { ClusterState, type ClusterStateOptions } from './objects.ts';
 import { openApiV2, openApiV3Doc, openApiV3Root } from './openapi.ts';
@@ -205,11 +206,13 @@ export class ApiServer {
 function verbOf(method: string, info: ResourceRequest, url: URL): string {
   switch (method) {
     case 'GET':
-    case 'HEAD':
+    case 'HEAD': {
+      const watch =
+        info.watchPrefix || url.searchParams.get('watch') === 'true' || url.searchParams.get('watch') === '1';
+      if (info.name && !info.subresource && watch) return 'watch';
       if (info.name) return 'get';
-      return info.watchPrefix || url.searchParams.get('watch') === 'true' || url.searchParams.get('watch') === '1'
-        ? 'watch'
-        : 'list';
+      return watch ? 'watch' : 'list';
+    }
     case 'POST':
       return 'create';
     case 'PUT':

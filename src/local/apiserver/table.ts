@@ -181,3 +181,21 @@ export function toTable(def: ResourceDef, items: KubeObject[], listMeta: KubeObj
     })),
   };
 }
+
+/** `Accept: application/json;as=PartialObjectMetadata[List];g=meta.k8s.io;v=v1` (metadata-only clients). */
+export function wantsPartial(accept: string | undefined): boolean {
+  return !!accept && /as=PartialObjectMetadata/.test(accept) && /g=meta\.k8s\.io/.test(accept);
+}
+
+export function toPartial(o: KubeObject): KubeObject {
+  return { kind: 'PartialObjectMetadata', apiVersion: 'meta.k8s.io/v1', metadata: o.metadata };
+}
+
+export function toPartialList(items: KubeObject[], listMeta: KubeObject): KubeObject {
+  return {
+    kind: 'PartialObjectMetadataList',
+    apiVersion: 'meta.k8s.io/v1',
+    metadata: listMeta,
+    items: items.map(toPartial),
+  };
+}

@@ -28,7 +28,8 @@ export function raw(
   if (token !== null) headers.Authorization = `Bearer ${token}`;
   if (payload !== undefined) headers['Content-Type'] = opts.contentType ?? 'application/json';
   return new Promise((resolve, reject) => {
-    const req = request(url, { method, headers, ca: cluster.caPem }, (res) => {
+    // No connection reuse: a pooled socket could outlive a server restart in the restart tests.
+    const req = request(url, { method, headers, ca: cluster.caPem, agent: false }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('end', () => {

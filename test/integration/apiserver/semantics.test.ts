@@ -180,6 +180,36 @@ describe('object semantics', () => {
     );
   });
 
+  test('dryRun=All stores nothing; a watch on /<name> sees only that object; metadata-only answers', async () => {
+    const dry = await raw(c, 'POST', '/api/v1/namespaces/default/configmaps?dryRun=All', { metadata: { name: 'dry' } });
+    assert.equal(dry.status, 201);
+    assert.equal(dry.json.metadata.name, 'dry');
+    assert.equal((await raw(c, 'GET', '/api/v1/namespaces/default/configmaps/dry')).status, 404);
+    await raw(c, 'POST', '/api/v1/namespaces/default/configmaps', { metadata: { name: 'one' } });
+    const rv = (await raw(c, 'GET', '/api/v1/namespaces/default/configmaps')).json.metadata.resourceVersion;
+    const watched = raw(
+      c,
+      'GET',
+      `/api/v1/namespaces/default/configmaps/one?watch=true&timeoutSeconds=1&resourceVersion=${rv}`,
+    );
+    await new Promise((r) => setTimeout(r, 100));
+    await raw(c, 'POST', '/api/v1/namespaces/default/configmaps', { metadata: { name: 'two' } });
+    await raw(c, 'PATCH', '/api/v1/namespaces/default/configmaps/one', { data: { a: 'b' } }, MERGE);
+    const lines = (await watched).text
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l));
+    assert.deepEqual(
+      lines.map((e) => `${e.type} ${e.object.metadata.name}`),
+      ['MODIFIED one'],
+    );
+    const meta = await raw(c, 'GET', '/api/v1/namespaces/default/configmaps', undefined, {
+      accept: 'application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1,application/json',
+    });
+    assert.equal(meta.json.kind, 'PartialObjectMetadataList');
+    assert.equal(meta.json.items[0].kind, 'PartialObjectMetadata');
+  });
+
   test('stop() and start() keep the address, certificate and state', async () => {
     const url = c.url;
     await raw(c, 'POST', '/api/v1/namespaces/default/configmaps', { metadata: { name: 'survivor' } });
