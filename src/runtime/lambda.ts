@@ -8,6 +8,7 @@ import type middy from '@middy/core';
 import secretsManager from '@middy/secrets-manager';
 import { createSqsClient } from '../adapters/aws/sqs-client.ts';
 import { buildClusterRegistry } from '../clusters/build.ts';
+import { kubeClientFromKubeconfig } from '../clusters/kubeconfig.ts';
 import { createMiddyFedStore, feedStoreMiddleware, restConfigSecretsOptions } from '../clusters/stores/middy.ts';
 import { loadConfig, type Config } from '../config.ts';
 import { createLogger, type Logger } from '../logger.ts';
@@ -36,7 +37,17 @@ export function createLambdaWiring(fn: string, decide: DecideFn = noDecide): Lam
     : [];
   let built: Promise<RuntimeDeps> | undefined;
   const deps = () => {
-    built ??= buildClusterRegistry({ config, logger, store })
+    // KUBECONFIG gives the main cluster's client when the functions run outside AWS (local invoke,
+    // tests); in Lambda the main cluster comes from its rest-config entry like every other.
+    const mainClient = config.kubeconfig
+      ? kubeClientFromKubeconfig({
+          kubeconfig: config.kubeconfig,
+          context: config.clusterName,
+          cluster: config.clusterName,
+          logger,
+        })
+      : undefined;
+    built ??= buildClusterRegistry({ config, logger, store, mainClient })
       .then((registry) => createRuntimeDeps({ config, logger, registry, sqs: createSqsClient(), decide }))
       .catch((e: unknown) => {
         built = undefined; // a failed cold start must not poison the warm container

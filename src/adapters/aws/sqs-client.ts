@@ -13,8 +13,14 @@ export interface SqsClientOptions {
 
 /** Creates an SQS client; with an endpoint it is configured for a local emulator. */
 export function createSqsClient(options: SqsClientOptions = {}): SQSClient {
-  if (!options.endpoint) return new SQSClient(options.region ? { region: options.region } : {});
+  // Requests go to the endpoint resolved from the region (or AWS_ENDPOINT_URL_SQS), not to the host
+  // in the queue URL: emulators hand out URLs like http://sqs.us-east-1.localhost:PORT/... whose host
+  // does not resolve everywhere, and in AWS both are the same endpoint anyway.
+  if (!options.endpoint) {
+    return new SQSClient({ useQueueUrlAsEndpoint: false, ...(options.region ? { region: options.region } : {}) });
+  }
   return new SQSClient({
+    useQueueUrlAsEndpoint: false,
     endpoint: options.endpoint,
     region: options.region ?? 'us-east-1',
     credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
