@@ -73,6 +73,8 @@ export interface LocalCluster {
   /** The underlying server (in-process access for tests and the kubelet). */
   server: ApiServer;
   kubelet: Kubelet | undefined;
+  /** Cancels the background snapshots of dataDir (stop() of the set calls it). */
+  stopPersisting(): void;
 }
 
 export interface LocalClusters {
@@ -139,6 +141,7 @@ async function startOne(
     if (!state.find(nsDef, '', ns)) state.create(nsDef, '', { metadata: { name: ns } });
   }
   if (opts.crds !== false) installArgoCrds(server);
+  const stopPersisting = opts.dataDir ? persistOnChange(server, opts.dataDir, name) : () => {};
   await server.start();
   const nodeName = `${name}-node`;
   createNode(state, nodeName, host);
@@ -168,10 +171,29 @@ async function startOne(
     revokeIdentity: (n) => server.auth.revokeIdentity(n),
     stop: () => server.stop(),
     start: () => server.start(),
+    stopPersisting,
     stats: () => server.stats.snapshot(),
     resetStats: () => server.stats.reset(),
     server,
     kubelet,
+  };
+}
+
+/** Saves the store at most once a second after changes, so a crash loses little (stop() saves too). */
+function persistOnChange(server: ApiServer, dataDir: string, name: string): () => void {
+  let timer: NodeJS.Timeout | undefined;
+  const unsubscribe = server.state.store.subscribe(() => {
+    if (timer) return;
+    timer = setTimeout(() => {
+      timer = undefined;
+      mkdirSync(dataDir, { recursive: true });
+      writeFileSync(snapshotPath(dataDir, name), JSON.stringify(server.state.store.snapshot()));
+    }, 1000);
+    timer.unref();
+  });
+  return () => {
+    unsubscribe();
+    clearTimeout(timer);
   };
 }
 
@@ -224,6 +246,7 @@ export async function startLocalClusters(opts: LocalClusterOptions): Promise<Loc
       stopped = true;
       await Promise.all(list.map((c) => c.kubelet?.stop()));
       await Promise.all(list.map((c) => c.stop()));
+      for (const c of list) c.stopPersisting();
       if (opts.dataDir) {
         mkdirSync(opts.dataDir, { recursive: true });
         for (const c of list)

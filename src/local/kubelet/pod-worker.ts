@@ -232,6 +232,8 @@ export class PodWorker {
     }
     const podDir = this.ctx.podDir(this.pod);
     const name = String(s.spec.name);
+    this.event('Normal', 'Pulled', `Container image "${s.spec.image}" already present on machine`);
+    this.event('Normal', 'Created', `Created container ${name}`);
     s.proc = this.ctx.runtime.start({
       pod: this.current() ?? this.pod,
       container: s.spec,
