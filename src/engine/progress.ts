@@ -5,7 +5,13 @@
 import type { NodeStatus } from './types.ts';
 import { isExecutable } from './context.ts';
 
+const ONE_OF_ONE: [number, number] = [1, 1];
+const NONE_OF_ONE: [number, number] = [0, 1];
+
 function parse(p: string | undefined): [number, number] {
+  // The two common values skip the regex: this runs for every node of every decide.
+  if (p === '1/1') return ONE_OF_ONE;
+  if (p === '0/1') return NONE_OF_ONE;
   const m = /^(\d+)\/(\d+)$/.exec(p ?? '');
   return m ? [Number(m[1]), Number(m[2])] : [0, 0];
 }

@@ -12,6 +12,7 @@ import { evaluateDepends, type TaskResults } from '../expr/depends.ts';
 import { LoopExpansionError, planStep, runPlan, skipIfWhenFalse, type StepPlans } from '../run-step.ts';
 import { aggregateTemplateOutputs } from '../outputs.ts';
 import { indexDag, type DagIndex } from './dag-index.ts';
+import { isPodNodeSteady } from '../pod/execute-pod.ts';
 import { assessDag } from './assess-dag.ts';
 
 interface DagRun {
@@ -96,7 +97,7 @@ function executeTask(run: DagRun, task: DAGTask): void {
   const { ctx } = run;
   const name = `${run.dag.name}.${task.name}`;
   const existing = getNode(ctx, name);
-  if (isFulfilled(existing) || !mayRun(run, task, existing)) return;
+  if (isFulfilled(existing) || (existing && isPodNodeSteady(ctx, existing)) || !mayRun(run, task, existing)) return;
   let planned: StepPlans;
   try {
     planned = planStep(task, name, run.resolver);

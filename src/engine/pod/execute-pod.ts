@@ -3,6 +3,7 @@
  * check), then keeps the node in step with the observed pod.
  */
 import type { ExecContext } from '../context.ts';
+import type { ObservedPod } from '../contract.ts';
 import { initNode, isFulfilled, markPhase, mutableNode } from '../context.ts';
 import type { NodeStatus, Parameter, Template } from '../types.ts';
 import { podName } from '../names.ts';
@@ -47,6 +48,20 @@ function isUnchanged(node: NodeStatus, a: PodAssessment): boolean {
     a.finishedAt === undefined &&
     a.podIP === node.podIP
   );
+}
+
+const NO_TEMPLATE: Template = { name: '' };
+
+/**
+ * Fast path for the common case of a large run: the node's pod is still Pending/Running exactly as
+ * recorded. Callers skip planning and template resolution for such nodes.
+ */
+export function isPodNodeSteady(ctx: ExecContext, node: NodeStatus): boolean {
+  if (node.type !== 'Pod' || isFulfilled(node) || ctx.deadlineExceeded) return false;
+  const observed = ctx.podsByNodeId.get(node.id);
+  const phase = observed?.pod.status?.phase;
+  if (phase !== 'Pending' && phase !== 'Running') return false;
+  return isUnchanged(node, assessPod(observed as ObservedPod, NO_TEMPLATE, false));
 }
 
 /** Creates or advances a Pod node. */
