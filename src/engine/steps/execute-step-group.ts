@@ -68,6 +68,9 @@ export function executeStepGroup(ctx: ExecContext, req: StepGroupRequest): NodeS
       const child = runPlan(ctx, plan, req.stepsId, req.depth);
       addChild(ctx, req.sgId, child.id);
       stepOf.set(child.id, step);
+      // A `when` that cannot be evaluated errors the whole group (Argo's executeStepGroup).
+      if (child.type === 'Skipped' && child.phase === 'Error')
+        return markPhase(ctx, req.sgId, 'Error', child.message ?? '');
     }
   }
   const children = (ctx.nodes[req.sgId]?.children ?? []).map((c) => ctx.nodes[c]);

@@ -25,7 +25,7 @@ function stepsResolver(ctx: ExecContext, stepsNode: NodeStatus, groups: Workflow
     const prefix = `${sgName}.${name}(`;
     const items = (sg?.children ?? [])
       .map((c) => ctx.nodes[c])
-      .filter((n): n is NodeStatus => !!n && n.name.startsWith(prefix));
+      .filter((n): n is NodeStatus => !!n && n.type !== 'Skipped' && n.name.startsWith(prefix));
     return { node: direct, items };
   });
 }
@@ -46,6 +46,13 @@ function connectGroup(ctx: ExecContext, stepsNode: NodeStatus, i: number, sgId: 
   for (const c of children) for (const out of outboundNodes(ctx, c)) addChild(ctx, out, sgId);
 }
 
+function setOutbound(ctx: ExecContext, stepsId: string, lastGroup: NodeStatus | undefined): NodeStatus {
+  const node = mutableNode(ctx, stepsId);
+  const outbound = (lastGroup?.children ?? []).flatMap((c) => outboundNodes(ctx, c));
+  if (outbound.length > 0) node.outboundNodes = outbound;
+  return node;
+}
+
 /** Runs or advances a Steps node. */
 export function executeSteps(ctx: ExecContext, stepsId: string, t: Template, scope: Resolver, depth: number): void {
   const stepsNode = ctx.nodes[stepsId] as NodeStatus;
@@ -62,15 +69,15 @@ export function executeSteps(ctx: ExecContext, stepsId: string, t: Template, sco
     }
     sg = executeStepGroup(ctx, { sgId: sg.id, steps: groups[i] ?? [], stepsId, resolver, depth });
     if (!isFulfilled(sg)) return;
+    lastGroup = sg;
     if (sg.phase !== 'Succeeded') {
+      // Argo sets the outbound nodes from the last initialized group on failure too.
+      setOutbound(ctx, stepsId, lastGroup);
       markPhase(ctx, stepsId, 'Failed', sg.message ?? '');
       return;
     }
-    lastGroup = sg;
   }
-  const node = mutableNode(ctx, stepsId);
-  const outbound = (lastGroup?.children ?? []).flatMap((c) => outboundNodes(ctx, c));
-  if (outbound.length > 0) node.outboundNodes = outbound;
+  const node = setOutbound(ctx, stepsId, lastGroup);
   const outputs = aggregateTemplateOutputs(t, resolver);
   if (outputs) node.outputs = outputs;
   markPhase(ctx, stepsId, 'Succeeded');
