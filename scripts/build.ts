@@ -3,7 +3,7 @@
 // (smaller zip, faster cold start); the watcher image and the CLI carry everything they import.
 // serverless.yml's serverless-esbuild settings mirror the Lambda options here.
 import { build, type BuildOptions, type Metafile } from 'esbuild';
-import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
@@ -101,6 +101,9 @@ async function main(): Promise<void> {
   for (const t of all) {
     const result = await build({ ...common, entryPoints: [t.entry], outfile: t.outfile, external: t.external });
     const code = readFileSync(t.outfile);
+    // What each bundle leaves to its runtime (external imports), for review and for the build test.
+    mkdirSync(join(dist, 'meta'), { recursive: true });
+    writeFileSync(join(dist, 'meta', `${t.name.replace(/\s+/g, '-')}.json`), JSON.stringify(result.metafile));
     rows.push(
       `${t.name.padEnd(20)} ${relative(root, t.outfile).padEnd(36)} ${kib(code.length).padStart(11)}` +
         ` (gzip ${kib(gzipSync(code).length)})  largest: ${topInputs(result.metafile!, t.outfile)}`,

@@ -206,7 +206,10 @@ describe('infra/k8s overlays', () => {
     assert.deepEqual(c.securityContext.capabilities.drop, ['ALL']);
     assert.ok(c.resources.requests.cpu && c.resources.requests.memory && c.resources.limits.memory);
     assert.equal(c.readinessProbe.httpGet.path, '/healthz');
-    find('cluster-wide', 'ConfigMap', c.envFrom[0]!.configMapRef.name);
+    const settings = find('cluster-wide', 'ConfigMap', c.envFrom[0]!.configMapRef.name).data as Record<string, string>;
+    // The probes reach the port the watcher listens on, on every interface.
+    const ports = (c as unknown as { ports: { containerPort: number }[] }).ports;
+    assert.equal(settings.ARGOSY_WATCHER_LISTEN, `0.0.0.0:${ports[0]!.containerPort}`);
     const sa = find('cluster-wide', 'ServiceAccount', 'argosy-watcher');
     assert.ok(sa.metadata.annotations?.['eks.amazonaws.com/role-arn']);
   });
