@@ -8,11 +8,11 @@ import type middy from '@middy/core';
 import secretsManager from '@middy/secrets-manager';
 import { createSqsClient } from '../adapters/aws/sqs-client.ts';
 import { buildClusterRegistry } from '../clusters/build.ts';
-import { kubeClientFromKubeconfig } from '../clusters/kubeconfig.ts';
 import { createMiddyFedStore, feedStoreMiddleware, restConfigSecretsOptions } from '../clusters/stores/middy.ts';
 import { loadConfig, type Config } from '../config.ts';
 import { createLogger, type Logger } from '../logger.ts';
 import { createRuntimeDeps, type RuntimeDeps } from './deps.ts';
+import { clientFromKubeconfigFile } from './kubeconfig-lite.ts';
 import type { DecideFn } from './reconcile.ts';
 
 export interface LambdaWiring {
@@ -40,12 +40,7 @@ export function createLambdaWiring(fn: string, decide: DecideFn = noDecide): Lam
     // KUBECONFIG gives the main cluster's client when the functions run outside AWS (local invoke,
     // tests); in Lambda the main cluster comes from its rest-config entry like every other.
     const mainClient = config.kubeconfig
-      ? kubeClientFromKubeconfig({
-          kubeconfig: config.kubeconfig,
-          context: config.clusterName,
-          cluster: config.clusterName,
-          logger,
-        })
+      ? clientFromKubeconfigFile(config.kubeconfig, config.clusterName, config.clusterName)
       : undefined;
     built ??= buildClusterRegistry({ config, logger, store, mainClient })
       .then((registry) => createRuntimeDeps({ config, logger, registry, sqs: createSqsClient(), decide }))

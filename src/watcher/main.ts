@@ -8,9 +8,9 @@ import { createSqsClient } from '../adapters/aws/sqs-client.ts';
 import { createSqsPublisher } from '../adapters/aws/sqs-publisher.ts';
 import { buildClusterRegistry } from '../clusters/build.ts';
 import { inClusterClient } from '../clusters/in-cluster.ts';
-import { kubeClientFromKubeconfig } from '../clusters/kubeconfig.ts';
 import { loadConfig } from '../config.ts';
 import { createLogger } from '../logger.ts';
+import { clientFromKubeconfigFile } from '../runtime/kubeconfig-lite.ts';
 import { startWatcher } from './watcher.ts';
 
 /** Splits `host:port` (IPv6 in brackets allowed). */
@@ -26,7 +26,7 @@ async function main(): Promise<void> {
   const mainClient =
     inClusterClient(config, { logger }) ??
     (config.kubeconfig
-      ? kubeClientFromKubeconfig({ kubeconfig: config.kubeconfig, cluster: config.clusterName, logger })
+      ? clientFromKubeconfigFile(config.kubeconfig, config.clusterName, config.clusterName)
       : undefined);
   const registry = await buildClusterRegistry({ config, logger, mainClient });
   const publisher = createSqsPublisher({
