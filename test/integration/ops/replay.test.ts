@@ -163,6 +163,39 @@ describe('replayDeadLetters', () => {
     assert.deepEqual(counts(q.dlq.queueName), { ready: 1, inflight: 0 });
   });
 
+  test('a nudge dead-lettered by the real redrive policy replays with its group intact', async () => {
+    const q = queues();
+    const m = nudge('redriven', '7');
+    await sqs.send(
+      new SendMessageCommand({
+        QueueUrl: q.work.queueUrl,
+        MessageBody: JSON.stringify(m),
+        MessageGroupId: messageGroupId(m),
+        MessageDeduplicationId: `redrive-${n}`,
+      }),
+    );
+    // Fail it maxReceiveCount (3) times: receive, never delete, let it become visible at once.
+    for (let i = 0; i < 3; i++) {
+      const got = await sqs.send(new ReceiveMessageCommand({ QueueUrl: q.work.queueUrl, VisibilityTimeout: 0 }));
+      assert.equal(got.Messages?.length, 1, `delivery ${i + 1}`);
+    }
+    const fourth = await sqs.send(new ReceiveMessageCommand({ QueueUrl: q.work.queueUrl }));
+    assert.equal(fourth.Messages, undefined, 'moved to the DLQ instead of a 4th delivery');
+    assert.equal(counts(q.dlq.queueName).ready, 1);
+
+    const result = await replayDeadLetters(sqs, base(q));
+
+    assert.deepEqual(
+      result.moved.map((r) => [r.workflow, r.groupId, r.receiveCount >= 3]),
+      [['argo/redriven', 'argo/redriven', true]],
+    );
+    const back = await drain(q.work.queueUrl);
+    assert.deepEqual(
+      back.map((b) => [b.group, b.body.object?.resourceVersion]),
+      [['argo/redriven', '7']],
+    );
+  });
+
   test('interrupted between send and delete: nothing lost, and a re-run does not duplicate', async () => {
     const q = queues();
     await deadLetter(q.dlq.queueUrl, [nudge('a', '1')]);
