@@ -10,7 +10,7 @@ import type { AddressInfo } from 'node:net';
 import { once } from 'node:events';
 import { devStatePath, removeDevState, writeDevState, type DevState } from '../dev-state.ts';
 import { listContexts } from '../kube-context.ts';
-import { contextOf } from './context.ts';
+import { contextOf, type CliContext } from './context.ts';
 import { checkPolicyFile, parseClusters, RUNTIMES, startStack, type LocalStack } from './local-stack.ts';
 import { checkOutput } from './output.ts';
 
@@ -70,6 +70,32 @@ function banner(state: DevState, contexts: string[], statePath: string): string 
   ].join('\n');
 }
 
+/** Embedded clusters, or (with --kubeconfig) only the controller half against the user's clusters. */
+async function startForDev(
+  ctx: CliContext,
+  opts: DevOpts,
+  runtime: 'process' | 'sim',
+  policy: string | undefined,
+): Promise<{ stack: LocalStack; clusters: string[]; mainContext: string }> {
+  const external = ctx.globals.kubeconfig;
+  if (external) {
+    const { startLocalController } = await import('./local-controller.ts');
+    const c = await startLocalController({
+      kubeconfig: external,
+      context: ctx.globals.context,
+      mainCluster: ctx.config.clusterName,
+      logger: ctx.logger,
+      policy,
+    });
+    const others = (await c.registry.targets()).map((t) => t.cluster).filter((n) => n !== c.mainCluster);
+    return { stack: c, clusters: [c.mainCluster, ...new Set(others)], mainContext: c.mainContext };
+  }
+  const clusters = parseClusters(opts.clusters, ctx.config.clusterName, []);
+  const stack = await startStack({ clusters, runtime, logger: ctx.logger, policy: opts.policy, dataDir: opts.dataDir });
+  const names = listContexts(stack.kubeconfigPath);
+  return { stack, clusters, mainContext: names.find((c) => c === stack.mainCluster) ?? names[0] ?? stack.mainCluster };
+}
+
 export function makeDevCommand(): Command {
   return new Command('dev')
     .description(
@@ -83,30 +109,7 @@ export function makeDevCommand(): Command {
       const ctx = contextOf(cmd);
       const runtime = checkOutput(opts.runtime, RUNTIMES, 'process');
       const policy = opts.policy ? checkPolicyFile(opts.policy) : undefined;
-      const external = ctx.globals.kubeconfig;
-      let stack: LocalStack;
-      let clusters: string[];
-      let mainContext: string;
-      if (external) {
-        // Your clusters: only the controller half runs here (queue, functions, watcher).
-        const { startLocalController } = await import('./local-controller.ts');
-        const c = await startLocalController({
-          kubeconfig: external,
-          context: ctx.globals.context,
-          mainCluster: ctx.config.clusterName,
-          logger: ctx.logger,
-          policy,
-        });
-        stack = c;
-        mainContext = c.mainContext;
-        const targets = await c.registry.targets();
-        clusters = [c.mainCluster, ...new Set(targets.map((t) => t.cluster).filter((n) => n !== c.mainCluster))];
-      } else {
-        clusters = parseClusters(opts.clusters, ctx.config.clusterName, []);
-        stack = await startStack({ clusters, runtime, logger: ctx.logger, policy: opts.policy, dataDir: opts.dataDir });
-        const names = listContexts(stack.kubeconfigPath);
-        mainContext = names.find((c) => c === stack.mainCluster) ?? names[0] ?? stack.mainCluster;
-      }
+      const { stack, clusters, mainContext } = await startForDev(ctx, opts, runtime, policy);
       const { server, url } = await startControlServer(stack);
       const contexts = listContexts(stack.kubeconfigPath);
       const state: DevState = {
@@ -120,7 +123,7 @@ export function makeDevCommand(): Command {
         queueUrls: stack.queueUrls,
         controlUrl: url,
         startedAt: new Date().toISOString(),
-        ...(external ? { external: true } : {}),
+        ...(ctx.globals.kubeconfig ? { external: true } : {}),
       };
       writeDevState(ctx.config.home, state);
       ctx.io.out(banner(state, contexts, devStatePath(ctx.config.home)));

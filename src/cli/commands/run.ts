@@ -8,7 +8,7 @@ import { Command } from 'commander';
 import type { Workflow } from '../../engine/types.ts';
 import { getWorkflow } from '../../adapters/kube/resources.ts';
 import { WatchPrinter } from '../render/watch.ts';
-import { contextOf } from './context.ts';
+import { contextOf, type CliContext } from './context.ts';
 import { EXIT, usageError } from './errors.ts';
 import { exitCodeOf, followWorkflow } from './follow.ts';
 import { checkPolicyFile, parseClusters, RUNTIMES, startStack, type LocalStack } from './local-stack.ts';
@@ -65,52 +65,52 @@ export function makeRunCommand(): Command {
         policy: opts.policy,
         dataDir: opts.dataDir,
       });
+      ctx.io.err(
+        `argosy: local clusters ${clusters.join(', ')} ready in ${((Date.now() - started) / 1000).toFixed(1)}s\n`,
+      );
       const abort = new AbortController();
-      let interrupted = false;
-      const onSignal = () => {
-        interrupted = true;
-        abort.abort();
-      };
+      const onSignal = () => abort.abort();
       process.once('SIGINT', onSignal);
       process.once('SIGTERM', onSignal);
       try {
-        ctx.io.err(
-          `argosy: local clusters ${clusters.join(', ')} ready in ${((Date.now() - started) / 1000).toFixed(1)}s\n`,
-        );
-        const namespace = ctx.globals.namespace || wf.metadata.namespace || 'argo';
-        delete wf.metadata.namespace;
-        const created = await stack.submit(wf, namespace);
-        const name = created.metadata.name!;
-        const kube = stack.mainClient ?? stack.registry.mainClient();
-        const printer =
-          output === 'tree'
-            ? new WatchPrinter({
-                style: ctx.style,
-                tty: ctx.io.isTTY,
-                write: ctx.io.out,
-                mainCluster: stack.mainCluster,
-              })
-            : undefined;
-        const final = await followWorkflow(kube, namespace, name, {
-          printer,
-          intervalMs: ctx.io.isTTY ? 1000 : 250,
-          signal: abort.signal,
-        });
-        if (interrupted) {
-          ctx.io.err(
-            `argosy: interrupted; stopping the local stack (workflow ${name} was ${final.status?.phase ?? 'Pending'})\n`,
-          );
-          process.exitCode = EXIT.interrupted;
-          return;
-        }
-        if (output !== 'tree') ctx.io.out(formatObject(await getWorkflow(kube, namespace, name), output));
-        process.exitCode = exitCodeOf(final);
+        process.exitCode = await submitAndFollow(ctx, stack, wf, output, abort.signal);
       } finally {
         process.off('SIGINT', onSignal);
         process.off('SIGTERM', onSignal);
         await stopQuietly(stack);
       }
     });
+}
+
+/** Submits, follows (live tree or silently), prints the result; returns the exit code. */
+async function submitAndFollow(
+  ctx: CliContext,
+  stack: LocalStack,
+  wf: Workflow,
+  output: 'tree' | 'json' | 'yaml',
+  signal: AbortSignal,
+): Promise<number> {
+  const namespace = ctx.globals.namespace || wf.metadata.namespace || 'argo';
+  delete wf.metadata.namespace;
+  const created = await stack.submit(wf, namespace);
+  const name = created.metadata.name!;
+  const kube = stack.mainClient ?? stack.registry.mainClient();
+  const printer =
+    output === 'tree'
+      ? new WatchPrinter({ style: ctx.style, tty: ctx.io.isTTY, write: ctx.io.out, mainCluster: stack.mainCluster })
+      : undefined;
+  const final = await followWorkflow(kube, namespace, name, {
+    printer,
+    intervalMs: ctx.io.isTTY ? 1000 : 250,
+    signal,
+  });
+  if (signal.aborted) {
+    const phase = final.status?.phase || 'Pending';
+    ctx.io.err(`argosy: interrupted; stopping the local stack (workflow ${name} was ${phase})\n`);
+    return EXIT.interrupted;
+  }
+  if (output !== 'tree') ctx.io.out(formatObject(await getWorkflow(kube, namespace, name), output));
+  return exitCodeOf(final);
 }
 
 async function stopQuietly(stack: LocalStack): Promise<void> {
