@@ -31,6 +31,8 @@ export interface ExecContext {
   childSets: Map<string, Set<string>>;
   /** Caches keyed by template object (DAG indexes etc.). */
   cache: WeakMap<object, unknown>;
+  /** Placement refusals met during this decide (surfaced as the workflow message if it fails). */
+  placementErrors: string[];
   /** Node name → ID, memoised (hashing dominates large DAG walks otherwise). */
   ids: Map<string, string>;
 }
@@ -192,5 +194,6 @@ export function newContext(wf: Workflow, now: Date, controller: ControllerSettin
     childSets: new Map(),
     cache: new WeakMap(),
     ids: new Map(),
+    placementErrors: [],
   };
 }

@@ -43,6 +43,20 @@ function createsRemotePods(ctx: ExecContext): boolean {
   return ctx.actions.some((a) => a.kind === 'CreatePod' && !own(a.cluster, a.namespace));
 }
 
+/**
+ * The message of the first pod node that errored without ever running (a refused placement, a deleted
+ * pod): DAGs carry no message of their own, and these are problems the user must see on the workflow.
+ */
+function placementMessage(ctx: ExecContext, status: WorkflowStatus): string | undefined {
+  if (ctx.placementErrors.length > 0) return ctx.placementErrors[0];
+  const nodes = status.nodes ?? {};
+  for (const id in nodes) {
+    const n = nodes[id];
+    if (n?.type === 'Pod' && n.phase === 'Error' && n.outputs === undefined && n.message) return n.message;
+  }
+  return undefined;
+}
+
 function finish(
   ctx: ExecContext | undefined,
   status: WorkflowStatus,
@@ -151,7 +165,9 @@ export function decide(snapshot: Snapshot, now: Date): Decision {
   if (isFulfilled(rootNode)) {
     const phase: WorkflowPhase =
       rootNode.phase === 'Failed' ? 'Failed' : rootNode.phase === 'Error' ? 'Error' : 'Succeeded';
-    finish(ctx, status, phase, rootNode.message, ctx.now);
+    // A refused placement is a configuration problem the user must see on the workflow itself.
+    const message = rootNode.message ?? (phase !== 'Succeeded' ? placementMessage(ctx, status) : undefined);
+    finish(ctx, status, phase, message, ctx.now);
   } else {
     status.conditions = [
       ...(status.conditions ?? []).filter((c) => c.type !== 'PodRunning'),

@@ -139,6 +139,21 @@ describe('placement', () => {
     assert.equal(d.status.nodes?.[nodeId('wf', 'wf.A')]?.phase, 'Error');
     assert.equal(d.status.nodes?.[nodeId('wf', 'wf.A')]?.message, 'cluster-namespace "denied.argo" not configured');
     assert.equal(d.status.phase, 'Error');
+    assert.equal(d.status.message, 'cluster-namespace "denied.argo" not configured');
+  });
+  test('a refusal surfaces on the workflow even when it finishes later', () => {
+    const wf = dagWorkflow([{ name: 'A' }, { name: 'B' }]);
+    wf.spec.templates?.push({ name: 'far', clusterName: 'denied', container: { image: 'x' } });
+    const dag = wf.spec.templates?.[0]?.dag;
+    if (dag)
+      dag.tasks = [
+        { name: 'A', template: 'echo' },
+        { name: 'B', template: 'far' },
+      ];
+    const r = runWorkflow(wf, { checkPlacement: (t) => (t.cluster === 'denied' ? 'not allowed here' : undefined) });
+    assert.equal(r.workflow.status?.phase, 'Error');
+    assert.equal(r.workflow.status?.message, 'not allowed here');
+    assert.ok(r.rounds > 1);
   });
   test('another namespace of the main cluster: namespace label, no owner, finalizer', () => {
     const wf = dagWorkflow([{ name: 'A' }], {
@@ -374,5 +389,49 @@ spec:
     assert.ok(a?.kind === 'CreatePod');
     assert.equal(a.pod.metadata.annotations?.['workflows.argoproj.io/node-name'], 'wf.t(0:os:debian,v:9)');
     assert.deepEqual(a.pod.spec.containers[0]?.args, ['debian-9', 'wf/argo']);
+  });
+});
+
+describe('DAG outputs feeding loops', () => {
+  const wf = wfFromYaml(`
+spec:
+  entrypoint: main
+  templates:
+  - name: main
+    dag:
+      tasks:
+      - {name: gen, template: gen}
+      - name: fan
+        depends: gen
+        template: use
+        withParam: "{{tasks.gen.outputs.result}}"
+        arguments: {parameters: [{name: v, value: "{{item.n}}"}]}
+      - name: after
+        depends: fan.AnySucceeded
+        template: use
+        arguments: {parameters: [{name: v, value: "{{tasks.fan.outputs.result}}"}]}
+  - name: gen
+    container: {image: alpine}
+  - name: use
+    inputs: {parameters: [{name: v}]}
+    container: {image: alpine, args: ["{{inputs.parameters.v}}"]}
+`);
+  const r = runWorkflow(wf, {
+    outcome: (pod) => {
+      const arg = pod.spec.containers[0]?.args?.[0];
+      return arg === undefined ? { exitCode: 0, stdout: '[{"n":1},{"n":2}]\n' } : { exitCode: 0, stdout: `${arg}\n` };
+    },
+  });
+  const byName = new Map(Object.values(r.workflow.status?.nodes ?? {}).map((n) => [n.name, n]));
+  test('withParam expands the JSON list from a task result', () => {
+    assert.equal(r.workflow.status?.phase, 'Succeeded');
+    assert.equal(byName.get('wf.fan')?.type, 'TaskGroup');
+    assert.ok(byName.has('wf.fan(0:n:1)'));
+    assert.ok(byName.has('wf.fan(1:n:2)'));
+  });
+  test('only referenced results are collected, aggregated as a JSON list', () => {
+    assert.equal(needsResult(r.workflow, nodeId('wf', 'wf.gen')), true);
+    assert.equal(needsResult(r.workflow, nodeId('wf', 'wf.after')), false);
+    assert.equal(byName.get('wf.after')?.inputs?.parameters?.[0]?.value, '[1,2]');
   });
 });
