@@ -7,6 +7,7 @@
 import type { Logger } from '../logger.ts';
 import type { KubeClient, WatchEventType } from '../ports/kube.ts';
 import { isGone } from '../adapters/kube/errors.ts';
+import { listAll } from '../runtime/kube-api.ts';
 import { metaOf } from './filter.ts';
 
 type Obj = Record<string, unknown>;
@@ -58,14 +59,11 @@ export function startInformer(options: InformerOptions): Informer {
   };
 
   const relist = async () => {
-    const list = await options.client.request<{ metadata?: { resourceVersion?: string }; items?: Obj[] }>({
-      method: 'GET',
-      path: options.path,
-      query: { labelSelector: options.labelSelector || undefined },
-    });
+    // Paged (limit/continue): every page comes from the same snapshot, whose resourceVersion the watch resumes from.
+    const list = await listAll<Obj>(options.client, options.path, options.labelSelector);
     options.onRelist?.();
     const seen = new Set<string>();
-    for (const item of list.items ?? []) {
+    for (const item of list.items) {
       const key = keyOf(item);
       seen.add(key);
       const sig = options.signature(item);
