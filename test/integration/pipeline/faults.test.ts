@@ -187,6 +187,20 @@ describe('pipeline under faults', () => {
     );
   });
 
+  test('terminal problems (cluster not configured, placement denied) end in Error with a clear message', async () => {
+    const nowhere = chain('nowhere', 2, { other: true });
+    nowhere.spec.templates![2]!.clusterName = 'nowhere';
+    const denied = chain('denied', 2, { other: true });
+    denied.spec.templates![2]!.namespace = 'default';
+    const [a, b] = await Promise.all([run(nowhere), run(denied)]);
+    assert.equal(a.status?.phase, 'Error');
+    assert.match(JSON.stringify(a.status), /nowhere/);
+    assert.match(JSON.stringify(a.status), /not configured/);
+    assert.equal(b.status?.phase, 'Error');
+    assert.match(JSON.stringify(b.status), /placement denied/);
+    assert.equal((await podsOf(stack, b.metadata.name!)).length, 1, 'no pod where the policy forbids it');
+  });
+
   test('a poison message lands in the DLQ; other workflows are unaffected', async () => {
     await stack.queues.client.send(
       new SendMessageCommand({
