@@ -11,6 +11,7 @@ import { ANNOTATION_NODE_ID, ANNOTATION_POD_NAME_FORMAT, LABEL_COMPLETED, LABEL_
 import { nodeId } from './names.ts';
 import { globalVariables } from './scope.ts';
 import { validateWorkflow } from './validate.ts';
+import { effectiveWorkflow } from './effective-spec.ts';
 import { executeTemplate } from './execute.ts';
 import { updateProgress } from './progress.ts';
 import { DEADLINE_MESSAGE, podTarget } from './pod/execute-pod.ts';
@@ -113,8 +114,10 @@ function indexPods(ctx: ExecContext, snapshot: Snapshot): void {
  * @example const d = decide({ workflow, pods: [], controller: { clusterName: 'main' } }, new Date());
  */
 export function decide(snapshot: Snapshot, now: Date): Decision {
-  const wf = snapshot.workflow;
-  const current = wf.status ?? {};
+  const given = snapshot.workflow;
+  const current = given.status ?? {};
+  const merged = effectiveWorkflow(given, snapshot.workflowTemplates);
+  const wf = typeof merged === 'string' ? given : merged;
   if (wf.metadata.labels?.[LABEL_COMPLETED] === 'true') {
     return {
       actions: [],
@@ -137,7 +140,7 @@ export function decide(snapshot: Snapshot, now: Date): Decision {
       reasons: ['workflow already finished'],
     };
   if (!status.phase) {
-    const errors = validateWorkflow(wf);
+    const errors = typeof merged === 'string' ? [{ argo: merged }] : validateWorkflow(wf);
     if (errors.length > 0) {
       finish(ctx, status, 'Failed', `invalid spec: ${errors[0]?.argo}`, ctx.now);
       return { actions: [], status, metadata: metadataOf(snapshot, status, ctx), reasons: ctx.reasons };

@@ -4,6 +4,7 @@
  * or `tasks.<name>.outputs.result`. The runtime reads the pod's log only for such nodes.
  */
 import type { NodeStatus, Template, Workflow } from './types.ts';
+import { effectiveWorkflow } from './effective-spec.ts';
 
 const cache = new WeakMap<Template, Set<string>>();
 const RESULT_REF = /(?:steps|tasks)\.([A-Za-z0-9_-]+)\.outputs\.result/g;
@@ -54,13 +55,14 @@ export function isResultReferenced(
 
 /**
  * True when the runtime should read the `main` log of the pod of node `nodeId` and pass it as
- * `ObservedPod.mainLog`.
+ * `ObservedPod.mainLog`. Pass the snapshot's `workflowTemplates` when the workflow uses `workflowTemplateRef`.
  * @example if (needsResult(wf, pod.metadata.annotations['workflows.argoproj.io/node-id'])) observed.mainLog = await readLog(...)
  */
-export function needsResult(workflow: Workflow, nodeId: string): boolean {
+export function needsResult(workflow: Workflow, nodeId: string, workflowTemplates?: Record<string, Workflow>): boolean {
   const nodes = workflow.status?.nodes ?? {};
   const node = nodes[nodeId];
   if (!node) return false;
-  const templates = workflow.spec.templates ?? [];
+  const merged = effectiveWorkflow(workflow, workflowTemplates);
+  const templates = (typeof merged === 'string' ? workflow : merged).spec.templates ?? [];
   return isResultReferenced(nodes, node, (n) => templates.find((t) => t.name === n));
 }

@@ -435,3 +435,31 @@ spec:
     assert.equal(byName.get('wf.after')?.inputs?.parameters?.[0]?.value, '[1,2]');
   });
 });
+
+describe('workflowTemplateRef', () => {
+  const template: Workflow = {
+    kind: 'WorkflowTemplate',
+    metadata: { name: 'tpl', namespace: 'argo' },
+    spec: {
+      entrypoint: 'main',
+      arguments: { parameters: [{ name: 'msg', value: 'from-template' }] },
+      templates: [{ name: 'main', container: { image: 'alpine', args: ['{{workflow.parameters.msg}}'] } }],
+    },
+  };
+  const wf: Workflow = {
+    metadata: { name: 'wf', namespace: 'argo', uid: 'u' },
+    spec: { workflowTemplateRef: { name: 'tpl' }, arguments: { parameters: [{ name: 'msg', value: 'mine' }] } },
+  };
+  test('runs the referenced spec with the workflow arguments winning', () => {
+    const d = decide({ ...snap(wf), workflowTemplates: { 'argo/tpl': template } }, NOW);
+    const a = d.actions[0];
+    assert.ok(a?.kind === 'CreatePod');
+    assert.deepEqual(a.pod.spec.containers[0]?.args, ['mine']);
+    assert.equal(a.pod.metadata.name, 'wf');
+  });
+  test('a missing template fails the workflow', () => {
+    const d = decide(snap(wf), NOW);
+    assert.equal(d.status.phase, 'Failed');
+    assert.equal(d.status.message, 'invalid spec: workflowtemplates.argoproj.io "tpl" not found');
+  });
+});
