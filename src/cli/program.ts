@@ -1,10 +1,8 @@
 /**
- * The `argosy` command tree. Each command lives in its own file and is only wired here. Commands
- * owned by other areas (lint, cluster, ops) are loaded when their files exist, so the CLI works
- * while they are being built and picks them up without edits here.
+ * The `argosy` command tree. Each command lives in its own file and is only wired here; commands
+ * owned by other areas (lint, cluster, ops) are loaded only when asked for.
  */
 import { Command } from 'commander';
-import { existsSync } from 'node:fs';
 import { makeDeleteCommand } from './commands/delete.ts';
 import { makeDevCommand } from './commands/dev.ts';
 import { makeGetCommand } from './commands/get.ts';
@@ -16,14 +14,17 @@ import { makeStopCommand, makeTerminateCommand } from './commands/shutdown.ts';
 import { makeSubmitCommand } from './commands/submit.ts';
 import { makeWaitCommand } from './commands/wait.ts';
 
-/** Commands from other areas: name, file (relative to this one) and factory export. */
-const OPTIONAL_COMMANDS: [string, string, string][] = [
-  ['lint', './lint.ts', 'makeLintCommand'],
-  ['cluster', './cluster.ts', 'makeClusterCommand'],
-  ['replay', './ops/replay.ts', 'makeReplayCommand'],
-  ['controller', './ops/controller.ts', 'makeControllerCommand'],
-  ['resync', './ops/resync.ts', 'makeResyncCommand'],
-  ['doctor', './ops/doctor.ts', 'makeDoctorCommand'],
+/**
+ * Commands from other areas, imported on demand: their AWS SDK imports cost about a second, which
+ * `argosy get` should not pay. Literal specifiers so bundlers include them and tsc checks them.
+ */
+const OPTIONAL_COMMANDS: [string, () => Promise<Command>][] = [
+  ['lint', async () => (await import('./lint.ts')).makeLintCommand()],
+  ['cluster', async () => (await import('./cluster.ts')).makeClusterCommand()],
+  ['replay', async () => (await import('./ops/replay.ts')).makeReplayCommand()],
+  ['controller', async () => (await import('./ops/controller.ts')).makeControllerCommand()],
+  ['resync', async () => (await import('./ops/resync.ts')).makeResyncCommand()],
+  ['doctor', async () => (await import('./ops/doctor.ts')).makeDoctorCommand()],
 ];
 
 const BUILT_IN = [
@@ -53,27 +54,12 @@ export function requestedCommand(args: string[]): string | undefined {
   return undefined;
 }
 
-/**
- * Loads the optional commands a run needs: none for a built-in command (their AWS SDK imports
- * cost about a second), the named one, or all of them for help and unknown names.
- */
+/** The optional commands a run needs: none for a built-in, the named one, or all (help, unknown). */
 async function optionalCommands(args: string[]): Promise<Command[]> {
   const wanted = requestedCommand(args);
   if (wanted && BUILT_IN.includes(wanted)) return [];
   const named = OPTIONAL_COMMANDS.filter(([name]) => name === wanted);
-  const out: Command[] = [];
-  for (const [, file, factory] of named.length ? named : OPTIONAL_COMMANDS) {
-    const url = new URL(file, import.meta.url);
-    if (!existsSync(url)) continue;
-    try {
-      const mod = (await import(url.href)) as Record<string, unknown>;
-      const make = mod[factory];
-      if (typeof make === 'function') out.push((make as () => Command)());
-    } catch {
-      // A command that cannot load (work in progress elsewhere) must not take the others down.
-    }
-  }
-  return out;
+  return Promise.all((named.length ? named : OPTIONAL_COMMANDS).map(([, load]) => load()));
 }
 
 /**
