@@ -15,3 +15,31 @@ test('a one-pod workflow costs at most 5 state writes + 1 event; the seed exampl
   assert.equal(main.writesByResource.pods, 1, 'exactly one pod create');
   assert.equal(seed.perCluster.other!.writes, 1, 'cluster other sees exactly its pod create');
 });
+
+test('on a Workflow CRD without a status subresource (like Argo’s), one PUT carries status and labels', async () => {
+  const { startLocalStack } = await import('../../../src/local/stack.ts');
+  const { chain, isDone } = await import('./helpers.ts');
+  const stack = await startLocalStack({ runtime: 'sim', resyncIntervalMs: 0 });
+  try {
+    const path = '/apis/apiextensions.k8s.io/v1/customresourcedefinitions/workflows.argoproj.io';
+    const crd = await stack.mainClient.request<{ spec: { versions: { subresources?: unknown }[] } }>({
+      method: 'GET',
+      path,
+    });
+    for (const v of crd.spec.versions) delete v.subresources;
+    await stack.mainClient.request({ method: 'PUT', path, body: crd });
+    stack.clusters.get('main').resetStats();
+    const c = await stack.submit(chain('nosub', 1), 'argo');
+    const wf = await stack.waitFor('argo', c.metadata.name!, isDone, 20_000);
+    assert.equal(wf.status?.phase, 'Succeeded');
+    assert.equal(wf.metadata.labels?.['workflows.argoproj.io/completed'], 'true');
+    const stats = stack.clusters.get('main').stats();
+    const count = (resource: string, verb: string) =>
+      stats.entries.filter((e) => e.resource === resource && e.verb === verb).reduce((a, e) => a + e.count, 0);
+    assert.equal(count('workflows/status', 'update'), 0, 'no status subresource writes');
+    assert.equal(count('workflows', 'patch'), 0, 'no separate label patches');
+    assert.ok(count('workflows', 'update') >= 2, 'status and labels travel in whole-object PUTs');
+  } finally {
+    await stack.stop();
+  }
+});
