@@ -36,6 +36,13 @@ describe('seed and fan-out examples', () => {
     assert.equal(mine?.cluster, 'main');
     assert.ok(wf.metadata.finalizers?.includes(WORKFLOW_FINALIZER), 'remote pods ⇒ finalizer');
     assert.equal(wf.metadata.labels?.['workflows.argoproj.io/completed'], 'true');
+    // The outcome is recorded as a Kubernetes Event on the Workflow, as Argo does.
+    const events = await stack.mainClient.request<{ items: { reason: string; involvedObject: { name: string } }[] }>({
+      method: 'GET',
+      path: '/api/v1/namespaces/argo/events',
+    });
+    const reasons = events.items.filter((e) => e.involvedObject.name === name).map((e) => e.reason);
+    assert.deepEqual(reasons, ['WorkflowSucceeded']);
     // kubectl sees it like any Argo workflow (async: the API servers run in this process).
     const { stdout: out } = await promisify(execFile)(
       'kubectl',
