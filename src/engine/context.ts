@@ -31,10 +31,27 @@ export interface ExecContext {
   childSets: Map<string, Set<string>>;
   /** Caches keyed by template object (DAG indexes etc.). */
   cache: WeakMap<object, unknown>;
+  /** DAG node ID → task name → task node ID. */
+  taskIds: Map<string, Map<string, string>>;
   /** Placement refusals met during this decide (surfaced as the workflow message if it fails). */
   placementErrors: string[];
   /** Node name → ID, memoised (hashing dominates large DAG walks otherwise). */
   ids: Map<string, string>;
+}
+
+/** The node ID of task `task` of the DAG node `dag`, memoised per decide and DAG node. */
+export function taskNodeId(ctx: ExecContext, dag: NodeStatus, task: string): string {
+  let byTask = ctx.taskIds.get(dag.id);
+  if (!byTask) {
+    byTask = new Map();
+    ctx.taskIds.set(dag.id, byTask);
+  }
+  let id = byTask.get(task);
+  if (id === undefined) {
+    id = idOf(ctx, `${dag.name}.${task}`);
+    byTask.set(task, id);
+  }
+  return id;
 }
 
 /** The ID of a node name, memoised per decide. */
@@ -195,5 +212,6 @@ export function newContext(wf: Workflow, now: Date, controller: ControllerSettin
     cache: new WeakMap(),
     ids: new Map(),
     placementErrors: [],
+    taskIds: new Map(),
   };
 }

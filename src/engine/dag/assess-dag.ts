@@ -4,7 +4,7 @@
  * Running; a target whose branch failed (and whose task is not continueOn) ⇒ that phase; else Succeeded.
  */
 import type { ExecContext } from '../context.ts';
-import { getNode, isCompleted, isFulfilled } from '../context.ts';
+import { isCompleted, isFulfilled, taskNodeId } from '../context.ts';
 import type { NodePhase, NodeStatus } from '../types.ts';
 import type { DagIndex } from './dag-index.ts';
 import { continuesOn } from '../run-step.ts';
@@ -18,7 +18,7 @@ function worse(a: NodePhase, b: NodePhase): NodePhase {
 export function assessDag(ctx: ExecContext, dagNode: NodeStatus, idx: DagIndex, failFast: boolean): NodePhase {
   const branch = new Map<string, NodePhase>();
   for (const task of idx.order) {
-    const node = getNode(ctx, `${dagNode.name}.${task.name}`);
+    const node = ctx.nodes[taskNodeId(ctx, dagNode, task.name)];
     if (!node) continue;
     // Argo's BFS stops at the first unfulfilled node it reaches: the DAG is still running.
     if (!isFulfilled(node)) return 'Running';

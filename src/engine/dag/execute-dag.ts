@@ -4,7 +4,16 @@
  * tasks get a TaskGroup parent. Walks tasks in topological order, once each, so a decide is linear.
  */
 import type { ExecContext } from '../context.ts';
-import { addChild, getNode, initNode, isFulfilled, markPhase, mutableNode, outboundNodes } from '../context.ts';
+import {
+  addChild,
+  getNode,
+  initNode,
+  isFulfilled,
+  markPhase,
+  mutableNode,
+  outboundNodes,
+  taskNodeId,
+} from '../context.ts';
 import type { DAGTask, NodePhase, NodeStatus, Template } from '../types.ts';
 import { chainResolvers, substituteString, type Resolver } from '../substitute.ts';
 import { siblingResolver } from '../scope.ts';
@@ -23,8 +32,9 @@ interface DagRun {
   depth: number;
 }
 
+/** The node of a task, through a per-run name → ID cache (no string building per lookup). */
 function taskNode(run: DagRun, name: string): NodeStatus | undefined {
-  return getNode(run.ctx, `${run.dag.name}.${name}`);
+  return run.ctx.nodes[taskNodeId(run.ctx, run.dag, name)];
 }
 
 function tasksResolver(ctx: ExecContext, dagName: string): Resolver {
@@ -96,7 +106,7 @@ function mayRun(run: DagRun, task: DAGTask, existing: NodeStatus | undefined): b
 function executeTask(run: DagRun, task: DAGTask): void {
   const { ctx } = run;
   const name = `${run.dag.name}.${task.name}`;
-  const existing = getNode(ctx, name);
+  const existing = taskNode(run, task.name);
   if (isFulfilled(existing) || (existing && isPodNodeSteady(ctx, existing)) || !mayRun(run, task, existing)) return;
   let planned: StepPlans;
   try {

@@ -60,7 +60,9 @@ export function isPodNodeSteady(ctx: ExecContext, node: NodeStatus): boolean {
   if (node.type !== 'Pod' || isFulfilled(node) || ctx.deadlineExceeded) return false;
   const observed = ctx.podsByNodeId.get(node.id);
   const phase = observed?.pod.status?.phase;
-  if (phase !== 'Pending' && phase !== 'Running') return false;
+  if (phase === 'Running')
+    return node.phase === 'Running' && node.message === undefined && node.hostNodeName === observed?.pod.spec.nodeName;
+  if (phase !== 'Pending') return false;
   return isUnchanged(node, assessPod(observed as ObservedPod, NO_TEMPLATE, false));
 }
 
