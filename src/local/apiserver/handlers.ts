@@ -70,6 +70,7 @@ export function handleResource(ctx: HandlerContext, call: Call): void {
         container: q(url, 'container'),
         follow: q(url, 'follow') === 'true',
         timestamps: q(url, 'timestamps') === 'true',
+        previous: q(url, 'previous') === 'true',
         ...(tail !== undefined ? { tailLines: tail } : {}),
         ...(limit !== undefined ? { limitBytes: limit } : {}),
         ...(since !== undefined ? { sinceSeconds: since } : {}),

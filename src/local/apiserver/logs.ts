@@ -31,6 +31,7 @@ export interface LogQuery {
   limitBytes?: number;
   sinceSeconds?: number;
   timestamps: boolean;
+  previous?: boolean;
 }
 
 export class LogStore {
@@ -79,6 +80,15 @@ export class LogStore {
     return e ? e.lines.map((l) => l.text).join('') + e.partial : '';
   }
 
+  /** A container restarts: its log becomes the `previous=true` log and a fresh one begins. */
+  rotate(podUid: string, container: string): void {
+    const k = this.key(podUid, container);
+    const cur = this.logs.get(k);
+    if (!cur) return;
+    this.logs.set(`${k}#previous`, cur);
+    this.logs.delete(k);
+  }
+
   forget(podUid: string): void {
     for (const k of [...this.logs.keys()]) if (k.startsWith(`${podUid}/`)) this.logs.delete(k);
   }
@@ -86,6 +96,15 @@ export class LogStore {
   /** Serves `GET .../pods/<name>/log` for `pod`. */
   serve(pod: KubeObject, q: LogQuery, res: ServerResponse, isStopped: () => boolean): void {
     const container = pickContainer(pod, q.container);
+    if (q.previous) {
+      const prev = this.logs.get(`${this.key(pod.metadata.uid, container)}#previous`);
+      if (!prev) {
+        throw badRequest(`previous terminated container "${container}" in pod "${pod.metadata.name}" not found`);
+      }
+      res.writeHead(200, { 'Content-Type': 'text/plain' });
+      res.end(prev.lines.map((l) => (q.timestamps ? `${l.time} ${l.text}` : l.text)).join(''));
+      return;
+    }
     const e = this.entry(pod.metadata.uid, container);
     const status = [...(pod.status?.containerStatuses ?? []), ...(pod.status?.initContainerStatuses ?? [])].find(
       (s: KubeObject) => s.name === container,

@@ -5,12 +5,23 @@
  */
 import type { KubeObject } from '../apiserver/resources.ts';
 import { kubeTime } from '../apiserver/objects.ts';
-import type { ContainerExit } from './runtime.ts';
+import type { ContainerExit, RunningContainer } from './runtime.ts';
 
 export type ContainerState =
   | { kind: 'waiting'; reason: string; message?: string }
   | { kind: 'running'; startedAt: string }
   | { kind: 'terminated'; exit: ContainerExit; startedAt: string; finishedAt: string };
+
+/** One container as the worker tracks it. */
+export interface Slot {
+  spec: KubeObject;
+  state: ContainerState;
+  id: string;
+  restartCount: number;
+  /** The previous run's terminated state (after a restart). */
+  lastState?: Extract<ContainerState, { kind: 'terminated' }>;
+  proc?: RunningContainer;
+}
 
 export function imageRef(image: string): string {
   let ref = image;
@@ -22,15 +33,31 @@ export function imageRef(image: string): string {
   return ref;
 }
 
+function terminatedOf(state: Extract<ContainerState, { kind: 'terminated' }>, containerId: string): KubeObject {
+  const e = state.exit;
+  const terminated: KubeObject = {
+    exitCode: e.exitCode,
+    reason: e.reason ?? (e.exitCode === 0 ? 'Completed' : 'Error'),
+    startedAt: state.startedAt,
+    finishedAt: state.finishedAt,
+    containerID: `argosy://${containerId}`,
+  };
+  if (e.message) terminated.message = e.message;
+  const signal = e.signal ? { SIGTERM: 15, SIGKILL: 9 }[e.signal as string] : undefined;
+  if (signal !== undefined) terminated.signal = signal;
+  return terminated;
+}
+
 /** One entry of status.containerStatuses / initContainerStatuses. */
-export function containerStatus(container: KubeObject, state: ContainerState, containerId: string): KubeObject {
+export function containerStatus(slot: Slot): KubeObject {
+  const { spec: container, state, id: containerId } = slot;
   const base: KubeObject = {
     name: container.name,
     image: imageRef(String(container.image)),
     imageID: '',
-    lastState: {},
+    lastState: slot.lastState ? { terminated: terminatedOf(slot.lastState, containerId) } : {},
     ready: false,
-    restartCount: 0,
+    restartCount: slot.restartCount,
     started: false,
   };
   if (state.kind === 'waiting') {
@@ -42,18 +69,7 @@ export function containerStatus(container: KubeObject, state: ContainerState, co
   if (state.kind === 'running') {
     return { ...withId, ready: true, started: true, state: { running: { startedAt: state.startedAt } } };
   }
-  const e = state.exit;
-  const terminated: KubeObject = {
-    exitCode: e.exitCode,
-    reason: e.reason ?? (e.exitCode === 0 ? 'Completed' : 'Error'),
-    startedAt: state.startedAt,
-    finishedAt: state.finishedAt,
-    containerID: `argosy://${containerId}`,
-  };
-  if (e.message) terminated.message = e.message;
-  if (e.signal) terminated.signal = { SIGTERM: 15, SIGKILL: 9 }[e.signal] ?? undefined;
-  if (terminated.signal === undefined) delete terminated.signal;
-  return { ...withId, state: { terminated } };
+  return { ...withId, state: { terminated: terminatedOf(state, containerId) } };
 }
 
 export interface ConditionFlags {
@@ -90,4 +106,37 @@ export function podConditions(previous: KubeObject[] | undefined, flags: Conditi
     cond('ContainersReady', flags.ready, flags.notReadyReason ?? 'ContainersNotReady', flags.notReadyMessage),
     scheduled,
   ];
+}
+
+/** The whole pod status for the current slots (`extra` sets phase, reason, message). */
+export function buildPodStatus(
+  previous: KubeObject | undefined,
+  init: Slot[],
+  main: Slot[],
+  extra: KubeObject,
+  nodeIp: string,
+  now: Date,
+): KubeObject {
+  const initDone = init.every((s) => s.state.kind === 'terminated' && s.state.exit.exitCode === 0);
+  const allRunning = main.every((s) => s.state.kind === 'running');
+  const terminal = extra.phase === 'Succeeded' || extra.phase === 'Failed';
+  const notReady = main.filter((s) => s.state.kind !== 'running').map((s) => s.spec.name);
+  const incomplete = init.filter((s) => s.state.kind !== 'terminated').map((s) => s.spec.name);
+  const flags: ConditionFlags = { initialized: initDone, ready: allRunning && !terminal };
+  if (terminal) flags.notReadyReason = extra.phase === 'Succeeded' ? 'PodCompleted' : 'PodFailed';
+  else if (notReady.length) flags.notReadyMessage = `containers with unready status: [${notReady.join(' ')}]`;
+  if (!initDone) flags.initMessage = `containers with incomplete status: [${incomplete.join(' ')}]`;
+  const status: KubeObject = {
+    ...previous,
+    conditions: podConditions(previous?.conditions, flags, now),
+    hostIP: nodeIp,
+    hostIPs: [{ ip: nodeIp }],
+    podIP: nodeIp,
+    podIPs: [{ ip: nodeIp }],
+    startTime: previous?.startTime ?? kubeTime(now),
+    containerStatuses: main.map(containerStatus),
+    ...extra,
+  };
+  if (init.length) status.initContainerStatuses = init.map(containerStatus);
+  return status;
 }

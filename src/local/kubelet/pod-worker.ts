@@ -14,8 +14,8 @@ import type { Logger } from '../../logger.ts';
 import type { LogStore } from '../apiserver/logs.ts';
 import { EnvError, resolveEnv } from './env.ts';
 import { recordEvent } from './node.ts';
-import { type ContainerState, containerStatus, podConditions } from './pod-status.ts';
-import type { ContainerExit, ContainerRuntime, RunningContainer } from './runtime.ts';
+import { buildPodStatus, type Slot } from './pod-status.ts';
+import type { ContainerExit, ContainerRuntime } from './runtime.ts';
 
 export interface WorkerContext {
   state: ClusterState;
@@ -31,13 +31,6 @@ export interface WorkerContext {
   serviceEnv?: Record<string, string>;
 }
 
-interface Slot {
-  spec: KubeObject;
-  state: ContainerState;
-  id: string;
-  proc?: RunningContainer;
-}
-
 export class PodWorker {
   readonly uid: string;
   private readonly ns: string;
@@ -47,7 +40,7 @@ export class PodWorker {
   private finished = false;
   private stopping: 'deleted' | 'deadline' | 'shutdown' | undefined;
   private deadlineTimer: NodeJS.Timeout | undefined;
-  private wake: () => void = () => {};
+  private readonly sleepers = new Set<() => void>();
   readonly done: Promise<void>;
 
   constructor(
@@ -61,6 +54,7 @@ export class PodWorker {
       spec: c,
       state: { kind: 'waiting', reason },
       id: randomBytes(32).toString('hex'),
+      restartCount: 0,
     });
     this.init = (pod.spec.initContainers ?? []).map((c: KubeObject) => slot(c, 'PodInitializing'));
     this.main = (pod.spec.containers ?? []).map((c: KubeObject) =>
@@ -81,7 +75,7 @@ export class PodWorker {
     setTimeout(() => {
       for (const s of [...this.init, ...this.main]) s.proc?.kill('SIGKILL');
     }, grace).unref();
-    this.wake();
+    for (const wake of [...this.sleepers]) wake();
   }
 
   private current(): KubeObject | undefined {
@@ -97,42 +91,7 @@ export class PodWorker {
   private write(extra: KubeObject = {}): boolean {
     const pod = this.current();
     if (!pod) return false;
-    const now = this.ctx.state.now();
-    const initDone = this.init.every((s) => s.state.kind === 'terminated' && s.state.exit.exitCode === 0);
-    const allRunning = this.main.every((s) => s.state.kind === 'running');
-    const terminal = extra.phase === 'Succeeded' || extra.phase === 'Failed';
-    const notReady = this.main.filter((s) => s.state.kind !== 'running').map((s) => s.spec.name);
-    const status: KubeObject = {
-      ...pod.status,
-      conditions: podConditions(
-        pod.status?.conditions,
-        {
-          initialized: initDone,
-          ready: allRunning && !terminal,
-          ...(terminal ? { notReadyReason: extra.phase === 'Succeeded' ? 'PodCompleted' : 'PodFailed' } : {}),
-          ...(!terminal && notReady.length
-            ? { notReadyMessage: `containers with unready status: [${notReady.join(' ')}]` }
-            : {}),
-          ...(!initDone
-            ? {
-                initMessage: `containers with incomplete status: [${this.init
-                  .filter((s) => s.state.kind !== 'terminated')
-                  .map((s) => s.spec.name)
-                  .join(' ')}]`,
-              }
-            : {}),
-        },
-        now,
-      ),
-      hostIP: this.ctx.nodeIp,
-      hostIPs: [{ ip: this.ctx.nodeIp }],
-      podIP: this.ctx.nodeIp,
-      podIPs: [{ ip: this.ctx.nodeIp }],
-      startTime: pod.status?.startTime ?? kubeTime(now),
-      containerStatuses: this.main.map((s) => containerStatus(s.spec, s.state, s.id)),
-      ...extra,
-    };
-    if (this.init.length) status.initContainerStatuses = this.init.map((s) => containerStatus(s.spec, s.state, s.id));
+    const status = buildPodStatus(pod.status, this.init, this.main, extra, this.ctx.nodeIp, this.ctx.state.now());
     try {
       this.ctx.state.update(this.ctx.state.registry.byKey('/pods')!, this.ns, this.name, { ...pod, status }, 'status');
       return true;
@@ -183,11 +142,13 @@ export class PodWorker {
   private sleepUnlessStopped(ms: number): Promise<void> {
     if (this.stopping) return Promise.resolve();
     return new Promise((resolve) => {
-      const t = Number.isFinite(ms) ? setTimeout(resolve, ms) : undefined;
-      this.wake = () => {
+      const wake = () => {
         clearTimeout(t);
+        this.sleepers.delete(wake);
         resolve();
       };
+      const t = Number.isFinite(ms) ? setTimeout(wake, ms) : undefined;
+      this.sleepers.add(wake);
     });
   }
 
@@ -203,17 +164,38 @@ export class PodWorker {
 
   private async runMain(): Promise<void> {
     if (this.stopping) return;
-    for (const s of this.main)
+    for (const s of this.main) {
       if (s.state.kind === 'waiting') s.state = { kind: 'waiting', reason: 'ContainerCreating' };
-    await Promise.all(
-      this.main.map((s) =>
-        this.startAndWait(s, () => {
-          if (this.main.every((m) => m.state.kind !== 'waiting')) this.write({ phase: 'Running' });
-        }).then(() => {
-          if (!this.main.every((m) => m.state.kind === 'terminated')) this.write({ phase: 'Running' });
-        }),
-      ),
-    );
+    }
+    await Promise.all(this.main.map((s) => this.runContainer(s)));
+  }
+
+  /** Runs one main container, restarting it with back-off as restartPolicy says. */
+  private async runContainer(s: Slot): Promise<void> {
+    const policy = this.pod.spec.restartPolicy ?? 'Always';
+    const name = String(s.spec.name);
+    const who = `${this.name}_${this.ns}(${this.uid})`;
+    for (;;) {
+      const exit = await this.startAndWait(s, () => {
+        if (this.main.every((m) => m.state.kind !== 'waiting')) this.write({ phase: 'Running' });
+      });
+      const restart = policy === 'Always' || (policy === 'OnFailure' && exit.exitCode !== 0);
+      if (!restart || this.stopping || s.state.kind !== 'terminated') break;
+      s.lastState = s.state;
+      s.restartCount++;
+      this.ctx.logs.rotate(this.uid, name);
+      // Like the kubelet: the first restart is immediate, then 10 s doubling up to 5 min.
+      const delay = s.restartCount === 1 ? 0 : Math.min(10_000 * 2 ** (s.restartCount - 2), 300_000);
+      if (delay > 0) {
+        const text = `back-off ${delay / 1000}s restarting failed container=${name} pod=${who}`;
+        s.state = { kind: 'waiting', reason: 'CrashLoopBackOff', message: text };
+        this.write({ phase: 'Running' });
+        this.event('Warning', 'BackOff', `Back-off restarting failed container ${name} in pod ${who}`);
+        await this.sleepUnlessStopped(delay);
+        if (this.stopping) break;
+      }
+    }
+    if (!this.main.every((m) => m.state.kind === 'terminated')) this.write({ phase: 'Running' });
   }
 
   /** Starts one container, reports it running via `onRunning`, and waits for its exit. */

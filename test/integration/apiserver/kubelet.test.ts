@@ -158,6 +158,38 @@ describe('kubelet (process runtime)', () => {
     await eventually(async () => (await getPod(c, 'sleeper')) === undefined, 10_000, 'pod removal');
   });
 
+  test('restartPolicy OnFailure restarts a failed container; the previous log stays readable', async () => {
+    const script = 'if [ -f /tmp/once ]; then echo second; exit 0; fi; touch /tmp/once; echo first; exit 1';
+    await createPod(
+      c,
+      podBody('retry', { image: 'busybox', command: ['sh', '-c', script] }, { restartPolicy: 'OnFailure' }),
+    );
+    const pod = await waitPhase(c, 'retry', ['Succeeded', 'Failed']);
+    assert.equal(pod.status.phase, 'Succeeded');
+    const cs = pod.status.containerStatuses[0];
+    assert.equal(cs.restartCount, 1);
+    assert.equal(cs.lastState.terminated.exitCode, 1);
+    assert.equal((await raw(c, 'GET', '/api/v1/namespaces/default/pods/retry/log')).text, 'second\n');
+    assert.equal((await raw(c, 'GET', '/api/v1/namespaces/default/pods/retry/log?previous=true')).text, 'first\n');
+  });
+
+  test('restartPolicy Always keeps a completed container restarting (CrashLoopBackOff), pod Running', async () => {
+    await createPod(c, podBody('always', { image: 'busybox', command: ['echo', 'hi'] }, { restartPolicy: 'Always' }));
+    const pod = await eventually(
+      async () => {
+        const p = await getPod(c, 'always');
+        return p?.status?.containerStatuses?.[0]?.state?.waiting?.reason === 'CrashLoopBackOff' ? p : undefined;
+      },
+      10_000,
+      'CrashLoopBackOff',
+    );
+    assert.equal(pod.status.phase, 'Running');
+    assert.equal(pod.status.containerStatuses[0].restartCount, 2);
+    assert.equal(pod.status.containerStatuses[0].lastState.terminated.reason, 'Completed');
+    await raw(c, 'DELETE', '/api/v1/namespaces/default/pods/always');
+    await eventually(async () => (await getPod(c, 'always')) === undefined, 10_000, 'removal');
+  });
+
   test('follow streams logs until the container exits', async () => {
     await createPod(
       c,
