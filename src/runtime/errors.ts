@@ -3,7 +3,7 @@
  * (the workflow is marked Error by the engine and the message acknowledged). Transient: the record is
  * reported failed, SQS redelivers it and, after maxReceiveCount, dead-letters it.
  */
-import { isTransient as isTransientKube } from '../adapters/kube/errors.ts';
+import { isTransient as isTransientKube, isUnauthorized } from '../adapters/kube/errors.ts';
 
 /** Base class: carries the workflow it concerns. */
 export class RuntimeError extends Error {
@@ -70,6 +70,10 @@ export function isTransientError(e: unknown): boolean {
   if (!e || typeof e !== 'object') return true;
   const named = e as { name?: unknown; terminal?: unknown; transient?: unknown };
   if (typeof named.terminal === 'boolean') return !named.terminal;
+  // 401/403 count as transient here: a wrong credential or missing RBAC is fixed by rotating the
+  // entry or the Role, and the DLQ (plus its alarm) is where an operator sees it; acknowledging would
+  // leave the workflow silently stuck.
+  if (isUnauthorized(e)) return true;
   if (named.name === 'KubeApiError' || named.name === 'KubeUnreachableError') return isTransientKube(e);
   return true;
 }

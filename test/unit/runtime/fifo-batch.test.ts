@@ -80,3 +80,21 @@ describe('processFifoBatch', () => {
     );
   });
 });
+
+describe('error classes', () => {
+  test('terminal vs transient', async () => {
+    const { isTransientError, StatusConflictError, PoisonMessageError } =
+      await import('../../../src/runtime/errors.ts');
+    const { KubeApiError } = await import('../../../src/adapters/kube/errors.ts');
+    const api = (statusCode: number, reason = '') =>
+      new KubeApiError({ statusCode, reason, cluster: 'other', verb: 'GET', path: '/api/v1/pods' });
+    assert.equal(isTransientError(api(503)), true);
+    assert.equal(isTransientError(api(429)), true);
+    assert.equal(isTransientError(api(409, 'Conflict')), true);
+    assert.equal(isTransientError(api(403, 'Forbidden')), true, 'RBAC can be fixed: retry, then DLQ');
+    assert.equal(isTransientError(api(422, 'Invalid')), false);
+    assert.equal(isTransientError(new StatusConflictError({ namespace: 'a', workflow: 'b', attempts: 3 })), true);
+    assert.equal(isTransientError(Object.assign(new Error('x'), { terminal: true })), false);
+    assert.equal(isTransientError(new PoisonMessageError('m', new Error('bad'))), true);
+  });
+});
