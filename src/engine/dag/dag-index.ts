@@ -9,13 +9,16 @@ import { dependsTasks, taskDependsExpr, type DependsExpr } from '../expr/depends
 export interface DagIndex {
   tasks: Map<string, DAGTask>;
   deps: Map<string, string[]>;
-  exprs: Map<string, DependsExpr | Error | undefined>;
+  /** The parsed `depends` (or `dependencies`) of a task; parsed on first use, an Error if it does not parse. */
+  exprOf: (task: string) => DependsExpr | Error | undefined;
   targets: string[];
   /** Tasks to run, dependencies first. */
   order: DAGTask[];
 }
 
-/** Builds the index (cached per template object by the caller). */
+const NONE: string[] = [];
+
+/** Builds the index (cached per template object by the caller). Linear, and lean: it runs every decide. */
 export function indexDag(t: Template): DagIndex {
   const list = t.dag?.tasks ?? [];
   const tasks = new Map<string, DAGTask>();
@@ -23,25 +26,37 @@ export function indexDag(t: Template): DagIndex {
   const exprs = new Map<string, DependsExpr | Error | undefined>();
   const hasDependents = new Set<string>();
   for (const task of list) tasks.set(task.name, task);
-  for (const task of list) {
+  const parse = (task: DAGTask): DependsExpr | Error | undefined => {
     try {
-      const expr = taskDependsExpr(task);
-      if (!expr) {
-        deps.set(task.name, []);
-        exprs.set(task.name, undefined);
-        continue;
-      }
-      // Plain `dependencies` need no expression walk (fan-ins can list thousands of tasks).
-      const raw = task.depends && task.depends.trim() !== '' ? dependsTasks(expr) : (task.dependencies ?? []);
-      const names = raw.filter((n) => tasks.has(n));
-      deps.set(task.name, names);
-      exprs.set(task.name, expr);
-      for (const n of names) hasDependents.add(n);
+      return taskDependsExpr(task);
     } catch (e) {
-      deps.set(task.name, []);
-      exprs.set(task.name, e as Error);
+      return e as Error;
     }
+  };
+  for (const task of list) {
+    let names: string[];
+    if (task.depends && task.depends.trim() !== '') {
+      const expr = parse(task);
+      exprs.set(task.name, expr);
+      names = expr === undefined || expr instanceof Error ? NONE : dependsTasks(expr);
+    } else names = task.dependencies ?? NONE;
+    // Unknown names are validation errors; at run time they are ignored rather than waited for.
+    let known = names;
+    for (const n of names)
+      if (!tasks.has(n)) {
+        known = names.filter((x) => tasks.has(x));
+        break;
+      }
+    deps.set(task.name, known);
+    for (const n of known) hasDependents.add(n);
   }
+  const exprOf = (name: string): DependsExpr | Error | undefined => {
+    if (exprs.has(name)) return exprs.get(name);
+    const task = tasks.get(name);
+    const expr = task ? parse(task) : undefined;
+    exprs.set(name, expr);
+    return expr;
+  };
   const explicit = (t.dag?.target ?? '').split(' ').filter((s) => s !== '');
   // Argo sorts the default (leaf) targets: it fixes the execution order and the DAG's outboundNodes.
   const targets =
@@ -51,7 +66,7 @@ export function indexDag(t: Template): DagIndex {
           .filter((x) => !hasDependents.has(x.name))
           .map((x) => x.name)
           .sort();
-  return { tasks, deps, exprs, targets, order: topoOrder(list, deps, targets) };
+  return { tasks, deps, exprOf, targets, order: topoOrder(list, deps, targets) };
 }
 
 /**

@@ -91,7 +91,7 @@ function mayRun(run: DagRun, task: DAGTask, existing: NodeStatus | undefined): b
   const deps = run.idx.deps.get(task.name) ?? [];
   for (const d of deps) if (!isFulfilled(taskNode(run, d))) return false;
   if (existing) return true;
-  const expr = run.idx.exprs.get(task.name);
+  const expr = run.idx.exprOf(task.name);
   if (expr instanceof Error) {
     skip(run, task, 'Error', expr.message);
     return false;
