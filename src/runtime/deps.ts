@@ -11,7 +11,7 @@ import type { ClusterRegistry } from '../ports/kube.ts';
 import { createSqsPublisher } from '../adapters/aws/sqs-publisher.ts';
 import type { EventPolicy } from './events.ts';
 import { placementFor, policyCheck, type PolicyCheck } from './placement.ts';
-import type { DecideFn, ReconcileHooks } from './reconcile.ts';
+import { statusSubresourceProbe, type DecideFn, type ReconcileHooks } from './reconcile.ts';
 import type { ReconcileHandlerDeps } from './reconcile-handler.ts';
 import type { ResyncDeps } from './resync-handler.ts';
 import type { TimerHandlerDeps } from './timer-handler.ts';
@@ -91,6 +91,8 @@ export function createRuntimeDeps(options: RuntimeOptions): RuntimeDeps {
     logger: logger.child({ fn: 'reconcile' }),
     now,
     events: options.events ?? config.events,
+    // Discovery once per process, not per reconcile.
+    statusSubresource: statusSubresourceProbe(registry),
     hooks: options.hooks,
     onInvocation: (records) => {
       counters.reconcileInvocations++;

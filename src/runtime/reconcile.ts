@@ -39,7 +39,7 @@ export interface ReconcileDeps {
   events?: EventPolicy;
   parallelism?: number;
   maxAttempts?: number;
-  /** Whether the Workflow CRD has a status subresource; discovered once when absent. */
+  /** Whether the Workflow CRD has a status subresource (memoised probe); absent = discover per call. */
   statusSubresource?: () => Promise<boolean>;
   hooks?: ReconcileHooks;
 }
@@ -68,6 +68,14 @@ export function statusSubresourceProbe(registry: ClusterRegistry): () => Promise
   };
 }
 
+/** One probe per registry, so wirings that leave `statusSubresource` unset still discover once. */
+const probes = new WeakMap<ClusterRegistry, () => Promise<boolean>>();
+function sharedProbe(registry: ClusterRegistry): () => Promise<boolean> {
+  let probe = probes.get(registry);
+  if (!probe) probes.set(registry, (probe = statusSubresourceProbe(registry)));
+  return probe;
+}
+
 /** Reconciles the named workflow. Throws transient errors (the message is retried). */
 export async function reconcileWorkflow(
   deps: ReconcileDeps,
@@ -75,7 +83,7 @@ export async function reconcileWorkflow(
 ): Promise<ReconcileResult> {
   const main = deps.registry.mainClient();
   const maxAttempts = deps.maxAttempts ?? 3;
-  const probe = deps.statusSubresource ?? statusSubresourceProbe(deps.registry);
+  const probe = deps.statusSubresource ?? sharedProbe(deps.registry);
   let writes = 0;
   for (let attempt = 1; attempt <= maxAttempts; attempt++) {
     let wf: Workflow;
