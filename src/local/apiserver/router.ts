@@ -25,10 +25,15 @@ export type RequestInfo = ResourceRequest | NonResourceRequest;
 
 /** Splits a URL path into a {@link RequestInfo}. */
 export function parsePath(path: string): RequestInfo {
-  const parts = path
-    .split('/')
-    .filter((p) => p !== '')
-    .map(decodeURIComponent);
+  let parts: string[];
+  try {
+    parts = path
+      .split('/')
+      .filter((p) => p !== '')
+      .map(decodeURIComponent);
+  } catch {
+    return { kind: 'nonresource', path }; // undecodable ⇒ not a resource path ⇒ 404
+  }
   let rest: string[];
   let group: string;
   let version: string;

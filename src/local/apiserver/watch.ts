@@ -56,6 +56,7 @@ export function serveWatch(
   let lastRv = state.store.currentRv();
   const transform = q.transform ?? ((o: KubeObject) => o);
   const send = (type: string, object: KubeObject) => {
+    if (res.writableEnded || res.destroyed) return;
     const out = type === 'ERROR' || type === 'BOOKMARK' ? object : transform(object);
     res.write(JSON.stringify({ type, object: out }) + '\n');
   };

@@ -41,6 +41,7 @@ describe('bad input', () => {
       '/apis/nope.io/v1/things',
       '/apis/nope.io/v1',
       '/nonsense',
+      '/api/v1/namespaces/%E0/pods',
     ]) {
       const r = await raw(c, 'GET', path);
       assert.equal(r.status, 404, path);
