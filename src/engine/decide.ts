@@ -5,7 +5,7 @@
  */
 import type { Decision, Snapshot, WorkflowMetaPatch } from './contract.ts';
 import { WORKFLOW_FINALIZER } from './contract.ts';
-import type { Condition, WorkflowPhase, WorkflowStatus } from './types.ts';
+import type { Condition, NodeStatus, WorkflowPhase, WorkflowStatus } from './types.ts';
 import { isFulfilled, markPhase, newContext, type ExecContext } from './context.ts';
 import { ANNOTATION_NODE_ID, ANNOTATION_POD_NAME_FORMAT, LABEL_COMPLETED, LABEL_PHASE } from './labels.ts';
 import { nodeId } from './names.ts';
@@ -13,7 +13,7 @@ import { globalVariables } from './scope.ts';
 import { validateWorkflow } from './validate.ts';
 import { effectiveWorkflow } from './effective-spec.ts';
 import { executeTemplate } from './execute.ts';
-import { updateProgress } from './progress.ts';
+import { updateProgress, type NodeSummary } from './progress.ts';
 import { DEADLINE_MESSAGE, podTarget } from './pod/execute-pod.ts';
 import { workflowDeadline } from './pod/build-pod.ts';
 
@@ -118,27 +118,15 @@ export function decide(snapshot: Snapshot, now: Date): Decision {
   const current = given.status ?? {};
   const merged = effectiveWorkflow(given, snapshot.workflowTemplates);
   const wf = typeof merged === 'string' ? given : merged;
-  if (wf.metadata.labels?.[LABEL_COMPLETED] === 'true') {
-    return {
-      actions: [],
-      status: current,
-      metadata: metadataOf(snapshot, current, undefined),
-      reasons: ['workflow is completed; nothing to do'],
-    };
-  }
+  if (wf.metadata.labels?.[LABEL_COMPLETED] === 'true')
+    return quiet(snapshot, current, 'workflow is completed; nothing to do');
+  if (isDone(current.phase)) return quiet(snapshot, { ...current }, 'workflow already finished');
   const ctx = newContext(wf, now, snapshot.controller);
   ctx.checkPlacement = snapshot.checkPlacement;
   ctx.workflowTemplates = snapshot.workflowTemplates;
   const fmt = wf.metadata.annotations?.[ANNOTATION_POD_NAME_FORMAT];
   ctx.podNameFormat = fmt === 'v1' || fmt === 'v2' ? fmt : (snapshot.controller.podNameFormat ?? 'v2');
   const status: WorkflowStatus = { ...current };
-  if (isDone(status.phase))
-    return {
-      actions: [],
-      status,
-      metadata: metadataOf(snapshot, status, undefined),
-      reasons: ['workflow already finished'],
-    };
   if (!status.phase) {
     const errors = typeof merged === 'string' ? [{ argo: merged }] : validateWorkflow(wf);
     if (errors.length > 0) {
@@ -152,8 +140,7 @@ export function decide(snapshot: Snapshot, now: Date): Decision {
   ctx.nodes = { ...(current.nodes ?? {}) };
   ctx.globals = globalVariables(wf);
   indexPods(ctx, snapshot);
-  const wfWithStart = { ...wf, status: { ...current, startedAt: status.startedAt } };
-  ctx.wf = wfWithStart;
+  ctx.wf = { ...wf, status: { ...current, startedAt: status.startedAt } };
   const left = applyDeadline(ctx);
   const root = executeTemplate(ctx, {
     nodeName: ctx.wfName,
@@ -161,6 +148,24 @@ export function decide(snapshot: Snapshot, now: Date): Decision {
     args: wf.spec.arguments?.parameters,
     depth: 0,
   });
+  const summary = rollUp(ctx, status, root);
+  const decision: Decision = {
+    actions: ctx.actions,
+    status,
+    metadata: metadataOf(snapshot, status, ctx, summary.remote),
+    reasons: ctx.reasons,
+  };
+  if (left !== undefined && !isDone(status.phase)) decision.requeueAfterMs = left;
+  return decision;
+}
+
+/** A decision that changes nothing. */
+function quiet(snapshot: Snapshot, status: WorkflowStatus, reason: string): Decision {
+  return { actions: [], status, metadata: metadataOf(snapshot, status, undefined), reasons: [reason] };
+}
+
+/** Progress, conditions, and the workflow phase from the root node (§2.4 step 3). */
+function rollUp(ctx: ExecContext, status: WorkflowStatus, root: NodeStatus): NodeSummary {
   status.nodes = ctx.nodes;
   const summary = updateProgress(ctx.nodes);
   status.progress = summary.progress;
@@ -177,14 +182,7 @@ export function decide(snapshot: Snapshot, now: Date): Decision {
       { type: 'PodRunning', status: summary.podRunning ? 'True' : 'False' },
     ];
   }
-  const decision: Decision = {
-    actions: ctx.actions,
-    status,
-    metadata: metadataOf(snapshot, status, ctx, summary.remote),
-    reasons: ctx.reasons,
-  };
-  if (left !== undefined && !isDone(status.phase)) decision.requeueAfterMs = left;
-  return decision;
+  return summary;
 }
 
 export { podTarget };
