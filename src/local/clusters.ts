@@ -11,7 +11,7 @@
  * await local.stop();
  * ```
  */
-import { mkdtempSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -23,6 +23,7 @@ import { ApiServer } from './apiserver/server.ts';
 import type { ApiStats } from './apiserver/stats.ts';
 import { createServingCert } from './apiserver/tls.ts';
 import { defFromCrd } from './apiserver/crds.ts';
+import { loadIdentity, loadObjects, persistOnChange, saveIdentity, saveObjects } from './apiserver/persistence.ts';
 import { Kubelet, type SimDefaults } from './kubelet/kubelet.ts';
 import { createNode } from './kubelet/node.ts';
 
@@ -108,10 +109,6 @@ export function installArgoCrds(cluster: LocalCluster | ApiServer): void {
 
 const BASE_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube-node-lease'];
 
-function snapshotPath(dataDir: string, name: string): string {
-  return join(dataDir, `${name}.json`);
-}
-
 async function startOne(
   name: string,
   index: number,
@@ -120,18 +117,22 @@ async function startOne(
 ): Promise<LocalCluster> {
   const host = `127.0.0.${index + 1}`;
   const logger = (opts.logger ?? silentLogger).child({ cluster: name });
-  const cert = await createServingCert(name, host);
+  const saved = opts.dataDir ? loadIdentity(opts.dataDir, name, host) : undefined;
+  const cert = saved?.cert ?? (await createServingCert(name, host));
   const server = new ApiServer({
     host,
     cert,
     logger,
+    ...(saved ? { port: saved.port, adminToken: saved.adminToken } : {}),
     ...(opts.historySize !== undefined ? { historySize: opts.historySize } : {}),
     ...(opts.autoCreateNamespaces !== undefined ? { autoCreateNamespaces: opts.autoCreateNamespaces } : {}),
     ...(opts.bookmarkIntervalMs !== undefined ? { bookmarkIntervalMs: opts.bookmarkIntervalMs } : {}),
   });
+  for (const id of saved?.identities ?? []) server.auth.restoreIdentity(id.name, id.token, id.rules);
   const state = server.state;
-  if (opts.dataDir && existsSync(snapshotPath(opts.dataDir, name))) {
-    state.store.load(JSON.parse(readFileSync(snapshotPath(opts.dataDir, name), 'utf8')));
+  const snapshot = opts.dataDir ? loadObjects(opts.dataDir, name) : undefined;
+  if (snapshot) {
+    state.store.load(snapshot);
     for (const crd of state.store.list('apiextensions.k8s.io/customresourcedefinitions')) {
       state.registry.add(defFromCrd(crd));
     }
@@ -141,8 +142,11 @@ async function startOne(
     if (!state.find(nsDef, '', ns)) state.create(nsDef, '', { metadata: { name: ns } });
   }
   if (opts.crds !== false) installArgoCrds(server);
-  const stopPersisting = opts.dataDir ? persistOnChange(server, opts.dataDir, name) : () => {};
+  const dataDir = opts.dataDir;
+  const stopPersisting = dataDir ? persistOnChange(server, dataDir, name) : () => {};
   await server.start();
+  const saveId = () => dataDir && saveIdentity(dataDir, name, server, host, cert);
+  saveId();
   const nodeName = `${name}-node`;
   createNode(state, nodeName, host);
   let kubelet: Kubelet | undefined;
@@ -167,8 +171,15 @@ async function startOne(
     },
     caPem: cert.caPem,
     adminToken: server.auth.adminToken,
-    createIdentity: (n, rules) => server.auth.createIdentity(n, rules),
-    revokeIdentity: (n) => server.auth.revokeIdentity(n),
+    createIdentity: (n, rules) => {
+      const id = server.auth.createIdentity(n, rules);
+      saveId();
+      return id;
+    },
+    revokeIdentity: (n) => {
+      server.auth.revokeIdentity(n);
+      saveId();
+    },
     stop: () => server.stop(),
     start: () => server.start(),
     stopPersisting,
@@ -176,24 +187,6 @@ async function startOne(
     resetStats: () => server.stats.reset(),
     server,
     kubelet,
-  };
-}
-
-/** Saves the store at most once a second after changes, so a crash loses little (stop() saves too). */
-function persistOnChange(server: ApiServer, dataDir: string, name: string): () => void {
-  let timer: NodeJS.Timeout | undefined;
-  const unsubscribe = server.state.store.subscribe(() => {
-    if (timer) return;
-    timer = setTimeout(() => {
-      timer = undefined;
-      mkdirSync(dataDir, { recursive: true });
-      writeFileSync(snapshotPath(dataDir, name), JSON.stringify(server.state.store.snapshot()));
-    }, 1000);
-    timer.unref();
-  });
-  return () => {
-    unsubscribe();
-    clearTimeout(timer);
   };
 }
 
@@ -247,11 +240,7 @@ export async function startLocalClusters(opts: LocalClusterOptions): Promise<Loc
       await Promise.all(list.map((c) => c.kubelet?.stop()));
       await Promise.all(list.map((c) => c.stop()));
       for (const c of list) c.stopPersisting();
-      if (opts.dataDir) {
-        mkdirSync(opts.dataDir, { recursive: true });
-        for (const c of list)
-          writeFileSync(snapshotPath(opts.dataDir, c.name), JSON.stringify(c.server.state.store.snapshot()));
-      }
+      if (opts.dataDir) for (const c of list) saveObjects(opts.dataDir, c.name, c.server);
       rmSync(tempRoot, { recursive: true, force: true });
     },
   };

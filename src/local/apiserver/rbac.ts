@@ -69,6 +69,18 @@ export class Authenticator {
     return { name, token };
   }
 
+  /** Identities with their tokens and rules (for persistence in dataDir). */
+  exportIdentities(): Array<{ name: string; token: string; rules: RbacRule[] }> {
+    return [...this.tokenOf].map(([name, token]) => ({ name, token, rules: this.byToken.get(token)?.rules ?? [] }));
+  }
+
+  /** Re-installs a persisted identity with its old token. */
+  restoreIdentity(name: string, token: string, rules: RbacRule[]): void {
+    this.revokeIdentity(name);
+    this.byToken.set(token, { name, rules: structuredClone(rules) });
+    this.tokenOf.set(name, token);
+  }
+
   revokeIdentity(name: string): void {
     const t = this.tokenOf.get(name);
     if (t) this.byToken.delete(t);

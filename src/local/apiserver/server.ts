@@ -42,6 +42,7 @@ export class ApiServer {
   readonly logs = new LogStore();
   readonly stats = new ApiStatsCounter();
   private server: Server | undefined;
+  private everListened = false;
   private port: number;
   private readonly sockets = new Set<Socket>();
   private readonly closers = new Set<() => void>();
@@ -86,13 +87,14 @@ export class ApiServer {
       s.on('close', () => this.sockets.delete(s));
     });
     server.keepAliveTimeout = 30_000;
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(this.port, this.opts.host, () => {
-        server.off('error', reject);
-        resolve();
-      });
-    });
+    try {
+      await listen(server, this.port, this.opts.host);
+    } catch (e) {
+      // A remembered port (dataDir) may be taken by now: fall back to an ephemeral one.
+      if ((e as NodeJS.ErrnoException).code !== 'EADDRINUSE' || this.port === 0 || this.everListened) throw e;
+      await listen(server, 0, this.opts.host);
+    }
+    this.everListened = true;
     const addr = server.address();
     if (addr && typeof addr === 'object') this.port = addr.port;
     this.server = server;
@@ -201,6 +203,16 @@ export class ApiServer {
     }
     sendJson(res, err.code, err.status);
   }
+}
+
+function listen(server: Server, port: number, host: string): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
 }
 
 function verbOf(method: string, info: ResourceRequest, url: URL): string {

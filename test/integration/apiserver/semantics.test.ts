@@ -228,21 +228,32 @@ describe('persistence in dataDir', () => {
   });
   after(() => rmSync(dataDir, { recursive: true, force: true }));
 
-  test('objects and resourceVersions survive a restart of the clusters', async () => {
+  test('objects, resourceVersions, address, CA and tokens survive a restart of the clusters', async () => {
     const first = await startLocalClusters({ names: ['main'], runtime: 'sim', dataDir });
     let rv: string;
+    const before = { url: '', caPem: '', adminToken: '', token: '' };
     try {
-      const r = await raw(first.get('main'), 'POST', '/api/v1/namespaces/default/configmaps', {
+      const m = first.get('main');
+      const r = await raw(m, 'POST', '/api/v1/namespaces/default/configmaps', {
         metadata: { name: 'kept' },
         data: { a: 'b' },
       });
       rv = r.json.metadata.resourceVersion;
+      const token = m.createIdentity('reader', [{ verbs: ['get'], resources: ['configmaps'] }]).token;
+      Object.assign(before, { url: m.url, caPem: m.caPem, adminToken: m.adminToken, token });
     } finally {
       await first.stop();
     }
     const second = await startLocalClusters({ names: ['main'], runtime: 'sim', dataDir });
     try {
       const c = second.get('main');
+      assert.equal(c.url, before.url, 'same address and port');
+      assert.equal(c.caPem, before.caPem, 'same CA');
+      assert.equal(c.adminToken, before.adminToken, 'same admin token');
+      const asReader = await raw(c, 'GET', '/api/v1/namespaces/default/configmaps/kept', undefined, {
+        token: before.token,
+      });
+      assert.equal(asReader.status, 200, 'identities survive');
       const got = await raw(c, 'GET', '/api/v1/namespaces/default/configmaps/kept');
       assert.equal(got.status, 200);
       assert.equal(got.json.data.a, 'b');

@@ -1,0 +1,70 @@
+/**
+ * What a cluster keeps in `dataDir` so that a restarted local cluster is the same cluster to its
+ * clients: the objects (`<name>.json`), and its identity (`<name>.identity.json`: certificate, CA,
+ * admin token, identities with their tokens, the port it listened on). Rest-config entries and
+ * kubeconfigs written before a restart keep working when the port is still free.
+ */
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { RbacRule } from './rbac.ts';
+import type { ApiServer } from './server.ts';
+import type { StoreSnapshot } from './store.ts';
+import type { ServingCert } from './tls.ts';
+
+export interface ClusterIdentityFile {
+  host: string;
+  port: number;
+  cert: ServingCert;
+  adminToken: string;
+  identities: Array<{ name: string; token: string; rules: RbacRule[] }>;
+}
+
+const objectsPath = (dir: string, name: string) => join(dir, `${name}.json`);
+const identityPath = (dir: string, name: string) => join(dir, `${name}.identity.json`);
+
+export function loadObjects(dir: string, name: string): StoreSnapshot | undefined {
+  const p = objectsPath(dir, name);
+  return existsSync(p) ? (JSON.parse(readFileSync(p, 'utf8')) as StoreSnapshot) : undefined;
+}
+
+export function saveObjects(dir: string, name: string, server: ApiServer): void {
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(objectsPath(dir, name), JSON.stringify(server.state.store.snapshot()));
+}
+
+/** The saved identity, if it was made for the same loopback address. */
+export function loadIdentity(dir: string, name: string, host: string): ClusterIdentityFile | undefined {
+  const p = identityPath(dir, name);
+  if (!existsSync(p)) return undefined;
+  const file = JSON.parse(readFileSync(p, 'utf8')) as ClusterIdentityFile;
+  return file.host === host ? file : undefined;
+}
+
+export function saveIdentity(dir: string, name: string, server: ApiServer, host: string, cert: ServingCert): void {
+  mkdirSync(dir, { recursive: true });
+  const file: ClusterIdentityFile = {
+    host,
+    port: Number(new URL(server.url).port),
+    cert,
+    adminToken: server.auth.adminToken,
+    identities: server.auth.exportIdentities(),
+  };
+  writeFileSync(identityPath(dir, name), JSON.stringify(file), { mode: 0o600 });
+}
+
+/** Saves the objects at most once a second after changes, so a crash loses little; returns a canceller. */
+export function persistOnChange(server: ApiServer, dir: string, name: string): () => void {
+  let timer: NodeJS.Timeout | undefined;
+  const unsubscribe = server.state.store.subscribe(() => {
+    if (timer) return;
+    timer = setTimeout(() => {
+      timer = undefined;
+      saveObjects(dir, name, server);
+    }, 1000);
+    timer.unref();
+  });
+  return () => {
+    unsubscribe();
+    clearTimeout(timer);
+  };
+}
