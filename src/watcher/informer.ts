@@ -123,8 +123,13 @@ export function startInformer(options: InformerOptions): Informer {
       } catch (e) {
         if (controller.signal.aborted) break;
         synced = false;
-        if (isGone(e)) needList = true;
         options.onRestart?.(isGone(e) ? 'gone' : 'error');
+        if (isGone(e)) {
+          // The server answered: our resourceVersion is just too old. Re-list at once.
+          needList = true;
+          options.logger.info('watch expired (410); re-listing', { path: options.path });
+          continue;
+        }
         options.logger.warn('watch interrupted; reconnecting', { path: options.path, error: e, delayMs: delay });
         await sleep(delay, controller.signal);
         delay = Math.min(backoff.max, delay * 2);

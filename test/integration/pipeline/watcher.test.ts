@@ -5,7 +5,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startLocalStack, type LocalStack } from '../../../src/local/stack.ts';
 import type { Watcher } from '../../../src/watcher/watcher.ts';
-import { chain, isDone, until } from './helpers.ts';
+import { chain, isDone, podsOf, until } from './helpers.ts';
 
 describe('watcher', () => {
   let stack: LocalStack;
@@ -64,6 +64,45 @@ describe('watcher', () => {
     await until(() => watcher.ready(), 15_000, 'the workflow watch again');
     const c = await stack.submit(chain('after-restart', 2, { other: true }), 'argo');
     const wf = await stack.waitFor('argo', c.metadata.name!, isDone, 30_000);
+    assert.equal(wf.status?.phase, 'Succeeded');
+  });
+});
+
+describe('watcher after a long disconnect', () => {
+  let stack: LocalStack;
+  before(async () => {
+    // A tiny watch history (etcd compaction) so a watch resumed after the outage is too old: 410.
+    stack = await startLocalStack({
+      runtime: 'sim',
+      resyncIntervalMs: 0,
+      visibilityTimeoutSeconds: 1,
+      clusterOptions: { historySize: 3 },
+    });
+  });
+  after(async () => {
+    await stack?.stop();
+  });
+
+  test('410 Gone on resume ⇒ re-list; the workflow still completes without any resync', async () => {
+    const watcher = stack.watcher!;
+    const c = await stack.submit(chain('gone', 2, { other: true, duration: '1500ms' }), 'argo');
+    const name = c.metadata.name!;
+    await until(async () => (await podsOf(stack, name, ['other'])).length === 1, 20_000, 'the remote pod');
+    const relists = watcher.metrics.relists;
+    const other = stack.clusters.get('other');
+    await other.stop();
+    // Changes in cluster other while the watcher cannot see them, beyond the watch history.
+    for (let i = 0; i < 10; i++) {
+      other.server.state.store.insert('/configmaps', {
+        apiVersion: 'v1',
+        kind: 'ConfigMap',
+        metadata: { name: `churn-${i}`, namespace: 'default' },
+      } as never);
+    }
+    await new Promise((r) => setTimeout(r, 2000));
+    await other.start();
+    await until(() => watcher.metrics.relists > relists, 15_000, 'a re-list after 410');
+    const wf = await stack.waitFor('argo', name, isDone, 30_000);
     assert.equal(wf.status?.phase, 'Succeeded');
   });
 });
