@@ -17,8 +17,8 @@ const manifest = JSON.parse(readFileSync(`${DIR}/manifest.json`, 'utf8')) as {
 
 /**
  * Cases needing features of later issues are not run here (and not counted): retry-container
- * (retryStrategy), exit-handler-dag-level (onExit), timeouts-step (template activeDeadlineSeconds kill
- * by the kubelet), parallelism-limit (spec.parallelism), output-parameter (valueFrom.path transport).
+ * (retryStrategy), exit-handler-dag-level (onExit), parallelism-limit (spec.parallelism),
+ * output-parameter (the valueFrom.path transport from the container to the engine).
  */
 const SUPPORTED = [
   'hello-world.yaml',
@@ -36,6 +36,7 @@ const SUPPORTED = [
   'dag-fail.yaml',
   'failed-step.yaml',
   'retry-omit.yaml',
+  'timeouts-step.yaml',
 ];
 
 function load(path: string, name: string, namespace = 'argo'): Workflow {
@@ -100,6 +101,10 @@ const EXPECT: Record<string, (nodes: Map<string, NodeStatus>, wf: Workflow) => v
     assert.equal(wf.status?.message, `child '${failed}' failed`);
   },
   'retry-omit.yaml': (n) => assert.equal(n.get('w.O')?.phase, 'Omitted'),
+  'timeouts-step.yaml': (n, wf) => {
+    assert.equal(n.get('w')?.message, 'Pod was active on the node longer than the specified deadline');
+    assert.equal(wf.status?.message, 'Pod was active on the node longer than the specified deadline');
+  },
 };
 
 describe('Argo examples through decide + simulated kubelet', () => {

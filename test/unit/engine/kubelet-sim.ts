@@ -18,6 +18,8 @@ import type { Workflow } from '../../../src/engine/types.ts';
 export interface Outcome {
   exitCode: number;
   stdout: string;
+  /** Runs longer than any test: the kubelet kills it if the pod has activeDeadlineSeconds. */
+  forever?: boolean;
 }
 
 /** Guesses the outcome of a main container from its command, args and script source. */
@@ -58,6 +60,7 @@ function simulateShell(script: string): Outcome {
     const s = part.trim();
     const exit = /^exit\s+(\d+)/.exec(s);
     if (exit) return { exitCode: Number(exit[1]), stdout };
+    if (/^sleep\s+\d+[dh]$/.test(s)) return { exitCode: 0, stdout, forever: true };
     if (s.startsWith('echo ')) stdout += `${s.slice(5).replace(/^["']|["']$/g, '')}\n`;
   }
   return { exitCode: 0, stdout };
@@ -126,6 +129,19 @@ export function advancePod(
   }
   if (phase === 'Running') {
     const o = outcome(p.pod);
+    if (o.forever) {
+      if (p.pod.spec.activeDeadlineSeconds === undefined) return p;
+      // What the kubelet does when activeDeadlineSeconds passes.
+      const status = {
+        phase: 'Failed' as const,
+        reason: 'DeadlineExceeded',
+        message: 'Pod was active on the node longer than the specified deadline',
+        containerStatuses: [
+          { name: 'main', state: { terminated: { exitCode: 143, reason: 'Error', finishedAt: stamp(now) } } },
+        ],
+      };
+      return { ...p, pod: { ...p.pod, status } };
+    }
     const terminated = {
       exitCode: o.exitCode,
       reason: o.exitCode === 0 ? 'Completed' : 'Error',
