@@ -1,6 +1,6 @@
 /**
  * CustomResourceDefinitions: turning a CRD object into a served resource (versions, scope, names,
- * status subresource, printer columns, top-level required fields), and the status kube-apiserver
+ * status subresource, printer columns, schema), and the status kube-apiserver
  * writes on a CRD once its names are accepted (clients wait for `Established`).
  */
 import type { KubeObject, PrinterColumn, ResourceDef } from './resources.ts';
@@ -61,8 +61,8 @@ export function defFromCrd(crd: KubeObject): ResourceDef {
   };
   const columns: PrinterColumn[] | undefined = storage.additionalPrinterColumns;
   if (columns) def.printerColumns = columns;
-  const required = storage.schema?.openAPIV3Schema?.required;
-  if (Array.isArray(required)) def.required = required.map(String);
+  const schema = storage.schema?.openAPIV3Schema;
+  if (schema && typeof schema === 'object') def.schema = schema;
   return def;
 }
 

@@ -6,6 +6,7 @@
  */
 import { randomUUID, randomInt } from 'node:crypto';
 import { admitCreate, admitUpdate, checkServiceAccount } from './admission.ts';
+import { prune } from './crd-schema.ts';
 import { crdStatus, defFromCrd, validateCrd } from './crds.ts';
 import { ResourceRegistry } from './registry.ts';
 import { type KubeObject, type ResourceDef, apiVersionOf, resourceKey } from './resources.ts';
@@ -116,6 +117,7 @@ export class ClusterState {
     const apiVersion = apiVersionOf(def, def.versions.includes(version) ? version : def.versions[0]);
     let object: KubeObject = { ...body, apiVersion, kind: def.kind, metadata: meta };
     if (def.custom && def.subresources.includes('status')) delete object.status;
+    if (def.schema) object = prune(object, def.schema, true) as KubeObject;
     object = admitCreate(def, object);
     validateObject(def, object);
     if (def.resource === 'customresourcedefinitions') validateCrd(object);
@@ -151,6 +153,7 @@ export class ClusterState {
     const rv = body.metadata?.resourceVersion;
     if (rv !== undefined && rv !== '' && rv !== current.metadata.resourceVersion) throw conflict(def, name);
     let next = this.merged(def, current, body, subresource);
+    if (def.schema) next = prune(next, def.schema, true) as KubeObject;
     next = admitUpdate(def, next);
     validateObject(def, next);
     if (def.resource === 'pods' && !def.custom && subresource !== 'status') validatePodUpdate(current, next);

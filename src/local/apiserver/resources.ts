@@ -33,8 +33,8 @@ export interface ResourceDef {
   subresources: string[];
   /** CRDs only: additionalPrinterColumns of the storage version. */
   printerColumns?: PrinterColumn[];
-  /** CRDs only: top-level required fields of the schema (e.g. `spec`). */
-  required?: string[];
+  /** CRDs only: the storage version's openAPIV3Schema (validation and pruning). */
+  schema?: KubeObject;
   /** True for custom resources (JSON merge patch only, generation always tracked). */
   custom: boolean;
 }

@@ -1,9 +1,10 @@
 /**
  * Validation with kube-apiserver's messages: DNS-1123 names, secret/configmap keys, required pod
- * fields, CRD top-level required fields, and pod spec immutability. Each failure is a 422 Invalid
+ * fields, custom resources against their CRD schema, and pod spec immutability. Each failure is a 422 Invalid
  * Status listing causes, as clients (kubectl's error printer, client libraries) expect.
  */
 import type { KubeObject, ResourceDef } from './resources.ts';
+import { validateAgainstSchema } from './crd-schema.ts';
 import { type StatusCause, invalid } from './status.ts';
 
 const SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
@@ -98,9 +99,7 @@ export function validateObject(def: ResourceDef, object: KubeObject): void {
       causes.push(...keyCauses(object, 'data'), ...keyCauses(object, 'stringData'), ...keyCauses(object, 'binaryData'));
     }
   }
-  for (const field of def.required ?? []) {
-    if (field !== 'metadata' && object[field] === undefined) causes.push(required(field));
-  }
+  if (def.schema) causes.push(...validateAgainstSchema(object, def.schema, ''));
   if (causes.length) throw invalid(def.kind, def.group, name, causes);
 }
 

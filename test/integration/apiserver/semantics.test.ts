@@ -210,6 +210,69 @@ describe('object semantics', () => {
     assert.equal(meta.json.items[0].kind, 'PartialObjectMetadata');
   });
 
+  test('a new CRD is served at once: schema validation, pruning, scope, shortNames in discovery', async () => {
+    const crd = {
+      apiVersion: 'apiextensions.k8s.io/v1',
+      kind: 'CustomResourceDefinition',
+      metadata: { name: 'widgets.example.com' },
+      spec: {
+        group: 'example.com',
+        scope: 'Namespaced',
+        names: { plural: 'widgets', singular: 'widget', kind: 'Widget', shortNames: ['wd'] },
+        versions: [
+          {
+            name: 'v1',
+            served: true,
+            storage: true,
+            schema: {
+              openAPIV3Schema: {
+                type: 'object',
+                properties: {
+                  spec: {
+                    type: 'object',
+                    required: ['size'],
+                    properties: { size: { type: 'integer' }, color: { type: 'string', enum: ['red', 'blue'] } },
+                  },
+                },
+              },
+            },
+          },
+        ],
+      },
+    };
+    const made = await raw(c, 'POST', '/apis/apiextensions.k8s.io/v1/customresourcedefinitions', crd);
+    assert.equal(made.status, 201, made.text);
+    assert.equal(made.json.status.conditions.find((x: { type: string }) => x.type === 'Established').status, 'True');
+    const base = '/apis/example.com/v1/namespaces/default/widgets';
+    const w = (spec: unknown) => ({
+      apiVersion: 'example.com/v1',
+      kind: 'Widget',
+      metadata: { name: 'w1' },
+      spec,
+      extra: 1,
+    });
+    const wrongType = await raw(c, 'POST', base, w({ size: 'big' }));
+    assert.equal(wrongType.status, 422);
+    assert.equal(
+      wrongType.json.message,
+      'Widget.example.com "w1" is invalid: spec.size: Invalid value: "string": spec.size in body must be of type integer: "string"',
+    );
+    const missing = await raw(c, 'POST', base, w({ color: 'green' }));
+    assert.equal(missing.status, 422);
+    assert.deepEqual(
+      missing.json.details.causes.map((x: { field: string; message: string }) => `${x.field}: ${x.message}`).sort(),
+      ['spec.color: Unsupported value: "green": supported values: "red", "blue"', 'spec.size: Required value'],
+    );
+    const ok = await raw(c, 'POST', base, w({ size: 3, unknown: true }));
+    assert.equal(ok.status, 201, ok.text);
+    assert.deepEqual(ok.json.spec, { size: 3 }, 'undeclared fields are pruned');
+    assert.equal(ok.json.extra, undefined);
+    const disc = await raw(c, 'GET', '/apis/example.com/v1');
+    assert.deepEqual(disc.json.resources[0].shortNames, ['wd']);
+    await raw(c, 'DELETE', '/apis/apiextensions.k8s.io/v1/customresourcedefinitions/widgets.example.com');
+    assert.equal((await raw(c, 'GET', base)).status, 404);
+  });
+
   test('stop() and start() keep the address, certificate and state', async () => {
     const url = c.url;
     await raw(c, 'POST', '/api/v1/namespaces/default/configmaps', { metadata: { name: 'survivor' } });
