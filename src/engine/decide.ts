@@ -109,6 +109,27 @@ function indexPods(ctx: ExecContext, snapshot: Snapshot): void {
 }
 
 /**
+ * Argo labels a pod `completed=true` once its node is done (the pod clean-up queue), so watches that
+ * select `completed=false` stop seeing it. Pods being deleted are left alone.
+ */
+function labelCompletedPods(ctx: ExecContext): void {
+  const deleting = new Set(
+    ctx.actions.flatMap((a) => (a.kind === 'DeletePod' ? [`${a.cluster}/${a.namespace}/${a.name}`] : [])),
+  );
+  for (const [id, observed] of ctx.podsByNodeId) {
+    const meta = observed.pod.metadata;
+    if (!meta.name || meta.labels?.[LABEL_COMPLETED] === 'true' || meta.deletionTimestamp) continue;
+    if (!isFulfilled(ctx.nodes[id]) || deleting.has(`${observed.cluster}/${observed.namespace}/${meta.name}`)) continue;
+    ctx.actions.push({
+      kind: 'LabelPodCompleted',
+      cluster: observed.cluster,
+      namespace: observed.namespace,
+      name: meta.name,
+    });
+  }
+}
+
+/**
  * Decides what to do next for one workflow. Pure and idempotent: applying the returned actions and
  * status, observing the pods, and deciding again yields no new actions.
  * @example const d = decide({ workflow, pods: [], controller: { clusterName: 'main' } }, new Date());
@@ -149,6 +170,7 @@ export function decide(snapshot: Snapshot, now: Date): Decision {
     depth: 0,
   });
   const summary = rollUp(ctx, status, root);
+  labelCompletedPods(ctx);
   const decision: Decision = {
     actions: ctx.actions,
     status,

@@ -89,6 +89,37 @@ export interface RunResult {
   rounds: number;
 }
 
+/** Applies a decision's pod actions like the runtime does (new pods start Pending). */
+export function applyPodActions(pods: ObservedPod[], d: Decision): ObservedPod[] {
+  let out = pods;
+  for (const a of d.actions) {
+    if (a.kind === 'CreatePod') {
+      if (out.some((p) => p.pod.metadata.name === a.pod.metadata.name && p.cluster === a.cluster)) continue;
+      out = [...out, { cluster: a.cluster, namespace: a.namespace, pod: { ...a.pod, status: { phase: 'Pending' } } }];
+    } else if (a.kind === 'LabelPodCompleted') {
+      out = out.map((p) =>
+        p.cluster === a.cluster && p.namespace === a.namespace && p.pod.metadata.name === a.name
+          ? {
+              ...p,
+              pod: {
+                ...p.pod,
+                metadata: {
+                  ...p.pod.metadata,
+                  labels: { ...p.pod.metadata.labels, 'workflows.argoproj.io/completed': 'true' },
+                },
+              },
+            }
+          : p,
+      );
+    } else if (a.kind === 'DeletePod') {
+      out = out.filter(
+        (p) => !(p.cluster === a.cluster && p.namespace === a.namespace && p.pod.metadata.name === a.name),
+      );
+    }
+  }
+  return out;
+}
+
 /** Applies a decision to the workflow object like the runtime does. */
 export function applyDecision(wf: Workflow, d: Decision): Workflow {
   const finalizers = [...(wf.metadata.finalizers ?? [])];
@@ -178,11 +209,7 @@ export function runWorkflow(input: Workflow, opts: RunOptions = {}): RunResult {
     const d = decide(snapshot, now);
     decisions.push(d);
     wf = applyDecision(wf, d);
-    for (const a of d.actions) {
-      if (a.kind !== 'CreatePod') continue;
-      if (pods.some((p) => p.pod.metadata.name === a.pod.metadata.name && p.cluster === a.cluster)) continue;
-      pods.push({ cluster: a.cluster, namespace: a.namespace, pod: { ...a.pod, status: { phase: 'Pending' } } });
-    }
+    pods = applyPodActions(pods, d);
     if (wf.metadata.labels?.['workflows.argoproj.io/completed'] === 'true') break;
     now = new Date(now.getTime() + 1000);
     pods = pods.map((p) => {

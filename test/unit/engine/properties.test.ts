@@ -8,7 +8,7 @@ import fc from 'fast-check';
 import { decide, nodeId } from '../../../src/engine/index.ts';
 import type { ObservedPod } from '../../../src/engine/contract.ts';
 import type { NodeStatus, Workflow } from '../../../src/engine/types.ts';
-import { advancePod, applyDecision, runWorkflow, simulateContainer } from './kubelet-sim.ts';
+import { advancePod, applyDecision, applyPodActions, runWorkflow, simulateContainer } from './kubelet-sim.ts';
 import { NOW } from './fixtures.ts';
 
 interface Spec {
@@ -88,13 +88,7 @@ describe('decide properties', () => {
         for (let round = 0; round < 60; round++) {
           const d = decide({ workflow: wf, pods, controller }, now);
           wf = applyDecision(wf, d);
-          for (const a of d.actions)
-            if (a.kind === 'CreatePod')
-              pods.push({
-                cluster: a.cluster,
-                namespace: a.namespace,
-                pod: { ...a.pod, status: { phase: 'Pending' } },
-              });
+          pods = applyPodActions(pods, d);
           const again = decide({ workflow: wf, pods, controller }, now);
           assert.deepEqual(again.actions, []);
           assert.deepEqual(again.status, d.status);
