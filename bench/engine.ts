@@ -119,7 +119,12 @@ function midRunSnapshot(shape: Shape, n: number): Snapshot {
       cluster: 'main',
       namespace: 'argo',
       pod: {
-        metadata: { name: podName(name, nodeName, 'work'), annotations: { 'workflows.argoproj.io/node-id': id } },
+        metadata: {
+          name: podName(name, nodeName, 'work'),
+          // Steady state: finished pods were labelled completed by an earlier decide.
+          labels: { 'workflows.argoproj.io/completed': phase === 'Succeeded' ? 'true' : 'false' },
+          annotations: { 'workflows.argoproj.io/node-id': id },
+        },
         spec: { containers: [{ name: 'main' }], nodeName: 'n1' },
         status,
       },
