@@ -26,6 +26,7 @@ import { defFromCrd } from './apiserver/crds.ts';
 import { loadIdentity, loadObjects, persistOnChange, saveIdentity, saveObjects } from './apiserver/persistence.ts';
 import { Kubelet, type SimDefaults } from './kubelet/kubelet.ts';
 import { createNode } from './kubelet/node.ts';
+import { onProcessExit } from './kubelet/exit-hooks.ts';
 
 export type { RbacRule, Identity, ApiStats, SimDefaults };
 
@@ -226,6 +227,9 @@ export async function startLocalClusters(opts: LocalClusterOptions): Promise<Loc
   writeFileSync(kubeconfigPath, renderKubeconfig(list), { mode: 0o600 });
   const clusters = new Map(list.map((c) => [c.name, c]));
   let stopped = false;
+  // If the process exits without stop(), at least remove the temp directory (kubeconfig, pod dirs).
+  const removeTemp = () => rmSync(tempRoot, { recursive: true, force: true });
+  const cancelExitHook = onProcessExit(removeTemp);
   return {
     clusters,
     kubeconfigPath,
@@ -241,7 +245,8 @@ export async function startLocalClusters(opts: LocalClusterOptions): Promise<Loc
       await Promise.all(list.map((c) => c.stop()));
       for (const c of list) c.stopPersisting();
       if (opts.dataDir) for (const c of list) saveObjects(opts.dataDir, c.name, c.server);
-      rmSync(tempRoot, { recursive: true, force: true });
+      cancelExitHook();
+      removeTemp();
     },
   };
 }

@@ -13,6 +13,7 @@ import type { ClusterState } from '../apiserver/objects.ts';
 import type { KubeObject } from '../apiserver/resources.ts';
 import { bindPod } from '../apiserver/reviews.ts';
 import type { StoreEvent } from '../apiserver/store.ts';
+import { onProcessExit } from './exit-hooks.ts';
 import { recordEvent } from './node.ts';
 import { PodWorker } from './pod-worker.ts';
 import { ProcessRuntime } from './process-runtime.ts';
@@ -74,12 +75,18 @@ export class Kubelet {
       }
     });
     for (const pod of this.opts.state.store.list('/pods')) this.adoptAfterRestart(pod);
+    // Containers are detached process groups: do not leave them behind if this process exits.
+    const rt = this.runtime;
+    if (rt instanceof ProcessRuntime) this.cancelExitHook = onProcessExit(() => rt.killAll());
   }
+
+  private cancelExitHook: () => void = () => {};
 
   /** Stops every pod process (no status writes) and detaches from the store. */
   async stop(): Promise<void> {
     this.unsubscribe?.();
     this.unsubscribe = undefined;
+    this.cancelExitHook();
     for (const w of this.workers.values()) w.terminate('shutdown');
     await Promise.all([...this.workers.values()].map((w) => w.done));
     this.workers.clear();

@@ -46,6 +46,20 @@ function readMessage(file: string): string | undefined {
 
 export class ProcessRuntime implements ContainerRuntime {
   readonly name = 'process' as const;
+  /** Process groups still running, killed synchronously if this process exits first. */
+  private readonly live = new Set<number>();
+
+  /** SIGKILLs every container still running (used from a process 'exit' hook: must be synchronous). */
+  killAll(): void {
+    for (const pid of this.live) {
+      try {
+        process.kill(-pid, 'SIGKILL');
+      } catch {
+        // Already gone.
+      }
+    }
+    this.live.clear();
+  }
 
   pull(image: string): PullResult {
     if (imageProfile(image)) return { ok: true };
@@ -89,12 +103,15 @@ export class ProcessRuntime implements ContainerRuntime {
     };
     const [cmd, ...args] = resolved.argv;
     const child = spawn(cmd!, args, { cwd, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    const pid = child.pid;
+    if (pid !== undefined) this.live.add(pid);
     child.stdout.setEncoding('utf8').on('data', req.onOutput);
     child.stderr.setEncoding('utf8').on('data', req.onOutput);
     const exited = new Promise<ContainerExit>((resolve) => {
       let spawnError: Error | undefined;
       child.on('error', (e) => (spawnError = e));
       child.on('close', (code, signal) => {
+        if (pid !== undefined) this.live.delete(pid);
         if (spawnError && code === null && !signal) {
           return resolve({ exitCode: 128, reason: 'StartError', message: spawnError.message });
         }
