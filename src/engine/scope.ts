@@ -61,6 +61,7 @@ function singleValue(node: NodeStatus, rest: string): string | undefined {
     case 'finishedAt':
       return node.finishedAt;
     case 'exitCode':
+    case 'outputs.exitCode':
       return node.outputs?.exitCode;
     case 'ip':
       return node.podIP;
