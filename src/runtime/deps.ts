@@ -9,6 +9,7 @@ import type { Logger } from '../logger.ts';
 import type { NudgePublisher } from '../ports/event-source.ts';
 import type { ClusterRegistry } from '../ports/kube.ts';
 import { createSqsPublisher } from '../adapters/aws/sqs-publisher.ts';
+import { createRetryBackoff } from '../adapters/aws/sqs-retry.ts';
 import type { EventPolicy } from './events.ts';
 import { placementFor, policyCheck, type PolicyCheck } from './placement.ts';
 import { statusSubresourceProbe, type DecideFn, type ReconcileHooks } from './reconcile.ts';
@@ -98,6 +99,9 @@ export function createRuntimeDeps(options: RuntimeOptions): RuntimeDeps {
       counters.reconcileInvocations++;
       counters.reconcileRecords += records;
     },
+    onFailedRecords: config.queueUrl
+      ? createRetryBackoff({ client: options.sqs, queueUrl: config.queueUrl, logger })
+      : undefined,
     onReconciled: (_ref, result) => {
       counters.reconciles++;
       counters.writes += result.writes;

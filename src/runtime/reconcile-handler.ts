@@ -20,6 +20,8 @@ export interface ReconcileHandlerDeps extends ReconcileDeps {
   /** Observes each invocation and reconcile (metrics, bench, tests). */
   onInvocation?: (records: number) => void;
   onReconciled?: (ref: { namespace: string; workflow: string }, result: ReconcileResult) => void;
+  /** Called with the records reported failed (retry backoff via ChangeMessageVisibility). */
+  onFailedRecords?: (records: SQSRecord[]) => Promise<void>;
 }
 
 /** Reads the workflow a group is about: from its first valid nudge, else from the group id `ns/name`. */
@@ -47,6 +49,10 @@ export function makeReconcileHandler(
       concurrency: deps.groupConcurrency ?? 4,
       shouldStop,
     });
+    if (result.batchItemFailures.length > 0 && deps.onFailedRecords) {
+      const failed = new Set(result.batchItemFailures.map((f) => f.itemIdentifier));
+      await deps.onFailedRecords(event.Records.filter((r) => failed.has(r.messageId)));
+    }
     return { batchItemFailures: result.batchItemFailures };
   };
 }
