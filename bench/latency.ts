@@ -20,7 +20,7 @@ import { makeReconcileHandler } from '../src/runtime/reconcile-handler.ts';
 import { startLocalStack, type LocalStack } from '../src/local/stack.ts';
 import { startPoller, type Poller } from '../src/local/queue/poller.ts';
 import { startWatcher, type Watcher } from '../src/watcher/watcher.ts';
-import { silentLogger } from '../src/logger.ts';
+import { silentLogger, type LogFields, type Logger } from '../src/logger.ts';
 import type { KubeObject } from '../src/local/apiserver/resources.ts';
 import type { StoreEvent } from '../src/local/apiserver/store.ts';
 import type { Workflow } from '../src/engine/types.ts';
@@ -55,6 +55,8 @@ export interface BenchStack {
   sqs: Record<string, number>;
   /** Reconcile invocations' wall times (ms) since the last reset. */
   invocationMs: number[];
+  /** Warnings and errors the stack logged (first 50): why something failed. */
+  logs: string[];
   /** Store writes per cluster and resource since the last reset (HTTP and in-process alike). */
   storeWrites: Record<string, Record<string, number>>;
   /** Subscribes to every cluster's store; returns the unsubscribe. */
@@ -77,7 +79,9 @@ export function completedNow(e: StoreEvent): boolean {
 
 /** Starts the instrumented stack. */
 export async function startBenchStack(tuning: BenchTuning = DEFAULT_TUNING): Promise<BenchStack> {
+  const logs: string[] = [];
   const stack = await startLocalStack({
+    logger: captureLogger(logs),
     runtime: 'sim',
     resyncIntervalMs: 0,
     watcher: false,
@@ -152,6 +156,7 @@ export async function startBenchStack(tuning: BenchTuning = DEFAULT_TUNING): Pro
     tuning,
     sqs,
     invocationMs,
+    logs,
     storeWrites,
     observe(fn) {
       observers.add(fn);
@@ -160,6 +165,7 @@ export async function startBenchStack(tuning: BenchTuning = DEFAULT_TUNING): Pro
     reset() {
       for (const k of Object.keys(sqs)) delete sqs[k];
       invocationMs.length = 0;
+      logs.length = 0;
       for (const k of Object.keys(storeWrites)) delete storeWrites[k];
       for (const c of stack.clusters.clusters.values()) c.resetStats();
     },
@@ -167,6 +173,24 @@ export async function startBenchStack(tuning: BenchTuning = DEFAULT_TUNING): Pro
       for (const s of stops.reverse()) await Promise.resolve(s()).catch(() => undefined);
     },
   };
+}
+
+/** A logger that keeps the first 50 warnings/errors (message + error text), for reports. */
+function captureLogger(into: string[]): Logger {
+  const keep = (level: string) => (message: string, fields?: LogFields) => {
+    if (into.length >= 50) return;
+    const e = fields?.error;
+    const detail = e instanceof Error ? `${e.name}: ${e.message}` : e ? JSON.stringify(e).slice(0, 300) : '';
+    into.push(`${level} ${message}${detail ? ` — ${detail}` : ''}`);
+  };
+  const logger: Logger = {
+    debug: () => {},
+    info: () => {},
+    warn: keep('WARN'),
+    error: keep('ERROR'),
+    child: () => logger,
+  };
+  return logger;
 }
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -1,0 +1,87 @@
+/**
+ * Throughput (bench 4): one-pod workflows per second sustained through the whole local stack (submit
+ * N, time until the last one is completed, seen at the main API server), the CPU the process spent per
+ * workflow (everything — API servers, kubelets, fauxqs, watcher, functions — shares one Node event
+ * loop, so CPU-ms per workflow bounds the rate at 1000/that), and the API server's own ceiling from
+ * bench/apiserver.ts, so the bottleneck can be named. Anchor: Argo 270/min (4.5/s) with defaults.
+ * Target: ≥ 20 workflows/s.
+ */
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { runApiServerBench, type ApiServerBenchFigures } from './apiserver.ts';
+import { onePodWorkflow, runToCompletion, type BenchStack } from './latency.ts';
+import { round, summarize, type Summary } from './baseline.ts';
+
+export interface ThroughputRun {
+  workflows: number;
+  seconds: number;
+  workflowsPerSec: number;
+  /** Process CPU (user+system) per workflow (ms); 1000 / this = the one-core ceiling. */
+  cpuMsPerWorkflow: number;
+  /** Share of one core the process used during the run (1 = saturated). */
+  coreUtilisation: number;
+  /** Event-loop delay during the run (ms): how long ready work waited for the loop. */
+  loopDelayP99Ms: number;
+  failed: number;
+}
+
+export interface ThroughputFigures {
+  runs: ThroughputRun[];
+  workflowsPerSec: Summary;
+  /** Completion-to-completion latency of single workflows under that load is not measured here. */
+  apiServer: ApiServerBenchFigures;
+  /** Argosy API requests per one-pod workflow (bench 2) → the API server's ceiling in workflows/s. */
+  apiServerCeilingWorkflowsPerSec?: number;
+}
+
+/** Submits `n` one-pod workflows and waits for all. */
+export async function throughputRun(b: BenchStack, n: number): Promise<ThroughputRun> {
+  const loop = monitorEventLoopDelay({ resolution: 10 });
+  loop.enable();
+  const cpu0 = process.cpuUsage();
+  const t0 = performance.now();
+  const { names, completedAt, phases } = await runToCompletion(
+    b,
+    Array.from({ length: n }, () => onePodWorkflow()),
+    { parallel: 16, timeoutMs: Math.max(120_000, n * 500) },
+  );
+  const last = Math.max(...names.map((x) => completedAt.get(x) ?? t0));
+  const seconds = (last - t0) / 1000;
+  const cpu = process.cpuUsage(cpu0);
+  loop.disable();
+  const cpuMs = (cpu.user + cpu.system) / 1000;
+  return {
+    workflows: n,
+    seconds: round(seconds, 2),
+    workflowsPerSec: round(n / seconds, 1),
+    cpuMsPerWorkflow: round(cpuMs / n, 2),
+    coreUtilisation: round(cpuMs / 1000 / seconds, 2),
+    loopDelayP99Ms: round(loop.percentile(99) / 1e6, 1),
+    failed: [...phases.values()].filter((p) => p !== 'Succeeded').length,
+  };
+}
+
+/** Bench 4: `repeats` runs of `n` workflows, then the API server bench. */
+export async function runThroughputBench(
+  b: BenchStack,
+  n: number,
+  repeats: number,
+  apiRequestsPerWorkflow?: number,
+): Promise<ThroughputFigures> {
+  const runs: ThroughputRun[] = [];
+  for (let i = 0; i < repeats; i++) runs.push(await throughputRun(b, n));
+  const apiServer = await runApiServerBench(Math.min(n, 1000), 16);
+  // The API server alone: keep-alive creates are its request ceiling; a workflow needs this many requests.
+  const ceiling =
+    apiRequestsPerWorkflow && apiRequestsPerWorkflow > 0
+      ? round(apiServer.keepAliveCreatePerSec / apiRequestsPerWorkflow, 1)
+      : undefined;
+  return {
+    runs,
+    workflowsPerSec: summarize(
+      runs.map((r) => r.workflowsPerSec),
+      1,
+    ),
+    apiServer,
+    ...(ceiling !== undefined ? { apiServerCeilingWorkflowsPerSec: ceiling } : {}),
+  };
+}
