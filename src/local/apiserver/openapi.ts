@@ -106,3 +106,21 @@ export function openApiV2(): KubeObject {
     definitions: {},
   };
 }
+
+/** The protobuf media type kubectl asks `/openapi/v2` for. */
+export const OPENAPI_V2_PROTOBUF = 'application/com.github.proto-openapi.spec.v2@v1.0+protobuf';
+
+function pbString(field: number, value: string): Buffer {
+  const bytes = Buffer.from(value, 'utf8');
+  return Buffer.concat([Buffer.from([(field << 3) | 2, bytes.length]), bytes]);
+}
+
+/**
+ * An empty OpenAPI v2 document in gnostic's protobuf encoding (swagger = 1, info = 2 {title = 1,
+ * version = 2}). kubectl parses it, finds no schema for a kind and skips client-side validation,
+ * as it does for kinds a real server has no schema for.
+ */
+export function openApiV2Protobuf(): Buffer {
+  const info = Buffer.concat([pbString(1, 'Kubernetes'), pbString(2, KUBE_VERSION.gitVersion)]);
+  return Buffer.concat([pbString(1, '2.0'), Buffer.from([(2 << 3) | 2, info.length]), info]);
+}

@@ -12,7 +12,7 @@ import { sendJson } from './body.ts';
 import { handleResource, type HandlerContext } from './handlers.ts';
 import { LogStore } from './logs.ts';
 import { ClusterState, type ClusterStateOptions } from './objects.ts';
-import { openApiV2, openApiV3Doc, openApiV3Root } from './openapi.ts';
+import { openApiV2, openApiV2Protobuf, openApiV3Doc, openApiV3Root } from './openapi.ts';
 import { Authenticator, type Principal } from './rbac.ts';
 import { parsePath, type ResourceRequest } from './router.ts';
 import { ApiStatsCounter } from './stats.ts';
@@ -119,7 +119,7 @@ export class ApiServer {
       const info = parsePath(url.pathname);
       if (info.kind === 'nonresource') {
         this.stats.count('GET', 'get', url.pathname, '');
-        return this.nonResource(url, res);
+        return this.nonResource(url, res, req.headers.accept);
       }
       this.resource(req, res, url, info, principal!, body);
     } catch (e) {
@@ -167,7 +167,7 @@ export class ApiServer {
     handleResource(this.ctx, { req, res, url, info, def, verb, principal, body });
   }
 
-  private nonResource(url: URL, res: ServerResponse): void {
+  private nonResource(url: URL, res: ServerResponse, accept: string | undefined): void {
     const p = url.pathname.replace(/\/+$/, '') || '/';
     const reg = this.state.registry;
     if (p === '/version') return sendJson(res, 200, KUBE_VERSION);
@@ -177,7 +177,13 @@ export class ApiServer {
     }
     if (p === '/api') return sendJson(res, 200, apiVersions(`${this.opts.host}:${this.port}`));
     if (p === '/apis') return sendJson(res, 200, apiGroupList(reg));
-    if (p === '/openapi/v2') return sendJson(res, 200, openApiV2());
+    if (p === '/openapi/v2') {
+      if (!/protobuf/.test(accept ?? '')) return sendJson(res, 200, openApiV2());
+      const body = openApiV2Protobuf();
+      // kube-openapi answers the protobuf form as octet-stream (the Accept type is no valid Content-Type).
+      res.writeHead(200, { 'Content-Type': 'application/octet-stream', 'Content-Length': body.length });
+      return void res.end(body);
+    }
     if (p === '/openapi/v3') return sendJson(res, 200, openApiV3Root(reg));
     const parts = p.split('/').filter(Boolean);
     let doc: unknown;

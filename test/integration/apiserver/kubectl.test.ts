@@ -88,6 +88,15 @@ spec:
     assert.match(gone.stderr, /workflows.argoproj.io "wf1" not found/);
   });
 
+  test('apply of a kind the server does not serve fails like on a real cluster (no validation noise)', async () => {
+    const r = await k(['apply', '-f', '-'], {
+      stdin: 'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources: []\n',
+    });
+    assert.notEqual(r.code, 0);
+    assert.match(r.stderr, /no matches for kind "Kustomization" in version "kustomize.config.k8s.io\/v1beta1"/);
+    assert.match(r.stderr, /ensure CRDs are installed first/);
+  });
+
   test('get -w streams an event for a change', async () => {
     const watching = k(['get', 'configmaps', '-w', '--output-watch-events'], { untilStdout: /ADDED\s+watched/ });
     await new Promise((r) => setTimeout(r, 500));
