@@ -48,7 +48,8 @@ export function taskNodeId(ctx: ExecContext, dag: NodeStatus, task: string): str
   }
   let id = byTask.get(task);
   if (id === undefined) {
-    id = idOf(ctx, `${dag.name}.${task}`);
+    // Not through `idOf`: one cache per task is enough, and a second 10k-entry map is pure garbage.
+    id = nodeId(ctx.wfName, `${dag.name}.${task}`);
     byTask.set(task, id);
   }
   return id;

@@ -27,14 +27,14 @@ export function assessDag(ctx: ExecContext, dagNode: NodeStatus, idx: DagIndex, 
       continue;
     }
     let inherited: NodePhase = 'Succeeded';
-    for (const d of idx.deps.get(task.name) ?? []) inherited = worse(inherited, branch.get(d) ?? 'Succeeded');
+    for (const d of idx.deps(task.name)) inherited = worse(inherited, branch.get(d) ?? 'Succeeded');
     branch.set(task.name, inherited);
   }
   for (const target of idx.targets) if (!branch.has(target)) return 'Running';
   let result: NodePhase = 'Succeeded';
   for (const target of idx.targets) {
     const b = branch.get(target) as NodePhase;
-    const task = idx.tasks.get(target);
+    const task = idx.task(target);
     if ((b === 'Failed' || b === 'Error') && !(task && continuesOn(task, b))) {
       result = worse(result, b);
       if (failFast) break;

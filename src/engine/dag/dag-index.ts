@@ -1,14 +1,17 @@
 /**
- * A DAG template indexed once per decide: tasks by name, parsed `depends`, dependency lists, targets,
- * and a topological order restricted to the targets' ancestors. Everything is linear in the task count.
+ * A DAG template indexed once per decide: tasks by name, dependency lists, lazily parsed `depends`,
+ * targets, and a topological order restricted to the targets' ancestors. Linear in the task count and
+ * lean in allocations (one name → index map, arrays by index): it runs on every decide, because the
+ * runtime reads a fresh Workflow each time.
  */
 import type { DAGTask, Template } from '../types.ts';
 import { dependsTasks, taskDependsExpr, type DependsExpr } from '../expr/depends.ts';
 
 /** The index of one DAG template. */
 export interface DagIndex {
-  tasks: Map<string, DAGTask>;
-  deps: Map<string, string[]>;
+  task: (name: string) => DAGTask | undefined;
+  /** The (known) tasks a task depends on, in order of first mention. */
+  deps: (name: string) => string[];
   /** The parsed `depends` (or `dependencies`) of a task; parsed on first use, an Error if it does not parse. */
   exprOf: (task: string) => DependsExpr | Error | undefined;
   targets: string[];
@@ -18,22 +21,24 @@ export interface DagIndex {
 
 const NONE: string[] = [];
 
-/** Builds the index (cached per template object by the caller). Linear, and lean: it runs every decide. */
+function parse(task: DAGTask): DependsExpr | Error | undefined {
+  try {
+    return taskDependsExpr(task);
+  } catch (e) {
+    return e as Error;
+  }
+}
+
+/** Builds the index. */
 export function indexDag(t: Template): DagIndex {
   const list = t.dag?.tasks ?? [];
-  const tasks = new Map<string, DAGTask>();
-  const deps = new Map<string, string[]>();
+  const index = new Map<string, number>();
+  list.forEach((task, i) => index.set(task.name, i));
   const exprs = new Map<string, DependsExpr | Error | undefined>();
-  const hasDependents = new Set<string>();
-  for (const task of list) tasks.set(task.name, task);
-  const parse = (task: DAGTask): DependsExpr | Error | undefined => {
-    try {
-      return taskDependsExpr(task);
-    } catch (e) {
-      return e as Error;
-    }
-  };
-  for (const task of list) {
+  const depNames: string[][] = new Array<string[]>(list.length);
+  const hasDependents = new Uint8Array(list.length);
+  for (let i = 0; i < list.length; i++) {
+    const task = list[i] as DAGTask;
     let names: string[];
     if (task.depends && task.depends.trim() !== '') {
       const expr = parse(task);
@@ -41,77 +46,63 @@ export function indexDag(t: Template): DagIndex {
       names = expr === undefined || expr instanceof Error ? NONE : dependsTasks(expr);
     } else names = task.dependencies ?? NONE;
     // Unknown names are validation errors; at run time they are ignored rather than waited for.
-    let known = names;
     for (const n of names)
-      if (!tasks.has(n)) {
-        known = names.filter((x) => tasks.has(x));
+      if (!index.has(n)) {
+        names = names.filter((x) => index.has(x));
         break;
       }
-    deps.set(task.name, known);
-    for (const n of known) hasDependents.add(n);
+    depNames[i] = names;
+    for (const n of names) hasDependents[index.get(n) as number] = 1;
   }
-  const exprOf = (name: string): DependsExpr | Error | undefined => {
-    if (exprs.has(name)) return exprs.get(name);
-    const task = tasks.get(name);
-    const expr = task ? parse(task) : undefined;
-    exprs.set(name, expr);
-    return expr;
-  };
+  const at = (name: string): number => index.get(name) ?? -1;
   const explicit = (t.dag?.target ?? '').split(' ').filter((s) => s !== '');
   // Argo sorts the default (leaf) targets: it fixes the execution order and the DAG's outboundNodes.
   const targets =
     explicit.length > 0
-      ? explicit.filter((n) => tasks.has(n))
+      ? explicit.filter((n) => index.has(n))
       : list
-          .filter((x) => !hasDependents.has(x.name))
+          .filter((_, i) => !hasDependents[i])
           .map((x) => x.name)
           .sort();
-  return { tasks, deps, exprOf, targets, order: topoOrder(list, deps, targets) };
+  return {
+    task: (name) => list[at(name)],
+    deps: (name) => depNames[at(name)] ?? NONE,
+    exprOf: (name) => {
+      if (exprs.has(name)) return exprs.get(name);
+      const task = list[at(name)];
+      const expr = task ? parse(task) : undefined;
+      exprs.set(name, expr);
+      return expr;
+    },
+    targets,
+    order: topoOrder(list, index, depNames, targets),
+  };
 }
 
 /**
- * Iterative post-order DFS from the targets over integer task indexes (no recursion: 10k-task chains
- * must not blow the stack; no per-step allocation: this runs on every decide).
+ * Iterative post-order DFS from the targets over task indexes (no recursion: 10k-task chains must not
+ * blow the stack).
  */
-function topoOrder(list: DAGTask[], deps: Map<string, string[]>, targets: string[]): DAGTask[] {
+function topoOrder(list: DAGTask[], index: Map<string, number>, depNames: string[][], targets: string[]): DAGTask[] {
   const n = list.length;
-  const index = new Map<string, number>();
-  list.forEach((x, i) => index.set(x.name, i));
-  const depIdx: number[][] = list.map((x) => (deps.get(x.name) ?? []).map((d) => index.get(d) as number));
-  const wanted = new Uint8Array(n);
-  const stack: number[] = [];
-  for (const target of targets) {
-    const i = index.get(target);
-    if (i !== undefined) stack.push(i);
-  }
-  while (stack.length > 0) {
-    const i = stack.pop() as number;
-    if (wanted[i]) continue;
-    wanted[i] = 1;
-    for (const d of depIdx[i] as number[]) if (!wanted[d]) stack.push(d);
-  }
   const state = new Uint8Array(n);
   const order: DAGTask[] = [];
   const nodes: number[] = [];
   const cursors: number[] = [];
-  const roots: number[] = [];
   for (const target of targets) {
-    const i = index.get(target);
-    if (i !== undefined) roots.push(i);
-  }
-  for (const root of roots) {
-    if (state[root]) continue;
+    const root = index.get(target);
+    if (root === undefined || state[root]) continue;
     nodes.push(root);
     cursors.push(0);
     state[root] = 1;
     while (nodes.length > 0) {
       const top = nodes.length - 1;
       const cur = nodes[top] as number;
-      const ds = depIdx[cur] as number[];
+      const ds = depNames[cur] as string[];
       const k = cursors[top] as number;
       if (k < ds.length) {
         cursors[top] = k + 1;
-        const d = ds[k] as number;
+        const d = index.get(ds[k] as string) as number;
         if (!state[d]) {
           state[d] = 1;
           nodes.push(d);

@@ -48,7 +48,7 @@ function tasksResolver(ctx: ExecContext, dagName: string): Resolver {
 
 function results(run: DagRun, name: string): TaskResults {
   const node = taskNode(run, name);
-  const task = run.idx.tasks.get(name);
+  const task = run.idx.task(name);
   const r: TaskResults = { phase: node?.phase, daemoned: node?.daemoned === true };
   if (task?.continueOn?.failed) r.continueOnFailed = true;
   if (task?.continueOn?.error) r.continueOnError = true;
@@ -62,7 +62,7 @@ function results(run: DagRun, name: string): TaskResults {
 
 /** Hangs a new task node under the DAG (root task) or under its dependencies' outbound nodes. */
 function connect(run: DagRun, task: DAGTask, id: string): void {
-  const deps = run.idx.deps.get(task.name) ?? [];
+  const deps = run.idx.deps(task.name);
   if (deps.length === 0) {
     addChild(run.ctx, run.dag.id, id);
     return;
@@ -88,7 +88,7 @@ function skip(run: DagRun, task: DAGTask, phase: 'Skipped' | 'Omitted' | 'Error'
 
 /** Checks dependencies and `depends`; returns true when the task may (still) run. */
 function mayRun(run: DagRun, task: DAGTask, existing: NodeStatus | undefined): boolean {
-  const deps = run.idx.deps.get(task.name) ?? [];
+  const deps = run.idx.deps(task.name);
   for (const d of deps) if (!isFulfilled(taskNode(run, d))) return false;
   if (existing) return true;
   const expr = run.idx.exprOf(task.name);
