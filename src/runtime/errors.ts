@@ -34,15 +34,6 @@ export class StatusConflictError extends RuntimeError {
   }
 }
 
-/** Not enough Lambda time left to reconcile safely; the message is retried. */
-export class DeadlineError extends RuntimeError {
-  override name = 'DeadlineError';
-
-  constructor(init: { namespace: string; workflow: string }) {
-    super(`not enough time left to reconcile ${init.namespace}/${init.workflow}`, { ...init, terminal: false });
-  }
-}
-
 /** A message body that is not a nudge (poison): reported failed so it reaches the DLQ. */
 export class PoisonMessageError extends Error {
   override name = 'PoisonMessageError';
