@@ -4,7 +4,7 @@
  */
 import type { Action, ControllerSettings, ObservedPod, PlacementCheck } from './contract.ts';
 import type { NodePhase, NodeStatus, NodeType, Template, Workflow } from './types.ts';
-import { displayNameOf, formatTime, nodeId, type PodNameFormat } from './names.ts';
+import { childNodeId, displayNameOf, formatTime, nodeId, type PodNameFormat } from './names.ts';
 
 /** Everything the executors share during one decide. */
 export interface ExecContext {
@@ -31,28 +31,26 @@ export interface ExecContext {
   childSets: Map<string, Set<string>>;
   /** Caches keyed by template object (DAG indexes etc.). */
   cache: WeakMap<object, unknown>;
-  /** DAG node ID → task name → task node ID. */
-  taskIds: Map<string, Map<string, string>>;
+  /** DAG node ID → task index → task node ID. */
+  taskIds: Map<string, string[]>;
   /** Placement refusals met during this decide (surfaced as the workflow message if it fails). */
   placementErrors: string[];
   /** Node name → ID, memoised (hashing dominates large DAG walks otherwise). */
   ids: Map<string, string>;
 }
 
-/** The node ID of task `task` of the DAG node `dag`, memoised per decide and DAG node. */
-export function taskNodeId(ctx: ExecContext, dag: NodeStatus, task: string): string {
-  let byTask = ctx.taskIds.get(dag.id);
-  if (!byTask) {
-    byTask = new Map();
-    ctx.taskIds.set(dag.id, byTask);
+/**
+ * The node ID of task number `index` (named `task`) of the DAG node `dag`, memoised per decide in an
+ * array per DAG node (no per-task map entries: DAG walks ask for every task's node on every decide).
+ */
+export function taskNodeId(ctx: ExecContext, dag: NodeStatus, index: number, task: string): string {
+  if (index < 0) return childNodeId(ctx.wfName, dag.name, task);
+  let ids = ctx.taskIds.get(dag.id);
+  if (!ids) {
+    ids = [];
+    ctx.taskIds.set(dag.id, ids);
   }
-  let id = byTask.get(task);
-  if (id === undefined) {
-    // Not through `idOf`: one cache per task is enough, and a second 10k-entry map is pure garbage.
-    id = nodeId(ctx.wfName, `${dag.name}.${task}`);
-    byTask.set(task, id);
-  }
-  return id;
+  return (ids[index] ??= childNodeId(ctx.wfName, dag.name, task));
 }
 
 /** The ID of a node name, memoised per decide. */

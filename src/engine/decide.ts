@@ -116,17 +116,18 @@ function labelCompletedPods(ctx: ExecContext): void {
   const deleting = new Set(
     ctx.actions.flatMap((a) => (a.kind === 'DeletePod' ? [`${a.cluster}/${a.namespace}/${a.name}`] : [])),
   );
-  for (const [id, observed] of ctx.podsByNodeId) {
+  // forEach, not for..of: no [key, value] pair per pod (10k pods per decide at scale).
+  ctx.podsByNodeId.forEach((observed, id) => {
     const meta = observed.pod.metadata;
-    if (!meta.name || meta.labels?.[LABEL_COMPLETED] === 'true' || meta.deletionTimestamp) continue;
-    if (!isFulfilled(ctx.nodes[id]) || deleting.has(`${observed.cluster}/${observed.namespace}/${meta.name}`)) continue;
+    if (!meta.name || meta.labels?.[LABEL_COMPLETED] === 'true' || meta.deletionTimestamp) return;
+    if (!isFulfilled(ctx.nodes[id]) || deleting.has(`${observed.cluster}/${observed.namespace}/${meta.name}`)) return;
     ctx.actions.push({
       kind: 'LabelPodCompleted',
       cluster: observed.cluster,
       namespace: observed.namespace,
       name: meta.name,
     });
-  }
+  });
 }
 
 /**

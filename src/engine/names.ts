@@ -23,6 +23,31 @@ export function fnv32a(text: string): number {
   return hash >>> 0;
 }
 
+/** FNV-1a continued over the ASCII string `text`; -1 when it meets a non-ASCII character. */
+function fnvAscii(hash: number, text: string): number {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c > 0x7f) return -1;
+    hash = Math.imul(hash ^ c, 16777619);
+  }
+  return hash;
+}
+
+/**
+ * `nodeId(workflowName, `${parent}.${child}`)` without building the node name (DAG walks look up
+ * every task's node on every decide).
+ */
+export function childNodeId(workflowName: string, parent: string, child: string): string {
+  let h = fnvAscii(0x811c9dc5, parent);
+  if (h !== -1) h = fnvAscii(h, '.');
+  if (h !== -1) h = fnvAscii(h, child);
+  if (h === -1) return nodeId(workflowName, `${parent}.${child}`);
+  const name = parent.length + 1 + child.length;
+  return name === workflowName.length && `${parent}.${child}` === workflowName
+    ? workflowName
+    : `${workflowName}-${h >>> 0}`;
+}
+
 /**
  * The node ID Argo derives from a node name.
  * @example nodeId('my-wf', 'my-wf.A') // 'my-wf-14620098'

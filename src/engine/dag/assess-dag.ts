@@ -18,7 +18,7 @@ function worse(a: NodePhase, b: NodePhase): NodePhase {
 export function assessDag(ctx: ExecContext, dagNode: NodeStatus, idx: DagIndex, failFast: boolean): NodePhase {
   const branch = new Map<string, NodePhase>();
   for (const task of idx.order) {
-    const node = ctx.nodes[taskNodeId(ctx, dagNode, task.name)];
+    const node = ctx.nodes[taskNodeId(ctx, dagNode, idx.indexOf(task.name), task.name)];
     if (!node) continue;
     // Argo's BFS stops at the first unfulfilled node it reaches: the DAG is still running.
     if (!isFulfilled(node)) return 'Running';

@@ -9,6 +9,8 @@ import { dependsTasks, taskDependsExpr, type DependsExpr } from '../expr/depends
 
 /** The index of one DAG template. */
 export interface DagIndex {
+  /** Position of a task in `dag.tasks` (-1 if unknown). */
+  indexOf: (name: string) => number;
   task: (name: string) => DAGTask | undefined;
   /** The (known) tasks a task depends on, in order of first mention. */
   deps: (name: string) => string[];
@@ -65,6 +67,7 @@ export function indexDag(t: Template): DagIndex {
           .map((x) => x.name)
           .sort();
   return {
+    indexOf: at,
     task: (name) => list[at(name)],
     deps: (name) => depNames[at(name)] ?? NONE,
     exprOf: (name) => {

@@ -34,7 +34,7 @@ interface DagRun {
 
 /** The node of a task, through a per-run name → ID cache (no string building per lookup). */
 function taskNode(run: DagRun, name: string): NodeStatus | undefined {
-  return run.ctx.nodes[taskNodeId(run.ctx, run.dag, name)];
+  return run.ctx.nodes[taskNodeId(run.ctx, run.dag, run.idx.indexOf(name), name)];
 }
 
 function tasksResolver(ctx: ExecContext, dagName: string): Resolver {
@@ -105,9 +105,9 @@ function mayRun(run: DagRun, task: DAGTask, existing: NodeStatus | undefined): b
 
 function executeTask(run: DagRun, task: DAGTask): void {
   const { ctx } = run;
-  const name = `${run.dag.name}.${task.name}`;
   const existing = taskNode(run, task.name);
   if (isFulfilled(existing) || (existing && isPodNodeSteady(ctx, existing)) || !mayRun(run, task, existing)) return;
+  const name = `${run.dag.name}.${task.name}`;
   let planned: StepPlans;
   try {
     planned = planStep(task, name, run.resolver);

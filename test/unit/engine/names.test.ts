@@ -1,6 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { displayNameOf, fnv32a, formatTime, nodeId, podName } from '../../../src/engine/index.ts';
+import { childNodeId } from '../../../src/engine/names.ts';
 
 describe('node IDs (argo-conventions §2.2 test vectors)', () => {
   const vectors: [string, string, string][] = [
@@ -17,6 +18,10 @@ describe('node IDs (argo-conventions §2.2 test vectors)', () => {
   test('the root node ID is the workflow name', () => assert.equal(nodeId('my-wf', 'my-wf'), 'my-wf'));
   test('FNV-1a of the empty string is the offset basis', () => assert.equal(fnv32a(''), 2166136261));
   test('FNV-1a hashes UTF-8 bytes', () => assert.notEqual(fnv32a('é'), fnv32a('e')));
+  test('childNodeId equals nodeId of the joined name (ASCII and not)', () => {
+    assert.equal(childNodeId('my-wf', 'my-wf', 'A'), 'my-wf-14620098');
+    assert.equal(childNodeId('w', 'w.x', 'tâche'), nodeId('w', 'w.x.tâche'));
+  });
 });
 
 describe('pod names', () => {
