@@ -101,7 +101,7 @@ async function submitAndFollow(
       : undefined;
   const final = await followWorkflow(kube, namespace, name, {
     printer,
-    intervalMs: ctx.io.isTTY ? 1000 : 250,
+    intervalMs: 250,
     signal,
   });
   if (signal.aborted) {

@@ -33,7 +33,7 @@ export async function watchToEnd(ctx: CliContext, target: Target, name: string, 
   });
   const wf = await followWorkflow(target.client, target.namespace, name, {
     printer,
-    intervalMs: ctx.io.isTTY ? 1000 : 500,
+    intervalMs: 250,
     signal,
   });
   return exitCodeOf(wf);

@@ -27,14 +27,20 @@ export class WatchPrinter {
   private wfPhase = '\0';
   private wfProgress = '';
   private lastLineAt = 0;
+  private lastView = '';
+  private lastDrawAt = 0;
 
   constructor(private readonly opts: WatchPrinterOptions) {}
 
   /** Shows the workflow as of `now` (called on every event and every second). */
   update(wf: Workflow, now: Date): void {
     if (this.opts.tty) {
-      // Redrawn every tick even if unchanged: running durations advance.
-      this.opts.write(CLEAR + renderWorkflow(wf, { ...this.opts, now }) + '\n');
+      // Redraw on every change, and at least once a second while unchanged (durations advance).
+      const view = renderWorkflow(wf, { ...this.opts, now });
+      if (view === this.lastView && now.getTime() - this.lastDrawAt < 1000) return;
+      this.opts.write(CLEAR + view + '\n');
+      this.lastView = view;
+      this.lastDrawAt = now.getTime();
       return;
     }
     for (const line of this.changes(wf, now)) this.opts.write(line + '\n');

@@ -115,9 +115,11 @@ describe('watch output', () => {
       mainCluster: 'main',
     });
     p.update(state('Running'), new Date(t0 + 1500));
+    p.update(state('Running'), new Date(t0 + 1600)); // unchanged within a second: no redraw
+    p.update(state('Running'), new Date(t0 + 2600)); // a second later: redraw (durations move)
     p.finish(state('Succeeded', true), new Date(t0 + 5000));
-    assert.equal(out.length, 2);
+    assert.equal(out.length, 3);
     for (const frame of out) assert.ok(frame.startsWith('\x1b[H\x1b[2J'));
-    assert.match(out[1]!, /Progress:\s+2\/2/);
+    assert.match(out[2]!, /Progress:\s+2\/2/);
   });
 });
