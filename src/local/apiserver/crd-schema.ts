@@ -5,6 +5,7 @@
  * `x-kubernetes-preserve-unknown-fields`). `metadata`, `apiVersion` and `kind` are never pruned.
  */
 import type { KubeObject } from './resources.ts';
+import { META } from './builtin-fields.ts';
 import type { StatusCause } from './status.ts';
 
 type Schema = KubeObject;
@@ -87,11 +88,34 @@ export function prune(value: unknown, schema: Schema | undefined, isRoot = false
   if (typeOf(value) !== 'object') return value;
   const out: KubeObject = {};
   for (const [k, v] of Object.entries(value as KubeObject)) {
-    if (isRoot && (k === 'metadata' || k === 'apiVersion' || k === 'kind')) out[k] = v;
+    if (isRoot && (k === 'apiVersion' || k === 'kind')) out[k] = v;
+    else if (isRoot && k === 'metadata') out[k] = prune(v, META);
     else if (schema.properties?.[k]) out[k] = prune(v, schema.properties[k]);
     else if (schema.additionalProperties && typeof schema.additionalProperties === 'object')
       out[k] = prune(v, schema.additionalProperties);
     else if (schema.additionalProperties === true) out[k] = v;
+  }
+  return out;
+}
+
+/** Paths (`spec.containers[0].foo`) of the fields {@link prune} would drop. */
+export function unknownFields(value: unknown, schema: Schema | undefined, path = ''): string[] {
+  if (!schema || schema['x-kubernetes-preserve-unknown-fields']) return [];
+  if (Array.isArray(value)) return value.flatMap((v, i) => unknownFields(v, schema.items, `${path}[${i}]`));
+  if (typeOf(value) !== 'object') return [];
+  const out: string[] = [];
+  for (const [k, v] of Object.entries(value as KubeObject)) {
+    const p = path ? `${path}.${k}` : k;
+    if (!path && (k === 'apiVersion' || k === 'kind')) continue;
+    if (!path && k === 'metadata') {
+      out.push(...unknownFields(v, META, p));
+      continue;
+    }
+    const sub =
+      schema.properties?.[k] ??
+      (typeof schema.additionalProperties === 'object' ? schema.additionalProperties : undefined);
+    if (sub) out.push(...unknownFields(v, sub, p));
+    else if (schema.additionalProperties !== true) out.push(p);
   }
   return out;
 }

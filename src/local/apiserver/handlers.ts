@@ -5,6 +5,8 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { num, parseBody, q, sendJson } from './body.ts';
+import { BUILTIN_FIELDS } from './builtin-fields.ts';
+import { prune, unknownFields } from './crd-schema.ts';
 import { deleteCollection, deleteObject, type DeleteOptions } from './deletion.ts';
 import { listObjects } from './list.ts';
 import type { LogStore } from './logs.ts';
@@ -95,7 +97,12 @@ export function handleResource(ctx: HandlerContext, call: Call): void {
       return respond(
         call,
         201,
-        ctx.state.create(def, ns, parseBody(call.body, call.req.headers['content-type']), writeOpts(call)),
+        ctx.state.create(
+          def,
+          ns,
+          checkFields(call, parseBody(call.body, call.req.headers['content-type'])),
+          writeOpts(call),
+        ),
       );
     case 'update':
       return respond(
@@ -105,7 +112,7 @@ export function handleResource(ctx: HandlerContext, call: Call): void {
           def,
           ns,
           info.name!,
-          parseBody(call.body, call.req.headers['content-type']),
+          checkFields(call, parseBody(call.body, call.req.headers['content-type'])),
           sub,
           writeOpts(call),
         ),
@@ -152,6 +159,31 @@ function watchTransform(call: Call): { transform?: (o: KubeObject) => KubeObject
   }
   if (wantsPartial(accept)) return { transform: toPartial };
   return {};
+}
+
+/**
+ * Unknown fields as kube-apiserver treats them: `fieldValidation=Strict` ⇒ 400 listing them,
+ * `Warn` (the default) ⇒ a `Warning` header per field, `Ignore` ⇒ silence; they are dropped anyway.
+ */
+function checkFields(call: Call, object: KubeObject): KubeObject {
+  const { def } = call;
+  const schema = def.custom ? def.schema : BUILTIN_FIELDS[`${def.group}/${def.resource}`];
+  if (!schema) return object;
+  const unknown = unknownFields(object, schema);
+  if (unknown.length === 0) return object;
+  const mode = q(call.url, 'fieldValidation') ?? 'Warn';
+  if (mode === 'Strict') {
+    const list = unknown.map((f) => `unknown field "${f}"`).join(', ');
+    throw badRequest(
+      `${def.kind} in version "${call.info.version}" cannot be handled as a ${def.kind}: strict decoding error: ${list}`,
+    );
+  }
+  if (mode === 'Warn')
+    call.res.setHeader(
+      'Warning',
+      unknown.map((f) => `299 - "unknown field \\"${f}\\""`),
+    );
+  return def.custom ? object : (prune(object, schema, true) as KubeObject);
 }
 
 function writeOpts(call: Call): WriteOptions {
@@ -241,12 +273,12 @@ function handlePatch(ctx: HandlerContext, call: Call): void {
       ctx.state.create(
         def,
         ns,
-        { ...patch, metadata: { ...(patch.metadata ?? {}), name: info.name } },
+        checkFields(call, { ...patch, metadata: { ...(patch.metadata ?? {}), name: info.name } }),
         writeOpts(call),
       ),
     );
   }
-  const next = applyPatch(type, current, patch);
+  const next = checkFields(call, applyPatch(type, current, patch));
   // A patch only conflicts if it names a resourceVersion itself.
   const patchRv = type === 'json' ? undefined : patch.metadata?.resourceVersion;
   if (patchRv === undefined) next.metadata = { ...next.metadata, resourceVersion: current.metadata.resourceVersion };

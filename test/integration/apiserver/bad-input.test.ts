@@ -142,6 +142,24 @@ describe('bad input', () => {
     assert.match(podUpdate.json.message, /pod updates may not change fields other than/);
   });
 
+  test('unknown fields are dropped with a Warning header by default, and rejected with fieldValidation=Strict', async () => {
+    const body = { metadata: { name: 'warned', bogus: 1 }, data: { a: 'b' }, extra: true };
+    const warned = await raw(c, 'POST', '/api/v1/namespaces/default/configmaps', body);
+    assert.equal(warned.status, 201);
+    assert.equal(warned.json.extra, undefined);
+    assert.equal(warned.json.metadata.bogus, undefined);
+    assert.match(String(warned.headers.warning), /299 - "unknown field \\"extra\\""/);
+    const strict = await raw(c, 'POST', '/api/v1/namespaces/default/configmaps?fieldValidation=Strict', {
+      ...body,
+      metadata: { name: 'strict' },
+    });
+    assert.equal(strict.status, 400);
+    assert.equal(
+      strict.json.message,
+      'ConfigMap in version "v1" cannot be handled as a ConfigMap: strict decoding error: unknown field "extra"',
+    );
+  });
+
   test('the server is still healthy afterwards', async () => {
     const v = await raw(c, 'GET', '/version');
     assert.equal(v.status, 200);

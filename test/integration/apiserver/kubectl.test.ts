@@ -97,6 +97,18 @@ spec:
     assert.match(r.stderr, /ensure CRDs are installed first/);
   });
 
+  test('unknown fields: kubectl (fieldValidation=Strict) gets the real strict decoding error', async () => {
+    const r = await k(['apply', '-f', '-'], {
+      stdin:
+        'apiVersion: v1\nkind: Pod\nmetadata: {name: typo}\nspec:\n  containers: [{name: main, image: busybox, comand: [echo]}]\n',
+    });
+    assert.notEqual(r.code, 0);
+    assert.match(
+      r.stderr,
+      /Pod in version "v1" cannot be handled as a Pod: strict decoding error: unknown field "spec.containers\[0\].comand"/,
+    );
+  });
+
   test('get -w streams an event for a change', async () => {
     const watching = k(['get', 'configmaps', '-w', '--output-watch-events'], { untilStdout: /ADDED\s+watched/ });
     await new Promise((r) => setTimeout(r, 500));
