@@ -22,6 +22,14 @@ export interface FollowOptions {
   intervalMs?: number;
   signal?: AbortSignal;
   now?: () => Date;
+  /** Called once if the workflow still has no phase after `stallMs` (nobody reconciles it). */
+  onStall?: (wf: Workflow) => void;
+  stallMs?: number;
+}
+
+/** The hint printed when a submitted workflow is never picked up. */
+export function stallHint(name: string): string {
+  return `argosy: ${name} has not been picked up yet: is the controller running? (argosy doctor; argosy controller status)\n`;
 }
 
 /** Polls until the workflow completes; returns its final state. */
@@ -33,6 +41,8 @@ export async function followWorkflow(
 ): Promise<Workflow> {
   const now = opts.now ?? (() => new Date());
   const interval = opts.intervalMs ?? 500;
+  const stallAt = now().getTime() + (opts.stallMs ?? 30_000);
+  let stalled = false;
   for (;;) {
     let wf: Workflow;
     try {
@@ -46,6 +56,10 @@ export async function followWorkflow(
       return wf;
     }
     opts.printer?.update(wf, now());
+    if (!stalled && !wf.status?.phase && now().getTime() > stallAt) {
+      stalled = true;
+      opts.onStall?.(wf);
+    }
     try {
       await sleep(interval, undefined, { signal: opts.signal });
     } catch {

@@ -10,7 +10,7 @@ import { getWorkflow } from '../../adapters/kube/resources.ts';
 import { WatchPrinter } from '../render/watch.ts';
 import { contextOf, type CliContext } from './context.ts';
 import { EXIT, usageError } from './errors.ts';
-import { exitCodeOf, followWorkflow } from './follow.ts';
+import { exitCodeOf, followWorkflow, stallHint } from './follow.ts';
 import { checkPolicyFile, parseClusters, RUNTIMES, startStack, type LocalStack } from './local-stack.ts';
 import { checkOutput, formatObject } from './output.ts';
 import { loadWorkflowFile, referencedClusters } from './workflow-file.ts';
@@ -102,6 +102,7 @@ async function submitAndFollow(
   const final = await followWorkflow(kube, namespace, name, {
     printer,
     intervalMs: 250,
+    onStall: (w) => ctx.io.err(stallHint(w.metadata.name ?? '')),
     signal,
   });
   if (signal.aborted) {

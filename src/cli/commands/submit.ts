@@ -8,7 +8,7 @@ import type { Workflow } from '../../engine/types.ts';
 import { WatchPrinter } from '../render/watch.ts';
 import { contextOf, type CliContext } from './context.ts';
 import { usageError } from './errors.ts';
-import { exitCodeOf, followWorkflow, waitLine } from './follow.ts';
+import { exitCodeOf, followWorkflow, stallHint, waitLine } from './follow.ts';
 import { checkOutput, formatObject, printWorkflow } from './output.ts';
 import { resolveTarget, type Target } from './target.ts';
 import { loadWorkflowFile } from './workflow-file.ts';
@@ -34,6 +34,7 @@ export async function watchToEnd(ctx: CliContext, target: Target, name: string, 
   const wf = await followWorkflow(target.client, target.namespace, name, {
     printer,
     intervalMs: 250,
+    onStall: (w) => ctx.io.err(stallHint(w.metadata.name ?? '')),
     signal,
   });
   return exitCodeOf(wf);

@@ -7,6 +7,7 @@ import type { ChildProcess } from 'node:child_process';
 import { kubeClientFromKubeconfig } from '../../../src/cli/kube-context.ts';
 import type { DevState } from '../../../src/cli/dev-state.ts';
 import type { Workflow } from '../../../src/engine/types.ts';
+import { followWorkflow, stallHint } from '../../../src/cli/commands/follow.ts';
 import { runCli, scratch, spawnCli, writeFile } from './cli-helpers.ts';
 
 const dir = scratch();
@@ -59,6 +60,33 @@ describe('argosy dev, and the commands that find it through its state file', () 
     assert.equal((await fetch(`${state.controlUrl}/pause`, { method: 'POST' })).status, 200);
     assert.equal((await fetch(`${state.controlUrl}/resume`, { method: 'POST' })).status, 200);
     assert.equal((await fetch(`${state.controlUrl}/nope`, { method: 'POST' })).status, 404);
+  });
+
+  test('a paused controller: the follower notices nothing picks the workflow up; resume finishes it', async () => {
+    assert.equal((await fetch(`${state.controlUrl}/pause`, { method: 'POST' })).status, 200);
+    const sub = await runCli(['submit', 'examples/hello.yaml', '-o', 'name'], dir);
+    assert.equal(sub.code, 0, sub.stderr);
+    const wfName = sub.stdout.trim();
+    const { client } = await kubeClientFromKubeconfig(state.kubeconfigPath, 'main');
+    const abort = new AbortController();
+    const stalls: string[] = [];
+    try {
+      await followWorkflow(client, 'argo', wfName, {
+        intervalMs: 50,
+        stallMs: 300,
+        signal: abort.signal,
+        onStall: (wf) => {
+          stalls.push(stallHint(wf.metadata.name!));
+          abort.abort();
+        },
+      });
+      assert.deepEqual(stalls, [stallHint(wfName)]);
+      assert.equal((await fetch(`${state.controlUrl}/resume`, { method: 'POST' })).status, 200);
+      const done = await followWorkflow(client, 'argo', wfName, { intervalMs: 100 });
+      assert.equal(done.status?.phase, 'Succeeded');
+    } finally {
+      client.close();
+    }
   });
 
   test('submit --wait: name, then `<name> Succeeded at <time>`', async () => {
