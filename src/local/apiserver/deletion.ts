@@ -2,7 +2,7 @@
  * Deletion as kube-apiserver and the garbage collector do it: preconditions, graceful pod deletion
  * (the kubelet confirms with a zero grace period), finalizers keeping a deleted object until they
  * are removed, cascading (background) deletion through ownerReferences, orphaning, namespaces that
- * take their contents with them, and deletecollection.
+ * terminate and take their contents with them, and deletecollection.
  */
 import type { ClusterState } from './objects.ts';
 import { kubeTime } from './objects.ts';
@@ -56,7 +56,7 @@ export function deleteObject(
   if (isGracefulPod(def, current)) grace = opts.gracePeriodSeconds ?? current.spec?.terminationGracePeriodSeconds ?? 30;
   const meta = { ...current.metadata };
   if (opts.propagationPolicy === 'Orphan') orphanDependents(state, meta.uid);
-  if (def.group === '' && def.resource === 'namespaces' && !def.custom) deleteNamespaceContents(state, name);
+  if (def.group === '' && def.resource === 'namespaces' && !def.custom) return terminateNamespace(state, current);
   const pendingGrace: number = meta.deletionGracePeriodSeconds ?? 0;
   const finalizers: string[] = meta.finalizers ?? [];
   if (grace > 0 || finalizers.length > 0) {
@@ -82,17 +82,45 @@ function orphanDependents(state: ClusterState, uid: string): void {
   }
 }
 
-/** Deletes everything in a namespace (the namespace controller's job). */
-function deleteNamespaceContents(state: ClusterState, namespace: string): void {
+/**
+ * Namespace deletion as kube-apiserver and the namespace controller do it: the namespace turns
+ * `Terminating` (new content is refused), its contents are deleted (pods gracefully, finalizers
+ * honoured), and the namespace goes once it is empty.
+ */
+function terminateNamespace(state: ClusterState, ns: KubeObject): DeleteResult {
+  if (ns.metadata.deletionTimestamp) return { object: ns, removed: false };
+  const now = kubeTime(state.now());
+  const stored = state.store.replace('/namespaces', {
+    ...ns,
+    metadata: { ...ns.metadata, deletionTimestamp: now, deletionGracePeriodSeconds: 0 },
+    status: { ...ns.status, phase: 'Terminating' },
+  });
+  setImmediate(() => drainNamespace(state, ns.metadata.name, ns.metadata.uid));
+  return { object: stored, removed: false };
+}
+
+function drainNamespace(state: ClusterState, name: string, uid: string): void {
+  const ns = state.store.get('/namespaces', '', name);
+  if (!ns || ns.metadata.uid !== uid) return;
+  let remaining = 0;
   for (const def of state.registry.all()) {
     if (!def.namespaced) continue;
-    const rk = resourceKey(def.group, def.resource);
-    for (const o of state.store.list(rk, namespace)) {
-      const m = o.metadata;
-      const removed = state.store.remove(rk, namespace, m.name);
-      if (removed) state.afterRemove(def, removed);
+    for (const o of state.store.list(resourceKey(def.group, def.resource), name)) {
+      remaining++;
+      if (o.metadata.deletionTimestamp) continue;
+      try {
+        deleteObject(state, def, name, o.metadata.name, { propagationPolicy: 'Background' });
+      } catch {
+        // Gone meanwhile.
+      }
     }
   }
+  if (remaining === 0) {
+    const removed = state.store.remove('/namespaces', '', name);
+    if (removed) state.afterRemove(state.registry.byKey('/namespaces')!, removed);
+    return;
+  }
+  setTimeout(() => drainNamespace(state, name, uid), 50).unref();
 }
 
 /**

@@ -11,7 +11,7 @@ import { crdStatus, defFromCrd, validateCrd } from './crds.ts';
 import { ResourceRegistry } from './registry.ts';
 import { type KubeObject, type ResourceDef, apiVersionOf, resourceKey } from './resources.ts';
 import { ObjectStore } from './store.ts';
-import { ApiError, alreadyExists, badRequest, conflict, failure, notFound } from './status.ts';
+import { ApiError, alreadyExists, badRequest, conflict, failure, forbidden, notFound } from './status.ts';
 import { validateObject, validatePodUpdate } from './validation.ts';
 
 /** etcd's default request limit; kube-apiserver stores objects up to this size. */
@@ -80,7 +80,7 @@ export class ClusterState {
         throw badRequest('the namespace of the provided object does not match the namespace sent on the request');
       }
       meta.namespace = namespace;
-      this.ensureNamespace(namespace);
+      this.ensureNamespace(namespace, def, String(meta.name ?? meta.generateName ?? ''));
     } else delete meta.namespace;
     const rk = resourceKey(def.group, def.resource);
     if (!meta.name && meta.generateName) {
@@ -246,8 +246,13 @@ export class ClusterState {
   }
 
   /** Namespaces must exist before objects go in them (NamespaceLifecycle admission). */
-  private ensureNamespace(namespace: string): void {
-    if (this.store.get('/namespaces', '', namespace)) return;
+  private ensureNamespace(namespace: string, def: ResourceDef, name: string): void {
+    const ns = this.store.get('/namespaces', '', namespace);
+    if (ns?.metadata.deletionTimestamp) {
+      const msg = `unable to create new content in namespace ${namespace} because it is being terminated`;
+      throw forbidden(def, name || undefined, msg);
+    }
+    if (ns) return;
     const nsDef = this.registry.byKey('/namespaces')!;
     if (this.options.autoCreateNamespaces) {
       this.create(nsDef, '', { metadata: { name: namespace } });

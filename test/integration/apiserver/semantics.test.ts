@@ -131,7 +131,7 @@ describe('object semantics', () => {
     assert.equal(noManager.status, 422);
   });
 
-  test('deleting a namespace removes what is in it; deletecollection honours the label selector', async () => {
+  test('a deleted namespace terminates, refuses new content and goes once emptied; deletecollection honours the label selector', async () => {
     await raw(c, 'POST', '/api/v1/namespaces', { metadata: { name: 'scratch' } });
     const sa = await raw(c, 'GET', '/api/v1/namespaces/scratch/serviceaccounts/default');
     assert.equal(sa.status, 200, 'the default ServiceAccount is created with the namespace');
@@ -147,7 +147,20 @@ describe('object semantics', () => {
       left.json.items.map((i: { metadata: { name: string } }) => i.metadata.name),
       ['keep'],
     );
-    await raw(c, 'DELETE', '/api/v1/namespaces/scratch');
+    const del = await raw(c, 'DELETE', '/api/v1/namespaces/scratch');
+    assert.equal(del.status, 200);
+    assert.equal(del.json.status.phase, 'Terminating');
+    const refused = await raw(c, 'POST', '/api/v1/namespaces/scratch/configmaps', { metadata: { name: 'late' } });
+    assert.equal(refused.status, 403);
+    assert.equal(
+      refused.json.message,
+      'configmaps "late" is forbidden: unable to create new content in namespace scratch because it is being terminated',
+    );
+    await eventually(
+      async () => (await raw(c, 'GET', '/api/v1/namespaces/scratch')).status === 404,
+      5000,
+      'namespace gone',
+    );
     assert.equal((await raw(c, 'GET', '/api/v1/namespaces/scratch/configmaps/keep')).status, 404);
   });
 
