@@ -3,7 +3,7 @@
  * the same decision. Lifecycle (§2.4): validate and start, assess pods, walk the template tree from the
  * entrypoint, apply the workflow deadline, roll the root node up into the workflow phase.
  */
-import type { Decision, Snapshot, WorkflowMetaPatch } from './contract.ts';
+import type { Decision, ObservedPod, Snapshot, WorkflowMetaPatch } from './contract.ts';
 import { WORKFLOW_FINALIZER } from './contract.ts';
 import type { Condition, NodeStatus, WorkflowPhase, WorkflowStatus } from './types.ts';
 import { isFulfilled, markPhase, newContext, type ExecContext } from './context.ts';
@@ -101,32 +101,44 @@ function applyDeadline(ctx: ExecContext): number | undefined {
   return undefined;
 }
 
-function indexPods(ctx: ExecContext, snapshot: Snapshot): void {
+/**
+ * Maps pods to their nodes. Pods of nodes already finished are not indexed (nothing reads them again),
+ * except to be labelled completed: at 10k tasks this keeps the map to the pods still in play.
+ */
+function indexPods(ctx: ExecContext, snapshot: Snapshot): ObservedPod[] {
+  const finished: ObservedPod[] = [];
   for (const observed of snapshot.pods) {
-    const id = observed.pod.metadata.annotations?.[ANNOTATION_NODE_ID] ?? observed.pod.metadata.name;
-    if (id) ctx.podsByNodeId.set(id, observed);
+    const meta = observed.pod.metadata;
+    const id = meta.annotations?.[ANNOTATION_NODE_ID] ?? meta.name;
+    if (!id) continue;
+    if (!isFulfilled(ctx.nodes[id])) ctx.podsByNodeId.set(id, observed);
+    else if (needsCompletedLabel(observed)) finished.push(observed);
   }
+  return finished;
+}
+
+function needsCompletedLabel(observed: ObservedPod): boolean {
+  const meta = observed.pod.metadata;
+  return !!meta.name && meta.labels?.[LABEL_COMPLETED] !== 'true' && !meta.deletionTimestamp;
 }
 
 /**
  * Argo labels a pod `completed=true` once its node is done (the pod clean-up queue), so watches that
  * select `completed=false` stop seeing it. Pods being deleted are left alone.
  */
-function labelCompletedPods(ctx: ExecContext): void {
+function labelCompletedPods(ctx: ExecContext, finished: ObservedPod[]): void {
   const deleting = new Set(
     ctx.actions.flatMap((a) => (a.kind === 'DeletePod' ? [`${a.cluster}/${a.namespace}/${a.name}`] : [])),
   );
-  // forEach, not for..of: no [key, value] pair per pod (10k pods per decide at scale).
+  const label = (observed: ObservedPod): void => {
+    const name = observed.pod.metadata.name as string;
+    if (deleting.has(`${observed.cluster}/${observed.namespace}/${name}`)) return;
+    ctx.actions.push({ kind: 'LabelPodCompleted', cluster: observed.cluster, namespace: observed.namespace, name });
+  };
+  for (const observed of finished) label(observed);
+  // Pods whose node finished during this decide. forEach: no [key, value] pair per pod.
   ctx.podsByNodeId.forEach((observed, id) => {
-    const meta = observed.pod.metadata;
-    if (!meta.name || meta.labels?.[LABEL_COMPLETED] === 'true' || meta.deletionTimestamp) return;
-    if (!isFulfilled(ctx.nodes[id]) || deleting.has(`${observed.cluster}/${observed.namespace}/${meta.name}`)) return;
-    ctx.actions.push({
-      kind: 'LabelPodCompleted',
-      cluster: observed.cluster,
-      namespace: observed.namespace,
-      name: meta.name,
-    });
+    if (isFulfilled(ctx.nodes[id]) && needsCompletedLabel(observed)) label(observed);
   });
 }
 
@@ -161,7 +173,7 @@ export function decide(snapshot: Snapshot, now: Date): Decision {
   }
   ctx.nodes = { ...(current.nodes ?? {}) };
   ctx.globals = globalVariables(wf);
-  indexPods(ctx, snapshot);
+  const finishedPods = indexPods(ctx, snapshot);
   ctx.wf = { ...wf, status: { ...current, startedAt: status.startedAt } };
   const left = applyDeadline(ctx);
   const root = executeTemplate(ctx, {
@@ -171,7 +183,7 @@ export function decide(snapshot: Snapshot, now: Date): Decision {
     depth: 0,
   });
   const summary = rollUp(ctx, status, root);
-  labelCompletedPods(ctx);
+  labelCompletedPods(ctx, finishedPods);
   const decision: Decision = {
     actions: ctx.actions,
     status,
