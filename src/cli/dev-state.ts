@@ -67,14 +67,3 @@ export function removeDevState(home: string, pid = process.pid): void {
   }
   rmSync(devStatePath(home), { force: true });
 }
-
-/** Calls the control endpoint of a running `argosy dev`. */
-export async function devControl(
-  state: DevState,
-  action: 'pause' | 'resume' | 'resync' | 'state',
-): Promise<Record<string, unknown>> {
-  const res = await fetch(`${state.controlUrl}/${action}`, { method: action === 'state' ? 'GET' : 'POST' });
-  const body = (await res.json()) as Record<string, unknown>;
-  if (!res.ok) throw new Error(`argosy dev control ${action}: HTTP ${res.status} ${JSON.stringify(body)}`);
-  return body;
-}

@@ -5,8 +5,8 @@
  * The checks are the engine's own `validateWorkflow`, so the CLI and the controller agree.
  */
 import { readFileSync } from 'node:fs';
-import { parseAllDocuments } from 'yaml';
 import type { Workflow } from '../../engine/types.ts';
+import { parseWorkflows } from '../../engine/parse.ts';
 import { validateWorkflow } from '../../engine/validate.ts';
 import { usageError } from './errors.ts';
 
@@ -22,18 +22,19 @@ export function loadWorkflowFile(file: string, params: string[] = []): Workflow 
       'check the path; examples are in examples/',
     );
   }
-  const docs = parseAllDocuments(text).filter((d) => !(d.contents === null && d.errors.length === 0));
-  const bad = docs.find((d) => d.errors.length > 0);
-  if (bad) {
-    const err = bad.errors[0]!;
-    const pos = err.linePos?.[0];
+  const { workflows, errors } = parseWorkflows(text, file);
+  const err = errors[0];
+  if (err) {
+    const what = /kind|object|spec/.test(err.message) ? 'not a Workflow' : 'invalid YAML';
+    throw usageError(`${file}:${err.line}:${err.column}: ${what}: ${err.message}`);
+  }
+  if (workflows.length !== 1) {
     throw usageError(
-      `${file}: invalid YAML${pos ? ` at line ${pos.line}, column ${pos.col}` : ''}: ${err.message.split('\n')[0]}`,
+      workflows.length ? `${file}: ${workflows.length} workflows in one file` : `${file}: no Workflow found`,
+      workflows.length ? 'put one workflow per file' : 'the file needs a `kind: Workflow` document with a spec',
     );
   }
-  const objects = docs.map((d) => d.toJS() as unknown);
-  const wf = objects.find((o) => isObject(o) && (o.kind === undefined || o.kind === 'Workflow'));
-  if (!isObject(wf)) throw usageError(`${file}: no Workflow found`, 'the file needs a `kind: Workflow` document');
+  const wf = workflows[0] as unknown as Record<string, unknown>;
   const workflow = normalise(wf);
   applyParameters(workflow, params, file);
   const problems = checkWorkflow(workflow);

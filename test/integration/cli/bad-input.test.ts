@@ -37,7 +37,7 @@ describe('bad input exits 2 with a clear message', () => {
   test('invalid YAML names the line', async () => {
     const f = writeFile(dir, 'broken.yaml', 'kind: Workflow\nspec:\n  entrypoint: [unclosed\n');
     const r = await runCli(['run', f], dir);
-    assertUsage(r, /broken\.yaml: invalid YAML at line \d+/);
+    assertUsage(r, /broken\.yaml:\d+:\d+: invalid YAML: /);
   });
 
   test('cyclic DAG names the path and the cycle', async () => {
