@@ -37,6 +37,11 @@ export interface BenchTuning {
   flushMs: number;
   /** Run time of every simulated container (ms). */
   podMs: number;
+  /**
+   * Serve Workflows without a status subresource, as Argo's own CRDs do (the repository's CRDs add
+   * one). The reconcile then writes status and labels in one PUT (ADR 0003, decision 4).
+   */
+  argoCrds?: boolean;
 }
 
 export const DEFAULT_TUNING: BenchTuning = { waitTimeSeconds: 1, concurrency: 8, batchSize: 10, flushMs: 5, podMs: 20 };
@@ -94,6 +99,7 @@ export async function startBenchStack(tuning: BenchTuning = DEFAULT_TUNING): Pro
   const observers = new Set<(o: Observed) => void>();
   try {
     await stack.control.pause();
+    if (tuning.argoCrds) await dropStatusSubresource(stack);
     stack.queues.client.middlewareStack.add(
       (next, context) => async (args) => {
         const name = (context.commandName ?? 'unknown').replace(/Command$/, '');
@@ -173,6 +179,17 @@ export async function startBenchStack(tuning: BenchTuning = DEFAULT_TUNING): Pro
       for (const s of stops.reverse()) await Promise.resolve(s()).catch(() => undefined);
     },
   };
+}
+
+/** Replaces the Workflow CRD with one that has no status subresource (before the first reconcile). */
+async function dropStatusSubresource(stack: LocalStack): Promise<void> {
+  const path = '/apis/apiextensions.k8s.io/v1/customresourcedefinitions/workflows.argoproj.io';
+  const crd = await stack.mainClient.request<{ spec: { versions: { subresources?: Record<string, unknown> }[] } }>({
+    method: 'GET',
+    path,
+  });
+  for (const v of crd.spec.versions) delete v.subresources;
+  await stack.mainClient.request({ method: 'PUT', path, body: crd });
 }
 
 /** A logger that keeps the first 50 warnings/errors (message + error text), for reports. */

@@ -1,0 +1,304 @@
+/**
+ * `npm run bench [-- --quick] [-- --only latency,api,throughput,size,engine,bundles]`: every benchmark
+ * on the local stack (sim kubelets), one table, and bench/results.json. Timings are medians with
+ * min/max over repeated runs, printed next to baselines measured in the same run (a fixed CPU loop and
+ * a loopback HTTPS round trip, at the start and at the end); counts are exact. Method and meaning:
+ * docs/performance.md.
+ */
+import { writeFileSync } from 'node:fs';
+import { cpus, freemem, totalmem } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { measureBaselines, round, type Summary } from './baseline.ts';
+import { DEFAULT_TUNING, runLatencyBench, startBenchStack, type BenchTuning } from './latency.ts';
+import { runApiCostBench } from './api-cost.ts';
+import { costReport, FUNCTION_MEMORY_MB, type Usage } from './cost.ts';
+import { runThroughputBench } from './throughput.ts';
+import { runEngineScaling, runSizeBench } from './size.ts';
+import { runBundleBench } from './bundles.ts';
+
+const args = process.argv.slice(2);
+const quick = args.includes('--quick');
+const onlyArg = args.find((a) => a.startsWith('--only'));
+const only = onlyArg ? new Set((onlyArg.split('=')[1] ?? args[args.indexOf(onlyArg) + 1] ?? '').split(',')) : undefined;
+const want = (k: string) => !only || only.has(k);
+
+/** The stack's own poller/watcher settings (startLocalStack's defaults), for comparison. */
+const STACK_DEFAULTS: BenchTuning = { ...DEFAULT_TUNING, concurrency: 4, flushMs: 50 };
+/** An assumed Lambda → remote API server round trip, for the "in AWS" duration estimate (ms). */
+const REMOTE_RTT_MS = 20;
+
+const results: Record<string, unknown> = {};
+const rows: [string, string, string, string][] = [];
+const fmt = (s: Summary, unit = 'ms') => `${s.median} ${unit} (min ${s.min}, max ${s.max}, n=${s.n})`;
+const row = (metric: string, value: string, anchor = '', verdict = '') => rows.push([metric, value, anchor, verdict]);
+const meets = (ok: boolean, target: string) => `${ok ? 'MET' : 'MISSED'} (${target})`;
+const log = (msg: string) => console.error(`[bench ${new Date().toISOString().slice(11, 19)}] ${msg}`);
+
+async function withStack<T>(tuning: BenchTuning, fn: (b: Awaited<ReturnType<typeof startBenchStack>>) => Promise<T>) {
+  const b = await startBenchStack(tuning);
+  try {
+    return await fn(b);
+  } finally {
+    await b.stop();
+  }
+}
+
+async function latency(): Promise<void> {
+  const runs = quick ? 1 : 3;
+  await withStack(DEFAULT_TUNING, async (b) => {
+    log('latency (tuned pollers)');
+    const lat = await runLatencyBench(b, runs);
+    results.latency = { tuning: DEFAULT_TUNING, ...lat };
+    const c = lat.chain50.latencyMs;
+    const f = lat.fan20.latencyMs;
+    row(
+      'step latency, 50-step chain p50 / p99',
+      `${c.median} / ${c.p99} ms (min ${c.min}, max ${c.max}, n=${c.n})`,
+      'Argo: up to 10,000 ms (requeue)',
+      meets(c.median <= 150 && c.p99 <= 1000, 'p50 ≤ 150, p99 ≤ 1000'),
+    );
+    row(
+      'step latency, 20-wide fan-out/in p50 / p99',
+      `${f.median} / ${f.p99} ms (min ${f.min}, max ${f.max}, n=${f.n})`,
+      'Argo: up to 10,000 ms',
+      meets(f.median <= 150 && f.p99 <= 1000, 'p50 ≤ 150, p99 ≤ 1000'),
+    );
+    row('50-step chain wall time (20 ms pods)', fmt(lat.chain50.wallMs), 'Argo: ≥ 490 s of requeue waits', '');
+  });
+  if (!quick) {
+    await withStack(STACK_DEFAULTS, async (b) => {
+      log('latency (startLocalStack defaults)');
+      const lat = await runLatencyBench(b, 1);
+      results.latencyStackDefaults = { tuning: STACK_DEFAULTS, ...lat };
+      row(
+        'step latency p50 / p99, stack defaults (flush 50 ms, 4 pollers)',
+        `${lat.chain50.latencyMs.median} / ${lat.chain50.latencyMs.p99} ms`,
+        '',
+        '',
+      );
+    });
+  }
+}
+
+async function apiAndCost(): Promise<void> {
+  const repeats = quick ? 3 : 10;
+  // Argo's own CRDs (no status subresource): status and labels travel in one PUT.
+  await withStack({ ...DEFAULT_TUNING, argoCrds: true }, async (b) => {
+    log("API cost with Argo's CRDs (no status subresource)");
+    const api = await runApiCostBench(b, repeats);
+    results.apiCostArgoCrds = api;
+    const one = api.onePod;
+    row(
+      "API writes per one-pod workflow, Argo's CRDs",
+      `${one.writes} (${one.writesWithoutEvents} state + ${round(one.writes - one.writesWithoutEvents, 2)} event)`,
+      'Argo ~40',
+      meets(one.writes <= 5, '≤ 5'),
+    );
+    row(
+      "API writes / reads per step, Argo's CRDs",
+      `${api.perStep.writes} / ${api.perStep.reads}`,
+      'floor: 1 pod create + 1 status write per change',
+      '',
+    );
+  });
+  await withStack(DEFAULT_TUNING, async (b) => {
+    log('API cost and serverless usage (repository CRDs, status subresource)');
+    log('API cost and serverless usage');
+    const api = await runApiCostBench(b, repeats);
+    results.apiCost = api;
+    const one = api.onePod;
+    row(
+      'API writes per one-pod workflow, status subresource',
+      `${one.writes} (${one.writesWithoutEvents} state + ${round(one.writes - one.writesWithoutEvents, 2)} event)`,
+      'Argo ~40',
+      meets(one.writes <= 5, '≤ 5'),
+    );
+    row('API reads per one-pod workflow', `${one.reads}`, '', '');
+    row(
+      'kubelet writes per one-pod workflow (not Argosy)',
+      `${one.perCluster[b.stack.mainCluster]?.kubeletWrites}`,
+      'a real kubelet too',
+      '',
+    );
+    row(
+      'API writes / reads per step, status subresource',
+      `${api.perStep.writes} / ${api.perStep.reads}`,
+      'floor: 1 pod create + 1 status write',
+      '',
+    );
+    const seedW = Object.entries(api.seed.perCluster).map(([k, v]) => `${k} ${v.argosyWrites}w/${v.argosyReads}r`);
+    row('seed example (2 clusters) writes/reads by cluster', seedW.join(', '), '', '');
+    const per = (x: number) => x / 20;
+    const step: Usage = {
+      invocations: per(api.chain20.reconcileInvocations + api.chain20.timerInvocations),
+      sqsRequests: per(api.chain20.sqsWorkRequests),
+      durationMs: per(api.chain20.reconcileMs),
+      memoryMb: FUNCTION_MEMORY_MB.reconcile,
+    };
+    const wf: Usage = {
+      invocations: one.reconcileInvocations + one.timerInvocations,
+      sqsRequests: one.sqsWorkRequests,
+      durationMs: one.reconcileMs,
+      memoryMb: FUNCTION_MEMORY_MB.reconcile,
+    };
+    const local = costReport(step, wf);
+    const remoteMs = (u: Usage, requests: number) => ({ ...u, durationMs: u.durationMs + requests * REMOTE_RTT_MS });
+    const remote = costReport(
+      remoteMs(step, api.perStep.reads + api.perStep.writes),
+      remoteMs(wf, one.reads + one.writes),
+    );
+    results.cost = { local, remoteEstimate: { rttMs: REMOTE_RTT_MS, ...remote } };
+    row(
+      'per step: invocations / SQS requests / GB-s',
+      `${local.perStep.invocations} / ${local.perStep.sqsRequests} / ${local.perStep.gbSeconds}`,
+      '',
+      '',
+    );
+    row(
+      '$ per million steps (measured local durations)',
+      `$${local.perMillionSteps.total}`,
+      'Step Functions $25',
+      meets(local.perMillionSteps.total <= 5, '≤ $5'),
+    );
+    row(
+      `$ per million steps (+${REMOTE_RTT_MS} ms per API call, in-AWS estimate)`,
+      `$${remote.perMillionSteps.total}`,
+      'Step Functions $25',
+      meets(remote.perMillionSteps.total <= 5, '≤ $5'),
+    );
+    row(
+      'break-even vs always-on controller + standby',
+      `${remote.breakEvenStepsPerMonth.low.toLocaleString('en-US')}–${remote.breakEvenStepsPerMonth.high.toLocaleString('en-US')} steps/month`,
+      `Fargate $${remote.alwaysOnMonthly.low}–${remote.alwaysOnMonthly.high}/month/cluster`,
+      '',
+    );
+  });
+}
+
+async function throughput(): Promise<void> {
+  const n = quick ? 200 : 1000;
+  await withStack(DEFAULT_TUNING, async (b) => {
+    log(`throughput: ${n} one-pod workflows × ${quick ? 2 : 3}`);
+    const api = results.apiCost as { onePod: { reads: number; writes: number } } | undefined;
+    const t = await runThroughputBench(b, n, quick ? 2 : 3, api ? api.onePod.reads + api.onePod.writes + 1 : undefined);
+    results.throughput = t;
+    const r0 = t.runs[0];
+    row(
+      `throughput, ${n} one-pod workflows`,
+      `${fmt(t.workflowsPerSec, 'wf/s')}`,
+      'Argo 4.5 wf/s default, 35 tuned',
+      meets(t.workflowsPerSec.median >= 20, '≥ 20 wf/s'),
+    );
+    row(
+      'CPU per workflow (whole stack, one event loop)',
+      `${r0?.cpuMsPerWorkflow} ms → ceiling ${r0 ? round(1000 / r0.cpuMsPerWorkflow, 0) : '?'} wf/s; core use ${r0?.coreUtilisation}`,
+      '',
+      '',
+    );
+    row(
+      'API server alone: creates/s keep-alive, client-node',
+      `${t.apiServer.keepAliveCreatePerSec} / ${t.apiServer.createPerSec}`,
+      '',
+      '',
+    );
+    if (t.apiServerCeilingWorkflowsPerSec)
+      row('API server ceiling in workflows/s', `${t.apiServerCeilingWorkflowsPerSec}`, '', '');
+  });
+}
+
+async function size(): Promise<void> {
+  const pods = quick ? 4000 : 10_000;
+  await withStack(DEFAULT_TUNING, async (b) => {
+    log(`size: status limits and a ${pods}-pod workflow`);
+    const s = await runSizeBench(b, pods, quick ? 30_000 : 90_000);
+    results.size = s;
+    row(
+      'largest workflow under 1 MiB: raw / compressedNodes',
+      `${s.largestUnder1MiB.raw} / ${s.largestUnder1MiB.compressed} nodes (${s.bytesPerNode} B/node)`,
+      'Argo: compresses, then offloads',
+      '',
+    );
+    const w = s.wide;
+    row(
+      `${pods}-pod workflow locally`,
+      w.completed
+        ? `completed (${w.phase}) in ${w.seconds} s`
+        : `NOT completed after ${w.seconds} s: ${w.podsCreated} pods, ${w.statusWritesStored}/${w.statusWritesAttempted} status writes stored`,
+      '',
+      w.completed ? 'MET' : 'MISSED',
+    );
+  });
+}
+
+function engine(): void {
+  const sizes = quick ? [100, 1_000, 10_000] : [100, 1_000, 10_000, 100_000];
+  log(`engine scaling ${sizes.join('/')}`);
+  const e = runEngineScaling(sizes);
+  results.engine = e;
+  for (const shape of ['chain', 'fan-out-fan-in', 'lattice']) {
+    const ms = e.rows.filter((r) => r.shape === shape).map((r) => `${r.tasks}: ${r.medianMs}`);
+    const ratios = Object.values(e.ratioPer10x[shape] ?? {}).join(', ');
+    row(`decide() ${shape}, ms by tasks`, ms.join(', '), `×${ratios} per 10×`, '');
+  }
+}
+
+function bundles(): void {
+  log('bundles: build and import times');
+  const b = runBundleBench(quick ? 5 : 10);
+  results.bundles = b;
+  for (const x of b) {
+    const size = `${round(x.bytes / 1024, 0)} KiB (gzip ${round(x.gzipBytes / 1024, 0)})`;
+    const imp = x.importMs.n ? `; import ${fmt(x.importMs)}, own ${x.importOwnMs.median} ms` : '';
+    const top = x.largest
+      .slice(0, 3)
+      .map((l) => `${l.pkg} ${round(l.bytes / 1024, 0)}K`)
+      .join(', ');
+    const verdict =
+      x.name === 'function reconcile'
+        ? `size ${meets(x.bytes <= 1e6, '≤ 1 MB')}, import ${meets(x.importMs.median <= 60, '≤ 60 ms')}`
+        : '';
+    row(`${x.name} bundle`, `${size}${imp}`, top, verdict);
+  }
+}
+
+function print(): void {
+  const widths = [0, 1, 2, 3].map((i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
+  const line = (r: string[]) => r.map((c, i) => c.padEnd(widths[i] as number)).join(' │ ');
+  console.log(line(['metric', 'value', 'baseline / anchor', 'target']));
+  console.log(widths.map((w) => '─'.repeat(w)).join('─┼─'));
+  for (const r of rows) console.log(line(r));
+}
+
+const t0 = performance.now();
+const machine = {
+  nproc: cpus().length,
+  cpu: cpus()[0]?.model,
+  memGiB: round(totalmem() / 2 ** 30, 1),
+  freeGiB: round(freemem() / 2 ** 30, 1),
+  node: process.version,
+};
+log(`machine: ${JSON.stringify(machine)}${quick ? ' (quick)' : ''}`);
+const before = await measureBaselines();
+row('baseline: CPU loop (5M iterations), at start', fmt(before.cpuLoopMs), '', '');
+row('baseline: loopback HTTPS round trip, at start', fmt(before.httpsRoundTripMs), '', '');
+if (want('latency')) await latency();
+if (want('api')) await apiAndCost();
+if (want('throughput')) await throughput();
+if (want('size')) await size();
+if (want('engine')) engine();
+if (want('bundles')) bundles();
+const after = await measureBaselines();
+row('baseline: CPU loop, at end', fmt(after.cpuLoopMs), '', '');
+row('baseline: loopback HTTPS round trip, at end', fmt(after.httpsRoundTripMs), '', '');
+const out = {
+  date: new Date().toISOString(),
+  quick,
+  machine,
+  baselines: { before, after },
+  ...results,
+  seconds: round((performance.now() - t0) / 1000, 0),
+};
+print();
+if (!only) writeFileSync(fileURLToPath(new URL('results.json', import.meta.url)), `${JSON.stringify(out, null, 2)}\n`);
+log(`done in ${out.seconds} s${only ? ' (partial run: results.json not written)' : ''}`);
+process.exit(0);
