@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import type { Logger } from '../../logger.ts';
 import { deleteObject } from '../apiserver/deletion.ts';
 import type { LogStore } from '../apiserver/logs.ts';
-import type { ClusterState } from '../apiserver/objects.ts';
+import { kubeTime, type ClusterState } from '../apiserver/objects.ts';
 import type { KubeObject } from '../apiserver/resources.ts';
 import { bindPod } from '../apiserver/reviews.ts';
 import type { StoreEvent } from '../apiserver/store.ts';
@@ -152,6 +152,10 @@ export class Kubelet {
 
   private bind(pod: KubeObject): void {
     if (pod.metadata.deletionTimestamp) return;
+    // Pods for another scheduler are not ours to place, as with kube-scheduler.
+    if ((pod.spec?.schedulerName ?? 'default-scheduler') !== 'default-scheduler') return;
+    const unschedulable = unschedulableReason(this.opts.state, pod, this.opts.nodeName);
+    if (unschedulable) return this.markUnschedulable(pod, unschedulable);
     try {
       bindPod(this.opts.state, pod.metadata.namespace, pod.metadata.name, this.opts.nodeName);
       if (this.events) {
@@ -160,6 +164,33 @@ export class Kubelet {
       }
     } catch (e) {
       this.opts.logger.debug('bind failed', { pod: pod.metadata.name, err: e });
+    }
+  }
+
+  /** Records PodScheduled=False (once), as kube-scheduler does for a pod no node fits. */
+  private markUnschedulable(pod: KubeObject, message: string): void {
+    const conditions: KubeObject[] = pod.status?.conditions ?? [];
+    if (conditions.some((c) => c.type === 'PodScheduled' && c.reason === 'Unschedulable')) return;
+    const condition = {
+      type: 'PodScheduled',
+      status: 'False',
+      lastProbeTime: null,
+      lastTransitionTime: kubeTime(this.opts.state.now()),
+      reason: 'Unschedulable',
+      message,
+    };
+    const status = { ...pod.status, conditions: [...conditions.filter((c) => c.type !== 'PodScheduled'), condition] };
+    try {
+      this.opts.state.update(
+        this.opts.state.registry.byKey('/pods')!,
+        pod.metadata.namespace,
+        pod.metadata.name,
+        { ...pod, status },
+        'status',
+      );
+      if (this.events) recordEvent(this.opts.state, pod, 'Warning', 'FailedScheduling', message, 'default-scheduler');
+    } catch (e) {
+      this.opts.logger.debug('unschedulable status write failed', { pod: pod.metadata.name, err: e });
     }
   }
 
@@ -206,4 +237,16 @@ export class Kubelet {
     this.opts.logs.forget(uid);
     if (this.runtime.name === 'process') rmSync(this.podDir(pod), { recursive: true, force: true });
   }
+}
+
+/** Why the local node cannot take `pod` (nodeSelector mismatch), in kube-scheduler's words. */
+export function unschedulableReason(state: ClusterState, pod: KubeObject, nodeName: string): string | undefined {
+  const selector: Record<string, string> = pod.spec?.nodeSelector ?? {};
+  const labels: Record<string, string> = state.store.get('/nodes', '', nodeName)?.metadata.labels ?? {};
+  const fits = Object.entries(selector).every(([k, v]) => labels[k] === v);
+  if (fits) return undefined;
+  return (
+    "0/1 nodes are available: 1 node(s) didn't match Pod's node affinity/selector. " +
+    'preemption: 0/1 nodes are available: 1 Preemption is not helpful for scheduling.'
+  );
 }

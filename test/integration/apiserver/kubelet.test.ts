@@ -208,6 +208,32 @@ describe('kubelet (sim runtime)', () => {
   });
   after(() => lc.stop());
 
+  test('scheduling: a nodeSelector no node matches leaves the pod Unschedulable; other schedulers are left alone', async () => {
+    const c = lc.get('sim');
+    await createPod(c, podBody('picky', { image: 'x' }, { nodeSelector: { disktype: 'ssd' } }));
+    await createPod(c, podBody('elsewhere', { image: 'x' }, { schedulerName: 'my-scheduler' }));
+    await createPod(c, podBody('fits', { image: 'x' }, { nodeSelector: { 'kubernetes.io/hostname': 'sim-node' } }));
+    await waitPhase(c, 'fits', ['Succeeded']);
+    const picky = await eventually(
+      async () => {
+        const p = await getPod(c, 'picky');
+        return p?.status?.conditions?.find((x: Obj) => x.type === 'PodScheduled' && x.status === 'False')
+          ? p
+          : undefined;
+      },
+      5000,
+      'Unschedulable',
+    );
+    const cond = picky.status.conditions.find((x: Obj) => x.type === 'PodScheduled');
+    assert.equal(cond.reason, 'Unschedulable');
+    assert.match(cond.message, /^0\/1 nodes are available: 1 node\(s\) didn't match Pod's node affinity\/selector/);
+    assert.equal(picky.status.phase, 'Pending');
+    assert.equal(picky.spec.nodeName, undefined);
+    const elsewhere = await getPod(c, 'elsewhere');
+    assert.equal(elsewhere?.spec.nodeName, undefined);
+    for (const n of ['picky', 'elsewhere', 'fits']) await raw(c, 'DELETE', `/api/v1/namespaces/default/pods/${n}`);
+  });
+
   test('durations, exit codes and logs come from annotations; many pods complete', async () => {
     const c = lc.get('sim');
     await createPod(
