@@ -51,6 +51,8 @@ export interface LocalClusterOptions {
   bookmarkIntervalMs?: number;
   /** Duration and exit code of simulated pods without annotations (sim runtime). */
   simDefaults?: SimDefaults;
+  /** Per-cluster overrides of `runtime` and `simDefaults`, by cluster name. */
+  perCluster?: Record<string, { runtime?: 'process' | 'sim'; simDefaults?: SimDefaults }>;
   /** Run a kubelet per cluster (default true). */
   kubelet?: boolean;
   /** Where pods' workspaces go (process runtime). Default: under the temp directory. */
@@ -157,11 +159,13 @@ async function startOne(
       logs: server.logs,
       nodeName,
       nodeIp: host,
-      runtime: opts.runtime ?? 'process',
+      runtime: opts.perCluster?.[name]?.runtime ?? opts.runtime ?? 'process',
       logger: logger.child({ component: 'kubelet' }),
       workDir: join(workRoot, name),
       apiUrl: server.url,
-      ...(opts.simDefaults ? { simDefaults: opts.simDefaults } : {}),
+      ...((opts.perCluster?.[name]?.simDefaults ?? opts.simDefaults)
+        ? { simDefaults: opts.perCluster?.[name]?.simDefaults ?? opts.simDefaults }
+        : {}),
     });
     kubelet.start();
   }

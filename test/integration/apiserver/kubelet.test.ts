@@ -204,9 +204,23 @@ describe('kubelet (process runtime)', () => {
 describe('kubelet (sim runtime)', () => {
   let lc: LocalClusters;
   before(async () => {
-    lc = await startLocalClusters({ names: ['sim'], runtime: 'sim', crds: false, simDefaults: { durationMs: 1 } });
+    lc = await startLocalClusters({
+      names: ['sim', 'slow'],
+      runtime: 'sim',
+      crds: false,
+      simDefaults: { durationMs: 1 },
+      perCluster: { slow: { simDefaults: { durationMs: 1, exitCode: 7 } } },
+    });
   });
   after(() => lc.stop());
+
+  test('per-cluster sim defaults', async () => {
+    const slow = lc.get('slow');
+    await createPod(slow, podBody('seven', { image: 'x' }));
+    const pod = await waitPhase(slow, 'seven', ['Failed', 'Succeeded']);
+    assert.equal(pod.status.containerStatuses[0].state.terminated.exitCode, 7);
+    assert.equal(pod.spec.nodeName, 'slow-node');
+  });
 
   test('scheduling: a nodeSelector no node matches leaves the pod Unschedulable; other schedulers are left alone', async () => {
     const c = lc.get('sim');
