@@ -33,8 +33,6 @@ export interface ExecContext {
   cache: WeakMap<object, unknown>;
   /** DAG node ID → task index → task node ID. */
   taskIds: Map<string, string[]>;
-  /** Placement refusals met during this decide (surfaced as the workflow message if it fails). */
-  placementErrors: string[];
   /** Node name → ID, memoised (hashing dominates large DAG walks otherwise). */
   ids: Map<string, string>;
 }
@@ -210,7 +208,6 @@ export function newContext(wf: Workflow, now: Date, controller: ControllerSettin
     childSets: new Map(),
     cache: new WeakMap(),
     ids: new Map(),
-    placementErrors: [],
     taskIds: new Map(),
   };
 }

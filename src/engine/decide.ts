@@ -14,7 +14,7 @@ import { validateWorkflow } from './validate.ts';
 import { effectiveWorkflow } from './effective-spec.ts';
 import { executeTemplate } from './execute.ts';
 import { updateProgress, type NodeSummary } from './progress.ts';
-import { DEADLINE_MESSAGE, podTarget } from './pod/execute-pod.ts';
+import { DEADLINE_MESSAGE } from './pod/execute-pod.ts';
 import { workflowDeadline } from './pod/build-pod.ts';
 
 function isDone(phase: WorkflowPhase | undefined): boolean {
@@ -48,8 +48,7 @@ function createsRemotePods(ctx: ExecContext): boolean {
  * The message of the first pod node that errored without ever running (a refused placement, a deleted
  * pod): DAGs carry no message of their own, and these are problems the user must see on the workflow.
  */
-function placementMessage(ctx: ExecContext, status: WorkflowStatus): string | undefined {
-  if (ctx.placementErrors.length > 0) return ctx.placementErrors[0];
+function neverRanMessage(status: WorkflowStatus): string | undefined {
   const nodes = status.nodes ?? {};
   for (const id in nodes) {
     const n = nodes[id];
@@ -209,7 +208,7 @@ function rollUp(ctx: ExecContext, status: WorkflowStatus, root: NodeStatus): Nod
     const phase: WorkflowPhase =
       rootNode.phase === 'Failed' ? 'Failed' : rootNode.phase === 'Error' ? 'Error' : 'Succeeded';
     // A refused placement is a configuration problem the user must see on the workflow itself.
-    const message = rootNode.message ?? (phase !== 'Succeeded' ? placementMessage(ctx, status) : undefined);
+    const message = rootNode.message ?? (phase !== 'Succeeded' ? neverRanMessage(status) : undefined);
     finish(ctx, status, phase, message, ctx.now);
   } else {
     status.conditions = [
@@ -219,5 +218,3 @@ function rollUp(ctx: ExecContext, status: WorkflowStatus, root: NodeStatus): Nod
   }
   return summary;
 }
-
-export { podTarget };

@@ -94,10 +94,7 @@ export function executePod(ctx: ExecContext, existing: NodeStatus | undefined, r
     if (target.namespace !== ctx.wfNamespace) node.namespace = target.namespace;
     if (ctx.deadlineExceeded) return markPhase(ctx, node.id, 'Failed', DEADLINE_MESSAGE);
     const reason = ctx.checkPlacement?.({ ...target, workflowNamespace: ctx.wfNamespace });
-    if (reason) {
-      ctx.placementErrors.push(reason);
-      return markPhase(ctx, node.id, 'Error', reason);
-    }
+    if (reason) return markPhase(ctx, node.id, 'Error', reason);
   }
   if (isFulfilled(node)) return node;
   const observed = ctx.podsByNodeId.get(node.id);
