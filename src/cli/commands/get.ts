@@ -1,12 +1,11 @@
 /** `argosy get NAME [-o json|yaml|wide|short|name]`: one workflow, as `argo get` shows it. */
 import { Command } from 'commander';
 import { getWorkflow, listWorkflows } from '../../adapters/kube/resources.ts';
-import { isNotFound } from '../../adapters/kube/errors.ts';
 import type { Workflow } from '../../engine/types.ts';
 import { contextOf } from './context.ts';
 import { failure } from './errors.ts';
 import { checkOutput, formatObject, printWorkflow } from './output.ts';
-import { resolveTarget, type Target } from './target.ts';
+import { onWorkflow, withTarget, type Target } from './target.ts';
 
 const OUTPUTS = ['default', 'wide', 'short', 'json', 'yaml', 'name'] as const;
 
@@ -23,18 +22,8 @@ export async function resolveName(target: Target, name: string): Promise<string>
 
 /** Reads a workflow (`@latest` allowed) or fails with exit 1 and a hint. */
 export async function fetchWorkflow(target: Target, name: string): Promise<Workflow> {
-  name = await resolveName(target, name);
-  try {
-    return await getWorkflow<Workflow>(target.client, target.namespace, name);
-  } catch (e) {
-    if (isNotFound(e)) {
-      throw failure(
-        `workflow "${name}" not found in namespace "${target.namespace}"`,
-        'list them with `argosy list -A`',
-      );
-    }
-    throw e;
-  }
+  const resolved = await resolveName(target, name);
+  return onWorkflow(target, resolved, () => getWorkflow<Workflow>(target.client, target.namespace, resolved));
 }
 
 export function makeGetCommand(): Command {
@@ -45,14 +34,11 @@ export function makeGetCommand(): Command {
     .action(async (name: string, opts: { output?: string }, cmd: Command) => {
       const ctx = contextOf(cmd);
       const output = checkOutput(opts.output, OUTPUTS, 'default');
-      const target = await resolveTarget(ctx);
-      try {
+      await withTarget(ctx, async (target) => {
         const wf = await fetchWorkflow(target, name);
         if (output === 'json' || output === 'yaml') ctx.io.out(formatObject(wf, output));
         else if (output === 'name') ctx.io.out(`${wf.metadata.name}\n`);
         else printWorkflow(ctx, wf, { output, mainCluster: target.mainCluster });
-      } finally {
-        target.close();
-      }
+      });
     });
 }

@@ -7,7 +7,7 @@ import { contextOf } from './context.ts';
 import { usageError } from './errors.ts';
 import { isCompleted } from './follow.ts';
 import { checkOutput } from './output.ts';
-import { resolveTarget } from './target.ts';
+import { withTarget } from './target.ts';
 
 interface ListOpts {
   allNamespaces?: boolean;
@@ -28,8 +28,7 @@ export function makeListCommand(): Command {
       const ctx = contextOf(cmd);
       const output = checkOutput(opts.output, ['default', 'name'] as const, 'default');
       if (opts.running && opts.completed) throw usageError('--running and --completed exclude each other');
-      const target = await resolveTarget(ctx);
-      try {
+      await withTarget(ctx, async (target) => {
         const list = opts.allNamespaces
           ? await target.client.request<{ items: Workflow[] }>({
               method: 'GET',
@@ -45,8 +44,6 @@ export function makeListCommand(): Command {
         }
         const lines = renderList(items, { now: new Date(), allNamespaces: opts.allNamespaces });
         ctx.io.out(lines.join('\n') + '\n');
-      } finally {
-        target.close();
-      }
+      });
     });
 }

@@ -14,7 +14,7 @@ import { contextOf, type CliContext } from './context.ts';
 import { failure } from './errors.ts';
 import { isCompleted } from './follow.ts';
 import { fetchWorkflow, resolveName } from './get.ts';
-import { resolveTarget, type Target } from './target.ts';
+import { withTarget, type Target } from './target.ts';
 
 /** A workflow pod and where it lives. */
 export interface PodRef {
@@ -109,16 +109,13 @@ export function makeLogsCommand(): Command {
     .option('-f, --follow', 'stream until the workflow completes')
     .action(async (name: string, node: string | undefined, opts: { follow?: boolean }, cmd: Command) => {
       const ctx = contextOf(cmd);
-      const target = await resolveTarget(ctx);
-      try {
+      await withTarget(ctx, async (target) => {
         name = await resolveName(target, name);
         if (opts.follow) return await follow(ctx, target, name, node);
         const wf = await fetchWorkflow(target, name);
         const refs = podRefs(wf, target.mainCluster, node);
         if (node && refs.length === 0) throw failure(`workflow ${name} has no pod node "${node}"`);
         for (const ref of refs) await printLogs(ctx, target, ref);
-      } finally {
-        target.close();
-      }
+      });
     });
 }

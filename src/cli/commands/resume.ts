@@ -7,7 +7,7 @@ import { patchWorkflow, patchWorkflowStatus } from '../../adapters/kube/resource
 import { contextOf } from './context.ts';
 import { failure } from './errors.ts';
 import { fetchWorkflow } from './get.ts';
-import { resolveTarget } from './target.ts';
+import { withTarget } from './target.ts';
 
 export function makeResumeCommand(): Command {
   return new Command('resume')
@@ -15,8 +15,7 @@ export function makeResumeCommand(): Command {
     .argument('<name...>', 'workflow names')
     .action(async (names: string[], _opts: unknown, cmd: Command) => {
       const ctx = contextOf(cmd);
-      const target = await resolveTarget(ctx);
-      try {
+      await withTarget(ctx, async (target) => {
         for (const name of names) {
           const wf = await fetchWorkflow(target, name);
           const active = Object.values(wf.status?.nodes ?? {}).filter(
@@ -33,8 +32,6 @@ export function makeResumeCommand(): Command {
           }
           ctx.io.out(`workflow ${name} resumed\n`);
         }
-      } finally {
-        target.close();
-      }
+      });
     });
 }

@@ -4,10 +4,8 @@
  */
 import { Command } from 'commander';
 import { patchWorkflow } from '../../adapters/kube/resources.ts';
-import { isNotFound } from '../../adapters/kube/errors.ts';
 import { contextOf } from './context.ts';
-import { failure } from './errors.ts';
-import { resolveTarget } from './target.ts';
+import { onWorkflow, withTarget } from './target.ts';
 
 function makeShutdownCommand(verb: 'stop' | 'terminate', strategy: 'Stop' | 'Terminate', past: string, about: string) {
   return new Command(verb)
@@ -15,20 +13,13 @@ function makeShutdownCommand(verb: 'stop' | 'terminate', strategy: 'Stop' | 'Ter
     .argument('<name...>', 'workflow names')
     .action(async (names: string[], _opts: unknown, cmd: Command) => {
       const ctx = contextOf(cmd);
-      const target = await resolveTarget(ctx);
-      try {
+      await withTarget(ctx, async (target) => {
         for (const name of names) {
-          try {
-            await patchWorkflow(target.client, target.namespace, name, { spec: { shutdown: strategy } });
-          } catch (e) {
-            if (isNotFound(e)) throw failure(`workflow "${name}" not found in namespace "${target.namespace}"`);
-            throw e;
-          }
+          const patch = { spec: { shutdown: strategy } };
+          await onWorkflow(target, name, () => patchWorkflow(target.client, target.namespace, name, patch));
           ctx.io.out(`workflow ${name} ${past}\n`);
         }
-      } finally {
-        target.close();
-      }
+      });
     });
 }
 

@@ -10,7 +10,7 @@ import { contextOf, type CliContext } from './context.ts';
 import { usageError } from './errors.ts';
 import { exitCodeOf, followWorkflow, stallHint, waitLine } from './follow.ts';
 import { checkOutput, formatObject, printWorkflow } from './output.ts';
-import { resolveTarget, type Target } from './target.ts';
+import { withTarget, type Target } from './target.ts';
 import { loadWorkflowFile } from './workflow-file.ts';
 
 interface SubmitOpts {
@@ -58,8 +58,7 @@ export function makeSubmitCommand(): Command {
         delete wf.metadata.name;
         wf.metadata.generateName = opts.generateName;
       }
-      const target = await resolveTarget(ctx);
-      try {
+      await withTarget(ctx, async (target) => {
         const ns = ctx.globals.namespace || wf.metadata.namespace || target.namespace;
         delete wf.metadata.namespace;
         const created = await createWorkflow<Workflow>(target.client, ns, wf);
@@ -77,8 +76,6 @@ export function makeSubmitCommand(): Command {
           ctx.io.out(waitLine(done) + '\n');
           process.exitCode = exitCodeOf(done);
         }
-      } finally {
-        target.close();
-      }
+      });
     });
 }

@@ -13,7 +13,8 @@ import type { KubeClient } from '../../ports/kube.ts';
 import { readDevState, type DevState } from '../dev-state.ts';
 import { kubeClientFromKubeconfig, listContexts } from '../kube-context.ts';
 import type { CliContext } from './context.ts';
-import { usageError } from './errors.ts';
+import { isNotFound } from '../../adapters/kube/errors.ts';
+import { failure, usageError } from './errors.ts';
 
 export interface Target {
   client: HttpKubeClient;
@@ -107,4 +108,29 @@ export async function resolveTarget(ctx: CliContext): Promise<Target> {
       for (const c of others.values()) c.close();
     },
   };
+}
+
+/** Runs `fn` with the resolved target and closes its connections afterwards. */
+export async function withTarget<T>(ctx: CliContext, fn: (target: Target) => Promise<T>): Promise<T> {
+  const target = await resolveTarget(ctx);
+  try {
+    return await fn(target);
+  } finally {
+    target.close();
+  }
+}
+
+/** Runs a call on one workflow, turning NotFound into exit 1 with the namespace named. */
+export async function onWorkflow<T>(target: Target, name: string, call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (e) {
+    if (isNotFound(e)) {
+      throw failure(
+        `workflow "${name}" not found in namespace "${target.namespace}"`,
+        'list them with `argosy list -A`',
+      );
+    }
+    throw e;
+  }
 }

@@ -2,7 +2,7 @@
 import { Command } from 'commander';
 import { contextOf } from './context.ts';
 import { exitCodeOf, followWorkflow, waitLine } from './follow.ts';
-import { resolveTarget } from './target.ts';
+import { withTarget } from './target.ts';
 import { resolveName } from './get.ts';
 
 export function makeWaitCommand(): Command {
@@ -11,8 +11,7 @@ export function makeWaitCommand(): Command {
     .argument('<name...>', 'workflow names')
     .action(async (names: string[], _opts: unknown, cmd: Command) => {
       const ctx = contextOf(cmd);
-      const target = await resolveTarget(ctx);
-      try {
+      await withTarget(ctx, async (target) => {
         let code = 0;
         for (const name of names) {
           const wf = await followWorkflow(target.client, target.namespace, await resolveName(target, name));
@@ -20,8 +19,6 @@ export function makeWaitCommand(): Command {
           code = Math.max(code, exitCodeOf(wf));
         }
         process.exitCode = code;
-      } finally {
-        target.close();
-      }
+      });
     });
 }
