@@ -204,3 +204,34 @@ spec:
     assert.equal(nodesByName(r.workflow).get('wf.B')?.phase, 'Succeeded');
   });
 });
+
+describe('nested templates', () => {
+  test('inputs flow through a nested DAG and steps into the pod', () => {
+    const wf = wfFromYaml(`
+spec:
+  entrypoint: main
+  arguments: {parameters: [{name: who, value: world}]}
+  templates:
+  - name: main
+    dag:
+      tasks:
+      - {name: outer, template: inner, arguments: {parameters: [{name: p, value: "hello {{workflow.parameters.who}}"}]}}
+  - name: inner
+    inputs: {parameters: [{name: p}]}
+    steps:
+    - - {name: s, template: leaf, arguments: {parameters: [{name: q, value: "{{inputs.parameters.p}}!"}]}}
+  - name: leaf
+    inputs: {parameters: [{name: q}, {name: r, default: dflt}]}
+    container: {image: alpine, args: ["{{inputs.parameters.q}}", "{{inputs.parameters.r}}"]}
+`);
+    const r = runWorkflow(wf);
+    assert.equal(r.workflow.status?.phase, 'Succeeded');
+    assert.deepEqual(r.pods[0]?.pod.spec.containers[0]?.args, ['hello world!', 'dflt']);
+    const n = nodesByName(r.workflow);
+    assert.equal(n.get('wf.outer')?.type, 'Steps');
+    assert.equal(n.get('wf.outer[0].s')?.boundaryID, nodeId('wf', 'wf.outer'));
+    assert.equal(n.get('wf.outer')?.boundaryID, 'wf');
+    assert.equal(n.get('wf.outer[0].s')?.displayName, 's');
+    assert.equal(n.get('wf')?.progress, '1/1');
+  });
+});
