@@ -23,7 +23,7 @@ export interface Target {
   context: string;
   mainCluster: string;
   dev?: DevState;
-  /** A client for pods in (cluster, namespace): see {@link clientForPlacement}. */
+  /** A client for pods in (cluster, namespace): the rest-config registry, else a context named after the cluster. */
   clientFor(cluster: string, namespace: string): Promise<KubeClient>;
   close(): void;
 }
