@@ -22,6 +22,28 @@ function defaultContainer(c: KubeObject): KubeObject {
   };
 }
 
+/** The QoS class kube-apiserver derives from containers' requests and limits. */
+export function qosClass(containers: KubeObject[]): 'Guaranteed' | 'Burstable' | 'BestEffort' {
+  const all = containers.map((c) => c.resources ?? {});
+  const any = all.some((r) => Object.keys(r.requests ?? {}).length || Object.keys(r.limits ?? {}).length);
+  if (!any) return 'BestEffort';
+  const guaranteed = all.every((r) =>
+    ['cpu', 'memory'].every((k) => r.limits?.[k] !== undefined && (r.requests?.[k] ?? r.limits[k]) === r.limits[k]),
+  );
+  return guaranteed ? 'Guaranteed' : 'Burstable';
+}
+
+/** What the DefaultTolerationSeconds admission plugin adds to every pod. */
+function defaultTolerations(existing: KubeObject[] | undefined): KubeObject[] {
+  const out = [...(existing ?? [])];
+  for (const key of ['node.kubernetes.io/not-ready', 'node.kubernetes.io/unreachable']) {
+    if (!out.some((t) => t.key === key)) {
+      out.push({ key, operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 300 });
+    }
+  }
+  return out;
+}
+
 /** Pod API defaults (the subset clients read back) and a fresh Pending status. */
 export function defaultPod(pod: KubeObject): KubeObject {
   const spec = pod.spec ?? {};
@@ -40,10 +62,11 @@ export function defaultPod(pod: KubeObject): KubeObject {
       ...spec,
       serviceAccountName: sa,
       serviceAccount: sa,
+      tolerations: defaultTolerations(spec.tolerations),
       containers: (spec.containers ?? []).map(defaultContainer),
       ...(spec.initContainers ? { initContainers: spec.initContainers.map(defaultContainer) } : {}),
     },
-    status: { phase: 'Pending', qosClass: 'BestEffort' },
+    status: { phase: 'Pending', qosClass: qosClass(spec.containers ?? []) },
   };
 }
 

@@ -35,12 +35,12 @@ const MERGE_KEYS: Record<string, string> = {
   ports: 'containerPort',
   imagePullSecrets: 'name',
   conditions: 'type',
-  containerStatuses: 'name',
-  initContainerStatuses: 'name',
   ownerReferences: 'uid',
-  tolerations: 'key',
   hostAliases: 'ip',
 };
+
+/** Lists of scalars with patchStrategy "merge" (union, as the real server merges them). */
+const MERGE_PRIMITIVES = new Set(['finalizers']);
 
 /** Strategic merge patch for the fields clients patch on built-ins. */
 export function strategicMerge(target: Json, patch: Json): Json {
@@ -60,7 +60,9 @@ export function strategicMerge(target: Json, patch: Json): Json {
       continue;
     }
     if (v === null) delete out[k];
-    else if (Array.isArray(v) && MERGE_KEYS[k] && v.every(isObject)) out[k] = mergeList(out[k], v, MERGE_KEYS[k]);
+    else if (Array.isArray(v) && MERGE_PRIMITIVES.has(k) && Array.isArray(out[k])) {
+      out[k] = [...(out[k] as Json[]), ...v.filter((x) => !(out[k] as Json[]).includes(x))];
+    } else if (Array.isArray(v) && MERGE_KEYS[k] && v.every(isObject)) out[k] = mergeList(out[k], v, MERGE_KEYS[k]);
     else if (isObject(v)) out[k] = strategicMerge(out[k], v);
     else out[k] = v;
   }

@@ -53,11 +53,19 @@ function keyCauses(object: KubeObject, field: 'data' | 'stringData' | 'binaryDat
     }));
 }
 
-function containerCauses(list: unknown, path: string): StatusCause[] {
+function containerCauses(list: unknown, path: string, seen: Set<string>): StatusCause[] {
   if (!Array.isArray(list)) return [];
   const causes: StatusCause[] = [];
   list.forEach((c: KubeObject, i) => {
     if (!c || typeof c !== 'object') return;
+    if (c.name && seen.has(c.name)) {
+      causes.push({
+        reason: 'FieldValueDuplicate',
+        message: `Duplicate value: "${c.name}"`,
+        field: `${path}[${i}].name`,
+      });
+    }
+    if (c.name) seen.add(c.name);
     if (!c.name) causes.push(required(`${path}[${i}].name`));
     else if (!LABEL.test(c.name)) {
       causes.push({
@@ -76,8 +84,9 @@ function podCauses(pod: KubeObject): StatusCause[] {
   if (!spec || typeof spec !== 'object') return [required('spec.containers')];
   const causes: StatusCause[] = [];
   if (!Array.isArray(spec.containers) || spec.containers.length === 0) causes.push(required('spec.containers'));
-  causes.push(...containerCauses(spec.containers, 'spec.containers'));
-  causes.push(...containerCauses(spec.initContainers, 'spec.initContainers'));
+  const names = new Set<string>();
+  causes.push(...containerCauses(spec.initContainers, 'spec.initContainers', names));
+  causes.push(...containerCauses(spec.containers, 'spec.containers', names));
   const rp = spec.restartPolicy;
   if (rp !== undefined && !['Always', 'OnFailure', 'Never'].includes(rp)) {
     causes.push({

@@ -62,6 +62,17 @@ describe('bad input', () => {
     const noContainers = await raw(c, 'POST', '/api/v1/namespaces/default/pods', { metadata: { name: 'p' }, spec: {} });
     assert.equal(noContainers.status, 422);
     assert.equal(noContainers.json.message, 'Pod "p" is invalid: spec.containers: Required value');
+    const dup = await raw(c, 'POST', '/api/v1/namespaces/default/pods', {
+      metadata: { name: 'dup' },
+      spec: {
+        containers: [
+          { name: 'main', image: 'busybox' },
+          { name: 'main', image: 'busybox' },
+        ],
+      },
+    });
+    assert.equal(dup.status, 422);
+    assert.equal(dup.json.message, 'Pod "dup" is invalid: spec.containers[1].name: Duplicate value: "main"');
     const noName = await raw(c, 'POST', '/api/v1/namespaces/default/configmaps', { metadata: {} });
     assert.equal(noName.status, 422);
     const wf = await raw(c, 'POST', '/apis/argoproj.io/v1alpha1/namespaces/default/workflows', {

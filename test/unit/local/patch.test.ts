@@ -73,6 +73,21 @@ describe('strategic merge patch', () => {
       { name: 'c', image: '3' },
     ]);
   });
+  test('finalizers merge as a set; $deleteFromPrimitiveList removes; tolerations replace', () => {
+    const o = { metadata: { finalizers: ['a', 'b'] }, spec: { tolerations: [{ key: 'x' }] } };
+    assert.deepEqual(strategicMerge(o, { metadata: { finalizers: ['b', 'c'] } }), {
+      ...o,
+      metadata: { finalizers: ['a', 'b', 'c'] },
+    });
+    assert.deepEqual(strategicMerge(o, { metadata: { '$deleteFromPrimitiveList/finalizers': ['a'] } }), {
+      ...o,
+      metadata: { finalizers: ['b'] },
+    });
+    assert.deepEqual(strategicMerge(o, { spec: { tolerations: [{ key: 'y' }] } }), {
+      ...o,
+      spec: { tolerations: [{ key: 'y' }] },
+    });
+  });
   test('content types map to patch flavours', () => {
     assert.equal(patchTypeOf('application/strategic-merge-patch+json'), 'strategic');
     assert.equal(patchTypeOf('application/apply-patch+yaml; charset=utf-8'), 'apply');
