@@ -1,5 +1,5 @@
 /**
- * `argosy lint FILE...`: parse and validate Workflow YAML/JSON offline with the engine's own rules
+ * `argosy lint FILE...`: parse and validate Workflow (and WorkflowTemplate) YAML/JSON offline with the engine's own rules
  * (the same ones a submitted workflow meets). Exit code 0 = valid, 1 = invalid, 2 = a file was unreadable.
  *
  * @example
@@ -16,16 +16,20 @@ export interface LintIo {
   readFile: (p: string) => string;
 }
 
+/** What lint checks: workflows and the templates they reference. */
+const LINTED_KINDS = ['Workflow', 'WorkflowTemplate', 'ClusterWorkflowTemplate'];
+
 /** Exit codes of `argosy lint`. */
 export const LINT_EXIT = { valid: 0, invalid: 1, unreadable: 2 } as const;
 
 function lintText(file: string, text: string, io: LintIo): number {
-  const { workflows, errors } = parseWorkflows(text, file);
+  const { workflows, errors } = parseWorkflows(text, file, { kinds: LINTED_KINDS });
   for (const e of errors) io.stdout(`${file}: ${e.line}:${e.column}: ${e.message}\n`);
   let problems = errors.length;
   workflows.forEach((wf, i) => {
     const prefix = workflows.length > 1 ? `[${i}].` : '';
-    for (const e of validateWorkflow(wf)) {
+    const entrypointOptional = wf.kind === 'WorkflowTemplate' || wf.kind === 'ClusterWorkflowTemplate';
+    for (const e of validateWorkflow(wf, { entrypointOptional })) {
       io.stdout(`${file}: ${prefix}${e.path}: ${e.message}\n`);
       problems++;
     }

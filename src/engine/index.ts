@@ -3,8 +3,8 @@
  * `decide` is the one entry point of the reconcile loop; the rest are helpers for runtime and CLI.
  */
 export { decide } from './decide.ts';
-export { parseWorkflows, type ParseError, type ParseResult } from './parse.ts';
-export { validateWorkflow, type ValidationError } from './validate.ts';
+export { parseWorkflows, type ParseError, type ParseResult, type ParseOptions } from './parse.ts';
+export { validateWorkflow, type ValidationError, type ValidateOptions } from './validate.ts';
 export { needsResult } from './needs-result.ts';
 export { fnv32a, nodeId, podName, displayNameOf, formatTime, type PodNameFormat } from './names.ts';
 export { podTarget, DEADLINE_MESSAGE } from './pod/execute-pod.ts';

@@ -17,6 +17,12 @@ export interface ParseError {
   message: string;
 }
 
+/** What to accept besides plain Workflows. */
+export interface ParseOptions {
+  /** Accepted `kind`s (documents without a kind are always accepted). Default `['Workflow']`. */
+  kinds?: string[];
+}
+
 /** The workflows found (in document order) and the problems. */
 export interface ParseResult {
   workflows: Workflow[];
@@ -27,7 +33,8 @@ export interface ParseResult {
  * Parses a YAML/JSON stream of Workflows.
  * @example const { workflows, errors } = parseWorkflows(readFileSync('wf.yaml', 'utf8'), 'wf.yaml');
  */
-export function parseWorkflows(text: string, fileName?: string): ParseResult {
+export function parseWorkflows(text: string, fileName?: string, options: ParseOptions = {}): ParseResult {
+  const kinds = options.kinds ?? ['Workflow'];
   const lineCounter = new LineCounter();
   const docs = parseAllDocuments(text, { lineCounter, prettyErrors: false });
   const result: ParseResult = { workflows: [], errors: [] };
@@ -48,8 +55,8 @@ export function parseWorkflows(text: string, fileName?: string): ParseResult {
     if (value === null || value === undefined) return;
     if (typeof value !== 'object' || Array.isArray(value)) return fail(index, start, 'document is not an object');
     const obj = value as Record<string, unknown>;
-    if (obj.kind !== undefined && obj.kind !== 'Workflow')
-      return fail(index, start, `kind '${String(obj.kind)}' is not a Workflow`);
+    if (obj.kind !== undefined && !kinds.includes(String(obj.kind)))
+      return fail(index, start, `kind '${String(obj.kind)}' is not a ${kinds.join(' or ')}`);
     if (typeof obj.spec !== 'object' || obj.spec === null) return fail(index, start, 'spec is required');
     const wf = { ...obj, metadata: (obj.metadata as object | undefined) ?? {} } as Workflow;
     result.workflows.push(wf);

@@ -137,17 +137,23 @@ export function missingInputs(t: Template, supplied: string[]): string[] {
     .map((p) => p.name);
 }
 
+/** Validation switches. */
+export interface ValidateOptions {
+  /** WorkflowTemplates may leave the entrypoint to the workflows that use them (Argo's IgnoreEntrypoint). */
+  entrypointOptional?: boolean;
+}
+
 /**
  * Validates a workflow; an empty list means valid.
  * @example validateWorkflow(wf).map((e) => `${e.path}: ${e.message}`)
  */
-export function validateWorkflow(wf: Workflow): ValidationError[] {
+export function validateWorkflow(wf: Workflow, options: ValidateOptions = {}): ValidationError[] {
   const errors: ValidationError[] = [];
   const report: Report = (path, message, argo) => errors.push({ path, message, argo: argo ?? `${path}: ${message}` });
   validateTemplateNames(wf, report);
   validateArguments(wf, report);
   const entry = wf.spec.entrypoint;
-  if (!entry && !wf.spec.workflowTemplateRef)
+  if (!entry && !wf.spec.workflowTemplateRef && !options.entrypointOptional)
     report('spec.entrypoint', 'spec.entrypoint is required', 'spec.entrypoint is required');
   const templates = wf.spec.templates ?? [];
   if (entry && !wf.spec.workflowTemplateRef) {

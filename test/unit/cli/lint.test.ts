@@ -48,6 +48,17 @@ describe('argosy lint', () => {
     assert.equal(runLint(['m.yaml'], x), 1);
     assert.equal(x.out[0], 'm.yaml: [1].spec.templates[0].dag.tasks[0].depends: unknown task "X"\n');
   });
+  test('WorkflowTemplates are linted, without requiring an entrypoint', () => {
+    const tpl =
+      'kind: WorkflowTemplate\nmetadata: {name: t}\nspec:\n  templates:\n  - {name: a, container: {image: alpine}}\n';
+    const x = io({ 't.yaml': tpl, 'c.yaml': 'kind: ConfigMap\nmetadata: {name: c}\n' });
+    assert.equal(runLint(['t.yaml'], x), 0);
+    assert.equal(runLint(['c.yaml'], x), 1);
+    assert.match(
+      x.out.at(-1) ?? '',
+      /kind 'ConfigMap' is not a Workflow or WorkflowTemplate or ClusterWorkflowTemplate/,
+    );
+  });
   test('the command object runs lint and sets the exit code', async () => {
     const x = io({ 'ok.yaml': valid });
     const before = process.exitCode;
