@@ -118,7 +118,8 @@ async function startOne(
   opts: LocalClusterOptions,
   workRoot: string,
 ): Promise<LocalCluster> {
-  const host = `127.0.0.${index + 1}`;
+  // 127.0.0.1, 127.0.0.2, ... (all of 127/8 is loopback on Linux), past .254 into 127.0.1.x.
+  const host = `127.0.${Math.floor(index / 254)}.${(index % 254) + 1}`;
   const logger = (opts.logger ?? silentLogger).child({ cluster: name });
   const saved = opts.dataDir ? loadIdentity(opts.dataDir, name, host) : undefined;
   const cert = saved?.cert ?? (await createServingCert(name, host));
