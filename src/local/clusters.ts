@@ -217,6 +217,9 @@ export async function startLocalClusters(opts: LocalClusterOptions): Promise<Loc
   if (new Set(opts.names).size !== opts.names.length || opts.names.length === 0) {
     throw new Error(`cluster names must be unique and non-empty: ${opts.names.join(', ')}`);
   }
+  // Names become node names (`<name>-node`), kubeconfig contexts and file names.
+  const bad = opts.names.filter((n) => !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(n) || n.length > 58);
+  if (bad.length) throw new Error(`cluster names must be DNS-1123 labels of at most 58 characters: ${bad.join(', ')}`);
   const tempRoot = mkdtempSync(join(tmpdir(), 'argosy-clusters-'));
   const workRoot = opts.workDir ?? join(tempRoot, 'pods');
   const list: LocalCluster[] = [];
