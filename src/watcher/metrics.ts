@@ -18,6 +18,9 @@ export interface WatcherMetrics {
   /** Seconds between an event being seen and its nudge being sent (last observed). */
   lagSeconds: number;
   watches: number;
+  /** Workflows waiting in the send buffer now, and the most ever (bounded by maxPending). */
+  pending: number;
+  pendingHighWater: number;
 }
 
 export function newMetrics(): WatcherMetrics {
@@ -33,6 +36,8 @@ export function newMetrics(): WatcherMetrics {
     relists: 0,
     lagSeconds: 0,
     watches: 0,
+    pending: 0,
+    pendingHighWater: 0,
   };
 }
 
@@ -48,6 +53,8 @@ const HELP: Record<keyof WatcherMetrics, [string, 'counter' | 'gauge']> = {
   relists: ['argosy_watcher_relists_total', 'counter'],
   lagSeconds: ['argosy_watcher_nudge_lag_seconds', 'gauge'],
   watches: ['argosy_watcher_watches', 'gauge'],
+  pending: ['argosy_watcher_pending_nudges', 'gauge'],
+  pendingHighWater: ['argosy_watcher_pending_nudges_high_water', 'gauge'],
 };
 
 /** Prometheus text exposition of the metrics. */

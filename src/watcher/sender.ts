@@ -40,21 +40,40 @@ export function startNudgeSender(options: NudgeSenderOptions): NudgeSender {
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
   let sending: Promise<void> | undefined;
+  // Nudges taken out for a send still count against maxPending: a failed send puts them back, and
+  // the buffer must not grow past its bound by that.
+  let inflight = 0;
+  const gauge = () => {
+    options.metrics.pending = pending.size + inflight;
+    if (options.metrics.pending > options.metrics.pendingHighWater)
+      options.metrics.pendingHighWater = options.metrics.pending;
+  };
 
   const sendSome = async (): Promise<void> => {
-    const batch = [...pending.entries()].slice(0, 10);
+    // Take the first ten without copying the whole map (a full buffer would make that quadratic).
+    const batch: [string, { nudge: Nudge; since: number }][] = [];
+    for (const entry of pending) {
+      if (batch.length === 10) break;
+      batch.push(entry);
+    }
     if (batch.length === 0) return;
     for (const [key] of batch) pending.delete(key);
+    inflight = batch.length;
+    gauge();
     try {
       await options.publisher.publish(batch.map(([, v]) => v.nudge));
       options.metrics.nudgesSent += batch.length;
       const oldest = Math.min(...batch.map(([, v]) => v.since));
       options.metrics.lagSeconds = (now() - oldest) / 1000;
       delay = 0;
+      inflight = 0;
+      gauge();
     } catch (error) {
+      inflight = 0;
       options.metrics.sendErrors++;
       // Put them back unless a newer nudge for the same workflow arrived meanwhile.
       for (const [key, value] of batch) if (!pending.has(key)) pending.set(key, value);
+      gauge();
       delay = Math.min(backoff.max, delay === 0 ? backoff.initial : delay * 2);
       options.logger.warn('could not send nudges; backing off', { error, delayMs: delay, pending: pending.size });
     }
@@ -80,11 +99,12 @@ export function startNudgeSender(options: NudgeSenderOptions): NudgeSender {
       if (existing) {
         options.metrics.nudgesCoalesced++;
         pending.set(key, { nudge, since: existing.since });
-      } else if (pending.size >= maxPending) {
+      } else if (pending.size + inflight >= maxPending) {
         options.metrics.nudgesOverflowed++;
         return;
       } else {
         pending.set(key, { nudge, since: now() });
+        gauge();
       }
       schedule();
     },

@@ -34,6 +34,8 @@ export interface WatcherOptions {
   http?: { host?: string; port?: number } | false;
   flushMs?: number;
   backoffMs?: { initial: number; max: number };
+  /** Most workflows waiting in the send buffer (memory bound; overflow is left to the resync). */
+  maxPending?: number;
 }
 
 export interface Watcher {
@@ -84,6 +86,7 @@ export async function startWatcher(options: WatcherOptions): Promise<Watcher> {
     metrics,
     logger,
     flushMs: options.flushMs,
+    maxPending: options.maxPending,
   });
   const common = {
     logger,
