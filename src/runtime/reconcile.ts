@@ -15,7 +15,9 @@ import { StatusConflictError } from './errors.ts';
 import { finalizeWorkflow, needsFinalization } from './finalize.ts';
 import { discoverStatusSubresource, getWorkflow } from './kube-api.ts';
 import { LABEL_COMPLETED, LABEL_INSTANCE, observePods } from './observe.ts';
-import { diffMeta, patchMeta, writeWorkflow } from './write-workflow.ts';
+import { LABEL_PHASE } from '../engine/labels.ts';
+import { inflateWorkflow, StatusTooLargeError, tooLargeStatus } from './status-size.ts';
+import { diffMeta, patchMeta, writeWorkflow, type MetaDiff, type WriteOutcome } from './write-workflow.ts';
 
 export type DecideFn = (snapshot: Snapshot, now: Date) => Decision;
 
@@ -23,6 +25,8 @@ export type DecideFn = (snapshot: Snapshot, now: Date) => Decision;
 export interface ReconcileHooks {
   afterAction?: (action: Action) => void | Promise<void>;
   beforeStatusWrite?: (workflow: Workflow, attempt: number) => void | Promise<void>;
+  /** After status and metadata are stored, before events and the timed wake-up. */
+  afterStatusWrite?: (workflow: Workflow, attempt: number) => void | Promise<void>;
 }
 
 export interface ReconcileDeps {
@@ -88,7 +92,7 @@ export async function reconcileWorkflow(
   for (let attempt = 1; attempt <= maxAttempts; attempt++) {
     let wf: Workflow;
     try {
-      wf = await getWorkflow(main, ref.namespace, ref.workflow);
+      wf = inflateWorkflow(await getWorkflow(main, ref.namespace, ref.workflow));
     } catch (e) {
       if (isNotFound(e)) return { outcome: 'not-found', writes, attempts: attempt };
       throw e;
@@ -159,8 +163,9 @@ async function reconcileOnce(
   const eventActions = emitted.length > 0 ? emitted : deriveEvents(current.status, decision.status);
   const applied = await applyActions({ ...deps, afterAction: deps.hooks?.afterAction }, current, podActions);
   await deps.hooks?.beforeStatusWrite?.(current, attempt);
-  const written = await writeWorkflow(main, current, decision.status, diff, hasStatusSubresource);
+  const written = await writeOrEnd(deps, log, current, decision.status, diff, hasStatusSubresource);
   const totalWrites = countWrites(written.writes + applied.created + applied.deleted + applied.labelled);
+  await deps.hooks?.afterStatusWrite?.(written.workflow, attempt);
   // Events after the status write: they describe what is now stored, and a conflict retry above
   // does not record them twice (their names are deterministic anyway).
   const ev = eventActions.length > 0 ? await applyActions({ ...deps }, written.workflow, eventActions) : undefined;
@@ -178,4 +183,27 @@ async function reconcileOnce(
     adopted: applied.adopted,
     requeueAfterMs: decision.requeueAfterMs,
   };
+}
+
+/**
+ * Writes the decided status; when it cannot be stored even compressed, ends the workflow with phase
+ * Error and the reason instead (and labels it completed), so the reconcile does not retry forever.
+ */
+async function writeOrEnd(
+  deps: ReconcileDeps,
+  log: Logger,
+  wf: Workflow,
+  status: Workflow['status'] & object,
+  diff: MetaDiff | undefined,
+  hasStatusSubresource: boolean,
+): Promise<WriteOutcome> {
+  const main = deps.registry.mainClient();
+  try {
+    return await writeWorkflow(main, wf, status, diff, hasStatusSubresource);
+  } catch (e) {
+    if (!(e instanceof StatusTooLargeError)) throw e;
+    log.error('workflow status too large to store; ending the workflow with phase Error', { error: e });
+    const labels = { ...diff?.labels, [LABEL_COMPLETED]: 'true', [LABEL_PHASE]: 'Error' };
+    return writeWorkflow(main, wf, tooLargeStatus(status, e, deps.now()), { ...diff, labels }, hasStatusSubresource);
+  }
 }

@@ -9,6 +9,7 @@ import type { ObjectMeta, WorkflowMetaPatch } from '../engine/contract.ts';
 import type { Workflow, WorkflowStatus } from '../engine/types.ts';
 import type { KubeClient } from '../ports/kube.ts';
 import { patchWorkflowMeta, putWorkflow, putWorkflowStatus } from './kube-api.ts';
+import { inflateWorkflow, statusForStorage } from './status-size.ts';
 
 /** The metadata changes a decision asks for; `undefined` when there are none. */
 export interface MetaDiff {
@@ -91,19 +92,25 @@ export async function writeWorkflow(
   hasStatusSubresource: boolean,
 ): Promise<WriteOutcome> {
   const statusChanged = isStatusChanged(workflow.status, status);
+  // Over the size limit the nodes are stored compressed (throws StatusTooLargeError if still too big).
+  const stored = statusChanged ? statusForStorage(workflow, status) : status;
   if (!hasStatusSubresource) {
     if (!statusChanged && !diff) return { workflow, writes: 0 };
-    const next = await putWorkflow(client, { ...workflow, metadata: mergeMeta(workflow.metadata, diff), status });
-    return { workflow: next, writes: 1 };
+    const next = await putWorkflow(client, {
+      ...workflow,
+      metadata: mergeMeta(workflow.metadata, diff),
+      status: stored,
+    });
+    return { workflow: inflateWorkflow(next), writes: 1 };
   }
   let current = workflow;
   let writes = 0;
   if (statusChanged) {
-    current = await putWorkflowStatus(client, { ...current, status });
+    current = inflateWorkflow(await putWorkflowStatus(client, { ...current, status: stored }));
     writes++;
   }
   if (diff) {
-    current = await patchMeta(client, current, diff);
+    current = inflateWorkflow(await patchMeta(client, current, diff));
     writes++;
   }
   return { workflow: current, writes };

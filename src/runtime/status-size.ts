@@ -1,0 +1,65 @@
+/**
+ * Keeping the Workflow object under the API server's size limit, as Argo does: when the object would
+ * exceed {@link MAX_WORKFLOW_BYTES}, its `status.nodes` are stored gzip+base64 in
+ * `status.compressedNodes`; reads inflate them again, so the engine always sees plain `nodes`. When
+ * even the compressed object is too large, the status write could never succeed and the reconcile
+ * would retry forever: the workflow is ended with phase Error and a message that says why instead.
+ */
+import { gunzipSync, gzipSync } from 'node:zlib';
+import type { Workflow, WorkflowStatus } from '../engine/types.ts';
+
+/** Argo's default maxWorkflowSize: compress above this; fail when compression is not enough. */
+export const MAX_WORKFLOW_BYTES = 1024 * 1024;
+
+/** The status could not be made small enough to store (terminal: retrying cannot help). */
+export class StatusTooLargeError extends Error {
+  override name = 'StatusTooLargeError';
+  readonly terminal = true;
+  readonly bytes: number;
+  readonly limit: number;
+
+  constructor(bytes: number, limit: number) {
+    super(`workflow is longer than maximum allowed size: ${bytes} bytes with compressed nodes > ${limit}`);
+    this.bytes = bytes;
+    this.limit = limit;
+  }
+}
+
+/** Returns `wf` with `status.compressedNodes` inflated into `status.nodes` (unchanged when absent). */
+export function inflateWorkflow(wf: Workflow): Workflow {
+  const status = wf.status;
+  if (!status?.compressedNodes) return wf;
+  const { compressedNodes, ...rest } = status;
+  const nodes = JSON.parse(
+    gunzipSync(Buffer.from(compressedNodes, 'base64')).toString('utf8'),
+  ) as WorkflowStatus['nodes'];
+  return { ...wf, status: { ...rest, nodes } };
+}
+
+/**
+ * The status to store for `wf`: as decided when the object fits, else with nodes compressed.
+ * Throws {@link StatusTooLargeError} when the compressed object is still over the limit.
+ */
+export function statusForStorage(wf: Workflow, status: WorkflowStatus, limit = MAX_WORKFLOW_BYTES): WorkflowStatus {
+  const size = (s: WorkflowStatus) => Buffer.byteLength(JSON.stringify({ ...wf, status: s }));
+  if (!status.nodes || size(status) <= limit) return status;
+  const { nodes, ...rest } = status;
+  const compressed: WorkflowStatus = { ...rest, compressedNodes: gzipSync(JSON.stringify(nodes)).toString('base64') };
+  const bytes = size(compressed);
+  if (bytes > limit) throw new StatusTooLargeError(bytes, limit);
+  return compressed;
+}
+
+/**
+ * The status that ends a workflow whose status cannot be stored: phase Error, Argo's message, the
+ * node tree dropped (it is what does not fit). Running pods are left to the finalizer/TTL.
+ */
+export function tooLargeStatus(status: WorkflowStatus, error: StatusTooLargeError, now: Date): WorkflowStatus {
+  return {
+    phase: 'Error',
+    startedAt: status.startedAt,
+    finishedAt: now.toISOString(),
+    message: error.message,
+    ...(status.progress ? { progress: status.progress } : {}),
+  };
+}
