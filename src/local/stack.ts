@@ -21,6 +21,8 @@ import { isAlreadyExists } from '../adapters/kube/errors.ts';
 import { workflowPath } from '../runtime/kube-api.ts';
 import { buildClusterRegistry } from '../clusters/build.ts';
 import type { EntryRegistry } from '../clusters/registry.ts';
+import { createKubernetesStore } from '../clusters/stores/kubernetes.ts';
+import type { SecretStore } from '../clusters/stores/types.ts';
 import { decide as engineDecide } from '../engine/index.ts';
 import { createRuntimeDeps, type RuntimeDeps } from '../runtime/deps.ts';
 import type { EventPolicy } from '../runtime/events.ts';
@@ -54,6 +56,10 @@ export interface LocalStackOptions {
   clusterOptions?: Partial<Omit<LocalClusterOptions, 'names' | 'runtime' | 'dataDir'>>;
   /** Test seams. `watcherPublisher` wraps what the watcher sends (to drop or duplicate nudges). */
   watcherPublisher?: (publisher: NudgePublisher) => NudgePublisher;
+  /** Test seam: wraps the secret store the registry reads (to make it fail for a while). */
+  secretStore?: (store: SecretStore) => SecretStore;
+  /** The watcher's send-buffer bound (workflows); default the watcher's own. */
+  watcherMaxPending?: number;
   decide?: DecideFn;
   policy?: PolicyCheck;
   hooks?: ReconcileHooks;
@@ -145,7 +151,12 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
       },
       {},
     );
-    const registry: EntryRegistry = await buildClusterRegistry({ config, logger, mainClient });
+    const store = opts.secretStore
+      ? opts.secretStore(
+          createKubernetesStore({ client: mainClient, namespace: config.controllerNamespace, name: config.secretName }),
+        )
+      : undefined;
+    const registry: EntryRegistry = await buildClusterRegistry({ config, logger, mainClient, store });
     stops.push(() => registry.close());
     const runtime = createRuntimeDeps({
       config,
@@ -183,6 +194,7 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
         targetsPollMs: 2000,
         http: opts.watcherHttp ?? false,
         backoffMs: { initial: 200, max: 2000 },
+        maxPending: opts.watcherMaxPending,
       });
       const w = watcher;
       stops.push(() => w.stop());
