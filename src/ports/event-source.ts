@@ -1,3 +1,5 @@
+import type { Nudge } from '../nudge.ts';
+
 /**
  * Control of the queue → reconcile event source: Lambda's SQS event source mapping in AWS, the
  * local poller in local mode. Pausing leaves nudges waiting in the queue; nothing is lost.
@@ -10,7 +12,7 @@ export interface EventSourceControl {
 
 /** Sends nudges to the work queue (FIFO) and timed wake-ups to the timer path. */
 export interface NudgePublisher {
-  publish(nudges: import('../nudge.ts').Nudge[]): Promise<void>;
+  publish(nudges: Nudge[]): Promise<void>;
   /** Schedules a nudge for later (timer path); delays over the queue maximum hop. */
-  publishAfter(nudge: import('../nudge.ts').Nudge, delayMs: number): Promise<void>;
+  publishAfter(nudge: Nudge, delayMs: number): Promise<void>;
 }
