@@ -5,6 +5,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   ApiException,
+  ApiextensionsV1Api,
   CoreV1Api,
   CustomObjectsApi,
   KubeConfig,
@@ -117,7 +118,12 @@ describe('client-node against a local cluster', () => {
     assert.equal(second.metadata?._continue, undefined);
   });
 
-  test('Workflow status subresource: main writes ignore status, /status writes ignore spec; generation tracks spec', async () => {
+  test('a CRD with the status subresource: main writes ignore status, /status writes ignore spec; generation tracks spec', async () => {
+    // Argo's Workflow CRD ships without one; enable it here, as a cluster admin may.
+    const ext = kc.makeApiClient(ApiextensionsV1Api);
+    const crd = await ext.readCustomResourceDefinition({ name: 'workflows.argoproj.io' });
+    for (const v of crd.spec.versions) v.subresources = { status: {} };
+    await ext.replaceCustomResourceDefinition({ name: 'workflows.argoproj.io', body: crd });
     const wf = {
       apiVersion: 'argoproj.io/v1alpha1',
       kind: 'Workflow',

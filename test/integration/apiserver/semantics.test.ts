@@ -172,7 +172,8 @@ describe('object semantics', () => {
     const argo = await raw(c, 'GET', '/apis/argoproj.io/v1alpha1');
     const wf = argo.json.resources.find((r: { name: string }) => r.name === 'workflows');
     assert.deepEqual(wf.shortNames, ['wf']);
-    assert.ok(argo.json.resources.some((r: { name: string }) => r.name === 'workflows/status'));
+    // Like Argo's own CRD, ours has no status subresource (docs/adr/0006-workflow-crd-status.md).
+    assert.ok(!argo.json.resources.some((r: { name: string }) => r.name === 'workflows/status'));
     const root = await raw(c, 'GET', '/openapi/v3');
     const url = root.json.paths['apis/argoproj.io/v1alpha1'].serverRelativeURL;
     const doc = await raw(c, 'GET', url);
