@@ -197,7 +197,10 @@ export class ClusterState {
       if (current.status === undefined) delete next.status;
       else next.status = current.status;
     }
-    if (meta.generation !== undefined && canonical(withoutMetaStatus(next)) !== canonical(withoutMetaStatus(current))) {
+    // As apiextensions' strategy: everything but metadata counts, and status only when it is not a
+    // subresource (a CRD without one bumps generation on status writes too).
+    const content = hasStatus ? withoutMetaStatus : withoutMeta;
+    if (meta.generation !== undefined && canonical(content(next)) !== canonical(content(current))) {
       meta.generation = Number(meta.generation) + 1;
     }
     return next;
@@ -267,6 +270,11 @@ export class ClusterState {
     const saDef = this.registry.byKey('/serviceaccounts')!;
     this.create(saDef, namespace, { metadata: { name: 'default' } });
   }
+}
+
+function withoutMeta(o: KubeObject): KubeObject {
+  const { metadata: _m, ...rest } = o;
+  return rest;
 }
 
 function withoutMetaStatus(o: KubeObject): KubeObject {

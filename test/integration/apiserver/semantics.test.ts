@@ -164,6 +164,26 @@ describe('object semantics', () => {
     assert.equal((await raw(c, 'GET', '/api/v1/namespaces/scratch/configmaps/keep')).status, 404);
   });
 
+  test('Workflow (no status subresource, as Argo ships it): status is stored and bumps generation; metadata does not', async () => {
+    const base = '/apis/argoproj.io/v1alpha1/namespaces/default/workflows';
+    const created = await raw(c, 'POST', base, {
+      apiVersion: 'argoproj.io/v1alpha1',
+      kind: 'Workflow',
+      metadata: { name: 'gen' },
+      spec: { entrypoint: 'main' },
+      status: { phase: 'Running' },
+    });
+    assert.equal(created.status, 201);
+    assert.equal(created.json.status.phase, 'Running', 'status is kept: there is no subresource to strip it');
+    assert.equal(created.json.metadata.generation, 1);
+    const status = await raw(c, 'PATCH', `${base}/gen`, { status: { phase: 'Succeeded' } }, MERGE);
+    assert.equal(status.json.status.phase, 'Succeeded');
+    assert.equal(status.json.metadata.generation, 2, 'a status change counts without a subresource');
+    const labels = await raw(c, 'PATCH', `${base}/gen`, { metadata: { labels: { a: 'b' } } }, MERGE);
+    assert.equal(labels.json.metadata.generation, 2, 'metadata changes never do');
+    assert.equal((await raw(c, 'GET', `${base}/gen/status`)).status, 404);
+  });
+
   test('discovery, OpenAPI v3 (fieldValidation on PATCH) and Tables', async () => {
     const v1 = await raw(c, 'GET', '/api/v1');
     const pods = v1.json.resources.find((r: { name: string }) => r.name === 'pods');
