@@ -63,22 +63,45 @@ function failedReason(pod: KubePod): { phase: NodePhase; message: string } {
 /** A termination message, unless it is Argosy's outputs document (which is data, not an error). */
 function terminationText(message: string | undefined): string {
   if (!message) return '';
-  return parseArgosyOutputs(message) ? '' : message.trim();
+  return parseArgosyDocument(message) ? '' : message.trim();
 }
 
-/** Parses `{"argosy":{"parameters":{...}}}` from a termination message; undefined when it is not one. */
-export function parseArgosyOutputs(message: string | undefined): Record<string, string> | undefined {
+/** Argosy's outputs document in a termination message (docs/adr/0005-outputs-transport.md). */
+export interface ArgosyOutputsDoc {
+  parameters: Record<string, string>;
+  /** Declared output files that did not exist when the command ended. */
+  missing: string[];
+  /** The wrapper could not deliver the outputs (e.g. over the termination message limit). */
+  error?: string;
+}
+
+/** Parses `{"argosy":{"parameters":{...},"missing":[...],"error":"..."}}`; undefined when it is not one. */
+export function parseArgosyDocument(message: string | undefined): ArgosyOutputsDoc | undefined {
   if (!message || !message.trimStart().startsWith('{')) return undefined;
   try {
-    const doc = JSON.parse(message) as { argosy?: { parameters?: Record<string, unknown> } };
-    const params = doc.argosy?.parameters;
-    if (!params || typeof params !== 'object') return undefined;
-    return Object.fromEntries(
-      Object.entries(params).map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)]),
-    );
+    const doc = JSON.parse(message) as {
+      argosy?: { parameters?: Record<string, unknown>; missing?: unknown; error?: unknown };
+    };
+    const a = doc.argosy;
+    if (!a || typeof a !== 'object') return undefined;
+    const params = a.parameters && typeof a.parameters === 'object' ? a.parameters : {};
+    const out: ArgosyOutputsDoc = {
+      parameters: Object.fromEntries(
+        Object.entries(params).map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)]),
+      ),
+      missing: Array.isArray(a.missing) ? a.missing.map(String) : [],
+    };
+    if (typeof a.error === 'string') out.error = a.error;
+    return out;
   } catch {
     return undefined;
   }
+}
+
+/** Parses the parameters of `{"argosy":{"parameters":{...}}}`; undefined when it is not one. */
+export function parseArgosyOutputs(message: string | undefined): Record<string, string> | undefined {
+  const doc = parseArgosyDocument(message);
+  return doc && doc.error === undefined ? doc.parameters : undefined;
 }
 
 function latestFinish(pod: KubePod): string | undefined {
@@ -90,20 +113,35 @@ function latestFinish(pod: KubePod): string | undefined {
   return latest;
 }
 
-/** Output parameters declared by the template, filled from the termination message or their default. */
-function outputParameters(t: Template, supplied: Record<string, string> | undefined): Parameter[] | undefined {
+/** Output parameters and, when a declared file is missing without a default, the error (Argo's wording). */
+interface ParamOutcome {
+  params?: Parameter[];
+  error?: string;
+}
+
+/** Output parameters declared by the template, filled from the outputs document or their default. */
+function outputParameters(t: Template, doc: ArgosyOutputsDoc | undefined): ParamOutcome {
   const declared = t.outputs?.parameters ?? [];
-  if (declared.length === 0) return undefined;
+  if (declared.length === 0) return {};
   const out: Parameter[] = [];
+  let error: string | undefined;
   for (const p of declared) {
-    const value = supplied?.[p.name] ?? p.valueFrom?.default ?? p.value;
+    let value = doc?.parameters[p.name];
+    if (value === undefined && doc?.missing.includes(p.name)) {
+      if (p.valueFrom?.default !== undefined) value = p.valueFrom.default;
+      else error ??= `open ${p.valueFrom?.path ?? p.name}: no such file or directory`;
+    }
+    value ??= p.valueFrom?.default ?? p.value;
     if (value === undefined) continue;
     const param: Parameter = { name: p.name, value: String(value) };
     if (p.valueFrom) param.valueFrom = p.valueFrom;
     if (p.globalName) param.globalName = p.globalName;
     out.push(param);
   }
-  return out.length > 0 ? out : undefined;
+  const outcome: ParamOutcome = {};
+  if (out.length > 0) outcome.params = out;
+  if (error) outcome.error = error;
+  return outcome;
 }
 
 /** Assesses an observed pod for the node of template `t`; `wantResult` = its stdout is referenced. */
@@ -122,8 +160,13 @@ export function assessPod(observed: ObservedPod, t: Template, wantResult: boolea
     if (f) a.finishedAt = f;
     const main = pod.status?.containerStatuses?.find((c) => c.name === 'main')?.state?.terminated;
     const outputs: Outputs = {};
-    const params = outputParameters(t, parseArgosyOutputs(main?.message));
+    const doc = parseArgosyDocument(main?.message);
+    const { params, error } = outputParameters(t, doc);
     if (params) outputs.parameters = params;
+    // The command succeeded but its outputs could not be delivered: the node errors, as Argo's wait
+    // container failing to save outputs does.
+    const outputsError = doc?.error ?? error;
+    if (a.phase === 'Succeeded' && outputsError) Object.assign(a, { phase: 'Error', message: outputsError });
     if (wantResult && observed.mainLog !== undefined) outputs.result = observed.mainLog.replace(/\n$/, '');
     if (main) outputs.exitCode = String(main.exitCode);
     if (Object.keys(outputs).length > 0) a.outputs = outputs;

@@ -17,6 +17,7 @@ import {
   LABEL_WORKFLOW_NAMESPACE,
 } from '../labels.ts';
 import { scriptContainer } from './script.ts';
+import { outputFiles, wrapContainer } from './outputs-wrapper.ts';
 
 /** Where a pod goes and as whom. */
 export interface PodTarget {
@@ -38,9 +39,11 @@ const POD_FIELDS = [
   'automountServiceAccountToken',
 ] as const;
 
+/** The `main` container; throws `PodBuildError` when output files cannot be captured. */
 function mainContainer(t: Template): KubeContainer {
-  if (t.script) return scriptContainer(t.script);
-  return { ...(t.container ?? {}), name: 'main' };
+  const files = outputFiles(t);
+  if (t.script) return scriptContainer(t.script, files);
+  return wrapContainer({ ...(t.container ?? {}), name: 'main' }, files);
 }
 
 /** True when the pod lives in the workflow's own cluster and namespace. */
@@ -48,7 +51,7 @@ export function isLocalTarget(ctx: ExecContext, target: PodTarget): boolean {
   return target.cluster === ctx.controller.clusterName && target.namespace === ctx.wfNamespace;
 }
 
-/** The pod for a node. */
+/** The pod for a node. Throws `PodBuildError` (the node errors) when it cannot be built. */
 export function buildPod(ctx: ExecContext, node: NodeStatus, t: Template, name: string, target: PodTarget): KubePod {
   const spec = ctx.wf.spec;
   const labels: Record<string, string> = {

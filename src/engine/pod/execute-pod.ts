@@ -12,6 +12,7 @@ import { isResultReferenced } from '../needs-result.ts';
 import { assessPod, type PodAssessment } from './assess-pod.ts';
 import { substituteDeep, substituteString, type Resolver } from '../substitute.ts';
 import { buildPod, type PodTarget } from './build-pod.ts';
+import { PodBuildError } from './outputs-wrapper.ts';
 
 /** Message of nodes stopped by the workflow's activeDeadlineSeconds. */
 export const DEADLINE_MESSAGE = 'Step exceeded its deadline';
@@ -111,7 +112,13 @@ export function executePod(ctx: ExecContext, existing: NodeStatus | undefined, r
   }
   if (node.phase === 'Running') return markPhase(ctx, node.id, 'Error', 'pod deleted');
   const name = podName(ctx.wfName, node.name, req.templateName, ctx.podNameFormat);
-  const pod = buildPod(ctx, node, resolved(), name, target);
+  let pod;
+  try {
+    pod = buildPod(ctx, node, resolved(), name, target);
+  } catch (e) {
+    if (!(e instanceof PodBuildError)) throw e;
+    return markPhase(ctx, node.id, 'Error', e.message);
+  }
   ctx.actions.push({ kind: 'CreatePod', cluster: target.cluster, namespace: target.namespace, pod, nodeId: node.id });
   ctx.reasons.push(`create pod ${target.cluster}/${target.namespace}/${name} for ${node.name}`);
   return node;

@@ -6,6 +6,7 @@
 import { fnv32a } from '../names.ts';
 import type { KubeContainer } from '../contract.ts';
 import type { ScriptTemplate } from '../types.ts';
+import { outputsWrapper, type OutputFile } from './outputs-wrapper.ts';
 
 /** The env var carrying the script source. */
 export const SCRIPT_ENV = 'ARGOSY_SCRIPT';
@@ -16,18 +17,23 @@ export function scriptPrologue(hash: string): string {
   return `printf %s "$${SCRIPT_ENV}" > ${file} && chmod +x ${file} && exec "$0" "$@" ${file}`;
 }
 
-/** The `main` container of a script template. */
-export function scriptContainer(script: ScriptTemplate): KubeContainer {
+/** The prologue's run line without `exec`, for the outputs wrapper (which must regain control after). */
+function scriptRunLine(hash: string): string {
+  return scriptPrologue(hash).replace(' && exec "$0"', ' && "$0"');
+}
+
+/**
+ * The `main` container of a script template; with `files`, the script runs under the outputs wrapper
+ * (docs/adr/0005-outputs-transport.md) instead of being exec'd.
+ */
+export function scriptContainer(script: ScriptTemplate, files: OutputFile[] = []): KubeContainer {
   const { source, ...rest } = script;
   const hash = String(fnv32a(source ?? ''));
   const command = script.command && script.command.length > 0 ? script.command : ['sh'];
   const env = [...(rest.env ?? []), { name: SCRIPT_ENV, value: source ?? '' }];
-  const container: KubeContainer = {
-    ...rest,
-    name: 'main',
-    command: ['sh', '-c', scriptPrologue(hash), ...command],
-    env,
-  };
+  const path = typeof rest.terminationMessagePath === 'string' ? rest.terminationMessagePath : '/dev/termination-log';
+  const shell = files.length > 0 ? outputsWrapper(scriptRunLine(hash), files, path) : scriptPrologue(hash);
+  const container: KubeContainer = { ...rest, name: 'main', command: ['sh', '-c', shell, ...command], env };
   if (rest.args && rest.args.length > 0) container.args = rest.args;
   else delete container.args;
   return container;
