@@ -37,11 +37,6 @@ export interface BenchTuning {
   flushMs: number;
   /** Run time of every simulated container (ms). */
   podMs: number;
-  /**
-   * Serve Workflows without a status subresource, as Argo's own CRDs do (the repository's CRDs add
-   * one). The reconcile then writes status and labels in one PUT (ADR 0003, decision 4).
-   */
-  argoCrds?: boolean;
 }
 
 export const DEFAULT_TUNING: BenchTuning = { waitTimeSeconds: 1, concurrency: 8, batchSize: 10, flushMs: 5, podMs: 20 };
@@ -99,7 +94,6 @@ export async function startBenchStack(tuning: BenchTuning = DEFAULT_TUNING): Pro
   const observers = new Set<(o: Observed) => void>();
   try {
     await stack.control.pause();
-    if (tuning.argoCrds) await dropStatusSubresource(stack);
     stack.queues.client.middlewareStack.add(
       (next, context) => async (args) => {
         const name = (context.commandName ?? 'unknown').replace(/Command$/, '');
@@ -181,17 +175,6 @@ export async function startBenchStack(tuning: BenchTuning = DEFAULT_TUNING): Pro
   };
 }
 
-/** Replaces the Workflow CRD with one that has no status subresource (before the first reconcile). */
-async function dropStatusSubresource(stack: LocalStack): Promise<void> {
-  const path = '/apis/apiextensions.k8s.io/v1/customresourcedefinitions/workflows.argoproj.io';
-  const crd = await stack.mainClient.request<{ spec: { versions: { subresources?: Record<string, unknown> }[] } }>({
-    method: 'GET',
-    path,
-  });
-  for (const v of crd.spec.versions) delete v.subresources;
-  await stack.mainClient.request({ method: 'PUT', path, body: crd });
-}
-
 /** A logger that keeps the first 50 warnings/errors (message + error text), for reports. */
 function captureLogger(into: string[]): Logger {
   const keep = (level: string) => (message: string, fields?: LogFields) => {
@@ -243,7 +226,9 @@ export async function runToCompletion(
       }),
     );
     const deadline = Date.now() + (opts.timeoutMs ?? 120_000);
-    while (names.some((n) => !completedAt.has(n))) {
+    // Runs on every completion: scan the names only once enough workflows have completed.
+    const done = () => completedAt.size >= names.length && names.every((n) => completedAt.has(n));
+    while (!done()) {
       if (Date.now() > deadline)
         throw new Error(
           `${names.filter((n) => !completedAt.has(n)).length} of ${names.length} workflows not completed`,

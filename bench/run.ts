@@ -5,6 +5,7 @@
  * a loopback HTTPS round trip, at the start and at the end); counts are exact. Method and meaning:
  * docs/performance.md.
  */
+import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { cpus, freemem, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
@@ -82,33 +83,13 @@ async function latency(): Promise<void> {
 
 async function apiAndCost(): Promise<void> {
   const repeats = quick ? 3 : 10;
-  // Argo's own CRDs (no status subresource): status and labels travel in one PUT.
-  await withStack({ ...DEFAULT_TUNING, argoCrds: true }, async (b) => {
-    log("API cost with Argo's CRDs (no status subresource)");
-    const api = await runApiCostBench(b, repeats);
-    results.apiCostArgoCrds = api;
-    const one = api.onePod;
-    row(
-      "API writes per one-pod workflow, Argo's CRDs",
-      `${one.writes} (${one.writesWithoutEvents} state + ${round(one.writes - one.writesWithoutEvents, 2)} event)`,
-      'Argo ~40',
-      meets(one.writes <= 5, '≤ 5'),
-    );
-    row(
-      "API writes / reads per step, Argo's CRDs",
-      `${api.perStep.writes} / ${api.perStep.reads}`,
-      'floor: 1 pod create + 1 status write per change',
-      '',
-    );
-  });
   await withStack(DEFAULT_TUNING, async (b) => {
-    log('API cost and serverless usage (repository CRDs, status subresource)');
     log('API cost and serverless usage');
     const api = await runApiCostBench(b, repeats);
     results.apiCost = api;
     const one = api.onePod;
     row(
-      'API writes per one-pod workflow, status subresource',
+      'API writes per one-pod workflow',
       `${one.writes} (${one.writesWithoutEvents} state + ${round(one.writes - one.writesWithoutEvents, 2)} event)`,
       'Argo ~40',
       meets(one.writes <= 5, '≤ 5'),
@@ -121,7 +102,7 @@ async function apiAndCost(): Promise<void> {
       '',
     );
     row(
-      'API writes / reads per step, status subresource',
+      'API writes / reads per step (20-step chain)',
       `${api.perStep.writes} / ${api.perStep.reads}`,
       'floor: 1 pod create + 1 status write',
       '',
@@ -210,7 +191,7 @@ async function size(): Promise<void> {
   const pods = quick ? 4000 : 10_000;
   await withStack(DEFAULT_TUNING, async (b) => {
     log(`size: status limits and a ${pods}-pod workflow`);
-    const s = await runSizeBench(b, pods, quick ? 30_000 : 90_000);
+    const s = await runSizeBench(b, pods, quick ? 30_000 : 60_000);
     results.size = s;
     row(
       'largest workflow under 1 MiB: raw / compressedNodes',
@@ -233,7 +214,7 @@ async function size(): Promise<void> {
 function engine(): void {
   const sizes = quick ? [100, 1_000, 10_000] : [100, 1_000, 10_000, 100_000];
   log(`engine scaling ${sizes.join('/')}`);
-  const e = runEngineScaling(sizes);
+  const e = runEngineScaling(sizes, 5);
   results.engine = e;
   for (const shape of ['chain', 'fan-out-fan-in', 'lattice']) {
     const ms = e.rows.filter((r) => r.shape === shape).map((r) => `${r.tasks}: ${r.medianMs}`);
@@ -269,6 +250,15 @@ function print(): void {
   for (const r of rows) console.log(line(r));
 }
 
+/** The commit measured (results.json), when run inside the repository. */
+function gitHead(): string | undefined {
+  try {
+    return execFileSync('git', ['rev-parse', 'HEAD'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+  } catch {
+    return undefined;
+  }
+}
+
 const t0 = performance.now();
 const machine = {
   nproc: cpus().length,
@@ -292,6 +282,7 @@ row('baseline: CPU loop, at end', fmt(after.cpuLoopMs), '', '');
 row('baseline: loopback HTTPS round trip, at end', fmt(after.httpsRoundTripMs), '', '');
 const out = {
   date: new Date().toISOString(),
+  commit: process.env.BENCH_COMMIT ?? gitHead(),
   quick,
   machine,
   baselines: { before, after },

@@ -69,7 +69,7 @@ export async function runThroughputBench(
 ): Promise<ThroughputFigures> {
   const runs: ThroughputRun[] = [];
   for (let i = 0; i < repeats; i++) runs.push(await throughputRun(b, n));
-  const apiServer = await runApiServerBench(Math.min(n, 1000), 16);
+  const apiServer = await runApiServerBench(Math.min(n, 500), 16);
   // The API server alone: keep-alive creates are its request ceiling; a workflow needs this many requests.
   const ceiling =
     apiRequestsPerWorkflow && apiRequestsPerWorkflow > 0
