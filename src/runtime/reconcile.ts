@@ -15,6 +15,8 @@ import { StatusConflictError } from './errors.ts';
 import { finalizeWorkflow, needsFinalization } from './finalize.ts';
 import { discoverStatusSubresource, getWorkflow } from './kube-api.ts';
 import { LABEL_COMPLETED, LABEL_INSTANCE, observePods } from './observe.ts';
+import { withMainLogs } from './outputs.ts';
+import { loadWorkflowTemplates } from './templates.ts';
 import { LABEL_PHASE } from '../engine/labels.ts';
 import { inflateWorkflow, StatusTooLargeError, tooLargeStatus } from './status-size.ts';
 import { diffMeta, patchMeta, writeWorkflow, type MetaDiff, type WriteOutcome } from './write-workflow.ts';
@@ -139,7 +141,11 @@ async function reconcileOnce(
   const main = deps.registry.mainClient();
   const log = deps.logger.child({ namespace: wf.metadata.namespace, workflow: wf.metadata.name });
   const { pods } = await observePods(deps.registry, wf, deps.controller.instanceId ?? '');
-  const snapshot: Snapshot = { workflow: wf, pods, controller: deps.controller };
+  // Referenced (Cluster)WorkflowTemplates by name, and the main logs of pods whose result is needed.
+  const workflowTemplates = await loadWorkflowTemplates(main, wf);
+  const withLogs = await withMainLogs(deps.registry, wf, pods, workflowTemplates);
+  const snapshot: Snapshot = { workflow: wf, pods: withLogs, controller: deps.controller };
+  if (workflowTemplates) snapshot.workflowTemplates = workflowTemplates;
   const check = deps.placementFor?.(wf);
   if (check) snapshot.checkPlacement = check;
   const decision = deps.decide(snapshot, deps.now());

@@ -1,0 +1,79 @@
+/**
+ * `outputs.result` transport (docs/adr/0005-outputs-transport.md): the `main` container's log, read
+ * through the pods/log API of whichever cluster the pod ran in, for completed pods whose result is
+ * referenced (`needsResult`) and whose node does not hold it yet. Keeps the last 256 KiB, as Argo does.
+ */
+import type { ObservedPod } from '../engine/contract.ts';
+import type { Workflow } from '../engine/types.ts';
+import { needsResult } from '../engine/index.ts';
+import type { ClusterRegistry, KubeClient } from '../ports/kube.ts';
+import { isNotFound } from '../adapters/kube/errors.ts';
+import { clientForPlace } from './observe.ts';
+import { podsPath } from './kube-api.ts';
+
+/** Argo keeps the last 256 KiB of stdout as `outputs.result`. */
+export const RESULT_LIMIT_BYTES = 256 * 1024;
+const NODE_ID = 'workflows.argoproj.io/node-id';
+
+/** Whether a pod is done and its node still needs its result. */
+function wantsLog(wf: Workflow, observed: ObservedPod, templates: Record<string, Workflow> | undefined): boolean {
+  const phase = observed.pod.status?.phase;
+  if (phase !== 'Succeeded' && phase !== 'Failed') return false;
+  const id = observed.pod.metadata.annotations?.[NODE_ID];
+  if (!id) return false;
+  const node = wf.status?.nodes?.[id];
+  if (!node || node.outputs?.result !== undefined) return false;
+  if (node.phase !== 'Pending' && node.phase !== 'Running') return false;
+  return needsResult(wf, id, templates);
+}
+
+/**
+ * The tail of a container log: one bounded read answers every log up to the limit; a longer log is
+ * streamed once and only its last `limit` bytes are kept.
+ */
+export async function readLogTail(
+  client: KubeClient,
+  namespace: string,
+  pod: string,
+  limit = RESULT_LIMIT_BYTES,
+): Promise<string> {
+  const path = `${podsPath(namespace, pod)}/log`;
+  const head = await client.request<string>({
+    method: 'GET',
+    path,
+    query: { container: 'main', limitBytes: limit + 1 },
+  });
+  const text = typeof head === 'string' ? head : '';
+  if (Buffer.byteLength(text) <= limit) return text;
+  let tail = Buffer.alloc(0);
+  await client.stream({ method: 'GET', path, query: { container: 'main' } }, (chunk) => {
+    const next = Buffer.concat([tail, Buffer.from(chunk)]);
+    tail = next.length > limit ? next.subarray(next.length - limit) : next;
+  });
+  return tail.toString('utf8');
+}
+
+/**
+ * Returns the pods with `mainLog` set where the engine will read it. A pod already gone (deleted between
+ * the list and the read) is left without a log: the engine then records no result for it.
+ */
+export async function withMainLogs(
+  registry: ClusterRegistry,
+  wf: Workflow,
+  pods: ObservedPod[],
+  templates: Record<string, Workflow> | undefined,
+): Promise<ObservedPod[]> {
+  return Promise.all(
+    pods.map(async (observed) => {
+      if (!wantsLog(wf, observed, templates)) return observed;
+      const client = await clientForPlace(registry, observed);
+      try {
+        const mainLog = await readLogTail(client, observed.namespace, observed.pod.metadata.name ?? '');
+        return { ...observed, mainLog };
+      } catch (e) {
+        if (isNotFound(e)) return observed;
+        throw e;
+      }
+    }),
+  );
+}
