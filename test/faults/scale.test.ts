@@ -6,6 +6,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { LocalStack } from '../../src/local/stack.ts';
+import type { Workflow } from '../../src/engine/types.ts';
 import { adminClient, captureLog, chain, faultStack, isDone, type CapturedLog } from './helpers.ts';
 
 const COUNT = process.env.ARGOSY_FAULTS_LARGE ? 1000 : 200;
@@ -18,7 +19,8 @@ describe(`${COUNT} concurrent workflows across two clusters`, () => {
     log = captureLog('WARN');
     stack = await faultStack(log, {
       watcherMaxPending: MAX_PENDING,
-      resyncIntervalMs: 3000,
+      // The resync nudges every unfinished workflow: at 1,000 that is 1,000 messages per interval.
+      resyncIntervalMs: COUNT > 200 ? 15_000 : 3000,
       clusterOptions: { simDefaults: { durationMs: 100 } },
     });
   });
@@ -26,7 +28,7 @@ describe(`${COUNT} concurrent workflows across two clusters`, () => {
     await stack?.stop();
   });
 
-  test('all complete; the watcher buffer stays within its bound', async (t) => {
+  test('all complete; the watcher buffer stays within its bound', { timeout: 900_000 }, async (t) => {
     const watcher = stack.watcher!;
     const heapBefore = process.memoryUsage().heapUsed;
     let heapMax = heapBefore;
@@ -44,7 +46,16 @@ describe(`${COUNT} concurrent workflows across two clusters`, () => {
       );
       names.push(...batch);
     }
-    const done = await Promise.all(names.map((n) => stack.waitFor('argo', n, isDone, 300_000)));
+    const progress = setInterval(() => {
+      if (process.env.ARGOSY_TEST_LOG || COUNT > 200)
+        process.stderr.write(
+          `# ${((Date.now() - started) / 1000).toFixed(0)} s: reconciles ${stack.runtime.counters.reconciles}, ` +
+            `buffer ${watcher.metrics.pending}/${MAX_PENDING}, heap ${(process.memoryUsage().heapUsed / 2 ** 20).toFixed(0)} MiB\n`,
+        );
+    }, 10_000);
+    // One list per poll: a GET per workflow every 100 ms would itself load the API server.
+    const done = await waitAll(stack, names, 800_000);
+    clearInterval(progress);
     clearInterval(sampler);
     const failed = done.filter((w) => w.status?.phase !== 'Succeeded');
     assert.equal(
@@ -91,4 +102,20 @@ async function listLoadPods(stack: LocalStack): Promise<Set<string>> {
   // A duplicate pod would have the same name in the same place: count items too.
   if (items !== out.size) throw new Error(`duplicate pods: ${items} items, ${out.size} distinct`);
   return out;
+}
+
+/** Lists workflows every 500 ms until every named one is done; returns them. */
+async function waitAll(stack: LocalStack, names: string[], timeoutMs: number): Promise<Workflow[]> {
+  const wanted = new Set(names);
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const list = await stack.mainClient.request<{ items: Workflow[] }>({
+      method: 'GET',
+      path: '/apis/argoproj.io/v1alpha1/namespaces/argo/workflows',
+    });
+    const done = list.items.filter((w) => wanted.has(w.metadata.name!) && isDone(w));
+    if (done.length === wanted.size) return done;
+    if (Date.now() > end) throw new Error(`timed out: ${done.length}/${wanted.size} workflows done`);
+    await new Promise((r) => setTimeout(r, 500));
+  }
 }
