@@ -203,7 +203,7 @@ export async function runToCompletion(
   b: BenchStack,
   workflows: Workflow[],
   opts: { parallel?: number; timeoutMs?: number } = {},
-): Promise<{ names: string[]; completedAt: Map<string, number>; phases: Map<string, string> }> {
+): Promise<{ names: string[]; completedAt: Map<string, number>; phases: Map<string, string>; submittedAt: number }> {
   const names: string[] = [];
   const completedAt = new Map<string, number>();
   const phases = new Map<string, string>();
@@ -225,6 +225,7 @@ export async function runToCompletion(
         }
       }),
     );
+    const submittedAt = performance.now();
     const deadline = Date.now() + (opts.timeoutMs ?? 120_000);
     // Runs on every completion: scan the names only once enough workflows have completed.
     const done = () => completedAt.size >= names.length && names.every((n) => completedAt.has(n));
@@ -238,7 +239,7 @@ export async function runToCompletion(
         setTimeout(r, 500);
       });
     }
-    return { names, completedAt, phases };
+    return { names, completedAt, phases, submittedAt };
   } finally {
     stopObserving();
   }

@@ -15,6 +15,8 @@ export interface ThroughputRun {
   workflows: number;
   seconds: number;
   workflowsPerSec: number;
+  /** When the last submit was answered (s from the start): the submit side's share. */
+  submitSeconds: number;
   /** Process CPU (user+system) per workflow (ms); 1000 / this = the one-core ceiling. */
   cpuMsPerWorkflow: number;
   /** Share of one core the process used during the run (1 = saturated). */
@@ -39,7 +41,7 @@ export async function throughputRun(b: BenchStack, n: number): Promise<Throughpu
   loop.enable();
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
-  const { names, completedAt, phases } = await runToCompletion(
+  const { names, completedAt, phases, submittedAt } = await runToCompletion(
     b,
     Array.from({ length: n }, () => onePodWorkflow()),
     { parallel: 16, timeoutMs: Math.max(120_000, n * 500) },
@@ -53,6 +55,7 @@ export async function throughputRun(b: BenchStack, n: number): Promise<Throughpu
     workflows: n,
     seconds: round(seconds, 2),
     workflowsPerSec: round(n / seconds, 1),
+    submitSeconds: round((submittedAt - t0) / 1000, 2),
     cpuMsPerWorkflow: round(cpuMs / n, 2),
     coreUtilisation: round(cpuMs / 1000 / seconds, 2),
     loopDelayP99Ms: round(loop.percentile(99) / 1e6, 1),
