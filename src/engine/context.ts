@@ -35,6 +35,19 @@ export interface ExecContext {
   taskIds: Map<string, string[]>;
   /** Node name → ID, memoised (hashing dominates large DAG walks otherwise). */
   ids: Map<string, string>;
+  /** Earliest wake-up asked for during this decide (epoch ms): backoff, suspend durations. */
+  wakeAt?: number;
+  /** Active pods of the workflow (`spec.parallelism`), counted lazily once per decide. */
+  activePods?: number;
+  /** Boundary node ID → IDs of the nodes inside it, built lazily for template parallelism/failFast. */
+  byBoundary?: Map<string, string[]>;
+  /** Steps/DAG node ID → its template, for the parallelism/failFast checks of its children. */
+  boundaryTemplates?: Map<string, Template>;
+}
+
+/** Asks to be woken up at `epochMs` (the earliest request of a decide wins). */
+export function wakeAt(ctx: ExecContext, epochMs: number): void {
+  if (ctx.wakeAt === undefined || epochMs < ctx.wakeAt) ctx.wakeAt = epochMs;
 }
 
 /**

@@ -6,7 +6,7 @@
 import type { Decision, ObservedPod, Snapshot, WorkflowMetaPatch } from './contract.ts';
 import { WORKFLOW_FINALIZER } from './contract.ts';
 import type { Condition, NodeStatus, WorkflowPhase, WorkflowStatus } from './types.ts';
-import { isFulfilled, markPhase, newContext, type ExecContext } from './context.ts';
+import { isFulfilled, newContext, type ExecContext } from './context.ts';
 import { ANNOTATION_NODE_ID, ANNOTATION_POD_NAME_FORMAT, LABEL_COMPLETED, LABEL_PHASE } from './labels.ts';
 import { nodeId } from './names.ts';
 import { globalVariables } from './scope.ts';
@@ -14,8 +14,8 @@ import { validateWorkflow } from './validate.ts';
 import { effectiveWorkflow } from './effective-spec.ts';
 import { executeTemplate } from './execute.ts';
 import { updateProgress, type NodeSummary } from './progress.ts';
-import { DEADLINE_MESSAGE } from './pod/execute-pod.ts';
-import { workflowDeadline } from './pod/build-pod.ts';
+import { applyWorkflowDeadline } from './deadline.ts';
+import { finalPhase, runWorkflowExit, workflowDuration } from './exit/workflow-exit.ts';
 
 function isDone(phase: WorkflowPhase | undefined): boolean {
   return phase === 'Succeeded' || phase === 'Failed' || phase === 'Error';
@@ -74,30 +74,6 @@ function finish(
   conditions.push({ type: 'PodRunning', status: 'False' }, { type: 'Completed', status: 'True' });
   status.conditions = conditions;
   ctx?.reasons.push(`workflow ${phase}${message ? `: ${message}` : ''}`);
-}
-
-/** Fails every unfinished pod node past the workflow deadline and deletes its pod. */
-function applyDeadline(ctx: ExecContext): number | undefined {
-  const deadline = workflowDeadline(ctx);
-  if (deadline === undefined) return undefined;
-  const left = deadline - ctx.nowDate.getTime();
-  if (left > 0) return left;
-  ctx.deadlineExceeded = true;
-  for (const node of Object.values(ctx.nodes)) {
-    if (node.type !== 'Pod' || isFulfilled(node)) continue;
-    markPhase(ctx, node.id, 'Failed', DEADLINE_MESSAGE);
-    const observed = ctx.podsByNodeId.get(node.id);
-    if (observed?.pod.metadata.name) {
-      ctx.actions.push({
-        kind: 'DeletePod',
-        cluster: observed.cluster,
-        namespace: observed.namespace,
-        name: observed.pod.metadata.name,
-        reason: DEADLINE_MESSAGE,
-      });
-    }
-  }
-  return undefined;
 }
 
 /**
@@ -174,14 +150,16 @@ export function decide(snapshot: Snapshot, now: Date): Decision {
   ctx.globals = globalVariables(wf);
   const finishedPods = indexPods(ctx, snapshot);
   ctx.wf = { ...wf, status: { ...current, startedAt: status.startedAt } };
-  const left = applyDeadline(ctx);
+  ctx.globals['workflow.duration'] = workflowDuration(ctx);
+  const left = applyWorkflowDeadline(ctx);
   const root = executeTemplate(ctx, {
     nodeName: ctx.wfName,
     holder: { template: wf.spec.entrypoint },
     args: wf.spec.arguments?.parameters,
     depth: 0,
   });
-  const summary = rollUp(ctx, status, root);
+  const exit = wf.spec.suspend === true ? undefined : runWorkflowExit(ctx, ctx.nodes[root.id] ?? root);
+  const summary = rollUp(ctx, status, root, exit);
   labelCompletedPods(ctx, finishedPods);
   const decision: Decision = {
     actions: ctx.actions,
@@ -189,7 +167,11 @@ export function decide(snapshot: Snapshot, now: Date): Decision {
     metadata: metadataOf(snapshot, status, ctx, summary.remote),
     reasons: ctx.reasons,
   };
-  if (left !== undefined && !isDone(status.phase)) decision.requeueAfterMs = left;
+  if (!isDone(status.phase)) {
+    const wake = ctx.wakeAt === undefined ? undefined : Math.max(0, ctx.wakeAt - now.getTime());
+    const after = left === undefined ? wake : wake === undefined ? left : Math.min(left, wake);
+    if (after !== undefined) decision.requeueAfterMs = after;
+  }
   return decision;
 }
 
@@ -198,17 +180,22 @@ function quiet(snapshot: Snapshot, status: WorkflowStatus, reason: string): Deci
   return { actions: [], status, metadata: metadataOf(snapshot, status, undefined), reasons: [reason] };
 }
 
-/** Progress, conditions, and the workflow phase from the root node (§2.4 step 3). */
-function rollUp(ctx: ExecContext, status: WorkflowStatus, root: NodeStatus): NodeSummary {
+/**
+ * Progress, conditions, and the workflow phase from the root node and the exit handler (§2.4 steps
+ * 3–5). A workflow suspended with `spec.suspend` does not finish.
+ */
+function rollUp(ctx: ExecContext, status: WorkflowStatus, root: NodeStatus, exit: NodeStatus | undefined): NodeSummary {
   status.nodes = ctx.nodes;
   const summary = updateProgress(ctx.nodes);
   status.progress = summary.progress;
   const rootNode = ctx.nodes[nodeId(ctx.wfName, ctx.wfName)] ?? root;
-  if (isFulfilled(rootNode)) {
-    const phase: WorkflowPhase =
-      rootNode.phase === 'Failed' ? 'Failed' : rootNode.phase === 'Error' ? 'Error' : 'Succeeded';
+  const hasExit = !!(ctx.wf.spec.onExit || ctx.wf.spec.hooks?.exit);
+  const exitNode = exit ? (ctx.nodes[exit.id] ?? exit) : undefined;
+  const final = ctx.wf.spec.suspend === true ? undefined : finalPhase(rootNode, exitNode, hasExit);
+  if (final) {
+    const { phase } = final;
     // A refused placement is a configuration problem the user must see on the workflow itself.
-    const message = rootNode.message ?? (phase !== 'Succeeded' ? neverRanMessage(status) : undefined);
+    const message = final.message ?? (phase !== 'Succeeded' ? neverRanMessage(status) : undefined);
     finish(ctx, status, phase, message, ctx.now);
   } else {
     status.conditions = [

@@ -1,17 +1,20 @@
 /**
  * `executeTemplate`: the idempotent tree walk. Resolves a template, processes its inputs, substitutes
- * variables, and dispatches to the executor of its type (one file per type, so retries, suspend and
- * exit handlers slot in later).
+ * variables, checks parallelism, wraps templates with a retryStrategy in a Retry node, and dispatches to
+ * the executor of its type (one file per type).
  */
 import type { ExecContext } from './context.ts';
-import { getNode, initNode, isFulfilled, markPhase } from './context.ts';
+import { getNode, initNode, isFulfilled, markPhase, mutableNode } from './context.ts';
 import type { NodeStatus, NodeType, Parameter, Template } from './types.ts';
-import { chainResolvers, mapResolver } from './substitute.ts';
+import { chainResolvers, mapResolver, type Resolver } from './substitute.ts';
 import { inputVariables } from './scope.ts';
 import { holderTemplateName, processInputs, resolveTemplate, templateKind, type TemplateHolder } from './template.ts';
 import { executePod } from './pod/execute-pod.ts';
 import { executeSteps } from './steps/execute-steps.ts';
 import { executeDag } from './dag/execute-dag.ts';
+import { executeRetry } from './retry/execute-retry.ts';
+import { executeSuspend } from './suspend/execute-suspend.ts';
+import { checkParallelism, noteNewNode } from './parallelism.ts';
 
 /** Argo's limit on nested template calls. */
 export const MAX_DEPTH = 100;
@@ -25,6 +28,22 @@ export interface ExecuteRequest {
   args?: Parameter[];
   boundaryID?: string;
   depth: number;
+  /** Set on exit-handler nodes (`hooked`). */
+  nodeFlag?: NodeFlag;
+}
+
+type NodeFlag = NonNullable<NodeStatus['nodeFlag']>;
+
+/** A resolved template to run as one node (the Retry executor runs each attempt through this). */
+export interface Dispatch {
+  nodeName: string;
+  template: Template;
+  scope: Resolver;
+  templateName: string;
+  boundaryID?: string;
+  inputs: Parameter[];
+  depth: number;
+  nodeFlag?: NodeFlag;
 }
 
 function nodeTypeOf(t: Template | undefined): NodeType {
@@ -45,10 +64,14 @@ function errorNode(ctx: ExecContext, req: ExecuteRequest, t: Template | undefine
     phase: 'Error',
     message,
   });
+  if (req.nodeFlag) node.nodeFlag = { ...req.nodeFlag };
   return node;
 }
 
-/** Runs (or advances) the template of a node; returns the node's current status. */
+/**
+ * Runs (or advances) the template of a node; returns the node's current status. A node that may not
+ * be created yet (parallelism) comes back as a placeholder that is not in `ctx.nodes` (see `isDeferred`).
+ */
 export function executeTemplate(ctx: ExecContext, req: ExecuteRequest): NodeStatus {
   const existing = getNode(ctx, req.nodeName);
   if (existing && isFulfilled(existing)) return existing;
@@ -65,39 +88,72 @@ export function executeTemplate(ctx: ExecContext, req: ExecuteRequest): NodeStat
   } catch (e) {
     return errorNode(ctx, req, t, (e as Error).message);
   }
-  const scope = chainResolvers(mapResolver(inputVariables(inputs)), mapResolver(ctx.globals));
-  const templateName = holderTemplateName(req.holder, t);
+  const blocked = checkParallelism(ctx, req, t, existing);
+  if (blocked) return blocked;
+  const d: Dispatch = {
+    nodeName: req.nodeName,
+    template: t,
+    scope: chainResolvers(mapResolver(inputVariables(inputs)), mapResolver(ctx.globals)),
+    templateName: holderTemplateName(req.holder, t),
+    boundaryID: req.boundaryID,
+    inputs,
+    depth: req.depth,
+  };
+  if (req.nodeFlag) d.nodeFlag = req.nodeFlag;
+  const strategy = t.retryStrategy ?? ctx.wf.spec.retryStrategy;
+  const node = strategy ? executeRetry(ctx, existing, d, strategy) : dispatchTemplate(ctx, existing, d);
+  if (!existing) noteNewNode(ctx, node);
+  return node;
+}
+
+/** Runs one resolved template as node `d.nodeName` with the executor of its type. */
+export function dispatchTemplate(ctx: ExecContext, existing: NodeStatus | undefined, d: Dispatch): NodeStatus {
+  const node = dispatchByKind(ctx, existing, d);
+  if (!existing && d.nodeFlag && ctx.nodes[node.id] && !node.nodeFlag)
+    mutableNode(ctx, node.id).nodeFlag = { ...d.nodeFlag };
+  return ctx.nodes[node.id] ?? node;
+}
+
+function dispatchByKind(ctx: ExecContext, existing: NodeStatus | undefined, d: Dispatch): NodeStatus {
+  const t = d.template;
   switch (templateKind(t)) {
     case 'container':
     case 'script':
       return executePod(ctx, existing, {
-        nodeName: req.nodeName,
+        nodeName: d.nodeName,
         template: t,
-        scope,
-        templateName,
-        boundaryID: req.boundaryID,
-        inputs,
+        scope: d.scope,
+        templateName: d.templateName,
+        boundaryID: d.boundaryID,
+        inputs: d.inputs,
       });
+    case 'suspend':
+      return executeSuspend(ctx, existing, d);
     case 'steps':
     case 'dag': {
       let node = existing;
       if (!node) {
         node = initNode(ctx, {
-          name: req.nodeName,
+          name: d.nodeName,
           type: t.steps ? 'Steps' : 'DAG',
-          boundaryID: req.boundaryID,
-          templateName,
+          boundaryID: d.boundaryID,
+          templateName: d.templateName,
           phase: 'Running',
         });
-        if (inputs.length > 0) node.inputs = { parameters: inputs };
+        if (d.inputs.length > 0) node.inputs = { parameters: d.inputs };
       }
+      if (t.parallelism !== undefined || t.failFast !== undefined)
+        (ctx.boundaryTemplates ??= new Map()).set(node.id, t);
       // Steps/DAG bodies are not copied: their fields are substituted lazily (inputs chained into
       // the children's scope), which keeps a decide over a 10k-task DAG free of a full template copy.
-      if (t.steps) executeSteps(ctx, node.id, t, scope, req.depth);
-      else executeDag(ctx, node.id, t, scope, req.depth);
+      if (t.steps) executeSteps(ctx, node.id, t, d.scope, d.depth);
+      else executeDag(ctx, node.id, t, d.scope, d.depth);
       return ctx.nodes[node.id] as NodeStatus;
     }
-    default:
+    default: {
+      const req: ExecuteRequest = { nodeName: d.nodeName, holder: {}, boundaryID: d.boundaryID, depth: d.depth };
+      if (d.nodeFlag) req.nodeFlag = d.nodeFlag;
       return errorNode(ctx, req, t, `template type of '${t.name}' is not supported yet`);
+    }
   }
 }

@@ -8,6 +8,7 @@ import {
   addChild,
   getNode,
   initNode,
+  isCompleted,
   isFulfilled,
   markPhase,
   mutableNode,
@@ -23,6 +24,8 @@ import { aggregateTemplateOutputs } from '../outputs.ts';
 import { indexDag, type DagIndex } from './dag-index.ts';
 import { isPodNodeSteady } from '../pod/execute-pod.ts';
 import { assessDag } from './assess-dag.ts';
+import { isDeferred } from '../parallelism.ts';
+import { exitNodeName, isExitPending } from '../exit/run-exit.ts';
 
 interface DagRun {
   ctx: ExecContext;
@@ -30,6 +33,8 @@ interface DagRun {
   idx: DagIndex;
   resolver: Resolver;
   depth: number;
+  /** Some task's exit handler (or a not-yet-created task) keeps the DAG running. */
+  pending: boolean;
 }
 
 /** The node of a task, through a per-run name → ID cache (no string building per lookup). */
@@ -89,7 +94,7 @@ function skip(run: DagRun, task: DAGTask, phase: 'Skipped' | 'Omitted' | 'Error'
 /** Checks dependencies and `depends`; returns true when the task may (still) run. */
 function mayRun(run: DagRun, task: DAGTask, existing: NodeStatus | undefined): boolean {
   const deps = run.idx.deps(task.name);
-  for (const d of deps) if (!isFulfilled(taskNode(run, d))) return false;
+  for (const d of deps) if (!isFulfilled(taskNode(run, d)) || !exitDone(run, d)) return false;
   if (existing) return true;
   const expr = run.idx.exprOf(task.name);
   if (expr instanceof Error) {
@@ -103,10 +108,34 @@ function mayRun(run: DagRun, task: DAGTask, existing: NodeStatus | undefined): b
   return true;
 }
 
+/** Argo's `CheckAllHooksFullfilled` for the exit hook: a dependency's handler must be done first. */
+function exitDone(run: DagRun, name: string): boolean {
+  const task = run.idx.task(name);
+  if (!task || (!task.onExit && !task.hooks?.exit)) return true;
+  const node = taskNode(run, name);
+  if (!node || !isCompleted(node) || node.type === 'TaskGroup') return true;
+  return isFulfilled(getNode(run.ctx, exitNodeName(node.name)));
+}
+
+/** Runs the exit handler of a completed task node; marks the run pending while it runs. */
+function runTaskExit(run: DagRun, task: DAGTask, node: NodeStatus): boolean {
+  const pending = isExitPending(run.ctx, task, node, {
+    boundaryID: run.dag.id,
+    depth: run.depth,
+    resolver: run.resolver,
+  });
+  if (pending) run.pending = true;
+  return pending;
+}
+
 function executeTask(run: DagRun, task: DAGTask): void {
   const { ctx } = run;
   const existing = taskNode(run, task.name);
-  if (isFulfilled(existing) || (existing && isPodNodeSteady(ctx, existing)) || !mayRun(run, task, existing)) return;
+  if (isFulfilled(existing)) {
+    if (existing?.type !== 'TaskGroup') runTaskExit(run, task, existing as NodeStatus);
+    return;
+  }
+  if ((existing && isPodNodeSteady(ctx, existing)) || !mayRun(run, task, existing)) return;
   const name = `${run.dag.name}.${task.name}`;
   let planned: StepPlans;
   try {
@@ -125,7 +154,9 @@ function executeTask(run: DagRun, task: DAGTask): void {
   }
   if (!planned.looped) {
     const node = runPlan(ctx, planned.plans[0] as (typeof planned.plans)[0], run.dag.id, run.depth);
-    if (!existing) connect(run, task, node.id);
+    if (isDeferred(ctx, node)) run.pending = true;
+    else if (!existing) connect(run, task, node.id);
+    if (isFulfilled(ctx.nodes[node.id])) runTaskExit(run, task, ctx.nodes[node.id] as NodeStatus);
     return;
   }
   if (planned.plans.length === 0) {
@@ -143,9 +174,15 @@ function executeTask(run: DagRun, task: DAGTask): void {
     });
     connect(run, task, group.id);
   }
-  for (const plan of planned.plans) addChild(ctx, group.id, runPlan(ctx, plan, run.dag.id, run.depth).id);
+  let waiting = false;
+  for (const plan of planned.plans) {
+    const child = runPlan(ctx, plan, run.dag.id, run.depth);
+    if (isDeferred(ctx, child)) waiting = true;
+    else addChild(ctx, group.id, child.id);
+    if (isFulfilled(ctx.nodes[child.id]) && runTaskExit(run, task, ctx.nodes[child.id] as NodeStatus)) waiting = true;
+  }
   const kids = (ctx.nodes[group.id]?.children ?? []).map((c) => ctx.nodes[c]);
-  if (kids.some((k) => !isFulfilled(k))) return;
+  if (waiting || kids.some((k) => !isFulfilled(k))) return;
   // Argo: the last failed/errored child decides the TaskGroup's phase.
   let phase: NodePhase = 'Succeeded';
   for (const k of kids) if (k?.phase === 'Failed' || k?.phase === 'Error') phase = k.phase;
@@ -176,9 +213,10 @@ export function executeDag(ctx: ExecContext, dagId: string, t: Template, scope: 
   if (isFulfilled(dag)) return;
   const idx = dagIndexOf(t, t.dag?.target !== undefined ? substituteString(t.dag.target, scope) : undefined);
   const resolver = chainResolvers(tasksResolver(ctx, dag.name), scope);
-  const run: DagRun = { ctx, dag, idx, resolver, depth };
+  const run: DagRun = { ctx, dag, idx, resolver, depth, pending: false };
   for (const task of idx.order) executeTask(run, task);
-  const phase = assessDag(ctx, dag, idx, t.dag?.failFast !== false);
+  if (isFulfilled(ctx.nodes[dagId])) return; // template failFast finished it
+  const phase = run.pending ? 'Running' : assessDag(ctx, dag, idx, t.dag?.failFast !== false);
   if (phase === 'Running') return;
   const node = mutableNode(ctx, dagId);
   const outbound = idx.targets.flatMap((name) => {

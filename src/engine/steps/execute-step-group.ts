@@ -6,6 +6,8 @@ import type { ExecContext } from '../context.ts';
 import { addChild, getNode, initNode, isFulfilled, markPhase } from '../context.ts';
 import type { NodeStatus, WorkflowStep } from '../types.ts';
 import type { Resolver } from '../substitute.ts';
+import { isDeferred } from '../parallelism.ts';
+import { isExitPending } from '../exit/run-exit.ts';
 import { continuesOn, LoopExpansionError, planStep, runPlan, skipIfWhenFalse, type StepPlans } from '../run-step.ts';
 
 /** Inputs of a group run. */
@@ -22,6 +24,8 @@ export function executeStepGroup(ctx: ExecContext, req: StepGroupRequest): NodeS
   const sg = ctx.nodes[req.sgId] as NodeStatus;
   if (isFulfilled(sg)) return sg;
   const stepOf = new Map<string, WorkflowStep>();
+  // Children parallelism did not let us create yet: the group is not done.
+  let waiting = false;
   for (const step of req.steps) {
     const baseName = `${sg.name}.${step.name}`;
     let planned: StepPlans;
@@ -66,6 +70,10 @@ export function executeStepGroup(ctx: ExecContext, req: StepGroupRequest): NodeS
     }
     for (const plan of planned.plans) {
       const child = runPlan(ctx, plan, req.stepsId, req.depth);
+      if (isDeferred(ctx, child)) {
+        waiting = true;
+        continue;
+      }
       addChild(ctx, req.sgId, child.id);
       stepOf.set(child.id, step);
       // A `when` that cannot be evaluated errors the whole group (Argo's executeStepGroup).
@@ -74,7 +82,19 @@ export function executeStepGroup(ctx: ExecContext, req: StepGroupRequest): NodeS
     }
   }
   const children = (ctx.nodes[req.sgId]?.children ?? []).map((c) => ctx.nodes[c]);
-  if (children.some((c) => !isFulfilled(c))) return ctx.nodes[req.sgId] as NodeStatus;
+  if (isFulfilled(ctx.nodes[req.sgId])) return ctx.nodes[req.sgId] as NodeStatus;
+  // Each completed child's exit handler runs before the group may finish (Argo's executeStepGroup).
+  let pending = waiting;
+  for (const child of children) {
+    const step = child && stepOf.get(child.id);
+    if (!child || !isFulfilled(child)) pending = true;
+    else if (
+      step &&
+      isExitPending(ctx, step, child, { boundaryID: req.stepsId, depth: req.depth, resolver: req.resolver })
+    )
+      pending = true;
+  }
+  if (pending) return ctx.nodes[req.sgId] as NodeStatus;
   for (const child of children) {
     if (!child) continue;
     const step = stepOf.get(child.id);
