@@ -15,6 +15,7 @@ import { effectiveWorkflow } from './effective-spec.ts';
 import { executeTemplate } from './execute.ts';
 import { updateProgress, type NodeSummary } from './progress.ts';
 import { applyWorkflowDeadline } from './deadline.ts';
+import { workflowShutdownMessage } from './shutdown.ts';
 import { finalPhase, runWorkflowExit, workflowDuration } from './exit/workflow-exit.ts';
 
 function isDone(phase: WorkflowPhase | undefined): boolean {
@@ -195,7 +196,10 @@ function rollUp(ctx: ExecContext, status: WorkflowStatus, root: NodeStatus, exit
   if (final) {
     const { phase } = final;
     // A refused placement is a configuration problem the user must see on the workflow itself.
-    const message = final.message ?? (phase !== 'Succeeded' ? neverRanMessage(status) : undefined);
+    const message =
+      workflowShutdownMessage(ctx, phase) ??
+      final.message ??
+      (phase !== 'Succeeded' ? neverRanMessage(status) : undefined);
     finish(ctx, status, phase, message, ctx.now);
   } else {
     status.conditions = [

@@ -13,6 +13,7 @@ import { assessPod, type PodAssessment } from './assess-pod.ts';
 import { substituteDeep, substituteString, type Resolver } from '../substitute.ts';
 import { buildPod, type PodTarget } from './build-pod.ts';
 import { PodBuildError } from './outputs-wrapper.ts';
+import { isStoppedByShutdown, shutdownMessage, shutdownOf } from '../shutdown.ts';
 
 /** Message of nodes stopped by the workflow's activeDeadlineSeconds. */
 export const DEADLINE_MESSAGE = 'Step exceeded its deadline';
@@ -59,12 +60,39 @@ const NO_TEMPLATE: Template = { name: '' };
  */
 export function isPodNodeSteady(ctx: ExecContext, node: NodeStatus): boolean {
   if (node.type !== 'Pod' || isFulfilled(node) || ctx.deadlineExceeded) return false;
+  if (ctx.wf.spec.shutdown && isStoppedByShutdown(ctx, node)) return false;
   const observed = ctx.podsByNodeId.get(node.id);
   const phase = observed?.pod.status?.phase;
   if (phase === 'Running')
     return node.phase === 'Running' && node.message === undefined && node.hostNodeName === observed?.pod.spec.nodeName;
   if (phase !== 'Pending') return false;
   return isUnchanged(node, assessPod(observed as ObservedPod, NO_TEMPLATE, false));
+}
+
+/**
+ * A shutdown stops an unfinished node whose pod has not finished by itself: its pod is deleted (in the
+ * pod's cluster) and the node fails with Argo's message. A pod that already finished is assessed as usual.
+ */
+function stopForShutdown(
+  ctx: ExecContext,
+  node: NodeStatus,
+  observed: ObservedPod | undefined,
+): NodeStatus | undefined {
+  const strategy = shutdownOf(ctx);
+  if (!strategy || !isStoppedByShutdown(ctx, node)) return undefined;
+  const phase = observed?.pod.status?.phase;
+  if (phase === 'Succeeded' || phase === 'Failed') return undefined;
+  const message = shutdownMessage(strategy);
+  const name = observed?.pod.metadata.name;
+  if (observed && name && !observed.pod.metadata.deletionTimestamp)
+    ctx.actions.push({
+      kind: 'DeletePod',
+      cluster: observed.cluster,
+      namespace: observed.namespace,
+      name,
+      reason: message,
+    });
+  return markPhase(ctx, node.id, 'Failed', message);
 }
 
 /** Creates or advances a Pod node. */
@@ -94,11 +122,15 @@ export function executePod(ctx: ExecContext, existing: NodeStatus | undefined, r
     if (target.cluster !== ctx.controller.clusterName) node.clusterName = target.cluster;
     if (target.namespace !== ctx.wfNamespace) node.namespace = target.namespace;
     if (ctx.deadlineExceeded) return markPhase(ctx, node.id, 'Failed', DEADLINE_MESSAGE);
+    const strategy = shutdownOf(ctx);
+    if (strategy && isStoppedByShutdown(ctx, node)) return markPhase(ctx, node.id, 'Failed', shutdownMessage(strategy));
     const reason = ctx.checkPlacement?.({ ...target, workflowNamespace: ctx.wfNamespace });
     if (reason) return markPhase(ctx, node.id, 'Error', reason);
   }
   if (isFulfilled(node)) return node;
   const observed = ctx.podsByNodeId.get(node.id);
+  const stopped = stopForShutdown(ctx, node, observed);
+  if (stopped) return stopped;
   if (observed) {
     const want = isResultReferenced(ctx.nodes, node, (n) => ctx.templates.get(n));
     const a = assessPod(observed, t.outputs ? resolved() : t, want);
