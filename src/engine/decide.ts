@@ -16,6 +16,7 @@ import { executeTemplate } from './execute.ts';
 import { updateProgress, type NodeSummary } from './progress.ts';
 import { applyWorkflowDeadline } from './deadline.ts';
 import { workflowShutdownMessage } from './shutdown.ts';
+import { collectPods } from './pod-gc.ts';
 import { finalPhase, runWorkflowExit, workflowDuration } from './exit/workflow-exit.ts';
 
 function isDone(phase: WorkflowPhase | undefined): boolean {
@@ -161,6 +162,7 @@ export function decide(snapshot: Snapshot, now: Date): Decision {
   });
   const exit = wf.spec.suspend === true ? undefined : runWorkflowExit(ctx, ctx.nodes[root.id] ?? root);
   const summary = rollUp(ctx, status, root, exit);
+  collectPods(ctx, snapshot.pods, status.phase);
   labelCompletedPods(ctx, finishedPods);
   const decision: Decision = {
     actions: ctx.actions,

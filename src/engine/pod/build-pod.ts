@@ -18,6 +18,10 @@ import {
 } from '../labels.ts';
 import { scriptContainer } from './script.ts';
 import { outputFiles, wrapContainer } from './outputs-wrapper.ts';
+import { podGcAnnotation } from '../pod-gc.ts';
+
+/** Argo's pod annotation naming the podGC strategy and delay. */
+const ANNOTATION_POD_GC_STRATEGY = 'workflows.argoproj.io/pod-gc-strategy';
 
 /** Where a pod goes and as whom. */
 export interface PodTarget {
@@ -70,6 +74,8 @@ export function buildPod(ctx: ExecContext, node: NodeStatus, t: Template, name: 
     [ANNOTATION_NODE_ID]: node.id,
     [ANNOTATION_DEFAULT_CONTAINER]: 'main',
   };
+  const gc = podGcAnnotation(ctx);
+  if (gc) annotations[ANNOTATION_POD_GC_STRATEGY] = gc;
   const podSpec: KubePod['spec'] = { restartPolicy: 'Never', containers: [mainContainer(t)] };
   if (target.serviceAccountName) podSpec.serviceAccountName = target.serviceAccountName;
   for (const field of POD_FIELDS) {
