@@ -17,6 +17,7 @@ import { updateProgress, type NodeSummary } from './progress.ts';
 import { applyWorkflowDeadline } from './deadline.ts';
 import { workflowShutdownMessage } from './shutdown.ts';
 import { collectPods } from './pod-gc.ts';
+import { exportRecordedGlobals, workflowOutputs } from './outputs.ts';
 import { finalPhase, runWorkflowExit, workflowDuration } from './exit/workflow-exit.ts';
 
 function isDone(phase: WorkflowPhase | undefined): boolean {
@@ -150,6 +151,7 @@ export function decide(snapshot: Snapshot, now: Date): Decision {
   }
   ctx.nodes = { ...(current.nodes ?? {}) };
   ctx.globals = globalVariables(wf);
+  exportRecordedGlobals(ctx, ctx.nodes);
   const finishedPods = indexPods(ctx, snapshot);
   ctx.wf = { ...wf, status: { ...current, startedAt: status.startedAt } };
   ctx.globals['workflow.duration'] = workflowDuration(ctx);
@@ -161,6 +163,8 @@ export function decide(snapshot: Snapshot, now: Date): Decision {
     depth: 0,
   });
   const exit = wf.spec.suspend === true ? undefined : runWorkflowExit(ctx, ctx.nodes[root.id] ?? root);
+  const outputs = workflowOutputs(ctx);
+  if (outputs) status.outputs = outputs;
   const summary = rollUp(ctx, status, root, exit);
   collectPods(ctx, snapshot.pods, status.phase);
   labelCompletedPods(ctx, finishedPods);

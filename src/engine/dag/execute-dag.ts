@@ -225,7 +225,7 @@ export function executeDag(ctx: ExecContext, dagId: string, t: Template, scope: 
   });
   if (outbound.length > 0) node.outboundNodes = outbound;
   if (phase === 'Succeeded') {
-    const outputs = aggregateTemplateOutputs(t, resolver);
+    const outputs = aggregateTemplateOutputs(t, resolver, ctx);
     if (outputs) node.outputs = outputs;
   }
   markPhase(ctx, dagId, phase);

@@ -13,6 +13,7 @@ import { assessPod, type PodAssessment } from './assess-pod.ts';
 import { substituteDeep, substituteString, type Resolver } from '../substitute.ts';
 import { buildPod, type PodTarget } from './build-pod.ts';
 import { PodBuildError } from './outputs-wrapper.ts';
+import { exportGlobalOutputs } from '../outputs.ts';
 import { isStoppedByShutdown, shutdownMessage, shutdownOf } from '../shutdown.ts';
 
 /** Message of nodes stopped by the workflow's activeDeadlineSeconds. */
@@ -138,7 +139,10 @@ export function executePod(ctx: ExecContext, existing: NodeStatus | undefined, r
     const n = mutableNode(ctx, node.id);
     if (a.hostNodeName) n.hostNodeName = a.hostNodeName;
     if (a.podIP) n.podIP = a.podIP;
-    if (a.outputs) n.outputs = a.outputs;
+    if (a.outputs) {
+      n.outputs = a.outputs;
+      exportGlobalOutputs(ctx, a.outputs);
+    }
     if (a.finishedAt) n.finishedAt = a.finishedAt;
     return markPhase(ctx, node.id, a.phase, a.message);
   }

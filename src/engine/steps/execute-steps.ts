@@ -78,7 +78,7 @@ export function executeSteps(ctx: ExecContext, stepsId: string, t: Template, sco
     }
   }
   const node = setOutbound(ctx, stepsId, lastGroup);
-  const outputs = aggregateTemplateOutputs(t, resolver);
+  const outputs = aggregateTemplateOutputs(t, resolver, ctx);
   if (outputs) node.outputs = outputs;
   markPhase(ctx, stepsId, 'Succeeded');
 }
