@@ -8,7 +8,8 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { decide, nodeId, parseWorkflows, WORKFLOW_FINALIZER } from '../../src/engine/index.ts';
 import type { NodeStatus, Workflow } from '../../src/engine/types.ts';
-import { runWorkflow } from '../unit/engine/kubelet-sim.ts';
+import type { KubePod } from '../../src/engine/contract.ts';
+import { runWorkflow, type Outcome } from '../unit/engine/kubelet-sim.ts';
 
 const DIR = '../shared/conformance/argo';
 const manifest = JSON.parse(readFileSync(`${DIR}/manifest.json`, 'utf8')) as {
@@ -16,9 +17,8 @@ const manifest = JSON.parse(readFileSync(`${DIR}/manifest.json`, 'utf8')) as {
 };
 
 /**
- * Cases needing features of later issues are not run here (and not counted): retry-container
- * (retryStrategy), exit-handler-dag-level (onExit), parallelism-limit (spec.parallelism),
- * output-parameter (the valueFrom.path transport from the container to the engine).
+ * Cases needing features of later issues are not run here (and not counted): output-parameter (the
+ * valueFrom.path transport from the container to the engine).
  */
 const SUPPORTED = [
   'hello-world.yaml',
@@ -37,7 +37,19 @@ const SUPPORTED = [
   'failed-step.yaml',
   'retry-omit.yaml',
   'timeouts-step.yaml',
+  'retry-container.yaml',
+  'exit-handler-dag-level.yaml',
+  'parallelism-limit.yaml',
 ];
+
+/** Pods whose outcome the simulated kubelet cannot guess from the command. */
+const OUTCOME: Record<string, () => (pod: KubePod) => Outcome> = {
+  // random.choice([0, 1, 1]): fail twice, then succeed.
+  'retry-container.yaml': () => {
+    let n = 0;
+    return () => ({ exitCode: n++ < 2 ? 1 : 0, stdout: '' });
+  },
+};
 
 function load(path: string, name: string, namespace = 'argo'): Workflow {
   const { workflows, errors } = parseWorkflows(readFileSync(path, 'utf8'), path);
@@ -101,6 +113,35 @@ const EXPECT: Record<string, (nodes: Map<string, NodeStatus>, wf: Workflow) => v
     assert.equal(wf.status?.message, `child '${failed}' failed`);
   },
   'retry-omit.yaml': (n) => assert.equal(n.get('w.O')?.phase, 'Omitted'),
+  'retry-container.yaml': (n, wf) => {
+    assert.equal(n.get('w')?.type, 'Retry');
+    assert.deepEqual(n.get('w')?.children, [nodeId('w', 'w(0)'), nodeId('w', 'w(1)'), nodeId('w', 'w(2)')]);
+    assert.equal(n.get('w(1)')?.message, 'main: Error (exit code 1)');
+    assert.deepEqual(n.get('w(2)')?.nodeFlag, { retried: true });
+    assert.equal(wf.status?.progress, '1/3');
+  },
+  'exit-handler-dag-level.yaml': (n, wf) => {
+    for (const t of ['A', 'B', 'C', 'D']) {
+      const exit = n.get(`w.${t}.onExit`);
+      assert.equal(exit?.phase, 'Succeeded', t);
+      assert.deepEqual(exit?.nodeFlag, { hooked: true });
+      assert.equal(exit?.displayName, `${t}.onExit`);
+      assert.ok(n.get(`w.${t}`)?.children?.includes(exit?.id ?? ''), `${t}.onExit is a child of ${t}`);
+    }
+    // B and C start only after A's exit handler is done.
+    assert.ok((n.get('w.B')?.startedAt ?? '') >= (n.get('w.A.onExit')?.finishedAt ?? ''));
+    assert.equal(wf.status?.progress, '8/8');
+  },
+  'parallelism-limit.yaml': (n) => {
+    const starts = [...n.values()].filter((x) => x.type === 'Pod').map((x) => x.startedAt ?? '');
+    const perSecond = new Map<string, number>();
+    for (const s of starts) perSecond.set(s, (perSecond.get(s) ?? 0) + 1);
+    assert.ok(
+      [...perSecond.values()].every((c) => c <= 2),
+      JSON.stringify([...perSecond]),
+    );
+    assert.equal(starts.length, 10);
+  },
   'timeouts-step.yaml': (n, wf) => {
     assert.equal(n.get('w')?.message, 'Pod was active on the node longer than the specified deadline');
     assert.equal(wf.status?.message, 'Pod was active on the node longer than the specified deadline');
@@ -110,7 +151,8 @@ const EXPECT: Record<string, (nodes: Map<string, NodeStatus>, wf: Workflow) => v
 describe('Argo examples through decide + simulated kubelet', () => {
   for (const c of manifest.cases.filter((x) => SUPPORTED.includes(x.file))) {
     test(`${c.file} ends ${c.phase}`, () => {
-      const result = runWorkflow(load(`${DIR}/${c.file}`, 'w'));
+      const outcome = OUTCOME[c.file]?.();
+      const result = runWorkflow(load(`${DIR}/${c.file}`, 'w'), outcome ? { outcome } : {});
       const wf = result.workflow;
       assert.equal(wf.status?.phase, c.phase);
       assert.equal(wf.metadata.labels?.['workflows.argoproj.io/completed'], 'true');
