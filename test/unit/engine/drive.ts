@@ -16,6 +16,8 @@ export interface DriveOptions {
   maxRounds?: number;
   /** Seconds the clock moves per round (default 1). */
   step?: number;
+  /** The clock at the first decide (default NOW). */
+  start?: Date;
   /** Stop before this round's kubelet step when it returns true. */
   until?: (wf: Workflow, d: Decision) => boolean;
 }
@@ -27,11 +29,11 @@ export interface Driven {
   now: Date;
 }
 
-export function drive(input: Workflow, opts: DriveOptions = {}): Driven {
+export function drive(input: Workflow, opts: DriveOptions = {}, initialPods: ObservedPod[] = []): Driven {
   const controller = { clusterName: 'main' };
   let wf = input;
-  let pods: ObservedPod[] = [];
-  let now = NOW;
+  let pods: ObservedPod[] = initialPods;
+  let now = opts.start ?? NOW;
   const decisions: Decision[] = [];
   for (let round = 0; round < (opts.maxRounds ?? 100); round++) {
     const snap = {
