@@ -10,6 +10,7 @@ import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { imageProfile, resolveExecutable } from './images.ts';
 import type { ContainerExit, ContainerRuntime, PullResult, RunningContainer, StartRequest } from './runtime.ts';
+import { SCRIPT_ENV } from '../../engine/pod/script.ts';
 
 const MAX_MESSAGE_BYTES = 4096;
 
@@ -101,6 +102,10 @@ export class ProcessRuntime implements ContainerRuntime {
       ARGOSY_POD_DIR: podDir,
       ...req.env,
     };
+    // A script's source is its command (ADR 0001): its `/tmp` paths map like those of argv, so files it
+    // writes there are where the outputs wrapper (ADR 0005) and later commands look for them.
+    const script = env[SCRIPT_ENV];
+    if (script !== undefined) env[SCRIPT_ENV] = rewriteArg(script, podDir, terminationPath, terminationFile);
     const [cmd, ...args] = resolved.argv;
     const child = spawn(cmd!, args, { cwd, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
     const pid = child.pid;
