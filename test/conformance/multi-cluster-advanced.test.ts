@@ -1,0 +1,202 @@
+/**
+ * Multi-cluster variants of the advanced features, through the whole local stack (two embedded clusters,
+ * real processes): retries and exit handlers of a step that runs in cluster `other`, outputs (result
+ * and an output parameter) produced in `other` and consumed in `main`, a WorkflowTemplate reached by
+ * templateRef, and podGC deleting pods in the cluster they ran in.
+ */
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { parse } from 'yaml';
+import { startLocalStack, type LocalStack } from '../../src/local/stack.ts';
+import type { NodeStatus, Workflow } from '../../src/engine/types.ts';
+import { adminClient, podsOf } from '../integration/pipeline/helpers.ts';
+
+const done = (wf: Workflow) => ['Succeeded', 'Failed', 'Error'].includes(wf.status?.phase ?? '');
+const byName = (wf: Workflow, suffix: string): NodeStatus => {
+  const n = Object.values(wf.status?.nodes ?? {}).find((x) => x.name === `${wf.metadata.name}${suffix}`);
+  assert.ok(n, `node ${wf.metadata.name}${suffix}`);
+  return n;
+};
+const REMOTE = `clusterName: other
+    namespace: argo
+    serviceAccountName: workflow`;
+
+let stack: LocalStack;
+before(async () => {
+  stack = await startLocalStack({ resyncIntervalMs: 2000 });
+});
+after(async () => {
+  await stack?.stop();
+});
+
+async function run(yaml: string): Promise<Workflow> {
+  const s = await stack.submit(parse(yaml));
+  return stack.waitFor('argo', s.metadata.name ?? '', done, 60_000);
+}
+
+describe('advanced features across clusters', () => {
+  test('retries and exit handlers of a step in cluster other', async () => {
+    const wf = await run(`
+metadata: {generateName: mc-retry-}
+spec:
+  entrypoint: main
+  onExit: bye
+  templates:
+  - name: main
+    steps:
+    - - {name: flaky, template: flaky, onExit: cleanup}
+  - name: flaky
+    ${REMOTE}
+    retryStrategy: {limit: 3}
+    container: {image: alpine, command: [sh, -c, 'test {{retries}} -ge 2']}
+  - name: cleanup
+    ${REMOTE}
+    container: {image: alpine, command: [echo, cleanup]}
+  - name: bye
+    ${REMOTE}
+    container: {image: alpine, command: [echo, bye]}
+`);
+    assert.equal(wf.status?.phase, 'Succeeded', wf.status?.message);
+    const retry = byName(wf, '[0].flaky');
+    assert.equal(retry.type, 'Retry');
+    const attempts = (retry.children ?? [])
+      .map((id) => wf.status?.nodes?.[id] as NodeStatus)
+      .filter((n) => /\(\d+\)$/.test(n.name));
+    assert.deepEqual(
+      attempts.map((n) => n.phase),
+      ['Failed', 'Failed', 'Succeeded'],
+    );
+    for (const n of attempts) assert.equal(n.clusterName, 'other');
+    assert.equal(byName(wf, '[0].flaky.onExit').phase, 'Succeeded');
+    assert.equal(byName(wf, '.onExit').phase, 'Succeeded');
+    const pods = await podsOf(stack, wf.metadata.name ?? '');
+    assert.equal(pods.filter((p) => p.cluster === 'other').length, 5, '3 attempts + 2 exit handlers in other');
+    assert.ok(pods.filter((p) => p.pod.metadata.labels?.['workflows.argoproj.io/on-exit'] === 'true').length === 2);
+  });
+
+  test('outputs produced in other (result and a parameter) are consumed in main', async () => {
+    const wf = await run(`
+metadata: {generateName: mc-outputs-}
+spec:
+  entrypoint: main
+  templates:
+  - name: main
+    dag:
+      tasks:
+      - {name: gen, template: gen}
+      - name: use
+        template: use
+        depends: gen
+        arguments:
+          parameters:
+          - {name: r, value: "{{tasks.gen.outputs.result}}"}
+          - {name: p, value: "{{tasks.gen.outputs.parameters.p}}"}
+  - name: gen
+    ${REMOTE}
+    script:
+      image: python:alpine3.23
+      command: [python]
+      source: |
+        open('/tmp/p', 'w').write('from-file\\n')
+        print('from-stdout')
+    outputs: {parameters: [{name: p, valueFrom: {path: /tmp/p}}]}
+  - name: use
+    inputs: {parameters: [{name: r}, {name: p}]}
+    container: {image: alpine, command: [echo, "{{inputs.parameters.r}}/{{inputs.parameters.p}}"]}
+`);
+    assert.equal(wf.status?.phase, 'Succeeded', JSON.stringify(wf.status?.nodes));
+    const gen = byName(wf, '.gen');
+    assert.equal(gen.clusterName, 'other');
+    assert.equal(gen.outputs?.result, 'from-stdout');
+    assert.equal(gen.outputs?.parameters?.[0]?.value, 'from-file');
+    const use = byName(wf, '.use');
+    assert.equal(use.clusterName, undefined, 'runs in main');
+    assert.deepEqual(
+      use.inputs?.parameters?.map((p) => p.value),
+      ['from-stdout', 'from-file'],
+    );
+  });
+
+  test('templateRef to a WorkflowTemplate and a ClusterWorkflowTemplate; a missing one errors like Argo', async () => {
+    const client = adminClient(stack, 'main');
+    try {
+      const base = '/apis/argoproj.io/v1alpha1';
+      const body = (kind: string, name: string) => ({
+        apiVersion: 'argoproj.io/v1alpha1',
+        kind,
+        metadata: { name },
+        spec: {
+          templates: [
+            {
+              name: 'say',
+              ...(kind === 'WorkflowTemplate' ? { clusterName: 'other', namespace: 'argo' } : {}),
+              container: { image: 'alpine', command: ['echo', kind] },
+            },
+          ],
+        },
+      });
+      await client.request({
+        method: 'POST',
+        path: `${base}/namespaces/argo/workflowtemplates`,
+        body: body('WorkflowTemplate', 'lib'),
+      });
+      await client.request({
+        method: 'POST',
+        path: `${base}/clusterworkflowtemplates`,
+        body: body('ClusterWorkflowTemplate', 'clib'),
+      });
+    } finally {
+      client.close();
+    }
+    const wf = await run(`
+metadata: {generateName: mc-ref-}
+spec:
+  entrypoint: main
+  templates:
+  - name: main
+    steps:
+    - - {name: ns, templateRef: {name: lib, template: say}}
+      - {name: cluster, templateRef: {name: clib, template: say, clusterScope: true}}
+`);
+    assert.equal(wf.status?.phase, 'Succeeded', wf.status?.message);
+    assert.equal(byName(wf, '[0].ns').clusterName, 'other');
+    assert.equal(byName(wf, '[0].ns').templateName, 'say');
+    const missing = await run(`
+metadata: {generateName: mc-ref-missing-}
+spec:
+  workflowTemplateRef: {name: nope}
+`);
+    assert.equal(missing.status?.phase, 'Failed');
+    assert.match(missing.status?.message ?? '', /workflowtemplates.argoproj.io "nope" not found/);
+  });
+
+  test('podGC OnPodSuccess deletes the pods where they ran', async () => {
+    const wf = await run(`
+metadata: {generateName: mc-gc-}
+spec:
+  entrypoint: main
+  podGC: {strategy: OnPodSuccess}
+  templates:
+  - name: main
+    steps:
+    - - {name: here, template: here}
+      - {name: there, template: there}
+  - name: here
+    container: {image: alpine, command: ['true']}
+  - name: there
+    ${REMOTE}
+    container: {image: alpine, command: ['true']}
+`);
+    assert.equal(wf.status?.phase, 'Succeeded', wf.status?.message);
+    const deadline = Date.now() + 10_000;
+    let left = await podsOf(stack, wf.metadata.name ?? '');
+    while (left.length > 0 && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 200));
+      left = await podsOf(stack, wf.metadata.name ?? '');
+    }
+    assert.deepEqual(
+      left.map((p) => `${p.cluster}/${p.pod.metadata.name}`),
+      [],
+    );
+  });
+});
