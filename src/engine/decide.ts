@@ -140,7 +140,12 @@ export function decide(snapshot: Snapshot, now: Date): Decision {
   ctx.podNameFormat = fmt === 'v1' || fmt === 'v2' ? fmt : (snapshot.controller.podNameFormat ?? 'v2');
   const status: WorkflowStatus = { ...current };
   if (!status.phase) {
-    const errors = typeof merged === 'string' ? [{ argo: merged }] : validateWorkflow(wf);
+    // Argo's setExecWorkflow: a workflowTemplateRef that cannot be loaded is a workflow Error, not a spec error.
+    if (typeof merged === 'string') {
+      finish(ctx, status, 'Error', merged, ctx.now);
+      return { actions: [], status, metadata: metadataOf(snapshot, status, ctx), reasons: ctx.reasons };
+    }
+    const errors = validateWorkflow(wf);
     if (errors.length > 0) {
       finish(ctx, status, 'Failed', `invalid spec: ${errors[0]?.argo}`, ctx.now);
       return { actions: [], status, metadata: metadataOf(snapshot, status, ctx), reasons: ctx.reasons };

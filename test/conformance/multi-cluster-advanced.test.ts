@@ -166,8 +166,8 @@ metadata: {generateName: mc-ref-missing-}
 spec:
   workflowTemplateRef: {name: nope}
 `);
-    assert.equal(missing.status?.phase, 'Failed');
-    assert.match(missing.status?.message ?? '', /workflowtemplates.argoproj.io "nope" not found/);
+    assert.equal(missing.status?.phase, 'Error');
+    assert.equal(missing.status?.message, 'workflowtemplates.argoproj.io "nope" not found');
   });
 
   test('podGC OnPodSuccess deletes the pods where they ran', async () => {

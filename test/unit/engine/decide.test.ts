@@ -457,9 +457,9 @@ describe('workflowTemplateRef', () => {
     assert.deepEqual(a.pod.spec.containers[0]?.args, ['mine']);
     assert.equal(a.pod.metadata.name, 'wf');
   });
-  test('a missing template fails the workflow', () => {
+  test('a missing template errors the workflow (Argo: setExecWorkflow -> markWorkflowError)', () => {
     const d = decide(snap(wf), NOW);
-    assert.equal(d.status.phase, 'Failed');
-    assert.equal(d.status.message, 'invalid spec: workflowtemplates.argoproj.io "tpl" not found');
+    assert.equal(d.status.phase, 'Error');
+    assert.equal(d.status.message, 'workflowtemplates.argoproj.io "tpl" not found');
   });
 });
