@@ -9,7 +9,8 @@
  * finished is not active, so a freed slot is reused in the same decide.
  */
 import type { ExecContext } from './context.ts';
-import { idOf, isFulfilled, markPhase } from './context.ts';
+import { idOf, isFulfilled, markPhase, mutableNode } from './context.ts';
+import { assessPod } from './pod/assess-pod.ts';
 import type { NodePhase, NodeStatus, Template } from './types.ts';
 import type { ExecuteRequest } from './execute.ts';
 
@@ -122,10 +123,29 @@ function leafStepGroup(ctx: ExecContext, fromId: string): NodeStatus | undefined
   return leaf;
 }
 
+/**
+ * Brings the template's finished pods into their nodes before failFast ends it: Argo assesses every
+ * pod before walking the tree, and the walk will not come back to these nodes.
+ */
+function assessFinishedPods(ctx: ExecContext, boundaryID: string): void {
+  for (const id of boundaryIndex(ctx).get(boundaryID) ?? []) {
+    const node = ctx.nodes[id];
+    const observed = ctx.podsByNodeId.get(id);
+    if (!node || node.type !== 'Pod' || isFulfilled(node) || !observed) continue;
+    const a = assessPod(observed, ctx.templates.get(node.templateName ?? '') ?? { name: '' }, false);
+    const n = mutableNode(ctx, id);
+    if (a.hostNodeName) n.hostNodeName = a.hostNodeName;
+    if (a.outputs) n.outputs = a.outputs;
+    if (a.finishedAt) n.finishedAt = a.finishedAt;
+    markPhase(ctx, id, a.phase, a.message);
+  }
+}
+
 /** failFast: true when the template must not start children; fails it once no pod of it is active. */
 function isFailingFast(ctx: ExecContext, boundary: NodeStatus, t: Template): boolean {
   if (t.failFast !== true || countIn(ctx, boundary.id, failed(ctx)) === 0) return false;
   if (countIn(ctx, boundary.id, activePod(ctx)) === 0) {
+    assessFinishedPods(ctx, boundary.id);
     const leaf = t.steps ? leafStepGroup(ctx, boundary.id) : undefined;
     if (leaf) markPhase(ctx, leaf.id, 'Failed', FAIL_FAST_MESSAGE);
     markPhase(ctx, boundary.id, 'Failed', FAIL_FAST_MESSAGE);
