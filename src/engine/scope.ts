@@ -2,7 +2,7 @@
  * Variable scopes: the workflow globals (`workflow.*`), template inputs (`inputs.parameters.*`) and the
  * outputs of sibling steps/tasks (`steps.X.*`, `tasks.X.*`), resolved lazily so large DAGs stay linear.
  */
-import type { NodeStatus, Parameter, Workflow } from './types.ts';
+import type { NodeStatus, Parameter, Template, Workflow } from './types.ts';
 import type { Resolver } from './substitute.ts';
 import { stableJson } from './loops.ts';
 
@@ -95,10 +95,29 @@ function stableJsonList(values: unknown[]): string {
   return stableJson(values.filter((v) => v !== undefined));
 }
 
-/** A resolver for `<prefix>.<name>.<...>` (prefix `steps` or `tasks`). */
+/**
+ * §2.14 (Argo v3.7.16+/v4.0.7+): a Skipped/Omitted producer has no outputs, but its template's
+ * `valueFrom.default` stands in for an output parameter.
+ */
+function skippedDefault(
+  node: NodeStatus,
+  rest: string,
+  templates: Map<string, Template> | undefined,
+): string | undefined {
+  if (node.phase !== 'Skipped' && node.phase !== 'Omitted') return undefined;
+  if (!rest.startsWith('outputs.parameters.') || !node.templateName) return undefined;
+  const name = rest.slice('outputs.parameters.'.length);
+  return templates?.get(node.templateName)?.outputs?.parameters?.find((p) => p.name === name)?.valueFrom?.default;
+}
+
+/**
+ * A resolver for `<prefix>.<name>.<...>` (prefix `steps` or `tasks`); `templates` lets skipped
+ * producers fall back to their output parameters' `valueFrom.default`.
+ */
 export function siblingResolver(
   prefix: 'steps' | 'tasks',
   lookup: (name: string) => SiblingOutputs | undefined,
+  templates?: Map<string, Template>,
 ): Resolver {
   const head = `${prefix}.`;
   return (tag) => {
@@ -113,6 +132,7 @@ export function siblingResolver(
       const agg = aggregateValue(sib.items, rest);
       if (agg !== undefined) return agg;
     }
-    return sib.node ? singleValue(sib.node, rest) : undefined;
+    if (!sib.node) return undefined;
+    return singleValue(sib.node, rest) ?? skippedDefault(sib.node, rest, templates);
   };
 }

@@ -43,12 +43,16 @@ function taskNode(run: DagRun, name: string): NodeStatus | undefined {
 }
 
 function tasksResolver(ctx: ExecContext, dagName: string): Resolver {
-  return siblingResolver('tasks', (name) => {
-    const node = getNode(ctx, `${dagName}.${name}`);
-    if (!node) return undefined;
-    if (node.type !== 'TaskGroup') return { node };
-    return { node, items: (node.children ?? []).map((c) => ctx.nodes[c]).filter((n): n is NodeStatus => !!n) };
-  });
+  return siblingResolver(
+    'tasks',
+    (name) => {
+      const node = getNode(ctx, `${dagName}.${name}`);
+      if (!node) return undefined;
+      if (node.type !== 'TaskGroup') return { node };
+      return { node, items: (node.children ?? []).map((c) => ctx.nodes[c]).filter((n): n is NodeStatus => !!n) };
+    },
+    ctx.templates,
+  );
 }
 
 function results(run: DagRun, name: string): TaskResults {

@@ -12,22 +12,26 @@ import { executeStepGroup } from './execute-step-group.ts';
 
 /** Resolves `steps.X.*` from the groups that already ran. */
 function stepsResolver(ctx: ExecContext, stepsNode: NodeStatus, groups: WorkflowStep[][]): Resolver {
-  return siblingResolver('steps', (name): SiblingOutputs | undefined => {
-    const gi = groups.findIndex((g) => g.some((s) => s.name === name));
-    if (gi < 0) return undefined;
-    const sgName = `${stepsNode.name}[${gi}]`;
-    const step = groups[gi]?.find((s) => s.name === name);
-    const direct = getNode(ctx, `${sgName}.${name}`);
-    const looped =
-      step && (step.withItems !== undefined || step.withParam !== undefined || step.withSequence !== undefined);
-    if (!looped) return direct ? { node: direct } : undefined;
-    const sg = getNode(ctx, sgName);
-    const prefix = `${sgName}.${name}(`;
-    const items = (sg?.children ?? [])
-      .map((c) => ctx.nodes[c])
-      .filter((n): n is NodeStatus => !!n && n.type !== 'Skipped' && n.name.startsWith(prefix));
-    return { node: direct, items };
-  });
+  return siblingResolver(
+    'steps',
+    (name): SiblingOutputs | undefined => {
+      const gi = groups.findIndex((g) => g.some((s) => s.name === name));
+      if (gi < 0) return undefined;
+      const sgName = `${stepsNode.name}[${gi}]`;
+      const step = groups[gi]?.find((s) => s.name === name);
+      const direct = getNode(ctx, `${sgName}.${name}`);
+      const looped =
+        step && (step.withItems !== undefined || step.withParam !== undefined || step.withSequence !== undefined);
+      if (!looped) return direct ? { node: direct } : undefined;
+      const sg = getNode(ctx, sgName);
+      const prefix = `${sgName}.${name}(`;
+      const items = (sg?.children ?? [])
+        .map((c) => ctx.nodes[c])
+        .filter((n): n is NodeStatus => !!n && n.type !== 'Skipped' && n.name.startsWith(prefix));
+      return { node: direct, items };
+    },
+    ctx.templates,
+  );
 }
 
 /** Connects group `i` to the outbound nodes of group `i-1`'s children (or to group `i-1` itself). */

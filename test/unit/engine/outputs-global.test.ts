@@ -137,3 +137,27 @@ spec:
     assert.deepEqual(args(pods, 'wf.b'), ['par-res']);
   });
 });
+
+describe('skipped producers', () => {
+  test('a skipped step yields its output parameter default (§2.14)', () => {
+    const wf = wfFromYaml(`
+spec:
+  entrypoint: main
+  templates:
+  - name: main
+    steps:
+    - - {name: gen, template: gen, when: "a == b"}
+    - - {name: use, template: use, arguments: {parameters: [{name: v, value: "{{steps.gen.outputs.parameters.p}}"}]}}
+  - name: gen
+    container: {image: alpine, command: [echo, hi]}
+    outputs: {parameters: [{name: p, valueFrom: {path: /tmp/p, default: fallback}}]}
+  - name: use
+    inputs: {parameters: [{name: v}]}
+    container: {image: alpine, command: [echo], args: ["{{inputs.parameters.v}}"]}
+`);
+    const { wf: done, pods } = drive(wf, () => ({}));
+    assert.equal(done.status?.phase, 'Succeeded');
+    assert.equal(byName(done, 'wf[0].gen')?.phase, 'Skipped');
+    assert.deepEqual(args(pods, 'wf[1].use'), ['fallback']);
+  });
+});
