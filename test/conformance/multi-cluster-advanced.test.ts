@@ -17,6 +17,8 @@ const byName = (wf: Workflow, suffix: string): NodeStatus => {
   assert.ok(n, `node ${wf.metadata.name}${suffix}`);
   return n;
 };
+const byNamePhase = (wf: Workflow, suffix: string): string | undefined =>
+  Object.values(wf.status?.nodes ?? {}).find((x) => x.name === `${wf.metadata.name}${suffix}`)?.phase;
 const REMOTE = `clusterName: other
     namespace: argo
     serviceAccountName: workflow`;
@@ -199,4 +201,58 @@ spec:
       [],
     );
   });
+
+  for (const strategy of ['Stop', 'Terminate'] as const) {
+    test(`spec.shutdown ${strategy}: the pod in other is deleted; exit handlers ${strategy === 'Stop' ? 'run' : 'do not run'}`, async () => {
+      const s = await stack.submit(
+        parse(`
+metadata: {generateName: mc-${strategy.toLowerCase()}-}
+spec:
+  entrypoint: main
+  onExit: bye
+  templates:
+  - name: main
+    steps:
+    - - {name: long, template: long}
+  - name: long
+    ${REMOTE}
+    container: {image: alpine, command: [sleep, '3600']}
+  - name: bye
+    ${REMOTE}
+    container: {image: alpine, command: [echo, bye]}
+`),
+      );
+      const name = s.metadata.name ?? '';
+      await stack.waitFor('argo', name, (w) => byNamePhase(w, '[0].long') === 'Running', 30_000);
+      const client = adminClient(stack, 'main');
+      try {
+        await client.request({
+          method: 'PATCH',
+          path: `/apis/argoproj.io/v1alpha1/namespaces/argo/workflows/${name}`,
+          contentType: 'application/merge-patch+json',
+          body: { spec: { shutdown: strategy } },
+        });
+      } finally {
+        client.close();
+      }
+      const wf = await stack.waitFor('argo', name, done, 30_000);
+      assert.equal(wf.status?.phase, 'Failed');
+      assert.equal(wf.status?.message, `Stopped with strategy '${strategy}'`);
+      assert.equal(byName(wf, '[0].long').message, `Stopped with strategy '${strategy}'`);
+      const exit = Object.values(wf.status?.nodes ?? {}).find((n) => n.name === `${name}.onExit`);
+      if (strategy === 'Stop') assert.equal(exit?.phase, 'Succeeded');
+      else {
+        assert.notEqual(exit?.phase, 'Succeeded', 'never ran');
+        const exitPods = (await podsOf(stack, name)).filter(
+          (p) => p.pod.metadata.labels?.['workflows.argoproj.io/on-exit'] === 'true',
+        );
+        assert.deepEqual(exitPods, [], 'no exit-handler pod was created');
+      }
+      const deadline = Date.now() + 10_000;
+      const running = async () =>
+        (await podsOf(stack, name)).filter((p) => p.pod.spec.containers[0]?.command?.includes('3600'));
+      while ((await running()).length > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+      assert.deepEqual(await running(), [], 'the sleeping pod is gone from cluster other');
+    });
+  }
 });
