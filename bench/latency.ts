@@ -84,6 +84,10 @@ export async function startBenchStack(tuning: BenchTuning = DEFAULT_TUNING): Pro
     logger: captureLogger(logs),
     runtime: 'sim',
     resyncIntervalMs: 0,
+    // As in AWS (infra/aws/queues.yml: 360 s ≥ the 60 s function timeout), a record stays invisible while
+    // its reconcile runs; the stack's 5 s default would redeliver a long reconcile (10k pods) to a second
+    // concurrent invocation of the same workflow.
+    visibilityTimeoutSeconds: 60,
     watcher: false,
     clusterOptions: { simDefaults: { durationMs: tuning.podMs }, historySize: 200_000 },
   });

@@ -78,6 +78,12 @@ export interface WideRun {
   podsCreated: number;
   statusWritesAttempted: number;
   statusWritesStored: number;
+  /** API requests on pods (creates include AlreadyExists answers; patches = `completed` labels). */
+  podCreates: number;
+  podPatches: number;
+  /** The longest reconcile invocation (ms) and whether the stored status was compressed. */
+  longestInvocationMs: number;
+  compressed: boolean;
   /** Distinct warnings/errors the stack logged (why it did not complete). */
   errors: string[];
 }
@@ -121,6 +127,8 @@ async function wideRun(b: BenchStack, pods: number, timeoutMs: number): Promise<
   const attempted = s.entries
     .filter((e) => e.resource.startsWith('workflows') && ['update', 'patch'].includes(e.verb))
     .reduce((a, e) => a + e.count, 0);
+  const podVerb = (verb: string) =>
+    s.entries.filter((e) => e.resource === 'pods' && e.verb === verb).reduce((a, e) => a + e.count, 0);
   const run: WideRun = {
     pods,
     completed: !!phase,
@@ -129,6 +137,10 @@ async function wideRun(b: BenchStack, pods: number, timeoutMs: number): Promise<
     podsCreated: created,
     statusWritesAttempted: attempted,
     statusWritesStored: stored,
+    podCreates: podVerb('create'),
+    podPatches: podVerb('patch'),
+    longestInvocationMs: Math.round(Math.max(0, ...b.invocationMs)),
+    compressed: !!wf?.status?.compressedNodes,
     errors: [...new Set(b.logs.map((l) => l.slice(0, 300)))].slice(0, 5),
   };
   return wf ? { run, wf } : { run };
