@@ -8,6 +8,10 @@ export { validateWorkflow, type ValidationError, type ValidateOptions } from './
 export { needsResult } from './needs-result.ts';
 export { fnv32a, nodeId, podName, displayNameOf, formatTime, type PodNameFormat } from './names.ts';
 export { podTarget, DEADLINE_MESSAGE } from './pod/execute-pod.ts';
+export { resumeWorkflow, resumeSpecPatch, isWorkflowSuspended, ResumeError } from './suspend/resume.ts';
+export { SuspendOutputError } from './suspend/execute-suspend.ts';
+export { FAIL_FAST_MESSAGE } from './parallelism.ts';
+export { humanizeDuration, parseArgoDuration, DurationError } from './retry/durations.ts';
 export { parseArgosyOutputs } from './pod/assess-pod.ts';
 export { SCRIPT_ENV, scriptPrologue } from './pod/script.ts';
 export { shouldExecute, WhenExpressionError } from './expr/govaluate.ts';
