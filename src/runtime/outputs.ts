@@ -7,7 +7,7 @@ import type { ObservedPod } from '../engine/contract.ts';
 import type { Workflow } from '../engine/types.ts';
 import { needsResult } from '../engine/index.ts';
 import type { ClusterRegistry, KubeClient } from '../ports/kube.ts';
-import { isNotFound } from '../adapters/kube/errors.ts';
+import { isKubeApiError, isNotFound } from '../adapters/kube/errors.ts';
 import { clientForPlace } from './observe.ts';
 import { podsPath } from './kube-api.ts';
 
@@ -55,7 +55,8 @@ export async function readLogTail(
 
 /**
  * Returns the pods with `mainLog` set where the engine will read it. A pod already gone (deleted between
- * the list and the read) is left without a log: the engine then records no result for it.
+ * the list and the read) or whose container never started is left without a log: the engine then
+ * records no result for it.
  */
 export async function withMainLogs(
   registry: ClusterRegistry,
@@ -71,7 +72,8 @@ export async function withMainLogs(
         const mainLog = await readLogTail(client, observed.namespace, observed.pod.metadata.name ?? '');
         return { ...observed, mainLog };
       } catch (e) {
-        if (isNotFound(e)) return observed;
+        // Gone, or a container that never started (400 "waiting to start"): there is no output to read.
+        if (isNotFound(e) || (isKubeApiError(e) && e.statusCode === 400)) return observed;
         throw e;
       }
     }),
