@@ -96,6 +96,13 @@ export function resolveExecutable(argv: string[]): { argv: string[] } | { error:
   const [cmd, ...rest] = argv;
   if (!cmd) return { error: 'no command specified' };
   const base = cmd.split('/').pop()!;
+  // `sh -c <wrapper> <command...>` (script prologue, outputs wrapper): the wrapper runs "$0", which
+  // is the image's own entrypoint (e.g. /argosay) — map it like a bare argv[0].
+  if ((base === 'sh' || base === 'bash') && rest[0] === '-c' && rest.length >= 3) {
+    const zero = String(rest[2]).split('/').pop();
+    if (zero === 'argosay') rest[2] = ARGOSAY;
+    else if (zero === 'cowsay') rest[2] = COWSAY;
+  }
   if (base === 'argosay') return { argv: ['sh', ARGOSAY, ...rest] };
   if (base === 'cowsay') return { argv: ['sh', COWSAY, ...rest] };
   if (isAbsolute(cmd) && isExecutable(cmd)) return { argv };
