@@ -119,6 +119,34 @@ spec:
     );
   });
 
+  test('argosay:v2 without command: output parameter and result through its entrypoint, in other', async () => {
+    const wf = await run(`
+metadata: {generateName: mc-argosay-}
+spec:
+  entrypoint: main
+  templates:
+  - name: main
+    steps:
+    - - {name: gen, template: gen}
+    - - {name: say, template: say}
+    - - name: use
+        template: use
+        arguments: {parameters: [{name: v, value: "{{steps.gen.outputs.parameters.out}}+{{steps.say.outputs.result}}"}]}
+  - name: gen
+    ${REMOTE}
+    container: {image: argoproj/argosay:v2, args: [echo, from-argosay, /tmp/out]}
+    outputs: {parameters: [{name: out, valueFrom: {path: /tmp/out}}]}
+  - name: say
+    ${REMOTE}
+    container: {image: argoproj/argosay:v2, args: [echo, said]}
+  - name: use
+    inputs: {parameters: [{name: v}]}
+    container: {image: argoproj/argosay:v2, args: [echo, "{{inputs.parameters.v}}"]}
+`);
+    assert.equal(wf.status?.phase, 'Succeeded', JSON.stringify(wf.status?.nodes));
+    assert.equal(byName(wf, '[2].use').inputs?.parameters?.[0]?.value, 'from-argosay+said');
+  });
+
   test('templateRef to a WorkflowTemplate and a ClusterWorkflowTemplate; a missing one errors like Argo', async () => {
     const client = adminClient(stack, 'main');
     try {

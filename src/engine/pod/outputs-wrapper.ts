@@ -30,13 +30,12 @@ export class PodBuildError extends Error {
  */
 const KNOWN_ENTRYPOINTS: Record<string, string[]> = {
   'argoproj/argosay:v2': ['/argosay'],
-  'argoproj/argosay:v1': ['cowsay'],
-  'docker/whalesay': ['cowsay'],
-  'docker/whalesay:latest': ['cowsay'],
 };
 
 /** Official base images without an ENTRYPOINT: `args` run as the command, else their CMD. */
 const NO_ENTRYPOINT_CMD: Record<string, string[]> = {
+  'argoproj/argosay': ['cowsay'],
+  'docker/whalesay': ['/bin/bash'],
   alpine: ['/bin/sh'],
   busybox: ['sh'],
   ubuntu: ['/bin/bash'],
