@@ -50,8 +50,14 @@ export function parseWorkflows(text: string, fileName?: string, options: ParseOp
       for (const e of doc.errors) fail(index, e.pos[0], e.message.split('\n')[0] ?? e.message);
       return;
     }
-    const value: unknown = doc.toJS({ maxAliasCount: 1000 });
     const start = doc.range[0];
+    let value: unknown;
+    try {
+      // The yaml library throws (not reports) for unresolved aliases and alias bombs.
+      value = doc.toJS({ maxAliasCount: 1000 });
+    } catch (e) {
+      return fail(index, start, `cannot read YAML: ${(e as Error).message.split('\n')[0]}`);
+    }
     if (value === null || value === undefined) return;
     if (typeof value !== 'object' || Array.isArray(value)) return fail(index, start, 'document is not an object');
     const obj = value as Record<string, unknown>;
