@@ -12,7 +12,7 @@ export { resumeWorkflow, resumeSpecPatch, isWorkflowSuspended, ResumeError } fro
 export { SuspendOutputError } from './suspend/execute-suspend.ts';
 export { FAIL_FAST_MESSAGE } from './parallelism.ts';
 export { humanizeDuration, parseArgoDuration, DurationError } from './retry/durations.ts';
-export { parseArgosyOutputs } from './pod/assess-pod.ts';
+export { parseArgosyDocument, parseArgosyOutputs, type ArgosyOutputsDoc } from './pod/assess-pod.ts';
 export { SCRIPT_ENV, scriptPrologue } from './pod/script.ts';
 export { shouldExecute, WhenExpressionError } from './expr/govaluate.ts';
 export { parseDepends, evaluateDepends, DependsSyntaxError } from './expr/depends.ts';

@@ -5,7 +5,7 @@
  */
 import type { ObservedPod } from '../engine/contract.ts';
 import type { Workflow } from '../engine/types.ts';
-import { needsResult } from '../engine/index.ts';
+import { needsResult, parseArgosyDocument } from '../engine/index.ts';
 import type { ClusterRegistry, KubeClient } from '../ports/kube.ts';
 import { isKubeApiError, isNotFound } from '../adapters/kube/errors.ts';
 import { clientForPlace } from './observe.ts';
@@ -22,9 +22,11 @@ function wantsLog(wf: Workflow, observed: ObservedPod, templates: Record<string,
   const id = observed.pod.metadata.annotations?.[NODE_ID];
   if (!id) return false;
   const node = wf.status?.nodes?.[id];
-  if (!node || node.outputs?.result !== undefined) return false;
-  if (node.phase !== 'Pending' && node.phase !== 'Running') return false;
-  return needsResult(wf, id, templates);
+  if (!node || (node.phase !== 'Pending' && node.phase !== 'Running')) return false;
+  // Output parameters too large for the termination message are at the end of the log (ADR 0005).
+  const main = observed.pod.status?.containerStatuses?.find((c) => c.name === 'main');
+  if (parseArgosyDocument(main?.state?.terminated?.message)?.log !== undefined) return true;
+  return node.outputs?.result === undefined && needsResult(wf, id, templates);
 }
 
 /**

@@ -147,6 +147,28 @@ spec:
     assert.equal(byName(wf, '[2].use').inputs?.parameters?.[0]?.value, 'from-argosay+said');
   });
 
+  test('an output parameter over the 4 KiB termination message travels through the log', async () => {
+    const wf = await run(`
+metadata: {generateName: mc-bigout-}
+spec:
+  entrypoint: main
+  templates:
+  - name: main
+    steps:
+    - - {name: gen, template: gen}
+    - - {name: use, template: use, arguments: {parameters: [{name: v, value: "{{steps.gen.outputs.parameters.big}}"}]}}
+  - name: gen
+    ${REMOTE}
+    container: {image: python:alpine3.23, command: [python, -c, "open('/tmp/big','w').write('z'*10000)"]}
+    outputs: {parameters: [{name: big, valueFrom: {path: /tmp/big}}]}
+  - name: use
+    inputs: {parameters: [{name: v}]}
+    container: {image: alpine, command: [sh, -c, 'test \${#0} -eq 10000', "{{inputs.parameters.v}}"]}
+`);
+    assert.equal(wf.status?.phase, 'Succeeded', wf.status?.message);
+    assert.equal(byName(wf, '[0].gen').outputs?.parameters?.[0]?.value, 'z'.repeat(10000));
+  });
+
   test('templateRef to a WorkflowTemplate and a ClusterWorkflowTemplate; a missing one errors like Argo', async () => {
     const client = adminClient(stack, 'main');
     try {

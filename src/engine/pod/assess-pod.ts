@@ -5,6 +5,7 @@
  */
 import type { KubeContainerStatus, KubePod, ObservedPod } from '../contract.ts';
 import type { NodePhase, Outputs, Parameter, Template } from '../types.ts';
+import { OUTPUTS_LOG_MARKER } from './outputs-wrapper.ts';
 
 /** The node fields a pod determines. */
 export interface PodAssessment {
@@ -71,8 +72,10 @@ export interface ArgosyOutputsDoc {
   parameters: Record<string, string>;
   /** Declared output files that did not exist when the command ended. */
   missing: string[];
-  /** The wrapper could not deliver the outputs (e.g. over the termination message limit). */
+  /** The wrapper could not deliver the outputs (e.g. over the size limit). */
   error?: string;
+  /** The document was too large for the termination message and is at the end of the log (its size). */
+  log?: number;
 }
 
 /** Parses `{"argosy":{"parameters":{...},"missing":[...],"error":"..."}}`; undefined when it is not one. */
@@ -92,10 +95,30 @@ export function parseArgosyDocument(message: string | undefined): ArgosyOutputsD
       missing: Array.isArray(a.missing) ? a.missing.map(String) : [],
     };
     if (typeof a.error === 'string') out.error = a.error;
+    if (typeof (a as { log?: unknown }).log === 'number') out.log = (a as { log: number }).log;
     return out;
   } catch {
     return undefined;
   }
+}
+
+/** The log without the outputs line the wrapper appends for large documents, and that document. */
+export function splitOutputsLog(log: string): { text: string; doc?: ArgosyOutputsDoc } {
+  const at = log.lastIndexOf(`\n${OUTPUTS_LOG_MARKER}`);
+  if (at < 0) return { text: log };
+  const line = log.slice(at + 1 + OUTPUTS_LOG_MARKER.length).replace(/\n$/, '');
+  return { text: log.slice(0, at), doc: parseArgosyDocument(line) };
+}
+
+/**
+ * The outputs document of a finished `main` container: the termination message, or, when that says the
+ * document went to the log, the document read from the log (an error when the log was not available).
+ */
+function outputsDocument(message: string | undefined, log: string | undefined): ArgosyOutputsDoc | undefined {
+  const doc = parseArgosyDocument(message);
+  if (doc?.log === undefined) return doc;
+  const fromLog = log === undefined ? undefined : splitOutputsLog(log).doc;
+  return fromLog ?? { parameters: {}, missing: [], error: 'output parameters could not be read from the log' };
 }
 
 /** Parses the parameters of `{"argosy":{"parameters":{...}}}`; undefined when it is not one. */
@@ -160,14 +183,15 @@ export function assessPod(observed: ObservedPod, t: Template, wantResult: boolea
     if (f) a.finishedAt = f;
     const main = pod.status?.containerStatuses?.find((c) => c.name === 'main')?.state?.terminated;
     const outputs: Outputs = {};
-    const doc = parseArgosyDocument(main?.message);
+    const doc = outputsDocument(main?.message, observed.mainLog);
     const { params, error } = outputParameters(t, doc);
     if (params) outputs.parameters = params;
     // The command succeeded but its outputs could not be delivered: the node errors, as Argo's wait
     // container failing to save outputs does.
     const outputsError = doc?.error ?? error;
     if (a.phase === 'Succeeded' && outputsError) Object.assign(a, { phase: 'Error', message: outputsError });
-    if (wantResult && observed.mainLog !== undefined) outputs.result = observed.mainLog.replace(/\n$/, '');
+    if (wantResult && observed.mainLog !== undefined)
+      outputs.result = splitOutputsLog(observed.mainLog).text.replace(/\n$/, '');
     if (main) outputs.exitCode = String(main.exitCode);
     if (Object.keys(outputs).length > 0) a.outputs = outputs;
   }

@@ -12,6 +12,14 @@ import type { Template } from '../types.ts';
 /** Kubernetes keeps at most this many bytes of a container's termination message. */
 export const TERMINATION_MESSAGE_LIMIT = 4096;
 
+/**
+ * Larger outputs documents go to the end of the container log (stderr) on a line starting with
+ * {@link OUTPUTS_LOG_MARKER}; the termination message then only says `{"argosy":{"log":<bytes>}}` and the
+ * runtime reads the log tail (256 KiB) as for `outputs.result`. Above this size the node errors.
+ */
+export const OUTPUTS_LOG_LIMIT = 200 * 1024;
+export const OUTPUTS_LOG_MARKER = '__argosy_outputs__:';
+
 /** A declared output file. */
 export interface OutputFile {
   name: string;
@@ -78,7 +86,8 @@ export function outputsWrapper(run: string, files: OutputFile[], terminationPath
     ...files.map((f) => `o ${shQuote(f.name)} ${shQuote(f.path)}`),
     `d="{\\"argosy\\":{\\"parameters\\":{$d}\${m:+,\\"missing\\":[$m]}}}"`,
     `n=$(printf %s "$d" | wc -c)`,
-    `if [ "$n" -gt ${TERMINATION_MESSAGE_LIMIT} ]; then d="{\\"argosy\\":{\\"error\\":\\"output parameters take $n bytes, over the ${TERMINATION_MESSAGE_LIMIT}-byte limit of a termination message\\"}}"; fi`,
+    `if [ "$n" -gt ${OUTPUTS_LOG_LIMIT} ]; then d="{\\"argosy\\":{\\"error\\":\\"output parameters take $n bytes, over the ${OUTPUTS_LOG_LIMIT}-byte limit\\"}}"`,
+    `elif [ "$n" -gt ${TERMINATION_MESSAGE_LIMIT} ]; then printf '\\n%s%s\\n' '${OUTPUTS_LOG_MARKER}' "$d" >&2; d="{\\"argosy\\":{\\"log\\":$n}}"; fi`,
     `printf %s "$d" > ${tq}`,
     `exit $rc`,
   ];

@@ -88,6 +88,17 @@ describe('main logs for outputs.result', () => {
     await withMainLogs(registry(fakeClient('x', calls)), held, [pod('Succeeded')], undefined);
     assert.equal(calls.length, 0);
   });
+  test('outputs documents too large for the termination message: the log is read even without a result reference', async () => {
+    const calls: KubeRequest[] = [];
+    const unreferenced = { ...wf, spec: { ...wf.spec, templates: [{ name: 'main', steps: [] }] } } as Workflow;
+    const p = pod('Succeeded');
+    p.pod.status = {
+      phase: 'Succeeded',
+      containerStatuses: [{ name: 'main', state: { terminated: { exitCode: 0, message: '{"argosy":{"log":5000}}' } } }],
+    };
+    const [read] = await withMainLogs(registry(fakeClient('log', calls)), unreferenced, [p], undefined);
+    assert.equal(read?.mainLog, 'log');
+  });
   test('a long log keeps its last 256 KiB', async () => {
     const calls: KubeRequest[] = [];
     const log = 'a'.repeat(300 * 1024) + 'END';

@@ -1,6 +1,6 @@
 import { describe, test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,21 +8,19 @@ import { decide } from '../../../src/engine/index.ts';
 import type { KubePod, ObservedPod } from '../../../src/engine/contract.ts';
 import type { Workflow } from '../../../src/engine/types.ts';
 import { outputsWrapper, wrapContainer, PodBuildError } from '../../../src/engine/pod/outputs-wrapper.ts';
-import { parseArgosyDocument } from '../../../src/engine/pod/assess-pod.ts';
+import { parseArgosyDocument, splitOutputsLog } from '../../../src/engine/pod/assess-pod.ts';
 import { NOW, wfFromYaml } from './fixtures.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'argosy-outputs-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 
-function runWrapper(files: { name: string; path: string }[], argv: string[]): { code: number; message: string } {
+function runWrapper(
+  files: { name: string; path: string }[],
+  argv: string[],
+): { code: number; message: string; stderr: string } {
   const term = join(dir, `term-${Math.random()}`);
-  let code = 0;
-  try {
-    execFileSync('sh', ['-c', outputsWrapper('"$0" "$@"', files, term), ...argv], { stdio: 'ignore' });
-  } catch (e) {
-    code = (e as { status: number }).status;
-  }
-  return { code, message: readFileSync(term, 'utf8') };
+  const r = spawnSync('sh', ['-c', outputsWrapper('"$0" "$@"', files, term), ...argv], { encoding: 'utf8' });
+  return { code: r.status ?? -1, message: readFileSync(term, 'utf8'), stderr: r.stderr };
 }
 
 describe('outputs wrapper (sh)', () => {
@@ -40,11 +38,21 @@ describe('outputs wrapper (sh)', () => {
     const doc = parseArgosyDocument(r.message);
     assert.deepEqual(doc, { parameters: { a: 'say "hi"\\ \there\r\nline2\n' }, missing: ['gone'] });
   });
-  test('over the termination message limit: an error document instead of truncated values', () => {
+  test('over the termination message limit: the document goes to the end of the log', () => {
     const big = join(dir, 'big.txt');
     writeFileSync(big, 'x'.repeat(5000));
-    const doc = parseArgosyDocument(runWrapper([{ name: 'b', path: big }], ['true']).message);
-    assert.match(doc?.error ?? '', /over the 4096-byte limit of a termination message/);
+    const r = runWrapper([{ name: 'b', path: big }], ['echo', 'out']);
+    const doc = parseArgosyDocument(r.message);
+    assert.ok(doc?.log !== undefined && doc.log > 5000);
+    const fromLog = splitOutputsLog(`out\n${r.stderr}`);
+    assert.equal(fromLog.text, 'out\n');
+    assert.equal(fromLog.doc?.parameters.b, 'x'.repeat(5000));
+  });
+  test('over the log limit too: an error document', () => {
+    const huge = join(dir, 'huge.txt');
+    writeFileSync(huge, 'y'.repeat(210 * 1024));
+    const doc = parseArgosyDocument(runWrapper([{ name: 'h', path: huge }], ['true']).message);
+    assert.match(doc?.error ?? '', /over the 204800-byte limit/);
   });
 });
 
@@ -81,7 +89,7 @@ spec:
   });
 });
 
-function finished(wf: Workflow, message: string): Workflow {
+function finished(wf: Workflow, message: string, mainLog?: string): Workflow {
   const d1 = decide({ workflow: wf, pods: [], controller: { clusterName: 'main' } }, NOW);
   const create = d1.actions.find((a) => a.kind === 'CreatePod');
   assert.ok(create?.kind === 'CreatePod');
@@ -94,7 +102,12 @@ function finished(wf: Workflow, message: string): Workflow {
       ],
     },
   };
-  const observed: ObservedPod = { cluster: 'main', namespace: 'argo', pod };
+  const observed: ObservedPod = {
+    cluster: 'main',
+    namespace: 'argo',
+    pod,
+    ...(mainLog !== undefined ? { mainLog } : {}),
+  };
   const wf2 = { ...wf, status: d1.status };
   return {
     ...wf2,
@@ -121,6 +134,17 @@ spec:
     const done = finished(wf(', default: dflt'), '{"argosy":{"parameters":{},"missing":["p"]}}');
     assert.equal(done.status?.phase, 'Succeeded');
     assert.equal(done.status?.nodes?.wf?.outputs?.parameters?.[0]?.value, 'dflt');
+  });
+  test('outputs in the log: parameters read from the marker line', () => {
+    const log = 'hello\n\n__argosy_outputs__:{"argosy":{"parameters":{"p":"big"}}}\n';
+    const done = finished(wf(''), '{"argosy":{"log":5000}}', log);
+    assert.equal(done.status?.phase, 'Succeeded');
+    assert.equal(done.status?.nodes?.wf?.outputs?.parameters?.[0]?.value, 'big');
+  });
+  test('outputs in the log but no log read: node Error', () => {
+    const done = finished(wf(''), '{"argosy":{"log":5000}}');
+    assert.equal(done.status?.phase, 'Error');
+    assert.equal(done.status?.nodes?.wf?.message, 'output parameters could not be read from the log');
   });
   test('oversized outputs: node Error with the size message', () => {
     const done = finished(wf(''), '{"argosy":{"error":"output parameters take 5000 bytes, over the 4096-byte limit"}}');
