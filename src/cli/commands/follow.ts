@@ -7,6 +7,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { KubeClient } from '../../ports/kube.ts';
 import type { Workflow } from '../../engine/types.ts';
 import { getWorkflow } from '../../adapters/kube/resources.ts';
+import { inflateWorkflow } from '../../runtime/status-size.ts';
 import { isNotFound } from '../../adapters/kube/errors.ts';
 import { failure } from './errors.ts';
 import type { WatchPrinter } from '../render/watch.ts';
@@ -46,7 +47,7 @@ export async function followWorkflow(
   for (;;) {
     let wf: Workflow;
     try {
-      wf = await getWorkflow<Workflow>(kube, namespace, name);
+      wf = inflateWorkflow(await getWorkflow<Workflow>(kube, namespace, name));
     } catch (e) {
       if (isNotFound(e)) throw failure(`workflow "${name}" not found in namespace "${namespace}" (deleted?)`);
       throw e;

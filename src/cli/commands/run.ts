@@ -7,6 +7,7 @@
 import { Command } from 'commander';
 import type { Workflow } from '../../engine/types.ts';
 import { getWorkflow } from '../../adapters/kube/resources.ts';
+import { inflateWorkflow } from '../../runtime/status-size.ts';
 import { WatchPrinter } from '../render/watch.ts';
 import { contextOf, type CliContext } from './context.ts';
 import { EXIT, usageError } from './errors.ts';
@@ -110,7 +111,7 @@ async function submitAndFollow(
     ctx.io.err(`argosy: interrupted; stopping the local stack (workflow ${name} was ${phase})\n`);
     return EXIT.interrupted;
   }
-  if (output !== 'tree') ctx.io.out(formatObject(await getWorkflow(kube, namespace, name), output));
+  if (output !== 'tree') ctx.io.out(formatObject(inflateWorkflow(await getWorkflow(kube, namespace, name)), output));
   return exitCodeOf(final);
 }
 

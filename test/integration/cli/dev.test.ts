@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { once } from 'node:events';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import type { ChildProcess } from 'node:child_process';
 import { kubeClientFromKubeconfig } from '../../../src/cli/kube-context.ts';
 import type { DevState } from '../../../src/cli/dev-state.ts';
@@ -123,6 +124,36 @@ describe('argosy dev, and the commands that find it through its state file', () 
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /Status:\s+Succeeded/);
     assert.match(r.stdout, /─✔ other\s+other\s+\S+-other-\d+\s+other\/argo/);
+  });
+
+  test('get expands nodes stored compressed (status.compressedNodes), as Argo’s server does', async () => {
+    const { client } = await kubeClientFromKubeconfig(state.kubeconfigPath, 'main');
+    try {
+      const base = '/apis/argoproj.io/v1alpha1/namespaces/argo/workflows';
+      const original = await client.request<Workflow>({ method: 'GET', path: `${base}/${name}` });
+      const { nodes, ...rest } = original.status!;
+      const compressedNodes = gzipSync(JSON.stringify(nodes)).toString('base64');
+      await client.request({
+        method: 'POST',
+        path: base,
+        body: {
+          apiVersion: 'argoproj.io/v1alpha1',
+          kind: 'Workflow',
+          // completed=true: the controller leaves it alone; this is only about reading.
+          metadata: { name: `${name}-gz`, labels: original.metadata.labels },
+          spec: original.spec,
+          status: { ...rest, compressedNodes },
+        },
+      });
+      const r = await runCli(['get', `${name}-gz`, '-o', 'json'], dir);
+      assert.equal(r.code, 0, r.stderr);
+      const shown = JSON.parse(r.stdout) as Workflow;
+      assert.equal(shown.status?.compressedNodes, undefined);
+      assert.deepEqual(shown.status?.nodes, nodes);
+      await client.request({ method: 'DELETE', path: `${base}/${name}-gz` }); // later tests use @latest
+    } finally {
+      client.close();
+    }
   });
 
   test('logs finds each pod in its cluster: the other pod says hello argo', async () => {
