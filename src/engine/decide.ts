@@ -15,7 +15,7 @@ import { effectiveWorkflow } from './effective-spec.ts';
 import { executeTemplate } from './execute.ts';
 import { updateProgress, type NodeSummary } from './progress.ts';
 import { applyWorkflowDeadline } from './deadline.ts';
-import { workflowShutdownMessage } from './shutdown.ts';
+import { stopSuspendNodes, workflowShutdownMessage } from './shutdown.ts';
 import { collectPods } from './pod-gc.ts';
 import { exportRecordedGlobals, workflowOutputs } from './outputs.ts';
 import { finalPhase, runWorkflowExit, workflowDuration } from './exit/workflow-exit.ts';
@@ -161,12 +161,14 @@ export function decide(snapshot: Snapshot, now: Date): Decision {
   ctx.wf = { ...wf, status: { ...current, startedAt: status.startedAt } };
   ctx.globals['workflow.duration'] = workflowDuration(ctx);
   const left = applyWorkflowDeadline(ctx);
+  stopSuspendNodes(ctx);
   const root = executeTemplate(ctx, {
     nodeName: ctx.wfName,
     holder: { template: wf.spec.entrypoint },
     args: wf.spec.arguments?.parameters,
     depth: 0,
   });
+  stopSuspendNodes(ctx, true);
   const exit = wf.spec.suspend === true ? undefined : runWorkflowExit(ctx, ctx.nodes[root.id] ?? root);
   const outputs = workflowOutputs(ctx);
   if (outputs) status.outputs = outputs;

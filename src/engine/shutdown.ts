@@ -6,6 +6,7 @@
  * a workflow that ends Failed/Error while shutting down carries the same message.
  */
 import type { ExecContext } from './context.ts';
+import { isFulfilled, markPhase, wakeAt } from './context.ts';
 import type { NodeStatus, WorkflowPhase } from './types.ts';
 
 export type ShutdownStrategy = 'Stop' | 'Terminate';
@@ -42,4 +43,19 @@ export function isStoppedByShutdown(ctx: ExecContext, node: NodeStatus): boolean
 export function workflowShutdownMessage(ctx: ExecContext, phase: WorkflowPhase): string | undefined {
   const s = shutdownOf(ctx);
   return s && (phase === 'Failed' || phase === 'Error') ? shutdownMessage(s) : undefined;
+}
+
+/**
+ * Fails the active Suspend nodes a shutdown stops (pods are stopped by the pod executor). Called before
+ * the walk, and after it for Suspend nodes the walk itself started, with a wake-up so the parents roll up.
+ */
+export function stopSuspendNodes(ctx: ExecContext, afterWalk = false): void {
+  const s = shutdownOf(ctx);
+  if (!s) return;
+  for (const id in ctx.nodes) {
+    const node = ctx.nodes[id] as NodeStatus;
+    if (node.type !== 'Suspend' || isFulfilled(node) || !isStoppedByShutdown(ctx, node)) continue;
+    markPhase(ctx, id, 'Failed', shutdownMessage(s));
+    if (afterWalk) wakeAt(ctx, ctx.nowDate.getTime());
+  }
 }

@@ -99,3 +99,33 @@ describe('spec.shutdown', () => {
     }
   });
 });
+
+describe('spec.shutdown and suspend nodes', () => {
+  test('an active suspend node is stopped; a suspend started during shutdown is stopped too', () => {
+    const wf = wfFromYaml(`
+spec:
+  entrypoint: main
+  templates:
+  - name: main
+    steps:
+    - - {name: wait, template: wait}
+  - name: wait
+    suspend: {}
+`);
+    let s = step(wf, []);
+    assert.equal(Object.values(s.wf.status?.nodes ?? {}).find((n) => n.name === 'wf[0].wait')?.phase, 'Running');
+    const stopped = { ...s.wf, spec: { ...s.wf.spec, shutdown: 'Stop' as const } };
+    s = step(stopped, s.pods);
+    const node = Object.values(s.wf.status?.nodes ?? {}).find((n) => n.name === 'wf[0].wait');
+    assert.equal(node?.phase, 'Failed');
+    assert.equal(node?.message, "Stopped with strategy 'Stop'");
+    assert.equal(s.wf.status?.phase, 'Failed');
+    const fresh = decide(
+      { workflow: { ...wf, spec: { ...wf.spec, shutdown: 'Terminate' } }, pods: [], controller },
+      NOW,
+    );
+    const first = Object.values(fresh.status.nodes ?? {}).find((n) => n.name === 'wf[0].wait');
+    assert.equal(first?.phase, 'Failed');
+    assert.equal(fresh.requeueAfterMs, 0, 'woken up at once so the parents roll up');
+  });
+});
