@@ -6,6 +6,7 @@ import type { ExecContext } from './context.ts';
 import { getNode, initNode } from './context.ts';
 import type { NodeStatus, Parameter, WorkflowStep } from './types.ts';
 import { chainResolvers, substituteDeep, substituteString, type Resolver } from './substitute.ts';
+import { ABSENT_QUERY } from './scope.ts';
 import { expandLoop, hasLoop, itemResolver, itemSuffix, LoopExpansionError, type LoopSpec } from './loops.ts';
 import { shouldExecute } from './expr/govaluate.ts';
 import { executeTemplate } from './execute.ts';
@@ -24,8 +25,23 @@ export interface StepPlans {
   plans: StepPlan[];
 }
 
+/** An argument that is nothing but one reference to a sibling's output. */
+const PURE_OUTPUT_REF = /^\{\{\s*((?:steps|tasks)\.[^{}\s]+\.outputs\.[^{}\s]+)\s*\}\}$/;
+
+/**
+ * §2.14: an argument that only references the output of a Skipped/Omitted producer (without a
+ * `valueFrom.default`) is dropped, so the consumer's input default applies.
+ */
+function withoutAbsent(params: Parameter[], resolve: Resolver): Parameter[] {
+  return params.filter((p) => {
+    const m = typeof p.value === 'string' ? PURE_OUTPUT_REF.exec(p.value) : null;
+    return !(m && resolve(`${ABSENT_QUERY}${m[1]}`) === 'true');
+  });
+}
+
 function render(step: WorkflowStep, name: string, resolve: Resolver): StepPlan {
-  const args = step.arguments?.parameters ? substituteDeep(step.arguments.parameters, resolve) : undefined;
+  const params = step.arguments?.parameters;
+  const args = params ? substituteDeep(withoutAbsent(params, resolve), resolve) : undefined;
   const when = step.when !== undefined ? substituteString(step.when, resolve) : undefined;
   const template = step.template !== undefined ? substituteString(step.template, resolve) : undefined;
   const rendered: WorkflowStep = template !== undefined ? { ...step, template } : step;

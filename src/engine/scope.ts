@@ -120,7 +120,11 @@ export function siblingResolver(
   templates?: Map<string, Template>,
 ): Resolver {
   const head = `${prefix}.`;
-  return (tag) => {
+  const resolve: Resolver = (tag) => {
+    if (tag.startsWith(ABSENT_QUERY)) {
+      const ref = tag.slice(ABSENT_QUERY.length);
+      return isAbsentOutput(ref, head, lookup) && resolve(ref) === undefined ? 'true' : undefined;
+    }
     if (!tag.startsWith(head)) return undefined;
     const body = tag.slice(head.length);
     const dot = body.indexOf('.');
@@ -135,4 +139,20 @@ export function siblingResolver(
     if (!sib.node) return undefined;
     return singleValue(sib.node, rest) ?? skippedDefault(sib.node, rest, templates);
   };
+  return resolve;
+}
+
+/**
+ * Asking a resolver for `ABSENT_QUERY + "steps.X.outputs..."` answers `'true'` when that output is absent
+ * because its producer was Skipped/Omitted (§2.14): such pure-reference arguments are dropped.
+ */
+export const ABSENT_QUERY = 'argosy.absent:';
+
+function isAbsentOutput(ref: string, head: string, lookup: (name: string) => SiblingOutputs | undefined): boolean {
+  if (!ref.startsWith(head)) return false;
+  const body = ref.slice(head.length);
+  const dot = body.indexOf('.');
+  if (dot < 0 || !body.slice(dot + 1).startsWith('outputs.')) return false;
+  const node = lookup(body.slice(0, dot))?.node;
+  return node?.phase === 'Skipped' || node?.phase === 'Omitted';
 }

@@ -160,4 +160,25 @@ spec:
     assert.equal(byName(done, 'wf[0].gen')?.phase, 'Skipped');
     assert.deepEqual(args(pods, 'wf[1].use'), ['fallback']);
   });
+  test('without a default the output is absent: a pure reference argument is dropped, the input default applies', () => {
+    const wf = wfFromYaml(`
+spec:
+  entrypoint: main
+  templates:
+  - name: main
+    dag:
+      tasks:
+      - {name: gen, template: gen, when: "a == b"}
+      - {name: use, template: use, depends: gen, arguments: {parameters: [{name: v, value: "{{tasks.gen.outputs.parameters.p}}"}]}}
+  - name: gen
+    container: {image: alpine, command: [echo, hi]}
+    outputs: {parameters: [{name: p, valueFrom: {path: /tmp/p}}]}
+  - name: use
+    inputs: {parameters: [{name: v, default: own-default}]}
+    container: {image: alpine, command: [echo], args: ["{{inputs.parameters.v}}"]}
+`);
+    const { wf: done, pods } = drive(wf, () => ({}));
+    assert.equal(done.status?.phase, 'Succeeded');
+    assert.deepEqual(args(pods, 'wf.use'), ['own-default']);
+  });
 });
