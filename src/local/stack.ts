@@ -11,7 +11,7 @@
  * await stack.waitFor('argo', wf.metadata.name!, (w) => w.status?.phase === 'Succeeded', 60_000);
  * await stack.stop();
  */
-import { loadConfig, type Config } from '../config.ts';
+import type { Config } from '../config.ts';
 import { silentLogger, type Logger } from '../logger.ts';
 import type { EventSourceControl, NudgePublisher } from '../ports/event-source.ts';
 import type { ClusterRegistry, KubeClient } from '../ports/kube.ts';
@@ -19,22 +19,15 @@ import type { Workflow } from '../engine/types.ts';
 import { createKubeClient, type HttpKubeClient } from '../adapters/kube/http-client.ts';
 import { isAlreadyExists } from '../adapters/kube/errors.ts';
 import { workflowPath } from '../runtime/kube-api.ts';
-import { buildClusterRegistry } from '../clusters/build.ts';
-import type { EntryRegistry } from '../clusters/registry.ts';
-import { createKubernetesStore } from '../clusters/stores/kubernetes.ts';
 import type { SecretStore } from '../clusters/stores/types.ts';
-import { decide as engineDecide } from '../engine/index.ts';
-import { createRuntimeDeps, type RuntimeDeps } from '../runtime/deps.ts';
 import type { EventPolicy } from '../runtime/events.ts';
 import type { PolicyCheck } from '../runtime/placement.ts';
 import type { DecideFn, ReconcileHooks } from '../runtime/reconcile.ts';
-import { makeReconcileHandler } from '../runtime/reconcile-handler.ts';
-import { makeResyncHandler } from '../runtime/resync-handler.ts';
-import { makeTimerHandler } from '../runtime/timer-handler.ts';
-import { startWatcher, type Watcher } from '../watcher/watcher.ts';
+import type { RuntimeDeps } from '../runtime/deps.ts';
+import type { Watcher } from '../watcher/watcher.ts';
 import { startLocalClusters, type LocalClusterOptions, type LocalClusters } from './clusters.ts';
-import { startPoller, type Poller } from './queue/poller.ts';
-import { startLocalQueues, type LocalQueues } from './queue/sqs-server.ts';
+import { startLocalController } from './controller.ts';
+import type { LocalQueues } from './queue/sqs-server.ts';
 
 export interface LocalStackOptions {
   /** Cluster names; the first is the main cluster. Default `['main', 'other']`. */
@@ -134,87 +127,35 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
     });
     stops.push(() => mainClient.close());
     await configureClusters(clusters, names, mainClient);
-    const queues = await startLocalQueues({
+    const controller = await startLocalController({
+      mainCluster: mainName,
+      mainClient,
+      logger,
+      config: { secretCacheMs: 1000, placementPolicy: LOCAL_PLACEMENT_POLICY, ...opts.config },
       maxReceiveCount: opts.maxReceiveCount,
       visibilityTimeoutSeconds: opts.visibilityTimeoutSeconds,
-    });
-    stops.push(() => queues.stop());
-    const config = loadConfig(
-      {
-        clusterName: mainName,
-        queueUrl: queues.queueUrls.work,
-        timerQueueUrl: queues.queueUrls.timer,
-        deadLetterQueueUrl: queues.queueUrls.dlq,
-        secretCacheMs: 1000,
-        placementPolicy: LOCAL_PLACEMENT_POLICY,
-        ...opts.config,
-      },
-      {},
-    );
-    const store = opts.secretStore
-      ? opts.secretStore(
-          createKubernetesStore({ client: mainClient, namespace: config.controllerNamespace, name: config.secretName }),
-        )
-      : undefined;
-    const registry: EntryRegistry = await buildClusterRegistry({ config, logger, mainClient, store });
-    stops.push(() => registry.close());
-    const runtime = createRuntimeDeps({
-      config,
-      logger,
-      registry,
-      sqs: queues.client,
-      decide: opts.decide ?? (engineDecide as DecideFn),
+      resyncIntervalMs: opts.resyncIntervalMs,
+      watcher: opts.watcher,
+      watcherHttp: opts.watcherHttp,
+      watcherMaxPending: opts.watcherMaxPending,
+      watcherTargetsPollMs: 2000,
+      watcherBackoffMs: { initial: 200, max: 2000 },
+      watcherPublisher: opts.watcherPublisher,
+      secretStore: opts.secretStore,
+      decide: opts.decide,
       policy: opts.policy,
       hooks: opts.hooks,
       events: opts.events,
     });
-    const reconcilePoller: Poller = startPoller({
-      client: queues.client,
-      queueUrl: queues.queueUrls.work,
-      handler: makeReconcileHandler(runtime.reconcile),
-      logger,
-    });
-    stops.push(() => reconcilePoller.stop());
-    const timerPoller = startPoller({
-      client: queues.client,
-      queueUrl: queues.queueUrls.timer,
-      handler: makeTimerHandler(runtime.timer),
-      logger,
-      concurrency: 1,
-    });
-    stops.push(() => timerPoller.stop());
-    let watcher: Watcher | undefined;
-    if (opts.watcher !== false) {
-      watcher = await startWatcher({
-        registry,
-        publisher: opts.watcherPublisher ? opts.watcherPublisher(runtime.publisher) : runtime.publisher,
-        logger: logger.child({ component: 'watcher' }),
-        instanceId: config.instanceId,
-        managedNamespace: config.managedNamespace,
-        targetsPollMs: 2000,
-        http: opts.watcherHttp ?? false,
-        backoffMs: { initial: 200, max: 2000 },
-        maxPending: opts.watcherMaxPending,
-      });
-      const w = watcher;
-      stops.push(() => w.stop());
-    }
-    const resync = makeResyncHandler(runtime.resync);
-    const every = opts.resyncIntervalMs ?? 30_000;
-    if (every > 0) {
-      const t = setInterval(() => {
-        resync().catch((error: unknown) => logger.warn('resync failed', { error }));
-      }, every);
-      t.unref();
-      stops.push(() => clearInterval(t));
-    }
+    stops.push(() => controller.stop());
+    const { queues, registry, runtime, watcher } = controller;
     return {
       clusters,
       kubeconfigPath: clusters.kubeconfigPath,
       mainCluster: mainName,
       sqsEndpoint: queues.endpoint,
       queueUrls: queues.queueUrls,
-      control: reconcilePoller,
+      control: controller.reconcilePoller,
       registry,
       mainClient,
       runtime,
@@ -222,7 +163,7 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
       queues,
       submit: (wf, namespace = 'argo') => submitWorkflow(mainClient, wf, namespace),
       waitFor: (ns, name, predicate, timeoutMs) => waitForWorkflow(mainClient, ns, name, predicate, timeoutMs),
-      resyncNow: () => resync(),
+      resyncNow: () => controller.resyncNow(),
       stop: stopAll,
     };
   } catch (e) {

@@ -79,8 +79,8 @@ async function startForDev(
 ): Promise<{ stack: LocalStack; clusters: string[]; mainContext: string }> {
   const external = ctx.globals.kubeconfig;
   if (external) {
-    const { startLocalController } = await import('./local-controller.ts');
-    const c = await startLocalController({
+    const { startKubeconfigController } = await import('./local-controller.ts');
+    const c = await startKubeconfigController({
       kubeconfig: external,
       context: ctx.globals.context,
       mainCluster: ctx.config.clusterName,
