@@ -13,6 +13,8 @@ import { podsPath } from './kube-api.ts';
 
 /** Argo keeps the last 256 KiB of stdout as `outputs.result`. */
 export const RESULT_LIMIT_BYTES = 256 * 1024;
+/** Log reads in flight per reconcile (a wide fan-out finishing at once must not open 1000 streams). */
+const LOG_READS_AT_ONCE = 16;
 const NODE_ID = 'workflows.argoproj.io/node-id';
 
 /** Whether a pod is done and its node still needs its result. */
@@ -65,19 +67,23 @@ export async function withMainLogs(
   wf: Workflow,
   pods: ObservedPod[],
   templates: Record<string, Workflow> | undefined,
+  parallelism = LOG_READS_AT_ONCE,
 ): Promise<ObservedPod[]> {
-  return Promise.all(
-    pods.map(async (observed) => {
-      if (!wantsLog(wf, observed, templates)) return observed;
+  const out = [...pods];
+  const todo = pods.flatMap((observed, i) => (wantsLog(wf, observed, templates) ? [i] : []));
+  const worker = async () => {
+    for (let i = todo.shift(); i !== undefined; i = todo.shift()) {
+      const observed = pods[i] as ObservedPod;
       const client = await clientForPlace(registry, observed);
       try {
         const mainLog = await readLogTail(client, observed.namespace, observed.pod.metadata.name ?? '');
-        return { ...observed, mainLog };
+        out[i] = { ...observed, mainLog };
       } catch (e) {
         // Gone, or a container that never started (400 "waiting to start"): there is no output to read.
-        if (isNotFound(e) || (isKubeApiError(e) && e.statusCode === 400)) return observed;
-        throw e;
+        if (!isNotFound(e) && !(isKubeApiError(e) && e.statusCode === 400)) throw e;
       }
-    }),
-  );
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(parallelism, todo.length) }, worker));
+  return out;
 }
