@@ -222,6 +222,54 @@ spec:
     assert.equal(missing.status?.message, 'workflowtemplates.argoproj.io "nope" not found');
   });
 
+  test('workflowTemplateRef to a template that itself uses templateRef (references followed)', async () => {
+    const client = adminClient(stack, 'main');
+    try {
+      await client.request({
+        method: 'POST',
+        path: '/apis/argoproj.io/v1alpha1/namespaces/argo/workflowtemplates',
+        body: {
+          apiVersion: 'argoproj.io/v1alpha1',
+          kind: 'WorkflowTemplate',
+          metadata: { name: 'leaf' },
+          spec: {
+            templates: [
+              {
+                name: 'say',
+                clusterName: 'other',
+                namespace: 'argo',
+                container: { image: 'alpine', command: ['echo'] },
+              },
+            ],
+          },
+        },
+      });
+      await client.request({
+        method: 'POST',
+        path: '/apis/argoproj.io/v1alpha1/namespaces/argo/workflowtemplates',
+        body: {
+          apiVersion: 'argoproj.io/v1alpha1',
+          kind: 'WorkflowTemplate',
+          metadata: { name: 'outer' },
+          spec: {
+            entrypoint: 'wrap',
+            arguments: { parameters: [{ name: 'who', value: 'template' }] },
+            templates: [{ name: 'wrap', steps: [[{ name: 'inner', templateRef: { name: 'leaf', template: 'say' } }]] }],
+          },
+        },
+      });
+    } finally {
+      client.close();
+    }
+    const wf = await run(`
+metadata: {generateName: mc-wtref-}
+spec:
+  workflowTemplateRef: {name: outer}
+`);
+    assert.equal(wf.status?.phase, 'Succeeded', wf.status?.message);
+    assert.equal(byName(wf, '[0].inner').clusterName, 'other');
+  });
+
   test('podGC OnPodSuccess deletes the pods where they ran', async () => {
     const wf = await run(`
 metadata: {generateName: mc-gc-}
