@@ -3,11 +3,12 @@
  * and every `templateRef` of its steps/tasks, following references inside the loaded templates), from the
  * main cluster, once per reconcile and only by name. Keys are the engine's (`Snapshot.workflowTemplates`):
  * `<namespace>/<name>` for WorkflowTemplates, `cluster/<name>` for ClusterWorkflowTemplates. A template
- * that does not exist is left out: the engine then fails the workflow/node with Argo's "not found" message.
+ * that does not exist (or that the controller may not read) is left out: the engine then fails the
+ * workflow/node with Argo's "not found" message.
  */
 import type { Template, TemplateRef, Workflow, WorkflowStep } from '../engine/types.ts';
 import type { KubeClient } from '../ports/kube.ts';
-import { isNotFound } from '../adapters/kube/errors.ts';
+import { isKubeApiError, isNotFound } from '../adapters/kube/errors.ts';
 import { WF_GROUP_VERSION } from './kube-api.ts';
 
 /** Nesting bound: a reference chain deeper than this is not followed (the engine reports what is missing). */
@@ -67,7 +68,7 @@ function pathOf(namespace: string, ref: Ref): string {
 
 /**
  * The referenced templates, keyed as the engine expects; `undefined` when the workflow references none
- * (no reads at all). Errors other than NotFound propagate (transient: the reconcile is retried).
+ * (no reads at all). Errors other than NotFound/Forbidden propagate (the reconcile is retried).
  */
 export async function loadWorkflowTemplates(
   client: KubeClient,
@@ -85,7 +86,9 @@ export async function loadWorkflowTemplates(
         try {
           return [r.key, await client.request<Workflow>({ method: 'GET', path: pathOf(namespace, r) })] as const;
         } catch (e) {
-          if (isNotFound(e)) return undefined;
+          // Not there, or not readable by the controller (a namespaced install has no RBAC on
+          // ClusterWorkflowTemplates): retrying cannot help, so the engine reports it as not found.
+          if (isNotFound(e) || (isKubeApiError(e) && e.statusCode === 403)) return undefined;
           throw e;
         }
       }),
