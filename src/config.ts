@@ -49,6 +49,8 @@ export const ConfigSchema = z
     watcherTargetsPollMs: z.coerce.number().int().min(100).default(30_000),
     /** Kubernetes Events the reconcile records: none, important (workflow-level + node failures), all. */
     events: z.enum(['none', 'important', 'all']).default('important'),
+    /** Pod creates per reconcile; a wider fan-out continues in the next reconcile at once. */
+    maxPodCreates: z.coerce.number().int().min(1).default(200),
   })
   .strict();
 
@@ -76,6 +78,7 @@ const ENV_NAMES: Record<keyof z.infer<typeof ConfigSchema>, string> = {
   watcherListen: 'ARGOSY_WATCHER_LISTEN',
   watcherTargetsPollMs: 'ARGOSY_WATCHER_TARGETS_POLL_MS',
   events: 'ARGOSY_EVENTS',
+  maxPodCreates: 'ARGOSY_MAX_POD_CREATES',
 };
 
 /** The environment variable behind each setting (for docs and error messages). */

@@ -92,6 +92,7 @@ export function createRuntimeDeps(options: RuntimeOptions): RuntimeDeps {
     logger: logger.child({ fn: 'reconcile' }),
     now,
     events: options.events ?? config.events,
+    maxPodCreates: config.maxPodCreates,
     // Discovery once per process, not per reconcile.
     statusSubresource: statusSubresourceProbe(registry),
     hooks: options.hooks,

@@ -44,6 +44,12 @@ export interface ReconcileDeps {
   now: () => Date;
   events?: EventPolicy;
   parallelism?: number;
+  /**
+   * Pod creates per reconcile (default 200). A wide fan-out is created over several reconciles, each
+   * well inside the function's timeout at the entry's QPS; the engine re-plans the rest, because a
+   * Pending node without a pod is created again on the next decide.
+   */
+  maxPodCreates?: number;
   maxAttempts?: number;
   /** Whether the Workflow CRD has a status subresource (memoised probe); absent = discover per call. */
   statusSubresource?: () => Promise<boolean>;
@@ -163,7 +169,10 @@ async function reconcileOnce(
     countWrites(1);
     diff = undefined;
   }
-  const podActions = decision.actions.filter((a) => a.kind !== 'EmitEvent');
+  const { podActions, deferred } = capPodCreates(
+    decision.actions.filter((a) => a.kind !== 'EmitEvent'),
+    deps.maxPodCreates ?? DEFAULT_MAX_POD_CREATES,
+  );
   const emitted = decision.actions.filter((a) => a.kind === 'EmitEvent');
   // The engine may leave events to us: then they follow from the phase transitions.
   const eventActions = emitted.length > 0 ? emitted : deriveEvents(current.status, decision.status);
@@ -175,7 +184,27 @@ async function reconcileOnce(
   // Events after the status write: they describe what is now stored, and a conflict retry above
   // does not record them twice (their names are deterministic anyway).
   const ev = eventActions.length > 0 ? await applyActions({ ...deps }, written.workflow, eventActions) : undefined;
-  if (decision.requeueAfterMs !== undefined && decision.requeueAfterMs >= 0) {
+  if (deferred > 0) {
+    // More pods to create: come back at once, after this message (same FIFO group). The written
+    // resourceVersion makes the de-duplication id unique to this step of the fan-out.
+    log.info('pod creates deferred to the next reconcile', { created: applied.created, deferred });
+    const name = wf.metadata.name ?? '';
+    await deps.publisher.publish([
+      {
+        v: 1,
+        namespace: wfNs,
+        workflow: name,
+        source: 'timer',
+        change: `${deferred} pod creates deferred`,
+        object: {
+          cluster: deps.registry.mainCluster,
+          namespace: wfNs,
+          name,
+          resourceVersion: written.workflow.metadata.resourceVersion ?? '',
+        },
+      },
+    ]);
+  } else if (decision.requeueAfterMs !== undefined && decision.requeueAfterMs >= 0) {
     await deps.publisher.publishAfter(
       { v: 1, namespace: wfNs, workflow: wf.metadata.name ?? '', source: 'timer' },
       decision.requeueAfterMs,
@@ -212,4 +241,22 @@ async function writeOrEnd(
     const labels = { ...diff?.labels, [LABEL_COMPLETED]: 'true', [LABEL_PHASE]: 'Error' };
     return writeWorkflow(main, wf, tooLargeStatus(status, e, deps.now()), { ...diff, labels }, hasStatusSubresource);
   }
+}
+
+const DEFAULT_MAX_POD_CREATES = 200;
+
+/** Keeps at most `max` CreatePod actions (in the engine's order); the rest wait for the next reconcile. */
+function capPodCreates(actions: Action[], max: number): { podActions: Action[]; deferred: number } {
+  let creates = 0;
+  let deferred = 0;
+  const podActions = actions.filter((a) => {
+    if (a.kind !== 'CreatePod') return true;
+    if (creates < max) {
+      creates++;
+      return true;
+    }
+    deferred++;
+    return false;
+  });
+  return { podActions, deferred };
 }
