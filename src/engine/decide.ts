@@ -203,9 +203,9 @@ function rollUp(ctx: ExecContext, status: WorkflowStatus, root: NodeStatus, exit
   const summary = updateProgress(ctx.nodes);
   status.progress = summary.progress;
   const rootNode = ctx.nodes[nodeId(ctx.wfName, ctx.wfName)] ?? root;
-  const hasExit = !!(ctx.wf.spec.onExit || ctx.wf.spec.hooks?.exit);
+  // runWorkflowExit returns a node whenever an exit handler applies to a fulfilled root.
   const exitNode = exit ? (ctx.nodes[exit.id] ?? exit) : undefined;
-  const final = ctx.wf.spec.suspend === true ? undefined : finalPhase(rootNode, exitNode, hasExit);
+  const final = ctx.wf.spec.suspend === true ? undefined : finalPhase(rootNode, exitNode, exit !== undefined);
   if (final) {
     const { phase } = final;
     // A refused placement is a configuration problem the user must see on the workflow itself.

@@ -10,6 +10,7 @@ import { substituteDeep, type Resolver } from '../substitute.ts';
 import { LABEL_ON_EXIT } from '../labels.ts';
 import { executeTemplate } from '../execute.ts';
 import { isDeferred } from '../parallelism.ts';
+import { evaluateRetryExpression } from '../retry/retry-expression.ts';
 
 /** Whatever can carry an exit hook: a step, a task, the workflow spec. */
 export interface ExitHolder {
@@ -72,6 +73,19 @@ export function asExitHandler<T>(ctx: ExecContext, fn: () => T): T {
   }
 }
 
+/**
+ * A hook's `expression` (expr language) over the step's scope; no expression = run. An expression
+ * that cannot be evaluated runs nothing (Argo errors the step group instead).
+ */
+export function shouldRunHook(hook: LifecycleHook, resolver: Resolver): boolean {
+  if (!hook.expression) return true;
+  try {
+    return evaluateRetryExpression(hook.expression, resolver);
+  } catch {
+    return false;
+  }
+}
+
 /** A request to run the exit handler of one step/task node. */
 export interface ExitRequest {
   hook: LifecycleHook;
@@ -116,7 +130,7 @@ export function isExitPending(
   if (!holder.onExit && !holder.hooks?.exit) return false;
   if (!isCompleted(node)) return !isFulfilled(node);
   const hook = exitHookOf(holder, ctx.wf);
-  if (!hook) return false;
+  if (!hook || !shouldRunHook(hook, req.resolver)) return false;
   const exit = runExitHandler(ctx, { ...req, hook, parent: node });
   return !isFulfilled(ctx.nodes[exit.id]);
 }

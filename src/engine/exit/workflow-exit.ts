@@ -9,7 +9,7 @@ import type { NodeStatus, WorkflowPhase } from '../types.ts';
 import { chainResolvers, mapResolver, substituteDeep } from '../substitute.ts';
 import { podName } from '../names.ts';
 import { executeTemplate } from '../execute.ts';
-import { asExitHandler, exitHookOf, exitNodeName } from './run-exit.ts';
+import { asExitHandler, exitHookOf, exitNodeName, shouldRunHook } from './run-exit.ts';
 
 /** The workflow phase a fulfilled root node gives (Skipped/Omitted count as Succeeded). */
 export function phaseOfRoot(root: NodeStatus): WorkflowPhase {
@@ -63,6 +63,7 @@ export function runWorkflowExit(ctx: ExecContext, root: NodeStatus): NodeStatus 
   if (existing && isFulfilled(existing)) return existing;
   ctx.globals['workflow.status'] = phaseOfRoot(root);
   ctx.globals['workflow.failures'] = workflowFailures(ctx);
+  if (!existing && !shouldRunHook(hook, mapResolver(ctx.globals))) return undefined;
   const params = hook.arguments?.parameters;
   const args = params ? substituteDeep(params, chainResolvers(mapResolver(ctx.globals))) : undefined;
   return asExitHandler(ctx, () =>

@@ -96,11 +96,14 @@ function toInt(v: Value): number {
   return Math.trunc(toNumber(v));
 }
 
+/** Variables by name: a map, or a lookup (a template scope). */
+export type ExpressionVars = Record<string, string> | ((name: string) => string | undefined);
+
 class Parser {
   private i = 0;
   constructor(
     private readonly toks: Tok[],
-    private readonly vars: Record<string, string>,
+    private readonly vars: ExpressionVars,
   ) {}
 
   parse(): Value {
@@ -158,7 +161,7 @@ class Parser {
         if (!f) throw new RetryExpressionError(`unknown function ${t.v}`);
         return f(arg);
       }
-      const v = this.vars[t.v];
+      const v = typeof this.vars === 'function' ? this.vars(t.v) : this.vars[t.v];
       if (v === undefined) throw new RetryExpressionError(`unknown name ${t.v}`);
       return v;
     }
@@ -231,7 +234,7 @@ function binary(op: string, a: Value, b: Value): Value {
  * Throws {@link RetryExpressionError}.
  * @example evaluateRetryExpression('asInt(lastRetry.exitCode) > 1', { 'lastRetry.exitCode': '2' }) // true
  */
-export function evaluateRetryExpression(expression: string, vars: Record<string, string>): boolean {
+export function evaluateRetryExpression(expression: string, vars: ExpressionVars): boolean {
   const v = new Parser(tokenize(expression), vars).parse();
   if (typeof v !== 'boolean') throw new RetryExpressionError(`expected bool, but got ${JSON.stringify(v)}`);
   return v;

@@ -178,3 +178,27 @@ spec:
     assert.equal(r.workflow.status?.phase, 'Succeeded');
   });
 });
+
+describe('exit hook expressions', () => {
+  test('hooks.exit.expression false: no exit node, the workflow completes; true: it runs', () => {
+    const yaml = (expr: string): string => `
+spec:
+  entrypoint: main
+  hooks: {exit: {template: cleanup, expression: '${expr}'}}
+  templates:
+  - name: main
+    steps:
+    - - {name: a, template: work, hooks: {exit: {template: cleanup, expression: 'steps.a.status == "Failed"'}}}
+  - name: work
+    container: {image: alpine, args: [ok]}
+  - name: cleanup
+    container: {image: alpine, args: [ok]}
+`;
+    const skipped = drive(wfFromYaml(yaml('workflow.status == "Failed"')), { outcome: byArgs });
+    assert.equal(skipped.workflow.status?.phase, 'Succeeded');
+    assert.equal(byName(skipped.workflow).has('wf.onExit'), false);
+    assert.equal(byName(skipped.workflow).has('wf[0].a.onExit'), false);
+    const ran = drive(wfFromYaml(yaml('workflow.status == "Succeeded"')), { outcome: byArgs });
+    assert.equal(byName(ran.workflow).get('wf.onExit')?.phase, 'Succeeded');
+  });
+});
