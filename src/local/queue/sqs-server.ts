@@ -36,7 +36,10 @@ export async function startLocalQueues(options: LocalQueuesOptions = {}): Promis
     const dlqArn = await queueArn(client, dlq);
     const work = await createQueue(client, `${prefix}-work.fifo`, {
       FifoQueue: 'true',
-      VisibilityTimeout: String(options.visibilityTimeoutSeconds ?? 5),
+      // As in AWS, at least the function's timeout (the poller's default is 60 s): a reconcile that is
+      // still running is never handed to a second invocation. Failed records come back sooner: the
+      // reconcile shortens their visibility itself (exponential backoff).
+      VisibilityTimeout: String(options.visibilityTimeoutSeconds ?? 60),
       RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dlqArn, maxReceiveCount: options.maxReceiveCount ?? 5 }),
     });
     const timer = await createQueue(client, `${prefix}-timer`, { VisibilityTimeout: '10' });
