@@ -10,6 +10,7 @@ import { chainResolvers, mapResolver, type Resolver } from './substitute.ts';
 import { inputVariables } from './scope.ts';
 import { holderTemplateName, processInputs, resolveTemplate, templateKind, type TemplateHolder } from './template.ts';
 import { executePod } from './pod/execute-pod.ts';
+import { podName } from './names.ts';
 import { executeSteps } from './steps/execute-steps.ts';
 import { executeDag } from './dag/execute-dag.ts';
 import { executeRetry } from './retry/execute-retry.ts';
@@ -101,6 +102,13 @@ export function executeTemplate(ctx: ExecContext, req: ExecuteRequest): NodeStat
   };
   if (req.nodeFlag) d.nodeFlag = req.nodeFlag;
   const strategy = t.retryStrategy ?? ctx.wf.spec.retryStrategy;
+  const kind = templateKind(t);
+  // Argo's `{{pod.name}}` local (for retried templates each attempt sets its own).
+  if (!strategy && (kind === 'container' || kind === 'script')) {
+    const own = d.scope;
+    d.scope = (tag) =>
+      tag === 'pod.name' ? podName(ctx.wfName, req.nodeName, d.templateName, ctx.podNameFormat) : own(tag);
+  }
   const node = strategy ? executeRetry(ctx, existing, d, strategy) : dispatchTemplate(ctx, existing, d);
   if (!existing) noteNewNode(ctx, node);
   return node;

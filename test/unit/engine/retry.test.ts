@@ -217,3 +217,22 @@ describe('durations and retry expressions', () => {
     assert.throws(() => evaluateRetryExpression('nope == 1', vars), /unknown name nope/);
   });
 });
+
+describe('{{pod.name}}', () => {
+  test('is the pod name of the node for templates without retries too', () => {
+    const wf = wfFromYaml(`
+spec:
+  entrypoint: main
+  templates:
+  - name: main
+    steps:
+    - - {name: a, template: echo}
+  - name: echo
+    container: {image: alpine, args: ["{{pod.name}}"]}
+`);
+    const d = decide({ workflow: wf, pods: [], controller: { clusterName: 'main' } }, NOW);
+    const pod = d.actions.find((a) => a.kind === 'CreatePod');
+    assert.ok(pod?.kind === 'CreatePod');
+    assert.equal(pod.pod.spec.containers[0]?.args?.[0], pod.pod.metadata.name);
+  });
+});
