@@ -133,7 +133,10 @@ describe('credentials never leak', () => {
         client.close();
       }
     }
-    assert.ok(log.lines.length > 50, 'there is something to scan');
+    // Positive control on what matters: the error paths of the planted entries were logged (how many
+    // other lines there are depends on timing).
+    assert.ok(log.find(/will be retried|for good/).length >= 4, 'the failing entries were logged');
+    assert.ok(log.lines.length > 10, 'there is something to scan');
     assert.ok(places['events in main']!.length > 10);
     // Positive control: the scan does find the planted values where they belong (the Secret).
     const stored = await stack.mainClient.request<{ data: Record<string, string> }>({
