@@ -169,6 +169,10 @@ export function validateWorkflow(wf: Workflow, options: ValidateOptions = {}): V
         );
     }
   }
+  // Argo validates the workflow exit handler like the entrypoint.
+  const onExit = wf.spec.onExit;
+  if (onExit && !wf.spec.workflowTemplateRef && !templates.some((x) => x.name === onExit))
+    report('spec.onExit', `template name '${onExit}' undefined`, `template name '${onExit}' undefined`);
   templates.forEach((t, i) => validateTemplate(wf, t, i, report));
   validateRecursion(templates, report);
   return errors;

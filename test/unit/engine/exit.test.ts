@@ -202,3 +202,12 @@ spec:
     assert.equal(byName(ran.workflow).get('wf.onExit')?.phase, 'Succeeded');
   });
 });
+
+describe('exit handler validation', () => {
+  test('an undefined spec.onExit template is an invalid spec (as the entrypoint)', () => {
+    const wf = wfFromYaml(withExit('ok', 'ok', 'onExit: nope'));
+    const d = decide({ workflow: wf, pods: [], controller: { clusterName: 'main' } }, NOW);
+    assert.equal(d.status.phase, 'Failed');
+    assert.equal(d.status.message, "invalid spec: template name 'nope' undefined");
+  });
+});
