@@ -174,7 +174,9 @@ export function decide(snapshot: Snapshot, now: Date): Decision {
   if (outputs) status.outputs = outputs;
   const summary = rollUp(ctx, status, root, exit);
   collectPods(ctx, snapshot.pods, status.phase);
-  labelCompletedPods(ctx, finishedPods);
+  // A workflow completing now is never reconciled again: labelling its last pods would be a write
+  // per workflow that nothing reads (docs/adr/0006-workflow-crd-status.md, write budget).
+  if (!isDone(status.phase)) labelCompletedPods(ctx, finishedPods);
   const decision: Decision = {
     actions: ctx.actions,
     status,
