@@ -6,53 +6,66 @@
  */
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { z } from 'zod';
+// zod/mini, not zod: the Lambda bundles import this module, and full zod costs ~440 KiB and ~20 ms of
+// cold start. './zod-en.ts' keeps full zod's English messages.
+import * as z from 'zod/mini';
+import './zod-en.ts';
 
 const dnsLabel = z
   .string()
-  .regex(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, 'must be a DNS label: lower-case letters, digits and "-", at most 63');
+  .check(
+    z.regex(
+      /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/,
+      'must be a DNS label: lower-case letters, digits and "-", at most 63',
+    ),
+  );
 
-export const ConfigSchema = z
-  .object({
-    /** Unique name of the main cluster (seed erratum 5). Shared by watcher and functions. */
-    clusterName: dnsLabel.default('main'),
-    /** Namespace of the controller: where Secret `rest-config` lives in the kubernetes store. */
-    controllerNamespace: dnsLabel.default('argo'),
-    /** Argo's controller-instanceid; empty = none. */
-    instanceId: z.string().default(''),
-    /** Only watch/reconcile workflows of this namespace (namespaced install); empty = all. */
-    managedNamespace: z.string().default(''),
-    secretStore: z.enum(['kubernetes', 'aws-secretsmanager']).default('kubernetes'),
-    /** Name of the Kubernetes Secret, or the Secrets Manager secret id. */
-    secretName: z.string().min(1).default('rest-config'),
-    /** How long functions cache rest-config entries (ms); a rotation takes effect within it. */
-    secretCacheMs: z.coerce.number().int().min(0).default(30_000),
-    /** Placement policy document (YAML or JSON); empty = the default policy. */
-    placementPolicy: z.string().default(''),
-    queueUrl: z.string().default(''),
-    timerQueueUrl: z.string().default(''),
-    deadLetterQueueUrl: z.string().default(''),
-    podNameFormat: z.enum(['v1', 'v2']).default('v2'),
-    logLevel: z.enum(['DEBUG', 'INFO', 'WARN', 'ERROR', 'SILENT']).default('INFO'),
-    /** For the main cluster when not in-cluster: a kubeconfig path (local mode, CLI). */
-    kubeconfig: z.string().default(''),
-    /** In-cluster API server address, set by the kubelet in every pod (empty outside a pod). */
-    kubernetesServiceHost: z.string().default(''),
-    kubernetesServicePort: z.string().default(''),
-    /** Where the pod's service account token and CA are mounted (in-cluster main client). */
-    serviceAccountDir: z.string().default('/var/run/secrets/kubernetes.io/serviceaccount'),
-    /** The CLI's own directory (the `argosy dev` state file, local data). */
-    home: z.string().default(join(homedir(), '.argosy')),
-    /** Watcher: address of /healthz and /metrics (`host:port`; loopback by default). */
-    watcherListen: z.string().default('127.0.0.1:9090'),
-    /** Watcher: how often rest-config targets are re-read to add/remove/restart pod watches (ms). */
-    watcherTargetsPollMs: z.coerce.number().int().min(100).default(30_000),
-    /** Kubernetes Events the reconcile records: none, important (workflow-level + node failures), all. */
-    events: z.enum(['none', 'important', 'all']).default('important'),
-    /** Pod creates per reconcile; a wider fan-out continues in the next reconcile at once. */
-    maxPodCreates: z.coerce.number().int().min(1).default(200),
-  })
-  .strict();
+/** An integer setting given as text (environment) or number (overrides), at least `min`. */
+const integer = (min: number, fallback: number) =>
+  z._default(z.pipe(z.coerce.number(), z.int().check(z.minimum(min))), fallback);
+const text = (fallback = '') => z._default(z.string(), fallback);
+const oneOf = <const T extends readonly [string, ...string[]]>(values: T, fallback: T[number]) =>
+  z._default(z.enum(values), fallback);
+
+export const ConfigSchema = z.strictObject({
+  /** Unique name of the main cluster (seed erratum 5). Shared by watcher and functions. */
+  clusterName: z._default(dnsLabel, 'main'),
+  /** Namespace of the controller: where Secret `rest-config` lives in the kubernetes store. */
+  controllerNamespace: z._default(dnsLabel, 'argo'),
+  /** Argo's controller-instanceid; empty = none. */
+  instanceId: text(),
+  /** Only watch/reconcile workflows of this namespace (namespaced install); empty = all. */
+  managedNamespace: text(),
+  secretStore: oneOf(['kubernetes', 'aws-secretsmanager'], 'kubernetes'),
+  /** Name of the Kubernetes Secret, or the Secrets Manager secret id. */
+  secretName: z._default(z.string().check(z.minLength(1)), 'rest-config'),
+  /** How long functions cache rest-config entries (ms); a rotation takes effect within it. */
+  secretCacheMs: integer(0, 30_000),
+  /** Placement policy document (YAML or JSON); empty = the default policy. */
+  placementPolicy: text(),
+  queueUrl: text(),
+  timerQueueUrl: text(),
+  deadLetterQueueUrl: text(),
+  podNameFormat: oneOf(['v1', 'v2'], 'v2'),
+  logLevel: oneOf(['DEBUG', 'INFO', 'WARN', 'ERROR', 'SILENT'], 'INFO'),
+  /** For the main cluster when not in-cluster: a kubeconfig path (local mode, CLI). */
+  kubeconfig: text(),
+  /** In-cluster API server address, set by the kubelet in every pod (empty outside a pod). */
+  kubernetesServiceHost: text(),
+  kubernetesServicePort: text(),
+  /** Where the pod's service account token and CA are mounted (in-cluster main client). */
+  serviceAccountDir: text('/var/run/secrets/kubernetes.io/serviceaccount'),
+  /** The CLI's own directory (the `argosy dev` state file, local data). */
+  home: text(join(homedir(), '.argosy')),
+  /** Watcher: address of /healthz and /metrics (`host:port`; loopback by default). */
+  watcherListen: text('127.0.0.1:9090'),
+  /** Watcher: how often rest-config targets are re-read to add/remove/restart pod watches (ms). */
+  watcherTargetsPollMs: integer(100, 30_000),
+  /** Kubernetes Events the reconcile records: none, important (workflow-level + node failures), all. */
+  events: oneOf(['none', 'important', 'all'], 'important'),
+  /** Pod creates per reconcile; a wider fan-out continues in the next reconcile at once. */
+  maxPodCreates: integer(1, 200),
+});
 
 export type Config = Readonly<z.infer<typeof ConfigSchema>>;
 

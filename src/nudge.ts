@@ -4,29 +4,33 @@
  * branches on what the nudge says happened (level-triggered reconciliation).
  */
 import { createHash } from 'node:crypto';
-import { z } from 'zod';
+// zod/mini: every handler parses nudges, and full zod is ~440 KiB / ~20 ms of cold start.
+import * as z from 'zod/mini';
+import './zod-en.ts';
+
+const bounded = (max: number) => z.string().check(z.minLength(1), z.maxLength(max));
 
 export const NudgeSchema = z.object({
   v: z.literal(1),
   /** Namespace of the Workflow in the main cluster. */
-  namespace: z.string().min(1).max(253),
+  namespace: bounded(253),
   /** Name of the Workflow. */
-  workflow: z.string().min(1).max(253),
+  workflow: bounded(253),
   source: z.enum(['workflow', 'pod', 'resync', 'timer', 'replay', 'cli']),
   /** The changed object, for tracing and de-duplication. */
-  object: z
-    .object({
+  object: z.optional(
+    z.object({
       cluster: z.string(),
       namespace: z.string(),
       name: z.string(),
-      uid: z.string().optional(),
-      resourceVersion: z.string().optional(),
-    })
-    .optional(),
+      uid: z.optional(z.string()),
+      resourceVersion: z.optional(z.string()),
+    }),
+  ),
   /** What changed, in words (for logs only). */
-  change: z.string().max(200).optional(),
+  change: z.optional(z.string().check(z.maxLength(200))),
   /** For timer nudges: when the wake-up is due (RFC 3339). */
-  dueAt: z.string().optional(),
+  dueAt: z.optional(z.string()),
 });
 export type Nudge = z.infer<typeof NudgeSchema>;
 
@@ -48,7 +52,7 @@ export function deduplicationId(nudge: Nudge, bucket = ''): string {
   return createHash('sha256').update(identity).digest('hex');
 }
 
-/** Parses a message body; throws a ZodError naming the bad field (a poison message). */
+/** Parses a message body; throws a zod `$ZodError` naming the bad field (a poison message). */
 export function parseNudge(body: string): Nudge {
   return NudgeSchema.parse(JSON.parse(body));
 }
