@@ -9,6 +9,7 @@ import { validateDag } from './validate-dag.ts';
 import { validateSteps } from './validate-steps.ts';
 import { tagsIn } from './substitute.ts';
 import { validateRecursion } from './validate-recursion.ts';
+import { validateShape } from './validate-shape.ts';
 
 /** One problem found in a workflow. */
 export interface ValidationError {
@@ -150,6 +151,8 @@ export interface ValidateOptions {
 export function validateWorkflow(wf: Workflow, options: ValidateOptions = {}): ValidationError[] {
   const errors: ValidationError[] = [];
   const report: Report = (path, message, argo) => errors.push({ path, message, argo: argo ?? `${path}: ${message}` });
+  validateShape(wf, (path, message) => report(path, message));
+  if (errors.length > 0) return errors;
   validateTemplateNames(wf, report);
   validateArguments(wf, report);
   const entry = wf.spec.entrypoint;
