@@ -41,7 +41,22 @@ export function podSignature(pod: Obj): string {
 /** Signature of a fresh pod as we create it: Pending, no container states, not scheduled. */
 export const FRESH_POD_SIGNATURE = podSignature({ status: { phase: 'Pending' } });
 
-/** Signature of a workflow: spec, deletion, completed label. */
+/**
+ * Suspend nodes that are no longer waiting. A user's resume (`argosy resume`, `argo resume`) writes
+ * only status; counting resolved suspend nodes makes it significant. When the reconcile itself ends a
+ * suspend (duration elapsed) this costs one extra, write-free reconcile — never a loop.
+ */
+function resolvedSuspends(wf: Obj): number {
+  const nodes = ((wf.status ?? {}) as { nodes?: Record<string, { type?: string; phase?: string }> }).nodes ?? {};
+  let n = 0;
+  for (const id in nodes) {
+    const node = nodes[id];
+    if (node?.type === 'Suspend' && node.phase !== 'Running' && node.phase !== 'Pending') n++;
+  }
+  return n;
+}
+
+/** Signature of a workflow: spec, deletion, completed label, resolved suspend nodes. */
 export function workflowSignature(wf: Obj): string {
   const spec = createHash('sha1')
     .update(JSON.stringify(wf.spec ?? {}))
@@ -49,7 +64,13 @@ export function workflowSignature(wf: Obj): string {
   const meta = metaOf(wf);
   const completed = meta.labels?.['workflows.argoproj.io/completed'] ?? '';
   // '' and 'false' are the same to the reconcile (the first phase write sets 'false').
-  return [spec, meta.deletionTimestamp ? 'deleting' : '', completed === 'true' ? 'done' : ''].join('|');
+  const suspends = resolvedSuspends(wf);
+  return [
+    spec,
+    meta.deletionTimestamp ? 'deleting' : '',
+    completed === 'true' ? 'done' : '',
+    ...(suspends > 0 ? [`suspends:${suspends}`] : []),
+  ].join('|');
 }
 
 /**
@@ -66,7 +87,10 @@ export function significantChange(
   if (previous === undefined) {
     // A completed workflow seen for the first time (watcher start, re-list) needs nothing, unless it
     // is being deleted (its remote pods may still need cleaning up).
-    if (kind === 'workflow') return signature.endsWith('||done') ? undefined : 'workflow added';
+    if (kind === 'workflow') {
+      const [, deleting, done] = signature.split('|');
+      return done === 'done' && deleting === '' ? undefined : 'workflow added';
+    }
     return signature === FRESH_POD_SIGNATURE ? undefined : 'pod seen';
   }
   if (previous === signature) return undefined;

@@ -1,34 +1,68 @@
 /**
- * `argosy resume NAME`: resumes a suspended workflow the way argo's `ResumeWorkflow` does: clears
- * `spec.suspend` and marks active suspend nodes Succeeded (through the status subresource).
+ * `argosy resume NAME [--node-field-selector SEL]`: resumes a suspended workflow as argo's
+ * `ResumeWorkflow` does — `spec.suspend` cleared and active suspend nodes Succeeded (the engine's
+ * `resumeWorkflow`). The write is the reconcile's own (whole object on Argo's CRD, `/status` where a
+ * status subresource exists), with the resourceVersion precondition: a 409 re-reads and tries again.
+ * The watcher treats a resolved suspend node as significant, so the controller continues at once.
  */
 import { Command } from 'commander';
-import { patchWorkflow, patchWorkflowStatus } from '../../adapters/kube/resources.ts';
+import { isConflict } from '../../adapters/kube/errors.ts';
+import { patchWorkflow } from '../../adapters/kube/resources.ts';
+import { isWorkflowSuspended, resumeSpecPatch, resumeWorkflow } from '../../engine/index.ts';
+import type { Workflow } from '../../engine/types.ts';
+import { discoverStatusSubresource } from '../../runtime/kube-api.ts';
+import { writeWorkflow } from '../../runtime/write-workflow.ts';
+import type { KubeClient } from '../../ports/kube.ts';
 import { contextOf } from './context.ts';
 import { failure } from './errors.ts';
 import { fetchWorkflow } from './get.ts';
-import { withTarget } from './target.ts';
+import { withTarget, type Target } from './target.ts';
+
+const ATTEMPTS = 3;
+
+async function resumeOnce(target: Target, name: string, selector: string | undefined, sub: boolean): Promise<void> {
+  let wf = await fetchWorkflow(target, name);
+  if (!isWorkflowSuspended(wf))
+    throw failure(`workflow ${name} is not suspended`, `see its state with \`argosy get ${name}\``);
+  let status;
+  try {
+    status = resumeWorkflow(wf, selector, new Date());
+  } catch (e) {
+    throw failure((e as Error).message, 'check the node field selector against `argosy get`');
+  }
+  const client: KubeClient = target.client;
+  if (resumeSpecPatch(wf)) {
+    if (sub) {
+      // The spec goes through the main resource; status through /status below.
+      wf = await patchWorkflow<Workflow>(client, target.namespace, name, {
+        metadata: { resourceVersion: wf.metadata.resourceVersion },
+        spec: { suspend: null },
+      });
+    } else {
+      const { suspend: _suspend, ...spec } = wf.spec;
+      wf = { ...wf, spec };
+    }
+  }
+  await writeWorkflow(client, wf, status, undefined, sub);
+}
 
 export function makeResumeCommand(): Command {
   return new Command('resume')
     .description('resume a suspended workflow (spec.suspend and active suspend steps)')
     .argument('<name...>', 'workflow names')
-    .action(async (names: string[], _opts: unknown, cmd: Command) => {
+    .option('--node-field-selector <selector>', 'only the suspend nodes matching, e.g. displayName=approve')
+    .action(async (names: string[], opts: { nodeFieldSelector?: string }, cmd: Command) => {
       const ctx = contextOf(cmd);
       await withTarget(ctx, async (target) => {
+        const sub = await discoverStatusSubresource(target.client);
         for (const name of names) {
-          const wf = await fetchWorkflow(target, name);
-          const active = Object.values(wf.status?.nodes ?? {}).filter(
-            (n) => n.type === 'Suspend' && (n.phase === 'Running' || n.phase === 'Pending'),
-          );
-          if (!wf.spec.suspend && active.length === 0) {
-            throw failure(`workflow ${name} is not suspended`, 'see its state with `argosy get ' + name + '`');
-          }
-          if (wf.spec.suspend) await patchWorkflow(target.client, target.namespace, name, { spec: { suspend: null } });
-          if (active.length) {
-            const finishedAt = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
-            const nodes = Object.fromEntries(active.map((n) => [n.id, { phase: 'Succeeded', finishedAt }]));
-            await patchWorkflowStatus(target.client, target.namespace, name, { status: { nodes } });
+          for (let attempt = 1; ; attempt++) {
+            try {
+              await resumeOnce(target, name, opts.nodeFieldSelector, sub);
+              break;
+            } catch (e) {
+              if (!isConflict(e) || attempt >= ATTEMPTS) throw e;
+            }
           }
           ctx.io.out(`workflow ${name} resumed\n`);
         }

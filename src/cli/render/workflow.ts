@@ -4,6 +4,7 @@
  * appears only when some pod ran outside the main cluster or the workflow's namespace, so single-
  * cluster workflows print exactly what argo prints.
  */
+import { isWorkflowSuspended } from '../../engine/suspend/resume.ts';
 import type { NodeStatus, Workflow } from '../../engine/types.ts';
 import { fnv32a, podNameFor, podNameVersion, templateOfNode } from './pod-name.ts';
 import { conditionIcon, paint, phaseIcon, suspendIcon, visibleWidth, type RenderStyle } from './style.ts';
@@ -30,7 +31,7 @@ const row = (label: string, value: string): string =>
 /** argo `WorkflowStatus`: `Running (Suspended)`, `Failed (Terminated)`, `Pending`/`Unknown`. */
 export function workflowStatusText(wf: Workflow): string {
   const phase = wf.status?.phase ?? '';
-  if (phase === 'Running') return wf.spec.suspend ? 'Running (Suspended)' : phase;
+  if (phase === 'Running') return isWorkflowSuspended(wf) ? 'Running (Suspended)' : phase;
   if (phase === 'Failed') return wf.spec.shutdown ? 'Failed (Terminated)' : phase;
   if (phase === '' || phase === 'Pending') return wf.metadata.creationTimestamp ? 'Pending' : 'Unknown';
   return phase;

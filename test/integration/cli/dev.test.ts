@@ -192,6 +192,58 @@ describe('argosy dev, and the commands that find it through its state file', () 
     assert.match(wait.stdout, new RegExp(`^${name} Succeeded at `));
   });
 
+  test('a suspend step waits (Running (Suspended)); resume continues it to the end at once', async () => {
+    const file = writeFile(
+      dir,
+      'approve.yaml',
+      `apiVersion: argoproj.io/v1alpha1
+kind: Workflow
+metadata: { generateName: approve- }
+spec:
+  entrypoint: main
+  templates:
+    - name: main
+      steps:
+        - - { name: approve, template: approve }
+        - - { name: after, template: say }
+    - name: approve
+      suspend: {}
+    - name: say
+      container: { image: argoproj/argosay:v2 }
+`,
+    );
+    const sub = await runCli(['submit', file, '-o', 'name'], dir);
+    assert.equal(sub.code, 0, sub.stderr);
+    const wfName = sub.stdout.trim();
+    const { client } = await kubeClientFromKubeconfig(state.kubeconfigPath, 'main');
+    const path = `/apis/argoproj.io/v1alpha1/namespaces/argo/workflows/${wfName}`;
+    try {
+      const read = () => client.request<Workflow>({ method: 'GET', path });
+      let suspended: Workflow | undefined;
+      const end = Date.now() + 30_000;
+      while (!suspended && Date.now() < end) {
+        const w = await read();
+        if (Object.values(w.status?.nodes ?? {}).some((n) => n.type === 'Suspend' && n.phase === 'Running'))
+          suspended = w;
+        else await new Promise((r) => setTimeout(r, 100));
+      }
+      assert.ok(suspended, 'the suspend node runs');
+      const shown = await runCli(['get', wfName], dir);
+      assert.match(shown.stdout, /Status:\s+Running \(Suspended\)/);
+      const resume = await runCli(['resume', wfName], dir);
+      assert.equal(resume.code, 0, resume.stderr);
+      assert.equal(resume.stdout, `workflow ${wfName} resumed\n`);
+      // No resync in between: the resolved suspend node is itself the nudge (30 s resync is longer).
+      const wait = await runCli(['wait', wfName], dir);
+      assert.match(wait.stdout, new RegExp(`^${wfName} Succeeded at `));
+      const done = await read();
+      const approve = Object.values(done.status?.nodes ?? {}).find((n) => n.displayName === 'approve');
+      assert.equal(approve?.phase, 'Succeeded');
+    } finally {
+      client.close();
+    }
+  });
+
   test('stop patches spec.shutdown; resume of a workflow that is not suspended is an error', async () => {
     const long = writeFile(
       dir,

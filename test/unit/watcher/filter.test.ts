@@ -30,6 +30,19 @@ describe('significance filter', () => {
     assert.ok(significantChange('workflow', 'ADDED', base, undefined));
   });
 
+  test('a resumed suspend node counts (a user wrote status); a suspend still waiting does not', () => {
+    const waiting = { s: { type: 'Suspend', phase: 'Running' }, p: { type: 'Pod', phase: 'Succeeded' } };
+    const before = workflowSignature(wf({ phase: 'Running', nodes: waiting }));
+    const same = workflowSignature(wf({ phase: 'Running', nodes: { ...waiting, q: { type: 'Pod' } } }));
+    assert.equal(significantChange('workflow', 'MODIFIED', same, before), undefined);
+    const resumed = { ...waiting, s: { type: 'Suspend', phase: 'Succeeded' } };
+    const after = workflowSignature(wf({ phase: 'Running', nodes: resumed }));
+    assert.ok(significantChange('workflow', 'MODIFIED', after, before));
+    assert.equal(significantChange('workflow', 'MODIFIED', after, after), undefined, 'once, not a loop');
+    const doneWithSuspends = wf({ nodes: resumed }, { labels: { 'workflows.argoproj.io/completed': 'true' } });
+    assert.equal(significantChange('workflow', 'ADDED', workflowSignature(doneWithSuspends), undefined), undefined);
+  });
+
   test('completed workflows found at start-up are not nudged, unless they are being deleted', () => {
     const done = { 'workflows.argoproj.io/completed': 'true' };
     assert.equal(
