@@ -3,8 +3,9 @@
 // (smaller zip, faster cold start); the watcher image and the CLI carry everything they import.
 // serverless.yml's serverless-esbuild settings mirror the Lambda options here.
 import { build, type BuildOptions, type Metafile } from 'esbuild';
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join, relative, resolve } from 'node:path';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { BUNDLED_ASSETS } from '../src/local/assets.ts';
+import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 
@@ -20,6 +21,8 @@ interface Target {
   outfile: string;
   /** Packages left out of the bundle. */
   external: string[];
+  /** Copies local mode's data files (CRDs, image scripts) beside the bundle. */
+  assets?: boolean;
 }
 
 /** Optional native add-ons some dependencies probe for with require() inside try/catch. */
@@ -46,6 +49,7 @@ function targets(): Target[] {
       entry: join(root, 'src/cli/main.ts'),
       outfile: join(dist, 'cli/main.mjs'),
       external: optionalNatives,
+      assets: true,
     },
   ];
 }
@@ -101,6 +105,9 @@ async function main(): Promise<void> {
   for (const t of all) {
     const result = await build({ ...common, entryPoints: [t.entry], outfile: t.outfile, external: t.external });
     const code = readFileSync(t.outfile);
+    if (t.assets)
+      for (const [from, to] of Object.entries(BUNDLED_ASSETS))
+        cpSync(join(root, from), join(dirname(t.outfile), 'assets', to), { recursive: true });
     // What each bundle leaves to its runtime (external imports), for review and for the build test.
     mkdirSync(join(dist, 'meta'), { recursive: true });
     writeFileSync(join(dist, 'meta', `${t.name.replace(/\s+/g, '-')}.json`), JSON.stringify(result.metafile));

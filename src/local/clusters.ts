@@ -14,7 +14,6 @@
 import { mkdtempSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseAllDocuments, stringify } from 'yaml';
 import { silentLogger, type Logger } from '../logger.ts';
 import type { KubeObject } from './apiserver/resources.ts';
@@ -27,6 +26,7 @@ import { loadIdentity, loadObjects, persistOnChange, saveIdentity, saveObjects }
 import { Kubelet, type SimDefaults } from './kubelet/kubelet.ts';
 import { createNode } from './kubelet/node.ts';
 import { onProcessExit } from './kubelet/exit-hooks.ts';
+import { assetDir } from './assets.ts';
 
 export type { RbacRule, Identity, ApiStats, SimDefaults };
 
@@ -90,7 +90,7 @@ export interface LocalClusters {
 }
 
 /** Directory of Argo's CRD manifests shipped with the repository. */
-export const CRD_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'infra', 'crds');
+export const CRD_DIR = assetDir(import.meta.url, '../../infra/crds', 'crds');
 
 /** Reads every CRD in {@link CRD_DIR}. */
 export function loadArgoCrds(dir = CRD_DIR): KubeObject[] {

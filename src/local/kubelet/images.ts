@@ -4,10 +4,10 @@
  * shipped in ./images (argosay, cowsay). Images the host cannot imitate fail to "pull".
  */
 import { accessSync, constants, existsSync } from 'node:fs';
-import { delimiter, dirname, isAbsolute, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { delimiter, isAbsolute, join } from 'node:path';
+import { assetDir } from '../assets.ts';
 
-export const IMAGES_DIR = join(dirname(fileURLToPath(import.meta.url)), 'images');
+export const IMAGES_DIR = assetDir(import.meta.url, 'images', 'images');
 const ARGOSAY = join(IMAGES_DIR, 'argosay.sh');
 const COWSAY = join(IMAGES_DIR, 'cowsay.sh');
 

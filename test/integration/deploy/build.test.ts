@@ -97,4 +97,16 @@ describe('npm run build', () => {
     const r = await exec(process.execPath, [join(out, 'cli', 'main.mjs'), '--version'], { cwd: out, timeout: 30_000 });
     assert.match(r.stdout, /^\d+\.\d+\.\d+/);
   });
+
+  test('the CLI bundle runs the seed example on its own (CRDs and image scripts travel in assets/)', async () => {
+    // Outside the repository (a temp dir): nothing may be found through the sources' paths.
+    const r = await exec(
+      process.execPath,
+      [join(out, 'cli', 'main.mjs'), 'run', join(repoRoot, 'examples', 'multi-cluster.yaml'), '-o', 'json'],
+      { cwd: out, timeout: 90_000, env: { ...process.env, ARGOSY_HOME: join(out, 'home') } },
+    );
+    const wf = JSON.parse(r.stdout) as { status: { phase: string; nodes: Record<string, { displayName?: string }> } };
+    assert.equal(wf.status.phase, 'Succeeded');
+    assert.ok(Object.values(wf.status.nodes).some((n) => n.displayName === 'other'));
+  });
 });
