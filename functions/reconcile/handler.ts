@@ -2,7 +2,8 @@
 // logic is src/runtime/reconcile-handler.ts, the same factory local mode's poller calls.
 import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { decide } from '../../src/engine/index.ts';
+// decide.ts, not engine/index.ts: the index also re-exports the workflow parser and its `yaml` import.
+import { decide } from '../../src/engine/decide.ts';
 import { createLambdaWiring } from '../../src/runtime/lambda.ts';
 import { makeReconcileHandler } from '../../src/runtime/reconcile-handler.ts';
 

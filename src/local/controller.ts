@@ -98,7 +98,7 @@ export async function startLocalController(opts: LocalControllerOptions): Promis
       : undefined;
     const registry = await buildClusterRegistry({ config, logger, mainClient: opts.mainClient, store });
     stops.push(() => registry.close());
-    const runtime = createRuntimeDeps({
+    const runtime = await createRuntimeDeps({
       config,
       logger,
       registry,

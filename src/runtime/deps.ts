@@ -55,9 +55,10 @@ export interface RuntimeDeps {
   counters: RuntimeCounters;
 }
 
-/** Wires the handler dependencies. */
-export function createRuntimeDeps(options: RuntimeOptions): RuntimeDeps {
+/** Wires the handler dependencies (async: a configured placement policy is parsed first). */
+export async function createRuntimeDeps(options: RuntimeOptions): Promise<RuntimeDeps> {
   const { config, logger, registry } = options;
+  const policy = options.policy ?? (await policyCheck(registry, config.placementPolicy));
   const now = options.now ?? (() => new Date());
   const counters: RuntimeCounters = {
     reconcileInvocations: 0,
@@ -85,7 +86,7 @@ export function createRuntimeDeps(options: RuntimeOptions): RuntimeDeps {
   const reconcile: ReconcileHandlerDeps = {
     registry,
     decide: options.decide,
-    placementFor: placementFor(registry, options.policy ?? policyCheck(registry, config.placementPolicy)),
+    placementFor: placementFor(registry, policy),
     publisher,
     controller,
     managedNamespace: config.managedNamespace,

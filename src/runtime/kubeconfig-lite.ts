@@ -5,7 +5,6 @@
  * this path in local runs — so the bundle gets this small one instead.
  */
 import { readFileSync } from 'node:fs';
-import { parse } from 'yaml';
 import { createKubeClient, type HttpKubeClient } from '../adapters/kube/http-client.ts';
 
 interface Named<T> {
@@ -21,8 +20,17 @@ interface KubeconfigDoc {
   users?: Named<{ token?: string }>[];
 }
 
-/** A client for `context` (default: the current one) of the kubeconfig at `path`; token auth only. */
-export function clientFromKubeconfigFile(path: string, context: string | undefined, cluster: string): HttpKubeClient {
+/**
+ * A client for `context` (default: the current one) of the kubeconfig at `path`; token auth only.
+ * Async so that `yaml` is imported only here: in Lambda there is no kubeconfig, and importing `yaml`
+ * up front is ~8 ms of every cold start.
+ */
+export async function clientFromKubeconfigFile(
+  path: string,
+  context: string | undefined,
+  cluster: string,
+): Promise<HttpKubeClient> {
+  const { parse } = await import('yaml');
   const doc = parse(readFileSync(path, 'utf8')) as KubeconfigDoc;
   const name = context && doc.contexts?.some((c) => c.name === context) ? context : doc['current-context'];
   const ctx = doc.contexts?.find((c) => c.name === name)?.context;

@@ -39,10 +39,12 @@ export function createLambdaWiring(fn: string, decide: DecideFn = noDecide): Lam
   const deps = () => {
     // KUBECONFIG gives the main cluster's client when the functions run outside AWS (local invoke,
     // tests); in Lambda the main cluster comes from its rest-config entry like every other.
-    const mainClient = config.kubeconfig
-      ? clientFromKubeconfigFile(config.kubeconfig, config.clusterName, config.clusterName)
-      : undefined;
-    built ??= buildClusterRegistry({ config, logger, store, mainClient })
+    built ??= (
+      config.kubeconfig
+        ? clientFromKubeconfigFile(config.kubeconfig, config.clusterName, config.clusterName)
+        : Promise.resolve(undefined)
+    )
+      .then((mainClient) => buildClusterRegistry({ config, logger, store, mainClient }))
       .then((registry) => createRuntimeDeps({ config, logger, registry, sqs: createSqsClient(), decide }))
       .catch((e: unknown) => {
         built = undefined; // a failed cold start must not poison the warm container

@@ -5,7 +5,10 @@
  */
 import type { ObservedPod } from '../engine/contract.ts';
 import type { Workflow } from '../engine/types.ts';
-import { needsResult, parseArgosyDocument } from '../engine/index.ts';
+// Not '../engine/index.ts': that re-exports the workflow parser, whose static `yaml` import would be
+// initialised in every Lambda cold start.
+import { needsResult } from '../engine/needs-result.ts';
+import { parseArgosyDocument } from '../engine/pod/assess-pod.ts';
 import type { ClusterRegistry, KubeClient } from '../ports/kube.ts';
 import { isKubeApiError, isNotFound } from '../adapters/kube/errors.ts';
 import { clientForPlace } from './observe.ts';

@@ -7,14 +7,20 @@
 import type { PlacementCheck } from '../engine/contract.ts';
 import type { Workflow } from '../engine/types.ts';
 import type { ClusterRegistry } from '../ports/kube.ts';
-import { checkPlacement, loadPlacementPolicy, type PlacementPolicy } from '../clusters/policy.ts';
+import { checkPlacement, loadPlacementPolicyLazy, type PlacementPolicy } from '../clusters/placement-rules.ts';
 
 /** A policy answer for one target: a reason when refused, `undefined` when allowed. */
 export type PolicyCheck = PlacementCheck;
 
-/** Builds the policy check from a policy document (YAML/JSON text or file; empty = default policy). */
-export function policyCheck(registry: ClusterRegistry, source: string | PlacementPolicy): PlacementCheck {
-  const policy = typeof source === 'string' ? loadPlacementPolicy(source) : source;
+/**
+ * Builds the policy check from a policy document (YAML/JSON text or file; empty = default policy).
+ * Async because the YAML parser is imported only when there is a document (Lambda cold start).
+ */
+export async function policyCheck(
+  registry: ClusterRegistry,
+  source: string | PlacementPolicy,
+): Promise<PlacementCheck> {
+  const policy = typeof source === 'string' ? await loadPlacementPolicyLazy(source) : source;
   return checkPlacement(policy, registry);
 }
 

@@ -26,7 +26,7 @@ async function main(): Promise<void> {
   const mainClient =
     inClusterClient(config, { logger }) ??
     (config.kubeconfig
-      ? clientFromKubeconfigFile(config.kubeconfig, config.clusterName, config.clusterName)
+      ? await clientFromKubeconfigFile(config.kubeconfig, config.clusterName, config.clusterName)
       : undefined);
   const registry = await buildClusterRegistry({ config, logger, mainClient });
   const publisher = createSqsPublisher({
