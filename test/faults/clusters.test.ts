@@ -7,7 +7,7 @@
 //  - Argosy's credential in `other` revoked (403/401) then a new one written to rest-config;
 //  - a rest-config entry rotated mid-workflow (new token, old one revoked);
 //  - the secret store unreadable for a while (the registry keeps the last good entries).
-// The 8 s outage with the resync as recovery is test/integration/pipeline/faults.test.ts.
+// The 30 s outage (real time) with the resync as recovery is test/integration/pipeline/faults.test.ts.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { GetQueueAttributesCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
