@@ -2,7 +2,8 @@
 // CLI, into dist/. Lambda bundles leave the AWS SDK v3 out because the nodejs22.x runtime ships it
 // (smaller zip, faster cold start); the watcher image and the CLI carry everything they import.
 // serverless.yml's serverless-esbuild settings mirror the Lambda options here.
-import { build, type BuildOptions, type Metafile } from 'esbuild';
+import { build, type BuildOptions, type Metafile, type Plugin } from 'esbuild';
+import { createRequire } from 'node:module';
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { BUNDLED_ASSETS } from '../src/local/assets.ts';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -23,7 +24,11 @@ interface Target {
   external: string[];
   /** Copies local mode's data files (CRDs, image scripts) beside the bundle. */
   assets?: boolean;
+  plugins?: Plugin[];
 }
+
+/** Lambda bundles load the runtime's AWS SDK with require() (why: the file; serverless.yml uses it too). */
+const lambdaPlugins = createRequire(import.meta.url)('./esbuild-sdk-require.cjs') as Plugin[];
 
 /** Optional native add-ons some dependencies probe for with require() inside try/catch. */
 const optionalNatives = ['bufferutil', 'utf-8-validate', 'fsevents'];
@@ -37,6 +42,7 @@ function targets(): Target[] {
       entry: join(fnDir, name, 'handler.ts'),
       outfile: join(dist, 'functions', name, 'handler.mjs'),
       external: ['@aws-sdk/*', ...optionalNatives],
+      plugins: lambdaPlugins,
     })),
     {
       name: 'watcher',
@@ -103,7 +109,13 @@ async function main(): Promise<void> {
   rmSync(dist, { recursive: true, force: true });
   const rows: string[] = [];
   for (const t of all) {
-    const result = await build({ ...common, entryPoints: [t.entry], outfile: t.outfile, external: t.external });
+    const result = await build({
+      ...common,
+      entryPoints: [t.entry],
+      outfile: t.outfile,
+      external: t.external,
+      plugins: t.plugins ?? [],
+    });
     const code = readFileSync(t.outfile);
     if (t.assets)
       for (const [from, to] of Object.entries(BUNDLED_ASSETS))
