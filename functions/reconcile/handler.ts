@@ -7,7 +7,7 @@ import { decide } from '../../src/engine/decide.ts';
 import { createLambdaWiring } from '../../src/runtime/lambda.ts';
 import { makeReconcileHandler } from '../../src/runtime/reconcile-handler.ts';
 
-const wiring = createLambdaWiring('reconcile', decide);
+const wiring = await createLambdaWiring('reconcile', decide);
 let reconcile: ReturnType<typeof makeReconcileHandler> | undefined;
 
 export const handler = middy<SQSEvent, SQSBatchResponse, Error, Context>()

@@ -4,7 +4,7 @@ import middy from '@middy/core';
 import { createLambdaWiring } from '../../src/runtime/lambda.ts';
 import { makeResyncHandler } from '../../src/runtime/resync-handler.ts';
 
-const wiring = createLambdaWiring('resync');
+const wiring = await createLambdaWiring('resync');
 let resync: ReturnType<typeof makeResyncHandler> | undefined;
 
 export const handler = middy()

@@ -5,7 +5,6 @@
  * Secrets Manager the entries (including the main cluster's) only arrive through the middleware.
  */
 import type middy from '@middy/core';
-import secretsManager from '@middy/secrets-manager';
 import { createSqsClient } from '../adapters/aws/sqs-client.ts';
 import { buildClusterRegistry } from '../clusters/build.ts';
 import { createMiddyFedStore, feedStoreMiddleware, restConfigSecretsOptions } from '../clusters/stores/middy.ts';
@@ -24,17 +23,23 @@ export interface LambdaWiring {
   deps(): Promise<RuntimeDeps>;
 }
 
-/** Builds the shared wiring of a Lambda function. */
-export function createLambdaWiring(fn: string, decide: DecideFn = noDecide): LambdaWiring {
+/**
+ * Builds the shared wiring of a Lambda function (awaited at module top level, so it is INIT work).
+ * `@middy/secrets-manager` and its SDK client are imported only with the aws-secretsmanager store: a
+ * kubernetes-store install would otherwise load and construct them in every cold start for nothing.
+ */
+export async function createLambdaWiring(fn: string, decide: DecideFn = noDecide): Promise<LambdaWiring> {
   const config = loadConfig();
   const logger = createLogger({ level: config.logLevel, fields: { fn } });
   const store = config.secretStore === 'aws-secretsmanager' ? createMiddyFedStore(config.secretName) : undefined;
-  const middlewares: middy.MiddlewareObj[] = store
-    ? [
-        secretsManager(restConfigSecretsOptions(config)) as middy.MiddlewareObj,
-        feedStoreMiddleware(store) as middy.MiddlewareObj,
-      ]
-    : [];
+  const secretsManager = store ? (await import('@middy/secrets-manager')).default : undefined;
+  const middlewares: middy.MiddlewareObj[] =
+    store && secretsManager
+      ? [
+          secretsManager(restConfigSecretsOptions(config)) as middy.MiddlewareObj,
+          feedStoreMiddleware(store) as middy.MiddlewareObj,
+        ]
+      : [];
   let built: Promise<RuntimeDeps> | undefined;
   const deps = () => {
     // KUBECONFIG gives the main cluster's client when the functions run outside AWS (local invoke,
