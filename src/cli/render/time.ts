@@ -71,17 +71,6 @@ export function timestamp(t: Date, now: Date, offsetMinutes?: number): string {
   return `${formatGoDate(t, offsetMinutes)} (${relativeTime(t, now)})`;
 }
 
-/** argo `humanize.Duration`: `10 seconds`, `1 minutes 3 seconds`, `2 hours 0 minutes 5 seconds`. */
-export function humanDuration(ms: number): string {
-  const s = Math.max(0, Math.floor(ms / SECOND));
-  if (s < 60) return `${s} seconds`;
-  const m = Math.floor(s / 60);
-  if (m < 60) return `${m} minutes ${s % 60} seconds`;
-  const h = Math.floor(m / 60);
-  if (h < 24) return `${h} hours ${m % 60} minutes ${s % 60} seconds`;
-  return `${Math.floor(h / 24)} days ${h % 24} hours ${m % 60} minutes ${s % 60} seconds`;
-}
-
 /** argo `humanize.RelativeDurationShort`: `3s`, `2m`, `1h`, `4d` (an open end means `now`). */
 export function shortDuration(start: Date, end: Date | undefined, now: Date): string {
   const ms = Math.max(0, (end ?? now).getTime() - start.getTime());

@@ -9,7 +9,8 @@ import type { NodeStatus, Workflow } from '../../engine/types.ts';
 import { fnv32a, podNameFor, podNameVersion, templateOfNode } from './pod-name.ts';
 import { conditionIcon, paint, phaseIcon, suspendIcon, visibleWidth, type RenderStyle } from './style.ts';
 import { alignTable } from './table.ts';
-import { goDuration, humanDuration, parseTime, shortDuration, timestamp } from './time.ts';
+import { humanizeDuration } from '../../engine/retry/durations.ts';
+import { goDuration, parseTime, shortDuration, timestamp } from './time.ts';
 import { treeLines } from './tree.ts';
 
 /** What the renderer needs besides the workflow. */
@@ -65,9 +66,9 @@ export function renderHeader(wf: Workflow, opts: RenderOptions): string[] {
   lines.push(row('Created:', created ? timestamp(created, now, off) : ''));
   if (started) lines.push(row('Started:', timestamp(started, now, off)));
   if (finished) lines.push(row('Finished:', timestamp(finished, now, off)));
-  if (started) lines.push(row('Duration:', humanDuration((finished ?? now).getTime() - started.getTime())));
+  if (started) lines.push(row('Duration:', humanizeDuration((finished ?? now).getTime() - started.getTime())));
   if (st.phase === 'Running' && (st.estimatedDuration ?? 0) > 0) {
-    lines.push(row('EstimatedDuration:', humanDuration((st.estimatedDuration ?? 0) * 1000)));
+    lines.push(row('EstimatedDuration:', humanizeDuration((st.estimatedDuration ?? 0) * 1000)));
   }
   lines.push(row('Progress:', st.progress ?? ''));
   const rd = resourcesDurationText(st.resourcesDuration);

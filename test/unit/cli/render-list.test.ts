@@ -2,7 +2,8 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Workflow } from '../../../src/engine/types.ts';
 import { renderList } from '../../../src/cli/render/list.ts';
-import { humanDuration, relativeTime, shortDuration, formatGoDate } from '../../../src/cli/render/time.ts';
+import { humanizeDuration } from '../../../src/engine/retry/durations.ts';
+import { relativeTime, shortDuration, formatGoDate } from '../../../src/cli/render/time.ts';
 
 const now = new Date(Date.UTC(2026, 10, 24, 12, 0, 0));
 const ago = (s: number): string => new Date(now.getTime() - s * 1000).toISOString();
@@ -54,9 +55,13 @@ describe('argo list layout', () => {
 
 describe('argo humanize', () => {
   test('durations and relative times read like argo', () => {
-    assert.equal(humanDuration(10_000), '10 seconds');
-    assert.equal(humanDuration(63_000), '1 minutes 3 seconds');
-    assert.equal(humanDuration(3_725_000), '1 hours 2 minutes 5 seconds');
+    // The Duration: line uses the engine's humanizeDuration, Argo's util/humanize (its test values).
+    assert.equal(humanizeDuration(10_000), '10 seconds');
+    assert.equal(humanizeDuration(1_000), '1 second');
+    assert.equal(humanizeDuration(60_000), '1 minute 0 seconds');
+    assert.equal(humanizeDuration(90_000), '1 minute 30 seconds');
+    assert.equal(humanizeDuration(3_600_000), '1 hour 0 minutes');
+    assert.equal(humanizeDuration(86_400_000), '1 day 0 hours');
     assert.equal(relativeTime(new Date(now.getTime() - 500), now), 'now');
     assert.equal(relativeTime(new Date(now.getTime() - 1500), now), '1 second ago');
     assert.equal(relativeTime(new Date(now.getTime() - 45 * 60_000), now), '45 minutes ago');
