@@ -65,6 +65,13 @@ export const ConfigSchema = z.strictObject({
   events: oneOf(['none', 'important', 'all'], 'important'),
   /** Pod creates per reconcile; a wider fan-out continues in the next reconcile at once. */
   maxPodCreates: integer(1, 200),
+  /** The Lambda runtime's region and credentials: the functions' thin SQS client signs with them. */
+  awsRegion: text(),
+  awsAccessKeyId: text(),
+  awsSecretAccessKey: text(),
+  awsSessionToken: text(),
+  /** SQS endpoint override (an emulator); empty = the queue URL's host. */
+  sqsEndpoint: text(),
 });
 
 export type Config = Readonly<z.infer<typeof ConfigSchema>>;
@@ -92,6 +99,11 @@ const ENV_NAMES: Record<keyof z.infer<typeof ConfigSchema>, string> = {
   watcherTargetsPollMs: 'ARGOSY_WATCHER_TARGETS_POLL_MS',
   events: 'ARGOSY_EVENTS',
   maxPodCreates: 'ARGOSY_MAX_POD_CREATES',
+  awsRegion: 'AWS_REGION',
+  awsAccessKeyId: 'AWS_ACCESS_KEY_ID',
+  awsSecretAccessKey: 'AWS_SECRET_ACCESS_KEY',
+  awsSessionToken: 'AWS_SESSION_TOKEN',
+  sqsEndpoint: 'AWS_ENDPOINT_URL_SQS',
 };
 
 /** The environment variable behind each setting (for docs and error messages). */

@@ -3,7 +3,7 @@
 import middy from '@middy/core';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { createSqsPublisher } from '../../src/adapters/aws/sqs-publisher.ts';
-import { createSqsClient } from '../../src/adapters/aws/sqs-client.ts';
+import { lambdaSqsSender } from '../../src/adapters/aws/sqs-thin.ts';
 import { loadConfig } from '../../src/config.ts';
 import { createLogger } from '../../src/logger.ts';
 import { makeTimerHandler } from '../../src/runtime/timer-handler.ts';
@@ -12,7 +12,7 @@ import { makeTimerHandler } from '../../src/runtime/timer-handler.ts';
 const config = loadConfig();
 const logger = createLogger({ level: config.logLevel, fields: { fn: 'timer' } });
 const publisher = createSqsPublisher({
-  client: createSqsClient(),
+  client: lambdaSqsSender(config),
   workQueueUrl: config.queueUrl,
   timerQueueUrl: config.timerQueueUrl,
 });

@@ -12,8 +12,8 @@ export const EKS_TOKEN_LIFETIME_MS = 15 * 60_000;
 /** Sign a new token this long before the old one expires. */
 export const EKS_TOKEN_REFRESH_MARGIN_MS = 60_000;
 
-/** SHA-256 for SigV4 over node:crypto (the SDK's own hash packages are not needed). */
-class NodeSha256 implements Checksum {
+/** SHA-256 for SigV4 over node:crypto (the SDK's own hash packages are not needed; also the thin SQS client). */
+export class NodeSha256 implements Checksum {
   private hash: ReturnType<typeof createHash> | ReturnType<typeof createHmac>;
   constructor(private readonly secret?: SourceData) {
     this.hash = this.fresh();

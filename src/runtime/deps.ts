@@ -3,12 +3,12 @@
  * the configuration and the few things that differ between Lambda and local mode (the registry, the
  * SQS client, the decide function). Lambda handlers and the local pollers call the same factories.
  */
-import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { Config } from '../config.ts';
 import type { Logger } from '../logger.ts';
 import type { NudgePublisher } from '../ports/event-source.ts';
 import type { ClusterRegistry } from '../ports/kube.ts';
 import { createSqsPublisher } from '../adapters/aws/sqs-publisher.ts';
+import type { SqsLike } from '../adapters/aws/sqs-sender.ts';
 import { createRetryBackoff } from '../adapters/aws/sqs-retry.ts';
 import type { EventPolicy } from './events.ts';
 import { placementFor, policyCheck, type PolicyCheck } from './placement.ts';
@@ -36,7 +36,8 @@ export interface RuntimeOptions {
   config: Config;
   logger: Logger;
   registry: ClusterRegistry;
-  sqs: SQSClient;
+  /** The SDK client (local mode) or the thin SigV4 client (Lambda). */
+  sqs: SqsLike;
   decide: DecideFn;
   /** Replaces the placement check built from config.placementPolicy (tests). */
   policy?: PolicyCheck;

@@ -5,7 +5,7 @@
  * Secrets Manager the entries (including the main cluster's) only arrive through the middleware.
  */
 import type middy from '@middy/core';
-import { createSqsClient } from '../adapters/aws/sqs-client.ts';
+import { lambdaSqsSender } from '../adapters/aws/sqs-thin.ts';
 import { buildClusterRegistry } from '../clusters/build.ts';
 import { createMiddyFedStore, feedStoreMiddleware, restConfigSecretsOptions } from '../clusters/stores/middy.ts';
 import { loadConfig, type Config } from '../config.ts';
@@ -50,7 +50,7 @@ export async function createLambdaWiring(fn: string, decide: DecideFn = noDecide
         : Promise.resolve(undefined)
     )
       .then((mainClient) => buildClusterRegistry({ config, logger, store, mainClient }))
-      .then((registry) => createRuntimeDeps({ config, logger, registry, sqs: createSqsClient(), decide }))
+      .then((registry) => createRuntimeDeps({ config, logger, registry, sqs: lambdaSqsSender(config), decide }))
       .catch((e: unknown) => {
         built = undefined; // a failed cold start must not poison the warm container
         throw e;

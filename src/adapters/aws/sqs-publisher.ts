@@ -4,10 +4,10 @@
  * standard "timer" queue with DelaySeconds, because FIFO queues have no per-message delay. Delays over
  * the SQS maximum (900 s) hop: the timer function re-sends with the remaining delay until due.
  */
-import { SendMessageBatchCommand, SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { deduplicationId, messageGroupId, type Nudge } from '../../nudge.ts';
 import type { NudgePublisher } from '../../ports/event-source.ts';
 import { NudgeSendError, isThrottling } from './errors.ts';
+import { toSqsSender, type SqsLike, type SqsSender } from './sqs-sender.ts';
 
 /** SQS's maximum DelaySeconds. */
 export const MAX_DELAY_SECONDS = 900;
@@ -15,7 +15,8 @@ export const MAX_DELAY_SECONDS = 900;
 export const MAX_BATCH = 10;
 
 export interface SqsPublisherOptions {
-  client: SQSClient;
+  /** The SDK client, or the thin SigV4 client in the Lambda functions. */
+  client: SqsLike;
   workQueueUrl: string;
   timerQueueUrl: string;
   /** Retries of refused batch entries (throttling), with exponential backoff from `backoffMs`. */
@@ -49,7 +50,8 @@ export function createSqsPublisher(options: SqsPublisherOptions): NudgePublisher
   sendEntries(entries: FifoEntry[]): Promise<void>;
 } {
   const bucket = options.bucket ?? (() => String(Math.floor(Date.now() / 1000)));
-  const sendEntries = (entries: FifoEntry[]) => sendFifoEntries(options, entries);
+  const sender = toSqsSender(options.client);
+  const sendEntries = (entries: FifoEntry[]) => sendFifoEntries(options, sender, entries);
   return {
     sendEntries,
     async publish(nudges) {
@@ -59,26 +61,24 @@ export function createSqsPublisher(options: SqsPublisherOptions): NudgePublisher
     async publishAfter(nudge, delayMs) {
       const dueAt = nudge.dueAt ?? new Date(Date.now() + Math.max(0, delayMs)).toISOString();
       const delaySeconds = Math.min(MAX_DELAY_SECONDS, Math.max(0, Math.ceil(delayMs / 1000)));
-      await options.client.send(
-        new SendMessageCommand({
-          QueueUrl: options.timerQueueUrl,
-          MessageBody: JSON.stringify({ ...nudge, source: 'timer', dueAt }),
-          DelaySeconds: delaySeconds,
-        }),
-      );
+      await sender.sendMessage({
+        QueueUrl: options.timerQueueUrl,
+        MessageBody: JSON.stringify({ ...nudge, source: 'timer', dueAt }),
+        DelaySeconds: delaySeconds,
+      });
       options.onSent?.(1);
     },
   };
 }
 
 /** Sends FIFO entries in batches of ten, retrying refused entries with backoff. */
-async function sendFifoEntries(options: SqsPublisherOptions, entries: FifoEntry[]): Promise<void> {
+async function sendFifoEntries(options: SqsPublisherOptions, sender: SqsSender, entries: FifoEntry[]): Promise<void> {
   const retries = options.retries ?? 4;
   const backoffMs = options.backoffMs ?? 100;
   for (let i = 0; i < entries.length; i += MAX_BATCH) {
     let pending = entries.slice(i, i + MAX_BATCH);
     for (let attempt = 0; pending.length > 0; attempt++) {
-      const failures = await sendBatchOnce(options, pending).catch((e: unknown) => {
+      const failures = await sendBatchOnce(options, sender, pending).catch((e: unknown) => {
         if (!isThrottling(e) || attempt >= retries)
           throw new NudgeSendError(options.workQueueUrl, [String(e)], { cause: e });
         return pending.map((_, idx) => ({ idx, code: 'Throttling', message: String(e) }));
@@ -100,19 +100,18 @@ async function sendFifoEntries(options: SqsPublisherOptions, entries: FifoEntry[
 
 async function sendBatchOnce(
   options: SqsPublisherOptions,
+  sender: SqsSender,
   batch: FifoEntry[],
 ): Promise<{ idx: number; code: string; message: string }[]> {
-  const out = await options.client.send(
-    new SendMessageBatchCommand({
-      QueueUrl: options.workQueueUrl,
-      Entries: batch.map((e, idx) => ({
-        Id: String(idx),
-        MessageBody: e.body,
-        MessageGroupId: e.groupId,
-        MessageDeduplicationId: e.dedupId,
-      })),
-    }),
-  );
+  const out = await sender.sendMessageBatch({
+    QueueUrl: options.workQueueUrl,
+    Entries: batch.map((e, idx) => ({
+      Id: String(idx),
+      MessageBody: e.body,
+      MessageGroupId: e.groupId,
+      MessageDeduplicationId: e.dedupId,
+    })),
+  });
   return (out.Failed ?? []).map((f) => ({ idx: Number(f.Id), code: f.Code ?? 'Unknown', message: f.Message ?? '' }));
 }
 

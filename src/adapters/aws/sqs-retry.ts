@@ -6,9 +6,9 @@
  * still reaches the DLQ after maxReceiveCount receives. Best effort: if the call fails (e.g. missing
  * `sqs:ChangeMessageVisibility`), the normal visibility timeout applies.
  */
-import { ChangeMessageVisibilityBatchCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { SQSRecord } from 'aws-lambda';
 import type { Logger } from '../../logger.ts';
+import { toSqsSender, type SqsLike } from './sqs-sender.ts';
 
 /** Delay before the next attempt of a record received `receiveCount` times (seconds). */
 export function retryDelaySeconds(receiveCount: number, maxSeconds = 60): number {
@@ -18,25 +18,24 @@ export function retryDelaySeconds(receiveCount: number, maxSeconds = 60): number
 
 /** Returns a function that sets the visibility of failed records to their backoff delay. */
 export function createRetryBackoff(options: {
-  client: SQSClient;
+  client: SqsLike;
   queueUrl: string;
   logger: Logger;
   maxSeconds?: number;
 }): (records: SQSRecord[]) => Promise<void> {
+  const sender = toSqsSender(options.client);
   return async (records) => {
     for (let i = 0; i < records.length; i += 10) {
       const batch = records.slice(i, i + 10);
       try {
-        await options.client.send(
-          new ChangeMessageVisibilityBatchCommand({
-            QueueUrl: options.queueUrl,
-            Entries: batch.map((r, idx) => ({
-              Id: String(idx),
-              ReceiptHandle: r.receiptHandle,
-              VisibilityTimeout: retryDelaySeconds(Number(r.attributes.ApproximateReceiveCount), options.maxSeconds),
-            })),
-          }),
-        );
+        await sender.changeMessageVisibilityBatch({
+          QueueUrl: options.queueUrl,
+          Entries: batch.map((r, idx) => ({
+            Id: String(idx),
+            ReceiptHandle: r.receiptHandle,
+            VisibilityTimeout: retryDelaySeconds(Number(r.attributes.ApproximateReceiveCount), options.maxSeconds),
+          })),
+        });
       } catch (error) {
         options.logger.warn('could not shorten the retry delay of failed records', { error });
       }
