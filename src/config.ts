@@ -72,6 +72,8 @@ export const ConfigSchema = z.strictObject({
   awsSessionToken: text(),
   /** SQS endpoint override (an emulator); empty = the queue URL's host. */
   sqsEndpoint: text(),
+  /** Secrets Manager endpoint override (an emulator); empty = `secretsmanager.<region>.amazonaws.com`. */
+  secretsManagerEndpoint: text(),
 });
 
 export type Config = Readonly<z.infer<typeof ConfigSchema>>;
@@ -104,6 +106,7 @@ const ENV_NAMES: Record<keyof z.infer<typeof ConfigSchema>, string> = {
   awsSecretAccessKey: 'AWS_SECRET_ACCESS_KEY',
   awsSessionToken: 'AWS_SESSION_TOKEN',
   sqsEndpoint: 'AWS_ENDPOINT_URL_SQS',
+  secretsManagerEndpoint: 'AWS_ENDPOINT_URL_SECRETS_MANAGER',
 };
 
 /** The environment variable behind each setting (for docs and error messages). */

@@ -1,7 +1,7 @@
 /**
  * Wiring of the registry from the configuration, for the three ways Argosy runs:
  * local mode / CLI (main client from a kubeconfig context), the in-cluster watcher (service account),
- * and Lambda (entries, including the main cluster's, from AWS Secrets Manager via middy).
+ * and Lambda (entries, including the main cluster's, from AWS Secrets Manager, read with a thin signed call).
  */
 import type { Config } from '../config.ts';
 import type { Logger } from '../logger.ts';
@@ -19,7 +19,7 @@ export interface BuildRegistryOptions {
   logger: Logger;
   /** Main cluster client (local mode/CLI). Default: in-cluster service account, else the `<main>.` entry. */
   mainClient?: KubeClient;
-  /** Overrides the store chosen by config.secretStore (e.g. the middy-fed store in Lambda). */
+  /** Overrides the store chosen by config.secretStore (e.g. Lambda's thin-read Secrets Manager store). */
   store?: SecretStore;
   /** Secrets Manager client for the aws-secretsmanager store (tests, custom endpoints). */
   secretsManager?: SecretsManagerLike;
@@ -30,9 +30,9 @@ export interface BuildRegistryOptions {
  * Builds the registry the configuration describes.
  *
  * @example
- * // Lambda: handler wiring feeds `store` from @middy/secrets-manager (see stores/middy.ts)
- * const store = createMiddyFedStore(config.secretName);
- * const registry = await buildClusterRegistry({ config, logger, store }); // after the first feed
+ * // Lambda (src/runtime/lambda.ts): the store reads with a thin SigV4 GetSecretValue
+ * const store = createSecretsManagerStore({ secretId: config.secretName, getSecretValue: lambdaGetSecretValue(config) });
+ * const registry = await buildClusterRegistry({ config, logger, store });
  */
 export async function buildClusterRegistry(options: BuildRegistryOptions): Promise<EntryRegistry> {
   const { config, logger } = options;

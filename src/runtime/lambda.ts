@@ -1,13 +1,14 @@
 /**
  * What the three Lambda handlers share: configuration read once, one logger, the rest-config store
- * (Secrets Manager through @middy/secrets-manager with caching, or the Kubernetes Secret), and the
- * handler dependencies built once per process — lazily on the first invocation, because with
- * Secrets Manager the entries (including the main cluster's) only arrive through the middleware.
+ * (Secrets Manager read with a thin signed GetSecretValue, or the Kubernetes Secret; the registry
+ * caches either for config.secretCacheMs), and the handler dependencies built once per process —
+ * lazily on the first invocation, so INIT makes no network call.
  */
 import type middy from '@middy/core';
+import { lambdaGetSecretValue } from '../adapters/aws/secretsmanager-thin.ts';
 import { lambdaSqsSender } from '../adapters/aws/sqs-thin.ts';
 import { buildClusterRegistry } from '../clusters/build.ts';
-import { createMiddyFedStore, feedStoreMiddleware, restConfigSecretsOptions } from '../clusters/stores/middy.ts';
+import { createSecretsManagerStore } from '../clusters/stores/aws-secretsmanager.ts';
 import { loadConfig, type Config } from '../config.ts';
 import { createLogger, type Logger } from '../logger.ts';
 import { createRuntimeDeps, type RuntimeDeps } from './deps.ts';
@@ -17,7 +18,7 @@ import type { DecideFn } from './reconcile.ts';
 export interface LambdaWiring {
   config: Config;
   logger: Logger;
-  /** Middlewares to `.use()` before the handler (secret fetching), possibly none. */
+  /** Middlewares to `.use()` before the handler; none at present (the secret is read by the store). */
   middlewares: middy.MiddlewareObj[];
   /** The handler dependencies, built on first use and kept for the life of the process. */
   deps(): Promise<RuntimeDeps>;
@@ -25,21 +26,19 @@ export interface LambdaWiring {
 
 /**
  * Builds the shared wiring of a Lambda function (awaited at module top level, so it is INIT work).
- * `@middy/secrets-manager` and its SDK client are imported only with the aws-secretsmanager store: a
- * kubernetes-store install would otherwise load and construct them in every cold start for nothing.
+ * The aws-secretsmanager store reads with a thin SigV4 call (no AWS SDK in the cold start; the SDK
+ * client only without credentials in the environment), and the registry re-reads it after
+ * config.secretCacheMs, so a rotated entry takes effect within that — what middy's cache gave.
  */
 export async function createLambdaWiring(fn: string, decide: DecideFn = noDecide): Promise<LambdaWiring> {
   const config = loadConfig();
   const logger = createLogger({ level: config.logLevel, fields: { fn } });
-  const store = config.secretStore === 'aws-secretsmanager' ? createMiddyFedStore(config.secretName) : undefined;
-  const secretsManager = store ? (await import('@middy/secrets-manager')).default : undefined;
-  const middlewares: middy.MiddlewareObj[] =
-    store && secretsManager
-      ? [
-          secretsManager(restConfigSecretsOptions(config)) as middy.MiddlewareObj,
-          feedStoreMiddleware(store) as middy.MiddlewareObj,
-        ]
-      : [];
+  const getSecretValue = config.secretStore === 'aws-secretsmanager' ? lambdaGetSecretValue(config) : undefined;
+  const store =
+    config.secretStore === 'aws-secretsmanager'
+      ? createSecretsManagerStore({ secretId: config.secretName, ...(getSecretValue ? { getSecretValue } : {}) })
+      : undefined;
+  const middlewares: middy.MiddlewareObj[] = [];
   let built: Promise<RuntimeDeps> | undefined;
   const deps = () => {
     // KUBECONFIG gives the main cluster's client when the functions run outside AWS (local invoke,

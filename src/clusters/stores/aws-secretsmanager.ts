@@ -16,6 +16,11 @@ export interface SecretsManagerStoreOptions {
   secretId: string;
   /** Defaults to a client from the default provider chain (region from the environment). */
   client?: SecretsManagerLike;
+  /**
+   * Reads the secret without the SDK (the Lambda functions' thin signed call); `put`/`remove` still
+   * use `client`. Rejections named `ResourceNotFoundException` read as a missing secret.
+   */
+  getSecretValue?: (secretId: string) => Promise<{ SecretString?: string }>;
 }
 
 /** Parses a SecretString into the key → entry record; a non-object is a store error. */
@@ -49,9 +54,10 @@ export function createSecretsManagerStore(options: SecretsManagerStoreOptions): 
     });
 
   async function read(): Promise<Record<string, unknown> | undefined> {
-    const { GetSecretValueCommand } = await sdk();
     try {
-      const out = await (await getClient()).send(new GetSecretValueCommand({ SecretId: options.secretId }));
+      const out = options.getSecretValue
+        ? await options.getSecretValue(options.secretId)
+        : await (await getClient()).send(new (await sdk()).GetSecretValueCommand({ SecretId: options.secretId }));
       return parseSecretString(options.secretId, out.SecretString);
     } catch (e) {
       if ((e as { name?: string }).name === 'ResourceNotFoundException') return undefined;
