@@ -9,10 +9,9 @@
  *    and if not, why.
  */
 import { gzipSync } from 'node:zlib';
-import { runEngineBench, type EngineBenchRow } from './engine.ts';
-import { decide, nodeId, podName } from '../src/engine/index.ts';
-import type { ObservedPod, Snapshot } from '../src/engine/contract.ts';
-import type { DAGTask, NodeStatus, Workflow } from '../src/engine/types.ts';
+import { midRunSnapshot, runEngineBench, type EngineBenchRow } from './engine.ts';
+import { decide, nodeId } from '../src/engine/index.ts';
+import type { NodeStatus, Workflow } from '../src/engine/types.ts';
 import { runToCompletion, type BenchStack } from './latency.ts';
 import { round, summarize } from './baseline.ts';
 
@@ -176,8 +175,8 @@ export function runEngineScaling(
   rows: EngineBenchRow[];
   ratioPer10x: Record<string, Record<string, number>>;
 } {
-  // bench/engine.ts times 15 runs at ≥ 10k and builds its snapshots in O(n²) for the fan-in; above
-  // 10k the mid-run snapshot is built here in O(n) and timed `bigRuns` times.
+  // bench/engine.ts times 15 runs per size; above 10k the same mid-run snapshot is timed only
+  // `bigRuns` times (each decide at 100k takes a good part of a second).
   const { rows } = runEngineBench(sizes.filter((n) => n <= 10_000));
   for (const n of sizes.filter((x) => x > 10_000)) rows.push(...bigEngineRows(n, bigRuns));
   rows.sort((a, b) => a.shape.localeCompare(b.shape) || a.tasks - b.tasks);
@@ -189,117 +188,11 @@ export function runEngineScaling(
   return { rows, ratioPer10x };
 }
 
-type Shape = EngineBenchRow['shape'];
-
-/** The DAG shapes of bench/engine.ts: chain, fan-out/fan-in, square lattice. */
-function bigTasks(shape: Shape, n: number): DAGTask[] {
-  const t = (i: number, deps: number[]): DAGTask =>
-    deps.length
-      ? { name: `t${i}`, template: 'work', dependencies: deps.map((d) => `t${d}`) }
-      : { name: `t${i}`, template: 'work' };
-  if (shape === 'chain') return Array.from({ length: n }, (_, i) => t(i, i === 0 ? [] : [i - 1]));
-  if (shape === 'fan-out-fan-in') {
-    const middle = Array.from({ length: n - 2 }, (_, i) => i + 1);
-    return [t(0, []), ...middle.map((i) => t(i, [0])), t(n - 1, middle)];
-  }
-  const side = Math.round(Math.sqrt(n));
-  const out: DAGTask[] = [];
-  for (let r = 0; r < side; r++)
-    for (let c = 0; c < side; c++)
-      out.push(
-        t(r * side + c, r === 0 ? [] : c === 0 ? [(r - 1) * side] : [(r - 1) * side + c, (r - 1) * side + c - 1]),
-      );
-  return out;
-}
-
-/** bench/engine.ts's mid-run snapshot (first half Succeeded, their followers Running), built in O(n). */
-function bigSnapshot(shape: Shape, n: number): Snapshot {
-  const name = 'bench';
-  const tasks = bigTasks(shape, n);
-  const t0 = '2026-01-02T15:00:00Z';
-  const done = new Set(tasks.slice(0, Math.floor(tasks.length / 2)).map((x) => x.name));
-  const running = tasks.filter((x) => !done.has(x.name) && (x.dependencies ?? []).every((d) => done.has(d)));
-  const idOf = (task: string) => nodeId(name, `${name}.${task}`);
-  const root: NodeStatus = {
-    id: name,
-    name,
-    displayName: name,
-    type: 'DAG',
-    templateName: 'main',
-    templateScope: `local/${name}`,
-    phase: 'Running',
-    startedAt: t0,
-    children: [],
-  };
-  const nodes: Record<string, NodeStatus> = { [name]: root };
-  const pods: ObservedPod[] = [];
-  for (const [task, phase] of [
-    ...[...done].map((d) => [d, 'Succeeded'] as const),
-    ...running.map((r) => [r.name, 'Running'] as const),
-  ]) {
-    const id = idOf(task);
-    const ok = phase === 'Succeeded';
-    nodes[id] = {
-      id,
-      name: `${name}.${task}`,
-      displayName: task,
-      type: 'Pod',
-      templateName: 'work',
-      templateScope: `local/${name}`,
-      phase,
-      boundaryID: name,
-      startedAt: t0,
-      progress: ok ? '1/1' : '0/1',
-      hostNodeName: 'n1',
-      children: [],
-      ...(ok ? { finishedAt: t0, outputs: { exitCode: '0' } } : {}),
-    };
-    const state = ok ? { terminated: { exitCode: 0, finishedAt: t0 } } : { running: { startedAt: t0 } };
-    pods.push({
-      cluster: 'main',
-      namespace: 'argo',
-      pod: {
-        metadata: {
-          name: podName(name, `${name}.${task}`, 'work'),
-          annotations: { 'workflows.argoproj.io/node-id': id },
-        },
-        spec: { containers: [{ name: 'main' }], nodeName: 'n1' },
-        status: { phase, containerStatuses: [{ name: 'main', state }] },
-      },
-    });
-  }
-  for (const task of tasks) {
-    const node = nodes[idOf(task.name)];
-    if (!node) continue;
-    const deps = task.dependencies ?? [];
-    if (deps.length === 0) root.children?.push(node.id);
-    for (const d of deps) nodes[idOf(d)]?.children?.push(node.id);
-  }
-  const wf: Workflow = {
-    metadata: {
-      name,
-      namespace: 'argo',
-      uid: 'u',
-      labels: {},
-      annotations: { 'workflows.argoproj.io/pod-name-format': 'v2' },
-    },
-    spec: {
-      entrypoint: 'main',
-      templates: [
-        { name: 'main', dag: { tasks } },
-        { name: 'work', container: { image: 'argoproj/argosay:v2' } },
-      ],
-    },
-    status: { phase: 'Running', startedAt: t0, nodes },
-  };
-  return { workflow: wf, pods, controller: { clusterName: 'main' } };
-}
-
 /** `decide` on a fresh copy of each big snapshot, `runs` times per shape (one warm-up). */
 export function bigEngineRows(n: number, runs: number): EngineBenchRow[] {
   const now = new Date('2026-01-02T15:10:00Z');
   return (['chain', 'fan-out-fan-in', 'lattice'] as const).map((shape) => {
-    const snapshot = bigSnapshot(shape, n);
+    const snapshot = midRunSnapshot(shape, n);
     decide({ ...snapshot, workflow: structuredClone(snapshot.workflow) }, now);
     const times: number[] = [];
     for (let i = 0; i < runs; i++) {
