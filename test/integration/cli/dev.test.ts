@@ -91,6 +91,9 @@ describe('argosy dev, and the commands that find it through its state file', () 
   });
 
   test('submit --wait: name, then `<name> Succeeded at <time>`', async () => {
+    // Creation timestamps have second precision (as on a real API server): start in a new second so
+    // this workflow is unambiguously `@latest` for the tests below (the previous test submitted one).
+    await new Promise((r) => setTimeout(r, 1100));
     const r = await runCli(['submit', 'examples/multi-cluster.yaml', '--wait', '-o', 'name'], dir);
     assert.equal(r.code, 0, r.stderr);
     const [first, second] = r.stdout.trim().split('\n');
