@@ -3,40 +3,14 @@
  * presigned STS `GetCallerIdentity` URL whose signature covers the header `x-k8s-aws-id: <cluster>`.
  * EKS accepts such a token for 15 minutes after signing; we cache it and sign anew a minute before.
  */
-import { createHash, createHmac, type BinaryLike } from 'node:crypto';
-import type { AwsCredentialIdentity, AwsCredentialIdentityProvider, Checksum, SourceData } from '@smithy/types';
+import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
+import { NodeSha256 } from '../adapters/aws/node-sha256.ts';
 
 export const EKS_TOKEN_PREFIX = 'k8s-aws-v1.';
 /** How long EKS honours a token after its signing time. */
 export const EKS_TOKEN_LIFETIME_MS = 15 * 60_000;
 /** Sign a new token this long before the old one expires. */
 export const EKS_TOKEN_REFRESH_MARGIN_MS = 60_000;
-
-/** SHA-256 for SigV4 over node:crypto (the SDK's own hash packages are not needed; also the thin SQS client). */
-export class NodeSha256 implements Checksum {
-  private hash: ReturnType<typeof createHash> | ReturnType<typeof createHmac>;
-  constructor(private readonly secret?: SourceData) {
-    this.hash = this.fresh();
-  }
-  private fresh() {
-    return this.secret ? createHmac('sha256', toBinary(this.secret)) : createHash('sha256');
-  }
-  update(data: SourceData): void {
-    this.hash.update(toBinary(data));
-  }
-  async digest(): Promise<Uint8Array> {
-    return new Uint8Array(this.hash.digest());
-  }
-  reset(): void {
-    this.hash = this.fresh();
-  }
-}
-
-function toBinary(data: SourceData): BinaryLike {
-  if (typeof data === 'string') return data;
-  if (ArrayBuffer.isView(data)) return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
-  return new Uint8Array(data);
-}
 
 export interface EksTokenRequest {
   clusterName: string;

@@ -8,7 +8,7 @@
  */
 import type * as SignatureV4Module from '@smithy/signature-v4';
 import type { AwsCredentialIdentity } from '@smithy/types';
-import { NodeSha256 } from '../../clusters/eks-token.ts';
+import { NodeSha256 } from './node-sha256.ts';
 import { isThrottling } from './errors.ts';
 
 export interface SignedJsonOptions {
