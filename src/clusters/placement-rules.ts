@@ -159,10 +159,18 @@ export function evaluatePlacement(policy: PlacementPolicy, target: PlacementTarg
 
 const describeRule = (r: { index: number; name?: string }) => `policy rule ${r.index}${r.name ? ` "${r.name}"` : ''}`;
 
-/** The denial message for a target, or `undefined` when the policy allows it. */
-export function placementDenial(policy: PlacementPolicy, target: PlacementTarget): string | undefined {
+/**
+ * The denial message for a target, or `undefined` when the policy allows it. With `ownPlace` (the
+ * workflow's own namespace of the main cluster, where Argo itself would run it) no Allow rule is
+ * needed, but a matching Deny rule still refuses it: deny wins everywhere.
+ */
+export function placementDenial(
+  policy: PlacementPolicy,
+  target: PlacementTarget,
+  ownPlace = false,
+): string | undefined {
   const v = evaluatePlacement(policy, target);
-  if (v.allowed) return undefined;
+  if (v.allowed || (ownPlace && !v.rule)) return undefined;
   const why = v.rule ? `denied by ${describeRule(v.rule)}` : 'no policy rule allows it';
   return (
     `placement denied: workflows in namespace "${target.workflowNamespace}" may not run pods in ` +
@@ -172,18 +180,21 @@ export function placementDenial(policy: PlacementPolicy, target: PlacementTarget
 
 /**
  * The engine's {@link PlacementCheck}: the policy first, then whether the registry has credentials
- * for the target (its "not configured" / invalid-entry message). Pure over the registry's last load.
+ * for the target (its "not configured" / invalid-entry message). The workflow's own namespace of the
+ * main cluster needs no Allow rule and no entry (the main client reaches it), but Deny rules apply
+ * there too. Pure over the registry's last load.
  *
  * @example
  * snapshot.checkPlacement = checkPlacement(await loadPlacementPolicyLazy(config.placementPolicy), registry);
  */
 export function checkPlacement(
   policy: PlacementPolicy,
-  registry: Pick<ClusterRegistry, 'describeTarget'>,
+  registry: Pick<ClusterRegistry, 'describeTarget'> & { mainCluster?: string },
 ): PlacementCheck {
   return (target) => {
-    const denied = placementDenial(policy, target);
-    if (denied) return denied;
+    const own = target.cluster === registry.mainCluster && target.namespace === target.workflowNamespace;
+    const denied = placementDenial(policy, target, own);
+    if (denied || own) return denied;
     const d = registry.describeTarget(target.cluster, target.namespace);
     return 'error' in d ? d.error : undefined;
   };

@@ -16,6 +16,10 @@ export interface ExecContext {
   controller: ControllerSettings;
   checkPlacement?: PlacementCheck;
   workflowTemplates?: Record<string, Workflow>;
+  /** `status.storedTemplates`: templateRef targets as first resolved (see template.ts). */
+  storedTemplates?: Record<string, Template>;
+  /** A templateRef was resolved for the first time in this decide (status.storedTemplates grows). */
+  storedTemplatesChanged?: boolean;
   nodes: Record<string, NodeStatus>;
   podsByNodeId: Map<string, ObservedPod>;
   actions: Action[];

@@ -11,7 +11,7 @@ import { ANNOTATION_NODE_ID, ANNOTATION_POD_NAME_FORMAT, LABEL_COMPLETED, LABEL_
 import { nodeId } from './names.ts';
 import { globalVariables } from './scope.ts';
 import { validateWorkflow } from './validate.ts';
-import { effectiveWorkflow } from './effective-spec.ts';
+import { execWorkflow, storedSpec } from './effective-spec.ts';
 import { executeTemplate } from './execute.ts';
 import { updateProgress, type NodeSummary } from './progress.ts';
 import { applyWorkflowDeadline } from './deadline.ts';
@@ -128,7 +128,7 @@ function labelCompletedPods(ctx: ExecContext, finished: ObservedPod[]): void {
 export function decide(snapshot: Snapshot, now: Date): Decision {
   const given = snapshot.workflow;
   const current = given.status ?? {};
-  const merged = effectiveWorkflow(given, snapshot.workflowTemplates);
+  const merged = execWorkflow(given, snapshot.workflowTemplates);
   const wf = typeof merged === 'string' ? given : merged;
   if (wf.metadata.labels?.[LABEL_COMPLETED] === 'true')
     return quiet(snapshot, current, 'workflow is completed; nothing to do');
@@ -136,6 +136,7 @@ export function decide(snapshot: Snapshot, now: Date): Decision {
   const ctx = newContext(wf, now, snapshot.controller);
   ctx.checkPlacement = snapshot.checkPlacement;
   ctx.workflowTemplates = snapshot.workflowTemplates;
+  ctx.storedTemplates = current.storedTemplates;
   const fmt = wf.metadata.annotations?.[ANNOTATION_POD_NAME_FORMAT];
   ctx.podNameFormat = fmt === 'v1' || fmt === 'v2' ? fmt : (snapshot.controller.podNameFormat ?? 'v2');
   const status: WorkflowStatus = { ...current };
@@ -154,6 +155,8 @@ export function decide(snapshot: Snapshot, now: Date): Decision {
     status.startedAt = ctx.now;
     ctx.reasons.push('workflow started');
   }
+  // Frozen at start (and on the first decide of a workflow started before specs were stored).
+  if (!storedSpec(given) && typeof merged !== 'string') status.storedWorkflowTemplateSpec = wf.spec;
   ctx.nodes = { ...(current.nodes ?? {}) };
   ctx.globals = globalVariables(wf);
   exportRecordedGlobals(ctx, ctx.nodes);
@@ -170,6 +173,7 @@ export function decide(snapshot: Snapshot, now: Date): Decision {
   });
   stopSuspendNodes(ctx, true);
   const exit = wf.spec.suspend === true ? undefined : runWorkflowExit(ctx, ctx.nodes[root.id] ?? root);
+  if (ctx.storedTemplatesChanged) status.storedTemplates = ctx.storedTemplates;
   const outputs = workflowOutputs(ctx);
   if (outputs) status.outputs = outputs;
   const summary = rollUp(ctx, status, root, exit);

@@ -4,7 +4,7 @@
  * or `tasks.<name>.outputs.result`. The runtime reads the pod's log only for such nodes.
  */
 import type { NodeStatus, Template, Workflow } from './types.ts';
-import { effectiveWorkflow } from './effective-spec.ts';
+import { execWorkflow } from './effective-spec.ts';
 
 const cache = new WeakMap<Template, Set<string>>();
 const RESULT_REF = /(?:steps|tasks)\.([A-Za-z0-9_-]+)\.outputs\.result/g;
@@ -62,7 +62,7 @@ export function needsResult(workflow: Workflow, nodeId: string, workflowTemplate
   const nodes = workflow.status?.nodes ?? {};
   const node = nodes[nodeId];
   if (!node) return false;
-  const merged = effectiveWorkflow(workflow, workflowTemplates);
+  const merged = execWorkflow(workflow, workflowTemplates);
   const templates = (typeof merged === 'string' ? workflow : merged).spec.templates ?? [];
   return isResultReferenced(nodes, node, (n) => templates.find((t) => t.name === n));
 }

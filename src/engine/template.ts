@@ -40,9 +40,16 @@ export function resolveTemplate(
   if (holder.inline) return holder.inline;
   if (holder.templateRef) {
     const ref = holder.templateRef;
+    // Argo's status.storedTemplates key: what a templateRef resolved to when first used is what it
+    // runs for the rest of the workflow, whatever happens to the WorkflowTemplate meanwhile.
+    const storedKey = `${ref.clusterScope ? 'cluster' : 'namespaced'}/${ref.name}/${ref.template}`;
+    const stored = ctx.storedTemplates?.[storedKey];
+    if (stored) return stored;
     const key = ref.clusterScope ? `cluster/${ref.name}` : `${ctx.wfNamespace}/${ref.name}`;
     const found = workflowTemplates?.[key]?.spec.templates?.find((t) => t.name === ref.template);
     if (!found) throw new TemplateError(`template reference ${ref.name}.${ref.template} not found`);
+    ctx.storedTemplates = { ...ctx.storedTemplates, [storedKey]: found };
+    ctx.storedTemplatesChanged = true;
     return found;
   }
   const name = holder.template ?? '';

@@ -206,6 +206,11 @@ export interface NodeStatus {
   clusterName?: string;
   /** Seed/D2: only set when different from the workflow's namespace. */
   namespace?: string;
+  /**
+   * The service account the node's pods run as, resolved when the node was created (Argosy addition:
+   * every later pod create of the node uses this recorded place, never the current spec).
+   */
+  serviceAccountName?: string;
 }
 
 export interface Condition {
@@ -224,6 +229,8 @@ export interface WorkflowStatus {
   nodes?: Record<string, NodeStatus>;
   compressedNodes?: string;
   storedTemplates?: Record<string, Template>;
+  /** The spec frozen when the workflow started (Argo's field name; see effective-spec.ts). */
+  storedWorkflowTemplateSpec?: WorkflowSpec;
   outputs?: Outputs;
   conditions?: Condition[];
   resourcesDuration?: Record<string, number>;

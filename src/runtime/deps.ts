@@ -87,7 +87,7 @@ export async function createRuntimeDeps(options: RuntimeOptions): Promise<Runtim
   const reconcile: ReconcileHandlerDeps = {
     registry,
     decide: options.decide,
-    placementFor: placementFor(registry, policy),
+    placementFor: placementFor(policy),
     publisher,
     controller,
     managedNamespace: config.managedNamespace,

@@ -31,6 +31,8 @@ export function podPlaces(workflow: Workflow, mainCluster: string): PodPlace[] {
   };
   add(mainCluster, wfNs);
   for (const t of workflow.spec.templates ?? []) add(t.clusterName, t.namespace);
+  // The spec the workflow runs (frozen at start) and the places recorded in its nodes.
+  for (const t of workflow.status?.storedWorkflowTemplateSpec?.templates ?? []) add(t.clusterName, t.namespace);
   for (const n of Object.values(workflow.status?.nodes ?? {})) add(n.clusterName, n.namespace);
   return [...seen.values()];
 }

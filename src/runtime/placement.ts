@@ -1,7 +1,7 @@
 /**
- * The placement check handed to `decide`: a workflow may always use its own namespace of the main
- * cluster (where Argo would run it); anything else goes through the clusters module's check — the
- * placement policy first, then whether a rest-config entry reaches the target. A refused target comes
+ * The placement check handed to `decide`: the clusters module's check — the placement policy first
+ * (Deny rules everywhere; the workflow's own namespace of the main cluster, where Argo would run it,
+ * needs no Allow rule), then whether a rest-config entry reaches the target. A refused target comes
  * back as a reason string, which the engine turns into a node/workflow Error.
  */
 import type { PlacementCheck } from '../engine/contract.ts';
@@ -24,10 +24,10 @@ export async function policyCheck(
   return checkPlacement(policy, registry);
 }
 
-/** Builds the per-workflow placement check. */
-export function placementFor(registry: ClusterRegistry, check: PlacementCheck): (workflow: Workflow) => PlacementCheck {
-  return (workflow) => (target) => {
-    const own = target.cluster === registry.mainCluster && target.namespace === workflow.metadata.namespace;
-    return own ? undefined : check(target);
-  };
+/**
+ * Builds the per-workflow placement check. The workflow's own place is not let through here: the
+ * policy check (`checkPlacement`) exempts it from Allow rules and entries, never from Deny rules.
+ */
+export function placementFor(check: PlacementCheck): (workflow: Workflow) => PlacementCheck {
+  return () => check;
 }

@@ -30,6 +30,32 @@ export function podTarget(ctx: ExecContext, t: Template): PodTarget {
   return target;
 }
 
+/**
+ * The place recorded in a node when it was created: its pods always go there, whatever the spec says
+ * now (an edited argument or template must not move a re-created pod).
+ */
+export function recordedTarget(ctx: ExecContext, node: NodeStatus): PodTarget {
+  const target: PodTarget = {
+    cluster: node.clusterName || ctx.controller.clusterName,
+    namespace: node.namespace || ctx.wfNamespace,
+  };
+  if (node.serviceAccountName) target.serviceAccountName = node.serviceAccountName;
+  return target;
+}
+
+/** Resolves a template's place with the node's scope (once, when the node is created). */
+function resolveTarget(ctx: ExecContext, req: PodRequest): PodTarget {
+  const t = req.template;
+  const sub = (v: string | undefined): string | undefined => (v === undefined ? v : substituteString(v, req.scope));
+  return podTarget(ctx, {
+    name: t.name,
+    clusterName: sub(t.clusterName),
+    namespace: sub(t.namespace),
+    serviceAccountName: sub(t.serviceAccountName),
+    serviceAccount: sub(t.serviceAccount),
+  });
+}
+
 /** Request to run a pod template. */
 export interface PodRequest {
   nodeName: string;
@@ -101,16 +127,9 @@ export function executePod(ctx: ExecContext, existing: NodeStatus | undefined, r
   let cached: Template | undefined;
   const resolved = (): Template => (cached ??= substituteDeep(req.template, req.scope));
   const t = req.template;
-  const sub = (v: string | undefined): string | undefined => (v === undefined ? v : substituteString(v, req.scope));
-  const target = podTarget(ctx, {
-    name: t.name,
-    clusterName: sub(t.clusterName),
-    namespace: sub(t.namespace),
-    serviceAccountName: sub(t.serviceAccountName),
-    serviceAccount: sub(t.serviceAccount),
-  });
   let node = existing;
   if (!node) {
+    const target = resolveTarget(ctx, req);
     node = initNode(ctx, {
       name: req.nodeName,
       type: 'Pod',
@@ -122,11 +141,10 @@ export function executePod(ctx: ExecContext, existing: NodeStatus | undefined, r
     if (req.inputs.length > 0) node.inputs = { parameters: req.inputs };
     if (target.cluster !== ctx.controller.clusterName) node.clusterName = target.cluster;
     if (target.namespace !== ctx.wfNamespace) node.namespace = target.namespace;
+    if (target.serviceAccountName) node.serviceAccountName = target.serviceAccountName;
     if (ctx.deadlineExceeded) return markPhase(ctx, node.id, 'Failed', DEADLINE_MESSAGE);
     const strategy = shutdownOf(ctx);
     if (strategy && isStoppedByShutdown(ctx, node)) return markPhase(ctx, node.id, 'Failed', shutdownMessage(strategy));
-    const reason = ctx.checkPlacement?.({ ...target, workflowNamespace: ctx.wfNamespace });
-    if (reason) return markPhase(ctx, node.id, 'Error', reason);
   }
   if (isFulfilled(node)) return node;
   const observed = ctx.podsByNodeId.get(node.id);
@@ -147,6 +165,10 @@ export function executePod(ctx: ExecContext, existing: NodeStatus | undefined, r
     return markPhase(ctx, node.id, a.phase, a.message);
   }
   if (node.phase === 'Running') return markPhase(ctx, node.id, 'Error', 'pod deleted');
+  // Checked on every create (not only when the node is created), against the recorded place.
+  const target = recordedTarget(ctx, node);
+  const reason = ctx.checkPlacement?.({ ...target, workflowNamespace: ctx.wfNamespace });
+  if (reason) return markPhase(ctx, node.id, 'Error', reason);
   const name = podName(ctx.wfName, node.name, req.templateName, ctx.podNameFormat);
   let pod;
   try {
