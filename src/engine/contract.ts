@@ -129,6 +129,30 @@ export interface Snapshot {
   checkPlacement?: PlacementCheck;
   /** Templates referenced by `templateRef`/`workflowTemplateRef`, keyed `namespace/name` or `cluster/name`. */
   workflowTemplates?: Record<string, Workflow>;
+  /**
+   * Pod creates of the previous decision (in this reconcile) that did not happen: refused by the API
+   * server or failed for now. The engine decides what they mean for their nodes.
+   */
+  effects?: EffectResult[];
+}
+
+/** What became of one action when the runtime applied it. */
+export type ActionOutcome =
+  | { kind: 'done' }
+  /** A create found the object already there (a crashed earlier attempt made it); a delete found it gone. */
+  | { kind: 'already-there' }
+  /** Refused for good by the API server (400, 403, 404, 422, …): its HTTP status and Status message. */
+  | { kind: 'rejected'; statusCode: number; reason: string; message: string }
+  /** May succeed later (5xx, 429, 401, timeouts, unreachable cluster): why it failed now. */
+  | { kind: 'transient'; message: string };
+
+/** A pod create that did not happen, as the next decide sees it. */
+export interface EffectResult {
+  kind: 'CreatePod';
+  nodeId: string;
+  cluster: string;
+  namespace: string;
+  outcome: Extract<ActionOutcome, { kind: 'rejected' | 'transient' }>;
 }
 
 export type Action =

@@ -19,6 +19,7 @@ import { stopSuspendNodes, workflowShutdownMessage } from './shutdown.ts';
 import { collectPods } from './pod-gc.ts';
 import { exportRecordedGlobals, workflowOutputs } from './outputs.ts';
 import { finalPhase, runWorkflowExit, workflowDuration } from './exit/workflow-exit.ts';
+import { applyEffects } from './effects.ts';
 
 function isDone(phase: WorkflowPhase | undefined): boolean {
   return phase === 'Succeeded' || phase === 'Failed' || phase === 'Error';
@@ -160,6 +161,7 @@ export function decide(snapshot: Snapshot, now: Date): Decision {
   ctx.nodes = { ...(current.nodes ?? {}) };
   ctx.globals = globalVariables(wf);
   exportRecordedGlobals(ctx, ctx.nodes);
+  applyEffects(ctx, snapshot.effects);
   const finishedPods = indexPods(ctx, snapshot);
   ctx.wf = { ...wf, status: { ...current, startedAt: status.startedAt } };
   ctx.globals['workflow.duration'] = workflowDuration(ctx);

@@ -1,16 +1,24 @@
 /**
- * Runs the engine's actions, idempotently and with bounded parallelism. This is the only place
- * actions are executed. Pod names are deterministic, so a create that finds the pod already there
- * (AlreadyExists) adopts it — that is how a reconcile that died after creating a pod and before
- * writing status is repaired — and a delete or label of a pod that is gone counts as done.
+ * Runs the engine's actions, idempotently and with bounded parallelism, and reports what became of
+ * each one (done, already there, rejected with the API server's status and message, transient). This
+ * is the only place actions are executed; it decides nothing: the outcomes go back to the engine.
+ * Pod names are deterministic, so a create that finds the pod already there (AlreadyExists) adopts it —
+ * that is how a reconcile that died after creating a pod and before writing status is repaired — and
+ * a delete or label of a pod that is gone counts as done.
  */
-import type { Action, KubePod } from '../engine/contract.ts';
+import type { Action, ActionOutcome, KubePod } from '../engine/contract.ts';
 import type { Workflow } from '../engine/types.ts';
 import type { Logger } from '../logger.ts';
 import type { ClusterRegistry } from '../ports/kube.ts';
-import { isAlreadyExists, isNotFound } from '../adapters/kube/errors.ts';
+import {
+  isAlreadyExists,
+  isKubeApiError,
+  isKubeUnreachableError,
+  isNotFound,
+  isTransient,
+} from '../adapters/kube/errors.ts';
 import { createPod, deletePod, patchPodLabels } from './kube-api.ts';
-import { clientForPlace, LABEL_COMPLETED } from './observe.ts';
+import { clientForPlace, isNotConfigured, LABEL_COMPLETED } from './observe.ts';
 import { emitWorkflowEvent, type EventPolicy } from './events.ts';
 
 export interface ApplyDeps {
@@ -24,26 +32,41 @@ export interface ApplyDeps {
   afterAction?: (action: Action) => void | Promise<void>;
 }
 
+/** One action and what became of it; `error` is the failure behind a rejected/transient outcome. */
+export interface AppliedAction {
+  action: Action;
+  outcome: ActionOutcome;
+  error?: unknown;
+}
+
 export interface ApplyResult {
   created: number;
   adopted: number;
   deleted: number;
   labelled: number;
   events: number;
+  /** Every action's outcome, in the order they finished. */
+  outcomes: AppliedAction[];
 }
 
-/** Applies actions; throws the first failure after the others finished (so nothing is left half-known). */
+/**
+ * Applies actions and reports each outcome. Only failures that are not about the action (a bug, a
+ * test's injected crash) are thrown, after the other actions finished, so nothing is left half-known.
+ */
 export async function applyActions(deps: ApplyDeps, workflow: Workflow, actions: Action[]): Promise<ApplyResult> {
-  const result: ApplyResult = { created: 0, adopted: 0, deleted: 0, labelled: 0, events: 0 };
+  const result: ApplyResult = { created: 0, adopted: 0, deleted: 0, labelled: 0, events: 0, outcomes: [] };
   const queue = [...actions];
   const errors: unknown[] = [];
   const worker = async () => {
     for (let action = queue.shift(); action; action = queue.shift()) {
       try {
-        await applyOne(deps, workflow, action, result);
-        await deps.afterAction?.(action);
+        const outcome = await applyOne(deps, workflow, action, result);
+        result.outcomes.push({ action, outcome });
+        if (outcome.kind === 'done' || outcome.kind === 'already-there') await deps.afterAction?.(action);
       } catch (e) {
-        errors.push(e);
+        const outcome = outcomeOf(e);
+        if (outcome) result.outcomes.push({ action, outcome, error: e });
+        else errors.push(e);
       }
     }
   };
@@ -53,46 +76,74 @@ export async function applyActions(deps: ApplyDeps, workflow: Workflow, actions:
   return result;
 }
 
-async function applyOne(deps: ApplyDeps, workflow: Workflow, action: Action, result: ApplyResult): Promise<void> {
+/**
+ * The outcome a failed request stands for: the API server's refusal (its status and message — never a
+ * credential), or a transient failure; undefined for errors that are not about the request.
+ */
+export function outcomeOf(e: unknown): ActionOutcome | undefined {
+  if (isKubeUnreachableError(e)) return { kind: 'transient', message: `unreachable (${e.code}): ${e.diagnosis}` };
+  if (isKubeApiError(e)) {
+    const text = e.statusMessage || e.reason || `HTTP ${e.statusCode}`;
+    // 401: the entry's credential is wrong or revoked; rotating the entry fixes it, so it is waited for.
+    if (isTransient(e) || e.statusCode === 401) return { kind: 'transient', message: `${e.statusCode} ${text}` };
+    return { kind: 'rejected', statusCode: e.statusCode, reason: e.reason, message: text };
+  }
+  // The registry has no usable entry for the place (the placement check normally refuses it first).
+  if (isNotConfigured(e)) return { kind: 'rejected', statusCode: 0, reason: 'NotConfigured', message: String(e) };
+  return undefined;
+}
+
+async function applyOne(
+  deps: ApplyDeps,
+  workflow: Workflow,
+  action: Action,
+  result: ApplyResult,
+): Promise<ActionOutcome> {
   switch (action.kind) {
     case 'CreatePod': {
       const client = await clientForPlace(deps.registry, action);
       try {
         await createPod(client, action.namespace, action.pod);
         result.created++;
+        return DONE;
       } catch (e) {
         if (!isAlreadyExists(e)) throw e;
         result.adopted++;
         deps.logger.info('pod already exists; adopted', { cluster: action.cluster, pod: podName(action.pod) });
+        return ALREADY_THERE;
       }
-      return;
     }
     case 'DeletePod': {
       const client = await clientForPlace(deps.registry, action);
       try {
         await deletePod(client, action.namespace, action.name);
         result.deleted++;
+        return DONE;
       } catch (e) {
         if (!isNotFound(e)) throw e;
+        return ALREADY_THERE;
       }
-      return;
     }
     case 'LabelPodCompleted': {
       const client = await clientForPlace(deps.registry, action);
       try {
         await patchPodLabels(client, action.namespace, action.name, { [LABEL_COMPLETED]: 'true' });
         result.labelled++;
+        return DONE;
       } catch (e) {
         if (!isNotFound(e)) throw e;
+        return ALREADY_THERE;
       }
-      return;
     }
     case 'EmitEvent': {
       if (await emitWorkflowEvent(deps, workflow, action)) result.events++;
-      return;
+      return DONE;
     }
   }
 }
+
+const DONE: ActionOutcome = { kind: 'done' };
+const ALREADY_THERE: ActionOutcome = { kind: 'already-there' };
 
 function podName(pod: KubePod): string {
   return pod.metadata.name ?? '';

@@ -10,6 +10,7 @@ import type { NudgePublisher } from '../ports/event-source.ts';
 import type { ClusterRegistry } from '../ports/kube.ts';
 import { isConflict, isNotFound } from '../adapters/kube/errors.ts';
 import { applyActions } from './apply.ts';
+import { decideAndApply } from './decide-apply.ts';
 import { deriveEvents, type EventPolicy } from './events.ts';
 import { StatusConflictError } from './errors.ts';
 import { finalizeWorkflow, needsFinalization } from './finalize.ts';
@@ -19,7 +20,7 @@ import { withMainLogs } from './outputs.ts';
 import { loadWorkflowTemplates } from './templates.ts';
 import { LABEL_PHASE } from '../engine/labels.ts';
 import { inflateWorkflow, StatusTooLargeError, tooLargeStatus } from './status-size.ts';
-import { diffMeta, patchMeta, writeWorkflow, type MetaDiff, type WriteOutcome } from './write-workflow.ts';
+import { diffMeta, writeWorkflow, type MetaDiff, type WriteOutcome } from './write-workflow.ts';
 
 export type DecideFn = (snapshot: Snapshot, now: Date) => Decision;
 
@@ -154,32 +155,20 @@ async function reconcileOnce(
   if (workflowTemplates) snapshot.workflowTemplates = workflowTemplates;
   const check = deps.placementFor?.(wf);
   if (check) snapshot.checkPlacement = check;
-  const decision = deps.decide(snapshot, deps.now());
+  const settled = await decideAndApply({ ...deps, afterAction: deps.hooks?.afterAction }, wf, snapshot, deps.now());
+  const { decision, deferred } = settled;
+  const current = settled.workflow;
+  countWrites(settled.metaWrites);
   if (decision.reasons.length > 0)
     log.debug('decided', { reasons: decision.reasons, actions: decision.actions.length });
-  let diff = diffMeta(wf.metadata, decision.metadata);
+  const diff = diffMeta(current.metadata, decision.metadata);
   const wfNs = wf.metadata.namespace ?? '';
-  const remote = decision.actions.some(
-    (a) => a.kind === 'CreatePod' && (a.cluster !== deps.registry.mainCluster || a.namespace !== wfNs),
-  );
-  let current = wf;
-  // The finalizer must be stored before the first pod that garbage collection cannot reach exists.
-  if (diff?.finalizers && remote) {
-    current = await patchMeta(main, current, diff);
-    countWrites(1);
-    diff = undefined;
-  }
-  const { podActions, deferred } = capPodCreates(
-    decision.actions.filter((a) => a.kind !== 'EmitEvent'),
-    deps.maxPodCreates ?? DEFAULT_MAX_POD_CREATES,
-  );
   const emitted = decision.actions.filter((a) => a.kind === 'EmitEvent');
   // The engine may leave events to us: then they follow from the phase transitions.
-  const eventActions = emitted.length > 0 ? emitted : deriveEvents(current.status, decision.status);
-  const applied = await applyActions({ ...deps, afterAction: deps.hooks?.afterAction }, current, podActions);
+  const eventActions = emitted.length > 0 ? emitted : deriveEvents(wf.status, decision.status);
   await deps.hooks?.beforeStatusWrite?.(current, attempt);
   const written = await writeOrEnd(deps, log, current, decision.status, diff, hasStatusSubresource);
-  const totalWrites = countWrites(written.writes + applied.created + applied.deleted + applied.labelled);
+  const totalWrites = countWrites(written.writes + settled.created + settled.deleted + settled.labelled);
   await deps.hooks?.afterStatusWrite?.(written.workflow, attempt);
   // Events after the status write: they describe what is now stored, and a conflict retry above
   // does not record them twice (their names are deterministic anyway).
@@ -187,7 +176,7 @@ async function reconcileOnce(
   if (deferred > 0) {
     // More pods to create: come back at once, after this message (same FIFO group). The written
     // resourceVersion makes the de-duplication id unique to this step of the fan-out.
-    log.info('pod creates deferred to the next reconcile', { created: applied.created, deferred });
+    log.info('pod creates deferred to the next reconcile', { created: settled.created, deferred });
     const name = wf.metadata.name ?? '';
     await deps.publisher.publish([
       {
@@ -215,7 +204,7 @@ async function reconcileOnce(
     outcome: changed ? 'reconciled' : 'unchanged',
     writes: totalWrites + (ev?.events ?? 0),
     attempts: attempt,
-    adopted: applied.adopted,
+    adopted: settled.adopted,
     requeueAfterMs: decision.requeueAfterMs,
   };
 }
@@ -241,22 +230,4 @@ async function writeOrEnd(
     const labels = { ...diff?.labels, [LABEL_COMPLETED]: 'true', [LABEL_PHASE]: 'Error' };
     return writeWorkflow(main, wf, tooLargeStatus(status, e, deps.now()), { ...diff, labels }, hasStatusSubresource);
   }
-}
-
-const DEFAULT_MAX_POD_CREATES = 200;
-
-/** Keeps at most `max` CreatePod actions (in the engine's order); the rest wait for the next reconcile. */
-function capPodCreates(actions: Action[], max: number): { podActions: Action[]; deferred: number } {
-  let creates = 0;
-  let deferred = 0;
-  const podActions = actions.filter((a) => {
-    if (a.kind !== 'CreatePod') return true;
-    if (creates < max) {
-      creates++;
-      return true;
-    }
-    deferred++;
-    return false;
-  });
-  return { podActions, deferred };
 }

@@ -1,0 +1,154 @@
+/**
+ * The middle of a reconcile: decide → apply, and again while some effects did not happen. A pod create
+ * the API server refused goes back to the engine in `Snapshot.effects` (with the pods that were made),
+ * and the engine decides what it means (the node ends Error; a retry, failFast or continueOn follows);
+ * the new decision is applied in the same reconcile. Rounds are bounded: what is left after the last
+ * one is decided on the next reconcile, which the caller asks for at once (`deferred`).
+ */
+import type { Action, Decision, EffectResult, ObservedPod, Snapshot } from '../engine/contract.ts';
+import type { Workflow } from '../engine/types.ts';
+import { applyActions, type ApplyDeps, type AppliedAction } from './apply.ts';
+import { diffMeta, patchMeta } from './write-workflow.ts';
+
+/** Rounds of decide → apply per reconcile (a refused create with retries adds one per attempt). */
+export const MAX_EFFECT_ROUNDS = 5;
+/** Pod creates per reconcile unless configured. */
+export const DEFAULT_MAX_POD_CREATES = 200;
+
+export interface DecideApplyDeps extends ApplyDeps {
+  decide: (snapshot: Snapshot, now: Date) => Decision;
+  maxPodCreates?: number;
+}
+
+export interface DecideApplyResult {
+  decision: Decision;
+  /** The workflow as stored now (a finalizer patch changes its resourceVersion). */
+  workflow: Workflow;
+  created: number;
+  adopted: number;
+  deleted: number;
+  labelled: number;
+  /** API writes to the workflow made here (the finalizer). */
+  metaWrites: number;
+  /** Pod creates left for the next reconcile (the cap, or effects not decided yet). */
+  deferred: number;
+}
+
+/** Decides on `snapshot` and applies the decision's pod actions until every outcome is decided on. */
+export async function decideAndApply(
+  deps: DecideApplyDeps,
+  wf: Workflow,
+  snapshot: Snapshot,
+  now: Date,
+): Promise<DecideApplyResult> {
+  let decision = deps.decide(snapshot, now);
+  const out: DecideApplyResult = {
+    decision,
+    workflow: wf,
+    created: 0,
+    adopted: 0,
+    deleted: 0,
+    labelled: 0,
+    metaWrites: 0,
+    deferred: 0,
+  };
+  const applied = new Set<string>();
+  let pods = snapshot.pods;
+  for (let round = 1; ; round++) {
+    await finalizerFirst(deps, out, decision);
+    const todo = decision.actions.filter((a) => a.kind !== 'EmitEvent' && !applied.has(actionKey(a)));
+    const budget = Math.max(0, (deps.maxPodCreates ?? DEFAULT_MAX_POD_CREATES) - out.created - out.adopted);
+    const { podActions, deferred } = capPodCreates(todo, budget);
+    const result = await applyActions(deps, out.workflow, podActions);
+    Object.assign(out, {
+      created: out.created + result.created,
+      adopted: out.adopted + result.adopted,
+      deleted: out.deleted + result.deleted,
+      labelled: out.labelled + result.labelled,
+    });
+    for (const a of result.outcomes) applied.add(actionKey(a.action));
+    const effects = undecided(result.outcomes);
+    if (effects.length === 0 || round >= MAX_EFFECT_ROUNDS) {
+      out.deferred = deferred + effects.length;
+      return out;
+    }
+    pods = [...pods, ...podsMade(result.outcomes)];
+    const next = { ...snapshot, workflow: { ...out.workflow, status: decision.status }, pods, effects };
+    decision = out.decision = deps.decide(next, now);
+  }
+}
+
+/**
+ * The finalizer must be stored before the first pod that garbage collection cannot reach exists: when
+ * the decision creates a pod outside the workflow's own cluster/namespace, the metadata is patched first.
+ */
+async function finalizerFirst(deps: DecideApplyDeps, out: DecideApplyResult, decision: Decision): Promise<void> {
+  const wf = out.workflow;
+  const diff = diffMeta(wf.metadata, decision.metadata);
+  if (!diff?.finalizers) return;
+  const wfNs = wf.metadata.namespace ?? '';
+  const remote = decision.actions.some(
+    (a) => a.kind === 'CreatePod' && (a.cluster !== deps.registry.mainCluster || a.namespace !== wfNs),
+  );
+  if (!remote) return;
+  out.workflow = await patchMeta(deps.registry.mainClient(), wf, diff);
+  out.metaWrites++;
+}
+
+/**
+ * The outcomes the engine must decide on: refused pod creates. Other failures are thrown as before
+ * (the message is retried): a delete or label that failed for now is re-planned by the next decide.
+ */
+function undecided(outcomes: AppliedAction[]): EffectResult[] {
+  const effects: EffectResult[] = [];
+  for (const { action, outcome, error } of outcomes) {
+    if (outcome.kind === 'done' || outcome.kind === 'already-there') continue;
+    if (action.kind !== 'CreatePod' || outcome.kind === 'transient') throw error;
+    effects.push({
+      kind: 'CreatePod',
+      nodeId: action.nodeId,
+      cluster: action.cluster,
+      namespace: action.namespace,
+      outcome,
+    });
+  }
+  return effects;
+}
+
+/** Pods created (or found) in a round, as the next round's decide observes them: just made, Pending. */
+function podsMade(outcomes: AppliedAction[]): ObservedPod[] {
+  return outcomes.flatMap(({ action, outcome }) =>
+    action.kind === 'CreatePod' && (outcome.kind === 'done' || outcome.kind === 'already-there')
+      ? [{ cluster: action.cluster, namespace: action.namespace, pod: action.pod }]
+      : [],
+  );
+}
+
+function actionKey(a: Action): string {
+  switch (a.kind) {
+    case 'CreatePod':
+      return `create/${a.cluster}/${a.namespace}/${a.pod.metadata.name ?? ''}`;
+    case 'DeletePod':
+      return `delete/${a.cluster}/${a.namespace}/${a.name}`;
+    case 'LabelPodCompleted':
+      return `label/${a.cluster}/${a.namespace}/${a.name}`;
+    case 'EmitEvent':
+      return `event/${a.reason}/${a.message}`;
+  }
+}
+
+/** Keeps at most `max` CreatePod actions (in the engine's order); the rest wait for the next reconcile. */
+function capPodCreates(actions: Action[], max: number): { podActions: Action[]; deferred: number } {
+  let creates = 0;
+  let deferred = 0;
+  const podActions = actions.filter((a) => {
+    if (a.kind !== 'CreatePod') return true;
+    if (creates < max) {
+      creates++;
+      return true;
+    }
+    deferred++;
+    return false;
+  });
+  return { podActions, deferred };
+}
