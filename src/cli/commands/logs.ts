@@ -1,6 +1,6 @@
 /**
  * `argosy logs NAME [NODE] [--follow]`: the `main` container logs of a workflow's pods, wherever
- * each ran (node status `clusterName`/`namespace`, else the template's), each line prefixed with
+ * each ran (the place recorded in the node status, `clusterName`/`namespace`), each line prefixed with
  * the pod name like `argo logs`.
  */
 import { Command } from 'commander';

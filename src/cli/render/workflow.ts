@@ -88,13 +88,14 @@ export function renderHeader(wf: Workflow, opts: RenderOptions): string[] {
 
 /**
  * Where a node's pod ran, as `cluster/namespace`, or '' when it is the main cluster and the
- * workflow's namespace. Node status fields first (set only when different), then the template's.
+ * workflow's namespace: the place the engine recorded in the node when it created it (fields set
+ * only when different). Never the template's fields: they may be templated (`{{inputs.parameters.c}}`)
+ * or edited since.
  */
 export function placementOf(wf: Workflow, node: NodeStatus, mainCluster: string): string {
-  const tmpl = (wf.spec.templates ?? []).find((t) => t.name === node.templateName);
   const wfNs = wf.metadata.namespace ?? '';
-  const cluster = node.clusterName || tmpl?.clusterName || mainCluster;
-  const ns = node.namespace || tmpl?.namespace || wfNs;
+  const cluster = node.clusterName || mainCluster;
+  const ns = node.namespace || wfNs;
   return cluster === mainCluster && ns === wfNs ? '' : `${cluster}/${ns}`;
 }
 

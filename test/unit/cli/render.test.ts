@@ -2,6 +2,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { NodeStatus, Workflow } from '../../../src/engine/types.ts';
 import { renderWorkflow, renderTable, placementOf } from '../../../src/cli/render/workflow.ts';
+import { podRefs } from '../../../src/cli/commands/logs.ts';
 import { fnv32a, podNameFor } from '../../../src/cli/render/pod-name.ts';
 import { alignTable } from '../../../src/cli/render/table.ts';
 import { stripAnsi } from '../../../src/cli/render/style.ts';
@@ -193,7 +194,22 @@ describe('multi-cluster placement', () => {
     ]);
   });
 
-  test('placement comes from node status first, then the template', () => {
+  test('templated clusterName/namespace: get and logs use the place recorded in the node (issue 24, item 13)', () => {
+    const wf = multiCluster();
+    const tmpl = wf.spec.templates!.find((t) => t.name === 'other')!;
+    Object.assign(tmpl, { clusterName: '{{inputs.parameters.c}}', namespace: '{{inputs.parameters.n}}' });
+    const other = Object.values(wf.status!.nodes!).find((n) => n.displayName === 'other')!;
+    // Resolved to other/argo (the workflow's namespace: not recorded) and to main/argo (nothing recorded).
+    assert.equal(placementOf(wf, other, 'main'), 'other/argo');
+    assert.equal(placementOf(wf, { ...other, clusterName: undefined }, 'main'), '');
+    const refs = podRefs(wf, 'main', 'other');
+    assert.deepEqual(
+      refs.map((r) => `${r.cluster}/${r.namespace}`),
+      ['other/argo'],
+    );
+  });
+
+  test('placement comes from the node status', () => {
     const wf = multiCluster();
     const other = Object.values(wf.status!.nodes!).find((n) => n.displayName === 'other')!;
     assert.equal(placementOf(wf, other, 'main'), 'other/argo');
