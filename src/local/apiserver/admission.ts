@@ -19,6 +19,7 @@ function defaultContainer(c: KubeObject): KubeObject {
     imagePullPolicy: imagePullPolicy(String(c.image ?? '')),
     resources: {},
     ...c,
+    ...(Array.isArray(c.ports) ? { ports: c.ports.map((p: KubeObject) => ({ protocol: 'TCP', ...p })) } : {}),
   };
 }
 

@@ -1,112 +1,46 @@
 /**
- * Validation with kube-apiserver's messages: DNS-1123 names, secret/configmap keys, required pod
- * fields, custom resources against their CRD schema, and pod spec immutability. Each failure is a 422 Invalid
- * Status listing causes, as clients (kubectl's error printer, client libraries) expect.
+ * Validation with kube-apiserver's messages: object metadata (names, labels, annotations) for
+ * every kind, pod specs (validate-pod.ts), secret/configmap keys, custom resources against their
+ * CRD schema, and pod spec immutability. Each failure is a 422 Invalid Status listing causes, as
+ * clients (kubectl's error printer, client libraries) expect; what fails while decoding (a
+ * malformed quantity) is a 400, as on a real server.
  */
+import { invalidEach, isConfigMapKey } from './field-errors.ts';
 import type { KubeObject, ResourceDef } from './resources.ts';
 import { validateAgainstSchema } from './crd-schema.ts';
-import { type StatusCause, invalid } from './status.ts';
+import { type StatusCause, badRequest, invalid } from './status.ts';
+import { metaCauses } from './validate-meta.ts';
+import { podDecodeError, podSpecCauses } from './validate-pod.ts';
 
-const SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
-const LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-const CONFIG_KEY = /^[-._a-zA-Z0-9]+$/;
-
-const SUBDOMAIN_MSG =
-  "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must " +
-  "start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is " +
-  "'[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')";
-const LABEL_MSG =
-  "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and " +
-  "end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is " +
-  "'[a-z0-9]([-a-z0-9]*[a-z0-9])?')";
-const KEY_MSG =
-  "a valid config key must consist of alphanumeric characters, '-', '_' or '.' (e.g. 'key.name',  or " +
-  "'KEY_NAME',  or 'key-name', regex used for validation is '[-._a-zA-Z0-9]+')";
-
-/** Name check: namespaces are DNS labels (63), everything else DNS subdomains (253). */
-export function nameCauses(def: ResourceDef, name: string): StatusCause[] {
-  const isLabel = def.resource === 'namespaces' && def.group === '';
-  const ok = isLabel ? LABEL.test(name) && name.length <= 63 : SUBDOMAIN.test(name) && name.length <= 253;
-  if (ok) return [];
-  return [
-    {
-      reason: 'FieldValueInvalid',
-      message: `Invalid value: "${name}": ${isLabel ? LABEL_MSG : SUBDOMAIN_MSG}`,
-      field: 'metadata.name',
-    },
-  ];
-}
-
-function required(field: string): StatusCause {
-  return { reason: 'FieldValueRequired', message: 'Required value', field };
-}
 
 function keyCauses(object: KubeObject, field: 'data' | 'stringData' | 'binaryData'): StatusCause[] {
   const map = object[field];
   if (!map || typeof map !== 'object') return [];
-  return Object.keys(map)
-    .filter((k) => !CONFIG_KEY.test(k))
-    .map((k) => ({
-      reason: 'FieldValueInvalid',
-      message: `Invalid value: "${k}": ${KEY_MSG}`,
-      field: `${field}[${k}]`,
-    }));
+  return Object.keys(map).flatMap((k) => invalidEach(`${field}[${k}]`, k, isConfigMapKey(k)));
 }
 
-function containerCauses(list: unknown, path: string, seen: Set<string>): StatusCause[] {
-  if (!Array.isArray(list)) return [];
-  const causes: StatusCause[] = [];
-  list.forEach((c: KubeObject, i) => {
-    if (!c || typeof c !== 'object') return;
-    if (c.name && seen.has(c.name)) {
-      causes.push({
-        reason: 'FieldValueDuplicate',
-        message: `Duplicate value: "${c.name}"`,
-        field: `${path}[${i}].name`,
-      });
-    }
-    if (c.name) seen.add(c.name);
-    if (!c.name) causes.push(required(`${path}[${i}].name`));
-    else if (!LABEL.test(c.name)) {
-      causes.push({
-        reason: 'FieldValueInvalid',
-        message: `Invalid value: "${c.name}": ${LABEL_MSG}`,
-        field: `${path}[${i}].name`,
-      });
-    }
-    if (!c.image) causes.push(required(`${path}[${i}].image`));
-  });
-  return causes;
+function isCoreKind(def: ResourceDef, resource: string): boolean {
+  return !def.custom && def.group === '' && def.resource === resource;
 }
 
-function podCauses(pod: KubeObject): StatusCause[] {
-  const spec = pod.spec;
-  if (!spec || typeof spec !== 'object') return [required('spec.containers')];
-  const causes: StatusCause[] = [];
-  if (!Array.isArray(spec.containers) || spec.containers.length === 0) causes.push(required('spec.containers'));
-  const names = new Set<string>();
-  causes.push(...containerCauses(spec.initContainers, 'spec.initContainers', names));
-  causes.push(...containerCauses(spec.containers, 'spec.containers', names));
-  const rp = spec.restartPolicy;
-  if (rp !== undefined && !['Always', 'OnFailure', 'Never'].includes(rp)) {
-    causes.push({
-      reason: 'FieldValueNotSupported',
-      message: `Unsupported value: "${rp}": supported values: "Always", "OnFailure", "Never"`,
-      field: 'spec.restartPolicy',
-    });
-  }
-  return causes;
+/** Throws what a real server answers for a body its Go types cannot hold (400 BadRequest). */
+function checkDecodes(def: ResourceDef, object: KubeObject): void {
+  const problem = isCoreKind(def, 'pods') ? podDecodeError(object) : undefined;
+  if (!problem) return;
+  const version = String(object.apiVersion ?? 'v1')
+    .split('/')
+    .pop();
+  throw badRequest(`${def.kind} in version "${version}" cannot be handled as a ${def.kind}: ${problem}`);
 }
 
-/** Validates an object about to be stored; throws 422 Invalid. */
+/** Validates an object about to be stored; throws 400 (undecodable) or 422 Invalid. */
 export function validateObject(def: ResourceDef, object: KubeObject): void {
+  checkDecodes(def, object);
   const name: string = object.metadata?.name ?? '';
-  const causes = nameCauses(def, name);
-  if (!def.custom && def.group === '') {
-    if (def.resource === 'pods') causes.push(...podCauses(object));
-    if (def.resource === 'secrets' || def.resource === 'configmaps') {
-      causes.push(...keyCauses(object, 'data'), ...keyCauses(object, 'stringData'), ...keyCauses(object, 'binaryData'));
-    }
+  const causes = metaCauses(def, object);
+  if (isCoreKind(def, 'pods')) causes.push(...podSpecCauses(object));
+  if (isCoreKind(def, 'secrets') || isCoreKind(def, 'configmaps')) {
+    causes.push(...keyCauses(object, 'data'), ...keyCauses(object, 'stringData'), ...keyCauses(object, 'binaryData'));
   }
   if (def.schema) causes.push(...validateAgainstSchema(object, def.schema, ''));
   if (causes.length) throw invalid(def.kind, def.group, name, causes);

@@ -86,6 +86,42 @@ describe('bad input', () => {
     assert.equal(nsName.status, 422);
   });
 
+  test('pods a real server refuses: bad label key and request above limit are 422, a bad quantity is 400', async () => {
+    const label = await raw(c, 'POST', '/api/v1/namespaces/default/pods', {
+      ...pod('labelled'),
+      metadata: { name: 'labelled', labels: { 'bad label!': 'x' } },
+    });
+    assert.equal(label.status, 422);
+    assert.equal(label.json.reason, 'Invalid');
+    assert.equal(label.json.details.causes[0].field, 'metadata.labels');
+    assert.match(
+      label.json.message,
+      /^Pod "labelled" is invalid: metadata.labels: Invalid value: "bad label!": name part must consist/,
+    );
+    const limits = await raw(
+      c,
+      'POST',
+      '/api/v1/namespaces/default/pods',
+      pod('greedy', {
+        containers: [{ name: 'main', image: 'busybox', resources: { requests: { cpu: '2' }, limits: { cpu: '1' } } }],
+      }),
+    );
+    assert.equal(limits.status, 422);
+    assert.equal(
+      limits.json.message,
+      'Pod "greedy" is invalid: spec.containers[0].resources.requests[cpu]: Invalid value: "2": must be less than or equal to cpu limit of 1',
+    );
+    const lots = await raw(
+      c,
+      'POST',
+      '/api/v1/namespaces/default/pods',
+      pod('lots', { containers: [{ name: 'main', image: 'busybox', resources: { limits: { cpu: 'lots' } } }] }),
+    );
+    assert.equal(lots.status, 400);
+    assert.equal(lots.json.reason, 'BadRequest');
+    assert.match(lots.json.message, /^Pod in version "v1" cannot be handled as a Pod: quantities must match/);
+  });
+
   test('missing namespace is 404; missing ServiceAccount is 403 from admission', async () => {
     const r = await raw(c, 'POST', '/api/v1/namespaces/nope/pods', pod('p1'));
     assert.equal(r.status, 404);
