@@ -5,6 +5,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ClusterState } from '../../../src/local/apiserver/objects.ts';
 import { ApiError } from '../../../src/local/apiserver/status.ts';
+import type { KubeObject } from '../../../src/local/apiserver/resources.ts';
 import { parseQuantity, formatQuantity } from '../../../src/local/apiserver/quantity.ts';
 
 const LABEL_KEY =
@@ -24,7 +25,7 @@ const DNS_SUBDOMAIN =
   "start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is " +
   "'[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')";
 
-type Pod = Record<string, any>;
+type Pod = KubeObject;
 const base = (): Pod => ({
   apiVersion: 'v1',
   kind: 'Pod',
