@@ -12,7 +12,6 @@ import { type StatusCause, badRequest, invalid } from './status.ts';
 import { metaCauses } from './validate-meta.ts';
 import { podDecodeError, podSpecCauses } from './validate-pod.ts';
 
-
 function keyCauses(object: KubeObject, field: 'data' | 'stringData' | 'binaryData'): StatusCause[] {
   const map = object[field];
   if (!map || typeof map !== 'object') return [];
