@@ -3,6 +3,7 @@
  * the same decision. Lifecycle (§2.4): validate and start, assess pods, walk the template tree from the
  * entrypoint, apply the workflow deadline, roll the root node up into the workflow phase.
  */
+import { NOW_VARIABLE } from './expr/expression-tag.ts';
 import type { Decision, ObservedPod, Snapshot, WorkflowMetaPatch } from './contract.ts';
 import { WORKFLOW_FINALIZER } from './contract.ts';
 import type { Condition, NodeStatus, WorkflowPhase, WorkflowStatus } from './types.ts';
@@ -160,6 +161,7 @@ export function decide(snapshot: Snapshot, now: Date): Decision {
   if (!storedSpec(given) && typeof merged !== 'string') status.storedWorkflowTemplateSpec = wf.spec;
   ctx.nodes = { ...(current.nodes ?? {}) };
   ctx.globals = globalVariables(wf);
+  ctx.globals[NOW_VARIABLE] = String(now.getTime());
   exportRecordedGlobals(ctx, ctx.nodes);
   applyEffects(ctx, snapshot.effects);
   const finishedPods = indexPods(ctx, snapshot);

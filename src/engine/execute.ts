@@ -6,7 +6,8 @@
 import type { ExecContext } from './context.ts';
 import { getNode, initNode, isFulfilled, markPhase, mutableNode } from './context.ts';
 import type { NodeStatus, NodeType, Parameter, Template } from './types.ts';
-import { chainResolvers, mapResolver, type Resolver } from './substitute.ts';
+import { chainResolvers, mapResolver, substituteDeep, type Resolver } from './substitute.ts';
+import { isExpressionTagError } from './expr/expression-tag.ts';
 import { inputVariables } from './scope.ts';
 import { holderTemplateName, processInputs, resolveTemplate, templateKind, type TemplateHolder } from './template.ts';
 import { executePod } from './pod/execute-pod.ts';
@@ -85,7 +86,13 @@ export function executeTemplate(ctx: ExecContext, req: ExecuteRequest): NodeStat
   if (req.depth > MAX_DEPTH) return errorNode(ctx, req, t, MAX_DEPTH_MESSAGE);
   let inputs: Parameter[];
   try {
-    inputs = processInputs(t, req.args);
+    // Argo's SubstituteParams: globals first, since input values may reference them; then the
+    // inputs themselves, since one input's expression may read another.
+    const globalsOnly = substituteDeep(processInputs(t, req.args), mapResolver(ctx.globals));
+    inputs = substituteDeep(
+      globalsOnly,
+      chainResolvers(mapResolver(inputVariables(globalsOnly)), mapResolver(ctx.globals)),
+    );
   } catch (e) {
     return errorNode(ctx, req, t, (e as Error).message);
   }
@@ -109,7 +116,13 @@ export function executeTemplate(ctx: ExecContext, req: ExecuteRequest): NodeStat
     d.scope = (tag) =>
       tag === 'pod.name' ? podName(ctx.wfName, req.nodeName, d.templateName, ctx.podNameFormat) : own(tag);
   }
-  const node = strategy ? executeRetry(ctx, existing, d, strategy) : dispatchTemplate(ctx, existing, d);
+  let node: NodeStatus;
+  try {
+    node = strategy ? executeRetry(ctx, existing, d, strategy) : dispatchTemplate(ctx, existing, d);
+  } catch (e) {
+    if (!isExpressionTagError(e)) throw e;
+    node = errorNode(ctx, req, t, e.message);
+  }
   if (!existing) noteNewNode(ctx, node);
   return node;
 }

@@ -9,6 +9,7 @@ import { chainResolvers, substituteDeep, substituteString, type Resolver } from 
 import { ABSENT_QUERY } from './scope.ts';
 import { expandLoop, hasLoop, itemResolver, itemSuffix, LoopExpansionError, type LoopSpec } from './loops.ts';
 import { shouldExecute } from './expr/govaluate.ts';
+import { isExpressionTagError } from './expr/expression-tag.ts';
 import { executeTemplate } from './execute.ts';
 
 /** One child to run. */
@@ -17,6 +18,8 @@ export interface StepPlan {
   step: WorkflowStep;
   args: Parameter[] | undefined;
   when: string | undefined;
+  /** Rendering failed (an expression tag): the child becomes an Error node with this message. */
+  error?: string;
 }
 
 /** The result of planning a step/task. */
@@ -40,9 +43,29 @@ function withoutAbsent(params: Parameter[], resolve: Resolver): Parameter[] {
 }
 
 function render(step: WorkflowStep, name: string, resolve: Resolver): StepPlan {
+  let when: string | undefined;
+  try {
+    when = step.when !== undefined ? substituteString(step.when, resolve) : undefined;
+    return renderOrThrow(step, name, resolve, when);
+  } catch (e) {
+    if (!isExpressionTagError(e)) throw e;
+    // A step that `when` skips never needs its arguments (Argo's dag-when-expr-skip).
+    if (when !== undefined && isFalse(when)) return { name, step, args: undefined, when };
+    return { name, step, args: undefined, when: undefined, error: e.message };
+  }
+}
+
+function isFalse(when: string): boolean {
+  try {
+    return !shouldExecute(when);
+  } catch {
+    return false;
+  }
+}
+
+function renderOrThrow(step: WorkflowStep, name: string, resolve: Resolver, when: string | undefined): StepPlan {
   const params = step.arguments?.parameters;
   const args = params ? substituteDeep(withoutAbsent(params, resolve), resolve) : undefined;
-  const when = step.when !== undefined ? substituteString(step.when, resolve) : undefined;
   const template = step.template !== undefined ? substituteString(step.template, resolve) : undefined;
   const rendered: WorkflowStep = template !== undefined ? { ...step, template } : step;
   return { name, step: rendered, args, when };
@@ -81,6 +104,7 @@ export function runPlan(ctx: ExecContext, plan: StepPlan, boundaryID: string, de
   if (!existing) {
     let run = true;
     try {
+      if (plan.error !== undefined) throw new Error(plan.error);
       run = shouldExecute(plan.when);
     } catch (e) {
       return initNode(ctx, {

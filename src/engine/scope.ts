@@ -20,8 +20,10 @@ export function globalVariables(wf: Workflow): Record<string, string> {
     const v = p.value ?? p.default;
     if (v !== undefined) g[`workflow.parameters.${p.name}`] = String(v);
   }
-  if (params.length > 0)
+  if (params.length > 0) {
     g['workflow.parameters'] = JSON.stringify(params.map((p) => ({ name: p.name, value: p.value })));
+    g['workflow.parameters.json'] = g['workflow.parameters'];
+  }
   for (const [k, v] of Object.entries(wf.metadata.labels ?? {})) g[`workflow.labels.${k}`] = v;
   for (const [k, v] of Object.entries(wf.metadata.annotations ?? {})) g[`workflow.annotations.${k}`] = v;
   return g;

@@ -1,22 +1,43 @@
 /**
  * `{{...}}` substitution the way Argo's fasttemplate pass applies it: known tags are replaced,
  * unknown ones are left verbatim (they may be resolved later, e.g. `{{steps.X...}}` at group time).
- * Expression tags (`{{= ...}}`) are left alone.
+ * Expression tags (`{{= ...}}`, up to the first `}}` as fasttemplate cuts them) are evaluated with
+ * expr-lang over the same variables (`expr/expression-tag.ts`); one naming a variable that is not
+ * available yet is left verbatim too. A failing expression throws `ExpressionTagError`.
  */
+import { evaluateExpressionTag } from './expr/expression-tag.ts';
 
 /** Looks a tag (e.g. `inputs.parameters.msg`) up; `undefined` = unknown here. */
 export type Resolver = (tag: string) => string | undefined;
 
 const TAG = /\{\{\s*([^{}]*?)\s*\}\}/g;
+const SIMPLE_AT = /\{\{\s*([^{}]*?)\s*\}\}/y;
 
-/** Substitutes tags in one string. */
+/** Substitutes tags in one string. Throws `ExpressionTagError` for a failing `{{=...}}`. */
 export function substituteString(text: string, resolve: Resolver): string {
   if (!text.includes('{{')) return text;
-  return text.replace(TAG, (whole, tag: string) => {
-    if (tag.startsWith('=')) return whole;
-    const value = resolve(tag);
-    return value === undefined ? whole : value;
-  });
+  let out = '';
+  let i = 0;
+  for (let open = text.indexOf('{{'); open >= 0; open = text.indexOf('{{', i)) {
+    out += text.slice(i, open);
+    const close = text.indexOf('}}', open + 2);
+    const body = close < 0 ? '' : text.slice(open + 2, close).trim();
+    if (body.startsWith('=')) {
+      out += evaluateExpressionTag(body.slice(1), resolve) ?? text.slice(open, close + 2);
+      i = close + 2;
+      continue;
+    }
+    SIMPLE_AT.lastIndex = open;
+    const m = SIMPLE_AT.exec(text);
+    if (!m) {
+      out += '{{';
+      i = open + 2;
+      continue;
+    }
+    out += resolve(m[1] as string) ?? m[0];
+    i = open + m[0].length;
+  }
+  return out + text.slice(i);
 }
 
 /** Substitutes tags in every string of a JSON-like value (keys included), returning a new value. */

@@ -1,10 +1,11 @@
 /**
  * The subset of govaluate that Argo's `when` uses, with Argo's twist: every variable token is turned
  * into a string token, so `heads == heads` compares two strings. Supports `==`, `!=`, `<`, `>`, `<=`,
- * `>=`, `&&`, `||`, `!`, `=~`, `!~`, `+ - * /` on numbers, parentheses, quoted strings, numbers, bools.
+ * `>=`, `&&`, `||`, `!`, `=~`, `!~`, `+ - * /` on numbers, parentheses, quoted strings, numbers, bools,
+ * and `in` over a parenthesised list (`"a" in ("a", "b")`).
  */
 
-type Value = string | number | boolean;
+type Value = string | number | boolean | Value[];
 type Token = { kind: 'value'; value: Value } | { kind: 'op'; op: string } | { kind: 'lparen' } | { kind: 'rparen' };
 
 /** A `when` expression that could not be parsed or evaluated. */
@@ -44,9 +45,19 @@ function tokenize(text: string): Token[] {
         continue;
       }
     }
+    if (c === ',') {
+      tokens.push({ kind: 'op', op: ',' });
+      i++;
+      continue;
+    }
     const word = /^[A-Za-z0-9_][A-Za-z0-9_.]*/.exec(text.slice(i));
     if (word) {
       const w = word[0];
+      if (w === 'in') {
+        tokens.push({ kind: 'op', op: 'in' });
+        i += 2;
+        continue;
+      }
       tokens.push({ kind: 'value', value: w === 'true' ? true : w === 'false' ? false : w });
       i += w.length;
       continue;
@@ -73,6 +84,7 @@ const PRECEDENCE: Record<string, number> = {
   '>': 4,
   '<=': 4,
   '>=': 4,
+  in: 4,
   '+': 5,
   '-': 5,
   '*': 6,
@@ -103,6 +115,11 @@ class Parser {
     }
   }
 
+  private peekOp(op: string): boolean {
+    const t = this.tokens[this.pos];
+    return t?.kind === 'op' && t.op === op;
+  }
+
   private unary(): Value {
     const t = this.tokens[this.pos++];
     if (!t) throw new WhenExpressionError('Unexpected end of expression');
@@ -117,7 +134,15 @@ class Parser {
       return -v;
     }
     if (t.kind === 'lparen') {
-      const v = this.binary(1);
+      let v = this.binary(1);
+      if (this.peekOp(',')) {
+        const items: Value[] = [v];
+        while (this.peekOp(',')) {
+          this.pos++;
+          items.push(this.binary(1));
+        }
+        v = items;
+      }
       const close = this.tokens[this.pos++];
       if (!close || close.kind !== 'rparen') throw new WhenExpressionError('Unbalanced parenthesis');
       return v;
@@ -140,6 +165,12 @@ function applyBinary(op: string, a: Value, b: Value): Value {
       return a === b;
     case '!=':
       return a !== b;
+    case 'in':
+      if (!Array.isArray(b))
+        throw new WhenExpressionError(
+          `Value '${String(b)}' cannot be used with the comparator 'in', it is not an array`,
+        );
+      return b.includes(a);
     case '=~':
     case '!~': {
       const matched = new RegExp(String(b)).test(String(a));

@@ -1,0 +1,111 @@
+/**
+ * Argo's upstream examples and e2e fixtures (../shared/conformance/argo-upstream, v4.1.2 tree) that use
+ * expressions and the template vocabulary of issue 17, driven through `decide` with a simulated kubelet
+ * until they complete: each must reach the phase Argo reaches (manifest.json) with Argo's node tree
+ * (names, types, phases, messages, resolved values).
+ */
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { nodeId, parseWorkflows } from '../../src/engine/index.ts';
+import type { NodeStatus, Workflow } from '../../src/engine/types.ts';
+import { runWorkflow } from '../unit/engine/kubelet-sim.ts';
+
+const DIR = '../shared/conformance/argo-upstream';
+const manifest = JSON.parse(readFileSync(`${DIR}/manifest.json`, 'utf8')) as {
+  cases: { file: string; expected: string }[];
+};
+
+function load(file: string): Workflow {
+  const { workflows, errors } = parseWorkflows(readFileSync(`${DIR}/${file}`, 'utf8'), file);
+  assert.deepEqual(errors, []);
+  const wf = workflows[0] as Workflow;
+  const metadata = {
+    ...wf.metadata,
+    name: 'w',
+    namespace: 'argo',
+    uid: 'uid-w',
+    creationTimestamp: '2026-01-02T03:04:05Z',
+  };
+  return { ...wf, metadata };
+}
+
+type Nodes = Map<string, NodeStatus>;
+const input = (n: NodeStatus | undefined, name: string) => n?.inputs?.parameters?.find((p) => p.name === name)?.value;
+
+function expectNode(nodes: Nodes, name: string, type: string, phase: string, message?: string): NodeStatus {
+  const n = nodes.get(name);
+  assert.ok(n, `node ${name} exists (have ${[...nodes.keys()].join(', ')})`);
+  assert.equal(n.type, type, `${name} type`);
+  assert.equal(n.phase, phase, `${name} phase`);
+  if (message !== undefined) assert.equal(n.message, message, `${name} message`);
+  return n;
+}
+
+/** Per case: the node tree Argo produces. */
+const CASES: Record<string, (nodes: Nodes, wf: Workflow) => void> = {
+  'examples__conditionals.yaml': (n) => {
+    expectNode(n, 'w', 'Steps', 'Succeeded');
+    expectNode(n, 'w[0]', 'StepGroup', 'Succeeded');
+    for (const s of ['print-hello-govaluate', 'print-hello-expr', 'print-hello-expr-json'])
+      expectNode(n, `w[0].${s}`, 'Pod', 'Succeeded');
+    assert.equal(n.size, 5);
+  },
+  'examples__expression-destructure-json.yaml': (n) => {
+    const w = expectNode(n, 'w', 'Pod', 'Succeeded');
+    assert.deepEqual(
+      ['a', 'b', 'c'].map((p) => input(w, p)),
+      ['1', '2', '3'],
+    );
+  },
+  'examples__expression-destructure-json-complex.yaml': (n) => {
+    const w = expectNode(n, 'w', 'Pod', 'Succeeded');
+    assert.equal(input(w, 'a'), '[43]');
+    assert.equal(input(w, 'b'), '[43]');
+    assert.equal(input(w, 'c'), '[{"age":43,"name":"Baris"}]');
+    assert.equal(input(w, 'd'), '["Baris","Mo","Jai"]');
+  },
+  'examples__expression-reusing-verbose-snippets.yaml': (n) => {
+    const w = expectNode(n, 'w', 'Pod', 'Succeeded');
+    assert.equal(input(w, 'week-temps'), '{"avg":35.8,"max":57,"min":15}');
+  },
+  'examples__expression-tag-template-workflow.yaml': (n) => {
+    expectNode(n, 'w', 'DAG', 'Succeeded');
+    expectNode(n, 'w.task-0', 'TaskGroup', 'Succeeded');
+    const pod = expectNode(n, 'w.task-0(0:3)', 'Pod', 'Succeeded');
+    assert.equal(input(pod, 'foo'), '3');
+    assert.equal(n.size, 3, 'filter([1, 3], {# > 1}) keeps one item');
+  },
+  'test__e2e__functional__dag-when-expr-skip.yaml': (n) => {
+    expectNode(n, 'w', 'DAG', 'Succeeded');
+    expectNode(n, 'w.A', 'Pod', 'Succeeded');
+    expectNode(n, 'w.B', 'Skipped', 'Skipped', "when 'false' evaluated false");
+  },
+  'test__e2e__functional__steps-when-expr-filter.yaml': (n) => {
+    expectNode(n, 'w', 'Steps', 'Succeeded');
+    const names = [
+      '(0:name:first,type:)',
+      '(1:name:second,type:always)',
+      '(2:name:third,type:test)',
+      '(3:name:fourth)',
+    ];
+    for (const s of names) {
+      const pod = expectNode(n, `w[0].fst${s}`, 'Pod', 'Succeeded');
+      assert.match(input(pod, 'name') ?? '', /^(first|second|third|fourth)\[\n {2}"always",\n {2}"test"\n\]$/);
+    }
+  },
+};
+
+describe('Argo upstream examples (expressions and template vocabulary) through decide', () => {
+  for (const [file, check] of Object.entries(CASES)) {
+    const expected = manifest.cases.find((c) => c.file === file)?.expected;
+    test(`${file} ends ${expected}`, () => {
+      assert.ok(expected, `${file} is in the manifest`);
+      const wf = runWorkflow(load(file), {}).workflow;
+      assert.equal(wf.status?.phase, expected, wf.status?.message);
+      const nodes = new Map(Object.values(wf.status?.nodes ?? {}).map((x) => [x.name, x]));
+      for (const x of nodes.values()) assert.equal(x.id, nodeId('w', x.name));
+      check(nodes, wf);
+    });
+  }
+});
