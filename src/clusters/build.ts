@@ -37,7 +37,7 @@ export interface BuildRegistryOptions {
 export async function buildClusterRegistry(options: BuildRegistryOptions): Promise<EntryRegistry> {
   const { config, logger } = options;
   const mainClient = options.mainClient ?? inClusterClient(config, { logger });
-  const store = options.store ?? defaultStore(options, mainClient);
+  const store = options.store ?? configuredStore(options, mainClient);
   return createEntryRegistry({
     mainCluster: config.clusterName,
     mainClient,
@@ -49,7 +49,11 @@ export async function buildClusterRegistry(options: BuildRegistryOptions): Promi
   });
 }
 
-function defaultStore(options: BuildRegistryOptions, mainClient: KubeClient | undefined): SecretStore {
+/** The store config.secretStore names (local mode wraps it to record its reads). */
+export function configuredStore(
+  options: Pick<BuildRegistryOptions, 'config' | 'secretsManager'>,
+  mainClient: KubeClient | undefined,
+): SecretStore {
   const { config } = options;
   if (config.secretStore === 'aws-secretsmanager') {
     return createSecretsManagerStore({ secretId: config.secretName, client: options.secretsManager });

@@ -17,5 +17,7 @@ export function assetDir(moduleUrl: string, sourceRelative: string, bundled: str
 /** What scripts/build.ts copies next to a bundle that runs local mode: repository path → assets name. */
 export const BUNDLED_ASSETS: Readonly<Record<string, string>> = {
   'infra/crds': 'crds',
+  // The RBAC overlays local mode renders (src/local/identities.ts); infra/k8s/crds is not used there.
+  'infra/k8s': 'k8s',
   'src/local/kubelet/images': 'images',
 };

@@ -10,7 +10,6 @@ import type { NudgePublisher } from '../ports/event-source.ts';
 import type { KubeClient } from '../ports/kube.ts';
 import { buildClusterRegistry } from '../clusters/build.ts';
 import type { EntryRegistry } from '../clusters/registry.ts';
-import { createKubernetesStore } from '../clusters/stores/kubernetes.ts';
 import type { SecretStore } from '../clusters/stores/types.ts';
 import { decide as engineDecide } from '../engine/index.ts';
 import { createRuntimeDeps, type RuntimeDeps } from '../runtime/deps.ts';
@@ -21,13 +20,19 @@ import { makeReconcileHandler } from '../runtime/reconcile-handler.ts';
 import { makeResyncHandler } from '../runtime/resync-handler.ts';
 import { makeTimerHandler } from '../runtime/timer-handler.ts';
 import { startWatcher, type Watcher } from '../watcher/watcher.ts';
+import { AwsCallLog, recordingSqs, recordingStore, type AwsIdentity } from './aws-calls.ts';
 import { startPoller, type Poller } from './queue/poller.ts';
+import { createSqsPublisher } from '../adapters/aws/sqs-publisher.ts';
+import { configuredStore } from '../clusters/build.ts';
+import type { ClusterRegistry } from '../ports/kube.ts';
 import { startLocalQueues, type LocalQueues } from './queue/sqs-server.ts';
 
 export interface LocalControllerOptions {
   mainCluster: string;
-  /** Reaches the main cluster (Workflows, Secret `rest-config`); owned by the caller. */
+  /** Reaches the main cluster (Workflows, Secret `rest-config`) as the functions; owned by the caller. */
   mainClient: KubeClient;
+  /** Reaches the main cluster as the watcher (its own RBAC identity); default `mainClient`. */
+  watcherClient?: KubeClient;
   logger: Logger;
   /** Configuration on top of the queue URLs and cluster name this module sets. */
   config?: Partial<Record<keyof Config, unknown>>;
@@ -60,6 +65,8 @@ export interface LocalController {
   /** The queue → reconcile event source (pause/resume). */
   reconcilePoller: Poller;
   watcher?: Watcher;
+  /** Every AWS action each deployed identity called (test/integration/deploy/aws-parity.test.ts). */
+  awsCalls: AwsCallLog;
   resyncNow(): Promise<{ nudged: number }>;
   stop(): Promise<void>;
 }
@@ -87,15 +94,13 @@ export async function startLocalController(opts: LocalControllerOptions): Promis
       },
       opts.readEnv ? process.env : {},
     );
-    const store = opts.secretStore
-      ? opts.secretStore(
-          createKubernetesStore({
-            client: opts.mainClient,
-            namespace: config.controllerNamespace,
-            name: config.secretName,
-          }),
-        )
-      : undefined;
+    const awsCalls = new AwsCallLog();
+    // In AWS each function and the watcher read the rest-config secret themselves; here they share
+    // one registry, so its reads are recorded for each of them.
+    const readers: AwsIdentity[] =
+      opts.watcher === false ? ['reconcile', 'resync'] : ['reconcile', 'resync', 'watcher'];
+    const inner = configuredStore({ config }, opts.mainClient);
+    const store = recordingStore(opts.secretStore ? opts.secretStore(inner) : inner, readers, awsCalls);
     const registry = await buildClusterRegistry({ config, logger, mainClient: opts.mainClient, store });
     stops.push(() => registry.close());
     const runtime = await createRuntimeDeps({
@@ -103,6 +108,7 @@ export async function startLocalController(opts: LocalControllerOptions): Promis
       logger,
       registry,
       sqs: queues.client,
+      sqsFor: (fn) => recordingSqs(queues.client, fn, awsCalls),
       decide: opts.decide ?? (engineDecide as DecideFn),
       policy: opts.policy,
       hooks: opts.hooks,
@@ -113,6 +119,7 @@ export async function startLocalController(opts: LocalControllerOptions): Promis
       queueUrl: queues.queueUrls.work,
       handler: makeReconcileHandler(runtime.reconcile),
       logger,
+      onAwsCall: (action) => awsCalls.record('reconcile', action, queues.queueUrls.work),
     });
     stops.push(() => reconcilePoller.stop());
     const timerPoller = startPoller({
@@ -121,13 +128,20 @@ export async function startLocalController(opts: LocalControllerOptions): Promis
       handler: makeTimerHandler(runtime.timer),
       logger,
       concurrency: 1,
+      onAwsCall: (action) => awsCalls.record('timer', action, queues.queueUrls.timer),
     });
     stops.push(() => timerPoller.stop());
     let watcher: Watcher | undefined;
     if (opts.watcher !== false) {
+      const sent = createSqsPublisher({
+        client: recordingSqs(queues.client, 'watcher', awsCalls),
+        workQueueUrl: config.queueUrl,
+        timerQueueUrl: config.timerQueueUrl,
+        onSent: (n) => (runtime.counters.nudgesPublished += n),
+      });
       const w = await startWatcher({
-        registry,
-        publisher: opts.watcherPublisher ? opts.watcherPublisher(runtime.publisher) : runtime.publisher,
+        registry: opts.watcherClient ? asIdentity(registry, opts.watcherClient) : registry,
+        publisher: opts.watcherPublisher ? opts.watcherPublisher(sent) : sent,
         logger: logger.child({ component: 'watcher' }),
         instanceId: config.instanceId,
         managedNamespace: config.managedNamespace,
@@ -148,9 +162,38 @@ export async function startLocalController(opts: LocalControllerOptions): Promis
       t.unref();
       stops.push(() => clearInterval(t));
     }
-    return { config, queues, registry, runtime, reconcilePoller, watcher, resyncNow: () => resync(), stop: stopAll };
+    return {
+      config,
+      queues,
+      registry,
+      runtime,
+      reconcilePoller,
+      watcher,
+      awsCalls,
+      resyncNow: () => resync(),
+      stop: stopAll,
+    };
   } catch (e) {
     await stopAll();
     throw e;
   }
+}
+
+/**
+ * The registry as another identity sees it: the same entries (in production the watcher reads the same
+ * secret and signs or presents the same kind of credentials), but the main cluster reached with
+ * `mainClient`, the identity the watcher's RBAC is bound to.
+ */
+function asIdentity(registry: EntryRegistry, mainClient: KubeClient): ClusterRegistry {
+  return {
+    mainCluster: registry.mainCluster,
+    mainClient: () => mainClient,
+    async clientFor(cluster, namespace) {
+      const client = await registry.clientFor(cluster, namespace);
+      return client === registry.mainClient() ? mainClient : client;
+    },
+    targets: () => registry.targets(),
+    describeTarget: (cluster, namespace) => registry.describeTarget(cluster, namespace),
+    refresh: (force) => registry.refresh(force),
+  };
 }

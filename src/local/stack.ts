@@ -27,6 +27,8 @@ import type { RuntimeDeps } from '../runtime/deps.ts';
 import type { Watcher } from '../watcher/watcher.ts';
 import { startLocalClusters, type LocalClusterOptions, type LocalClusters } from './clusters.ts';
 import { startLocalController } from './controller.ts';
+import type { AwsCallLog } from './aws-calls.ts';
+import { FUNCTIONS_SUBJECT, installedRules, mainOverlay, REMOTE_SUBJECT, WATCHER_SUBJECT } from './identities.ts';
 import type { LocalQueues } from './queue/sqs-server.ts';
 
 export interface LocalStackOptions {
@@ -72,6 +74,10 @@ export interface LocalStack {
   registry: ClusterRegistry;
   /** The main cluster's admin client. */
   mainClient: KubeClient;
+  /** The main cluster as the functions reach it (group argosy-controller's RBAC from infra/k8s). */
+  functionsClient: KubeClient;
+  /** Every AWS action each deployed identity called (IAM parity test). */
+  awsCalls: AwsCallLog;
   /** The handler dependencies (counters, publisher) for tests and benches. */
   runtime: RuntimeDeps;
   watcher?: Watcher;
@@ -127,9 +133,26 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
     });
     stops.push(() => mainClient.close());
     await configureClusters(clusters, names, mainClient);
+    // The functions and the watcher reach the main cluster with the RBAC infra/k8s installs for them.
+    const overlay = mainOverlay(opts.config?.managedNamespace as string | undefined);
+    const clientAs = (id: string, rules: ReturnType<typeof installedRules>): HttpKubeClient => {
+      const c = createKubeClient({
+        cluster: mainName,
+        server: m.url,
+        tls: { caPem: m.caPem },
+        auth: { kind: 'bearer', token: m.createIdentity(id, rules).token },
+        qps: 1000,
+        burst: 1000,
+      });
+      stops.push(() => c.close());
+      return c;
+    };
+    const functionsClient = clientAs(FUNCTIONS_SUBJECT.user, installedRules(overlay, FUNCTIONS_SUBJECT));
+    const watcherClient = clientAs(WATCHER_SUBJECT.user, installedRules(overlay, WATCHER_SUBJECT));
     const controller = await startLocalController({
       mainCluster: mainName,
-      mainClient,
+      mainClient: functionsClient,
+      watcherClient,
       logger,
       config: { secretCacheMs: 1000, placementPolicy: LOCAL_PLACEMENT_POLICY, ...opts.config },
       maxReceiveCount: opts.maxReceiveCount,
@@ -158,6 +181,8 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
       control: controller.reconcilePoller,
       registry,
       mainClient,
+      functionsClient,
+      awsCalls: controller.awsCalls,
       runtime,
       watcher,
       queues,
@@ -183,14 +208,8 @@ export function namespacesFor(cluster: string, mainCluster: string): string[] {
   return cluster === mainCluster ? ['argo'] : ['argo', 'batch'];
 }
 
-/** The pod rights Argosy's identity needs in a remote cluster. */
-export const REMOTE_RULES = [
-  {
-    verbs: ['create', 'get', 'list', 'watch', 'patch', 'delete', 'deletecollection'],
-    resources: ['pods'],
-  },
-  { verbs: ['get'], resources: ['pods/log'] },
-];
+/** The rights infra/k8s/remote-cluster gives Argosy's identity in another cluster. */
+export const REMOTE_RULES = installedRules('remote-cluster', REMOTE_SUBJECT);
 
 async function createIgnoringExisting(client: KubeClient, path: string, body: unknown): Promise<void> {
   try {
@@ -235,7 +254,7 @@ export async function configureClusters(
         }
       }
       if (name === mainName) continue;
-      const identity = await c.createIdentity('argosy', REMOTE_RULES);
+      const identity = c.createIdentity(REMOTE_SUBJECT.user, REMOTE_RULES);
       const restConfig = {
         Host: c.url,
         BearerToken: identity.token,

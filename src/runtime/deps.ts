@@ -38,6 +38,8 @@ export interface RuntimeOptions {
   registry: ClusterRegistry;
   /** The SDK client (local mode) or the thin SigV4 client (Lambda). */
   sqs: SqsLike;
+  /** Per function, when they must not share one (local mode records each function's AWS calls). */
+  sqsFor?: (fn: 'reconcile' | 'timer' | 'resync') => SqsLike;
   decide: DecideFn;
   /** Replaces the placement check built from config.placementPolicy (tests). */
   policy?: PolicyCheck;
@@ -71,14 +73,16 @@ export async function createRuntimeDeps(options: RuntimeOptions): Promise<Runtim
     conflicts: 0,
     adopted: 0,
   };
-  const publisher =
+  const sqsFor = options.sqsFor ?? (() => options.sqs);
+  const publisherFor = (fn: 'reconcile' | 'timer' | 'resync'): NudgePublisher =>
     options.publisher ??
     createSqsPublisher({
-      client: options.sqs,
+      client: sqsFor(fn),
       workQueueUrl: config.queueUrl,
       timerQueueUrl: config.timerQueueUrl,
       onSent: (n) => (counters.nudgesPublished += n),
     });
+  const publisher = publisherFor('reconcile');
   const controller = {
     clusterName: config.clusterName,
     podNameFormat: config.podNameFormat,
@@ -103,7 +107,7 @@ export async function createRuntimeDeps(options: RuntimeOptions): Promise<Runtim
       counters.reconcileRecords += records;
     },
     onFailedRecords: config.queueUrl
-      ? createRetryBackoff({ client: options.sqs, queueUrl: config.queueUrl, logger })
+      ? createRetryBackoff({ client: sqsFor('reconcile'), queueUrl: config.queueUrl, logger })
       : undefined,
     onReconciled: (_ref, result) => {
       counters.reconciles++;
@@ -113,14 +117,14 @@ export async function createRuntimeDeps(options: RuntimeOptions): Promise<Runtim
     },
   };
   const timer: TimerHandlerDeps = {
-    publisher,
+    publisher: options.sqsFor ? publisherFor('timer') : publisher,
     logger: logger.child({ fn: 'timer' }),
     now,
     onInvocation: () => counters.timerInvocations++,
   };
   const resync: ResyncDeps = {
     mainClient: () => registry.mainClient(),
-    publisher,
+    publisher: options.sqsFor ? publisherFor('resync') : publisher,
     logger: logger.child({ fn: 'resync' }),
     managedNamespace: config.managedNamespace,
     instanceId: config.instanceId,

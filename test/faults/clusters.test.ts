@@ -14,6 +14,7 @@ import { GetQueueAttributesCommand, ReceiveMessageCommand } from '@aws-sdk/clien
 import { makeReplayCommand } from '../../src/cli/ops/replay.ts';
 import type { SecretStore } from '../../src/clusters/stores/types.ts';
 import { REMOTE_RULES, type LocalStack } from '../../src/local/stack.ts';
+import { REMOTE_SUBJECT } from '../../src/local/identities.ts';
 import type { Workflow } from '../../src/engine/types.ts';
 import {
   assertClean,
@@ -91,7 +92,7 @@ describe('cluster faults (retries suffice)', () => {
     const c = await stack.submit(chain('revoked', 3, { other: true, duration: '1s' }), 'argo');
     const name = c.metadata.name!;
     await stack.waitFor('argo', name, hasTask('t0'), 20_000);
-    other.revokeIdentity('argosy');
+    other.revokeIdentity(REMOTE_SUBJECT.user);
     await until(
       () => log.find(/will be retried/).some((r) => r.workflow === name && /40[13]/.test(JSON.stringify(r.error))),
       20_000,
@@ -99,7 +100,7 @@ describe('cluster faults (retries suffice)', () => {
     );
     const mid = await stack.waitFor('argo', name, () => true, 1000);
     assert.equal(mid.status?.phase, 'Running', 'a revoked credential is retried, not a failed workflow');
-    const fresh = other.createIdentity('argosy', REMOTE_RULES);
+    const fresh = other.createIdentity(REMOTE_SUBJECT.user, REMOTE_RULES);
     await writeEntry(stack, fresh.token);
     const wf = await stack.waitFor('argo', name, isDone, 45_000);
     await assertClean(stack, wf);
@@ -112,7 +113,7 @@ describe('cluster faults (retries suffice)', () => {
     await stack.waitFor('argo', name, hasTask('t1'), 20_000);
     const next = other.createIdentity('argosy-rotated', REMOTE_RULES);
     await writeEntry(stack, next.token);
-    other.revokeIdentity('argosy');
+    other.revokeIdentity(REMOTE_SUBJECT.user);
     const wf = await stack.waitFor('argo', name, isDone, 45_000);
     await assertClean(stack, wf);
     assert.ok(

@@ -13,6 +13,8 @@ export interface RbacRule {
   resources: string[];
   namespaces?: string[];
   apiGroups?: string[];
+  /** Only these object names (as RBAC: never matches list, watch or create without a name). */
+  resourceNames?: string[];
 }
 
 export interface Identity {
@@ -49,6 +51,7 @@ function ruleAllows(rule: RbacRule, a: RequestAttributes): boolean {
   if (rule.apiGroups && !rule.apiGroups.includes('*') && !rule.apiGroups.includes(a.group)) return false;
   if (!rule.resources.some((r) => resourceMatches(r, a))) return false;
   if (rule.namespaces && !(a.namespace && rule.namespaces.includes(a.namespace))) return false;
+  if (rule.resourceNames && !(a.name && rule.resourceNames.includes(a.name))) return false;
   return true;
 }
 

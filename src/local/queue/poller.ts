@@ -33,6 +33,8 @@ export interface PollerOptions {
   functionTimeoutMs?: number;
   /** Called per invocation with its record count and how many failed. */
   onBatch?: (records: number, failed: number) => void;
+  /** Told each SQS action (IAM name) the event source makes, before making it (local/aws-calls.ts). */
+  onAwsCall?: (action: string) => void;
 }
 
 export interface Poller extends EventSourceControl {
@@ -84,6 +86,7 @@ export function startPoller(options: PollerOptions): Poller {
   };
 
   const receiveAndHandle = async (): Promise<void> => {
+    options.onAwsCall?.('sqs:ReceiveMessage');
     const out = await options.client.send(
       new ReceiveMessageCommand({
         QueueUrl: options.queueUrl,
@@ -113,6 +116,7 @@ export function startPoller(options: PollerOptions): Poller {
       options.onBatch?.(records.length, failedIds.size);
       const done = records.filter((r) => !failedIds.has(r.messageId));
       if (done.length > 0) {
+        options.onAwsCall?.('sqs:DeleteMessage');
         await options.client.send(
           new DeleteMessageBatchCommand({
             QueueUrl: options.queueUrl,

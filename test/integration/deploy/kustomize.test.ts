@@ -13,6 +13,9 @@ import { promisify } from 'node:util';
 import { parseAllDocuments } from 'yaml';
 import { configEnvNames } from '../../../src/config.ts';
 import { startLocalClusters, type LocalClusters } from '../../../src/local/clusters.ts';
+import { renderKustomization } from '../../../src/local/kustomize.ts';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { relative } from 'node:path';
 
 const exec = promisify(execFile);
 const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
@@ -71,6 +74,11 @@ function grants(role: K8sObject): Record<string, string[]> {
     }
   }
   return out;
+}
+
+/** Objects by kind/namespace/name (order-free comparison of two renderings). */
+function keyed(objs: K8sObject[]): Record<string, K8sObject> {
+  return Object.fromEntries(objs.map((o) => [`${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name}`, o]));
 }
 
 before(async () => {
@@ -146,26 +154,26 @@ describe('infra/k8s overlays', () => {
     }
   });
 
-  test('cluster-wide: the watcher only reads workflows and pods, records events, gets one Secret', () => {
+  test('cluster-wide: the watcher only lists and watches workflows and pods, gets one Secret', () => {
     assert.deepEqual(grants(find('cluster-wide', 'ClusterRole', 'argosy-watcher')), {
-      'argoproj.io/workflows': ['get', 'list', 'watch'],
-      'core/pods': ['get', 'list', 'watch'],
-      'core/events': ['create'],
+      'argoproj.io/workflows': ['list', 'watch'],
+      'core/pods': ['list', 'watch'],
     });
     assert.deepEqual(grants(find('cluster-wide', 'Role', 'argosy-watcher-rest-config')), {
       'core/secrets[rest-config]': ['get'],
     });
-    const controller = grants(find('cluster-wide', 'ClusterRole', 'argosy-controller'));
-    assert.deepEqual(controller['core/pods'], [
-      'create',
-      'delete',
-      'deletecollection',
-      'get',
-      'list',
-      'patch',
-      'watch',
-    ]);
-    assert.equal(controller['core/secrets'], undefined, 'no Secret access beyond rest-config');
+    // Exactly the verbs the functions call (local mode enforces these rules, so a missing one fails
+    // the pipeline tests); no deletecollection, no watch, no workflowtaskresults.
+    assert.deepEqual(grants(find('cluster-wide', 'ClusterRole', 'argosy-controller')), {
+      'argoproj.io/workflows': ['get', 'list', 'patch', 'update'],
+      'argoproj.io/workflows/status': ['update'],
+      'argoproj.io/workflows/finalizers': ['update'],
+      'argoproj.io/workflowtemplates': ['get'],
+      'argoproj.io/clusterworkflowtemplates': ['get'],
+      'core/pods': ['create', 'delete', 'get', 'list', 'patch'],
+      'core/pods/log': ['get'],
+      'core/events': ['create'],
+    });
   });
 
   test('namespaced: Roles only, scoped to the managed namespace, which the watcher is told', () => {
@@ -210,8 +218,60 @@ describe('infra/k8s overlays', () => {
     // The probes reach the port the watcher listens on, on every interface.
     const ports = (c as unknown as { ports: { containerPort: number }[] }).ports;
     assert.equal(settings.ARGOSY_WATCHER_LISTEN, `0.0.0.0:${ports[0]!.containerPort}`);
-    const sa = find('cluster-wide', 'ServiceAccount', 'argosy-watcher');
-    assert.ok(sa.metadata.annotations?.['eks.amazonaws.com/role-arn']);
+  });
+
+  test('the watcher ServiceAccount carries no IRSA annotation: EKS Pod Identity works as installed', () => {
+    // With a placeholder eks.amazonaws.com/role-arn, EKS injects AWS_ROLE_ARN/AWS_WEB_IDENTITY_TOKEN_FILE
+    // and the SDK's chain tries web identity before Pod Identity: the watcher crash-loops.
+    for (const overlay of ['base', 'cluster-wide', 'namespaced']) {
+      const sa = find(overlay, 'ServiceAccount', 'argosy-watcher');
+      assert.equal(sa.metadata.annotations?.['eks.amazonaws.com/role-arn'], undefined, overlay);
+    }
+  });
+
+  test("deploy.md's own overlay: `kustomize edit set image argosy-watcher=...` replaces the image; IRSA is a component", async () => {
+    // What `kustomize create --resources ../../infra/k8s/cluster-wide` and `kustomize edit set image`
+    // write (kubectl has no `kustomize edit`), plus the optional IRSA component.
+    const dir = join(tmp, 'deploy', 'main');
+    await mkdir(dir, { recursive: true });
+    const rel = (p: string) => relative(dir, join(repoRoot, p));
+    await writeFile(
+      join(dir, 'kustomization.yaml'),
+      [
+        'apiVersion: kustomize.config.k8s.io/v1beta1',
+        'kind: Kustomization',
+        `resources: [${rel('infra/k8s/cluster-wide')}]`,
+        `components: [${rel('infra/k8s/irsa')}]`,
+        'images:',
+        '  - name: argosy-watcher',
+        '    newName: 111122223333.dkr.ecr.eu-west-1.amazonaws.com/argosy-watcher',
+        '    newTag: 0.2.0',
+        '',
+      ].join('\n'),
+    );
+    const { stdout } = await exec('kubectl', ['kustomize', dir], { maxBuffer: 64 << 20 });
+    const objs = parseAllDocuments(stdout).map((d) => d.toJSON() as K8sObject);
+    const deploy = objs.find((o) => o.kind === 'Deployment') as unknown as {
+      spec: { template: { spec: { containers: { image: string }[] } } };
+    };
+    assert.equal(
+      deploy.spec.template.spec.containers[0]!.image,
+      '111122223333.dkr.ecr.eu-west-1.amazonaws.com/argosy-watcher:0.2.0',
+    );
+    const sa = objs.find((o) => o.kind === 'ServiceAccount')!;
+    assert.match(sa.metadata.annotations?.['eks.amazonaws.com/role-arn'] ?? '', /^arn:aws:iam::/);
+    // Local mode's renderer agrees on this overlay too (components and images included).
+    assert.deepEqual(keyed(renderKustomization(dir)), keyed(objs));
+  });
+
+  test("local mode's kustomize renderer gives what `kubectl kustomize` gives, for every overlay", () => {
+    for (const overlay of OVERLAYS) {
+      assert.deepEqual(
+        keyed(renderKustomization(join(repoRoot, 'infra/k8s', overlay))),
+        keyed(objects(overlay)),
+        overlay,
+      );
+    }
   });
 
   test('the watcher ConfigMap only sets variables Argosy (or the AWS SDK) reads', () => {
@@ -225,11 +285,25 @@ describe('infra/k8s overlays', () => {
 
   test('remote credentials: pods management only, and a service-account token Secret for it', () => {
     const want = {
-      'core/pods': ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'watch'],
+      'core/pods': ['create', 'delete', 'get', 'list', 'patch', 'watch'],
       'core/pods/log': ['get'],
     };
     assert.deepEqual(grants(find('remote-cluster', 'ClusterRole', 'argosy-remote')), want);
     assert.deepEqual(grants(find('remote-namespace', 'Role', 'argosy-remote')), want);
+    // The watcher's own access entry (EKS: it signs tokens as WatcherRole) may only list/watch pods.
+    const watcher = { 'core/pods': ['list', 'watch'] };
+    assert.deepEqual(grants(find('remote-cluster', 'ClusterRole', 'argosy-remote-watcher')), watcher);
+    assert.deepEqual(grants(find('remote-namespace', 'Role', 'argosy-remote-watcher')), watcher);
+    for (const [overlay, kind] of [
+      ['remote-cluster', 'ClusterRoleBinding'],
+      ['remote-namespace', 'RoleBinding'],
+    ] as const) {
+      const b = find(overlay, kind, 'argosy-remote-watcher') as K8sObject & { subjects: { name: string }[] };
+      assert.deepEqual(
+        b.subjects.map((x) => x.name),
+        ['argosy-watcher'],
+      );
+    }
     for (const [overlay, ns] of [
       ['remote-cluster', 'argosy'],
       ['remote-namespace', 'argo'],
@@ -326,7 +400,8 @@ describe('infra/k8s overlays', () => {
 
     const can = (args: string[]) => kubectl(['auth', 'can-i', ...args, '--kubeconfig', out]);
     assert.equal((await can(['create', 'pods', '-n', 'argo'])).stdout.trim(), 'yes');
-    assert.equal((await can(['deletecollection', 'pods', '-n', 'team-a'])).stdout.trim(), 'yes');
+    assert.equal((await can(['delete', 'pods', '-n', 'team-a'])).stdout.trim(), 'yes');
+    assert.equal((await can(['deletecollection', 'pods', '-n', 'team-a'])).stdout.trim(), 'no');
     assert.equal((await can(['get', 'pods', '--subresource=log', '-n', 'argo'])).stdout.trim(), 'yes');
     assert.equal((await can(['get', 'secrets', '-n', 'argo'])).stdout.trim(), 'no');
     assert.equal((await can(['create', 'workflows.argoproj.io', '-n', 'argo'])).stdout.trim(), 'no');

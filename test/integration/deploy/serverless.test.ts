@@ -4,28 +4,22 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
+import { configEnvNames } from '../../../src/config.ts';
+import { renderKustomization } from '../../../src/local/kustomize.ts';
+import {
+  asList,
+  packageService,
+  repoRoot,
+  statementsOf as statementsIn,
+  type Json,
+  type Packaged,
+  type Resource,
+  type Statement,
+} from './packaged.ts';
 
-const run = promisify(execFile);
-const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
-
-type Json = Record<string, unknown>;
-interface Resource {
-  Type: string;
-  Properties: Json;
-  DependsOn?: string[];
-}
-interface Statement {
-  Sid?: string;
-  Effect: string;
-  Action: string | string[];
-  Resource: unknown;
-}
-
+let packaged: Packaged | undefined;
 let outDir = '';
 let resources: Record<string, Resource> = {};
 let outputs: Record<string, Json> = {};
@@ -41,39 +35,30 @@ function byType(type: string): [string, Resource][] {
 }
 
 function statementsOf(roleId: string): Statement[] {
-  const policies = resource(roleId).Properties.Policies as { PolicyDocument: { Statement: Statement[] } }[];
-  return policies.flatMap((p) => p.PolicyDocument.Statement);
+  return statementsIn(resources, roleId);
 }
 
 function actions(s: Statement): string[] {
-  return Array.isArray(s.Action) ? s.Action : [s.Action];
+  return asList(s.Action);
 }
 
 /** Resources a role may call `action` on, as CloudFormation expressions. */
 function resourcesFor(roleId: string, action: string): unknown[] {
   return statementsOf(roleId)
     .filter((s) => s.Effect === 'Allow' && actions(s).includes(action))
-    .flatMap((s) => (Array.isArray(s.Resource) ? s.Resource : [s.Resource]));
+    .flatMap((s) => asList(s.Resource));
 }
 
 const arnOf = (id: string) => ({ 'Fn::GetAtt': [id, 'Arn'] });
 const sortJson = (xs: unknown[]) => xs.map((x) => JSON.stringify(x)).sort();
 
 before(async () => {
-  outDir = await mkdtemp(join(tmpdir(), 'argosy-sls-'));
-  // --package writes the artifacts outside the repository, so parallel runs do not collide.
-  await run('npx', ['osls', 'package', '--stage', 'test', '--package', outDir], {
-    cwd: repoRoot,
-    env: { ...process.env, SLS_TELEMETRY_DISABLED: '1', SLS_NOTIFICATIONS_MODE: 'off' },
-    timeout: 120_000,
-  });
-  const template = JSON.parse(await readFile(join(outDir, 'cloudformation-template-update-stack.json'), 'utf8'));
-  resources = template.Resources;
-  outputs = template.Outputs;
+  packaged = await packageService();
+  ({ outDir, resources, outputs } = packaged);
 });
 
 after(async () => {
-  if (outDir) await rm(outDir, { recursive: true, force: true });
+  await packaged?.remove();
 });
 
 describe('serverless.yml packaged with osls', () => {
@@ -143,7 +128,13 @@ describe('serverless.yml packaged with osls', () => {
 
   test('IAM: each role may touch exactly its queues, secret and log group', () => {
     assert.deepEqual(resourcesFor('ReconcileRole', 'sqs:ReceiveMessage'), [arnOf('WorkQueue')]);
-    assert.deepEqual(resourcesFor('ReconcileRole', 'sqs:SendMessage'), [arnOf('TimerQueue')]);
+    // The follow-up nudge after maxPodCreates goes to the work queue, wake-ups to the timer queue,
+    // and the retry backoff shortens a failed record's visibility on the work queue.
+    assert.deepEqual(
+      sortJson(resourcesFor('ReconcileRole', 'sqs:SendMessage')),
+      sortJson([arnOf('TimerQueue'), arnOf('WorkQueue')]),
+    );
+    assert.deepEqual(resourcesFor('ReconcileRole', 'sqs:ChangeMessageVisibility'), [arnOf('WorkQueue')]);
     assert.deepEqual(resourcesFor('ReconcileRole', 'secretsmanager:GetSecretValue'), [{ Ref: 'RestConfigSecret' }]);
     assert.deepEqual(resourcesFor('ReconcileRole', 'logs:PutLogEvents'), [arnOf('ReconcileLogGroup')]);
 
@@ -226,6 +217,66 @@ describe('serverless.yml packaged with osls', () => {
     assert.equal(dlq.ComparisonOperator, 'GreaterThanThreshold');
     assert.ok(on('ApproximateNumberOfMessagesVisible', 'TimerDeadLetterQueue'), 'timer DLQ depth alarm');
     assert.ok(on('ApproximateAgeOfOldestMessage', 'WorkQueue'), 'work queue age alarm');
+  });
+
+  test("alarms on every function's errors and throttles; failed scheduled resyncs reach the alarm topic", () => {
+    const alarms = byType('AWS::CloudWatch::Alarm').map(([, a]) => a.Properties);
+    for (const fn of ['ReconcileLambdaFunction', 'TimerLambdaFunction', 'ResyncLambdaFunction']) {
+      for (const metric of ['Errors', 'Throttles']) {
+        const a = alarms.find(
+          (x) =>
+            x.Namespace === 'AWS/Lambda' &&
+            x.MetricName === metric &&
+            JSON.stringify(x.Dimensions) === JSON.stringify([{ Name: 'FunctionName', Value: { Ref: fn } }]),
+        );
+        assert.ok(a, `${metric} alarm on ${fn}`);
+        assert.deepEqual(a.AlarmActions, [{ Ref: 'AlarmTopic' }]);
+      }
+    }
+    const invoke = byType('AWS::Lambda::EventInvokeConfig');
+    assert.equal(invoke.length, 1);
+    const conf = invoke[0]![1].Properties;
+    assert.deepEqual(conf.FunctionName, { Ref: 'ResyncLambdaFunction' });
+    assert.deepEqual((conf.DestinationConfig as { OnFailure: Json }).OnFailure, { Destination: { Ref: 'AlarmTopic' } });
+    assert.equal(conf.MaximumRetryAttempts, 0, 'the next scheduled run is the retry');
+    assert.deepEqual(resourcesFor('ResyncRole', 'sns:Publish'), [{ Ref: 'AlarmTopic' }]);
+  });
+
+  test('the functions get every setting they share with the watcher (namespaced install, instance id)', async () => {
+    // Settings the watcher and the functions must agree on. A namespaced watcher with functions
+    // that list every namespace gets 403 from the resync every 5 minutes.
+    const shared = ['clusterName', 'controllerNamespace', 'managedNamespace', 'instanceId', 'secretName'] as const;
+    const env = (resource('ResyncLambdaFunction').Properties.Environment as { Variables: Json }).Variables;
+    for (const key of shared) assert.ok(configEnvNames[key] in env, `functions get ${configEnvNames[key]}`);
+    const cm = renderKustomization(join(repoRoot, 'infra/k8s/namespaced')).find((o) => o.kind === 'ConfigMap')!;
+    for (const name of Object.keys(cm.data as Json)) {
+      if ((Object.values(configEnvNames) as string[]).includes(name) && shared.some((k) => configEnvNames[k] === name))
+        assert.ok(name in env, `${name} is a function setting too`);
+    }
+    const namespaced = await packageService(['managedNamespace=argo', 'instanceId=blue']);
+    try {
+      const vars = (namespaced.resources.ResyncLambdaFunction!.Properties.Environment as { Variables: Json }).Variables;
+      assert.equal(vars.ARGOSY_MANAGED_NAMESPACE, 'argo');
+      assert.equal(vars.ARGOSY_INSTANCE_ID, 'blue');
+    } finally {
+      await namespaced.remove();
+    }
+  });
+
+  test('cfn-lint finds no errors and no warnings in the packaged template', async () => {
+    // cfn-lint is preinstalled on the CI machines (no PyPI here to install it from): its absence is a
+    // failure, never a skip. W3005 is osls's own DependsOn on the function roles, not ours.
+    const r = await new Promise<{ code: number; out: string }>((resolve) => {
+      execFile(
+        'cfn-lint',
+        ['--format', 'parseable', '--ignore-checks', 'W3005', '--', packaged!.templatePath],
+        { timeout: 120_000 },
+        (error, stdout, stderr) =>
+          resolve({ code: error ? (typeof error.code === 'number' ? error.code : -1) : 0, out: stdout + stderr }),
+      );
+    });
+    assert.notEqual(r.code, -1, `cfn-lint must be installed (pip's cfn-lint, on PATH): ${r.out}`);
+    assert.equal(r.code, 0, r.out);
   });
 
   test('outputs give the watcher and the CLI what they need', () => {
