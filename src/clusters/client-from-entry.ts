@@ -2,6 +2,7 @@
  * Turns a parsed rest-config entry into a {@link HttpKubeClient}: TLS material, auth (bearer, basic,
  * client certificate, or EKS IAM tokens), Timeout, UserAgent and the QPS/Burst token bucket.
  */
+import { readFileSync, statSync } from 'node:fs';
 import { createKubeClient, type HttpKubeClient, type KubeAuth } from '../adapters/kube/http-client.ts';
 import type { Logger } from '../logger.ts';
 import type { RestConfigEntry } from './entry.ts';
@@ -57,7 +58,31 @@ function authOf(entry: RestConfigEntry, options: ClientFromEntryOptions): KubeAu
       }),
     };
   }
+  if (entry.bearerTokenFile)
+    return { kind: 'bearer', token: fileTokenSource(entry.bearerTokenFile, entry.bearerToken) };
   if (entry.bearerToken) return { kind: 'bearer', token: entry.bearerToken };
   if (entry.username) return { kind: 'basic', username: entry.username, password: entry.password };
   return { kind: 'none' };
+}
+
+/**
+ * `BearerTokenFile`: re-read whenever the file changes (a projected ServiceAccount token is rotated
+ * by the kubelet about hourly), checked with one stat per request. An unreadable file keeps the last
+ * token: the API server's 401 then says what is wrong.
+ */
+export function fileTokenSource(path: string, initial: string): () => Promise<string> {
+  let token = initial;
+  let seen = -1;
+  return async () => {
+    try {
+      const mtime = statSync(path).mtimeMs;
+      if (mtime !== seen) {
+        token = readFileSync(path, 'utf8').trim();
+        seen = mtime;
+      }
+    } catch {
+      // keep the last token
+    }
+    return token;
+  };
 }

@@ -22,6 +22,8 @@ export interface RestConfigEntry {
   username: string;
   password: string;
   bearerToken: string;
+  /** `BearerTokenFile` when `BearerToken` is empty: re-read when it changes (projected tokens rotate). */
+  bearerTokenFile?: string;
   tls: {
     insecure: boolean;
     serverName: string;
@@ -69,7 +71,19 @@ const TOP = [
   'Burst',
   'Timeout',
   'AWS',
+  ...['ExecProvider', 'AuthProvider', 'Impersonate'],
 ] as const;
+
+/**
+ * Fields of rest.Config Argosy cannot honour, refused rather than ignored: an exec plugin or auth
+ * provider would have to run in the function, and an ignored Impersonate would act with the
+ * entry's own, broader rights.
+ */
+const REFUSED: Record<string, string> = {
+  ExecProvider: 'exec credential plugins are not supported yet: use a token, a client certificate or the AWS block',
+  AuthProvider: 'auth provider plugins are not supported yet: use a token, a client certificate or the AWS block',
+  Impersonate: 'impersonation is not supported yet: give the entry the identity it should act as',
+};
 const TLS = [
   'Insecure',
   'ServerName',
@@ -138,14 +152,20 @@ export function parseEntry(key: string, value: unknown, options: ParseEntryOptio
     throw new EntryInvalidError(key, 'TLSClientConfig', 'must be an object');
   }
   const t = pickFields(tlsRaw as Record<string, unknown>, TLS, unknown);
+  for (const field of Object.keys(REFUSED) as (keyof typeof f)[]) {
+    if (isSet(f[field])) throw new EntryInvalidError(key, field, REFUSED[field]!);
+  }
   const read = options.readFile ?? ((p: string) => readFileSync(p, 'utf8'));
   const str = (field: string, v: unknown) => stringField(key, field, v);
+  const token = str('BearerToken', f.BearerToken);
+  const tokenFile = token ? '' : str('BearerTokenFile', f.BearerTokenFile);
   const entry: RestConfigEntry = {
     host: parseHost(key, f.Host),
     apiPath: str('APIPath', f.APIPath),
     username: str('Username', f.Username),
     password: str('Password', f.Password),
-    bearerToken: str('BearerToken', f.BearerToken) || fileField(key, 'BearerTokenFile', f.BearerTokenFile, read).trim(),
+    bearerToken: token || fileField(key, 'BearerTokenFile', tokenFile, read).trim(),
+    ...(tokenFile ? { bearerTokenFile: tokenFile } : {}),
     tls: {
       insecure: boolField(key, 'TLSClientConfig.Insecure', t.Insecure),
       serverName: str('TLSClientConfig.ServerName', t.ServerName),
@@ -165,6 +185,14 @@ export function parseEntry(key: string, value: unknown, options: ParseEntryOptio
   if (f.AWS !== undefined && f.AWS !== null) entry.aws = parseAws(key, f.AWS, unknown);
   if (unknown.length) options.logger?.warn('rest-config entry has unknown fields (ignored)', { key, fields: unknown });
   return entry;
+}
+
+/** Go marshals a zero ImpersonationConfig as `{"UserName":"","UID":"","Groups":null,"Extra":null}`: not set. */
+function isSet(v: unknown): boolean {
+  if (v === undefined || v === null || v === '' || v === false || v === 0) return false;
+  if (Array.isArray(v)) return v.length > 0;
+  if (typeof v === 'object') return Object.values(v).some(isSet);
+  return true;
 }
 
 function parseHost(key: string, v: unknown): string {

@@ -3,6 +3,10 @@ import assert from 'node:assert/strict';
 import { authKindOf, decodeEntryValue, parseEntry } from '../../../src/clusters/entry.ts';
 import { isEntryInvalidError } from '../../../src/clusters/errors.ts';
 import { createLogger } from '../../../src/logger.ts';
+import { fileTokenSource } from '../../../src/clusters/client-from-entry.ts';
+import { mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 const PEM = '-----BEGIN CERTIFICATE-----\nMIIBfake\n-----END CERTIFICATE-----\n';
 const b64 = (s: string) => Buffer.from(s).toString('base64');
@@ -73,6 +77,49 @@ describe('rest-config entries', () => {
     assert.match(lines[0]!, /unknown fields/);
     assert.match(lines[0]!, /Shiny/);
     assert.ok(!lines.join('').includes(TOKEN));
+  });
+
+  test('ExecProvider, AuthProvider and Impersonate are errors naming the field, not ignored', () => {
+    const cases: [string, unknown, RegExp][] = [
+      ['ExecProvider', { Command: 'aws', Args: ['eks', 'get-token'] }, /exec credential plugins/],
+      ['AuthProvider', { Name: 'oidc', Config: {} }, /auth provider plugins/],
+      ['Impersonate', { UserName: 'admin', UID: '', Groups: null, Extra: null }, /impersonation/],
+      ['impersonate', { UserName: '', Groups: ['system:masters'] }, /impersonation/],
+    ];
+    for (const [field, value, message] of cases) {
+      assert.throws(
+        () => parseEntry('other.', { ...seedEntry, [field]: value }),
+        (e: unknown) => isEntryInvalidError(e) && new RegExp(field, 'i').test(e.message) && message.test(e.message),
+        field,
+      );
+    }
+    // What Go's json.Marshal writes for an unset rest.Config: accepted.
+    const zero = {
+      ...seedEntry,
+      ExecProvider: null,
+      AuthProvider: null,
+      Impersonate: { UserName: '', UID: '', Groups: null, Extra: null },
+    };
+    assert.equal(parseEntry('other.', zero).bearerToken, TOKEN);
+  });
+
+  test('BearerTokenFile is re-read when the file changes (projected tokens rotate)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'argosy-token-'));
+    try {
+      const file = join(dir, 'token');
+      writeFileSync(file, 'first\n');
+      const e = parseEntry('other.', { ...seedEntry, BearerToken: '', BearerTokenFile: file });
+      assert.equal(e.bearerTokenFile, file);
+      const token = fileTokenSource(e.bearerTokenFile!, e.bearerToken);
+      assert.equal(await token(), 'first');
+      writeFileSync(file, 'second\n');
+      utimesSync(file, new Date(), new Date(Date.now() + 5000));
+      assert.equal(await token(), 'second');
+      rmSync(file);
+      assert.equal(await token(), 'second', 'an unreadable file keeps the last token');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   test('client certificate, basic auth, files and the AWS block', () => {
