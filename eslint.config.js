@@ -12,7 +12,9 @@ const engineBans = {
 };
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'dist/**', '.serverless/**', '.esbuild/**', 'coverage/**', '**/*.d.ts'] },
+  {
+    ignores: ['node_modules/**', 'dist/**', 'ui/dist/**', '.serverless/**', '.esbuild/**', 'coverage/**', '**/*.d.ts'],
+  },
   ...tseslint.configs.recommended,
   {
     rules: {

@@ -27,8 +27,8 @@ export function diagnoseFailure(e: unknown): string {
   return (e as Error).message;
 }
 
-/** Asks the RBAC questions for a scope; returns the missing permissions. */
-async function missingPermissions(kube: KubeClient, namespace: string): Promise<string[]> {
+/** Asks the RBAC questions for a scope; returns the missing permissions (also used by the UI's clusters page). */
+export async function missingPermissions(kube: KubeClient, namespace: string): Promise<string[]> {
   const questions: (AccessQuestion & { label: string })[] = [
     ...POD_VERBS.map((verb) => ({ verb, resource: 'pods', namespace, label: `${verb} pods` })),
     { verb: 'get', resource: 'pods', subresource: 'log', namespace, label: 'get pods/log' },

@@ -25,6 +25,7 @@ const OPTIONAL_COMMANDS: [string, () => Promise<Command>][] = [
   ['controller', async () => (await import('./ops/controller.ts')).makeControllerCommand()],
   ['resync', async () => (await import('./ops/resync.ts')).makeResyncCommand()],
   ['doctor', async () => (await import('./ops/doctor.ts')).makeDoctorCommand()],
+  ['ui', async () => (await import('./commands/ui.ts')).makeUiCommand()],
 ];
 
 const BUILT_IN = [

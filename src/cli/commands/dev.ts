@@ -47,7 +47,7 @@ export async function startControlServer(stack: LocalStack): Promise<{ server: S
   return { server, url: `http://127.0.0.1:${port}` };
 }
 
-function banner(state: DevState, contexts: string[], statePath: string): string {
+function banner(state: DevState, contexts: string[], statePath: string, ui: string): string {
   return [
     `Argosy dev stack is running${state.external ? ' against your clusters' : ''}. Ctrl-C stops it.`,
     '',
@@ -60,6 +60,7 @@ function banner(state: DevState, contexts: string[], statePath: string): string 
     `  dlq          ${state.queueUrls.dlq}`,
     `  timer queue  ${state.queueUrls.timer}`,
     `  control      ${state.controlUrl}  (argosy controller pause|resume, argosy resync)`,
+    `  ui           ${ui}`,
     `  state file   ${statePath}`,
     '',
     'Try, in another terminal:',
@@ -96,6 +97,34 @@ async function startForDev(
   return { stack, clusters, mainContext: names.find((c) => c === stack.mainCluster) ?? names[0] ?? stack.mainCluster };
 }
 
+/**
+ * The web UI on a free loopback port, over this stack (its kubeconfig and main context). Never fatal:
+ * an unbuilt UI or any other problem becomes the banner line saying so.
+ */
+async function startDevUi(ctx: CliContext, state: DevState): Promise<{ line: string; stop: () => Promise<void> }> {
+  const { resolveTarget } = await import('./target.ts');
+  const { startUi } = await import('./ui.ts');
+  const scoped: CliContext = {
+    ...ctx,
+    globals: {
+      ...ctx.globals,
+      kubeconfig: state.kubeconfigPath,
+      context: state.mainContext,
+      namespace: state.namespace,
+    },
+  };
+  let target;
+  try {
+    target = await resolveTarget(scoped);
+    const ui = await startUi(scoped, target, 0);
+    const t = target;
+    return { line: ui.loginUrl, stop: async () => (await ui.close(), t.close()) };
+  } catch (e) {
+    target?.close();
+    return { line: `not started: ${(e as Error).message} (npm run build:ui, then argosy ui)`, stop: async () => {} };
+  }
+}
+
 export function makeDevCommand(): Command {
   return new Command('dev')
     .description(
@@ -126,13 +155,15 @@ export function makeDevCommand(): Command {
         ...(ctx.globals.kubeconfig ? { external: true } : {}),
       };
       writeDevState(ctx.config.home, state);
-      ctx.io.out(banner(state, contexts, devStatePath(ctx.config.home)));
+      const ui = await startDevUi(ctx, state);
+      ctx.io.out(banner(state, contexts, devStatePath(ctx.config.home), ui.line));
       await new Promise<void>((resolve) => {
         process.once('SIGINT', resolve);
         process.once('SIGTERM', resolve);
       });
       ctx.io.err('argosy: stopping the local stack\n');
       removeDevState(ctx.config.home);
+      await ui.stop();
       server.close();
       try {
         await stack.stop();

@@ -46,6 +46,18 @@ async function resumeOnce(target: Target, name: string, selector: string | undef
   await writeWorkflow(client, wf, status, undefined, sub);
 }
 
+/** Resumes one workflow (re-reading and retrying on a write conflict). */
+export async function resumeNamed(target: Target, name: string, selector?: string, sub?: boolean): Promise<void> {
+  const status = sub ?? (await discoverStatusSubresource(target.client));
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await resumeOnce(target, name, selector, status);
+    } catch (e) {
+      if (!isConflict(e) || attempt >= ATTEMPTS) throw e;
+    }
+  }
+}
+
 export function makeResumeCommand(): Command {
   return new Command('resume')
     .description('resume a suspended workflow (spec.suspend and active suspend steps)')
@@ -56,14 +68,7 @@ export function makeResumeCommand(): Command {
       await withTarget(ctx, async (target) => {
         const sub = await discoverStatusSubresource(target.client);
         for (const name of names) {
-          for (let attempt = 1; ; attempt++) {
-            try {
-              await resumeOnce(target, name, opts.nodeFieldSelector, sub);
-              break;
-            } catch (e) {
-              if (!isConflict(e) || attempt >= ATTEMPTS) throw e;
-            }
-          }
+          await resumeNamed(target, name, opts.nodeFieldSelector, sub);
           ctx.io.out(`workflow ${name} resumed\n`);
         }
       });

@@ -9,7 +9,7 @@ import { homedir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import type { HttpKubeClient } from '../../adapters/kube/http-client.ts';
 import type { EntryRegistry } from '../../clusters/registry.ts';
-import type { KubeClient } from '../../ports/kube.ts';
+import type { ClusterTarget, KubeClient } from '../../ports/kube.ts';
 import { readDevState, type DevState } from '../dev-state.ts';
 import { kubeClientFromKubeconfig, listContexts } from '../kube-context.ts';
 import type { CliContext } from './context.ts';
@@ -25,6 +25,8 @@ export interface Target {
   dev?: DevState;
   /** A client for pods in (cluster, namespace): the rest-config registry, else a context named after the cluster. */
   clientFor(cluster: string, namespace: string): Promise<KubeClient>;
+  /** The configured places (rest-config entries), or the reason they cannot be read. */
+  configuredTargets(): Promise<ClusterTarget[] | string>;
   close(): void;
 }
 
@@ -56,16 +58,19 @@ export async function resolveTarget(ctx: CliContext): Promise<Target> {
   const namespace = ctx.globals.namespace || dev?.namespace || context.namespace || 'argo';
   const others = new Map<string, HttpKubeClient>();
   let registry: EntryRegistry | undefined;
+  const loadRegistry = async (): Promise<EntryRegistry> => {
+    // Loaded on first use: the registry pulls in the AWS SDK (Secrets Manager store).
+    const { buildClusterRegistry } = await import('../../clusters/build.ts');
+    registry ??= await buildClusterRegistry({
+      config: { ...ctx.config, clusterName: mainCluster },
+      logger: ctx.logger,
+      mainClient: client,
+    });
+    return registry;
+  };
   const fromRegistry = async (cluster: string, ns: string): Promise<KubeClient | string> => {
     try {
-      // Loaded on first use: the registry pulls in the AWS SDK (Secrets Manager store).
-      const { buildClusterRegistry } = await import('../../clusters/build.ts');
-      registry ??= await buildClusterRegistry({
-        config: { ...ctx.config, clusterName: mainCluster },
-        logger: ctx.logger,
-        mainClient: client,
-      });
-      return await registry.clientFor(cluster, ns);
+      return await (await loadRegistry()).clientFor(cluster, ns);
     } catch (e) {
       return (e as Error).message;
     }
@@ -102,6 +107,13 @@ export async function resolveTarget(ctx: CliContext): Promise<Target> {
     mainCluster,
     dev,
     clientFor,
+    configuredTargets: async () => {
+      try {
+        return await (await loadRegistry()).targets();
+      } catch (e) {
+        return (e as Error).message;
+      }
+    },
     close: () => {
       client.close();
       registry?.close();

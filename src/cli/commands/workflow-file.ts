@@ -22,6 +22,11 @@ export function loadWorkflowFile(file: string, params: string[] = []): Workflow 
       'check the path; examples are in examples/',
     );
   }
+  return workflowFromText(text, file, params);
+}
+
+/** Parses and checks workflow text (`source` names it in messages); throws a usage error like {@link loadWorkflowFile}. */
+export function workflowFromText(text: string, file: string, params: string[] = []): Workflow {
   const { workflows, errors } = parseWorkflows(text, file);
   const err = errors[0];
   if (err) {
