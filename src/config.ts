@@ -63,6 +63,8 @@ export const ConfigSchema = z.strictObject({
   watcherTargetsPollMs: integer(100, 30_000),
   /** Kubernetes Events the reconcile records: none, important (workflow-level + node failures), all. */
   events: oneOf(['none', 'important', 'all'], 'important'),
+  /** Functions: `emf` prints each invocation's counters as a CloudWatch Embedded Metric Format line. */
+  metrics: oneOf(['none', 'emf'], 'none'),
   /** Pod creates per reconcile; a wider fan-out continues in the next reconcile at once. */
   maxPodCreates: integer(1, 200),
   /** The Lambda runtime's region and credentials: the functions' thin SQS client signs with them. */
@@ -100,6 +102,7 @@ const ENV_NAMES: Record<keyof z.infer<typeof ConfigSchema>, string> = {
   watcherListen: 'ARGOSY_WATCHER_LISTEN',
   watcherTargetsPollMs: 'ARGOSY_WATCHER_TARGETS_POLL_MS',
   events: 'ARGOSY_EVENTS',
+  metrics: 'ARGOSY_METRICS',
   maxPodCreates: 'ARGOSY_MAX_POD_CREATES',
   awsRegion: 'AWS_REGION',
   awsAccessKeyId: 'AWS_ACCESS_KEY_ID',

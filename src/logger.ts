@@ -51,10 +51,20 @@ export function redact(value: unknown, depth = 0): unknown {
 
 export type LogSink = (line: string) => void;
 
+/**
+ * Fields that change per request and are shared by a logger and all its children (the Lambda
+ * middleware sets the request id and cold-start flag here before each invocation and clears them
+ * after), so loggers built once per process still say which invocation a line belongs to.
+ */
+export interface LogScope {
+  fields: LogFields;
+}
+
 export interface LoggerOptions {
   level?: LogLevel;
   sink?: LogSink;
   fields?: LogFields;
+  scope?: LogScope;
   /** Injected clock for timestamps (tests); defaults to the wall clock. */
   now?: () => Date;
 }
@@ -65,9 +75,10 @@ export function createLogger(options: LoggerOptions = {}): Logger {
   const sink = options.sink ?? ((line: string) => process.stderr.write(line + '\n'));
   const now = options.now ?? (() => new Date());
   const base = options.fields ?? {};
+  const scope = options.scope ?? { fields: {} };
   const write = (lvl: LogLevel, message: string, fields?: LogFields) => {
     if (ORDER[lvl] < ORDER[level]) return;
-    const record = redact({ level: lvl, time: now().toISOString(), message, ...base, ...fields });
+    const record = redact({ level: lvl, time: now().toISOString(), message, ...base, ...scope.fields, ...fields });
     sink(JSON.stringify(record));
   };
   return {
@@ -75,7 +86,7 @@ export function createLogger(options: LoggerOptions = {}): Logger {
     info: (m, f) => write('INFO', m, f),
     warn: (m, f) => write('WARN', m, f),
     error: (m, f) => write('ERROR', m, f),
-    child: (fields) => createLogger({ level, sink, now, fields: { ...base, ...fields } }),
+    child: (fields) => createLogger({ level, sink, now, scope, fields: { ...base, ...fields } }),
   };
 }
 

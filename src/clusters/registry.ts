@@ -111,8 +111,7 @@ class Registry implements EntryRegistry {
     const store = this.o.store;
     if (!store) return;
     const t = this.now();
-    const ttl = store.selfCaching ? 0 : this.o.cacheMs;
-    if (!force && this.loadedAt !== -Infinity && t - this.loadedAt < ttl) return;
+    if (!force && this.loadedAt !== -Infinity && t - this.loadedAt < this.o.cacheMs) return;
     if (!force && t - this.failedAt < STORE_RETRY_MS && this.loadedAt !== -Infinity) return;
     this.inflight ??= this.load(store).finally(() => (this.inflight = undefined));
     return this.inflight;

@@ -1,6 +1,6 @@
 /**
- * Partial batch failure that respects FIFO order. middy's sqs-partial-batch-failure reports each
- * record on its own; with FIFO queues that breaks order: once a record of a message group fails,
+ * Partial batch failure that respects FIFO order. A per-record partial batch response (as middy's
+ * sqs-partial-batch-failure gives) reports each record on its own; with FIFO queues that breaks order: once a record of a message group fails,
  * every later record of that group in the batch must be reported failed too, so SQS redelivers them
  * behind it. Here records are grouped by MessageGroupId (order kept), each group is handed to the
  * callback once (coalescing: a nudge only names a workflow, so one reconcile serves them all), and

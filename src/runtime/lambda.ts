@@ -4,22 +4,16 @@
  * caches either for config.secretCacheMs), and the handler dependencies built once per process —
  * lazily on the first invocation, so INIT makes no network call.
  */
-import type middy from '@middy/core';
 import { lambdaGetSecretValue } from '../adapters/aws/secretsmanager-thin.ts';
 import { lambdaSqsSender } from '../adapters/aws/sqs-thin.ts';
 import { buildClusterRegistry } from '../clusters/build.ts';
 import { createSecretsManagerStore } from '../clusters/stores/aws-secretsmanager.ts';
-import { loadConfig, type Config } from '../config.ts';
-import { createLogger, type Logger } from '../logger.ts';
-import { createRuntimeDeps, type RuntimeDeps } from './deps.ts';
+import { createRuntimeDeps, type RuntimeCounters, type RuntimeDeps } from './deps.ts';
+import { createLambdaBase, type LambdaBase } from './lambda-base.ts';
 import { clientFromKubeconfigFile } from './kubeconfig-lite.ts';
 import type { DecideFn } from './reconcile.ts';
 
-export interface LambdaWiring {
-  config: Config;
-  logger: Logger;
-  /** Middlewares to `.use()` before the handler; none at present (the secret is read by the store). */
-  middlewares: middy.MiddlewareObj[];
+export interface LambdaWiring extends LambdaBase {
   /** The handler dependencies, built on first use and kept for the life of the process. */
   deps(): Promise<RuntimeDeps>;
 }
@@ -31,14 +25,13 @@ export interface LambdaWiring {
  * config.secretCacheMs, so a rotated entry takes effect within that — what middy's cache gave.
  */
 export async function createLambdaWiring(fn: string, decide: DecideFn = noDecide): Promise<LambdaWiring> {
-  const config = loadConfig();
-  const logger = createLogger({ level: config.logLevel, fields: { fn } });
+  let counters: RuntimeCounters | undefined;
+  const { config, logger, middlewares } = createLambdaBase(fn, () => counters);
   const getSecretValue = config.secretStore === 'aws-secretsmanager' ? lambdaGetSecretValue(config) : undefined;
   const store =
     config.secretStore === 'aws-secretsmanager'
       ? createSecretsManagerStore({ secretId: config.secretName, ...(getSecretValue ? { getSecretValue } : {}) })
       : undefined;
-  const middlewares: middy.MiddlewareObj[] = [];
   let built: Promise<RuntimeDeps> | undefined;
   const deps = () => {
     // KUBECONFIG gives the main cluster's client when the functions run outside AWS (local invoke,
@@ -50,6 +43,10 @@ export async function createLambdaWiring(fn: string, decide: DecideFn = noDecide
     )
       .then((mainClient) => buildClusterRegistry({ config, logger, store, mainClient }))
       .then((registry) => createRuntimeDeps({ config, logger, registry, sqs: lambdaSqsSender(config), decide }))
+      .then((d) => {
+        counters = d.counters;
+        return d;
+      })
       .catch((e: unknown) => {
         built = undefined; // a failed cold start must not poison the warm container
         throw e;

@@ -163,9 +163,8 @@ async function reconcileOnce(
     log.debug('decided', { reasons: decision.reasons, actions: decision.actions.length });
   const diff = diffMeta(current.metadata, decision.metadata);
   const wfNs = wf.metadata.namespace ?? '';
-  const emitted = decision.actions.filter((a) => a.kind === 'EmitEvent');
-  // The engine may leave events to us: then they follow from the phase transitions.
-  const eventActions = emitted.length > 0 ? emitted : deriveEvents(wf.status, decision.status);
+  // Events follow from the phase transitions between the stored and the decided status.
+  const eventActions = deriveEvents(wf.status, decision.status);
   await deps.hooks?.beforeStatusWrite?.(current, attempt);
   const written = await writeOrEnd(deps, log, current, decision.status, diff, hasStatusSubresource);
   const totalWrites = countWrites(written.writes + settled.created + settled.deleted + settled.labelled);

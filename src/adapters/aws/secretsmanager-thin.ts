@@ -1,7 +1,7 @@
 /**
  * The Lambda functions' read of the rest-config secret: one SigV4-signed `GetSecretValue` in the AWS
- * JSON protocol (signed-json.ts). `@aws-sdk/client-secrets-manager` (through `@middy/secrets-manager`)
- * cost ~30 ms of every cold start for this one call. Without credentials in the environment the SDK
+ * JSON protocol (signed-json.ts), because `@aws-sdk/client-secrets-manager` is a large share of a cold
+ * start for this one call (docs/performance.md has the measurement). Without credentials in the environment the SDK
  * client with its own credential resolution is used, imported on first use.
  */
 import type { Config } from '../../config.ts';

@@ -39,7 +39,7 @@ export function parseSecretString(secretId: string, text: string | undefined): R
 }
 
 /**
- * Creates the store (for callers outside middy; the registry caches its reads for config.secretCacheMs).
+ * Creates the store (the registry caches its reads for config.secretCacheMs).
  *
  * @example
  * const store = createSecretsManagerStore({ secretId: config.secretName });

@@ -12,12 +12,10 @@ export interface StoreSnapshot {
 }
 
 export interface SecretStore {
-  /** `kubernetes`, `aws-secretsmanager`, `middy`, `static`. */
+  /** `kubernetes`, `aws-secretsmanager`, `static`. */
   readonly kind: string;
   /** Where the entries live, for messages (`Secret argo/rest-config`). */
   readonly location: string;
-  /** True when the store is already cached upstream (middy), so the registry adds no TTL of its own. */
-  readonly selfCaching?: boolean;
   load(): Promise<StoreSnapshot>;
 }
 
