@@ -67,7 +67,6 @@ export function recordingStore(store: SecretStore, identities: AwsIdentity[], lo
   return {
     kind: store.kind,
     location: store.location,
-    ...(store.selfCaching ? { selfCaching: true } : {}),
     load() {
       for (const id of identities) log.record(id, 'secretsmanager:GetSecretValue', REST_CONFIG_SECRET);
       return store.load();
