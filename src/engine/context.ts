@@ -4,6 +4,7 @@
  */
 import type { Action, ControllerSettings, ObservedPod, PlacementCheck } from './contract.ts';
 import type { NodePhase, NodeStatus, NodeType, Template, Workflow } from './types.ts';
+import { withTemplateDefaults } from './template-defaults.ts';
 import { childNodeId, displayNameOf, formatTime, nodeId, type PodNameFormat } from './names.ts';
 
 /** Everything the executors share during one decide. */
@@ -217,7 +218,9 @@ export function newContext(wf: Workflow, now: Date, controller: ControllerSettin
     podsByNodeId: new Map(),
     actions: [],
     reasons: [],
-    templates: new Map((wf.spec.templates ?? []).map((t) => [t.name, t])),
+    templates: new Map(
+      (wf.spec.templates ?? []).map((t) => [t.name, withTemplateDefaults(t, wf.spec.templateDefaults)]),
+    ),
     globals: {},
     podNameFormat: 'v2',
     deadlineExceeded: false,

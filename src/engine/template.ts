@@ -2,6 +2,7 @@
  * Template resolution (by name, inline, or `templateRef` into a supplied WorkflowTemplate) and
  * input processing (arguments over defaults; Argo's "was not supplied" error).
  */
+import { withTemplateDefaults } from './template-defaults.ts';
 import type { ExecContext } from './context.ts';
 import type { Parameter, Template, TemplateRef, WorkflowStep } from './types.ts';
 
@@ -37,20 +38,21 @@ export function resolveTemplate(
   holder: TemplateHolder,
   workflowTemplates?: Record<string, { spec: { templates?: Template[] } }>,
 ): Template {
-  if (holder.inline) return holder.inline;
+  const defaults = ctx.wf.spec.templateDefaults;
+  if (holder.inline) return withTemplateDefaults(holder.inline, defaults);
   if (holder.templateRef) {
     const ref = holder.templateRef;
     // Argo's status.storedTemplates key: what a templateRef resolved to when first used is what it
     // runs for the rest of the workflow, whatever happens to the WorkflowTemplate meanwhile.
     const storedKey = `${ref.clusterScope ? 'cluster' : 'namespaced'}/${ref.name}/${ref.template}`;
     const stored = ctx.storedTemplates?.[storedKey];
-    if (stored) return stored;
+    if (stored) return withTemplateDefaults(stored, defaults);
     const key = ref.clusterScope ? `cluster/${ref.name}` : `${ctx.wfNamespace}/${ref.name}`;
     const found = workflowTemplates?.[key]?.spec.templates?.find((t) => t.name === ref.template);
     if (!found) throw new TemplateError(`template reference ${ref.name}.${ref.template} not found`);
     ctx.storedTemplates = { ...ctx.storedTemplates, [storedKey]: found };
     ctx.storedTemplatesChanged = true;
-    return found;
+    return withTemplateDefaults(found, defaults);
   }
   const name = holder.template ?? '';
   const t = ctx.templates.get(name);

@@ -5,6 +5,7 @@
  */
 import type { Template, Workflow } from './types.ts';
 import { templateKind } from './template.ts';
+import { withTemplateDefaults } from './template-defaults.ts';
 import { validateDag } from './validate-dag.ts';
 import { validateSteps } from './validate-steps.ts';
 import { tagsIn } from './substitute.ts';
@@ -121,7 +122,9 @@ function validateTemplate(wf: Workflow, t: Template, i: number, report: Report):
   validatePlacement(t, i, report);
   validateInputRefs(t, i, report);
   const kind = templateKind(t);
-  if ((kind === 'container' || kind === 'script') && !t[kind]?.image)
+  // Argo accepts an empty image that templateDefaults provide.
+  const merged = withTemplateDefaults(t, wf.spec.templateDefaults);
+  if ((kind === 'container' || kind === 'script') && !merged[kind]?.image)
     report(
       `spec.templates[${i}].${kind}.image`,
       'image may not be empty',

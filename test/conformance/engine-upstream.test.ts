@@ -94,6 +94,22 @@ const CASES: Record<string, (nodes: Nodes, wf: Workflow) => void> = {
       assert.match(input(pod, 'name') ?? '', /^(first|second|third|fourth)\[\n {2}"always",\n {2}"test"\n\]$/);
     }
   },
+  'test__e2e__functional__dag-empty-param.yaml': (n) => {
+    expectNode(n, 'w', 'DAG', 'Succeeded');
+    const gen = expectNode(n, 'w.generate', 'Pod', 'Succeeded');
+    assert.equal(gen.outputs?.result, '[]', 'a script without source runs its args on the image entrypoint');
+    expectNode(n, 'w.sleep', 'Skipped', 'Skipped', 'Skipped, empty params');
+  },
+  'test__e2e__functional__loops-empty-param.yaml': (n) => {
+    expectNode(n, 'w', 'Steps', 'Succeeded');
+    expectNode(n, 'w[1].sleep', 'Skipped', 'Skipped', 'Skipped, empty params');
+  },
+  'test__e2e__functional__template-default-image.yaml': (n, wf) => {
+    expectNode(n, 'w', 'Steps', 'Succeeded');
+    expectNode(n, 'w[0].test-script', 'Pod', 'Succeeded');
+    expectNode(n, 'w[0].test-container', 'Pod', 'Succeeded');
+    assert.equal(wf.status?.progress, '2/2');
+  },
 };
 
 describe('Argo upstream examples (expressions and template vocabulary) through decide', () => {

@@ -17,6 +17,7 @@ import {
   LABEL_WORKFLOW_NAMESPACE,
 } from '../labels.ts';
 import { scriptContainer } from './script.ts';
+import { mapResolver, substituteDeep } from '../substitute.ts';
 import { outputFiles, wrapContainer } from './outputs-wrapper.ts';
 import { podGcAnnotation } from '../pod-gc.ts';
 
@@ -58,8 +59,10 @@ export function isLocalTarget(ctx: ExecContext, target: PodTarget): boolean {
 /** The pod for a node. Throws `PodBuildError` (the node errors) when it cannot be built. */
 export function buildPod(ctx: ExecContext, node: NodeStatus, t: Template, name: string, target: PodTarget): KubePod {
   const spec = ctx.wf.spec;
+  // Workflow-level podMetadata sees the globals (Argo substitutes them over the whole spec).
+  const podMetadata = spec.podMetadata ? substituteDeep(spec.podMetadata, mapResolver(ctx.globals)) : undefined;
   const labels: Record<string, string> = {
-    ...(spec.podMetadata?.labels ?? {}),
+    ...(podMetadata?.labels ?? {}),
     ...(t.metadata?.labels ?? {}),
     [LABEL_WORKFLOW]: ctx.wfName,
     [LABEL_COMPLETED]: 'false',
@@ -68,7 +71,7 @@ export function buildPod(ctx: ExecContext, node: NodeStatus, t: Template, name: 
   if (target.cluster !== ctx.controller.clusterName) labels[LABEL_WORKFLOW_CLUSTER_NAME] = ctx.controller.clusterName;
   if (target.namespace !== ctx.wfNamespace) labels[LABEL_WORKFLOW_NAMESPACE] = ctx.wfNamespace;
   const annotations: Record<string, string> = {
-    ...(spec.podMetadata?.annotations ?? {}),
+    ...(podMetadata?.annotations ?? {}),
     ...(t.metadata?.annotations ?? {}),
     [ANNOTATION_NODE_NAME]: node.name,
     [ANNOTATION_NODE_ID]: node.id,

@@ -6,7 +6,7 @@
 import { fnv32a } from '../names.ts';
 import type { KubeContainer } from '../contract.ts';
 import type { ScriptTemplate } from '../types.ts';
-import { outputsWrapper, type OutputFile } from './outputs-wrapper.ts';
+import { outputsWrapper, wrapContainer, type OutputFile } from './outputs-wrapper.ts';
 
 /** The env var carrying the script source. */
 export const SCRIPT_ENV = 'ARGOSY_SCRIPT';
@@ -28,6 +28,9 @@ function scriptRunLine(hash: string): string {
  */
 export function scriptContainer(script: ScriptTemplate, files: OutputFile[] = []): KubeContainer {
   const { source, ...rest } = script;
+  // Argo appends the script file only when there is a source; without one the script template is a
+  // plain container (its args go to the image's entrypoint, not to `sh`).
+  if (!source) return wrapContainer({ ...rest, name: 'main' }, files);
   const hash = String(fnv32a(source ?? ''));
   const command = script.command && script.command.length > 0 ? script.command : ['sh'];
   const env = [...(rest.env ?? []), { name: SCRIPT_ENV, value: source ?? '' }];
