@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --quick] [-- --only latency,api,throughput,size,engine,bundles]`: every benchmark
+ * `npm run bench [-- --quick] [-- --only latency,api,throughput,size,engine,bundles,ui]`: every benchmark
  * on the local stack (sim kubelets), one table, and bench/results.json. Timings are medians with
  * min/max over repeated runs, printed next to baselines measured in the same run (a fixed CPU loop and
  * a loopback HTTPS round trip, at the start and at the end); counts are exact. Method and meaning:
@@ -16,6 +16,7 @@ import { costReport, FUNCTION_MEMORY_MB, type Usage } from './cost.ts';
 import { runThroughputBench } from './throughput.ts';
 import { runEngineScaling, runSizeBench } from './size.ts';
 import { runBundleBench } from './bundles.ts';
+import { runUiBench } from './ui.ts';
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
@@ -212,6 +213,25 @@ async function size(): Promise<void> {
   });
 }
 
+/** The web UI opening a 10,000-node workflow in Chromium (bench/ui.ts). */
+async function uiBench(): Promise<void> {
+  log('ui: a 10,000-node workflow in Chromium');
+  const u = await runUiBench(10_000, quick ? 1 : 3);
+  results.ui = u;
+  row(
+    `UI: open a ${u.nodes}-node workflow (Chromium)`,
+    `${fmt(u.openMs)}; ${u.drawnBoxes} boxes drawn (fan-out collapsed)`,
+    'issue: a few seconds',
+    meets(u.openMs.median <= 5000, '≤ 5 s'),
+  );
+  row(
+    'UI: expand +100, then pan (drag + 2 frames)',
+    `expand ${fmt(u.expandMs)}; pan step ${fmt(u.panStepAfterExpandMs)}; ${u.drawnAfterExpand} boxes in view`,
+    'only what is visible is drawn',
+    '',
+  );
+}
+
 function engine(): void {
   const sizes = quick ? [100, 1_000, 10_000] : [100, 1_000, 10_000, 100_000];
   log(`engine scaling ${sizes.join('/')}`);
@@ -276,6 +296,7 @@ if (want('latency')) await latency();
 if (want('api')) await apiAndCost();
 if (want('throughput')) await throughput();
 if (want('size')) await size();
+if (want('ui')) await uiBench();
 if (want('engine')) engine();
 if (want('bundles')) bundles();
 const after = await measureBaselines();
