@@ -67,6 +67,11 @@ export const ConfigSchema = z.strictObject({
   metrics: oneOf(['none', 'emf'], 'none'),
   /** Pod creates per reconcile; a wider fan-out continues in the next reconcile at once. */
   maxPodCreates: integer(1, 200),
+  /**
+   * How long a step waits for a cluster that fails for now (unreachable, 5xx, 429, 401) before its
+   * node ends Error (ms); 0 = the workflow's activeDeadlineSeconds, else one hour.
+   */
+  transientTimeoutMs: integer(0, 0),
   /** The Lambda runtime's region and credentials: the functions' thin SQS client signs with them. */
   awsRegion: text(),
   awsAccessKeyId: text(),
@@ -104,6 +109,7 @@ const ENV_NAMES: Record<keyof z.infer<typeof ConfigSchema>, string> = {
   events: 'ARGOSY_EVENTS',
   metrics: 'ARGOSY_METRICS',
   maxPodCreates: 'ARGOSY_MAX_POD_CREATES',
+  transientTimeoutMs: 'ARGOSY_TRANSIENT_TIMEOUT_MS',
   awsRegion: 'AWS_REGION',
   awsAccessKeyId: 'AWS_ACCESS_KEY_ID',
   awsSecretAccessKey: 'AWS_SECRET_ACCESS_KEY',

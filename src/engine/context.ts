@@ -6,6 +6,7 @@ import type { Action, ControllerSettings, ObservedPod, PlacementCheck } from './
 import type { NodePhase, NodeStatus, NodeType, Template, Workflow } from './types.ts';
 import { withTemplateDefaults } from './template-defaults.ts';
 import { childNodeId, displayNameOf, formatTime, nodeId, type PodNameFormat } from './names.ts';
+import type { EffectState } from './effects.ts';
 
 /** Everything the executors share during one decide. */
 export interface ExecContext {
@@ -23,6 +24,8 @@ export interface ExecContext {
   storedTemplatesChanged?: boolean;
   nodes: Record<string, NodeStatus>;
   podsByNodeId: Map<string, ObservedPod>;
+  /** Effects of the previous apply and nodes waiting for a cluster (engine/effects.ts); absent = none. */
+  effects?: EffectState;
   actions: Action[];
   reasons: string[];
   templates: Map<string, Template>;

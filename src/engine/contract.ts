@@ -117,6 +117,11 @@ export interface ControllerSettings {
   instanceId?: string;
   /** Pod name format for new workflows; existing ones keep their annotation. Default `v2`. */
   podNameFormat?: 'v1' | 'v2';
+  /**
+   * How long a node waits for a cluster that fails for now (unreachable, 5xx, 429, 401) before it ends
+   * Error (ms). Absent: the workflow's activeDeadlineSeconds bounds it, else one hour.
+   */
+  transientTimeoutMs?: number;
 }
 
 /** Everything `decide` looks at. */
@@ -134,6 +139,18 @@ export interface Snapshot {
    * server or failed for now. The engine decides what they mean for their nodes.
    */
   effects?: EffectResult[];
+  /**
+   * Places whose pods could not be listed in this reconcile, and why. The engine does not read their
+   * absence as "pod deleted": their nodes wait (transient) or end Error (refused).
+   */
+  unobserved?: PlaceProblem[];
+}
+
+/** A cluster/namespace whose pods could not be listed. */
+export interface PlaceProblem {
+  cluster: string;
+  namespace: string;
+  outcome: Extract<ActionOutcome, { kind: 'rejected' | 'transient' }>;
 }
 
 /** What became of one action when the runtime applied it. */

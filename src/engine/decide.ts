@@ -20,7 +20,8 @@ import { stopSuspendNodes, workflowShutdownMessage } from './shutdown.ts';
 import { collectPods } from './pod-gc.ts';
 import { exportRecordedGlobals, workflowOutputs } from './outputs.ts';
 import { finalPhase, runWorkflowExit, workflowDuration } from './exit/workflow-exit.ts';
-import { applyEffects } from './effects.ts';
+import { finishEffects, prepareEffects } from './effects.ts';
+import { assessUnvisitedPods, endUnfinished, hasLivePods } from './unfinished.ts';
 
 function isDone(phase: WorkflowPhase | undefined): boolean {
   return phase === 'Succeeded' || phase === 'Failed' || phase === 'Error';
@@ -163,7 +164,7 @@ export function decide(snapshot: Snapshot, now: Date): Decision {
   ctx.globals = globalVariables(wf);
   ctx.globals[NOW_VARIABLE] = String(now.getTime());
   exportRecordedGlobals(ctx, ctx.nodes);
-  applyEffects(ctx, snapshot.effects);
+  prepareEffects(ctx, snapshot, current);
   const finishedPods = indexPods(ctx, snapshot);
   ctx.wf = { ...wf, status: { ...current, startedAt: status.startedAt } };
   ctx.globals['workflow.duration'] = workflowDuration(ctx);
@@ -176,10 +177,12 @@ export function decide(snapshot: Snapshot, now: Date): Decision {
     depth: 0,
   });
   stopSuspendNodes(ctx, true);
+  assessUnvisitedPods(ctx);
   const exit = wf.spec.suspend === true ? undefined : runWorkflowExit(ctx, ctx.nodes[root.id] ?? root);
   if (ctx.storedTemplatesChanged) status.storedTemplates = ctx.storedTemplates;
   const outputs = workflowOutputs(ctx);
   if (outputs) status.outputs = outputs;
+  finishEffects(ctx, status);
   const summary = rollUp(ctx, status, root, exit);
   collectPods(ctx, snapshot.pods, status.phase);
   // A workflow completing now is never reconciled again: labelling its last pods would be a write
@@ -209,13 +212,16 @@ function quiet(snapshot: Snapshot, status: WorkflowStatus, reason: string): Deci
  * 3–5). A workflow suspended with `spec.suspend` does not finish.
  */
 function rollUp(ctx: ExecContext, status: WorkflowStatus, root: NodeStatus, exit: NodeStatus | undefined): NodeSummary {
-  status.nodes = ctx.nodes;
-  const summary = updateProgress(ctx.nodes);
-  status.progress = summary.progress;
   const rootNode = ctx.nodes[nodeId(ctx.wfName, ctx.wfName)] ?? root;
   // runWorkflowExit returns a node whenever an exit handler applies to a fulfilled root.
   const exitNode = exit ? (ctx.nodes[exit.id] ?? exit) : undefined;
-  const final = ctx.wf.spec.suspend === true ? undefined : finalPhase(rootNode, exitNode, exit !== undefined);
+  let final = ctx.wf.spec.suspend === true ? undefined : finalPhase(rootNode, exitNode, exit !== undefined);
+  // A pod still running or being created: Argo does not complete the workflow before it ends.
+  if (final && hasLivePods(ctx)) final = undefined;
+  if (final) endUnfinished(ctx, final.phase);
+  status.nodes = ctx.nodes;
+  const summary = updateProgress(ctx.nodes);
+  status.progress = summary.progress;
   if (final) {
     const { phase } = final;
     // A refused placement is a configuration problem the user must see on the workflow itself.

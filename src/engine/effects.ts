@@ -1,23 +1,119 @@
 /**
- * What the engine makes of effects that did not happen: the runtime applied a decision's pod creates
- * and reports those the API server refused or that failed for now (`Snapshot.effects`). A refused
- * create is final for its node: the node ends Error with the server's message, which then counts as
- * an Error attempt for retries and as a failed child for failFast/continueOn, as any Error node does.
+ * What the engine makes of effects that did not happen. The runtime reports the pod creates of the
+ * previous decision that the API server refused or that failed for now (`Snapshot.effects`), and the
+ * places whose pods it could not list (`Snapshot.unobserved`).
+ * - Refused (400, 403, 404, 422, …): final for the node. It ends Error with the server's message, which
+ *   then counts as an Error attempt for retries and as a failed child for failFast/continueOn, as any
+ *   Error node does.
+ * - Failed for now (unreachable, 5xx, 429, 401): the node keeps its phase and says what it waits for
+ *   (`waiting for cluster other: … (retrying, 3 attempts)`), a Warning event is recorded when the wait
+ *   starts, and the workflow wakes up again with a backoff. A missing pod in a place that could not be
+ *   listed is never read as "pod deleted". After the bound (controller setting, else the workflow's
+ *   deadline, else one hour) the node ends Error.
+ * The attempts are kept in `status.effectRetries` (by node ID), so the count survives reconciles.
  */
-import type { EffectResult } from './contract.ts';
+import type { EffectResult, PlaceProblem, Snapshot } from './contract.ts';
 import type { ExecContext } from './context.ts';
-import { isFulfilled, markPhase } from './context.ts';
+import { isFulfilled, markPhase, wakeAt } from './context.ts';
+import type { EffectRetry, NodeStatus, WorkflowStatus } from './types.ts';
+import { humanizeDuration } from './retry/durations.ts';
+
+/** Bound of a node's wait for a cluster when neither the controller nor the workflow sets one. */
+export const DEFAULT_TRANSIENT_TIMEOUT_MS = 60 * 60 * 1000;
+/** Longest pause between two attempts while waiting for a cluster. */
+export const MAX_RETRY_BACKOFF_MS = 30_000;
+/** Kubernetes event reason recorded when a node starts waiting for a cluster. */
+export const WAITING_EVENT_REASON = 'WorkflowNodeWaiting';
+
+/** The effects one decide works with. */
+export interface EffectState {
+  /** Creates of the previous round that failed for now: node ID → why. */
+  transient: Map<string, string>;
+  /** Places whose pods could not be listed: `cluster/namespace` → problem. */
+  unobserved: Map<string, PlaceProblem>;
+  /** Waits carried over from the stored status. */
+  retries: Record<string, EffectRetry>;
+  /** Waits still going on after this decide. */
+  next: Record<string, EffectRetry>;
+}
 
 /** The node message of a create the API server refused, e.g. `pod create refused by other/ns: …`. */
 export function refusedCreateMessage(r: EffectResult): string {
   return `pod create refused by ${r.cluster}/${r.namespace}: ${r.outcome.message}`;
 }
 
-/** Applies the outcomes of the previous decision's effects to their nodes, before the walk. */
-export function applyEffects(ctx: ExecContext, effects: EffectResult[] | undefined): void {
-  for (const r of effects ?? []) {
+/** Applies the previous round's refusals to their nodes and sets up the waits, before the walk. */
+export function prepareEffects(ctx: ExecContext, snapshot: Snapshot, status: WorkflowStatus): void {
+  const transient = new Map<string, string>();
+  for (const r of snapshot.effects ?? []) {
     const node = ctx.nodes[r.nodeId];
     if (!node || isFulfilled(node)) continue;
     if (r.outcome.kind === 'rejected') markPhase(ctx, r.nodeId, 'Error', refusedCreateMessage(r));
+    else transient.set(r.nodeId, r.outcome.message);
   }
+  const unobserved = new Map((snapshot.unobserved ?? []).map((p) => [`${p.cluster}/${p.namespace}`, p]));
+  const retries = status.effectRetries ?? {};
+  if (transient.size === 0 && unobserved.size === 0 && Object.keys(retries).length === 0) return;
+  ctx.effects = { transient, unobserved, retries, next: {} };
+}
+
+/**
+ * For a node without an observed pod: when its place could not be listed, or its create failed for
+ * now, the node waits (or ends Error) instead of being created again or read as deleted.
+ */
+export function holdNode(
+  ctx: ExecContext,
+  node: NodeStatus,
+  place: { cluster: string; namespace: string },
+): NodeStatus | undefined {
+  const fx = ctx.effects;
+  if (!fx) return undefined;
+  const problem = fx.unobserved.get(`${place.cluster}/${place.namespace}`);
+  if (problem?.outcome.kind === 'rejected')
+    return markPhase(
+      ctx,
+      node.id,
+      'Error',
+      `pod list refused by ${place.cluster}/${place.namespace}: ${problem.outcome.message}`,
+    );
+  const why = fx.transient.get(node.id) ?? problem?.outcome.message;
+  return why === undefined ? undefined : waitForCluster(ctx, fx, node, place.cluster, why);
+}
+
+function waitForCluster(ctx: ExecContext, fx: EffectState, node: NodeStatus, cluster: string, why: string): NodeStatus {
+  const prev = fx.retries[node.id];
+  const attempts = !prev ? 1 : prev.last === ctx.now ? prev.attempts : prev.attempts + 1;
+  const since = prev?.since ?? ctx.now;
+  const limit =
+    ctx.controller.transientTimeoutMs ?? (ctx.wf.spec.activeDeadlineSeconds ? undefined : DEFAULT_TRANSIENT_TIMEOUT_MS);
+  const waited = ctx.nowDate.getTime() - Date.parse(since);
+  if (limit !== undefined && waited >= limit)
+    return markPhase(
+      ctx,
+      node.id,
+      'Error',
+      `gave up waiting for cluster ${cluster} after ${humanizeDuration(waited)} (${plural(attempts)}): ${why}`,
+    );
+  fx.next[node.id] = { attempts, since, last: ctx.now };
+  wakeAt(ctx, ctx.nowDate.getTime() + Math.min(MAX_RETRY_BACKOFF_MS, 1000 * 2 ** Math.min(attempts - 1, 10)));
+  const message = `waiting for cluster ${cluster}: ${why} (retrying, ${plural(attempts)})`;
+  if (!prev)
+    ctx.actions.push({
+      kind: 'EmitEvent',
+      type: 'Warning',
+      reason: WAITING_EVENT_REASON,
+      message: `${node.name}: ${message}`,
+    });
+  return markPhase(ctx, node.id, node.phase ?? 'Pending', message);
+}
+
+function plural(attempts: number): string {
+  return attempts === 1 ? '1 attempt' : `${attempts} attempts`;
+}
+
+/** Stores the waits still going on (and drops the field when there are none). */
+export function finishEffects(ctx: ExecContext, status: WorkflowStatus): void {
+  if (!ctx.effects) return;
+  if (Object.keys(ctx.effects.next).length > 0) status.effectRetries = ctx.effects.next;
+  else delete status.effectRetries;
 }

@@ -235,7 +235,19 @@ export interface WorkflowStatus {
   conditions?: Condition[];
   resourcesDuration?: Record<string, number>;
   taskResultsCompletionStatus?: Record<string, boolean>;
+  /**
+   * Argosy: nodes waiting for a cluster that fails for now (by node ID): attempts so far, since when,
+   * and the time of the last attempt. Gone once the node's pod is seen or the node ends.
+   */
+  effectRetries?: Record<string, EffectRetry>;
   [key: string]: unknown;
+}
+
+/** One node's wait for a cluster (see {@link WorkflowStatus.effectRetries}). */
+export interface EffectRetry {
+  attempts: number;
+  since: string;
+  last: string;
 }
 
 export interface Workflow {

@@ -10,15 +10,10 @@ import type { Action, ActionOutcome, KubePod } from '../engine/contract.ts';
 import type { Workflow } from '../engine/types.ts';
 import type { Logger } from '../logger.ts';
 import type { ClusterRegistry } from '../ports/kube.ts';
-import {
-  isAlreadyExists,
-  isKubeApiError,
-  isKubeUnreachableError,
-  isNotFound,
-  isTransient,
-} from '../adapters/kube/errors.ts';
+import { isAlreadyExists, isNotFound } from '../adapters/kube/errors.ts';
 import { createPod, deletePod, patchPodLabels } from './kube-api.ts';
-import { clientForPlace, isNotConfigured, LABEL_COMPLETED } from './observe.ts';
+import { clientForPlace, LABEL_COMPLETED } from './observe.ts';
+import { outcomeOf } from './outcome.ts';
 import { emitWorkflowEvent, type EventPolicy } from './events.ts';
 
 export interface ApplyDeps {
@@ -74,23 +69,6 @@ export async function applyActions(deps: ApplyDeps, workflow: Workflow, actions:
   await Promise.all(Array.from({ length: n }, worker));
   if (errors.length > 0) throw errors[0];
   return result;
-}
-
-/**
- * The outcome a failed request stands for: the API server's refusal (its status and message — never a
- * credential), or a transient failure; undefined for errors that are not about the request.
- */
-export function outcomeOf(e: unknown): ActionOutcome | undefined {
-  if (isKubeUnreachableError(e)) return { kind: 'transient', message: `unreachable (${e.code}): ${e.diagnosis}` };
-  if (isKubeApiError(e)) {
-    const text = e.statusMessage || e.reason || `HTTP ${e.statusCode}`;
-    // 401: the entry's credential is wrong or revoked; rotating the entry fixes it, so it is waited for.
-    if (isTransient(e) || e.statusCode === 401) return { kind: 'transient', message: `${e.statusCode} ${text}` };
-    return { kind: 'rejected', statusCode: e.statusCode, reason: e.reason, message: text };
-  }
-  // The registry has no usable entry for the place (the placement check normally refuses it first).
-  if (isNotConfigured(e)) return { kind: 'rejected', statusCode: 0, reason: 'NotConfigured', message: String(e) };
-  return undefined;
 }
 
 async function applyOne(

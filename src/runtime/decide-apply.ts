@@ -96,14 +96,14 @@ async function finalizerFirst(deps: DecideApplyDeps, out: DecideApplyResult, dec
 }
 
 /**
- * The outcomes the engine must decide on: refused pod creates. Other failures are thrown as before
- * (the message is retried): a delete or label that failed for now is re-planned by the next decide.
+ * The outcomes the engine must decide on: pod creates refused or failed for now. Other failures are
+ * thrown (the message is retried): a delete or label that failed is re-planned by the next decide.
  */
 function undecided(outcomes: AppliedAction[]): EffectResult[] {
   const effects: EffectResult[] = [];
   for (const { action, outcome, error } of outcomes) {
     if (outcome.kind === 'done' || outcome.kind === 'already-there') continue;
-    if (action.kind !== 'CreatePod' || outcome.kind === 'transient') throw error;
+    if (action.kind !== 'CreatePod') throw error;
     effects.push({
       kind: 'CreatePod',
       nodeId: action.nodeId,

@@ -87,6 +87,7 @@ export async function createRuntimeDeps(options: RuntimeOptions): Promise<Runtim
     clusterName: config.clusterName,
     podNameFormat: config.podNameFormat,
     ...(config.instanceId ? { instanceId: config.instanceId } : {}),
+    ...(config.transientTimeoutMs > 0 ? { transientTimeoutMs: config.transientTimeoutMs } : {}),
   };
   const reconcile: ReconcileHandlerDeps = {
     registry,

@@ -27,6 +27,8 @@ const IMPORTANT = new Set([
   'WorkflowTimedOut',
   'WorkflowNodeFailed',
   'WorkflowNodeError',
+  // A node waiting for a cluster that fails for now (engine/effects.ts): the user must see why.
+  'WorkflowNodeWaiting',
 ]);
 
 /** Whether the policy records an event with this reason. */

@@ -4,10 +4,13 @@
  * namespace, for templates that changed or came from elsewhere), with the main cluster and the
  * workflow's own namespace always included.
  */
-import type { ObservedPod, KubePod } from '../engine/contract.ts';
+import type { ObservedPod, KubePod, PlaceProblem } from '../engine/contract.ts';
 import type { Workflow } from '../engine/types.ts';
 import type { ClusterRegistry, KubeClient } from '../ports/kube.ts';
 import { listAll, podsPath } from './kube-api.ts';
+import { isNotConfigured, outcomeOf } from './outcome.ts';
+
+export { isNotConfigured };
 
 export const LABEL_WORKFLOW = 'workflows.argoproj.io/workflow';
 export const LABEL_WORKFLOW_NAMESPACE = 'workflows.argoproj.io/workflow-namespace';
@@ -45,13 +48,6 @@ export function workflowPodSelector(name: string, place: PodPlace, mainCluster: 
   return parts.join(',');
 }
 
-/** True when the registry refused the place for good (not configured, invalid entry). */
-export function isNotConfigured(e: unknown): boolean {
-  if (!e || typeof e !== 'object') return false;
-  const err = e as { name?: unknown; terminal?: unknown };
-  return err.name === 'ClusterNotConfiguredError' || err.name === 'EntryInvalidError' || err.terminal === true;
-}
-
 /** The client for a place: the main client for the workflow's own namespace, else the registry's entry. */
 export async function clientForPlace(registry: ClusterRegistry, place: PodPlace): Promise<KubeClient> {
   if (place.cluster === registry.mainCluster) {
@@ -69,9 +65,15 @@ export interface ObserveResult {
   pods: ObservedPod[];
   /** Places whose client is not configured (the engine's placement check reports them). */
   unconfigured: PodPlace[];
+  /** Places outside the workflow's own namespace whose pods could not be listed, and why. */
+  unobserved: PlaceProblem[];
 }
 
-/** Lists the workflow's pods in every place, in parallel. Unreachable clusters throw (transient). */
+/**
+ * Lists the workflow's pods in every place, in parallel. A place that cannot be listed is reported in
+ * `unobserved` for the engine to decide on (its nodes wait or end Error), except the workflow's own
+ * namespace of the main cluster: without it nothing can be written either, so that failure is thrown.
+ */
 export async function observePods(
   registry: ClusterRegistry,
   workflow: Workflow,
@@ -81,6 +83,7 @@ export async function observePods(
   const wfNs = workflow.metadata.namespace ?? '';
   const name = workflow.metadata.name ?? '';
   const unconfigured: PodPlace[] = [];
+  const unobserved: PlaceProblem[] = [];
   const lists = await Promise.all(
     places.map(async (place) => {
       let client: KubeClient;
@@ -94,11 +97,20 @@ export async function observePods(
         throw e;
       }
       const selector = workflowPodSelector(name, place, registry.mainCluster, instanceId);
-      const list = await listAll<KubePod>(client, podsPath(place.namespace), selector);
+      let list: { items: KubePod[] };
+      try {
+        list = await listAll<KubePod>(client, podsPath(place.namespace), selector);
+      } catch (e) {
+        const outcome = outcomeOf(e);
+        const own = place.cluster === registry.mainCluster && place.namespace === wfNs;
+        if (own || !outcome) throw e;
+        unobserved.push({ cluster: place.cluster, namespace: place.namespace, outcome });
+        return [];
+      }
       return list.items
         .filter((pod) => (pod.metadata.labels?.[LABEL_WORKFLOW_NAMESPACE] ?? pod.metadata.namespace) === wfNs)
         .map((pod): ObservedPod => ({ cluster: place.cluster, namespace: place.namespace, pod }));
     }),
   );
-  return { pods: lists.flat(), unconfigured };
+  return { pods: lists.flat(), unconfigured, unobserved };
 }

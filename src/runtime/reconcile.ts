@@ -147,12 +147,13 @@ async function reconcileOnce(
 ): Promise<ReconcileResult> {
   const main = deps.registry.mainClient();
   const log = deps.logger.child({ namespace: wf.metadata.namespace, workflow: wf.metadata.name });
-  const { pods } = await observePods(deps.registry, wf, deps.controller.instanceId ?? '');
+  const { pods, unobserved } = await observePods(deps.registry, wf, deps.controller.instanceId ?? '');
   // Referenced (Cluster)WorkflowTemplates by name, and the main logs of pods whose result is needed.
   const workflowTemplates = await loadWorkflowTemplates(main, wf);
   const withLogs = await withMainLogs(deps.registry, wf, pods, workflowTemplates);
   const snapshot: Snapshot = { workflow: wf, pods: withLogs, controller: deps.controller };
   if (workflowTemplates) snapshot.workflowTemplates = workflowTemplates;
+  if (unobserved.length > 0) snapshot.unobserved = unobserved;
   const check = deps.placementFor?.(wf);
   if (check) snapshot.checkPlacement = check;
   const settled = await decideAndApply({ ...deps, afterAction: deps.hooks?.afterAction }, wf, snapshot, deps.now());
@@ -163,8 +164,9 @@ async function reconcileOnce(
     log.debug('decided', { reasons: decision.reasons, actions: decision.actions.length });
   const diff = diffMeta(current.metadata, decision.metadata);
   const wfNs = wf.metadata.namespace ?? '';
-  // Events follow from the phase transitions between the stored and the decided status.
-  const eventActions = deriveEvents(wf.status, decision.status);
+  const emitted = decision.actions.filter((a) => a.kind === 'EmitEvent');
+  // Argo's phase-transition events, then the engine's own (a node starting to wait for a cluster).
+  const eventActions = [...deriveEvents(wf.status, decision.status), ...emitted];
   await deps.hooks?.beforeStatusWrite?.(current, attempt);
   const written = await writeOrEnd(deps, log, current, decision.status, diff, hasStatusSubresource);
   const totalWrites = countWrites(written.writes + settled.created + settled.deleted + settled.labelled);

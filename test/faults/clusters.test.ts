@@ -1,32 +1,20 @@
 // Remote-cluster and credential faults over the real pipeline (sim kubelet, fauxqs, watcher):
-//  - cluster `other` unreachable "30 s": scaled to 3 s, shorter than a record's retries
-//    (maxReceiveCount 8 × backoff 1, 2, 4 … s), so SQS redelivery alone completes the workflow;
-//  - unreachable "10 minutes": scaled to an outage longer than every retry of the record
-//    (maxReceiveCount 3: receives at ~0, 1, 3 s), so the nudge is dead-lettered, nothing else moves the
-//    workflow (no resync), and `argosy replay --workflow` completes it;
-//  - Argosy's credential in `other` revoked (403/401) then a new one written to rest-config;
+//  - cluster `other` unreachable "30 s": scaled to 3 s; the engine decides on the failed list/create
+//    (the node says `waiting for cluster other: …`), the timer wakes the workflow with a backoff, and
+//    it completes without a DLQ or resync;
+//  - unreachable "10 minutes": longer than the bound (ARGOSY_TRANSIENT_TIMEOUT_MS, scaled to 3 s), so
+//    the waiting node ends Error with what it waited for;
+//  - Argosy's credential in `other` revoked (401) then a new one written to rest-config;
 //  - a rest-config entry rotated mid-workflow (new token, old one revoked);
 //  - the secret store unreadable for a while (the registry keeps the last good entries).
-// The 30 s outage (real time) with the resync as recovery is test/integration/pipeline/faults.test.ts.
+// The 30 s outage in real time is test/integration/pipeline/faults.test.ts.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { GetQueueAttributesCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
-import { makeReplayCommand } from '../../src/cli/ops/replay.ts';
 import type { SecretStore } from '../../src/clusters/stores/types.ts';
 import { REMOTE_RULES, type LocalStack } from '../../src/local/stack.ts';
 import { REMOTE_SUBJECT } from '../../src/local/identities.ts';
 import type { Workflow } from '../../src/engine/types.ts';
-import {
-  assertClean,
-  captureLog,
-  chain,
-  faultStack,
-  isDone,
-  podsOf,
-  sleep,
-  until,
-  type CapturedLog,
-} from './helpers.ts';
+import { assertClean, captureLog, chain, faultStack, isDone, sleep, until, type CapturedLog } from './helpers.ts';
 
 const REST_CONFIG = '/api/v1/namespaces/argo/secrets/rest-config';
 
@@ -56,10 +44,17 @@ describe('cluster faults (retries suffice)', () => {
   let stack: LocalStack;
   let log: CapturedLog;
   const store = { failing: false, failures: 0 };
+  /** Node messages of every status written (a wait may be shorter than a poll). */
+  const written: { name: string; message: string }[] = [];
   before(async () => {
     log = captureLog();
     stack = await faultStack(log, {
       maxReceiveCount: 8,
+      hooks: {
+        afterStatusWrite: (w) => {
+          for (const m of nodeMessages(w)) written.push({ name: w.metadata.name ?? '', message: m });
+        },
+      },
       secretStore: (inner: SecretStore): SecretStore => ({
         ...inner,
         load: () => {
@@ -84,7 +79,10 @@ describe('cluster faults (retries suffice)', () => {
     await other.start();
     const wf = await stack.waitFor('argo', name, isDone, 45_000);
     await assertClean(stack, wf);
-    assert.ok(log.find(/reconcile failed; the message will be retried/).some((r) => r.workflow === name));
+    assert.ok(
+      written.some((w) => w.name === name && /^waiting for cluster other: unreachable/.test(w.message)),
+      'the wait was on the node',
+    );
   });
 
   test('credential revoked (403/401), then a new one written: the workflow resumes', async () => {
@@ -93,13 +91,13 @@ describe('cluster faults (retries suffice)', () => {
     const name = c.metadata.name!;
     await stack.waitFor('argo', name, hasTask('t0'), 20_000);
     other.revokeIdentity(REMOTE_SUBJECT.user);
-    await until(
-      () => log.find(/will be retried/).some((r) => r.workflow === name && /40[13]/.test(JSON.stringify(r.error))),
+    const mid = await stack.waitFor(
+      'argo',
+      name,
+      (w) => nodeMessages(w).some((m) => /^waiting for cluster other: 401 /.test(m)),
       20_000,
-      'a 401/403 from cluster other',
     );
-    const mid = await stack.waitFor('argo', name, () => true, 1000);
-    assert.equal(mid.status?.phase, 'Running', 'a revoked credential is retried, not a failed workflow');
+    assert.equal(mid.status?.phase, 'Running', 'a revoked credential is waited for, not a failed workflow');
     const fresh = other.createIdentity(REMOTE_SUBJECT.user, REMOTE_RULES);
     await writeEntry(stack, fresh.token);
     const wf = await stack.waitFor('argo', name, isDone, 45_000);
@@ -136,83 +134,45 @@ describe('cluster faults (retries suffice)', () => {
   });
 });
 
-describe('cluster unreachable for "10 minutes": DLQ, then replay', () => {
+describe('cluster unreachable for longer than the bound', () => {
   let stack: LocalStack;
   let log: CapturedLog;
   before(async () => {
     log = captureLog();
-    stack = await faultStack(log, { maxReceiveCount: 3 });
+    // The bound (ARGOSY_TRANSIENT_TIMEOUT_MS, default one hour) scaled to 3 s.
+    stack = await faultStack(log, { maxReceiveCount: 3, config: { transientTimeoutMs: 3000 } });
   });
   after(async () => {
     await stack?.stop();
   });
 
-  test('the nudge is dead-lettered; `argosy replay --workflow` completes the workflow', async () => {
+  test('the waiting node ends Error saying what it waited for', async () => {
     const c = await stack.submit(chain('outage10m', 2, { other: true, duration: '1500ms' }), 'argo');
     const name = c.metadata.name!;
     await stack.waitFor('argo', name, hasTask('t0'), 20_000);
     const other = stack.clusters.get('other');
     await other.stop();
-    // t0 ends; its nudge asks for t1 in `other`, which fails every receive until dead-lettered.
-    await until(
-      async () => {
-        const out = await stack.queues.client.send(
-          new ReceiveMessageCommand({ QueueUrl: stack.queueUrls.dlq, MaxNumberOfMessages: 10, VisibilityTimeout: 0 }),
-        );
-        return (out.Messages ?? []).some((m) => (m.Body ?? '').includes(name));
-      },
-      30_000,
-      'the nudge in the DLQ',
-    );
-    // Every other record of the workflow too: the work queue is empty (nothing in flight either).
-    await until(
-      async () => {
-        const a = await stack.queues.client.send(
-          new GetQueueAttributesCommand({
-            QueueUrl: stack.queueUrls.work,
-            AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
-          }),
-        );
-        return (
-          Number(a.Attributes?.ApproximateNumberOfMessages) +
-            Number(a.Attributes?.ApproximateNumberOfMessagesNotVisible) ===
-          0
-        );
-      },
-      30_000,
-      'an empty work queue',
-    );
-    await other.start();
-    await sleep(2000);
-    const stuck = await stack.waitFor('argo', name, () => true, 1000);
-    assert.ok(!isDone(stuck), 'without replay (and no resync) nothing moves the workflow');
-    assert.equal((await podsOf(stack, name, ['other'])).length, 0);
-    let out = '';
-    const cmd = makeReplayCommand({
-      io: { out: (t) => void (out += t), err: (t) => void (out += t), isTTY: false },
-      sqs: () => stack.queues.client,
-      setExitCode: () => undefined,
-    });
-    cmd.exitOverride();
-    await cmd.parseAsync(
-      [
-        '--queue-url',
-        stack.queueUrls.work,
-        '--dlq-url',
-        stack.queueUrls.dlq,
-        '--region',
-        'us-east-1',
-        '--workflow',
-        `argo/${name}`,
-      ],
-      { from: 'user' },
-    );
-    assert.match(out, new RegExp(`moved argo/${name}`));
-    const wf = await stack.waitFor('argo', name, isDone, 30_000);
-    await assertClean(stack, wf);
-    assert.ok(
-      log.find(/will be retried/).some((r) => r.workflow === name),
-      'the failures are in the log',
-    );
+    try {
+      const wf = await stack.waitFor('argo', name, isDone, 45_000);
+      assert.notEqual(wf.status?.phase, 'Succeeded');
+      assert.ok(
+        nodeMessages(wf).some((m) =>
+          /^gave up waiting for cluster other after \d+ seconds \(\d+ attempts?\): unreachable/.test(m),
+        ),
+        JSON.stringify(nodeMessages(wf)),
+      );
+      assert.equal(wf.status?.effectRetries, undefined);
+      assert.equal(
+        log.find(/will be retried/).filter((r) => r.workflow === name).length,
+        0,
+        'no SQS redelivery needed',
+      );
+    } finally {
+      await other.start();
+    }
   });
 });
+
+function nodeMessages(w: Workflow): string[] {
+  return Object.values(w.status?.nodes ?? {}).flatMap((n) => (n.message ? [n.message] : []));
+}

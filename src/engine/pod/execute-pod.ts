@@ -14,6 +14,7 @@ import { substituteDeep, substituteString, type Resolver } from '../substitute.t
 import { buildPod, type PodTarget } from './build-pod.ts';
 import { PodBuildError } from './outputs-wrapper.ts';
 import { exportGlobalOutputs } from '../outputs.ts';
+import { holdNode } from '../effects.ts';
 import { isStoppedByShutdown, shutdownMessage, shutdownOf } from '../shutdown.ts';
 
 /** Message of nodes stopped by the workflow's activeDeadlineSeconds. */
@@ -164,9 +165,12 @@ export function executePod(ctx: ExecContext, existing: NodeStatus | undefined, r
     if (a.finishedAt) n.finishedAt = a.finishedAt;
     return markPhase(ctx, node.id, a.phase, a.message);
   }
+  const target = recordedTarget(ctx, node);
+  // Its place could not be listed, or its create just failed for now: wait, or end as decided there.
+  const held = holdNode(ctx, node, target);
+  if (held) return held;
   if (node.phase === 'Running') return markPhase(ctx, node.id, 'Error', 'pod deleted');
   // Checked on every create (not only when the node is created), against the recorded place.
-  const target = recordedTarget(ctx, node);
   const reason = ctx.checkPlacement?.({ ...target, workflowNamespace: ctx.wfNamespace });
   if (reason) return markPhase(ctx, node.id, 'Error', reason);
   const name = podName(ctx.wfName, node.name, req.templateName, ctx.podNameFormat);

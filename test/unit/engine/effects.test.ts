@@ -84,3 +84,111 @@ describe('refused pod creates', () => {
     assert.equal(d.status.nodes?.[c.nodeId]?.phase, 'Succeeded');
   });
 });
+
+describe('a cluster that fails for now', () => {
+  const transient = (a: Create): EffectResult => ({
+    kind: 'CreatePod',
+    nodeId: a.nodeId,
+    cluster: a.cluster,
+    namespace: a.namespace,
+    outcome: { kind: 'transient', message: 'unreachable (ETIMEDOUT): no answer' },
+  });
+  const down = {
+    cluster: 'other',
+    namespace: 'nope',
+    outcome: { kind: 'transient' as const, message: 'connect ETIMEDOUT' },
+  };
+  const at = (s: number) => new Date(NOW.getTime() + s * 1000);
+
+  function started(): { wf: Workflow; create: Create } {
+    const wf = wfFromYaml(single);
+    const d = decide({ workflow: wf, pods: [], controller }, NOW);
+    return { wf: applyDecision(wf, d), create: creates(d)[0] as Create };
+  }
+
+  test('a create that failed for now: the node waits and says why, a Warning event, a backoff', () => {
+    const { wf, create } = started();
+    const d = decide({ workflow: wf, pods: [], controller, effects: [transient(create)] }, NOW);
+    const node = d.status.nodes?.[create.nodeId];
+    assert.equal(node?.phase, 'Pending');
+    assert.equal(node?.message, 'waiting for cluster other: unreachable (ETIMEDOUT): no answer (retrying, 1 attempt)');
+    assert.deepEqual(creates(d), [], 'not created again in the same reconcile');
+    assert.equal(d.requeueAfterMs, 1000);
+    const events = d.actions.filter((a) => a.kind === 'EmitEvent');
+    assert.equal(events.length, 1);
+    assert.equal(events[0]?.kind === 'EmitEvent' && events[0].type, 'Warning');
+    assert.deepEqual(d.status.effectRetries, {
+      [create.nodeId]: { attempts: 1, since: wf.status?.startedAt, last: wf.status?.startedAt },
+    });
+    // The same snapshot at the same time decides the same (the attempt is not counted twice).
+    const again = decide({ workflow: applyDecision(wf, d), pods: [], controller, effects: [transient(create)] }, NOW);
+    assert.deepEqual(again.status, d.status);
+  });
+
+  test('a place that cannot be listed: later attempts count up with a growing backoff, no new event', () => {
+    let { wf } = started();
+    let d: Decision | undefined;
+    for (let s = 1; s <= 3; s++) {
+      d = decide({ workflow: wf, pods: [], controller, unobserved: [down] }, at(s * 10));
+      wf = applyDecision(wf, d);
+    }
+    const node = Object.values(d!.status.nodes ?? {}).find((n) => n.type === 'Pod');
+    assert.equal(node?.message, 'waiting for cluster other: connect ETIMEDOUT (retrying, 3 attempts)');
+    assert.equal(d!.requeueAfterMs, 4000);
+    assert.deepEqual(
+      d!.actions.filter((a) => a.kind !== 'EmitEvent'),
+      [],
+    );
+    assert.equal(d!.actions.length, 0, 'the Warning event is recorded once, when the wait starts');
+  });
+
+  test('a Running node whose pod cannot be seen is not "pod deleted": it keeps running and waits', () => {
+    const { wf, create } = started();
+    wf.status!.nodes![create.nodeId]!.phase = 'Running';
+    const d = decide({ workflow: wf, pods: [], controller, unobserved: [down] }, at(5));
+    assert.equal(d.status.nodes?.[create.nodeId]?.phase, 'Running');
+    assert.match(d.status.nodes?.[create.nodeId]?.message ?? '', /^waiting for cluster other/);
+    assert.equal(d.status.phase, 'Running');
+  });
+
+  test('after the bound the node ends Error; the pod seen again clears the wait', () => {
+    const { wf, create } = started();
+    const waiting = applyDecision(wf, decide({ workflow: wf, pods: [], controller, unobserved: [down] }, at(1)));
+    const late = decide(
+      { workflow: waiting, pods: [], controller: { ...controller, transientTimeoutMs: 60_000 }, unobserved: [down] },
+      at(62),
+    );
+    const node = late.status.nodes?.[create.nodeId];
+    assert.equal(node?.phase, 'Error');
+    assert.match(
+      node?.message ?? '',
+      /^gave up waiting for cluster other after 1 minute 1 seconds \(2 attempts\): connect ETIMEDOUT$/,
+    );
+    assert.equal(late.status.effectRetries, undefined);
+    assert.equal(late.status.phase, 'Error');
+    // Default bound: one hour, unless the workflow has its own deadline.
+    const hour = decide({ workflow: waiting, pods: [], controller, unobserved: [down] }, at(3602));
+    assert.equal(hour.status.nodes?.[create.nodeId]?.phase, 'Error');
+    const withDeadline = { ...waiting, spec: { ...waiting.spec, activeDeadlineSeconds: 7200 } };
+    const kept = decide({ workflow: withDeadline, pods: [], controller, unobserved: [down] }, at(3602));
+    assert.equal(kept.status.nodes?.[create.nodeId]?.phase, 'Pending');
+    // The pod is seen again: the message and the record go.
+    const pod = { cluster: 'other', namespace: 'nope', pod: { ...create.pod, status: { phase: 'Running' as const } } };
+    const back = decide({ workflow: waiting, pods: [pod], controller }, at(5));
+    assert.equal(back.status.nodes?.[create.nodeId]?.phase, 'Running');
+    assert.equal(back.status.nodes?.[create.nodeId]?.message, undefined);
+    assert.equal(back.status.effectRetries, undefined);
+  });
+
+  test('a place whose pods may not be listed (403): the node ends Error with the message', () => {
+    const { wf, create } = started();
+    const refusedList = {
+      cluster: 'other',
+      namespace: 'nope',
+      outcome: { kind: 'rejected' as const, statusCode: 403, reason: 'Forbidden', message: 'pods is forbidden' },
+    };
+    const d = decide({ workflow: wf, pods: [], controller, unobserved: [refusedList] }, at(1));
+    assert.equal(d.status.nodes?.[create.nodeId]?.message, 'pod list refused by other/nope: pods is forbidden');
+    assert.equal(d.status.nodes?.[create.nodeId]?.phase, 'Error');
+  });
+});
