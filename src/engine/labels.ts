@@ -1,4 +1,10 @@
-/** Label, annotation and finalizer keys Argo (and Argosy) put on workflows and pods. */
+/**
+ * The Kubernetes vocabulary, part 2 (labels and selectors): the label and annotation keys Argo (and
+ * Argosy) put on workflows and pods, and the label selectors built from them. Here, in the engine,
+ * because the engine builds pods with these labels; every other layer imports them from here. Part 1
+ * (paths and calls) is `src/adapters/kube/resources.ts`, part 3 (the nodes codec)
+ * `src/adapters/kube/compressed-nodes.ts`.
+ */
 export const LABEL_WORKFLOW = 'workflows.argoproj.io/workflow';
 export const LABEL_COMPLETED = 'workflows.argoproj.io/completed';
 export const LABEL_PHASE = 'workflows.argoproj.io/phase';
@@ -10,3 +16,50 @@ export const ANNOTATION_NODE_NAME = 'workflows.argoproj.io/node-name';
 export const ANNOTATION_NODE_ID = 'workflows.argoproj.io/node-id';
 export const ANNOTATION_DEFAULT_CONTAINER = 'kubectl.kubernetes.io/default-container';
 export const ANNOTATION_POD_NAME_FORMAT = 'workflows.argoproj.io/pod-name-format';
+export const ANNOTATION_NODE_TYPE = 'workflows.argoproj.io/node-type';
+export const ANNOTATION_POD_GC_STRATEGY = 'workflows.argoproj.io/pod-gc-strategy';
+
+// --- selectors: which objects are ours ------------------------------------------------------------
+
+/** Instance-id requirement of every selector (Argo's controller-instanceid; none = unlabelled). */
+export function instanceRequirement(instanceId: string): string {
+  return instanceId ? `${LABEL_INSTANCE_ID}=${instanceId}` : `!${LABEL_INSTANCE_ID}`;
+}
+
+/**
+ * Which cluster-name requirement a pod in `cluster` has: pods in the main cluster carry no
+ * workflow-cluster-name label, pods elsewhere carry the main cluster's name (so two controllers'
+ * pods in one shared cluster stay apart).
+ */
+function clusterRequirement(cluster: string, mainCluster: string): string {
+  return cluster === mainCluster ? `!${LABEL_WORKFLOW_CLUSTER_NAME}` : `${LABEL_WORKFLOW_CLUSTER_NAME}=${mainCluster}`;
+}
+
+/** Label selector of one workflow's pods in a cluster (the reconcile's and the finalizer's list). */
+export function workflowPodSelector(
+  name: string,
+  place: { cluster: string; namespace?: string },
+  mainCluster: string,
+  instanceId: string,
+): string {
+  return [
+    `${LABEL_WORKFLOW}=${name}`,
+    instanceRequirement(instanceId),
+    clusterRequirement(place.cluster, mainCluster),
+  ].join(',');
+}
+
+/** Label selector of the watcher's pod watch in a cluster: every unfinished workflow pod of ours. */
+export function podWatchSelector(cluster: string, mainCluster: string, instanceId: string): string {
+  return [
+    LABEL_WORKFLOW,
+    `${LABEL_COMPLETED}=false`,
+    instanceRequirement(instanceId),
+    clusterRequirement(cluster, mainCluster),
+  ].join(',');
+}
+
+/** Label selector of the workflows the resync nudges: ours and not completed. */
+export function unfinishedWorkflowSelector(instanceId: string): string {
+  return [`${LABEL_COMPLETED}!=true`, instanceRequirement(instanceId)].join(',');
+}

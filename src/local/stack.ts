@@ -18,7 +18,7 @@ import type { ClusterRegistry, KubeClient } from '../ports/kube.ts';
 import type { Workflow } from '../engine/types.ts';
 import { createKubeClient, type HttpKubeClient } from '../adapters/kube/http-client.ts';
 import { isAlreadyExists } from '../adapters/kube/errors.ts';
-import { workflowPath } from '../runtime/kube-api.ts';
+import { workflowPath, workflowsPath } from '../adapters/kube/resources.ts';
 import type { SecretStore } from '../clusters/stores/types.ts';
 import type { EventPolicy } from '../runtime/events.ts';
 import type { PolicyCheck } from '../runtime/placement.ts';
@@ -287,7 +287,7 @@ export function submitWorkflow(client: KubeClient, workflow: unknown, namespace:
   const wf = workflow as Workflow;
   return client.request<Workflow>({
     method: 'POST',
-    path: workflowPath(namespace),
+    path: workflowsPath(namespace),
     body: { apiVersion: 'argoproj.io/v1alpha1', kind: 'Workflow', ...wf, metadata: { ...wf.metadata, namespace } },
   });
 }

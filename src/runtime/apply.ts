@@ -11,8 +11,9 @@ import type { Workflow } from '../engine/types.ts';
 import type { Logger } from '../logger.ts';
 import type { ClusterRegistry } from '../ports/kube.ts';
 import { isAlreadyExists, isNotFound } from '../adapters/kube/errors.ts';
-import { createPod, deletePod, patchPodLabels } from './kube-api.ts';
-import { clientForPlace, LABEL_COMPLETED } from './observe.ts';
+import { createPod, deletePod, patchPodLabels } from '../adapters/kube/resources.ts';
+import { LABEL_COMPLETED } from '../engine/labels.ts';
+import { clientForPlace } from './observe.ts';
 import { outcomeOf } from './outcome.ts';
 import { emitWorkflowEvent, type EventPolicy } from './events.ts';
 
@@ -94,7 +95,7 @@ async function applyOne(
     case 'DeletePod': {
       const client = await clientForPlace(deps.registry, action);
       try {
-        await deletePod(client, action.namespace, action.name);
+        await deletePod(client, action.namespace, action.name, { propagationPolicy: 'Background' });
         result.deleted++;
         return DONE;
       } catch (e) {

@@ -1,14 +1,15 @@
 /**
  * Kubernetes Events on the Workflow, as Argo records them (reason WorkflowRunning, WorkflowSucceeded,
  * WorkflowNodeFailed, ...). Events are API writes too, so by default only the workflow's outcome and
- * node failures are recorded (policy `important`; see docs/adr/0003-status-writes.md). When the engine
- * emits no events itself, they are derived here from the phase transitions between the stored and the
- * decided status, with Argo's reasons and messages. Event names are
+ * node failures are recorded (policy `important`; see docs/adr/0003-status-writes.md). They are
+ * derived here from the phase transitions between the stored and the decided status, with Argo's
+ * reasons and messages. Event names are
  * deterministic (workflow + hash of reason and message), so a retried reconcile does not record the
  * same event twice. Events are best effort: a failure is logged, never fails the reconcile.
  */
 import { createHash } from 'node:crypto';
 import type { Action } from '../engine/contract.ts';
+import { ANNOTATION_NODE_NAME, ANNOTATION_NODE_TYPE } from '../engine/labels.ts';
 import type { Workflow, WorkflowStatus } from '../engine/types.ts';
 import type { Logger } from '../logger.ts';
 import type { ClusterRegistry } from '../ports/kube.ts';
@@ -63,7 +64,7 @@ export function deriveEvents(before: WorkflowStatus | undefined, after: Workflow
       type: failed ? 'Warning' : 'Normal',
       reason: `WorkflowNode${phase}`,
       message: `${phase} node ${node.name}${node.message ? `: ${node.message}` : ''}`,
-      annotations: { 'workflows.argoproj.io/node-name': node.name, 'workflows.argoproj.io/node-type': node.type },
+      annotations: { [ANNOTATION_NODE_NAME]: node.name, [ANNOTATION_NODE_TYPE]: node.type },
     });
   }
   return out;

@@ -10,15 +10,10 @@ import type { Workflow } from '../engine/types.ts';
 import type { Logger } from '../logger.ts';
 import type { ClusterRegistry } from '../ports/kube.ts';
 import { isKubeApiError, isNotFound } from '../adapters/kube/errors.ts';
-import { deletePod, listAll, patchWorkflowMeta, podsPath } from './kube-api.ts';
+import { deletePod, listAll, patchWorkflow, podsPath } from '../adapters/kube/resources.ts';
 import type { KubePod } from '../engine/contract.ts';
-import {
-  clientForPlace,
-  isNotConfigured,
-  LABEL_WORKFLOW_NAMESPACE,
-  podPlaces,
-  workflowPodSelector,
-} from './observe.ts';
+import { LABEL_WORKFLOW_NAMESPACE, workflowPodSelector } from '../engine/labels.ts';
+import { clientForPlace, isNotConfigured, podPlaces } from './observe.ts';
 
 export interface FinalizeDeps {
   registry: ClusterRegistry;
@@ -61,7 +56,9 @@ export async function finalizeWorkflow(deps: FinalizeDeps, workflow: Workflow): 
       // those pods), and one workflow has few pods per place.
       await Promise.all(
         mine.map((p) =>
-          deletePod(client, p.metadata.namespace ?? place.namespace, p.metadata.name ?? '').catch((e: unknown) => {
+          deletePod(client, p.metadata.namespace ?? place.namespace, p.metadata.name ?? '', {
+            propagationPolicy: 'Background',
+          }).catch((e: unknown) => {
             if (!isNotFound(e)) throw e;
           }),
         ),
@@ -71,9 +68,11 @@ export async function finalizeWorkflow(deps: FinalizeDeps, workflow: Workflow): 
   );
   const finalizers = (workflow.metadata.finalizers ?? []).filter((f) => f !== WORKFLOW_FINALIZER);
   try {
-    await patchWorkflowMeta(deps.registry.mainClient(), wfNs, name, {
-      resourceVersion: workflow.metadata.resourceVersion,
-      finalizers: finalizers.length > 0 ? finalizers : null,
+    await patchWorkflow(deps.registry.mainClient(), wfNs, name, {
+      metadata: {
+        resourceVersion: workflow.metadata.resourceVersion,
+        finalizers: finalizers.length > 0 ? finalizers : null,
+      },
     });
   } catch (e) {
     // Already gone (someone removed the last finalizer): nothing left to do.

@@ -7,16 +7,11 @@
 import type { ObservedPod, KubePod, PlaceProblem } from '../engine/contract.ts';
 import type { Workflow } from '../engine/types.ts';
 import type { ClusterRegistry, KubeClient } from '../ports/kube.ts';
-import { listAll, podsPath } from './kube-api.ts';
+import { listAll, podsPath } from '../adapters/kube/resources.ts';
+import { LABEL_WORKFLOW_NAMESPACE, workflowPodSelector } from '../engine/labels.ts';
 import { isNotConfigured, outcomeOf } from './outcome.ts';
 
 export { isNotConfigured };
-
-export const LABEL_WORKFLOW = 'workflows.argoproj.io/workflow';
-export const LABEL_WORKFLOW_NAMESPACE = 'workflows.argoproj.io/workflow-namespace';
-export const LABEL_CLUSTER = 'workflows.argoproj.io/workflow-cluster-name';
-export const LABEL_INSTANCE = 'workflows.argoproj.io/controller-instanceid';
-export const LABEL_COMPLETED = 'workflows.argoproj.io/completed';
 
 /** A cluster and namespace a workflow's pods may live in. */
 export interface PodPlace {
@@ -38,14 +33,6 @@ export function podPlaces(workflow: Workflow, mainCluster: string): PodPlace[] {
   for (const t of workflow.status?.storedWorkflowTemplateSpec?.templates ?? []) add(t.clusterName, t.namespace);
   for (const n of Object.values(workflow.status?.nodes ?? {})) add(n.clusterName, n.namespace);
   return [...seen.values()];
-}
-
-/** Label selector of a workflow's pods in a place (the prototype's informer selector, per workflow). */
-export function workflowPodSelector(name: string, place: PodPlace, mainCluster: string, instanceId: string): string {
-  const parts = [`${LABEL_WORKFLOW}=${name}`];
-  parts.push(instanceId ? `${LABEL_INSTANCE}=${instanceId}` : `!${LABEL_INSTANCE}`);
-  parts.push(place.cluster === mainCluster ? `!${LABEL_CLUSTER}` : `${LABEL_CLUSTER}=${mainCluster}`);
-  return parts.join(',');
 }
 
 /** The client for a place: the main client for the workflow's own namespace, else the registry's entry. */

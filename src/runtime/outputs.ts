@@ -7,24 +7,24 @@ import type { ObservedPod } from '../engine/contract.ts';
 import type { Workflow } from '../engine/types.ts';
 // Not '../engine/index.ts': that re-exports the workflow parser, whose static `yaml` import would be
 // initialised in every Lambda cold start.
+import { ANNOTATION_NODE_ID } from '../engine/labels.ts';
 import { needsResult } from '../engine/needs-result.ts';
 import { parseArgosyDocument } from '../engine/pod/assess-pod.ts';
 import type { ClusterRegistry, KubeClient } from '../ports/kube.ts';
 import { isKubeApiError, isNotFound } from '../adapters/kube/errors.ts';
 import { clientForPlace } from './observe.ts';
-import { podsPath } from './kube-api.ts';
+import { podLogPath } from '../adapters/kube/resources.ts';
 
 /** Argo keeps the last 256 KiB of stdout as `outputs.result`. */
 export const RESULT_LIMIT_BYTES = 256 * 1024;
 /** Log reads in flight per reconcile (a wide fan-out finishing at once must not open 1000 streams). */
 const LOG_READS_AT_ONCE = 16;
-const NODE_ID = 'workflows.argoproj.io/node-id';
 
 /** Whether a pod is done and its node still needs its result. */
 function wantsLog(wf: Workflow, observed: ObservedPod, templates: Record<string, Workflow> | undefined): boolean {
   const phase = observed.pod.status?.phase;
   if (phase !== 'Succeeded' && phase !== 'Failed') return false;
-  const id = observed.pod.metadata.annotations?.[NODE_ID];
+  const id = observed.pod.metadata.annotations?.[ANNOTATION_NODE_ID];
   if (!id) return false;
   const node = wf.status?.nodes?.[id];
   if (!node || (node.phase !== 'Pending' && node.phase !== 'Running')) return false;
@@ -44,7 +44,7 @@ export async function readLogTail(
   pod: string,
   limit = RESULT_LIMIT_BYTES,
 ): Promise<string> {
-  const path = `${podsPath(namespace, pod)}/log`;
+  const path = podLogPath(namespace, pod);
   const head = await client.request<string>({
     method: 'GET',
     path,

@@ -14,12 +14,13 @@ import { decideAndApply } from './decide-apply.ts';
 import { deriveEvents, type EventPolicy } from './events.ts';
 import { StatusConflictError } from './errors.ts';
 import { finalizeWorkflow, needsFinalization } from './finalize.ts';
-import { discoverStatusSubresource, getWorkflow } from './kube-api.ts';
-import { LABEL_COMPLETED, LABEL_INSTANCE, observePods } from './observe.ts';
+import { discoverStatusSubresource, getWorkflow } from '../adapters/kube/resources.ts';
+import { observePods } from './observe.ts';
 import { withMainLogs } from './outputs.ts';
 import { loadWorkflowTemplates } from './templates.ts';
-import { LABEL_PHASE } from '../engine/labels.ts';
-import { inflateWorkflow, StatusTooLargeError, tooLargeStatus } from './status-size.ts';
+import { LABEL_COMPLETED, LABEL_INSTANCE_ID, LABEL_PHASE } from '../engine/labels.ts';
+import { inflateWorkflow } from '../adapters/kube/compressed-nodes.ts';
+import { StatusTooLargeError, tooLargeStatus } from './status-size.ts';
 import { diffMeta, writeWorkflow, type MetaDiff, type WriteOutcome } from './write-workflow.ts';
 
 export type DecideFn = (snapshot: Snapshot, now: Date) => Decision;
@@ -101,7 +102,7 @@ export async function reconcileWorkflow(
   for (let attempt = 1; attempt <= maxAttempts; attempt++) {
     let wf: Workflow;
     try {
-      wf = inflateWorkflow(await getWorkflow(main, ref.namespace, ref.workflow));
+      wf = inflateWorkflow(await getWorkflow<Workflow>(main, ref.namespace, ref.workflow));
     } catch (e) {
       if (isNotFound(e)) return { outcome: 'not-found', writes, attempts: attempt };
       throw e;
@@ -134,7 +135,7 @@ function skipReason(deps: ReconcileDeps, wf: Workflow): ReconcileOutcome | 'dele
   if (wf.metadata.labels?.[LABEL_COMPLETED] === 'true') return 'completed';
   if (deps.managedNamespace && wf.metadata.namespace !== deps.managedNamespace) return 'not-ours';
   const id = deps.controller.instanceId ?? '';
-  if ((wf.metadata.labels?.[LABEL_INSTANCE] ?? '') !== id) return 'not-ours';
+  if ((wf.metadata.labels?.[LABEL_INSTANCE_ID] ?? '') !== id) return 'not-ours';
   return undefined;
 }
 

@@ -8,8 +8,8 @@ import type { Logger } from '../logger.ts';
 import type { Nudge } from '../nudge.ts';
 import type { NudgePublisher } from '../ports/event-source.ts';
 import type { KubeClient } from '../ports/kube.ts';
-import { listAll, workflowPath } from './kube-api.ts';
-import { LABEL_COMPLETED, LABEL_INSTANCE } from './observe.ts';
+import { listAll, workflowsPath } from '../adapters/kube/resources.ts';
+import { unfinishedWorkflowSelector } from '../engine/labels.ts';
 
 export interface ResyncDeps {
   mainClient: () => KubeClient;
@@ -19,18 +19,13 @@ export interface ResyncDeps {
   instanceId?: string;
 }
 
-/** Label selector of workflows the resync nudges. */
-export function resyncSelector(instanceId: string): string {
-  return [`${LABEL_COMPLETED}!=true`, instanceId ? `${LABEL_INSTANCE}=${instanceId}` : `!${LABEL_INSTANCE}`].join(',');
-}
-
 /** Builds the resync handler; returns how many workflows were nudged. */
 export function makeResyncHandler(deps: ResyncDeps): () => Promise<{ nudged: number }> {
   return async () => {
     const list = await listAll<Workflow>(
       deps.mainClient(),
-      workflowPath(deps.managedNamespace ?? ''),
-      resyncSelector(deps.instanceId ?? ''),
+      workflowsPath(deps.managedNamespace ?? ''),
+      unfinishedWorkflowSelector(deps.instanceId ?? ''),
     );
     const nudges: Nudge[] = list.items.map((wf) => ({
       v: 1,

@@ -1,12 +1,12 @@
 /**
  * Keeping the Workflow object under the API server's size limit, as Argo does: when the object would
  * exceed {@link MAX_WORKFLOW_BYTES}, its `status.nodes` are stored gzip+base64 in
- * `status.compressedNodes`; reads inflate them again, so the engine always sees plain `nodes`. When
+ * `status.compressedNodes` (the codec is src/adapters/kube/compressed-nodes.ts); reads inflate them again, so the engine always sees plain `nodes`. When
  * even the compressed object is too large, the status write could never succeed and the reconcile
  * would retry forever: the workflow is ended with phase Error and a message that says why instead.
  */
-import { gunzipSync, gzipSync } from 'node:zlib';
 import type { Workflow, WorkflowStatus } from '../engine/types.ts';
+import { compressNodes } from '../adapters/kube/compressed-nodes.ts';
 
 /** Argo's default maxWorkflowSize: compress above this; fail when compression is not enough. */
 export const MAX_WORKFLOW_BYTES = 1024 * 1024;
@@ -25,17 +25,6 @@ export class StatusTooLargeError extends Error {
   }
 }
 
-/** Returns `wf` with `status.compressedNodes` inflated into `status.nodes` (unchanged when absent). */
-export function inflateWorkflow(wf: Workflow): Workflow {
-  const status = wf.status;
-  if (!status?.compressedNodes) return wf;
-  const { compressedNodes, ...rest } = status;
-  const nodes = JSON.parse(
-    gunzipSync(Buffer.from(compressedNodes, 'base64')).toString('utf8'),
-  ) as WorkflowStatus['nodes'];
-  return { ...wf, status: { ...rest, nodes } };
-}
-
 /**
  * The status to store for `wf`: as decided when the object fits, else with nodes compressed.
  * Throws {@link StatusTooLargeError} when the compressed object is still over the limit.
@@ -44,7 +33,7 @@ export function statusForStorage(wf: Workflow, status: WorkflowStatus, limit = M
   const size = (s: WorkflowStatus) => Buffer.byteLength(JSON.stringify({ ...wf, status: s }));
   if (!status.nodes || size(status) <= limit) return status;
   const { nodes, ...rest } = status;
-  const compressed: WorkflowStatus = { ...rest, compressedNodes: gzipSync(JSON.stringify(nodes)).toString('base64') };
+  const compressed: WorkflowStatus = { ...rest, compressedNodes: compressNodes(nodes) };
   const bytes = size(compressed);
   if (bytes > limit) throw new StatusTooLargeError(bytes, limit);
   return compressed;

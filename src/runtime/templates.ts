@@ -9,7 +9,7 @@
 import type { Template, TemplateRef, Workflow, WorkflowStep } from '../engine/types.ts';
 import type { KubeClient } from '../ports/kube.ts';
 import { isKubeApiError, isNotFound } from '../adapters/kube/errors.ts';
-import { WF_GROUP_VERSION } from './kube-api.ts';
+import { clusterWorkflowTemplatePath, workflowTemplatePath } from '../adapters/kube/resources.ts';
 
 /** Nesting bound: a reference chain deeper than this is not followed (the engine reports what is missing). */
 const MAX_ROUNDS = 10;
@@ -60,10 +60,7 @@ export function referencedTemplates(wf: Workflow, namespace: string): Map<string
 }
 
 function pathOf(namespace: string, ref: Ref): string {
-  const base = `/apis/${WF_GROUP_VERSION}`;
-  return ref.cluster
-    ? `${base}/clusterworkflowtemplates/${encodeURIComponent(ref.name)}`
-    : `${base}/namespaces/${encodeURIComponent(namespace)}/workflowtemplates/${encodeURIComponent(ref.name)}`;
+  return ref.cluster ? clusterWorkflowTemplatePath(ref.name) : workflowTemplatePath(namespace, ref.name);
 }
 
 /**

@@ -8,8 +8,9 @@
 import type { ObjectMeta, WorkflowMetaPatch } from '../engine/contract.ts';
 import type { Workflow, WorkflowStatus } from '../engine/types.ts';
 import type { KubeClient } from '../ports/kube.ts';
-import { patchWorkflowMeta, putWorkflow, putWorkflowStatus } from './kube-api.ts';
-import { inflateWorkflow, statusForStorage } from './status-size.ts';
+import { patchWorkflow, replaceWorkflow, replaceWorkflowStatus } from '../adapters/kube/resources.ts';
+import { inflateWorkflow } from '../adapters/kube/compressed-nodes.ts';
+import { statusForStorage } from './status-size.ts';
 
 /** The metadata changes a decision asks for; `undefined` when there are none. */
 export interface MetaDiff {
@@ -59,7 +60,9 @@ export function patchMeta(client: KubeClient, workflow: Workflow, diff: MetaDiff
   if (diff.labels) meta.labels = diff.labels;
   if (diff.annotations) meta.annotations = diff.annotations;
   if (diff.finalizers) meta.finalizers = diff.finalizers;
-  return patchWorkflowMeta(client, workflow.metadata.namespace ?? '', workflow.metadata.name ?? '', meta);
+  return patchWorkflow<Workflow>(client, workflow.metadata.namespace ?? '', workflow.metadata.name ?? '', {
+    metadata: meta,
+  });
 }
 
 /** Merges a metadata diff into an object's metadata (for the single-PUT path). */
@@ -96,7 +99,7 @@ export async function writeWorkflow(
   const stored = statusChanged ? statusForStorage(workflow, status) : status;
   if (!hasStatusSubresource) {
     if (!statusChanged && !diff) return { workflow, writes: 0 };
-    const next = await putWorkflow(client, {
+    const next = await replaceWorkflow(client, {
       ...workflow,
       metadata: mergeMeta(workflow.metadata, diff),
       status: stored,
@@ -106,7 +109,7 @@ export async function writeWorkflow(
   let current = workflow;
   let writes = 0;
   if (statusChanged) {
-    current = inflateWorkflow(await putWorkflowStatus(client, { ...current, status: stored }));
+    current = inflateWorkflow(await replaceWorkflowStatus(client, { ...current, status: stored }));
     writes++;
   }
   if (diff) {

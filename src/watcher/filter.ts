@@ -9,6 +9,8 @@
  * status subresource bumps generation on status writes too).
  */
 import { createHash } from 'node:crypto';
+import { decompressNodes } from '../adapters/kube/compressed-nodes.ts';
+import { LABEL_COMPLETED } from '../engine/labels.ts';
 
 type Obj = Record<string, unknown>;
 type Meta = {
@@ -44,10 +46,13 @@ export const FRESH_POD_SIGNATURE = podSignature({ status: { phase: 'Pending' } }
 /**
  * Suspend nodes that are no longer waiting. A user's resume (`argosy resume`, `argo resume`) writes
  * only status; counting resolved suspend nodes makes it significant. When the reconcile itself ends a
- * suspend (duration elapsed) this costs one extra, write-free reconcile — never a loop.
+ * suspend (duration elapsed) this costs one extra, write-free reconcile — never a loop. A large
+ * workflow stores its nodes compressed: they are inflated first, or its resume would wait for the resync.
  */
 function resolvedSuspends(wf: Obj): number {
-  const nodes = ((wf.status ?? {}) as { nodes?: Record<string, { type?: string; phase?: string }> }).nodes ?? {};
+  type Nodes = Record<string, { type?: string; phase?: string }>;
+  const status = (wf.status ?? {}) as { nodes?: Nodes; compressedNodes?: string };
+  const nodes = (status.compressedNodes ? decompressNodes<Nodes>(status.compressedNodes) : status.nodes) ?? {};
   let n = 0;
   for (const id in nodes) {
     const node = nodes[id];
@@ -62,7 +67,7 @@ export function workflowSignature(wf: Obj): string {
     .update(JSON.stringify(wf.spec ?? {}))
     .digest('hex');
   const meta = metaOf(wf);
-  const completed = meta.labels?.['workflows.argoproj.io/completed'] ?? '';
+  const completed = meta.labels?.[LABEL_COMPLETED] ?? '';
   // '' and 'false' are the same to the reconcile (the first phase write sets 'false').
   const suspends = resolvedSuspends(wf);
   return [

@@ -7,7 +7,7 @@
 import type { Logger } from '../logger.ts';
 import type { KubeClient, WatchEventType } from '../ports/kube.ts';
 import { isGone } from '../adapters/kube/errors.ts';
-import { listAll } from '../runtime/kube-api.ts';
+import { listAll } from '../adapters/kube/resources.ts';
 import { metaOf } from './filter.ts';
 
 type Obj = Record<string, unknown>;

@@ -9,14 +9,14 @@ import type { Logger } from '../logger.ts';
 import type { Nudge } from '../nudge.ts';
 import type { NudgePublisher } from '../ports/event-source.ts';
 import type { ClusterRegistry, KubeClient } from '../ports/kube.ts';
-import { podsPath, workflowPath } from '../runtime/kube-api.ts';
+import { podsPath, workflowsPath } from '../adapters/kube/resources.ts';
 import {
-  LABEL_CLUSTER,
+  instanceRequirement,
   LABEL_COMPLETED,
-  LABEL_INSTANCE,
   LABEL_WORKFLOW,
   LABEL_WORKFLOW_NAMESPACE,
-} from '../runtime/observe.ts';
+  podWatchSelector,
+} from '../engine/labels.ts';
 import { metaOf, podSignature, significantChange, workflowSignature } from './filter.ts';
 import { startInformer, type Informer } from './informer.ts';
 import { newMetrics, startMetricsServer, type MetricsServer, type WatcherMetrics } from './metrics.ts';
@@ -50,21 +50,6 @@ export interface Watcher {
   ready(): boolean;
   flush(): Promise<void>;
   stop(): Promise<void>;
-}
-
-/** Instance-id requirement of every selector (Argo's controller-instanceid). */
-export function instanceRequirement(instanceId: string): string {
-  return instanceId ? `${LABEL_INSTANCE}=${instanceId}` : `!${LABEL_INSTANCE}`;
-}
-
-/** The pod watch selector for a cluster (prototype §1.2.8). */
-export function podWatchSelector(cluster: string, mainCluster: string, instanceId: string): string {
-  return [
-    LABEL_WORKFLOW,
-    `${LABEL_COMPLETED}=false`,
-    instanceRequirement(instanceId),
-    cluster === mainCluster ? `!${LABEL_CLUSTER}` : `${LABEL_CLUSTER}=${mainCluster}`,
-  ].join(',');
 }
 
 /** The workflow a pod belongs to: its labels, else its own namespace. */
@@ -106,7 +91,7 @@ export async function startWatcher(options: WatcherOptions): Promise<Watcher> {
   const wfInformer = startInformer({
     ...common,
     client: registry.mainClient(),
-    path: workflowPath(options.managedNamespace ?? ''),
+    path: workflowsPath(options.managedNamespace ?? ''),
     labelSelector: instanceRequirement(instanceId),
     signature: workflowSignature,
     onEvent: (type, wf, sig, prev) => {

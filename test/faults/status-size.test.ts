@@ -12,7 +12,7 @@ import { decide as engineDecide } from '../../src/engine/index.ts';
 import type { Decision, Snapshot } from '../../src/engine/contract.ts';
 import type { Workflow } from '../../src/engine/types.ts';
 import type { LocalStack } from '../../src/local/stack.ts';
-import { inflateWorkflow } from '../../src/runtime/status-size.ts';
+import { inflateWorkflow } from '../../src/adapters/kube/compressed-nodes.ts';
 import { captureLog, faultStack, prefixOf, podsOf, runToEnd, type CapturedLog } from './helpers.ts';
 
 const WIDE = process.env.ARGOSY_FAULTS_LARGE ? 10_000 : 2_500;

@@ -11,7 +11,7 @@ import { workflowsPath } from '../../src/adapters/kube/resources.ts';
 import type { Workflow } from '../../src/engine/types.ts';
 import { redact } from '../../src/logger.ts';
 import type { KubeClient, WatchEventType } from '../../src/ports/kube.ts';
-import { inflateWorkflow } from '../../src/runtime/status-size.ts';
+import { inflateWorkflow } from '../../src/adapters/kube/compressed-nodes.ts';
 import { summarise } from '../src/model/summary.ts';
 import { namespaceParam, type UiBackend } from './backend.ts';
 import { startEvents, type Route } from './http.ts';

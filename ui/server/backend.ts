@@ -7,7 +7,7 @@ import { getWorkflow } from '../../src/adapters/kube/resources.ts';
 import type { Target } from '../../src/cli/commands/target.ts';
 import type { Workflow } from '../../src/engine/types.ts';
 import type { Logger } from '../../src/logger.ts';
-import { inflateWorkflow } from '../../src/runtime/status-size.ts';
+import { inflateWorkflow } from '../../src/adapters/kube/compressed-nodes.ts';
 
 export interface UiBackend {
   target: Target;

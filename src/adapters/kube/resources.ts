@@ -1,11 +1,17 @@
 /**
- * Paths and small typed helpers over {@link KubeClient.request} for the resources Argosy touches:
- * pods (and logs), workflows (and their status subresource), secrets, events, access reviews and the
- * server version. Plain functions, so tree-shaking keeps the Lambda bundle small.
+ * The Kubernetes vocabulary of every layer, part 1 (paths and calls): paths and small typed helpers
+ * over {@link KubeClient.request} for the resources Argosy touches — pods (and logs), workflows (and
+ * their status subresource), secrets, events, access reviews and the server version. Every read and
+ * write the runtime, watcher and CLI make goes through here, so the API footprint is visible in one
+ * place. Plain functions, so tree-shaking keeps the Lambda bundle small. Part 2 is
+ * `src/engine/labels.ts` (label keys and selectors, which the engine also needs); part 3 is
+ * `./compressed-nodes.ts` (the `status.compressedNodes` codec).
  */
 import type { KubeClient } from '../../ports/kube.ts';
 
-const WF_GROUP = '/apis/argoproj.io/v1alpha1';
+/** The Workflow CRD's group/version. */
+export const WF_GROUP_VERSION = 'argoproj.io/v1alpha1';
+const WF_GROUP = `/apis/${WF_GROUP_VERSION}`;
 const enc = encodeURIComponent;
 
 /** Query of list calls (label/field selectors, paging, resourceVersion). */
@@ -35,6 +41,12 @@ export function workflowsPath(namespace: string): string {
 }
 export function workflowPath(namespace: string, name: string): string {
   return `${workflowsPath(namespace)}/${enc(name)}`;
+}
+export function workflowTemplatePath(namespace: string, name: string): string {
+  return `${WF_GROUP}/namespaces/${enc(namespace)}/workflowtemplates/${enc(name)}`;
+}
+export function clusterWorkflowTemplatePath(name: string): string {
+  return `${WF_GROUP}/clusterworkflowtemplates/${enc(name)}`;
 }
 export function workflowStatusPath(namespace: string, name: string): string {
   return `${workflowPath(namespace, name)}/status`;
@@ -69,8 +81,10 @@ export function getPod<T = Obj>(kube: KubeClient, namespace: string, name: strin
 export function listPods<T = Obj>(kube: KubeClient, namespace: string, query?: ListQuery): Promise<KubeList<T>> {
   return kube.request<KubeList<T>>({ method: 'GET', path: podsPath(namespace), query });
 }
-export function createPod<T = Obj>(kube: KubeClient, namespace: string, pod: unknown): Promise<T> {
-  return kube.request<T>({ method: 'POST', path: podsPath(namespace), body: pod });
+/** Creates a pod in `namespace` (which is also set in the body, so the two cannot disagree). */
+export function createPod<T = Obj>(kube: KubeClient, namespace: string, pod: { metadata?: object }): Promise<T> {
+  const body = { ...pod, metadata: { ...pod.metadata, namespace } };
+  return kube.request<T>({ method: 'POST', path: podsPath(namespace), body });
 }
 export function patchPod<T = Obj>(
   kube: KubeClient,
@@ -86,13 +100,29 @@ export function patchPod<T = Obj>(
     contentType: PATCH_CONTENT[type],
   });
 }
+/** Deletes a pod; `propagationPolicy` goes in a DeleteOptions body, `gracePeriodSeconds` in the query. */
 export function deletePod(
   kube: KubeClient,
   namespace: string,
   name: string,
-  query?: { gracePeriodSeconds?: number },
+  options: { gracePeriodSeconds?: number; propagationPolicy?: 'Background' | 'Foreground' | 'Orphan' } = {},
 ): Promise<unknown> {
-  return kube.request({ method: 'DELETE', path: podPath(namespace, name), query });
+  const { propagationPolicy, gracePeriodSeconds } = options;
+  return kube.request({
+    method: 'DELETE',
+    path: podPath(namespace, name),
+    ...(gracePeriodSeconds !== undefined ? { query: { gracePeriodSeconds } } : {}),
+    ...(propagationPolicy ? { body: { apiVersion: 'v1', kind: 'DeleteOptions', propagationPolicy } } : {}),
+  });
+}
+/** Sets (or, with `null`, removes) pod labels by merge patch. */
+export function patchPodLabels(
+  kube: KubeClient,
+  namespace: string,
+  name: string,
+  labels: Record<string, string | null>,
+): Promise<unknown> {
+  return patchPod(kube, namespace, name, { metadata: { labels } });
 }
 /** Reads a container's log (whole, or `tailLines`). */
 export function readPodLog(
@@ -110,6 +140,23 @@ export function readPodLog(
 
 export function getWorkflow<T = Obj>(kube: KubeClient, namespace: string, name: string): Promise<T> {
   return kube.request<T>({ method: 'GET', path: workflowPath(namespace, name) });
+}
+/** Lists every page of a collection (500 a page) under one label selector. */
+export async function listAll<T>(kube: KubeClient, path: string, labelSelector: string): Promise<KubeList<T>> {
+  const items: T[] = [];
+  let cont: string | undefined;
+  let resourceVersion: string | undefined;
+  do {
+    const page = await kube.request<KubeList<T>>({
+      method: 'GET',
+      path,
+      query: { labelSelector: labelSelector || undefined, limit: 500, continue: cont },
+    });
+    items.push(...(page.items ?? []));
+    cont = page.metadata?.continue || undefined;
+    resourceVersion = page.metadata?.resourceVersion;
+  } while (cont);
+  return { metadata: { resourceVersion }, items };
 }
 export function listWorkflows<T = Obj>(kube: KubeClient, namespace: string, query?: ListQuery): Promise<KubeList<T>> {
   return kube.request<KubeList<T>>({ method: 'GET', path: workflowsPath(namespace), query });
@@ -147,14 +194,24 @@ export function patchWorkflowStatus<T = Obj>(
     contentType: PATCH_CONTENT[type],
   });
 }
-/** Replaces `/status` (PUT with resourceVersion: 409 on a stale read). */
-export function replaceWorkflowStatus<T = Obj>(
-  kube: KubeClient,
-  namespace: string,
-  name: string,
-  wf: unknown,
-): Promise<T> {
-  return kube.request<T>({ method: 'PUT', path: workflowStatusPath(namespace, name), body: wf });
+type WorkflowObject = { metadata: { namespace?: string; name?: string; resourceVersion?: string } };
+
+/** Replaces `/status` (PUT; `metadata.resourceVersion` is the precondition: 409 on a stale read). */
+export function replaceWorkflowStatus<T extends WorkflowObject>(kube: KubeClient, wf: T): Promise<T> {
+  const { namespace = '', name = '' } = wf.metadata;
+  const body = { apiVersion: WF_GROUP_VERSION, kind: 'Workflow', ...wf };
+  return kube.request<T>({ method: 'PUT', path: workflowStatusPath(namespace, name), body });
+}
+/** Replaces the whole object (when the CRD has no status subresource, one write carries both). */
+export function replaceWorkflow<T extends WorkflowObject>(kube: KubeClient, wf: T): Promise<T> {
+  const { namespace = '', name = '' } = wf.metadata;
+  const body = { apiVersion: WF_GROUP_VERSION, kind: 'Workflow', ...wf };
+  return kube.request<T>({ method: 'PUT', path: workflowPath(namespace, name), body });
+}
+/** Whether the Workflow CRD serves a status subresource (discovery lists `workflows/status`). */
+export async function discoverStatusSubresource(kube: KubeClient): Promise<boolean> {
+  const list = await kube.request<{ resources?: { name: string }[] }>({ method: 'GET', path: WF_GROUP });
+  return (list.resources ?? []).some((r) => r.name === 'workflows/status');
 }
 export function deleteWorkflow(kube: KubeClient, namespace: string, name: string): Promise<unknown> {
   return kube.request({ method: 'DELETE', path: workflowPath(namespace, name) });

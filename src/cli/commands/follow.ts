@@ -7,7 +7,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { KubeClient } from '../../ports/kube.ts';
 import type { Workflow } from '../../engine/types.ts';
 import { getWorkflow } from '../../adapters/kube/resources.ts';
-import { inflateWorkflow } from '../../runtime/status-size.ts';
+import { inflateWorkflow } from '../../adapters/kube/compressed-nodes.ts';
 import { isNotFound } from '../../adapters/kube/errors.ts';
 import { failure } from './errors.ts';
 import type { WatchPrinter } from '../render/watch.ts';

@@ -1,7 +1,7 @@
 /** `argosy get NAME [-o json|yaml|wide|short|name]`: one workflow, as `argo get` shows it. */
 import { Command } from 'commander';
 import { getWorkflow, listWorkflows } from '../../adapters/kube/resources.ts';
-import { inflateWorkflow } from '../../runtime/status-size.ts';
+import { inflateWorkflow } from '../../adapters/kube/compressed-nodes.ts';
 import type { Workflow } from '../../engine/types.ts';
 import { contextOf } from './context.ts';
 import { failure } from './errors.ts';

@@ -10,7 +10,7 @@ import { isConflict } from '../../adapters/kube/errors.ts';
 import { patchWorkflow } from '../../adapters/kube/resources.ts';
 import { isWorkflowSuspended, resumeSpecPatch, resumeWorkflow } from '../../engine/index.ts';
 import type { Workflow } from '../../engine/types.ts';
-import { discoverStatusSubresource } from '../../runtime/kube-api.ts';
+import { discoverStatusSubresource } from '../../adapters/kube/resources.ts';
 import { writeWorkflow } from '../../runtime/write-workflow.ts';
 import type { KubeClient } from '../../ports/kube.ts';
 import { contextOf } from './context.ts';

@@ -7,7 +7,7 @@
 import { Command } from 'commander';
 import type { Workflow } from '../../engine/types.ts';
 import { getWorkflow } from '../../adapters/kube/resources.ts';
-import { inflateWorkflow } from '../../runtime/status-size.ts';
+import { inflateWorkflow } from '../../adapters/kube/compressed-nodes.ts';
 import { WatchPrinter } from '../render/watch.ts';
 import { contextOf, type CliContext } from './context.ts';
 import { EXIT, usageError } from './errors.ts';

@@ -2,6 +2,7 @@
  * Pod names as argo derives them (status carries no pod name, so the CLI recomputes it), using the
  * engine's byte-compatible helpers so the CLI and the controller can never disagree.
  */
+import { ANNOTATION_POD_NAME_FORMAT } from '../../engine/labels.ts';
 import { fnv32a as engineFnv32a, nodeId, podName } from '../../engine/names.ts';
 import type { NodeStatus, Workflow } from '../../engine/types.ts';
 
@@ -26,7 +27,7 @@ export function podNameFor(
 
 /** The pod name format a workflow records (annotation), default v2. */
 export function podNameVersion(wf: Workflow): 'v1' | 'v2' {
-  return wf.metadata.annotations?.['workflows.argoproj.io/pod-name-format'] === 'v1' ? 'v1' : 'v2';
+  return wf.metadata.annotations?.[ANNOTATION_POD_NAME_FORMAT] === 'v1' ? 'v1' : 'v2';
 }
 
 /** argo `GetTemplateFromNode`: the templateRef's template, else the template name. */

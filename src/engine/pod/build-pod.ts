@@ -10,6 +10,7 @@ import {
   ANNOTATION_DEFAULT_CONTAINER,
   ANNOTATION_NODE_ID,
   ANNOTATION_NODE_NAME,
+  ANNOTATION_POD_GC_STRATEGY,
   LABEL_COMPLETED,
   LABEL_INSTANCE_ID,
   LABEL_WORKFLOW,
@@ -22,7 +23,6 @@ import { outputFiles, wrapContainer } from './outputs-wrapper.ts';
 import { podGcAnnotation } from '../pod-gc.ts';
 
 /** Argo's pod annotation naming the podGC strategy and delay. */
-const ANNOTATION_POD_GC_STRATEGY = 'workflows.argoproj.io/pod-gc-strategy';
 
 /** Where a pod goes and as whom. */
 export interface PodTarget {

@@ -5,7 +5,8 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import type { NodeStatus, Workflow } from '../../../src/engine/types.ts';
-import { inflateWorkflow, MAX_WORKFLOW_BYTES, statusForStorage } from '../../../src/runtime/status-size.ts';
+import { inflateWorkflow } from '../../../src/adapters/kube/compressed-nodes.ts';
+import { MAX_WORKFLOW_BYTES, statusForStorage } from '../../../src/runtime/status-size.ts';
 
 function wideNodes(n: number): Record<string, NodeStatus> {
   const nodes: Record<string, NodeStatus> = {};

@@ -2,7 +2,8 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Workflow } from '../../../src/engine/types.ts';
 import { deriveEvents, shouldRecordEvent } from '../../../src/runtime/events.ts';
-import { podPlaces, workflowPodSelector } from '../../../src/runtime/observe.ts';
+import { workflowPodSelector } from '../../../src/engine/labels.ts';
+import { podPlaces } from '../../../src/runtime/observe.ts';
 import { canonicalJson, diffMeta, isStatusChanged, mergeMeta } from '../../../src/runtime/write-workflow.ts';
 
 const wf = (over: Partial<Workflow> = {}): Workflow => ({

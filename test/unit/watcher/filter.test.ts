@@ -6,7 +6,9 @@ import {
   significantChange,
   workflowSignature,
 } from '../../../src/watcher/filter.ts';
-import { podWatchSelector, workflowOfPod } from '../../../src/watcher/watcher.ts';
+import { compressNodes } from '../../../src/adapters/kube/compressed-nodes.ts';
+import { podWatchSelector } from '../../../src/engine/labels.ts';
+import { workflowOfPod } from '../../../src/watcher/watcher.ts';
 
 const wf = (status: unknown, extra: Record<string, unknown> = {}) => ({
   metadata: { name: 'w', namespace: 'argo', resourceVersion: String(Math.random()), labels: {}, ...extra },
@@ -41,6 +43,17 @@ describe('significance filter', () => {
     assert.equal(significantChange('workflow', 'MODIFIED', after, after), undefined, 'once, not a loop');
     const doneWithSuspends = wf({ nodes: resumed }, { labels: { 'workflows.argoproj.io/completed': 'true' } });
     assert.equal(significantChange('workflow', 'ADDED', workflowSignature(doneWithSuspends), undefined), undefined);
+  });
+
+  test('a resume counts for a large workflow whose nodes are stored compressed too', () => {
+    const waiting = { s: { type: 'Suspend', phase: 'Running' }, p: { type: 'Pod', phase: 'Succeeded' } };
+    const resumed = { ...waiting, s: { type: 'Suspend', phase: 'Succeeded' } };
+    // Compressed as the reconcile stores them (status-size.ts → compressed-nodes.ts).
+    const before = workflowSignature(wf({ phase: 'Running', compressedNodes: compressNodes(waiting) }));
+    const after = workflowSignature(wf({ phase: 'Running', compressedNodes: compressNodes(resumed) }));
+    assert.ok(significantChange('workflow', 'MODIFIED', after, before));
+    // The same as when the nodes are stored plainly: a workflow crossing the size limit is not nudged.
+    assert.equal(after, workflowSignature(wf({ phase: 'Running', nodes: resumed })));
   });
 
   test('completed workflows found at start-up are not nudged, unless they are being deleted', () => {
