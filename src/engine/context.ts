@@ -2,7 +2,7 @@
  * The state of one `decide` call: the workflow, the (copy-on-write) node map being built, observed
  * pods, collected actions, and helpers to create and update nodes. Nothing here does I/O.
  */
-import type { Action, ControllerSettings, ObservedPod, PlacementCheck } from './contract.ts';
+import type { Action, ControllerSettings, ObservedConfigMap, ObservedPod, PlacementCheck } from './contract.ts';
 import type { NodePhase, NodeStatus, NodeType, Template, Workflow } from './types.ts';
 import { withTemplateDefaults } from './template-defaults.ts';
 import { childNodeId, displayNameOf, formatTime, nodeId, type PodNameFormat } from './names.ts';
@@ -18,6 +18,8 @@ export interface ExecContext {
   controller: ControllerSettings;
   checkPlacement?: PlacementCheck;
   workflowTemplates?: Record<string, Workflow>;
+  /** ConfigMaps for `valueFrom.configMapKeyRef` parameters, keyed `namespace/name`. */
+  configMaps?: Record<string, ObservedConfigMap>;
   /** `status.storedTemplates`: templateRef targets as first resolved (see template.ts). */
   storedTemplates?: Record<string, Template>;
   /** A templateRef was resolved for the first time in this decide (status.storedTemplates grows). */

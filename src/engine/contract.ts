@@ -144,6 +144,11 @@ export interface Snapshot {
    * absence as "pod deleted": their nodes wait (transient) or end Error (refused).
    */
   unobserved?: PlaceProblem[];
+  /**
+   * ConfigMaps named by `valueFrom.configMapKeyRef` (workflow arguments, template inputs), read from the
+   * workflow's namespace in the main cluster, keyed `namespace/name`; absent = not found (or not readable).
+   */
+  configMaps?: Record<string, ObservedConfigMap>;
 }
 
 /** A cluster/namespace whose pods could not be listed. */
@@ -151,6 +156,12 @@ export interface PlaceProblem {
   cluster: string;
   namespace: string;
   outcome: Extract<ActionOutcome, { kind: 'rejected' | 'transient' }>;
+}
+
+/** A ConfigMap as the engine needs it for parameters. */
+export interface ObservedConfigMap {
+  labels?: Record<string, string>;
+  data?: Record<string, string>;
 }
 
 /** What became of one action when the runtime applied it. */

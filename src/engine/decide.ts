@@ -139,6 +139,7 @@ export function decide(snapshot: Snapshot, now: Date): Decision {
   const ctx = newContext(wf, now, snapshot.controller);
   ctx.checkPlacement = snapshot.checkPlacement;
   ctx.workflowTemplates = snapshot.workflowTemplates;
+  ctx.configMaps = snapshot.configMaps;
   ctx.storedTemplates = current.storedTemplates;
   const fmt = wf.metadata.annotations?.[ANNOTATION_POD_NAME_FORMAT];
   ctx.podNameFormat = fmt === 'v1' || fmt === 'v2' ? fmt : (snapshot.controller.podNameFormat ?? 'v2');
@@ -161,7 +162,13 @@ export function decide(snapshot: Snapshot, now: Date): Decision {
   // Frozen at start (and on the first decide of a workflow started before specs were stored).
   if (!storedSpec(given) && typeof merged !== 'string') status.storedWorkflowTemplateSpec = wf.spec;
   ctx.nodes = { ...(current.nodes ?? {}) };
-  ctx.globals = globalVariables(wf);
+  try {
+    ctx.globals = globalVariables(wf, snapshot.configMaps);
+  } catch (e) {
+    // Argo's setGlobalParameters failing (a configMapKeyRef argument): the workflow errors.
+    finish(ctx, status, 'Error', (e as Error).message, ctx.now);
+    return { actions: [], status, metadata: metadataOf(snapshot, status, ctx), reasons: ctx.reasons };
+  }
   ctx.globals[NOW_VARIABLE] = String(now.getTime());
   exportRecordedGlobals(ctx, ctx.nodes);
   prepareEffects(ctx, snapshot, current);

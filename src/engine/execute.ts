@@ -88,7 +88,8 @@ export function executeTemplate(ctx: ExecContext, req: ExecuteRequest): NodeStat
   try {
     // Argo's SubstituteParams: globals first, since input values may reference them; then the
     // inputs themselves, since one input's expression may read another.
-    const globalsOnly = substituteDeep(processInputs(t, req.args), mapResolver(ctx.globals));
+    const cm = { namespace: ctx.wfNamespace, configMaps: ctx.configMaps, resolve: mapResolver(ctx.globals) };
+    const globalsOnly = substituteDeep(processInputs(t, req.args, cm), mapResolver(ctx.globals));
     inputs = substituteDeep(
       globalsOnly,
       chainResolvers(mapResolver(inputVariables(globalsOnly)), mapResolver(ctx.globals)),

@@ -4,10 +4,15 @@
  */
 import type { NodeStatus, Parameter, Template, Workflow } from './types.ts';
 import type { Resolver } from './substitute.ts';
+import type { ObservedConfigMap } from './contract.ts';
+import { globalParameterFromConfigMap } from './configmap-params.ts';
 import { stableJson } from './loops.ts';
 
-/** `workflow.*` variables. */
-export function globalVariables(wf: Workflow): Record<string, string> {
+/**
+ * `workflow.*` variables. Arguments with `valueFrom.configMapKeyRef` read `configMaps` (throws Argo's
+ * `failed to set global parameter ...` error).
+ */
+export function globalVariables(wf: Workflow, configMaps?: Record<string, ObservedConfigMap>): Record<string, string> {
   const g: Record<string, string> = {
     'workflow.name': wf.metadata.name ?? '',
     'workflow.namespace': wf.metadata.namespace ?? '',
@@ -17,7 +22,11 @@ export function globalVariables(wf: Workflow): Record<string, string> {
   if (wf.metadata.creationTimestamp) g['workflow.creationTimestamp'] = wf.metadata.creationTimestamp;
   const params = wf.spec.arguments?.parameters ?? [];
   for (const p of params) {
-    const v = p.value ?? p.default;
+    const v =
+      p.value ??
+      (p.valueFrom?.configMapKeyRef
+        ? globalParameterFromConfigMap(p, wf.metadata.namespace ?? '', configMaps)
+        : p.default);
     if (v !== undefined) g[`workflow.parameters.${p.name}`] = String(v);
   }
   if (params.length > 0) {

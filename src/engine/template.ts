@@ -3,6 +3,9 @@
  * input processing (arguments over defaults; Argo's "was not supplied" error).
  */
 import { withTemplateDefaults } from './template-defaults.ts';
+import { inputFromConfigMap } from './configmap-params.ts';
+import { substituteString, type Resolver } from './substitute.ts';
+import type { ObservedConfigMap } from './contract.ts';
 import type { ExecContext } from './context.ts';
 import type { Parameter, Template, TemplateRef, WorkflowStep } from './types.ts';
 
@@ -71,11 +74,19 @@ export function templateServiceAccount(t: Template): string | undefined {
   return t.serviceAccountName || t.serviceAccount || undefined;
 }
 
+/** Where `valueFrom.configMapKeyRef` inputs are read: the workflow's namespace, names substituted with globals. */
+export interface ConfigMapSource {
+  namespace: string;
+  configMaps?: Record<string, ObservedConfigMap>;
+  resolve: Resolver;
+}
+
 /**
- * Argo's `ProcessArgs` for parameters: argument value over the input's `default` (or `value`).
- * Throws {@link TemplateError} `inputs.parameters.<n> was not supplied`.
+ * Argo's `ProcessArgs` for parameters: argument value over the input's `default` (or `value`); an
+ * argument or input with `valueFrom.configMapKeyRef` reads the ConfigMap. Throws {@link TemplateError}
+ * `inputs.parameters.<n> was not supplied` (or the ConfigMap's error).
  */
-export function processInputs(t: Template, args: Parameter[] | undefined): Parameter[] {
+export function processInputs(t: Template, args: Parameter[] | undefined, cm?: ConfigMapSource): Parameter[] {
   const out: Parameter[] = [];
   for (const input of t.inputs?.parameters ?? []) {
     const arg = args?.find((a) => a.name === input.name);
@@ -83,6 +94,16 @@ export function processInputs(t: Template, args: Parameter[] | undefined): Param
     if (arg && arg.value !== undefined) value = String(arg.value);
     else if (input.value !== undefined) value = String(input.value);
     else if (input.default !== undefined) value = String(input.default);
+    const valueFrom = arg && arg.value === undefined && arg.valueFrom ? arg.valueFrom : input.valueFrom;
+    const ref = valueFrom?.configMapKeyRef;
+    if (ref && cm) {
+      const named = { name: substituteString(ref.name, cm.resolve), key: substituteString(ref.key, cm.resolve) };
+      try {
+        value = inputFromConfigMap({ ...input, valueFrom }, named, cm.namespace, cm.configMaps);
+      } catch (e) {
+        throw new TemplateError((e as Error).message);
+      }
+    }
     if (value === undefined) throw new TemplateError(`inputs.parameters.${input.name} was not supplied`);
     if (input.enum && input.enum.length > 0 && !input.enum.includes(value))
       throw new TemplateError(

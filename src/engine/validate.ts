@@ -137,7 +137,10 @@ function validateTemplate(wf: Workflow, t: Template, i: number, report: Report):
 /** Inputs a template needs that `supplied` does not provide (no value/default). */
 export function missingInputs(t: Template, supplied: string[]): string[] {
   return (t.inputs?.parameters ?? [])
-    .filter((p) => p.value === undefined && p.default === undefined && !supplied.includes(p.name))
+    .filter(
+      (p) =>
+        p.value === undefined && p.default === undefined && !p.valueFrom?.configMapKeyRef && !supplied.includes(p.name),
+    )
     .map((p) => p.name);
 }
 

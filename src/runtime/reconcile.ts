@@ -21,6 +21,7 @@ import { loadWorkflowTemplates } from './templates.ts';
 import { LABEL_COMPLETED, LABEL_INSTANCE_ID, LABEL_PHASE } from '../engine/labels.ts';
 import { inflateWorkflow } from '../adapters/kube/compressed-nodes.ts';
 import { StatusTooLargeError, tooLargeStatus } from './status-size.ts';
+import { loadConfigMaps } from './configmaps.ts';
 import { diffMeta, writeWorkflow, type MetaDiff, type WriteOutcome } from './write-workflow.ts';
 
 export type DecideFn = (snapshot: Snapshot, now: Date) => Decision;
@@ -155,6 +156,8 @@ async function reconcileOnce(
   const snapshot: Snapshot = { workflow: wf, pods: withLogs, controller: deps.controller };
   if (workflowTemplates) snapshot.workflowTemplates = workflowTemplates;
   if (unobserved.length > 0) snapshot.unobserved = unobserved;
+  const configMaps = await loadConfigMaps(main, wf, workflowTemplates);
+  if (configMaps) snapshot.configMaps = configMaps;
   const check = deps.placementFor?.(wf);
   if (check) snapshot.checkPlacement = check;
   const settled = await decideAndApply({ ...deps, afterAction: deps.hooks?.afterAction }, wf, snapshot, deps.now());

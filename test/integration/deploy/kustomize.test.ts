@@ -170,6 +170,7 @@ describe('infra/k8s overlays', () => {
       'argoproj.io/workflows/finalizers': ['update'],
       'argoproj.io/workflowtemplates': ['get'],
       'argoproj.io/clusterworkflowtemplates': ['get'],
+      'core/configmaps': ['get'],
       'core/pods': ['create', 'delete', 'get', 'list', 'patch'],
       'core/pods/log': ['get'],
       'core/events': ['create'],

@@ -1,0 +1,67 @@
+/**
+ * Loads the ConfigMaps a workflow's parameters name with `valueFrom.configMapKeyRef` (workflow
+ * arguments, template inputs and step/task arguments, including those of referenced templates) from the
+ * workflow's namespace in the main cluster, by name, once per reconcile. Keys are the engine's
+ * (`Snapshot.configMaps`, `namespace/name`). A ConfigMap that does not exist or may not be read is left
+ * out: the engine reports Argo's "does not exist" error (or uses `valueFrom.default`). Names still
+ * containing `{{...}}` are resolved by the engine and cannot be read ahead: they are skipped.
+ */
+import type { ObservedConfigMap } from '../engine/contract.ts';
+import type { Parameter, Template, Workflow } from '../engine/types.ts';
+import type { KubeClient } from '../ports/kube.ts';
+import { isKubeApiError, isNotFound } from '../adapters/kube/errors.ts';
+
+function refsOf(params: Parameter[] | undefined, out: Set<string>): void {
+  for (const p of params ?? []) {
+    const name = p.valueFrom?.configMapKeyRef?.name;
+    if (name && !name.includes('{{')) out.add(name);
+  }
+}
+
+function templateRefs(templates: Template[] | undefined, out: Set<string>): void {
+  for (const t of templates ?? []) {
+    refsOf(t.inputs?.parameters, out);
+    for (const step of [...(t.steps ?? []).flatMap((g) => g ?? []), ...(t.dag?.tasks ?? [])])
+      refsOf(step.arguments?.parameters, out);
+  }
+}
+
+/** The ConfigMap names a workflow (and the templates it references) reads parameters from. */
+export function referencedConfigMaps(wf: Workflow, workflowTemplates?: Record<string, Workflow>): string[] {
+  const out = new Set<string>();
+  refsOf(wf.spec.arguments?.parameters, out);
+  templateRefs(wf.spec.templates, out);
+  for (const t of Object.values(workflowTemplates ?? {})) {
+    refsOf(t.spec.arguments?.parameters, out);
+    templateRefs(t.spec.templates, out);
+  }
+  return [...out];
+}
+
+/** The referenced ConfigMaps; `undefined` when there are none (no reads). Other errors propagate. */
+export async function loadConfigMaps(
+  client: KubeClient,
+  wf: Workflow,
+  workflowTemplates?: Record<string, Workflow>,
+): Promise<Record<string, ObservedConfigMap> | undefined> {
+  const names = referencedConfigMaps(wf, workflowTemplates);
+  if (names.length === 0) return undefined;
+  const namespace = wf.metadata.namespace ?? '';
+  const out: Record<string, ObservedConfigMap> = {};
+  await Promise.all(
+    names.map(async (name) => {
+      try {
+        const path = `/api/v1/namespaces/${encodeURIComponent(namespace)}/configmaps/${encodeURIComponent(name)}`;
+        const cm = await client.request<{
+          metadata?: { labels?: Record<string, string> };
+          data?: Record<string, string>;
+        }>({ method: 'GET', path });
+        out[`${namespace}/${name}`] = { labels: cm.metadata?.labels ?? {}, data: cm.data ?? {} };
+      } catch (e) {
+        if (isNotFound(e) || (isKubeApiError(e) && e.statusCode === 403)) return;
+        throw e;
+      }
+    }),
+  );
+  return out;
+}
