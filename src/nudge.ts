@@ -34,9 +34,17 @@ export const NudgeSchema = z.object({
 });
 export type Nudge = z.infer<typeof NudgeSchema>;
 
-/** FIFO message group: one per workflow, so one workflow is never reconciled twice at once. */
+/** SQS's limit on MessageGroupId (characters). */
+export const MAX_GROUP_ID = 128;
+
+/**
+ * FIFO message group: one per workflow, so one workflow is never reconciled twice at once. Readable
+ * `namespace/name` when it fits SQS's 128 characters; longer ones (a name may have 253) are a hash
+ * of it, `h.<sha256 hex>`, still one per workflow and without `/`, so nothing parses it as a name.
+ */
 export function messageGroupId(nudge: Pick<Nudge, 'namespace' | 'workflow'>): string {
-  return `${nudge.namespace}/${nudge.workflow}`;
+  const id = `${nudge.namespace}/${nudge.workflow}`;
+  return id.length <= MAX_GROUP_ID ? id : `h.${createHash('sha256').update(id).digest('hex')}`;
 }
 
 /**

@@ -11,11 +11,15 @@ import { parseNudge, type Nudge } from '../nudge.ts';
 import { PoisonMessageError, isTransientError } from './errors.ts';
 import { processFifoBatch, type GroupOutcome, type RecordGroup } from './fifo-batch.ts';
 import { reconcileWorkflow, type ReconcileDeps, type ReconcileResult } from './reconcile.ts';
+import { budgetedRegistry, DeadlineExceededError, raceSignal } from './time-budget.ts';
 
 export interface ReconcileHandlerDeps extends ReconcileDeps {
   /** Workflows reconciled at once within one batch. */
   groupConcurrency?: number;
-  /** Stop starting new groups when less than this remains (ms). */
+  /**
+   * Stop starting new groups when less than this remains (ms); a group still running this close to
+   * the Lambda timeout is abandoned and reported failed (default 10 s, enough for the backoff calls).
+   */
   safetyMarginMs?: number;
   /** Observes each invocation and reconcile (metrics, bench, tests). */
   onInvocation?: (records: number) => void;
@@ -45,10 +49,16 @@ export function makeReconcileHandler(
     deps.onInvocation?.(event.Records.length);
     const margin = deps.safetyMarginMs ?? 10_000;
     const shouldStop = () => !!context && context.getRemainingTimeInMillis() < margin;
-    const result = await processFifoBatch(event.Records, (group) => reconcileGroup(deps, group), {
-      concurrency: deps.groupConcurrency ?? 4,
-      shouldStop,
-    });
+    // One deadline for every group of this invocation: the Lambda timeout minus the margin.
+    const budgetMs = context ? Math.max(0, context.getRemainingTimeInMillis() - margin) : undefined;
+    const deadline = new AbortController();
+    const timer = budgetMs === undefined ? undefined : setTimeout(() => deadline.abort(), budgetMs);
+    const result = await processFifoBatch(
+      event.Records,
+      (group) =>
+        reconcileGroup(deps, group, budgetMs === undefined ? undefined : { signal: deadline.signal, budgetMs }),
+      { concurrency: deps.groupConcurrency ?? 4, shouldStop },
+    ).finally(() => clearTimeout(timer));
     if (result.batchItemFailures.length > 0 && deps.onFailedRecords) {
       const failed = new Set(result.batchItemFailures.map((f) => f.itemIdentifier));
       await deps.onFailedRecords(event.Records.filter((r) => failed.has(r.messageId)));
@@ -57,7 +67,11 @@ export function makeReconcileHandler(
   };
 }
 
-async function reconcileGroup(deps: ReconcileHandlerDeps, group: RecordGroup): Promise<GroupOutcome> {
+async function reconcileGroup(
+  deps: ReconcileHandlerDeps,
+  group: RecordGroup,
+  budget?: { signal: AbortSignal; budgetMs: number },
+): Promise<GroupOutcome> {
   const { nudges, poisonAt, poison } = parseGroup(group.records);
   if (poison)
     deps.logger.error('poison message: not a nudge; reporting it failed (DLQ after retries)', {
@@ -70,7 +84,17 @@ async function reconcileGroup(deps: ReconcileHandlerDeps, group: RecordGroup): P
   if (ref) {
     const log = deps.logger.child({ namespace: ref.namespace, workflow: ref.workflow });
     try {
-      const result = await reconcileWorkflow({ ...deps, logger: log }, ref);
+      const late = () => new DeadlineExceededError(ref, budget?.budgetMs ?? 0);
+      const result = budget
+        ? await raceSignal(
+            reconcileWorkflow(
+              { ...deps, logger: log, registry: budgetedRegistry(deps.registry, budget.signal, late) },
+              ref,
+            ),
+            budget.signal,
+            late,
+          )
+        : await reconcileWorkflow({ ...deps, logger: log }, ref);
       deps.onReconciled?.(ref, result);
       log.debug('reconciled', { ...result, nudges: nudges.length });
     } catch (error) {

@@ -18,6 +18,11 @@ export interface SignedJsonOptions {
   maxAttempts?: number;
   /** First retry delay in ms, doubled per attempt (default 100). */
   backoffMs?: number;
+  /**
+   * Per attempt, answer included (default 10 s): a slow endpoint fails this call, not the whole
+   * Lambda invocation, whose timeout would fail every record of the batch.
+   */
+  timeoutMs?: number;
 }
 
 /** What one service's calls have in common. */
@@ -108,13 +113,15 @@ async function callOnce<T>(
     },
     body,
   });
+  const signal = AbortSignal.timeout(options.timeoutMs ?? 10_000);
   let res: Response;
+  let text: string;
   try {
-    res = await fetch(`${url.origin}/`, { method: 'POST', headers: signed.headers, body });
+    res = await fetch(`${url.origin}/`, { method: 'POST', headers: signed.headers, body, signal });
+    text = await res.text();
   } catch (e) {
     throw service.error(action, 'NetworkingError', String(e), undefined, { cause: e });
   }
-  const text = await res.text();
   const json = parse(text);
   if (res.ok) return (json ?? {}) as T;
   // `x-amzn-query-error` carries the Query-protocol code the SDK reports (e.g. AWS.SimpleQueueService.NonExistentQueue).

@@ -71,30 +71,46 @@ export function createSqsPublisher(options: SqsPublisherOptions): NudgePublisher
   };
 }
 
-/** Sends FIFO entries in batches of ten, retrying refused entries with backoff. */
+/**
+ * Sends FIFO entries in batches of ten, retrying refused entries with backoff. A batch that still
+ * fails does not stop the others (a resync must nudge every workflow it can); the failures are
+ * thrown together at the end.
+ */
 async function sendFifoEntries(options: SqsPublisherOptions, sender: SqsSender, entries: FifoEntry[]): Promise<void> {
+  const failed: string[] = [];
+  let cause: unknown;
+  for (let i = 0; i < entries.length; i += MAX_BATCH) {
+    try {
+      await sendBatchWithRetries(options, sender, entries.slice(i, i + MAX_BATCH));
+    } catch (e) {
+      failed.push(...((e as NudgeSendError).failures ?? [String(e)]));
+      cause ??= (e as Error).cause ?? e;
+    }
+  }
+  if (failed.length > 0) throw new NudgeSendError(options.workQueueUrl, failed, { cause });
+}
+
+async function sendBatchWithRetries(options: SqsPublisherOptions, sender: SqsSender, batch: FifoEntry[]) {
   const retries = options.retries ?? 4;
   const backoffMs = options.backoffMs ?? 100;
-  for (let i = 0; i < entries.length; i += MAX_BATCH) {
-    let pending = entries.slice(i, i + MAX_BATCH);
-    for (let attempt = 0; pending.length > 0; attempt++) {
-      const failures = await sendBatchOnce(options, sender, pending).catch((e: unknown) => {
-        if (!isThrottling(e) || attempt >= retries)
-          throw new NudgeSendError(options.workQueueUrl, [String(e)], { cause: e });
-        return pending.map((_, idx) => ({ idx, code: 'Throttling', message: String(e) }));
-      });
-      options.onSent?.(pending.length - failures.length);
-      if (failures.length === 0) break;
-      const retryable = failures.every((f) => isThrottling(f.code));
-      if (!retryable || attempt >= retries) {
-        throw new NudgeSendError(
-          options.workQueueUrl,
-          failures.map((f) => `${f.code}: ${f.message}`),
-        );
-      }
-      pending = failures.map((f) => pending[f.idx]!).filter(Boolean);
-      await sleep(backoffMs * 2 ** attempt);
+  let pending = batch;
+  for (let attempt = 0; pending.length > 0; attempt++) {
+    const failures = await sendBatchOnce(options, sender, pending).catch((e: unknown) => {
+      if (!isThrottling(e) || attempt >= retries)
+        throw new NudgeSendError(options.workQueueUrl, [String(e)], { cause: e });
+      return pending.map((_, idx) => ({ idx, code: 'Throttling', message: String(e) }));
+    });
+    options.onSent?.(pending.length - failures.length);
+    if (failures.length === 0) return;
+    const retryable = failures.every((f) => isThrottling(f.code));
+    if (!retryable || attempt >= retries) {
+      throw new NudgeSendError(
+        options.workQueueUrl,
+        failures.map((f) => `${pending[f.idx]?.groupId ?? '?'}: ${f.code}: ${f.message}`),
+      );
     }
+    pending = failures.map((f) => pending[f.idx]!).filter(Boolean);
+    await sleep(backoffMs * 2 ** attempt);
   }
 }
 

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { SendMessageBatchCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { mockClient } from 'aws-sdk-client-mock';
 import { createSqsPublisher, MAX_DELAY_SECONDS } from '../../../../src/adapters/aws/sqs-publisher.ts';
-import { deduplicationId, type Nudge } from '../../../../src/nudge.ts';
+import { deduplicationId, MAX_GROUP_ID, messageGroupId, type Nudge } from '../../../../src/nudge.ts';
 
 const nudge = (workflow: string): Nudge => ({
   v: 1,
@@ -60,6 +60,43 @@ describe('SQS publisher', () => {
     const publisher = createSqsPublisher({ client: new SQSClient({}), workQueueUrl: 'q.fifo', timerQueueUrl: 't' });
     await assert.rejects(publisher.publish([nudge('a')]), { name: 'NudgeSendError' });
     sqs.restore();
+  });
+
+  test('a refused entry fails the publish only after every other batch was sent (resync nudges the rest)', async () => {
+    const sqs = mockClient(SQSClient);
+    sqs
+      .on(SendMessageBatchCommand)
+      .resolvesOnce({ Failed: [{ Id: '3', Code: 'InvalidParameterValue', SenderFault: true }] })
+      .resolves({ Failed: [] });
+    const publisher = createSqsPublisher({ client: new SQSClient({}), workQueueUrl: 'q.fifo', timerQueueUrl: 't' });
+    await assert.rejects(publisher.publish(Array.from({ length: 25 }, (_, i) => nudge(`w${i}`))), (e: unknown) => {
+      const err = e as { name: string; failures: string[] };
+      return (
+        err.name === 'NudgeSendError' &&
+        err.failures.length === 1 &&
+        /argo\/w3: InvalidParameterValue/.test(err.failures[0]!)
+      );
+    });
+    assert.deepEqual(
+      sqs.commandCalls(SendMessageBatchCommand).map((c) => c.args[0].input.Entries?.length),
+      [10, 10, 5],
+    );
+    sqs.restore();
+  });
+
+  test("message group ids fit SQS's 128 characters: long namespace/name pairs are hashed, one per workflow", () => {
+    assert.equal(messageGroupId({ namespace: 'argo', workflow: 'wf' }), 'argo/wf');
+    const ns = 'n'.repeat(63);
+    const long = (name: string) => messageGroupId({ namespace: ns, workflow: name });
+    const a = long('a'.repeat(253));
+    assert.ok(a.length <= MAX_GROUP_ID, `${a.length} characters`);
+    assert.match(a, /^h\.[0-9a-f]{64}$/);
+    assert.equal(a, long('a'.repeat(253)));
+    assert.notEqual(a, long(`${'a'.repeat(252)}b`));
+    // Exactly at the limit it stays readable.
+    const edge = messageGroupId({ namespace: 'argo', workflow: 'x'.repeat(MAX_GROUP_ID - 5) });
+    assert.equal(edge.length, MAX_GROUP_ID);
+    assert.ok(edge.startsWith('argo/'));
   });
 
   test('wake-ups go to the timer queue with DelaySeconds capped at 900 and the due time in the body', async () => {
