@@ -5,6 +5,7 @@
  */
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
 import { NodeSha256 } from '../adapters/aws/node-sha256.ts';
+import { dnsSuffix } from '../adapters/aws/partition.ts';
 
 export const EKS_TOKEN_PREFIX = 'k8s-aws-v1.';
 /** How long EKS honours a token after its signing time. */
@@ -34,7 +35,8 @@ export interface EksToken {
  */
 export async function createEksToken(req: EksTokenRequest): Promise<EksToken> {
   const now = req.now ?? new Date();
-  const hostname = `sts.${req.region}.amazonaws.com`;
+  // The partition's STS endpoint (sts.cn-north-1.amazonaws.com.cn in China), as `aws eks get-token`.
+  const hostname = `sts.${req.region}.${dnsSuffix(req.region)}`;
   // Loaded on first use: the signer and @smithy/core are ~140 KiB and ~15 ms of every Lambda cold
   // start, and only entries with EKS auth sign anything (esbuild inlines it as a lazy module).
   const { SignatureV4 } = await import('@smithy/signature-v4');

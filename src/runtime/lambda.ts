@@ -4,6 +4,8 @@
  * caches either for config.secretCacheMs), and the handler dependencies built once per process —
  * lazily on the first invocation, so INIT makes no network call.
  */
+import type { AwsCredentialIdentity } from '@smithy/types';
+import type { Config } from '../config.ts';
 import { lambdaGetSecretValue } from '../adapters/aws/secretsmanager-thin.ts';
 import { lambdaSqsSender } from '../adapters/aws/sqs-thin.ts';
 import { buildClusterRegistry } from '../clusters/build.ts';
@@ -27,6 +29,13 @@ export interface LambdaWiring extends LambdaBase {
 export async function createLambdaWiring(fn: string, decide: DecideFn = noDecide): Promise<LambdaWiring> {
   let counters: RuntimeCounters | undefined;
   const { config, logger, middlewares } = createLambdaBase(fn, () => counters);
+  if (config.secretStore === 'kubernetes' && !config.kubeconfig) {
+    // The Secret lives in the main cluster, and in Lambda the only way into it is an entry of the
+    // store itself: refused at INIT, by name, rather than a 5-minute stream of failed invocations.
+    throw new Error(
+      'ARGOSY_SECRET_STORE=kubernetes is not supported in Lambda (no main-cluster client to read Secret rest-config with): use aws-secretsmanager, as serverless.yml sets',
+    );
+  }
   const getSecretValue = config.secretStore === 'aws-secretsmanager' ? lambdaGetSecretValue(config) : undefined;
   const store =
     config.secretStore === 'aws-secretsmanager'
@@ -41,7 +50,15 @@ export async function createLambdaWiring(fn: string, decide: DecideFn = noDecide
         ? clientFromKubeconfigFile(config.kubeconfig, config.clusterName, config.clusterName)
         : Promise.resolve(undefined)
     )
-      .then((mainClient) => buildClusterRegistry({ config, logger, store, mainClient }))
+      .then((mainClient) =>
+        buildClusterRegistry({
+          config,
+          logger,
+          store,
+          mainClient,
+          clientOptions: { awsCredentials: lambdaCredentials(config) },
+        }),
+      )
       .then((registry) => createRuntimeDeps({ config, logger, registry, sqs: lambdaSqsSender(config), decide }))
       .then((d) => {
         counters = d.counters;
@@ -60,3 +77,20 @@ export async function createLambdaWiring(fn: string, decide: DecideFn = noDecide
 const noDecide: DecideFn = () => {
   throw new Error('this function does not run decide');
 };
+
+/**
+ * EKS tokens are signed with the function's own credentials (the runtime puts them in the
+ * environment), so the Lambda bundle never needs @aws-sdk/credential-provider-node. Undefined outside
+ * Lambda without environment credentials: the token source then uses the SDK's chain.
+ */
+export function lambdaCredentials(
+  config: Pick<Config, 'awsAccessKeyId' | 'awsSecretAccessKey' | 'awsSessionToken'>,
+): (() => Promise<AwsCredentialIdentity>) | undefined {
+  if (!config.awsAccessKeyId || !config.awsSecretAccessKey) return undefined;
+  const credentials: AwsCredentialIdentity = {
+    accessKeyId: config.awsAccessKeyId,
+    secretAccessKey: config.awsSecretAccessKey,
+    ...(config.awsSessionToken ? { sessionToken: config.awsSessionToken } : {}),
+  };
+  return () => Promise.resolve(credentials);
+}

@@ -4,11 +4,12 @@
  * start for this one call (docs/performance.md has the measurement). Without credentials in the environment the SDK
  * client with its own credential resolution is used, imported on first use.
  */
+import { regionalEndpoint } from './partition.ts';
 import type { Config } from '../../config.ts';
 import { AwsJsonRequestError, signedJsonCall, type JsonService, type SignedJsonOptions } from './signed-json.ts';
 
 export interface ThinSecretsManagerOptions extends SignedJsonOptions {
-  /** Endpoint override (`http://127.0.0.1:port`); absent = `https://secretsmanager.<region>.amazonaws.com`. */
+  /** Endpoint override (`http://127.0.0.1:port`); absent = the regional endpoint in the region's partition. */
   endpoint?: string;
 }
 
@@ -31,7 +32,7 @@ export type GetSecretValue = (secretId: string) => Promise<{ SecretString?: stri
 
 /** Creates the thin `GetSecretValue`. */
 export function createThinGetSecretValue(options: ThinSecretsManagerOptions): GetSecretValue {
-  const endpoint = options.endpoint || `https://secretsmanager.${options.region}.amazonaws.com`;
+  const endpoint = options.endpoint || regionalEndpoint('secretsmanager', options.region);
   return async (secretId) => {
     const out = await signedJsonCall<{ SecretString?: unknown }>(options, SECRETS_MANAGER, endpoint, 'GetSecretValue', {
       SecretId: secretId,

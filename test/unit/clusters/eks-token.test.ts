@@ -5,6 +5,8 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash, createHmac } from 'node:crypto';
 import { createEksToken, createEksTokenSource, EKS_TOKEN_PREFIX } from '../../../src/clusters/eks-token.ts';
+import { regionalEndpoint } from '../../../src/adapters/aws/partition.ts';
+import { lambdaCredentials } from '../../../src/runtime/lambda.ts';
 
 const creds = {
   accessKeyId: 'AKIDEXAMPLE',
@@ -68,6 +70,35 @@ describe('EKS IAM token', () => {
     assert.equal(q.get('X-Amz-SignedHeaders'), 'host;x-k8s-aws-id');
     assert.equal(q.get('X-Amz-Security-Token'), 'SESSIONTOKEN');
     assert.equal(q.get('X-Amz-Signature'), expectedSignature(url, 'prod'));
+  });
+
+  test("STS and Secrets Manager hostnames come from the region's partition (China, GovCloud, isolated)", async () => {
+    for (const [region, origin] of [
+      ['cn-north-1', 'https://sts.cn-north-1.amazonaws.com.cn'],
+      ['us-gov-west-1', 'https://sts.us-gov-west-1.amazonaws.com'],
+      ['us-iso-east-1', 'https://sts.us-iso-east-1.c2s.ic.gov'],
+    ] as const) {
+      const t = await createEksToken({ clusterName: 'prod', region, credentials: creds, now: NOW });
+      assert.equal(decode(t.token).origin, origin);
+    }
+    assert.equal(
+      regionalEndpoint('secretsmanager', 'cn-northwest-1'),
+      'https://secretsmanager.cn-northwest-1.amazonaws.com.cn',
+    );
+    assert.equal(regionalEndpoint('secretsmanager', 'eu-west-1'), 'https://secretsmanager.eu-west-1.amazonaws.com');
+  });
+
+  test("in Lambda, tokens are signed with the function's own environment credentials", async () => {
+    const provider = lambdaCredentials({
+      awsAccessKeyId: 'AKIDLAMBDA',
+      awsSecretAccessKey: 's',
+      awsSessionToken: 'st',
+    });
+    assert.ok(provider, 'a provider from the runtime environment');
+    const t = await createEksToken({ clusterName: 'prod', region: 'eu-west-1', credentials: provider, now: NOW });
+    assert.match(decode(t.token).searchParams.get('X-Amz-Credential') ?? '', /^AKIDLAMBDA\//);
+    assert.equal(decode(t.token).searchParams.get('X-Amz-Security-Token'), 'st');
+    assert.equal(lambdaCredentials({ awsAccessKeyId: '', awsSecretAccessKey: '', awsSessionToken: '' }), undefined);
   });
 
   test('the cluster name is part of the signature', async () => {
