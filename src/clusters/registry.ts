@@ -93,6 +93,7 @@ class Registry implements EntryRegistry {
   private inflight: Promise<void> | undefined;
   private readonly warned = new Set<string>();
   private readonly now: () => number;
+  private mainView: (KubeClient & { readonly server: string }) | undefined;
 
   constructor(private readonly o: EntryRegistryOptions) {
     this.mainCluster = o.mainCluster;
@@ -171,8 +172,30 @@ class Registry implements EntryRegistry {
     );
   }
 
+  /**
+   * The main client as configured; else a client over the entry `<main>.` (or `<main>.<mainNamespace>`)
+   * that re-reads the store (within cacheMs) before each call, so a rotated main entry takes effect
+   * in long-lived holders too (the resync, Lambda's warm containers), not only through clientFor.
+   */
   mainClient(): KubeClient {
     if (this.o.mainClient) return this.o.mainClient;
+    this.currentMain(); // not configured or invalid: say so now, not at the first call
+    const fresh = async () => (await this.refresh(false), this.currentMain());
+    const current = () => this.currentMain();
+    this.mainView ??= {
+      cluster: this.mainCluster,
+      // For diagnostics: the API server of the entry in use now.
+      get server() {
+        return current().server;
+      },
+      request: async (req) => (await fresh()).request(req),
+      stream: async (req, onChunk, signal) => (await fresh()).stream(req, onChunk, signal),
+      watch: async (path, query, onEvent, signal) => (await fresh()).watch(path, query, onEvent, signal),
+    };
+    return this.mainView;
+  }
+
+  private currentMain(): HttpKubeClient {
     const slot = this.mainFromEntries();
     if (!slot) throw new ClusterNotConfiguredError(this.mainCluster, this.o.mainNamespace ?? '');
     return this.clientOf(slot);
@@ -207,7 +230,7 @@ class Registry implements EntryRegistry {
   async clientFor(cluster: string, namespace: string): Promise<KubeClient> {
     await this.refresh(false);
     const found = this.resolve(cluster, namespace);
-    if (found === 'main') return this.mainClient();
+    if (found === 'main') return this.o.mainClient!;
     if (!found) throw new ClusterNotConfiguredError(cluster, namespace);
     return this.clientOf(found);
   }

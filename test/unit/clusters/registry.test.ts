@@ -129,6 +129,21 @@ describe('cluster registry', () => {
     r.close();
   });
 
+  test('mainClient() from the <main>. entry follows a rotation of that entry (resync, warm Lambdas)', async () => {
+    const record: Record<string, unknown> = { 'main.': entry('https://127.0.0.1:1', 'old-token-123456') };
+    const { registry: p, clock } = setup(record, { mainClient: undefined });
+    const r = await p;
+    const main = r.mainClient();
+    assert.equal(server(main), 'https://127.0.0.1:1');
+    record['main.'] = entry('https://127.0.0.2:1', 'new-token-123456');
+    clock.advance(30_001);
+    // The held client re-reads the store before its next call (refused here: nothing listens).
+    await assert.rejects(main.request({ method: 'GET', path: '/version' }));
+    assert.equal(server(main), 'https://127.0.0.2:1');
+    assert.equal(r.mainClient(), main, 'one stable client to hold');
+    r.close();
+  });
+
   test('store outage after the first load keeps the last entries; before it, fails', async () => {
     let fail = false;
     const inner = staticStore({ 'other.': entry('https://h') });
