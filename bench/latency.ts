@@ -139,7 +139,7 @@ export async function startBenchStack(tuning: BenchTuning = DEFAULT_TUNING): Pro
     });
     stops.push(() => poller.stop());
     const watcher: Watcher = await startWatcher({
-      registry: stack.registry,
+      registry: stack.watcherRegistry,
       publisher: stack.runtime.publisher,
       logger: silentLogger,
       targetsPollMs: 2000,

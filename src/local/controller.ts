@@ -46,6 +46,7 @@ export interface LocalControllerOptions {
   watcher?: boolean;
   watcherHttp?: { host?: string; port?: number } | false;
   watcherMaxPending?: number;
+  watcherHealthGraceMs?: number;
   watcherTargetsPollMs?: number;
   watcherBackoffMs?: { initial: number; max: number };
   /** Test seams: wrap what the watcher sends, and the secret store the registry reads. */
@@ -67,6 +68,8 @@ export interface LocalController {
   watcher?: Watcher;
   /** Every AWS action each deployed identity called (test/integration/deploy/aws-parity.test.ts). */
   awsCalls: AwsCallLog;
+  /** The registry as the watcher's identity sees it (for a second watcher in tests and benches). */
+  watcherRegistry: ClusterRegistry;
   resyncNow(): Promise<{ nudged: number }>;
   stop(): Promise<void>;
 }
@@ -131,6 +134,7 @@ export async function startLocalController(opts: LocalControllerOptions): Promis
       onAwsCall: (action) => awsCalls.record('timer', action, queues.queueUrls.timer),
     });
     stops.push(() => timerPoller.stop());
+    const watcherRegistry = opts.watcherClient ? asIdentity(registry, opts.watcherClient) : registry;
     let watcher: Watcher | undefined;
     if (opts.watcher !== false) {
       const sent = createSqsPublisher({
@@ -140,7 +144,7 @@ export async function startLocalController(opts: LocalControllerOptions): Promis
         onSent: (n) => (runtime.counters.nudgesPublished += n),
       });
       const w = await startWatcher({
-        registry: opts.watcherClient ? asIdentity(registry, opts.watcherClient) : registry,
+        registry: watcherRegistry,
         publisher: opts.watcherPublisher ? opts.watcherPublisher(sent) : sent,
         logger: logger.child({ component: 'watcher' }),
         instanceId: config.instanceId,
@@ -149,6 +153,7 @@ export async function startLocalController(opts: LocalControllerOptions): Promis
         http: opts.watcherHttp ?? false,
         backoffMs: opts.watcherBackoffMs,
         maxPending: opts.watcherMaxPending,
+        healthGraceMs: opts.watcherHealthGraceMs,
       });
       watcher = w;
       stops.push(() => w.stop());
@@ -170,6 +175,7 @@ export async function startLocalController(opts: LocalControllerOptions): Promis
       reconcilePoller,
       watcher,
       awsCalls,
+      watcherRegistry,
       resyncNow: () => resync(),
       stop: stopAll,
     };

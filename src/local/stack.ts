@@ -55,6 +55,8 @@ export interface LocalStackOptions {
   secretStore?: (store: SecretStore) => SecretStore;
   /** The watcher's send-buffer bound (workflows); default the watcher's own. */
   watcherMaxPending?: number;
+  /** How long a pod watch may fail before the watcher's /healthz does (ms). */
+  watcherHealthGraceMs?: number;
   decide?: DecideFn;
   policy?: PolicyCheck;
   hooks?: ReconcileHooks;
@@ -78,6 +80,8 @@ export interface LocalStack {
   functionsClient: KubeClient;
   /** Every AWS action each deployed identity called (IAM parity test). */
   awsCalls: AwsCallLog;
+  /** The registry as the watcher's identity sees it (its RBAC in the main cluster). */
+  watcherRegistry: ClusterRegistry;
   /** The handler dependencies (counters, publisher) for tests and benches. */
   runtime: RuntimeDeps;
   watcher?: Watcher;
@@ -161,6 +165,7 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
       watcher: opts.watcher,
       watcherHttp: opts.watcherHttp,
       watcherMaxPending: opts.watcherMaxPending,
+      watcherHealthGraceMs: opts.watcherHealthGraceMs,
       watcherTargetsPollMs: 2000,
       watcherBackoffMs: { initial: 200, max: 2000 },
       watcherPublisher: opts.watcherPublisher,
@@ -183,6 +188,7 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
       mainClient,
       functionsClient,
       awsCalls: controller.awsCalls,
+      watcherRegistry: controller.watcherRegistry,
       runtime,
       watcher,
       queues,

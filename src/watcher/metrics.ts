@@ -71,16 +71,27 @@ export interface MetricsServer {
   close(): Promise<void>;
 }
 
-/** Serves /healthz (200 while `healthy()`) and /metrics. */
+/**
+ * Serves /healthz (200 while every watch is healthy, else 503 naming what fails), /livez (200 while
+ * the workflow watch is established: the Deployment's liveness probe) and /metrics.
+ */
 export async function startMetricsServer(
   metrics: WatcherMetrics,
-  healthy: () => boolean,
+  health: () => { ok: boolean; failing: string[] },
+  live: () => boolean,
   options: { host?: string; port?: number } = {},
 ): Promise<MetricsServer> {
   const server: Server = createServer((req, res) => {
     if (req.url === '/healthz') {
-      const ok = healthy();
-      res.writeHead(ok ? 200 : 503, { 'content-type': 'text/plain' }).end(ok ? 'ok\n' : 'not ready\n');
+      const h = health();
+      res
+        .writeHead(h.ok ? 200 : 503, { 'content-type': 'text/plain' })
+        .end(h.ok ? 'ok\n' : `${h.failing.join('\n')}\n`);
+    } else if (req.url === '/livez') {
+      const ok = live();
+      res
+        .writeHead(ok ? 200 : 503, { 'content-type': 'text/plain' })
+        .end(ok ? 'ok\n' : 'workflow watch not established\n');
     } else if (req.url === '/metrics') {
       res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' }).end(renderMetrics(metrics));
     } else {

@@ -21,6 +21,7 @@ import { metaOf, podSignature, significantChange, workflowSignature } from './fi
 import { startInformer, type Informer } from './informer.ts';
 import { newMetrics, startMetricsServer, type MetricsServer, type WatcherMetrics } from './metrics.ts';
 import { startNudgeSender, type NudgeSender } from './sender.ts';
+import { createHealthTracker, type HealthReport } from './health.ts';
 
 export interface WatcherOptions {
   registry: ClusterRegistry;
@@ -36,6 +37,8 @@ export interface WatcherOptions {
   backoffMs?: { initial: number; max: number };
   /** Most workflows waiting in the send buffer (memory bound; overflow is left to the resync). */
   maxPending?: number;
+  /** How long a pod watch may be down before /healthz fails (ms, default 60 s). */
+  healthGraceMs?: number;
 }
 
 export interface Watcher {
@@ -48,6 +51,8 @@ export interface Watcher {
   syncTargets(): Promise<void>;
   /** True once the workflow watch is established. */
   ready(): boolean;
+  /** What /healthz reports: every watch, pod watches in every cluster included. */
+  health(): HealthReport;
   flush(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -153,8 +158,12 @@ export async function startWatcher(options: WatcherOptions): Promise<Watcher> {
   }, options.targetsPollMs ?? 30_000);
   poll.unref();
 
+  const tracker = createHealthTracker(options.healthGraceMs ?? 60_000);
+  const health = () => tracker(wfInformer, new Map([...pods].map(([k, p]) => [k, p.informer])));
   let server: MetricsServer | undefined;
-  if (options.http !== false) server = await startMetricsServer(metrics, () => wfInformer.synced, options.http ?? {});
+  if (options.http !== false) {
+    server = await startMetricsServer(metrics, health, () => wfInformer.synced, options.http ?? {});
+  }
 
   return {
     metrics,
@@ -162,6 +171,7 @@ export async function startWatcher(options: WatcherOptions): Promise<Watcher> {
     podWatches: () => [...pods.keys()].sort(),
     syncTargets,
     ready: () => wfInformer.synced,
+    health,
     flush: () => sender.flush(),
     async stop() {
       clearInterval(poll);

@@ -99,7 +99,7 @@ describe('watcher faults', () => {
     // Pods finish while no watcher runs: their changes are seen only by the next replica's list.
     await sleep(2500);
     replacement = await startWatcher({
-      registry: stack.registry,
+      registry: stack.watcherRegistry,
       publisher: stack.runtime.publisher,
       logger: log.logger.child({ component: 'watcher-2' }),
       targetsPollMs: 2000,

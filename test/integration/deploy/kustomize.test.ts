@@ -215,6 +215,10 @@ describe('infra/k8s overlays', () => {
     assert.deepEqual(c.securityContext.capabilities.drop, ['ALL']);
     assert.ok(c.resources.requests.cpu && c.resources.requests.memory && c.resources.limits.memory);
     assert.equal(c.readinessProbe.httpGet.path, '/healthz');
+    assert.equal(
+      (c as unknown as { livenessProbe: { httpGet: { path: string } } }).livenessProbe.httpGet.path,
+      '/livez',
+    );
     const settings = find('cluster-wide', 'ConfigMap', c.envFrom[0]!.configMapRef.name).data as Record<string, string>;
     // The probes reach the port the watcher listens on, on every interface.
     const ports = (c as unknown as { ports: { containerPort: number }[] }).ports;
