@@ -49,6 +49,19 @@ function resourcesFor(roleId: string, action: string): unknown[] {
     .flatMap((s) => asList(s.Resource));
 }
 
+/** cfn-lint's exit code (-1: could not run it) and output. W3005 is osls's own DependsOn on the roles. */
+function cfnLint(path: string): Promise<{ code: number; out: string }> {
+  return new Promise((resolve) => {
+    execFile(
+      'cfn-lint',
+      ['--format', 'parseable', '--ignore-checks', 'W3005', '--', path],
+      { timeout: 120_000 },
+      (error, stdout, stderr) =>
+        resolve({ code: error ? (typeof error.code === 'number' ? error.code : -1) : 0, out: stdout + stderr }),
+    );
+  });
+}
+
 const arnOf = (id: string) => ({ 'Fn::GetAtt': [id, 'Arn'] });
 const sortJson = (xs: unknown[]) => xs.map((x) => JSON.stringify(x)).sort();
 
@@ -163,7 +176,21 @@ describe('serverless.yml packaged with osls', () => {
         assert.ok(!res.includes('*'), `${id} ${s.Sid ?? ''} has Resource '*'`);
         for (const a of actions(s)) assert.doesNotMatch(a, /\*/, `${id} grants ${a}`);
       }
-      assert.equal(r.Properties.ManagedPolicyArns, undefined, `${id} has no broad managed policies`);
+      // The only managed policy: AWS's ENI permissions, and only when the functions are in a VPC.
+      const managed = r.Properties.ManagedPolicyArns;
+      if (id === 'WatcherRole') assert.equal(managed, undefined, id);
+      else
+        assert.deepEqual(
+          managed,
+          {
+            'Fn::If': [
+              'InVpc',
+              [{ 'Fn::Sub': 'arn:${AWS::Partition}:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole' }],
+              { Ref: 'AWS::NoValue' },
+            ],
+          },
+          `${id} has no broad managed policies`,
+        );
     }
   });
 
@@ -263,18 +290,39 @@ describe('serverless.yml packaged with osls', () => {
     }
   });
 
+  test('VPC from stage parameters: none by default, subnets and security groups when given', async () => {
+    const vpcOf = (res: Record<string, Resource>, fn: string) => res[fn]!.Properties.VpcConfig;
+    for (const fn of ['ReconcileLambdaFunction', 'TimerLambdaFunction', 'ResyncLambdaFunction']) {
+      assert.deepEqual(vpcOf(resources, fn), {
+        'Fn::If': [
+          'InVpc',
+          { SubnetIds: { Ref: 'VpcSubnetIds' }, SecurityGroupIds: { Ref: 'VpcSecurityGroupIds' } },
+          { Ref: 'AWS::NoValue' },
+        ],
+      });
+    }
+    const template = JSON.parse(await readFile(packaged!.templatePath, 'utf8')) as {
+      Parameters: Record<string, { Default: string }>;
+    };
+    assert.equal(template.Parameters.VpcSubnetIds!.Default, '', 'no VPC unless asked');
+    const inVpc = await packageService([
+      'vpcSubnetIds=subnet-0123456789abcdef0,subnet-0123456789abcdef1',
+      'vpcSecurityGroupIds=sg-0123456789abcdef0',
+    ]);
+    try {
+      const t = JSON.parse(await readFile(inVpc.templatePath, 'utf8')) as typeof template;
+      assert.equal(t.Parameters.VpcSubnetIds!.Default, 'subnet-0123456789abcdef0,subnet-0123456789abcdef1');
+      assert.equal(t.Parameters.VpcSecurityGroupIds!.Default, 'sg-0123456789abcdef0');
+      assert.equal(await cfnLint(inVpc.templatePath).then((r) => r.code), 0);
+    } finally {
+      await inVpc.remove();
+    }
+  });
+
   test('cfn-lint finds no errors and no warnings in the packaged template', async () => {
     // cfn-lint is preinstalled on the CI machines (no PyPI here to install it from): its absence is a
     // failure, never a skip. W3005 is osls's own DependsOn on the function roles, not ours.
-    const r = await new Promise<{ code: number; out: string }>((resolve) => {
-      execFile(
-        'cfn-lint',
-        ['--format', 'parseable', '--ignore-checks', 'W3005', '--', packaged!.templatePath],
-        { timeout: 120_000 },
-        (error, stdout, stderr) =>
-          resolve({ code: error ? (typeof error.code === 'number' ? error.code : -1) : 0, out: stdout + stderr }),
-      );
-    });
+    const r = await cfnLint(packaged!.templatePath);
     assert.notEqual(r.code, -1, `cfn-lint must be installed (pip's cfn-lint, on PATH): ${r.out}`);
     assert.equal(r.code, 0, r.out);
   });
