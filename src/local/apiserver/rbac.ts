@@ -98,6 +98,11 @@ export class Authenticator {
     return this.byToken.get(m[1]!) ?? null;
   }
 
+  /** False for superusers (admin): nothing restricts them. */
+  hasRules(p: Principal): boolean {
+    return !!p.rules;
+  }
+
   isAllowed(p: Principal, a: RequestAttributes): boolean {
     if (!p.rules) return true;
     return p.rules.some((r) => ruleAllows(r, a));

@@ -16,6 +16,7 @@ import { openApiV2, openApiV2Protobuf, openApiV3Doc, openApiV3Root } from './ope
 import { Authenticator, type Principal } from './rbac.ts';
 import { parsePath, type ResourceRequest } from './router.ts';
 import { ApiStatsCounter } from './stats.ts';
+import { enforceOwnerReferences } from './owner-refs.ts';
 import { ApiError, failure, internal, pathNotFound, tooLarge, unauthorized } from './status.ts';
 import type { ServingCert } from './tls.ts';
 import { installGarbageCollector } from './deletion.ts';
@@ -158,6 +159,9 @@ export class ApiServer {
       ...(info.namespace ? { namespace: info.namespace } : {}),
       ...(info.name ? { name: info.name } : {}),
     });
+    if (verb === 'create' || verb === 'update' || verb === 'patch') {
+      enforceOwnerReferences(this.auth, this.state.registry, principal, { ...info, name: info.name }, body);
+    }
     this.stats.count(
       req.method ?? 'GET',
       verb,
