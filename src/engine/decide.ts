@@ -151,6 +151,13 @@ export function decide(snapshot: Snapshot, now: Date): Decision {
       return { actions: [], status, metadata: metadataOf(snapshot, status, ctx), reasons: ctx.reasons };
     }
     const errors = validateWorkflow(wf);
+    // Kubernetes stored what it was given; a field Argosy would ignore or misread ends the workflow
+    // Error with the words `argosy lint` uses, before anything runs. Argo's own spec errors are Failed.
+    const input = errors.filter((e) => e.kind !== undefined);
+    if (input.length > 0) {
+      finish(ctx, status, 'Error', input.map((e) => e.argo).join('; '), ctx.now);
+      return { actions: [], status, metadata: metadataOf(snapshot, status, ctx), reasons: ctx.reasons };
+    }
     if (errors.length > 0) {
       finish(ctx, status, 'Failed', `invalid spec: ${errors[0]?.argo}`, ctx.now);
       return { actions: [], status, metadata: metadataOf(snapshot, status, ctx), reasons: ctx.reasons };

@@ -8,6 +8,7 @@ import { substituteString, type Resolver } from './substitute.ts';
 import type { ObservedConfigMap } from './contract.ts';
 import type { ExecContext } from './context.ts';
 import type { Parameter, Template, TemplateRef, WorkflowStep } from './types.ts';
+import { templateProblems } from './unsupported.ts';
 
 /** A template could not be found or its inputs could not be satisfied. */
 export class TemplateError extends Error {
@@ -53,6 +54,9 @@ export function resolveTemplate(
     const key = ref.clusterScope ? `cluster/${ref.name}` : `${ctx.wfNamespace}/${ref.name}`;
     const found = workflowTemplates?.[key]?.spec.templates?.find((t) => t.name === ref.template);
     if (!found) throw new TemplateError(`template reference ${ref.name}.${ref.template} not found`);
+    // Lint and submit never saw this template; what Argosy would ignore in it stops the node instead.
+    const problems = templateProblems(found, `${ref.name}.${ref.template}`);
+    if (problems.length > 0) throw new TemplateError(problems.join('; '));
     ctx.storedTemplates = { ...ctx.storedTemplates, [storedKey]: found };
     ctx.storedTemplatesChanged = true;
     return withTemplateDefaults(found, defaults);

@@ -11,6 +11,7 @@ import { validateSteps } from './validate-steps.ts';
 import { tagsIn } from './substitute.ts';
 import { validateRecursion } from './validate-recursion.ts';
 import { validateShape } from './validate-shape.ts';
+import { inputProblems } from './unsupported.ts';
 
 /** One problem found in a workflow. */
 export interface ValidationError {
@@ -18,6 +19,12 @@ export interface ValidationError {
   message: string;
   /** Argo's message for the same problem (without the `invalid spec: ` prefix). */
   argo: string;
+  /**
+   * `unknown-field`: not a field of Argo's types; `unsupported`: an Argo feature Argosy does not
+   * implement (unsupported.ts). The controller ends such workflows Error; other problems are Argo's
+   * `invalid spec` (Failed).
+   */
+  kind?: 'unknown-field' | 'unsupported';
 }
 
 /** Collects errors; helpers push into it. */
@@ -144,6 +151,12 @@ export function missingInputs(t: Template, supplied: string[]): string[] {
     .map((p) => p.name);
 }
 
+/** The Argo type a document is checked as. */
+function rootType(wf: Workflow): 'Workflow' | 'WorkflowTemplate' | 'ClusterWorkflowTemplate' {
+  const kind = String(wf.kind ?? 'Workflow');
+  return kind === 'WorkflowTemplate' || kind === 'ClusterWorkflowTemplate' ? kind : 'Workflow';
+}
+
 /** Validation switches. */
 export interface ValidateOptions {
   /** WorkflowTemplates may leave the entrypoint to the workflows that use them (Argo's IgnoreEntrypoint). */
@@ -158,6 +171,12 @@ export function validateWorkflow(wf: Workflow, options: ValidateOptions = {}): V
   const errors: ValidationError[] = [];
   const report: Report = (path, message, argo) => errors.push({ path, message, argo: argo ?? `${path}: ${message}` });
   validateShape(wf, (path, message) => report(path, message));
+  if (errors.length > 0) return errors;
+  const input = inputProblems(wf, rootType(wf));
+  for (const p of input.unknown) errors.push({ ...p, argo: `${p.path}: ${p.message}`, kind: 'unknown-field' });
+  for (const p of input.unsupported) errors.push({ ...p, argo: `${p.path}: ${p.message}`, kind: 'unsupported' });
+  // Argo's rules assume the document means what Argosy reads; a misspelt or ignored field would
+  // only add confusing follow-ups ("template type unspecified" for `containr:`).
   if (errors.length > 0) return errors;
   validateTemplateNames(wf, report);
   validateArguments(wf, report);

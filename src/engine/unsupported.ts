@@ -1,0 +1,131 @@
+/**
+ * The one list of what Argo has and Argosy does not do yet. Lint, submit and the controller all
+ * check a workflow against it, so an unimplemented field is refused by name
+ * (`spec.templates[2].synchronization: not supported by Argosy yet`) instead of being ignored, and
+ * docs/engine.md prints it (a test keeps the two equal). Entries are keyed by Argo's type and field
+ * (the names of argo-schema.generated.ts); implementing a feature means deleting its row here.
+ */
+import { walkArgo, type FieldVisit, type PathProblem } from './argo-walk.ts';
+
+export interface UnsupportedField {
+  /** Argo type and field, e.g. `Template.synchronization`. */
+  at: string;
+  /** What the feature is, for docs/engine.md. */
+  feature: string;
+  /** A template type (`http`, `resource`...): reported as `template type X is not supported yet`. */
+  templateType?: boolean;
+  /** When only some values are unsupported: the problem with this value, or undefined. */
+  check?: (value: unknown) => string | undefined;
+}
+
+const NOT_SUPPORTED = 'not supported by Argosy yet';
+
+/** Hooks other than `exit` (Argo's lifecycle hooks run on expressions while the step runs). */
+function nonExitHooks(value: unknown): string | undefined {
+  if (!value || typeof value !== 'object') return undefined;
+  const others = Object.keys(value).filter((k) => k !== 'exit');
+  return others.length ? `lifecycle hooks other than exit (${others.join(', ')}) are ${NOT_SUPPORTED}` : undefined;
+}
+
+const templateType = (name: string, feature: string): UnsupportedField => ({
+  at: `Template.${name}`,
+  feature,
+  templateType: true,
+});
+
+/** What is not implemented, by Argo type and field. */
+export const UNSUPPORTED: readonly UnsupportedField[] = [
+  templateType('containerSet', 'container-set templates'),
+  templateType('data', 'data templates'),
+  templateType('http', 'HTTP templates'),
+  templateType('plugin', 'executor plugin templates'),
+  templateType('resource', 'resource templates (create/apply/patch/delete Kubernetes objects)'),
+  { at: 'Template.synchronization', feature: 'synchronization (mutexes, semaphores)' },
+  { at: 'WorkflowSpec.synchronization', feature: 'synchronization (mutexes, semaphores)' },
+  { at: 'Template.memoize', feature: 'memoization' },
+  { at: 'Template.timeout', feature: 'template timeout' },
+  { at: 'Template.pendingTimeout', feature: 'template pending timeout' },
+  { at: 'Template.daemon', feature: 'daemon steps' },
+  { at: 'Template.sidecars', feature: 'sidecars' },
+  { at: 'Template.initContainers', feature: 'init containers' },
+  { at: 'Template.podSpecPatch', feature: 'podSpecPatch' },
+  { at: 'WorkflowSpec.podSpecPatch', feature: 'podSpecPatch' },
+  { at: 'Template.archiveLocation', feature: 'artifacts (archive location)' },
+  { at: 'Inputs.artifacts', feature: 'artifacts' },
+  { at: 'Outputs.artifacts', feature: 'artifacts' },
+  { at: 'Arguments.artifacts', feature: 'artifacts' },
+  { at: 'WorkflowSpec.artifactRepositoryRef', feature: 'artifacts (repository ref)' },
+  { at: 'WorkflowSpec.artifactGC', feature: 'artifact garbage collection' },
+  { at: 'WorkflowSpec.archiveLogs', feature: 'log archiving (artifacts)' },
+  { at: 'ValueFrom.expression', feature: 'parameter valueFrom.expression' },
+  { at: 'ValueFrom.configMapKeyRef', feature: 'parameter valueFrom.configMapKeyRef' },
+  { at: 'ValueFrom.jsonPath', feature: 'parameter valueFrom.jsonPath (resource templates)' },
+  { at: 'ValueFrom.jqFilter', feature: 'parameter valueFrom.jqFilter (resource templates)' },
+  { at: 'ValueFrom.event', feature: 'parameter valueFrom.event' },
+  { at: 'WorkflowSpec.hooks', feature: 'workflow lifecycle hooks other than exit', check: nonExitHooks },
+  { at: 'WorkflowStep.hooks', feature: 'step lifecycle hooks other than exit', check: nonExitHooks },
+  { at: 'DAGTask.hooks', feature: 'task lifecycle hooks other than exit', check: nonExitHooks },
+  { at: 'RetryStrategy.affinity', feature: 'retryStrategy.affinity' },
+  { at: 'Template.metrics', feature: 'Prometheus metrics' },
+  { at: 'WorkflowSpec.metrics', feature: 'Prometheus metrics' },
+  { at: 'Template.executor', feature: 'executor settings (Argosy has no executor)' },
+  { at: 'WorkflowSpec.executor', feature: 'executor settings (Argosy has no executor)' },
+  { at: 'WorkflowSpec.executorPlugins', feature: 'executor plugins' },
+  { at: 'Template.annotations', feature: 'template annotations' },
+  { at: 'Template.podResources', feature: 'pod-level resources' },
+  { at: 'WorkflowSpec.podResources', feature: 'pod-level resources' },
+  { at: 'Template.resourceClaims', feature: 'resource claims' },
+  { at: 'WorkflowSpec.resourceClaims', feature: 'resource claims' },
+  { at: 'WorkflowSpec.volumeClaimTemplates', feature: 'volume claim templates' },
+  { at: 'WorkflowSpec.volumeClaimGC', feature: 'volume claim garbage collection' },
+  { at: 'WorkflowSpec.ttlStrategy', feature: 'TTL strategy (deleting finished workflows)' },
+  { at: 'WorkflowSpec.workflowMetadata', feature: 'workflow metadata (labelsFrom)' },
+  { at: 'WorkflowSpec.podDisruptionBudget', feature: 'pod disruption budgets' },
+  { at: 'WorkflowSpec.podPriorityClassName', feature: 'pod priority class' },
+  { at: 'WorkflowSpec.priority', feature: 'workflow priority' },
+  { at: 'WorkflowSpec.dnsConfig', feature: 'pod DNS config' },
+  { at: 'WorkflowSpec.dnsPolicy', feature: 'pod DNS policy' },
+  { at: 'WorkflowSpec.hostNetwork', feature: 'host network' },
+];
+
+const BY_AT = new Map(UNSUPPORTED.map((u) => [u.at, u]));
+
+/** Zero values change nothing in Argo either (`daemon: false`, `sidecars: []`). */
+function isEmpty(v: unknown): boolean {
+  if (v === undefined || v === null || v === false || v === '') return true;
+  if (Array.isArray(v)) return v.length === 0;
+  return typeof v === 'object' && Object.keys(v).length === 0;
+}
+
+function visitProblem(v: FieldVisit): PathProblem | undefined {
+  const entry = BY_AT.get(`${v.type}.${v.field}`);
+  if (!entry || isEmpty(v.value)) return undefined;
+  if (entry.check) {
+    const why = entry.check(v.value);
+    return why ? { path: v.path, message: why } : undefined;
+  }
+  if (entry.templateType) return { path: v.path, message: `template type ${v.field} is not supported yet` };
+  return { path: v.path, message: NOT_SUPPORTED };
+}
+
+/** What a document written as Argo type `type` uses that Argosy does not implement, and its unknown fields. */
+export function inputProblems(
+  doc: unknown,
+  type: string,
+  path = '',
+): { unknown: PathProblem[]; unsupported: PathProblem[] } {
+  const unsupported: PathProblem[] = [];
+  const unknown = walkArgo(doc, type, path, (v) => {
+    const p = visitProblem(v);
+    if (!p) return true;
+    unsupported.push(p);
+    return false;
+  });
+  return { unknown, unsupported };
+}
+
+/** A template from a (Cluster)WorkflowTemplate, checked as the workflow's own templates are. */
+export function templateProblems(template: unknown, path: string): string[] {
+  const { unknown, unsupported } = inputProblems(template, 'Template', path);
+  return [...unknown, ...unsupported].map((p) => `${p.path}: ${p.message}`);
+}
