@@ -1,9 +1,10 @@
 /**
  * Parses Argo Workflow YAML or JSON (one or many `---` documents) into workflows, or errors with
- * line and column. Documents of another `kind` are reported, empty documents ignored.
+ * line and column. YAML is read as Go's sigs.k8s.io/yaml reads it, as Argo does (yaml-go.ts). Documents of another `kind` are reported, empty documents ignored.
  */
 import { LineCounter, parseAllDocuments } from 'yaml';
 import type { Workflow } from './types.ts';
+import { GO_YAML_OPTIONS, reindentFlowLines } from './yaml-go.ts';
 
 /** A document that could not be read as a Workflow. */
 export interface ParseError {
@@ -35,8 +36,21 @@ export interface ParseResult {
  */
 export function parseWorkflows(text: string, fileName?: string, options: ParseOptions = {}): ParseResult {
   const kinds = options.kinds ?? ['Workflow'];
-  const lineCounter = new LineCounter();
-  const docs = parseAllDocuments(text, { lineCounter, prettyErrors: false });
+  let lineCounter = new LineCounter();
+  let docs = parseAllDocuments(text, { ...GO_YAML_OPTIONS, lineCounter, prettyErrors: false });
+  if (Array.isArray(docs) && docs.some((d) => d.errors.length > 0)) {
+    // What go-yaml accepts and the yaml library refuses: flow lines indented less than their key.
+    const retry = new LineCounter();
+    const again = parseAllDocuments(reindentFlowLines(text), {
+      ...GO_YAML_OPTIONS,
+      lineCounter: retry,
+      prettyErrors: false,
+    });
+    if (Array.isArray(again) && again.every((d) => d.errors.length === 0)) {
+      docs = again;
+      lineCounter = retry;
+    }
+  }
   const result: ParseResult = { workflows: [], errors: [] };
   const list = Array.isArray(docs) ? docs : [];
   const fail = (document: number, offset: number, message: string): void => {

@@ -159,7 +159,10 @@ function rootType(wf: Workflow): 'Workflow' | 'WorkflowTemplate' | 'ClusterWorkf
 
 /** Validation switches. */
 export interface ValidateOptions {
-  /** WorkflowTemplates may leave the entrypoint to the workflows that use them (Argo's IgnoreEntrypoint). */
+  /**
+   * WorkflowTemplates may leave the entrypoint, and the values of its inputs, to the workflows that
+   * use them (Argo's IgnoreEntrypoint and allowEmptyValues).
+   */
   entrypointOptional?: boolean;
 }
 
@@ -189,7 +192,9 @@ export function validateWorkflow(wf: Workflow, options: ValidateOptions = {}): V
     if (!t) report('spec.entrypoint', `template name '${entry}' undefined`, `template name '${entry}' undefined`);
     else {
       const supplied = (wf.spec.arguments?.parameters ?? []).map((p) => p.name);
-      for (const name of missingInputs(t, supplied))
+      // A WorkflowTemplate's arguments come from the workflows that use it (Argo's allowEmptyValues).
+      const missing = options.entrypointOptional ? [] : missingInputs(t, supplied);
+      for (const name of missing)
         report(
           'spec.arguments.parameters',
           `inputs.parameters.${name} was not supplied to entrypoint '${entry}'`,

@@ -121,10 +121,10 @@ describe('retryStrategy', () => {
     const wf = wfFromYaml(`
 spec:
   entrypoint: main
-  arguments: {parameters: [{name: n, value: "1"}]}
+  arguments: {parameters: [{name: count, value: "1"}]}
   templates:
   - name: main
-    retryStrategy: {limit: "{{workflow.parameters.n}}"}
+    retryStrategy: {limit: "{{workflow.parameters.count}}"}
     container: {image: alpine, args: [fail, "{{retries}}", "{{pod.name}}"]}
 `);
     const r = drive(wf, { outcome: byArgs });
