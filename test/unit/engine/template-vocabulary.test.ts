@@ -52,15 +52,15 @@ describe('expression tags in pods', () => {
     const pod = firstPod(`
 spec:
   entrypoint: t
-  arguments: {parameters: [{name: n, value: "4"}]}
-  podMetadata: {labels: {size: "{{= asInt(workflow.parameters.n) > 3 ? 'big' : 'small' }}"}}
+  arguments: {parameters: [{name: num, value: "4"}]}
+  podMetadata: {labels: {size: "{{= asInt(workflow.parameters.num) > 3 ? 'big' : 'small' }}"}}
   templates:
   - name: t
     inputs: {parameters: [{name: m, value: "{{= sprig.upper(workflow.name) }}"}]}
-    metadata: {annotations: {half: "{{=asInt(workflow.parameters.n) / 8}}"}}
+    metadata: {annotations: {half: "{{=asInt(workflow.parameters.num) / 8}}"}}
     container:
       image: alpine
-      command: [echo, "{{= inputs.parameters.m + '-' + string(len(workflow.parameters.n | split(''))) }}"]
+      command: [echo, "{{= inputs.parameters.m + '-' + string(len(workflow.parameters.num | split(''))) }}"]
 `);
     assert.equal(pod.metadata.labels?.size, 'big');
     assert.equal(pod.metadata.annotations?.half, '0.5');
