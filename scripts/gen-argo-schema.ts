@@ -21,7 +21,9 @@ interface Def extends Prop {
 const [file, version] = process.argv.slice(2);
 if (!file || !version) throw new Error('usage: gen-argo-schema.ts <schema.json> <argo version>');
 const defs = (JSON.parse(readFileSync(file, 'utf8')) as { definitions: Record<string, Def> }).definitions;
-const ROOTS = ['Workflow', 'WorkflowTemplate', 'ClusterWorkflowTemplate'].map((k) => `io.argoproj.workflow.v1alpha1.${k}`);
+const ROOTS = ['Workflow', 'WorkflowTemplate', 'ClusterWorkflowTemplate'].map(
+  (k) => `io.argoproj.workflow.v1alpha1.${k}`,
+);
 
 const shortNames = new Map<string, string>();
 function short(full: string): string {
