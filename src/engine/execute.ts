@@ -90,10 +90,14 @@ export function executeTemplate(ctx: ExecContext, req: ExecuteRequest): NodeStat
     // inputs themselves, since one input's expression may read another.
     const cm = { namespace: ctx.wfNamespace, configMaps: ctx.configMaps, resolve: mapResolver(ctx.globals) };
     const globalsOnly = substituteDeep(processInputs(t, req.args, cm), mapResolver(ctx.globals));
-    inputs = substituteDeep(
-      globalsOnly,
-      chainResolvers(mapResolver(inputVariables(globalsOnly)), mapResolver(ctx.globals)),
-    );
+    // A value never resolves its own tag: Argo builds the inputs map from the globals-substituted
+    // values and replaces once, so `{{inputs.parameters.v}}` inside v's value stays literal.
+    const siblings = inputVariables(globalsOnly);
+    inputs = globalsOnly.map((p) => {
+      const own = `inputs.parameters.${p.name}`;
+      const others: Resolver = (tag) => (tag === own ? undefined : siblings[tag]);
+      return substituteDeep(p, chainResolvers(others, mapResolver(ctx.globals)));
+    });
   } catch (e) {
     return errorNode(ctx, req, t, (e as Error).message);
   }

@@ -157,6 +157,7 @@ export async function startLocalController(opts: LocalControllerOptions): Promis
       });
       watcher = w;
       stops.push(() => w.stop());
+      await untilReady(w, logger);
     }
     const resync = makeResyncHandler(runtime.resync);
     const every = opts.resyncIntervalMs ?? 30_000;
@@ -202,4 +203,19 @@ function asIdentity(registry: EntryRegistry, mainClient: KubeClient): ClusterReg
     describeTarget: (cluster, namespace) => registry.describeTarget(cluster, namespace),
     refresh: (force) => registry.refresh(force),
   };
+}
+
+/**
+ * A started stack is one whose watcher has listed the workflows: before that its /healthz says
+ * "not ready" and an event could be missed by a caller that submits at once. Bounded, so a watcher
+ * that cannot list (RBAC, an unreachable cluster) leaves the stack up with /healthz telling why.
+ */
+async function untilReady(w: Watcher, logger: Logger, boundMs = 10_000): Promise<void> {
+  for (const start = Date.now(); !w.ready();) {
+    if (Date.now() - start > boundMs) {
+      logger.warn('watcher not ready yet; /healthz reports it', { waitedMs: boundMs });
+      return;
+    }
+    await new Promise((r) => setTimeout(r, 20));
+  }
 }

@@ -1,7 +1,10 @@
 // Parameters are data: a value holding shell metacharacters or `{{...}}` reaches the command exactly
 // as written (substituted once, never re-evaluated), with the process runtime actually running it.
 // The author's command here passes the value as an argument (not through a shell): a value of
-// `$(echo EXECUTED)` must be printed, not run, and `{{workflow.name}}` inside a value must stay literal.
+// `$(echo EXECUTED)` must be printed, not run. Globals inside an input value are replaced once, as
+// Argo's SubstituteParams replaces globals over the whole template (inputs included) before the
+// inputs; nothing is replaced twice, a value never resolves its own tag, and `sprig.env` (removed
+// from Argo's expression environment) stays verbatim.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Workflow } from '../../src/engine/types.ts';
@@ -56,6 +59,7 @@ describe('parameters with shell metacharacters and {{ sequences', () => {
     assert.equal(done.status?.phase, 'Succeeded', done.status?.message);
     const pods = await podsOf(stack, done.metadata.name!, ['main']);
     assert.equal(pods.length, values.length);
+    const expected = values.map((v) => v.replace('{{workflow.name}}', done.metadata.name!));
     const client = adminClient(stack, 'main');
     try {
       const outputs: string[] = [];
@@ -69,11 +73,11 @@ describe('parameters with shell metacharacters and {{ sequences', () => {
         } as never);
         outputs.push(String(logText).trim());
         assert.ok(
-          values.some((v) => args.includes(`[${v}]`)),
+          expected.some((v) => args.includes(`[${v}]`)),
           `pod args carry a value verbatim: ${JSON.stringify(args)}`,
         );
       }
-      for (const v of values)
+      for (const v of expected)
         assert.ok(outputs.includes(`[${v}]`), `printed literally: ${v} (got ${JSON.stringify(outputs)})`);
     } finally {
       client.close();
