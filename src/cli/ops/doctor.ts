@@ -12,11 +12,15 @@ import {
   checkEventSource,
   checkTimerDeadLetters,
   checkWorkQueue,
+  errText,
   type Finding,
   type Status,
 } from './doctor-checks.ts';
 import { checkSecret } from './doctor-store.ts';
 import { checkWatcher } from './doctor-watcher.ts';
+import { checkWorkflows } from './doctor-workflows.ts';
+import { kubeClientFromKubeconfig } from '../../clusters/kubeconfig.ts';
+import type { KubeClient } from '../../ports/kube.ts';
 import { explained, opsDeps, type OpsDeps } from './deps.ts';
 import { resolveOpsTarget, withTargetOptions, type OpsTarget, type TargetFlags } from './target.ts';
 
@@ -24,6 +28,7 @@ interface DoctorFlags extends TargetFlags {
   watcherUrl?: string;
   maxAge: number;
   clusters: boolean;
+  resyncPeriod?: number;
   json?: boolean;
 }
 
@@ -33,18 +38,61 @@ const MARK: Record<Status, string> = { ok: 'ok  ', warn: 'WARN', fail: 'FAIL', s
 export async function runDoctor(
   deps: OpsDeps,
   target: OpsTarget,
-  options: { watcherUrl?: string; maxAgeSeconds: number; secretName: string; clusters: boolean },
+  options: {
+    watcherUrl?: string;
+    maxAgeSeconds: number;
+    secretName: string;
+    clusters: boolean;
+    /** The main cluster, for the running-workflow check (absent = skipped). */
+    main?: () => KubeClient | undefined;
+    resyncSeconds?: number;
+    now?: Date;
+  },
 ): Promise<Finding[]> {
-  const [queue, dead, timerDead, source, secret, watcher] = await Promise.all([
+  const [queue, dead, timerDead, source, secret, watcher, workflows] = await Promise.all([
     checkWorkQueue(deps, target, options.maxAgeSeconds),
     checkDeadLetters(deps, target),
     checkTimerDeadLetters(deps, target),
     checkEventSource(deps, target),
     checkSecret(deps, target, options.secretName),
     checkWatcher(deps, options.watcherUrl),
+    runningWorkflows(target, options),
   ]);
   const clusters = options.clusters ? await checkClusters(secret.snapshot) : [];
-  return [...queue, ...dead, ...timerDead, ...source, ...secret.findings, ...clusters, ...watcher];
+  return [...queue, ...dead, ...timerDead, ...source, ...secret.findings, ...clusters, ...watcher, ...workflows];
+}
+
+/** The local stack resyncs every 30 s; a deployment every 5 minutes (serverless.yml). */
+const RESYNC_SECONDS = { local: 30, aws: 300 };
+
+async function runningWorkflows(
+  target: OpsTarget,
+  options: { main?: () => KubeClient | undefined; resyncSeconds?: number; now?: Date },
+): Promise<Finding[]> {
+  let main: KubeClient | undefined;
+  try {
+    main = options.main ? options.main() : mainClientOf(target);
+  } catch (e) {
+    return [{ check: 'workflows', status: 'fail', detail: errText(e), advice: 'check KUBECONFIG and its context' }];
+  }
+  const resyncMs = 1000 * (options.resyncSeconds ?? RESYNC_SECONDS[target.kind]);
+  try {
+    return await checkWorkflows(main, options.now ?? new Date(), resyncMs);
+  } finally {
+    (main as { close?: () => void } | undefined)?.close?.();
+  }
+}
+
+/** The main cluster: the dev stack's context, else KUBECONFIG's current context, else none. */
+function mainClientOf(target: OpsTarget): KubeClient | undefined {
+  if (target.kind === 'local')
+    return kubeClientFromKubeconfig({
+      kubeconfig: target.state.kubeconfigPath,
+      context: target.state.mainContext,
+      cluster: target.state.mainCluster,
+    });
+  const kubeconfig = loadConfig().kubeconfig;
+  return kubeconfig ? kubeClientFromKubeconfig({ kubeconfig }) : undefined;
 }
 
 /** Formats findings for a terminal: status, check, detail, and advice on the next line. */
@@ -72,10 +120,17 @@ function seconds(v: string): number {
 export function makeDoctorCommand(overrides: Partial<OpsDeps> = {}): Command {
   const deps = opsDeps(overrides);
   const cmd = new Command('doctor')
-    .description('check queues, dead letters, the event source, the rest-config store, clusters and the watcher')
+    .description(
+      'check queues, dead letters, the event source, the rest-config store, clusters, the watcher and stuck workflows',
+    )
     .option('--watcher-url <url>', "the watcher's health endpoint base URL (e.g. via kubectl port-forward)")
     .option('--max-age <seconds>', 'oldest acceptable nudge age in the work queue', seconds, 300)
     .option('--no-clusters', 'skip connecting to each configured cluster')
+    .option(
+      '--resync-period <seconds>',
+      'report Pending nodes older than this (default: 30 local, 300 deployed: the resync schedule)',
+      seconds,
+    )
     .option('--json', 'print findings as JSON');
   withTargetOptions(cmd).action(
     explained(async (flags: DoctorFlags) => {
@@ -88,6 +143,7 @@ export function makeDoctorCommand(overrides: Partial<OpsDeps> = {}): Command {
         maxAgeSeconds: flags.maxAge,
         secretName: config.secretName,
         clusters: flags.clusters,
+        ...(flags.resyncPeriod ? { resyncSeconds: flags.resyncPeriod } : {}),
         ...(watcherUrl ? { watcherUrl } : {}),
       });
       const failed = findings.filter((f) => f.status === 'fail').length;

@@ -20,6 +20,8 @@ before(async () => {
   home = mkdtempSync(join(tmpdir(), 'argosy-doctor-'));
   process.env.ARGOSY_HOME = home;
   stack = await startLocalStack({ runtime: 'sim', resyncIntervalMs: 0, watcherHttp: { host: '127.0.0.1', port: 0 } });
+  // Healthy means the watcher has listed once: wait for that, not for a lucky schedule.
+  for (let i = 0; i < 200 && !stack.watcher!.ready(); i++) await new Promise((r) => setTimeout(r, 50));
   const started = await startControlServer(stack as unknown as CliLocalStack);
   control = started.server;
   writeDevState(home, {
@@ -81,5 +83,55 @@ describe('argosy doctor on the local stack', () => {
     } finally {
       await other.start();
     }
+  });
+
+  test('a Running workflow with a refused pod create is reported with the server message', async () => {
+    const wf = await stack.submit(
+      {
+        apiVersion: 'argoproj.io/v1alpha1',
+        kind: 'Workflow',
+        metadata: { generateName: 'stuck-' },
+        spec: {
+          entrypoint: 'main',
+          templates: [
+            {
+              name: 'main',
+              steps: [
+                [
+                  { name: 'refused', template: 'nosa', continueOn: { error: true } },
+                  { name: 'long', template: 'long' },
+                ],
+              ],
+            },
+            { name: 'nosa', serviceAccountName: 'missing', container: { image: 'argoproj/argosay:v2' } },
+            {
+              name: 'long',
+              metadata: { annotations: { 'sim.argosy.io/duration': '600s' } },
+              container: { image: 'argoproj/argosay:v2' },
+            },
+          ],
+        },
+      },
+      'argo',
+    );
+    const name = wf.metadata.name!;
+    await stack.waitFor(
+      'argo',
+      name,
+      (w) => Object.values(w.status?.nodes ?? {}).some((n) => n.phase === 'Error' && n.type === 'Pod'),
+      20_000,
+    );
+    const r = await doctor(['--no-clusters']);
+    assert.equal(r.code, 1, r.out);
+    assert.match(
+      r.out,
+      new RegExp(
+        `FAIL\\s+workflows\\s+argo/${name} is Running; node refused: pod create refused by main/argo: pods ".*" is forbidden: error looking up service account argo/missing`,
+      ),
+    );
+    await stack.mainClient.request({
+      method: 'DELETE',
+      path: `/apis/argoproj.io/v1alpha1/namespaces/argo/workflows/${name}`,
+    });
   });
 });

@@ -1,0 +1,69 @@
+/**
+ * `argosy doctor`'s look at running workflows: a workflow that is Running while one of its nodes had
+ * its pod create refused, waits for a cluster, or has sat Pending for longer than the resync period
+ * is reported with the node's own message, so "no problems found" never hides a stuck workflow.
+ */
+import type { NodeStatus, Workflow } from '../../engine/types.ts';
+import { LABEL_COMPLETED } from '../../engine/labels.ts';
+import type { KubeClient } from '../../ports/kube.ts';
+import { listAll } from '../../adapters/kube/resources.ts';
+import { inflateWorkflow } from '../../adapters/kube/compressed-nodes.ts';
+import { errText, type Finding } from './doctor-checks.ts';
+
+const CHECK = 'workflows';
+
+/** Why a node of a Running workflow needs attention, or undefined when it does not. */
+export function stuckReason(node: NodeStatus, now: Date, resyncMs: number): string | undefined {
+  const message = node.message ?? '';
+  if (message.startsWith('pod create refused by ') || message.startsWith('pod list refused by ')) return message;
+  if (message.startsWith('waiting for cluster ')) return message;
+  if (node.phase !== 'Pending' || !node.startedAt) return undefined;
+  const pendingMs = now.getTime() - Date.parse(node.startedAt);
+  if (!(pendingMs > resyncMs)) return undefined;
+  const minutes = Math.round(pendingMs / 60_000);
+  return `Pending for ${minutes} minute${minutes === 1 ? '' : 's'}${message ? `: ${message}` : ' with no message'}`;
+}
+
+/** Findings for the Running workflows of a list (pure: the command and tests share it). */
+export function workflowFindings(workflows: Workflow[], now: Date, resyncMs: number): Finding[] {
+  const findings: Finding[] = [];
+  let running = 0;
+  for (const raw of workflows) {
+    const wf = inflateWorkflow(raw);
+    if (wf.status?.phase !== 'Running') continue;
+    running++;
+    const name = `${wf.metadata.namespace ?? ''}/${wf.metadata.name ?? ''}`;
+    for (const node of Object.values(wf.status.nodes ?? {})) {
+      const reason = stuckReason(node, now, resyncMs);
+      if (!reason) continue;
+      findings.push({
+        check: CHECK,
+        status: 'fail',
+        detail: `${name} is Running; node ${node.displayName ?? node.name}: ${reason}`,
+        advice: advice(reason),
+      });
+    }
+  }
+  if (findings.length === 0) findings.push({ check: CHECK, status: 'ok', detail: `${running} running, none stuck` });
+  return findings;
+}
+
+function advice(reason: string): string {
+  if (reason.startsWith('pod create refused'))
+    return 'fix what the API server refused (namespace, RBAC, ServiceAccount, pod spec); the step ended Error';
+  if (reason.startsWith('waiting for cluster'))
+    return 'check the cluster and its rest-config entry (`argosy cluster check`); the node ends Error after ARGOSY_TRANSIENT_TIMEOUT_MS';
+  return 'check the watcher and the reconcile function logs for this workflow; `argosy get` shows the node';
+}
+
+/** Lists the workflows not labelled completed in the main cluster and reports the stuck ones. */
+export async function checkWorkflows(main: KubeClient | undefined, now: Date, resyncMs: number): Promise<Finding[]> {
+  if (!main)
+    return [{ check: CHECK, status: 'skip', detail: 'no main cluster', advice: 'set KUBECONFIG (or use --local)' }];
+  try {
+    const list = await listAll<Workflow>(main, '/apis/argoproj.io/v1alpha1/workflows', `${LABEL_COMPLETED}!=true`);
+    return workflowFindings(list.items, now, resyncMs);
+  } catch (e) {
+    return [{ check: CHECK, status: 'fail', detail: errText(e), advice: 'can this identity list workflows?' }];
+  }
+}
