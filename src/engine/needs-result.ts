@@ -7,7 +7,8 @@ import type { NodeStatus, Template, Workflow } from './types.ts';
 import { execWorkflow } from './effective-spec.ts';
 
 const cache = new WeakMap<Template, Set<string>>();
-const RESULT_REF = /(?:steps|tasks)\.([A-Za-z0-9_-]+)\.outputs\.result/g;
+// `steps.a.outputs.result`, and the expression forms `steps['a-b'].outputs.result`.
+const RESULT_REF = /(?:steps|tasks)(?:\.([A-Za-z0-9_-]+)|\[['"]([A-Za-z0-9_-]+)['"]\])\.outputs\.result/g;
 
 /** Walks strings (cheaper than serialising a 10k-task template) and records `X.outputs.result` names. */
 function collectResultRefs(value: unknown, names: Set<string>): void {
@@ -15,7 +16,7 @@ function collectResultRefs(value: unknown, names: Set<string>): void {
   while (stack.length > 0) {
     const v = stack.pop();
     if (typeof v === 'string') {
-      if (v.includes('outputs.result')) for (const m of v.matchAll(RESULT_REF)) names.add(m[1] ?? '');
+      if (v.includes('outputs.result')) for (const m of v.matchAll(RESULT_REF)) names.add(m[1] ?? m[2] ?? '');
     } else if (Array.isArray(v)) for (const x of v) stack.push(x);
     else if (v !== null && typeof v === 'object') for (const k in v) stack.push((v as Record<string, unknown>)[k]);
   }

@@ -1,5 +1,5 @@
 /**
- * Outputs of steps/DAG templates (`outputs.parameters[].valueFrom.parameter` or `value`, and a templated
+ * Outputs of steps/DAG templates (`outputs.parameters[].valueFrom.parameter`, `expression` or `value`, and a templated
  * `outputs.result`) resolved against the children's scope once the template succeeded, and global
  * outputs: parameters with `globalName` become `{{workflow.outputs.parameters.<globalName>}}` at once and
  * `status.outputs.parameters` of the workflow (Argo's `addOutputsToGlobalScope`).
@@ -7,6 +7,7 @@
 import type { ExecContext } from './context.ts';
 import type { NodeStatus, Outputs, Parameter, Template } from './types.ts';
 import { substituteString, type Resolver } from './substitute.ts';
+import { evaluateOutputExpression } from './expr/output-expression.ts';
 
 const GLOBAL_PREFIX = 'workflow.outputs.parameters.';
 
@@ -17,6 +18,7 @@ export function aggregateTemplateOutputs(t: Template, resolve: Resolver, ctx?: E
   for (const p of declared) {
     const source = p.valueFrom?.parameter ?? p.value;
     let value = source !== undefined ? substituteString(String(source), resolve) : undefined;
+    if (p.valueFrom?.expression !== undefined) value = evaluateOutputExpression(p.valueFrom.expression, resolve);
     if ((value === undefined || value.includes('{{')) && p.valueFrom?.default !== undefined)
       value = p.valueFrom.default;
     if (value === undefined) continue;

@@ -57,8 +57,6 @@ export const UNSUPPORTED: readonly UnsupportedField[] = [
   { at: 'WorkflowSpec.artifactRepositoryRef', feature: 'artifacts (repository ref)' },
   { at: 'WorkflowSpec.artifactGC', feature: 'artifact garbage collection' },
   { at: 'WorkflowSpec.archiveLogs', feature: 'log archiving (artifacts)' },
-  { at: 'ValueFrom.expression', feature: 'parameter valueFrom.expression' },
-  { at: 'ValueFrom.configMapKeyRef', feature: 'parameter valueFrom.configMapKeyRef' },
   { at: 'ValueFrom.jsonPath', feature: 'parameter valueFrom.jsonPath (resource templates)' },
   { at: 'ValueFrom.jqFilter', feature: 'parameter valueFrom.jqFilter (resource templates)' },
   { at: 'ValueFrom.event', feature: 'parameter valueFrom.event' },

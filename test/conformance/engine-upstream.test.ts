@@ -7,9 +7,17 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { nodeId, parseWorkflows } from '../../src/engine/index.ts';
+import { nodeId, parseWorkflows, SCRIPT_ENV } from '../../src/engine/index.ts';
 import type { NodeStatus, Workflow } from '../../src/engine/types.ts';
-import { runWorkflow } from '../unit/engine/kubelet-sim.ts';
+import { runWorkflow, simulateContainer, type Outcome } from '../unit/engine/kubelet-sim.ts';
+import type { KubePod } from '../../src/engine/contract.ts';
+
+/** Python scripts that print a literal print it (the simulated kubelet does not run Python). */
+function outcome(pod: KubePod): Outcome {
+  const source = pod.spec.containers[0]?.env?.find((e) => e.name === SCRIPT_ENV)?.value ?? '';
+  const printed = /^print\("([^"]*)"\)\s*$/.exec(source.trim());
+  return printed ? { exitCode: 0, stdout: `${printed[1]}\n` } : simulateContainer(pod);
+}
 
 const DIR = '../shared/conformance/argo-upstream';
 const manifest = JSON.parse(readFileSync(`${DIR}/manifest.json`, 'utf8')) as {
@@ -110,6 +118,34 @@ const CASES: Record<string, (nodes: Nodes, wf: Workflow) => void> = {
     expectNode(n, 'w[0].test-container', 'Pod', 'Succeeded');
     assert.equal(wf.status?.progress, '2/2');
   },
+  'examples__conditional-parameters.yaml': (n) => {
+    const root = expectNode(n, 'w', 'Steps', 'Succeeded');
+    const flip = n.get('w[0].flip-coin')?.outputs?.result;
+    assert.ok(flip === 'heads' || flip === 'tails', String(flip));
+    const other = flip === 'heads' ? 'tails' : 'heads';
+    expectNode(n, `w[1].${flip}`, 'Pod', 'Succeeded');
+    expectNode(n, `w[1].${other}`, 'Skipped', 'Skipped', `when '${flip} == ${other}' evaluated false`);
+    assert.deepEqual(
+      root.outputs?.parameters?.map((p) => [p.name, p.value]),
+      [['stepresult', flip]],
+    );
+  },
+  'examples__dag-conditional-parameters.yaml': (n) => {
+    const root = expectNode(n, 'w', 'DAG', 'Succeeded');
+    const flip = n.get('w.flip-coin')?.outputs?.result;
+    assert.deepEqual(
+      root.outputs?.parameters?.map((p) => [p.name, p.value]),
+      [['stepresult', flip]],
+    );
+  },
+  'examples__skipped-output-defaults__expression-fallback.yaml': (n) => {
+    const root = expectNode(n, 'w', 'DAG', 'Succeeded');
+    expectNode(n, 'w.producer', 'Skipped', 'Skipped', "when 'false' evaluated false");
+    assert.deepEqual(
+      root.outputs?.parameters?.map((p) => [p.name, p.value]),
+      [['result', 'expr-fallback']],
+    );
+  },
 };
 
 describe('Argo upstream examples (expressions and template vocabulary) through decide', () => {
@@ -117,7 +153,7 @@ describe('Argo upstream examples (expressions and template vocabulary) through d
     const expected = manifest.cases.find((c) => c.file === file)?.expected;
     test(`${file} ends ${expected}`, () => {
       assert.ok(expected, `${file} is in the manifest`);
-      const wf = runWorkflow(load(file), {}).workflow;
+      const wf = runWorkflow(load(file), { outcome }).workflow;
       assert.equal(wf.status?.phase, expected, wf.status?.message);
       const nodes = new Map(Object.values(wf.status?.nodes ?? {}).map((x) => [x.name, x]));
       for (const x of nodes.values()) assert.equal(x.id, nodeId('w', x.name));

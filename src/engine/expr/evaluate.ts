@@ -152,11 +152,29 @@ class Evaluator {
 
   private binary(node: Extract<Node, { t: 'binary' }>, scope: Scope): Value {
     const op = node.op;
+    if (op === '??') {
+      const left = this.guarded(node.left, scope);
+      return left !== null ? left : this.value(node.right, scope);
+    }
     const left = this.value(node.left, scope);
     if (op === 'and' || op === '&&') return asBool(left) ? asBool(this.value(node.right, scope)) : false;
     if (op === 'or' || op === '||') return asBool(left) ? true : asBool(this.value(node.right, scope));
-    if (op === '??') return left !== null ? left : this.value(node.right, scope);
     return binaryOp(op, left, this.value(node.right, scope));
+  }
+
+  /**
+   * The left side of `??`: a member chain over an unknown name or through nil is nil (expr-lang treats
+   * `a.b.c ?? x` as nil-safe; Argo relies on it for outputs of skipped steps).
+   */
+  private guarded(node: Node, scope: Scope): Value {
+    if (node.t === 'id' && !scope.locals?.has(node.name) && !Object.prototype.hasOwnProperty.call(scope.env, node.name))
+      return null;
+    if (node.t === 'member') {
+      const obj = this.guarded(node.obj, scope);
+      if (obj === null) return null;
+      return fetch(obj, this.value(node.prop, scope));
+    }
+    return this.value(node, scope);
   }
 
   private mapLiteral(pairs: [Node, Node][], scope: Scope): VMap {

@@ -148,6 +148,8 @@ const CASES: [string, string][] = [
   ['nil ?? "x"', '"x"'],
   ['m.missing ?? "fallback"', '"fallback"'],
   ['0 ?? 1', '0'],
+  ['undefinedName.a.b ?? "guarded"', '"guarded"'],
+  ['m.missing.deeper ?? "guarded"', '"guarded"'],
   ['if n > 2 { "yes" } else { "no" }', '"yes"'],
   ['let x = 2; x * x', '4'],
   ['let a = 1; let b = 2; a + b', '3'],

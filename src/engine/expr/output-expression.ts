@@ -1,0 +1,21 @@
+/**
+ * `outputs.parameters[].valueFrom.expression` of steps/DAG templates (Argo's getTemplateOutputsFromScope):
+ * expr-lang over the children's scope (`steps.X.outputs.result`, `tasks['a-b'].outputs.parameters.p`,
+ * ...); the value is Go's `%v` of the result. A failure ends the node Error.
+ */
+import { parseExpr } from './parser.ts';
+import { evaluateNode } from './evaluate.ts';
+import { buildEnv, variablePaths, type VariableLookup } from './argo-env.ts';
+import { ExpressionTagError, NOW_VARIABLE } from './expression-tag.ts';
+import { goString } from './values.ts';
+
+/** Evaluates an output expression; throws `ExpressionTagError`. */
+export function evaluateOutputExpression(expression: string, lookup: VariableLookup): string {
+  try {
+    const node = parseExpr(expression);
+    const { env } = buildEnv(variablePaths(node), lookup, Number(lookup(NOW_VARIABLE) ?? 0));
+    return goString(evaluateNode(node, env, expression));
+  } catch (e) {
+    throw new ExpressionTagError(`failed to evaluate expression: ${(e as Error).message}`, { cause: e });
+  }
+}
