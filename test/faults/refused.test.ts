@@ -109,6 +109,32 @@ describe('pod creates refused by the API server', () => {
     assertErrorOnFirstWrite(done);
   });
 
+  test('400: a quantity the API server cannot decode (kube-apiserver refuses it before validation)', async () => {
+    const done = await runToEnd(
+      stack,
+      wf('qty', [{ name: 'main', container: { ...container, resources: { limits: { cpu: 'lots' } } } }]),
+    );
+    assert.equal(done.status?.phase, 'Error');
+    assert.match(
+      podNodes(done)[0]?.message ?? '',
+      /^pod create refused by main\/argo: Pod in version "v1" cannot be handled as a Pod: quantities must match the regular expression/,
+    );
+    assertErrorOnFirstWrite(done);
+  });
+
+  test('422: a label key that is not a qualified name', async () => {
+    const done = await runToEnd(
+      stack,
+      wf('lbl', [{ name: 'main', metadata: { labels: { 'bad label!': 'x' } }, container }]),
+    );
+    assert.equal(done.status?.phase, 'Error');
+    assert.match(
+      podNodes(done)[0]?.message ?? '',
+      /^pod create refused by main\/argo: Pod ".*" is invalid: metadata\.labels: Invalid value: "bad label!"/,
+    );
+    assertErrorOnFirstWrite(done);
+  });
+
   test('a refused create counts as an Error attempt for retryStrategy (Always)', async () => {
     const done = await runToEnd(
       stack,
