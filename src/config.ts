@@ -27,11 +27,17 @@ const text = (fallback = '') => z._default(z.string(), fallback);
 const oneOf = <const T extends readonly [string, ...string[]]>(values: T, fallback: T[number]) =>
   z._default(z.enum(values), fallback);
 
+/** The controller's namespace by default: its own, apart from the namespaces workflows run in. */
+export const DEFAULT_CONTROLLER_NAMESPACE = 'argosy-system';
+
 export const ConfigSchema = z.strictObject({
   /** Unique name of the main cluster (seed erratum 5). Shared by watcher and functions. */
   clusterName: z._default(dnsLabel, 'main'),
-  /** Namespace of the controller: where Secret `rest-config` lives in the kubernetes store. */
-  controllerNamespace: z._default(dnsLabel, 'argo'),
+  /**
+   * Namespace of the controller: where Secret `rest-config` lives in the kubernetes store. Its own
+   * namespace, never one workflows run in (workflow pods are refused there).
+   */
+  controllerNamespace: z._default(dnsLabel, DEFAULT_CONTROLLER_NAMESPACE),
   /** Argo's controller-instanceid; empty = none. */
   instanceId: text(),
   /** Only watch/reconcile workflows of this namespace (namespaced install); empty = all. */

@@ -12,6 +12,7 @@ import { tagsIn } from './substitute.ts';
 import { validateRecursion } from './validate-recursion.ts';
 import { validateShape } from './validate-shape.ts';
 import { inputProblems } from './unsupported.ts';
+import { workflowVolumeProblems } from './volumes.ts';
 
 /** One problem found in a workflow. */
 export interface ValidationError {
@@ -178,6 +179,9 @@ export function validateWorkflow(wf: Workflow, options: ValidateOptions = {}): V
   const input = inputProblems(wf, rootType(wf));
   for (const p of input.unknown) errors.push({ ...p, argo: `${p.path}: ${p.message}`, kind: 'unknown-field' });
   for (const p of input.unsupported) errors.push({ ...p, argo: `${p.path}: ${p.message}`, kind: 'unsupported' });
+  // hostPath volumes: not supported (volumes.ts), ended Error like the features above.
+  for (const p of workflowVolumeProblems(wf))
+    errors.push({ ...p, argo: `${p.path}: ${p.message}`, kind: 'unsupported' });
   // Argo's rules assume the document means what Argosy reads; a misspelt or ignored field would
   // only add confusing follow-ups ("template type unspecified" for `containr:`).
   if (errors.length > 0) return errors;

@@ -11,11 +11,12 @@
  * await local.stop();
  * ```
  */
-import { mkdtempSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { parseAllDocuments, stringify } from 'yaml';
 import { silentLogger, type Logger } from '../logger.ts';
+import { writePrivateFile } from './apiserver/state-file.ts';
 import type { KubeObject } from './apiserver/resources.ts';
 import type { RbacRule, Identity } from './apiserver/rbac.ts';
 import { ApiServer } from './apiserver/server.ts';
@@ -121,7 +122,7 @@ async function startOne(
   // 127.0.0.1, 127.0.0.2, ... (all of 127/8 is loopback on Linux), past .254 into 127.0.1.x.
   const host = `127.0.${Math.floor(index / 254)}.${(index % 254) + 1}`;
   const logger = (opts.logger ?? silentLogger).child({ cluster: name });
-  const saved = opts.dataDir ? loadIdentity(opts.dataDir, name, host) : undefined;
+  const saved = opts.dataDir ? loadIdentity(opts.dataDir, name, host, logger) : undefined;
   const cert = saved?.cert ?? (await createServingCert(name, host));
   const server = new ApiServer({
     host,
@@ -134,7 +135,7 @@ async function startOne(
   });
   for (const id of saved?.identities ?? []) server.auth.restoreIdentity(id.name, id.token, id.rules);
   const state = server.state;
-  const snapshot = opts.dataDir ? loadObjects(opts.dataDir, name) : undefined;
+  const snapshot = opts.dataDir ? loadObjects(opts.dataDir, name, logger) : undefined;
   if (snapshot) {
     state.store.load(snapshot);
     for (const crd of state.store.list('apiextensions.k8s.io/customresourcedefinitions')) {
@@ -231,8 +232,8 @@ export async function startLocalClusters(opts: LocalClusterOptions): Promise<Loc
     throw e;
   }
   const kubeconfigPath = opts.kubeconfigPath ?? join(tempRoot, 'kubeconfig');
-  mkdirSync(dirname(kubeconfigPath), { recursive: true });
-  writeFileSync(kubeconfigPath, renderKubeconfig(list), { mode: 0o600 });
+  // Admin credentials: 0600, its folder 0700 when we create it (a folder the user named is left alone).
+  writePrivateFile(kubeconfigPath, renderKubeconfig(list), { keepLastGood: false, privateDir: false });
   const clusters = new Map(list.map((c) => [c.name, c]));
   let stopped = false;
   // If the process exits without stop(), at least remove the temp directory (kubeconfig, pod dirs).

@@ -11,7 +11,7 @@
  * await stack.waitFor('argo', wf.metadata.name!, (w) => w.status?.phase === 'Succeeded', 60_000);
  * await stack.stop();
  */
-import type { Config } from '../config.ts';
+import { DEFAULT_CONTROLLER_NAMESPACE, type Config } from '../config.ts';
 import { silentLogger, type Logger } from '../logger.ts';
 import type { EventSourceControl, NudgePublisher } from '../ports/event-source.ts';
 import type { ClusterRegistry, KubeClient } from '../ports/kube.ts';
@@ -136,7 +136,8 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
       burst: 1000,
     });
     stops.push(() => mainClient.close());
-    await configureClusters(clusters, names, mainClient);
+    const storeNamespace = String(opts.config?.controllerNamespace ?? DEFAULT_CONTROLLER_NAMESPACE);
+    await configureClusters(clusters, names, mainClient, storeNamespace);
     // The functions and the watcher reach the main cluster with the RBAC infra/k8s installs for them.
     const overlay = mainOverlay(opts.config?.managedNamespace as string | undefined);
     const clientAs = (id: string, rules: ReturnType<typeof installedRules>): HttpKubeClient => {
@@ -225,13 +226,22 @@ async function createIgnoringExisting(client: KubeClient, path: string, body: un
   }
 }
 
-/** Prepares every cluster and writes Secret `rest-config` in the main cluster's `argo` namespace. */
+/**
+ * Prepares every cluster and writes Secret `rest-config` in the main cluster's controller namespace
+ * (`storeNamespace`, its own namespace: workflows never run there).
+ */
 export async function configureClusters(
   clusters: LocalClusters,
   names: string[],
   mainClient: KubeClient,
+  storeNamespace = DEFAULT_CONTROLLER_NAMESPACE,
 ): Promise<void> {
   const mainName = names[0] ?? 'main';
+  await createIgnoringExisting(mainClient, '/api/v1/namespaces', {
+    apiVersion: 'v1',
+    kind: 'Namespace',
+    metadata: { name: storeNamespace },
+  });
   const data: Record<string, string> = {};
   for (const name of names) {
     const c = clusters.get(name);
@@ -276,15 +286,19 @@ export async function configureClusters(
   const secret = {
     apiVersion: 'v1',
     kind: 'Secret',
-    metadata: { name: 'rest-config', namespace: 'argo' },
+    metadata: { name: 'rest-config', namespace: storeNamespace },
     type: 'Opaque',
     data,
   };
   try {
-    await mainClient.request({ method: 'POST', path: '/api/v1/namespaces/argo/secrets', body: secret });
+    await mainClient.request({ method: 'POST', path: `/api/v1/namespaces/${storeNamespace}/secrets`, body: secret });
   } catch (e) {
     if (!isAlreadyExists(e)) throw e;
-    await mainClient.request({ method: 'PUT', path: '/api/v1/namespaces/argo/secrets/rest-config', body: secret });
+    await mainClient.request({
+      method: 'PUT',
+      path: `/api/v1/namespaces/${storeNamespace}/secrets/rest-config`,
+      body: secret,
+    });
   }
 }
 

@@ -12,6 +12,7 @@ import type { SqsLike } from '../adapters/aws/sqs-sender.ts';
 import { createRetryBackoff } from '../adapters/aws/sqs-retry.ts';
 import type { EventPolicy } from './events.ts';
 import { placementFor, policyCheck, type PolicyCheck } from './placement.ts';
+import { guardStore } from '../clusters/store-guard.ts';
 import { statusSubresourceProbe, type DecideFn, type ReconcileHooks } from './reconcile.ts';
 import type { ReconcileHandlerDeps } from './reconcile-handler.ts';
 import type { ResyncDeps } from './resync-handler.ts';
@@ -92,7 +93,15 @@ export async function createRuntimeDeps(options: RuntimeOptions): Promise<Runtim
   const reconcile: ReconcileHandlerDeps = {
     registry,
     decide: options.decide,
-    placementFor: placementFor(policy),
+    // The controller namespace is refused whatever the policy (or a test's check) says: it holds the
+    // credentials (clusters/store-guard.ts).
+    placementFor: placementFor(
+      guardStore(policy, {
+        cluster: config.clusterName,
+        namespace: config.controllerNamespace,
+        secretName: config.secretName,
+      }),
+    ),
     publisher,
     controller,
     managedNamespace: config.managedNamespace,

@@ -11,7 +11,7 @@ import type { Workflow } from '../../src/engine/types.ts';
 import type { LocalStack } from '../../src/local/stack.ts';
 import { assertClean, captureLog, chain, faultStack, podsOf, runToEnd, until, type CapturedLog } from './helpers.ts';
 
-const REST_CONFIG = '/api/v1/namespaces/argo/secrets/rest-config';
+const REST_CONFIG = '/api/v1/namespaces/argosy-system/secrets/rest-config';
 const b64 = (s: string) => Buffer.from(s).toString('base64');
 
 /** One pod step placed in `clusterName` (namespace argo). */

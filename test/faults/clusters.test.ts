@@ -16,7 +16,7 @@ import { REMOTE_SUBJECT } from '../../src/local/identities.ts';
 import type { Workflow } from '../../src/engine/types.ts';
 import { assertClean, captureLog, chain, faultStack, isDone, sleep, until, type CapturedLog } from './helpers.ts';
 
-const REST_CONFIG = '/api/v1/namespaces/argo/secrets/rest-config';
+const REST_CONFIG = '/api/v1/namespaces/argosy-system/secrets/rest-config';
 
 /** Writes a new `other.` entry with `token` (what `argosy cluster add` does on rotation). */
 async function writeEntry(stack: LocalStack, token: string): Promise<void> {

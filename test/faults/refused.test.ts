@@ -8,7 +8,7 @@ import type { NodeStatus, Workflow } from '../../src/engine/types.ts';
 import type { LocalStack } from '../../src/local/stack.ts';
 import { adminClient, captureLog, faultStack, runToEnd, type CapturedLog } from './helpers.ts';
 
-const REST_CONFIG = '/api/v1/namespaces/argo/secrets/rest-config';
+const REST_CONFIG = '/api/v1/namespaces/argosy-system/secrets/rest-config';
 
 function wf(name: string, templates: unknown[], entrypoint = 'main'): Workflow {
   return {

@@ -17,7 +17,7 @@ import { adminClient, captureLog, chain, faultStack, isDone, until, type Capture
 
 const run = promisify(execFile);
 const ROOT = join(import.meta.dirname, '../..');
-const REST_CONFIG = '/api/v1/namespaces/argo/secrets/rest-config';
+const REST_CONFIG = '/api/v1/namespaces/argosy-system/secrets/rest-config';
 const b64 = (s: string) => Buffer.from(s).toString('base64');
 const unique = (what: string) => `${what}${randomBytes(12).toString('hex')}`;
 

@@ -158,7 +158,7 @@ describe('a namespace-scoped entry is used only in its namespace', () => {
   let stack: LocalStack;
   before(async () => {
     stack = await faultStack(captureLog('WARN'), { maxReceiveCount: 2 });
-    const path = '/api/v1/namespaces/argo/secrets/rest-config';
+    const path = '/api/v1/namespaces/argosy-system/secrets/rest-config';
     const secret = await stack.mainClient.request<{ data: Record<string, string> }>({ method: 'GET', path });
     // Only `other.batch` remains: no entry covers other/argo.
     await stack.mainClient.request({

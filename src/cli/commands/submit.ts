@@ -12,6 +12,7 @@ import { exitCodeOf, followWorkflow, stallHint, waitLine } from './follow.ts';
 import { checkOutput, formatObject, printWorkflow } from './output.ts';
 import { withTarget, type Target } from './target.ts';
 import { loadWorkflowFile } from './workflow-file.ts';
+import { workflowStoreRefusals } from '../../clusters/store-guard.ts';
 
 interface SubmitOpts {
   watch?: boolean;
@@ -61,6 +62,17 @@ export function makeSubmitCommand(): Command {
       await withTarget(ctx, async (target) => {
         const ns = ctx.globals.namespace || wf.metadata.namespace || target.namespace;
         delete wf.metadata.namespace;
+        const store = {
+          cluster: target.mainCluster,
+          namespace: ctx.config.controllerNamespace,
+          secretName: ctx.config.secretName,
+        };
+        const refused = workflowStoreRefusals(wf, store, ns);
+        if (refused.length > 0)
+          throw usageError(
+            refused.join('\n'),
+            'workflows run in their own namespaces (docs/deploy.md, namespace layout)',
+          );
         const created = await createWorkflow<Workflow>(target.client, ns, wf);
         const name = created.metadata.name!;
         const scoped = { ...target, namespace: ns };

@@ -19,7 +19,8 @@ import {
 } from '../labels.ts';
 import { scriptContainer } from './script.ts';
 import { mapResolver, substituteDeep } from '../substitute.ts';
-import { outputFiles, wrapContainer } from './outputs-wrapper.ts';
+import { outputFiles, PodBuildError, wrapContainer } from './outputs-wrapper.ts';
+import { volumeProblems } from '../volumes.ts';
 import { podGcAnnotation } from '../pod-gc.ts';
 
 /** Argo's pod annotation naming the podGC strategy and delay. */
@@ -86,6 +87,8 @@ export function buildPod(ctx: ExecContext, node: NodeStatus, t: Template, name: 
     if (v !== undefined) podSpec[field] = v;
   }
   const volumes = [...((spec.volumes as unknown[] | undefined) ?? []), ...((t.volumes as unknown[] | undefined) ?? [])];
+  const refused = volumeProblems(volumes, 'volumes')[0];
+  if (refused) throw new PodBuildError(`${refused.path}: ${refused.message}`);
   if (volumes.length > 0) podSpec.volumes = volumes;
   const deadline = podDeadlineSeconds(ctx, t);
   if (deadline !== undefined) podSpec.activeDeadlineSeconds = deadline;

@@ -4,8 +4,9 @@
  * admin token, identities with their tokens, the port it listened on). Rest-config entries and
  * kubeconfigs written before a restart keep working when the port is still free.
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { Logger } from '../../logger.ts';
+import { readStateFile, writePrivateFile } from './state-file.ts';
 import type { RbacRule } from './rbac.ts';
 import type { ApiServer } from './server.ts';
 import type { StoreSnapshot } from './store.ts';
@@ -22,26 +23,27 @@ export interface ClusterIdentityFile {
 const objectsPath = (dir: string, name: string) => join(dir, `${name}.json`);
 const identityPath = (dir: string, name: string) => join(dir, `${name}.identity.json`);
 
-export function loadObjects(dir: string, name: string): StoreSnapshot | undefined {
-  const p = objectsPath(dir, name);
-  return existsSync(p) ? (JSON.parse(readFileSync(p, 'utf8')) as StoreSnapshot) : undefined;
+export function loadObjects(dir: string, name: string, logger?: Logger): StoreSnapshot | undefined {
+  return readStateFile<StoreSnapshot>(objectsPath(dir, name), logger);
 }
 
+/** Saves the objects (Secrets among them): owner-only, atomically (./state-file.ts). */
 export function saveObjects(dir: string, name: string, server: ApiServer): void {
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(objectsPath(dir, name), JSON.stringify(server.state.store.snapshot()));
+  writePrivateFile(objectsPath(dir, name), JSON.stringify(server.state.store.snapshot()));
 }
 
 /** The saved identity, if it was made for the same loopback address. */
-export function loadIdentity(dir: string, name: string, host: string): ClusterIdentityFile | undefined {
-  const p = identityPath(dir, name);
-  if (!existsSync(p)) return undefined;
-  const file = JSON.parse(readFileSync(p, 'utf8')) as ClusterIdentityFile;
-  return file.host === host ? file : undefined;
+export function loadIdentity(
+  dir: string,
+  name: string,
+  host: string,
+  logger?: Logger,
+): ClusterIdentityFile | undefined {
+  const file = readStateFile<ClusterIdentityFile>(identityPath(dir, name), logger);
+  return file?.host === host ? file : undefined;
 }
 
 export function saveIdentity(dir: string, name: string, server: ApiServer, host: string, cert: ServingCert): void {
-  mkdirSync(dir, { recursive: true });
   const file: ClusterIdentityFile = {
     host,
     port: Number(new URL(server.url).port),
@@ -49,7 +51,7 @@ export function saveIdentity(dir: string, name: string, server: ApiServer, host:
     adminToken: server.auth.adminToken,
     identities: server.auth.exportIdentities(),
   };
-  writeFileSync(identityPath(dir, name), JSON.stringify(file), { mode: 0o600 });
+  writePrivateFile(identityPath(dir, name), JSON.stringify(file));
 }
 
 /** Saves the objects at most once a second after changes, so a crash loses little; returns a canceller. */

@@ -31,7 +31,7 @@ describe('watcher', () => {
 
   test('pod watches follow the rest-config entries', async () => {
     assert.deepEqual(watcher.podWatches(), ['main/', 'other/']);
-    const path = '/api/v1/namespaces/argo/secrets/rest-config';
+    const path = '/api/v1/namespaces/argosy-system/secrets/rest-config';
     const secret = await stack.mainClient.request<{ data: Record<string, string> }>({ method: 'GET', path });
     const entry = secret.data['other.']!;
     await stack.mainClient.request({
