@@ -8,21 +8,26 @@ import { createHash } from 'node:crypto';
 import * as z from 'zod/mini';
 import './zod-en.ts';
 
-const bounded = (max: number) => z.string().check(z.minLength(1), z.maxLength(max));
+// Kubernetes names, checked at parse so `../..` or a `/` never reaches a URL path (a poison message,
+// not a TypeError deep in a handler).
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+const label = () => z.string().check(z.minLength(1), z.maxLength(63), z.regex(DNS_LABEL));
+const subdomain = () => z.string().check(z.minLength(1), z.maxLength(253), z.regex(DNS_SUBDOMAIN));
 
 export const NudgeSchema = z.object({
   v: z.literal(1),
   /** Namespace of the Workflow in the main cluster. */
-  namespace: bounded(253),
+  namespace: label(),
   /** Name of the Workflow. */
-  workflow: bounded(253),
+  workflow: subdomain(),
   source: z.enum(['workflow', 'pod', 'resync', 'timer', 'replay', 'cli']),
   /** The changed object, for tracing and de-duplication. */
   object: z.optional(
     z.object({
-      cluster: z.string(),
-      namespace: z.string(),
-      name: z.string(),
+      cluster: label(),
+      namespace: label(),
+      name: subdomain(),
       uid: z.optional(z.string()),
       resourceVersion: z.optional(z.string()),
     }),

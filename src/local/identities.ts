@@ -19,7 +19,7 @@ export const FUNCTIONS_SUBJECT: Subject = {
 };
 
 /** The watcher's ServiceAccount in the main cluster (infra/k8s/base). */
-export const WATCHER_SUBJECT = serviceAccountSubject('argo', 'argosy-watcher');
+export const WATCHER_SUBJECT = serviceAccountSubject('argosy-system', 'argosy-watcher');
 
 /** Argosy's ServiceAccount in another cluster (infra/k8s/remote-cluster), whose token an entry carries. */
 export const REMOTE_SUBJECT = serviceAccountSubject('argosy', 'argosy');

@@ -40,9 +40,11 @@ export class PoisonMessageError extends Error {
   readonly messageId: string;
 
   constructor(messageId: string, cause: unknown) {
-    super(`message ${messageId} is not a valid nudge: ${cause instanceof Error ? cause.message : String(cause)}`, {
-      cause,
-    });
+    // The parser's message may quote the body (JSON.parse does): bounded and escaped, so a poison body
+    // cannot flood or forge log lines.
+    super(
+      `message ${messageId} is not a valid nudge: ${quoteForLog(cause instanceof Error ? cause.message : String(cause))}`,
+    );
     this.messageId = messageId;
   }
 }
@@ -67,4 +69,13 @@ export function isTransientError(e: unknown): boolean {
   if (isUnauthorized(e)) return true;
   if (named.name === 'KubeApiError' || named.name === 'KubeUnreachableError') return isTransientKube(e);
   return true;
+}
+
+/** Text from outside (a message body, a parser's message) made safe for one log line: ≤ 200 chars, escaped. */
+export function quoteForLog(text: string, max = 200): string {
+  const cut = text.length > max ? `${text.slice(0, max)}… (${text.length} chars)` : text;
+  return cut.replace(
+    /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
 }

@@ -16,6 +16,7 @@
 import {
   ChangeMessageVisibilityBatchCommand,
   DeleteMessageCommand,
+  GetQueueAttributesCommand,
   type Message,
   ReceiveMessageCommand,
   SendMessageCommand,
@@ -32,6 +33,12 @@ export interface ReplayOptions {
   workflow?: { namespace: string; name: string };
   /** Stop after moving this many messages. */
   limit?: number;
+  /**
+   * What to do with bodies that are not valid nudges: `move` them like the rest (default), `skip`
+   * them (`--only-valid`: they stay in the DLQ), or `drop` them (`--drop`: deleted from the DLQ, so
+   * poison never goes back onto the work queue).
+   */
+  poison?: 'move' | 'skip' | 'drop';
   /** List what would move; move nothing. */
   dryRun?: boolean;
   /**
@@ -63,6 +70,13 @@ export interface ReplayedMessage {
 
 export interface ReplayResult {
   moved: ReplayedMessage[];
+  /** Poison messages deleted (`poison: 'drop'`; in a dry run: would be). */
+  dropped: ReplayedMessage[];
+  /**
+   * Messages in the DLQ when the run started (SQS's approximate counts, visible + in flight). A FIFO
+   * dry run sees only the oldest message of each group, so this is the number to compare with.
+   */
+  total?: number;
   /** Received but left in the DLQ (other workflows, or everything in a dry run, or over the limit). */
   skipped: number;
   dryRun: boolean;
@@ -144,6 +158,8 @@ export async function replayDeadLetters(sqs: SQSClient, opts: ReplayOptions): Pr
   const held: string[] = [];
   const seen = new Set<string>();
   const moved: ReplayedMessage[] = [];
+  const dropped: ReplayedMessage[] = [];
+  const total = await dlqSize(sqs, opts.deadLetterQueueUrl);
   try {
     let emptyReceives = 0;
     // FIFO: a held (unmoved) message locks its group, so later messages of that group are not
@@ -164,6 +180,15 @@ export async function replayDeadLetters(sqs: SQSClient, opts: ReplayOptions): Pr
       for (const m of fresh) {
         seen.add(m.MessageId!);
         const info = describe(m);
+        if (info.workflow === undefined && opts.poison && opts.poison !== 'move' && matches(info, opts.workflow)) {
+          if (opts.poison === 'drop' && !dryRun && !opts.signal?.aborted) {
+            await sqs.send(
+              new DeleteMessageCommand({ QueueUrl: opts.deadLetterQueueUrl, ReceiptHandle: m.ReceiptHandle }),
+            );
+          } else held.push(m.ReceiptHandle!);
+          if (opts.poison === 'drop') dropped.push(info);
+          continue;
+        }
         if (opts.signal?.aborted || moved.length >= limit || !matches(info, opts.workflow) || dryRun) {
           held.push(m.ReceiptHandle!);
           if (dryRun && matches(info, opts.workflow) && moved.length < limit) {
@@ -182,5 +207,24 @@ export async function replayDeadLetters(sqs: SQSClient, opts: ReplayOptions): Pr
   } finally {
     await release(sqs, opts.deadLetterQueueUrl, held);
   }
-  return { moved, skipped: held.length - (dryRun ? moved.length : 0), dryRun };
+  const skipped = held.length - (dryRun ? moved.length + dropped.length : 0);
+  return { moved, dropped, skipped, dryRun, ...(total === undefined ? {} : { total }) };
+}
+
+/** The DLQ's size (visible + in flight), or undefined when SQS will not say. */
+async function dlqSize(sqs: SQSClient, queueUrl: string): Promise<number | undefined> {
+  try {
+    const { Attributes = {} } = await sqs.send(
+      new GetQueueAttributesCommand({
+        QueueUrl: queueUrl,
+        AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
+      }),
+    );
+    return (
+      Number(Attributes.ApproximateNumberOfMessages ?? 0) +
+      Number(Attributes.ApproximateNumberOfMessagesNotVisible ?? 0)
+    );
+  } catch {
+    return undefined;
+  }
 }

@@ -13,6 +13,8 @@ interface ReplayFlags extends TargetFlags {
   workflow?: { namespace: string; name: string };
   limit?: number;
   dryRun?: boolean;
+  drop?: boolean;
+  onlyValid?: boolean;
 }
 
 /** Parses `NAMESPACE/NAME`. */
@@ -45,7 +47,9 @@ export function makeReplayCommand(overrides: Partial<OpsDeps> = {}): Command {
     .description('move dead-lettered nudges back to the work queue (all, or one workflow)')
     .option('--workflow <ns/name>', "only this workflow's nudges", parseWorkflowRef)
     .option('--limit <n>', 'move at most N messages', positiveInt)
-    .option('--dry-run', 'list what would move; move nothing (FIFO shows the oldest message per workflow)');
+    .option('--dry-run', 'list what would move; move nothing (FIFO shows the oldest message per workflow)')
+    .option('--only-valid', 'move only valid nudges; leave poison messages in the dead-letter queue')
+    .option('--drop', 'delete poison messages (not valid nudges) from the dead-letter queue instead of moving them');
   withTargetOptions(cmd).action(
     explained(async (flags: ReplayFlags) => {
       const target = resolveOpsTarget(flags, loadConfig().home);
@@ -62,10 +66,13 @@ export function makeReplayCommand(overrides: Partial<OpsDeps> = {}): Command {
       process.once('SIGINT', onSigint);
       try {
         const dryRun = flags.dryRun ?? false;
+        if (flags.drop && flags.onlyValid) throw new InvalidArgumentError('--drop and --only-valid exclude each other');
+        const poison = flags.drop ? 'drop' : flags.onlyValid ? 'skip' : 'move';
         const result = await replayDeadLetters(sqs, {
           deadLetterQueueUrl: dlq,
           targetQueueUrl: queue,
           dryRun,
+          poison,
           signal: abort.signal,
           ...(flags.workflow ? { workflow: flags.workflow } : {}),
           ...(flags.limit ? { limit: flags.limit } : {}),
@@ -73,8 +80,14 @@ export function makeReplayCommand(overrides: Partial<OpsDeps> = {}): Command {
           onMessage: (m) => deps.io.out(line(m, dryRun)),
         });
         const verb = dryRun ? 'would move' : 'moved';
+        for (const m of result.dropped) deps.io.out(`${dryRun ? 'would drop' : 'dropped'} poison ${m.messageId}\n`);
+        const drops = result.dropped.length
+          ? `; ${dryRun ? 'would drop' : 'dropped'} ${result.dropped.length} poison`
+          : '';
+        // A FIFO dry run only sees the oldest message of each group: say how many the DLQ holds.
+        const of = result.total === undefined ? '' : ` (the dead-letter queue held ${result.total})`;
         deps.io.out(
-          `${verb} ${result.moved.length} message(s) from ${dlq} to ${queue}; ${result.skipped} left in the dead-letter queue\n`,
+          `${verb} ${result.moved.length} message(s) from ${dlq} to ${queue}${drops}; ${result.skipped} left in the dead-letter queue${dryRun ? of : ''}\n`,
         );
         deps.setExitCode(abort.signal.aborted ? 130 : 0);
       } finally {

@@ -180,8 +180,10 @@ describe('infra/k8s overlays', () => {
   test('namespaced: Roles only, scoped to the managed namespace, which the watcher is told', () => {
     const objs = objects('namespaced');
     assert.ok(!objs.some((o) => o.kind.startsWith('Cluster')), 'no cluster-scoped RBAC');
+    // The managed namespace, and the controller namespace for the one rest-config Secret.
     for (const o of objs.filter((x) => x.kind === 'Role' || x.kind === 'RoleBinding')) {
-      assert.equal(o.metadata.namespace, 'argo');
+      const ns = o.metadata.name === 'argosy-rest-config' ? 'argosy-system' : 'argo';
+      assert.equal(o.metadata.namespace, ns, `${o.kind} ${o.metadata.name}`);
     }
     const cm = find('namespaced', 'ConfigMap', 'argosy-watcher').data as Record<string, string>;
     assert.equal(cm.ARGOSY_MANAGED_NAMESPACE, 'argo');
@@ -350,7 +352,7 @@ describe('infra/k8s overlays', () => {
       'configmap',
       'argosy-watcher',
       '-n',
-      'argo',
+      'argosy-system',
       '-o',
       'json',
       '--kubeconfig',
