@@ -79,6 +79,34 @@ spec:
   });
 });
 
+describe('podSpecPatch (could set serviceAccountName, volumes, nodeName) is refused', () => {
+  test('workflow- and template-level patches: rejected by name, no pod', () => {
+    const wf = wfFromYaml(`
+apiVersion: argoproj.io/v1alpha1
+kind: Workflow
+spec:
+  entrypoint: main
+  podSpecPatch: '{"serviceAccountName":"cluster-admin"}'
+  templates:
+    - name: main
+      podSpecPatch: '{"volumes":[{"name":"h","hostPath":{"path":"/"}}]}'
+      container: { image: argoproj/argosay:v2 }
+`);
+    const paths = validateWorkflow(wf).map((e) => `${e.path}: ${e.message}`);
+    assert.ok(
+      paths.some((p) => /^spec\.podSpecPatch: .*not supported/.test(p)),
+      paths.join('\n'),
+    );
+    assert.ok(
+      paths.some((p) => /^spec\.templates\[0\]\.podSpecPatch: .*not supported/.test(p)),
+      paths.join('\n'),
+    );
+    const d = decide({ workflow: wf, pods: [], controller }, NOW);
+    assert.deepEqual(creates(d), []);
+    assert.match(d.status.phase ?? '', /Error|Failed/);
+  });
+});
+
 describe('spec edits after the start change nothing', () => {
   test('serviceAccountName patched into the spec and the template: pods keep the recorded account', () => {
     const wf0 = wfFromYaml(`
