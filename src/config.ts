@@ -10,6 +10,7 @@ import { join } from 'node:path';
 // cold start. './zod-en.ts' keeps full zod's English messages.
 import * as z from 'zod/mini';
 import './zod-en.ts';
+import { STORE_KINDS } from './clusters/stores/kinds.ts';
 
 const dnsLabel = z
   .string()
@@ -42,7 +43,7 @@ export const ConfigSchema = z.strictObject({
   instanceId: text(),
   /** Only watch/reconcile workflows of this namespace (namespaced install); empty = all. */
   managedNamespace: text(),
-  secretStore: oneOf(['kubernetes', 'aws-secretsmanager'], 'kubernetes'),
+  secretStore: oneOf(STORE_KINDS, 'kubernetes'),
   /** Name of the Kubernetes Secret, or the Secrets Manager secret id. */
   secretName: z._default(z.string().check(z.minLength(1)), 'rest-config'),
   /** How long functions cache rest-config entries (ms); a rotation takes effect within it. */

@@ -1,28 +1,35 @@
-/** The CLI's view of the store: the main cluster's client from a kube context, and the chosen store. */
+/** The CLI's view of the store: the one config.secretStore names, through the store factory. */
 import type { HttpKubeClient } from '../adapters/kube/http-client.ts';
-import { kubeClientFromKubeconfig } from '../clusters/kubeconfig.ts';
-import { createSecretsManagerStore } from '../clusters/stores/aws-secretsmanager.ts';
-import { createKubernetesStore } from '../clusters/stores/kubernetes.ts';
+import { clientFromKubeconfig } from '../clusters/kubeconfig.ts';
+import { createSecretStore } from '../clusters/stores/factory.ts';
 import type { WritableSecretStore } from '../clusters/stores/types.ts';
 import type { ClusterCliContext } from './cluster.ts';
 
-/** Opens the store the flags/config name; close the returned client when done. */
+/**
+ * Opens the store the flags/config name; close when done. The main cluster's client (for the
+ * kubernetes store) is built from the kube context only when the store is first used.
+ */
 export function openStore(ctx: ClusterCliContext): { store: WritableSecretStore; close: () => void } {
   const { config, flags } = ctx;
-  if (config.secretStore === 'aws-secretsmanager') {
-    return {
-      store: createSecretsManagerStore({ secretId: config.secretName, client: ctx.io.secretsManager }),
-      close: () => undefined,
-    };
-  }
-  const main: HttpKubeClient = kubeClientFromKubeconfig({
-    kubeconfig: config.kubeconfig || undefined,
-    context: flags.context,
-    cluster: config.clusterName,
-    logger: ctx.logger,
+  let main: Promise<HttpKubeClient> | undefined;
+  const mainClient = () =>
+    (main ??= clientFromKubeconfig({
+      kubeconfig: config.kubeconfig || undefined,
+      context: flags.context,
+      cluster: config.clusterName,
+    }).then((r) => r.client));
+  const store = createSecretStore(config.secretStore, {
+    secretName: config.secretName,
+    namespace: config.controllerNamespace,
+    mainClient,
+    ...(ctx.io.secretsManager ? { secretsManager: ctx.io.secretsManager } : {}),
   });
   return {
-    store: createKubernetesStore({ client: main, namespace: config.controllerNamespace, name: config.secretName }),
-    close: () => main.close(),
+    store,
+    close: () =>
+      void main?.then(
+        (c) => c.close(),
+        () => undefined,
+      ),
   };
 }

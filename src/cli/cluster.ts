@@ -5,6 +5,7 @@
  * @example
  * program.addCommand(makeClusterCommand());
  */
+import { STORE_KINDS, type StoreKind } from '../clusters/stores/kinds.ts';
 import { Command, Option } from 'commander';
 import { loadConfig, type Config } from '../config.ts';
 import { createLogger, type Logger } from '../logger.ts';
@@ -28,7 +29,7 @@ export interface ClusterCliIo {
 export interface StoreFlags {
   kubeconfig?: string;
   context?: string;
-  store?: 'kubernetes' | 'aws-secretsmanager';
+  store?: StoreKind;
   namespace?: string;
 }
 
@@ -44,9 +45,7 @@ function withStoreFlags(cmd: Command): Command {
   return cmd
     .option('--kubeconfig <file>', 'kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)')
     .option('--context <name>', "the main cluster's kubeconfig context (default: current context)")
-    .addOption(
-      new Option('--store <kind>', 'secret store holding the entries').choices(['kubernetes', 'aws-secretsmanager']),
-    )
+    .addOption(new Option('--store <kind>', 'secret store holding the entries').choices(STORE_KINDS))
     .option('-n, --namespace <ns>', 'namespace of the rest-config Secret (default: the controller namespace)');
 }
 

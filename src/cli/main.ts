@@ -6,6 +6,7 @@
 import { CommanderError } from 'commander';
 import { isKubeApiError, isKubeUnreachableError } from '../adapters/kube/errors.ts';
 import { redact } from '../logger.ts';
+import { isKubeconfigError } from '../clusters/kubeconfig.ts';
 import { EXIT, isCliError } from './commands/errors.ts';
 import { createProgram } from './program.ts';
 
@@ -23,6 +24,7 @@ function describe(e: unknown): { message: string; hint?: string; code: number } 
     const ok = e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.exitCode === 0;
     return { message: '', code: ok ? EXIT.ok : EXIT.usage };
   }
+  if (isKubeconfigError(e)) return { message: e.message, hint: e.hint, code: EXIT.usage };
   if (isKubeUnreachableError(e)) {
     return {
       message: e.message,

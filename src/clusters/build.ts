@@ -7,11 +7,10 @@ import type { Config } from '../config.ts';
 import type { Logger } from '../logger.ts';
 import type { KubeClient } from '../ports/kube.ts';
 import type { ClientFromEntryOptions } from './client-from-entry.ts';
-import { SecretStoreError } from './errors.ts';
 import { inClusterClient } from './in-cluster.ts';
 import { createEntryRegistry, type EntryRegistry } from './registry.ts';
-import { createSecretsManagerStore, type SecretsManagerLike } from './stores/aws-secretsmanager.ts';
-import { createKubernetesStore } from './stores/kubernetes.ts';
+import type { SecretsManagerLike } from './stores/aws-secretsmanager.ts';
+import { createSecretStore, type StoreParams } from './stores/factory.ts';
 import type { SecretStore } from './stores/types.ts';
 
 export interface BuildRegistryOptions {
@@ -23,6 +22,8 @@ export interface BuildRegistryOptions {
   store?: SecretStore;
   /** Secrets Manager client for the aws-secretsmanager store (tests, custom endpoints). */
   secretsManager?: SecretsManagerLike;
+  /** The aws-secretsmanager store's read without the SDK (the Lambda functions' thin signed call). */
+  getSecretValue?: StoreParams['getSecretValue'];
   clientOptions?: ClientFromEntryOptions;
 }
 
@@ -31,8 +32,7 @@ export interface BuildRegistryOptions {
  *
  * @example
  * // Lambda (src/runtime/lambda.ts): the store reads with a thin SigV4 GetSecretValue
- * const store = createSecretsManagerStore({ secretId: config.secretName, getSecretValue: lambdaGetSecretValue(config) });
- * const registry = await buildClusterRegistry({ config, logger, store });
+ * const registry = await buildClusterRegistry({ config, logger, getSecretValue: lambdaGetSecretValue(config) });
  */
 export async function buildClusterRegistry(options: BuildRegistryOptions): Promise<EntryRegistry> {
   const { config, logger } = options;
@@ -51,19 +51,15 @@ export async function buildClusterRegistry(options: BuildRegistryOptions): Promi
 
 /** The store config.secretStore names (local mode wraps it to record its reads). */
 export function configuredStore(
-  options: Pick<BuildRegistryOptions, 'config' | 'secretsManager'>,
+  options: Pick<BuildRegistryOptions, 'config' | 'secretsManager' | 'getSecretValue'>,
   mainClient: KubeClient | undefined,
 ): SecretStore {
   const { config } = options;
-  if (config.secretStore === 'aws-secretsmanager') {
-    return createSecretsManagerStore({ secretId: config.secretName, client: options.secretsManager });
-  }
-  if (!mainClient) {
-    throw new SecretStoreError(
-      'kubernetes',
-      'the kubernetes store lives in the main cluster, but there is no main cluster client ' +
-        '(not in a pod, and no kubeconfig context given); use --kubeconfig/--context or ARGOSY_SECRET_STORE=aws-secretsmanager',
-    );
-  }
-  return createKubernetesStore({ client: mainClient, namespace: config.controllerNamespace, name: config.secretName });
+  return createSecretStore(config.secretStore, {
+    secretName: config.secretName,
+    namespace: config.controllerNamespace,
+    ...(mainClient ? { mainClient } : {}),
+    ...(options.secretsManager ? { secretsManager: options.secretsManager } : {}),
+    ...(options.getSecretValue ? { getSecretValue: options.getSecretValue } : {}),
+  });
 }

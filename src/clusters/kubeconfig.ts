@@ -1,48 +1,232 @@
 /**
- * Kubeconfig → rest-config entry (for `argosy cluster add`) and kubeconfig context → client (for the
- * CLI and local mode). Parsing uses `@kubernetes/client-node`'s KubeConfig, so this module is for the
- * CLI only: the Lambda bundle never imports it.
+ * The one kubeconfig reader (CLI, local mode, and the functions and watcher when run outside AWS).
+ * Reads a path or `:`-list as kubectl does (merged, first file wins, relative file paths resolved
+ * against the file that names them) and gives, for a context:
+ * - a client (`clientFromKubeconfig`): token, client-certificate and basic auth straight from the
+ *   YAML; contexts that need an exec or auth-provider plugin (GKE, AKS, `aws eks get-token`, OIDC) go
+ *   through @kubernetes/client-node, imported only then because it is large and slow to load;
+ * - a Go-shaped rest-config entry (`entryFromContext`, for `argosy cluster add`).
+ * Requests always go through Argosy's own thin client.
  */
 import { readFileSync } from 'node:fs';
+import type https from 'node:https';
 import { homedir } from 'node:os';
-import { delimiter, join } from 'node:path';
-import { KubeConfig } from '@kubernetes/client-node';
-import type { HttpKubeClient } from '../adapters/kube/http-client.ts';
-import type { Logger } from '../logger.ts';
-import { clientFromEntry } from './client-from-entry.ts';
-import { parseEntry } from './entry.ts';
+import { delimiter, dirname, isAbsolute, join } from 'node:path';
+import type * as ClientNode from '@kubernetes/client-node';
+import { parse } from 'yaml';
+import {
+  createKubeClient,
+  type HttpKubeClient,
+  type KubeAuth,
+  type KubeTlsOptions,
+} from '../adapters/kube/http-client.ts';
 
 /** A kubeconfig problem (missing file/context, unsupported auth). Terminal; never quotes credentials. */
 export class KubeconfigError extends Error {
   override name = 'KubeconfigError' as const;
   readonly terminal = true;
+  /** The CLI's exit code for it: bad input. */
+  readonly exitCode = 2;
+  constructor(
+    message: string,
+    readonly hint?: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+/** Guard keyed on `name` (two module copies may be loaded under tsx). */
+export function isKubeconfigError(e: unknown): e is KubeconfigError {
+  return e instanceof Error && e.name === 'KubeconfigError';
+}
+
+type Section = Record<string, unknown>;
+
+/** A read (and merged) kubeconfig. */
+export interface Kubeconfig {
+  path: string;
+  current: string;
+  clusters: Map<string, Section>;
+  users: Map<string, Section>;
+  contexts: Map<string, Section>;
+  /** Directory of the file each `kind/name` came from (relative file paths resolve against it). */
+  dirOf: Map<string, string>;
+}
+
+/** A resolved kubeconfig context. */
+export interface KubeContext {
+  path: string;
+  context: string;
+  /** The context's namespace, if it sets one. */
+  namespace?: string;
+  server: string;
+}
+
+function addSections(list: unknown, key: string, dir: string, into: Map<string, Section>, dirs: Map<string, string>) {
+  for (const item of Array.isArray(list) ? (list as Section[]) : []) {
+    const name = typeof item?.name === 'string' ? item.name : '';
+    if (!name || into.has(name)) continue; // first file wins, like kubectl
+    into.set(name, (item[key] ?? {}) as Section);
+    dirs.set(`${key}/${name}`, dir);
+  }
 }
 
 /**
- * Loads a kubeconfig: `path` (a `--kubeconfig` flag or config.kubeconfig, possibly a `:`-list whose
- * files are merged, first wins), else `~/.kube/config`.
+ * Reads a kubeconfig: `path` (a `--kubeconfig` flag or config.kubeconfig, possibly a `:`-list whose
+ * files are merged, first wins), else `~/.kube/config`. In a list, unreadable files are skipped.
  */
-export function loadKubeconfig(path?: string): KubeConfig {
-  const files = (path || join(homedir(), '.kube', 'config')).split(delimiter).filter(Boolean);
-  const kc = new KubeConfig();
+export function loadKubeconfig(path?: string): Kubeconfig {
+  const full = path || join(homedir(), '.kube', 'config');
+  const files = full.split(delimiter).filter(Boolean);
+  const kc: Kubeconfig = {
+    path: full,
+    current: '',
+    clusters: new Map(),
+    users: new Map(),
+    contexts: new Map(),
+    dirOf: new Map(),
+  };
   let loaded = 0;
   for (const file of files) {
-    const one = new KubeConfig();
+    let doc: Section;
     try {
-      one.loadFromFile(file);
+      doc = (parse(readFileSync(file, 'utf8')) ?? {}) as Section;
     } catch (cause) {
-      if (files.length === 1) throw new KubeconfigError(`cannot read kubeconfig ${file}`, { cause });
-      continue;
+      if (files.length > 1) continue;
+      const why = (cause as Error).message.split('\n')[0];
+      throw new KubeconfigError(`cannot read kubeconfig ${file}: ${why}`, 'pass --kubeconfig FILE', { cause });
     }
-    if (loaded++ === 0) kc.loadFromString(one.exportConfig());
-    else kc.mergeConfig(one, true);
+    loaded++;
+    kc.current ||= String(doc['current-context'] ?? '');
+    addSections(doc.clusters, 'cluster', dirname(file), kc.clusters, kc.dirOf);
+    addSections(doc.users, 'user', dirname(file), kc.users, kc.dirOf);
+    addSections(doc.contexts, 'context', dirname(file), kc.contexts, kc.dirOf);
   }
-  if (!loaded) throw new KubeconfigError(`no readable kubeconfig in ${files.join(delimiter)}`);
+  if (!loaded) throw new KubeconfigError(`cannot read kubeconfig: none of ${files.join(delimiter)} is readable`);
   return kc;
 }
 
+/** Context names in a kubeconfig (for messages and per-cluster lookups). */
+export function listContexts(path: string): string[] {
+  return [...loadKubeconfig(path).contexts.keys()];
+}
+
+const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
 const b64 = (s: string) => Buffer.from(s).toString('base64');
-const fileB64 = (path: string | undefined) => (path ? b64(readFileSync(path, 'utf8')) : null);
+const fromB64 = (v: unknown): string | undefined =>
+  str(v) ? Buffer.from(String(v), 'base64').toString('utf8') : undefined;
+
+function fileText(dir: string, p: unknown): string | undefined {
+  const s = str(p);
+  return s ? readFileSync(isAbsolute(s) ? s : join(dir, s), 'utf8') : undefined;
+}
+
+/** The context, its cluster and user sections; a missing context or server is a KubeconfigError. */
+function resolve(kc: Kubeconfig, context?: string) {
+  const name = context || kc.current;
+  const ctx = kc.contexts.get(name);
+  if (!ctx) {
+    const known = [...kc.contexts.keys()].join(', ') || 'none';
+    throw new KubeconfigError(
+      name ? `context "${name}" not found in ${kc.path} (contexts: ${known})` : `${kc.path} has no current-context`,
+      `known contexts: ${known} (kubectl config get-contexts); pass --context`,
+    );
+  }
+  const clusterName = String(ctx.cluster ?? '');
+  const userName = String(ctx.user ?? '');
+  const cluster = kc.clusters.get(clusterName);
+  const server = str(cluster?.server);
+  if (!cluster || !server)
+    throw new KubeconfigError(`context "${name}" in ${kc.path}: cluster "${clusterName}" has no server`);
+  return {
+    name,
+    ctx,
+    cluster,
+    server,
+    user: kc.users.get(userName) ?? {},
+    clusterDir: kc.dirOf.get(`cluster/${clusterName}`) ?? '.',
+    userDir: kc.dirOf.get(`user/${userName}`) ?? '.',
+  };
+}
+type Resolved = ReturnType<typeof resolve>;
+
+const needsPlugin = (r: Resolved) => !!(r.user.exec || r.user['auth-provider']);
+
+/** TLS and auth straight from the YAML. */
+function directAuth(r: Resolved): { tls: KubeTlsOptions; auth: KubeAuth } {
+  const { cluster, user, clusterDir, userDir } = r;
+  const tls: KubeTlsOptions = {
+    caPem: fromB64(cluster['certificate-authority-data']) ?? fileText(clusterDir, cluster['certificate-authority']),
+    certPem: fromB64(user['client-certificate-data']) ?? fileText(userDir, user['client-certificate']),
+    keyPem: fromB64(user['client-key-data']) ?? fileText(userDir, user['client-key']),
+    insecure: cluster['insecure-skip-tls-verify'] === true || undefined,
+    serverName: str(cluster['tls-server-name']),
+  };
+  const token = str(user.token) ?? fileText(userDir, user.tokenFile)?.trim();
+  const auth: KubeAuth = token
+    ? { kind: 'bearer', token }
+    : str(user.username)
+      ? { kind: 'basic', username: String(user.username), password: String(user.password ?? '') }
+      : { kind: 'none' };
+  return { tls, auth };
+}
+
+/**
+ * @kubernetes/client-node, named through a variable so bundlers leave it out: only a user's CLI
+ * meets plugin contexts (and has the package); the functions and the watcher never load it.
+ */
+const CLIENT_NODE = '@kubernetes/client-node';
+
+/** Exec/auth-provider contexts: let @kubernetes/client-node run the plugin, then use its result. */
+async function pluginAuth(path: string, context: string): Promise<{ tls: KubeTlsOptions; auth: KubeAuth }> {
+  const { KubeConfig } = (await import(CLIENT_NODE)) as typeof ClientNode;
+  const kc = new KubeConfig();
+  kc.loadFromFile(path.split(delimiter)[0]!);
+  kc.setCurrentContext(context);
+  const opts: https.RequestOptions = {};
+  await kc.applyToHTTPSOptions(opts);
+  const pem = (v: unknown) =>
+    v === undefined || v === null ? undefined : Buffer.isBuffer(v) ? v.toString('utf8') : String(v);
+  const authz = ((opts.headers ?? {}) as Record<string, string>).Authorization;
+  return {
+    tls: {
+      caPem: pem(opts.ca),
+      certPem: pem(opts.cert),
+      keyPem: pem(opts.key),
+      insecure: opts.rejectUnauthorized === false || undefined,
+    },
+    auth: authz?.startsWith('Bearer ') ? { kind: 'bearer', token: authz.slice(7) } : { kind: 'none' },
+  };
+}
+
+export interface KubeconfigClientOptions {
+  /** Kubeconfig path(s); default `~/.kube/config`. */
+  kubeconfig?: string;
+  /** Context name; default the current context. */
+  context?: string;
+  /** Use this context when the kubeconfig has it, else `context` / the current one (functions run locally). */
+  preferContext?: string;
+  /** The Argosy cluster the client stands for (errors, logs); default the context name. */
+  cluster?: string;
+}
+
+/**
+ * A client for a kubeconfig context (default: the current one), and what the context resolved to.
+ *
+ * @example
+ * const { client } = await clientFromKubeconfig({ kubeconfig: local.kubeconfigPath, context: 'main' });
+ */
+export async function clientFromKubeconfig(
+  options: KubeconfigClientOptions = {},
+): Promise<{ client: HttpKubeClient; context: KubeContext }> {
+  const kc = loadKubeconfig(options.kubeconfig);
+  const preferred = options.preferContext && kc.contexts.has(options.preferContext) ? options.preferContext : undefined;
+  const r = resolve(kc, preferred ?? options.context);
+  const { tls, auth } = needsPlugin(r) ? await pluginAuth(kc.path, r.name) : directAuth(r);
+  const client = createKubeClient({ cluster: options.cluster ?? r.name, server: r.server, tls, auth });
+  return { client, context: { path: kc.path, context: r.name, namespace: str(r.ctx.namespace), server: r.server } };
+}
 
 /** `aws eks get-token --cluster-name X [--region R]` exec plugins become the entry's `AWS` block. */
 function awsFromExec(exec: unknown): { ClusterName: string; Region: string } | undefined {
@@ -60,70 +244,43 @@ function awsFromExec(exec: unknown): { ClusterName: string; Region: string } | u
 }
 
 /**
- * Builds the Go-shaped rest-config entry (the seed's JSON) for a kubeconfig context: server, CA,
- * token / client certificate / basic auth, or the AWS block for `aws eks get-token` contexts.
+ * Builds the Go-shaped rest-config entry for a kubeconfig context: server, CA, token / client
+ * certificate / basic auth, or the AWS block for `aws eks get-token` contexts.
  *
  * @example
  * const entry = entryFromContext(loadKubeconfig(), 'other'); // { Host, BearerToken, TLSClientConfig: {...} }
  */
-export function entryFromContext(kc: KubeConfig, contextName: string): Record<string, unknown> {
-  const ctx = kc.getContextObject(contextName);
-  if (!ctx) {
-    const known = kc.getContexts().map((c) => c.name);
-    throw new KubeconfigError(
-      `context "${contextName}" not found in kubeconfig (contexts: ${known.join(', ') || 'none'})`,
-    );
-  }
-  const cluster = kc.getCluster(ctx.cluster);
-  const user = kc.getUser(ctx.user);
-  if (!cluster) throw new KubeconfigError(`context "${contextName}": cluster "${ctx.cluster}" not found`);
-  const entry: Record<string, unknown> = { Host: cluster.server };
+export function entryFromContext(kc: Kubeconfig, contextName: string): Record<string, unknown> {
+  const r = resolve(kc, contextName);
+  const { cluster, user, clusterDir, userDir } = r;
+  const fileB64 = (dir: string, p: unknown) => {
+    const text = fileText(dir, p);
+    return text === undefined ? null : b64(text);
+  };
+  const entry: Record<string, unknown> = { Host: r.server };
   const tls: Record<string, unknown> = {
-    Insecure: cluster.skipTLSVerify === true,
-    ServerName: cluster.tlsServerName ?? '',
-    CAData: cluster.caData ?? fileB64(cluster.caFile),
+    Insecure: cluster['insecure-skip-tls-verify'] === true,
+    ServerName: str(cluster['tls-server-name']) ?? '',
+    CAData: str(cluster['certificate-authority-data']) ?? fileB64(clusterDir, cluster['certificate-authority']),
     CertData: null,
     KeyData: null,
   };
-  const aws = awsFromExec(user?.exec);
+  const aws = awsFromExec(user.exec);
+  const token = str(user.token) ?? fileText(userDir, user.tokenFile)?.trim();
   if (aws) entry.AWS = aws;
-  else if (user?.token) entry.BearerToken = user.token;
-  else if (user?.certData || user?.certFile) {
-    tls.CertData = user.certData ?? fileB64(user.certFile);
-    tls.KeyData = user.keyData ?? fileB64(user.keyFile);
-  } else if (user?.username) {
+  else if (token) entry.BearerToken = token;
+  else if (user['client-certificate-data'] || user['client-certificate']) {
+    tls.CertData = str(user['client-certificate-data']) ?? fileB64(userDir, user['client-certificate']);
+    tls.KeyData = str(user['client-key-data']) ?? fileB64(userDir, user['client-key']);
+  } else if (str(user.username)) {
     entry.Username = user.username;
     entry.Password = user.password ?? '';
-  } else if (user?.exec || user?.authProvider) {
+  } else if (needsPlugin(r)) {
     throw new KubeconfigError(
-      `context "${contextName}" authenticates with an exec/auth-provider plugin, which an entry cannot carry; ` +
+      `context "${r.name}" authenticates with an exec/auth-provider plugin, which an entry cannot carry; ` +
         'use a service account token (kubectl create token ...) or, for EKS, `aws eks get-token`',
     );
   }
   entry.TLSClientConfig = tls;
   return entry;
-}
-
-export interface KubeconfigClientOptions {
-  /** Kubeconfig path(s); default `~/.kube/config`. */
-  kubeconfig?: string;
-  /** Context name; default the current context. */
-  context?: string;
-  /** Cluster name for errors/logs; default the context name. */
-  cluster?: string;
-  logger?: Logger;
-}
-
-/**
- * A client for a kubeconfig context, through the same entry → client path the controller uses.
- *
- * @example
- * const main = kubeClientFromKubeconfig({ kubeconfig: local.kubeconfigPath, context: 'main', cluster: 'main' });
- */
-export function kubeClientFromKubeconfig(options: KubeconfigClientOptions = {}): HttpKubeClient {
-  const kc = loadKubeconfig(options.kubeconfig);
-  const context = options.context || kc.getCurrentContext();
-  if (!context) throw new KubeconfigError('no context given and the kubeconfig has no current-context');
-  const entry = parseEntry(`${context}.`, entryFromContext(kc, context), { logger: options.logger });
-  return clientFromEntry(options.cluster ?? context, entry, { logger: options.logger });
 }

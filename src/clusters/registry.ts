@@ -74,8 +74,8 @@ export function hashValue(value: unknown): string {
  *
  * @example
  * // local mode / CLI: main client from a kubeconfig context, entries in the main cluster's Secret
- * const main = kubeClientFromKubeconfig({ context: 'main' });
- * const store = createKubernetesStore({ client: main, namespace: 'argo', name: 'rest-config' });
+ * const { client: main } = await clientFromKubeconfig({ context: 'main' });
+ * const store = createSecretStore('kubernetes', { mainClient: main, namespace: 'argo', secretName: 'rest-config' });
  * const registry = await createEntryRegistry({ mainCluster: 'main', mainClient: main, store, cacheMs: 30_000, logger });
  */
 export async function createEntryRegistry(options: EntryRegistryOptions): Promise<EntryRegistry> {

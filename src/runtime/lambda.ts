@@ -9,10 +9,8 @@ import type { Config } from '../config.ts';
 import { lambdaGetSecretValue } from '../adapters/aws/secretsmanager-thin.ts';
 import { lambdaSqsSender } from '../adapters/aws/sqs-thin.ts';
 import { buildClusterRegistry } from '../clusters/build.ts';
-import { createSecretsManagerStore } from '../clusters/stores/aws-secretsmanager.ts';
 import { createRuntimeDeps, type RuntimeCounters, type RuntimeDeps } from './deps.ts';
 import { createLambdaBase, type LambdaBase } from './lambda-base.ts';
-import { clientFromKubeconfigFile } from './kubeconfig-lite.ts';
 import type { DecideFn } from './reconcile.ts';
 
 export interface LambdaWiring extends LambdaBase {
@@ -36,26 +34,19 @@ export async function createLambdaWiring(fn: string, decide: DecideFn = noDecide
       'ARGOSY_SECRET_STORE=kubernetes is not supported in Lambda (no main-cluster client to read Secret rest-config with): use aws-secretsmanager, as serverless.yml sets',
     );
   }
-  const getSecretValue = config.secretStore === 'aws-secretsmanager' ? lambdaGetSecretValue(config) : undefined;
-  const store =
-    config.secretStore === 'aws-secretsmanager'
-      ? createSecretsManagerStore({ secretId: config.secretName, ...(getSecretValue ? { getSecretValue } : {}) })
-      : undefined;
+  // An aws-secretsmanager store reads with the thin signed call (undefined without credentials).
+  const getSecretValue = lambdaGetSecretValue(config);
   let built: Promise<RuntimeDeps> | undefined;
   const deps = () => {
     // KUBECONFIG gives the main cluster's client when the functions run outside AWS (local invoke,
     // tests); in Lambda the main cluster comes from its rest-config entry like every other.
-    built ??= (
-      config.kubeconfig
-        ? clientFromKubeconfigFile(config.kubeconfig, config.clusterName, config.clusterName)
-        : Promise.resolve(undefined)
-    )
+    built ??= (config.kubeconfig ? mainClientFromKubeconfig(config) : Promise.resolve(undefined))
       .then((mainClient) =>
         buildClusterRegistry({
           config,
           logger,
-          store,
           mainClient,
+          getSecretValue,
           clientOptions: { awsCredentials: lambdaCredentials(config) },
         }),
       )
@@ -93,4 +84,18 @@ export function lambdaCredentials(
     ...(config.awsSessionToken ? { sessionToken: config.awsSessionToken } : {}),
   };
   return () => Promise.resolve(credentials);
+}
+
+/**
+ * The main cluster's client from KUBECONFIG (functions run outside AWS): its context named like the
+ * cluster, else the current one. The reader is imported only then, so Lambda never loads it.
+ */
+async function mainClientFromKubeconfig(config: Config) {
+  const { clientFromKubeconfig } = await import('../clusters/kubeconfig.ts');
+  const { client } = await clientFromKubeconfig({
+    kubeconfig: config.kubeconfig,
+    preferContext: config.clusterName,
+    cluster: config.clusterName,
+  });
+  return client;
 }

@@ -10,7 +10,7 @@ import { buildClusterRegistry } from '../clusters/build.ts';
 import { inClusterClient } from '../clusters/in-cluster.ts';
 import { loadConfig } from '../config.ts';
 import { createLogger } from '../logger.ts';
-import { clientFromKubeconfigFile } from '../runtime/kubeconfig-lite.ts';
+import { clientFromKubeconfig } from '../clusters/kubeconfig.ts';
 import { startWatcher } from './watcher.ts';
 
 /** Splits `host:port` (IPv6 in brackets allowed). */
@@ -26,7 +26,13 @@ async function main(): Promise<void> {
   const mainClient =
     inClusterClient(config, { logger }) ??
     (config.kubeconfig
-      ? await clientFromKubeconfigFile(config.kubeconfig, config.clusterName, config.clusterName)
+      ? (
+          await clientFromKubeconfig({
+            kubeconfig: config.kubeconfig,
+            preferContext: config.clusterName,
+            cluster: config.clusterName,
+          })
+        ).client
       : undefined);
   const registry = await buildClusterRegistry({ config, logger, mainClient });
   const publisher = createSqsPublisher({

@@ -9,7 +9,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { once } from 'node:events';
 import { devStatePath, removeDevState, writeDevState, type DevState } from '../dev-state.ts';
-import { listContexts } from '../kube-context.ts';
+import { listContexts } from '../../clusters/kubeconfig.ts';
 import { contextOf, type CliContext } from './context.ts';
 import { checkPolicyFile, parseClusters, RUNTIMES, startStack, type LocalStack } from './local-stack.ts';
 import { checkOutput } from './output.ts';

@@ -8,7 +8,7 @@ import { createWorkflow } from '../../adapters/kube/resources.ts';
 import type { Workflow } from '../../engine/types.ts';
 import { startLocalController } from '../../local/controller.ts';
 import type { Logger } from '../../logger.ts';
-import { kubeClientFromKubeconfig } from '../kube-context.ts';
+import { clientFromKubeconfig } from '../../clusters/kubeconfig.ts';
 import type { LocalStack } from './local-stack.ts';
 
 export interface KubeconfigControllerOptions {
@@ -30,11 +30,11 @@ export async function startKubeconfigController(
     for (const s of stops.reverse()) await Promise.resolve(s()).catch(() => undefined);
   };
   try {
-    const { client: mainClient, context } = await kubeClientFromKubeconfig(
-      opts.kubeconfig,
-      opts.context,
-      opts.mainCluster,
-    );
+    const { client: mainClient, context } = await clientFromKubeconfig({
+      kubeconfig: opts.kubeconfig,
+      context: opts.context,
+      cluster: opts.mainCluster,
+    });
     stops.push(() => mainClient.close());
     const controller = await startLocalController({
       mainCluster: opts.mainCluster,

@@ -11,7 +11,7 @@ import type { HttpKubeClient } from '../../adapters/kube/http-client.ts';
 import type { EntryRegistry } from '../../clusters/registry.ts';
 import type { ClusterTarget, KubeClient } from '../../ports/kube.ts';
 import { readDevState, type DevState } from '../dev-state.ts';
-import { kubeClientFromKubeconfig, listContexts } from '../kube-context.ts';
+import { clientFromKubeconfig, listContexts } from '../../clusters/kubeconfig.ts';
 import type { CliContext } from './context.ts';
 import { isNotFound } from '../../adapters/kube/errors.ts';
 import { failure, usageError } from './errors.ts';
@@ -50,11 +50,11 @@ export async function resolveTarget(ctx: CliContext): Promise<Target> {
     throw usageError(`kubeconfig ${path} does not exist`, 'pass --kubeconfig FILE or start `argosy dev`');
   }
   const mainCluster = dev?.mainCluster ?? ctx.config.clusterName;
-  const { client, context } = await kubeClientFromKubeconfig(
-    path,
-    ctx.globals.context || dev?.mainContext,
-    mainCluster,
-  );
+  const { client, context } = await clientFromKubeconfig({
+    kubeconfig: path,
+    context: ctx.globals.context || dev?.mainContext,
+    cluster: mainCluster,
+  });
   const namespace = ctx.globals.namespace || dev?.namespace || context.namespace || 'argo';
   const others = new Map<string, HttpKubeClient>();
   let registry: EntryRegistry | undefined;
@@ -81,7 +81,7 @@ export async function resolveTarget(ctx: CliContext): Promise<Target> {
     const contexts = listContexts(path);
     const name = contexts.find((c) => c === cluster) ?? contexts.find((c) => c.endsWith(`-${cluster}`));
     if (!name) return undefined;
-    const built = await kubeClientFromKubeconfig(path, name, cluster);
+    const built = await clientFromKubeconfig({ kubeconfig: path, context: name, cluster });
     others.set(cluster, built.client);
     return built.client;
   };

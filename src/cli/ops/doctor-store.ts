@@ -2,10 +2,9 @@
  * `argosy doctor`'s look at the rest-config store: readable, how many entries (keys only, never
  * values), which keys are invalid. Returns the snapshot for the per-cluster checks.
  */
-import { createSecretsManagerStore } from '../../clusters/stores/aws-secretsmanager.ts';
-import { createKubernetesStore } from '../../clusters/stores/kubernetes.ts';
+import { clientFromKubeconfig } from '../../clusters/kubeconfig.ts';
+import { createSecretStore } from '../../clusters/stores/factory.ts';
 import type { StoreSnapshot } from '../../clusters/stores/types.ts';
-import { kubeClientFromKubeconfig } from '../../clusters/kubeconfig.ts';
 import { errText, type Finding } from './doctor-checks.ts';
 import type { OpsDeps } from './deps.ts';
 import type { OpsTarget } from './target.ts';
@@ -20,17 +19,24 @@ export async function checkSecret(
   try {
     const store =
       t.kind === 'local'
-        ? createKubernetesStore({
-            client: kubeClientFromKubeconfig({
-              kubeconfig: t.state.kubeconfigPath,
-              context: t.state.mainContext,
-              cluster: t.state.mainCluster,
-            }),
+        ? createSecretStore('kubernetes', {
+            secretName,
             namespace: t.state.namespace,
-            name: secretName,
+            mainClient: async () =>
+              (
+                await clientFromKubeconfig({
+                  kubeconfig: t.state.kubeconfigPath,
+                  context: t.state.mainContext,
+                  cluster: t.state.mainCluster,
+                })
+              ).client,
           })
         : t.secretId
-          ? createSecretsManagerStore({ secretId: t.secretId, client: deps.secrets(t.region) })
+          ? createSecretStore('aws-secretsmanager', {
+              secretName: t.secretId,
+              namespace: '',
+              secretsManager: deps.secrets(t.region),
+            })
           : undefined;
     if (!store)
       return { findings: [{ check, status: 'skip', detail: 'no secret id', advice: 'pass --secret-id or --outputs' }] };

@@ -12,8 +12,11 @@ import { snapshotFrom, spellingsOf } from './snapshot.ts';
 import type { StoreSnapshot, WritableSecretStore } from './types.ts';
 
 export interface KubernetesStoreOptions {
-  /** The main cluster's client (or a function returning it, when the registry owns it). */
-  client: KubeClient | (() => KubeClient);
+  /**
+   * The main cluster's client, or a function returning it (when the registry owns it, or when the
+   * CLI builds it from a kubeconfig only once the store is used).
+   */
+  client: KubeClient | (() => KubeClient | Promise<KubeClient>);
   namespace: string;
   name: string;
 }
@@ -33,14 +36,14 @@ export function secretValues(secret: Pick<KubeSecret, 'data' | 'stringData'>): R
  * const store = createKubernetesStore({ client: main, namespace: 'argo', name: 'rest-config' });
  */
 export function createKubernetesStore(options: KubernetesStoreOptions): WritableSecretStore {
-  const client = () => (typeof options.client === 'function' ? options.client() : options.client);
+  const client = async () => (typeof options.client === 'function' ? options.client() : options.client);
   const location = `Secret ${options.namespace}/${options.name}`;
   const wrap = (what: string, cause: unknown) =>
     new SecretStoreError('kubernetes', `${what} ${location}: ${(cause as Error).message}`, { cause });
 
   async function read(): Promise<KubeSecret | undefined> {
     try {
-      return await getSecret(client(), options.namespace, options.name);
+      return await getSecret(await client(), options.namespace, options.name);
     } catch (e) {
       if (isNotFound(e)) return undefined;
       throw wrap('cannot read', e);
@@ -60,7 +63,7 @@ export function createKubernetesStore(options: KubernetesStoreOptions): Writable
       const secret = await read();
       try {
         if (!secret) {
-          await createSecret(client(), options.namespace, {
+          await createSecret(await client(), options.namespace, {
             apiVersion: 'v1',
             kind: 'Secret',
             metadata: { name: options.name, namespace: options.namespace },
@@ -69,7 +72,7 @@ export function createKubernetesStore(options: KubernetesStoreOptions): Writable
           });
           return { createdSecret: true };
         }
-        await patchSecret(client(), options.namespace, options.name, { data: { [k]: value } });
+        await patchSecret(await client(), options.namespace, options.name, { data: { [k]: value } });
         return { createdSecret: false };
       } catch (e) {
         throw wrap('cannot write', e);
@@ -82,7 +85,7 @@ export function createKubernetesStore(options: KubernetesStoreOptions): Writable
       if (!secret || present.length === 0) return false;
       const data = Object.fromEntries(present.map((p) => [p, null]));
       try {
-        await patchSecret(client(), options.namespace, options.name, { data });
+        await patchSecret(await client(), options.namespace, options.name, { data });
       } catch (e) {
         throw wrap('cannot write', e);
       }

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import type { ChildProcess } from 'node:child_process';
 import { startLocalClusters, type LocalClusters } from '../../../src/local/clusters.ts';
 import { configureClusters } from '../../../src/local/stack.ts';
-import { kubeClientFromKubeconfig } from '../../../src/cli/kube-context.ts';
+import { clientFromKubeconfig } from '../../../src/clusters/kubeconfig.ts';
 import type { DevState } from '../../../src/cli/dev-state.ts';
 import { runCli, scratch, spawnCli } from './cli-helpers.ts';
 
@@ -21,7 +21,7 @@ let devOut = '';
 
 before(async () => {
   clusters = await startLocalClusters({ names: ['main', 'other'] });
-  const { client } = await kubeClientFromKubeconfig(clusters.kubeconfigPath, 'main');
+  const { client } = await clientFromKubeconfig({ kubeconfig: clusters.kubeconfigPath, context: 'main' });
   try {
     await configureClusters(clusters, ['main', 'other'], client);
   } finally {

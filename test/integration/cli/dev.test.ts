@@ -5,7 +5,7 @@ import { once } from 'node:events';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import type { ChildProcess } from 'node:child_process';
-import { kubeClientFromKubeconfig } from '../../../src/cli/kube-context.ts';
+import { clientFromKubeconfig } from '../../../src/clusters/kubeconfig.ts';
 import type { DevState } from '../../../src/cli/dev-state.ts';
 import type { Workflow } from '../../../src/engine/types.ts';
 import { followWorkflow, stallHint } from '../../../src/cli/commands/follow.ts';
@@ -68,7 +68,7 @@ describe('argosy dev, and the commands that find it through its state file', () 
     const sub = await runCli(['submit', 'examples/hello.yaml', '-o', 'name'], dir);
     assert.equal(sub.code, 0, sub.stderr);
     const wfName = sub.stdout.trim();
-    const { client } = await kubeClientFromKubeconfig(state.kubeconfigPath, 'main');
+    const { client } = await clientFromKubeconfig({ kubeconfig: state.kubeconfigPath, context: 'main' });
     const abort = new AbortController();
     const stalls: string[] = [];
     try {
@@ -103,7 +103,7 @@ describe('argosy dev, and the commands that find it through its state file', () 
   });
 
   test('get -o json round-trips the API object', async () => {
-    const { client } = await kubeClientFromKubeconfig(state.kubeconfigPath, 'main');
+    const { client } = await clientFromKubeconfig({ kubeconfig: state.kubeconfigPath, context: 'main' });
     try {
       const r = await runCli(['get', name, '-o', 'json'], dir);
       assert.equal(r.code, 0, r.stderr);
@@ -130,7 +130,7 @@ describe('argosy dev, and the commands that find it through its state file', () 
   });
 
   test('get expands nodes stored compressed (status.compressedNodes), as Argo’s server does', async () => {
-    const { client } = await kubeClientFromKubeconfig(state.kubeconfigPath, 'main');
+    const { client } = await clientFromKubeconfig({ kubeconfig: state.kubeconfigPath, context: 'main' });
     try {
       const base = '/apis/argoproj.io/v1alpha1/namespaces/argo/workflows';
       const original = await client.request<Workflow>({ method: 'GET', path: `${base}/${name}` });
@@ -218,7 +218,7 @@ spec:
     const sub = await runCli(['submit', file, '-o', 'name'], dir);
     assert.equal(sub.code, 0, sub.stderr);
     const wfName = sub.stdout.trim();
-    const { client } = await kubeClientFromKubeconfig(state.kubeconfigPath, 'main');
+    const { client } = await clientFromKubeconfig({ kubeconfig: state.kubeconfigPath, context: 'main' });
     const path = `/apis/argoproj.io/v1alpha1/namespaces/argo/workflows/${wfName}`;
     try {
       const read = () => client.request<Workflow>({ method: 'GET', path });

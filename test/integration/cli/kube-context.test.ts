@@ -4,7 +4,7 @@ import { createServer, type Server } from 'node:http';
 import { once } from 'node:events';
 import { rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
-import { kubeClientFromKubeconfig, listContexts } from '../../../src/cli/kube-context.ts';
+import { clientFromKubeconfig, listContexts } from '../../../src/clusters/kubeconfig.ts';
 import { scratch, writeFile } from './cli-helpers.ts';
 
 const dir = scratch();
@@ -51,7 +51,7 @@ ${users}
 describe('kubeconfig contexts for the CLI', () => {
   test('a token context: namespace, server, bearer header; contexts listed', async () => {
     const path = kubeconfig('token.yaml', '  - name: u\n    user: { token: tok-123 }');
-    const { client, context } = await kubeClientFromKubeconfig(path);
+    const { client, context } = await clientFromKubeconfig({ kubeconfig: path });
     try {
       assert.deepEqual(context, { path, context: 'main', namespace: 'team-a', server: url });
       await client.request({ method: 'GET', path: '/version' });
@@ -73,7 +73,7 @@ describe('kubeconfig contexts for the CLI', () => {
       'exec.yaml',
       `  - name: u\n    user:\n      exec: { apiVersion: client.authentication.k8s.io/v1, command: sh, args: [${script}], interactiveMode: Never }`,
     );
-    const { client } = await kubeClientFromKubeconfig(path, 'other');
+    const { client } = await clientFromKubeconfig({ kubeconfig: path, context: 'other' });
     try {
       await client.request({ method: 'GET', path: '/version' });
       assert.equal(seen.at(-1), 'Bearer from-exec');
@@ -84,11 +84,14 @@ describe('kubeconfig contexts for the CLI', () => {
 
   test('an unknown context is a usage error listing the known ones', async () => {
     const path = kubeconfig('bad.yaml', '  - name: u\n    user: { token: t }');
-    await assert.rejects(kubeClientFromKubeconfig(path, 'nope'), (e: Error & { exitCode?: number; hint?: string }) => {
-      assert.equal(e.exitCode, 2);
-      assert.match(e.message, /context "nope" not found/);
-      assert.match(e.hint ?? '', /known contexts: main, other/);
-      return true;
-    });
+    await assert.rejects(
+      clientFromKubeconfig({ kubeconfig: path, context: 'nope' }),
+      (e: Error & { exitCode?: number; hint?: string }) => {
+        assert.equal(e.exitCode, 2);
+        assert.match(e.message, /context "nope" not found/);
+        assert.match(e.hint ?? '', /known contexts: main, other/);
+        return true;
+      },
+    );
   });
 });

@@ -10,7 +10,7 @@ import { delimiter, join } from 'node:path';
 import { stringify } from 'yaml';
 import { startLocalClusters, type LocalClusters } from '../../../src/local/clusters.ts';
 import { runClusterCli, type ClusterCliIo } from '../../../src/cli/cluster.ts';
-import { kubeClientFromKubeconfig } from '../../../src/clusters/kubeconfig.ts';
+import { clientFromKubeconfig } from '../../../src/clusters/kubeconfig.ts';
 import { createKubernetesStore } from '../../../src/clusters/stores/kubernetes.ts';
 import { createEntryRegistry, type EntryRegistry } from '../../../src/clusters/registry.ts';
 import { checkPlacement, DEFAULT_PLACEMENT_POLICY, loadPlacementPolicy } from '../../../src/clusters/policy.ts';
@@ -122,7 +122,7 @@ describe('clusters against embedded API servers', () => {
     dir = mkdtempSync(join(tmpdir(), 'argosy-clusters-it-'));
     env = { KUBECONFIG: local.kubeconfigPath, ARGOSY_CLUSTER_NAME: 'main', ARGOSY_NAMESPACE: 'argo' };
     secrets.push(local.get('main').adminToken, local.get('other').adminToken);
-    main = kubeClientFromKubeconfig({ kubeconfig: local.kubeconfigPath, context: 'main', cluster: 'main' });
+    main = (await clientFromKubeconfig({ kubeconfig: local.kubeconfigPath, context: 'main', cluster: 'main' })).client;
   });
   after(async () => {
     for (const r of registries) r.close();

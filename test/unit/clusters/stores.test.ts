@@ -11,6 +11,8 @@ import {
 import { createSecretsManagerStore, type SecretsManagerLike } from '../../../src/clusters/stores/aws-secretsmanager.ts';
 import { secretValues } from '../../../src/clusters/stores/kubernetes.ts';
 import { isSecretStoreError } from '../../../src/clusters/errors.ts';
+import { createSecretStore } from '../../../src/clusters/stores/factory.ts';
+import { STORE_KINDS } from '../../../src/clusters/stores/kinds.ts';
 
 function fakeSecretsManager(initial?: string) {
   let value = initial;
@@ -76,6 +78,27 @@ describe('kubernetes Secret values', () => {
         stringData: { 'b.': '{"Host":"y"}' },
       }),
       { 'a.': '{"Host":"x"}', 'b.': '{"Host":"y"}' },
+    );
+  });
+});
+
+describe('store factory', () => {
+  test('every kind the configuration accepts makes a store of that kind', () => {
+    const main = { request: async () => ({}) } as never;
+    for (const kind of STORE_KINDS) {
+      const store = createSecretStore(kind, { secretName: 'rc', namespace: 'argo', mainClient: main });
+      assert.equal(store.kind, kind);
+    }
+    assert.equal(
+      createSecretStore('kubernetes', { secretName: 'rc', namespace: 'argo', mainClient: main }).location,
+      'Secret argo/rc',
+    );
+  });
+
+  test('the kubernetes store without a main cluster client says what to do', () => {
+    assert.throws(
+      () => createSecretStore('kubernetes', { secretName: 'rc', namespace: 'argo' }),
+      (e: unknown) => isSecretStoreError(e) && /use --kubeconfig\/--context or ARGOSY_SECRET_STORE/.test(String(e)),
     );
   });
 });
