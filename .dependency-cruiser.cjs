@@ -54,6 +54,14 @@ module.exports = {
       to: { path: 'node_modules/(@aws-sdk|@kubernetes|@middy|@smithy)/' },
     },
     {
+      name: 'client-node-only-for-cli-plugins',
+      comment:
+        '@kubernetes/client-node (megabytes, slow to load) only runs kubeconfig plugins for the CLI; the functions and the watcher must not carry it',
+      severity: 'error',
+      from: { path: '^(src|functions)/', pathNot: '^src/clusters/kubeconfig-plugin[.]ts$' },
+      to: { path: 'node_modules/@kubernetes/client-node/' },
+    },
+    {
       name: 'not-to-unresolvable',
       comment: 'an import that resolves to nothing is a typo or a missing dependency (aws-lambda is types only)',
       severity: 'error',

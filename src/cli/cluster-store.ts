@@ -1,6 +1,7 @@
 /** The CLI's view of the store: the one config.secretStore names, through the store factory. */
 import type { HttpKubeClient } from '../adapters/kube/http-client.ts';
 import { clientFromKubeconfig } from '../clusters/kubeconfig.ts';
+import { runKubeconfigPlugin } from '../clusters/kubeconfig-plugin.ts';
 import { createSecretStore } from '../clusters/stores/factory.ts';
 import type { WritableSecretStore } from '../clusters/stores/types.ts';
 import type { ClusterCliContext } from './cluster.ts';
@@ -17,6 +18,7 @@ export function openStore(ctx: ClusterCliContext): { store: WritableSecretStore;
       kubeconfig: config.kubeconfig || undefined,
       context: flags.context,
       cluster: config.clusterName,
+      plugins: runKubeconfigPlugin,
     }).then((r) => r.client));
   const store = createSecretStore(config.secretStore, {
     secretName: config.secretName,

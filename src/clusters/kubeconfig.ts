@@ -4,15 +4,13 @@
  * against the file that names them) and gives, for a context:
  * - a client (`clientFromKubeconfig`): token, client-certificate and basic auth straight from the
  *   YAML; contexts that need an exec or auth-provider plugin (GKE, AKS, `aws eks get-token`, OIDC) go
- *   through @kubernetes/client-node, imported only then because it is large and slow to load;
+ *   through the `plugins` runner the CLI passes (./kubeconfig-plugin.ts, @kubernetes/client-node);
  * - a Go-shaped rest-config entry (`entryFromContext`, for `argosy cluster add`).
  * Requests always go through Argosy's own thin client.
  */
 import { readFileSync } from 'node:fs';
-import type https from 'node:https';
 import { homedir } from 'node:os';
 import { delimiter, dirname, isAbsolute, join } from 'node:path';
-import type * as ClientNode from '@kubernetes/client-node';
 import { parse } from 'yaml';
 import {
   createKubeClient,
@@ -172,33 +170,8 @@ function directAuth(r: Resolved): { tls: KubeTlsOptions; auth: KubeAuth } {
   return { tls, auth };
 }
 
-/**
- * @kubernetes/client-node, named through a variable so bundlers leave it out: only a user's CLI
- * meets plugin contexts (and has the package); the functions and the watcher never load it.
- */
-const CLIENT_NODE = '@kubernetes/client-node';
-
-/** Exec/auth-provider contexts: let @kubernetes/client-node run the plugin, then use its result. */
-async function pluginAuth(path: string, context: string): Promise<{ tls: KubeTlsOptions; auth: KubeAuth }> {
-  const { KubeConfig } = (await import(CLIENT_NODE)) as typeof ClientNode;
-  const kc = new KubeConfig();
-  kc.loadFromFile(path.split(delimiter)[0]!);
-  kc.setCurrentContext(context);
-  const opts: https.RequestOptions = {};
-  await kc.applyToHTTPSOptions(opts);
-  const pem = (v: unknown) =>
-    v === undefined || v === null ? undefined : Buffer.isBuffer(v) ? v.toString('utf8') : String(v);
-  const authz = ((opts.headers ?? {}) as Record<string, string>).Authorization;
-  return {
-    tls: {
-      caPem: pem(opts.ca),
-      certPem: pem(opts.cert),
-      keyPem: pem(opts.key),
-      insecure: opts.rejectUnauthorized === false || undefined,
-    },
-    auth: authz?.startsWith('Bearer ') ? { kind: 'bearer', token: authz.slice(7) } : { kind: 'none' },
-  };
-}
+/** Runs a context's exec/auth-provider plugin and returns what it yields (./kubeconfig-plugin.ts). */
+export type PluginAuth = (path: string, context: string) => Promise<{ tls: KubeTlsOptions; auth: KubeAuth }>;
 
 export interface KubeconfigClientOptions {
   /** Kubeconfig path(s); default `~/.kube/config`. */
@@ -209,6 +182,12 @@ export interface KubeconfigClientOptions {
   preferContext?: string;
   /** The Argosy cluster the client stands for (errors, logs); default the context name. */
   cluster?: string;
+  /**
+   * Runs exec/auth-provider plugins: the CLI passes `runKubeconfigPlugin` (which loads
+   * @kubernetes/client-node); without it such a context is an error, so the functions' and the
+   * watcher's bundles never carry that package.
+   */
+  plugins?: PluginAuth;
 }
 
 /**
@@ -223,7 +202,13 @@ export async function clientFromKubeconfig(
   const kc = loadKubeconfig(options.kubeconfig);
   const preferred = options.preferContext && kc.contexts.has(options.preferContext) ? options.preferContext : undefined;
   const r = resolve(kc, preferred ?? options.context);
-  const { tls, auth } = needsPlugin(r) ? await pluginAuth(kc.path, r.name) : directAuth(r);
+  if (needsPlugin(r) && !options.plugins) {
+    throw new KubeconfigError(
+      `context "${r.name}" in ${kc.path} authenticates with an exec/auth-provider plugin, which only the CLI runs`,
+      'give this process a context with a token or client certificate',
+    );
+  }
+  const { tls, auth } = needsPlugin(r) ? await options.plugins!(kc.path, r.name) : directAuth(r);
   const client = createKubeClient({ cluster: options.cluster ?? r.name, server: r.server, tls, auth });
   return { client, context: { path: kc.path, context: r.name, namespace: str(r.ctx.namespace), server: r.server } };
 }

@@ -9,6 +9,7 @@ import type { Workflow } from '../../engine/types.ts';
 import { startLocalController } from '../../local/controller.ts';
 import type { Logger } from '../../logger.ts';
 import { clientFromKubeconfig } from '../../clusters/kubeconfig.ts';
+import { runKubeconfigPlugin } from '../../clusters/kubeconfig-plugin.ts';
 import type { LocalStack } from './local-stack.ts';
 
 export interface KubeconfigControllerOptions {
@@ -34,6 +35,7 @@ export async function startKubeconfigController(
       kubeconfig: opts.kubeconfig,
       context: opts.context,
       cluster: opts.mainCluster,
+      plugins: runKubeconfigPlugin,
     });
     stops.push(() => mainClient.close());
     const controller = await startLocalController({

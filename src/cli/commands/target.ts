@@ -12,6 +12,7 @@ import type { EntryRegistry } from '../../clusters/registry.ts';
 import type { ClusterTarget, KubeClient } from '../../ports/kube.ts';
 import { readDevState, type DevState } from '../dev-state.ts';
 import { clientFromKubeconfig, listContexts } from '../../clusters/kubeconfig.ts';
+import { runKubeconfigPlugin } from '../../clusters/kubeconfig-plugin.ts';
 import type { CliContext } from './context.ts';
 import { isNotFound } from '../../adapters/kube/errors.ts';
 import { failure, usageError } from './errors.ts';
@@ -54,6 +55,7 @@ export async function resolveTarget(ctx: CliContext): Promise<Target> {
     kubeconfig: path,
     context: ctx.globals.context || dev?.mainContext,
     cluster: mainCluster,
+    plugins: runKubeconfigPlugin,
   });
   const namespace = ctx.globals.namespace || dev?.namespace || context.namespace || 'argo';
   const others = new Map<string, HttpKubeClient>();
@@ -81,7 +83,12 @@ export async function resolveTarget(ctx: CliContext): Promise<Target> {
     const contexts = listContexts(path);
     const name = contexts.find((c) => c === cluster) ?? contexts.find((c) => c.endsWith(`-${cluster}`));
     if (!name) return undefined;
-    const built = await clientFromKubeconfig({ kubeconfig: path, context: name, cluster });
+    const built = await clientFromKubeconfig({
+      kubeconfig: path,
+      context: name,
+      cluster,
+      plugins: runKubeconfigPlugin,
+    });
     others.set(cluster, built.client);
     return built.client;
   };

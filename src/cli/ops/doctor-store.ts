@@ -3,6 +3,7 @@
  * values), which keys are invalid. Returns the snapshot for the per-cluster checks.
  */
 import { clientFromKubeconfig } from '../../clusters/kubeconfig.ts';
+import { runKubeconfigPlugin } from '../../clusters/kubeconfig-plugin.ts';
 import { createSecretStore } from '../../clusters/stores/factory.ts';
 import type { StoreSnapshot } from '../../clusters/stores/types.ts';
 import { errText, type Finding } from './doctor-checks.ts';
@@ -28,6 +29,7 @@ export async function checkSecret(
                   kubeconfig: t.state.kubeconfigPath,
                   context: t.state.mainContext,
                   cluster: t.state.mainCluster,
+                  plugins: runKubeconfigPlugin,
                 })
               ).client,
           })

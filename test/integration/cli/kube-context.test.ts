@@ -5,6 +5,7 @@ import { once } from 'node:events';
 import { rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { clientFromKubeconfig, listContexts } from '../../../src/clusters/kubeconfig.ts';
+import { runKubeconfigPlugin } from '../../../src/clusters/kubeconfig-plugin.ts';
 import { scratch, writeFile } from './cli-helpers.ts';
 
 const dir = scratch();
@@ -73,13 +74,24 @@ describe('kubeconfig contexts for the CLI', () => {
       'exec.yaml',
       `  - name: u\n    user:\n      exec: { apiVersion: client.authentication.k8s.io/v1, command: sh, args: [${script}], interactiveMode: Never }`,
     );
-    const { client } = await clientFromKubeconfig({ kubeconfig: path, context: 'other' });
+    const { client } = await clientFromKubeconfig({ kubeconfig: path, context: 'other', plugins: runKubeconfigPlugin });
     try {
       await client.request({ method: 'GET', path: '/version' });
       assert.equal(seen.at(-1), 'Bearer from-exec');
     } finally {
       client.close();
     }
+  });
+
+  test('without a plugin runner (the functions, the watcher) a plugin context is refused by name', async () => {
+    const path = kubeconfig(
+      'exec2.yaml',
+      `  - name: u\n    user:\n      exec: { apiVersion: client.authentication.k8s.io/v1, command: sh }`,
+    );
+    await assert.rejects(
+      clientFromKubeconfig({ kubeconfig: path, context: 'other' }),
+      /context "other" .*exec\/auth-provider plugin, which only the CLI runs/,
+    );
   });
 
   test('an unknown context is a usage error listing the known ones', async () => {
