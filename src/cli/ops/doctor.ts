@@ -19,7 +19,8 @@ import {
 import { checkSecret } from './doctor-store.ts';
 import { checkWatcher } from './doctor-watcher.ts';
 import { checkWorkflows } from './doctor-workflows.ts';
-import { kubeClientFromKubeconfig } from '../../clusters/kubeconfig.ts';
+import { clientFromKubeconfig } from '../../clusters/kubeconfig.ts';
+import { runKubeconfigPlugin } from '../../clusters/kubeconfig-plugin.ts';
 import type { KubeClient } from '../../ports/kube.ts';
 import { explained, opsDeps, type OpsDeps } from './deps.ts';
 import { resolveOpsTarget, withTargetOptions, type OpsTarget, type TargetFlags } from './target.ts';
@@ -71,7 +72,7 @@ async function runningWorkflows(
 ): Promise<Finding[]> {
   let main: KubeClient | undefined;
   try {
-    main = options.main ? options.main() : mainClientOf(target);
+    main = options.main ? options.main() : await mainClientOf(target);
   } catch (e) {
     return [{ check: 'workflows', status: 'fail', detail: errText(e), advice: 'check KUBECONFIG and its context' }];
   }
@@ -84,15 +85,14 @@ async function runningWorkflows(
 }
 
 /** The main cluster: the dev stack's context, else KUBECONFIG's current context, else none. */
-function mainClientOf(target: OpsTarget): KubeClient | undefined {
-  if (target.kind === 'local')
-    return kubeClientFromKubeconfig({
-      kubeconfig: target.state.kubeconfigPath,
-      context: target.state.mainContext,
-      cluster: target.state.mainCluster,
-    });
+async function mainClientOf(target: OpsTarget): Promise<KubeClient | undefined> {
+  const plugins = runKubeconfigPlugin;
+  if (target.kind === 'local') {
+    const { kubeconfigPath: kubeconfig, mainContext: context, mainCluster: cluster } = target.state;
+    return (await clientFromKubeconfig({ kubeconfig, context, cluster, plugins })).client;
+  }
   const kubeconfig = loadConfig().kubeconfig;
-  return kubeconfig ? kubeClientFromKubeconfig({ kubeconfig }) : undefined;
+  return kubeconfig ? (await clientFromKubeconfig({ kubeconfig, plugins })).client : undefined;
 }
 
 /** Formats findings for a terminal: status, check, detail, and advice on the next line. */
