@@ -88,6 +88,13 @@ export const ConfigSchema = z.strictObject({
   sqsEndpoint: text(),
   /** Secrets Manager endpoint override (an emulator); empty = `secretsmanager.<region>.amazonaws.com`. */
   secretsManagerEndpoint: text(),
+  /**
+   * Pods for Argo's executor (`argo`), pods-only (`pods`), or per place by discovery of
+   * workflowtaskresults.argoproj.io (`auto`); a rest-config entry's `Executor` field overrides it.
+   */
+  executorMode: oneOf(['auto', 'argo', 'pods'], 'auto'),
+  /** The argoexec image of executor pods' init and wait containers. */
+  executorImage: text('quay.io/argoproj/argoexec:v4.1.2'),
 });
 
 export type Config = Readonly<z.infer<typeof ConfigSchema>>;
@@ -123,6 +130,8 @@ const ENV_NAMES: Record<keyof z.infer<typeof ConfigSchema>, string> = {
   awsSessionToken: 'AWS_SESSION_TOKEN',
   sqsEndpoint: 'AWS_ENDPOINT_URL_SQS',
   secretsManagerEndpoint: 'AWS_ENDPOINT_URL_SECRETS_MANAGER',
+  executorMode: 'ARGOSY_EXECUTOR',
+  executorImage: 'ARGOSY_EXECUTOR_IMAGE',
 };
 
 /** The environment variable behind each setting (for docs and error messages). */

@@ -1,7 +1,8 @@
 /**
  * `argosy cluster check [KEY]`: connects with each entry, prints the server version and whether the
  * identity may create, get, list, watch and delete pods and read pod logs in the entry's scope
- * (SelfSubjectAccessReview), with a diagnosis for x509, 401, 403, DNS and timeouts.
+ * (SelfSubjectAccessReview), with a diagnosis for x509, 401, 403, DNS and timeouts, and whether pods there
+ * run for Argo's executor or pods-only (cluster-executor.ts).
  */
 import { isKubeApiError, isKubeUnreachableError } from '../adapters/kube/errors.ts';
 import { canI, getServerVersion, type AccessQuestion } from '../adapters/kube/resources.ts';
@@ -12,6 +13,7 @@ import { parseKey } from '../clusters/keys.ts';
 import type { KubeClient } from '../ports/kube.ts';
 import type { ClusterCliContext } from './cluster.ts';
 import { openStore } from './cluster-store.ts';
+import { executorReport } from './cluster-executor.ts';
 
 const POD_VERBS = ['create', 'get', 'list', 'watch', 'delete'];
 
@@ -41,8 +43,10 @@ async function checkOne(ctx: ClusterCliContext, key: string, raw: unknown): Prom
   const out = (s: string) => ctx.io.out(s);
   const { cluster, namespace } = parseKey(key);
   let kube;
+  let entry;
   try {
-    kube = clientFromEntry(cluster, parseEntry(key, raw, { logger: ctx.logger }), { logger: ctx.logger });
+    entry = parseEntry(key, raw, { logger: ctx.logger });
+    kube = clientFromEntry(cluster, entry, { logger: ctx.logger });
   } catch (e) {
     if (!isEntryInvalidError(e)) throw e;
     out(`${key}: invalid entry: ${e.field ? `${e.field}: ` : ''}${e.problem}`);
@@ -61,11 +65,14 @@ async function checkOne(ctx: ClusterCliContext, key: string, raw: unknown): Prom
       out(`  cannot check permissions: the identity may not create SelfSubjectAccessReviews (${e.statusMessage})`);
       return false;
     }
+    const executor = await executorReport(kube, namespace, entry);
     if (missing.length === 0) {
       out(`  ok: may create, get, list, watch and delete pods and read pod logs in ${scope}`);
-      return true;
+      out(executor.line);
+      return executor.ok;
     }
     out(`  missing in ${scope}: ${missing.join(', ')} (grant them with a Role/RoleBinding, see infra/)`);
+    out(executor.line);
     return false;
   } catch (e) {
     out(`${key}: ${kube.server}: ${diagnoseFailure(e)}`);

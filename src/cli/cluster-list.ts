@@ -1,4 +1,4 @@
-/** `argosy cluster list`: keys, clusters, scopes, hosts and auth kinds. Never prints a credential. */
+/** `argosy cluster list`: keys, clusters, scopes, hosts, auth kinds, executor mode. Never prints a credential. */
 import { authKindOf, parseEntry } from '../clusters/entry.ts';
 import { isEntryInvalidError } from '../clusters/errors.ts';
 import type { StoreSnapshot } from '../clusters/stores/types.ts';
@@ -41,19 +41,24 @@ export async function listEntries(ctx: ClusterCliContext): Promise<number> {
       `no clusters configured in ${store.location}; add one with: argosy cluster add <cluster>.<namespace> <kube-context>`,
     );
   } else {
-    const rows = [['KEY', 'CLUSTER', 'NAMESPACE', 'HOST', 'AUTH', 'STATUS']];
+    const rows = [['KEY', 'CLUSTER', 'NAMESPACE', 'HOST', 'AUTH', 'STATUS', 'EXECUTOR']];
     for (const key of [...snap.entries.keys()].sort()) {
       const [cluster = '', ns = ''] = key.split('.');
       try {
         const e = parseEntry(key, snap.entries.get(key));
-        rows.push([key, cluster, ns || '*', e.host, authKindOf(e) + (e.tls.insecure ? ' (insecure)' : ''), 'ok']);
+        const auth = authKindOf(e) + (e.tls.insecure ? ' (insecure)' : '');
+        rows.push([key, cluster, ns || '*', e.host, auth, 'ok', e.executor ?? 'auto']);
       } catch (err) {
         if (!isEntryInvalidError(err)) throw err;
         const problem = err.field ? `${err.field}: ${err.problem}` : err.problem;
-        rows.push([key, cluster, ns || '*', '-', '-', `invalid: ${problem}`]);
+        rows.push([key, cluster, ns || '*', '-', '-', `invalid: ${problem}`, '-']);
       }
     }
     for (const line of table(rows)) ctx.io.out(line);
+    ctx.io.out(
+      "EXECUTOR: argo = pods for Argo's executor; pods = pods-only mode; auto = decided by discovery " +
+        '(`argosy cluster check` shows the result; pods-only means no artifacts, see docs/adr/0009-argo-executor-pods.md)',
+    );
   }
   for (const w of snapshotWarnings(snap)) ctx.io.err(w);
   return 0;

@@ -38,6 +38,11 @@ export interface RestConfigEntry {
   /** From `Timeout` (ns), rounded up; 0 = client default. */
   timeoutMs: number;
   aws?: AwsAuthConfig;
+  /**
+   * Argosy extension `Executor`: `argo` builds pods for Argo's executor, `pods` keeps pods-only mode;
+   * absent = discovery decides (docs/adr/0009-argo-executor-pods.md).
+   */
+  executor?: 'argo' | 'pods';
 }
 
 /** How the entry authenticates (for `argosy cluster list`, never the credential itself). */
@@ -71,6 +76,7 @@ const TOP = [
   'Burst',
   'Timeout',
   'AWS',
+  'Executor',
   ...['ExecProvider', 'AuthProvider', 'Impersonate'],
 ] as const;
 
@@ -183,6 +189,9 @@ export function parseEntry(key: string, value: unknown, options: ParseEntryOptio
     throw new EntryInvalidError(key, 'TLSClientConfig', 'CertData/CertFile and KeyData/KeyFile must be given together');
   }
   if (f.AWS !== undefined && f.AWS !== null) entry.aws = parseAws(key, f.AWS, unknown);
+  const executor = str('Executor', f.Executor);
+  if (executor === 'argo' || executor === 'pods') entry.executor = executor;
+  else if (executor) throw new EntryInvalidError(key, 'Executor', 'must be "argo", "pods" or empty');
   if (unknown.length) options.logger?.warn('rest-config entry has unknown fields (ignored)', { key, fields: unknown });
   return entry;
 }

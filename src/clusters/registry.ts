@@ -235,6 +235,11 @@ class Registry implements EntryRegistry {
     return this.clientOf(found);
   }
 
+  executorModeFor(cluster: string, namespace: string): 'argo' | 'pods' | undefined {
+    const found = this.resolve(cluster, namespace);
+    return found && found !== 'main' ? found.entry?.executor : undefined;
+  }
+
   describeTarget(cluster: string, namespace: string): { key: string } | { error: string } {
     const found = this.resolve(cluster, namespace);
     if (found === 'main') return { key: keyOf(cluster, this.o.mainNamespace ?? '') };

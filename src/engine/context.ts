@@ -2,7 +2,14 @@
  * The state of one `decide` call: the workflow, the (copy-on-write) node map being built, observed
  * pods, collected actions, and helpers to create and update nodes. Nothing here does I/O.
  */
-import type { Action, ControllerSettings, ObservedConfigMap, ObservedPod, PlacementCheck } from './contract.ts';
+import type {
+  Action,
+  ControllerSettings,
+  ObservedConfigMap,
+  ObservedPod,
+  ObservedTaskResult,
+  PlacementCheck,
+} from './contract.ts';
 import type { NodePhase, NodeStatus, NodeType, Template, Workflow } from './types.ts';
 import { withTemplateDefaults } from './template-defaults.ts';
 import { childNodeId, displayNameOf, formatTime, nodeId, type PodNameFormat } from './names.ts';
@@ -28,6 +35,10 @@ export interface ExecContext {
   podsByNodeId: Map<string, ObservedPod>;
   /** Effects of the previous apply and nodes waiting for a cluster (engine/effects.ts); absent = none. */
   effects?: EffectState;
+  /** Task results by node ID (their name). */
+  taskResults: Map<string, ObservedTaskResult>;
+  /** `cluster/namespace` places whose pods Argo's executor runs. */
+  executorPlaces: Set<string>;
   actions: Action[];
   reasons: string[];
   templates: Map<string, Template>;
@@ -221,6 +232,8 @@ export function newContext(wf: Workflow, now: Date, controller: ControllerSettin
     controller,
     nodes: {},
     podsByNodeId: new Map(),
+    taskResults: new Map(),
+    executorPlaces: new Set(),
     actions: [],
     reasons: [],
     templates: new Map(

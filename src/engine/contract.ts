@@ -5,7 +5,7 @@
  * Everything here is plain data. The runtime builds a {@link Snapshot} from the API servers, calls
  * `decide(snapshot, now)`, and only `src/runtime/apply.ts` executes the returned actions.
  */
-import type { Workflow, WorkflowStatus } from './types.ts';
+import type { Outputs, Workflow, WorkflowStatus } from './types.ts';
 
 /** A Kubernetes object's metadata, as much as the engine reads or writes. */
 export interface ObjectMeta {
@@ -95,6 +95,27 @@ export interface ObservedPod {
   mainLog?: string;
 }
 
+/**
+ * Argo's `WorkflowTaskResult` (argoproj.io/v1alpha1): what the `wait` container of an executor pod
+ * reports, named after the node ID, in the pod's own cluster and namespace.
+ */
+export interface WorkflowTaskResult {
+  apiVersion?: string;
+  kind?: string;
+  metadata: ObjectMeta;
+  outputs?: Outputs;
+  progress?: string;
+  phase?: string;
+  message?: string;
+}
+
+/** A task result as observed in some cluster and namespace. */
+export interface ObservedTaskResult {
+  cluster: string;
+  namespace: string;
+  result: WorkflowTaskResult;
+}
+
 /** Where a pod of a template goes. */
 export interface PlacementTarget {
   cluster: string;
@@ -122,6 +143,8 @@ export interface ControllerSettings {
    * Error (ms). Absent: the workflow's activeDeadlineSeconds bounds it, else one hour.
    */
   transientTimeoutMs?: number;
+  /** The `argoexec` image of executor pods (default Argo v4.1's). */
+  executorImage?: string;
 }
 
 /** Everything `decide` looks at. */
@@ -149,6 +172,13 @@ export interface Snapshot {
    * workflow's namespace in the main cluster, keyed `namespace/name`; absent = not found (or not readable).
    */
   configMaps?: Record<string, ObservedConfigMap>;
+  /**
+   * `cluster/namespace` places whose API serves `workflowtaskresults.argoproj.io`: pods there are built
+   * for Argo's executor (docs/adr/0009-argo-executor-pods.md); elsewhere pods-only mode (ADR 0001, 0005).
+   */
+  executorPlaces?: string[];
+  /** The workflow's task results, from every executor place it uses. */
+  taskResults?: ObservedTaskResult[];
 }
 
 /** A cluster/namespace whose pods could not be listed. */

@@ -138,6 +138,9 @@ export function decide(snapshot: Snapshot, now: Date): Decision {
   if (isDone(current.phase)) return quiet(snapshot, { ...current }, 'workflow already finished');
   const ctx = newContext(wf, now, snapshot.controller);
   ctx.checkPlacement = snapshot.checkPlacement;
+  ctx.executorPlaces = new Set(snapshot.executorPlaces ?? []);
+  for (const r of snapshot.taskResults ?? [])
+    if (r.result.metadata.name) ctx.taskResults.set(r.result.metadata.name, r);
   ctx.workflowTemplates = snapshot.workflowTemplates;
   ctx.configMaps = snapshot.configMaps;
   ctx.storedTemplates = current.storedTemplates;

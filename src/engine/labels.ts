@@ -59,6 +59,19 @@ export function podWatchSelector(cluster: string, mainCluster: string, instanceI
   ].join(',');
 }
 
+/** Set to "true" by Argo's `wait` container once a task result's outputs are reported. */
+export const LABEL_REPORT_OUTPUTS_COMPLETED = 'workflows.argoproj.io/report-outputs-completed';
+
+/** Label selector of one workflow's WorkflowTaskResults (Argo's informer selector, per workflow). */
+export function taskResultSelector(workflow: string, instanceId: string): string {
+  return [`${LABEL_WORKFLOW}=${workflow}`, instanceRequirement(instanceId)].join(',');
+}
+
+/** Label selector of the watcher's task-result watch: every task result of ours. */
+export function taskResultWatchSelector(instanceId: string): string {
+  return [LABEL_WORKFLOW, instanceRequirement(instanceId)].join(',');
+}
+
 /** Label selector of the workflows the resync nudges: ours and not completed. */
 export function unfinishedWorkflowSelector(instanceId: string): string {
   return [`${LABEL_COMPLETED}!=true`, instanceRequirement(instanceId)].join(',');

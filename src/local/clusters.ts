@@ -165,6 +165,8 @@ async function startOne(
       logger: logger.child({ component: 'kubelet' }),
       workDir: join(workRoot, name),
       apiUrl: server.url,
+      caPem: cert.caPem,
+      tokenFor: (ns, sa) => server.auth.tokenOf(`system:serviceaccount:${ns}:${sa}`),
       ...((opts.perCluster?.[name]?.simDefaults ?? opts.simDefaults)
         ? { simDefaults: opts.perCluster?.[name]?.simDefaults ?? opts.simDefaults }
         : {}),

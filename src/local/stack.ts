@@ -30,6 +30,7 @@ import { startLocalController } from './controller.ts';
 import type { AwsCallLog } from './aws-calls.ts';
 import { FUNCTIONS_SUBJECT, installedRules, mainOverlay, REMOTE_SUBJECT, WATCHER_SUBJECT } from './identities.ts';
 import type { LocalQueues } from './queue/sqs-server.ts';
+import { workflowIdentities } from './workflow-rbac.ts';
 
 export interface LocalStackOptions {
   /** Cluster names; the first is the main cluster. Default `['main', 'other']`. */
@@ -245,6 +246,9 @@ export async function configureClusters(
   const data: Record<string, string> = {};
   for (const name of names) {
     const c = clusters.get(name);
+    // infra/k8s/workflow-rbac in each namespace: the pods' ServiceAccounts (Argo's executor writes task results).
+    for (const ns of namespacesFor(name, mainName))
+      for (const [user, rules] of workflowIdentities(ns)) c.createIdentity(user, rules);
     const admin =
       name === mainName
         ? mainClient

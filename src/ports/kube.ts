@@ -68,6 +68,11 @@ export interface ClusterRegistry {
   targets(): Promise<ClusterTarget[]>;
   /** Synchronous check used by the engine's placement check: configured or not, with reason. */
   describeTarget(cluster: string, namespace: string): { key: string } | { error: string };
+  /**
+   * The `Executor` field of the entry serving (cluster, namespace): `argo` (build pods for Argo's
+   * executor), `pods` (pods-only mode), or undefined (decide by discovery).
+   */
+  executorModeFor?(cluster: string, namespace: string): 'argo' | 'pods' | undefined;
   /** Refreshes entries from the secret store (honours the cache lifetime unless forced). */
   refresh(force?: boolean): Promise<void>;
 }

@@ -87,6 +87,7 @@ export async function createRuntimeDeps(options: RuntimeOptions): Promise<Runtim
   const controller = {
     clusterName: config.clusterName,
     podNameFormat: config.podNameFormat,
+    executorImage: config.executorImage,
     ...(config.instanceId ? { instanceId: config.instanceId } : {}),
     ...(config.transientTimeoutMs > 0 ? { transientTimeoutMs: config.transientTimeoutMs } : {}),
   };
@@ -109,6 +110,7 @@ export async function createRuntimeDeps(options: RuntimeOptions): Promise<Runtim
     now,
     events: options.events ?? config.events,
     maxPodCreates: config.maxPodCreates,
+    executorMode: config.executorMode,
     // Discovery once per process, not per reconcile.
     statusSubresource: statusSubresourceProbe(registry),
     hooks: options.hooks,

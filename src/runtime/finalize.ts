@@ -14,6 +14,7 @@ import { deletePod, listAll, patchWorkflow, podsPath } from '../adapters/kube/re
 import type { KubePod } from '../engine/contract.ts';
 import { LABEL_WORKFLOW_NAMESPACE, workflowPodSelector } from '../engine/labels.ts';
 import { clientForPlace, isNotConfigured, podPlaces } from './observe.ts';
+import { deleteTaskResults } from './task-results.ts';
 
 export interface FinalizeDeps {
   registry: ClusterRegistry;
@@ -63,6 +64,10 @@ export async function finalizeWorkflow(deps: FinalizeDeps, workflow: Workflow): 
           }),
         ),
       );
+      // Task results there have an ownerReference the garbage collector cannot resolve (another cluster).
+      await deleteTaskResults(deps.registry, name, deps.instanceId, [place]).catch((e: unknown) => {
+        deps.logger.warn('could not delete task results', { ...place, error: e });
+      });
       return mine.length;
     }),
   );

@@ -15,7 +15,14 @@ import { deriveEvents, type EventPolicy } from './events.ts';
 import { StatusConflictError } from './errors.ts';
 import { finalizeWorkflow, needsFinalization } from './finalize.ts';
 import { discoverStatusSubresource, getWorkflow } from '../adapters/kube/resources.ts';
-import { observePods } from './observe.ts';
+import { observePods, podPlaces } from './observe.ts';
+import {
+  deleteTaskResults,
+  executorPlaces,
+  observeTaskResults,
+  placeOfKey,
+  type ExecutorMode,
+} from './task-results.ts';
 import { withMainLogs } from './outputs.ts';
 import { loadWorkflowTemplates } from './templates.ts';
 import { LABEL_COMPLETED, LABEL_INSTANCE_ID, LABEL_PHASE } from '../engine/labels.ts';
@@ -54,6 +61,8 @@ export interface ReconcileDeps {
    */
   maxPodCreates?: number;
   maxAttempts?: number;
+  /** Pods for Argo's executor, pods-only, or by discovery per place (default `auto`). */
+  executorMode?: ExecutorMode;
   /** Whether the Workflow CRD has a status subresource (memoised probe); absent = discover per call. */
   statusSubresource?: () => Promise<boolean>;
   hooks?: ReconcileHooks;
@@ -149,11 +158,20 @@ async function reconcileOnce(
 ): Promise<ReconcileResult> {
   const main = deps.registry.mainClient();
   const log = deps.logger.child({ namespace: wf.metadata.namespace, workflow: wf.metadata.name });
-  const { pods, unobserved } = await observePods(deps.registry, wf, deps.controller.instanceId ?? '');
+  const instanceId = deps.controller.instanceId ?? '';
+  const places = podPlaces(wf, deps.registry.mainCluster);
+  const [{ pods, unobserved }, execKeys] = await Promise.all([
+    observePods(deps.registry, wf, instanceId, places),
+    executorPlaces(deps.registry, places, deps.executorMode ?? 'auto'),
+  ]);
+  const execPlaces = execKeys.map(placeOfKey);
+  const taskResults = await observeTaskResults(deps.registry, wf, instanceId, execPlaces);
   // Referenced (Cluster)WorkflowTemplates by name, and the main logs of pods whose result is needed.
   const workflowTemplates = await loadWorkflowTemplates(main, wf);
   const withLogs = await withMainLogs(deps.registry, wf, pods, workflowTemplates);
   const snapshot: Snapshot = { workflow: wf, pods: withLogs, controller: deps.controller };
+  if (execKeys.length > 0) snapshot.executorPlaces = execKeys;
+  if (taskResults.length > 0) snapshot.taskResults = taskResults;
   if (workflowTemplates) snapshot.workflowTemplates = workflowTemplates;
   if (unobserved.length > 0) snapshot.unobserved = unobserved;
   const configMaps = await loadConfigMaps(main, wf, workflowTemplates);
@@ -173,7 +191,15 @@ async function reconcileOnce(
   const eventActions = [...deriveEvents(wf.status, decision.status), ...emitted];
   await deps.hooks?.beforeStatusWrite?.(current, attempt);
   const written = await writeOrEnd(deps, log, current, decision.status, diff, hasStatusSubresource);
-  const totalWrites = countWrites(written.writes + settled.created + settled.deleted + settled.labelled);
+  let cleaned = 0;
+  if (isDone(decision.status.phase) && taskResults.length > 0) {
+    // Argo deletes a fulfilled workflow's task results; ownerReferences cannot reach other clusters.
+    const used = new Map(
+      taskResults.map((r) => [`${r.cluster}/${r.namespace}`, { cluster: r.cluster, namespace: r.namespace }]),
+    );
+    cleaned = await deleteTaskResults(deps.registry, wf.metadata.name ?? '', instanceId, [...used.values()]);
+  }
+  const totalWrites = countWrites(written.writes + settled.created + settled.deleted + settled.labelled + cleaned);
   await deps.hooks?.afterStatusWrite?.(written.workflow, attempt);
   // Events after the status write: they describe what is now stored, and a conflict retry above
   // does not record them twice (their names are deterministic anyway).
@@ -235,4 +261,8 @@ async function writeOrEnd(
     const labels = { ...diff?.labels, [LABEL_COMPLETED]: 'true', [LABEL_PHASE]: 'Error' };
     return writeWorkflow(main, wf, tooLargeStatus(status, e, deps.now()), { ...diff, labels }, hasStatusSubresource);
   }
+}
+
+function isDone(phase: string | undefined): boolean {
+  return phase === 'Succeeded' || phase === 'Failed' || phase === 'Error';
 }

@@ -20,6 +20,7 @@ type Meta = {
   resourceVersion?: string;
   deletionTimestamp?: string;
   labels?: Record<string, string>;
+  annotations?: Record<string, string>;
 };
 
 export function metaOf(o: Obj): Meta {

@@ -22,6 +22,14 @@ import { startInformer, type Informer } from './informer.ts';
 import { newMetrics, startMetricsServer, type MetricsServer, type WatcherMetrics } from './metrics.ts';
 import { startNudgeSender, type NudgeSender } from './sender.ts';
 import { createHealthTracker, type HealthReport } from './health.ts';
+import { servesTaskResults, taskResultsPath } from '../runtime/task-results.ts';
+import { ANNOTATION_NODE_ID, LABEL_REPORT_OUTPUTS_COMPLETED, taskResultWatchSelector } from '../engine/labels.ts';
+
+/** A task result's signature: the outputs-reported label and the size of what it reports. */
+export function taskResultSignature(o: Record<string, unknown>): string {
+  const done = metaOf(o).labels?.[LABEL_REPORT_OUTPUTS_COMPLETED] ?? '';
+  return `${done}|${JSON.stringify(o.outputs ?? {}).length}`;
+}
 
 export interface WatcherOptions {
   registry: ClusterRegistry;
@@ -110,7 +118,32 @@ export async function startWatcher(options: WatcherOptions): Promise<Watcher> {
     },
   });
 
-  const pods = new Map<string, { client: KubeClient; informer: Informer }>();
+  const pods = new Map<string, { client: KubeClient; informer: Informer; results?: Informer }>();
+  // Task results carry only the workflow label; the workflow's namespace comes from their pod (same node ID).
+  const nodeOwners = new Map<string, { namespace: string; workflow: string }>();
+  const startResultWatch = (key: string, cluster: string, namespace: string, client: KubeClient) => {
+    servesTaskResults(client, namespace)
+      .then((served) => {
+        const entry = pods.get(key);
+        if (!served || !entry || entry.client !== client || entry.results) return;
+        entry.results = startInformer({
+          ...common,
+          client,
+          path: taskResultsPath(namespace),
+          labelSelector: taskResultWatchSelector(instanceId),
+          signature: taskResultSignature,
+          onEvent: (type, r, sig, prev) => {
+            const m = metaOf(r);
+            const owner = nodeOwners.get(`${cluster}/${m.namespace}/${m.name}`);
+            const workflow = m.labels?.[LABEL_WORKFLOW];
+            const ref = owner ?? (workflow && m.namespace ? { namespace: m.namespace, workflow } : undefined);
+            const reason = type === 'DELETED' ? undefined : sig === prev ? undefined : 'task result changed';
+            nudge(ref ? { v: 1, ...ref, source: 'pod', object: objectRef(cluster, r) } : undefined, reason);
+          },
+        });
+      })
+      .catch((error: unknown) => logger.warn('could not discover workflowtaskresults', { key, error }));
+  };
   const startPodWatch = (key: string, cluster: string, namespace: string, client: KubeClient) => {
     const informer = startInformer({
       ...common,
@@ -120,6 +153,13 @@ export async function startWatcher(options: WatcherOptions): Promise<Watcher> {
       signature: podSignature,
       onEvent: (type, pod, sig, prev) => {
         const ref = workflowOfPod(pod);
+        const m = metaOf(pod);
+        const nodeId = m.annotations?.[ANNOTATION_NODE_ID];
+        if (ref && nodeId) {
+          const k = `${cluster}/${m.namespace}/${nodeId}`;
+          if (type === 'DELETED') nodeOwners.delete(k);
+          else nodeOwners.set(k, ref);
+        }
         // A pod we labelled completed leaves the selector: the API server reports that as DELETED.
         const labelledDone = type === 'DELETED' && metaOf(pod).labels?.[LABEL_COMPLETED] === 'true';
         const reason = labelledDone ? undefined : significantChange('pod', type, sig, prev);
@@ -128,6 +168,7 @@ export async function startWatcher(options: WatcherOptions): Promise<Watcher> {
       },
     });
     pods.set(key, { client, informer });
+    startResultWatch(key, cluster, namespace, client);
   };
 
   const syncTargets = async () => {
@@ -140,6 +181,7 @@ export async function startWatcher(options: WatcherOptions): Promise<Watcher> {
       if (existing) {
         logger.info('rest-config entry changed; restarting pod watch', { key });
         await existing.informer.stop();
+        await existing.results?.stop();
       } else logger.info('starting pod watch', { key });
       startPodWatch(key, w.cluster, w.namespace, w.client);
     }
@@ -147,6 +189,7 @@ export async function startWatcher(options: WatcherOptions): Promise<Watcher> {
       if (wanted.has(key)) continue;
       logger.info('rest-config entry removed; stopping pod watch', { key });
       await existing.informer.stop();
+      await existing.results?.stop();
       pods.delete(key);
     }
     metrics.watches = pods.size + 1;
@@ -175,7 +218,10 @@ export async function startWatcher(options: WatcherOptions): Promise<Watcher> {
     flush: () => sender.flush(),
     async stop() {
       clearInterval(poll);
-      await Promise.all([wfInformer.stop(), ...[...pods.values()].map((p) => p.informer.stop())]);
+      await Promise.all([
+        wfInformer.stop(),
+        ...[...pods.values()].flatMap((p) => [p.informer.stop(), p.results?.stop()]),
+      ]);
       await sender.flush().catch(() => undefined);
       await sender.stop();
       await server?.close();

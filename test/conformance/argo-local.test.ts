@@ -198,7 +198,9 @@ describe('Argo conformance through the local stack (in-process, all cases concur
   for (const c of manifest.cases) {
     test(`${c.file} → ${c.phase}`, async () => {
       const wf = await run(c.file);
-      assert.equal(wf.status?.phase, c.phase, `${c.file}: ${wf.status?.message ?? ''}`);
+      const pods = Object.values(wf.status?.nodes ?? {}).filter((n) => n.type === 'Pod' && n.message);
+      const why = pods.map((n) => `${n.displayName}: ${n.phase} ${n.message}`).join('; ');
+      assert.equal(wf.status?.phase, c.phase, `${c.file}: ${wf.status?.message ?? ''} (${why})`);
       CHECKS[c.file]?.(wf);
     });
   }

@@ -51,6 +51,11 @@ export function clusterWorkflowTemplatePath(name: string): string {
 export function workflowStatusPath(namespace: string, name: string): string {
   return `${workflowPath(namespace, name)}/status`;
 }
+/** Argo's WorkflowTaskResults (`''` = every namespace); written by the executor, read by the controller. */
+export function taskResultsPath(namespace: string): string {
+  const ns = namespace ? `/namespaces/${encodeURIComponent(namespace)}` : '';
+  return `/apis/${WF_GROUP_VERSION}${ns}/workflowtaskresults`;
+}
 export function secretsPath(namespace: string): string {
   return `/api/v1/namespaces/${enc(namespace)}/secrets`;
 }

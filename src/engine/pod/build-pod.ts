@@ -22,6 +22,7 @@ import { mapResolver, substituteDeep } from '../substitute.ts';
 import { outputFiles, PodBuildError, wrapContainer } from './outputs-wrapper.ts';
 import { volumeProblems } from '../volumes.ts';
 import { podGcAnnotation } from '../pod-gc.ts';
+import { DEFAULT_EXECUTOR_IMAGE, executorParts, NO_DEADLINE } from './executor-pod.ts';
 
 /** Argo's pod annotation naming the podGC strategy and delay. */
 
@@ -52,13 +53,44 @@ function mainContainer(t: Template): KubeContainer {
   return wrapContainer({ ...(t.container ?? {}), name: 'main' }, files);
 }
 
+/** True when pods at `target` are built for Argo's executor (the place serves WorkflowTaskResults). */
+export function isExecutorTarget(ctx: ExecContext, target: { cluster: string; namespace: string }): boolean {
+  return ctx.executorPlaces.has(`${target.cluster}/${target.namespace}`);
+}
+
+/** Executor pods: `init`, `wait` and the emissary-wrapped `main` (docs/adr/0009-argo-executor-pods.md). */
+function executorSpec(ctx: ExecContext, node: NodeStatus, t: Template, includeScriptOutput: boolean) {
+  const deadline = isExitHandlerNode(node) ? undefined : workflowDeadline(ctx);
+  return executorParts(t, {
+    nodeId: node.id,
+    workflowName: ctx.wfName,
+    workflowUid: ctx.wf.metadata.uid ?? '',
+    instanceId: ctx.controller.instanceId,
+    includeScriptOutput,
+    deadline: deadline === undefined ? NO_DEADLINE : new Date(deadline).toISOString().replace(/\.\d{3}Z$/, 'Z'),
+    image: ctx.controller.executorImage || DEFAULT_EXECUTOR_IMAGE,
+  });
+}
+
+/** Argo skips the workflow deadline for exit-handler pods; their node names end in `.onExit`. */
+function isExitHandlerNode(node: NodeStatus): boolean {
+  return node.name.endsWith('.onExit');
+}
+
 /** True when the pod lives in the workflow's own cluster and namespace. */
 export function isLocalTarget(ctx: ExecContext, target: PodTarget): boolean {
   return target.cluster === ctx.controller.clusterName && target.namespace === ctx.wfNamespace;
 }
 
 /** The pod for a node. Throws `PodBuildError` (the node errors) when it cannot be built. */
-export function buildPod(ctx: ExecContext, node: NodeStatus, t: Template, name: string, target: PodTarget): KubePod {
+export function buildPod(
+  ctx: ExecContext,
+  node: NodeStatus,
+  t: Template,
+  name: string,
+  target: PodTarget,
+  includeScriptOutput = false,
+): KubePod {
   const spec = ctx.wf.spec;
   // Workflow-level podMetadata sees the globals (Argo substitutes them over the whole spec).
   const podMetadata = spec.podMetadata ? substituteDeep(spec.podMetadata, mapResolver(ctx.globals)) : undefined;
@@ -80,15 +112,21 @@ export function buildPod(ctx: ExecContext, node: NodeStatus, t: Template, name: 
   };
   const gc = podGcAnnotation(ctx);
   if (gc) annotations[ANNOTATION_POD_GC_STRATEGY] = gc;
-  const podSpec: KubePod['spec'] = { restartPolicy: 'Never', containers: [mainContainer(t)] };
+  const exec = isExecutorTarget(ctx, target) ? executorSpec(ctx, node, t, includeScriptOutput) : undefined;
+  const podSpec: KubePod['spec'] = { restartPolicy: 'Never', containers: exec?.containers ?? [mainContainer(t)] };
+  if (exec) podSpec.initContainers = exec.initContainers;
   if (target.serviceAccountName) podSpec.serviceAccountName = target.serviceAccountName;
   for (const field of POD_FIELDS) {
     const v = (t as Record<string, unknown>)[field] ?? (spec as Record<string, unknown>)[field];
     if (v !== undefined) podSpec[field] = v;
   }
-  const volumes = [...((spec.volumes as unknown[] | undefined) ?? []), ...((t.volumes as unknown[] | undefined) ?? [])];
-  const refused = volumeProblems(volumes, 'volumes')[0];
+  const userVolumes = [
+    ...((spec.volumes as unknown[] | undefined) ?? []),
+    ...((t.volumes as unknown[] | undefined) ?? []),
+  ];
+  const refused = volumeProblems(userVolumes, 'volumes')[0];
   if (refused) throw new PodBuildError(`${refused.path}: ${refused.message}`);
+  const volumes = [...(exec?.volumes ?? []), ...userVolumes];
   if (volumes.length > 0) podSpec.volumes = volumes;
   const deadline = podDeadlineSeconds(ctx, t);
   if (deadline !== undefined) podSpec.activeDeadlineSeconds = deadline;

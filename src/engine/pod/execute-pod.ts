@@ -4,15 +4,16 @@
  */
 import type { ExecContext } from '../context.ts';
 import type { ObservedPod } from '../contract.ts';
-import { initNode, isFulfilled, markPhase, mutableNode } from '../context.ts';
+import { initNode, isFulfilled, markPhase, mutableNode, wakeAt } from '../context.ts';
 import type { NodeStatus, Parameter, Template } from '../types.ts';
 import { podName } from '../names.ts';
 import { templateServiceAccount } from '../template.ts';
 import { isResultReferenced } from '../needs-result.ts';
 import { assessPod, type PodAssessment } from './assess-pod.ts';
 import { substituteDeep, substituteString, type Resolver } from '../substitute.ts';
-import { buildPod, type PodTarget } from './build-pod.ts';
+import { buildPod, isExecutorTarget, type PodTarget } from './build-pod.ts';
 import { PodBuildError } from './outputs-wrapper.ts';
+import { assessExecutorPod, isExecutorPod, type ExecutorAssessment } from './assess-executor.ts';
 import { exportGlobalOutputs } from '../outputs.ts';
 import { holdNode } from '../effects.ts';
 import { isStoppedByShutdown, shutdownMessage, shutdownOf } from '../shutdown.ts';
@@ -123,6 +124,21 @@ function stopForShutdown(
   return markPhase(ctx, node.id, 'Failed', message);
 }
 
+/**
+ * Why a template cannot run at `target` in pods-only mode: artifacts need Argo's executor, which reports
+ * through WorkflowTaskResults that the target's cluster does not serve (docs/adr/0009-argo-executor-pods.md).
+ */
+function podsOnlyReason(ctx: ExecContext, t: Template, target: PodTarget): string | undefined {
+  if (isExecutorTarget(ctx, target)) return undefined;
+  const uses = (t.inputs?.artifacts ?? []).length > 0 || (t.outputs?.artifacts ?? []).length > 0;
+  if (!uses) return undefined;
+  return (
+    `template '${t.name}' uses artifacts, which need Argo's executor, but cluster "${target.cluster}" ` +
+    `namespace "${target.namespace}" runs pods-only: it does not serve workflowtaskresults.argoproj.io ` +
+    `(or Argosy may not list them there); install the CRD and infra/k8s/workflow-rbac there, or run this step elsewhere`
+  );
+}
+
 /** Creates or advances a Pod node. */
 export function executePod(ctx: ExecContext, existing: NodeStatus | undefined, req: PodRequest): NodeStatus {
   let cached: Template | undefined;
@@ -153,7 +169,11 @@ export function executePod(ctx: ExecContext, existing: NodeStatus | undefined, r
   if (stopped) return stopped;
   if (observed) {
     const want = isResultReferenced(ctx.nodes, node, (n) => ctx.templates.get(n));
-    const a = assessPod(observed, t.outputs ? resolved() : t, want);
+    const tt = t.outputs ? resolved() : t;
+    const a: ExecutorAssessment = isExecutorPod(observed.pod)
+      ? assessExecutorPod(observed, ctx.taskResults.get(node.id), tt, want, ctx.nowDate.getTime())
+      : assessPod(observed, tt, want);
+    if (a.wakeAtMs !== undefined) wakeAt(ctx, a.wakeAtMs);
     if (isUnchanged(node, a)) return node;
     const n = mutableNode(ctx, node.id);
     if (a.hostNodeName) n.hostNodeName = a.hostNodeName;
@@ -174,9 +194,12 @@ export function executePod(ctx: ExecContext, existing: NodeStatus | undefined, r
   const reason = ctx.checkPlacement?.({ ...target, workflowNamespace: ctx.wfNamespace });
   if (reason) return markPhase(ctx, node.id, 'Error', reason);
   const name = podName(ctx.wfName, node.name, req.templateName, ctx.podNameFormat);
+  const podsOnly = podsOnlyReason(ctx, resolved(), target);
+  if (podsOnly) return markPhase(ctx, node.id, 'Error', podsOnly);
   let pod;
   try {
-    pod = buildPod(ctx, node, resolved(), name, target);
+    const want = isResultReferenced(ctx.nodes, node, (n) => ctx.templates.get(n));
+    pod = buildPod(ctx, node, resolved(), name, target, want);
   } catch (e) {
     if (!(e instanceof PodBuildError)) throw e;
     return markPhase(ctx, node.id, 'Error', e.message);

@@ -57,7 +57,7 @@ function ruleAllows(rule: RbacRule, a: RequestAttributes): boolean {
 
 export class Authenticator {
   private readonly byToken = new Map<string, Principal>();
-  private readonly tokenOf = new Map<string, string>();
+  private readonly tokenOf_ = new Map<string, string>();
 
   constructor(readonly adminToken = randomBytes(24).toString('hex')) {
     this.byToken.set(adminToken, { name: 'kubernetes-admin' });
@@ -68,26 +68,31 @@ export class Authenticator {
     this.revokeIdentity(name);
     const token = `${name.replace(/[^a-zA-Z0-9]/g, '')}.${randomBytes(20).toString('hex')}`;
     this.byToken.set(token, { name, rules: structuredClone(rules) });
-    this.tokenOf.set(name, token);
+    this.tokenOf_.set(name, token);
     return { name, token };
   }
 
   /** Identities with their tokens and rules (for persistence in dataDir). */
   exportIdentities(): Array<{ name: string; token: string; rules: RbacRule[] }> {
-    return [...this.tokenOf].map(([name, token]) => ({ name, token, rules: this.byToken.get(token)?.rules ?? [] }));
+    return [...this.tokenOf_].map(([name, token]) => ({ name, token, rules: this.byToken.get(token)?.rules ?? [] }));
   }
 
   /** Re-installs a persisted identity with its old token. */
   restoreIdentity(name: string, token: string, rules: RbacRule[]): void {
     this.revokeIdentity(name);
     this.byToken.set(token, { name, rules: structuredClone(rules) });
-    this.tokenOf.set(name, token);
+    this.tokenOf_.set(name, token);
+  }
+
+  /** The token of an identity, if it exists (the local kubelet's ServiceAccount token projection). */
+  tokenOf(name: string): string | undefined {
+    return this.tokenOf_.get(name);
   }
 
   revokeIdentity(name: string): void {
-    const t = this.tokenOf.get(name);
+    const t = this.tokenOf_.get(name);
     if (t) this.byToken.delete(t);
-    this.tokenOf.delete(name);
+    this.tokenOf_.delete(name);
   }
 
   /** The principal behind `Authorization: Bearer <token>`; null = bad token; undefined = anonymous. */

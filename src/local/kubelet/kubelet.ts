@@ -33,6 +33,9 @@ export interface KubeletOptions {
   workDir: string;
   /** The API server URL, exported to pods as KUBERNETES_SERVICE_HOST/PORT. */
   apiUrl?: string;
+  /** The API server's CA, and ServiceAccount tokens, for in-pod clients (Argo's executor stand-in). */
+  caPem?: string;
+  tokenFor?: (namespace: string, serviceAccount: string) => string | undefined;
   simDefaults?: SimDefaults;
   /** Record Events (Scheduled, Started, ...). Default: true for process, false for sim. */
   events?: boolean;
@@ -207,6 +210,15 @@ export class Kubelet {
         maxGraceMs: this.opts.maxGraceMs ?? 5000,
         podDir: (p) => this.podDir(p),
         ...(url ? { serviceEnv: { KUBERNETES_SERVICE_HOST: url.hostname, KUBERNETES_SERVICE_PORT: url.port } } : {}),
+        ...(this.opts.apiUrl && this.opts.caPem
+          ? {
+              api: {
+                url: this.opts.apiUrl,
+                caPem: this.opts.caPem,
+                tokenFor: (ns: string, sa: string) => this.opts.tokenFor?.(ns, sa),
+              },
+            }
+          : {}),
       },
       pod,
     );

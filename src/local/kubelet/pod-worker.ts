@@ -29,6 +29,8 @@ export interface WorkerContext {
   podDir(pod: KubeObject): string;
   /** KUBERNETES_SERVICE_HOST/PORT pointing at this cluster's API server. */
   serviceEnv?: Record<string, string>;
+  /** This cluster's API for in-pod clients, and the token of a ServiceAccount (the token projection). */
+  api?: { url: string; caPem: string; tokenFor(namespace: string, serviceAccount: string): string | undefined };
 }
 
 export class PodWorker {
@@ -222,6 +224,8 @@ export class PodWorker {
       env,
       podDir,
       onOutput: (chunk) => this.ctx.logs.append(this.uid, name, chunk),
+      secret: (secretName) => this.secretData(secretName),
+      ...(this.ctx.api ? { api: this.apiFor() } : {}),
     });
     s.state = { kind: 'running', startedAt };
     this.event('Normal', 'Started', `Started container ${name}`);
@@ -236,6 +240,22 @@ export class PodWorker {
     s.state = { kind: 'terminated', exit, startedAt, finishedAt: kubeTime(this.ctx.state.now()) };
     s.proc = undefined;
     return exit;
+  }
+
+  private secretData(name: string): Record<string, string> | undefined {
+    const obj = this.ctx.state.store.get('/secrets', this.ns, name);
+    if (!obj) return undefined;
+    const out: Record<string, string> = {};
+    for (const [k, v] of Object.entries(obj.data ?? {})) out[k] = Buffer.from(String(v), 'base64').toString('utf8');
+    return out;
+  }
+
+  /** The API as the pod sees it: its ServiceAccount's token unless automounting is off. */
+  private apiFor(): { url: string; caPem: string; token?: string } {
+    const api = this.ctx.api!;
+    const sa = String(this.pod.spec.serviceAccountName ?? 'default');
+    const token = this.pod.spec.automountServiceAccountToken === false ? undefined : api.tokenFor(this.ns, sa);
+    return { url: api.url, caPem: api.caPem, ...(token ? { token } : {}) };
   }
 
   /** Writes the terminal phase (unless stopped by shutdown) and confirms a pending deletion. */

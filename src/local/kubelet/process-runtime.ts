@@ -11,6 +11,16 @@ import { join } from 'node:path';
 import { imageProfile, resolveExecutable } from './images.ts';
 import type { ContainerExit, ContainerRuntime, PullResult, RunningContainer, StartRequest } from './runtime.ts';
 import { SCRIPT_ENV } from '../../engine/pod/script.ts';
+import { argoexecStandIn } from './argoexec/index.ts';
+import { rewritePaths, type HostMount } from './argoexec/fs.ts';
+
+/** How Argo's emissary starts the user's process (argv and paths already decided by it). */
+export interface ProcessOptions {
+  /** The container's mounts: its argv's container paths are mapped through them (else `/tmp` only). */
+  mounts?: HostMount[];
+  /** stdout alone (the log gets stdout and stderr together). */
+  onStdout?: (chunk: string) => void;
+}
 
 const MAX_MESSAGE_BYTES = 4096;
 
@@ -74,6 +84,11 @@ export class ProcessRuntime implements ContainerRuntime {
   }
 
   start(req: StartRequest): RunningContainer {
+    return argoexecStandIn(req, (r, o) => this.startProcess(r, o)) ?? this.startProcess(req);
+  }
+
+  /** Runs a container's command as a host process group. */
+  startProcess(req: StartRequest, opts: ProcessOptions = {}): RunningContainer {
     const { container, podDir } = req;
     const name = String(container.name);
     const workspace = join(podDir, 'workspace');
@@ -83,7 +98,11 @@ export class ProcessRuntime implements ContainerRuntime {
     const terminationPath = String(container.terminationMessagePath ?? '/dev/termination-log');
     const mapped = hostPath(podDir, terminationPath);
     const terminationFile = mapped !== terminationPath ? mapped : join(podDir, `${name}.termination-log`);
-    const argv = (argvOf(container) ?? []).map((a) => rewriteArg(String(a), podDir, terminationPath, terminationFile));
+    const rewrite = (a: string) =>
+      opts.mounts
+        ? rewritePaths(a, opts.mounts).split(terminationPath).join(terminationFile)
+        : rewriteArg(a, podDir, terminationPath, terminationFile);
+    const argv = (argvOf(container) ?? []).map((a) => rewrite(String(a)));
     const resolved = resolveExecutable(argv);
     if ('error' in resolved) {
       return {
@@ -111,6 +130,7 @@ export class ProcessRuntime implements ContainerRuntime {
     const pid = child.pid;
     if (pid !== undefined) this.live.add(pid);
     child.stdout.setEncoding('utf8').on('data', req.onOutput);
+    if (opts.onStdout) child.stdout.on('data', opts.onStdout);
     child.stderr.setEncoding('utf8').on('data', req.onOutput);
     const exited = new Promise<ContainerExit>((resolve) => {
       let spawnError: Error | undefined;

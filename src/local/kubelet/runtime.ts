@@ -28,6 +28,10 @@ export interface StartRequest {
   /** Private directory of this pod (workspace, tmp, termination logs). */
   podDir: string;
   onOutput(chunk: string): void;
+  /** Decoded data of a Secret in the pod's namespace (secret volumes). */
+  secret?: (name: string) => Record<string, string> | undefined;
+  /** This cluster's API as the pod reaches it, with the token of the pod's ServiceAccount (if it has one). */
+  api?: { url: string; caPem: string; token?: string };
 }
 
 export type PullResult = { ok: true } | { ok: false; reason: 'ErrImagePull'; message: string };

@@ -43,6 +43,9 @@ export class SimRuntime implements ContainerRuntime {
   }
 
   start(req: StartRequest): RunningContainer {
+    // Argo's executor containers (init, wait) of executor pods: the simulated exit code is the user's.
+    if (String(req.container.image ?? '').includes('argoproj/argoexec'))
+      return { exited: Promise.resolve({ exitCode: 0 }), kill: () => {} };
     const ann: Record<string, string> = req.pod.metadata.annotations ?? {};
     const duration = parseDuration(ann[SIM_DURATION] ?? '') ?? this.defaults.durationMs ?? 5;
     const code = Number(ann[SIM_EXIT_CODE] ?? this.defaults.exitCode ?? 0);

@@ -147,6 +147,8 @@ describe('clusters against embedded API servers', () => {
     assert.equal(check.code, 0, check.out + check.err);
     assert.match(check.out, /other\.: https:\/\/127\.0\.0\.2:\d+: server v\d/);
     assert.match(check.out, /ok: may create, get, list, watch and delete pods and read pod logs in every namespace/);
+    assert.match(check.out, /executor: Argo's executor pods \(workflowtaskresults served and readable\)/);
+    assert.match(list.out, /token\s+ok\s+auto/);
   });
 
   test('a namespace-scoped credential reaches its namespace and gets 403 elsewhere; exact key wins', async () => {

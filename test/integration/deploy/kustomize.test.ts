@@ -154,16 +154,17 @@ describe('infra/k8s overlays', () => {
     }
   });
 
-  test('cluster-wide: the watcher only lists and watches workflows and pods, gets one Secret', () => {
+  test('cluster-wide: the watcher only lists and watches workflows, pods and task results, gets one Secret', () => {
     assert.deepEqual(grants(find('cluster-wide', 'ClusterRole', 'argosy-watcher')), {
       'argoproj.io/workflows': ['list', 'watch'],
       'core/pods': ['list', 'watch'],
+      'argoproj.io/workflowtaskresults': ['list', 'watch'],
     });
     assert.deepEqual(grants(find('cluster-wide', 'Role', 'argosy-watcher-rest-config')), {
       'core/secrets[rest-config]': ['get'],
     });
     // Exactly the verbs the functions call (local mode enforces these rules, so a missing one fails
-    // the pipeline tests); no deletecollection, no watch, no workflowtaskresults.
+    // the pipeline tests); no watch; task results only listed and deleted by collection.
     assert.deepEqual(grants(find('cluster-wide', 'ClusterRole', 'argosy-controller')), {
       'argoproj.io/workflows': ['get', 'list', 'patch', 'update'],
       'argoproj.io/workflows/status': ['update'],
@@ -173,6 +174,7 @@ describe('infra/k8s overlays', () => {
       'core/configmaps': ['get'],
       'core/pods': ['create', 'delete', 'get', 'list', 'patch'],
       'core/pods/log': ['get'],
+      'argoproj.io/workflowtaskresults': ['deletecollection', 'list'],
       'core/events': ['create'],
     });
   });
@@ -290,15 +292,16 @@ describe('infra/k8s overlays', () => {
     }
   });
 
-  test('remote credentials: pods management only, and a service-account token Secret for it', () => {
+  test('remote credentials: pods and task results only, and a service-account token Secret for it', () => {
     const want = {
       'core/pods': ['create', 'delete', 'get', 'list', 'patch', 'watch'],
       'core/pods/log': ['get'],
+      'argoproj.io/workflowtaskresults': ['deletecollection', 'list', 'watch'],
     };
     assert.deepEqual(grants(find('remote-cluster', 'ClusterRole', 'argosy-remote')), want);
     assert.deepEqual(grants(find('remote-namespace', 'Role', 'argosy-remote')), want);
-    // The watcher's own access entry (EKS: it signs tokens as WatcherRole) may only list/watch pods.
-    const watcher = { 'core/pods': ['list', 'watch'] };
+    // The watcher's own access entry (EKS: it signs tokens as WatcherRole) may only list/watch pods and task results.
+    const watcher = { 'core/pods': ['list', 'watch'], 'argoproj.io/workflowtaskresults': ['list', 'watch'] };
     assert.deepEqual(grants(find('remote-cluster', 'ClusterRole', 'argosy-remote-watcher')), watcher);
     assert.deepEqual(grants(find('remote-namespace', 'Role', 'argosy-remote-watcher')), watcher);
     for (const [overlay, kind] of [
@@ -324,6 +327,7 @@ describe('infra/k8s overlays', () => {
     assert.deepEqual(grants(find('workflow-rbac', 'Role', 'workflow')), {
       'core/pods': ['get', 'patch', 'watch'],
       'core/pods/log': ['get', 'watch'],
+      'argoproj.io/workflowtaskresults': ['create', 'patch'],
     });
   });
 

@@ -1,0 +1,70 @@
+/**
+ * Node status of an executor pod (docs/adr/0009-argo-executor-pods.md), as Argo's controller derives it:
+ * the phase and message from the pod (`assessNodeStatus`, `inferFailedReason`), `exitCode` from the
+ * `main` container, every other output from the node's WorkflowTaskResult (`taskResultReconciliation`),
+ * and a completed node held back until `wait` has reported its outputs (label
+ * `report-outputs-completed=true`), for at most {@link TASK_RESULT_TIMEOUT_MS} after the pod finished.
+ */
+import type { KubeContainerStatus, KubePod, ObservedPod, ObservedTaskResult } from '../contract.ts';
+import type { Outputs, Template } from '../types.ts';
+import { assessPod, type PodAssessment } from './assess-pod.ts';
+
+import { LABEL_REPORT_OUTPUTS_COMPLETED } from '../labels.ts';
+/** Argo's TASK_RESULT_TIMEOUT_DURATION: how long a finished node waits for its outputs. */
+export const TASK_RESULT_TIMEOUT_MS = 10 * 60_000;
+
+/** An assessment, plus when to look again while the node waits for its outputs. */
+export interface ExecutorAssessment extends PodAssessment {
+  wakeAtMs?: number;
+}
+
+/** True for pods built for Argo's executor (they carry the `init` and `wait` containers). */
+export function isExecutorPod(pod: KubePod): boolean {
+  const inits = (pod.spec.initContainers as { name?: string }[] | undefined) ?? [];
+  return inits.some((c) => c.name === 'init') && pod.spec.containers.some((c) => c.name === 'wait');
+}
+
+type Terminated = NonNullable<KubeContainerStatus['state']>['terminated'];
+
+function terminated(pod: KubePod, name: string): Terminated {
+  return pod.status?.containerStatuses?.find((c) => c.name === name)?.state?.terminated;
+}
+
+/** Declared outputs the task result must bring (Argo keeps such a node in its old phase until they come). */
+function expectsOutputs(t: Template, wantResult: boolean): boolean {
+  const arts = (t.outputs?.artifacts ?? []) as { optional?: boolean }[];
+  return wantResult || (t.outputs?.parameters ?? []).length > 0 || arts.some((a) => !a.optional);
+}
+
+/** Assesses an executor pod with its task result (if any) for the node of template `t`. */
+export function assessExecutorPod(
+  observed: ObservedPod,
+  result: ObservedTaskResult | undefined,
+  t: Template,
+  wantResult: boolean,
+  nowMs: number,
+): ExecutorAssessment {
+  const pod = observed.pod;
+  const a: ExecutorAssessment = assessPod(observed, { name: t.name }, false);
+  const main = terminated(pod, 'main');
+  const wait = terminated(pod, 'wait');
+  // A pod Failed for a sidecar is still Succeeded when main and wait both exited 0.
+  if (a.phase === 'Failed' && !pod.status?.message && main?.exitCode === 0 && wait?.exitCode === 0) {
+    a.phase = 'Succeeded';
+    a.message = '';
+  }
+  if (a.phase !== 'Succeeded' && a.phase !== 'Failed' && a.phase !== 'Error') return a;
+  const reported = result?.result.outputs;
+  const outputs: Outputs = reported && Object.keys(reported).length > 0 ? { ...reported } : {};
+  if (main) outputs.exitCode = String(main.exitCode);
+  else delete outputs.exitCode;
+  if (Object.keys(outputs).length > 0) a.outputs = outputs;
+  else delete a.outputs;
+  const complete = result?.result.metadata.labels?.[LABEL_REPORT_OUTPUTS_COMPLETED] === 'true';
+  const waitFailed = wait !== undefined && wait.exitCode !== 0;
+  const synced = complete || waitFailed || (result === undefined && !expectsOutputs(t, wantResult));
+  if (synced || a.phase !== 'Succeeded') return a;
+  const finished = Date.parse(a.finishedAt ?? '') || nowMs;
+  if (nowMs >= finished + TASK_RESULT_TIMEOUT_MS) return a;
+  return { phase: 'Running', message: '', hostNodeName: a.hostNodeName, wakeAtMs: finished + TASK_RESULT_TIMEOUT_MS };
+}

@@ -1,0 +1,202 @@
+/**
+ * The containers of a pod that Argo's own executor (`argoexec`, emissary) runs unchanged, in clusters
+ * that serve `workflowtaskresults.argoproj.io` (docs/adr/0009-argo-executor-pods.md). The shape follows
+ * Argo v4.1's legacy layout: `init` and `wait` run the executor image, `main` runs the user's command
+ * behind `/var/run/argo/argoexec emissary --`, and the template travels as `ARGO_TEMPLATE` JSON.
+ */
+import type { KubeContainer } from '../contract.ts';
+import type { Template } from '../types.ts';
+import { PodBuildError } from './outputs-wrapper.ts';
+import { imageCommand } from './image-entrypoints.ts';
+
+/** Argo's executor image for the release the conventions follow. */
+export const DEFAULT_EXECUTOR_IMAGE = 'quay.io/argoproj/argoexec:v4.1.2';
+export const VAR_RUN_ARGO = '/var/run/argo';
+export const EMISSARY = `${VAR_RUN_ARGO}/argoexec`;
+export const STAGING_DIR = '/argo/staging';
+export const SCRIPT_PATH = `${STAGING_DIR}/script`;
+export const INPUT_ARTIFACTS_DIR = '/argo/inputs/artifacts';
+/** `ARGO_DEADLINE` when there is none: the executor panics on an empty value. */
+export const NO_DEADLINE = '0001-01-01T00:00:00Z';
+const LOG_FLAGS = ['--loglevel', 'info', '--log-format', 'text', '--gloglevel', '0'];
+
+/** Per-pod values the executor reads from its environment. */
+export interface ExecutorEnv {
+  nodeId: string;
+  workflowName: string;
+  workflowUid: string;
+  instanceId?: string;
+  includeScriptOutput: boolean;
+  /** RFC 3339, or {@link NO_DEADLINE}. */
+  deadline: string;
+  image: string;
+}
+
+/** The executor's part of a pod: init containers, containers (wait first, then main) and volumes. */
+export interface ExecutorParts {
+  initContainers: KubeContainer[];
+  containers: KubeContainer[];
+  volumes: Record<string, unknown>[];
+}
+
+type Mount = { name: string; mountPath: string; subPath?: string; readOnly?: boolean };
+type EnvVar = { name: string; value?: string; valueFrom?: unknown };
+
+/** Env every container gets (Argo's `build`: node id, script output, deadline, workflow, progress). */
+function commonEnv(e: ExecutorEnv): EnvVar[] {
+  return [
+    { name: 'ARGO_NODE_ID', value: e.nodeId },
+    { name: 'ARGO_INCLUDE_SCRIPT_OUTPUT', value: String(e.includeScriptOutput) },
+    { name: 'ARGO_DEADLINE', value: e.deadline },
+    { name: 'ARGO_WORKFLOW_NAME', value: e.workflowName },
+    { name: 'ARGO_PROGRESS_FILE', value: `${VAR_RUN_ARGO}/progress` },
+    { name: 'ARGO_PROGRESS_PATCH_TICK_DURATION', value: '1m0s' },
+    { name: 'ARGO_PROGRESS_FILE_TICK_DURATION', value: '3s' },
+  ];
+}
+
+/** Env of the executor containers (`createEnvVars`): pod identity first; ARGO_POD_NAME is required by init. */
+function execEnv(e: ExecutorEnv, container: string, template?: string): EnvVar[] {
+  const env: EnvVar[] = [
+    { name: 'ARGO_POD_NAME', valueFrom: { fieldRef: { apiVersion: 'v1', fieldPath: 'metadata.name' } } },
+    { name: 'ARGO_POD_UID', valueFrom: { fieldRef: { apiVersion: 'v1', fieldPath: 'metadata.uid' } } },
+    { name: 'ARGO_WORKFLOW_NAME', value: e.workflowName },
+    { name: 'ARGO_WORKFLOW_UID', value: e.workflowUid },
+  ];
+  if (e.instanceId) env.push({ name: 'ARGO_INSTANCE_ID', value: e.instanceId });
+  env.push({ name: 'ARGO_CONTAINER_NAME', value: container });
+  if (template !== undefined) env.push({ name: 'ARGO_TEMPLATE', value: template });
+  return [...env, ...commonEnv(e)];
+}
+
+/** The template as `ARGO_TEMPLATE` carries it: resolved, input parameters removed, artifacts kept. */
+export function templateJson(t: Template): string {
+  const { clusterName: _c, namespace: _n, serviceAccount: _s, ...rest } = t;
+  const copy: Template = { ...rest };
+  if (t.inputs) {
+    const { parameters: _p, ...inputs } = t.inputs;
+    copy.inputs = inputs;
+  } else copy.inputs = {};
+  copy.outputs ??= {};
+  copy.metadata ??= {};
+  return JSON.stringify(copy);
+}
+
+/** The user container's argv behind emissary: its command, else the image's ENTRYPOINT (and CMD). */
+function emissaryMain(c: KubeContainer, extraArgs: string[]): KubeContainer {
+  let command = c.command;
+  let args = c.args;
+  if (!command || command.length === 0) {
+    const known = imageCommand(String(c.image ?? ''));
+    if (!known)
+      throw new PodBuildError(
+        `failed to look-up entrypoint/cmd for image "${c.image}", you must either explicitly specify the command, ` +
+          "or list the image's command in the index: https://argo-workflows.readthedocs.io/en/latest/workflow-executors/#emissary-emissary",
+      );
+    command = known.entrypoint;
+    if (args === undefined) args = known.cmd;
+  }
+  const out: KubeContainer = { ...c, command: [EMISSARY, 'emissary', ...LOG_FLAGS, '--', ...command] };
+  const allArgs = [...(args ?? []), ...extraArgs];
+  if (args !== undefined || extraArgs.length > 0) out.args = allArgs;
+  return out;
+}
+
+/** Input artifacts with a path that `main` sees through a subPath mount of `input-artifacts`. */
+function inputArtifactMounts(t: Template): Mount[] {
+  const arts = (t.inputs?.artifacts ?? []) as { name: string; path?: string }[];
+  return arts.filter((a) => a.path).map((a) => ({ name: 'input-artifacts', mountPath: a.path!, subPath: a.name }));
+}
+
+/** Secret volumes for every secret the archive location and the artifacts name (read as files). */
+function secretVolumes(t: Template): { volumes: Record<string, unknown>[]; mounts: Mount[] } {
+  const keys = new Map<string, Set<string>>();
+  const visit = (v: unknown): void => {
+    if (Array.isArray(v)) return v.forEach(visit);
+    if (!v || typeof v !== 'object') return;
+    for (const [k, x] of Object.entries(v)) {
+      if (/Secret$/.test(k) && x && typeof x === 'object' && 'name' in x && 'key' in x) {
+        const ref = x as { name: string; key: string };
+        if (!keys.has(ref.name)) keys.set(ref.name, new Set());
+        keys.get(ref.name)!.add(ref.key);
+      } else visit(x);
+    }
+  };
+  visit([t.archiveLocation, t.inputs?.artifacts, t.outputs?.artifacts]);
+  const volumes: Record<string, unknown>[] = [];
+  const mounts: Mount[] = [];
+  for (const [name, set] of [...keys].sort(([a], [b]) => a.localeCompare(b))) {
+    const items = [...set].sort().map((key) => ({ key, path: key }));
+    volumes.push({ name, secret: { secretName: name, items } });
+    mounts.push({ name, mountPath: `/argo/secret/${name}`, readOnly: true });
+  }
+  return { volumes, mounts };
+}
+
+/** Builds init, wait and the emissary-wrapped main for a container/script template. */
+export function executorParts(t: Template, e: ExecutorEnv): ExecutorParts {
+  const argoMount: Mount = { name: 'var-run-argo', mountPath: VAR_RUN_ARGO };
+  const volumes: Record<string, unknown>[] = [
+    { name: 'var-run-argo', emptyDir: {} },
+    { name: 'tmp-dir-argo', emptyDir: {} },
+  ];
+  const secrets = secretVolumes(t);
+  volumes.push(...secrets.volumes);
+  const isScript = !!t.script;
+  const source = t.script?.source ?? '';
+  const staging: Mount[] = isScript ? [{ name: 'argo-staging', mountPath: STAGING_DIR }] : [];
+  if (isScript) volumes.push({ name: 'argo-staging', emptyDir: {} });
+  const inputMounts = inputArtifactMounts(t);
+  const initInputs: Mount[] = [];
+  if ((t.inputs?.artifacts ?? []).length > 0) {
+    volumes.push({ name: 'input-artifacts', emptyDir: {} });
+    initInputs.push({ name: 'input-artifacts', mountPath: INPUT_ARTIFACTS_DIR });
+  }
+  const user = isScript ? scriptUserContainer(t) : { ...(t.container ?? {}), name: 'main' };
+  const main = emissaryMain(user as KubeContainer, isScript && source !== '' ? [SCRIPT_PATH] : []);
+  const userMounts = ((main.volumeMounts as Mount[] | undefined) ?? []).slice();
+  main.volumeMounts = [...userMounts, ...inputMounts, ...staging, argoMount];
+  main.env = [
+    ...((main.env as EnvVar[] | undefined) ?? []),
+    { name: 'ARGO_CONTAINER_NAME', value: 'main' },
+    ...commonEnv(e),
+  ];
+  // `wait` sees everything `main` mounts under /mainctrfs, to read outputs written to volumes.
+  const mirrored = [...userMounts, ...inputMounts, ...staging].map((m) => ({
+    ...m,
+    mountPath: `/mainctrfs${m.mountPath}`,
+    readOnly: false,
+  }));
+  const userForInit =
+    inputMounts.length > 0 ? userMounts.map((m) => ({ ...m, mountPath: `/mainctrfs${m.mountPath}` })) : [];
+  const init: KubeContainer = {
+    name: 'init',
+    image: e.image,
+    command: ['argoexec', 'init', ...LOG_FLAGS],
+    env: execEnv(e, 'init', templateJson(t)),
+    resources: {},
+    volumeMounts: [...initInputs, ...userForInit, ...secrets.mounts, ...staging, argoMount],
+  };
+  const wait: KubeContainer = {
+    name: 'wait',
+    image: e.image,
+    command: ['argoexec', 'wait', ...LOG_FLAGS],
+    env: execEnv(e, 'wait'),
+    resources: {},
+    volumeMounts: [
+      ...secrets.mounts,
+      ...mirrored,
+      { name: 'tmp-dir-argo', mountPath: '/tmp', subPath: '0' },
+      argoMount,
+    ],
+  };
+  return { initContainers: [init], containers: [wait, main], volumes };
+}
+
+/** A script template's user container: its fields without `source`, `sh` when no command. */
+function scriptUserContainer(t: Template): KubeContainer {
+  const { source: _s, ...rest } = t.script!;
+  const c: KubeContainer = { ...rest, name: 'main' } as KubeContainer;
+  if (!c.command || c.command.length === 0) c.command = ['sh'];
+  return c;
+}

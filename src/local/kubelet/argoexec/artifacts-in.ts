@@ -1,0 +1,82 @@
+/**
+ * Input artifacts as `argoexec init` loads them (the executor contract, §4.4): each artifact is written
+ * to `/argo/inputs/artifacts/<name>` (which `main` mounts at the artifact's path), unpacked when it is a
+ * tarball, then given its `mode`. Optional artifacts without a source are skipped; a required one fails
+ * with Argo's message. Sources: `raw`, `http`; other kinds fail by name.
+ */
+import { chmodSync, existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { StartRequest } from '../runtime.ts';
+import { untarGz } from './archive.ts';
+
+interface InputArtifact {
+  name: string;
+  path?: string;
+  optional?: boolean;
+  mode?: number;
+  raw?: { data?: string };
+  http?: { url?: string; headers?: { name: string; value: string }[] };
+  archive?: { none?: object; tar?: object; zip?: object };
+  [kind: string]: unknown;
+}
+
+const KINDS = ['s3', 'gcs', 'azure', 'git', 'oss', 'hdfs', 'artifactory', 'plugin'];
+
+/** Downloads one artifact's bytes, or undefined when it has no source. */
+async function fetchBytes(a: InputArtifact): Promise<Buffer | undefined> {
+  if (a.raw) return Buffer.from(a.raw.data ?? '');
+  if (a.http?.url) {
+    const headers = Object.fromEntries((a.http.headers ?? []).map((h) => [h.name, h.value]));
+    const res = await fetch(a.http.url, { headers });
+    if (!res.ok)
+      throw new Error(`failed to load artifact '${a.name}': GET ${a.http.url}: ${res.status} ${res.statusText}`);
+    return Buffer.from(await res.arrayBuffer());
+  }
+  const kind = KINDS.find((k) => a[k] !== undefined);
+  if (kind) throw new Error(`artifact '${a.name}': ${kind} artifacts are not supported yet by the local executor`);
+  return undefined;
+}
+
+/** gzip magic; Argo auto-detects tarballs only when they are gzip and their first tar header reads. */
+function isGzip(b: Buffer): boolean {
+  return b.length > 2 && b[0] === 0x1f && b[1] === 0x8b;
+}
+
+/** Places the bytes at `target`: renamed as is, or unpacked (one top-level entry becomes the target). */
+async function place(a: InputArtifact, bytes: Buffer, target: string): Promise<void> {
+  const tmp = `${target}.tmp`;
+  writeFileSync(tmp, bytes);
+  const untar = a.archive?.tar !== undefined || (a.archive?.none === undefined && isGzip(bytes));
+  if (!untar) return renameSync(tmp, target);
+  const dir = `${target}.tmpdir`;
+  mkdirSync(dir, { recursive: true });
+  await untarGz(tmp, dir);
+  rmSync(tmp);
+  const entries = readdirSync(dir);
+  if (entries.length === 1) {
+    renameSync(join(dir, entries[0]!), target);
+    rmSync(dir, { recursive: true });
+  } else renameSync(dir, target);
+}
+
+/** Loads every input artifact of the template (init's `loadArtifacts`). */
+export async function loadInputArtifacts(
+  _req: StartRequest,
+  template: { inputs?: { artifacts?: InputArtifact[] } },
+  at: (p: string) => string,
+  log: (line: string) => void,
+): Promise<void> {
+  for (const a of template.inputs?.artifacts ?? []) {
+    const bytes = await fetchBytes(a);
+    if (!bytes) {
+      if (a.optional) continue;
+      throw new Error(`required artifact '${a.name}' not supplied`);
+    }
+    const target = at(`/argo/inputs/artifacts/${a.name}`);
+    mkdirSync(join(target, '..'), { recursive: true, mode: 0o700 });
+    if (existsSync(target)) rmSync(target, { recursive: true });
+    await place(a, bytes, target);
+    if (a.mode !== undefined) chmodSync(target, a.mode);
+    log(`Successfully download file: ${target}`);
+  }
+}

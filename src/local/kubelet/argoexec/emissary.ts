@@ -1,0 +1,79 @@
+/**
+ * Stand-in for `argoexec emissary -- <argv>` (the executor contract, §2.2 "argoexec emissary"): runs the
+ * user's process, tees stdout to `/var/run/argo/ctr/<name>/stdout` (and stdout+stderr to `combined`)
+ * when the result or log archiving needs them, stages output parameters and artifacts under
+ * `/var/run/argo/outputs/…` in the container named `main`, and writes the exit-code file last.
+ */
+import { appendFileSync, copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import type { ContainerExit, RunningContainer, StartRequest } from '../runtime.ts';
+import type { ProcessOptions } from '../process-runtime.ts';
+import { hostPathIn, mountsOf } from './fs.ts';
+import { tarGz } from './archive.ts';
+
+/** What emissary reads of the template. */
+export interface TemplateView {
+  outputs?: {
+    parameters?: { name: string; valueFrom?: { path?: string } }[];
+    artifacts?: { name: string; path?: string }[];
+  };
+  archiveLocation?: { archiveLogs?: boolean };
+  inputs?: { artifacts?: { name: string; path?: string }[] };
+}
+
+export type StartProcess = (req: StartRequest, opts: ProcessOptions) => RunningContainer;
+
+/** Reads the template: the file init wrote, else `ARGO_TEMPLATE`. */
+export function readTemplate(req: StartRequest, varRunArgo: string): TemplateView {
+  const file = join(varRunArgo, 'template');
+  const text = existsSync(file) ? readFileSync(file, 'utf8') : (req.env.ARGO_TEMPLATE ?? '{}');
+  return JSON.parse(text) as TemplateView;
+}
+
+/** Starts the user's process under emissary; argv is what follows `--`, plus the container's args. */
+export function startEmissary(req: StartRequest, startProcess: StartProcess): RunningContainer {
+  const c = req.container;
+  const command = (c.command as string[]).slice();
+  const argv = [...command.slice(command.indexOf('--') + 1), ...((c.args as string[] | undefined) ?? [])];
+  const name = req.env.ARGO_CONTAINER_NAME ?? String(c.name);
+  const mounts = mountsOf(req.pod, c, req.podDir, req.secret);
+  const rootfs = join(req.podDir, 'rootfs', String(c.name));
+  const at = (p: string) => hostPathIn(mounts, p, rootfs);
+  const ctrDir = at(`/var/run/argo/ctr/${name}`);
+  mkdirSync(ctrDir, { recursive: true, mode: 0o777 });
+  const template = readTemplate(req, at('/var/run/argo'));
+  const tee = req.env.ARGO_INCLUDE_SCRIPT_OUTPUT === 'true' || template.archiveLocation?.archiveLogs === true;
+  const opts: ProcessOptions = { mounts };
+  let onOutput = req.onOutput;
+  if (tee) {
+    opts.onStdout = (chunk) => appendFileSync(join(ctrDir, 'stdout'), chunk);
+    onOutput = (chunk) => {
+      appendFileSync(join(ctrDir, 'combined'), chunk);
+      req.onOutput(chunk);
+    };
+  }
+  const child = startProcess({ ...req, onOutput, container: { ...c, command: argv, args: [] } }, opts);
+  const exited = child.exited.then(async (exit): Promise<ContainerExit> => {
+    if (name === 'main') await saveOutputs(template, at, (p) => hostPathIn(mounts, p, rootfs));
+    writeFileSync(join(ctrDir, 'exitcode'), String(exit.exitCode), { mode: 0o644 });
+    return exit;
+  });
+  return { exited, kill: (signal) => child.kill(signal) };
+}
+
+/** Copies output-parameter files and tars output-artifact paths into /var/run/argo/outputs (missing ones skipped). */
+async function saveOutputs(t: TemplateView, at: (p: string) => string, mainPath: (p: string) => string): Promise<void> {
+  for (const p of t.outputs?.parameters ?? []) {
+    const path = p.valueFrom?.path;
+    if (!path || !existsSync(mainPath(path))) continue;
+    const dest = at(`/var/run/argo/outputs/parameters${path}`);
+    mkdirSync(dirname(dest), { recursive: true });
+    copyFileSync(mainPath(path), dest);
+  }
+  for (const a of t.outputs?.artifacts ?? []) {
+    if (!a.path || !existsSync(mainPath(a.path))) continue;
+    const dest = at(`/var/run/argo/outputs/artifacts${a.path}.tgz`);
+    mkdirSync(dirname(dest), { recursive: true });
+    await tarGz(mainPath(a.path), dest);
+  }
+}

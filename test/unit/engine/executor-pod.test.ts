@@ -1,0 +1,210 @@
+/**
+ * Executor pods (docs/adr/0009-argo-executor-pods.md) against what Argo v4.1 builds: the worked example of
+ * ../shared/reference/argo-executor.md §6 field by field, and the contract's rules (§1.3–§1.7) for the
+ * first pod of every shared conformance case. Differences from Argo's pod that are due to multi-cluster
+ * placement are asserted as such (ownerReference only next to the Workflow; cluster/namespace labels).
+ */
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+import { decide } from '../../../src/engine/decide.ts';
+import type { KubeContainer, KubePod, Snapshot } from '../../../src/engine/contract.ts';
+import type { Workflow } from '../../../src/engine/types.ts';
+
+const NOW = new Date('2026-01-01T00:00:00Z');
+const SHARED = join(import.meta.dirname, '../../../../shared');
+
+function firstPods(wf: Workflow, places = ['main/argo']): KubePod[] {
+  const snapshot: Snapshot = { workflow: wf, pods: [], controller: { clusterName: 'main' }, executorPlaces: places };
+  let status = decide(snapshot, NOW);
+  // The first decide may only initialise; keep deciding until pods are asked for (bounded).
+  for (let i = 0; i < 3 && !status.actions.some((a) => a.kind === 'CreatePod'); i++) {
+    snapshot.workflow = { ...wf, status: status.status };
+    status = decide(snapshot, NOW);
+  }
+  return status.actions.flatMap((a) => (a.kind === 'CreatePod' ? [a.pod] : []));
+}
+
+const demo = (): Workflow =>
+  ({
+    apiVersion: 'argoproj.io/v1alpha1',
+    kind: 'Workflow',
+    metadata: { name: 'demo', namespace: 'argo', uid: 'wf-uid' },
+    spec: {
+      entrypoint: 'main',
+      templates: [
+        { name: 'main', steps: [[{ name: 'gen', template: 'gen' }]] },
+        {
+          name: 'gen',
+          script: {
+            image: 'python:3.12-alpine',
+            command: ['python'],
+            source: 'open("/tmp/msg.txt","w").write("hello\\n")\n',
+          },
+          outputs: { parameters: [{ name: 'msg', valueFrom: { path: '/tmp/msg.txt' } }] },
+        },
+      ],
+    },
+  }) as Workflow;
+
+const container = (pod: KubePod, name: string): KubeContainer => {
+  const all = [...((pod.spec.initContainers as KubeContainer[] | undefined) ?? []), ...pod.spec.containers];
+  const c = all.find((x) => x.name === name);
+  assert.ok(c, `container ${name}`);
+  return c;
+};
+const envOf = (c: KubeContainer) => Object.fromEntries((c.env ?? []).map((e) => [e.name, e.value ?? e]));
+
+describe('executor pods (Argo v4.1 legacy layout)', () => {
+  test('the contract’s worked example: names, labels, annotations, owner, containers, volumes, env', () => {
+    const [pod] = firstPods(demo());
+    assert.ok(pod);
+    assert.equal(pod.metadata.name, 'demo-gen-2714839184');
+    assert.deepEqual(pod.metadata.labels, {
+      'workflows.argoproj.io/workflow': 'demo',
+      'workflows.argoproj.io/completed': 'false',
+    });
+    assert.deepEqual(pod.metadata.annotations, {
+      'workflows.argoproj.io/node-name': 'demo[0].gen',
+      'workflows.argoproj.io/node-id': 'demo-2714839184',
+      'kubectl.kubernetes.io/default-container': 'main',
+    });
+    assert.deepEqual(pod.metadata.ownerReferences, [
+      {
+        apiVersion: 'argoproj.io/v1alpha1',
+        kind: 'Workflow',
+        name: 'demo',
+        uid: 'wf-uid',
+        controller: true,
+        blockOwnerDeletion: true,
+      },
+    ]);
+    assert.equal(pod.spec.restartPolicy, 'Never');
+    assert.deepEqual(
+      (pod.spec.initContainers as KubeContainer[]).map((c) => c.name),
+      ['init'],
+    );
+    assert.deepEqual(
+      pod.spec.containers.map((c) => c.name),
+      ['wait', 'main'],
+    );
+    assert.deepEqual(pod.spec.volumes, [
+      { name: 'var-run-argo', emptyDir: {} },
+      { name: 'tmp-dir-argo', emptyDir: {} },
+      { name: 'argo-staging', emptyDir: {} },
+    ]);
+    const flags = ['--loglevel', 'info', '--log-format', 'text', '--gloglevel', '0'];
+    const init = container(pod, 'init');
+    assert.equal(init.image, 'quay.io/argoproj/argoexec:v4.1.2');
+    assert.deepEqual(init.command, ['argoexec', 'init', ...flags]);
+    assert.deepEqual(init.volumeMounts, [
+      { name: 'argo-staging', mountPath: '/argo/staging' },
+      { name: 'var-run-argo', mountPath: '/var/run/argo' },
+    ]);
+    const wait = container(pod, 'wait');
+    assert.deepEqual(wait.command, ['argoexec', 'wait', ...flags]);
+    assert.deepEqual(wait.volumeMounts, [
+      { name: 'argo-staging', mountPath: '/mainctrfs/argo/staging', readOnly: false },
+      { name: 'tmp-dir-argo', mountPath: '/tmp', subPath: '0' },
+      { name: 'var-run-argo', mountPath: '/var/run/argo' },
+    ]);
+    const main = container(pod, 'main');
+    assert.equal(main.image, 'python:3.12-alpine');
+    assert.deepEqual(main.command, ['/var/run/argo/argoexec', 'emissary', ...flags, '--', 'python']);
+    assert.deepEqual(main.args, ['/argo/staging/script']);
+    assert.deepEqual(main.volumeMounts, [
+      { name: 'argo-staging', mountPath: '/argo/staging' },
+      { name: 'var-run-argo', mountPath: '/var/run/argo' },
+    ]);
+    const common = {
+      ARGO_NODE_ID: 'demo-2714839184',
+      ARGO_INCLUDE_SCRIPT_OUTPUT: 'false',
+      ARGO_DEADLINE: '0001-01-01T00:00:00Z',
+      ARGO_WORKFLOW_NAME: 'demo',
+      ARGO_PROGRESS_FILE: '/var/run/argo/progress',
+      ARGO_PROGRESS_PATCH_TICK_DURATION: '1m0s',
+      ARGO_PROGRESS_FILE_TICK_DURATION: '3s',
+    };
+    assert.deepEqual(envOf(main), { ARGO_CONTAINER_NAME: 'main', ...common });
+    const initEnv = envOf(init);
+    assert.deepEqual(initEnv.ARGO_POD_NAME, {
+      name: 'ARGO_POD_NAME',
+      valueFrom: { fieldRef: { apiVersion: 'v1', fieldPath: 'metadata.name' } },
+    });
+    assert.equal(initEnv.ARGO_WORKFLOW_UID, 'wf-uid');
+    assert.equal(initEnv.ARGO_CONTAINER_NAME, 'init');
+    const template = JSON.parse(String(initEnv.ARGO_TEMPLATE));
+    assert.equal(template.name, 'gen');
+    assert.deepEqual(template.inputs, {});
+    assert.equal(template.script.source, 'open("/tmp/msg.txt","w").write("hello\\n")\n');
+    assert.equal(envOf(wait).ARGO_TEMPLATE, undefined, 'no ARGO_TEMPLATE on wait');
+    assert.equal(envOf(wait).ARGO_CONTAINER_NAME, 'wait');
+  });
+
+  test('multi-cluster differences: no ownerReference away from the Workflow, placement labels', () => {
+    const wf = demo();
+    wf.spec.templates![1]!.clusterName = 'other';
+    const [pod] = firstPods(wf, ['other/argo']);
+    assert.ok(pod);
+    assert.equal(pod.metadata.ownerReferences, undefined);
+    assert.equal(pod.metadata.labels?.['workflows.argoproj.io/workflow-cluster-name'], 'main');
+    assert.deepEqual(
+      pod.spec.containers.map((c) => c.name),
+      ['wait', 'main'],
+    );
+  });
+
+  test('pods-only places keep the single-container pod (ADR 0001/0005)', () => {
+    const [pod] = firstPods(demo(), []);
+    assert.ok(pod);
+    assert.deepEqual(
+      pod.spec.containers.map((c) => c.name),
+      ['main'],
+    );
+    assert.equal(pod.spec.initContainers, undefined);
+  });
+
+  test('a template with artifacts in a pods-only place errors naming the cluster and the resource', () => {
+    const wf = demo();
+    wf.spec.templates![1]!.outputs = { artifacts: [{ name: 'out', path: '/tmp/out.txt' }] };
+    const d = decide({ workflow: wf, pods: [], controller: { clusterName: 'main' } }, NOW);
+    const node = Object.values(d.status.nodes ?? {}).find((n) => n.type === 'Pod');
+    assert.equal(node?.phase, 'Error');
+    assert.match(
+      node?.message ?? '',
+      /cluster "main" namespace "argo" runs pods-only: it does not serve workflowtaskresults\.argoproj\.io/,
+    );
+    assert.equal(d.actions.filter((a) => a.kind === 'CreatePod').length, 0);
+  });
+
+  const manifest = JSON.parse(readFileSync(join(SHARED, 'conformance/argo/manifest.json'), 'utf8')) as {
+    cases: { file: string }[];
+  };
+  for (const { file } of manifest.cases) {
+    test(`contract rules hold for the first pods of ${file}`, () => {
+      const wf = parse(readFileSync(join(SHARED, 'conformance/argo', file), 'utf8')) as Workflow;
+      wf.metadata = { ...wf.metadata, name: wf.metadata?.name ?? 'case', namespace: 'argo', uid: 'wf-uid' };
+      for (const pod of firstPods(wf)) {
+        assert.deepEqual((pod.spec.initContainers as KubeContainer[]).map((c) => c.name)[0], 'init');
+        assert.deepEqual(
+          pod.spec.containers.slice(0, 2).map((c) => c.name),
+          ['wait', 'main'],
+        );
+        const main = container(pod, 'main');
+        assert.deepEqual(main.command?.slice(0, 2), ['/var/run/argo/argoexec', 'emissary']);
+        assert.ok(main.command?.includes('--'));
+        for (const c of [...(pod.spec.initContainers as KubeContainer[]), ...pod.spec.containers])
+          assert.ok(
+            ((c.volumeMounts as { mountPath: string }[]) ?? []).some((m) => m.mountPath === '/var/run/argo'),
+            `${c.name} mounts /var/run/argo`,
+          );
+        const env = envOf(container(pod, 'init'));
+        assert.doesNotThrow(() => JSON.parse(String(env.ARGO_TEMPLATE)));
+        assert.match(String(env.ARGO_DEADLINE), /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
+        assert.equal(env.ARGO_NODE_ID, pod.metadata.annotations?.['workflows.argoproj.io/node-id']);
+      }
+    });
+  }
+});
