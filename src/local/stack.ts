@@ -160,7 +160,14 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
       mainClient: functionsClient,
       watcherClient,
       logger,
-      config: { secretCacheMs: 1000, placementPolicy: LOCAL_PLACEMENT_POLICY, ...opts.config },
+      config: {
+        secretCacheMs: 1000,
+        placementPolicy: LOCAL_PLACEMENT_POLICY,
+        // The sim runtime simulates the user's container only, not Argo's executor (no task results):
+        // its pods are pods-only (docs/adr/0007-argo-executor-pods.md); the process runtime runs both.
+        ...(opts.runtime === 'sim' ? { executorMode: 'pods' } : {}),
+        ...opts.config,
+      },
       maxReceiveCount: opts.maxReceiveCount,
       visibilityTimeoutSeconds: opts.visibilityTimeoutSeconds,
       resyncIntervalMs: opts.resyncIntervalMs,
