@@ -166,17 +166,15 @@ describe('executor pods (Argo v4.1 legacy layout)', () => {
     assert.equal(pod.spec.initContainers, undefined);
   });
 
-  test('a template with artifacts in a pods-only place errors naming the cluster and the resource', () => {
+  test('artifacts stay refused by name until implemented (engine/unsupported.ts), in every mode', () => {
     const wf = demo();
     wf.spec.templates![1]!.outputs = { artifacts: [{ name: 'out', path: '/tmp/out.txt' }] };
-    const d = decide({ workflow: wf, pods: [], controller: { clusterName: 'main' } }, NOW);
-    const node = Object.values(d.status.nodes ?? {}).find((n) => n.type === 'Pod');
-    assert.equal(node?.phase, 'Error');
-    assert.match(
-      node?.message ?? '',
-      /cluster "main" namespace "argo" runs pods-only: it does not serve workflowtaskresults\.argoproj\.io/,
-    );
-    assert.equal(d.actions.filter((a) => a.kind === 'CreatePod').length, 0);
+    for (const places of [[], ['main/argo']]) {
+      const d = decide({ workflow: wf, pods: [], controller: { clusterName: 'main' }, executorPlaces: places }, NOW);
+      assert.equal(d.status.phase, 'Error');
+      assert.match(d.status.message ?? '', /outputs\.artifacts: not supported by Argosy yet/);
+      assert.equal(d.actions.filter((a) => a.kind === 'CreatePod').length, 0);
+    }
   });
 
   const manifest = JSON.parse(readFileSync(join(SHARED, 'conformance/argo/manifest.json'), 'utf8')) as {
