@@ -2,6 +2,7 @@
  * Errors of the cluster registry, entries and stores. All carry the key they are about and never a
  * credential. Guards are keyed on `name` so two copies of this module agree.
  */
+import { didYouMean } from '../engine/did-you-mean.ts';
 
 /** A key that is not `cluster.namespace` / `cluster.` (or the slash spelling). Terminal. */
 export class InvalidKeyError extends Error {
@@ -39,20 +40,29 @@ export class ClusterNotConfiguredError extends Error {
   readonly namespace: string;
   /** The exact key looked for first. */
   readonly key: string;
-  constructor(cluster: string, namespace: string) {
+  constructor(cluster: string, namespace: string, configuredClusters: Iterable<string> = []) {
     const key = `${cluster}.${namespace}`;
-    super(clusterNotConfiguredMessage(cluster, namespace));
+    super(clusterNotConfiguredMessage(cluster, namespace, configuredClusters));
     this.cluster = cluster;
     this.namespace = namespace;
     this.key = key;
   }
 }
 
-/** The message of {@link ClusterNotConfiguredError} (also the placement check's reason). */
-export function clusterNotConfiguredMessage(cluster: string, namespace: string): string {
+/**
+ * The message of {@link ClusterNotConfiguredError} (also the placement check's reason). A cluster
+ * name that is not configured at all gets the closest configured one (`othr` → `other`).
+ */
+export function clusterNotConfiguredMessage(
+  cluster: string,
+  namespace: string,
+  configuredClusters: Iterable<string> = [],
+): string {
   const key = `${cluster}.${namespace}`;
+  const known = [...configuredClusters];
+  const hint = known.includes(cluster) ? '' : didYouMean(cluster, known);
   return (
-    `cluster-namespace "${key}" not configured: add credentials with ` +
+    `cluster-namespace "${key}" not configured${hint}: add credentials with ` +
     `\`argosy cluster add ${key} <kube-context>\` (or \`argosy cluster add ${cluster}. <kube-context>\` for every namespace)`
   );
 }

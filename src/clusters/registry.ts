@@ -210,6 +210,11 @@ class Registry implements EntryRegistry {
     return slot.client;
   }
 
+  /** Cluster names with an entry (and the main cluster), for "did you mean" hints. */
+  private configuredClusters(): string[] {
+    return [this.mainCluster, ...[...this.slots.values()].map((s) => s.target.cluster)];
+  }
+
   /** The lookup shared by clientFor and describeTarget: a slot, the main client, or not configured. */
   private resolve(cluster: string, namespace: string): EntrySlot | 'main' | undefined {
     const match = lookupKey((k) => this.slots.has(k), cluster, namespace);
@@ -231,7 +236,7 @@ class Registry implements EntryRegistry {
     await this.refresh(false);
     const found = this.resolve(cluster, namespace);
     if (found === 'main') return this.o.mainClient!;
-    if (!found) throw new ClusterNotConfiguredError(cluster, namespace);
+    if (!found) throw new ClusterNotConfiguredError(cluster, namespace, this.configuredClusters());
     return this.clientOf(found);
   }
 
@@ -243,7 +248,7 @@ class Registry implements EntryRegistry {
   describeTarget(cluster: string, namespace: string): { key: string } | { error: string } {
     const found = this.resolve(cluster, namespace);
     if (found === 'main') return { key: keyOf(cluster, this.o.mainNamespace ?? '') };
-    if (!found) return { error: new ClusterNotConfiguredError(cluster, namespace).message };
+    if (!found) return { error: new ClusterNotConfiguredError(cluster, namespace, this.configuredClusters()).message };
     if (found.error) return { error: found.error.message };
     return { key: found.target.key };
   }
