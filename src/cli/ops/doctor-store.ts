@@ -6,6 +6,7 @@ import { clientFromKubeconfig } from '../../clusters/kubeconfig.ts';
 import { runKubeconfigPlugin } from '../../clusters/kubeconfig-plugin.ts';
 import { createSecretStore } from '../../clusters/stores/factory.ts';
 import type { StoreSnapshot } from '../../clusters/stores/types.ts';
+import { workflowCrdProblem } from '../../clusters/workflow-crd.ts';
 import { errText, type Finding } from './doctor-checks.ts';
 import type { OpsDeps } from './deps.ts';
 import type { OpsTarget } from './target.ts';
@@ -81,5 +82,36 @@ export async function checkSecret(
         },
       ],
     };
+  }
+}
+
+/**
+ * The Workflow CRD of the main cluster keeps templates' clusterName/namespace (Argo's structural
+ * "full" CRD would prune them). Local targets only: an AWS target has no main-cluster kubeconfig here.
+ */
+export async function checkWorkflowCrd(t: OpsTarget): Promise<Finding[]> {
+  const check = 'workflow CRD';
+  if (t.kind !== 'local') return [{ check, status: 'skip', detail: 'checked by the controller against its cluster' }];
+  try {
+    const { client } = await clientFromKubeconfig({
+      kubeconfig: t.state.kubeconfigPath,
+      context: t.state.mainContext,
+      cluster: t.state.mainCluster,
+      plugins: runKubeconfigPlugin,
+    });
+    let crd: unknown;
+    try {
+      crd = await client.request({
+        method: 'GET',
+        path: '/apis/apiextensions.k8s.io/v1/customresourcedefinitions/workflows.argoproj.io',
+      });
+    } finally {
+      (client as { close?: () => void }).close?.();
+    }
+    const problem = workflowCrdProblem(crd);
+    if (!problem) return [{ check, status: 'ok', detail: "keeps templates' clusterName and namespace" }];
+    return [{ check, status: 'fail', detail: problem, advice: 'kubectl apply --server-side -k infra/crds' }];
+  } catch (e) {
+    return [{ check, status: 'warn', detail: `cannot read the CRD: ${errText(e)}` }];
   }
 }

@@ -16,7 +16,7 @@ import {
   type Finding,
   type Status,
 } from './doctor-checks.ts';
-import { checkSecret } from './doctor-store.ts';
+import { checkSecret, checkWorkflowCrd } from './doctor-store.ts';
 import { checkWatcher } from './doctor-watcher.ts';
 import { checkWorkflows } from './doctor-workflows.ts';
 import { clientFromKubeconfig } from '../../clusters/kubeconfig.ts';
@@ -50,7 +50,7 @@ export async function runDoctor(
     now?: Date;
   },
 ): Promise<Finding[]> {
-  const [queue, dead, timerDead, source, secret, watcher, workflows] = await Promise.all([
+  const [queue, dead, timerDead, source, secret, watcher, workflows, crd] = await Promise.all([
     checkWorkQueue(deps, target, options.maxAgeSeconds),
     checkDeadLetters(deps, target),
     checkTimerDeadLetters(deps, target),
@@ -58,9 +58,20 @@ export async function runDoctor(
     checkSecret(deps, target, options.secretName),
     checkWatcher(deps, options.watcherUrl),
     runningWorkflows(target, options),
+    checkWorkflowCrd(target),
   ]);
   const clusters = options.clusters ? await checkClusters(secret.snapshot) : [];
-  return [...queue, ...dead, ...timerDead, ...source, ...secret.findings, ...clusters, ...watcher, ...workflows];
+  return [
+    ...queue,
+    ...dead,
+    ...timerDead,
+    ...source,
+    ...secret.findings,
+    ...crd,
+    ...clusters,
+    ...watcher,
+    ...workflows,
+  ];
 }
 
 /** The local stack resyncs every 30 s; a deployment every 5 minutes (serverless.yml). */

@@ -67,6 +67,7 @@ describe('argosy doctor on the local stack', () => {
     // The embedded server does not grant SelfSubjectAccessReview to restricted identities (real
     // clusters do, through system:basic-user), so the doctor falls back to listing a pod.
     assert.match(r.out, /(ok|WARN)\s+cluster other\.\S*\s+https:\/\/127\.0\.0\.\d+:\d+ .*may (manage|list) pods/);
+    assert.match(r.out, /ok\s+workflow CRD\s+keeps templates' clusterName and namespace/);
     assert.match(r.out, /ok\s+watcher\s+http:\/\/127\.0\.0\.1:\d+\/healthz: 200/);
     assert.match(r.out, /no problems found/);
     assert.doesNotMatch(r.out, /FAIL/);
