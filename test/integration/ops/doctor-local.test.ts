@@ -63,7 +63,7 @@ describe('argosy doctor on the local stack', () => {
     assert.match(r.out, /ok\s+work queue\s+0 waiting/);
     assert.match(r.out, /ok\s+dead letters\s+none/);
     assert.match(r.out, /ok\s+event source\s+local poller: Enabled/);
-    assert.match(r.out, /ok\s+rest-config\s+Secret argo\/rest-config: \d+ entr/);
+    assert.match(r.out, /ok\s+rest-config\s+Secret argosy-system\/rest-config: \d+ entr/);
     // The embedded server does not grant SelfSubjectAccessReview to restricted identities (real
     // clusters do, through system:basic-user), so the doctor falls back to listing a pod.
     assert.match(r.out, /(ok|WARN)\s+cluster other\.\S*\s+https:\/\/127\.0\.0\.\d+:\d+ .*may (manage|list) pods/);
