@@ -70,8 +70,19 @@ before(async () => {
   ({ outDir, resources, outputs } = packaged);
 });
 
+/** One more packaging, with every optional stage parameter set (shared: packaging is slow). */
+let withParamsP: Promise<Packaged> | undefined;
+const withParams = () =>
+  (withParamsP ??= packageService([
+    'managedNamespace=argo',
+    'instanceId=blue',
+    'vpcSubnetIds=subnet-0123456789abcdef0,subnet-0123456789abcdef1',
+    'vpcSecurityGroupIds=sg-0123456789abcdef0',
+  ]));
+
 after(async () => {
   await packaged?.remove();
+  if (withParamsP) await (await withParamsP).remove();
 });
 
 describe('serverless.yml packaged with osls', () => {
@@ -280,13 +291,11 @@ describe('serverless.yml packaged with osls', () => {
       if ((Object.values(configEnvNames) as string[]).includes(name) && shared.some((k) => configEnvNames[k] === name))
         assert.ok(name in env, `${name} is a function setting too`);
     }
-    const namespaced = await packageService(['managedNamespace=argo', 'instanceId=blue']);
-    try {
+    const namespaced = await withParams();
+    {
       const vars = (namespaced.resources.ResyncLambdaFunction!.Properties.Environment as { Variables: Json }).Variables;
       assert.equal(vars.ARGOSY_MANAGED_NAMESPACE, 'argo');
       assert.equal(vars.ARGOSY_INSTANCE_ID, 'blue');
-    } finally {
-      await namespaced.remove();
     }
   });
 
@@ -305,17 +314,12 @@ describe('serverless.yml packaged with osls', () => {
       Parameters: Record<string, { Default: string }>;
     };
     assert.equal(template.Parameters.VpcSubnetIds!.Default, '', 'no VPC unless asked');
-    const inVpc = await packageService([
-      'vpcSubnetIds=subnet-0123456789abcdef0,subnet-0123456789abcdef1',
-      'vpcSecurityGroupIds=sg-0123456789abcdef0',
-    ]);
-    try {
+    const inVpc = await withParams();
+    {
       const t = JSON.parse(await readFile(inVpc.templatePath, 'utf8')) as typeof template;
       assert.equal(t.Parameters.VpcSubnetIds!.Default, 'subnet-0123456789abcdef0,subnet-0123456789abcdef1');
       assert.equal(t.Parameters.VpcSecurityGroupIds!.Default, 'sg-0123456789abcdef0');
       assert.equal(await cfnLint(inVpc.templatePath).then((r) => r.code), 0);
-    } finally {
-      await inVpc.remove();
     }
   });
 
