@@ -16,6 +16,7 @@ export async function checkSecret(
   deps: OpsDeps,
   t: OpsTarget,
   secretName: string,
+  secretNamespace: string,
 ): Promise<{ findings: Finding[]; snapshot?: StoreSnapshot }> {
   const check = 'rest-config';
   try {
@@ -23,7 +24,7 @@ export async function checkSecret(
       t.kind === 'local'
         ? createSecretStore('kubernetes', {
             secretName,
-            namespace: t.state.namespace,
+            namespace: secretNamespace,
             mainClient: async () =>
               (
                 await clientFromKubeconfig({

@@ -43,6 +43,8 @@ export async function runDoctor(
     watcherUrl?: string;
     maxAgeSeconds: number;
     secretName: string;
+    /** Where the rest-config Secret lives (config.controllerNamespace), not the workflows' namespace. */
+    secretNamespace: string;
     clusters: boolean;
     /** The main cluster, for the running-workflow check (absent = skipped). */
     main?: () => KubeClient | undefined;
@@ -55,7 +57,7 @@ export async function runDoctor(
     checkDeadLetters(deps, target),
     checkTimerDeadLetters(deps, target),
     checkEventSource(deps, target),
-    checkSecret(deps, target, options.secretName),
+    checkSecret(deps, target, options.secretName, options.secretNamespace),
     checkWatcher(deps, options.watcherUrl),
     runningWorkflows(target, options),
     checkWorkflowCrd(target),
@@ -153,6 +155,7 @@ export function makeDoctorCommand(overrides: Partial<OpsDeps> = {}): Command {
       const findings = await runDoctor(deps, target, {
         maxAgeSeconds: flags.maxAge,
         secretName: config.secretName,
+        secretNamespace: config.controllerNamespace,
         clusters: flags.clusters,
         ...(flags.resyncPeriod ? { resyncSeconds: flags.resyncPeriod } : {}),
         ...(watcherUrl ? { watcherUrl } : {}),
