@@ -164,7 +164,7 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
         secretCacheMs: 1000,
         placementPolicy: LOCAL_PLACEMENT_POLICY,
         // The sim runtime simulates the user's container only, not Argo's executor (no task results):
-        // its pods are pods-only (docs/adr/0007-argo-executor-pods.md); the process runtime runs both.
+        // its pods are pods-only (docs/adr/0009-argo-executor-pods.md); the process runtime runs both.
         ...(opts.runtime === 'sim' ? { executorMode: 'pods' } : {}),
         ...opts.config,
       },

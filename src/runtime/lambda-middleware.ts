@@ -1,5 +1,5 @@
 /**
- * The middy middlewares every Argosy function runs (src/runtime/lambda.ts assembles them; ADR 0007):
+ * The middy middlewares every Argosy function runs (src/runtime/lambda.ts assembles them; ADR 0010):
  * request-scoped log fields, one structured line for an invocation that throws, and an optional
  * metrics flush. Handlers stay plain `(event, context) => result` functions that local mode's
  * pollers call directly; what only a Lambda invocation has (its request id, cold start, the end of

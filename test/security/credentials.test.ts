@@ -38,6 +38,7 @@ describe('credentials never leak', () => {
   let log: CapturedLog;
   const secrets = new Map<string, string>();
   let cli = '';
+  const failingMessages: string[] = [];
   before(async () => {
     log = captureLog('DEBUG');
     stack = await faultStack(log, { maxReceiveCount: 2 });
@@ -102,7 +103,23 @@ describe('credentials never leak', () => {
     // The working ones finish; the others fail or retry until dead-lettered (maxReceiveCount 2).
     await stack.waitFor('argo', names[0]!, isDone, 30_000);
     await stack.waitFor('argo', names.at(-1)!, isDone, 30_000);
-    await until(() => log.find(/will be retried|for good/).length >= 4, 20_000, 'the failing entries to be tried');
+    // A failing entry is decided by the engine (a 'waiting for cluster' or refused message on the node,
+    // or the workflow's own message), so its error text lands in the workflow objects scanned below.
+    const hasMessage = (wf: Workflow) =>
+      Boolean(wf.status?.message) || Object.values(wf.status?.nodes ?? {}).some((n) => Boolean(n.message));
+    // An entry whose client cannot even be built (bad key data) still fails the reconcile itself
+    // (logged, retried, dead-lettered) instead of reaching the engine: a known gap, scanned via the logs.
+    for (const name of names.slice(1, 6)) {
+      const wf = await stack.waitFor('argo', name, hasMessage, 15_000).catch(() => undefined);
+      failingMessages.push(
+        wf
+          ? [wf.status?.message ?? '', ...Object.values(wf.status?.nodes ?? {}).map((n) => n.message ?? '')].join(' ')
+          : log
+              .find(/will be retried|for good/)
+              .map((l) => String(l))
+              .join(' '),
+      );
+    }
     const env = { ...process.env, ARGOSY_HOME: join(ROOT, '.tmp-never-created'), KUBECONFIG: stack.kubeconfigPath };
     const cliRun = async (args: string[]) => {
       const r = await run(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], { cwd: ROOT, env }).catch(
@@ -133,9 +150,10 @@ describe('credentials never leak', () => {
         client.close();
       }
     }
-    // Positive control on what matters: the error paths of the planted entries were logged (how many
-    // other lines there are depends on timing).
-    assert.ok(log.find(/will be retried|for good/).length >= 4, 'the failing entries were logged');
+    // Positive control on what matters: the error paths of the planted entries were reported (in the
+    // workflow objects scanned here); how many log lines there are depends on timing.
+    assert.equal(failingMessages.length, 5, 'the failing entries were tried');
+    assert.ok(failingMessages.every((m) => m.trim().length > 0));
     assert.ok(log.lines.length > 10, 'there is something to scan');
     assert.ok(places['events in main']!.length > 10);
     // Positive control: the scan does find the planted values where they belong (the Secret).
