@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { Workflow } from '../../src/engine/types.ts';
 import { REMOTE_RULES, type LocalStack } from '../../src/local/stack.ts';
-import { adminClient, captureLog, chain, faultStack, isDone, until, type CapturedLog } from '../faults/helpers.ts';
+import { adminClient, captureLog, chain, faultStack, isDone, type CapturedLog } from '../faults/helpers.ts';
 
 const run = promisify(execFile);
 const ROOT = join(import.meta.dirname, '../..');
