@@ -64,7 +64,7 @@ describe('parameters with shell metacharacters and {{ sequences', () => {
     try {
       const outputs: string[] = [];
       for (const p of pods) {
-        const args = p.pod.spec?.containers?.[0]?.args ?? [];
+        const args = p.pod.spec?.containers?.find((c) => c.name === 'main')?.args ?? [];
         const logText = await client.request<string>({
           method: 'GET',
           path: `/api/v1/namespaces/argo/pods/${p.pod.metadata.name}/log`,
