@@ -3,12 +3,13 @@
  * codes (0 ok, 1 the workflow or the operation failed, 2 bad input or nothing to talk to) and
  * prints errors as one line plus what to do, never with credentials.
  */
-import { CommanderError } from 'commander';
+import { CommanderError, type Command } from 'commander';
+import { unknownCommand } from './coming.ts';
 import { isKubeApiError, isKubeUnreachableError } from '../adapters/kube/errors.ts';
 import { redact } from '../logger.ts';
 import { isKubeconfigError } from '../clusters/kubeconfig.ts';
-import { EXIT, isCliError } from './commands/errors.ts';
-import { createProgram } from './program.ts';
+import { EXIT, isCliError, usageError } from './commands/errors.ts';
+import { commandNames, createProgram, requestedCommand } from './program.ts';
 
 // The embedded SQS emulator uses node:sqlite, whose "experimental" warning would be the first line a
 // newcomer sees on `npm start`. Drop only that warning; every other one still prints.
@@ -36,12 +37,22 @@ function describe(e: unknown): { message: string; hint?: string; code: number } 
   return { message: e instanceof Error ? e.message : String(e), code: EXIT.failed };
 }
 
+/** An unknown command is refused before commander sees it, so it is never mapped to another. */
+function refuseUnknownCommand(program: Command, args: string[]): void {
+  const wanted = requestedCommand(args);
+  const names = [...commandNames(program), 'help'];
+  if (wanted === undefined || names.includes(wanted)) return;
+  const { message, hint } = unknownCommand(wanted, names);
+  throw usageError(message, hint);
+}
+
 /** Runs the CLI on `argv` (node-style: `[node, script, ...args]`) and returns the exit code. */
 export async function runCli(argv: string[]): Promise<number> {
   const program = await createProgram(argv.slice(2));
   program.exitOverride();
   for (const c of program.commands) c.exitOverride();
   try {
+    refuseUnknownCommand(program, argv.slice(2));
     await program.parseAsync(argv);
     return typeof process.exitCode === 'number' ? process.exitCode : EXIT.ok;
   } catch (e) {

@@ -3,6 +3,7 @@
  * owned by other areas (lint, cluster, ops) are loaded only when asked for.
  */
 import { Command } from 'commander';
+import { comingHelp } from './coming.ts';
 import { makeDeleteCommand } from './commands/delete.ts';
 import { makeDevCommand } from './commands/dev.ts';
 import { makeGetCommand } from './commands/get.ts';
@@ -85,7 +86,6 @@ export async function createProgram(args: string[] = []): Promise<Command> {
     .option('--no-color', 'no colours')
     .option('--no-utf8', 'ASCII icons and tree lines')
     .option('--log-level <level>', 'logs of the embedded stack on stderr: debug|info|warn|error|silent', 'warn')
-    .showHelpAfterError('(run with --help for usage)')
     .enablePositionalOptions(false);
   const commands = [
     makeRunCommand(),
@@ -102,5 +102,24 @@ export async function createProgram(args: string[] = []): Promise<Command> {
     ...(await optionalCommands(args)),
   ];
   for (const c of commands) program.addCommand(c);
+  program.addHelpText('after', comingHelp(commandNames(program)));
+  styleErrors(program);
   return program;
+}
+
+/** The names and aliases of the registered commands. */
+export function commandNames(program: Command): string[] {
+  return program.commands.flatMap((c) => [c.name(), ...c.aliases()]);
+}
+
+/**
+ * One error style everywhere (`argosy: what`, then what to do), and no "did you mean" from
+ * commander: its nearest name may be a destructive command (see coming.ts).
+ */
+function styleErrors(cmd: Command, path = 'argosy'): void {
+  cmd
+    .showSuggestionAfterError(false)
+    .showHelpAfterError(`  run \`${path} --help\` for usage`)
+    .configureOutput({ outputError: (str, write) => write(`argosy: ${str.replace(/^error: /, '')}`) });
+  for (const sub of cmd.commands) styleErrors(sub, `${path} ${sub.name()}`);
 }
