@@ -41,20 +41,17 @@ export function suspendIcon(style: RenderStyle): string {
   return paint(style, 'cyan', style.utf8 ? 'ǁ' : 'Suspended');
 }
 
-const CONDITION_ICON: Record<string, [string, Colour]> = {
-  Completed: ['✔', 'green'],
-  PodRunning: ['●', 'cyan'],
-  SpecWarning: ['⚠', 'yellow'],
-  SpecError: ['✖', 'red'],
-  MetricsError: ['✖', 'red'],
-  ArtifactGCError: ['✖', 'red'],
+// argo's WorkflowConditionIconMap: only these two types have an icon (a word with --no-utf8).
+const CONDITION_ICON: Record<string, [string, string, Colour]> = {
+  SpecWarning: ['⚠', 'Warning', 'yellow'],
+  MetricsError: ['✖', 'Error', 'red'],
 };
 
-/** Icon of a workflow condition type in the `Conditions:` header. */
+/** Icon of a workflow condition type in the `Conditions:` header; '' for types argo draws none for. */
 export function conditionIcon(style: RenderStyle, type: string): string {
   const entry = CONDITION_ICON[type];
   if (!entry) return '';
-  return paint(style, entry[1], style.utf8 ? entry[0] : type);
+  return paint(style, entry[2], style.utf8 ? entry[0] : entry[1]);
 }
 
 /** The tree connector pieces: `[part, continuation]` for each position. */

@@ -13,6 +13,8 @@ import { treeGlyphs, type RenderStyle } from './style.ts';
 export interface TreeLine {
   prefix: string;
   node: NodeStatus;
+  /** The first line of the onExit tree (argo prints an empty row before it). */
+  exitTreeStart?: boolean;
 }
 
 interface RenderNode {
@@ -142,7 +144,9 @@ export function treeLines(wf: Workflow, onExitNodeId: string | undefined, style:
   for (const id of [name, onExitNodeId]) {
     if (!id || !nodes[id]) continue;
     const root = roots.get(id);
+    const from = out.length;
     if (root) renderNode(wf, root, ' ', ' ', style, out);
+    if (id === onExitNodeId && out[from]) out[from] = { ...out[from]!, exitTreeStart: true };
   }
   return out;
 }

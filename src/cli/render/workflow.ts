@@ -124,7 +124,8 @@ export function renderTable(wf: Workflow, opts: RenderOptions): string[] {
   else if (output === 'short') head.push('MESSAGE', 'NODENAME');
   else head.push('MESSAGE');
   const rows: string[][] = [head];
-  for (const { prefix, node } of lines) {
+  for (const { prefix, node, exitTreeStart } of lines) {
+    if (exitTreeStart) rows.push(head.map(() => ''));
     const icon = isActiveSuspend(node) ? suspendIcon(style) : phaseIcon(style, node.phase);
     const pod = isPodNode(node);
     const start = parseTime(node.startedAt);
@@ -144,9 +145,13 @@ export function renderTable(wf: Workflow, opts: RenderOptions): string[] {
   return alignTable(rows);
 }
 
-/** The whole `argo get` text (header, blank line, table) without a trailing newline. */
+/**
+ * The whole `argo get` text (header, blank line, table) without a trailing newline. `-o short` is
+ * only the table, as argo prints it.
+ */
 export function renderWorkflow(wf: Workflow, opts: RenderOptions): string {
   const header = renderHeader(wf, opts);
-  if (!wf.status?.nodes || Object.keys(wf.status.nodes).length === 0) return header.join('\n');
-  return [...header, '', ...renderTable(wf, opts)].join('\n');
+  if (!wf.status?.nodes?.[wf.metadata.name ?? '']) return header.join('\n');
+  const table = renderTable(wf, opts);
+  return (opts.output === 'short' ? table : [...header, '', ...table]).join('\n');
 }

@@ -69,7 +69,7 @@ describe('argo tree shape', () => {
     assert.equal(indexFromName('plain'), -1);
   });
 
-  test('the onExit tree follows the main tree; a Skipped node shows ○', () => {
+  test('the onExit tree follows the main tree after a blank row; a Skipped node shows ○', () => {
     const wf = wfOf([
       n(W, { displayName: W, type: 'Steps', templateName: 'main', children: [id(`${W}[0]`)] }),
       n(`${W}[0]`, {
@@ -101,6 +101,8 @@ describe('argo tree shape', () => {
       ' ✔ wf         main',
       ' └─┬─✔ a      say       wf-say-3986212215  1s',
       "   └─○ b                                             when 'false' evaluated false",
+      // argo prints a row of empty cells (`\t\t\t\t\t`) between the main and the onExit tree
+      '',
       ' ✔ wf.onExit  bye       wf-bye-403321795   1s',
     ]);
   });

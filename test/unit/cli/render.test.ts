@@ -104,8 +104,9 @@ describe('argo get layout', () => {
         'ServiceAccount:      unset (will run with the default ServiceAccount)',
         'Status:              Succeeded',
         'Conditions:          ',
-        '● PodRunning         False',
-        '✔ Completed          True',
+        // argo's DisplayString: `<icon> <type>`; Completed and PodRunning have no icon (WorkflowConditionIconMap)
+        ' PodRunning          False',
+        ' Completed           True',
         'Created:             Wed Nov 11 14:22:00 +0000 (1 minute ago)',
         'Started:             Wed Nov 11 14:22:00 +0000 (1 minute ago)',
         'Finished:            Wed Nov 11 14:22:10 +0000 (50 seconds ago)',
@@ -130,6 +131,19 @@ describe('argo get layout', () => {
       ' `-+-Succeeded hello2a  print-message      steps-z2zdn-print-message-2006760091  3s',
       '   `-Succeeded hello2b  print-message      steps-z2zdn-print-message-2023537710  3s',
     ]);
+  });
+
+  test('--no-utf8 conditions: a word only for SpecWarning/MetricsError; -o short is only the table', () => {
+    const wf = stepsWorkflow('v2');
+    wf.status!.conditions = [
+      { type: 'PodRunning', status: 'False' },
+      { type: 'SpecWarning', status: 'True', message: 'deprecated field' },
+    ];
+    const out = renderWorkflow(wf, { style: { color: false, utf8: false }, now, utcOffsetMinutes: 0 });
+    assert.match(out, /\nConditions:          \n PodRunning          False\nWarning SpecWarning  deprecated field\n/);
+    const short = renderWorkflow(wf, { style: plain, now, output: 'short' }).split('\n');
+    assert.match(short[0]!, /^STEP +TEMPLATE +PODNAME +DURATION +MESSAGE +NODENAME$/);
+    assert.equal(short.length, 5);
   });
 
   test('colours do not break alignment', () => {
