@@ -9,6 +9,7 @@ import { makeDevCommand } from './commands/dev.ts';
 import { makeGetCommand } from './commands/get.ts';
 import { makeListCommand } from './commands/list.ts';
 import { makeLogsCommand } from './commands/logs.ts';
+import { makeNodeCommand } from './commands/node.ts';
 import { makeResumeCommand } from './commands/resume.ts';
 import { makeRunCommand } from './commands/run.ts';
 import { makeStopCommand, makeTerminateCommand } from './commands/shutdown.ts';
@@ -41,6 +42,7 @@ const BUILT_IN = [
   'stop',
   'terminate',
   'resume',
+  'node',
   'delete',
   'rm',
 ];
@@ -98,6 +100,7 @@ export async function createProgram(args: string[] = []): Promise<Command> {
     makeStopCommand(),
     makeTerminateCommand(),
     makeResumeCommand(),
+    makeNodeCommand(),
     makeDeleteCommand(),
     ...(await optionalCommands(args)),
   ];

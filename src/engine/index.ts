@@ -9,6 +9,7 @@ export { needsResult } from './needs-result.ts';
 export { fnv32a, nodeId, podName, displayNameOf, formatTime, type PodNameFormat } from './names.ts';
 export { podTarget, DEADLINE_MESSAGE } from './pod/execute-pod.ts';
 export { resumeWorkflow, resumeSpecPatch, isWorkflowSuspended, ResumeError } from './suspend/resume.ts';
+export { setSuspendedNodes, type SetNodeValues } from './suspend/set-node.ts';
 export { SuspendOutputError } from './suspend/execute-suspend.ts';
 export { FAIL_FAST_MESSAGE } from './parallelism.ts';
 export { humanizeDuration, parseArgoDuration, DurationError } from './retry/durations.ts';

@@ -8,7 +8,7 @@
 import { Command } from 'commander';
 import { isConflict } from '../../adapters/kube/errors.ts';
 import { patchWorkflow } from '../../adapters/kube/resources.ts';
-import { isWorkflowSuspended, resumeSpecPatch, resumeWorkflow } from '../../engine/index.ts';
+import { isWorkflowSuspended, resumeSpecPatch, resumeWorkflow, setSuspendedNodes } from '../../engine/index.ts';
 import type { Workflow } from '../../engine/types.ts';
 import { discoverStatusSubresource } from '../../adapters/kube/resources.ts';
 import { writeWorkflow } from '../../runtime/write-workflow.ts';
@@ -17,19 +17,29 @@ import { contextOf } from './context.ts';
 import { failure } from './errors.ts';
 import { fetchWorkflow } from './get.ts';
 import { withTarget, type Target } from './target.ts';
+import { collectParameter, parseOutputParameters } from './node.ts';
 
 const ATTEMPTS = 3;
 
-async function resumeOnce(target: Target, name: string, selector: string | undefined, sub: boolean): Promise<void> {
+/** What resume does to a workflow: outputs supplied first (as `argosy node set`), then nodes resumed. */
+function resumedStatus(wf: Workflow, selector: string | undefined, outputs: Record<string, string>) {
+  const now = new Date();
+  try {
+    const supplied =
+      Object.keys(outputs).length > 0
+        ? { ...wf, status: setSuspendedNodes(wf, selector ?? '', { outputParameters: outputs }, now) }
+        : wf;
+    return resumeWorkflow(supplied, selector, now);
+  } catch (e) {
+    throw failure((e as Error).message, 'check the node field selector and parameter names against `argosy get`');
+  }
+}
+
+async function resumeOnce(target: Target, name: string, opts: ResumeOptions, sub: boolean): Promise<void> {
   let wf = await fetchWorkflow(target, name);
   if (!isWorkflowSuspended(wf))
     throw failure(`workflow ${name} is not suspended`, `see its state with \`argosy get ${name}\``);
-  let status;
-  try {
-    status = resumeWorkflow(wf, selector, new Date());
-  } catch (e) {
-    throw failure((e as Error).message, 'check the node field selector against `argosy get`');
-  }
+  const status = resumedStatus(wf, opts.selector, opts.outputParameters ?? {});
   const client: KubeClient = target.client;
   if (resumeSpecPatch(wf)) {
     if (sub) {
@@ -46,12 +56,24 @@ async function resumeOnce(target: Target, name: string, selector: string | undef
   await writeWorkflow(client, wf, status, undefined, sub);
 }
 
+/** Which nodes to resume, and the supplied output parameters to set on them first. */
+export interface ResumeOptions {
+  selector?: string;
+  outputParameters?: Record<string, string>;
+}
+
 /** Resumes one workflow (re-reading and retrying on a write conflict). */
-export async function resumeNamed(target: Target, name: string, selector?: string, sub?: boolean): Promise<void> {
+export async function resumeNamed(
+  target: Target,
+  name: string,
+  selector?: string | ResumeOptions,
+  sub?: boolean,
+): Promise<void> {
+  const opts = typeof selector === 'object' ? selector : { selector };
   const status = sub ?? (await discoverStatusSubresource(target.client));
   for (let attempt = 1; ; attempt++) {
     try {
-      return await resumeOnce(target, name, selector, status);
+      return await resumeOnce(target, name, opts, status);
     } catch (e) {
       if (!isConflict(e) || attempt >= ATTEMPTS) throw e;
     }
@@ -63,12 +85,19 @@ export function makeResumeCommand(): Command {
     .description('resume a suspended workflow (spec.suspend and active suspend steps)')
     .argument('<name...>', 'workflow names')
     .option('--node-field-selector <selector>', 'only the suspend nodes matching, e.g. displayName=approve')
-    .action(async (names: string[], opts: { nodeFieldSelector?: string }, cmd: Command) => {
+    .option(
+      '-p, --output-parameter <name=value>',
+      'Argosy extension: supply an output parameter of the resumed suspend nodes first (as `argosy node set -p`); repeatable',
+      collectParameter,
+      [],
+    )
+    .action(async (names: string[], opts: { nodeFieldSelector?: string; outputParameter: string[] }, cmd: Command) => {
       const ctx = contextOf(cmd);
+      const outputParameters = parseOutputParameters(opts.outputParameter);
       await withTarget(ctx, async (target) => {
         const sub = await discoverStatusSubresource(target.client);
         for (const name of names) {
-          await resumeNamed(target, name, opts.nodeFieldSelector, sub);
+          await resumeNamed(target, name, { selector: opts.nodeFieldSelector, outputParameters }, sub);
           ctx.io.out(`workflow ${name} resumed\n`);
         }
       });

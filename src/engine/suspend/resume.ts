@@ -13,9 +13,10 @@ export class ResumeError extends Error {
   override name = 'ResumeError';
 }
 
-type Requirement = { key: string; value: string; equal: boolean };
+export type Requirement = { key: string; value: string; equal: boolean };
 
-function parseSelector(selector: string): Requirement[] {
+/** A node field selector (`displayName=approve,phase!=Failed`) as requirements. */
+export function parseNodeSelector(selector: string): Requirement[] {
   return selector
     .split(',')
     .map((part) => part.trim())
@@ -52,11 +53,13 @@ function fieldOf(node: NodeStatus, key: string): string | undefined {
   }
 }
 
-function matches(node: NodeStatus, reqs: Requirement[]): boolean {
+/** True when the node meets every requirement. */
+export function matchesSelector(node: NodeStatus, reqs: Requirement[]): boolean {
   return reqs.every((r) => (fieldOf(node, r.key) === r.value) === r.equal);
 }
 
-function isActiveSuspend(node: NodeStatus): boolean {
+/** A Suspend node still Running (what resume and node set act on). */
+export function isActiveSuspend(node: NodeStatus): boolean {
   return node.type === 'Suspend' && node.phase === 'Running';
 }
 
@@ -87,11 +90,11 @@ function resumed(node: NodeStatus, now: string): NodeStatus {
 export function resumeWorkflow(workflow: Workflow, nodeFieldSelector: string | undefined, now: Date): WorkflowStatus {
   const status = workflow.status ?? {};
   const nodes = { ...(status.nodes ?? {}) };
-  const reqs = nodeFieldSelector ? parseSelector(nodeFieldSelector) : undefined;
+  const reqs = nodeFieldSelector ? parseNodeSelector(nodeFieldSelector) : undefined;
   let count = 0;
   for (const id in nodes) {
     const node = nodes[id] as NodeStatus;
-    if (!isActiveSuspend(node) || (reqs && !matches(node, reqs))) continue;
+    if (!isActiveSuspend(node) || (reqs && !matchesSelector(node, reqs))) continue;
     nodes[id] = resumed(node, formatTime(now));
     count++;
   }
