@@ -116,7 +116,7 @@ export function executeTemplate(ctx: ExecContext, req: ExecuteRequest): NodeStat
   const strategy = t.retryStrategy ?? ctx.wf.spec.retryStrategy;
   const kind = templateKind(t);
   // Argo's `{{pod.name}}` local (for retried templates each attempt sets its own).
-  if (!strategy && (kind === 'container' || kind === 'script')) {
+  if (!strategy && (kind === 'container' || kind === 'script' || kind === 'resource')) {
     const own = d.scope;
     d.scope = (tag) =>
       tag === 'pod.name' ? podName(ctx.wfName, req.nodeName, d.templateName, ctx.podNameFormat) : own(tag);
@@ -145,6 +145,7 @@ function dispatchByKind(ctx: ExecContext, existing: NodeStatus | undefined, d: D
   switch (templateKind(t)) {
     case 'container':
     case 'script':
+    case 'resource':
       return executePod(ctx, existing, {
         nodeName: d.nodeName,
         template: t,

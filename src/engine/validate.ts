@@ -3,6 +3,7 @@
  * path into the document (`spec.templates[2].dag.tasks[1].depends`), a human message, and Argo's own
  * message (used for `invalid spec: <argo>` in the workflow status).
  */
+import { outputSourceProblems, resourceValidationProblems } from './resource/manifest.ts';
 import type { Template, Workflow } from './types.ts';
 import { templateKind } from './template.ts';
 import { withTemplateDefaults } from './template-defaults.ts';
@@ -138,6 +139,8 @@ function validateTemplate(wf: Workflow, t: Template, i: number, report: Report):
       'image may not be empty',
       `templates.${t.name}.${kind}.image may not be empty`,
     );
+  for (const m of resourceValidationProblems(t)) report(`spec.templates[${i}].resource`, m, m);
+  for (const m of outputSourceProblems(t)) report(`spec.templates[${i}].outputs`, m, m);
   if (kind === 'steps') validateSteps(wf, t, i, report);
   if (kind === 'dag') validateDag(wf, t, i, report);
 }

@@ -27,7 +27,7 @@ const cases = (JSON.parse(readFileSync(`${UPSTREAM}/manifest.json`, 'utf8')) as 
 const UNSUPPORTED_FEATURES = [
   /^artifact/,
   /^archive(Location|Logs)$/,
-  /^(resource|http|data)-template$/,
+  /^(http|data)-template$/,
   /^plugin$/,
   /^containerSet$/,
   /^daemon$/,
@@ -37,7 +37,6 @@ const UNSUPPORTED_FEATURES = [
   /^sidecars$/,
   /^initContainers$/,
   /^podSpecPatch$/,
-  /^valueFrom\.jsonPath\/jqFilter$/,
   /^lifecycle-hooks\(non-exit\)$/,
   /^metrics$/,
   /^ttlStrategy$/,

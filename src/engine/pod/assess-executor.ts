@@ -10,6 +10,7 @@ import type { Outputs, Template } from '../types.ts';
 import { assessPod, type PodAssessment } from './assess-pod.ts';
 
 import { LABEL_REPORT_OUTPUTS_COMPLETED } from '../labels.ts';
+import { isResourceMain } from './resource-pod.ts';
 /** Argo's TASK_RESULT_TIMEOUT_DURATION: how long a finished node waits for its outputs. */
 export const TASK_RESULT_TIMEOUT_MS = 10 * 60_000;
 
@@ -18,10 +19,12 @@ export interface ExecutorAssessment extends PodAssessment {
   wakeAtMs?: number;
 }
 
-/** True for pods built for Argo's executor (they carry the `init` and `wait` containers). */
+/** True for pods built for Argo's executor (`init`, and `wait` or a resource template's argoexec `main`). */
 export function isExecutorPod(pod: KubePod): boolean {
   const inits = (pod.spec.initContainers as { name?: string }[] | undefined) ?? [];
-  return inits.some((c) => c.name === 'init') && pod.spec.containers.some((c) => c.name === 'wait');
+  return (
+    inits.some((c) => c.name === 'init') && pod.spec.containers.some((c) => c.name === 'wait' || isResourceMain(c))
+  );
 }
 
 type Terminated = NonNullable<KubeContainerStatus['state']>['terminated'];

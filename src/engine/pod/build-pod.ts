@@ -23,6 +23,7 @@ import { outputFiles, PodBuildError, wrapContainer } from './outputs-wrapper.ts'
 import { volumeProblems } from '../volumes.ts';
 import { podGcAnnotation } from '../pod-gc.ts';
 import { DEFAULT_EXECUTOR_IMAGE, executorParts, NO_DEADLINE } from './executor-pod.ts';
+import { resourceParts } from './resource-pod.ts';
 
 /** Argo's pod annotation naming the podGC strategy and delay. */
 
@@ -61,7 +62,7 @@ export function isExecutorTarget(ctx: ExecContext, target: { cluster: string; na
 /** Executor pods: `init`, `wait` and the emissary-wrapped `main` (docs/adr/0009-argo-executor-pods.md). */
 function executorSpec(ctx: ExecContext, node: NodeStatus, t: Template, includeScriptOutput: boolean) {
   const deadline = isExitHandlerNode(node) ? undefined : workflowDeadline(ctx);
-  return executorParts(t, {
+  return (t.resource ? resourceParts : executorParts)(t, {
     nodeId: node.id,
     workflowName: ctx.wfName,
     workflowUid: ctx.wf.metadata.uid ?? '',

@@ -16,6 +16,7 @@ import { PodBuildError } from './outputs-wrapper.ts';
 import { assessExecutorPod, isExecutorPod, type ExecutorAssessment } from './assess-executor.ts';
 import { exportGlobalOutputs } from '../outputs.ts';
 import { holdNode } from '../effects.ts';
+import { resourcePlacementProblem, withOwnerReference, type ResourcePlace } from '../resource/manifest.ts';
 import { isStoppedByShutdown, shutdownMessage, shutdownOf } from '../shutdown.ts';
 
 /** Message of nodes stopped by the workflow's activeDeadlineSeconds. */
@@ -130,13 +131,29 @@ function stopForShutdown(
  */
 function podsOnlyReason(ctx: ExecContext, t: Template, target: PodTarget): string | undefined {
   if (isExecutorTarget(ctx, target)) return undefined;
-  const uses = (t.inputs?.artifacts ?? []).length > 0 || (t.outputs?.artifacts ?? []).length > 0;
+  const uses = t.resource
+    ? 'is a resource template'
+    : (t.inputs?.artifacts ?? []).length > 0 || (t.outputs?.artifacts ?? []).length > 0
+      ? 'uses artifacts'
+      : undefined;
   if (!uses) return undefined;
   return (
-    `template '${t.name}' uses artifacts, which need Argo's executor, but cluster "${target.cluster}" ` +
+    `template '${t.name}' ${uses}, which needs Argo's executor, but cluster "${target.cluster}" ` +
     `namespace "${target.namespace}" runs pods-only: it does not serve workflowtaskresults.argoproj.io ` +
     `(or Argosy may not list them there); install the CRD and infra/k8s/workflow-rbac there, or run this step elsewhere`
   );
+}
+
+/** The node's place and its Workflow's, for a resource template's placement rules. */
+function resourcePlace(ctx: ExecContext, target: PodTarget): ResourcePlace {
+  return {
+    cluster: target.cluster,
+    namespace: target.namespace,
+    workflowCluster: ctx.controller.clusterName,
+    workflowNamespace: ctx.wfNamespace,
+    workflowName: ctx.wfName,
+    workflowUid: ctx.wf.metadata.uid,
+  };
 }
 
 /** Creates or advances a Pod node. */
@@ -196,10 +213,17 @@ export function executePod(ctx: ExecContext, existing: NodeStatus | undefined, r
   const name = podName(ctx.wfName, node.name, req.templateName, ctx.podNameFormat);
   const podsOnly = podsOnlyReason(ctx, resolved(), target);
   if (podsOnly) return markPhase(ctx, node.id, 'Error', podsOnly);
+  let built = resolved();
+  if (built.resource) {
+    const place = resourcePlace(ctx, target);
+    const problem = resourcePlacementProblem(built, place);
+    if (problem) return markPhase(ctx, node.id, 'Error', problem);
+    built = withOwnerReference(built, place);
+  }
   let pod;
   try {
     const want = isResultReferenced(ctx.nodes, node, (n) => ctx.templates.get(n));
-    pod = buildPod(ctx, node, resolved(), name, target, want);
+    pod = buildPod(ctx, node, built, name, target, want);
   } catch (e) {
     if (!(e instanceof PodBuildError)) throw e;
     return markPhase(ctx, node.id, 'Error', e.message);

@@ -18,7 +18,7 @@ export const SCRIPT_PATH = `${STAGING_DIR}/script`;
 export const INPUT_ARTIFACTS_DIR = '/argo/inputs/artifacts';
 /** `ARGO_DEADLINE` when there is none: the executor panics on an empty value. */
 export const NO_DEADLINE = '0001-01-01T00:00:00Z';
-const LOG_FLAGS = ['--loglevel', 'info', '--log-format', 'text', '--gloglevel', '0'];
+export const LOG_FLAGS = ['--loglevel', 'info', '--log-format', 'text', '--gloglevel', '0'];
 
 /** Per-pod values the executor reads from its environment. */
 export interface ExecutorEnv {
@@ -39,11 +39,11 @@ export interface ExecutorParts {
   volumes: Record<string, unknown>[];
 }
 
-type Mount = { name: string; mountPath: string; subPath?: string; readOnly?: boolean };
-type EnvVar = { name: string; value?: string; valueFrom?: unknown };
+export type Mount = { name: string; mountPath: string; subPath?: string; readOnly?: boolean };
+export type EnvVar = { name: string; value?: string; valueFrom?: unknown };
 
 /** Env every container gets (Argo's `build`: node id, script output, deadline, workflow, progress). */
-function commonEnv(e: ExecutorEnv): EnvVar[] {
+export function commonEnv(e: ExecutorEnv): EnvVar[] {
   return [
     { name: 'ARGO_NODE_ID', value: e.nodeId },
     { name: 'ARGO_INCLUDE_SCRIPT_OUTPUT', value: String(e.includeScriptOutput) },
@@ -56,7 +56,7 @@ function commonEnv(e: ExecutorEnv): EnvVar[] {
 }
 
 /** Env of the executor containers (`createEnvVars`): pod identity first; ARGO_POD_NAME is required by init. */
-function execEnv(e: ExecutorEnv, container: string, template?: string): EnvVar[] {
+export function execEnv(e: ExecutorEnv, container: string, template?: string): EnvVar[] {
   const env: EnvVar[] = [
     { name: 'ARGO_POD_NAME', valueFrom: { fieldRef: { apiVersion: 'v1', fieldPath: 'metadata.name' } } },
     { name: 'ARGO_POD_UID', valueFrom: { fieldRef: { apiVersion: 'v1', fieldPath: 'metadata.uid' } } },

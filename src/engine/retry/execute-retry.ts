@@ -59,7 +59,7 @@ function runAttempt(ctx: ExecContext, retry: NodeStatus, d: Dispatch): NodeStatu
   const name = current ? current.name : `${d.nodeName}(${n})`;
   const vars = retryVariables(last, n, '0');
   const kind = templateKind(d.template);
-  if (kind === 'container' || kind === 'script')
+  if (kind === 'container' || kind === 'script' || kind === 'resource')
     vars['pod.name'] = podName(ctx.wfName, name, d.templateName, ctx.podNameFormat);
   if (!current) addChild(ctx, retry.id, idOf(ctx, name));
   const attempt = dispatchTemplate(ctx, current, {

@@ -29,6 +29,8 @@ spec:
       parameters:
       - name: p
         valueFrom: {path: /tmp/p}
+  - name: r
+    resource: {action: get, flags: [configmap, x]}
 `);
 
 /** A non-empty sample of a field's type, so the walker sees it set. */
@@ -55,6 +57,7 @@ const PLACES: Record<string, { owner: (wf: Wf) => Wf; path: string }> = {
     owner: (wf) => wf.spec.templates[2].outputs.parameters[0].valueFrom,
     path: 'spec.templates[2].outputs.parameters[0].valueFrom',
   },
+  ResourceTemplate: { owner: (wf) => wf.spec.templates[3].resource, path: 'spec.templates[3].resource' },
   RetryStrategy: {
     owner: (wf) => (wf.spec.templates[2].retryStrategy = { limit: 1 }),
     path: 'spec.templates[2].retryStrategy',

@@ -1,6 +1,6 @@
 /**
  * The argoexec image stand-in of the local kubelet: containers of Argo's executor image running
- * `argoexec init|wait`, and containers whose command is `/var/run/argo/argoexec emissary -- …`, behave
+ * `argoexec init|wait|resource`, and containers whose command is `/var/run/argo/argoexec emissary -- …`, behave
  * as the executor contract describes (in production Argo's own binary does this). Init and wait run
  * in-process; emissary runs the user's command as a host process.
  */
@@ -8,6 +8,7 @@ import type { ContainerExit, RunningContainer, StartRequest } from '../runtime.t
 import { repositoryOf } from '../images.ts';
 import { runInit } from './init.ts';
 import { runWait } from './wait.ts';
+import { runResource } from './resource.ts';
 import { startEmissary, type StartProcess } from './emissary.ts';
 
 const EMISSARY = '/var/run/argo/argoexec';
@@ -21,14 +22,22 @@ export function argoexecStandIn(req: StartRequest, startProcess: StartProcess): 
   const log = (line: string, level = 'info') =>
     req.onOutput(`time="${new Date().toISOString()}" level=${level} msg=${JSON.stringify(line)}\n`);
   let stopped = false;
+  const abort = new AbortController();
   const fail = (e: unknown): ContainerExit => ({ exitCode: 64, message: (e as Error).message });
   let exited: Promise<ContainerExit>;
   if (command[1] === 'init') exited = runInit(req, log).catch(fail);
   else if (command[1] === 'wait') exited = runWait(req, () => stopped, log).catch(fail);
+  else if (command[1] === 'resource') exited = runResource(req, abort.signal, log).catch(fail);
   else
     exited = Promise.resolve({
       exitCode: 64,
       message: `argoexec ${command[1] ?? ''}: not supported by the local executor`,
     });
-  return { exited, kill: () => (stopped = true) };
+  return {
+    exited,
+    kill: () => {
+      stopped = true;
+      abort.abort();
+    },
+  };
 }

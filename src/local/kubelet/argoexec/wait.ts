@@ -24,7 +24,7 @@ interface WaitTemplate {
   };
 }
 
-function client(req: StartRequest): HttpKubeClient {
+export function client(req: StartRequest): HttpKubeClient {
   const api = req.api!;
   return createKubeClient({
     cluster: 'pod',
@@ -39,7 +39,7 @@ function client(req: StartRequest): HttpKubeClient {
  * 1 s doubling to 30 s "forever" (here: while the container is not stopped, at most 30 tries), outputs
  * with the executor retry backoff (5 steps).
  */
-async function retrying<T>(fn: () => Promise<T>, steps: number, stopped: () => boolean): Promise<T> {
+export async function retrying<T>(fn: () => Promise<T>, steps: number, stopped: () => boolean): Promise<T> {
   let delay = 1000;
   for (let attempt = 1; ; attempt++) {
     try {
@@ -57,7 +57,12 @@ function resultPath(ns: string, name?: string): string {
 }
 
 /** Create, or merge-patch when it exists (`InitializeOutput`, `reportResult`). */
-async function upsert(c: HttpKubeClient, ns: string, name: string, body: Record<string, unknown>): Promise<void> {
+export async function upsert(
+  c: HttpKubeClient,
+  ns: string,
+  name: string,
+  body: Record<string, unknown>,
+): Promise<void> {
   try {
     await c.request({ method: 'PATCH', path: resultPath(ns, name), contentType: 'application/merge-patch+json', body });
   } catch (e) {
@@ -75,7 +80,7 @@ async function upsert(c: HttpKubeClient, ns: string, name: string, body: Record<
 }
 
 /** `metadata` of a new task result: labels and the Workflow ownerReference (no controller flag). */
-function newMeta(req: StartRequest, ns: string): Record<string, unknown> {
+export function newMeta(req: StartRequest, ns: string): Record<string, unknown> {
   const labels: Record<string, string> = {
     [LABEL_WORKFLOW]: req.env.ARGO_WORKFLOW_NAME ?? '',
     [LABEL_COMPLETED]: 'false',
