@@ -20,4 +20,6 @@ export const BUNDLED_ASSETS: Readonly<Record<string, string>> = {
   // The RBAC overlays local mode renders (src/local/identities.ts); infra/k8s/crds is not used there.
   'infra/k8s': 'k8s',
   'src/local/kubelet/images': 'images',
+  // The built web UI (`npm ci` builds it through `prepare`), so a bundled `argosy ui` serves it.
+  'ui/dist': 'ui',
 };

@@ -8,8 +8,8 @@ import { once } from 'node:events';
 import { existsSync, readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { assetDir } from '../../src/local/assets.ts';
 import { isKubeApiError, isKubeUnreachableError } from '../../src/adapters/kube/errors.ts';
 import { isCliError } from '../../src/cli/commands/errors.ts';
 import { redact } from '../../src/logger.ts';
@@ -35,8 +35,8 @@ import {
   type Route,
 } from './http.ts';
 
-/** Where the built app is: ui/dist beside this folder. */
-export const DEFAULT_ASSETS_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 'dist');
+/** Where the built app is: ui/dist beside this folder, or assets/ui beside a bundled CLI. */
+export const DEFAULT_ASSETS_DIR = assetDir(import.meta.url, join('..', 'dist'), 'ui');
 
 export interface UiServerOptions {
   backend: UiBackend;

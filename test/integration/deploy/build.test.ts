@@ -6,6 +6,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { builtinModules } from 'node:module';
+import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -96,6 +97,10 @@ describe('npm run build', () => {
   test('the CLI bundle runs', async () => {
     const r = await exec(process.execPath, [join(out, 'cli', 'main.mjs'), '--version'], { cwd: out, timeout: 30_000 });
     assert.match(r.stdout, /^\d+\.\d+\.\d+/);
+  });
+
+  test('the CLI bundle carries the built web UI, so a bundled `argosy ui` serves it', () => {
+    assert.ok(existsSync(join(out, 'cli', 'assets', 'ui', 'index.html')), 'assets/ui/index.html beside the CLI bundle');
   });
 
   test('the CLI bundle runs the seed example on its own (CRDs and image scripts travel in assets/)', async () => {
