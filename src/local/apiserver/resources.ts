@@ -88,6 +88,11 @@ export function builtinResources(): ResourceDef[] {
       group: 'coordination.k8s.io',
     },
     {
+      // Run by the local Job controller (src/local/kubelet/job-controller.ts): resource templates drive Jobs.
+      ...core('jobs', 'Job', true, { categories: ['all'], subresources: ['status'] }),
+      group: 'batch',
+    },
+    {
       ...core('events', 'Event', true, { shortNames: ['ev'] }),
       group: 'events.k8s.io',
     },
@@ -122,6 +127,7 @@ export function isVirtual(def: ResourceDef): boolean {
 /** Versions of built-in groups other than core. */
 export const GROUP_VERSIONS: Record<string, string> = {
   'coordination.k8s.io': 'v1',
+  batch: 'v1',
   'events.k8s.io': 'v1',
   'apiextensions.k8s.io': 'v1',
   'authorization.k8s.io': 'v1',

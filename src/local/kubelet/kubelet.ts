@@ -1,7 +1,7 @@
 /**
  * The local node's kubelet (and scheduler): binds pending pods to `<cluster>-node`, runs each pod
  * with a {@link PodWorker} on the process or sim runtime, terminates pods that are deleted, and
- * confirms their deletion. It works in-process against the cluster's store, so every change it
+ * confirms their deletion; it also runs the cluster's Job controller. It works in-process against the cluster's store, so every change it
  * makes is an ordinary write that watches and clients see.
  */
 import { mkdirSync, rmSync } from 'node:fs';
@@ -16,6 +16,7 @@ import type { StoreEvent } from '../apiserver/store.ts';
 import { onProcessExit } from './exit-hooks.ts';
 import { recordEvent } from './node.ts';
 import { PodWorker } from './pod-worker.ts';
+import { JobController } from './job-controller.ts';
 import { ProcessRuntime } from './process-runtime.ts';
 import type { ContainerRuntime } from './runtime.ts';
 import { SimRuntime, type SimDefaults } from './sim-runtime.ts';
@@ -50,11 +51,14 @@ export class Kubelet {
   private readonly pending = new Map<string, StoreEvent>();
   private scheduled = false;
   private readonly events: boolean;
+  /** The node also runs the cluster's Job controller (Jobs are pods on this node). */
+  private readonly jobs: JobController;
 
   constructor(private readonly opts: KubeletOptions) {
     const rt = opts.runtime;
     this.runtime = rt === 'sim' ? new SimRuntime(opts.simDefaults) : rt === 'process' ? new ProcessRuntime() : rt;
     this.events = opts.events ?? this.runtime.name === 'process';
+    this.jobs = new JobController(opts.state, opts.logger.child({ component: 'job-controller' }));
   }
 
   /** The private directory of a pod (workspace, tmp, termination logs); `/tmp/x` maps to `<dir>/tmp/x`. */
@@ -78,6 +82,7 @@ export class Kubelet {
       }
     });
     for (const pod of this.opts.state.store.list('/pods')) this.adoptAfterRestart(pod);
+    this.jobs.start();
     // Containers are detached process groups: do not leave them behind if this process exits.
     const rt = this.runtime;
     if (rt instanceof ProcessRuntime) this.cancelExitHook = onProcessExit(() => rt.killAll());
@@ -87,6 +92,7 @@ export class Kubelet {
 
   /** Stops every pod process (no status writes) and detaches from the store. */
   async stop(): Promise<void> {
+    this.jobs.stop();
     this.unsubscribe?.();
     this.unsubscribe = undefined;
     this.cancelExitHook();
