@@ -12,12 +12,35 @@ export const LABEL_INSTANCE_ID = 'workflows.argoproj.io/controller-instanceid';
 export const LABEL_ON_EXIT = 'workflows.argoproj.io/on-exit';
 export const LABEL_WORKFLOW_CLUSTER_NAME = 'workflows.argoproj.io/workflow-cluster-name';
 export const LABEL_WORKFLOW_NAMESPACE = 'workflows.argoproj.io/workflow-namespace';
+/**
+ * The workflow's UID on each of its pods (Argosy's own label): a pod with the same deterministic name
+ * left by an earlier workflow of the same name (deleted, its pods still terminating) is not this one's.
+ */
+export const LABEL_WORKFLOW_UID = 'workflows.argosy.io/workflow-uid';
 export const ANNOTATION_NODE_NAME = 'workflows.argoproj.io/node-name';
 export const ANNOTATION_NODE_ID = 'workflows.argoproj.io/node-id';
 export const ANNOTATION_DEFAULT_CONTAINER = 'kubectl.kubernetes.io/default-container';
 export const ANNOTATION_POD_NAME_FORMAT = 'workflows.argoproj.io/pod-name-format';
 export const ANNOTATION_NODE_TYPE = 'workflows.argoproj.io/node-type';
 export const ANNOTATION_POD_GC_STRATEGY = 'workflows.argoproj.io/pod-gc-strategy';
+
+/**
+ * The UID of the workflow a pod belongs to, from its label or (in the workflow's own namespace) its
+ * controller ownerReference; undefined for pods made before the label existed.
+ */
+export function podWorkflowUid(pod: {
+  metadata: { labels?: Record<string, string>; ownerReferences?: { kind: string; uid: string }[] };
+}): string | undefined {
+  return (
+    pod.metadata.labels?.[LABEL_WORKFLOW_UID] ?? pod.metadata.ownerReferences?.find((o) => o.kind === 'Workflow')?.uid
+  );
+}
+
+/** Whether a pod that carries this workflow's name belongs to another workflow (same name, other UID). */
+export function isForeignPod(pod: Parameters<typeof podWorkflowUid>[0], workflowUid: string | undefined): boolean {
+  const uid = podWorkflowUid(pod);
+  return !!workflowUid && !!uid && uid !== workflowUid;
+}
 
 // --- selectors: which objects are ours ------------------------------------------------------------
 

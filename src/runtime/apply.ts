@@ -9,10 +9,10 @@
 import type { Action, ActionOutcome, KubePod } from '../engine/contract.ts';
 import type { Workflow } from '../engine/types.ts';
 import type { Logger } from '../logger.ts';
-import type { ClusterRegistry } from '../ports/kube.ts';
+import type { ClusterRegistry, KubeClient } from '../ports/kube.ts';
 import { isAlreadyExists, isNotFound } from '../adapters/kube/errors.ts';
-import { createPod, deletePod, patchPodLabels } from '../adapters/kube/resources.ts';
-import { LABEL_COMPLETED } from '../engine/labels.ts';
+import { createPod, deletePod, getPod, patchPodLabels } from '../adapters/kube/resources.ts';
+import { isForeignPod, LABEL_COMPLETED, podWorkflowUid } from '../engine/labels.ts';
 import { clientForPlace } from './observe.ts';
 import { outcomeOf } from './outcome.ts';
 import { emitWorkflowEvent, type EventPolicy } from './events.ts';
@@ -87,6 +87,8 @@ async function applyOne(
         return DONE;
       } catch (e) {
         if (!isAlreadyExists(e)) throw e;
+        const held = await heldBy(client, action, workflow.metadata.uid);
+        if (held) return { kind: 'transient', message: held };
         result.adopted++;
         deps.logger.info('pod already exists; adopted', { cluster: action.cluster, pod: podName(action.pod) });
         return ALREADY_THERE;
@@ -119,6 +121,31 @@ async function applyOne(
       return DONE;
     }
   }
+}
+
+/**
+ * Why a pod found under the name we create cannot be adopted: it belongs to another workflow with this
+ * name (a deleted one whose pods are still there) or it is being deleted. Undefined: it is ours (a
+ * crashed earlier attempt made it). Both conflicts end when the old pod is gone, so they are waited for.
+ */
+async function heldBy(
+  client: KubeClient,
+  action: Extract<Action, { kind: 'CreatePod' }>,
+  uid: string | undefined,
+): Promise<string | undefined> {
+  const name = podName(action.pod);
+  let found: KubePod;
+  try {
+    found = await getPod<KubePod>(client, action.namespace, name);
+  } catch (e) {
+    if (isNotFound(e)) return `pod ${name} was being deleted when this one was created`;
+    throw e;
+  }
+  const other = podWorkflowUid(found);
+  if (isForeignPod(found, uid))
+    return `pod ${name} still belongs to an earlier workflow of this name (uid ${other}); waiting for it to be deleted`;
+  if (found.metadata.deletionTimestamp) return `pod ${name} is being deleted; waiting to create it again`;
+  return undefined;
 }
 
 const DONE: ActionOutcome = { kind: 'done' };

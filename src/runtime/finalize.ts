@@ -2,24 +2,26 @@
  * Workflow deletion. Pods outside the workflow's own cluster/namespace cannot carry an
  * ownerReference, so Kubernetes' garbage collector will not remove them; instead the workflow carries
  * the finalizer WORKFLOW_FINALIZER (added before the first such pod is created). When the workflow is
- * being deleted, its pods are deleted in every place it used, then only our finalizer is removed
- * (other controllers' finalizers are left alone, unlike the prototype which nulled them all).
+ * being deleted, its pods are listed in every remote place it used and the engine's `planFinalize`
+ * decides: delete up to the cap now, and remove only our finalizer (other controllers' are left alone)
+ * once none of its pods is left anywhere. Until then the caller comes back (`requeueAfterMs`).
  */
 import { WORKFLOW_FINALIZER } from '../engine/contract.ts';
+import { planFinalize, type FinalizePlan } from '../engine/finalize.ts';
 import type { Workflow } from '../engine/types.ts';
 import type { Logger } from '../logger.ts';
 import type { ClusterRegistry } from '../ports/kube.ts';
 import { isKubeApiError, isNotFound } from '../adapters/kube/errors.ts';
-import { deletePod, listAll, patchWorkflow, podsPath } from '../adapters/kube/resources.ts';
-import type { KubePod } from '../engine/contract.ts';
-import { LABEL_WORKFLOW_NAMESPACE, workflowPodSelector } from '../engine/labels.ts';
-import { clientForPlace, isNotConfigured, podPlaces } from './observe.ts';
+import { deletePod, patchWorkflow } from '../adapters/kube/resources.ts';
+import { clientForPlace, observePods, podPlaces } from './observe.ts';
 import { deleteTaskResults } from './task-results.ts';
 
 export interface FinalizeDeps {
   registry: ClusterRegistry;
   logger: Logger;
   instanceId: string;
+  /** Pod deletes per reconcile (default the engine's DEFAULT_MAX_POD_DELETES). */
+  maxPodDeletes?: number;
 }
 
 /** True when the workflow is being deleted and still holds our finalizer. */
@@ -27,49 +29,44 @@ export function needsFinalization(workflow: Workflow): boolean {
   return !!workflow.metadata.deletionTimestamp && (workflow.metadata.finalizers ?? []).includes(WORKFLOW_FINALIZER);
 }
 
-/** Deletes the workflow's remote pods everywhere, then removes our finalizer. Returns pods deleted. */
-export async function finalizeWorkflow(deps: FinalizeDeps, workflow: Workflow): Promise<number> {
+/** One finalizer round: deletes what the plan says and removes our finalizer when nothing is left. */
+export async function finalizeWorkflow(deps: FinalizeDeps, workflow: Workflow): Promise<FinalizePlan> {
   const main = deps.registry.mainCluster;
   const wfNs = workflow.metadata.namespace ?? '';
   const name = workflow.metadata.name ?? '';
+  const log = deps.logger.child({ namespace: wfNs, workflow: name });
   // Pods in the workflow's own namespace of the main cluster have an ownerReference: the garbage
   // collector removes them, so they cost us nothing here.
   const places = podPlaces(workflow, main).filter((p) => !(p.cluster === main && p.namespace === wfNs));
-  const counts = await Promise.all(
-    places.map(async (place) => {
-      let client;
-      try {
-        client = await clientForPlace(deps.registry, place);
-      } catch (e) {
-        if (isNotConfigured(e)) {
-          deps.logger.warn('place not configured; cannot delete its pods', { ...place });
-          return 0;
-        }
-        throw e;
-      }
-      const selector = workflowPodSelector(name, place, main, deps.instanceId);
-      const pods = await listAll<KubePod>(client, podsPath(place.namespace), selector);
-      const mine = pods.items.filter(
-        (p) => (p.metadata.labels?.[LABEL_WORKFLOW_NAMESPACE] ?? p.metadata.namespace) === wfNs,
-      );
-      // list + delete rather than deletecollection: the selector cannot express "workflow-namespace
-      // label, or absent when the namespace matches" (the prototype's deletecollection missed exactly
-      // those pods), and one workflow has few pods per place.
-      await Promise.all(
-        mine.map((p) =>
-          deletePod(client, p.metadata.namespace ?? place.namespace, p.metadata.name ?? '', {
-            propagationPolicy: 'Background',
-          }).catch((e: unknown) => {
-            if (!isNotFound(e)) throw e;
-          }),
-        ),
-      );
-      // Task results there have an ownerReference the garbage collector cannot resolve (another cluster).
-      await deleteTaskResults(deps.registry, name, deps.instanceId, [place]).catch((e: unknown) => {
-        deps.logger.warn('could not delete task results', { ...place, error: e });
+  const seen = await observePods(deps.registry, workflow, deps.instanceId, places);
+  for (const place of seen.unconfigured) log.warn('place not configured; cannot delete its pods', { ...place });
+  for (const p of seen.unobserved.filter((u) => u.outcome.kind === 'rejected'))
+    log.warn('pod list refused; cannot delete pods there', { cluster: p.cluster, namespace: p.namespace });
+  const plan = planFinalize({
+    workflowUid: workflow.metadata.uid,
+    pods: seen.pods,
+    unobserved: seen.unobserved,
+    maxDeletes: deps.maxPodDeletes,
+  });
+  await Promise.all(
+    plan.deletes.map(async (d) => {
+      const client = await clientForPlace(deps.registry, d);
+      await deletePod(client, d.namespace, d.name, { propagationPolicy: 'Background' }).catch((e: unknown) => {
+        if (!isNotFound(e)) throw e;
       });
-      return mine.length;
     }),
+  );
+  if (!plan.removeFinalizer) {
+    log.info('workflow deletion waits for its pods', { reason: plan.reason });
+    return plan;
+  }
+  // Task results there have an ownerReference the garbage collector cannot resolve (another cluster).
+  await Promise.all(
+    places.map((place) =>
+      deleteTaskResults(deps.registry, name, deps.instanceId, [place]).catch((e: unknown) => {
+        log.warn('could not delete task results', { ...place, error: e });
+      }),
+    ),
   );
   const finalizers = (workflow.metadata.finalizers ?? []).filter((f) => f !== WORKFLOW_FINALIZER);
   try {
@@ -83,5 +80,5 @@ export async function finalizeWorkflow(deps: FinalizeDeps, workflow: Workflow): 
     // Already gone (someone removed the last finalizer): nothing left to do.
     if (!(isKubeApiError(e) && isNotFound(e))) throw e;
   }
-  return counts.reduce((a, b) => a + b, 0);
+  return plan;
 }

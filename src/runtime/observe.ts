@@ -8,7 +8,7 @@ import type { ObservedPod, KubePod, PlaceProblem } from '../engine/contract.ts';
 import type { Workflow } from '../engine/types.ts';
 import type { ClusterRegistry, KubeClient } from '../ports/kube.ts';
 import { listAll, podsPath } from '../adapters/kube/resources.ts';
-import { LABEL_WORKFLOW_NAMESPACE, workflowPodSelector } from '../engine/labels.ts';
+import { isForeignPod, LABEL_WORKFLOW_NAMESPACE, workflowPodSelector } from '../engine/labels.ts';
 import { isNotConfigured, outcomeOf } from './outcome.ts';
 
 export { isNotConfigured };
@@ -94,8 +94,10 @@ export async function observePods(
         unobserved.push({ cluster: place.cluster, namespace: place.namespace, outcome });
         return [];
       }
+      // A pod of an earlier workflow with this name (another UID) is not this workflow's pod.
       return list.items
         .filter((pod) => (pod.metadata.labels?.[LABEL_WORKFLOW_NAMESPACE] ?? pod.metadata.namespace) === wfNs)
+        .filter((pod) => !isForeignPod(pod, workflow.metadata.uid))
         .map((pod): ObservedPod => ({ cluster: place.cluster, namespace: place.namespace, pod }));
     }),
   );

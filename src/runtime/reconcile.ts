@@ -57,7 +57,8 @@ export interface ReconcileDeps {
   /**
    * Pod creates per reconcile (default 200). A wide fan-out is created over several reconciles, each
    * well inside the function's timeout at the entry's QPS; the engine re-plans the rest, because a
-   * Pending node without a pod is created again on the next decide.
+   * Pending node without a pod is created again on the next decide. Also caps pod deletes per reconcile
+   * of a workflow being deleted (the finalizer).
    */
   maxPodCreates?: number;
   maxAttempts?: number;
@@ -122,8 +123,18 @@ export async function reconcileWorkflow(
       // Not ours to finalize (no remote pods were ever made, or already done): Kubernetes does the rest.
       if (!needsFinalization(wf)) return { outcome: 'deleting', writes, attempts: attempt };
       try {
-        await finalizeWorkflow({ ...deps, instanceId: deps.controller.instanceId ?? '' }, wf);
-        return { outcome: 'finalized', writes: writes + 1, attempts: attempt };
+        const plan = await finalizeWorkflow(
+          { ...deps, instanceId: deps.controller.instanceId ?? '', maxPodDeletes: deps.maxPodCreates },
+          wf,
+        );
+        if (plan.removeFinalizer)
+          return { outcome: 'finalized', writes: writes + 1 + plan.deletes.length, attempts: attempt };
+        // The workflow is not written while it is finalized: the pods left make each step's id unique.
+        await nudgeSelf(deps, wf, plan.requeueAfterMs ?? 0, {
+          change: `${plan.deferred} pod deletes deferred`,
+          version: `${wf.metadata.resourceVersion ?? ''}-${plan.remaining}`,
+        });
+        return { outcome: 'deleting', writes: writes + plan.deletes.length, attempts: attempt };
       } catch (e) {
         if (isConflict(e)) continue;
         throw e;
@@ -205,30 +216,11 @@ async function reconcileOnce(
   // does not record them twice (their names are deterministic anyway).
   const ev = eventActions.length > 0 ? await applyActions({ ...deps }, written.workflow, eventActions) : undefined;
   if (deferred > 0) {
-    // More pods to create: come back at once, after this message (same FIFO group). The written
-    // resourceVersion makes the de-duplication id unique to this step of the fan-out.
     log.info('pod creates deferred to the next reconcile', { created: settled.created, deferred });
-    const name = wf.metadata.name ?? '';
-    await deps.publisher.publish([
-      {
-        v: 1,
-        namespace: wfNs,
-        workflow: name,
-        source: 'timer',
-        change: `${deferred} pod creates deferred`,
-        object: {
-          cluster: deps.registry.mainCluster,
-          namespace: wfNs,
-          name,
-          resourceVersion: written.workflow.metadata.resourceVersion ?? '',
-        },
-      },
-    ]);
+    const version = written.workflow.metadata.resourceVersion ?? '';
+    await nudgeSelf(deps, wf, 0, { change: `${deferred} pod creates deferred`, version });
   } else if (decision.requeueAfterMs !== undefined && decision.requeueAfterMs >= 0) {
-    await deps.publisher.publishAfter(
-      { v: 1, namespace: wfNs, workflow: wf.metadata.name ?? '', source: 'timer' },
-      decision.requeueAfterMs,
-    );
+    await nudgeSelf(deps, wf, decision.requeueAfterMs);
   }
   const changed = totalWrites > 0 || (ev?.events ?? 0) > 0;
   return {
@@ -238,6 +230,35 @@ async function reconcileOnce(
     adopted: settled.adopted,
     requeueAfterMs: decision.requeueAfterMs,
   };
+}
+
+/**
+ * Comes back to this workflow: at once for a step of a bounded fan-out (creates or deletes deferred by
+ * the cap: same FIFO group, after this message; the stored resourceVersion makes the de-duplication id
+ * unique to this step), else after `afterMs` as a timer.
+ */
+async function nudgeSelf(
+  deps: ReconcileDeps,
+  wf: Workflow,
+  afterMs: number,
+  step?: { change: string; version: string },
+): Promise<void> {
+  const namespace = wf.metadata.namespace ?? '';
+  const name = wf.metadata.name ?? '';
+  if (afterMs > 0 || !step) {
+    await deps.publisher.publishAfter({ v: 1, namespace, workflow: name, source: 'timer' }, afterMs);
+    return;
+  }
+  await deps.publisher.publish([
+    {
+      v: 1,
+      namespace,
+      workflow: name,
+      source: 'timer',
+      change: step.change,
+      object: { cluster: deps.registry.mainCluster, namespace, name, resourceVersion: step.version },
+    },
+  ]);
 }
 
 /**

@@ -14,6 +14,7 @@ import {
   LABEL_COMPLETED,
   LABEL_INSTANCE_ID,
   LABEL_WORKFLOW,
+  LABEL_WORKFLOW_UID,
   LABEL_WORKFLOW_CLUSTER_NAME,
   LABEL_WORKFLOW_NAMESPACE,
 } from '../labels.ts';
@@ -102,6 +103,7 @@ export function buildPod(
     [LABEL_COMPLETED]: 'false',
   };
   if (ctx.controller.instanceId) labels[LABEL_INSTANCE_ID] = ctx.controller.instanceId;
+  if (ctx.wf.metadata.uid) labels[LABEL_WORKFLOW_UID] = ctx.wf.metadata.uid;
   if (target.cluster !== ctx.controller.clusterName) labels[LABEL_WORKFLOW_CLUSTER_NAME] = ctx.controller.clusterName;
   if (target.namespace !== ctx.wfNamespace) labels[LABEL_WORKFLOW_NAMESPACE] = ctx.wfNamespace;
   const annotations: Record<string, string> = {

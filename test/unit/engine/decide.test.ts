@@ -42,6 +42,8 @@ describe('workflow lifecycle', () => {
     assert.deepEqual(a.pod.metadata.labels, {
       'workflows.argoproj.io/workflow': 'wf',
       'workflows.argoproj.io/completed': 'false',
+      // Its workflow's UID: a pod left by an earlier workflow of this name is never taken for this one's.
+      'workflows.argosy.io/workflow-uid': wf.metadata.uid,
     });
   });
   test('the input workflow is not mutated', () => assert.equal(wf.status, undefined));

@@ -62,9 +62,11 @@ describe('executor pods (Argo v4.1 legacy layout)', () => {
     const [pod] = firstPods(demo());
     assert.ok(pod);
     assert.equal(pod.metadata.name, 'demo-gen-2714839184');
+    // Argo's labels, plus Argosy's workflow UID label (a recycled workflow name never adopts old pods).
     assert.deepEqual(pod.metadata.labels, {
       'workflows.argoproj.io/workflow': 'demo',
       'workflows.argoproj.io/completed': 'false',
+      'workflows.argosy.io/workflow-uid': 'wf-uid',
     });
     assert.deepEqual(pod.metadata.annotations, {
       'workflows.argoproj.io/node-name': 'demo[0].gen',

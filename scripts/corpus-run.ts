@@ -1,0 +1,168 @@
+// Runs the conformance corpus (../shared/conformance/{argo,argo-upstream,multi-cluster}) through
+// `argosy run FILE -o json --runtime process`, one ephemeral local stack per file as a user runs it,
+// and sorts every file into: reached Argo's phase, rejected naming a feature not supported yet,
+// rejected otherwise, wrong phase, hung (no final phase within the time limit), not runnable by
+// `argosy run` (not a Workflow, needs a resume/stop/terminate). A finished workflow with a node still
+// Pending/Running is counted too. Prints one line per file and a summary; `--json FILE` writes them.
+//
+//   npx tsx scripts/corpus-run.ts [--concurrency 2] [--timeout 180] [--only SUBSTRING] [--json out.json]
+import { spawn } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+const ROOT = join(import.meta.dirname, '..');
+const SHARED = join(ROOT, '../shared/conformance');
+
+interface Case {
+  set: string;
+  file: string;
+  expected: string;
+  /** Path in Argo's repository (argo-upstream only), to resolve symlink files. */
+  upstream?: string;
+}
+type Verdict = 'reached' | 'unsupported' | 'rejected' | 'wrong-phase' | 'hung' | 'not-runnable' | 'crashed';
+interface Result extends Case {
+  verdict: Verdict;
+  phase?: string;
+  unfinishedNodes?: number;
+  seconds: number;
+  detail?: string;
+}
+
+function arg(name: string, fallback: string): string {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? (process.argv[i + 1] ?? fallback) : fallback;
+}
+
+function cases(): Case[] {
+  const up = JSON.parse(readFileSync(join(SHARED, 'argo-upstream/manifest.json'), 'utf8')) as {
+    cases: { file: string; expected: string; kinds: string; upstream: string }[];
+  };
+  const argo = JSON.parse(readFileSync(join(SHARED, 'argo/manifest.json'), 'utf8')) as {
+    cases: { file: string; phase: string }[];
+  };
+  return [
+    ...argo.cases.map((c) => ({ set: 'argo', file: c.file, expected: c.phase })),
+    ...up.cases.map((c) => ({
+      set: 'argo-upstream',
+      file: c.file,
+      upstream: c.upstream,
+      expected: c.kinds === 'Workflow' ? c.expected : `n/a (${c.kinds})`,
+    })),
+    { set: 'multi-cluster', file: 'seed.yaml', expected: 'Succeeded' },
+    { set: 'multi-cluster', file: 'fan-out-fan-in.yaml', expected: 'Succeeded' },
+  ];
+}
+
+/** Phases Argo may end in for an expectation; undefined = `argosy run` cannot reach a final phase. */
+function acceptable(expected: string): string[] | undefined {
+  if (expected === 'random') return ['Succeeded', 'Failed', 'Error'];
+  const head = expected.split(' ')[0] ?? '';
+  const phases = head.split('|').filter((p) => ['Succeeded', 'Failed', 'Error'].includes(p));
+  return phases.length > 0 ? phases : undefined;
+}
+
+/**
+ * Git stores Argo's e2e symlinks as one-line files naming their target (relative to the upstream
+ * path); the target is in this corpus (flattened with `__`) or in ../argo.
+ */
+function resolveLink(c: Case): string {
+  const file = join(SHARED, c.set, c.file);
+  const text = readFileSync(file, 'utf8').trim();
+  if (!c.upstream || !/^\.\.?\/\S+\.ya?ml$/.test(text)) return file;
+  const parts = c.upstream.split('/').slice(0, -1);
+  for (const seg of text.split('/')) {
+    if (seg === '..') parts.pop();
+    else if (seg !== '.') parts.push(seg);
+  }
+  const found = [join(SHARED, 'argo-upstream', parts.join('__')), join(SHARED, 'argo', parts.at(-1) ?? '')];
+  return found.find((f) => existsSync(f)) ?? file;
+}
+
+function runOne(c: Case, timeoutS: number): Promise<Result> {
+  const started = Date.now();
+  const file = resolveLink(c);
+  return new Promise((resolve) => {
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', 'src/cli/main.ts', 'run', file, '-o', 'json', '--runtime', 'process'],
+      { cwd: ROOT, detached: true, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    let hung = false;
+    const timer = setTimeout(() => {
+      hung = true;
+      // SIGINT first: `argosy run` stops its stack (and its pod processes) on an interrupt.
+      process.kill(-child.pid!, 'SIGINT');
+      setTimeout(() => child.exitCode === null && process.kill(-child.pid!, 'SIGKILL'), 15_000).unref();
+    }, timeoutS * 1000);
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      const seconds = Math.round((Date.now() - started) / 100) / 10;
+      resolve({ ...c, seconds, ...classify(c, code, out, err, hung) });
+    });
+  });
+}
+
+function classify(
+  c: Case,
+  code: number | null,
+  out: string,
+  err: string,
+  hung: boolean,
+): Pick<Result, 'verdict' | 'phase' | 'unfinishedNodes' | 'detail'> {
+  const lastErr = err.trim().split('\n').slice(-3).join(' | ').slice(0, 300);
+  if (hung) return { verdict: 'hung', detail: lastErr };
+  if (code === 2) {
+    const unsupported = /not supported( by Argosy)? yet/.test(err);
+    return { verdict: unsupported ? 'unsupported' : 'rejected', detail: lastErr };
+  }
+  let wf: { status?: { phase?: string; nodes?: Record<string, { phase?: string }> } };
+  try {
+    wf = JSON.parse(out) as typeof wf;
+  } catch {
+    return { verdict: 'crashed', detail: `exit ${code}: ${lastErr}` };
+  }
+  const phase = wf.status?.phase ?? '';
+  const unfinishedNodes = Object.values(wf.status?.nodes ?? {}).filter(
+    (n) => n.phase === 'Pending' || n.phase === 'Running',
+  ).length;
+  const ok = acceptable(c.expected)?.includes(phase) ?? false;
+  const msg = (wf.status as { message?: string } | undefined)?.message;
+  return { verdict: ok ? 'reached' : 'wrong-phase', phase, unfinishedNodes, detail: ok ? undefined : msg };
+}
+
+async function main(): Promise<void> {
+  const concurrency = Number(arg('concurrency', '2'));
+  const timeoutS = Number(arg('timeout', '180'));
+  const only = arg('only', '');
+  const all = cases().filter((c) => !only || c.file.includes(only));
+  const results: Result[] = [];
+  const todo = [...all];
+  const worker = async () => {
+    for (let c = todo.shift(); c; c = todo.shift()) {
+      const r: Result = acceptable(c.expected)
+        ? await runOne(c, timeoutS)
+        : { ...c, verdict: 'not-runnable', seconds: 0, detail: `expected ${c.expected}` };
+      results.push(r);
+      const extra = [r.phase, r.unfinishedNodes ? `${r.unfinishedNodes} unfinished nodes` : '', r.detail]
+        .filter(Boolean)
+        .join(' ');
+      console.log(`${r.verdict.padEnd(12)} ${c.set}/${c.file} (expected ${c.expected}, ${r.seconds}s) ${extra}`);
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, worker));
+  const counts = new Map<string, number>();
+  for (const r of results) counts.set(r.verdict, (counts.get(r.verdict) ?? 0) + 1);
+  const unfinished = results.filter((r) => (r.unfinishedNodes ?? 0) > 0).length;
+  console.log(`\n${results.length} files`);
+  for (const [v, n] of [...counts].sort((a, b) => b[1] - a[1])) console.log(`  ${v.padEnd(12)} ${n}`);
+  console.log(`  finished workflows with a node left Pending/Running: ${unfinished}`);
+  const json = arg('json', '');
+  if (json) writeFileSync(json, JSON.stringify(results, null, 1));
+}
+
+await main();
