@@ -196,7 +196,6 @@ async function reconcileOnce(
   if (decision.reasons.length > 0)
     log.debug('decided', { reasons: decision.reasons, actions: decision.actions.length });
   const diff = diffMeta(current.metadata, decision.metadata);
-  const wfNs = wf.metadata.namespace ?? '';
   const emitted = decision.actions.filter((a) => a.kind === 'EmitEvent');
   // Argo's phase-transition events, then the engine's own (a node starting to wait for a cluster).
   const eventActions = [...deriveEvents(wf.status, decision.status), ...emitted];
