@@ -1,22 +1,22 @@
 /**
  * `executeTemplate`: the idempotent tree walk. Resolves a template, processes its inputs, substitutes
  * variables, checks parallelism, wraps templates with a retryStrategy in a Retry node, and dispatches to
- * the executor of its type (one file per type).
+ * the executor of its type (the table in template-types.ts).
  */
 import type { ExecContext } from './context.ts';
 import { getNode, initNode, isFulfilled, markPhase, mutableNode } from './context.ts';
-import type { NodeStatus, NodeType, Parameter, Template } from './types.ts';
+import type { NodeStatus, Parameter, Template } from './types.ts';
 import { chainResolvers, mapResolver, substituteDeep, type Resolver } from './substitute.ts';
 import { isExpressionTagError } from './expr/expression-tag.ts';
 import { inputVariables } from './scope.ts';
-import { holderTemplateName, processInputs, resolveTemplate, templateKind, type TemplateHolder } from './template.ts';
-import { executePod } from './pod/execute-pod.ts';
+import { holderTemplateName, processInputs, resolveTemplate, type TemplateHolder } from './template.ts';
+import { templateType } from './template-types.ts';
+import type { Dispatch } from './dispatch.ts';
 import { podName } from './names.ts';
-import { executeSteps } from './steps/execute-steps.ts';
-import { executeDag } from './dag/execute-dag.ts';
 import { executeRetry } from './retry/execute-retry.ts';
-import { executeSuspend } from './suspend/execute-suspend.ts';
 import { checkParallelism, noteNewNode } from './parallelism.ts';
+
+export type { Dispatch } from './dispatch.ts';
 
 /** Argo's limit on nested template calls. */
 export const MAX_DEPTH = 100;
@@ -36,31 +36,13 @@ export interface ExecuteRequest {
 
 type NodeFlag = NonNullable<NodeStatus['nodeFlag']>;
 
-/** A resolved template to run as one node (the Retry executor runs each attempt through this). */
-export interface Dispatch {
-  nodeName: string;
-  template: Template;
-  scope: Resolver;
-  templateName: string;
-  boundaryID?: string;
-  inputs: Parameter[];
-  depth: number;
-  nodeFlag?: NodeFlag;
-}
-
-function nodeTypeOf(t: Template | undefined): NodeType {
-  if (!t) return 'Pod';
-  const k = templateKind(t);
-  return k === 'steps' ? 'Steps' : k === 'dag' ? 'DAG' : k === 'suspend' ? 'Suspend' : 'Pod';
-}
-
 /** Creates (or finds) the node in Error when a template cannot even start. */
 function errorNode(ctx: ExecContext, req: ExecuteRequest, t: Template | undefined, message: string): NodeStatus {
   const existing = getNode(ctx, req.nodeName);
   if (existing) return markPhase(ctx, existing.id, 'Error', message);
   const node = initNode(ctx, {
     name: req.nodeName,
-    type: nodeTypeOf(t),
+    type: (t && templateType(t)?.nodeType) ?? 'Pod',
     boundaryID: req.boundaryID,
     templateName: t?.name ?? req.holder.template,
     phase: 'Error',
@@ -114,9 +96,8 @@ export function executeTemplate(ctx: ExecContext, req: ExecuteRequest): NodeStat
   };
   if (req.nodeFlag) d.nodeFlag = req.nodeFlag;
   const strategy = t.retryStrategy ?? ctx.wf.spec.retryStrategy;
-  const kind = templateKind(t);
   // Argo's `{{pod.name}}` local (for retried templates each attempt sets its own).
-  if (!strategy && (kind === 'container' || kind === 'script' || kind === 'resource')) {
+  if (!strategy && templateType(t)?.runsPod) {
     const own = d.scope;
     d.scope = (tag) =>
       tag === 'pod.name' ? podName(ctx.wfName, req.nodeName, d.templateName, ctx.podNameFormat) : own(tag);
@@ -142,45 +123,9 @@ export function dispatchTemplate(ctx: ExecContext, existing: NodeStatus | undefi
 
 function dispatchByKind(ctx: ExecContext, existing: NodeStatus | undefined, d: Dispatch): NodeStatus {
   const t = d.template;
-  switch (templateKind(t)) {
-    case 'container':
-    case 'script':
-    case 'resource':
-      return executePod(ctx, existing, {
-        nodeName: d.nodeName,
-        template: t,
-        scope: d.scope,
-        templateName: d.templateName,
-        boundaryID: d.boundaryID,
-        inputs: d.inputs,
-      });
-    case 'suspend':
-      return executeSuspend(ctx, existing, d);
-    case 'steps':
-    case 'dag': {
-      let node = existing;
-      if (!node) {
-        node = initNode(ctx, {
-          name: d.nodeName,
-          type: t.steps ? 'Steps' : 'DAG',
-          boundaryID: d.boundaryID,
-          templateName: d.templateName,
-          phase: 'Running',
-        });
-        if (d.inputs.length > 0) node.inputs = { parameters: d.inputs };
-      }
-      if (t.parallelism !== undefined || t.failFast !== undefined)
-        (ctx.boundaryTemplates ??= new Map()).set(node.id, t);
-      // Steps/DAG bodies are not copied: their fields are substituted lazily (inputs chained into
-      // the children's scope), which keeps a decide over a 10k-task DAG free of a full template copy.
-      if (t.steps) executeSteps(ctx, node.id, t, d.scope, d.depth);
-      else executeDag(ctx, node.id, t, d.scope, d.depth);
-      return ctx.nodes[node.id] as NodeStatus;
-    }
-    default: {
-      const req: ExecuteRequest = { nodeName: d.nodeName, holder: {}, boundaryID: d.boundaryID, depth: d.depth };
-      if (d.nodeFlag) req.nodeFlag = d.nodeFlag;
-      return errorNode(ctx, req, t, `template type of '${t.name}' is not supported yet`);
-    }
-  }
+  const type = templateType(t);
+  if (type) return type.execute(ctx, existing, d);
+  const req: ExecuteRequest = { nodeName: d.nodeName, holder: {}, boundaryID: d.boundaryID, depth: d.depth };
+  if (d.nodeFlag) req.nodeFlag = d.nodeFlag;
+  return errorNode(ctx, req, t, `template type of '${t.name}' is not supported yet`);
 }

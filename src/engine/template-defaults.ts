@@ -6,20 +6,7 @@
  * key, other lists and scalars from the template win.
  */
 import type { Template } from './types.ts';
-import { templateKind } from './template.ts';
-
-const TYPE_FIELDS = [
-  'container',
-  'script',
-  'steps',
-  'dag',
-  'suspend',
-  'resource',
-  'containerSet',
-  'data',
-  'http',
-  'plugin',
-];
+import { TEMPLATE_TYPE_FIELDS, templateKind } from './template-kind.ts';
 
 /** Lists Kubernetes merges by a key in a strategic merge patch. */
 const MERGE_KEYS: Record<string, string> = {
@@ -65,6 +52,7 @@ export function withTemplateDefaults(t: Template, defaults: unknown): Template {
   if (!isObject(defaults) || Object.keys(defaults).length === 0) return t;
   const kind = templateKind(t);
   const applicable: Record<string, Json> = {};
-  for (const [k, v] of Object.entries(defaults)) if (!TYPE_FIELDS.includes(k) || k === kind) applicable[k] = v;
+  for (const [k, v] of Object.entries(defaults))
+    if (!(TEMPLATE_TYPE_FIELDS as readonly string[]).includes(k) || k === kind) applicable[k] = v;
   return merge(applicable, t) as Template;
 }

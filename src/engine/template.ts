@@ -22,20 +22,6 @@ export interface TemplateHolder {
   inline?: Template;
 }
 
-/** The kind of node a template produces. */
-export type TemplateKind = 'container' | 'script' | 'steps' | 'dag' | 'suspend' | 'resource' | 'unknown';
-
-/** Which executor a template needs. */
-export function templateKind(t: Template): TemplateKind {
-  if (t.container) return 'container';
-  if (t.script) return 'script';
-  if (t.steps) return 'steps';
-  if (t.dag) return 'dag';
-  if (t.suspend) return 'suspend';
-  if (t.resource) return 'resource';
-  return 'unknown';
-}
-
 /** Finds the template a holder refers to. Throws {@link TemplateError}. */
 export function resolveTemplate(
   ctx: ExecContext,

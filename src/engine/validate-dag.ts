@@ -1,7 +1,6 @@
 /** Validation of DAG templates: task names, dependencies, `depends` syntax and results, cycles, targets. */
 import type { DAGTask, Template, Workflow } from './types.ts';
-import type { Report } from './validate.ts';
-import { fieldNameProblem, missingInputs } from './validate.ts';
+import { fieldNameProblem, type Report } from './validate-common.ts';
 import { checkCall, checkWhen } from './validate-common.ts';
 import { dependsTasks, taskDependsExpr, taskDependsText, unknownResults } from './expr/depends.ts';
 
@@ -115,7 +114,7 @@ export function validateDag(wf: Workflow, t: Template, i: number, report: Report
     const path = `${base}.tasks[${j}]`;
     const argoPrefix = `templates.${t.name}.tasks.${task.name}`;
     deps.set(task.name, taskDeps(task, i, j, t, tasks, report));
-    checkCall(wf, task, path, argoPrefix, report, missingInputs);
+    checkCall(wf, task, path, argoPrefix, report);
     checkWhen(task.when, `${path}.when`, argoPrefix, report);
   });
   const cycle = findCycle([...tasks.keys()], deps);

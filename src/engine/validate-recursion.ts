@@ -4,7 +4,7 @@
  * ("Maximum recursion depth exceeded"); catching it statically turns a runaway into an invalid spec.
  */
 import type { Template, WorkflowStep } from './types.ts';
-import type { Report } from './validate.ts';
+import type { Report } from './validate-common.ts';
 
 const LIMIT_MESSAGE =
   'Maximum recursion depth exceeded. See https://argo-workflows.readthedocs.io/en/latest/scaling/#maximum-recursion-depth';

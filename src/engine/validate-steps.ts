@@ -1,7 +1,6 @@
 /** Validation of steps templates: step names, template references, required inputs, `when`. */
 import type { Template, Workflow, WorkflowStep } from './types.ts';
-import type { Report } from './validate.ts';
-import { fieldNameProblem, missingInputs } from './validate.ts';
+import { fieldNameProblem, type Report } from './validate-common.ts';
 import { checkWhen, checkCall } from './validate-common.ts';
 
 /** Validates `t.steps` (template index `i`). */
@@ -35,7 +34,7 @@ export function validateSteps(wf: Workflow, t: Template, i: number, report: Repo
         );
       names.add(step.name);
       const argoPrefix = `templates.${t.name}.steps[${g}].${step.name}`;
-      checkCall(wf, step, path, argoPrefix, report, missingInputs);
+      checkCall(wf, step, path, argoPrefix, report);
       checkWhen(step.when, `${path}.when`, argoPrefix, report);
     });
   });

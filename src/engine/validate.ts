@@ -3,17 +3,15 @@
  * path into the document (`spec.templates[2].dag.tasks[1].depends`), a human message, and Argo's own
  * message (used for `invalid spec: <argo>` in the workflow status).
  */
-import { outputSourceProblems, resourceValidationProblems } from './resource/manifest.ts';
 import type { Template, Workflow } from './types.ts';
-import { templateKind } from './template.ts';
-import { withTemplateDefaults } from './template-defaults.ts';
-import { validateDag } from './validate-dag.ts';
-import { validateSteps } from './validate-steps.ts';
+import { templateType } from './template-types.ts';
+import { TEMPLATE_TYPE_FIELDS } from './template-kind.ts';
 import { tagsIn } from './substitute.ts';
 import { validateRecursion } from './validate-recursion.ts';
 import { validateShape } from './validate-shape.ts';
 import { inputProblems } from './unsupported.ts';
 import { workflowVolumeProblems } from './volumes.ts';
+import { fieldNameProblem, missingInputs, type Report } from './validate-common.ts';
 
 /** One problem found in a workflow. */
 export interface ValidationError {
@@ -29,21 +27,8 @@ export interface ValidationError {
   kind?: 'unknown-field' | 'unsupported';
 }
 
-/** Collects errors; helpers push into it. */
-export type Report = (path: string, message: string, argo?: string) => void;
-
-const FIELD_NAME = /^[a-zA-Z0-9][-a-zA-Z0-9]*$/;
-const FIELD_NAME_MSG =
-  "name must consist of alpha-numeric characters or '-', and must start with an alpha-numeric character (e.g. My-name1-2, 123-NAME)";
 const PARAM_NAME = /^[-a-zA-Z0-9_]+$/;
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-
-/** Argo's `isValidWorkflowFieldName`: the first problem, or undefined. */
-export function fieldNameProblem(name: string): string | undefined {
-  if (name.length > 128) return 'must be no more than 128 characters';
-  if (!FIELD_NAME.test(name)) return FIELD_NAME_MSG;
-  return undefined;
-}
 
 function validateTemplateNames(wf: Workflow, report: Report): void {
   const seen = new Set<string>();
@@ -112,9 +97,7 @@ function validateInputRefs(t: Template, i: number, report: Report): void {
 }
 
 function validateTemplate(wf: Workflow, t: Template, i: number, report: Report): void {
-  const kinds = ['container', 'script', 'steps', 'dag', 'suspend', 'resource', 'template', 'templateRef'].filter(
-    (k) => t[k] !== undefined && t[k] !== '',
-  );
+  const kinds = [...TEMPLATE_TYPE_FIELDS, 'template', 'templateRef'].filter((k) => t[k] !== undefined && t[k] !== '');
   const choose = 'choose one of: container, steps, script, resource, dag, suspend, template, template ref';
   if (kinds.length === 0)
     report(
@@ -130,29 +113,7 @@ function validateTemplate(wf: Workflow, t: Template, i: number, report: Report):
     );
   validatePlacement(t, i, report);
   validateInputRefs(t, i, report);
-  const kind = templateKind(t);
-  // Argo accepts an empty image that templateDefaults provide.
-  const merged = withTemplateDefaults(t, wf.spec.templateDefaults);
-  if ((kind === 'container' || kind === 'script') && !merged[kind]?.image)
-    report(
-      `spec.templates[${i}].${kind}.image`,
-      'image may not be empty',
-      `templates.${t.name}.${kind}.image may not be empty`,
-    );
-  for (const m of resourceValidationProblems(t)) report(`spec.templates[${i}].resource`, m, m);
-  for (const m of outputSourceProblems(t)) report(`spec.templates[${i}].outputs`, m, m);
-  if (kind === 'steps') validateSteps(wf, t, i, report);
-  if (kind === 'dag') validateDag(wf, t, i, report);
-}
-
-/** Inputs a template needs that `supplied` does not provide (no value/default). */
-export function missingInputs(t: Template, supplied: string[]): string[] {
-  return (t.inputs?.parameters ?? [])
-    .filter(
-      (p) =>
-        p.value === undefined && p.default === undefined && !p.valueFrom?.configMapKeyRef && !supplied.includes(p.name),
-    )
-    .map((p) => p.name);
+  templateType(t)?.validate?.(wf, t, i, report);
 }
 
 /** The Argo type a document is checked as. */

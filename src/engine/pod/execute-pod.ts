@@ -5,12 +5,13 @@
 import type { ExecContext } from '../context.ts';
 import type { ObservedPod } from '../contract.ts';
 import { initNode, isFulfilled, markPhase, mutableNode, wakeAt } from '../context.ts';
-import type { NodeStatus, Parameter, Template } from '../types.ts';
+import type { NodeStatus, Template } from '../types.ts';
+import type { Dispatch } from '../dispatch.ts';
 import { podName } from '../names.ts';
 import { templateServiceAccount } from '../template.ts';
 import { isResultReferenced } from '../needs-result.ts';
 import { assessPod, type PodAssessment } from './assess-pod.ts';
-import { substituteDeep, substituteString, type Resolver } from '../substitute.ts';
+import { substituteDeep, substituteString } from '../substitute.ts';
 import { buildPod, isExecutorTarget, type PodTarget } from './build-pod.ts';
 import { PodBuildError } from './outputs-wrapper.ts';
 import { assessExecutorPod, isExecutorPod, type ExecutorAssessment } from './assess-executor.ts';
@@ -59,16 +60,8 @@ function resolveTarget(ctx: ExecContext, req: PodRequest): PodTarget {
   });
 }
 
-/** Request to run a pod template. */
-export interface PodRequest {
-  nodeName: string;
-  /** The template as written; substituted with `scope` only when a pod is built or assessed. */
-  template: Template;
-  scope: Resolver;
-  templateName: string;
-  boundaryID?: string;
-  inputs: Parameter[];
-}
+/** What a pod template's executor uses of a dispatch. */
+export type PodRequest = Pick<Dispatch, 'nodeName' | 'template' | 'scope' | 'templateName' | 'boundaryID' | 'inputs'>;
 
 /** True when an assessment would not change the node (common: most pods are just running). */
 function isUnchanged(node: NodeStatus, a: PodAssessment): boolean {

@@ -9,9 +9,10 @@ import { addChild, idOf, initNode, isFulfilled, markPhase, mutableNode, wakeAt }
 import type { NodeStatus, RetryStrategy } from '../types.ts';
 import { chainResolvers, mapResolver, substituteDeep } from '../substitute.ts';
 import { podName } from '../names.ts';
-import { templateKind } from '../template.ts';
+import { templateType } from '../template-types.ts';
 import { workflowDeadline } from '../pod/build-pod.ts';
-import { dispatchTemplate, type Dispatch } from '../execute.ts';
+import { dispatchTemplate } from '../execute.ts';
+import type { Dispatch } from '../dispatch.ts';
 import { isWorkflowParallelismReached, noteNewNode } from '../parallelism.ts';
 import { attemptsOf, processRetry, retryVariables, type RetryVerdict } from './process-retry.ts';
 
@@ -58,8 +59,7 @@ function runAttempt(ctx: ExecContext, retry: NodeStatus, d: Dispatch): NodeStatu
   const n = current ? attempts.length - 1 : attempts.length;
   const name = current ? current.name : `${d.nodeName}(${n})`;
   const vars = retryVariables(last, n, '0');
-  const kind = templateKind(d.template);
-  if (kind === 'container' || kind === 'script' || kind === 'resource')
+  if (templateType(d.template)?.runsPod)
     vars['pod.name'] = podName(ctx.wfName, name, d.templateName, ctx.podNameFormat);
   if (!current) addChild(ctx, retry.id, idOf(ctx, name));
   const attempt = dispatchTemplate(ctx, current, {

@@ -7,7 +7,7 @@ import type { ExecContext } from '../context.ts';
 import { initNode, markPhase, mutableNode, wakeAt } from '../context.ts';
 import type { NodeStatus, Outputs } from '../types.ts';
 import { substituteString } from '../substitute.ts';
-import type { Dispatch } from '../execute.ts';
+import type { Dispatch } from '../dispatch.ts';
 import { parseArgoDuration } from '../retry/durations.ts';
 
 /** A raw (`valueFrom.supplied`) output parameter without a value or default. */
