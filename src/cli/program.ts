@@ -1,6 +1,6 @@
 /**
- * The `argosy` command tree. Each command lives in its own file and is only wired here; commands
- * owned by other areas (lint, cluster, ops) are loaded only when asked for.
+ * The `argosy` command tree. Each command lives in its own file and is registered here, as one row of
+ * `COMMANDS`; heavy ones are loaded only when asked for.
  */
 import { Command } from 'commander';
 import { comingHelp } from './coming.ts';
@@ -16,36 +16,47 @@ import { makeStopCommand, makeTerminateCommand } from './commands/shutdown.ts';
 import { makeSubmitCommand } from './commands/submit.ts';
 import { makeWaitCommand } from './commands/wait.ts';
 
-/**
- * Commands from other areas, imported on demand: their AWS SDK imports cost about a second, which
- * `argosy get` should not pay. Literal specifiers so bundlers include them and tsc checks them.
- */
-const OPTIONAL_COMMANDS: [string, () => Promise<Command>][] = [
-  ['lint', async () => (await import('./lint.ts')).makeLintCommand()],
-  ['cluster', async () => (await import('./cluster.ts')).makeClusterCommand()],
-  ['replay', async () => (await import('./ops/replay.ts')).makeReplayCommand()],
-  ['controller', async () => (await import('./ops/controller.ts')).makeControllerCommand()],
-  ['resync', async () => (await import('./ops/resync.ts')).makeResyncCommand()],
-  ['doctor', async () => (await import('./ops/doctor.ts')).makeDoctorCommand()],
-  ['ui', async () => (await import('./commands/ui.ts')).makeUiCommand()],
+/** One row per command: adding a command is adding a row (docs/architecture.md, "Where to add"). */
+interface CommandRow {
+  /** The name and aliases a user types. */
+  names: string[];
+  /** Builds the command. */
+  make: () => Command | Promise<Command>;
+  /**
+   * Imported only when asked for by name (or for help / an unknown command): modules whose imports
+   * (the AWS SDK costs about a second) `argosy get` should not pay. Use a literal `import()` specifier
+   * so bundlers include it and tsc checks it.
+   */
+  lazy?: true;
+}
+
+/** Every command, in the order help lists them. */
+const COMMANDS: CommandRow[] = [
+  { names: ['run'], make: makeRunCommand },
+  { names: ['dev'], make: makeDevCommand },
+  { names: ['submit'], make: makeSubmitCommand },
+  { names: ['get'], make: makeGetCommand },
+  { names: ['list', 'ls'], make: makeListCommand },
+  { names: ['logs'], make: makeLogsCommand },
+  { names: ['wait'], make: makeWaitCommand },
+  { names: ['stop'], make: makeStopCommand },
+  { names: ['terminate'], make: makeTerminateCommand },
+  { names: ['resume'], make: makeResumeCommand },
+  { names: ['node'], make: makeNodeCommand },
+  { names: ['delete', 'rm'], make: makeDeleteCommand },
+  { names: ['lint'], lazy: true, make: async () => (await import('./lint.ts')).makeLintCommand() },
+  { names: ['cluster'], lazy: true, make: async () => (await import('./cluster.ts')).makeClusterCommand() },
+  { names: ['replay'], lazy: true, make: async () => (await import('./ops/replay.ts')).makeReplayCommand() },
+  {
+    names: ['controller'],
+    lazy: true,
+    make: async () => (await import('./ops/controller.ts')).makeControllerCommand(),
+  },
+  { names: ['resync'], lazy: true, make: async () => (await import('./ops/resync.ts')).makeResyncCommand() },
+  { names: ['doctor'], lazy: true, make: async () => (await import('./ops/doctor.ts')).makeDoctorCommand() },
+  { names: ['ui'], lazy: true, make: async () => (await import('./commands/ui.ts')).makeUiCommand() },
 ];
 
-const BUILT_IN = [
-  'run',
-  'dev',
-  'submit',
-  'get',
-  'list',
-  'ls',
-  'logs',
-  'wait',
-  'stop',
-  'terminate',
-  'resume',
-  'node',
-  'delete',
-  'rm',
-];
 const GLOBAL_WITH_VALUE = new Set(['--kubeconfig', '--context', '-n', '--namespace', '--log-level']);
 
 /** The command name in `argv` (after global flags), if any. */
@@ -58,12 +69,14 @@ export function requestedCommand(args: string[]): string | undefined {
   return undefined;
 }
 
-/** The optional commands a run needs: none for a built-in, the named one, or all (help, unknown). */
-async function optionalCommands(args: string[]): Promise<Command[]> {
+/**
+ * The rows a run needs: every eager command, plus the lazy one it names, or every lazy one when it
+ * names none of the commands (help, an unknown command).
+ */
+function rowsFor(args: string[]): CommandRow[] {
   const wanted = requestedCommand(args);
-  if (wanted && BUILT_IN.includes(wanted)) return [];
-  const named = OPTIONAL_COMMANDS.filter(([name]) => name === wanted);
-  return Promise.all((named.length ? named : OPTIONAL_COMMANDS).map(([, load]) => load()));
+  const named = COMMANDS.find((c) => wanted !== undefined && c.names.includes(wanted));
+  return COMMANDS.filter((c) => !c.lazy || !named || c === named);
 }
 
 /**
@@ -89,21 +102,7 @@ export async function createProgram(args: string[] = []): Promise<Command> {
     .option('--no-utf8', 'ASCII icons and tree lines')
     .option('--log-level <level>', 'logs of the embedded stack on stderr: debug|info|warn|error|silent', 'warn')
     .enablePositionalOptions(false);
-  const commands = [
-    makeRunCommand(),
-    makeDevCommand(),
-    makeSubmitCommand(),
-    makeGetCommand(),
-    makeListCommand(),
-    makeLogsCommand(),
-    makeWaitCommand(),
-    makeStopCommand(),
-    makeTerminateCommand(),
-    makeResumeCommand(),
-    makeNodeCommand(),
-    makeDeleteCommand(),
-    ...(await optionalCommands(args)),
-  ];
+  const commands = await Promise.all(rowsFor(args).map((c) => c.make()));
   for (const c of commands) program.addCommand(c);
   program.addHelpText('after', comingHelp(commandNames(program)));
   styleErrors(program);
