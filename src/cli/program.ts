@@ -55,6 +55,16 @@ const COMMANDS: CommandRow[] = [
   { names: ['resync'], lazy: true, make: async () => (await import('./ops/resync.ts')).makeResyncCommand() },
   { names: ['doctor'], lazy: true, make: async () => (await import('./ops/doctor.ts')).makeDoctorCommand() },
   { names: ['ui'], lazy: true, make: async () => (await import('./commands/ui.ts')).makeUiCommand() },
+  {
+    names: ['template'],
+    lazy: true,
+    make: async () => (await import('./commands/template.ts')).makeTemplateCommand(),
+  },
+  {
+    names: ['cluster-template'],
+    lazy: true,
+    make: async () => (await import('./commands/template.ts')).makeClusterTemplateCommand(),
+  },
 ];
 
 const GLOBAL_WITH_VALUE = new Set(['--kubeconfig', '--context', '-n', '--namespace', '--log-level']);

@@ -10,7 +10,8 @@ import type {
   ObservedTaskResult,
   PlacementCheck,
 } from './contract.ts';
-import type { NodePhase, NodeStatus, NodeType, Template, Workflow } from './types.ts';
+import type { NodePhase, NodeStatus, NodeType, Template, TemplateRef, Workflow } from './types.ts';
+import { localScope, type TemplateScope } from './template-scope.ts';
 import { withTemplateDefaults } from './template-defaults.ts';
 import { childNodeId, displayNameOf, formatTime, nodeId, type PodNameFormat } from './names.ts';
 import type { EffectState } from './effects.ts';
@@ -64,6 +65,18 @@ export interface ExecContext {
   byBoundary?: Map<string, string[]>;
   /** Steps/DAG node ID → its template, for the parallelism/failFast checks of its children. */
   boundaryTemplates?: Map<string, Template>;
+  /**
+   * Steps/DAG node ID → the template scope its steps/tasks resolve names in (template-scope.ts); set
+   * when the node is walked, before any child. Absent: the workflow's own scope.
+   */
+  childScopes: Map<string, TemplateScope>;
+  /** `spec.workflowMetadata` labels and annotations for the workflow object (workflow-metadata.ts). */
+  workflowMetadata?: { labels: Record<string, string>; annotations: Record<string, string> };
+}
+
+/** The template scope of nodes created under boundary `boundaryID` (Argo's caller template context). */
+export function scopeUnder(ctx: ExecContext, boundaryID: string | undefined): TemplateScope {
+  return (boundaryID !== undefined ? ctx.childScopes.get(boundaryID) : undefined) ?? localScope(ctx.wfName);
 }
 
 /** Asks to be woken up at `epochMs` (the earliest request of a decide wins). */
@@ -135,6 +148,8 @@ export interface NewNode {
   type: NodeType;
   boundaryID?: string;
   templateName?: string;
+  /** What the step/task referenced, when it was a templateRef (then the node has no templateName, as in Argo). */
+  templateRef?: TemplateRef;
   phase: NodePhase;
   message?: string;
 }
@@ -149,8 +164,9 @@ export function initNode(ctx: ExecContext, spec: NewNode): NodeStatus {
     displayName: displayNameOf(spec.name, boundary?.name),
     type: spec.type,
   };
-  if (spec.templateName) node.templateName = spec.templateName;
-  node.templateScope = `local/${ctx.wfName}`;
+  if (spec.templateRef) node.templateRef = { ...spec.templateRef };
+  else if (spec.templateName) node.templateName = spec.templateName;
+  node.templateScope = scopeUnder(ctx, spec.boundaryID);
   node.phase = spec.phase;
   if (spec.boundaryID) node.boundaryID = spec.boundaryID;
   if (spec.message) node.message = spec.message;
@@ -247,5 +263,6 @@ export function newContext(wf: Workflow, now: Date, controller: ControllerSettin
     cache: new WeakMap(),
     ids: new Map(),
     taskIds: new Map(),
+    childScopes: new Map(),
   };
 }

@@ -11,6 +11,7 @@ import { isFulfilled, newContext, type ExecContext } from './context.ts';
 import { ANNOTATION_NODE_ID, ANNOTATION_POD_NAME_FORMAT, LABEL_COMPLETED, LABEL_PHASE } from './labels.ts';
 import { nodeId } from './names.ts';
 import { globalVariables } from './scope.ts';
+import { metadataGlobals, workflowMetadataValues } from './workflow-metadata.ts';
 import { validateWorkflow } from './validate.ts';
 import { execWorkflow, storedSpec } from './effective-spec.ts';
 import { executeTemplate } from './execute.ts';
@@ -42,7 +43,12 @@ function metadataOf(
   }
   const finalizers = (wf.metadata.finalizers ?? []).filter((f) => f === WORKFLOW_FINALIZER);
   if (finalizers.length === 0 && ctx && (remoteNodes || createsRemotePods(ctx))) finalizers.push(WORKFLOW_FINALIZER);
-  return { labels, annotations: { [ANNOTATION_POD_NAME_FORMAT]: format }, finalizers };
+  const own = ctx?.workflowMetadata;
+  return {
+    labels: { ...(own?.labels ?? {}), ...labels },
+    annotations: { ...(own?.annotations ?? {}), [ANNOTATION_POD_NAME_FORMAT]: format },
+    finalizers,
+  };
 }
 
 function createsRemotePods(ctx: ExecContext): boolean {
@@ -180,6 +186,17 @@ export function decide(snapshot: Snapshot, now: Date): Decision {
     return { actions: [], status, metadata: metadataOf(snapshot, status, ctx), reasons: ctx.reasons };
   }
   ctx.globals[NOW_VARIABLE] = String(now.getTime());
+  try {
+    const md = workflowMetadataValues(wf, ctx.globals, now.getTime());
+    if (md) {
+      ctx.workflowMetadata = md;
+      Object.assign(ctx.globals, metadataGlobals(md));
+    }
+  } catch (e) {
+    // Argo's updateWorkflowMetadata failing: markWorkflowError.
+    finish(ctx, status, 'Error', (e as Error).message, ctx.now);
+    return { actions: [], status, metadata: metadataOf(snapshot, status, ctx), reasons: ctx.reasons };
+  }
   exportRecordedGlobals(ctx, ctx.nodes);
   prepareEffects(ctx, snapshot, current);
   const finishedPods = indexPods(ctx, snapshot);

@@ -1,6 +1,7 @@
 /** What a template executor receives and returns (the rows of `template-types.ts` and the Retry executor). */
 import type { ExecContext } from './context.ts';
-import type { NodeStatus, Parameter, Template } from './types.ts';
+import type { NodeStatus, Parameter, Template, TemplateRef } from './types.ts';
+import type { TemplateScope } from './template-scope.ts';
 import type { Resolver } from './substitute.ts';
 
 type NodeFlag = NonNullable<NodeStatus['nodeFlag']>;
@@ -16,6 +17,10 @@ export interface Dispatch {
   inputs: Parameter[];
   depth: number;
   nodeFlag?: NodeFlag;
+  /** The holder's templateRef: every node this template creates records it (Argo's orgTmpl). */
+  templateRef?: TemplateRef;
+  /** Where the template's own steps/tasks resolve template names (template-scope.ts). */
+  childScope: TemplateScope;
 }
 
 /** Creates or advances the node of `d`; returns its current status. */

@@ -31,6 +31,7 @@ export function executeBoundary(
     });
     if (d.inputs.length > 0) node.inputs = { parameters: d.inputs };
   }
+  ctx.childScopes.set(node.id, d.childScope);
   if (t.parallelism !== undefined || t.failFast !== undefined) (ctx.boundaryTemplates ??= new Map()).set(node.id, t);
   // Steps/DAG bodies are not copied: their fields are substituted lazily (inputs chained into
   // the children's scope), which keeps a decide over a 10k-task DAG free of a full template copy.

@@ -4,8 +4,9 @@
  * the executor of its type (the table in template-types.ts).
  */
 import type { ExecContext } from './context.ts';
-import { getNode, initNode, isFulfilled, markPhase, mutableNode } from './context.ts';
-import type { NodeStatus, Parameter, Template } from './types.ts';
+import { getNode, initNode, isFulfilled, markPhase, mutableNode, scopeUnder } from './context.ts';
+import type { NodeStatus, Parameter, Template, TemplateRef } from './types.ts';
+import type { TemplateScope } from './template-scope.ts';
 import { chainResolvers, mapResolver, substituteDeep, type Resolver } from './substitute.ts';
 import { isExpressionTagError } from './expr/expression-tag.ts';
 import { inputVariables } from './scope.ts';
@@ -36,6 +37,15 @@ export interface ExecuteRequest {
 
 type NodeFlag = NonNullable<NodeStatus['nodeFlag']>;
 
+/** Argo's node fields for a templateRef'd template: `templateRef` instead of `templateName`. */
+function stampRef(ctx: ExecContext, id: string, ref: TemplateRef | undefined): void {
+  const node = ctx.nodes[id];
+  if (!ref || !node || node.templateRef) return;
+  const n = mutableNode(ctx, id);
+  n.templateRef = { ...ref };
+  delete n.templateName;
+}
+
 /** Creates (or finds) the node in Error when a template cannot even start. */
 function errorNode(ctx: ExecContext, req: ExecuteRequest, t: Template | undefined, message: string): NodeStatus {
   const existing = getNode(ctx, req.nodeName);
@@ -45,6 +55,7 @@ function errorNode(ctx: ExecContext, req: ExecuteRequest, t: Template | undefine
     type: (t && templateType(t)?.nodeType) ?? 'Pod',
     boundaryID: req.boundaryID,
     templateName: t?.name ?? req.holder.template,
+    templateRef: req.holder.templateRef,
     phase: 'Error',
     message,
   });
@@ -60,8 +71,9 @@ export function executeTemplate(ctx: ExecContext, req: ExecuteRequest): NodeStat
   const existing = getNode(ctx, req.nodeName);
   if (existing && isFulfilled(existing)) return existing;
   let t: Template;
+  let childScope: TemplateScope;
   try {
-    t = resolveTemplate(ctx, req.holder, ctx.workflowTemplates);
+    ({ template: t, childScope } = resolveTemplate(ctx, req.holder, scopeUnder(ctx, req.boundaryID)));
   } catch (e) {
     return errorNode(ctx, req, undefined, (e as Error).message);
   }
@@ -93,8 +105,10 @@ export function executeTemplate(ctx: ExecContext, req: ExecuteRequest): NodeStat
     boundaryID: req.boundaryID,
     inputs,
     depth: req.depth,
+    childScope,
   };
   if (req.nodeFlag) d.nodeFlag = req.nodeFlag;
+  if (req.holder.templateRef) d.templateRef = req.holder.templateRef;
   const strategy = t.retryStrategy ?? ctx.wf.spec.retryStrategy;
   // Argo's `{{pod.name}}` local (for retried templates each attempt sets its own).
   if (!strategy && templateType(t)?.runsPod) {
@@ -109,8 +123,11 @@ export function executeTemplate(ctx: ExecContext, req: ExecuteRequest): NodeStat
     if (!isExpressionTagError(e)) throw e;
     node = errorNode(ctx, req, t, e.message);
   }
-  if (!existing) noteNewNode(ctx, node);
-  return node;
+  if (!existing) {
+    stampRef(ctx, node.id, d.templateRef);
+    noteNewNode(ctx, node);
+  }
+  return ctx.nodes[node.id] ?? node;
 }
 
 /** Runs one resolved template as node `d.nodeName` with the executor of its type. */
@@ -118,6 +135,7 @@ export function dispatchTemplate(ctx: ExecContext, existing: NodeStatus | undefi
   const node = dispatchByKind(ctx, existing, d);
   if (!existing && d.nodeFlag && ctx.nodes[node.id] && !node.nodeFlag)
     mutableNode(ctx, node.id).nodeFlag = { ...d.nodeFlag };
+  if (!existing) stampRef(ctx, node.id, d.templateRef);
   return ctx.nodes[node.id] ?? node;
 }
 

@@ -5,6 +5,7 @@
  */
 import type { NodeStatus, Template, Workflow } from './types.ts';
 import { execWorkflow } from './effective-spec.ts';
+import { templateOfNode, type ScopeSources } from './template-scope.ts';
 
 const cache = new WeakMap<Template, Set<string>>();
 // `steps.a.outputs.result`, and the expression forms `steps['a-b'].outputs.result`.
@@ -44,12 +45,12 @@ function logicalName(node: NodeStatus): string {
 export function isResultReferenced(
   nodes: Record<string, NodeStatus>,
   node: NodeStatus,
-  templateByName: (name: string) => Template | undefined,
+  templateOf: (node: NodeStatus) => Template | undefined,
 ): boolean {
   if (!node.boundaryID) return false;
   const boundary = nodes[node.boundaryID];
-  if (!boundary?.templateName) return false;
-  const t = templateByName(boundary.templateName);
+  if (!boundary) return false;
+  const t = templateOf(boundary);
   if (!t) return false;
   return referencedResults(t).has(logicalName(node));
 }
@@ -65,5 +66,11 @@ export function needsResult(workflow: Workflow, nodeId: string, workflowTemplate
   if (!node) return false;
   const merged = execWorkflow(workflow, workflowTemplates);
   const templates = (typeof merged === 'string' ? workflow : merged).spec.templates ?? [];
-  return isResultReferenced(nodes, node, (n) => templates.find((t) => t.name === n));
+  const src: ScopeSources = {
+    namespace: workflow.metadata.namespace ?? '',
+    local: (n) => templates.find((t) => t.name === n),
+    stored: workflow.status?.storedTemplates,
+    workflowTemplates,
+  };
+  return isResultReferenced(nodes, node, (n) => templateOfNode(n, src));
 }

@@ -12,6 +12,7 @@ import type { ExecContext } from './context.ts';
 import { idOf, isFulfilled, markPhase, mutableNode } from './context.ts';
 import { assessPod } from './pod/assess-pod.ts';
 import type { NodePhase, NodeStatus, Template } from './types.ts';
+import { nodeTemplate } from './template.ts';
 import type { ExecuteRequest } from './execute.ts';
 
 /** Argo's message when failFast stops a template. */
@@ -132,7 +133,7 @@ function assessFinishedPods(ctx: ExecContext, boundaryID: string): void {
     const node = ctx.nodes[id];
     const observed = ctx.podsByNodeId.get(id);
     if (!node || node.type !== 'Pod' || isFulfilled(node) || !observed) continue;
-    const a = assessPod(observed, ctx.templates.get(node.templateName ?? '') ?? { name: '' }, false);
+    const a = assessPod(observed, nodeTemplate(ctx, node) ?? { name: '' }, false);
     const n = mutableNode(ctx, id);
     if (a.hostNodeName) n.hostNodeName = a.hostNodeName;
     if (a.outputs) n.outputs = a.outputs;

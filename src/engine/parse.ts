@@ -22,12 +22,19 @@ export interface ParseError {
 export interface ParseOptions {
   /** Accepted `kind`s (documents without a kind are always accepted). Default `['Workflow']`. */
   kinds?: string[];
+  /**
+   * Kinds read as plain objects, in `objects` (ConfigMaps applied with a workflow: no `spec` needed).
+   * Default none.
+   */
+  objects?: string[];
 }
 
 /** The workflows found (in document order) and the problems. */
 export interface ParseResult {
   workflows: Workflow[];
   errors: ParseError[];
+  /** Documents of an `objects` kind, in document order (empty unless asked for). */
+  objects: Record<string, unknown>[];
 }
 
 /**
@@ -51,7 +58,7 @@ export function parseWorkflows(text: string, fileName?: string, options: ParseOp
       lineCounter = retry;
     }
   }
-  const result: ParseResult = { workflows: [], errors: [] };
+  const result: ParseResult = { workflows: [], errors: [], objects: [] };
   const list = Array.isArray(docs) ? docs : [];
   const fail = (document: number, offset: number, message: string): void => {
     const pos = lineCounter.linePos(offset);
@@ -75,6 +82,7 @@ export function parseWorkflows(text: string, fileName?: string, options: ParseOp
     if (value === null || value === undefined) return;
     if (typeof value !== 'object' || Array.isArray(value)) return fail(index, start, 'document is not an object');
     const obj = value as Record<string, unknown>;
+    if (options.objects?.includes(String(obj.kind))) return void result.objects.push(obj);
     if (obj.kind !== undefined && !kinds.includes(String(obj.kind)))
       return fail(index, start, `kind '${String(obj.kind)}' is not a ${kinds.join(' or ')}`);
     if (typeof obj.spec !== 'object' || obj.spec === null) return fail(index, start, 'spec is required');

@@ -112,6 +112,7 @@ export function runPlan(ctx: ExecContext, plan: StepPlan, boundaryID: string, de
         type: 'Skipped',
         boundaryID,
         templateName: plan.step.template,
+        templateRef: plan.step.templateRef,
         phase: 'Error',
         message: (e as Error).message,
       });
@@ -123,6 +124,7 @@ export function runPlan(ctx: ExecContext, plan: StepPlan, boundaryID: string, de
         type: 'Skipped',
         boundaryID,
         templateName: plan.step.template,
+        templateRef: plan.step.templateRef,
         phase: 'Skipped',
         message,
       });

@@ -113,22 +113,22 @@ function stableJsonList(values: unknown[]): string {
 function skippedDefault(
   node: NodeStatus,
   rest: string,
-  templates: Map<string, Template> | undefined,
+  templateOf: ((node: NodeStatus) => Template | undefined) | undefined,
 ): string | undefined {
   if (node.phase !== 'Skipped' && node.phase !== 'Omitted') return undefined;
-  if (!rest.startsWith('outputs.parameters.') || !node.templateName) return undefined;
+  if (!rest.startsWith('outputs.parameters.')) return undefined;
   const name = rest.slice('outputs.parameters.'.length);
-  return templates?.get(node.templateName)?.outputs?.parameters?.find((p) => p.name === name)?.valueFrom?.default;
+  return templateOf?.(node)?.outputs?.parameters?.find((p) => p.name === name)?.valueFrom?.default;
 }
 
 /**
  * A resolver for `<prefix>.<name>.<...>` (prefix `steps` or `tasks`); `templates` lets skipped
- * producers fall back to their output parameters' `valueFrom.default`.
+ * producers fall back to their output parameters' `valueFrom.default` (`templateOf` finds a node's template).
  */
 export function siblingResolver(
   prefix: 'steps' | 'tasks',
   lookup: (name: string) => SiblingOutputs | undefined,
-  templates?: Map<string, Template>,
+  templateOf?: (node: NodeStatus) => Template | undefined,
 ): Resolver {
   const head = `${prefix}.`;
   const resolve: Resolver = (tag) => {
@@ -148,7 +148,7 @@ export function siblingResolver(
       if (agg !== undefined) return agg;
     }
     if (!sib.node) return undefined;
-    return singleValue(sib.node, rest) ?? skippedDefault(sib.node, rest, templates);
+    return singleValue(sib.node, rest) ?? skippedDefault(sib.node, rest, templateOf);
   };
   return resolve;
 }

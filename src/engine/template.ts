@@ -7,8 +7,16 @@ import { inputFromConfigMap } from './configmap-params.ts';
 import { substituteString, type Resolver } from './substitute.ts';
 import type { ObservedConfigMap } from './contract.ts';
 import type { ExecContext } from './context.ts';
-import type { Parameter, Template, TemplateRef, WorkflowStep } from './types.ts';
+import type { NodeStatus, Parameter, Template, TemplateRef, WorkflowStep } from './types.ts';
 import { templateProblems } from './unsupported.ts';
+import {
+  isLocalScope,
+  refScope,
+  snapshotKey,
+  templateOfNode,
+  withPodMetadata,
+  type TemplateScope,
+} from './template-scope.ts';
 
 /** A template could not be found or its inputs could not be satisfied. */
 export class TemplateError extends Error {
@@ -22,35 +30,73 @@ export interface TemplateHolder {
   inline?: Template;
 }
 
-/** Finds the template a holder refers to. Throws {@link TemplateError}. */
-export function resolveTemplate(
-  ctx: ExecContext,
-  holder: TemplateHolder,
-  workflowTemplates?: Record<string, { spec: { templates?: Template[] } }>,
-): Template {
+/** What a holder resolved to, and the scope the template's own steps/tasks resolve their names in. */
+export interface Resolved {
+  template: Template;
+  childScope: TemplateScope;
+}
+
+/** Argo's stored-template key of a holder resolved from `scope` (undefined: local, never stored). */
+function storedKey(holder: TemplateHolder, scope: TemplateScope): string | undefined {
+  if (holder.templateRef) return `${refScope(holder.templateRef)}/${holder.templateRef.template}`;
+  return isLocalScope(scope) ? undefined : `${scope}/${holder.template ?? ''}`;
+}
+
+/** Finds a template outside the workflow (templateRef, or a name inside a referenced template). */
+function resolveExternal(ctx: ExecContext, holder: TemplateHolder, scope: TemplateScope, key: string): Template {
+  // Argo's status.storedTemplates: what a reference resolved to when first used is what it runs for
+  // the rest of the workflow, whatever happens to the WorkflowTemplate meanwhile.
+  const stored = ctx.storedTemplates?.[key];
+  if (stored) return stored;
+  const ref = holder.templateRef;
+  const where = ref ? refScope(ref) : scope;
+  const objectKey = snapshotKey(where, ctx.wfNamespace);
+  const object = ctx.workflowTemplates?.[objectKey];
+  const name = ref ? ref.template : (holder.template ?? '');
+  const objectName = where.slice(where.indexOf('/') + 1);
+  // Argo's messages (templateresolution GetTemplateFromRef / GetTemplateByName).
+  if (!object) throw new TemplateError(`workflow template ${objectName} not found`);
+  const found = object.spec.templates?.find((t) => t.name === name);
+  if (!found)
+    throw new TemplateError(
+      ref ? `template ${name} not found in workflow template ${objectName}` : `template ${name} not found`,
+    );
+  // Lint and submit never saw this template; what Argosy would ignore in it stops the node instead.
+  const problems = templateProblems(found, `${objectName}.${name}`);
+  if (problems.length > 0) throw new TemplateError(problems.join('; '));
+  const t = withPodMetadata(found, object);
+  ctx.storedTemplates = { ...ctx.storedTemplates, [key]: t };
+  ctx.storedTemplatesChanged = true;
+  return t;
+}
+
+/**
+ * Finds the template a holder refers to, looking names up in `scope` (Argo's template context).
+ * Throws {@link TemplateError}.
+ */
+export function resolveTemplate(ctx: ExecContext, holder: TemplateHolder, scope: TemplateScope): Resolved {
   const defaults = ctx.wf.spec.templateDefaults;
-  if (holder.inline) return withTemplateDefaults(holder.inline, defaults);
-  if (holder.templateRef) {
-    const ref = holder.templateRef;
-    // Argo's status.storedTemplates key: what a templateRef resolved to when first used is what it
-    // runs for the rest of the workflow, whatever happens to the WorkflowTemplate meanwhile.
-    const storedKey = `${ref.clusterScope ? 'cluster' : 'namespaced'}/${ref.name}/${ref.template}`;
-    const stored = ctx.storedTemplates?.[storedKey];
-    if (stored) return withTemplateDefaults(stored, defaults);
-    const key = ref.clusterScope ? `cluster/${ref.name}` : `${ctx.wfNamespace}/${ref.name}`;
-    const found = workflowTemplates?.[key]?.spec.templates?.find((t) => t.name === ref.template);
-    if (!found) throw new TemplateError(`template reference ${ref.name}.${ref.template} not found`);
-    // Lint and submit never saw this template; what Argosy would ignore in it stops the node instead.
-    const problems = templateProblems(found, `${ref.name}.${ref.template}`);
-    if (problems.length > 0) throw new TemplateError(problems.join('; '));
-    ctx.storedTemplates = { ...ctx.storedTemplates, [storedKey]: found };
-    ctx.storedTemplatesChanged = true;
-    return withTemplateDefaults(found, defaults);
-  }
+  const childScope = holder.templateRef ? refScope(holder.templateRef) : scope;
+  if (holder.inline) return { template: withTemplateDefaults(holder.inline, defaults), childScope };
+  const key = storedKey(holder, scope);
+  if (key) return { template: withTemplateDefaults(resolveExternal(ctx, holder, scope, key), defaults), childScope };
   const name = holder.template ?? '';
   const t = ctx.templates.get(name);
   if (!t) throw new TemplateError(`template name '${name}' undefined`);
-  return t;
+  return { template: t, childScope };
+}
+
+/** The template a node ran, looked up in its own scope (see template-scope.ts). */
+export function nodeTemplate(
+  ctx: ExecContext,
+  node: Pick<NodeStatus, 'templateName' | 'templateRef' | 'templateScope'>,
+): Template | undefined {
+  return templateOfNode(node, {
+    namespace: ctx.wfNamespace,
+    local: (n) => ctx.templates.get(n),
+    stored: ctx.storedTemplates,
+    workflowTemplates: ctx.workflowTemplates,
+  });
 }
 
 /** The name pods and nodes record for a template reached through a holder. */

@@ -160,6 +160,12 @@ export interface WorkflowSpec {
   podGC?: { strategy?: string; labelSelector?: unknown; deleteDelayDuration?: string };
   podMetadata?: { labels?: Record<string, string>; annotations?: Record<string, string> };
   workflowTemplateRef?: { name: string; clusterScope?: boolean };
+  /** Labels and annotations the controller sets on the workflow (labelsFrom: expressions). */
+  workflowMetadata?: {
+    labels?: Record<string, string>;
+    annotations?: Record<string, string>;
+    labelsFrom?: Record<string, { expression?: string }>;
+  };
   [key: string]: unknown;
 }
 

@@ -13,6 +13,7 @@ import type { ExecContext } from './context.ts';
 import { isFulfilled, markPhase, mutableNode } from './context.ts';
 import type { NodeStatus, WorkflowPhase } from './types.ts';
 import { assessPod } from './pod/assess-pod.ts';
+import { nodeTemplate } from './template.ts';
 
 const NO_TEMPLATE = { name: '' };
 
@@ -21,7 +22,7 @@ export function assessUnvisitedPods(ctx: ExecContext): void {
   ctx.podsByNodeId.forEach((observed, id) => {
     const node = ctx.nodes[id];
     if (!node || node.type !== 'Pod' || isFulfilled(node)) return;
-    const a = assessPod(observed, ctx.templates.get(node.templateName ?? '') ?? NO_TEMPLATE, false);
+    const a = assessPod(observed, nodeTemplate(ctx, node) ?? NO_TEMPLATE, false);
     if (a.phase === node.phase && (node.message ?? '') === a.message) return;
     const n = mutableNode(ctx, id);
     if (a.hostNodeName) n.hostNodeName = a.hostNodeName;

@@ -75,7 +75,6 @@ export const UNSUPPORTED: readonly UnsupportedField[] = [
   { at: 'WorkflowSpec.volumeClaimTemplates', feature: 'volume claim templates' },
   { at: 'WorkflowSpec.volumeClaimGC', feature: 'volume claim garbage collection' },
   { at: 'WorkflowSpec.ttlStrategy', feature: 'TTL strategy (deleting finished workflows)' },
-  { at: 'WorkflowSpec.workflowMetadata', feature: 'workflow metadata (labelsFrom)' },
   { at: 'WorkflowSpec.podDisruptionBudget', feature: 'pod disruption budgets' },
   { at: 'WorkflowSpec.podPriorityClassName', feature: 'pod priority class' },
   { at: 'WorkflowSpec.priority', feature: 'workflow priority' },

@@ -14,7 +14,8 @@ import { EXIT, usageError } from './errors.ts';
 import { exitCodeOf, followWorkflow, stallHint } from './follow.ts';
 import { checkPolicyFile, parseClusters, RUNTIMES, startStack, type LocalStack } from './local-stack.ts';
 import { checkOutput, formatObject } from './output.ts';
-import { loadWorkflowFile, referencedClusters } from './workflow-file.ts';
+import { loadWorkflowBundle, referencedClusters, type WorkflowBundle } from './workflow-file.ts';
+import { applyManifests, TEMPLATE_KINDS, type Manifest } from './manifests.ts';
 
 interface RunOpts {
   parameter: string[];
@@ -23,13 +24,15 @@ interface RunOpts {
   output?: string;
   policy?: string;
   dataDir?: string;
+  apply: string[];
 }
 
 const collect = (v: string, acc: string[]): string[] => [...acc, v];
 
-/** Fails (exit 2) when a template names a cluster the stack will not have. */
-export function checkClusters(file: string, wf: Workflow, clusters: string[]): void {
-  for (const t of wf.spec.templates ?? []) {
+/** Fails (exit 2) when a template (of the workflow or applied with it) names a cluster the stack will not have. */
+export function checkClusters(file: string, wf: Workflow, clusters: string[], objects: Manifest[] = []): void {
+  const applied = objects.filter((o) => TEMPLATE_KINDS.includes(o.kind)) as unknown as Workflow[];
+  for (const t of [wf, ...applied].flatMap((w) => w.spec.templates ?? [])) {
     if (t.clusterName && !clusters.includes(t.clusterName)) {
       throw usageError(
         `${file}: template "${t.name}" runs in cluster "${t.clusterName}", which is not in --clusters ${clusters.join(',')}`,
@@ -42,7 +45,8 @@ export function checkClusters(file: string, wf: Workflow, clusters: string[]): v
 export function makeRunCommand(): Command {
   return new Command('run')
     .description('run a workflow on an ephemeral local stack and show it live (no cloud, no Docker)')
-    .argument('<file>', 'workflow YAML or JSON')
+    .argument('<file>', 'workflow YAML or JSON (may also hold the WorkflowTemplates and ConfigMaps it uses)')
+    .option('--apply <file>', 'apply the WorkflowTemplates/ConfigMaps of this file first (repeatable)', collect, [])
     .option('-p, --parameter <name=value>', 'set a workflow argument (repeatable)', collect, [])
     .option('--clusters <names>', 'local clusters to start, comma-separated (default: main + those the workflow names)')
     .option('--runtime <runtime>', 'process: run pod commands as local processes; sim: simulate them', 'process')
@@ -53,10 +57,10 @@ export function makeRunCommand(): Command {
       const ctx = contextOf(cmd);
       const output = checkOutput(opts.output, ['tree', 'json', 'yaml'] as const, 'tree');
       const runtime = checkOutput(opts.runtime, RUNTIMES, 'process');
-      const wf = loadWorkflowFile(file, opts.parameter);
+      const { workflow: wf, objects } = loadWorkflowBundle(file, opts.parameter, opts.apply);
       const main = ctx.config.clusterName;
-      const clusters = parseClusters(opts.clusters, main, referencedClusters(wf));
-      checkClusters(file, wf, clusters);
+      const clusters = parseClusters(opts.clusters, main, referencedClusters(wf, objects));
+      checkClusters(file, wf, clusters, objects);
       if (opts.policy) checkPolicyFile(opts.policy);
       const started = Date.now();
       const stack = await startStack({
@@ -74,7 +78,7 @@ export function makeRunCommand(): Command {
       process.once('SIGINT', onSignal);
       process.once('SIGTERM', onSignal);
       try {
-        process.exitCode = await submitAndFollow(ctx, stack, wf, output, abort.signal);
+        process.exitCode = await submitAndFollow(ctx, stack, { workflow: wf, objects }, output, abort.signal);
       } finally {
         process.off('SIGINT', onSignal);
         process.off('SIGTERM', onSignal);
@@ -87,15 +91,17 @@ export function makeRunCommand(): Command {
 async function submitAndFollow(
   ctx: CliContext,
   stack: LocalStack,
-  wf: Workflow,
+  bundle: WorkflowBundle,
   output: 'tree' | 'json' | 'yaml',
   signal: AbortSignal,
 ): Promise<number> {
+  const wf = bundle.workflow;
   const namespace = ctx.globals.namespace || wf.metadata.namespace || 'argo';
   delete wf.metadata.namespace;
+  const kube = stack.mainClient ?? stack.registry.mainClient();
+  await applyManifests(kube, namespace, bundle.objects, (line) => ctx.io.err(`${line}\n`));
   const created = await stack.submit(wf, namespace);
   const name = created.metadata.name!;
-  const kube = stack.mainClient ?? stack.registry.mainClient();
   const printer =
     output === 'tree'
       ? new WatchPrinter({ style: ctx.style, tty: ctx.io.isTTY, write: ctx.io.out, mainCluster: stack.mainCluster })

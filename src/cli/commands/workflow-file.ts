@@ -6,15 +6,14 @@
  */
 import { readFileSync } from 'node:fs';
 import type { Workflow } from '../../engine/types.ts';
-import { parseWorkflows } from '../../engine/parse.ts';
+import { parseDocuments, TEMPLATE_KINDS, type Manifest } from './manifests.ts';
 import { validateWorkflow } from '../../engine/validate.ts';
 import { usageError } from './errors.ts';
 
-/** Reads, parses and checks `file`; throws a usage error (exit 2) naming the file and the path. */
-export function loadWorkflowFile(file: string, params: string[] = []): Workflow {
-  let text: string;
+/** Reads a file; a usage error (exit 2) when it cannot be read. */
+export function readInputFile(file: string): string {
   try {
-    text = readFileSync(file, 'utf8');
+    return readFileSync(file, 'utf8');
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     throw usageError(
@@ -22,17 +21,46 @@ export function loadWorkflowFile(file: string, params: string[] = []): Workflow 
       'check the path; examples are in examples/',
     );
   }
-  return workflowFromText(text, file, params);
 }
 
-/** Parses and checks workflow text (`source` names it in messages); throws a usage error like {@link loadWorkflowFile}. */
-export function workflowFromText(text: string, file: string, params: string[] = []): Workflow {
-  const { workflows, errors } = parseWorkflows(text, file);
-  const err = errors[0];
-  if (err) {
-    const what = /kind|object|spec/.test(err.message) ? 'not a Workflow' : 'invalid YAML';
-    throw usageError(`${file}:${err.line}:${err.column}: ${what}: ${err.message}`);
+/** Reads, parses and checks `file`; throws a usage error (exit 2) naming the file and the path. */
+export function loadWorkflowFile(file: string, params: string[] = []): Workflow {
+  return workflowFromText(readInputFile(file), file, params);
+}
+
+/** A workflow and the objects its file (or `--apply` files) carry, to apply before it is created. */
+export interface WorkflowBundle {
+  workflow: Workflow;
+  objects: Manifest[];
+}
+
+/**
+ * Reads a workflow file that may also hold (Cluster)WorkflowTemplates and ConfigMaps, plus files whose
+ * objects are applied first (`--apply`: templates and ConfigMaps only).
+ */
+export function loadWorkflowBundle(file: string, params: string[] = [], apply: string[] = []): WorkflowBundle {
+  const objects: Manifest[] = [];
+  for (const extra of apply) {
+    const docs = parseDocuments(readInputFile(extra), extra);
+    if (docs.workflows.length > 0)
+      throw usageError(
+        `${extra}: --apply files hold templates and ConfigMaps, not Workflows`,
+        `run it: argosy run ${extra}`,
+      );
+    objects.push(...docs.objects);
   }
+  const bundle = bundleFromText(readInputFile(file), file, params);
+  return { workflow: bundle.workflow, objects: [...objects, ...bundle.objects] };
+}
+
+/** Parses and checks workflow text (`file` names it in messages); throws a usage error like {@link loadWorkflowFile}. */
+export function workflowFromText(text: string, file: string, params: string[] = []): Workflow {
+  return bundleFromText(text, file, params).workflow;
+}
+
+/** {@link workflowFromText}, keeping the file's templates and ConfigMaps. */
+export function bundleFromText(text: string, file: string, params: string[] = []): WorkflowBundle {
+  const { workflows, objects } = parseDocuments(text, file);
   if (workflows.length !== 1) {
     throw usageError(
       workflows.length ? `${file}: ${workflows.length} workflows in one file` : `${file}: no Workflow found`,
@@ -46,7 +74,7 @@ export function workflowFromText(text: string, file: string, params: string[] = 
   if (problems.length) {
     throw usageError(`${file}: invalid workflow: ${problems.join('; ')}`, 'fix the spec and try again (argosy lint)');
   }
-  return workflow;
+  return { workflow, objects };
 }
 
 function isObject(v: unknown): v is Record<string, unknown> {
@@ -91,10 +119,12 @@ export function checkWorkflow(wf: Workflow): string[] {
   return problems;
 }
 
-/** Clusters the workflow's templates name (besides the main cluster). */
-export function referencedClusters(wf: Workflow): string[] {
+/** Clusters the workflow's templates (and those of the templates applied with it) name. */
+export function referencedClusters(wf: Workflow, objects: Manifest[] = []): string[] {
   const set = new Set<string>();
-  for (const t of wf.spec.templates ?? [])
-    if (typeof t.clusterName === 'string' && t.clusterName) set.add(t.clusterName);
+  const templates = objects.filter((o) => TEMPLATE_KINDS.includes(o.kind)) as unknown as Workflow[];
+  for (const spec of [wf.spec, ...templates.map((t) => t.spec)])
+    for (const t of spec.templates ?? [])
+      if (typeof t.clusterName === 'string' && t.clusterName) set.add(t.clusterName);
   return [...set].sort();
 }

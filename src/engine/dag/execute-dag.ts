@@ -21,6 +21,7 @@ import { siblingResolver } from '../scope.ts';
 import { evaluateDepends, type TaskResults } from '../expr/depends.ts';
 import { LoopExpansionError, planStep, runPlan, skipIfWhenFalse, type StepPlans } from '../run-step.ts';
 import { aggregateTemplateOutputs } from '../outputs.ts';
+import { nodeTemplate } from '../template.ts';
 import { indexDag, type DagIndex } from './dag-index.ts';
 import { isPodNodeSteady } from '../pod/execute-pod.ts';
 import { assessDag } from './assess-dag.ts';
@@ -51,7 +52,7 @@ function tasksResolver(ctx: ExecContext, dagName: string): Resolver {
       if (node.type !== 'TaskGroup') return { node };
       return { node, items: (node.children ?? []).map((c) => ctx.nodes[c]).filter((n): n is NodeStatus => !!n) };
     },
-    ctx.templates,
+    (n) => nodeTemplate(ctx, n),
   );
 }
 
@@ -89,6 +90,7 @@ function skip(run: DagRun, task: DAGTask, phase: 'Skipped' | 'Omitted' | 'Error'
     type: 'Skipped',
     boundaryID: run.dag.id,
     templateName: task.template,
+    templateRef: task.templateRef,
     phase,
     message,
   });
@@ -174,6 +176,7 @@ function executeTask(run: DagRun, task: DAGTask): void {
       type: 'TaskGroup',
       boundaryID: run.dag.id,
       templateName: task.template,
+      templateRef: task.templateRef,
       phase: 'Running',
     });
     connect(run, task, group.id);

@@ -8,7 +8,7 @@ import { initNode, isFulfilled, markPhase, mutableNode, wakeAt } from '../contex
 import type { NodeStatus, Template } from '../types.ts';
 import type { Dispatch } from '../dispatch.ts';
 import { podName } from '../names.ts';
-import { templateServiceAccount } from '../template.ts';
+import { nodeTemplate, templateServiceAccount } from '../template.ts';
 import { isResultReferenced } from '../needs-result.ts';
 import { assessPod, type PodAssessment } from './assess-pod.ts';
 import { substituteDeep, substituteString } from '../substitute.ts';
@@ -178,7 +178,7 @@ export function executePod(ctx: ExecContext, existing: NodeStatus | undefined, r
   const stopped = stopForShutdown(ctx, node, observed);
   if (stopped) return stopped;
   if (observed) {
-    const want = isResultReferenced(ctx.nodes, node, (n) => ctx.templates.get(n));
+    const want = isResultReferenced(ctx.nodes, node, (n) => nodeTemplate(ctx, n));
     const tt = t.outputs ? resolved() : t;
     const a: ExecutorAssessment = isExecutorPod(observed.pod)
       ? assessExecutorPod(observed, ctx.taskResults.get(node.id), tt, want, ctx.nowDate.getTime())
@@ -215,7 +215,7 @@ export function executePod(ctx: ExecContext, existing: NodeStatus | undefined, r
   }
   let pod;
   try {
-    const want = isResultReferenced(ctx.nodes, node, (n) => ctx.templates.get(n));
+    const want = isResultReferenced(ctx.nodes, node, (n) => nodeTemplate(ctx, n));
     pod = buildPod(ctx, node, built, name, target, want);
   } catch (e) {
     if (!(e instanceof PodBuildError)) throw e;

@@ -46,6 +46,7 @@ export function executeStepGroup(ctx: ExecContext, req: StepGroupRequest): NodeS
           type: 'Skipped',
           boundaryID: req.stepsId,
           templateName: step.template,
+          templateRef: step.templateRef,
           phase: 'Skipped',
           message,
         });
@@ -61,6 +62,7 @@ export function executeStepGroup(ctx: ExecContext, req: StepGroupRequest): NodeS
           type: 'Skipped',
           boundaryID: req.stepsId,
           templateName: step.template,
+          templateRef: step.templateRef,
           phase: 'Skipped',
           message: 'Skipped, empty params',
         });

@@ -8,6 +8,7 @@ import type { NodeStatus, Template, WorkflowStep } from '../types.ts';
 import { chainResolvers, type Resolver } from '../substitute.ts';
 import { siblingResolver, type SiblingOutputs } from '../scope.ts';
 import { aggregateTemplateOutputs } from '../outputs.ts';
+import { nodeTemplate } from '../template.ts';
 import { executeStepGroup } from './execute-step-group.ts';
 
 /** Resolves `steps.X.*` from the groups that already ran. */
@@ -30,7 +31,7 @@ function stepsResolver(ctx: ExecContext, stepsNode: NodeStatus, groups: Workflow
         .filter((n): n is NodeStatus => !!n && n.type !== 'Skipped' && n.name.startsWith(prefix));
       return { node: direct, items };
     },
-    ctx.templates,
+    (n) => nodeTemplate(ctx, n),
   );
 }
 

@@ -105,7 +105,11 @@ spec:
     assert.ok(a?.kind === 'CreatePod');
     assert.equal(a.pod.metadata.name, `wf-say-${nodeId('wf', 'wf[0].lib').slice(3)}`);
     const missing = decide({ ...snap, workflowTemplates: {} }, NOW);
-    assert.equal(missing.status.nodes?.[nodeId('wf', 'wf[0].lib')]?.message, 'template reference lib.say not found');
+    assert.equal(
+      missing.status.nodes?.[nodeId('wf', 'wf[0].lib')]?.message,
+      'workflow template lib not found',
+      "Argo's templateresolution message",
+    );
   });
 });
 

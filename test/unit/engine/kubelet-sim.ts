@@ -79,6 +79,8 @@ export interface RunOptions {
   maxRounds?: number;
   checkPlacement?: PlacementCheck;
   outcome?: (pod: KubePod) => Outcome;
+  /** (Cluster)WorkflowTemplates as the runtime loads them (`<ns>/<name>`, `cluster/<name>`). */
+  workflowTemplates?: Record<string, Workflow>;
 }
 
 /** The end state of a simulated run. */
@@ -206,6 +208,7 @@ export function runWorkflow(input: Workflow, opts: RunOptions = {}): RunResult {
   for (; rounds < max; rounds++) {
     const snapshot: Snapshot = { workflow: wf, pods, controller };
     if (opts.checkPlacement) snapshot.checkPlacement = opts.checkPlacement;
+    if (opts.workflowTemplates) snapshot.workflowTemplates = opts.workflowTemplates;
     const d = decide(snapshot, now);
     decisions.push(d);
     wf = applyDecision(wf, d);
@@ -214,7 +217,7 @@ export function runWorkflow(input: Workflow, opts: RunOptions = {}): RunResult {
     now = new Date(now.getTime() + 1000);
     pods = pods.map((p) => {
       const id = p.pod.metadata.annotations?.['workflows.argoproj.io/node-id'] ?? '';
-      return advancePod(p, now, opts.outcome ?? simulateContainer, needsResult(wf, id));
+      return advancePod(p, now, opts.outcome ?? simulateContainer, needsResult(wf, id, opts.workflowTemplates));
     });
   }
   return { workflow: wf, decisions, pods, rounds };
