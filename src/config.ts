@@ -28,6 +28,15 @@ const text = (fallback = '') => z._default(z.string(), fallback);
 const oneOf = <const T extends readonly [string, ...string[]]>(values: T, fallback: T[number]) =>
   z._default(z.enum(values), fallback);
 
+function isJsonObject(text: string): boolean {
+  try {
+    const v: unknown = JSON.parse(text);
+    return !!v && typeof v === 'object' && !Array.isArray(v);
+  } catch {
+    return false;
+  }
+}
+
 /** The controller's namespace by default: its own, apart from the namespaces workflows run in. */
 export const DEFAULT_CONTROLLER_NAMESPACE = 'argosy-system';
 
@@ -95,6 +104,13 @@ export const ConfigSchema = z.strictObject({
   executorMode: oneOf(['auto', 'argo', 'pods'], 'auto'),
   /** The argoexec image of executor pods' init and wait containers. */
   executorImage: text('quay.io/argoproj/argoexec:v4.1.2'),
+  /** `resources` of executor pods' init and wait containers, as JSON (Argo's `executor.resources`); empty = none. */
+  executorResources: z._default(
+    z
+      .string()
+      .check(z.refine((s) => s === '' || isJsonObject(s), 'must be a JSON object such as {"requests":{"cpu":"10m"}}')),
+    '',
+  ),
 });
 
 export type Config = Readonly<z.infer<typeof ConfigSchema>>;
@@ -132,6 +148,7 @@ const ENV_NAMES: Record<keyof z.infer<typeof ConfigSchema>, string> = {
   secretsManagerEndpoint: 'AWS_ENDPOINT_URL_SECRETS_MANAGER',
   executorMode: 'ARGOSY_EXECUTOR',
   executorImage: 'ARGOSY_EXECUTOR_IMAGE',
+  executorResources: 'ARGOSY_EXECUTOR_RESOURCES',
 };
 
 /** The environment variable behind each setting (for docs and error messages). */

@@ -145,6 +145,8 @@ export interface ControllerSettings {
   transientTimeoutMs?: number;
   /** The `argoexec` image of executor pods (default Argo v4.1's). */
   executorImage?: string;
+  /** `resources` of executor pods' init and wait containers (Argo's ConfigMap `executor.resources`). */
+  executorResources?: Record<string, unknown>;
 }
 
 /** Everything `decide` looks at. */

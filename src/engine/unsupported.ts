@@ -47,8 +47,6 @@ export const UNSUPPORTED: readonly UnsupportedField[] = [
   { at: 'Template.daemon', feature: 'daemon steps' },
   { at: 'Template.sidecars', feature: 'sidecars' },
   { at: 'Template.initContainers', feature: 'init containers' },
-  { at: 'Template.podSpecPatch', feature: 'podSpecPatch' },
-  { at: 'WorkflowSpec.podSpecPatch', feature: 'podSpecPatch' },
   { at: 'Template.archiveLocation', feature: 'artifacts (archive location)' },
   { at: 'Inputs.artifacts', feature: 'artifacts' },
   { at: 'Outputs.artifacts', feature: 'artifacts' },
@@ -64,8 +62,6 @@ export const UNSUPPORTED: readonly UnsupportedField[] = [
   { at: 'RetryStrategy.affinity', feature: 'retryStrategy.affinity' },
   { at: 'Template.metrics', feature: 'Prometheus metrics' },
   { at: 'WorkflowSpec.metrics', feature: 'Prometheus metrics' },
-  { at: 'Template.executor', feature: 'executor settings (Argosy has no executor)' },
-  { at: 'WorkflowSpec.executor', feature: 'executor settings (Argosy has no executor)' },
   { at: 'WorkflowSpec.executorPlugins', feature: 'executor plugins' },
   { at: 'Template.annotations', feature: 'template annotations' },
   { at: 'Template.podResources', feature: 'pod-level resources' },
@@ -76,10 +72,7 @@ export const UNSUPPORTED: readonly UnsupportedField[] = [
   { at: 'WorkflowSpec.volumeClaimGC', feature: 'volume claim garbage collection' },
   { at: 'WorkflowSpec.ttlStrategy', feature: 'TTL strategy (deleting finished workflows)' },
   { at: 'WorkflowSpec.podDisruptionBudget', feature: 'pod disruption budgets' },
-  { at: 'WorkflowSpec.podPriorityClassName', feature: 'pod priority class' },
   { at: 'WorkflowSpec.priority', feature: 'workflow priority' },
-  { at: 'WorkflowSpec.dnsConfig', feature: 'pod DNS config' },
-  { at: 'WorkflowSpec.dnsPolicy', feature: 'pod DNS policy' },
   { at: 'WorkflowSpec.hostNetwork', feature: 'host network' },
 ];
 

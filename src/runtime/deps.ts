@@ -88,6 +88,7 @@ export async function createRuntimeDeps(options: RuntimeOptions): Promise<Runtim
     clusterName: config.clusterName,
     podNameFormat: config.podNameFormat,
     executorImage: config.executorImage,
+    ...(config.executorResources ? { executorResources: JSON.parse(config.executorResources) } : {}),
     ...(config.instanceId ? { instanceId: config.instanceId } : {}),
     ...(config.transientTimeoutMs > 0 ? { transientTimeoutMs: config.transientTimeoutMs } : {}),
   };

@@ -36,13 +36,11 @@ const UNSUPPORTED_FEATURES = [
   /^template-timeout$/,
   /^sidecars$/,
   /^initContainers$/,
-  /^podSpecPatch$/,
   /^lifecycle-hooks\(non-exit\)$/,
   /^metrics$/,
   /^ttlStrategy$/,
   /^volumeClaimTemplates$/,
   /^podDisruptionBudget$/,
-  /^dns$/,
 ];
 
 /**

@@ -1,5 +1,5 @@
 // Other routes around placement (issue 24, item 5), through the engine the controller runs: hostPath
-// volumes (the node's filesystem, outside any placement), serviceAccountName changed by a spec edit,
+// volumes (the node's filesystem, outside any placement), podSpecPatch, serviceAccountName changed by a spec edit,
 // and an exit handler edited after the workflow started. Each is refused or has no effect.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -79,31 +79,40 @@ spec:
   });
 });
 
-describe('podSpecPatch (could set serviceAccountName, volumes, nodeName) is refused', () => {
-  test('workflow- and template-level patches: rejected by name, no pod', () => {
-    const wf = wfFromYaml(`
+describe('podSpecPatch may not leave the checked placement', () => {
+  const patched = (wfPatch: string, tmplPatch: string) =>
+    wfFromYaml(`
 apiVersion: argoproj.io/v1alpha1
 kind: Workflow
 spec:
   entrypoint: main
-  podSpecPatch: '{"serviceAccountName":"cluster-admin"}'
+  podSpecPatch: '${wfPatch}'
   templates:
     - name: main
-      podSpecPatch: '{"volumes":[{"name":"h","hostPath":{"path":"/"}}]}'
+      clusterName: other
+      podSpecPatch: '${tmplPatch}'
       container: { image: argoproj/argosay:v2 }
 `);
-    const paths = validateWorkflow(wf).map((e) => `${e.path}: ${e.message}`);
-    assert.ok(
-      paths.some((p) => /^spec\.podSpecPatch: .*not supported/.test(p)),
-      paths.join('\n'),
-    );
-    assert.ok(
-      paths.some((p) => /^spec\.templates\[0\]\.podSpecPatch: .*not supported/.test(p)),
-      paths.join('\n'),
-    );
+  const nodeMessage = (wf: Workflow) => {
     const d = decide({ workflow: wf, pods: [], controller }, NOW);
     assert.deepEqual(creates(d), []);
-    assert.match(d.status.phase ?? '', /Error|Failed/);
+    const node = Object.values(d.status.nodes ?? {}).find((n) => n.type === 'Pod');
+    assert.equal(node?.phase, 'Error');
+    return node?.message ?? '';
+  };
+
+  test('a patch changing serviceAccountName errors the node, no pod', () => {
+    const wf = patched('{"serviceAccountName":"cluster-admin"}', '{}');
+    assert.deepEqual(validateWorkflow(wf), []);
+    assert.match(nodeMessage(wf), /podSpecPatch may not change serviceAccountName/);
+  });
+
+  test('a patch adding a hostPath volume or hostNetwork errors the node, no pod', () => {
+    assert.match(
+      nodeMessage(patched('{}', '{"volumes":[{"name":"h","hostPath":{"path":"/"}}]}')),
+      /podSpecPatch\.volumes\[0\]\.hostPath: hostPath volumes are not supported yet/,
+    );
+    assert.match(nodeMessage(patched('{"hostNetwork":true}', '{}')), /podSpecPatch may not set hostNetwork/);
   });
 });
 

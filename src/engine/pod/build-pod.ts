@@ -23,10 +23,10 @@ import { mapResolver, substituteDeep } from '../substitute.ts';
 import { outputFiles, PodBuildError, wrapContainer } from './outputs-wrapper.ts';
 import { volumeProblems } from '../volumes.ts';
 import { podGcAnnotation } from '../pod-gc.ts';
-import { DEFAULT_EXECUTOR_IMAGE, executorParts, NO_DEADLINE } from './executor-pod.ts';
+import { DEFAULT_EXECUTOR_IMAGE, executorParts, NO_DEADLINE, wrapForEmissary } from './executor-pod.ts';
+import { checkExecutorAccount, executorServiceAccount, podSurface } from './pod-surface.ts';
+import { applyPodSpecPatches, podSpecPatches } from './pod-spec-patch.ts';
 import { resourceParts } from './resource-pod.ts';
-
-/** Argo's pod annotation naming the podGC strategy and delay. */
 
 /** Where a pod goes and as whom. */
 export interface PodTarget {
@@ -34,19 +34,6 @@ export interface PodTarget {
   namespace: string;
   serviceAccountName?: string;
 }
-
-/** Pod-level fields copied from the template, else from the workflow spec. */
-const POD_FIELDS = [
-  'nodeSelector',
-  'tolerations',
-  'affinity',
-  'securityContext',
-  'imagePullSecrets',
-  'schedulerName',
-  'priorityClassName',
-  'hostAliases',
-  'automountServiceAccountToken',
-] as const;
 
 /** The `main` container; throws `PodBuildError` when output files cannot be captured. */
 function mainContainer(t: Template): KubeContainer {
@@ -63,7 +50,12 @@ export function isExecutorTarget(ctx: ExecContext, target: { cluster: string; na
 /** Executor pods: `init`, `wait` and the emissary-wrapped `main` (docs/adr/0009-argo-executor-pods.md). */
 function executorSpec(ctx: ExecContext, node: NodeStatus, t: Template, includeScriptOutput: boolean) {
   const deadline = isExitHandlerNode(node) ? undefined : workflowDeadline(ctx);
+  checkExecutorAccount(ctx, t);
+  const serviceAccountName = executorServiceAccount(ctx, t);
+  const resources = ctx.controller.executorResources;
   return (t.resource ? resourceParts : executorParts)(t, {
+    ...(serviceAccountName ? { serviceAccountName } : {}),
+    ...(resources ? { resources } : {}),
     nodeId: node.id,
     workflowName: ctx.wfName,
     workflowUid: ctx.wf.metadata.uid ?? '',
@@ -84,20 +76,13 @@ export function isLocalTarget(ctx: ExecContext, target: PodTarget): boolean {
   return target.cluster === ctx.controller.clusterName && target.namespace === ctx.wfNamespace;
 }
 
-/** The pod for a node. Throws `PodBuildError` (the node errors) when it cannot be built. */
-export function buildPod(
-  ctx: ExecContext,
-  node: NodeStatus,
-  t: Template,
-  name: string,
-  target: PodTarget,
-  includeScriptOutput = false,
-): KubePod {
+/** Argo's labels and annotations, podMetadata's and the template's, and the multi-cluster labels. */
+function podMetadata(ctx: ExecContext, node: NodeStatus, t: Template, target: PodTarget): KubePod['metadata'] {
   const spec = ctx.wf.spec;
   // Workflow-level podMetadata sees the globals (Argo substitutes them over the whole spec).
-  const podMetadata = spec.podMetadata ? substituteDeep(spec.podMetadata, mapResolver(ctx.globals)) : undefined;
+  const meta = spec.podMetadata ? substituteDeep(spec.podMetadata, mapResolver(ctx.globals)) : undefined;
   const labels: Record<string, string> = {
-    ...(podMetadata?.labels ?? {}),
+    ...(meta?.labels ?? {}),
     ...(t.metadata?.labels ?? {}),
     [LABEL_WORKFLOW]: ctx.wfName,
     [LABEL_COMPLETED]: 'false',
@@ -107,7 +92,7 @@ export function buildPod(
   if (target.cluster !== ctx.controller.clusterName) labels[LABEL_WORKFLOW_CLUSTER_NAME] = ctx.controller.clusterName;
   if (target.namespace !== ctx.wfNamespace) labels[LABEL_WORKFLOW_NAMESPACE] = ctx.wfNamespace;
   const annotations: Record<string, string> = {
-    ...(podMetadata?.annotations ?? {}),
+    ...(meta?.annotations ?? {}),
     ...(t.metadata?.annotations ?? {}),
     [ANNOTATION_NODE_NAME]: node.name,
     [ANNOTATION_NODE_ID]: node.id,
@@ -115,29 +100,62 @@ export function buildPod(
   };
   const gc = podGcAnnotation(ctx);
   if (gc) annotations[ANNOTATION_POD_GC_STRATEGY] = gc;
+  return { name: '', namespace: target.namespace, labels, annotations };
+}
+
+/** The user's volumes (workflow and template), hostPath refused. */
+function userVolumes(ctx: ExecContext, t: Template): unknown[] {
+  const volumes = [
+    ...((ctx.wf.spec.volumes as unknown[] | undefined) ?? []),
+    ...((t.volumes as unknown[] | undefined) ?? []),
+  ];
+  const refused = volumeProblems(volumes, 'volumes')[0];
+  if (refused) throw new PodBuildError(`${refused.path}: ${refused.message}`);
+  return volumes;
+}
+
+/**
+ * The pod spec in Argo's order: containers, account, the pod surface, volumes, deadline, then the
+ * podSpecPatches, and last the emissary rewrite of the user containers.
+ */
+function podSpecOf(
+  ctx: ExecContext,
+  node: NodeStatus,
+  t: Template,
+  name: string,
+  target: PodTarget,
+  includeScriptOutput: boolean,
+): KubePod['spec'] {
   const exec = isExecutorTarget(ctx, target) ? executorSpec(ctx, node, t, includeScriptOutput) : undefined;
   const podSpec: KubePod['spec'] = { restartPolicy: 'Never', containers: exec?.containers ?? [mainContainer(t)] };
   if (exec) podSpec.initContainers = exec.initContainers;
   if (target.serviceAccountName) podSpec.serviceAccountName = target.serviceAccountName;
-  for (const field of POD_FIELDS) {
-    const v = (t as Record<string, unknown>)[field] ?? (spec as Record<string, unknown>)[field];
-    if (v !== undefined) podSpec[field] = v;
-  }
-  const userVolumes = [
-    ...((spec.volumes as unknown[] | undefined) ?? []),
-    ...((t.volumes as unknown[] | undefined) ?? []),
-  ];
-  const refused = volumeProblems(userVolumes, 'volumes')[0];
-  if (refused) throw new PodBuildError(`${refused.path}: ${refused.message}`);
-  const volumes = [...(exec?.volumes ?? []), ...userVolumes];
+  Object.assign(podSpec, podSurface(ctx, node, t));
+  const volumes = [...(exec?.volumes ?? []), ...userVolumes(ctx, t)];
   if (volumes.length > 0) podSpec.volumes = volumes;
   const deadline = podDeadlineSeconds(ctx, t);
   if (deadline !== undefined) podSpec.activeDeadlineSeconds = deadline;
+  const patched = applyPodSpecPatches(podSpec, podSpecPatches(ctx, t, name));
+  // A resource pod's main is argoexec itself, never wrapped.
+  if (exec && !t.resource) patched.containers = wrapForEmissary(patched.containers);
+  return patched;
+}
+
+/** The pod for a node. Throws `PodBuildError` (the node errors) when it cannot be built. */
+export function buildPod(
+  ctx: ExecContext,
+  node: NodeStatus,
+  t: Template,
+  name: string,
+  target: PodTarget,
+  includeScriptOutput = false,
+): KubePod {
+  const metadata = { ...podMetadata(ctx, node, t, target), name };
   const pod: KubePod = {
     apiVersion: 'v1',
     kind: 'Pod',
-    metadata: { name, namespace: target.namespace, labels, annotations },
-    spec: podSpec,
+    metadata,
+    spec: podSpecOf(ctx, node, t, name, target, includeScriptOutput),
   };
   if (isLocalTarget(ctx, target) && ctx.wf.metadata.uid) {
     pod.metadata.ownerReferences = [

@@ -30,6 +30,23 @@ export interface ExecutorEnv {
   /** RFC 3339, or {@link NO_DEADLINE}. */
   deadline: string;
   image: string;
+  /** `resources` of init and wait (Argo's ConfigMap `executor.resources`). */
+  resources?: Record<string, unknown>;
+  /** Argo's `executor.serviceAccountName`: its token is mounted in init and wait only. */
+  serviceAccountName?: string;
+}
+
+/** Argo's volume and mount of the executor account's token (`setupServiceAccount`, `newExecContainer`). */
+export const EXEC_SA_TOKEN = 'exec-sa-token';
+const SA_TOKEN_PATH = '/var/run/secrets/kubernetes.io/serviceaccount';
+
+/**
+ * The token Secret of the executor account. Argo reads the ServiceAccount to find it (its first
+ * secret, its annotation, else `<sa>.service-account-token`); the engine does no I/O, so it names the
+ * last one, the Secret Argo's quick-start creates (docs/adr/0012-pod-surface.md).
+ */
+export function executorTokenSecret(serviceAccount: string): string {
+  return `${serviceAccount}.service-account-token`;
 }
 
 /** The executor's part of a pod: init containers, containers (wait first, then main) and volumes. */
@@ -83,7 +100,7 @@ export function templateJson(t: Template): string {
 }
 
 /** The user container's argv behind emissary: its command, else the image's ENTRYPOINT (and CMD). */
-function emissaryMain(c: KubeContainer, extraArgs: string[]): KubeContainer {
+function emissaryMain(c: KubeContainer): KubeContainer {
   let command = c.command;
   let args = c.args;
   if (!command || command.length === 0) {
@@ -97,8 +114,7 @@ function emissaryMain(c: KubeContainer, extraArgs: string[]): KubeContainer {
     if (args === undefined) args = known.cmd;
   }
   const out: KubeContainer = { ...c, command: [EMISSARY, 'emissary', ...LOG_FLAGS, '--', ...command] };
-  const allArgs = [...(args ?? []), ...extraArgs];
-  if (args !== undefined || extraArgs.length > 0) out.args = allArgs;
+  if (args !== undefined) out.args = args;
   return out;
 }
 
@@ -152,8 +168,8 @@ export function executorParts(t: Template, e: ExecutorEnv): ExecutorParts {
     volumes.push({ name: 'input-artifacts', emptyDir: {} });
     initInputs.push({ name: 'input-artifacts', mountPath: INPUT_ARTIFACTS_DIR });
   }
-  const user = isScript ? scriptUserContainer(t) : { ...(t.container ?? {}), name: 'main' };
-  const main = emissaryMain(user as KubeContainer, isScript && source !== '' ? [SCRIPT_PATH] : []);
+  const main = (isScript ? scriptUserContainer(t) : { ...(t.container ?? {}), name: 'main' }) as KubeContainer;
+  if (isScript && source !== '') main.args = [...(main.args ?? []), SCRIPT_PATH];
   const userMounts = ((main.volumeMounts as Mount[] | undefined) ?? []).slice();
   main.volumeMounts = [...userMounts, ...inputMounts, ...staging, argoMount];
   main.env = [
@@ -169,21 +185,27 @@ export function executorParts(t: Template, e: ExecutorEnv): ExecutorParts {
   }));
   const userForInit =
     inputMounts.length > 0 ? userMounts.map((m) => ({ ...m, mountPath: `/mainctrfs${m.mountPath}` })) : [];
+  const saToken: Mount[] = e.serviceAccountName
+    ? [{ name: EXEC_SA_TOKEN, mountPath: SA_TOKEN_PATH, readOnly: true }]
+    : [];
+  if (e.serviceAccountName)
+    volumes.push({ name: EXEC_SA_TOKEN, secret: { secretName: executorTokenSecret(e.serviceAccountName) } });
   const init: KubeContainer = {
     name: 'init',
     image: e.image,
     command: ['argoexec', 'init', ...LOG_FLAGS],
     env: execEnv(e, 'init', templateJson(t)),
-    resources: {},
-    volumeMounts: [...initInputs, ...userForInit, ...secrets.mounts, ...staging, argoMount],
+    resources: e.resources ?? {},
+    volumeMounts: [...saToken, ...initInputs, ...userForInit, ...secrets.mounts, ...staging, argoMount],
   };
   const wait: KubeContainer = {
     name: 'wait',
     image: e.image,
     command: ['argoexec', 'wait', ...LOG_FLAGS],
     env: execEnv(e, 'wait'),
-    resources: {},
+    resources: e.resources ?? {},
     volumeMounts: [
+      ...saToken,
       ...secrets.mounts,
       ...mirrored,
       { name: 'tmp-dir-argo', mountPath: '/tmp', subPath: '0' },
@@ -191,6 +213,17 @@ export function executorParts(t: Template, e: ExecutorEnv): ExecutorParts {
     ],
   };
   return { initContainers: [init], containers: [wait, main], volumes };
+}
+
+/** Argo's own containers, which emissary does not wrap. */
+const ARGO_CONTAINERS = new Set(['wait']);
+
+/**
+ * The last step of an executor pod (after podSpecPatch, as Argo does): every user container runs
+ * behind emissary, its command taken from the image index when it has none.
+ */
+export function wrapForEmissary(containers: KubeContainer[]): KubeContainer[] {
+  return containers.map((c) => (ARGO_CONTAINERS.has(c.name) ? c : emissaryMain(c)));
 }
 
 /** A script template's user container: its fields without `source`, `sh` when no command. */

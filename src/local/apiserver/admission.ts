@@ -120,3 +120,19 @@ export function checkServiceAccount(pod: KubeObject, namespace: string, exists: 
     `error looking up service account ${namespace}/${sa}: serviceaccount "${sa}" not found`,
   );
 }
+
+/** The PriorityClasses every cluster has (the embedded server serves no others). */
+const SYSTEM_PRIORITY_CLASSES: Record<string, number> = {
+  'system-cluster-critical': 2000000000,
+  'system-node-critical': 2000001000,
+};
+
+/** The Priority admission plugin: a named class must exist; its value becomes `spec.priority`. */
+export function admitPriorityClass(pod: KubeObject): void {
+  const name: string | undefined = pod.spec?.priorityClassName;
+  if (!name) return;
+  const value = SYSTEM_PRIORITY_CLASSES[name];
+  if (value === undefined)
+    throw forbidden({ resource: 'pods', group: '' }, pod.metadata.name, `no PriorityClass with name ${name} was found`);
+  pod.spec.priority = value;
+}

@@ -5,7 +5,7 @@
  * (finalizers, graceful pod deletion, cascading) lives in deletion.ts.
  */
 import { randomUUID, randomInt } from 'node:crypto';
-import { admitCreate, admitUpdate, checkServiceAccount } from './admission.ts';
+import { admitCreate, admitPriorityClass, admitUpdate, checkServiceAccount } from './admission.ts';
 import { prune } from './crd-schema.ts';
 import { crdStatus, defFromCrd, validateCrd } from './crds.ts';
 import { ResourceRegistry } from './registry.ts';
@@ -124,6 +124,7 @@ export class ClusterState {
     if (this.store.get(rk, meta.namespace ?? '', meta.name)) throw alreadyExists(def, meta.name);
     if (def.resource === 'pods' && !def.custom) {
       checkServiceAccount(object, namespace, (sa) => this.serviceAccountExists(namespace, sa));
+      admitPriorityClass(object);
     }
     if (def.resource === 'customresourcedefinitions') object.status = crdStatus(object, meta.creationTimestamp);
     this.checkSize(object);

@@ -21,6 +21,7 @@ import {
 } from './field-errors.ts';
 import { QUANTITY_FORMAT_ERROR, compareQuantities, formatQuantity, isNegative, parseQuantity } from './quantity.ts';
 import type { KubeObject } from './resources.ts';
+import { podSurfaceCauses, securityContextCauses } from './validate-pod-surface.ts';
 import type { StatusCause } from './status.ts';
 
 /** The VolumeSource members: a volume names exactly one. */
@@ -169,6 +170,7 @@ function containerCauses(c: KubeObject, path: string, volumes: Set<string>): Sta
     causes.push(notSupportedCause(`${path}.imagePullPolicy`, pull, ['Always', 'IfNotPresent', 'Never']));
   }
   causes.push(...resourceCauses(c.resources, `${path}.resources`));
+  causes.push(...securityContextCauses(c.securityContext, `${path}.securityContext`));
   return causes;
 }
 
@@ -201,6 +203,7 @@ export function podSpecCauses(pod: KubeObject): StatusCause[] {
   }
   const sa = spec.serviceAccountName;
   if (sa) causes.push(...invalidEach('spec.serviceAccountName', sa, isDns1123Subdomain(String(sa))));
+  causes.push(...podSurfaceCauses(spec));
   return causes;
 }
 

@@ -262,9 +262,39 @@ export function unschedulableReason(state: ClusterState, pod: KubeObject, nodeNa
   const selector: Record<string, string> = pod.spec?.nodeSelector ?? {};
   const labels: Record<string, string> = state.store.get('/nodes', '', nodeName)?.metadata.labels ?? {};
   const fits = Object.entries(selector).every(([k, v]) => labels[k] === v);
-  if (fits) return undefined;
+  if (fits && matchesNodeAffinity(pod, labels)) return undefined;
   return (
     "0/1 nodes are available: 1 node(s) didn't match Pod's node affinity/selector. " +
     'preemption: 0/1 nodes are available: 1 Preemption is not helpful for scheduling.'
   );
+}
+
+/** A node selector requirement against the node's labels (In, NotIn, Exists, DoesNotExist, Gt, Lt). */
+function requirementHolds(r: KubeObject, labels: Record<string, string>): boolean {
+  const v = labels[r.key];
+  const values: string[] = r.values ?? [];
+  switch (r.operator) {
+    case 'In':
+      return v !== undefined && values.includes(v);
+    case 'NotIn':
+      return v === undefined || !values.includes(v);
+    case 'Exists':
+      return v !== undefined;
+    case 'DoesNotExist':
+      return v === undefined;
+    case 'Gt':
+      return v !== undefined && Number(v) > Number(values[0]);
+    case 'Lt':
+      return v !== undefined && Number(v) < Number(values[0]);
+    default:
+      return false;
+  }
+}
+
+/** The required node affinity: some term whose every label expression holds (fields are not matched). */
+function matchesNodeAffinity(pod: KubeObject, labels: Record<string, string>): boolean {
+  const terms: KubeObject[] | undefined =
+    pod.spec?.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms;
+  if (!terms || terms.length === 0) return true;
+  return terms.some((t) => ((t.matchExpressions ?? []) as KubeObject[]).every((r) => requirementHolds(r, labels)));
 }

@@ -25,6 +25,9 @@ export function createNode(state: ClusterState, name: string, ip: string): KubeO
         'kubernetes.io/hostname': name,
         'kubernetes.io/os': 'linux',
         'kubernetes.io/arch': process.arch === 'x64' ? 'amd64' : process.arch,
+        // The deprecated names real kubelets still set (Argo's node-selector example uses one).
+        'beta.kubernetes.io/os': 'linux',
+        'beta.kubernetes.io/arch': process.arch === 'x64' ? 'amd64' : process.arch,
         'node.argosy.io/local': 'true',
       },
     },

@@ -15,6 +15,9 @@ import type { LogStore } from '../apiserver/logs.ts';
 import { EnvError, resolveEnv } from './env.ts';
 import { recordEvent } from './node.ts';
 import { buildPodStatus, type Slot } from './pod-status.ts';
+
+/** Where Kubernetes mounts a ServiceAccount token. */
+const SA_TOKEN_PATH = '/var/run/secrets/kubernetes.io/serviceaccount';
 import type { ContainerExit, ContainerRuntime } from './runtime.ts';
 
 export interface WorkerContext {
@@ -225,7 +228,7 @@ export class PodWorker {
       podDir,
       onOutput: (chunk) => this.ctx.logs.append(this.uid, name, chunk),
       secret: (secretName) => this.secretData(secretName),
-      ...(this.ctx.api ? { api: this.apiFor() } : {}),
+      ...(this.ctx.api ? { api: this.apiFor(s.spec) } : {}),
     });
     s.state = { kind: 'running', startedAt };
     this.event('Normal', 'Started', `Started container ${name}`);
@@ -250,12 +253,37 @@ export class PodWorker {
     return out;
   }
 
-  /** The API as the pod sees it: its ServiceAccount's token unless automounting is off. */
-  private apiFor(): { url: string; caPem: string; token?: string } {
+  /**
+   * The API as a container sees it: the token of a Secret mounted over the standard token path (Argo's
+   * `exec-sa-token` for the executor's account), else its pod's ServiceAccount's unless automounting is off.
+   */
+  private apiFor(container: KubeObject): { url: string; caPem: string; token?: string } {
     const api = this.ctx.api!;
+    const mounted = this.mountedToken(container);
     const sa = String(this.pod.spec.serviceAccountName ?? 'default');
-    const token = this.pod.spec.automountServiceAccountToken === false ? undefined : api.tokenFor(this.ns, sa);
+    const token =
+      mounted !== undefined
+        ? mounted || undefined
+        : this.pod.spec.automountServiceAccountToken === false
+          ? undefined
+          : api.tokenFor(this.ns, sa);
     return { url: api.url, caPem: api.caPem, ...(token ? { token } : {}) };
+  }
+
+  /**
+   * The token of a secret volume mounted at the token path ('' when it has none), or undefined when
+   * there is no such mount. A `kubernetes.io/service-account-token` Secret gets its account's token,
+   * as the token controller fills it in a real cluster.
+   */
+  private mountedToken(container: KubeObject): string | undefined {
+    const mount = ((container.volumeMounts ?? []) as KubeObject[]).find((m) => m.mountPath === SA_TOKEN_PATH);
+    const volume = ((this.pod.spec.volumes ?? []) as KubeObject[]).find((v) => v.name === mount?.name);
+    if (!mount || !volume?.secret) return undefined;
+    const secret = this.ctx.state.store.get('/secrets', this.ns, String(volume.secret.secretName));
+    const owner = secret?.metadata.annotations?.['kubernetes.io/service-account.name'];
+    if (secret?.type === 'kubernetes.io/service-account-token' && owner)
+      return this.ctx.api!.tokenFor(this.ns, String(owner)) ?? '';
+    return this.secretData(String(volume.secret.secretName))?.token ?? '';
   }
 
   /** Writes the terminal phase (unless stopped by shutdown) and confirms a pending deletion. */

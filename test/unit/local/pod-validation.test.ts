@@ -265,6 +265,102 @@ const rows: Row[] = [
     field: 'spec.containers[0].resources.limits[pods]',
     message: 'Invalid value: "pods": must be a standard resource for containers',
   },
+  {
+    rule: 'nodeSelector value',
+    edit: (p) => (p.spec.nodeSelector = { disk: 'has space' }),
+    field: 'spec.nodeSelector',
+    message: `Invalid value: "has space": ${LABEL_VALUE}`,
+  },
+  {
+    rule: 'toleration with a value and operator Exists',
+    edit: (p) => (p.spec.tolerations = [{ key: 'k', operator: 'Exists', value: 'v' }]),
+    field: 'spec.tolerations[0].operator',
+    message: `Invalid value: {"key":"k","operator":"Exists","value":"v"}: value must be empty when \`operator\` is 'Exists'`,
+  },
+  {
+    rule: 'toleration operator',
+    edit: (p) => (p.spec.tolerations = [{ key: 'k', operator: 'Maybe' }]),
+    field: 'spec.tolerations[0].operator',
+    message: 'Unsupported value: "Maybe": supported values: "Equal", "Exists"',
+  },
+  {
+    rule: 'toleration effect',
+    edit: (p) => (p.spec.tolerations = [{ key: 'k', operator: 'Exists', effect: 'Never' }]),
+    field: 'spec.tolerations[0].effect',
+    message: 'Unsupported value: "Never": supported values: "NoExecute", "NoSchedule", "PreferNoSchedule"',
+  },
+  {
+    rule: 'node affinity without terms',
+    edit: (p) =>
+      (p.spec.affinity = {
+        nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [] } },
+      }),
+    field: 'spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms',
+    message: 'Required value: must have at least one node selector term',
+  },
+  {
+    rule: 'node affinity In without values',
+    edit: (p) =>
+      (p.spec.affinity = {
+        nodeAffinity: {
+          requiredDuringSchedulingIgnoredDuringExecution: {
+            nodeSelectorTerms: [{ matchExpressions: [{ key: 'zone', operator: 'In' }] }],
+          },
+        },
+      }),
+    field:
+      'spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms[0].matchExpressions[0].values',
+    message: "Required value: must be specified when `operator` is 'In' or 'NotIn'",
+  },
+  {
+    rule: 'hostAliases ip',
+    edit: (p) => (p.spec.hostAliases = [{ ip: 'not-an-ip', hostnames: ['a.local'] }]),
+    field: 'spec.hostAliases[0].ip',
+    message: 'Invalid value: "not-an-ip": must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)',
+  },
+  {
+    rule: 'dnsPolicy',
+    edit: (p) => (p.spec.dnsPolicy = 'Sometimes'),
+    field: 'spec.dnsPolicy',
+    message:
+      'Unsupported value: "Sometimes": supported values: "ClusterFirstWithHostNet", "ClusterFirst", "Default", "None"',
+  },
+  {
+    rule: 'dnsPolicy None without nameservers',
+    edit: (p) => Object.assign(p.spec, { dnsPolicy: 'None', dnsConfig: { options: [{ name: 'ndots' }] } }),
+    field: 'spec.dnsConfig.nameservers',
+    message: 'Required value: must provide at least one DNS nameserver when `dnsPolicy` is None',
+  },
+  {
+    rule: 'dnsConfig nameserver',
+    edit: (p) => (p.spec.dnsConfig = { nameservers: ['dns.local'] }),
+    field: 'spec.dnsConfig.nameservers[0]',
+    message: 'Invalid value: "dns.local": must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)',
+  },
+  {
+    rule: 'activeDeadlineSeconds',
+    edit: (p) => (p.spec.activeDeadlineSeconds = 0),
+    field: 'spec.activeDeadlineSeconds',
+    message: 'Invalid value: 0: must be between 1 and 2147483647, inclusive',
+  },
+  {
+    rule: 'schedulerName',
+    edit: (p) => (p.spec.schedulerName = 'My_Scheduler'),
+    field: 'spec.schedulerName',
+    message: `Invalid value: "My_Scheduler": ${DNS_SUBDOMAIN}`,
+  },
+  {
+    rule: 'pod securityContext runAsUser',
+    edit: (p) => (p.spec.securityContext = { runAsUser: -1 }),
+    field: 'spec.securityContext.runAsUser',
+    message: 'Invalid value: -1: must be between 0 and 2147483647, inclusive',
+  },
+  {
+    rule: 'container securityContext runAsGroup',
+    edit: (p) => (main(p).securityContext = { runAsGroup: -5 }),
+    field: 'spec.containers[0].securityContext.runAsGroup',
+    message: 'Invalid value: -5: must be between 0 and 2147483647, inclusive',
+  },
 ];
 
 function attempt(pod: Pod, autoNs = false): ApiError {
@@ -372,5 +468,20 @@ describe('pod validation (kube-apiserver rules and messages)', () => {
     ];
     for (const [input, out] of cases) assert.equal(formatQuantity(parseQuantity(input)!), out, String(input));
     for (const bad of ['lots', '1.2.3', '1Gb', '', ' 1']) assert.equal(parseQuantity(bad), undefined, bad);
+  });
+});
+
+describe('Priority admission', () => {
+  test('an unknown PriorityClass is refused with the plugin’s message; a system class sets spec.priority', () => {
+    const pod = base();
+    pod.spec.priorityClassName = 'high';
+    const e = attempt(pod);
+    assert.equal(e.status.code, 403);
+    assert.equal(e.status.message, 'pods "p" is forbidden: no PriorityClass with name high was found');
+    const state = new ClusterState();
+    state.create(state.registry.byKey('/namespaces')!, '', { metadata: { name: 'default' } });
+    const ok = base();
+    ok.spec.priorityClassName = 'system-cluster-critical';
+    assert.equal(state.create(state.registry.byKey('/pods')!, 'default', ok).spec.priority, 2000000000);
   });
 });
