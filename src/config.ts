@@ -88,6 +88,11 @@ export const ConfigSchema = z.strictObject({
    * node ends Error (ms); 0 = the workflow's activeDeadlineSeconds, else one hour.
    */
   transientTimeoutMs: integer(0, 0),
+  /**
+   * How long a rest-config entry that disappeared from the store is still used by a running process
+   * (ms; 0 = at once). Nodes in a place without credentials wait ("cannot observe cluster …") either way.
+   */
+  removedEntryGraceMs: integer(0, 300_000),
   /** The Lambda runtime's region and credentials: the functions' thin SQS client signs with them. */
   awsRegion: text(),
   awsAccessKeyId: text(),
@@ -140,6 +145,7 @@ const ENV_NAMES: Record<keyof z.infer<typeof ConfigSchema>, string> = {
   metrics: 'ARGOSY_METRICS',
   maxPodCreates: 'ARGOSY_MAX_POD_CREATES',
   transientTimeoutMs: 'ARGOSY_TRANSIENT_TIMEOUT_MS',
+  removedEntryGraceMs: 'ARGOSY_REMOVED_ENTRY_GRACE_MS',
   awsRegion: 'AWS_REGION',
   awsAccessKeyId: 'AWS_ACCESS_KEY_ID',
   awsSecretAccessKey: 'AWS_SECRET_ACCESS_KEY',

@@ -6,7 +6,7 @@
  */
 import { isKubeApiError, isKubeUnreachableError } from '../adapters/kube/errors.ts';
 import { canI, getServerVersion, type AccessQuestion } from '../adapters/kube/resources.ts';
-import { clientFromEntry } from '../clusters/client-from-entry.ts';
+import { clientFromEntry, TlsMaterialError } from '../clusters/client-from-entry.ts';
 import { parseEntry } from '../clusters/entry.ts';
 import { ClusterNotConfiguredError, isEntryInvalidError } from '../clusters/errors.ts';
 import { parseKey } from '../clusters/keys.ts';
@@ -48,7 +48,7 @@ async function checkOne(ctx: ClusterCliContext, key: string, raw: unknown): Prom
     entry = parseEntry(key, raw, { logger: ctx.logger });
     kube = clientFromEntry(cluster, entry, { logger: ctx.logger });
   } catch (e) {
-    if (!isEntryInvalidError(e)) throw e;
+    if (!isEntryInvalidError(e) && !(e instanceof TlsMaterialError)) throw e;
     out(`${key}: invalid entry: ${e.field ? `${e.field}: ` : ''}${e.problem}`);
     return false;
   }

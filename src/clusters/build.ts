@@ -44,6 +44,7 @@ export async function buildClusterRegistry(options: BuildRegistryOptions): Promi
     mainNamespace: config.managedNamespace,
     store,
     cacheMs: config.secretCacheMs,
+    removedGraceMs: config.removedEntryGraceMs,
     logger,
     clientOptions: options.clientOptions,
   });

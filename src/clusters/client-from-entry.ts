@@ -3,6 +3,7 @@
  * client certificate, or EKS IAM tokens), Timeout, UserAgent and the QPS/Burst token bucket.
  */
 import { readFileSync, statSync } from 'node:fs';
+import { createSecureContext } from 'node:tls';
 import { createKubeClient, type HttpKubeClient, type KubeAuth } from '../adapters/kube/http-client.ts';
 import type { Logger } from '../logger.ts';
 import type { RestConfigEntry } from './entry.ts';
@@ -26,6 +27,7 @@ export function clientFromEntry(
   entry: RestConfigEntry,
   options: ClientFromEntryOptions = {},
 ): HttpKubeClient {
+  checkTlsMaterial(entry);
   return createKubeClient({
     cluster,
     server: entry.host,
@@ -44,6 +46,33 @@ export function clientFromEntry(
     disableCompression: entry.disableCompression,
     logger: options.logger?.child({ cluster }),
   });
+}
+
+/**
+ * Certificate and key data Node cannot load (bad PEM, a key that does not match its certificate) would
+ * otherwise fail every request with a bare OpenSSL error far from the entry. Checked when the client is
+ * built (not at parse: an entry is only refused where it is used). OpenSSL's messages name the problem,
+ * never the key material.
+ */
+function checkTlsMaterial(entry: RestConfigEntry): void {
+  const { caPem, certPem, keyPem } = entry.tls;
+  if (!caPem && !certPem && !keyPem) return;
+  try {
+    createSecureContext({ ca: caPem || undefined, cert: certPem || undefined, key: keyPem || undefined });
+  } catch (e) {
+    throw new TlsMaterialError((e as Error).message);
+  }
+}
+
+/** The entry's TLS data cannot be loaded (callers name the entry and the fix). */
+export class TlsMaterialError extends Error {
+  override name = 'TlsMaterialError';
+  readonly field = 'TLSClientConfig';
+  readonly problem: string;
+  constructor(reason: string) {
+    super(`certificate/key data cannot be loaded (${reason})`);
+    this.problem = this.message;
+  }
 }
 
 function authOf(entry: RestConfigEntry, options: ClientFromEntryOptions): KubeAuth {

@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import type { HttpKubeClient } from '../adapters/kube/http-client.ts';
 import type { Logger } from '../logger.ts';
 import type { ClusterRegistry, ClusterTarget, KubeClient } from '../ports/kube.ts';
-import { clientFromEntry, type ClientFromEntryOptions } from './client-from-entry.ts';
+import { clientFromEntry, TlsMaterialError, type ClientFromEntryOptions } from './client-from-entry.ts';
 import { parseEntry, type RestConfigEntry } from './entry.ts';
 import { ClusterNotConfiguredError, EntryInvalidError, isEntryInvalidError } from './errors.ts';
 import { keyOf, lookupKey, parseKey } from './keys.ts';
@@ -28,6 +28,11 @@ export interface EntryRegistryOptions {
   store?: SecretStore;
   /** Re-read the store after this long (config.secretCacheMs). */
   cacheMs: number;
+  /**
+   * How long an entry that disappeared from the store is still used (config.removedEntryGraceMs): a
+   * deleted or half-rewritten Secret must not make running steps unobservable at once. 0 = drop at once.
+   */
+  removedGraceMs?: number;
   logger: Logger;
   now?: () => number;
   clientOptions?: ClientFromEntryOptions;
@@ -41,6 +46,8 @@ export interface EntrySlot {
   entry?: RestConfigEntry;
   error?: EntryInvalidError;
   client?: HttpKubeClient;
+  /** When the store stopped listing this key (kept for the grace period since). */
+  goneSince?: number;
 }
 
 /** The registry plus what its owners need beyond the port. */
@@ -135,15 +142,40 @@ class Registry implements EntryRegistry {
       const hash = hashValue(raw);
       const old = this.slots.get(key);
       if (old && old.hash === hash) {
+        delete old.goneSince;
         next.set(key, old);
         continue;
       }
       next.set(key, this.parse(key, raw, hash));
       if (old) this.o.logger.info('rest-config entry changed; rebuilding its client', { key });
     }
+    this.keepRemoved(next);
     for (const [key, old] of this.slots) if (next.get(key) !== old) old.client?.close();
     this.slots = next;
     this.loadedAt = this.now();
+  }
+
+  /**
+   * Good entries the store no longer lists stay usable for the grace period: missing credentials are
+   * not evidence that a cluster's pods are gone, and a Secret being rewritten may be empty for a moment.
+   */
+  private keepRemoved(next: Map<string, EntrySlot>): void {
+    const grace = this.o.removedGraceMs ?? 0;
+    const t = this.now();
+    for (const [key, old] of this.slots) {
+      if (next.has(key) || !old.entry || grace <= 0) continue;
+      old.goneSince ??= t;
+      if (t - old.goneSince >= grace) {
+        this.o.logger.warn('rest-config entry removed from the store; no longer used', { key });
+        continue;
+      }
+      if (old.goneSince === t)
+        this.o.logger.warn('rest-config entry removed from the store; still used for the grace period', {
+          key,
+          graceMs: grace,
+        });
+      next.set(key, old);
+    }
   }
 
   private parse(key: string, raw: unknown, hash: string): EntrySlot {
@@ -203,10 +235,26 @@ class Registry implements EntryRegistry {
 
   private clientOf(slot: EntrySlot): HttpKubeClient {
     if (slot.error || !slot.entry) throw slot.error ?? new EntryInvalidError(slot.target.key, '', 'not parsed');
-    slot.client ??= clientFromEntry(slot.target.cluster, slot.entry, {
-      ...this.o.clientOptions,
-      logger: this.o.logger,
-    });
+    try {
+      slot.client ??= clientFromEntry(slot.target.cluster, slot.entry, {
+        ...this.o.clientOptions,
+        logger: this.o.logger,
+      });
+    } catch (e) {
+      if (!(e instanceof TlsMaterialError)) throw e;
+      // Kept on the slot: every target using the entry, and the placement check, say the same.
+      const key = slot.target.key;
+      slot.error = new EntryInvalidError(
+        key,
+        e.field,
+        `${e.problem}; replace it: argosy cluster add ${key} <kube-context>`,
+      );
+      this.o.logger.warn('rest-config entry is invalid; targets using it will fail', {
+        key,
+        error: slot.error.message,
+      });
+      throw slot.error;
+    }
     return slot.client;
   }
 
@@ -249,6 +297,13 @@ class Registry implements EntryRegistry {
     const found = this.resolve(cluster, namespace);
     if (found === 'main') return { key: keyOf(cluster, this.o.mainNamespace ?? '') };
     if (!found) return { error: new ClusterNotConfiguredError(cluster, namespace, this.configuredClusters()).message };
+    if (!found.error) {
+      try {
+        this.clientOf(found); // an entry whose client cannot be built is refused here, by name
+      } catch (e) {
+        if (!isEntryInvalidError(e)) throw e;
+      }
+    }
     if (found.error) return { error: found.error.message };
     return { key: found.target.key };
   }

@@ -188,6 +188,11 @@ export interface PlaceProblem {
   cluster: string;
   namespace: string;
   outcome: Extract<ActionOutcome, { kind: 'rejected' | 'transient' }>;
+  /**
+   * The place has no usable credentials now (no rest-config entry, or one that cannot be used). Not
+   * evidence that its pods are gone: nodes that already had a pod there wait ("cannot observe cluster").
+   */
+  noCredentials?: boolean;
 }
 
 /** A ConfigMap as the engine needs it for parameters. */

@@ -76,11 +76,24 @@ export function holdNode(
       'Error',
       `pod list refused by ${place.cluster}/${place.namespace}: ${problem.outcome.message}`,
     );
-  const why = fx.transient.get(node.id) ?? problem?.outcome.message;
-  return why === undefined ? undefined : waitForCluster(ctx, fx, node, place.cluster, why);
+  const created = fx.transient.get(node.id);
+  if (created !== undefined) return waitForCluster(ctx, fx, node, place.cluster, created);
+  if (!problem) return undefined;
+  if (!problem.noCredentials) return waitForCluster(ctx, fx, node, place.cluster, problem.outcome.message);
+  // Without credentials only nodes that already had their pod created wait; a new node goes on to the
+  // placement check, which refuses the place and says how to configure it.
+  if (!ctx.wf.status?.nodes?.[node.id]) return undefined;
+  return waitForCluster(ctx, fx, node, place.cluster, problem.outcome.message, 'cannot observe cluster');
 }
 
-function waitForCluster(ctx: ExecContext, fx: EffectState, node: NodeStatus, cluster: string, why: string): NodeStatus {
+function waitForCluster(
+  ctx: ExecContext,
+  fx: EffectState,
+  node: NodeStatus,
+  cluster: string,
+  why: string,
+  what = 'waiting for cluster',
+): NodeStatus {
   const prev = fx.retries[node.id];
   const attempts = !prev ? 1 : prev.last === ctx.now ? prev.attempts : prev.attempts + 1;
   const since = prev?.since ?? ctx.now;
@@ -96,7 +109,7 @@ function waitForCluster(ctx: ExecContext, fx: EffectState, node: NodeStatus, clu
     );
   fx.next[node.id] = { attempts, since, last: ctx.now };
   wakeAt(ctx, ctx.nowDate.getTime() + Math.min(MAX_RETRY_BACKOFF_MS, 1000 * 2 ** Math.min(attempts - 1, 10)));
-  const message = `waiting for cluster ${cluster}: ${why} (retrying, ${plural(attempts)})`;
+  const message = `${what} ${cluster}: ${why} (retrying, ${plural(attempts)})`;
   if (!prev)
     ctx.actions.push({
       kind: 'EmitEvent',

@@ -48,10 +48,20 @@ export async function clientForPlace(registry: ClusterRegistry, place: PodPlace)
   return registry.clientFor(place.cluster, place.namespace);
 }
 
+/** The engine's view of places without credentials: not observable, which is not "pods gone". */
+export function noCredentials(places: ObserveResult['unconfigured']): PlaceProblem[] {
+  return places.map((p) => ({
+    cluster: p.cluster,
+    namespace: p.namespace,
+    outcome: { kind: 'transient', message: `no credentials: ${p.message}` },
+    noCredentials: true,
+  }));
+}
+
 export interface ObserveResult {
   pods: ObservedPod[];
-  /** Places whose client is not configured (the engine's placement check reports them). */
-  unconfigured: PodPlace[];
+  /** Places without a usable client (no entry, or one that cannot be used), and the registry's reason. */
+  unconfigured: (PodPlace & { message: string })[];
   /** Places outside the workflow's own namespace whose pods could not be listed, and why. */
   unobserved: PlaceProblem[];
 }
@@ -69,7 +79,7 @@ export async function observePods(
 ): Promise<ObserveResult> {
   const wfNs = workflow.metadata.namespace ?? '';
   const name = workflow.metadata.name ?? '';
-  const unconfigured: PodPlace[] = [];
+  const unconfigured: ObserveResult['unconfigured'] = [];
   const unobserved: PlaceProblem[] = [];
   const lists = await Promise.all(
     places.map(async (place) => {
@@ -78,7 +88,7 @@ export async function observePods(
         client = await clientForPlace(registry, place);
       } catch (e) {
         if (isNotConfigured(e)) {
-          unconfigured.push(place);
+          unconfigured.push({ ...place, message: (e as Error).message });
           return [];
         }
         throw e;

@@ -15,7 +15,7 @@ import { deriveEvents, type EventPolicy } from './events.ts';
 import { StatusConflictError } from './errors.ts';
 import { finalizeWorkflow, needsFinalization } from './finalize.ts';
 import { discoverStatusSubresource, getWorkflow } from '../adapters/kube/resources.ts';
-import { observePods, podPlaces } from './observe.ts';
+import { noCredentials, observePods, podPlaces } from './observe.ts';
 import {
   deleteTaskResults,
   executorPlaces,
@@ -171,7 +171,7 @@ async function reconcileOnce(
   const log = deps.logger.child({ namespace: wf.metadata.namespace, workflow: wf.metadata.name });
   const instanceId = deps.controller.instanceId ?? '';
   const places = podPlaces(wf, deps.registry.mainCluster);
-  const [{ pods, unobserved }, execKeys] = await Promise.all([
+  const [{ pods, unobserved, unconfigured }, execKeys] = await Promise.all([
     observePods(deps.registry, wf, instanceId, places),
     executorPlaces(deps.registry, places, deps.executorMode ?? 'auto'),
   ]);
@@ -184,7 +184,8 @@ async function reconcileOnce(
   if (execKeys.length > 0) snapshot.executorPlaces = execKeys;
   if (taskResults.length > 0) snapshot.taskResults = taskResults;
   if (workflowTemplates) snapshot.workflowTemplates = workflowTemplates;
-  if (unobserved.length > 0) snapshot.unobserved = unobserved;
+  const unseen = [...unobserved, ...noCredentials(unconfigured)];
+  if (unseen.length > 0) snapshot.unobserved = unseen;
   const configMaps = await loadConfigMaps(main, wf, workflowTemplates);
   if (configMaps) snapshot.configMaps = configMaps;
   const check = deps.placementFor?.(wf);

@@ -30,8 +30,10 @@ const NEEDED = [
 async function checkEntry(key: string, raw: unknown): Promise<Finding> {
   const check = `cluster ${key}`;
   let entry;
+  let kube;
   try {
     entry = parseEntry(key, raw, { logger: silentLogger });
+    kube = clientFromEntry(parseKey(key).cluster, entry, { logger: silentLogger });
   } catch (e) {
     return {
       check,
@@ -41,7 +43,7 @@ async function checkEntry(key: string, raw: unknown): Promise<Finding> {
     };
   }
   const { cluster, namespace } = parseKey(key);
-  const kube = clientFromEntry(cluster, entry, { logger: silentLogger });
+
   const scope = namespace ? `namespace ${namespace}` : 'all namespaces';
   const iam = authKindOf(entry) === 'aws-iam' ? ' (IAM token signed as you, not the function role)' : '';
   try {

@@ -16,7 +16,7 @@ const CHECK = 'workflows';
 export function stuckReason(node: NodeStatus, now: Date, resyncMs: number): string | undefined {
   const message = node.message ?? '';
   if (message.startsWith('pod create refused by ') || message.startsWith('pod list refused by ')) return message;
-  if (message.startsWith('waiting for cluster ')) return message;
+  if (message.startsWith('waiting for cluster ') || message.startsWith('cannot observe cluster ')) return message;
   if (node.phase !== 'Pending' || !node.startedAt) return undefined;
   const pendingMs = now.getTime() - Date.parse(node.startedAt);
   if (!(pendingMs > resyncMs)) return undefined;
@@ -51,6 +51,8 @@ export function workflowFindings(workflows: Workflow[], now: Date, resyncMs: num
 function advice(reason: string): string {
   if (reason.startsWith('pod create refused'))
     return 'fix what the API server refused (namespace, RBAC, ServiceAccount, pod spec); the step ended Error';
+  if (reason.startsWith('cannot observe cluster'))
+    return 'restore the rest-config entry for that cluster (`argosy cluster add`); the node ends Error after ARGOSY_TRANSIENT_TIMEOUT_MS';
   if (reason.startsWith('waiting for cluster'))
     return 'check the cluster and its rest-config entry (`argosy cluster check`); the node ends Error after ARGOSY_TRANSIENT_TIMEOUT_MS';
   return 'check the watcher and the reconcile function logs for this workflow; `argosy get` shows the node';

@@ -144,6 +144,45 @@ describe('cluster registry', () => {
     r.close();
   });
 
+  test('an entry removed from the store is still used for the grace period (issue 24 item 11)', async () => {
+    const record: Record<string, unknown> = { 'other.': entry('https://v1') };
+    const { registry: p, clock, lines } = setup(record, { removedGraceMs: 60_000 });
+    const r = await p;
+    delete record['other.'];
+    await r.refresh(true);
+    assert.equal(server(await r.clientFor('other', 'a')), 'https://v1', 'kept while the grace lasts');
+    assert.ok(lines.some((l) => l.includes('still used for the grace period') && l.includes('other.')));
+    clock.advance(30_000);
+    await r.refresh(true);
+    assert.equal(server(await r.clientFor('other', 'a')), 'https://v1');
+    clock.advance(30_000);
+    await r.refresh(true);
+    assert.ok(isClusterNotConfiguredError(await r.clientFor('other', 'a').catch((e: unknown) => e)), 'gone after');
+    // Back in the store: used again, and a later removal starts a new grace period.
+    record['other.'] = entry('https://v2');
+    await r.refresh(true);
+    assert.equal(server(await r.clientFor('other', 'a')), 'https://v2');
+    r.close();
+  });
+
+  test('an entry whose certificate/key data cannot be loaded is refused by name, with the fix', async () => {
+    const pem = (kind: string) => `-----BEGIN ${kind}-----\nnot-base64!\n-----END ${kind}-----\n`;
+    const b64 = (x: string) => Buffer.from(x).toString('base64');
+    const bad = {
+      Host: 'https://bad',
+      TLSClientConfig: { CertData: b64(pem('CERTIFICATE')), KeyData: b64(pem('PRIVATE KEY')) },
+    };
+    const r = await setup({ 'bad.': bad, 'other.': entry('https://ok') }).registry;
+    const described = r.describeTarget('bad', 'argo');
+    assert.ok('error' in described, 'the placement check refuses it');
+    assert.match(described.error, /rest-config entry "bad\.": TLSClientConfig: certificate\/key data cannot be loaded/);
+    assert.match(described.error, /argosy cluster add bad\. <kube-context>/);
+    const e = await r.clientFor('bad', 'argo').catch((x: unknown) => x);
+    assert.ok(isEntryInvalidError(e), 'a terminal invalid-entry error, not a bare OpenSSL error');
+    assert.equal(server(await r.clientFor('other', 'argo')), 'https://ok', 'other entries unaffected');
+    r.close();
+  });
+
   test('store outage after the first load keeps the last entries; before it, fails', async () => {
     let fail = false;
     const inner = staticStore({ 'other.': entry('https://h') });

@@ -3,7 +3,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { decide } from '../../../src/engine/index.ts';
-import type { Action, Decision, EffectResult, Snapshot } from '../../../src/engine/contract.ts';
+import type { Action, Decision, EffectResult, PlaceProblem, Snapshot } from '../../../src/engine/contract.ts';
 import type { Workflow } from '../../../src/engine/types.ts';
 import { applyDecision } from './kubelet-sim.ts';
 import { NOW, wfFromYaml } from './fixtures.ts';
@@ -149,6 +149,38 @@ describe('a cluster that fails for now', () => {
     assert.equal(d.status.nodes?.[create.nodeId]?.phase, 'Running');
     assert.match(d.status.nodes?.[create.nodeId]?.message ?? '', /^waiting for cluster other/);
     assert.equal(d.status.phase, 'Running');
+  });
+
+  test('no credentials for a place: a node that had its pod waits ("cannot observe"), a new node is refused', () => {
+    const { wf, create } = started();
+    wf.status!.nodes![create.nodeId]!.phase = 'Running';
+    const none: PlaceProblem = {
+      cluster: 'other',
+      namespace: 'nope',
+      outcome: { kind: 'transient', message: 'no credentials: cluster-namespace "other.nope" not configured' },
+      noCredentials: true,
+    };
+    const d = decide({ workflow: wf, pods: [], controller, unobserved: [none] }, at(5));
+    const node = d.status.nodes?.[create.nodeId];
+    assert.equal(node?.phase, 'Running', 'not "pod deleted"');
+    assert.equal(
+      node?.message,
+      'cannot observe cluster other: no credentials: cluster-namespace "other.nope" not configured (retrying, 1 attempt)',
+    );
+    // A workflow that has not created its pod there yet: the placement check decides (refused by name).
+    const fresh = decide(
+      {
+        workflow: wfFromYaml(single),
+        pods: [],
+        controller,
+        unobserved: [none],
+        checkPlacement: () => 'cluster-namespace "other.nope" not configured',
+      },
+      NOW,
+    );
+    const pod = Object.values(fresh.status.nodes ?? {}).find((n) => n.type === 'Pod');
+    assert.equal(pod?.phase, 'Error');
+    assert.match(pod?.message ?? '', /not configured/);
   });
 
   test('after the bound the node ends Error; the pod seen again clears the wait', () => {
