@@ -1,0 +1,42 @@
+// Files that held a function longer than the 50-line rule (eslint.config.js) when the rule came in,
+// with the length of their longest one (ESLint's count: no blank or comment lines). Such a file may
+// not grow a longer function; everything else must meet 50. This list only shrinks: split a
+// function, then lower or delete its entry — test/unit/architecture/length-baseline.test.ts fails
+// while an entry is looser than the file needs, so progress cannot be lost.
+/** @type {Record<string, number>} */
+export default {
+  'src/adapters/aws/dlq.ts': 56,
+  'src/adapters/aws/lambda-control.ts': 56,
+  'src/adapters/aws/signed-json.ts': 52,
+  'src/adapters/kube/http-client.ts': 68,
+  'src/adapters/kube/http-transport.ts': 53,
+  'src/cli/commands/target.ts': 79,
+  'src/cli/ops/doctor-store.ts': 73,
+  'src/cli/ops/replay.ts': 56,
+  'src/clusters/stores/aws-secretsmanager.ts': 58,
+  'src/clusters/stores/kubernetes.ts': 56,
+  'src/engine/dag/execute-dag.ts': 59,
+  'src/engine/decide.ts': 83,
+  'src/engine/execute.ts': 51,
+  'src/engine/expr/govaluate.ts': 57,
+  'src/engine/pod/build-pod.ts': 67,
+  'src/engine/pod/execute-pod.ts': 73,
+  'src/engine/pod/executor-pod.ts': 57,
+  'src/engine/steps/execute-step-group.ts': 81,
+  'src/engine/validate-dag.ts': 62,
+  'src/local/apiserver/crd-schema.ts': 52,
+  'src/local/apiserver/handlers.ts': 95,
+  'src/local/apiserver/objects.ts': 59,
+  'src/local/apiserver/watch.ts': 79,
+  'src/local/clusters.ts': 84,
+  'src/local/controller.ts': 108,
+  'src/local/kubelet/node.ts': 55,
+  'src/local/kubelet/process-runtime.ts': 68,
+  'src/local/queue/poller.ts': 94,
+  'src/local/stack.ts': 98,
+  'src/runtime/deps.ts': 80,
+  'src/runtime/reconcile.ts': 65,
+  'src/watcher/informer.ts': 104,
+  'src/watcher/sender.ts': 86,
+  'src/watcher/watcher.ts': 146,
+};
