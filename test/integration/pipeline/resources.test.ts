@@ -6,7 +6,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parse } from 'yaml';
+import { parse, parseAllDocuments } from 'yaml';
 import { startLocalStack, type LocalStack } from '../../../src/local/stack.ts';
 import type { NodeStatus, Workflow } from '../../../src/engine/types.ts';
 import { isNotFound } from '../../../src/adapters/kube/errors.ts';
@@ -351,6 +351,30 @@ spec:
       assert.equal(j.status?.succeeded, 2);
     } finally {
       admin.close();
+    }
+  });
+
+  test('workflow-of-workflows: child Workflows from a WorkflowTemplate, created and waited for (Succeeded)', async () => {
+    const admin = adminClient(stack, 'main');
+    try {
+      const text = readFileSync(join(UPSTREAM, 'examples__workflow-template__templates.yaml'), 'utf8');
+      const docs = parseAllDocuments(text).map((d) => d.toJS() as { metadata: { name: string } });
+      const submittable = docs.find((d) => d.metadata.name === 'workflow-template-submittable')!;
+      await admin.request({
+        method: 'POST',
+        path: '/apis/argoproj.io/v1alpha1/namespaces/argo/workflowtemplates',
+        body: submittable,
+      });
+    } finally {
+      admin.close();
+    }
+    stack.clusters.get('main').createIdentity('system:serviceaccount:argo:default', EXAMPLE_RULES);
+    try {
+      const created = await stack.submit(upstream('examples__workflow-of-workflows.yaml'), 'argo');
+      const wf = await stack.waitFor('argo', created.metadata.name!, isDone, 120_000);
+      assert.equal(wf.status?.phase, 'Succeeded', explain(wf));
+    } finally {
+      for (const [user, rules] of workflowIdentities('argo')) stack.clusters.get('main').createIdentity(user, rules);
     }
   });
 
