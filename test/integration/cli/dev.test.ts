@@ -247,58 +247,6 @@ spec:
     }
   });
 
-  test("node set supplies suspend-template-outputs' message (Argo's errors on misuse); resume finishes it", async () => {
-    const file = writeFile(
-      dir,
-      'suspend-outputs.yaml',
-      readFileSync(
-        join(
-          import.meta.dirname,
-          '../../../../shared/conformance/argo-upstream/examples__suspend-template-outputs.yaml',
-        ),
-        'utf8',
-      ).replace('name: suspend-outputs', 'generateName: suspend-outputs-'),
-    );
-    const sub = await runCli(['submit', file, '-o', 'name'], dir);
-    assert.equal(sub.code, 0, sub.stderr);
-    const wfName = sub.stdout.trim();
-    const { client } = await clientFromKubeconfig({ kubeconfig: state.kubeconfigPath, context: 'main' });
-    const path = `/apis/argoproj.io/v1alpha1/namespaces/argo/workflows/${wfName}`;
-    try {
-      const read = () => client.request<Workflow>({ method: 'GET', path });
-      const approveOf = (w: Workflow) => Object.values(w.status?.nodes ?? {}).find((n) => n.displayName === 'approve');
-      const end = Date.now() + 30_000;
-      while (approveOf(await read())?.phase !== 'Running' && Date.now() < end)
-        await new Promise((r) => setTimeout(r, 100));
-      const early = await runCli(['resume', wfName], dir);
-      assert.equal(early.code, 1);
-      assert.match(early.stderr, /raw output parameter 'message' has not been set and does not have a default value/);
-      const noSel = await runCli(['node', 'set', wfName, '-p', 'message=x'], dir);
-      assert.equal(noSel.code, 1);
-      assert.match(noSel.stderr, /use a node field selector to target them/);
-      const wrong = await runCli(
-        ['node', 'set', wfName, '-p', 'other=x', '--node-field-selector', 'displayName=approve'],
-        dir,
-      );
-      assert.match(wrong.stderr, /node is not expecting output parameter 'other'/);
-      const set = await runCli(
-        ['node', 'set', wfName, '-p', 'message="Hello, world!"', '--node-field-selector', 'displayName=approve'],
-        dir,
-      );
-      assert.equal(set.code, 0, set.stderr);
-      assert.equal(set.stdout, 'workflow values set\n');
-      assert.deepEqual(approveOf(await read())?.outputs?.parameters, [{ name: 'message', value: 'Hello, world!' }]);
-      const resume = await runCli(['resume', wfName], dir);
-      assert.equal(resume.code, 0, resume.stderr);
-      const wait = await runCli(['wait', wfName], dir);
-      assert.match(wait.stdout, new RegExp(`^${wfName} Succeeded at `));
-      const release = Object.values((await read()).status?.nodes ?? {}).find((n) => n.displayName === 'release');
-      assert.deepEqual(release?.inputs?.parameters, [{ name: 'message', value: 'Hello, world!' }]);
-    } finally {
-      client.close();
-    }
-  });
-
   test('stop patches spec.shutdown; resume of a workflow that is not suspended is an error', async () => {
     const long = writeFile(
       dir,
