@@ -6,8 +6,8 @@
  */
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-// zod/mini, not zod: the Lambda bundles import this module, and full zod costs ~440 KiB and ~20 ms of
-// cold start. './zod-en.ts' keeps full zod's English messages.
+// zod/mini, not zod: the Lambda bundles import this module, and full zod is several times larger and slower
+// to load (bundle sizes and import times: docs/performance.md). './zod-en.ts' keeps full zod's English messages.
 import * as z from 'zod/mini';
 import './zod-en.ts';
 import { STORE_KINDS } from './clusters/stores/kinds.ts';
@@ -41,7 +41,7 @@ function isJsonObject(text: string): boolean {
 export const DEFAULT_CONTROLLER_NAMESPACE = 'argosy-system';
 
 export const ConfigSchema = z.strictObject({
-  /** Unique name of the main cluster (seed erratum 5). Shared by watcher and functions. */
+  /** Unique name of the main cluster (rest-config keys and pod labels use it). Shared by watcher and functions. */
   clusterName: z._default(dnsLabel, 'main'),
   /**
    * Namespace of the controller: where Secret `rest-config` lives in the kubernetes store. Its own

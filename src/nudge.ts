@@ -4,7 +4,7 @@
  * branches on what the nudge says happened (level-triggered reconciliation).
  */
 import { createHash } from 'node:crypto';
-// zod/mini: every handler parses nudges, and full zod is ~440 KiB / ~20 ms of cold start.
+// zod/mini: every handler parses nudges, and full zod is several times larger and slower to load.
 import * as z from 'zod/mini';
 import './zod-en.ts';
 

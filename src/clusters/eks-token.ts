@@ -37,8 +37,8 @@ export async function createEksToken(req: EksTokenRequest): Promise<EksToken> {
   const now = req.now ?? new Date();
   // The partition's STS endpoint (sts.cn-north-1.amazonaws.com.cn in China), as `aws eks get-token`.
   const hostname = `sts.${req.region}.${dnsSuffix(req.region)}`;
-  // Loaded on first use: the signer and @smithy/core are ~140 KiB and ~15 ms of every Lambda cold
-  // start, and only entries with EKS auth sign anything (esbuild inlines it as a lazy module).
+  // Loaded on first use: the signer and @smithy/core would add to every Lambda cold start
+  // (docs/performance.md), and only entries with EKS auth sign anything (esbuild inlines it as a lazy module).
   const { SignatureV4 } = await import('@smithy/signature-v4');
   const signer = new SignatureV4({
     credentials: req.credentials,

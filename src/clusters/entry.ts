@@ -1,5 +1,5 @@
 /**
- * rest-config entries: the JSON of Go's `rest.Config` (as the seed shows), decoded the way Go's
+ * rest-config entries: the JSON of Go's `rest.Config`, decoded the way Go's
  * `encoding/json` would (keys matched case-insensitively, `[]byte` as standard base64, `Timeout` in
  * nanoseconds), plus one Argosy extension, an `AWS` block asking for EKS IAM tokens. Errors name the
  * key and the field, never a value.

@@ -1,6 +1,6 @@
 /**
  * Keys of rest-config entries: `cluster.namespace` (one namespace) or `cluster.` (every namespace).
- * Stored with a dot (Secret data keys cannot hold `/`, seed erratum 1); the slash spelling
+ * Stored with a dot (Secret data keys cannot hold `/`); the slash spelling
  * (`other/argo`, `other/`) is accepted wherever a user or a store supplies a key and normalised.
  */
 import type { ClusterTarget } from '../ports/kube.ts';
@@ -56,7 +56,7 @@ export interface KeyMatch {
 
 /**
  * The precedence rule: `cluster.namespace` first, then `cluster.`. Both present is defined (the exact
- * one wins) and reported through `shadowed` (seed erratum 2).
+ * one wins) and reported through `shadowed`, so a shadowed entry is never a silent surprise.
  */
 export function lookupKey(has: (key: string) => boolean, cluster: string, namespace: string): KeyMatch | undefined {
   const exact = keyOf(cluster, namespace);

@@ -6,10 +6,10 @@
  * A versioned document (`apiVersion: argosy.io/v1alpha1`, `kind: PlacementPolicy`) of Allow and Deny
  * rules with globs. A target is allowed when at least one Allow rule matches and no Deny rule does:
  * **deny wins**, so rule order never matters. The default policy allows a workflow to use its own
- * namespace name in any configured cluster (the seed's example) and nothing else.
+ * namespace name in any configured cluster and nothing else.
  */
 import { readFileSync } from 'node:fs';
-// zod/mini: the Lambda bundles reach this module (full zod: ~440 KiB, ~20 ms of cold start).
+// zod/mini: the Lambda bundles reach this module (full zod is several times larger; docs/performance.md).
 import * as z from 'zod/mini';
 import '../zod-en.ts';
 import type { PlacementCheck, PlacementTarget } from '../engine/contract.ts';
@@ -105,7 +105,7 @@ export function parsePlacementPolicy(text: string, parseYaml: (text: string) => 
 /**
  * `loadPlacementPolicy` (./policy.ts) for the Lambda functions: the same parsing, with the `yaml`
  * package imported only when there is a policy to parse — most installs use the default policy, and
- * importing `yaml` up front is ~8 ms of every cold start.
+ * importing `yaml` up front would add to every cold start.
  *
  * @example
  * const policy = await loadPlacementPolicyLazy(config.placementPolicy);

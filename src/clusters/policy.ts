@@ -5,7 +5,7 @@
  * A versioned document (`apiVersion: argosy.io/v1alpha1`, `kind: PlacementPolicy`) of Allow and Deny
  * rules with globs. A target is allowed when at least one Allow rule matches and no Deny rule does:
  * **deny wins**, so rule order never matters. The default policy allows a workflow to use its own
- * namespace name in any configured cluster (the seed's example) and nothing else.
+ * namespace name in any configured cluster and nothing else.
  */
 import { parse as parseYaml } from 'yaml';
 import {

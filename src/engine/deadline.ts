@@ -1,5 +1,5 @@
 /**
- * The workflow's `activeDeadlineSeconds` (§2.10): the decide wakes up at the deadline; past it, every
+ * The workflow's `activeDeadlineSeconds`: the decide wakes up at the deadline; past it, every
  * unfinished pod node (and every Pending node and active Suspend node) that is not part of an exit
  * handler fails with `Step exceeded its deadline`, its pod is deleted, and no new pod is created
  * (`ctx.deadlineExceeded`). Exit handlers still run and ignore the deadline.

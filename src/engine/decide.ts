@@ -1,6 +1,6 @@
 /**
  * `decide(snapshot, now)`: the engine's one entry point. Pure: the same snapshot and `now` always give
- * the same decision. Lifecycle (§2.4): validate and start, assess pods, walk the template tree from the
+ * the same decision. Lifecycle (docs/engine.md): validate and start, assess pods, walk the template tree from the
  * entrypoint, apply the workflow deadline, roll the root node up into the workflow phase.
  */
 import { NOW_VARIABLE } from './expr/expression-tag.ts';
@@ -242,8 +242,7 @@ function quiet(snapshot: Snapshot, status: WorkflowStatus, reason: string): Deci
 }
 
 /**
- * Progress, conditions, and the workflow phase from the root node and the exit handler (§2.4 steps
- * 3–5). A workflow suspended with `spec.suspend` does not finish.
+ * Progress, conditions, and the workflow phase from the root node and the exit handler. A workflow suspended with `spec.suspend` does not finish.
  */
 function rollUp(ctx: ExecContext, status: WorkflowStatus, root: NodeStatus, exit: NodeStatus | undefined): NodeSummary {
   const rootNode = ctx.nodes[nodeId(ctx.wfName, ctx.wfName)] ?? root;

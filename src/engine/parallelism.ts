@@ -1,5 +1,5 @@
 /**
- * Parallelism (§2.12): `spec.parallelism` caps the workflow's active pods; a steps/DAG template's
+ * Parallelism: `spec.parallelism` caps the workflow's active pods; a steps/DAG template's
  * `parallelism` caps its active children (Pod, Steps, DAG nodes with that boundary). When a cap is
  * reached the node is simply not created yet (a placeholder comes back, see {@link isDeferred}).
  * Template `failFast: true` stops starting children once one failed, and fails the template (and its

@@ -1,5 +1,5 @@
 /**
- * Progress (§2.16): executable nodes are `0/1`, `1/1` once Succeeded/Skipped/Omitted; other nodes sum
+ * Progress: executable nodes are `0/1`, `1/1` once Succeeded/Skipped/Omitted; other nodes sum
  * the executable nodes reachable through their children; the workflow sums all executable nodes.
  */
 import type { NodeStatus } from './types.ts';

@@ -32,7 +32,7 @@ export interface StepPlans {
 const PURE_OUTPUT_REF = /^\{\{\s*((?:steps|tasks)\.[^{}\s]+\.outputs\.[^{}\s]+)\s*\}\}$/;
 
 /**
- * §2.14: an argument that only references the output of a Skipped/Omitted producer (without a
+ * Argo v3.7.16+/v4.0.7+: an argument that only references the output of a Skipped/Omitted producer (without a
  * `valueFrom.default`) is dropped, so the consumer's input default applies.
  */
 function withoutAbsent(params: Parameter[], resolve: Resolver): Parameter[] {

@@ -107,7 +107,7 @@ function stableJsonList(values: unknown[]): string {
 }
 
 /**
- * §2.14 (Argo v3.7.16+/v4.0.7+): a Skipped/Omitted producer has no outputs, but its template's
+ * Argo v3.7.16+/v4.0.7+: a Skipped/Omitted producer has no outputs, but its template's
  * `valueFrom.default` stands in for an output parameter.
  */
 function skippedDefault(
@@ -155,7 +155,7 @@ export function siblingResolver(
 
 /**
  * Asking a resolver for `ABSENT_QUERY + "steps.X.outputs..."` answers `'true'` when that output is absent
- * because its producer was Skipped/Omitted (§2.14): such pure-reference arguments are dropped.
+ * because its producer was Skipped/Omitted: such pure-reference arguments are dropped.
  */
 export const ABSENT_QUERY = 'argosy.absent:';
 

@@ -1,5 +1,5 @@
 /**
- * `spec.shutdown` (§2.4.5, §2.10–2.11; set by `argosy stop|terminate`): `Terminate` stops every
+ * `spec.shutdown` (set by `argosy stop|terminate`): `Terminate` stops every
  * unfinished pod node, exit handlers included, and starts nothing new; `Stop` does the same for
  * everything but exit handlers, which still run. Stopped nodes end `Failed` with
  * `Stopped with strategy '<Stop|Terminate>'` and their pods are deleted (in whichever cluster they run);

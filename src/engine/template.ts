@@ -105,7 +105,7 @@ export function holderTemplateName(holder: TemplateHolder, resolved: Template): 
   return resolved.name ?? holder.template ?? '';
 }
 
-/** The service account of a template: `serviceAccountName`, else the seed's `serviceAccount` alias. */
+/** The service account of a template: `serviceAccountName`, else its `serviceAccount` alias. */
 export function templateServiceAccount(t: Template): string | undefined {
   return t.serviceAccountName || t.serviceAccount || undefined;
 }

@@ -1,6 +1,6 @@
 /**
- * Argo Workflow types (argoproj.io/v1alpha1), as much as Argosy reads, plus the seed's per-template
- * `clusterName`, `namespace` and `serviceAccount` alias. JSON field names are Argo's exactly.
+ * Argo Workflow types (argoproj.io/v1alpha1), as much as Argosy reads, plus Argosy's per-template
+ * `clusterName`, `namespace` and `serviceAccount` alias (docs/engine.md). JSON field names are Argo's exactly.
  */
 import type { ObjectMeta } from './contract.ts';
 
@@ -135,12 +135,12 @@ export interface Template {
   failFast?: boolean;
   metadata?: { labels?: Record<string, string>; annotations?: Record<string, string> };
   nodeSelector?: Record<string, string>;
-  /** Seed: the cluster to run this template in; empty = the main cluster. */
+  /** Multi-cluster: the cluster to run this template in; empty = the main cluster. */
   clusterName?: string;
-  /** Seed: the namespace to run this template in; empty = the workflow's namespace. */
+  /** Multi-cluster: the namespace to run this template in; empty = the workflow's namespace. */
   namespace?: string;
   serviceAccountName?: string;
-  /** Seed erratum 3: accepted alias of `serviceAccountName` (which wins when both are set). */
+  /** Accepted alias of `serviceAccountName`, which wins when both are set (docs/engine.md). */
   serviceAccount?: string;
   podSpecPatch?: string;
   [key: string]: unknown;
@@ -208,9 +208,9 @@ export interface NodeStatus {
   children?: string[];
   outboundNodes?: string[];
   hostNodeName?: string;
-  /** Seed/D2: only set when different from the controller's cluster. */
+  /** Multi-cluster: only set when different from the controller's cluster. */
   clusterName?: string;
-  /** Seed/D2: only set when different from the workflow's namespace. */
+  /** Multi-cluster: only set when different from the workflow's namespace. */
   namespace?: string;
   /**
    * The service account the node's pods run as, resolved when the node was created (Argosy addition:

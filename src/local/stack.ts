@@ -1,6 +1,6 @@
 /**
- * Local mode in one call: embedded API servers for every cluster, the setup the seed's "Configure
- * Your Other Cluster" asks for (namespaces, the `workflow` ServiceAccount, an identity for Argosy in
+ * Local mode in one call: embedded API servers for every cluster, the setup a platform team does for
+ * another cluster (docs/architecture.md, "Local mode") (namespaces, the `workflow` ServiceAccount, an identity for Argosy in
  * each other cluster and its entry in Secret `rest-config`), the SQS emulator with the work/DLQ/timer
  * queues, the watcher in-process, and pollers that feed the SAME handler factories the Lambda
  * functions use. Everything speaks the real protocols (HTTPS to the API servers, SQS API to fauxqs).
@@ -215,7 +215,7 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
 // ---------------------------------------------------------------------------------------------
 // Setup: what a platform team does by hand before the seed example can run (seed: "Configure Your
 // Other Cluster"): namespaces, the `workflow` ServiceAccount, an identity for Argosy in every other
-// cluster with the pod rights the prototype lists (§1.2.10), and Secret `rest-config` in the main
+// cluster with the pod rights infra/k8s/remote-cluster/rbac.yaml grants, and Secret `rest-config` in the main
 // cluster holding one `cluster.` entry per other cluster, in the JSON shape of Go's rest.Config.
 
 /** Namespaces each cluster gets: `argo` everywhere, plus `batch` in the other clusters (fan-out example). */

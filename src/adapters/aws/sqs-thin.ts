@@ -1,7 +1,7 @@
 /**
  * A thin SQS client for the Lambda functions: the three calls of {@link SqsSender} as SigV4-signed
- * HTTPS requests in the AWS JSON protocol (signed-json.ts). Loading `@aws-sdk/client-sqs` took ~39 ms
- * of every cold start for these three calls. Failures are thrown as an {@link SqsRequestError}.
+ * HTTPS requests in the AWS JSON protocol (signed-json.ts). Loading `@aws-sdk/client-sqs` was a large
+ * part of every cold start for these three calls (docs/performance.md). Failures are thrown as an {@link SqsRequestError}.
  */
 import type { Config } from '../../config.ts';
 import { AwsJsonRequestError, signedJsonCall, type JsonService, type SignedJsonOptions } from './signed-json.ts';

@@ -17,7 +17,7 @@ import { silentLogger } from '../../logger.ts';
 import { diagnoseFailure } from '../cluster-check.ts';
 import type { Finding } from './doctor-checks.ts';
 
-/** What the reconcile function needs in a target scope (argo-conventions §1.2.10). */
+/** What the reconcile function needs in a target scope (the rights infra/k8s/remote-cluster/rbac.yaml grants). */
 const NEEDED = [
   ...['create', 'get', 'list', 'watch', 'patch', 'delete'].map((verb) => ({
     verb,

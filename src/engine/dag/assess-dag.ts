@@ -1,5 +1,5 @@
 /**
- * DAG phase (Argo's `assessDAGPhase`, §2.5): each task carries a branch phase (its own when it completed,
+ * DAG phase (Argo's `assessDAGPhase`): each task carries a branch phase (its own when it completed,
  * inherited through Skipped/Omitted tasks, Failed/Error winning). Targets decide: any unfulfilled ⇒
  * Running; a target whose branch failed (and whose task is not continueOn) ⇒ that phase; else Succeeded.
  */

@@ -1,5 +1,5 @@
 /**
- * Exit handlers (§2.11): legacy `onExit: <template>` and `hooks.exit`, for the workflow and for steps/DAG
+ * Exit handlers: legacy `onExit: <template>` and `hooks.exit`, for the workflow and for steps/DAG
  * tasks. The handler runs as node `<parent name>.onExit` (`nodeFlag.hooked`), a child of its parent;
  * its pods carry `workflows.argoproj.io/on-exit: "true"` and ignore the workflow deadline.
  */

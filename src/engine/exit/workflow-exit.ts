@@ -1,5 +1,5 @@
 /**
- * The workflow's exit handler (§2.4.4–5): once the entry node is fulfilled, `{{workflow.status}}` and
+ * The workflow's exit handler: once the entry node is fulfilled, `{{workflow.status}}` and
  * `{{workflow.failures}}` are set and `spec.onExit` / `spec.hooks.exit` runs as node `<wf>.onExit`; the
  * workflow completes when that node is fulfilled, with Argo's phase rules.
  */
@@ -77,7 +77,7 @@ export function runWorkflowExit(ctx: ExecContext, root: NodeStatus): NodeStatus 
   );
 }
 
-/** Argo's final phase (§2.4.5), or undefined while the root or the exit handler still runs. */
+/** Argo's final phase, or undefined while the root or the exit handler still runs. */
 export function finalPhase(
   root: NodeStatus,
   exit: NodeStatus | undefined,

@@ -1,5 +1,5 @@
 /**
- * Pod → node mapping (Argo's `assessNodeStatus`, §2.15): phase, message, hostNodeName, finishedAt
+ * Pod → node mapping (Argo's `assessNodeStatus`): phase, message, hostNodeName, finishedAt
  * (latest container finish), `outputs.exitCode` of `main`, `outputs.result` from the main log when
  * asked for, and output parameters from an Argosy termination message.
  */

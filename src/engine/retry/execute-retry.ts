@@ -1,5 +1,5 @@
 /**
- * The Retry executor (§2.9): a `Retry` node with the logical node's name whose children are the
+ * The Retry executor: a `Retry` node with the logical node's name whose children are the
  * attempts `<name>(0)`, `<name>(1)`, … (`nodeFlag.retried`). Each attempt runs the template with
  * `{{retries}}`, `{{lastRetry.*}}` and `{{pod.name}}` of that attempt; pods go wherever the template
  * says (any cluster/namespace). The Retry node takes its last attempt's outputs when it finishes.

@@ -1,5 +1,5 @@
 /**
- * Argo's `processNodeRetries` (§2.9): after an attempt finished, decide whether the Retry node is done
+ * Argo's `processNodeRetries`: after an attempt finished, decide whether the Retry node is done
  * (and with which phase and message), must wait for a backoff, or may start another attempt.
  */
 import type { ExecContext } from '../context.ts';

@@ -1,5 +1,5 @@
 /**
- * The suspend executor (§2.13): a `Suspend` node, Running until its `duration` (seconds or a Go
+ * The suspend executor: a `Suspend` node, Running until its `duration` (seconds or a Go
  * duration, from the node's startedAt) has elapsed, then Succeeded; without a duration it stays Running
  * until resumed (`resumeWorkflow`). The decide asks to be woken up when the duration ends.
  */

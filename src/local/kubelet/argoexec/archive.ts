@@ -1,5 +1,5 @@
 /**
- * Artifact archives as Argo's executor writes them (the executor contract, §4.5 "Tarball format"):
+ * Artifact archives as Argo's executor writes them (Argo's executor):
  * gzip over tar with one top-level entry named after the path's basename. The host's `tar` does the work.
  */
 import { execFile } from 'node:child_process';

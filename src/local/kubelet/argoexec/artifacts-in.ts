@@ -1,5 +1,5 @@
 /**
- * Input artifacts as `argoexec init` loads them (the executor contract, §4.4): each artifact is written
+ * Input artifacts as `argoexec init` loads them (Argo's executor): each artifact is written
  * to `/argo/inputs/artifacts/<name>` (which `main` mounts at the artifact's path), unpacked when it is a
  * tarball, then given its `mode`. Optional artifacts without a source are skipped; a required one fails
  * with Argo's message. Sources: `raw`, `http`; other kinds fail by name.

@@ -1,5 +1,5 @@
 /**
- * Stand-in for `argoexec emissary -- <argv>` (the executor contract, §2.2 "argoexec emissary"): runs the
+ * Stand-in for `argoexec emissary -- <argv>` (Argo's executor, docs/adr/0009-argo-executor-pods.md): runs the
  * user's process, tees stdout to `/var/run/argo/ctr/<name>/stdout` (and stdout+stderr to `combined`)
  * when the result or log archiving needs them, stages output parameters and artifacts under
  * `/var/run/argo/outputs/…` in the container named `main`, and writes the exit-code file last.

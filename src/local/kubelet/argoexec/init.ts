@@ -1,5 +1,5 @@
 /**
- * Stand-in for `argoexec init` (the executor contract, §2.1): writes the template to
+ * Stand-in for `argoexec init` (Argo's executor, docs/adr/0009-argo-executor-pods.md): writes the template to
  * `/var/run/argo/template`, "copies the binary" to `/var/run/argo/argoexec`, stages the script source at
  * `/argo/staging/script` (0755). Container paths in the script are mapped to the host paths the `main`
  * container's mounts give them, because the local node runs processes without mount namespaces.

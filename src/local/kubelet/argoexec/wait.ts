@@ -1,5 +1,5 @@
 /**
- * Stand-in for `argoexec wait` (the executor contract, §2.3 and §2.5): creates the node's
+ * Stand-in for `argoexec wait` (Argo's executor, docs/adr/0009-argo-executor-pods.md): creates the node's
  * WorkflowTaskResult through the pod's own cluster API with the pod's ServiceAccount token, waits for
  * `/var/run/argo/ctr/main/exitcode`, captures `result` (stdout only, one trailing newline stripped, last
  * 256 KiB), reads output parameters, reports the outputs with a merge patch, and finally labels the
