@@ -33,6 +33,10 @@ function describe(e: unknown): { message: string; hint?: string; code: number } 
       code: EXIT.failed,
     };
   }
+  // 400/422: the API server refused what we sent (an invalid name, a bad field): bad input, exit 2.
+  if (isKubeApiError(e) && (e.statusCode === 400 || e.statusCode === 422)) {
+    return { message: e.message, hint: 'fix the input and try again (argosy lint checks files)', code: EXIT.usage };
+  }
   if (isKubeApiError(e)) return { message: e.message, code: EXIT.failed };
   return { message: e instanceof Error ? e.message : String(e), code: EXIT.failed };
 }
@@ -63,6 +67,14 @@ export async function runCli(argv: string[]): Promise<number> {
     }
     return code;
   }
+}
+
+// `argosy logs ... | head`: the reader went away; stop quietly instead of crashing with EPIPE.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(EXIT.ok);
+    throw e;
+  });
 }
 
 const code = await runCli(process.argv);

@@ -12,9 +12,12 @@ import { makeLogsCommand } from './commands/logs.ts';
 import { makeNodeCommand } from './commands/node.ts';
 import { makeResumeCommand } from './commands/resume.ts';
 import { makeRunCommand } from './commands/run.ts';
-import { makeStopCommand, makeTerminateCommand } from './commands/shutdown.ts';
+import { makeStopCommand, makeSuspendCommand, makeTerminateCommand } from './commands/shutdown.ts';
 import { makeSubmitCommand } from './commands/submit.ts';
 import { makeWaitCommand } from './commands/wait.ts';
+import { makeWatchCommand } from './commands/watch.ts';
+import { makeVersionCommand, VERSION } from './commands/version.ts';
+import { makeCompletionCommand } from './commands/completion.ts';
 
 /** One row per command: adding a command is adding a row (docs/architecture.md, "Where to add"). */
 interface CommandRow {
@@ -39,11 +42,15 @@ const COMMANDS: CommandRow[] = [
   { names: ['list', 'ls'], make: makeListCommand },
   { names: ['logs'], make: makeLogsCommand },
   { names: ['wait'], make: makeWaitCommand },
+  { names: ['watch'], make: makeWatchCommand },
   { names: ['stop'], make: makeStopCommand },
   { names: ['terminate'], make: makeTerminateCommand },
   { names: ['resume'], make: makeResumeCommand },
+  { names: ['suspend'], make: makeSuspendCommand },
   { names: ['node'], make: makeNodeCommand },
   { names: ['delete', 'rm'], make: makeDeleteCommand },
+  { names: ['version'], make: makeVersionCommand },
+  { names: ['completion'], make: makeCompletionCommand },
   { names: ['lint'], lazy: true, make: async () => (await import('./lint.ts')).makeLintCommand() },
   { names: ['cluster'], lazy: true, make: async () => (await import('./cluster.ts')).makeClusterCommand() },
   { names: ['replay'], lazy: true, make: async () => (await import('./ops/replay.ts')).makeReplayCommand() },
@@ -85,6 +92,8 @@ export function requestedCommand(args: string[]): string | undefined {
  */
 function rowsFor(args: string[]): CommandRow[] {
   const wanted = requestedCommand(args);
+  // completion lists every command, so it loads them all.
+  if (wanted === 'completion') return COMMANDS;
   const named = COMMANDS.find((c) => wanted !== undefined && c.names.includes(wanted));
   return COMMANDS.filter((c) => !c.lazy || !named || c === named);
 }
@@ -101,7 +110,7 @@ export async function createProgram(args: string[] = []): Promise<Command> {
     .description(
       'Argo-compatible workflows whose steps run in any Kubernetes cluster, driven by a serverless controller',
     )
-    .version('0.1.0')
+    .version(VERSION)
     .option(
       '--kubeconfig <file>',
       'kubeconfig of the main cluster (default: KUBECONFIG, a running `argosy dev`, ~/.kube/config)',

@@ -130,12 +130,7 @@ export function patchPodLabels(
   return patchPod(kube, namespace, name, { metadata: { labels } });
 }
 /** Reads a container's log (whole, or `tailLines`). */
-export function readPodLog(
-  kube: KubeClient,
-  namespace: string,
-  name: string,
-  query: { container?: string; tailLines?: number; limitBytes?: number; timestamps?: boolean } = {},
-): Promise<string> {
+export function readPodLog(kube: KubeClient, namespace: string, name: string, query: ListQuery = {}): Promise<string> {
   return kube
     .request<string | undefined>({ method: 'GET', path: podLogPath(namespace, name), query })
     .then((t) => (typeof t === 'string' ? t : t === undefined ? '' : JSON.stringify(t)));
@@ -146,8 +141,13 @@ export function readPodLog(
 export function getWorkflow<T = Obj>(kube: KubeClient, namespace: string, name: string): Promise<T> {
   return kube.request<T>({ method: 'GET', path: workflowPath(namespace, name) });
 }
-/** Lists every page of a collection (500 a page) under one label selector. */
-export async function listAll<T>(kube: KubeClient, path: string, labelSelector: string): Promise<KubeList<T>> {
+/** Lists every page of a collection (`pageSize`, default 500, a page) under one label selector. */
+export async function listAll<T>(
+  kube: KubeClient,
+  path: string,
+  labelSelector: string,
+  pageSize = 500,
+): Promise<KubeList<T>> {
   const items: T[] = [];
   let cont: string | undefined;
   let resourceVersion: string | undefined;
@@ -155,7 +155,7 @@ export async function listAll<T>(kube: KubeClient, path: string, labelSelector: 
     const page = await kube.request<KubeList<T>>({
       method: 'GET',
       path,
-      query: { labelSelector: labelSelector || undefined, limit: 500, continue: cont },
+      query: { labelSelector: labelSelector || undefined, limit: pageSize, continue: cont },
     });
     items.push(...(page.items ?? []));
     cont = page.metadata?.continue || undefined;

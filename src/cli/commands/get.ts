@@ -6,7 +6,14 @@ import type { Workflow } from '../../engine/types.ts';
 import { contextOf } from './context.ts';
 import { failure } from './errors.ts';
 import { checkOutput, formatObject, printWorkflow } from './output.ts';
+import { nodeFilterFlag, nodeSelectorOf } from './node-selector.ts';
 import { onWorkflow, withTarget, type Target } from './target.ts';
+
+interface GetOpts {
+  output?: string;
+  nodeFieldSelector?: string;
+  status?: string;
+}
 
 const OUTPUTS = ['default', 'wide', 'short', 'json', 'yaml', 'name'] as const;
 
@@ -37,14 +44,17 @@ export function makeGetCommand(): Command {
     .description('show a workflow: status, then its steps as a tree (like `argo get`)')
     .argument('<name>', 'workflow name, or @latest')
     .option('-o, --output <format>', `one of ${OUTPUTS.join('|')}`)
-    .action(async (name: string, opts: { output?: string }, cmd: Command) => {
+    .option('--node-field-selector <sel>', 'only nodes matching, e.g. phase=Failed or displayName=a')
+    .option('--status <phase>', 'only nodes in this phase (= --node-field-selector phase=PHASE)')
+    .action(async (name: string, opts: GetOpts, cmd: Command) => {
       const ctx = contextOf(cmd);
       const output = checkOutput(opts.output, OUTPUTS, 'default');
+      const nodeFilter = nodeSelectorOf(nodeFilterFlag(opts));
       await withTarget(ctx, async (target) => {
         const wf = await fetchWorkflow(target, name);
         if (output === 'json' || output === 'yaml') ctx.io.out(formatObject(wf, output));
         else if (output === 'name') ctx.io.out(`${wf.metadata.name}\n`);
-        else printWorkflow(ctx, wf, { output, mainCluster: target.mainCluster });
+        else printWorkflow(ctx, wf, { output, mainCluster: target.mainCluster, nodeFilter });
       });
     });
 }

@@ -1,48 +1,51 @@
-/** `argosy list [-A] [--running|--completed] [-o name]`: workflows as `argo list` shows them. */
+/** `argosy list [filters] [-o wide|name|json|yaml] [--no-headers]`: workflows as `argo list` shows them. */
 import { Command } from 'commander';
-import { listWorkflows } from '../../adapters/kube/resources.ts';
-import type { Workflow } from '../../engine/types.ts';
 import { renderList, sortWorkflows } from '../render/list.ts';
 import { contextOf } from './context.ts';
-import { usageError } from './errors.ts';
-import { isCompleted } from './follow.ts';
-import { checkOutput } from './output.ts';
+import { checkOutput, formatObject } from './output.ts';
 import { withTarget } from './target.ts';
+import { checkQuery, queryWorkflows, withQueryFlags, type WorkflowQuery } from './workflow-query.ts';
 
-interface ListOpts {
-  allNamespaces?: boolean;
-  running?: boolean;
-  completed?: boolean;
+interface ListOpts extends WorkflowQuery {
   output?: string;
+  headers?: boolean;
 }
 
+const OUTPUTS = ['default', 'wide', 'name', 'json', 'yaml'] as const;
+
 export function makeListCommand(): Command {
-  return new Command('list')
-    .alias('ls')
-    .description('list workflows (like `argo list`)')
-    .option('-A, --all-namespaces', 'workflows of every namespace')
-    .option('--running', 'only workflows still running')
-    .option('--completed', 'only completed workflows')
-    .option('-o, --output <format>', 'default or name')
+  const cmd = new Command('list').alias('ls').description('list workflows (like `argo list`)');
+  withQueryFlags(cmd, [
+    'allNamespaces',
+    'running',
+    'completed',
+    'status',
+    'since',
+    'older',
+    'selector',
+    'prefix',
+    'chunkSize',
+  ]);
+  return cmd
+    .option('--no-headers', 'no header row')
+    .option('-o, --output <format>', 'wide, name, json or yaml')
     .action(async (opts: ListOpts, cmd: Command) => {
       const ctx = contextOf(cmd);
-      const output = checkOutput(opts.output, ['default', 'name'] as const, 'default');
-      if (opts.running && opts.completed) throw usageError('--running and --completed exclude each other');
+      const output = checkOutput(opts.output, OUTPUTS, 'default');
+      checkQuery(opts, new Date());
       await withTarget(ctx, async (target) => {
-        const list = opts.allNamespaces
-          ? await target.client.request<{ items: Workflow[] }>({
-              method: 'GET',
-              path: '/apis/argoproj.io/v1alpha1/workflows',
-            })
-          : await listWorkflows<Workflow>(target.client, target.namespace);
-        const items = (list.items ?? []).filter((wf) =>
-          opts.running ? !isCompleted(wf) : opts.completed ? isCompleted(wf) : true,
-        );
-        if (output === 'name') {
-          for (const wf of sortWorkflows(items)) ctx.io.out(`${wf.metadata.name}\n`);
-          return;
-        }
-        const lines = renderList(items, { now: new Date(), allNamespaces: opts.allNamespaces });
+        const items = sortWorkflows(await queryWorkflows(target, opts));
+        // argo PrintWorkflows: an empty list is `[]` for json/yaml, else a sentence.
+        if (items.length === 0)
+          return ctx.io.out(output === 'json' || output === 'yaml' ? '[]\n' : 'No workflows found\n');
+        if (output === 'name') return ctx.io.out(items.map((wf) => `${wf.metadata.name}\n`).join(''));
+        if (output === 'json' || output === 'yaml') return ctx.io.out(formatObject(items, output));
+        const lines = renderList(items, {
+          now: new Date(),
+          allNamespaces: opts.allNamespaces,
+          wide: output === 'wide',
+          noHeaders: opts.headers === false,
+        });
         ctx.io.out(lines.join('\n') + '\n');
       });
     });

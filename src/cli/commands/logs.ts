@@ -15,6 +15,7 @@ import { failure } from './errors.ts';
 import { isCompleted } from './follow.ts';
 import { fetchWorkflow, resolveName } from './get.ts';
 import { withTarget, type Target } from './target.ts';
+import { formatLogLines, logRequest, type LogFlags, type LogRequest } from './log-flags.ts';
 
 /** A workflow pod and where it lives. */
 export interface PodRef {
@@ -44,43 +45,48 @@ export function podRefs(wf: Workflow, mainCluster: string, selector?: string): P
     .sort((a, b) => (a.node.startedAt ?? '').localeCompare(b.node.startedAt ?? ''));
 }
 
-function prefixLines(pod: string, text: string): string {
-  return text
-    .split('\n')
-    .filter((l, i, all) => l !== '' || i < all.length - 1)
-    .map((l) => `${pod}: ${l}\n`)
-    .join('');
-}
-
-async function printLogs(ctx: CliContext, target: Target, ref: PodRef): Promise<void> {
+async function printLogs(ctx: CliContext, target: Target, ref: PodRef, req: LogRequest): Promise<void> {
   const kube = await target.clientFor(ref.cluster, ref.namespace);
   try {
-    const text = await readPodLog(kube, ref.namespace, ref.pod, { container: 'main' });
-    ctx.io.out(prefixLines(ref.pod, text));
+    const text = await readPodLog(kube, ref.namespace, ref.pod, req.query);
+    ctx.io.out(formatLogLines(ref.pod, text, req));
   } catch (e) {
     if (!isNotFound(e)) throw e;
     ctx.io.err(`${ref.pod}: pod not found in ${ref.cluster}/${ref.namespace} (garbage-collected?)\n`);
   }
 }
 
-async function streamLogs(ctx: CliContext, target: Target, ref: PodRef, signal: AbortSignal): Promise<void> {
+async function streamLogs(
+  ctx: CliContext,
+  target: Target,
+  ref: PodRef,
+  req: LogRequest,
+  signal: AbortSignal,
+): Promise<void> {
   const kube = await target.clientFor(ref.cluster, ref.namespace);
   let partial = '';
   const path = podLogPath(ref.namespace, ref.pod);
   await kube.stream(
-    { method: 'GET', path, query: { container: 'main', follow: true } },
+    { method: 'GET', path, query: { ...req.query, follow: true } },
     (chunk) => {
       const text = partial + chunk;
       const cut = text.lastIndexOf('\n');
       partial = cut < 0 ? text : text.slice(cut + 1);
-      if (cut >= 0) ctx.io.out(prefixLines(ref.pod, text.slice(0, cut + 1)));
+      if (cut >= 0) ctx.io.out(formatLogLines(ref.pod, text.slice(0, cut + 1), req));
     },
     signal,
   );
-  if (partial) ctx.io.out(prefixLines(ref.pod, partial));
+  if (partial) ctx.io.out(formatLogLines(ref.pod, partial, req));
 }
 
-async function follow(ctx: CliContext, target: Target, name: string, selector?: string): Promise<void> {
+/** Streams every pod's log until the workflow completes (`logs -f`, `submit --log`). */
+export async function followLogs(
+  ctx: CliContext,
+  target: Target,
+  name: string,
+  selector?: string,
+  req: LogRequest = logRequest({ container: 'main' }, ctx.style.color),
+): Promise<void> {
   const started = new Set<string>();
   const streams: Promise<void>[] = [];
   const abort = new AbortController();
@@ -90,7 +96,7 @@ async function follow(ctx: CliContext, target: Target, name: string, selector?: 
       if (started.has(ref.pod) || !ref.node.phase || ref.node.phase === 'Pending') continue;
       started.add(ref.pod);
       streams.push(
-        streamLogs(ctx, target, ref, abort.signal).catch((e: unknown) => {
+        streamLogs(ctx, target, ref, req, abort.signal).catch((e: unknown) => {
           if (!isNotFound(e)) ctx.io.err(`${ref.pod}: ${(e as Error).message}\n`);
         }),
       );
@@ -101,21 +107,33 @@ async function follow(ctx: CliContext, target: Target, name: string, selector?: 
   await Promise.all(streams);
 }
 
+interface LogsOpts extends LogFlags {
+  follow?: boolean;
+}
+
 export function makeLogsCommand(): Command {
   return new Command('logs')
     .description("print a workflow's pod logs, from whichever cluster each pod ran in")
     .argument('<name>', 'workflow name, or @latest')
     .argument('[node]', 'only this node (ID, name, display name or pod name)')
     .option('-f, --follow', 'stream until the workflow completes')
-    .action(async (name: string, node: string | undefined, opts: { follow?: boolean }, cmd: Command) => {
+    .option('-c, --container <name>', 'the container to read', 'main')
+    .option('--since <duration>', 'only lines newer than this (5s, 2m, 3h)')
+    .option('--since-time <RFC3339>', 'only lines after this time')
+    .option('--tail <n>', 'only the last n lines of each pod')
+    .option('--grep <regexp>', 'only lines matching')
+    .option('--timestamps', 'prefix each line with its time')
+    .option('-p, --previous', "the previous (restarted) container's log")
+    .action(async (name: string, node: string | undefined, opts: LogsOpts, cmd: Command) => {
       const ctx = contextOf(cmd);
+      const req = logRequest(opts, ctx.style.color);
       await withTarget(ctx, async (target) => {
         name = await resolveName(target, name);
-        if (opts.follow) return await follow(ctx, target, name, node);
+        if (opts.follow) return await followLogs(ctx, target, name, node, req);
         const wf = await fetchWorkflow(target, name);
         const refs = podRefs(wf, target.mainCluster, node);
         if (node && refs.length === 0) throw failure(`workflow ${name} has no pod node "${node}"`);
-        for (const ref of refs) await printLogs(ctx, target, ref);
+        for (const ref of refs) await printLogs(ctx, target, ref, req);
       });
     });
 }

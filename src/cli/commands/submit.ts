@@ -1,9 +1,10 @@
 /**
- * `argosy submit FILE [--watch|--wait] [-p NAME=VALUE] [-o name|json|yaml]`: creates the Workflow
- * in the main cluster (a running `argosy dev`, or real clusters) like `argo submit`.
+ * `argosy submit FILE... [flags]`: creates Workflows in the main cluster (a running `argosy dev`, or
+ * real clusters) like `argo submit`: several files, `-` for stdin, multi-document files, argo's
+ * submit options, client or server dry runs, then print, wait, watch or follow the logs.
  */
 import { Command } from 'commander';
-import { createWorkflow } from '../../adapters/kube/resources.ts';
+import { workflowsPath } from '../../adapters/kube/resources.ts';
 import type { Workflow } from '../../engine/types.ts';
 import { WatchPrinter } from '../render/watch.ts';
 import { contextOf, type CliContext } from './context.ts';
@@ -11,30 +12,31 @@ import { usageError } from './errors.ts';
 import { exitCodeOf, followWorkflow, stallHint, waitLine } from './follow.ts';
 import { checkOutput, formatObject, printWorkflow } from './output.ts';
 import { withTarget, type Target } from './target.ts';
-import { loadWorkflowBundle, type WorkflowBundle } from './workflow-file.ts';
-import { applyManifests } from './manifests.ts';
+import { bundlesFromText, readInputFile } from './workflow-file.ts';
+import { applyManifests, type Manifest } from './manifests.ts';
 import { checkTemplateExists, workflowFromTemplate } from './submit-from.ts';
 import { workflowStoreRefusals } from '../../clusters/store-guard.ts';
+import { applySubmitFlags, checkSubmitFlags, readParameterFile, type SubmitFlags } from './submit-opts.ts';
+import { nodeFilterFlag, nodeSelectorOf } from './node-selector.ts';
+import { followLogs } from './logs.ts';
 
-interface SubmitOpts {
-  watch?: boolean;
-  wait?: boolean;
-  parameter: string[];
-  output?: string;
-  generateName?: string;
-  from?: string;
-  entrypoint?: string;
-}
-
+const OUTPUTS = ['default', 'name', 'json', 'yaml', 'wide'] as const;
 const collect = (v: string, acc: string[]): string[] => [...acc, v];
 
 /** Follows with a live view until done and prints the final view; returns the exit code. */
-export async function watchToEnd(ctx: CliContext, target: Target, name: string, signal?: AbortSignal): Promise<number> {
+export async function watchToEnd(
+  ctx: CliContext,
+  target: Target,
+  name: string,
+  signal?: AbortSignal,
+  filter?: string,
+): Promise<number> {
   const printer = new WatchPrinter({
     style: ctx.style,
     tty: ctx.io.isTTY,
     write: ctx.io.out,
     mainCluster: target.mainCluster,
+    nodeFilter: nodeSelectorOf(filter),
   });
   const wf = await followWorkflow(target.client, target.namespace, name, {
     printer,
@@ -45,72 +47,150 @@ export async function watchToEnd(ctx: CliContext, target: Target, name: string, 
   return exitCodeOf(wf);
 }
 
-/** The workflow to submit: from a file, or (`--from`) one that runs a (Cluster)WorkflowTemplate. */
-function submission(file: string | undefined, opts: SubmitOpts): WorkflowBundle {
-  if (file && opts.from) throw usageError('give a file or --from, not both');
-  let bundle: WorkflowBundle;
-  if (opts.from) bundle = { workflow: workflowFromTemplate(opts.from, opts.parameter), objects: [] };
-  else if (file) bundle = loadWorkflowBundle(file, opts.parameter);
-  else
+/** The workflows to submit (from files, or `--from` a template) and the objects to apply first. */
+interface Submission {
+  workflows: Workflow[];
+  objects: Manifest[];
+}
+
+/** Reads every file (or `--from`) and applies the flags; bad input exits 2 before anything is created. */
+function loadAll(files: string[], flags: SubmitFlags): Submission {
+  if (files.length && flags.from) throw usageError('cannot combine --from with file arguments');
+  if (files.length === 0 && !flags.from)
     throw usageError(
-      'submit needs a file or --from kind/name',
-      'argosy submit wf.yaml, argosy submit --from workflowtemplate/NAME',
+      'submit needs files or --from kind/name',
+      'argosy submit FILE... (- for stdin), or --from workflowtemplate/NAME',
     );
-  if (opts.entrypoint) bundle.workflow.spec.entrypoint = opts.entrypoint;
-  return bundle;
+  const params = [...flags.parameter, ...(flags.parameterFile ? readParameterFile(flags.parameterFile) : [])];
+  const out: Submission = { workflows: [], objects: [] };
+  if (flags.from) {
+    const wf = workflowFromTemplate(flags.from, params);
+    applySubmitFlags(wf, flags, [], flags.from);
+    out.workflows.push(wf);
+  }
+  for (const file of files) {
+    const b = bundlesFromText(readInputFile(file), file, (wf) => applySubmitFlags(wf, flags, params, file));
+    out.workflows.push(...b.workflows);
+    out.objects.push(...b.objects);
+  }
+  checkSubmitFlags(flags, out.workflows.length);
+  return out;
+}
+
+/** Creates one workflow (or asks the server to dry-run it); refuses the controller's namespace. */
+async function create(ctx: CliContext, target: Target, wf: Workflow, flags: SubmitFlags): Promise<Workflow> {
+  const ns = ctx.globals.namespace || wf.metadata.namespace || target.namespace;
+  const store = {
+    cluster: target.mainCluster,
+    namespace: ctx.config.controllerNamespace,
+    secretName: ctx.config.secretName,
+  };
+  const refused = workflowStoreRefusals(wf, store, ns);
+  if (refused.length > 0)
+    throw usageError(refused.join('\n'), 'workflows run in their own namespaces (docs/deploy.md, namespace layout)');
+  if (flags.dryRun) return { ...wf, metadata: { ...wf.metadata, namespace: ns } };
+  await checkTemplateExists(target.client, ns, wf);
+  const body = { ...wf, metadata: { ...wf.metadata, namespace: undefined } };
+  return target.client.request<Workflow>({
+    method: 'POST',
+    path: workflowsPath(ns),
+    body,
+    query: flags.serverDryRun ? { dryRun: 'All' } : undefined,
+  });
+}
+
+function show(
+  ctx: CliContext,
+  wf: Workflow,
+  output: (typeof OUTPUTS)[number],
+  mainCluster: string,
+  filter?: string,
+): void {
+  if (output === 'name') ctx.io.out(`${wf.metadata.name ?? wf.metadata.generateName ?? ''}\n`);
+  else if (output === 'json' || output === 'yaml') ctx.io.out(formatObject(wf, output));
+  else
+    printWorkflow(ctx, wf, {
+      mainCluster,
+      output: output === 'wide' ? 'wide' : 'default',
+      nodeFilter: nodeSelectorOf(filter),
+    });
+}
+
+/** After creating: --watch, --log or --wait (argo WaitWatchOrLog); sets the exit code. */
+async function afterCreate(
+  ctx: CliContext,
+  target: Target,
+  created: Workflow[],
+  flags: SubmitFlags,
+  filter?: string,
+): Promise<void> {
+  const ns = created[0]?.metadata.namespace ?? target.namespace;
+  const scoped = { ...target, namespace: ns };
+  const names = created.map((w) => w.metadata.name!);
+  if (flags.log) for (const name of names) await followLogs(ctx, scoped, name);
+  if (!flags.wait && !flags.log) return;
+  let code = 0;
+  for (const name of names) {
+    const done = await followWorkflow(target.client, ns, name);
+    if (flags.wait) ctx.io.out(waitLine(done) + '\n');
+    code = Math.max(code, exitCodeOf(done));
+  }
+  process.exitCode = code;
+}
+
+async function submit(ctx: CliContext, files: string[], flags: SubmitFlags): Promise<void> {
+  const output = checkOutput(flags.output, OUTPUTS, 'default');
+  const filter = nodeFilterFlag(flags);
+  nodeSelectorOf(filter);
+  const loaded = loadAll(files, flags);
+  await withTarget(ctx, async (target) => {
+    const ns = ctx.globals.namespace || target.namespace;
+    if (!flags.dryRun) await applyManifests(target.client, ns, loaded.objects, (line) => ctx.io.err(`${line}\n`));
+    const created: Workflow[] = [];
+    for (const [i, wf] of loaded.workflows.entries()) {
+      const one = await create(ctx, target, wf, flags);
+      // Several YAML objects stay one valid YAML stream (argo prints them back to back).
+      if (i > 0 && output === 'yaml') ctx.io.out('---\n');
+      created.push(one);
+      if (flags.watch) {
+        process.exitCode = await watchToEnd(
+          ctx,
+          { ...target, namespace: one.metadata.namespace ?? target.namespace },
+          one.metadata.name!,
+          undefined,
+          filter,
+        );
+        return;
+      }
+      show(ctx, one, output, target.mainCluster, filter);
+    }
+    if (!flags.dryRun && !flags.serverDryRun) await afterCreate(ctx, target, created, flags, filter);
+  });
 }
 
 export function makeSubmitCommand(): Command {
   return new Command('submit')
-    .description('submit a workflow file (like `argo submit`)')
-    .argument('[file]', 'workflow YAML or JSON (may also hold the WorkflowTemplates and ConfigMaps it uses)')
-    .option('--from <kind/name>', 'submit from workflowtemplate/NAME or clusterworkflowtemplate/NAME')
-    .option('--entrypoint <template>', 'override the entrypoint')
+    .description('submit workflow files (like `argo submit`)')
+    .argument(
+      '[file...]',
+      'workflow YAML/JSON files (several documents each, with the WorkflowTemplates and ConfigMaps they use), or - for stdin',
+    )
     .option('-p, --parameter <name=value>', 'set a workflow argument (repeatable)', collect, [])
+    .option('-f, --parameter-file <file>', 'a YAML or JSON file of parameter names to values')
+    .option('--from <kind/name>', 'submit from workflowtemplate/NAME or clusterworkflowtemplate/NAME')
+    .option('--entrypoint <template>', 'override spec.entrypoint')
+    .option('--serviceaccount <name>', 'run all pods of the workflow with this service account')
+    .option('-l, --labels <k=v,...>', 'labels added to the workflow (replacing same keys)')
+    .option('--priority <int>', 'spec.priority')
+    .option('--name <name>', 'override metadata.name')
     .option('--generate-name <prefix>', 'override metadata.generateName')
     .option('-w, --wait', 'wait for completion, then print `<name> <phase> at <time>`')
     .option('--watch', 'follow the workflow live until it completes')
-    .option('-o, --output <format>', 'name, json or yaml (default: the get view)')
-    .action(async (file: string | undefined, opts: SubmitOpts, cmd: Command) => {
-      const ctx = contextOf(cmd);
-      const output = checkOutput(opts.output, ['default', 'name', 'json', 'yaml'] as const, 'default');
-      if (opts.watch && opts.wait) throw usageError('--watch and --wait exclude each other');
-      const { workflow: wf, objects } = submission(file, opts);
-      if (opts.generateName) {
-        delete wf.metadata.name;
-        wf.metadata.generateName = opts.generateName;
-      }
-      await withTarget(ctx, async (target) => {
-        const ns = ctx.globals.namespace || wf.metadata.namespace || target.namespace;
-        delete wf.metadata.namespace;
-        const store = {
-          cluster: target.mainCluster,
-          namespace: ctx.config.controllerNamespace,
-          secretName: ctx.config.secretName,
-        };
-        const refused = workflowStoreRefusals(wf, store, ns);
-        if (refused.length > 0)
-          throw usageError(
-            refused.join('\n'),
-            'workflows run in their own namespaces (docs/deploy.md, namespace layout)',
-          );
-        await applyManifests(target.client, ns, objects, (line) => ctx.io.err(`${line}\n`));
-        await checkTemplateExists(target.client, ns, wf);
-        const created = await createWorkflow<Workflow>(target.client, ns, wf);
-        const name = created.metadata.name!;
-        const scoped = { ...target, namespace: ns };
-        if (opts.watch) {
-          process.exitCode = await watchToEnd(ctx, scoped, name);
-          return;
-        }
-        if (output === 'name') ctx.io.out(`${name}\n`);
-        else if (output === 'json' || output === 'yaml') ctx.io.out(formatObject(created, output));
-        else printWorkflow(ctx, created, { mainCluster: target.mainCluster });
-        if (opts.wait) {
-          const done = await followWorkflow(target.client, ns, name);
-          ctx.io.out(waitLine(done) + '\n');
-          process.exitCode = exitCodeOf(done);
-        }
-      });
-    });
+    .option('--log', "print the workflow's logs until it completes")
+    .option('--dry-run', 'modify the workflow on the client side without creating it (needs -o)')
+    .option('--server-dry-run', 'let the API server admit the workflow without storing it (needs -o)')
+    .option('--status <phase>', 'with --watch: only nodes in this phase')
+    .option('--node-field-selector <sel>', 'only nodes matching, e.g. phase=Failed')
+    .option('-o, --output <format>', `${OUTPUTS.filter((o) => o !== 'default').join('|')} (default: the get view)`)
+    .action(async (files: string[], flags: SubmitFlags, cmd: Command) => submit(contextOf(cmd), files, flags));
 }

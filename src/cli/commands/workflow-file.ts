@@ -10,10 +10,10 @@ import { parseDocuments, TEMPLATE_KINDS, type Manifest } from './manifests.ts';
 import { validateWorkflow } from '../../engine/validate.ts';
 import { usageError } from './errors.ts';
 
-/** Reads a file; a usage error (exit 2) when it cannot be read. */
+/** Reads a file (`-` = stdin, as `argo submit -`); a usage error (exit 2) when it cannot be read. */
 export function readInputFile(file: string): string {
   try {
-    return readFileSync(file, 'utf8');
+    return readFileSync(file === '-' ? 0 : file, 'utf8');
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     throw usageError(
@@ -60,21 +60,38 @@ export function workflowFromText(text: string, file: string, params: string[] = 
 
 /** {@link workflowFromText}, keeping the file's templates and ConfigMaps. */
 export function bundleFromText(text: string, file: string, params: string[] = []): WorkflowBundle {
-  const { workflows, objects } = parseDocuments(text, file);
+  const { workflows, objects } = bundlesFromText(text, file, (wf) => applyParameters(wf, params, file));
   if (workflows.length !== 1) {
-    throw usageError(
-      workflows.length ? `${file}: ${workflows.length} workflows in one file` : `${file}: no Workflow found`,
-      workflows.length ? 'put one workflow per file' : 'the file needs a `kind: Workflow` document with a spec',
-    );
+    throw usageError(`${file}: ${workflows.length} workflows in one file`, 'put one workflow per file');
   }
-  const wf = workflows[0] as unknown as Record<string, unknown>;
-  const workflow = normalise(wf);
-  applyParameters(workflow, params, file);
-  const problems = checkWorkflow(workflow);
-  if (problems.length) {
-    throw usageError(`${file}: invalid workflow: ${problems.join('; ')}`, 'fix the spec and try again (argosy lint)');
+  return { workflow: workflows[0]!, objects };
+}
+
+/** Every Workflow of a file (multi-document files as `argo submit` reads them) and the objects to apply first. */
+export interface FileBundle {
+  workflows: Workflow[];
+  objects: Manifest[];
+}
+
+/**
+ * Every Workflow document of `text`, each changed by `prepare` (flags such as -p or --entrypoint)
+ * and then checked as the controller will, plus the file's templates and ConfigMaps.
+ */
+export function bundlesFromText(text: string, file: string, prepare: (wf: Workflow) => void = () => {}): FileBundle {
+  const { workflows, objects } = parseDocuments(text, file);
+  if (workflows.length === 0) {
+    throw usageError(`${file}: no Workflow found`, 'the file needs a `kind: Workflow` document with a spec');
   }
-  return { workflow, objects };
+  const checked = workflows.map((doc) => {
+    const workflow = normalise(doc as unknown as Record<string, unknown>);
+    prepare(workflow);
+    const problems = checkWorkflow(workflow);
+    if (problems.length) {
+      throw usageError(`${file}: invalid workflow: ${problems.join('; ')}`, 'fix the spec and try again (argosy lint)');
+    }
+    return workflow;
+  });
+  return { workflows: checked, objects };
 }
 
 function isObject(v: unknown): v is Record<string, unknown> {

@@ -10,6 +10,29 @@ import { workflowStatusText } from './workflow.ts';
 export interface ListOptions {
   now: Date;
   allNamespaces?: boolean;
+  /** `-o wide`: adds P/R/C (pending/running/completed pods) and PARAMETERS. */
+  wide?: boolean;
+  noHeaders?: boolean;
+}
+
+/** argo countPendingRunningCompletedNodes: pod nodes only; completed = fulfilled. */
+function podCounts(wf: Workflow): string {
+  const counts = [0, 0, 0];
+  for (const n of Object.values(wf.status?.nodes ?? {})) {
+    if (n.type !== 'Pod') continue;
+    const done = ['Succeeded', 'Failed', 'Error', 'Skipped', 'Omitted'].includes(n.phase ?? '');
+    counts[done ? 2 : n.phase === 'Running' ? 1 : 0]!++;
+  }
+  return counts.join('/');
+}
+
+/** argo parameterString: `name=value` joined by commas, values over 50 characters cut in the middle. */
+function parameterText(wf: Workflow): string {
+  const cut = (v: string): string => (v.length > 50 ? `${v.slice(0, 32)}...${v.slice(-15)}` : v);
+  return (wf.spec.arguments?.parameters ?? [])
+    .filter((p) => p.value !== undefined)
+    .map((p) => `${p.name}=${cut(String(p.value))}`)
+    .join(',');
 }
 
 const time = (v: string | undefined): number => parseTime(v)?.getTime() ?? 0;
@@ -27,8 +50,16 @@ export function sortWorkflows(list: Workflow[]): Workflow[] {
 
 /** The table lines (header first); an empty list gives just the header, as argo does. */
 export function renderList(list: Workflow[], opts: ListOptions): string[] {
-  const head = ['NAME', 'STATUS', 'AGE', 'DURATION', 'PRIORITY', 'MESSAGE'];
-  const rows: string[][] = [opts.allNamespaces ? ['NAMESPACE', ...head] : head];
+  const head = [
+    'NAME',
+    'STATUS',
+    'AGE',
+    'DURATION',
+    'PRIORITY',
+    'MESSAGE',
+    ...(opts.wide ? ['P/R/C', 'PARAMETERS'] : []),
+  ];
+  const rows: string[][] = opts.noHeaders ? [] : [opts.allNamespaces ? ['NAMESPACE', ...head] : head];
   for (const wf of sortWorkflows(list)) {
     const created = parseTime(wf.metadata.creationTimestamp);
     const started = parseTime(wf.status?.startedAt);
@@ -36,6 +67,7 @@ export function renderList(list: Workflow[], opts: ListOptions): string[] {
     const duration = started ? shortDuration(started, parseTime(wf.status?.finishedAt), opts.now) : '0s';
     const priority = typeof wf.spec.priority === 'number' ? String(wf.spec.priority) : '0';
     const cells = [wf.metadata.name ?? '', workflowStatusText(wf), age, duration, priority, wf.status?.message ?? ''];
+    if (opts.wide) cells.push(podCounts(wf), parameterText(wf));
     rows.push(opts.allNamespaces ? [wf.metadata.namespace ?? '', ...cells] : cells);
   }
   return alignTable(rows, 3);

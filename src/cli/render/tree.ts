@@ -98,12 +98,16 @@ export function buildRenderTrees(wf: Workflow): Map<string, RenderNode> {
   return roots;
 }
 
+/** Which nodes print (`--node-field-selector`); the others are hidden, their children kept. */
+export type NodeFilter = (node: NodeStatus) => boolean;
+
 /** argo `filterNode`: [hidden, children drawn on the parent's line]. */
-function filterNode(node: NodeStatus): [boolean, boolean] {
+function filterNode(node: NodeStatus, filter?: NodeFilter): [boolean, boolean] {
   if (node.type === 'Retry' && (node.children?.length ?? 0) === 1) return [true, false];
   if (node.type === 'StepGroup') return [true, true];
   if (node.type === 'Skipped' && node.phase === 'Omitted') return [true, false];
   if (node.type === 'TaskGroup') return [true, true];
+  if (filter && !filter(node)) return [true, false];
   return [false, false];
 }
 
@@ -114,9 +118,10 @@ function renderNode(
   childPrefix: string,
   style: RenderStyle,
   out: TreeLine[],
+  filter?: NodeFilter,
 ): void {
   const node = wf.status!.nodes![n.id]!;
-  const [hidden, indent] = filterNode(node);
+  const [hidden, indent] = filterNode(node, filter);
   if (!hidden) out.push({ prefix, node });
   if (n.kind === 'exec') return;
   const g = treeGlyphs(style);
@@ -130,12 +135,17 @@ function renderNode(
       [part, sub] = i === max ? g.last : g.middle;
     }
     const kidPrefix = (hidden && i === 0 ? prefix : childPrefix) + part;
-    renderNode(wf, kid, kidPrefix, childPrefix + sub, style, out);
+    renderNode(wf, kid, kidPrefix, childPrefix + sub, style, out, filter);
   });
 }
 
 /** The printed lines: the main tree, then the workflow's onExit tree (argo `printTree`). */
-export function treeLines(wf: Workflow, onExitNodeId: string | undefined, style: RenderStyle): TreeLine[] {
+export function treeLines(
+  wf: Workflow,
+  onExitNodeId: string | undefined,
+  style: RenderStyle,
+  filter?: NodeFilter,
+): TreeLine[] {
   const nodes = wf.status?.nodes;
   const name = wf.metadata.name ?? '';
   if (!nodes) return [];
@@ -145,7 +155,7 @@ export function treeLines(wf: Workflow, onExitNodeId: string | undefined, style:
     if (!id || !nodes[id]) continue;
     const root = roots.get(id);
     const from = out.length;
-    if (root) renderNode(wf, root, ' ', ' ', style, out);
+    if (root) renderNode(wf, root, ' ', ' ', style, out, filter);
     if (id === onExitNodeId && out[from]) out[from] = { ...out[from]!, exitTreeStart: true };
   }
   return out;

@@ -11,7 +11,7 @@ import { conditionIcon, paint, phaseIcon, suspendIcon, visibleWidth, type Render
 import { alignTable } from './table.ts';
 import { humanizeDuration } from '../../engine/retry/durations.ts';
 import { goDuration, parseTime, shortDuration, timestamp } from './time.ts';
-import { treeLines } from './tree.ts';
+import { treeLines, type NodeFilter } from './tree.ts';
 
 /** What the renderer needs besides the workflow. */
 export interface RenderOptions {
@@ -23,6 +23,8 @@ export interface RenderOptions {
   mainCluster?: string;
   /** Fixed UTC offset for timestamps (tests); default: the local zone. */
   utcOffsetMinutes?: number;
+  /** Only nodes this accepts are printed (`--node-field-selector`, `--status`). */
+  nodeFilter?: NodeFilter;
 }
 
 // Go's `%-20s %v`, padded by visible width so a coloured condition icon does not shift the column.
@@ -115,7 +117,7 @@ export function renderTable(wf: Workflow, opts: RenderOptions): string[] {
   const output = opts.output ?? 'default';
   const main = opts.mainCluster ?? 'main';
   const name = wf.metadata.name ?? '';
-  const lines = treeLines(wf, `${name}-${fnv32a(`${name}.onExit`)}`, style);
+  const lines = treeLines(wf, `${name}-${fnv32a(`${name}.onExit`)}`, style, opts.nodeFilter);
   const version = podNameVersion(wf);
   const showWhere = lines.some((l) => isPodNode(l.node) && placementOf(wf, l.node, main) !== '');
   // argo colours the STEP header with a no-op SGR to keep its tabwriter aligned; we measure visible width.

@@ -115,3 +115,12 @@ export function isWorkflowSuspended(workflow: Workflow): boolean {
   if (workflow.spec.suspend === true) return true;
   return Object.values(workflow.status?.nodes ?? {}).some(isActiveSuspend);
 }
+
+/**
+ * A node field selector (`phase=Failed,displayName!=a`) as a predicate, for `get`/`submit`'s
+ * `--node-field-selector`. Throws {@link ResumeError} when it does not parse.
+ */
+export function nodeSelectorMatcher(selector: string): (node: NodeStatus) => boolean {
+  const reqs = parseNodeSelector(selector);
+  return (node) => matchesSelector(node, reqs);
+}

@@ -3,7 +3,8 @@
  * a private ARGOSY_HOME and HOME so no real kubeconfig or running `argosy dev` leaks in.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { once } from 'node:events';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -42,10 +43,14 @@ export function spawnCli(args: string[], home: string, extra: Record<string, str
   return spawn(NODE, [BIN, ...args], { cwd: ROOT, env: cliEnv(home, extra), stdio: ['ignore', 'pipe', 'pipe'] });
 }
 
-/** Runs `argosy ...args` to the end (killed after `timeoutMs`). */
-export function runCli(args: string[], home: string, timeoutMs = 120_000): Promise<CliResult> {
+/** Runs `argosy ...args` to the end (killed after `timeoutMs`); `stdin` is piped in when given. */
+export function runCli(args: string[], home: string, timeoutMs = 120_000, stdin?: string): Promise<CliResult> {
   return new Promise((done, fail) => {
-    const child = spawnCli(args, home);
+    const child =
+      stdin === undefined
+        ? spawnCli(args, home)
+        : spawn(NODE, [BIN, ...args], { cwd: ROOT, env: cliEnv(home), stdio: ['pipe', 'pipe', 'pipe'] });
+    if (stdin !== undefined) child.stdin!.end(stdin);
     let stdout = '';
     let stderr = '';
     child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -57,4 +62,32 @@ export function runCli(args: string[], home: string, timeoutMs = 120_000): Promi
       done({ code, stdout, stderr });
     });
   });
+}
+
+/** A running `argosy dev` child for a test file; `stop` kills it and removes the scratch dir. */
+export interface DevStack {
+  child: ChildProcess;
+  output: () => string;
+  stop: () => Promise<void>;
+}
+
+/** Starts `argosy dev --clusters <clusters>` with its home in `dir` and waits for its state file. */
+export async function startDev(dir: string, clusters = 'main'): Promise<DevStack> {
+  const child = spawnCli(['dev', '--clusters', clusters], dir);
+  let out = '';
+  child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
+  const state = join(dir, '.argosy', 'dev.json');
+  for (let i = 0; !(out.includes('Ctrl-C stops it') && existsSync(state)); i++) {
+    if (i > 1200 || child.exitCode !== null) throw new Error(`argosy dev did not start:\n${out}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  const stop = async (): Promise<void> => {
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill('SIGKILL');
+      await once(child, 'close');
+    }
+    rmSync(dir, { recursive: true, force: true });
+  };
+  return { child, output: () => out, stop };
 }
