@@ -117,13 +117,7 @@ function show(
 }
 
 /** After creating: --watch, --log or --wait (argo WaitWatchOrLog); sets the exit code. */
-async function afterCreate(
-  ctx: CliContext,
-  target: Target,
-  created: Workflow[],
-  flags: SubmitFlags,
-  filter?: string,
-): Promise<void> {
+async function afterCreate(ctx: CliContext, target: Target, created: Workflow[], flags: SubmitFlags): Promise<void> {
   const ns = created[0]?.metadata.namespace ?? target.namespace;
   const scoped = { ...target, namespace: ns };
   const names = created.map((w) => w.metadata.name!);
@@ -164,7 +158,7 @@ async function submit(ctx: CliContext, files: string[], flags: SubmitFlags): Pro
       }
       show(ctx, one, output, target.mainCluster, filter);
     }
-    if (!flags.dryRun && !flags.serverDryRun) await afterCreate(ctx, target, created, flags, filter);
+    if (!flags.dryRun && !flags.serverDryRun) await afterCreate(ctx, target, created, flags);
   });
 }
 
