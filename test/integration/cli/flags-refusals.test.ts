@@ -1,0 +1,41 @@
+/**
+ * argo's refusals of flag combinations and bad flag values, checked before any cluster is asked
+ * (no stack needed), plus version and completion. Each check is a subprocess of bin/argosy.js.
+ */
+import { after, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { rmSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { runCli, scratch, writeFile } from './cli-helpers.ts';
+
+const dir = scratch();
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('flags refused before anything is sent', () => {
+  test('submit: --dry-run without -o, --watch with --wait, --priority (not implemented) exit 2', async () => {
+    const noOut = await runCli(['submit', 'examples/hello.yaml', '--dry-run'], dir);
+    assert.equal(noOut.code, 2);
+    assert.match(noOut.stderr, /^argosy: --dry-run should have an output option\n/);
+    const both = await runCli(['submit', 'examples/hello.yaml', '--watch', '--wait'], dir);
+    assert.match(both.stderr, /--wait cannot be combined with --watch/);
+    // spec.priority is in the engine's table of fields not implemented: refused, never ignored
+    const prio = await runCli(['submit', 'examples/hello.yaml', '--priority', '7', '--dry-run', '-o', 'name'], dir);
+    assert.equal(prio.code, 2);
+    assert.match(prio.stderr, /spec\.priority: not supported by Argosy yet/);
+  });
+
+  test('logs --since with a bad duration exits 2', async () => {
+    const bad = await runCli(['logs', 'wf', '--since', '5x'], dir);
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /^argosy: --since 5x: expected a duration/);
+  });
+
+  test('version --short and a bash completion script that bash accepts', async () => {
+    const pkg = JSON.parse((await import('node:fs')).readFileSync('package.json', 'utf8')) as { version: string };
+    assert.equal((await runCli(['version', '--short'], dir)).stdout, `argosy: v${pkg.version}\n`);
+    const script = await runCli(['completion', 'bash'], dir);
+    assert.match(script.stdout, /complete -F _argosy argosy/);
+    assert.match(script.stdout, /submit\) words="[^"]*--parameter-file/);
+    execFileSync('bash', ['-n', writeFile(dir, 'c.sh', script.stdout)]);
+  });
+});
