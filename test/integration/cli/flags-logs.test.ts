@@ -1,6 +1,7 @@
 /**
- * argo's flags of logs, stop, suspend and delete on a finished workflow, run as a user types them
- * against a running `argosy dev` (one stack for the file; every check is a subprocess).
+ * argo's flags of get and logs on a finished workflow, run as a user types them against a running
+ * `argosy dev` (one stack and one `submit --name -l -w` for the file; every check is a subprocess).
+ * Few invocations per file: each costs seconds on a loaded machine.
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -8,13 +9,20 @@ import { runCli, scratch, startDev, type DevStack } from './cli-helpers.ts';
 
 const dir = scratch();
 let dev: DevStack;
-before(async () => (dev = await startDev(dir)));
+before(async () => {
+  dev = await startDev(dir);
+  const sub = await runCli(['submit', 'examples/hello.yaml', '--name', 'flags-one', '-l', 'team=data', '-w'], dir);
+  assert.equal(sub.code, 0, sub.stderr + dev.output());
+  assert.match(sub.stdout, /^flags-one Succeeded at /m);
+});
 after(async () => dev.stop());
 
-describe('argo flags of logs, stop, suspend and delete', () => {
-  before(async () => {
-    const sub = await runCli(['submit', 'examples/hello.yaml', '--name', 'flags-one', '-l', 'team=data', '-w'], dir);
-    assert.equal(sub.code, 0, sub.stderr + dev.output());
+describe('argo flags of get and logs', () => {
+  test('get -o short --status, --node-field-selector', async () => {
+    const short = await runCli(['get', 'flags-one', '-o', 'short', '--status', 'Succeeded'], dir);
+    assert.match(short.stdout, /^STEP +TEMPLATE +PODNAME +DURATION +MESSAGE +NODENAME\n ✔ flags-one +hello/);
+    const none = await runCli(['get', 'flags-one', '--node-field-selector', 'phase=Failed'], dir);
+    assert.match(none.stdout, /\nSTEP +TEMPLATE +PODNAME +DURATION +MESSAGE\n$/);
   });
 
   test('logs: --grep, --timestamps, --tail', async () => {
@@ -22,20 +30,5 @@ describe('argo flags of logs, stop, suspend and delete', () => {
     assert.equal(grep.code, 0, grep.stderr);
     assert.match(grep.stdout, /^flags-one[-\w]*: \d{4}-\d\d-\d\dT[\d:.]+Z hello argosy\n$/);
     assert.equal((await runCli(['logs', 'flags-one', '--grep', 'nothing-like-this'], dir)).stdout, '');
-  });
-
-  test('stop/suspend refuse a finished workflow as argo does; delete --dry-run, then delete -l', async () => {
-    const stop = await runCli(['stop', '@latest'], dir);
-    assert.equal(stop.code, 1);
-    assert.equal(
-      stop.stderr,
-      'argosy: cannot shutdown a completed workflow: workflow: "flags-one", namespace: "argo"\n',
-    );
-    assert.match((await runCli(['suspend', 'flags-one'], dir)).stderr, /cannot suspend completed workflows/);
-    const dry = await runCli(['delete', '--completed', '--dry-run'], dir);
-    assert.equal(dry.stdout, "Workflow 'flags-one' deleted (dry-run)\n");
-    const del = await runCli(['delete', '-l', 'team=data'], dir);
-    assert.equal(del.stdout, "Workflow 'flags-one' deleted\n", del.stderr);
-    assert.equal((await runCli(['delete', '--all'], dir)).stdout, 'No resources found\n');
   });
 });
