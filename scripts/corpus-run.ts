@@ -99,6 +99,10 @@ function runOne(c: Case, timeoutS: number): Promise<Result> {
       process.kill(-child.pid!, 'SIGINT');
       setTimeout(() => child.exitCode === null && process.kill(-child.pid!, 'SIGKILL'), 15_000).unref();
     }, timeoutS * 1000);
+    child.on('error', (e) => {
+      clearTimeout(timer);
+      resolve({ ...c, seconds: 0, verdict: 'crashed', detail: `could not start argosy run: ${e.message}` });
+    });
     child.on('exit', (code) => {
       clearTimeout(timer);
       const seconds = Math.round((Date.now() - started) / 100) / 10;
@@ -139,7 +143,10 @@ async function main(): Promise<void> {
   const concurrency = Number(arg('concurrency', '2'));
   const timeoutS = Number(arg('timeout', '180'));
   const only = arg('only', '');
-  const all = cases().filter((c) => !only || c.file.includes(only));
+  // --skip LOG: files already reported in an earlier run's output (to continue an interrupted run).
+  const skip = arg('skip', '');
+  const done = skip ? readFileSync(skip, 'utf8') : '';
+  const all = cases().filter((c) => (!only || c.file.includes(only)) && !done.includes(` ${c.set}/${c.file} `));
   const results: Result[] = [];
   const todo = [...all];
   const worker = async () => {

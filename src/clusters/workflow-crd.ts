@@ -44,3 +44,33 @@ export function workflowCrdProblem(crd: unknown): string | undefined {
     "install the CRDs Argosy ships (Argo's minimal ones): kubectl apply --server-side -k infra/crds"
   );
 }
+
+/** The Workflow CRD's path (cluster-scoped). */
+export const WORKFLOW_CRD_PATH = '/apis/apiextensions.k8s.io/v1/customresourcedefinitions/workflows.argoproj.io';
+
+/** The Workflow CRD would prune Argosy's fields: the controller refuses to start (the message says which CRD to install). */
+export class WorkflowCrdError extends Error {
+  override name = 'WorkflowCrdError';
+}
+
+/**
+ * The check at controller start: throws {@link WorkflowCrdError} when the installed CRD prunes the
+ * multi-cluster fields; when the CRD cannot be read (no right to get it, e.g. a namespaced install),
+ * says so with a warning and goes on — `argosy doctor` can check it with more rights.
+ */
+export async function checkWorkflowCrdAtStart(
+  main: { request<T>(req: { method: 'GET'; path: string }): Promise<T> },
+  logger: { warn(message: string, fields?: Record<string, unknown>): void },
+): Promise<void> {
+  let crd: unknown;
+  try {
+    crd = await main.request({ method: 'GET', path: WORKFLOW_CRD_PATH });
+  } catch (e) {
+    logger.warn('cannot read the Workflow CRD to check that it keeps clusterName/namespace; run argosy doctor', {
+      error: (e as Error).message,
+    });
+    return;
+  }
+  const problem = workflowCrdProblem(crd);
+  if (problem) throw new WorkflowCrdError(problem);
+}

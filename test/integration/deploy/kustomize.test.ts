@@ -154,11 +154,13 @@ describe('infra/k8s overlays', () => {
     }
   });
 
-  test('cluster-wide: the watcher only lists and watches workflows, pods and task results, gets one Secret', () => {
+  test('cluster-wide: the watcher only lists and watches workflows, pods and task results, gets one Secret and the Workflow CRD', () => {
     assert.deepEqual(grants(find('cluster-wide', 'ClusterRole', 'argosy-watcher')), {
       'argoproj.io/workflows': ['list', 'watch'],
       'core/pods': ['list', 'watch'],
       'argoproj.io/workflowtaskresults': ['list', 'watch'],
+      // Checked at start: a CRD that prunes templates' clusterName/namespace refuses the start.
+      'apiextensions.k8s.io/customresourcedefinitions[workflows.argoproj.io]': ['get'],
     });
     assert.deepEqual(grants(find('cluster-wide', 'Role', 'argosy-watcher-rest-config')), {
       'core/secrets[rest-config]': ['get'],

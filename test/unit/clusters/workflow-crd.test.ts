@@ -3,7 +3,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
-import { workflowCrdProblem } from '../../../src/clusters/workflow-crd.ts';
+import { checkWorkflowCrdAtStart, WorkflowCrdError, workflowCrdProblem } from '../../../src/clusters/workflow-crd.ts';
 
 const crd = (spec: unknown) => ({
   spec: {
@@ -45,5 +45,39 @@ describe('Workflow CRD pruning', () => {
       },
     });
     assert.equal(workflowCrdProblem(listing), undefined);
+  });
+});
+
+describe('Workflow CRD check at controller start (the watcher runs it before its watches)', () => {
+  const structural = crd({
+    type: 'object',
+    properties: { templates: { type: 'array', items: { type: 'object', properties: { name: { type: 'string' } } } } },
+  });
+  const client = (answer: () => unknown) => ({ request: async <T>() => answer() as T });
+  const warnings: string[] = [];
+  const logger = { warn: (m: string) => void warnings.push(m) };
+  test('a pruning CRD refuses the start, saying which CRD to install', async () => {
+    await assert.rejects(
+      checkWorkflowCrdAtStart(
+        client(() => structural),
+        logger,
+      ),
+      (e: unknown) => e instanceof WorkflowCrdError && /kubectl apply --server-side -k infra\/crds/.test(e.message),
+    );
+  });
+  test("Argosy's CRD starts quietly; an unreadable CRD is a visible warning, not a refusal", async () => {
+    const shipped = parse(readFileSync('infra/crds/argoproj.io_workflows.yaml', 'utf8')) as unknown;
+    await checkWorkflowCrdAtStart(
+      client(() => shipped),
+      logger,
+    );
+    assert.deepEqual(warnings, []);
+    await checkWorkflowCrdAtStart(
+      client(() => {
+        throw new Error('forbidden');
+      }),
+      logger,
+    );
+    assert.match(warnings[0] ?? '', /cannot read the Workflow CRD/);
   });
 });
