@@ -4,6 +4,7 @@
  * service account (or KUBECONFIG outside a cluster), reads rest-config entries from the configured
  * store, and runs until SIGTERM/SIGINT, then stops its watches and flushes pending nudges.
  */
+import { checkWorkflowCrdAtStart } from '../clusters/workflow-crd.ts';
 import { createSqsClient } from '../adapters/aws/sqs-client.ts';
 import { createSqsPublisher } from '../adapters/aws/sqs-publisher.ts';
 import { buildClusterRegistry } from '../clusters/build.ts';
@@ -35,6 +36,8 @@ async function main(): Promise<void> {
         ).client
       : undefined);
   const registry = await buildClusterRegistry({ config, logger, mainClient });
+  // A CRD that prunes templates' clusterName/namespace would run every step in the main cluster.
+  await checkWorkflowCrdAtStart(registry.mainClient(), logger);
   const publisher = createSqsPublisher({
     client: createSqsClient(),
     workQueueUrl: config.queueUrl,

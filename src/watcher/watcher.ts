@@ -5,7 +5,6 @@
  * pod watches follows the rest-config entries: targets are re-read every `targetsPollMs`, new ones
  * start, removed ones stop, and a rotated entry (a new client) restarts its watch.
  */
-import { checkWorkflowCrdAtStart } from '../clusters/workflow-crd.ts';
 import type { Logger } from '../logger.ts';
 import type { Nudge } from '../nudge.ts';
 import type { NudgePublisher } from '../ports/event-source.ts';
@@ -80,7 +79,6 @@ export async function startWatcher(options: WatcherOptions): Promise<Watcher> {
   const main = registry.mainCluster;
   const instanceId = options.instanceId ?? '';
   // A CRD that prunes templates' clusterName/namespace would run every step in the main cluster.
-  await checkWorkflowCrdAtStart(registry.mainClient(), logger);
   const metrics = newMetrics();
   const sender: NudgeSender = startNudgeSender({
     publisher: options.publisher,
