@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { SendMessageBatchCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { mockClient } from 'aws-sdk-client-mock';
 import { createSqsPublisher, MAX_DELAY_SECONDS } from '../../../../src/adapters/aws/sqs-publisher.ts';
-import { deduplicationId, MAX_GROUP_ID, messageGroupId, type Nudge } from '../../../../src/nudge.ts';
+import { MAX_GROUP_ID, messageGroupId, type Nudge } from '../../../../src/nudge.ts';
 
 const nudge = (workflow: string): Nudge => ({
   v: 1,
@@ -26,7 +26,25 @@ describe('SQS publisher', () => {
     );
     const first = calls[0]!.args[0].input.Entries![0]!;
     assert.equal(first.MessageGroupId, 'argo/w0');
-    assert.equal(first.MessageDeduplicationId, deduplicationId(nudge('w0')));
+    // sha256 of 'pod|other|argo|w0-pod||42' (source|cluster|namespace|name|uid|resourceVersion), fixed.
+    assert.equal(first.MessageDeduplicationId, 'd2103b792241e41c35adf35ff839d566b559505ab23942a9747127c8d174bdbc');
+    sqs.restore();
+  });
+
+  test('two watcher replicas sending the same change produce the same de-duplication id; a new resourceVersion does not', async () => {
+    const sqs = mockClient(SQSClient);
+    sqs.on(SendMessageBatchCommand).resolves({ Successful: [], Failed: [] });
+    const replica = () => createSqsPublisher({ client: new SQSClient({}), workQueueUrl: 'q.fifo', timerQueueUrl: 't' });
+    const changed: Nudge = { ...nudge('w0'), object: { ...nudge('w0').object!, resourceVersion: '43' } };
+    await replica().publish([nudge('w0')]);
+    await replica().publish([{ ...nudge('w0') }]);
+    await replica().publish([changed]);
+    const ids = sqs
+      .commandCalls(SendMessageBatchCommand)
+      .map((c) => c.args[0].input.Entries![0]!.MessageDeduplicationId);
+    assert.equal(ids.length, 3);
+    assert.equal(ids[0], ids[1]);
+    assert.notEqual(ids[2], ids[0]);
     sqs.restore();
   });
 
