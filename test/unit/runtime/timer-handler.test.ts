@@ -5,7 +5,6 @@ import { silentLogger } from '../../../src/logger.ts';
 import type { Nudge } from '../../../src/nudge.ts';
 import type { NudgePublisher } from '../../../src/ports/event-source.ts';
 import { makeTimerHandler } from '../../../src/runtime/timer-handler.ts';
-import { workflowOfGroup } from '../../../src/runtime/reconcile-handler.ts';
 
 const now = new Date('2026-01-01T00:00:00Z');
 const record = (body: string): SQSRecord =>
@@ -40,12 +39,5 @@ describe('timer function', () => {
     assert.equal(publisher.later.length, 1);
     assert.equal(publisher.later[0]![0].workflow, 'b');
     assert.equal(publisher.later[0]![1], 3_600_000);
-  });
-});
-
-describe('reconcile handler', () => {
-  test('a group whose records are all poison still names its workflow (group id ns/name)', () => {
-    assert.deepEqual(workflowOfGroup('argo/wf-1', []), { namespace: 'argo', workflow: 'wf-1' });
-    assert.equal(workflowOfGroup('nonsense', []), undefined);
   });
 });
