@@ -45,8 +45,6 @@ export const UNSUPPORTED: readonly UnsupportedField[] = [
   { at: 'Template.timeout', feature: 'template timeout' },
   { at: 'Template.pendingTimeout', feature: 'template pending timeout' },
   { at: 'Template.daemon', feature: 'daemon steps' },
-  { at: 'Template.sidecars', feature: 'sidecars' },
-  { at: 'Template.initContainers', feature: 'init containers' },
   { at: 'Template.archiveLocation', feature: 'artifacts (archive location)' },
   { at: 'Inputs.artifacts', feature: 'artifacts' },
   { at: 'Outputs.artifacts', feature: 'artifacts' },

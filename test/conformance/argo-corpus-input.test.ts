@@ -34,8 +34,6 @@ const UNSUPPORTED_FEATURES = [
   /^synchronization$/,
   /^memoize$/,
   /^template-timeout$/,
-  /^sidecars$/,
-  /^initContainers$/,
   /^lifecycle-hooks\(non-exit\)$/,
   /^metrics$/,
   /^ttlStrategy$/,

@@ -28,6 +28,8 @@ const CASES: Record<string, string> = {
   'examples__pod-metadata.yaml': 'Succeeded',
   'examples__pod-metadata-wf-field.yaml': 'Succeeded',
   'examples__image-pull-secrets.yaml': 'Succeeded',
+  'examples__init-container.yaml': 'Succeeded',
+  'test__e2e__functional__sidecar-force-kill.yaml': 'Succeeded',
 };
 
 let stack: LocalStack;
@@ -38,7 +40,7 @@ after(async () => {
   await stack?.stop();
 });
 
-describe('Argo’s pod-surface examples through the local stack', () => {
+describe('Argo’s pod-surface, init-container and sidecar examples through the local stack', () => {
   const results = new Map<string, Promise<Workflow>>();
   const run = (file: string): Promise<Workflow> => {
     let p = results.get(file);
@@ -61,6 +63,14 @@ describe('Argo’s pod-surface examples through the local stack', () => {
       assert.equal(wf.status?.phase, phase, `${file}: ${wf.status?.message ?? ''} (${why})`);
     });
   }
+
+  test('the sidecar was stopped by its emissary after main (143) and did not fail the node', async () => {
+    const wf = await run('test__e2e__functional__sidecar-force-kill.yaml');
+    const [p] = await podsOf(stack, wf.metadata.name ?? '', ['main']);
+    const sleep = p?.pod.status?.containerStatuses?.find((c) => c.name === 'sleep');
+    assert.equal(sleep?.state?.terminated?.exitCode, 143);
+    assert.equal(wf.status?.nodes?.[wf.metadata.name ?? '']?.phase, 'Succeeded');
+  });
 
   test('the patched resources and the DNS config are on the pods the API server stored', async () => {
     const patched = await run('examples__pod-spec-patch-wf-tmpl.yaml');

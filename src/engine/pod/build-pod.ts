@@ -103,12 +103,32 @@ function podMetadata(ctx: ExecContext, node: NodeStatus, t: Template, target: Po
   return { name: '', namespace: target.namespace, labels, annotations };
 }
 
-/** The user's volumes (workflow and template), hostPath refused. */
-function userVolumes(ctx: ExecContext, t: Template): unknown[] {
-  const volumes = [
-    ...((ctx.wf.spec.volumes as unknown[] | undefined) ?? []),
-    ...((t.volumes as unknown[] | undefined) ?? []),
+type Named = { name?: string };
+
+/** Names the user's containers mount, in order (Argo's executor containers excluded). */
+function mountedNames(spec: KubePod['spec'], skip: Set<string>): string[] {
+  const user = [
+    ...((spec.initContainers as KubeContainer[] | undefined) ?? []).filter((c) => c.name !== 'init'),
+    ...spec.containers.filter((c) => c.name !== 'wait'),
   ];
+  const names = user.flatMap((c) => ((c.volumeMounts as Named[] | undefined) ?? []).map((m) => String(m.name)));
+  return [...new Set(names)].filter((n) => !skip.has(n));
+}
+
+/**
+ * The user's volumes (Argo's `createVolumes`, `addVolumeReferences`): the template's, then each workflow
+ * volume a container mounts; a mount naming neither is Argo's error. hostPath is refused.
+ */
+function userVolumes(ctx: ExecContext, t: Template, spec: KubePod['spec'], execVolumes: Named[]): unknown[] {
+  const own = (t.volumes as Named[] | undefined) ?? [];
+  const workflow = (ctx.wf.spec.volumes as Named[] | undefined) ?? [];
+  const skip = new Set([...execVolumes, ...own].map((v) => String(v.name)));
+  const volumes: unknown[] = [...own];
+  for (const name of mountedNames(spec, skip)) {
+    const v = workflow.find((x) => x.name === name);
+    if (!v) throw new PodBuildError(`volume '${name}' not found in workflow spec`);
+    volumes.push(v);
+  }
   const refused = volumeProblems(volumes, 'volumes')[0];
   if (refused) throw new PodBuildError(`${refused.path}: ${refused.message}`);
   return volumes;
@@ -131,14 +151,23 @@ function podSpecOf(
   if (exec) podSpec.initContainers = exec.initContainers;
   if (target.serviceAccountName) podSpec.serviceAccountName = target.serviceAccountName;
   Object.assign(podSpec, podSurface(ctx, node, t));
-  const volumes = [...(exec?.volumes ?? []), ...userVolumes(ctx, t)];
+  const volumes = [...(exec?.volumes ?? []), ...userVolumes(ctx, t, podSpec, exec?.volumes ?? [])];
   if (volumes.length > 0) podSpec.volumes = volumes;
   const deadline = podDeadlineSeconds(ctx, t);
   if (deadline !== undefined) podSpec.activeDeadlineSeconds = deadline;
   const patched = applyPodSpecPatches(podSpec, podSpecPatches(ctx, t, name));
+  if (exec) graceEnv(patched);
   // A resource pod's main is argoexec itself, never wrapped.
   if (exec && !t.resource) patched.containers = wrapForEmissary(patched.containers);
   return patched;
+}
+
+/** Argo tells every regular container the pod's grace period, which emissary uses to stop processes. */
+function graceEnv(spec: KubePod['spec']): void {
+  const grace = spec.terminationGracePeriodSeconds;
+  if (grace === undefined || grace === null) return;
+  const env = { name: 'ARGO_TERMINATION_GRACE_PERIOD_SECONDS', value: String(grace) };
+  spec.containers = spec.containers.map((c) => ({ ...c, env: [...(c.env ?? []), env] }));
 }
 
 /** The pod for a node. Throws `PodBuildError` (the node errors) when it cannot be built. */

@@ -119,16 +119,19 @@ function stopForShutdown(
 }
 
 /**
- * Why a template cannot run at `target` in pods-only mode: artifacts need Argo's executor, which reports
+ * Why a template cannot run at `target` in pods-only mode: artifacts, sidecars (stopped by emissary) and
+ * init containers (given /var/run/argo) need Argo's executor, which reports
  * through WorkflowTaskResults that the target's cluster does not serve (docs/adr/0009-argo-executor-pods.md).
  */
 function podsOnlyReason(ctx: ExecContext, t: Template, target: PodTarget): string | undefined {
   if (isExecutorTarget(ctx, target)) return undefined;
-  const uses = t.resource
-    ? 'is a resource template'
-    : (t.inputs?.artifacts ?? []).length > 0 || (t.outputs?.artifacts ?? []).length > 0
-      ? 'uses artifacts'
-      : undefined;
+  const has = (v: unknown) => Array.isArray(v) && v.length > 0;
+  const features = [
+    has(t.inputs?.artifacts) || has(t.outputs?.artifacts) ? 'artifacts' : '',
+    has(t.sidecars) ? 'sidecars' : '',
+    has(t.initContainers) ? 'init containers' : '',
+  ].filter(Boolean);
+  const uses = t.resource ? 'is a resource template' : features.length > 0 ? `uses ${features.join(', ')}` : undefined;
   if (!uses) return undefined;
   return (
     `template '${t.name}' ${uses}, which needs Argo's executor, but cluster "${target.cluster}" ` +

@@ -212,7 +212,42 @@ export function executorParts(t: Template, e: ExecutorEnv): ExecutorParts {
       argoMount,
     ],
   };
-  return { initContainers: [init], containers: [wait, main], volumes };
+  const own = [...userMounts, ...inputMounts, ...staging];
+  const extra = userContainers(t, own, argoMount, e);
+  return { initContainers: [init, ...extra.initContainers], containers: [wait, main, ...extra.sidecars], volumes };
+}
+
+type UserContainer = KubeContainer & { mirrorVolumeMounts?: boolean };
+
+/** A user container as the pod carries it: main's mounts when mirrored, then /var/run/argo, then Argo's env. */
+function userContainer(c: UserContainer, mainMounts: Mount[], argoMount: Mount, env: EnvVar[]): KubeContainer {
+  const { mirrorVolumeMounts, ...rest } = c;
+  const own = (rest.volumeMounts as Mount[] | undefined) ?? [];
+  return {
+    ...rest,
+    volumeMounts: [...own, ...(mirrorVolumeMounts ? mainMounts : []), argoMount],
+    env: [...((rest.env as EnvVar[] | undefined) ?? []), ...env],
+  };
+}
+
+/**
+ * The template's `initContainers` (after Argo's `init`, not wrapped, with `ARGO_TEMPLATE`) and `sidecars`
+ * (after `main`, wrapped by emissary later, which stops them once main has exited), as Argo's
+ * `addInitContainers`/`addSidecars` add them.
+ */
+function userContainers(t: Template, mainMounts: Mount[], argoMount: Mount, e: ExecutorEnv) {
+  const json = templateJson(t);
+  const initContainers = ((t.initContainers as UserContainer[] | undefined) ?? []).map((c) =>
+    userContainer(c, mainMounts, argoMount, [
+      { name: 'ARGO_CONTAINER_NAME', value: c.name },
+      { name: 'ARGO_TEMPLATE', value: json },
+      ...commonEnv(e),
+    ]),
+  );
+  const sidecars = ((t.sidecars as UserContainer[] | undefined) ?? []).map((c) =>
+    userContainer(c, mainMounts, argoMount, [{ name: 'ARGO_CONTAINER_NAME', value: c.name }, ...commonEnv(e)]),
+  );
+  return { initContainers, sidecars };
 }
 
 /** Argo's own containers, which emissary does not wrap. */

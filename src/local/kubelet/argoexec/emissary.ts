@@ -19,6 +19,42 @@ export interface TemplateView {
   };
   archiveLocation?: { archiveLogs?: boolean };
   inputs?: { artifacts?: { name: string; path?: string }[] };
+  sidecars?: { name: string }[];
+  containerSet?: { containers?: { name: string }[] };
+}
+
+/** The containers whose exit ends the pod's work: containerSet members, else `main`. */
+function mainNames(t: TemplateView): string[] {
+  const set = (t.containerSet?.containers ?? []).map((c) => c.name);
+  return set.length > 0 ? set : ['main'];
+}
+
+/**
+ * A sidecar's emissary stops its process once every main container has written its exit code: SIGTERM,
+ * then SIGKILL after the grace period (`ARGO_TERMINATION_GRACE_PERIOD_SECONDS`, default 30 s).
+ */
+function stopAfterMain(
+  child: RunningContainer,
+  t: TemplateView,
+  at: (p: string) => string,
+  env: Record<string, string>,
+) {
+  const files = mainNames(t).map((n) => at(`/var/run/argo/ctr/${n}/exitcode`));
+  const graceMs = (Number(env.ARGO_TERMINATION_GRACE_PERIOD_SECONDS) || 30) * 1000;
+  let done = false;
+  void child.exited.finally(() => {
+    done = true;
+    clearInterval(poll);
+  });
+  const poll = setInterval(() => {
+    if (done || !files.every((f) => existsSync(f))) return;
+    clearInterval(poll);
+    child.kill('SIGTERM');
+    setTimeout(() => {
+      if (!done) child.kill('SIGKILL');
+    }, graceMs).unref();
+  }, 100);
+  poll.unref();
 }
 
 export type StartProcess = (req: StartRequest, opts: ProcessOptions) => RunningContainer;
@@ -53,6 +89,7 @@ export function startEmissary(req: StartRequest, startProcess: StartProcess): Ru
     };
   }
   const child = startProcess({ ...req, onOutput, container: { ...c, command: argv, args: [] } }, opts);
+  if ((template.sidecars ?? []).some((x) => x.name === name)) stopAfterMain(child, template, at, req.env);
   const exited = child.exited.then(async (exit): Promise<ContainerExit> => {
     if (name === 'main') await saveOutputs(template, at, (p) => hostPathIn(mounts, p, rootfs));
     writeFileSync(join(ctrDir, 'exitcode'), String(exit.exitCode), { mode: 0o644 });
