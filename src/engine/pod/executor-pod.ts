@@ -149,6 +149,13 @@ function secretVolumes(t: Template): { volumes: Record<string, unknown>[]; mount
   return { volumes, mounts };
 }
 
+/** The executor account's token volume (added to `volumes`) and its mount in init and wait. */
+function executorAccountMounts(e: ExecutorEnv, volumes: Record<string, unknown>[]): Mount[] {
+  if (!e.serviceAccountName) return [];
+  volumes.push({ name: EXEC_SA_TOKEN, secret: { secretName: executorTokenSecret(e.serviceAccountName) } });
+  return [{ name: EXEC_SA_TOKEN, mountPath: SA_TOKEN_PATH, readOnly: true }];
+}
+
 /** Builds init, wait and the emissary-wrapped main for a container/script template. */
 export function executorParts(t: Template, e: ExecutorEnv): ExecutorParts {
   const argoMount: Mount = { name: 'var-run-argo', mountPath: VAR_RUN_ARGO };
@@ -185,11 +192,7 @@ export function executorParts(t: Template, e: ExecutorEnv): ExecutorParts {
   }));
   const userForInit =
     inputMounts.length > 0 ? userMounts.map((m) => ({ ...m, mountPath: `/mainctrfs${m.mountPath}` })) : [];
-  const saToken: Mount[] = e.serviceAccountName
-    ? [{ name: EXEC_SA_TOKEN, mountPath: SA_TOKEN_PATH, readOnly: true }]
-    : [];
-  if (e.serviceAccountName)
-    volumes.push({ name: EXEC_SA_TOKEN, secret: { secretName: executorTokenSecret(e.serviceAccountName) } });
+  const saToken = executorAccountMounts(e, volumes);
   const init: KubeContainer = {
     name: 'init',
     image: e.image,
