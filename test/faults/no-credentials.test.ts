@@ -65,6 +65,9 @@ describe('credentials removed mid-run', () => {
     const saved = Object.fromEntries(Object.entries(secret.data).filter(([k]) => k.startsWith('other.')));
     assert.ok(Object.keys(saved).length > 0, 'the stack has an entry for other');
     await patchEntries(Object.fromEntries(Object.keys(saved).map((k) => [k, null])));
+    // Without credentials for other nothing watches its pods any more: the periodic resync (off in
+    // fault stacks) is what brings the workflow back, so it is run here.
+    await stack.resyncNow();
     const blind = await stack.waitFor(
       'argo',
       name,
