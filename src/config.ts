@@ -116,6 +116,11 @@ export const ConfigSchema = z.strictObject({
       .check(z.refine((s) => s === '' || isJsonObject(s), 'must be a JSON object such as {"requests":{"cpu":"10m"}}')),
     '',
   ),
+  /**
+   * CronWorkflows: how late (s) a scheduled run may still start as on time; at least the evaluation
+   * period (AWS: one minute). Older due runs are missed runs (startingDeadlineSeconds decides).
+   */
+  cronGraceSeconds: integer(1, 120),
 });
 
 export type Config = Readonly<z.infer<typeof ConfigSchema>>;
@@ -155,6 +160,7 @@ const ENV_NAMES: Record<keyof z.infer<typeof ConfigSchema>, string> = {
   executorMode: 'ARGOSY_EXECUTOR',
   executorImage: 'ARGOSY_EXECUTOR_IMAGE',
   executorResources: 'ARGOSY_EXECUTOR_RESOURCES',
+  cronGraceSeconds: 'ARGOSY_CRON_GRACE_SECONDS',
 };
 
 /** The environment variable behind each setting (for docs and error messages). */

@@ -17,7 +17,6 @@ export const COMING: readonly ComingCommand[] = [
   { name: 'resubmit', what: 'submit a copy of a workflow again', issue: '#19' },
   { name: 'template', what: 'manage WorkflowTemplates', issue: '#19' },
   { name: 'cluster-template', what: 'manage ClusterWorkflowTemplates', issue: '#19' },
-  { name: 'cron', what: 'manage CronWorkflows', issue: '#19' },
   { name: 'node', what: 'set outputs/phase of a suspended node (`node set`)', issue: '#18' },
   { name: 'archive', what: "Argo server's workflow archive (argosy keeps no archive)", issue: 'not planned' },
 ];

@@ -72,6 +72,7 @@ const COMMANDS: CommandRow[] = [
     lazy: true,
     make: async () => (await import('./commands/template.ts')).makeClusterTemplateCommand(),
   },
+  { names: ['cron'], lazy: true, make: async () => (await import('./commands/cron.ts')).makeCronCommand() },
 ];
 
 const GLOBAL_WITH_VALUE = new Set(['--kubeconfig', '--context', '-n', '--namespace', '--log-level']);

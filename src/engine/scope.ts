@@ -20,6 +20,9 @@ export function globalVariables(wf: Workflow, configMaps?: Record<string, Observ
   if (wf.metadata.uid) g['workflow.uid'] = wf.metadata.uid;
   if (wf.spec.serviceAccountName) g['workflow.serviceAccountName'] = wf.spec.serviceAccountName;
   if (wf.metadata.creationTimestamp) g['workflow.creationTimestamp'] = wf.metadata.creationTimestamp;
+  // Set on runs a CronWorkflow created (Argo's setGlobalParameters).
+  const scheduled = wf.metadata.annotations?.['workflows.argoproj.io/scheduled-time'];
+  if (scheduled) g['workflow.scheduledTime'] = scheduled;
   const params = wf.spec.arguments?.parameters ?? [];
   for (const p of params) {
     const v =

@@ -18,6 +18,7 @@ import type { PolicyCheck } from '../runtime/placement.ts';
 import type { DecideFn, ReconcileHooks } from '../runtime/reconcile.ts';
 import { makeReconcileHandler } from '../runtime/reconcile-handler.ts';
 import { makeResyncHandler } from '../runtime/resync-handler.ts';
+import { makeCronHandler, type CronResult } from '../runtime/cron-handler.ts';
 import { makeTimerHandler } from '../runtime/timer-handler.ts';
 import { startWatcher, type Watcher } from '../watcher/watcher.ts';
 import { AwsCallLog, recordingSqs, recordingStore, type AwsIdentity } from './aws-calls.ts';
@@ -42,6 +43,10 @@ export interface LocalControllerOptions {
   visibilityTimeoutSeconds?: number;
   /** Periodic resync interval (ms); 0 = only on demand. Default 30 s. */
   resyncIntervalMs?: number;
+  /** CronWorkflow evaluation interval (ms, the dev stack's timer); 0 = only `cronNow()`. Default 10 s. */
+  cronIntervalMs?: number;
+  /** The clock CronWorkflows are evaluated with (test seam: a fake clock). Default the real one. */
+  clock?: () => Date;
   /** Run the watcher (default true). */
   watcher?: boolean;
   watcherHttp?: { host?: string; port?: number } | false;
@@ -71,6 +76,8 @@ export interface LocalController {
   /** The registry as the watcher's identity sees it (for a second watcher in tests and benches). */
   watcherRegistry: ClusterRegistry;
   resyncNow(): Promise<{ nudged: number }>;
+  /** Evaluates every CronWorkflow now (what the timer does every `cronIntervalMs`). */
+  cronNow(): Promise<CronResult>;
   stop(): Promise<void>;
 }
 
@@ -168,6 +175,7 @@ export async function startLocalController(opts: LocalControllerOptions): Promis
       t.unref();
       stops.push(() => clearInterval(t));
     }
+    const cron = startCron(opts, runtime, config, logger, stops);
     return {
       config,
       queues,
@@ -178,12 +186,47 @@ export async function startLocalController(opts: LocalControllerOptions): Promis
       awsCalls,
       watcherRegistry,
       resyncNow: () => resync(),
+      cronNow: cron,
       stop: stopAll,
     };
   } catch (e) {
     await stopAll();
     throw e;
   }
+}
+
+/**
+ * The CronWorkflow evaluator on the dev stack's timer (in AWS a one-minute schedule runs it), as the
+ * functions' identity. Evaluations never overlap: a tick while one runs is skipped.
+ */
+function startCron(
+  opts: LocalControllerOptions,
+  runtime: RuntimeDeps,
+  config: Config,
+  logger: Logger,
+  stops: (() => Promise<void> | void)[],
+): () => Promise<CronResult> {
+  const evaluate = makeCronHandler({
+    mainClient: runtime.resync.mainClient,
+    logger: logger.child({ fn: 'cron' }),
+    managedNamespace: config.managedNamespace || undefined,
+    now: opts.clock ?? (() => new Date()),
+    graceSeconds: config.cronGraceSeconds,
+  });
+  let running: Promise<CronResult> | undefined;
+  const once = (): Promise<CronResult> => {
+    running ??= evaluate().finally(() => (running = undefined));
+    return running;
+  };
+  const every = opts.cronIntervalMs ?? 10_000;
+  if (every > 0) {
+    const t = setInterval(() => {
+      once().catch((error: unknown) => logger.warn('cron evaluation failed', { error }));
+    }, every);
+    t.unref();
+    stops.push(() => clearInterval(t));
+  }
+  return once;
 }
 
 /**

@@ -28,6 +28,7 @@ import type { Watcher } from '../watcher/watcher.ts';
 import { startLocalClusters, type LocalClusterOptions, type LocalClusters } from './clusters.ts';
 import { startLocalController } from './controller.ts';
 import type { AwsCallLog } from './aws-calls.ts';
+import type { CronResult } from '../runtime/cron-handler.ts';
 import { FUNCTIONS_SUBJECT, installedRules, mainOverlay, REMOTE_SUBJECT, WATCHER_SUBJECT } from './identities.ts';
 import type { LocalQueues } from './queue/sqs-server.ts';
 import { workflowIdentities } from './workflow-rbac.ts';
@@ -41,6 +42,10 @@ export interface LocalStackOptions {
   logger?: Logger;
   /** Periodic resync interval (ms); 0 = only `resyncNow()`. Default 30 s. */
   resyncIntervalMs?: number;
+  /** CronWorkflow evaluation interval (ms); 0 = only `cronNow()`. Default 10 s. */
+  cronIntervalMs?: number;
+  /** The clock CronWorkflows are evaluated with (test seam). */
+  clock?: () => Date;
   /** Receives before a nudge is dead-lettered (default 5) and the local visibility timeout (s, default 5). */
   maxReceiveCount?: number;
   visibilityTimeoutSeconds?: number;
@@ -90,6 +95,8 @@ export interface LocalStack {
   submit(workflow: unknown, namespace?: string): Promise<Workflow>;
   waitFor(namespace: string, name: string, predicate: (wf: Workflow) => boolean, timeoutMs: number): Promise<Workflow>;
   resyncNow(): Promise<{ nudged: number }>;
+  /** Evaluates every CronWorkflow now. */
+  cronNow(): Promise<CronResult>;
   stop(): Promise<void>;
 }
 
@@ -171,6 +178,8 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
       maxReceiveCount: opts.maxReceiveCount,
       visibilityTimeoutSeconds: opts.visibilityTimeoutSeconds,
       resyncIntervalMs: opts.resyncIntervalMs,
+      cronIntervalMs: opts.cronIntervalMs,
+      clock: opts.clock,
       watcher: opts.watcher,
       watcherHttp: opts.watcherHttp,
       watcherMaxPending: opts.watcherMaxPending,
@@ -204,6 +213,7 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
       submit: (wf, namespace = 'argo') => submitWorkflow(mainClient, wf, namespace),
       waitFor: (ns, name, predicate, timeoutMs) => waitForWorkflow(mainClient, ns, name, predicate, timeoutMs),
       resyncNow: () => controller.resyncNow(),
+      cronNow: () => controller.cronNow(),
       stop: stopAll,
     };
   } catch (e) {

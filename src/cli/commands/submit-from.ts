@@ -8,6 +8,7 @@ import type { KubeClient } from '../../ports/kube.ts';
 import { isNotFound } from '../../adapters/kube/errors.ts';
 import { clusterWorkflowTemplatePath, workflowTemplatePath } from '../../adapters/kube/resources.ts';
 import { failure, usageError } from './errors.ts';
+import { workflowFor, type CronWorkflow } from '../../engine/cron/decide-cron.ts';
 
 /** The names Argo accepts for each kind (kind, singular, plural, short name). */
 const KINDS: Record<string, 'wftmpl' | 'cwftmpl' | 'cronwf'> = {
@@ -43,7 +44,13 @@ function setParameters(wf: Workflow, params: string[]): void {
   }
 }
 
-/** The workflow for `--from kind/name`; usage errors for a malformed or unknown kind. */
+/** Marks the placeholder `workflowFromTemplate` returns for `cronwf/NAME` (resolved by {@link resolveCron}). */
+const CRON = Symbol('cron');
+
+/**
+ * The workflow for `--from kind/name`; usage errors for a malformed or unknown kind. A CronWorkflow
+ * needs the cluster: a placeholder comes back, for {@link resolveCron}.
+ */
 export function workflowFromTemplate(from: string, params: string[]): Workflow {
   const slash = from.indexOf('/');
   if (slash <= 0 || slash === from.length - 1)
@@ -53,11 +60,7 @@ export function workflowFromTemplate(from: string, params: string[]): Workflow {
   const kind = KINDS[from.slice(0, slash)];
   const name = from.slice(slash + 1);
   if (!kind) throw usageError(`Resource kind '${from.slice(0, slash)}' is not supported for submitting`);
-  if (kind === 'cronwf')
-    throw usageError(
-      `--from ${from}: CronWorkflows are not supported yet`,
-      'submit the workflow file, or --from workflowtemplate/NAME',
-    );
+  if (kind === 'cronwf') return { metadata: {}, spec: {}, [CRON]: name } as Workflow;
   const cluster = kind === 'cwftmpl';
   const wf: Workflow = {
     apiVersion: 'argoproj.io/v1alpha1',
@@ -91,4 +94,32 @@ export async function checkTemplateExists(client: KubeClient, namespace: string,
       `create it first: argosy ${ref.clusterScope ? 'cluster-template' : 'template'} create FILE`,
     );
   }
+}
+
+/**
+ * Argo's `ConvertCronWorkflowToWorkflow` for a `cronwf/NAME` placeholder: `generateName: NAME-`, the
+ * scheduled-time annotation set to now, the CronWorkflow's labels, workflowMetadata and owner
+ * reference; other workflows come back unchanged (the caller applies the submit flags to it).
+ */
+export async function resolveCron(client: KubeClient, namespace: string, wf: Workflow): Promise<Workflow> {
+  const name = (wf as unknown as Record<symbol, unknown>)[CRON];
+  if (typeof name !== 'string') return wf;
+  let cron: CronWorkflow;
+  try {
+    cron = await client.request<CronWorkflow>({
+      method: 'GET',
+      path: `/apis/argoproj.io/v1alpha1/namespaces/${encodeURIComponent(namespace)}/cronworkflows/${encodeURIComponent(name)}`,
+    });
+  } catch (e) {
+    if (!isNotFound(e)) throw e;
+    throw failure(
+      `cronworkflows.argoproj.io "${name}" not found in namespace "${namespace}"`,
+      'list them: argosy cron list',
+    );
+  }
+  const out = workflowFor(cron, Date.now());
+  delete out.metadata.name;
+  delete out.metadata.namespace;
+  out.metadata.generateName = `${name}-`;
+  return out;
 }

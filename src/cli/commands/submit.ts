@@ -14,7 +14,7 @@ import { checkOutput, formatObject, printWorkflow } from './output.ts';
 import { withTarget, type Target } from './target.ts';
 import { bundlesFromText, readInputFile } from './workflow-file.ts';
 import { applyManifests, type Manifest } from './manifests.ts';
-import { checkTemplateExists, workflowFromTemplate } from './submit-from.ts';
+import { checkTemplateExists, resolveCron, workflowFromTemplate } from './submit-from.ts';
 import { workflowStoreRefusals } from '../../clusters/store-guard.ts';
 import { applySubmitFlags, checkSubmitFlags, readParameterFile, type SubmitFlags } from './submit-opts.ts';
 import { nodeFilterFlag, nodeSelectorOf } from './node-selector.ts';
@@ -53,6 +53,11 @@ interface Submission {
   objects: Manifest[];
 }
 
+/** `-p` values and those of `--parameter-file`. */
+function submitParams(flags: SubmitFlags): string[] {
+  return [...flags.parameter, ...(flags.parameterFile ? readParameterFile(flags.parameterFile) : [])];
+}
+
 /** Reads every file (or `--from`) and applies the flags; bad input exits 2 before anything is created. */
 function loadAll(files: string[], flags: SubmitFlags): Submission {
   if (files.length && flags.from) throw usageError('cannot combine --from with file arguments');
@@ -61,7 +66,7 @@ function loadAll(files: string[], flags: SubmitFlags): Submission {
       'submit needs files or --from kind/name',
       'argosy submit FILE... (- for stdin), or --from workflowtemplate/NAME',
     );
-  const params = [...flags.parameter, ...(flags.parameterFile ? readParameterFile(flags.parameterFile) : [])];
+  const params = submitParams(flags);
   const out: Submission = { workflows: [], objects: [] };
   if (flags.from) {
     const wf = workflowFromTemplate(flags.from, params);
@@ -78,8 +83,11 @@ function loadAll(files: string[], flags: SubmitFlags): Submission {
 }
 
 /** Creates one workflow (or asks the server to dry-run it); refuses the controller's namespace. */
-async function create(ctx: CliContext, target: Target, wf: Workflow, flags: SubmitFlags): Promise<Workflow> {
-  const ns = ctx.globals.namespace || wf.metadata.namespace || target.namespace;
+async function create(ctx: CliContext, target: Target, given: Workflow, flags: SubmitFlags): Promise<Workflow> {
+  const ns = ctx.globals.namespace || given.metadata.namespace || target.namespace;
+  // --from cronwf/NAME: the CronWorkflow is read from the cluster, then the flags apply to its run.
+  const wf = await resolveCron(target.client, ns, given);
+  if (wf !== given) applySubmitFlags(wf, flags, submitParams(flags), flags.from ?? '');
   const store = {
     cluster: target.mainCluster,
     namespace: ctx.config.controllerNamespace,

@@ -122,13 +122,13 @@ describe('argosy template / cluster-template and workflows that use them', () =>
     );
   });
 
-  test('submit --from a missing template exits 1 before creating anything; cronwf is not supported yet', async () => {
+  test('submit --from a missing template or CronWorkflow exits 1 before creating anything', async () => {
     const r = await runCli(['submit', '--from', 'workflowtemplate/missing'], dir);
     assert.equal(r.code, 1);
     assert.match(r.stderr, /workflowtemplates\.argoproj\.io "missing" not found/);
     const c = await runCli(['submit', '--from', 'cronwf/x'], dir);
-    assert.equal(c.code, 2);
-    assert.match(c.stderr, /not supported yet/);
+    assert.equal(c.code, 1);
+    assert.match(c.stderr, /cronworkflows\.argoproj\.io "x" not found/);
   });
 
   test('a file with a WorkflowTemplate and a Workflow applies the template first', async () => {
@@ -178,32 +178,13 @@ spec:
     assert.match(r.stdout, /✖ 1 linting errors found!\n$/);
   });
 
-  test('run --apply preloads the templates an example references (its own stack)', async () => {
-    const r = await runCli(
-      [
-        'run',
-        '--runtime',
-        'sim',
-        '--apply',
-        TEMPLATES,
-        '-o',
-        'json',
-        join(UP, 'examples__workflow-template__dag.yaml'),
-      ],
-      dir,
-    );
-    assert.equal(r.code, 0, r.stderr);
-    assert.match(r.stderr, /workflowtemplate\.argoproj\.io\/workflow-template-inner-dag created/);
-    const wf = JSON.parse(r.stdout) as { status: { phase: string } };
-    assert.equal(wf.status.phase, 'Succeeded');
-  });
-
-  test('--help lists template commands and no longer as coming; cron and retry still coming', async () => {
+  test('--help lists template commands and no longer as coming; retry still coming', async () => {
     const h = await runCli(['--help'], dir);
     assert.match(h.stdout, /^ {2}template /m);
     assert.match(h.stdout, /^ {2}cluster-template /m);
     const coming = h.stdout.slice(h.stdout.indexOf('Argo commands not available yet:'));
-    assert.match(coming, /cron .*issue #19/);
+    assert.match(coming, /retry .*issue #19/);
+    assert.doesNotMatch(coming, /cron/);
     assert.doesNotMatch(coming, /template/);
     const r = await runCli(['retry', 'x'], dir);
     assert.equal(r.code, 2);

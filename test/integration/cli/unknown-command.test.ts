@@ -10,7 +10,6 @@ describe('an unknown command is never answered with a different, destructive one
   test('argo commands that are coming name their issue, not a look-alike', async () => {
     for (const [cmd, issue] of [
       ['retry', '#19'],
-      ['cron', '#19'],
       ['resubmit', '#19'],
     ] as const) {
       const r = await runCli([cmd, 'x'], dir);

@@ -119,6 +119,7 @@ describe('infra/k8s overlays', () => {
         .sort(),
       [
         'clusterworkflowtemplates.argoproj.io',
+        'cronworkflows.argoproj.io',
         'workflows.argoproj.io',
         'workflowtaskresults.argoproj.io',
         'workflowtemplates.argoproj.io',
@@ -168,9 +169,12 @@ describe('infra/k8s overlays', () => {
     // Exactly the verbs the functions call (local mode enforces these rules, so a missing one fails
     // the pipeline tests); no watch; task results only listed and deleted by collection.
     assert.deepEqual(grants(find('cluster-wide', 'ClusterRole', 'argosy-controller')), {
-      'argoproj.io/workflows': ['get', 'list', 'patch', 'update'],
+      // create/delete: the CronWorkflow evaluator's runs and history limits (src/runtime/cron-handler.ts).
+      'argoproj.io/workflows': ['create', 'delete', 'get', 'list', 'patch', 'update'],
       'argoproj.io/workflows/status': ['update'],
       'argoproj.io/workflows/finalizers': ['update'],
+      'argoproj.io/cronworkflows': ['list', 'patch'],
+      'argoproj.io/cronworkflows/finalizers': ['update'],
       'argoproj.io/workflowtemplates': ['get'],
       'argoproj.io/clusterworkflowtemplates': ['get'],
       'core/configmaps': ['get'],
