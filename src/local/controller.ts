@@ -167,14 +167,7 @@ export async function startLocalController(opts: LocalControllerOptions): Promis
       await untilReady(w, logger);
     }
     const resync = makeResyncHandler(runtime.resync);
-    const every = opts.resyncIntervalMs ?? 30_000;
-    if (every > 0) {
-      const t = setInterval(() => {
-        resync().catch((error: unknown) => logger.warn('resync failed', { error }));
-      }, every);
-      t.unref();
-      stops.push(() => clearInterval(t));
-    }
+    onTimer(opts.resyncIntervalMs ?? 30_000, resync, logger, 'resync failed', stops);
     const cron = startCron(opts, runtime, config, logger, stops);
     return {
       config,
@@ -193,6 +186,22 @@ export async function startLocalController(opts: LocalControllerOptions): Promis
     await stopAll();
     throw e;
   }
+}
+
+/** Runs `fn` every `everyMs` (0 = never) until stopped; failures are logged, the next tick retries. */
+function onTimer(
+  everyMs: number,
+  fn: () => Promise<unknown>,
+  logger: Logger,
+  what: string,
+  stops: (() => Promise<void> | void)[],
+): void {
+  if (everyMs <= 0) return;
+  const t = setInterval(() => {
+    fn().catch((error: unknown) => logger.warn(what, { error }));
+  }, everyMs);
+  t.unref();
+  stops.push(() => clearInterval(t));
 }
 
 /**
@@ -218,14 +227,7 @@ function startCron(
     running ??= evaluate().finally(() => (running = undefined));
     return running;
   };
-  const every = opts.cronIntervalMs ?? 10_000;
-  if (every > 0) {
-    const t = setInterval(() => {
-      once().catch((error: unknown) => logger.warn('cron evaluation failed', { error }));
-    }, every);
-    t.unref();
-    stops.push(() => clearInterval(t));
-  }
+  onTimer(opts.cronIntervalMs ?? 10_000, once, logger, 'cron evaluation failed', stops);
   return once;
 }
 

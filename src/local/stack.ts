@@ -175,11 +175,7 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
         ...(opts.runtime === 'sim' ? { executorMode: 'pods' } : {}),
         ...opts.config,
       },
-      maxReceiveCount: opts.maxReceiveCount,
-      visibilityTimeoutSeconds: opts.visibilityTimeoutSeconds,
-      resyncIntervalMs: opts.resyncIntervalMs,
-      cronIntervalMs: opts.cronIntervalMs,
-      clock: opts.clock,
+      ...timing(opts),
       watcher: opts.watcher,
       watcherHttp: opts.watcherHttp,
       watcherMaxPending: opts.watcherMaxPending,
@@ -220,6 +216,12 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
     await stopAll();
     throw e;
   }
+}
+
+/** The queue and timer settings passed through to the controller as given. */
+function timing(opts: LocalStackOptions) {
+  const { maxReceiveCount, visibilityTimeoutSeconds, resyncIntervalMs, cronIntervalMs, clock } = opts;
+  return { maxReceiveCount, visibilityTimeoutSeconds, resyncIntervalMs, cronIntervalMs, clock };
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -189,63 +189,70 @@ function createCommand(): Command {
     });
 }
 
+function listCommand(): Command {
+  return new Command('list')
+    .description('list CronWorkflows')
+    .option('-A, --all-namespaces', 'of every namespace')
+    .option('-o, --output <format>', 'wide or name')
+    .action(async (opts: { allNamespaces?: boolean; output?: string }, cmd: Command) => {
+      const ctx = contextOf(cmd);
+      const output = checkOutput(opts.output, ['wide', 'name'] as const, 'wide');
+      await withTarget(ctx, async (target) => {
+        const p = opts.allNamespaces ? '/apis/argoproj.io/v1alpha1/cronworkflows' : path(target.namespace);
+        const items = (await target.client.request<{ items?: CronWorkflow[] }>({ method: 'GET', path: p })).items ?? [];
+        if (output === 'name') return items.forEach((c) => ctx.io.out(`${c.metadata.name}\n`));
+        ctx.io.out(alignTable(listRows(items, opts.allNamespaces === true), 3).join('\n') + '\n');
+      });
+    });
+}
+
+function getCommand(): Command {
+  return new Command('get')
+    .description('display details about CronWorkflows')
+    .argument('<names...>', 'CronWorkflow names')
+    .option('-o, --output <format>', 'name, json, yaml or wide')
+    .action(async (names: string[], opts: { output?: string }, cmd: Command) => {
+      const ctx = contextOf(cmd);
+      const output = checkOutput(opts.output, ['wide', 'name', 'json', 'yaml'] as const, 'wide');
+      await withTarget(ctx, async (target) => {
+        for (const name of names) print(ctx, await getCron(target, name), output);
+      });
+    });
+}
+
+function deleteCommand(): Command {
+  return new Command('delete')
+    .description('delete CronWorkflows (their runs go with them: owner references)')
+    .argument('<names...>', 'CronWorkflow names')
+    .action(async (names: string[], _o: unknown, cmd: Command) => {
+      const ctx = contextOf(cmd);
+      await withTarget(ctx, async (target) => {
+        for (const name of names) {
+          await getCron(target, name);
+          await target.client.request({ method: 'DELETE', path: path(target.namespace, name) });
+        }
+      });
+    });
+}
+
+function lintCommand(): Command {
+  return new Command('lint')
+    .description('validate files of CronWorkflow manifests (exit 1 on errors)')
+    .argument('<files...>', 'YAML or JSON files')
+    .action((files: string[], _o: unknown, cmd: Command) => {
+      process.exitCode = lint(files, contextOf(cmd).io.out) > 0 ? 1 : 0;
+    });
+}
+
 /** `argosy cron …`. */
 export function makeCronCommand(): Command {
   const cron = new Command('cron').description('manage CronWorkflows (like `argo cron`)');
   cron.addCommand(createCommand());
-  cron.addCommand(
-    new Command('list')
-      .description('list CronWorkflows')
-      .option('-A, --all-namespaces', 'of every namespace')
-      .option('-o, --output <format>', 'wide or name')
-      .action(async (opts: { allNamespaces?: boolean; output?: string }, cmd: Command) => {
-        const ctx = contextOf(cmd);
-        const output = checkOutput(opts.output, ['wide', 'name'] as const, 'wide');
-        await withTarget(ctx, async (target) => {
-          const p = opts.allNamespaces ? '/apis/argoproj.io/v1alpha1/cronworkflows' : path(target.namespace);
-          const items =
-            (await target.client.request<{ items?: CronWorkflow[] }>({ method: 'GET', path: p })).items ?? [];
-          if (output === 'name') return items.forEach((c) => ctx.io.out(`${c.metadata.name}\n`));
-          ctx.io.out(alignTable(listRows(items, opts.allNamespaces === true), 3).join('\n') + '\n');
-        });
-      }),
-  );
-  cron.addCommand(
-    new Command('get')
-      .description('display details about CronWorkflows')
-      .argument('<names...>', 'CronWorkflow names')
-      .option('-o, --output <format>', 'name, json, yaml or wide')
-      .action(async (names: string[], opts: { output?: string }, cmd: Command) => {
-        const ctx = contextOf(cmd);
-        const output = checkOutput(opts.output, ['wide', 'name', 'json', 'yaml'] as const, 'wide');
-        await withTarget(ctx, async (target) => {
-          for (const name of names) print(ctx, await getCron(target, name), output);
-        });
-      }),
-  );
-  cron.addCommand(
-    new Command('delete')
-      .description('delete CronWorkflows (their runs go with them: owner references)')
-      .argument('<names...>', 'CronWorkflow names')
-      .action(async (names: string[], _o: unknown, cmd: Command) => {
-        const ctx = contextOf(cmd);
-        await withTarget(ctx, async (target) => {
-          for (const name of names) {
-            await getCron(target, name);
-            await target.client.request({ method: 'DELETE', path: path(target.namespace, name) });
-          }
-        });
-      }),
-  );
+  cron.addCommand(listCommand());
+  cron.addCommand(getCommand());
+  cron.addCommand(deleteCommand());
   cron.addCommand(setSuspend('suspend'));
   cron.addCommand(setSuspend('resume'));
-  cron.addCommand(
-    new Command('lint')
-      .description('validate files of CronWorkflow manifests (exit 1 on errors)')
-      .argument('<files...>', 'YAML or JSON files')
-      .action((files: string[], _o: unknown, cmd: Command) => {
-        process.exitCode = lint(files, contextOf(cmd).io.out) > 0 ? 1 : 0;
-      }),
-  );
+  cron.addCommand(lintCommand());
   return cron;
 }
