@@ -20,7 +20,7 @@ export default {
   'src/engine/execute.ts': 57,
   'src/engine/expr/govaluate.ts': 57,
   'src/engine/pod/execute-pod.ts': 73,
-  'src/engine/pod/executor-pod.ts': 63,
+  'src/engine/pod/executor-pod.ts': 61,
   'src/engine/steps/execute-step-group.ts': 83,
   'src/engine/validate-dag.ts': 62,
   'src/local/apiserver/crd-schema.ts': 52,
