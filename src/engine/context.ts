@@ -10,7 +10,17 @@ import type {
   ObservedTaskResult,
   PlacementCheck,
 } from './contract.ts';
-import type { NodePhase, NodeStatus, NodeType, Template, TemplateRef, Workflow } from './types.ts';
+import type {
+  Artifact,
+  ArtifactRepository,
+  NodePhase,
+  NodeStatus,
+  NodeType,
+  Parameter,
+  Template,
+  TemplateRef,
+  Workflow,
+} from './types.ts';
 import { localScope, type TemplateScope } from './template-scope.ts';
 import { withTemplateDefaults } from './template-defaults.ts';
 import { childNodeId, displayNameOf, formatTime, nodeId, type PodNameFormat } from './names.ts';
@@ -61,6 +71,8 @@ export interface ExecContext {
   wakeAt?: number;
   /** Active pods of the workflow (`spec.parallelism`), counted lazily once per decide. */
   activePods?: number;
+  /** The pinned artifact repository (`status.artifactRepositoryRef`), when the workflow moves artifacts. */
+  artifactRepository?: ArtifactRepository;
   /** Boundary node ID → IDs of the nodes inside it, built lazily for template parallelism/failFast. */
   byBoundary?: Map<string, string[]>;
   /** Steps/DAG node ID → its template, for the parallelism/failFast checks of its children. */
@@ -265,4 +277,12 @@ export function newContext(wf: Workflow, now: Date, controller: ControllerSettin
     taskIds: new Map(),
     childScopes: new Map(),
   };
+}
+
+/** A new node's `inputs`: its parameters and artifacts as processed (Argo records both). */
+export function setNodeInputs(node: NodeStatus, params: Parameter[], artifacts: Artifact[] | undefined): void {
+  const inputs: NodeStatus['inputs'] = {};
+  if (params.length > 0) inputs.parameters = params;
+  if (artifacts && artifacts.length > 0) inputs.artifacts = artifacts;
+  if (inputs.parameters || inputs.artifacts) node.inputs = inputs;
 }

@@ -147,6 +147,8 @@ export interface ControllerSettings {
   executorImage?: string;
   /** `resources` of executor pods' init and wait containers (Argo's ConfigMap `executor.resources`). */
   executorResources?: Record<string, unknown>;
+  /** The controller's own namespace: Argo's second place for a referenced artifact repository ConfigMap. */
+  controllerNamespace?: string;
 }
 
 /** Everything `decide` looks at. */
@@ -198,6 +200,8 @@ export interface PlaceProblem {
 /** A ConfigMap as the engine needs it for parameters. */
 export interface ObservedConfigMap {
   labels?: Record<string, string>;
+  /** The artifact repository's default key is an annotation. */
+  annotations?: Record<string, string>;
   data?: Record<string, string>;
 }
 

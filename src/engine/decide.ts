@@ -6,7 +6,7 @@
 import { NOW_VARIABLE } from './expr/expression-tag.ts';
 import type { Decision, ObservedPod, Snapshot, WorkflowMetaPatch } from './contract.ts';
 import { WORKFLOW_FINALIZER } from './contract.ts';
-import type { Condition, NodeStatus, WorkflowPhase, WorkflowStatus } from './types.ts';
+import type { Condition, NodeStatus, Workflow, WorkflowPhase, WorkflowStatus } from './types.ts';
 import { isFulfilled, newContext, type ExecContext } from './context.ts';
 import { ANNOTATION_NODE_ID, ANNOTATION_POD_NAME_FORMAT, LABEL_COMPLETED, LABEL_PHASE } from './labels.ts';
 import { nodeId } from './names.ts';
@@ -23,6 +23,7 @@ import { exportRecordedGlobals, workflowOutputs } from './outputs.ts';
 import { finalPhase, runWorkflowExit, workflowDuration } from './exit/workflow-exit.ts';
 import { finishEffects, prepareEffects } from './effects.ts';
 import { assessUnvisitedPods, endUnfinished, hasLivePods } from './unfinished.ts';
+import { resolveRepository, usesArtifacts } from './artifacts/repository.ts';
 
 function isDone(phase: WorkflowPhase | undefined): boolean {
   return phase === 'Succeeded' || phase === 'Failed' || phase === 'Error';
@@ -177,6 +178,12 @@ export function decide(snapshot: Snapshot, now: Date): Decision {
   }
   // Frozen at start (and on the first decide of a workflow started before specs were stored).
   if (!storedSpec(given) && typeof merged !== 'string') status.storedWorkflowTemplateSpec = wf.spec;
+  const repoError = pinRepository(status, wf, snapshot);
+  if (repoError) {
+    finish(ctx, status, 'Error', repoError, ctx.now);
+    return { actions: [], status, metadata: metadataOf(snapshot, status, ctx), reasons: ctx.reasons };
+  }
+  ctx.artifactRepository = status.artifactRepositoryRef?.artifactRepository;
   ctx.nodes = { ...(current.nodes ?? {}) };
   try {
     ctx.globals = globalVariables(wf, snapshot.configMaps);
@@ -208,6 +215,7 @@ export function decide(snapshot: Snapshot, now: Date): Decision {
     nodeName: ctx.wfName,
     holder: { template: wf.spec.entrypoint },
     args: wf.spec.arguments?.parameters,
+    artifacts: wf.spec.arguments?.artifacts,
     depth: 0,
   });
   stopSuspendNodes(ctx, true);
@@ -234,6 +242,19 @@ export function decide(snapshot: Snapshot, now: Date): Decision {
     if (after !== undefined) decision.requeueAfterMs = after;
   }
   return decision;
+}
+
+/**
+ * Argo resolves the artifact repository once and pins it in `status.artifactRepositoryRef`; Argosy does
+ * so only for workflows that move artifacts (no ConfigMap read for the others). Returns Argo's error.
+ */
+function pinRepository(status: WorkflowStatus, wf: Workflow, snapshot: Snapshot): string | undefined {
+  if (status.artifactRepositoryRef || !usesArtifacts(wf, snapshot.workflowTemplates)) return undefined;
+  const c = snapshot.controller;
+  const found = resolveRepository(wf, snapshot.configMaps, c.controllerNamespace);
+  if ('error' in found) return found.error;
+  status.artifactRepositoryRef = found.ref;
+  return undefined;
 }
 
 /** A decision that changes nothing. */

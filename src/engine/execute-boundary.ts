@@ -3,7 +3,7 @@
  * and whose phase it derives from them.
  */
 import type { ExecContext } from './context.ts';
-import { initNode } from './context.ts';
+import { initNode, setNodeInputs } from './context.ts';
 import type { NodeStatus, NodeType, Template } from './types.ts';
 import type { Resolver } from './substitute.ts';
 import type { Dispatch } from './dispatch.ts';
@@ -29,7 +29,7 @@ export function executeBoundary(
       templateName: d.templateName,
       phase: 'Running',
     });
-    if (d.inputs.length > 0) node.inputs = { parameters: d.inputs };
+    setNodeInputs(node, d.inputs, t.inputs?.artifacts);
   }
   ctx.childScopes.set(node.id, d.childScope);
   if (t.parallelism !== undefined || t.failFast !== undefined) (ctx.boundaryTemplates ??= new Map()).set(node.id, t);

@@ -5,7 +5,7 @@
  */
 import type { ExecContext } from './context.ts';
 import { getNode, initNode, isFulfilled, markPhase, mutableNode, scopeUnder } from './context.ts';
-import type { NodeStatus, Parameter, Template, TemplateRef } from './types.ts';
+import type { Artifact, NodeStatus, Parameter, Template, TemplateRef } from './types.ts';
 import type { TemplateScope } from './template-scope.ts';
 import { chainResolvers, mapResolver, substituteDeep, type Resolver } from './substitute.ts';
 import { isExpressionTagError } from './expr/expression-tag.ts';
@@ -16,6 +16,12 @@ import type { Dispatch } from './dispatch.ts';
 import { podName } from './names.ts';
 import { executeRetry } from './retry/execute-retry.ts';
 import { checkParallelism, noteNewNode } from './parallelism.ts';
+import {
+  ArtifactReferenceError,
+  inputArtifactVariables,
+  processInputArtifacts,
+  withInputArtifacts,
+} from './artifacts/passing.ts';
 
 export type { Dispatch } from './dispatch.ts';
 
@@ -29,6 +35,8 @@ export interface ExecuteRequest {
   nodeName: string;
   holder: TemplateHolder;
   args?: Parameter[];
+  /** Argument artifacts, references already resolved. */
+  artifacts?: Artifact[];
   boundaryID?: string;
   depth: number;
   /** Set on exit-handler nodes (`hooked`). */
@@ -79,7 +87,9 @@ export function executeTemplate(ctx: ExecContext, req: ExecuteRequest): NodeStat
   }
   if (req.depth > MAX_DEPTH) return errorNode(ctx, req, t, MAX_DEPTH_MESSAGE);
   let inputs: Parameter[];
+  let artifacts: Artifact[];
   try {
+    artifacts = processInputArtifacts(t, req.artifacts);
     // Argo's SubstituteParams: globals first, since input values may reference them; then the
     // inputs themselves, since one input's expression may read another.
     const cm = { namespace: ctx.wfNamespace, configMaps: ctx.configMaps, resolve: mapResolver(ctx.globals) };
@@ -97,10 +107,12 @@ export function executeTemplate(ctx: ExecContext, req: ExecuteRequest): NodeStat
   }
   const blocked = checkParallelism(ctx, req, t, existing);
   if (blocked) return blocked;
+  const vars = inputVariables(inputs);
+  if (artifacts.length > 0) Object.assign(vars, inputArtifactVariables(artifacts));
   const d: Dispatch = {
     nodeName: req.nodeName,
-    template: t,
-    scope: chainResolvers(mapResolver(inputVariables(inputs)), mapResolver(ctx.globals)),
+    template: withInputArtifacts(t, artifacts),
+    scope: chainResolvers(mapResolver(vars), mapResolver(ctx.globals)),
     templateName: holderTemplateName(req.holder, t),
     boundaryID: req.boundaryID,
     inputs,
@@ -120,7 +132,7 @@ export function executeTemplate(ctx: ExecContext, req: ExecuteRequest): NodeStat
   try {
     node = strategy ? executeRetry(ctx, existing, d, strategy) : dispatchTemplate(ctx, existing, d);
   } catch (e) {
-    if (!isExpressionTagError(e)) throw e;
+    if (!isExpressionTagError(e) && !(e instanceof ArtifactReferenceError)) throw e;
     node = errorNode(ctx, req, t, e.message);
   }
   if (!existing) {

@@ -5,11 +5,34 @@
  * `status.outputs.parameters` of the workflow (Argo's `addOutputsToGlobalScope`).
  */
 import type { ExecContext } from './context.ts';
-import type { NodeStatus, Outputs, Parameter, Template } from './types.ts';
+import type { Artifact, NodeStatus, Outputs, Parameter, Template } from './types.ts';
 import { substituteString, type Resolver } from './substitute.ts';
 import { evaluateOutputExpression } from './expr/output-expression.ts';
+import { ARTIFACT_QUERY, ArtifactReferenceError, resolveArgumentArtifacts } from './artifacts/passing.ts';
 
 const GLOBAL_PREFIX = 'workflow.outputs.parameters.';
+const GLOBAL_ARTIFACT_PREFIX = `${ARTIFACT_QUERY}workflow.outputs.artifacts.`;
+
+/**
+ * Output artifacts of a steps/DAG template (`from`/`fromExpression` over the children's scope), Argo's
+ * `getTemplateOutputsFromScope`: an optional one that does not resolve is left out.
+ */
+function templateOutputArtifacts(t: Template, resolve: Resolver): Artifact[] {
+  const declared = t.outputs?.artifacts ?? [];
+  const out: Artifact[] = [];
+  for (const a of declared) {
+    if (a.from === undefined && a.fromExpression === undefined) continue;
+    try {
+      out.push(...(resolveArgumentArtifacts([{ ...a, optional: false }], resolve) ?? []));
+    } catch (e) {
+      if (a.optional && e instanceof ArtifactReferenceError && e.message.includes('Unable to resolve')) continue;
+      throw new ArtifactReferenceError(
+        `unable to resolve outputs from scope: ${(e as Error).message.replace(/^unable to resolve references: /, '')}`,
+      );
+    }
+  }
+  return out;
+}
 
 /** The outputs of a finished steps/DAG node, or undefined when it declares none; exports global ones. */
 export function aggregateTemplateOutputs(t: Template, resolve: Resolver, ctx?: ExecContext): Outputs | undefined {
@@ -29,16 +52,26 @@ export function aggregateTemplateOutputs(t: Template, resolve: Resolver, ctx?: E
   }
   const outputs: Outputs = {};
   if (params.length > 0) outputs.parameters = params;
+  const artifacts = templateOutputArtifacts(t, resolve);
+  if (artifacts.length > 0) outputs.artifacts = artifacts;
   if (typeof t.outputs?.result === 'string') outputs.result = substituteString(t.outputs.result, resolve);
   if (Object.keys(outputs).length === 0) return undefined;
   if (ctx) exportGlobalOutputs(ctx, outputs);
   return outputs;
 }
 
-/** Makes a node's `globalName` parameters visible as `workflow.outputs.parameters.*` from now on. */
+/**
+ * Makes a node's `globalName` parameters and artifacts visible as `workflow.outputs.*` from now on;
+ * a global artifact is the output renamed, without `globalName` and `path` (Argo's `addArtifactToGlobalScope`).
+ */
 export function exportGlobalOutputs(ctx: ExecContext, outputs: Outputs | undefined): void {
   for (const p of outputs?.parameters ?? []) {
     if (p.globalName && p.value !== undefined) ctx.globals[`${GLOBAL_PREFIX}${p.globalName}`] = String(p.value);
+  }
+  for (const a of outputs?.artifacts ?? []) {
+    if (!a.globalName) continue;
+    const { globalName, path: _p, ...rest } = a;
+    ctx.globals[`${GLOBAL_ARTIFACT_PREFIX}${globalName}`] = JSON.stringify({ ...rest, name: globalName });
   }
 }
 
@@ -46,16 +79,21 @@ export function exportGlobalOutputs(ctx: ExecContext, outputs: Outputs | undefin
 export function exportRecordedGlobals(ctx: ExecContext, nodes: Record<string, NodeStatus>): void {
   for (const id in nodes) {
     const outputs = nodes[id]?.outputs;
-    if (outputs?.parameters) exportGlobalOutputs(ctx, outputs);
+    if (outputs?.parameters || outputs?.artifacts) exportGlobalOutputs(ctx, outputs);
   }
 }
 
 /** `status.outputs` of the workflow: every exported global parameter, or undefined when none. */
 export function workflowOutputs(ctx: ExecContext): Outputs | undefined {
   const parameters: Parameter[] = [];
+  const artifacts: Artifact[] = [];
   for (const key in ctx.globals) {
     if (key.startsWith(GLOBAL_PREFIX))
       parameters.push({ name: key.slice(GLOBAL_PREFIX.length), value: ctx.globals[key] as string });
+    else if (key.startsWith(GLOBAL_ARTIFACT_PREFIX)) artifacts.push(JSON.parse(ctx.globals[key] as string) as Artifact);
   }
-  return parameters.length > 0 ? { parameters } : undefined;
+  const out: Outputs = {};
+  if (parameters.length > 0) out.parameters = parameters;
+  if (artifacts.length > 0) out.artifacts = artifacts;
+  return out.parameters || out.artifacts ? out : undefined;
 }

@@ -4,19 +4,22 @@
  */
 import type { ExecContext } from './context.ts';
 import { getNode, initNode } from './context.ts';
-import type { NodeStatus, Parameter, WorkflowStep } from './types.ts';
+import type { Artifact, NodeStatus, Parameter, WorkflowStep } from './types.ts';
 import { chainResolvers, substituteDeep, substituteString, type Resolver } from './substitute.ts';
 import { ABSENT_QUERY } from './scope.ts';
 import { expandLoop, hasLoop, itemResolver, itemSuffix, LoopExpansionError, type LoopSpec } from './loops.ts';
 import { shouldExecute } from './expr/govaluate.ts';
 import { isExpressionTagError } from './expr/expression-tag.ts';
 import { executeTemplate } from './execute.ts';
+import { ArtifactReferenceError, resolveArgumentArtifacts } from './artifacts/passing.ts';
 
 /** One child to run. */
 export interface StepPlan {
   name: string;
   step: WorkflowStep;
   args: Parameter[] | undefined;
+  /** Argument artifacts with their references resolved. */
+  artifacts?: Artifact[];
   when: string | undefined;
   /** Rendering failed (an expression tag): the child becomes an Error node with this message. */
   error?: string;
@@ -48,7 +51,7 @@ function render(step: WorkflowStep, name: string, resolve: Resolver): StepPlan {
     when = step.when !== undefined ? substituteString(step.when, resolve) : undefined;
     return renderOrThrow(step, name, resolve, when);
   } catch (e) {
-    if (!isExpressionTagError(e)) throw e;
+    if (!isExpressionTagError(e) && !(e instanceof ArtifactReferenceError)) throw e;
     // A step that `when` skips never needs its arguments (Argo's dag-when-expr-skip).
     if (when !== undefined && isFalse(when)) return { name, step, args: undefined, when };
     return { name, step, args: undefined, when: undefined, error: e.message };
@@ -68,7 +71,11 @@ function renderOrThrow(step: WorkflowStep, name: string, resolve: Resolver, when
   const args = params ? substituteDeep(withoutAbsent(params, resolve), resolve) : undefined;
   const template = step.template !== undefined ? substituteString(step.template, resolve) : undefined;
   const rendered: WorkflowStep = template !== undefined ? { ...step, template } : step;
-  return { name, step: rendered, args, when };
+  const plan: StepPlan = { name, step: rendered, args, when };
+  // Skipped steps never need their artifacts (a producer that did not run has none).
+  if (step.arguments?.artifacts && !(when !== undefined && isFalse(when)))
+    plan.artifacts = resolveArgumentArtifacts(step.arguments.artifacts, resolve);
+  return plan;
 }
 
 /** Expands a step/task into the children to run. Throws {@link LoopExpansionError}. */
@@ -134,6 +141,7 @@ export function runPlan(ctx: ExecContext, plan: StepPlan, boundaryID: string, de
     nodeName: plan.name,
     holder: { template: plan.step.template, templateRef: plan.step.templateRef, inline: plan.step.inline },
     args: plan.args,
+    artifacts: plan.artifacts,
     boundaryID,
     depth: depth + 1,
   });

@@ -7,6 +7,7 @@ import type { Resolver } from './substitute.ts';
 import type { ObservedConfigMap } from './contract.ts';
 import { globalParameterFromConfigMap } from './configmap-params.ts';
 import { stableJson } from './loops.ts';
+import { ARTIFACT_QUERY, outputArtifactJson } from './artifacts/passing.ts';
 
 /**
  * `workflow.*` variables. Arguments with `valueFrom.configMapKeyRef` read `configMaps` (throws Argo's
@@ -139,6 +140,7 @@ export function siblingResolver(
       const ref = tag.slice(ABSENT_QUERY.length);
       return isAbsentOutput(ref, head, lookup) && resolve(ref) === undefined ? 'true' : undefined;
     }
+    if (tag.startsWith(ARTIFACT_QUERY)) return siblingArtifact(tag.slice(ARTIFACT_QUERY.length), head, lookup);
     if (!tag.startsWith(head)) return undefined;
     const body = tag.slice(head.length);
     const dot = body.indexOf('.');
@@ -154,6 +156,18 @@ export function siblingResolver(
     return singleValue(sib.node, rest) ?? skippedDefault(sib.node, rest, templateOf);
   };
   return resolve;
+}
+
+/** `steps.X.outputs.artifacts.Y` as JSON (a retried or looped step: its node's outputs). */
+function siblingArtifact(
+  ref: string,
+  head: string,
+  lookup: (name: string) => SiblingOutputs | undefined,
+): string | undefined {
+  if (!ref.startsWith(head)) return undefined;
+  const m = /^([^.]+)\.outputs\.artifacts\.(.+)$/.exec(ref.slice(head.length));
+  if (!m) return undefined;
+  return outputArtifactJson(lookup(m[1] as string)?.node?.outputs?.artifacts, m[2] as string);
 }
 
 /**

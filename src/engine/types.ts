@@ -22,19 +22,59 @@ export interface Parameter {
   };
 }
 
+/** An S3 location (Argo's `S3Artifact`); a repository adds `keyFormat`/`keyPrefix`. */
+export interface S3Location {
+  endpoint?: string;
+  bucket?: string;
+  region?: string;
+  insecure?: boolean;
+  key?: string;
+  accessKeySecret?: { name: string; key: string };
+  secretKeySecret?: { name: string; key: string };
+  sessionTokenSecret?: { name: string; key: string };
+  [field: string]: unknown;
+}
+
+/** Argo's `Artifact` (and, without name/path, `ArtifactLocation`). */
+export interface Artifact {
+  name: string;
+  path?: string;
+  mode?: number;
+  recurseMode?: boolean;
+  from?: string;
+  fromExpression?: string;
+  subPath?: string;
+  globalName?: string;
+  optional?: boolean;
+  archive?: { none?: object; tar?: { compressionLevel?: number }; zip?: object };
+  s3?: S3Location;
+  raw?: { data?: string };
+  http?: { url?: string; headers?: { name: string; value: string }[] };
+  artifactGC?: { strategy?: string; serviceAccountName?: string };
+  deleted?: boolean;
+  [field: string]: unknown;
+}
+
+/** Argo's `ArtifactLocation` of a template (`archiveLocation`). */
+export interface ArtifactLocation {
+  archiveLogs?: boolean;
+  s3?: S3Location;
+  [kind: string]: unknown;
+}
+
 export interface Arguments {
   parameters?: Parameter[];
-  artifacts?: unknown[];
+  artifacts?: Artifact[];
 }
 
 export interface Inputs {
   parameters?: Parameter[];
-  artifacts?: unknown[];
+  artifacts?: Artifact[];
 }
 
 export interface Outputs {
   parameters?: Parameter[];
-  artifacts?: unknown[];
+  artifacts?: Artifact[];
   result?: string;
   exitCode?: string;
 }
@@ -143,6 +183,7 @@ export interface Template {
   /** Accepted alias of `serviceAccountName`, which wins when both are set (docs/engine.md). */
   serviceAccount?: string;
   podSpecPatch?: string;
+  archiveLocation?: ArtifactLocation;
   [key: string]: unknown;
 }
 
@@ -166,6 +207,8 @@ export interface WorkflowSpec {
     annotations?: Record<string, string>;
     labelsFrom?: Record<string, { expression?: string }>;
   };
+  artifactRepositoryRef?: { configMap?: string; key?: string };
+  archiveLogs?: boolean;
   [key: string]: unknown;
 }
 
@@ -241,12 +284,30 @@ export interface WorkflowStatus {
   conditions?: Condition[];
   resourcesDuration?: Record<string, number>;
   taskResultsCompletionStatus?: Record<string, boolean>;
+  /** The artifact repository resolved on the first reconcile and pinned (Argo's field). */
+  artifactRepositoryRef?: ArtifactRepositoryRefStatus;
   /**
    * Argosy: nodes waiting for a cluster that fails for now (by node ID): attempts so far, since when,
    * and the time of the last attempt. Gone once the node's pod is seen or the node ends.
    */
   effectRetries?: Record<string, EffectRetry>;
   [key: string]: unknown;
+}
+
+/** Argo's `ArtifactRepositoryRefStatus`: where the repository came from, and the repository itself. */
+export interface ArtifactRepositoryRefStatus {
+  configMap?: string;
+  key?: string;
+  namespace?: string;
+  default?: boolean;
+  artifactRepository?: ArtifactRepository;
+}
+
+/** Argo's `ArtifactRepository` (the value of a key of ConfigMap `artifact-repositories`). */
+export interface ArtifactRepository {
+  archiveLogs?: boolean;
+  s3?: S3Location & { keyFormat?: string; keyPrefix?: string };
+  [kind: string]: unknown;
 }
 
 /** One node's wait for a cluster (see {@link WorkflowStatus.effectRetries}). */

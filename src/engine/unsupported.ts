@@ -20,6 +20,9 @@ export interface UnsupportedField {
 
 const NOT_SUPPORTED = 'not supported by Argosy yet';
 
+/** Artifact stores other than S3, HTTP and raw. */
+const ARTIFACT_KINDS = ['gcs', 'azure', 'git', 'oss', 'hdfs', 'artifactory', 'plugin'];
+
 /** Hooks other than `exit` (Argo's lifecycle hooks run on expressions while the step runs). */
 function nonExitHooks(value: unknown): string | undefined {
   if (!value || typeof value !== 'object') return undefined;
@@ -45,13 +48,14 @@ export const UNSUPPORTED: readonly UnsupportedField[] = [
   { at: 'Template.timeout', feature: 'template timeout' },
   { at: 'Template.pendingTimeout', feature: 'template pending timeout' },
   { at: 'Template.daemon', feature: 'daemon steps' },
-  { at: 'Template.archiveLocation', feature: 'artifacts (archive location)' },
-  { at: 'Inputs.artifacts', feature: 'artifacts' },
-  { at: 'Outputs.artifacts', feature: 'artifacts' },
-  { at: 'Arguments.artifacts', feature: 'artifacts' },
-  { at: 'WorkflowSpec.artifactRepositoryRef', feature: 'artifacts (repository ref)' },
+  ...ARTIFACT_KINDS.flatMap((k): UnsupportedField[] => [
+    { at: `Artifact.${k}`, feature: `${k} artifacts (S3, HTTP and raw are supported)` },
+    { at: `ArtifactLocation.${k}`, feature: `${k} archive locations (S3 is supported)` },
+  ]),
+  { at: 'ArchiveStrategy.zip', feature: 'zip artifact archives (tar and none are supported)' },
+  { at: 'Artifact.archiveLogs', feature: 'per-artifact archiveLogs' },
+  { at: 'Artifact.artifactGC', feature: 'artifact garbage collection' },
   { at: 'WorkflowSpec.artifactGC', feature: 'artifact garbage collection' },
-  { at: 'WorkflowSpec.archiveLogs', feature: 'log archiving (artifacts)' },
   { at: 'ResourceTemplate.manifestFrom', feature: 'resource manifestFrom.artifact (artifacts)' },
   { at: 'ValueFrom.event', feature: 'parameter valueFrom.event' },
   { at: 'WorkflowSpec.hooks', feature: 'workflow lifecycle hooks other than exit', check: nonExitHooks },

@@ -10,7 +10,7 @@
  *   such lines. {@link reindentFlowLines} indents them one column past the construct's start, which
  *   changes no value (continuation lines of flow scalars are folded without their leading spaces).
  */
-import type { DocumentOptions, ParseOptions, SchemaOptions } from 'yaml';
+import { parse, type DocumentOptions, type ParseOptions, type SchemaOptions } from 'yaml';
 
 /** go-yaml v2 decodes timestamps as strings into interface{}; sexagesimal (`format: TIME`) numbers it does not know. */
 const STRING_TAGS = new Set(['tag:yaml.org,2002:timestamp']);
@@ -110,4 +110,9 @@ export function reindentFlowLines(text: string): string {
     scanLine(line, s);
   }
   return lines.join('\n');
+}
+
+/** One YAML document read as go-yaml v2 reads it (ConfigMap values such as an artifact repository); throws on errors. */
+export function parseYamlDocument(text: string): unknown {
+  return parse(text, GO_YAML_OPTIONS);
 }

@@ -32,6 +32,7 @@ import type { CronResult } from '../runtime/cron-handler.ts';
 import { FUNCTIONS_SUBJECT, installedRules, mainOverlay, REMOTE_SUBJECT, WATCHER_SUBJECT } from './identities.ts';
 import type { LocalQueues } from './queue/sqs-server.ts';
 import { workflowIdentities } from './workflow-rbac.ts';
+import { configureArtifactRepository } from './artifact-repository.ts';
 
 export interface LocalStackOptions {
   /** Cluster names; the first is the main cluster. Default `['main', 'other']`. */
@@ -191,6 +192,7 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
     });
     stops.push(() => controller.stop());
     const { queues, registry, runtime, watcher } = controller;
+    await setUpArtifactRepository(clusters, names, mainClient, queues.endpoint);
     return {
       clusters,
       kubeconfigPath: clusters.kubeconfigPath,
@@ -322,6 +324,34 @@ export async function configureClusters(
       path: `/api/v1/namespaces/${storeNamespace}/secrets/rest-config`,
       body: secret,
     });
+  }
+}
+
+/** The default artifact repository in the S3 emulator, its ConfigMap and Secrets (artifact-repository.ts). */
+async function setUpArtifactRepository(
+  clusters: LocalClusters,
+  names: string[],
+  mainClient: KubeClient,
+  s3Url: string,
+): Promise<void> {
+  const mainName = names[0] ?? 'main';
+  const others = names.slice(1).map((name) => {
+    const c = clusters.get(name);
+    const client = createKubeClient({
+      cluster: name,
+      server: c.url,
+      tls: { caPem: c.caPem },
+      auth: { kind: 'bearer', token: c.adminToken },
+    });
+    return { client, namespaces: namespacesFor(name, mainName) };
+  });
+  try {
+    await configureArtifactRepository(s3Url, {
+      main: { client: mainClient, namespaces: namespacesFor(mainName, mainName) },
+      others,
+    });
+  } finally {
+    for (const o of others) o.client.close();
   }
 }
 

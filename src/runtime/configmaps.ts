@@ -1,12 +1,15 @@
 /**
  * Loads the ConfigMaps a workflow's parameters name with `valueFrom.configMapKeyRef` (workflow
  * arguments, template inputs and step/task arguments, including those of referenced templates) from the
- * workflow's namespace in the main cluster, by name, once per reconcile. Keys are the engine's
+ * workflow's namespace in the main cluster, by name, once per reconcile, and, until the workflow has
+ * pinned its artifact repository, the ConfigMaps Argo resolves the repository from (the workflow's
+ * namespace, and the controller's for a `spec.artifactRepositoryRef`). Keys are the engine's
  * (`Snapshot.configMaps`, `namespace/name`). A ConfigMap that does not exist or may not be read is left
  * out: the engine reports Argo's "does not exist" error (or uses `valueFrom.default`). Names still
  * containing `{{...}}` are resolved by the engine and cannot be read ahead: they are skipped.
  */
 import type { ObservedConfigMap } from '../engine/contract.ts';
+import { repositoryCandidates, usesArtifacts } from '../engine/artifacts/repository.ts';
 import type { Parameter, Template, Workflow } from '../engine/types.ts';
 import type { KubeClient } from '../ports/kube.ts';
 import { isKubeApiError, isNotFound } from '../adapters/kube/errors.ts';
@@ -38,25 +41,41 @@ export function referencedConfigMaps(wf: Workflow, workflowTemplates?: Record<st
   return [...out];
 }
 
-/** The referenced ConfigMaps; `undefined` when there are none (no reads). Other errors propagate. */
+/** `namespace/name` of every ConfigMap to read for this reconcile. */
+function placesToRead(
+  wf: Workflow,
+  workflowTemplates?: Record<string, Workflow>,
+  controllerNamespace?: string,
+): string[] {
+  const namespace = wf.metadata.namespace ?? '';
+  const out = new Set(referencedConfigMaps(wf, workflowTemplates).map((n) => `${namespace}/${n}`));
+  if (!wf.status?.artifactRepositoryRef && usesArtifacts(wf, workflowTemplates))
+    for (const c of repositoryCandidates(wf, controllerNamespace)) out.add(`${c.namespace}/${c.configMap}`);
+  return [...out];
+}
+
+/** The ConfigMaps to read; `undefined` when there are none (no reads). Other errors propagate. */
 export async function loadConfigMaps(
   client: KubeClient,
   wf: Workflow,
   workflowTemplates?: Record<string, Workflow>,
+  controllerNamespace?: string,
 ): Promise<Record<string, ObservedConfigMap> | undefined> {
-  const names = referencedConfigMaps(wf, workflowTemplates);
-  if (names.length === 0) return undefined;
-  const namespace = wf.metadata.namespace ?? '';
+  const places = placesToRead(wf, workflowTemplates, controllerNamespace);
+  if (places.length === 0) return undefined;
   const out: Record<string, ObservedConfigMap> = {};
   await Promise.all(
-    names.map(async (name) => {
+    places.map(async (place) => {
+      const [namespace = '', name = ''] = place.split('/');
       try {
         const path = `/api/v1/namespaces/${encodeURIComponent(namespace)}/configmaps/${encodeURIComponent(name)}`;
         const cm = await client.request<{
-          metadata?: { labels?: Record<string, string> };
+          metadata?: { labels?: Record<string, string>; annotations?: Record<string, string> };
           data?: Record<string, string>;
         }>({ method: 'GET', path });
-        out[`${namespace}/${name}`] = { labels: cm.metadata?.labels ?? {}, data: cm.data ?? {} };
+        const observed: ObservedConfigMap = { labels: cm.metadata?.labels ?? {}, data: cm.data ?? {} };
+        if (cm.metadata?.annotations) observed.annotations = cm.metadata.annotations;
+        out[place] = observed;
       } catch (e) {
         if (isNotFound(e) || (isKubeApiError(e) && e.statusCode === 403)) return;
         throw e;

@@ -89,6 +89,7 @@ export async function createRuntimeDeps(options: RuntimeOptions): Promise<Runtim
     podNameFormat: config.podNameFormat,
     executorImage: config.executorImage,
     ...(config.executorResources ? { executorResources: JSON.parse(config.executorResources) } : {}),
+    controllerNamespace: config.controllerNamespace,
     ...(config.instanceId ? { instanceId: config.instanceId } : {}),
     ...(config.transientTimeoutMs > 0 ? { transientTimeoutMs: config.transientTimeoutMs } : {}),
   };

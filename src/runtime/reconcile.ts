@@ -186,7 +186,7 @@ async function reconcileOnce(
   if (workflowTemplates) snapshot.workflowTemplates = workflowTemplates;
   const unseen = [...unobserved, ...noCredentials(unconfigured)];
   if (unseen.length > 0) snapshot.unobserved = unseen;
-  const configMaps = await loadConfigMaps(main, wf, workflowTemplates);
+  const configMaps = await loadConfigMaps(main, wf, workflowTemplates, deps.controller.controllerNamespace);
   if (configMaps) snapshot.configMaps = configMaps;
   const check = deps.placementFor?.(wf);
   if (check) snapshot.checkPlacement = check;

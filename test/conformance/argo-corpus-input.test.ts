@@ -25,8 +25,8 @@ const cases = (JSON.parse(readFileSync(`${UPSTREAM}/manifest.json`, 'utf8')) as 
 
 /** Manifest features Argosy does not implement (each maps to rows of src/engine/unsupported.ts). */
 const UNSUPPORTED_FEATURES = [
-  /^artifact/,
-  /^archive(Location|Logs)$/,
+  /^artifact:(gcs|azure|git|oss|hdfs|artifactory|plugin)$/,
+  /^artifactGC$/,
   /^(http|data)-template$/,
   /^plugin$/,
   /^containerSet$/,

@@ -4,7 +4,7 @@
  */
 import type { ExecContext } from '../context.ts';
 import type { ObservedPod } from '../contract.ts';
-import { initNode, isFulfilled, markPhase, mutableNode, wakeAt } from '../context.ts';
+import { initNode, isFulfilled, markPhase, mutableNode, setNodeInputs, wakeAt } from '../context.ts';
 import type { NodeStatus, Template } from '../types.ts';
 import type { Dispatch } from '../dispatch.ts';
 import { podName } from '../names.ts';
@@ -19,6 +19,7 @@ import { exportGlobalOutputs } from '../outputs.ts';
 import { holdNode } from '../effects.ts';
 import { resourcePlacementProblem, withOwnerReference, type ResourcePlace } from '../resource/manifest.ts';
 import { isStoppedByShutdown, shutdownMessage, shutdownOf } from '../shutdown.ts';
+import { archiveLocationOf, isArchiveLogs, needsArchiveLocation } from '../artifacts/location.ts';
 
 /** Message of nodes stopped by the workflow's activeDeadlineSeconds. */
 export const DEADLINE_MESSAGE = 'Step exceeded its deadline';
@@ -152,10 +153,32 @@ function resourcePlace(ctx: ExecContext, target: PodTarget): ResourcePlace {
   };
 }
 
+/**
+ * The template with the archive location the executor needs (Argo's `addArchiveLocation`): the pinned
+ * repository with its key pattern, rendered later with the pod's variables. A string: why it has none.
+ */
+function withArchiveLocation(ctx: ExecContext, t: Template): Template | string {
+  const logs = isArchiveLogs(t, ctx.artifactRepository, ctx.wf.spec.archiveLogs);
+  if (!needsArchiveLocation(t, logs)) return t;
+  const location = archiveLocationOf(ctx.artifactRepository, logs);
+  if ('error' in location) return location.error as string;
+  return { ...t, archiveLocation: location };
+}
+
+/** Artifacts or log archiving: only such templates get an archive location. */
+function needsArtifacts(ctx: ExecContext, t: Template): boolean {
+  if (ctx.artifactRepository?.archiveLogs === true || ctx.wf.spec.archiveLogs === true) return true;
+  return (
+    (t.inputs?.artifacts ?? []).length > 0 || (t.outputs?.artifacts ?? []).length > 0 || t.archiveLocation !== undefined
+  );
+}
+
 /** Creates or advances a Pod node. */
 export function executePod(ctx: ExecContext, existing: NodeStatus | undefined, req: PodRequest): NodeStatus {
   let cached: Template | undefined;
-  const resolved = (): Template => (cached ??= substituteDeep(req.template, req.scope));
+  const located = needsArtifacts(ctx, req.template) ? withArchiveLocation(ctx, req.template) : req.template;
+  const resolved = (): Template =>
+    (cached ??= substituteDeep(typeof located === 'string' ? req.template : located, req.scope));
   const t = req.template;
   let node = existing;
   if (!node) {
@@ -168,7 +191,7 @@ export function executePod(ctx: ExecContext, existing: NodeStatus | undefined, r
       phase: 'Pending',
     });
     node.progress = '0/1';
-    if (req.inputs.length > 0) node.inputs = { parameters: req.inputs };
+    setNodeInputs(node, req.inputs, req.template.inputs?.artifacts);
     if (target.cluster !== ctx.controller.clusterName) node.clusterName = target.cluster;
     if (target.namespace !== ctx.wfNamespace) node.namespace = target.namespace;
     if (target.serviceAccountName) node.serviceAccountName = target.serviceAccountName;
@@ -209,6 +232,7 @@ export function executePod(ctx: ExecContext, existing: NodeStatus | undefined, r
   const name = podName(ctx.wfName, node.name, req.templateName, ctx.podNameFormat);
   const podsOnly = podsOnlyReason(ctx, resolved(), target);
   if (podsOnly) return markPhase(ctx, node.id, 'Error', podsOnly);
+  if (typeof located === 'string') return markPhase(ctx, node.id, 'Error', located);
   let built = resolved();
   if (built.resource) {
     const place = resourcePlace(ctx, target);

@@ -5,7 +5,7 @@
  * says (any cluster/namespace). The Retry node takes its last attempt's outputs when it finishes.
  */
 import type { ExecContext } from '../context.ts';
-import { addChild, idOf, initNode, isFulfilled, markPhase, mutableNode, wakeAt } from '../context.ts';
+import { addChild, idOf, initNode, isFulfilled, markPhase, mutableNode, setNodeInputs, wakeAt } from '../context.ts';
 import type { NodeStatus, RetryStrategy } from '../types.ts';
 import { chainResolvers, mapResolver, substituteDeep } from '../substitute.ts';
 import { podName } from '../names.ts';
@@ -27,7 +27,7 @@ function newRetryNode(ctx: ExecContext, d: Dispatch): NodeStatus {
     templateName: d.templateName,
     phase: 'Running',
   });
-  if (d.inputs.length > 0) node.inputs = { parameters: d.inputs };
+  setNodeInputs(node, d.inputs, d.template.inputs?.artifacts);
   // Argo flags the attempts through the same NodeFlag object the Retry node was created with, so a
   // hooked Retry node is also marked retried.
   if (d.nodeFlag?.hooked) node.nodeFlag = { hooked: true, retried: true };

@@ -4,7 +4,7 @@
  * until resumed (`resumeWorkflow`). The decide asks to be woken up when the duration ends.
  */
 import type { ExecContext } from '../context.ts';
-import { initNode, markPhase, mutableNode, wakeAt } from '../context.ts';
+import { initNode, markPhase, mutableNode, setNodeInputs, wakeAt } from '../context.ts';
 import type { NodeStatus, Outputs } from '../types.ts';
 import { substituteString } from '../substitute.ts';
 import type { Dispatch } from '../dispatch.ts';
@@ -37,7 +37,7 @@ function newSuspendNode(ctx: ExecContext, d: Dispatch): NodeStatus {
     templateName: d.templateName,
     phase: 'Pending',
   });
-  if (d.inputs.length > 0) node.inputs = { parameters: d.inputs };
+  setNodeInputs(node, d.inputs, d.template.inputs?.artifacts);
   // Argo's addRawOutputFields: parameters to be supplied on resume are recorded on the node.
   const raw = (d.template.outputs?.parameters ?? []).filter((p) => p.valueFrom?.supplied !== undefined);
   if (raw.length > 0) node.outputs = { parameters: raw };

@@ -168,15 +168,134 @@ describe('executor pods (Argo v4.1 legacy layout)', () => {
     assert.equal(pod.spec.initContainers, undefined);
   });
 
-  test('artifacts stay refused by name until implemented (engine/unsupported.ts), in every mode', () => {
+  const quickStartRepo = {
+    'argo/artifact-repositories': {
+      annotations: { 'workflows.argoproj.io/default-artifact-repository': 'default-v1' },
+      data: {
+        'default-v1': [
+          's3:',
+          '  bucket: my-bucket',
+          '  endpoint: minio:9000',
+          '  insecure: true',
+          '  accessKeySecret: {name: my-minio-cred, key: accesskey}',
+          '  secretKeySecret: {name: my-minio-cred, key: secretkey}',
+        ].join('\n'),
+      },
+    },
+  };
+
+  test('the worked example with an output artifact: archiveLocation from the repository, key rendered, secrets mounted', () => {
+    const wf = demo();
+    wf.spec.templates![1]!.outputs!.artifacts = [{ name: 'out', path: '/tmp/out.txt' }];
+    const snapshot: Snapshot = {
+      workflow: wf,
+      pods: [],
+      controller: { clusterName: 'main' },
+      executorPlaces: ['main/argo'],
+      configMaps: quickStartRepo,
+    };
+    const d = decide(snapshot, NOW);
+    assert.deepEqual(d.status.artifactRepositoryRef, {
+      namespace: 'argo',
+      configMap: 'artifact-repositories',
+      key: 'default-v1',
+      artifactRepository: {
+        s3: {
+          bucket: 'my-bucket',
+          endpoint: 'minio:9000',
+          insecure: true,
+          accessKeySecret: { name: 'my-minio-cred', key: 'accesskey' },
+          secretKeySecret: { name: 'my-minio-cred', key: 'secretkey' },
+        },
+      },
+    });
+    const pod = d.actions.flatMap((a) => (a.kind === 'CreatePod' ? [a.pod] : []))[0];
+    assert.ok(pod);
+    const template = JSON.parse(String(envOf(container(pod, 'init')).ARGO_TEMPLATE));
+    assert.deepEqual(template.archiveLocation, {
+      archiveLogs: false,
+      s3: {
+        bucket: 'my-bucket',
+        endpoint: 'minio:9000',
+        insecure: true,
+        accessKeySecret: { name: 'my-minio-cred', key: 'accesskey' },
+        secretKeySecret: { name: 'my-minio-cred', key: 'secretkey' },
+        key: 'demo/demo-gen-2714839184',
+      },
+    });
+    assert.deepEqual(
+      (pod.spec.volumes as { name: string }[] | undefined)?.find((v) => v.name === 'my-minio-cred'),
+      {
+        name: 'my-minio-cred',
+        secret: {
+          secretName: 'my-minio-cred',
+          items: [
+            { key: 'accesskey', path: 'accesskey' },
+            { key: 'secretkey', path: 'secretkey' },
+          ],
+        },
+      },
+    );
+    for (const c of ['init', 'wait'])
+      assert.ok(
+        (container(pod, c).volumeMounts as { name: string; mountPath: string }[]).some(
+          (m) => m.name === 'my-minio-cred' && m.mountPath === '/argo/secret/my-minio-cred',
+        ),
+        `${c} mounts the repository secret`,
+      );
+    assert.ok(
+      !((container(pod, 'main').volumeMounts as { name: string }[]) ?? []).some((m) => m.name === 'my-minio-cred'),
+      'main never sees the repository credentials',
+    );
+  });
+
+  test('artifacts in a pods-only place end the node Error naming the cluster, namespace and resource', () => {
     const wf = demo();
     wf.spec.templates![1]!.outputs = { artifacts: [{ name: 'out', path: '/tmp/out.txt' }] };
-    for (const places of [[], ['main/argo']]) {
-      const d = decide({ workflow: wf, pods: [], controller: { clusterName: 'main' }, executorPlaces: places }, NOW);
-      assert.equal(d.status.phase, 'Error');
-      assert.match(d.status.message ?? '', /outputs\.artifacts: not supported by Argosy yet/);
-      assert.equal(d.actions.filter((a) => a.kind === 'CreatePod').length, 0);
-    }
+    const snapshot: Snapshot = {
+      workflow: wf,
+      pods: [],
+      controller: { clusterName: 'main' },
+      configMaps: quickStartRepo,
+    };
+    let d = decide(snapshot, NOW);
+    for (let i = 0; i < 3 && d.status.phase === 'Running'; i++)
+      d = decide({ ...snapshot, workflow: { ...wf, status: d.status } }, NOW);
+    const gen = Object.values(d.status.nodes ?? {}).find((n) => n.name === 'demo[0].gen');
+    assert.equal(gen?.phase, 'Error');
+    assert.match(
+      gen?.message ?? '',
+      /cluster "main" namespace "argo" runs pods-only.*workflowtaskresults\.argoproj\.io/,
+    );
+    assert.equal(d.actions.filter((a) => a.kind === 'CreatePod').length, 0);
+  });
+
+  test("no repository configured: the node errors with Argo's words before any pod", () => {
+    const wf = demo();
+    wf.spec.templates![1]!.outputs = { artifacts: [{ name: 'out', path: '/tmp/out.txt' }] };
+    const d = decide(
+      { workflow: wf, pods: [], controller: { clusterName: 'main' }, executorPlaces: ['main/argo'] },
+      NOW,
+    );
+    assert.deepEqual(d.status.artifactRepositoryRef, { default: true });
+    const gen = Object.values(d.status.nodes ?? {}).find((n) => n.name === 'demo[0].gen');
+    assert.equal(gen?.phase, 'Error');
+    assert.match(gen?.message ?? '', /You need to configure artifact storage/);
+    assert.equal(d.actions.filter((a) => a.kind === 'CreatePod').length, 0);
+  });
+
+  test("a spec.artifactRepositoryRef that names nothing ends the workflow Error (Argo's message)", () => {
+    const wf = demo();
+    wf.spec.artifactRepositoryRef = { configMap: 'nope', key: 'k' };
+    const d = decide(
+      { workflow: wf, pods: [], controller: { clusterName: 'main', controllerNamespace: 'argosy-system' } },
+      NOW,
+    );
+    assert.equal(d.status.phase, 'Error');
+    assert.equal(
+      d.status.message,
+      'failed to resolve artifact repository: failed to find any artifact repository for artifact repository ref "&ArtifactRepositoryRef{ConfigMap:nope,Key:k,}"',
+    );
   });
 
   const manifest = JSON.parse(readFileSync(join(SHARED, 'conformance/argo/manifest.json'), 'utf8')) as {

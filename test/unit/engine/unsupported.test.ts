@@ -58,6 +58,19 @@ const PLACES: Record<string, { owner: (wf: Wf) => Wf; path: string }> = {
     path: 'spec.templates[2].outputs.parameters[0].valueFrom',
   },
   ResourceTemplate: { owner: (wf) => wf.spec.templates[3].resource, path: 'spec.templates[3].resource' },
+  Artifact: {
+    owner: (wf) => (wf.spec.templates[2].outputs.artifacts = [{ name: 'a', path: '/tmp/a' }])[0] as Wf,
+    path: 'spec.templates[2].outputs.artifacts[0]',
+  },
+  ArtifactLocation: {
+    owner: (wf) => (wf.spec.templates[2].archiveLocation = {}),
+    path: 'spec.templates[2].archiveLocation',
+  },
+  ArchiveStrategy: {
+    owner: (wf) =>
+      (wf.spec.templates[2].outputs.artifacts = [{ name: 'a', path: '/tmp/a', archive: {} as Wf }])[0]!.archive,
+    path: 'spec.templates[2].outputs.artifacts[0].archive',
+  },
   RetryStrategy: {
     owner: (wf) => (wf.spec.templates[2].retryStrategy = { limit: 1 }),
     path: 'spec.templates[2].retryStrategy',

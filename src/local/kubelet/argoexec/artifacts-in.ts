@@ -2,28 +2,53 @@
  * Input artifacts as `argoexec init` loads them (Argo's executor): each artifact is written
  * to `/argo/inputs/artifacts/<name>` (which `main` mounts at the artifact's path), unpacked when it is a
  * tarball, then given its `mode`. Optional artifacts without a source are skipped; a required one fails
- * with Argo's message. Sources: `raw`, `http`; other kinds fail by name.
+ * with Argo's message. Sources: `raw`, `http`, and S3 (relocated against the archive location; a key
+ * with no object is read as the "directory" of objects under `<key>/`); other kinds fail by name.
  */
 import { chmodSync, existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import type { Artifact, ArtifactLocation } from '../../../engine/types.ts';
 import type { StartRequest } from '../runtime.ts';
 import { untarGz } from './archive.ts';
+import { relocate, storeOf } from './location.ts';
 
-interface InputArtifact {
-  name: string;
-  path?: string;
-  optional?: boolean;
-  mode?: number;
-  raw?: { data?: string };
-  http?: { url?: string; headers?: { name: string; value: string }[] };
-  archive?: { none?: object; tar?: object; zip?: object };
-  [kind: string]: unknown;
+type InputArtifact = Artifact;
+
+const KINDS = ['gcs', 'azure', 'git', 'oss', 'hdfs', 'artifactory', 'plugin'];
+
+/** A directory artifact: the objects under `<key>/`, written below `target`. */
+type Tree = { files: [string, Buffer][] };
+
+/** Reads an S3 artifact: the object, else the tree under `<key>/`, else undefined (not found). */
+async function fetchS3(
+  a: InputArtifact,
+  archive: ArtifactLocation | undefined,
+  at: (p: string) => string,
+): Promise<Buffer | Tree | undefined> {
+  const loc = relocate(a, archive);
+  if (!loc?.key) return undefined;
+  const store = storeOf(loc, at);
+  try {
+    const bytes = await store.get(loc.key);
+    if (bytes) return bytes;
+    const prefix = `${loc.key.replace(/\/+$/, '')}/`;
+    const keys = await store.list(prefix);
+    if (keys.length === 0) throw new Error(`failed to load artifact '${a.name}': key ${loc.key} not found`);
+    const files: [string, Buffer][] = [];
+    for (const k of keys) files.push([k.slice(prefix.length), (await store.get(k)) ?? Buffer.alloc(0)]);
+    return { files };
+  } finally {
+    store.close();
+  }
 }
 
-const KINDS = ['s3', 'gcs', 'azure', 'git', 'oss', 'hdfs', 'artifactory', 'plugin'];
-
 /** Downloads one artifact's bytes, or undefined when it has no source. */
-async function fetchBytes(a: InputArtifact): Promise<Buffer | undefined> {
+async function fetchBytes(
+  a: InputArtifact,
+  archive: ArtifactLocation | undefined,
+  at: (p: string) => string,
+): Promise<Buffer | Tree | undefined> {
+  if (a.s3) return fetchS3(a, archive, at);
   if (a.raw) return Buffer.from(a.raw.data ?? '');
   if (a.http?.url) {
     const headers = Object.fromEntries((a.http.headers ?? []).map((h) => [h.name, h.value]));
@@ -62,12 +87,18 @@ async function place(a: InputArtifact, bytes: Buffer, target: string): Promise<v
 /** Loads every input artifact of the template (init's `loadArtifacts`). */
 export async function loadInputArtifacts(
   _req: StartRequest,
-  template: { inputs?: { artifacts?: InputArtifact[] } },
+  template: { inputs?: { artifacts?: InputArtifact[] }; archiveLocation?: ArtifactLocation },
   at: (p: string) => string,
   log: (line: string) => void,
 ): Promise<void> {
   for (const a of template.inputs?.artifacts ?? []) {
-    const bytes = await fetchBytes(a);
+    let bytes: Buffer | Tree | undefined;
+    try {
+      bytes = await fetchBytes(a, template.archiveLocation, at);
+    } catch (e) {
+      if (a.optional) continue;
+      throw e;
+    }
     if (!bytes) {
       if (a.optional) continue;
       throw new Error(`required artifact '${a.name}' not supplied`);
@@ -75,7 +106,12 @@ export async function loadInputArtifacts(
     const target = at(`/argo/inputs/artifacts/${a.name}`);
     mkdirSync(join(target, '..'), { recursive: true, mode: 0o700 });
     if (existsSync(target)) rmSync(target, { recursive: true });
-    await place(a, bytes, target);
+    if (Buffer.isBuffer(bytes)) await place(a, bytes, target);
+    else
+      for (const [rel, data] of bytes.files) {
+        mkdirSync(dirname(join(target, rel)), { recursive: true });
+        writeFileSync(join(target, rel), data);
+      }
     if (a.mode !== undefined) chmodSync(target, a.mode);
     log(`Successfully download file: ${target}`);
   }

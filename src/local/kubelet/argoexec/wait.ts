@@ -2,7 +2,7 @@
  * Stand-in for `argoexec wait` (Argo's executor, docs/adr/0009-argo-executor-pods.md): creates the node's
  * WorkflowTaskResult through the pod's own cluster API with the pod's ServiceAccount token, waits for
  * `/var/run/argo/ctr/main/exitcode`, captures `result` (stdout only, one trailing newline stripped, last
- * 256 KiB), reads output parameters, reports the outputs with a merge patch, and finally labels the
+ * 256 KiB), reads output parameters, saves output artifacts and logs to the repository (artifacts-out.ts), reports the outputs with a merge patch, and finally labels the
  * result `report-outputs-completed=true`. The first error becomes the termination message (exit 1).
  */
 import { existsSync, readFileSync } from 'node:fs';
@@ -12,6 +12,7 @@ import { isAlreadyExists, isNotFound, isTransient } from '../../../adapters/kube
 import type { ContainerExit, StartRequest } from '../runtime.ts';
 import { hostPathIn, mountsOf } from './fs.ts';
 import { readTemplate } from './emissary.ts';
+import { saveLogs, saveOutputArtifacts, type OutputTemplate } from './artifacts-out.ts';
 
 const RESULT_LIMIT = 256 * 1024;
 const LABEL_WORKFLOW = 'workflows.argoproj.io/workflow';
@@ -127,8 +128,8 @@ export async function runWait(
 ): Promise<ContainerExit> {
   const ns = String(req.pod.metadata.namespace);
   const name = req.env.ARGO_NODE_ID ?? '';
-  const at = (p: string) =>
-    hostPathIn(mountsOf(req.pod, req.container, req.podDir), p, join(req.podDir, 'rootfs', 'wait'));
+  const mounts = mountsOf(req.pod, req.container, req.podDir, req.secret);
+  const at = (p: string) => hostPathIn(mounts, p, join(req.podDir, 'rootfs', 'wait'));
   const errors: string[] = [];
   if (!req.api) return { exitCode: 1, message: 'no API server address for the pod (local kubelet without apiUrl)' };
   const c = client(req);
@@ -148,6 +149,11 @@ export async function runWait(
       const text = existsSync(file) ? readFileSync(file).subarray(-RESULT_LIMIT).toString('utf8') : '';
       outputs.result = text.replace(/\n$/, '');
     }
+    const artifacts = [
+      ...(await saveOutputArtifacts(template as OutputTemplate, at, errors)),
+      ...(await saveLogs(template as OutputTemplate, at, errors)),
+    ];
+    if (artifacts.length > 0) outputs.artifacts = artifacts;
     if (Object.keys(outputs).length > 0)
       await retrying(() => upsert(c, ns, name, { metadata: newMeta(req, ns), outputs }), 5, stopped).catch(
         (e: Error) => {

@@ -1,0 +1,80 @@
+// Argo's artifact examples through the whole local stack (embedded API servers, the process kubelet
+// running Argo's executor stand-in, fauxqs serving SQS and S3, watcher, reconcile handler): the
+// repository comes from ConfigMap artifact-repositories, outputs are uploaded by `wait` and read back
+// by `init` of the consuming pod, in the same cluster and across clusters.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+import { startLocalStack, type LocalStack } from '../../../src/local/stack.ts';
+import type { NodeStatus, Workflow } from '../../../src/engine/types.ts';
+import { isDone } from '../pipeline/helpers.ts';
+import { s3Store } from '../../../src/adapters/artifacts/s3.ts';
+import { LOCAL_ARTIFACT_BUCKET } from '../../../src/local/artifact-repository.ts';
+
+const UPSTREAM = join(import.meta.dirname, '../../../../shared/conformance/argo-upstream');
+const upstream = (file: string): Workflow => parse(readFileSync(join(UPSTREAM, file), 'utf8')) as Workflow;
+const nodesOf = (wf: Workflow): Map<string, NodeStatus> =>
+  new Map(Object.values(wf.status?.nodes ?? {}).map((n) => [n.name.slice(wf.metadata.name!.length), n]));
+const summary = (wf: Workflow) =>
+  JSON.stringify({
+    phase: wf.status?.phase,
+    message: wf.status?.message,
+    nodes: Object.values(wf.status?.nodes ?? {}).map((n) => [n.name, n.phase, n.message]),
+  });
+
+describe('artifacts on the local stack', () => {
+  let stack: LocalStack;
+  before(async () => {
+    stack = await startLocalStack({ runtime: 'process', resyncIntervalMs: 5000, visibilityTimeoutSeconds: 2 });
+  });
+  after(async () => {
+    await stack?.stop();
+  });
+
+  async function run(wf: Workflow): Promise<Workflow> {
+    const created = await stack.submit(wf, 'argo');
+    return stack.waitFor('argo', created.metadata.name!, isDone, 90_000);
+  }
+
+  async function object(key: string): Promise<Buffer | undefined> {
+    const store = s3Store({
+      endpoint: stack.sqsEndpoint,
+      bucket: LOCAL_ARTIFACT_BUCKET,
+      credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+    });
+    try {
+      return await store.get(key);
+    } finally {
+      store.close();
+    }
+  }
+
+  test('artifact-passing.yaml: tar.gz under <wf>/<pod>/hello-art.tgz, read back by the consumer', async () => {
+    const wf = await run(upstream('examples__artifact-passing.yaml'));
+    assert.equal(wf.status?.phase, 'Succeeded', summary(wf));
+    const n = nodesOf(wf);
+    const gen = n.get('[0].generate-artifact');
+    const art = gen?.outputs?.artifacts?.find((a) => a.name === 'hello-art');
+    const podName = `${wf.metadata.name}-hello-world-to-file-${gen?.id.split('-').pop()}`;
+    assert.deepEqual(art, {
+      name: 'hello-art',
+      path: '/tmp/hello_world.txt',
+      s3: { key: `${wf.metadata.name}/${podName}/hello-art.tgz` },
+    });
+    const bytes = await object(art!.s3!.key!);
+    assert.ok(bytes && bytes[0] === 0x1f && bytes[1] === 0x8b, 'gzip object in the bucket');
+    const consume = n.get('[1].consume-artifact');
+    assert.equal(consume?.inputs?.artifacts?.[0]?.path, '/tmp/message');
+    assert.equal(consume?.inputs?.artifacts?.[0]?.s3?.key, art!.s3!.key);
+    assert.deepEqual(
+      wf.status?.artifactRepositoryRef && {
+        configMap: wf.status.artifactRepositoryRef.configMap,
+        key: wf.status.artifactRepositoryRef.key,
+        namespace: wf.status.artifactRepositoryRef.namespace,
+      },
+      { configMap: 'artifact-repositories', key: 'default-v1', namespace: 'argo' },
+    );
+  });
+});
