@@ -6,7 +6,7 @@
 import { NOW_VARIABLE } from './expr/expression-tag.ts';
 import type { Decision, ObservedPod, Snapshot, WorkflowMetaPatch } from './contract.ts';
 import { WORKFLOW_FINALIZER } from './contract.ts';
-import type { Condition, NodeStatus, Workflow, WorkflowPhase, WorkflowStatus } from './types.ts';
+import type { ArtifactRepository, Condition, NodeStatus, Workflow, WorkflowPhase, WorkflowStatus } from './types.ts';
 import { isFulfilled, newContext, type ExecContext } from './context.ts';
 import { ANNOTATION_NODE_ID, ANNOTATION_POD_NAME_FORMAT, LABEL_COMPLETED, LABEL_PHASE } from './labels.ts';
 import { nodeId } from './names.ts';
@@ -14,7 +14,7 @@ import { globalVariables } from './scope.ts';
 import { metadataGlobals, workflowMetadataValues } from './workflow-metadata.ts';
 import { validateWorkflow } from './validate.ts';
 import { execWorkflow, storedSpec } from './effective-spec.ts';
-import { executeTemplate } from './execute.ts';
+import { executeTemplate, type ExecuteRequest } from './execute.ts';
 import { updateProgress, type NodeSummary } from './progress.ts';
 import { applyWorkflowDeadline } from './deadline.ts';
 import { stopSuspendNodes, workflowShutdownMessage } from './shutdown.ts';
@@ -178,17 +178,12 @@ export function decide(snapshot: Snapshot, now: Date): Decision {
   }
   // Frozen at start (and on the first decide of a workflow started before specs were stored).
   if (!storedSpec(given) && typeof merged !== 'string') status.storedWorkflowTemplateSpec = wf.spec;
-  const repoError = pinRepository(status, wf, snapshot);
-  if (repoError) {
-    finish(ctx, status, 'Error', repoError, ctx.now);
-    return { actions: [], status, metadata: metadataOf(snapshot, status, ctx), reasons: ctx.reasons };
-  }
-  ctx.artifactRepository = status.artifactRepositoryRef?.artifactRepository;
   ctx.nodes = { ...(current.nodes ?? {}) };
   try {
+    ctx.artifactRepository = pinRepository(status, wf, snapshot);
     ctx.globals = globalVariables(wf, snapshot.configMaps);
   } catch (e) {
-    // Argo's setGlobalParameters failing (a configMapKeyRef argument): the workflow errors.
+    // Argo's setGlobalParameters (a configMapKeyRef argument) or repository resolution failing: the workflow errors.
     finish(ctx, status, 'Error', (e as Error).message, ctx.now);
     return { actions: [], status, metadata: metadataOf(snapshot, status, ctx), reasons: ctx.reasons };
   }
@@ -211,13 +206,7 @@ export function decide(snapshot: Snapshot, now: Date): Decision {
   ctx.globals['workflow.duration'] = workflowDuration(ctx);
   const left = applyWorkflowDeadline(ctx);
   stopSuspendNodes(ctx);
-  const root = executeTemplate(ctx, {
-    nodeName: ctx.wfName,
-    holder: { template: wf.spec.entrypoint },
-    args: wf.spec.arguments?.parameters,
-    artifacts: wf.spec.arguments?.artifacts,
-    depth: 0,
-  });
+  const root = executeTemplate(ctx, rootRequest(ctx, wf));
   stopSuspendNodes(ctx, true);
   assessUnvisitedPods(ctx);
   const exit = wf.spec.suspend === true ? undefined : runWorkflowExit(ctx, ctx.nodes[root.id] ?? root);
@@ -244,17 +233,29 @@ export function decide(snapshot: Snapshot, now: Date): Decision {
   return decision;
 }
 
+/** The entrypoint as the root node, with the workflow's arguments. */
+function rootRequest(ctx: ExecContext, wf: Workflow): ExecuteRequest {
+  const args = wf.spec.arguments;
+  return {
+    nodeName: ctx.wfName,
+    holder: { template: wf.spec.entrypoint },
+    args: args?.parameters,
+    artifacts: args?.artifacts,
+    depth: 0,
+  };
+}
+
 /**
  * Argo resolves the artifact repository once and pins it in `status.artifactRepositoryRef`; Argosy does
- * so only for workflows that move artifacts (no ConfigMap read for the others). Returns Argo's error.
+ * so only for workflows that move artifacts (no ConfigMap read for the others). Throws Argo's error.
  */
-function pinRepository(status: WorkflowStatus, wf: Workflow, snapshot: Snapshot): string | undefined {
-  if (status.artifactRepositoryRef || !usesArtifacts(wf, snapshot.workflowTemplates)) return undefined;
-  const c = snapshot.controller;
-  const found = resolveRepository(wf, snapshot.configMaps, c.controllerNamespace);
-  if ('error' in found) return found.error;
-  status.artifactRepositoryRef = found.ref;
-  return undefined;
+function pinRepository(status: WorkflowStatus, wf: Workflow, snapshot: Snapshot): ArtifactRepository | undefined {
+  if (!status.artifactRepositoryRef && usesArtifacts(wf, snapshot.workflowTemplates)) {
+    const found = resolveRepository(wf, snapshot.configMaps, snapshot.controller.controllerNamespace);
+    if ('error' in found) throw new Error(found.error);
+    status.artifactRepositoryRef = found.ref;
+  }
+  return status.artifactRepositoryRef?.artifactRepository;
 }
 
 /** A decision that changes nothing. */

@@ -71,6 +71,28 @@ function errorNode(ctx: ExecContext, req: ExecuteRequest, t: Template | undefine
   return node;
 }
 
+/** Argo's ProcessArgs and SubstituteParams for a template's inputs (throws Argo's messages). */
+function processedInputs(
+  ctx: ExecContext,
+  t: Template,
+  req: ExecuteRequest,
+): { inputs: Parameter[]; artifacts: Artifact[] } {
+  const artifacts = processInputArtifacts(t, req.artifacts);
+  // Globals first, since input values may reference them; then the inputs themselves, since one
+  // input's expression may read another.
+  const cm = { namespace: ctx.wfNamespace, configMaps: ctx.configMaps, resolve: mapResolver(ctx.globals) };
+  const globalsOnly = substituteDeep(processInputs(t, req.args, cm), mapResolver(ctx.globals));
+  // A value never resolves its own tag: Argo builds the inputs map from the globals-substituted
+  // values and replaces once, so `{{inputs.parameters.v}}` inside v's value stays literal.
+  const siblings = inputVariables(globalsOnly);
+  const inputs = globalsOnly.map((p) => {
+    const own = `inputs.parameters.${p.name}`;
+    const others: Resolver = (tag) => (tag === own ? undefined : siblings[tag]);
+    return substituteDeep(p, chainResolvers(others, mapResolver(ctx.globals)));
+  });
+  return { inputs, artifacts };
+}
+
 /**
  * Runs (or advances) the template of a node; returns the node's current status. A node that may not
  * be created yet (parallelism) comes back as a placeholder that is not in `ctx.nodes` (see `isDeferred`).
@@ -89,19 +111,7 @@ export function executeTemplate(ctx: ExecContext, req: ExecuteRequest): NodeStat
   let inputs: Parameter[];
   let artifacts: Artifact[];
   try {
-    artifacts = processInputArtifacts(t, req.artifacts);
-    // Argo's SubstituteParams: globals first, since input values may reference them; then the
-    // inputs themselves, since one input's expression may read another.
-    const cm = { namespace: ctx.wfNamespace, configMaps: ctx.configMaps, resolve: mapResolver(ctx.globals) };
-    const globalsOnly = substituteDeep(processInputs(t, req.args, cm), mapResolver(ctx.globals));
-    // A value never resolves its own tag: Argo builds the inputs map from the globals-substituted
-    // values and replaces once, so `{{inputs.parameters.v}}` inside v's value stays literal.
-    const siblings = inputVariables(globalsOnly);
-    inputs = globalsOnly.map((p) => {
-      const own = `inputs.parameters.${p.name}`;
-      const others: Resolver = (tag) => (tag === own ? undefined : siblings[tag]);
-      return substituteDeep(p, chainResolvers(others, mapResolver(ctx.globals)));
-    });
+    ({ inputs, artifacts } = processedInputs(ctx, t, req));
   } catch (e) {
     return errorNode(ctx, req, t, (e as Error).message);
   }

@@ -191,8 +191,7 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
       events: opts.events,
     });
     stops.push(() => controller.stop());
-    const { queues, registry, runtime, watcher } = controller;
-    await setUpArtifactRepository(clusters, names, mainClient, queues.endpoint);
+    const { queues, registry, runtime, watcher } = await withArtifactRepository(controller, clusters, mainClient);
     return {
       clusters,
       kubeconfigPath: clusters.kubeconfigPath,
@@ -327,13 +326,17 @@ export async function configureClusters(
   }
 }
 
-/** The default artifact repository in the S3 emulator, its ConfigMap and Secrets (artifact-repository.ts). */
-async function setUpArtifactRepository(
+/**
+ * The default artifact repository in the emulator that also serves the queues, its ConfigMap and
+ * Secrets (artifact-repository.ts); returns the controller once they exist.
+ */
+async function withArtifactRepository<C extends { queues: LocalQueues }>(
+  controller: C,
   clusters: LocalClusters,
-  names: string[],
   mainClient: KubeClient,
-  s3Url: string,
-): Promise<void> {
+): Promise<C> {
+  const s3Url = controller.queues.endpoint;
+  const names = [...clusters.clusters.keys()];
   const mainName = names[0] ?? 'main';
   const others = names.slice(1).map((name) => {
     const c = clusters.get(name);
@@ -353,6 +356,7 @@ async function setUpArtifactRepository(
   } finally {
     for (const o of others) o.client.close();
   }
+  return controller;
 }
 
 /** Creates a workflow (names from generateName are made by the API server). */

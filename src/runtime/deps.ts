@@ -5,6 +5,7 @@
  */
 import type { Config } from '../config.ts';
 import type { Logger } from '../logger.ts';
+import type { ControllerSettings } from '../engine/contract.ts';
 import type { NudgePublisher } from '../ports/event-source.ts';
 import type { ClusterRegistry } from '../ports/kube.ts';
 import { createSqsPublisher } from '../adapters/aws/sqs-publisher.ts';
@@ -59,6 +60,19 @@ export interface RuntimeDeps {
   counters: RuntimeCounters;
 }
 
+/** What the engine is told about the controller (ControllerSettings). */
+function controllerSettings(config: Config): ControllerSettings {
+  return {
+    clusterName: config.clusterName,
+    podNameFormat: config.podNameFormat,
+    executorImage: config.executorImage,
+    ...(config.executorResources ? { executorResources: JSON.parse(config.executorResources) } : {}),
+    controllerNamespace: config.controllerNamespace,
+    ...(config.instanceId ? { instanceId: config.instanceId } : {}),
+    ...(config.transientTimeoutMs > 0 ? { transientTimeoutMs: config.transientTimeoutMs } : {}),
+  };
+}
+
 /** Wires the handler dependencies (async: a configured placement policy is parsed first). */
 export async function createRuntimeDeps(options: RuntimeOptions): Promise<RuntimeDeps> {
   const { config, logger, registry } = options;
@@ -84,15 +98,7 @@ export async function createRuntimeDeps(options: RuntimeOptions): Promise<Runtim
       onSent: (n) => (counters.nudgesPublished += n),
     });
   const publisher = publisherFor('reconcile');
-  const controller = {
-    clusterName: config.clusterName,
-    podNameFormat: config.podNameFormat,
-    executorImage: config.executorImage,
-    ...(config.executorResources ? { executorResources: JSON.parse(config.executorResources) } : {}),
-    controllerNamespace: config.controllerNamespace,
-    ...(config.instanceId ? { instanceId: config.instanceId } : {}),
-    ...(config.transientTimeoutMs > 0 ? { transientTimeoutMs: config.transientTimeoutMs } : {}),
-  };
+  const controller = controllerSettings(config);
   const reconcile: ReconcileHandlerDeps = {
     registry,
     decide: options.decide,

@@ -155,14 +155,15 @@ function resourcePlace(ctx: ExecContext, target: PodTarget): ResourcePlace {
 
 /**
  * The template with the archive location the executor needs (Argo's `addArchiveLocation`): the pinned
- * repository with its key pattern, rendered later with the pod's variables. A string: why it has none.
+ * repository with its key pattern, rendered later with the pod's variables; `error`: why it has none.
  */
-function withArchiveLocation(ctx: ExecContext, t: Template): Template | string {
+function withArchiveLocation(ctx: ExecContext, t: Template): { template: Template; error?: string } {
+  if (!needsArtifacts(ctx, t)) return { template: t };
   const logs = isArchiveLogs(t, ctx.artifactRepository, ctx.wf.spec.archiveLogs);
-  if (!needsArchiveLocation(t, logs)) return t;
+  if (!needsArchiveLocation(t, logs)) return { template: t };
   const location = archiveLocationOf(ctx.artifactRepository, logs);
-  if ('error' in location) return location.error as string;
-  return { ...t, archiveLocation: location };
+  if ('error' in location) return { template: t, error: location.error as string };
+  return { template: { ...t, archiveLocation: location } };
 }
 
 /** Artifacts or log archiving: only such templates get an archive location. */
@@ -176,10 +177,8 @@ function needsArtifacts(ctx: ExecContext, t: Template): boolean {
 /** Creates or advances a Pod node. */
 export function executePod(ctx: ExecContext, existing: NodeStatus | undefined, req: PodRequest): NodeStatus {
   let cached: Template | undefined;
-  const located = needsArtifacts(ctx, req.template) ? withArchiveLocation(ctx, req.template) : req.template;
-  const resolved = (): Template =>
-    (cached ??= substituteDeep(typeof located === 'string' ? req.template : located, req.scope));
-  const t = req.template;
+  const located = withArchiveLocation(ctx, req.template);
+  const resolved = (): Template => (cached ??= substituteDeep(located.template, req.scope));
   let node = existing;
   if (!node) {
     const target = resolveTarget(ctx, req);
@@ -205,7 +204,7 @@ export function executePod(ctx: ExecContext, existing: NodeStatus | undefined, r
   if (stopped) return stopped;
   if (observed) {
     const want = isResultReferenced(ctx.nodes, node, (n) => nodeTemplate(ctx, n));
-    const tt = t.outputs ? resolved() : t;
+    const tt = req.template.outputs ? resolved() : req.template;
     const a: ExecutorAssessment = isExecutorPod(observed.pod)
       ? assessExecutorPod(observed, ctx.taskResults.get(node.id), tt, want, ctx.nowDate.getTime())
       : assessPod(observed, tt, want);
@@ -230,9 +229,8 @@ export function executePod(ctx: ExecContext, existing: NodeStatus | undefined, r
   const reason = ctx.checkPlacement?.({ ...target, workflowNamespace: ctx.wfNamespace });
   if (reason) return markPhase(ctx, node.id, 'Error', reason);
   const name = podName(ctx.wfName, node.name, req.templateName, ctx.podNameFormat);
-  const podsOnly = podsOnlyReason(ctx, resolved(), target);
-  if (podsOnly) return markPhase(ctx, node.id, 'Error', podsOnly);
-  if (typeof located === 'string') return markPhase(ctx, node.id, 'Error', located);
+  const unrunnable = podsOnlyReason(ctx, resolved(), target) ?? located.error;
+  if (unrunnable) return markPhase(ctx, node.id, 'Error', unrunnable);
   let built = resolved();
   if (built.resource) {
     const place = resourcePlace(ctx, target);

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { parse } from 'yaml';
 import { startLocalStack, type LocalStack } from '../../../src/local/stack.ts';
 import type { NodeStatus, Workflow } from '../../../src/engine/types.ts';
-import { isDone } from '../pipeline/helpers.ts';
+import { adminClient, isDone } from '../pipeline/helpers.ts';
 import { s3Store } from '../../../src/adapters/artifacts/s3.ts';
 import { LOCAL_ARTIFACT_BUCKET } from '../../../src/local/artifact-repository.ts';
 
@@ -76,5 +76,38 @@ describe('artifacts on the local stack', () => {
       },
       { configMap: 'artifact-repositories', key: 'default-v1', namespace: 'argo' },
     );
+  });
+  test('examples/artifacts-across-clusters.yaml: main → other → main, the repository Secret never in status', async () => {
+    const file = join(import.meta.dirname, '../../../examples/artifacts-across-clusters.yaml');
+    const wf = await run(parse(readFileSync(file, 'utf8')) as Workflow);
+    assert.equal(wf.status?.phase, 'Succeeded', summary(wf));
+    const n = nodesOf(wf);
+    assert.equal(n.get('[1].train')?.clusterName, 'other');
+    const model = n.get('[1].train')?.outputs?.artifacts?.find((a) => a.name === 'model');
+    assert.match(model?.s3?.key ?? '', /\/model\.txt$/, 'archive none: uploaded under its basename');
+    assert.equal((await object(model!.s3!.key!))?.toString().trim(), '3');
+    const data = n.get('[0].prepare')?.outputs?.artifacts?.find((a) => a.name === 'data');
+    assert.match(data?.s3?.key ?? '', /\/data\.tgz$/);
+    const publish = n.get('[2].publish');
+    assert.deepEqual(
+      publish?.inputs?.artifacts?.map((a) => [a.name, a.path, a.s3?.key]),
+      [
+        ['data', '/tmp/data', data?.s3?.key],
+        ['model', '/tmp/model.txt', model?.s3?.key],
+      ],
+    );
+    const admin = adminClient(stack, 'other');
+    try {
+      const secret = await admin.request<{ data: Record<string, string> }>({
+        method: 'GET',
+        path: '/api/v1/namespaces/argo/secrets/argosy-artifacts',
+      });
+      const text = JSON.stringify(wf);
+      for (const v of Object.values(secret.data)) {
+        assert.ok(!text.includes(Buffer.from(v, 'base64').toString()), 'no repository key in the workflow object');
+      }
+    } finally {
+      admin.close();
+    }
   });
 });

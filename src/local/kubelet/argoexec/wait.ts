@@ -120,6 +120,29 @@ function parameters(t: WaitTemplate, at: (p: string) => string, errors: string[]
   return out;
 }
 
+/** `CaptureScriptResult`, `SaveParameters`, `SaveArtifacts`, `SaveLogs`: the outputs to report. */
+async function collectOutputs(
+  req: StartRequest,
+  at: (p: string) => string,
+  errors: string[],
+): Promise<Record<string, unknown>> {
+  const template = readTemplate(req, at('/var/run/argo')) as WaitTemplate;
+  const outputs: Record<string, unknown> = {};
+  const params = parameters(template, at, errors);
+  if (params.length > 0) outputs.parameters = params;
+  if (req.env.ARGO_INCLUDE_SCRIPT_OUTPUT === 'true') {
+    const file = at('/var/run/argo/ctr/main/stdout');
+    const text = existsSync(file) ? readFileSync(file).subarray(-RESULT_LIMIT).toString('utf8') : '';
+    outputs.result = text.replace(/\n$/, '');
+  }
+  const artifacts = [
+    ...(await saveOutputArtifacts(template as OutputTemplate, at, errors)),
+    ...(await saveLogs(template as OutputTemplate, at, errors)),
+  ];
+  if (artifacts.length > 0) outputs.artifacts = artifacts;
+  return outputs;
+}
+
 /** Runs wait until main's exit-code file exists (or the container is stopped), then reports. */
 export async function runWait(
   req: StartRequest,
@@ -140,20 +163,7 @@ export async function runWait(
     });
     const exitFile = at('/var/run/argo/ctr/main/exitcode');
     while (!existsSync(exitFile) && !stopped()) await new Promise((r) => setTimeout(r, 50));
-    const template = readTemplate(req, at('/var/run/argo')) as WaitTemplate;
-    const outputs: Record<string, unknown> = {};
-    const params = parameters(template, at, errors);
-    if (params.length > 0) outputs.parameters = params;
-    if (req.env.ARGO_INCLUDE_SCRIPT_OUTPUT === 'true') {
-      const file = at('/var/run/argo/ctr/main/stdout');
-      const text = existsSync(file) ? readFileSync(file).subarray(-RESULT_LIMIT).toString('utf8') : '';
-      outputs.result = text.replace(/\n$/, '');
-    }
-    const artifacts = [
-      ...(await saveOutputArtifacts(template as OutputTemplate, at, errors)),
-      ...(await saveLogs(template as OutputTemplate, at, errors)),
-    ];
-    if (artifacts.length > 0) outputs.artifacts = artifacts;
+    const outputs = await collectOutputs(req, at, errors);
     if (Object.keys(outputs).length > 0)
       await retrying(() => upsert(c, ns, name, { metadata: newMeta(req, ns), outputs }), 5, stopped).catch(
         (e: Error) => {
