@@ -7,9 +7,12 @@
 import { ARGO_TYPES } from './argo-schema.generated.ts';
 import { didYouMean } from './did-you-mean.ts';
 
-/** Argosy's additions to Argo's types (the multi-cluster placement of a template). */
+/**
+ * Argosy's additions to Argo's types (the multi-cluster placement of a template; `placement` is
+ * checked by placement/spec.ts).
+ */
 const ARGOSY_FIELDS: Readonly<Record<string, readonly string[]>> = {
-  Template: ['clusterName', 'namespace', 'serviceAccount'],
+  Template: ['clusterName', 'namespace', 'serviceAccount', 'placement'],
 };
 
 /** The Argo kinds a document may be. */

@@ -8,6 +8,7 @@ import type {
   ObservedConfigMap,
   ObservedPod,
   ObservedTaskResult,
+  PlaceLoad,
   PlacementCheck,
 } from './contract.ts';
 import type {
@@ -44,6 +45,12 @@ export interface ExecContext {
   storedTemplatesChanged?: boolean;
   nodes: Record<string, NodeStatus>;
   podsByNodeId: Map<string, ObservedPod>;
+  /** Some template of the workflow has `placement`: stuck pods are looked at even on fast paths. */
+  usesPlacement?: boolean;
+  /** Registered clusters → labels (`Snapshot.clusters`), for `placement` templates. */
+  clusterLabels?: Map<string, Record<string, string>>;
+  /** `cluster/namespace` → Pending pods or why not listed (`Snapshot.placeLoads`). */
+  placeLoads?: Map<string, PlaceLoad>;
   /** Effects of the previous apply and nodes waiting for a cluster (engine/effects.ts); absent = none. */
   effects?: EffectState;
   /** Task results by node ID (their name). */

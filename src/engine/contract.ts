@@ -183,6 +183,27 @@ export interface Snapshot {
   executorPlaces?: string[];
   /** The workflow's task results, from every executor place it uses. */
   taskResults?: ObservedTaskResult[];
+  /** The registered clusters and their labels; read only by templates with `placement`. */
+  clusters?: ClusterFacts[];
+  /** Pending pods per candidate place of the workflow's `placement` templates (or why not listed). */
+  placeLoads?: PlaceLoad[];
+}
+
+/** A registered cluster and its labels, for templates that choose their cluster (docs/adr/0020-cluster-choice.md). */
+export interface ClusterFacts {
+  name: string;
+  labels: Record<string, string>;
+}
+
+/**
+ * This controller's Pending pods in a candidate place of a `placement` template, or why they could not
+ * be listed (the place counts as unreachable for the choice).
+ */
+export interface PlaceLoad {
+  cluster: string;
+  namespace: string;
+  pending?: number;
+  problem?: string;
 }
 
 /** A cluster/namespace whose pods could not be listed. */

@@ -24,6 +24,8 @@ import { finalPhase, runWorkflowExit, workflowDuration } from './exit/workflow-e
 import { finishEffects, prepareEffects } from './effects.ts';
 import { assessUnvisitedPods, endUnfinished, hasLivePods } from './unfinished.ts';
 import { resolveRepository, usesArtifacts } from './artifacts/repository.ts';
+import { isLeftBehind } from './placement/place-node.ts';
+import { usesPlacement } from './placement/spec.ts';
 
 function isDone(phase: WorkflowPhase | undefined): boolean {
   return phase === 'Succeeded' || phase === 'Failed' || phase === 'Error';
@@ -99,6 +101,7 @@ function indexPods(ctx: ExecContext, snapshot: Snapshot): ObservedPod[] {
     const meta = observed.pod.metadata;
     const id = meta.annotations?.[ANNOTATION_NODE_ID] ?? meta.name;
     if (!id) continue;
+    if (isLeftBehind(ctx, ctx.nodes[id], observed)) continue;
     if (!isFulfilled(ctx.nodes[id])) ctx.podsByNodeId.set(id, observed);
     else if (needsCompletedLabel(observed)) finished.push(observed);
   }
@@ -150,6 +153,9 @@ export function decide(snapshot: Snapshot, now: Date): Decision {
     if (r.result.metadata.name) ctx.taskResults.set(r.result.metadata.name, r);
   ctx.workflowTemplates = snapshot.workflowTemplates;
   ctx.configMaps = snapshot.configMaps;
+  ctx.usesPlacement = usesPlacement(wf, snapshot.workflowTemplates);
+  if (snapshot.clusters) ctx.clusterLabels = new Map(snapshot.clusters.map((c) => [c.name, c.labels]));
+  if (snapshot.placeLoads) ctx.placeLoads = new Map(snapshot.placeLoads.map((l) => [`${l.cluster}/${l.namespace}`, l]));
   ctx.storedTemplates = current.storedTemplates;
   const fmt = wf.metadata.annotations?.[ANNOTATION_POD_NAME_FORMAT];
   ctx.podNameFormat = fmt === 'v1' || fmt === 'v2' ? fmt : (snapshot.controller.podNameFormat ?? 'v2');

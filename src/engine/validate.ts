@@ -12,6 +12,7 @@ import { validateShape } from './validate-shape.ts';
 import { inputProblems } from './unsupported.ts';
 import { workflowVolumeProblems } from './volumes.ts';
 import { fieldNameProblem, missingInputs, type Report } from './validate-common.ts';
+import { placementProblems } from './placement/spec.ts';
 
 /** One problem found in a workflow. */
 export interface ValidationError {
@@ -112,6 +113,8 @@ function validateTemplate(wf: Workflow, t: Template, i: number, report: Report):
       `templates.${t.name} multiple template types specified. ${choose}`,
     );
   validatePlacement(t, i, report);
+  for (const [at, message] of placementProblems(t))
+    report(`spec.templates[${i}].${at}`, message, `templates.${t.name}.${at}: ${message}`);
   validateInputRefs(t, i, report);
   templateType(t)?.validate?.(wf, t, i, report);
 }

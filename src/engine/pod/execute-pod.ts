@@ -20,6 +20,14 @@ import { holdNode } from '../effects.ts';
 import { resourcePlacementProblem, withOwnerReference, type ResourcePlace } from '../resource/manifest.ts';
 import { isStoppedByShutdown, shutdownMessage, shutdownOf } from '../shutdown.ts';
 import { archiveLocationOf, isArchiveLogs, needsArchiveLocation } from '../artifacts/location.ts';
+import {
+  failoverObserved,
+  failoverUnreachable,
+  placeAwaitingNode,
+  placeNewNode,
+  placementStep,
+} from '../placement/place-node.ts';
+import { stuckSince, type FailoverStep } from '../placement/failover.ts';
 
 /** Message of nodes stopped by the workflow's activeDeadlineSeconds. */
 export const DEADLINE_MESSAGE = 'Step exceeded its deadline';
@@ -64,6 +72,18 @@ function resolveTarget(ctx: ExecContext, req: PodRequest): PodTarget {
 /** What a pod template's executor uses of a dispatch. */
 export type PodRequest = Pick<Dispatch, 'nodeName' | 'template' | 'scope' | 'templateName' | 'boundaryID' | 'inputs'>;
 
+/** The step's `placement` (docs/adr/0020-cluster-choice.md), with the node's namespace and account. */
+function stepOf(ctx: ExecContext, req: PodRequest, node: NodeStatus): FailoverStep | undefined {
+  if (req.template['placement'] === undefined) return undefined;
+  const { namespace, serviceAccountName } = recordedTarget(ctx, node);
+  return placementStep(
+    ctx,
+    req.template,
+    req.scope,
+    serviceAccountName ? { namespace, serviceAccountName } : { namespace },
+  );
+}
+
 /** True when an assessment would not change the node (common: most pods are just running). */
 function isUnchanged(node: NodeStatus, a: PodAssessment): boolean {
   return (
@@ -90,6 +110,7 @@ export function isPodNodeSteady(ctx: ExecContext, node: NodeStatus): boolean {
   if (phase === 'Running')
     return node.phase === 'Running' && node.message === undefined && node.hostNodeName === observed?.pod.spec.nodeName;
   if (phase !== 'Pending') return false;
+  if (ctx.usesPlacement && stuckSince((observed as ObservedPod).pod)) return false;
   return isUnchanged(node, assessPod(observed as ObservedPod, NO_TEMPLATE, false));
 }
 
@@ -197,12 +218,18 @@ export function executePod(ctx: ExecContext, existing: NodeStatus | undefined, r
     if (ctx.deadlineExceeded) return markPhase(ctx, node.id, 'Failed', DEADLINE_MESSAGE);
     const strategy = shutdownOf(ctx);
     if (strategy && isStoppedByShutdown(ctx, node)) return markPhase(ctx, node.id, 'Failed', shutdownMessage(strategy));
+    const step = stepOf(ctx, req, node);
+    if (step && !placeNewNode(ctx, node, step)) return ctx.nodes[node.id] as NodeStatus;
+    node = ctx.nodes[node.id] as NodeStatus;
   }
   if (isFulfilled(node)) return node;
   const observed = ctx.podsByNodeId.get(node.id);
   const stopped = stopForShutdown(ctx, node, observed);
   if (stopped) return stopped;
+  const step = stepOf(ctx, req, node);
   if (observed) {
+    const moved = step && failoverObserved(ctx, node, step, observed);
+    if (moved) return moved;
     const want = isResultReferenced(ctx.nodes, node, (n) => nodeTemplate(ctx, n));
     const tt = req.template.outputs ? resolved() : req.template;
     const a: ExecutorAssessment = isExecutorPod(observed.pod)
@@ -219,6 +246,11 @@ export function executePod(ctx: ExecContext, existing: NodeStatus | undefined, r
     }
     if (a.finishedAt) n.finishedAt = a.finishedAt;
     return markPhase(ctx, node.id, a.phase, a.message);
+  }
+  if (step) {
+    const placed = node.awaitingCluster ? placeAwaitingNode(ctx, node, step) : !failoverUnreachable(ctx, node, step);
+    if (!placed) return ctx.nodes[node.id] as NodeStatus;
+    node = ctx.nodes[node.id] as NodeStatus;
   }
   const target = recordedTarget(ctx, node);
   // Its place could not be listed, or its create just failed for now: wait, or end as decided there.
