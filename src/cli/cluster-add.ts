@@ -4,12 +4,19 @@ import { parseKey } from '../clusters/keys.ts';
 import { entryFromContext, loadKubeconfig } from '../clusters/kubeconfig.ts';
 import type { ClusterCliContext } from './cluster.ts';
 import { openStore } from './cluster-store.ts';
+import { usageError } from './commands/errors.ts';
 
 /** Builds the entry from the context, validates it like the controller will, and merges it in. */
-export async function addEntry(ctx: ClusterCliContext, rawKey: string, context: string): Promise<number> {
+export async function addEntry(
+  ctx: ClusterCliContext,
+  rawKey: string,
+  context: string,
+  labels: string[] = [],
+): Promise<number> {
   const target = parseKey(rawKey);
   const kc = loadKubeconfig(ctx.config.kubeconfig || undefined);
-  const entry = entryFromContext(kc, context);
+  const entry: Record<string, unknown> = { ...entryFromContext(kc, context) };
+  if (labels.length > 0) entry['Labels'] = parseLabels(labels);
   // Same parser as the controller: an entry that would not load is never stored.
   parseEntry(target.key, entry, { logger: ctx.logger });
   const { store, close } = openStore(ctx);
@@ -22,6 +29,17 @@ export async function addEntry(ctx: ClusterCliContext, rawKey: string, context: 
     close();
   }
   return 0;
+}
+
+/** `k=v` flags as an object; a flag without `=` is refused with its text. */
+function parseLabels(flags: string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const f of flags) {
+    const at = f.indexOf('=');
+    if (at <= 0) throw usageError(`--label ${f}: expected key=value`);
+    out[f.slice(0, at)] = f.slice(at + 1);
+  }
+  return out;
 }
 
 /** Removes every spelling of KEY; exit 1 when it was not there. */

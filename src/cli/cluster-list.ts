@@ -41,17 +41,18 @@ export async function listEntries(ctx: ClusterCliContext): Promise<number> {
       `no clusters configured in ${store.location}; add one with: argosy cluster add <cluster>.<namespace> <kube-context>`,
     );
   } else {
-    const rows = [['KEY', 'CLUSTER', 'NAMESPACE', 'HOST', 'AUTH', 'STATUS', 'EXECUTOR']];
+    const rows = [['KEY', 'CLUSTER', 'NAMESPACE', 'HOST', 'AUTH', 'STATUS', 'EXECUTOR', 'LABELS']];
     for (const key of [...snap.entries.keys()].sort()) {
       const [cluster = '', ns = ''] = key.split('.');
       try {
         const e = parseEntry(key, snap.entries.get(key));
         const auth = authKindOf(e) + (e.tls.insecure ? ' (insecure)' : '');
-        rows.push([key, cluster, ns || '*', e.host, auth, 'ok', e.executor ?? 'auto']);
+        const labels = Object.entries(e.labels ?? {}).map(([k, v]) => `${k}=${v}`);
+        rows.push([key, cluster, ns || '*', e.host, auth, 'ok', e.executor ?? 'auto', labels.join(',') || '-']);
       } catch (err) {
         if (!isEntryInvalidError(err)) throw err;
         const problem = err.field ? `${err.field}: ${err.problem}` : err.problem;
-        rows.push([key, cluster, ns || '*', '-', '-', `invalid: ${problem}`, '-']);
+        rows.push([key, cluster, ns || '*', '-', '-', `invalid: ${problem}`, '-', '-']);
       }
     }
     for (const line of table(rows)) ctx.io.out(line);

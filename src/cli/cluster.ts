@@ -13,6 +13,7 @@ import type { SecretsManagerLike } from '../clusters/stores/aws-secretsmanager.t
 import { addEntry, removeEntry } from './cluster-add.ts';
 import { checkEntries } from './cluster-check.ts';
 import { listEntries } from './cluster-list.ts';
+import { isCliError } from './commands/errors.ts';
 
 /** Where the command writes, and how it reads configuration (tests inject all of it). */
 export interface ClusterCliIo {
@@ -74,7 +75,7 @@ function action<A extends unknown[]>(
       if (code) io.exitCode = code;
     } catch (e) {
       io.err(`error: ${(e as Error).message}`);
-      io.exitCode = (e as { terminal?: boolean; name?: string }).name === 'ConfigError' ? 2 : 1;
+      io.exitCode = isCliError(e) ? e.exitCode : (e as { name?: string }).name === 'ConfigError' ? 2 : 1;
     }
     if (io === defaultIoSingleton) process.exitCode = io.exitCode;
   };
@@ -95,8 +96,18 @@ export function makeClusterCommand(io?: ClusterCliIo): Command {
         'add or replace the entry KEY (cluster.namespace, or cluster. for all namespaces) from a kube context',
       )
       .argument('<key>', 'e.g. other.argo, other. (trailing dot: every namespace), or other/argo')
-      .argument('<kube-context>', 'kubeconfig context holding the credentials for that cluster'),
-  ).action(action(sink, (ctx, key: string, context: string) => addEntry(ctx, key, context)));
+      .argument('<kube-context>', 'kubeconfig context holding the credentials for that cluster')
+      .option(
+        '-l, --label <key=value>',
+        "the cluster's label, for templates' placement.clusterSelector (repeatable)",
+        (v: string, all: string[]) => [...all, v],
+        [] as string[],
+      ),
+  ).action(
+    action(sink, (ctx, key: string, context: string) =>
+      addEntry(ctx, key, context, (ctx.flags as { label?: string[] }).label ?? []),
+    ),
+  );
   withStoreFlags(
     cluster.command('list').alias('ls').description('list entries (keys, hosts, auth kind; no secrets)'),
   ).action(action(sink, (ctx) => listEntries(ctx)));

@@ -43,6 +43,8 @@ export interface RestConfigEntry {
    * absent = discovery decides (docs/adr/0009-argo-executor-pods.md).
    */
   executor?: 'argo' | 'pods';
+  /** Argosy extension `Labels`: the cluster's labels, matched by templates' `placement.clusterSelector`. */
+  labels?: Record<string, string>;
 }
 
 /** How the entry authenticates (for `argosy cluster list`, never the credential itself). */
@@ -77,6 +79,7 @@ const TOP = [
   'Timeout',
   'AWS',
   'Executor',
+  'Labels',
   ...['ExecProvider', 'AuthProvider', 'Impersonate'],
 ] as const;
 
@@ -192,8 +195,27 @@ export function parseEntry(key: string, value: unknown, options: ParseEntryOptio
   const executor = str('Executor', f.Executor);
   if (executor === 'argo' || executor === 'pods') entry.executor = executor;
   else if (executor) throw new EntryInvalidError(key, 'Executor', 'must be "argo", "pods" or empty');
+  const labels = labelsField(key, f.Labels);
+  if (labels) entry.labels = labels;
   if (unknown.length) options.logger?.warn('rest-config entry has unknown fields (ignored)', { key, fields: unknown });
   return entry;
+}
+
+const LABEL_KEY = /^([a-z0-9]([-a-z0-9.]*[a-z0-9])?\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
+const LABEL_VALUE = /^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$/;
+
+/** `Labels`: an object of Kubernetes-style label keys and values, or absent/null. */
+function labelsField(key: string, v: unknown): Record<string, string> | undefined {
+  if (v === undefined || v === null) return undefined;
+  if (typeof v !== 'object' || Array.isArray(v)) throw new EntryInvalidError(key, 'Labels', 'must be an object');
+  const out: Record<string, string> = {};
+  for (const [k, value] of Object.entries(v as Record<string, unknown>)) {
+    if (!LABEL_KEY.test(k)) throw new EntryInvalidError(key, 'Labels', `"${k}" is not a valid label key`);
+    if (typeof value !== 'string' || !LABEL_VALUE.test(value))
+      throw new EntryInvalidError(key, 'Labels', `the value of "${k}" is not a valid label value`);
+    out[k] = value;
+  }
+  return out;
 }
 
 /** Go marshals a zero ImpersonationConfig as `{"UserName":"","UID":"","Groups":null,"Extra":null}`: not set. */

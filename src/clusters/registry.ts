@@ -56,6 +56,7 @@ export interface EntryRegistry extends ClusterRegistry {
   entries(): ReadonlyMap<string, Readonly<EntrySlot>>;
   /** Closes every client's sockets. */
   close(): void;
+  clusterFacts(): Promise<{ name: string; labels: Record<string, string> }[]>;
 }
 
 const STORE_RETRY_MS = 1_000;
@@ -306,6 +307,17 @@ class Registry implements EntryRegistry {
     }
     if (found.error) return { error: found.error.message };
     return { key: found.target.key };
+  }
+
+  async clusterFacts(): Promise<{ name: string; labels: Record<string, string> }[]> {
+    await this.refresh(false);
+    const labels = new Map<string, Record<string, string>>([[this.mainCluster, {}]]);
+    for (const slot of this.slots.values()) {
+      if (!slot.entry) continue;
+      const own = labels.get(slot.target.cluster) ?? {};
+      labels.set(slot.target.cluster, { ...slot.entry.labels, ...own });
+    }
+    return [...labels].map(([name, l]) => ({ name, labels: l }));
   }
 
   async targets(): Promise<ClusterTarget[]> {

@@ -204,6 +204,8 @@ export interface PlaceLoad {
   namespace: string;
   pending?: number;
   problem?: string;
+  /** The list was refused for good (403, 404…): waiting will not help. */
+  refused?: boolean;
 }
 
 /** A cluster/namespace whose pods could not be listed. */

@@ -246,6 +246,8 @@ function asIdentity(registry: EntryRegistry, mainClient: KubeClient): ClusterReg
     },
     targets: () => registry.targets(),
     describeTarget: (cluster, namespace) => registry.describeTarget(cluster, namespace),
+    executorModeFor: (cluster, namespace) => registry.executorModeFor?.(cluster, namespace),
+    clusterFacts: () => registry.clusterFacts(),
     refresh: (force) => registry.refresh(force),
   };
 }

@@ -37,6 +37,8 @@ import { configureArtifactRepository } from './artifact-repository.ts';
 export interface LocalStackOptions {
   /** Cluster names; the first is the main cluster. Default `['main', 'other']`. */
   clusters?: string[];
+  /** Labels written into the clusters' rest-config entries (`placement.clusterSelector`), by cluster. */
+  clusterLabels?: Record<string, Record<string, string>>;
   /** Kubelet runtime: run commands as processes, or simulate them. Default `process`. */
   runtime?: 'process' | 'sim';
   dataDir?: string;
@@ -146,7 +148,7 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
     });
     stops.push(() => mainClient.close());
     const storeNamespace = String(opts.config?.controllerNamespace ?? DEFAULT_CONTROLLER_NAMESPACE);
-    await configureClusters(clusters, names, mainClient, storeNamespace);
+    await configureClusters(clusters, names, mainClient, storeNamespace, opts.clusterLabels);
     // The functions and the watcher reach the main cluster with the RBAC infra/k8s installs for them.
     const overlay = mainOverlay(opts.config?.managedNamespace as string | undefined);
     const clientAs = (id: string, rules: ReturnType<typeof installedRules>): HttpKubeClient => {
@@ -256,6 +258,7 @@ export async function configureClusters(
   names: string[],
   mainClient: KubeClient,
   storeNamespace = DEFAULT_CONTROLLER_NAMESPACE,
+  labels: Record<string, Record<string, string>> = {},
 ): Promise<void> {
   const mainName = names[0] ?? 'main';
   await createIgnoringExisting(mainClient, '/api/v1/namespaces', {
@@ -301,6 +304,7 @@ export async function configureClusters(
         TLSClientConfig: { CAData: Buffer.from(c.caPem).toString('base64') },
         QPS: 100,
         Burst: 200,
+        ...(labels[name] ? { Labels: labels[name] } : {}),
       };
       data[`${name}.`] = Buffer.from(JSON.stringify(restConfig)).toString('base64');
     } finally {

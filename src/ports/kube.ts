@@ -73,6 +73,11 @@ export interface ClusterRegistry {
    * executor), `pods` (pods-only mode), or undefined (decide by discovery).
    */
   executorModeFor?(cluster: string, namespace: string): 'argo' | 'pods' | undefined;
+  /**
+   * The registered clusters (the main one included) with their labels (entries' `Labels`; the first
+   * entry of a cluster that sets a key wins), for templates that choose their cluster.
+   */
+  clusterFacts(): Promise<{ name: string; labels: Record<string, string> }[]>;
   /** Refreshes entries from the secret store (honours the cache lifetime unless forced). */
   refresh(force?: boolean): Promise<void>;
 }

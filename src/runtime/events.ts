@@ -30,6 +30,8 @@ const IMPORTANT = new Set([
   'WorkflowNodeError',
   // A node waiting for a cluster that fails for now (engine/effects.ts): the user must see why.
   'WorkflowNodeWaiting',
+  // A node moved to another cluster (engine/placement/failover.ts): where it runs changed.
+  'WorkflowNodeFailover',
 ]);
 
 /** Whether the policy records an event with this reason. */

@@ -31,7 +31,11 @@ export function podPlaces(workflow: Workflow, mainCluster: string): PodPlace[] {
   for (const t of workflow.spec.templates ?? []) add(t.clusterName, t.namespace);
   // The spec the workflow runs (frozen at start) and the places recorded in its nodes.
   for (const t of workflow.status?.storedWorkflowTemplateSpec?.templates ?? []) add(t.clusterName, t.namespace);
-  for (const n of Object.values(workflow.status?.nodes ?? {})) add(n.clusterName, n.namespace);
+  for (const n of Object.values(workflow.status?.nodes ?? {})) {
+    add(n.clusterName, n.namespace);
+    // A node that moved (placement failover) may have left a pod behind that must be seen to go.
+    for (const c of n.clusterHistory ?? []) add(c, n.namespace);
+  }
   return [...seen.values()];
 }
 

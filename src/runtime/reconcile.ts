@@ -15,6 +15,7 @@ import { deriveEvents, type EventPolicy } from './events.ts';
 import { StatusConflictError } from './errors.ts';
 import { finalizeWorkflow, needsFinalization } from './finalize.ts';
 import { discoverStatusSubresource, getWorkflow } from '../adapters/kube/resources.ts';
+import { placementFacts } from './cluster-facts.ts';
 import { noCredentials, observePods, podPlaces } from './observe.ts';
 import {
   deleteTaskResults,
@@ -186,8 +187,12 @@ async function reconcileOnce(
   if (workflowTemplates) snapshot.workflowTemplates = workflowTemplates;
   const unseen = [...unobserved, ...noCredentials(unconfigured)];
   if (unseen.length > 0) snapshot.unobserved = unseen;
-  const configMaps = await loadConfigMaps(main, wf, workflowTemplates, deps.controller.controllerNamespace);
+  const [configMaps, facts] = await Promise.all([
+    loadConfigMaps(main, wf, workflowTemplates, deps.controller.controllerNamespace),
+    placementFacts(deps.registry, wf, workflowTemplates, instanceId),
+  ]);
   if (configMaps) snapshot.configMaps = configMaps;
+  Object.assign(snapshot, facts);
   const check = deps.placementFor?.(wf);
   if (check) snapshot.checkPlacement = check;
   const settled = await decideAndApply({ ...deps, afterAction: deps.hooks?.afterAction }, wf, snapshot, deps.now());

@@ -54,6 +54,8 @@ export function budgetedRegistry(registry: ClusterRegistry, signal: AbortSignal,
       budgetedClient(await registry.clientFor(cluster, namespace), signal, error),
     targets: () => registry.targets(),
     describeTarget: (cluster, namespace) => registry.describeTarget(cluster, namespace),
+    executorModeFor: (cluster, namespace) => registry.executorModeFor?.(cluster, namespace),
+    clusterFacts: () => registry.clusterFacts(),
     refresh: (force) => registry.refresh(force),
   };
 }

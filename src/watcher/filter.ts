@@ -27,18 +27,27 @@ export function metaOf(o: Obj): Meta {
   return (o.metadata ?? {}) as Meta;
 }
 
-/** Signature of a pod: phase, container states, deletion, node. */
+type ContainerState = { name: string; state?: { waiting?: { reason?: string } } & Record<string, unknown> };
+
+/**
+ * Signature of a pod: phase, container states (with the reason a container waits: `ErrImagePull`),
+ * why it is not scheduled (`Unschedulable`), deletion, node. Those reasons are what the node's message
+ * shows while the pod is Pending (as Argo shows them), and what placement failover acts on.
+ */
 export function podSignature(pod: Obj): string {
   const spec = (pod.spec ?? {}) as { nodeName?: string };
   const status = (pod.status ?? {}) as {
     phase?: string;
-    containerStatuses?: { name: string; state?: Record<string, unknown> }[];
-    initContainerStatuses?: { name: string; state?: Record<string, unknown> }[];
+    containerStatuses?: ContainerState[];
+    initContainerStatuses?: ContainerState[];
+    conditions?: { type?: string; status?: string; reason?: string }[];
   };
   const states = [...(status.initContainerStatuses ?? []), ...(status.containerStatuses ?? [])]
-    .map((c) => `${c.name}:${Object.keys(c.state ?? {}).join('')}`)
+    .map((c) => `${c.name}:${Object.keys(c.state ?? {}).join('')}${c.state?.waiting?.reason ?? ''}`)
     .join(',');
-  return [status.phase ?? '', states, metaOf(pod).deletionTimestamp ? 'deleting' : '', spec.nodeName ?? ''].join('|');
+  const scheduled = status.conditions?.find((c) => c.type === 'PodScheduled' && c.status === 'False')?.reason ?? '';
+  const deleting = metaOf(pod).deletionTimestamp ? 'deleting' : '';
+  return [status.phase ?? '', states, deleting, spec.nodeName ?? '', scheduled].join('|');
 }
 
 /** Signature of a fresh pod as we create it: Pending, no container states, not scheduled. */

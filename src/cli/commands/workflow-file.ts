@@ -4,6 +4,7 @@
  * unknown template, a dependency cycle) are reported with their path before anything is created.
  * The checks are the engine's own `validateWorkflow`, so the CLI and the controller agree.
  */
+import { placementOf } from '../../engine/placement/spec.ts';
 import { readFileSync } from 'node:fs';
 import type { Workflow } from '../../engine/types.ts';
 import { parseDocuments, TEMPLATE_KINDS, type Manifest } from './manifests.ts';
@@ -141,7 +142,10 @@ export function referencedClusters(wf: Workflow, objects: Manifest[] = []): stri
   const set = new Set<string>();
   const templates = objects.filter((o) => TEMPLATE_KINDS.includes(o.kind)) as unknown as Workflow[];
   for (const spec of [wf.spec, ...templates.map((t) => t.spec)])
-    for (const t of spec.templates ?? [])
+    for (const t of spec.templates ?? []) {
       if (typeof t.clusterName === 'string' && t.clusterName) set.add(t.clusterName);
+      // `placement.clusters` candidates are started too (a selector's clusters are not known here).
+      for (const c of placementOf(t)?.clusters ?? []) if (typeof c === 'string' && c && !c.includes('{{')) set.add(c);
+    }
   return [...set].sort();
 }

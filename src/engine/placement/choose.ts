@@ -20,7 +20,7 @@ export interface ChoicePlace {
 }
 
 /** The candidates as written (`clusters`) or the registered clusters matching the selector, by name. */
-export function candidatesOf(ctx: ExecContext, p: TemplatePlacement): string[] {
+export function candidatesOf(ctx: Pick<ExecContext, 'clusterLabels'>, p: TemplatePlacement): string[] {
   if (p.clusters) return [...new Set(p.clusters)];
   const labels = ctx.clusterLabels ?? new Map<string, Record<string, string>>();
   return [...labels.entries()]
@@ -61,8 +61,9 @@ function unusable(
   if (!known) return { message: 'not a registered cluster (see argosy cluster list)', final: true };
   const denied = ctx.checkPlacement?.({ cluster, ...place, workflowNamespace: ctx.wfNamespace });
   if (denied) return { message: `denied: ${denied}`, final: true };
-  const problem = ctx.placeLoads?.get(`${cluster}/${place.namespace}`)?.problem;
-  if (problem) return { message: `cannot be reached now: ${problem}`, final: false };
+  const load = ctx.placeLoads?.get(`${cluster}/${place.namespace}`);
+  if (load?.problem && load.refused) return { message: `cannot list pods there: ${load.problem}`, final: true };
+  if (load?.problem) return { message: `cannot be reached now: ${load.problem}`, final: false };
   return undefined;
 }
 

@@ -259,8 +259,15 @@ export class Kubelet {
 
 /** Why the local node cannot take `pod` (nodeSelector mismatch), in kube-scheduler's words. */
 export function unschedulableReason(state: ClusterState, pod: KubeObject, nodeName: string): string | undefined {
+  const node = state.store.get('/nodes', '', nodeName);
+  // A cordoned node (`kubectl cordon`) takes no new pods; tests use it to hold pods unschedulable.
+  if (node?.spec?.unschedulable === true)
+    return (
+      '0/1 nodes are available: 1 node(s) were unschedulable. ' +
+      'preemption: 0/1 nodes are available: 1 Preemption is not helpful for scheduling.'
+    );
   const selector: Record<string, string> = pod.spec?.nodeSelector ?? {};
-  const labels: Record<string, string> = state.store.get('/nodes', '', nodeName)?.metadata.labels ?? {};
+  const labels: Record<string, string> = node?.metadata.labels ?? {};
   const fits = Object.entries(selector).every(([k, v]) => labels[k] === v);
   if (fits && matchesNodeAffinity(pod, labels)) return undefined;
   return (

@@ -20,6 +20,17 @@ describe('argosy run (ephemeral local stack)', () => {
     assert.doesNotMatch(r.stdout, /\x1b\[/, 'no colours or screen clearing when not a terminal');
   });
 
+  test('examples/cluster-choice.yaml: the first candidate takes train, Spread shares the shards', async () => {
+    const r = await runCli(['run', 'examples/cluster-choice.yaml', '-o', 'json'], dir);
+    assert.equal(r.code, 0, r.stderr);
+    const wf = JSON.parse(r.stdout) as { status: { phase: string; nodes: Record<string, Record<string, string>> } };
+    assert.equal(wf.status.phase, 'Succeeded');
+    const nodes = Object.values(wf.status.nodes).filter((n) => n['type'] === 'Pod');
+    assert.equal(nodes.find((n) => n['templateName'] === 'train')?.['clusterName'], 'other', JSON.stringify(nodes));
+    const shards = nodes.filter((n) => n['templateName'] === 'shard').map((n) => n['clusterName'] ?? 'main');
+    assert.deepEqual(shards.sort(), ['main', 'main', 'other', 'other']);
+  });
+
   test('the seed conformance case, as written (serviceAccount alias, no apiVersion/kind)', async () => {
     const r = await runCli(['run', join(SHARED, 'conformance/multi-cluster/seed.yaml')], dir);
     assert.equal(r.code, 0, r.stderr);

@@ -132,7 +132,10 @@ describe('clusters against embedded API servers', () => {
   });
 
   test('cluster add creates the Secret and stores an entry from the generated kubeconfig', async () => {
-    const r = await cli('add', 'other.', 'other', '--context', 'main');
+    const bad = await cli('add', 'other.', 'other', '--context', 'main', '--label', 'gpu');
+    assert.equal(bad.code, 2);
+    assert.match(bad.err, /--label gpu: expected key=value/);
+    const r = await cli('add', 'other.', 'other', '--context', 'main', '-l', 'gpu=a100', '--label', 'region=east');
     assert.equal(r.code, 0, r.err);
     assert.match(r.out, /created Secret argo\/rest-config/);
     assert.match(r.out, /added cluster\/namespace "other\." from context "other"/);
@@ -148,7 +151,9 @@ describe('clusters against embedded API servers', () => {
     assert.match(check.out, /other\.: https:\/\/127\.0\.0\.2:\d+: server v\d/);
     assert.match(check.out, /ok: may create, get, list, watch and delete pods and read pod logs in every namespace/);
     assert.match(check.out, /executor: Argo's executor pods \(workflowtaskresults served and readable\)/);
-    assert.match(list.out, /token\s+ok\s+auto/);
+    assert.match(list.out, /token\s+ok\s+auto\s+gpu=a100,region=east/);
+    const facts = await (await registry()).clusterFacts();
+    assert.deepEqual(facts.find((c) => c.name === 'other')?.labels, { gpu: 'a100', region: 'east' });
   });
 
   test('a namespace-scoped credential reaches its namespace and gets 403 elsewhere; exact key wins', async () => {

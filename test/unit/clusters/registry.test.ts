@@ -199,3 +199,25 @@ describe('cluster registry', () => {
     r.close();
   });
 });
+
+describe('cluster labels (placement.clusterSelector)', () => {
+  test('every registered cluster with the labels of its entries; the main cluster too; invalid labels refused', async () => {
+    const { registry: pending } = setup({
+      'gpu-east.argo': { ...entry('https://east'), Labels: { gpu: 'a100', region: 'east' } },
+      'gpu-east.batch': { ...entry('https://east'), Labels: { 'example.com/tier': 'spot' } },
+      'cpu.argo': entry('https://cpu'),
+      'bad.argo': { ...entry('https://bad'), Labels: { 'bad key!': 'x' } },
+    });
+    const registry = await pending;
+    const facts = Object.fromEntries((await registry.clusterFacts()).map((c) => [c.name, c.labels]));
+    assert.deepEqual(facts, {
+      main: {},
+      'gpu-east': { gpu: 'a100', region: 'east', 'example.com/tier': 'spot' },
+      cpu: {},
+    });
+    assert.match(
+      JSON.stringify(registry.describeTarget('bad', 'argo')),
+      /Labels: \\"bad key!\\" is not a valid label key/,
+    );
+  });
+});

@@ -33,6 +33,7 @@ function registry(client: KubeClient): ClusterRegistry {
     mainClient: () => client,
     targets: async () => [],
     describeTarget: () => ({ key: 'x' }),
+    clusterFacts: async () => [{ name: 'main', labels: {} }],
     refresh: async () => {},
   };
 }

@@ -56,6 +56,7 @@ describe('reconcile time budget', () => {
       clientFor: () => Promise.resolve(main),
       targets: () => Promise.resolve([]),
       describeTarget: () => ({ key: 'main.' }),
+      clusterFacts: async () => [{ name: 'main', labels: {} }],
       refresh: () => Promise.resolve(),
     };
     const failedBackoff: string[] = [];

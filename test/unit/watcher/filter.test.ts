@@ -84,6 +84,21 @@ describe('significance filter', () => {
     assert.ok(significantChange('pod', 'DELETED', '', podSignature(running)));
   });
 
+  test('a pod that cannot be scheduled, or whose container cannot pull its image, is news (the node says why)', () => {
+    const pending = { status: { phase: 'Pending' } };
+    const unschedulable = {
+      status: { phase: 'Pending', conditions: [{ type: 'PodScheduled', status: 'False', reason: 'Unschedulable' }] },
+    };
+    const pull = (reason: string) => ({
+      spec: { nodeName: 'n1' },
+      status: { phase: 'Pending', containerStatuses: [{ name: 'main', state: { waiting: { reason } } }] },
+    });
+    assert.ok(significantChange('pod', 'MODIFIED', podSignature(unschedulable), podSignature(pending)));
+    assert.ok(
+      significantChange('pod', 'MODIFIED', podSignature(pull('ErrImagePull')), podSignature(pull('ContainerCreating'))),
+    );
+  });
+
   test('a freshly created pod is not news; a pod first seen running is', () => {
     assert.equal(significantChange('pod', 'ADDED', FRESH_POD_SIGNATURE, undefined), undefined);
     assert.ok(significantChange('pod', 'ADDED', podSignature({ status: { phase: 'Running' } }), undefined));
