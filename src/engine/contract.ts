@@ -189,7 +189,7 @@ export interface Snapshot {
   placeLoads?: PlaceLoad[];
 }
 
-/** A registered cluster and its labels, for templates that choose their cluster (docs/adr/0020-cluster-choice.md). */
+/** A registered cluster and its labels, for templates that choose their cluster (docs/adr/0013-cluster-choice.md). */
 export interface ClusterFacts {
   name: string;
   labels: Record<string, string>;

@@ -260,7 +260,7 @@ export interface NodeStatus {
    * every later pod create of the node uses this recorded place, never the current spec).
    */
   serviceAccountName?: string;
-  /** Argosy (`placement`): the clusters this node left, oldest first (docs/adr/0020-cluster-choice.md). */
+  /** Argosy (`placement`): the clusters this node left, oldest first (docs/adr/0013-cluster-choice.md). */
   clusterHistory?: string[];
   /** Argosy (`placement`): no candidate cluster can take the node yet; its message says why. */
   awaitingCluster?: boolean;

@@ -1,6 +1,6 @@
 /**
  * The facts `decide` chooses clusters from, for workflows whose templates have `placement`
- * (docs/adr/0020-cluster-choice.md): the registered clusters with their labels, and for each
+ * (docs/adr/0013-cluster-choice.md): the registered clusters with their labels, and for each
  * candidate place this controller's Pending pods there — or why they could not be listed, which
  * makes the place unreachable for the choice. Workflows without `placement` cost nothing here.
  */

@@ -1,4 +1,4 @@
-// Choosing the cluster at run time on the local stack (docs/adr/0020-cluster-choice.md): three
+// Choosing the cluster at run time on the local stack (docs/adr/0013-cluster-choice.md): three
 // clusters, two labelled gpu=a100. A stopped cluster is skipped, a cordoned one is failed over from,
 // LeastLoaded shares a fan-out, and a policy denial leaves the step Pending with a message naming it.
 import { after, before, describe, test } from 'node:test';

@@ -1,7 +1,7 @@
 /**
  * Chooses a step's cluster among its `placement` candidates from observed facts only (registered
  * clusters and labels, Pending pods per place, the policy check, the node's history), so the choice
- * is deterministic. See docs/adr/0020-cluster-choice.md.
+ * is deterministic. See docs/adr/0013-cluster-choice.md.
  */
 import type { ExecContext } from '../context.ts';
 import { idOf } from '../context.ts';

@@ -1,5 +1,5 @@
 /**
- * Moving a step whose pod cannot start where it is (docs/adr/0020-cluster-choice.md): a pod that
+ * Moving a step whose pod cannot start where it is (docs/adr/0013-cluster-choice.md): a pod that
  * stays unschedulable or cannot pull its image, or a cluster that cannot be reached, for
  * `failoverAfter` — then the pod is deleted and the node moves to the next candidate (or, under a
  * retryStrategy, the attempt fails so the next attempt runs elsewhere).

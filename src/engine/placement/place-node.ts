@@ -1,5 +1,5 @@
 /**
- * The pod executor's hooks for templates with `placement` (docs/adr/0020-cluster-choice.md): choose
+ * The pod executor's hooks for templates with `placement` (docs/adr/0013-cluster-choice.md): choose
  * the cluster when the node is created (or later, while none can take it), fail over a pod that
  * cannot start, and keep pods left in a cluster the node moved away from out of its way.
  */

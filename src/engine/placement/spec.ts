@@ -1,5 +1,5 @@
 /**
- * A template's `placement` (docs/adr/0020-cluster-choice.md): the clusters a step may run in and how
+ * A template's `placement` (docs/adr/0013-cluster-choice.md): the clusters a step may run in and how
  * one is chosen, read from the template and checked with paths. Argosy's extension, under one key.
  */
 import { parseArgoDuration } from '../retry/durations.ts';

@@ -72,7 +72,7 @@ function resolveTarget(ctx: ExecContext, req: PodRequest): PodTarget {
 /** What a pod template's executor uses of a dispatch. */
 export type PodRequest = Pick<Dispatch, 'nodeName' | 'template' | 'scope' | 'templateName' | 'boundaryID' | 'inputs'>;
 
-/** The step's `placement` (docs/adr/0020-cluster-choice.md), with the node's namespace and account. */
+/** The step's `placement` (docs/adr/0013-cluster-choice.md), with the node's namespace and account. */
 function stepOf(ctx: ExecContext, req: PodRequest, node: NodeStatus): FailoverStep | undefined {
   if (req.template['placement'] === undefined) return undefined;
   const { namespace, serviceAccountName } = recordedTarget(ctx, node);

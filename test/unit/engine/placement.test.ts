@@ -1,4 +1,4 @@
-// Choosing a step's cluster among candidates (docs/adr/0020-cluster-choice.md): decided from the
+// Choosing a step's cluster among candidates (docs/adr/0013-cluster-choice.md): decided from the
 // snapshot's facts only, with failover of pods that cannot start.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
