@@ -19,7 +19,7 @@ export default {
   'src/engine/decide.ts': 89,
   'src/engine/execute.ts': 53,
   'src/engine/expr/govaluate.ts': 57,
-  'src/engine/pod/execute-pod.ts': 73,
+  'src/engine/pod/execute-pod.ts': 65,
   'src/engine/pod/executor-pod.ts': 61,
   'src/engine/steps/execute-step-group.ts': 83,
   'src/engine/validate-dag.ts': 62,

@@ -133,6 +133,21 @@ function labelCompletedPods(ctx: ExecContext, finished: ObservedPod[]): void {
   });
 }
 
+/** The decide's context with what the snapshot observed (places, task results, templates, facts). */
+function contextOf(wf: Workflow, snapshot: Snapshot, now: Date): ExecContext {
+  const ctx = newContext(wf, now, snapshot.controller);
+  ctx.checkPlacement = snapshot.checkPlacement;
+  ctx.executorPlaces = new Set(snapshot.executorPlaces ?? []);
+  for (const r of snapshot.taskResults ?? [])
+    if (r.result.metadata.name) ctx.taskResults.set(r.result.metadata.name, r);
+  ctx.workflowTemplates = snapshot.workflowTemplates;
+  ctx.configMaps = snapshot.configMaps;
+  ctx.usesPlacement = usesPlacement(wf, snapshot.workflowTemplates);
+  if (snapshot.clusters) ctx.clusterLabels = new Map(snapshot.clusters.map((c) => [c.name, c.labels]));
+  if (snapshot.placeLoads) ctx.placeLoads = new Map(snapshot.placeLoads.map((l) => [`${l.cluster}/${l.namespace}`, l]));
+  return ctx;
+}
+
 /**
  * Decides what to do next for one workflow. Pure and idempotent: applying the returned actions and
  * status, observing the pods, and deciding again yields no new actions.
@@ -146,16 +161,7 @@ export function decide(snapshot: Snapshot, now: Date): Decision {
   if (wf.metadata.labels?.[LABEL_COMPLETED] === 'true')
     return quiet(snapshot, current, 'workflow is completed; nothing to do');
   if (isDone(current.phase)) return quiet(snapshot, { ...current }, 'workflow already finished');
-  const ctx = newContext(wf, now, snapshot.controller);
-  ctx.checkPlacement = snapshot.checkPlacement;
-  ctx.executorPlaces = new Set(snapshot.executorPlaces ?? []);
-  for (const r of snapshot.taskResults ?? [])
-    if (r.result.metadata.name) ctx.taskResults.set(r.result.metadata.name, r);
-  ctx.workflowTemplates = snapshot.workflowTemplates;
-  ctx.configMaps = snapshot.configMaps;
-  ctx.usesPlacement = usesPlacement(wf, snapshot.workflowTemplates);
-  if (snapshot.clusters) ctx.clusterLabels = new Map(snapshot.clusters.map((c) => [c.name, c.labels]));
-  if (snapshot.placeLoads) ctx.placeLoads = new Map(snapshot.placeLoads.map((l) => [`${l.cluster}/${l.namespace}`, l]));
+  const ctx = contextOf(wf, snapshot, now);
   ctx.storedTemplates = current.storedTemplates;
   const fmt = wf.metadata.annotations?.[ANNOTATION_POD_NAME_FORMAT];
   ctx.podNameFormat = fmt === 'v1' || fmt === 'v2' ? fmt : (snapshot.controller.podNameFormat ?? 'v2');

@@ -3,7 +3,14 @@
  * workflow; everything is re-read here. A 409 on the status write means someone else wrote first:
  * re-read and decide again (up to `maxAttempts`), then give up and let SQS retry the message.
  */
-import type { ControllerSettings, Decision, PlacementCheck, Snapshot, Action } from '../engine/contract.ts';
+import type {
+  ControllerSettings,
+  Decision,
+  ObservedTaskResult,
+  PlacementCheck,
+  Snapshot,
+  Action,
+} from '../engine/contract.ts';
 import type { Workflow } from '../engine/types.ts';
 import type { Logger } from '../logger.ts';
 import type { NudgePublisher } from '../ports/event-source.ts';
@@ -161,16 +168,13 @@ function skipReason(deps: ReconcileDeps, wf: Workflow): ReconcileOutcome | 'dele
   return undefined;
 }
 
-async function reconcileOnce(
+/** Everything `decide` looks at for one workflow, read in parallel where the reads are independent. */
+async function observeWorkflow(
   deps: ReconcileDeps,
   wf: Workflow,
-  hasStatusSubresource: boolean,
-  attempt: number,
-  countWrites: (n: number) => number,
-): Promise<ReconcileResult> {
+  instanceId: string,
+): Promise<{ snapshot: Snapshot; taskResults: ObservedTaskResult[] }> {
   const main = deps.registry.mainClient();
-  const log = deps.logger.child({ namespace: wf.metadata.namespace, workflow: wf.metadata.name });
-  const instanceId = deps.controller.instanceId ?? '';
   const places = podPlaces(wf, deps.registry.mainCluster);
   const [{ pods, unobserved, unconfigured }, execKeys] = await Promise.all([
     observePods(deps.registry, wf, instanceId, places),
@@ -195,6 +199,19 @@ async function reconcileOnce(
   Object.assign(snapshot, facts);
   const check = deps.placementFor?.(wf);
   if (check) snapshot.checkPlacement = check;
+  return { snapshot, taskResults };
+}
+
+async function reconcileOnce(
+  deps: ReconcileDeps,
+  wf: Workflow,
+  hasStatusSubresource: boolean,
+  attempt: number,
+  countWrites: (n: number) => number,
+): Promise<ReconcileResult> {
+  const log = deps.logger.child({ namespace: wf.metadata.namespace, workflow: wf.metadata.name });
+  const instanceId = deps.controller.instanceId ?? '';
+  const { snapshot, taskResults } = await observeWorkflow(deps, wf, instanceId);
   const settled = await decideAndApply({ ...deps, afterAction: deps.hooks?.afterAction }, wf, snapshot, deps.now());
   const { decision, deferred } = settled;
   const current = settled.workflow;

@@ -195,6 +195,36 @@ function needsArtifacts(ctx: ExecContext, t: Template): boolean {
   );
 }
 
+/** Keeps a node in step with its observed pod (or fails it over when the pod cannot start). */
+function advanceFromPod(
+  ctx: ExecContext,
+  node: NodeStatus,
+  req: PodRequest,
+  observed: ObservedPod,
+  step: FailoverStep | undefined,
+  resolved: () => Template,
+): NodeStatus {
+  const t = req.template;
+  const moved = step && failoverObserved(ctx, node, step, observed);
+  if (moved) return moved;
+  const want = isResultReferenced(ctx.nodes, node, (n) => nodeTemplate(ctx, n));
+  const tt = t.outputs ? resolved() : t;
+  const a: ExecutorAssessment = isExecutorPod(observed.pod)
+    ? assessExecutorPod(observed, ctx.taskResults.get(node.id), tt, want, ctx.nowDate.getTime())
+    : assessPod(observed, tt, want);
+  if (a.wakeAtMs !== undefined) wakeAt(ctx, a.wakeAtMs);
+  if (isUnchanged(node, a)) return node;
+  const n = mutableNode(ctx, node.id);
+  if (a.hostNodeName) n.hostNodeName = a.hostNodeName;
+  if (a.podIP) n.podIP = a.podIP;
+  if (a.outputs) {
+    n.outputs = a.outputs;
+    exportGlobalOutputs(ctx, a.outputs);
+  }
+  if (a.finishedAt) n.finishedAt = a.finishedAt;
+  return markPhase(ctx, node.id, a.phase, a.message);
+}
+
 /** Creates or advances a Pod node. */
 export function executePod(ctx: ExecContext, existing: NodeStatus | undefined, req: PodRequest): NodeStatus {
   let cached: Template | undefined;
@@ -227,26 +257,7 @@ export function executePod(ctx: ExecContext, existing: NodeStatus | undefined, r
   const stopped = stopForShutdown(ctx, node, observed);
   if (stopped) return stopped;
   const step = stepOf(ctx, req, node);
-  if (observed) {
-    const moved = step && failoverObserved(ctx, node, step, observed);
-    if (moved) return moved;
-    const want = isResultReferenced(ctx.nodes, node, (n) => nodeTemplate(ctx, n));
-    const tt = req.template.outputs ? resolved() : req.template;
-    const a: ExecutorAssessment = isExecutorPod(observed.pod)
-      ? assessExecutorPod(observed, ctx.taskResults.get(node.id), tt, want, ctx.nowDate.getTime())
-      : assessPod(observed, tt, want);
-    if (a.wakeAtMs !== undefined) wakeAt(ctx, a.wakeAtMs);
-    if (isUnchanged(node, a)) return node;
-    const n = mutableNode(ctx, node.id);
-    if (a.hostNodeName) n.hostNodeName = a.hostNodeName;
-    if (a.podIP) n.podIP = a.podIP;
-    if (a.outputs) {
-      n.outputs = a.outputs;
-      exportGlobalOutputs(ctx, a.outputs);
-    }
-    if (a.finishedAt) n.finishedAt = a.finishedAt;
-    return markPhase(ctx, node.id, a.phase, a.message);
-  }
+  if (observed) return advanceFromPod(ctx, node, req, observed, step, resolved);
   if (step) {
     const placed = node.awaitingCluster ? placeAwaitingNode(ctx, node, step) : !failoverUnreachable(ctx, node, step);
     if (!placed) return ctx.nodes[node.id] as NodeStatus;
