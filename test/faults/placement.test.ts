@@ -82,7 +82,11 @@ describe('choosing the cluster at run time', () => {
     await east.stop();
     try {
       const wf = await run(workflow('east-down', '{"clusterSelector": {"matchLabels": {"gpu": "a100"}}}'));
-      assert.equal(wf.status?.phase, 'Succeeded', JSON.stringify(pods(wf).map((n) => [n.clusterName, n.phase, n.message])));
+      assert.equal(
+        wf.status?.phase,
+        'Succeeded',
+        JSON.stringify(pods(wf).map((n) => [n.clusterName, n.phase, n.message])),
+      );
       assert.equal(pods(wf)[0]?.clusterName, 'gpu-west');
       const placed = await podsOf(stack, wf.metadata.name!, ['gpu-west']);
       assert.equal(placed.length, 1);
@@ -95,7 +99,11 @@ describe('choosing the cluster at run time', () => {
     await cordon(stack, 'gpu-east', true);
     try {
       const wf = await run(workflow('cordoned', '{"clusters": ["gpu-east", "gpu-west"], "failoverAfter": "2s"}'));
-      assert.equal(wf.status?.phase, 'Succeeded', JSON.stringify(pods(wf).map((n) => [n.clusterName, n.phase, n.message])));
+      assert.equal(
+        wf.status?.phase,
+        'Succeeded',
+        JSON.stringify(pods(wf).map((n) => [n.clusterName, n.phase, n.message])),
+      );
       const node = pods(wf)[0] as NodeStatus;
       assert.equal(node.clusterName, 'gpu-west');
       assert.deepEqual(node.clusterHistory, ['gpu-east']);
@@ -119,7 +127,11 @@ describe('choosing the cluster at run time', () => {
 
   test('LeastLoaded shares 20 pods between the two clusters by their Pending pods', async () => {
     const wf = await run(workflow('least', '{"clusters": ["gpu-east", "gpu-west"], "strategy": "LeastLoaded"}', '20'));
-    assert.equal(wf.status?.phase, 'Succeeded', JSON.stringify(pods(wf).map((n) => [n.clusterName, n.phase, n.message])));
+    assert.equal(
+      wf.status?.phase,
+      'Succeeded',
+      JSON.stringify(pods(wf).map((n) => [n.clusterName, n.phase, n.message])),
+    );
     const count = (c: string) => pods(wf).filter((n) => n.clusterName === c).length;
     assert.equal(count('gpu-east') + count('gpu-west'), 20);
     assert.ok(
