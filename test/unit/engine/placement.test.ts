@@ -229,6 +229,39 @@ spec:
     assert.equal(podNodes(d)[0]?.clusterName, 'gpu-west');
   });
 
+  test('antiAffinity: an attempt that failed on its own retries on a cluster no earlier attempt used', () => {
+    for (const [anti, expected] of [
+      [true, 'gpu-west'],
+      [false, 'gpu-east'],
+    ] as const) {
+      const wf = oneStep(`{clusters: [gpu-east, gpu-west], antiAffinity: ${anti}}`, '    retryStrategy: {limit: 2}\n');
+      const first = decide(base(wf), NOW);
+      const c = creates(first)[0] as Create;
+      const failed: ObservedPod = {
+        cluster: c.cluster,
+        namespace: c.namespace,
+        pod: {
+          ...c.pod,
+          status: {
+            phase: 'Failed',
+            containerStatuses: [{ name: 'main', state: { terminated: { exitCode: 1, reason: 'Error' } } }],
+          },
+        },
+      };
+      let w = applyDecision(wf, first);
+      let d = decide(base(w, { pods: [failed] }), later(1000));
+      for (let i = 0; i < 3 && creates(d).length === 0; i++) {
+        w = applyDecision(w, d);
+        d = decide(base(w, { pods: [failed] }), later(60_000 + i * 60_000));
+      }
+      assert.deepEqual(
+        creates(d).map((x) => x.cluster),
+        [expected],
+        `antiAffinity ${anti}`,
+      );
+    }
+  });
+
   test('failoverAfter 0 never moves a pod', () => {
     const wf = oneStep('{clusters: [gpu-east, gpu-west], failoverAfter: "0"}');
     const first = decide(base(wf), NOW);
