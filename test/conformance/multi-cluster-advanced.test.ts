@@ -212,7 +212,9 @@ spec:
 `);
     assert.equal(wf.status?.phase, 'Succeeded', wf.status?.message);
     assert.equal(byName(wf, '[0].ns').clusterName, 'other');
-    assert.equal(byName(wf, '[0].ns').templateName, 'say');
+    // As Argo's initializeNode: a templateRef'd node records templateRef, not templateName.
+    assert.deepEqual(byName(wf, '[0].ns').templateRef, { name: 'lib', template: 'say' });
+    assert.equal(byName(wf, '[0].ns').templateName, undefined);
     const missing = await run(`
 metadata: {generateName: mc-ref-missing-}
 spec:
