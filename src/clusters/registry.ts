@@ -298,6 +298,14 @@ class Registry implements EntryRegistry {
     const found = this.resolve(cluster, namespace);
     if (found === 'main') return { key: keyOf(cluster, this.o.mainNamespace ?? '') };
     if (!found) return { error: new ClusterNotConfiguredError(cluster, namespace, this.configuredClusters()).message };
+    // The grace period is for observing pods already there; a removed entry never takes new pods.
+    if (found.goneSince !== undefined)
+      return {
+        error:
+          `${new ClusterNotConfiguredError(cluster, namespace, this.configuredClusters()).message}; ` +
+          `entry "${found.target.key}" was removed from the store (pods already there are still observed ` +
+          'for the grace period, no new ones are created)',
+      };
     if (!found.error) {
       try {
         this.clientOf(found); // an entry whose client cannot be built is refused here, by name

@@ -11,7 +11,14 @@ describe('watcher', () => {
   let stack: LocalStack;
   let watcher: Watcher;
   before(async () => {
-    stack = await startLocalStack({ runtime: 'sim', resyncIntervalMs: 0, watcherHttp: { port: 0 } });
+    // No grace period for removed entries: this file checks that watches follow the store at once
+    // (the grace itself is test/faults/no-credentials.test.ts).
+    stack = await startLocalStack({
+      runtime: 'sim',
+      resyncIntervalMs: 0,
+      watcherHttp: { port: 0 },
+      config: { removedEntryGraceMs: 0 },
+    });
     watcher = stack.watcher!;
   });
   after(async () => {
