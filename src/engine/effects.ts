@@ -97,8 +97,7 @@ function waitForCluster(
   const prev = fx.retries[node.id];
   const attempts = !prev ? 1 : prev.last === ctx.now ? prev.attempts : prev.attempts + 1;
   const since = prev?.since ?? ctx.now;
-  const limit =
-    ctx.controller.transientTimeoutMs ?? (ctx.wf.spec.activeDeadlineSeconds ? undefined : DEFAULT_TRANSIENT_TIMEOUT_MS);
+  const limit = transientLimitMs(ctx);
   const waited = ctx.nowDate.getTime() - Date.parse(since);
   if (limit !== undefined && waited >= limit)
     return markPhase(
@@ -118,6 +117,13 @@ function waitForCluster(
       message: `${node.name}: ${message}`,
     });
   return markPhase(ctx, node.id, node.phase ?? 'Pending', message);
+}
+
+/** How long a node may wait for a cluster: the controller's bound, else the workflow's deadline, else one hour. */
+export function transientLimitMs(ctx: ExecContext): number | undefined {
+  return (
+    ctx.controller.transientTimeoutMs ?? (ctx.wf.spec.activeDeadlineSeconds ? undefined : DEFAULT_TRANSIENT_TIMEOUT_MS)
+  );
 }
 
 function plural(attempts: number): string {

@@ -8,7 +8,7 @@ import { markPhase, mutableNode, wakeAt } from '../context.ts';
 import type { ObservedPod } from '../contract.ts';
 import { substituteDeep, type Resolver } from '../substitute.ts';
 import type { NodeStatus, Template } from '../types.ts';
-import { DEFAULT_TRANSIENT_TIMEOUT_MS } from '../effects.ts';
+import { transientLimitMs } from '../effects.ts';
 import { humanizeDuration } from '../retry/durations.ts';
 import { avoidedClusters, chooseCluster, type ChoicePlace } from './choose.ts';
 import { failoverIfStuck, setCluster, stuckSince, type FailoverStep } from './failover.ts';
@@ -42,8 +42,7 @@ export function placeNewNode(ctx: ExecContext, node: NodeStatus, step: FailoverS
 export function placeAwaitingNode(ctx: ExecContext, node: NodeStatus, step: FailoverStep): boolean {
   const avoid = [...avoidedClusters(ctx, step.placement, node.name), ...(node.clusterHistory ?? [])];
   const waited = ctx.nowDate.getTime() - Date.parse(node.startedAt ?? ctx.now);
-  const limit =
-    ctx.controller.transientTimeoutMs ?? (ctx.wf.spec.activeDeadlineSeconds ? undefined : DEFAULT_TRANSIENT_TIMEOUT_MS);
+  const limit = transientLimitMs(ctx);
   if (limit !== undefined && waited >= limit) {
     const choice = chooseCluster(ctx, step.placement, step.place, avoid);
     if (choice.cluster === undefined) {
