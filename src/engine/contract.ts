@@ -187,6 +187,12 @@ export interface Snapshot {
   clusters?: ClusterFacts[];
   /** Pending pods per candidate place of the workflow's `placement` templates (or why not listed). */
   placeLoads?: PlaceLoad[];
+  /**
+   * The status decided for this snapshot could not be stored, even with compressed nodes: the engine
+   * ends the workflow Error with `message` and stops its pods (engine/too-large.ts). `keepNodes` false:
+   * the last stored node tree did not fit either, so only the pods' places are kept.
+   */
+  statusTooLarge?: { message: string; keepNodes: boolean };
 }
 
 /** A registered cluster and its labels, for templates that choose their cluster (docs/adr/0013-cluster-choice.md). */

@@ -26,6 +26,7 @@ import { assessUnvisitedPods, endUnfinished, hasLivePods } from './unfinished.ts
 import { resolveRepository, usesArtifacts } from './artifacts/repository.ts';
 import { isLeftBehind } from './placement/place-node.ts';
 import { usesPlacement } from './placement/spec.ts';
+import { decideFinished } from './too-large.ts';
 
 function isDone(phase: WorkflowPhase | undefined): boolean {
   return phase === 'Succeeded' || phase === 'Failed' || phase === 'Error';
@@ -160,7 +161,7 @@ export function decide(snapshot: Snapshot, now: Date): Decision {
   const wf = typeof merged === 'string' ? given : merged;
   if (wf.metadata.labels?.[LABEL_COMPLETED] === 'true')
     return quiet(snapshot, current, 'workflow is completed; nothing to do');
-  if (isDone(current.phase)) return quiet(snapshot, { ...current }, 'workflow already finished');
+  if (snapshot.statusTooLarge || isDone(current.phase)) return decideFinished(snapshot, { ...current }, now);
   const ctx = contextOf(wf, snapshot, now);
   ctx.storedTemplates = current.storedTemplates;
   const fmt = wf.metadata.annotations?.[ANNOTATION_POD_NAME_FORMAT];

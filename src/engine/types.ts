@@ -297,7 +297,18 @@ export interface WorkflowStatus {
    * and the time of the last attempt. Gone once the node's pod is seen or the node ends.
    */
   effectRetries?: Record<string, EffectRetry>;
+  /**
+   * Argosy: every place the workflow's pods may be in, kept when the node tree cannot be stored (status
+   * too large) so that stopping and deleting the workflow still finds its pods.
+   */
+  podPlaces?: PodPlace[];
   [key: string]: unknown;
+}
+
+/** A cluster and namespace a workflow's pods may live in. */
+export interface PodPlace {
+  cluster: string;
+  namespace: string;
 }
 
 /** Argo's `ArtifactRepositoryRefStatus`: where the repository came from, and the repository itself. */

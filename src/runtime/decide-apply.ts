@@ -32,6 +32,8 @@ export interface DecideApplyResult {
   metaWrites: number;
   /** Pod creates left for the next reconcile (the cap, or effects not decided yet). */
   deferred: number;
+  /** The pods observed before, and the ones created (or found) here. */
+  pods: ObservedPod[];
 }
 
 /** Decides on `snapshot` and applies the decision's pod actions until every outcome is decided on. */
@@ -51,9 +53,9 @@ export async function decideAndApply(
     labelled: 0,
     metaWrites: 0,
     deferred: 0,
+    pods: snapshot.pods,
   };
   const applied = new Set<string>();
-  let pods = snapshot.pods;
   for (let round = 1; ; round++) {
     await finalizerFirst(deps, out, decision);
     const todo = decision.actions.filter((a) => a.kind !== 'EmitEvent' && !applied.has(actionKey(a)));
@@ -68,12 +70,12 @@ export async function decideAndApply(
     });
     for (const a of result.outcomes) applied.add(actionKey(a.action));
     const effects = undecided(result.outcomes);
+    out.pods = [...out.pods, ...podsMade(result.outcomes)];
     if (effects.length === 0 || round >= MAX_EFFECT_ROUNDS) {
       out.deferred = deferred + effects.length;
       return out;
     }
-    pods = [...pods, ...podsMade(result.outcomes)];
-    const next = { ...snapshot, workflow: { ...out.workflow, status: decision.status }, pods, effects };
+    const next = { ...snapshot, workflow: { ...out.workflow, status: decision.status }, pods: out.pods, effects };
     decision = out.decision = deps.decide(next, now);
   }
 }

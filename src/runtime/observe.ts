@@ -5,7 +5,7 @@
  * workflow's own namespace always included.
  */
 import type { ObservedPod, KubePod, PlaceProblem } from '../engine/contract.ts';
-import type { Workflow } from '../engine/types.ts';
+import type { PodPlace, Workflow } from '../engine/types.ts';
 import type { ClusterRegistry, KubeClient } from '../ports/kube.ts';
 import { listAll, podsPath } from '../adapters/kube/resources.ts';
 import { isForeignPod, LABEL_WORKFLOW_NAMESPACE, workflowPodSelector } from '../engine/labels.ts';
@@ -13,11 +13,7 @@ import { isNotConfigured, outcomeOf } from './outcome.ts';
 
 export { isNotConfigured };
 
-/** A cluster and namespace a workflow's pods may live in. */
-export interface PodPlace {
-  cluster: string;
-  namespace: string;
-}
+export type { PodPlace };
 
 /** Every place a workflow's pods may be, main cluster/workflow namespace first, without duplicates. */
 export function podPlaces(workflow: Workflow, mainCluster: string): PodPlace[] {
@@ -36,6 +32,8 @@ export function podPlaces(workflow: Workflow, mainCluster: string): PodPlace[] {
     // A node that moved (placement failover) may have left a pod behind that must be seen to go.
     for (const c of n.clusterHistory ?? []) add(c, n.namespace);
   }
+  // Kept when the node tree could not be stored (engine/too-large.ts).
+  for (const p of workflow.status?.podPlaces ?? []) add(p.cluster, p.namespace);
   return [...seen.values()];
 }
 

@@ -33,11 +33,10 @@ import {
 } from './task-results.ts';
 import { withMainLogs } from './outputs.ts';
 import { loadWorkflowTemplates } from './templates.ts';
-import { LABEL_COMPLETED, LABEL_INSTANCE_ID, LABEL_PHASE } from '../engine/labels.ts';
+import { LABEL_COMPLETED, LABEL_INSTANCE_ID } from '../engine/labels.ts';
 import { inflateWorkflow } from '../adapters/kube/compressed-nodes.ts';
-import { StatusTooLargeError, tooLargeStatus } from './status-size.ts';
 import { loadConfigMaps } from './configmaps.ts';
-import { diffMeta, writeWorkflow, type MetaDiff, type WriteOutcome } from './write-workflow.ts';
+import { writeOrEnd } from './write-or-end.ts';
 
 export type DecideFn = (snapshot: Snapshot, now: Date) => Decision;
 
@@ -213,17 +212,19 @@ async function reconcileOnce(
   const instanceId = deps.controller.instanceId ?? '';
   const { snapshot, taskResults } = await observeWorkflow(deps, wf, instanceId);
   const settled = await decideAndApply({ ...deps, afterAction: deps.hooks?.afterAction }, wf, snapshot, deps.now());
-  const { decision, deferred } = settled;
   const current = settled.workflow;
   countWrites(settled.metaWrites);
-  if (decision.reasons.length > 0)
-    log.debug('decided', { reasons: decision.reasons, actions: decision.actions.length });
-  const diff = diffMeta(current.metadata, decision.metadata);
+  if (settled.decision.reasons.length > 0)
+    log.debug('decided', { reasons: settled.decision.reasons, actions: settled.decision.actions.length });
+  await deps.hooks?.beforeStatusWrite?.(current, attempt);
+  const seen = { ...snapshot, pods: settled.pods };
+  const written = await writeOrEnd(deps, log, current, seen, settled.decision, hasStatusSubresource);
+  // The decision stored: the one applied above, or the engine's ending when the status did not fit.
+  const { decision } = written;
+  const deferred = written.ended ? 0 : settled.deferred;
   const emitted = decision.actions.filter((a) => a.kind === 'EmitEvent');
   // Argo's phase-transition events, then the engine's own (a node starting to wait for a cluster).
   const eventActions = [...deriveEvents(wf.status, decision.status), ...emitted];
-  await deps.hooks?.beforeStatusWrite?.(current, attempt);
-  const written = await writeOrEnd(deps, log, current, decision.status, diff, hasStatusSubresource);
   let cleaned = 0;
   if (isDone(decision.status.phase) && taskResults.length > 0) {
     // Argo deletes a fulfilled workflow's task results; ownerReferences cannot reach other clusters.
@@ -232,7 +233,8 @@ async function reconcileOnce(
     );
     cleaned = await deleteTaskResults(deps.registry, wf.metadata.name ?? '', instanceId, [...used.values()]);
   }
-  const totalWrites = countWrites(written.writes + settled.created + settled.deleted + settled.labelled + cleaned);
+  const applied = settled.created + settled.deleted + written.deleted + settled.labelled;
+  const totalWrites = countWrites(written.writes + applied + cleaned);
   await deps.hooks?.afterStatusWrite?.(written.workflow, attempt);
   // Events after the status write: they describe what is now stored, and a conflict retry above
   // does not record them twice (their names are deterministic anyway).
@@ -281,29 +283,6 @@ async function nudgeSelf(
       object: { cluster: deps.registry.mainCluster, namespace, name, resourceVersion: step.version },
     },
   ]);
-}
-
-/**
- * Writes the decided status; when it cannot be stored even compressed, ends the workflow with phase
- * Error and the reason instead (and labels it completed), so the reconcile does not retry forever.
- */
-async function writeOrEnd(
-  deps: ReconcileDeps,
-  log: Logger,
-  wf: Workflow,
-  status: Workflow['status'] & object,
-  diff: MetaDiff | undefined,
-  hasStatusSubresource: boolean,
-): Promise<WriteOutcome> {
-  const main = deps.registry.mainClient();
-  try {
-    return await writeWorkflow(main, wf, status, diff, hasStatusSubresource);
-  } catch (e) {
-    if (!(e instanceof StatusTooLargeError)) throw e;
-    log.error('workflow status too large to store; ending the workflow with phase Error', { error: e });
-    const labels = { ...diff?.labels, [LABEL_COMPLETED]: 'true', [LABEL_PHASE]: 'Error' };
-    return writeWorkflow(main, wf, tooLargeStatus(status, e, deps.now()), { ...diff, labels }, hasStatusSubresource);
-  }
 }
 
 function isDone(phase: string | undefined): boolean {

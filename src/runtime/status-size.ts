@@ -3,7 +3,8 @@
  * exceed {@link MAX_WORKFLOW_BYTES}, its `status.nodes` are stored gzip+base64 in
  * `status.compressedNodes` (the codec is src/adapters/kube/compressed-nodes.ts); reads inflate them again, so the engine always sees plain `nodes`. When
  * even the compressed object is too large, the status write could never succeed and the reconcile
- * would retry forever: the workflow is ended with phase Error and a message that says why instead.
+ * would retry forever: the write throws {@link StatusTooLargeError}, and the engine decides the
+ * workflow's end instead (src/runtime/write-or-end.ts, src/engine/too-large.ts).
  */
 import type { Workflow, WorkflowStatus } from '../engine/types.ts';
 import { compressNodes } from '../adapters/kube/compressed-nodes.ts';
@@ -37,18 +38,4 @@ export function statusForStorage(wf: Workflow, status: WorkflowStatus, limit = M
   const bytes = size(compressed);
   if (bytes > limit) throw new StatusTooLargeError(bytes, limit);
   return compressed;
-}
-
-/**
- * The status that ends a workflow whose status cannot be stored: phase Error, Argo's message, the
- * node tree dropped (it is what does not fit). Running pods are left to the finalizer/TTL.
- */
-export function tooLargeStatus(status: WorkflowStatus, error: StatusTooLargeError, now: Date): WorkflowStatus {
-  return {
-    phase: 'Error',
-    startedAt: status.startedAt,
-    finishedAt: now.toISOString(),
-    message: error.message,
-    ...(status.progress ? { progress: status.progress } : {}),
-  };
 }

@@ -13,7 +13,8 @@ import type { Decision, Snapshot } from '../../src/engine/contract.ts';
 import type { Workflow } from '../../src/engine/types.ts';
 import type { LocalStack } from '../../src/local/stack.ts';
 import { inflateWorkflow } from '../../src/adapters/kube/compressed-nodes.ts';
-import { captureLog, faultStack, prefixOf, podsOf, runToEnd, type CapturedLog } from './helpers.ts';
+import { podPlaces } from '../../src/runtime/observe.ts';
+import { captureLog, faultStack, prefixOf, podsOf, runToEnd, until, type CapturedLog } from './helpers.ts';
 
 const WIDE = process.env.ARGOSY_FAULTS_LARGE ? 10_000 : 2_500;
 
@@ -44,10 +45,23 @@ function wide(name: string, count: number): Workflow {
 /** For `incompressible-*` workflows: a node message of random data that no compression can shrink. */
 function bloating(snapshot: Snapshot, now: Date): Decision {
   const d = engineDecide(snapshot, now);
-  if (prefixOf(snapshot.workflow.metadata.name ?? '') !== 'incompressible') return d;
+  if (!prefixOf(snapshot.workflow.metadata.name ?? '').startsWith('incompressible')) return d;
   const first = Object.values(d.status.nodes ?? {})[0];
   if (first) first.message = randomBytes(1_600_000).toString('base64');
   return d;
+}
+
+/** Two long steps in cluster other, in a namespace given by a parameter (a templated place). */
+function remoteLong(name: string): Workflow {
+  const wf = wide(name, 2);
+  wf.spec.arguments = { parameters: [{ name: 'ns', value: 'argo' }] };
+  Object.assign(wf.spec.templates![1]!, {
+    clusterName: 'other',
+    namespace: '{{workflow.parameters.ns}}',
+    serviceAccountName: 'workflow',
+    metadata: { annotations: { 'sim.argosy.io/duration': '120s' } },
+  });
+  return wf;
 }
 
 describe('status size limit', () => {
@@ -87,6 +101,52 @@ describe('status size limit', () => {
     await new Promise((r) => setTimeout(r, 1500));
     assert.equal(stack.runtime.counters.writes, writes, 'no further writes: the reconcile does not loop');
     assert.ok(log.find(/status too large/).some((r) => r.workflow === wf.metadata.name));
+  });
+
+  test('a status too large: the pods it started are stopped, their templated places kept for the finalizer', async () => {
+    const c = await stack.submit(remoteLong('incompressible-remote'), 'argo');
+    const name = c.metadata.name!;
+    const wf = await stack.waitFor(
+      'argo',
+      name,
+      (w) => w.metadata.labels?.['workflows.argoproj.io/completed'] === 'true',
+      30_000,
+    );
+    assert.equal(wf.status?.phase, 'Error');
+    assert.match(wf.status?.message ?? '', /longer than maximum allowed size.*pods were stopped/);
+    // The place came from a parameter: only the recorded places name it once the node tree is gone.
+    assert.ok(
+      podPlaces(inflateWorkflow(wf), 'main').some((p) => p.cluster === 'other' && p.namespace === 'argo'),
+      JSON.stringify(wf.status?.podPlaces),
+    );
+    const running = (await podsOf(stack, name)).filter(
+      (p) => !p.pod.metadata.deletionTimestamp && !['Succeeded', 'Failed'].includes(p.pod.status?.phase ?? ''),
+    );
+    assert.deepEqual(
+      running.map((p) => `${p.cluster}/${p.pod.metadata.name}`),
+      [],
+      'no pod left running',
+    );
+    const events = await stack.mainClient.request<{ items: { reason: string; involvedObject: { name: string } }[] }>({
+      method: 'GET',
+      path: '/api/v1/namespaces/argo/events',
+    });
+    assert.ok(events.items.some((e) => e.reason === 'WorkflowError' && e.involvedObject.name === name));
+    // Deleting it finishes: the finalizer finds every place it used.
+    await stack.mainClient.request({
+      method: 'DELETE',
+      path: `/apis/argoproj.io/v1alpha1/namespaces/argo/workflows/${name}`,
+    });
+    await until(
+      () =>
+        stack.mainClient
+          .request({ method: 'GET', path: `/apis/argoproj.io/v1alpha1/namespaces/argo/workflows/${name}` })
+          .then(() => false)
+          .catch(() => true),
+      30_000,
+      'workflow deleted',
+    );
+    assert.equal((await podsOf(stack, name)).length, 0);
   });
 });
 
