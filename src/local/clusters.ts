@@ -24,7 +24,7 @@ import type { ApiStats } from './apiserver/stats.ts';
 import { createServingCert } from './apiserver/tls.ts';
 import { defFromCrd } from './apiserver/crds.ts';
 import { loadIdentity, loadObjects, persistOnChange, saveIdentity, saveObjects } from './apiserver/persistence.ts';
-import { Kubelet, type SimDefaults } from './kubelet/kubelet.ts';
+import { Kubelet, type KubeletOptions, type SimDefaults } from './kubelet/kubelet.ts';
 import { createNode } from './kubelet/node.ts';
 import { onProcessExit } from './kubelet/exit-hooks.ts';
 import { assetDir } from './assets.ts';
@@ -52,6 +52,8 @@ export interface LocalClusterOptions {
   bookmarkIntervalMs?: number;
   /** Duration and exit code of simulated pods without annotations (sim runtime). */
   simDefaults?: SimDefaults;
+  /** How long a pod waits on an image the host cannot stand in before it fails (kubelet default otherwise). */
+  unpullableGiveUpMs?: number;
   /** Per-cluster overrides of `runtime` and `simDefaults`, by cluster name. */
   perCluster?: Record<string, { runtime?: 'process' | 'sim'; simDefaults?: SimDefaults }>;
   /** Run a kubelet per cluster (default true). */
@@ -100,6 +102,18 @@ export function loadArgoCrds(dir = CRD_DIR): KubeObject[] {
     .sort()
     .flatMap((f) => parseAllDocuments(readFileSync(join(dir, f), 'utf8')).map((d) => d.toJS() as KubeObject))
     .filter((o) => o && o.kind === 'CustomResourceDefinition');
+}
+
+/** The kubelet settings a caller may tune: sim defaults (per cluster) and the unpullable-image give-up. */
+function kubeletTuning(
+  opts: LocalClusterOptions,
+  name: string,
+): Pick<KubeletOptions, 'simDefaults' | 'unpullableGiveUpMs'> {
+  const simDefaults = opts.perCluster?.[name]?.simDefaults ?? opts.simDefaults;
+  return {
+    ...(simDefaults ? { simDefaults } : {}),
+    ...(opts.unpullableGiveUpMs !== undefined ? { unpullableGiveUpMs: opts.unpullableGiveUpMs } : {}),
+  };
 }
 
 /** Installs Argo's CRDs in a cluster (idempotent). */
@@ -167,9 +181,7 @@ async function startOne(
       apiUrl: server.url,
       caPem: cert.caPem,
       tokenFor: (ns, sa) => server.auth.tokenOf(`system:serviceaccount:${ns}:${sa}`),
-      ...((opts.perCluster?.[name]?.simDefaults ?? opts.simDefaults)
-        ? { simDefaults: opts.perCluster?.[name]?.simDefaults ?? opts.simDefaults }
-        : {}),
+      ...kubeletTuning(opts, name),
     });
     kubelet.start();
   }

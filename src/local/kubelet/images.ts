@@ -10,12 +10,16 @@ import { assetDir } from '../assets.ts';
 export const IMAGES_DIR = assetDir(import.meta.url, 'images', 'images');
 const ARGOSAY = join(IMAGES_DIR, 'argosay.sh');
 const COWSAY = join(IMAGES_DIR, 'cowsay.sh');
+/** Stand-ins for busybox applets the host usually lacks (nslookup), first on PATH in busybox-based images. */
+const BUSYBOX_APPLETS = join(IMAGES_DIR, 'busybox');
 
 export interface ImageProfile {
   /** Docker ENTRYPOINT. */
   entrypoint: string[];
   /** Docker CMD. */
   cmd: string[];
+  /** A directory of tool stand-ins put first on the container's PATH. */
+  path?: string;
 }
 
 /** `docker.io/library/python:3.12` → `python`; `argoproj/argosay:v2` → `argoproj/argosay`. */
@@ -47,7 +51,7 @@ export function imageProfile(image: string): ImageProfile | undefined {
       return { entrypoint: [], cmd: ['/bin/bash'] };
     case 'busybox':
     case 'alpine':
-      return { entrypoint: [], cmd: ['sh'] };
+      return { entrypoint: [], cmd: ['sh'], path: BUSYBOX_APPLETS };
     case 'debian':
     case 'ubuntu':
     case 'bash':
@@ -92,7 +96,7 @@ const ALIASES: Record<string, string[]> = {
  * Maps a container's argv[0] to something runnable on the host; returns the full argv to spawn,
  * or an error message like the container runtime's "executable file not found".
  */
-export function resolveExecutable(argv: string[]): { argv: string[] } | { error: string } {
+export function resolveExecutable(argv: string[], toolsDir?: string): { argv: string[] } | { error: string } {
   const [cmd, ...rest] = argv;
   if (!cmd) return { error: 'no command specified' };
   const base = cmd.split('/').pop()!;
@@ -106,8 +110,9 @@ export function resolveExecutable(argv: string[]): { argv: string[] } | { error:
   if (base === 'argosay') return { argv: ['sh', ARGOSAY, ...rest] };
   if (base === 'cowsay') return { argv: ['sh', COWSAY, ...rest] };
   if (isAbsolute(cmd) && isExecutable(cmd)) return { argv };
+  const searched = toolsDir ? `${toolsDir}${delimiter}${process.env.PATH ?? ''}` : undefined;
   for (const candidate of [base, ...(ALIASES[base] ?? [])]) {
-    const found = which(candidate);
+    const found = which(candidate, searched);
     if (found) return { argv: [found, ...rest] };
   }
   return {

@@ -42,7 +42,15 @@ export interface KubeletOptions {
   events?: boolean;
   /** Cap on the SIGTERM → SIGKILL wait. Default 5 s. */
   maxGraceMs?: number;
+  /**
+   * How long a pod waits in ImagePullBackOff for an image the host cannot stand in before it fails with
+   * a message (local mode can never pull it). Default 15 s; placement `failoverAfter` below it still moves.
+   */
+  unpullableGiveUpMs?: number;
 }
+
+/** How long an image local mode cannot run stays in ImagePullBackOff before the pod fails. */
+export const DEFAULT_UNPULLABLE_GIVE_UP_MS = 15_000;
 
 export class Kubelet {
   private readonly runtime: ContainerRuntime;
@@ -214,6 +222,7 @@ export class Kubelet {
         nodeIp: this.opts.nodeIp,
         events: this.events,
         maxGraceMs: this.opts.maxGraceMs ?? 5000,
+        unpullableGiveUpMs: this.opts.unpullableGiveUpMs ?? DEFAULT_UNPULLABLE_GIVE_UP_MS,
         podDir: (p) => this.podDir(p),
         ...(url ? { serviceEnv: { KUBERNETES_SERVICE_HOST: url.hostname, KUBERNETES_SERVICE_PORT: url.port } } : {}),
         ...(this.opts.apiUrl && this.opts.caPem

@@ -134,7 +134,8 @@ export function buildPodStatus(
     podIP: nodeIp,
     podIPs: [{ ip: nodeIp }],
     startTime: previous?.startTime ?? kubeTime(now),
-    containerStatuses: main.map(containerStatus),
+    // The kubelet sorts regular containers' statuses by name (init containers keep the spec order).
+    containerStatuses: main.map(containerStatus).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)),
     ...extra,
   };
   if (init.length) status.initContainerStatuses = init.map(containerStatus);

@@ -29,6 +29,8 @@ export interface WorkerContext {
   events: boolean;
   /** Upper bound on the SIGTERM → SIGKILL wait (real kubelets wait the full grace period). */
   maxGraceMs: number;
+  /** How long an image the host cannot stand in stays in ImagePullBackOff before the pod fails (default: forever). */
+  unpullableGiveUpMs?: number;
   podDir(pod: KubeObject): string;
   /** KUBERNETES_SERVICE_HOST/PORT pointing at this cluster's API server. */
   serviceEnv?: Record<string, string>;
@@ -43,6 +45,8 @@ export class PodWorker {
   private readonly init: Slot[];
   private readonly main: Slot[];
   private finished = false;
+  /** Why the pod was given up on (an image local mode cannot run), when it was. */
+  private gaveUp: string | undefined;
   private stopping: 'deleted' | 'deadline' | 'shutdown' | undefined;
   private deadlineTimer: NodeJS.Timeout | undefined;
   private readonly sleepers = new Set<() => void>();
@@ -138,10 +142,21 @@ export class PodWorker {
         this.write({ phase: 'Pending' });
         this.event('Normal', 'BackOff', `Back-off pulling image "${s.spec.image}"`);
       }
-      await this.sleepUnlessStopped(Infinity);
+      await this.sleepUnlessStopped(this.ctx.unpullableGiveUpMs ?? Infinity);
+      if (!this.stopping) this.giveUp(s, r.message);
       return false;
     }
     return true;
+  }
+
+  /**
+   * Local mode only: an image the host cannot stand in never becomes pullable here, so after the back-off
+   * has been visible for a while the pod fails with a message saying so, instead of waiting forever as a
+   * real kubelet would for a registry.
+   */
+  private giveUp(s: Slot, why: string): void {
+    this.gaveUp = `container ${String(s.spec.name)} cannot start on this local node: ${why}`;
+    this.event('Warning', 'Failed', this.gaveUp);
   }
 
   private sleepUnlessStopped(ms: number): Promise<void> {
@@ -294,7 +309,9 @@ export class PodWorker {
       (s) => s.state.kind === 'terminated' && s.state.exit.exitCode !== 0,
     );
     const unfinished = this.main.some((s) => s.state.kind !== 'terminated');
-    if (this.stopping === 'deadline') {
+    if (this.gaveUp) {
+      this.write({ phase: 'Failed', reason: 'ErrImagePull', message: this.gaveUp });
+    } else if (this.stopping === 'deadline') {
       this.write({
         phase: 'Failed',
         reason: 'DeadlineExceeded',

@@ -7,12 +7,13 @@
  */
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { delimiter, join } from 'node:path';
 import { imageProfile, resolveExecutable } from './images.ts';
 import type { ContainerExit, ContainerRuntime, PullResult, RunningContainer, StartRequest } from './runtime.ts';
 import { SCRIPT_ENV } from '../../engine/pod/script.ts';
 import { argoexecStandIn } from './argoexec/index.ts';
 import { rewritePaths, type HostMount } from './argoexec/fs.ts';
+import { writeHostsFile } from './pod-files.ts';
 
 /** How Argo's emissary starts the user's process (argv and paths already decided by it). */
 export interface ProcessOptions {
@@ -53,6 +54,24 @@ function readMessage(file: string): string | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** A container process's environment: the host PATH (after the image's tool stand-ins), the pod's dirs, its env. */
+function processEnv(req: StartRequest, workspace: string, terminationFile: string, tools?: string) {
+  const { podDir } = req;
+  // Kubelet-managed /etc/hosts (hostAliases), read by the nslookup stand-in through ARGOSY_POD_DIR.
+  writeHostsFile(podDir, req.pod, String(req.pod.status?.podIP ?? '127.0.0.1'));
+  const hostPathVar = process.env.PATH ?? '/usr/local/bin:/usr/bin:/bin';
+  const env: Record<string, string> = {
+    PATH: tools ? `${tools}${delimiter}${hostPathVar}` : hostPathVar,
+    HOME: workspace,
+    TMPDIR: join(podDir, 'tmp'),
+    HOSTNAME: String(req.pod.metadata.name),
+    ARGOSY_TERMINATION_LOG: terminationFile,
+    ARGOSY_POD_DIR: podDir,
+    ...req.env,
+  };
+  return env;
 }
 
 export class ProcessRuntime implements ContainerRuntime {
@@ -103,7 +122,8 @@ export class ProcessRuntime implements ContainerRuntime {
         ? rewritePaths(a, opts.mounts).split(terminationPath).join(terminationFile)
         : rewriteArg(a, podDir, terminationPath, terminationFile);
     const argv = (argvOf(container) ?? []).map((a) => rewrite(String(a)));
-    const resolved = resolveExecutable(argv);
+    const tools = imageProfile(String(container.image ?? ''))?.path;
+    const resolved = resolveExecutable(argv, tools);
     if ('error' in resolved) {
       return {
         exited: Promise.resolve({ exitCode: 128, reason: 'StartError', message: resolved.error }),
@@ -112,15 +132,7 @@ export class ProcessRuntime implements ContainerRuntime {
     }
     const wd = container.workingDir ? hostPath(podDir, String(container.workingDir)) : workspace;
     const cwd = existsSync(wd) ? wd : workspace;
-    const env: Record<string, string> = {
-      PATH: process.env.PATH ?? '/usr/local/bin:/usr/bin:/bin',
-      HOME: workspace,
-      TMPDIR: tmp,
-      HOSTNAME: String(req.pod.metadata.name),
-      ARGOSY_TERMINATION_LOG: terminationFile,
-      ARGOSY_POD_DIR: podDir,
-      ...req.env,
-    };
+    const env = processEnv(req, workspace, terminationFile, tools);
     // A script's source is its command (ADR 0001): its `/tmp` paths map like those of argv, so files it
     // writes there are where the outputs wrapper (ADR 0005) and later commands look for them.
     const script = env[SCRIPT_ENV];

@@ -145,6 +145,40 @@ describe('kubelet (process runtime)', () => {
     assert.match(logs.json.message, /container "main" in pod "nginx" is waiting to start/);
   });
 
+  test('a pod whose image local mode can never run fails with a message once the back-off was shown', async () => {
+    const own = await startLocalClusters({ names: ['main'], crds: false, unpullableGiveUpMs: 200 });
+    try {
+      const oc = own.get('main');
+      await createPod(
+        oc,
+        podBody(
+          'side',
+          { image: 'busybox', command: ['sleep', '1'] },
+          {
+            containers: [
+              { name: 'main', image: 'busybox', command: ['true'] },
+              { name: 'influxdb', image: 'influxdb:1.2', command: ['influxd'] },
+            ],
+          },
+        ),
+      );
+      const pod = await waitPhase(oc, 'side', ['Failed', 'Succeeded']);
+      assert.equal(pod.status.phase, 'Failed');
+      assert.equal(pod.status.reason, 'ErrImagePull');
+      assert.match(
+        pod.status.message,
+        /^container influxdb cannot start on this local node: .*influxdb:1\.2.*local mode/,
+      );
+      // The kubelet lists regular containers' statuses by name, as a real one does.
+      assert.deepEqual(
+        pod.status.containerStatuses.map((x: Obj) => x.name),
+        ['influxdb', 'main'],
+      );
+    } finally {
+      await own.stop();
+    }
+  });
+
   test('deleting a running pod kills its process group, then the pod is removed', async () => {
     await createPod(c, podBody('sleeper', { image: 'busybox', command: ['sh', '-c', 'echo started; sleep 300'] }));
     await eventually(

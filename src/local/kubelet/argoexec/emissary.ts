@@ -10,6 +10,7 @@ import type { ContainerExit, RunningContainer, StartRequest } from '../runtime.t
 import type { ProcessOptions } from '../process-runtime.ts';
 import { hostPathIn, mountsOf } from './fs.ts';
 import { tarGz } from './archive.ts';
+import { withPodFiles } from '../pod-files.ts';
 
 /** What emissary reads of the template. */
 export interface TemplateView {
@@ -72,8 +73,8 @@ export function startEmissary(req: StartRequest, startProcess: StartProcess): Ru
   const command = (c.command as string[]).slice();
   const argv = [...command.slice(command.indexOf('--') + 1), ...((c.args as string[] | undefined) ?? [])];
   const name = req.env.ARGO_CONTAINER_NAME ?? String(c.name);
-  const mounts = mountsOf(req.pod, c, req.podDir, req.secret);
   const rootfs = join(req.podDir, 'rootfs', String(c.name));
+  const mounts = withPodFiles(mountsOf(req.pod, c, req.podDir, req.secret), req.podDir, rootfs);
   const at = (p: string) => hostPathIn(mounts, p, rootfs);
   const ctrDir = at(`/var/run/argo/ctr/${name}`);
   mkdirSync(ctrDir, { recursive: true, mode: 0o777 });
