@@ -2,7 +2,7 @@
 import { parseEntry } from '../clusters/entry.ts';
 import { parseKey } from '../clusters/keys.ts';
 import { entryFromContext, loadKubeconfig } from '../clusters/kubeconfig.ts';
-import type { ClusterCliContext } from './cluster.ts';
+import type { ClusterCliContext } from './cluster-context.ts';
 import { openStore } from './cluster-store.ts';
 import { usageError } from './commands/errors.ts';
 

@@ -11,7 +11,7 @@ import { parseEntry } from '../clusters/entry.ts';
 import { ClusterNotConfiguredError, isEntryInvalidError } from '../clusters/errors.ts';
 import { parseKey } from '../clusters/keys.ts';
 import type { KubeClient } from '../ports/kube.ts';
-import type { ClusterCliContext } from './cluster.ts';
+import type { ClusterCliContext } from './cluster-context.ts';
 import { openStore } from './cluster-store.ts';
 import { executorReport } from './cluster-executor.ts';
 

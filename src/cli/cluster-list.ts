@@ -2,7 +2,7 @@
 import { authKindOf, parseEntry } from '../clusters/entry.ts';
 import { isEntryInvalidError } from '../clusters/errors.ts';
 import type { StoreSnapshot } from '../clusters/stores/types.ts';
-import type { ClusterCliContext } from './cluster.ts';
+import type { ClusterCliContext } from './cluster-context.ts';
 import { openStore } from './cluster-store.ts';
 
 /** Formats rows as space-padded columns (like kubectl's tabwriter). */

@@ -4,7 +4,7 @@ import { clientFromKubeconfig } from '../clusters/kubeconfig.ts';
 import { runKubeconfigPlugin } from '../clusters/kubeconfig-plugin.ts';
 import { createSecretStore } from '../clusters/stores/factory.ts';
 import type { WritableSecretStore } from '../clusters/stores/types.ts';
-import type { ClusterCliContext } from './cluster.ts';
+import type { ClusterCliContext } from './cluster-context.ts';
 
 /**
  * Opens the store the flags/config name; close when done. The main cluster's client (for the

@@ -5,42 +5,17 @@
  * @example
  * program.addCommand(makeClusterCommand());
  */
-import { STORE_KINDS, type StoreKind } from '../clusters/stores/kinds.ts';
+import { STORE_KINDS } from '../clusters/stores/kinds.ts';
 import { Command, Option } from 'commander';
 import { loadConfig, type Config } from '../config.ts';
-import { createLogger, type Logger } from '../logger.ts';
-import type { SecretsManagerLike } from '../clusters/stores/aws-secretsmanager.ts';
+import { createLogger } from '../logger.ts';
 import { addEntry, removeEntry } from './cluster-add.ts';
 import { checkEntries } from './cluster-check.ts';
 import { listEntries } from './cluster-list.ts';
 import { isCliError } from './commands/errors.ts';
+import type { ClusterCliContext, ClusterCliIo, StoreFlags } from './cluster-context.ts';
 
-/** Where the command writes, and how it reads configuration (tests inject all of it). */
-export interface ClusterCliIo {
-  out(line: string): void;
-  err(line: string): void;
-  /** Set by failing actions (1 = failure, 2 = usage/configuration). */
-  exitCode: number;
-  env?: Record<string, string | undefined>;
-  secretsManager?: SecretsManagerLike;
-  logger?: Logger;
-}
-
-/** Options every subcommand accepts (which store, where the main cluster is). */
-export interface StoreFlags {
-  kubeconfig?: string;
-  context?: string;
-  store?: StoreKind;
-  namespace?: string;
-}
-
-/** The resolved pieces an action needs. */
-export interface ClusterCliContext {
-  io: ClusterCliIo;
-  flags: StoreFlags;
-  config: Config;
-  logger: Logger;
-}
+export type { ClusterCliContext, ClusterCliIo, StoreFlags } from './cluster-context.ts';
 
 function withStoreFlags(cmd: Command): Command {
   return cmd

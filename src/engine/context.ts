@@ -25,7 +25,7 @@ import type {
 import { localScope, type TemplateScope } from './template-scope.ts';
 import { withTemplateDefaults } from './template-defaults.ts';
 import { childNodeId, displayNameOf, formatTime, nodeId, type PodNameFormat } from './names.ts';
-import type { EffectState } from './effects.ts';
+import type { EffectState } from './effect-state.ts';
 
 /** Everything the executors share during one decide. */
 export interface ExecContext {

@@ -6,31 +6,9 @@
  * `decide(snapshot, now)`, and only `src/runtime/apply.ts` executes the returned actions.
  */
 import type { Outputs, Workflow, WorkflowStatus } from './types.ts';
+import type { ObjectMeta } from './object-meta.ts';
 
-/** A Kubernetes object's metadata, as much as the engine reads or writes. */
-export interface ObjectMeta {
-  name?: string;
-  generateName?: string;
-  namespace?: string;
-  uid?: string;
-  resourceVersion?: string;
-  generation?: number;
-  creationTimestamp?: string;
-  deletionTimestamp?: string;
-  labels?: Record<string, string>;
-  annotations?: Record<string, string>;
-  finalizers?: string[];
-  ownerReferences?: OwnerReference[];
-}
-
-export interface OwnerReference {
-  apiVersion: string;
-  kind: string;
-  name: string;
-  uid: string;
-  controller?: boolean;
-  blockOwnerDeletion?: boolean;
-}
+export type { ObjectMeta, OwnerReference } from './object-meta.ts';
 
 /**
  * A pod as plain JSON (the shape the API server returns). Kept structural and loose on purpose:

@@ -12,11 +12,14 @@
  *   deadline, else one hour) the node ends Error.
  * The attempts are kept in `status.effectRetries` (by node ID), so the count survives reconciles.
  */
-import type { EffectResult, PlaceProblem, Snapshot } from './contract.ts';
+import type { EffectResult, Snapshot } from './contract.ts';
 import type { ExecContext } from './context.ts';
 import { isFulfilled, markPhase, wakeAt } from './context.ts';
-import type { EffectRetry, NodeStatus, WorkflowStatus } from './types.ts';
+import type { NodeStatus, WorkflowStatus } from './types.ts';
 import { humanizeDuration } from './retry/durations.ts';
+import type { EffectState } from './effect-state.ts';
+
+export type { EffectState } from './effect-state.ts';
 
 /** Bound of a node's wait for a cluster when neither the controller nor the workflow sets one. */
 export const DEFAULT_TRANSIENT_TIMEOUT_MS = 60 * 60 * 1000;
@@ -24,18 +27,6 @@ export const DEFAULT_TRANSIENT_TIMEOUT_MS = 60 * 60 * 1000;
 export const MAX_RETRY_BACKOFF_MS = 30_000;
 /** Kubernetes event reason recorded when a node starts waiting for a cluster. */
 export const WAITING_EVENT_REASON = 'WorkflowNodeWaiting';
-
-/** The effects one decide works with. */
-export interface EffectState {
-  /** Creates of the previous round that failed for now: node ID → why. */
-  transient: Map<string, string>;
-  /** Places whose pods could not be listed: `cluster/namespace` → problem. */
-  unobserved: Map<string, PlaceProblem>;
-  /** Waits carried over from the stored status. */
-  retries: Record<string, EffectRetry>;
-  /** Waits still going on after this decide. */
-  next: Record<string, EffectRetry>;
-}
 
 /** The node message of a create the API server refused, e.g. `pod create refused by other/ns: …`. */
 export function refusedCreateMessage(r: EffectResult): string {

@@ -2,7 +2,7 @@
  * Argo Workflow types (argoproj.io/v1alpha1), as much as Argosy reads, plus Argosy's per-template
  * `clusterName`, `namespace` and `serviceAccount` alias (docs/engine.md). JSON field names are Argo's exactly.
  */
-import type { ObjectMeta } from './contract.ts';
+import type { ObjectMeta } from './object-meta.ts';
 
 export interface Parameter {
   name: string;

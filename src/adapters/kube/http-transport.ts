@@ -9,7 +9,7 @@ import zlib from 'node:zlib';
 import type { IncomingMessage } from 'node:http';
 import type { KubeRequest, WatchEventType } from '../../ports/kube.ts';
 import { KubeApiError, KubeUnreachableError } from './errors.ts';
-import type { KubeAuth, KubeClientOptions } from './http-client.ts';
+import type { KubeAuth, KubeClientOptions } from './client-options.ts';
 
 export const DEFAULT_USER_AGENT = 'argosy/0.1 (node)';
 

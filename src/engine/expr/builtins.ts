@@ -6,7 +6,7 @@
  */
 import type { Node } from './ast.ts';
 import { ExprPanic } from './errors.ts';
-import { fetch } from './evaluate.ts';
+import { fetch } from './values.ts';
 import { fromBase64, toBase64 } from './base64.ts';
 import {
   asBool,

@@ -8,7 +8,7 @@ import type { Node } from './ast.ts';
 import { ExprError, ExprPanic } from './errors.ts';
 import { callBuiltin, type PredicateFn } from './builtins.ts';
 import { binaryOp } from './operators.ts';
-import { asBool, Float, goType, isMap, isNumber, num, type Value, type VMap } from './values.ts';
+import { asBool, fetch, Float, goType, isNumber, num, toInt, type Value, type VMap } from './values.ts';
 
 /** The closure element (`#`) and reduce's `#acc`/`#index`. */
 interface Pointer {
@@ -193,27 +193,4 @@ class Evaluator {
         this.value(arg.body, { ...scope, pointer: { item, ...extra } });
     };
   }
-}
-
-/** expr-lang's `runtime.Fetch`: arrays/strings by (negative) index, maps by key (missing ⇒ nil). */
-export function fetch(obj: Value, key: Value): Value {
-  if (Array.isArray(obj) || typeof obj === 'string') {
-    const len = obj.length;
-    let i = toInt(key);
-    if (i < 0) i += len;
-    if (i < 0 || i >= len) throw new ExprPanic(`index out of range: ${i} (array length is ${len})`);
-    return typeof obj === 'string' ? obj.charCodeAt(i) : (obj[i] as Value);
-  }
-  if (isMap(obj) && typeof obj !== 'function') {
-    const k = typeof key === 'string' ? key : String(key);
-    return Object.prototype.hasOwnProperty.call(obj, k) ? (obj[k] as Value) : null;
-  }
-  throw new ExprPanic(`cannot fetch ${key === null ? '<nil>' : String(key)} from ${goType(obj)}`);
-}
-
-/** expr-lang's `runtime.ToInt`. */
-export function toInt(v: Value): number {
-  if (typeof v === 'number') return v;
-  if (v instanceof Float) return Math.trunc(v.v);
-  throw new ExprPanic(`invalid operation: int(${goType(v)})`);
 }

@@ -201,3 +201,26 @@ export function asString(v: Value): string {
   if (typeof v === 'string') return v;
   throw new ExprPanic(`interface conversion: interface {} is ${goType(v)}, not string`);
 }
+
+/** expr-lang's `runtime.Fetch`: arrays/strings by (negative) index, maps by key (missing ⇒ nil). */
+export function fetch(obj: Value, key: Value): Value {
+  if (Array.isArray(obj) || typeof obj === 'string') {
+    const len = obj.length;
+    let i = toInt(key);
+    if (i < 0) i += len;
+    if (i < 0 || i >= len) throw new ExprPanic(`index out of range: ${i} (array length is ${len})`);
+    return typeof obj === 'string' ? obj.charCodeAt(i) : (obj[i] as Value);
+  }
+  if (isMap(obj) && typeof obj !== 'function') {
+    const k = typeof key === 'string' ? key : String(key);
+    return Object.prototype.hasOwnProperty.call(obj, k) ? (obj[k] as Value) : null;
+  }
+  throw new ExprPanic(`cannot fetch ${key === null ? '<nil>' : String(key)} from ${goType(obj)}`);
+}
+
+/** expr-lang's `runtime.ToInt`. */
+export function toInt(v: Value): number {
+  if (typeof v === 'number') return v;
+  if (v instanceof Float) return Math.trunc(v.v);
+  throw new ExprPanic(`invalid operation: int(${goType(v)})`);
+}

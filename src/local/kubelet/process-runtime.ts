@@ -12,16 +12,11 @@ import { imageProfile, resolveExecutable } from './images.ts';
 import type { ContainerExit, ContainerRuntime, PullResult, RunningContainer, StartRequest } from './runtime.ts';
 import { SCRIPT_ENV } from '../../engine/pod/script.ts';
 import { argoexecStandIn } from './argoexec/index.ts';
-import { rewritePaths, type HostMount } from './argoexec/fs.ts';
+import type { ProcessOptions } from './argoexec/emissary.ts';
+import { rewritePaths } from './argoexec/fs.ts';
 import { writeHostsFile } from './pod-files.ts';
 
-/** How Argo's emissary starts the user's process (argv and paths already decided by it). */
-export interface ProcessOptions {
-  /** The container's mounts: its argv's container paths are mapped through them (else `/tmp` only). */
-  mounts?: HostMount[];
-  /** stdout alone (the log gets stdout and stderr together). */
-  onStdout?: (chunk: string) => void;
-}
+export type { ProcessOptions } from './argoexec/emissary.ts';
 
 const MAX_MESSAGE_BYTES = 4096;
 

@@ -7,8 +7,7 @@
 import { appendFileSync, copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { ContainerExit, RunningContainer, StartRequest } from '../runtime.ts';
-import type { ProcessOptions } from '../process-runtime.ts';
-import { hostPathIn, mountsOf } from './fs.ts';
+import { hostPathIn, mountsOf, type HostMount } from './fs.ts';
 import { tarGz } from './archive.ts';
 import { withPodFiles } from '../pod-files.ts';
 
@@ -58,6 +57,15 @@ function stopAfterMain(
   poll.unref();
 }
 
+/** How Argo's emissary starts the user's process (argv and paths already decided by it). */
+export interface ProcessOptions {
+  /** The container's mounts: its argv's container paths are mapped through them (else `/tmp` only). */
+  mounts?: HostMount[];
+  /** stdout alone (the log gets stdout and stderr together). */
+  onStdout?: (chunk: string) => void;
+}
+
+/** The process runtime's start (process-runtime.ts), which the stand-in calls for the user's process. */
 export type StartProcess = (req: StartRequest, opts: ProcessOptions) => RunningContainer;
 
 /** Reads the template: the file init wrote, else `ARGO_TEMPLATE`. */

@@ -1,0 +1,18 @@
+/**
+ * The effect bookkeeping of one decide (effects.ts fills and reads it), in its own module so the
+ * decide context (context.ts) can hold it without importing the code that uses the context.
+ */
+import type { PlaceProblem } from './contract.ts';
+import type { EffectRetry } from './types.ts';
+
+/** The effects one decide works with. */
+export interface EffectState {
+  /** Creates of the previous round that failed for now: node ID → why. */
+  transient: Map<string, string>;
+  /** Places whose pods could not be listed: `cluster/namespace` → problem. */
+  unobserved: Map<string, PlaceProblem>;
+  /** Waits carried over from the stored status. */
+  retries: Record<string, EffectRetry>;
+  /** Waits still going on after this decide. */
+  next: Record<string, EffectRetry>;
+}
