@@ -92,18 +92,37 @@ function singleValue(node: NodeStatus, rest: string): string | undefined {
   }
 }
 
+/**
+ * Argo's processAggregateNodeOutputs: only Succeeded items with outputs count (hooks and retried
+ * attempts are not items here); `outputs.parameters` is a list of name→value maps and
+ * `outputs.parameters.<name>` the list of that parameter's values (parsed when every value is a JSON
+ * list or map, as aggregatedJSONValueList does).
+ */
 function aggregateValue(items: NodeStatus[], rest: string): string | undefined {
+  const done = items.filter((n) => n.phase === 'Succeeded' && n.outputs && !n.nodeFlag?.hooked && !n.nodeFlag?.retried);
   if (rest === 'outputs.result') {
     return stableJsonList(
-      items.map((n) => (n.outputs?.result !== undefined ? parseMaybeJson(n.outputs.result) : undefined)),
+      done.map((n) => (n.outputs?.result !== undefined ? parseMaybeJson(n.outputs.result) : undefined)),
     );
   }
+  const withParams = done.filter((n) => (n.outputs?.parameters?.length ?? 0) > 0);
   if (rest === 'outputs.parameters') {
-    return stableJsonList(
-      items.map((n) => Object.fromEntries((n.outputs?.parameters ?? []).map((p) => [p.name, p.value ?? '']))),
+    return stableJson(
+      withParams.map((n) => Object.fromEntries((n.outputs?.parameters ?? []).map((p) => [p.name, p.value ?? '']))),
     );
   }
-  return undefined;
+  if (!rest.startsWith('outputs.parameters.')) return undefined;
+  const name = rest.slice('outputs.parameters.'.length);
+  const values = withParams.flatMap((n) =>
+    (n.outputs?.parameters ?? []).filter((p) => p.name === name).map((p) => String(p.value ?? '')),
+  );
+  return values.length > 0 ? aggregatedValueList(values) : undefined;
+}
+
+function aggregatedValueList(values: string[]): string {
+  const parsed = values.map(parseMaybeJson);
+  const structured = parsed.every((v) => v !== null && typeof v === 'object');
+  return stableJson(structured ? parsed : values);
 }
 
 function stableJsonList(values: unknown[]): string {

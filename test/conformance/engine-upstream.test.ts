@@ -146,6 +146,15 @@ const CASES: Record<string, (nodes: Nodes, wf: Workflow) => void> = {
       [['result', 'expr-fallback']],
     );
   },
+  'test__e2e__functional__parameter-aggregation-dag-with-retry.yaml': (n) => {
+    const root = expectNode(n, 'w', 'Retry', 'Succeeded');
+    expectNode(n, 'w(0).echo-list', 'TaskGroup', 'Succeeded');
+    assert.deepEqual(
+      root.outputs?.parameters?.map((p) => [p.name, p.value]),
+      [['dummy-dag-output', '["1","2","3"]']],
+      'a fan-out parameter aggregates into a JSON list of its values',
+    );
+  },
 };
 
 describe('Argo upstream examples (expressions and template vocabulary) through decide', () => {
