@@ -21,6 +21,7 @@ import { stopSuspendNodes, workflowShutdownMessage } from './shutdown.ts';
 import { collectPods } from './pod-gc.ts';
 import { exportRecordedGlobals, workflowOutputs } from './outputs.ts';
 import { finalPhase, runWorkflowExit, workflowDuration } from './exit/workflow-exit.ts';
+import { runWorkflowHooks } from './exit/lifecycle-hooks.ts';
 import { finishEffects, prepareEffects } from './effects.ts';
 import { assessUnvisitedPods, endUnfinished, hasLivePods } from './unfinished.ts';
 import { resolveRepository, usesArtifacts } from './artifacts/repository.ts';
@@ -222,12 +223,13 @@ export function decide(snapshot: Snapshot, now: Date): Decision {
   const root = executeTemplate(ctx, rootRequest(ctx, wf));
   stopSuspendNodes(ctx, true);
   assessUnvisitedPods(ctx);
-  const exit = wf.spec.suspend === true ? undefined : runWorkflowExit(ctx, ctx.nodes[root.id] ?? root);
+  const hooksRunning = runWorkflowHooks(ctx, ctx.nodes[root.id] ?? root);
+  const exit = wf.spec.suspend === true || hooksRunning ? undefined : runWorkflowExit(ctx, ctx.nodes[root.id] ?? root);
   if (ctx.storedTemplatesChanged) status.storedTemplates = ctx.storedTemplates;
   const outputs = workflowOutputs(ctx);
   if (outputs) status.outputs = outputs;
   finishEffects(ctx, status);
-  const summary = rollUp(ctx, status, root, exit);
+  const summary = rollUp(ctx, status, root, exit, hooksRunning);
   collectPods(ctx, snapshot.pods, status.phase);
   // A workflow completing now is never reconciled again: labelling its last pods would be a write
   // per workflow that nothing reads (docs/adr/0006-workflow-crd-status.md, write budget).
@@ -279,11 +281,18 @@ function quiet(snapshot: Snapshot, status: WorkflowStatus, reason: string): Deci
 /**
  * Progress, conditions, and the workflow phase from the root node and the exit handler. A workflow suspended with `spec.suspend` does not finish.
  */
-function rollUp(ctx: ExecContext, status: WorkflowStatus, root: NodeStatus, exit: NodeStatus | undefined): NodeSummary {
+function rollUp(
+  ctx: ExecContext,
+  status: WorkflowStatus,
+  root: NodeStatus,
+  exit: NodeStatus | undefined,
+  hooksRunning: boolean,
+): NodeSummary {
   const rootNode = ctx.nodes[nodeId(ctx.wfName, ctx.wfName)] ?? root;
   // runWorkflowExit returns a node whenever an exit handler applies to a fulfilled root.
   const exitNode = exit ? (ctx.nodes[exit.id] ?? exit) : undefined;
-  let final = ctx.wf.spec.suspend === true ? undefined : finalPhase(rootNode, exitNode, exit !== undefined);
+  let final =
+    ctx.wf.spec.suspend === true || hooksRunning ? undefined : finalPhase(rootNode, exitNode, exit !== undefined);
   // A pod still running or being created: Argo does not complete the workflow before it ends.
   if (final && hasLivePods(ctx)) final = undefined;
   if (final) endUnfinished(ctx, final.phase);

@@ -171,6 +171,7 @@ export interface Template {
   retryStrategy?: RetryStrategy;
   activeDeadlineSeconds?: number | string;
   timeout?: string;
+  pendingTimeout?: string;
   parallelism?: number;
   failFast?: boolean;
   metadata?: { labels?: Record<string, string>; annotations?: Record<string, string> };

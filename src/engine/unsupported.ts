@@ -23,13 +23,6 @@ const NOT_SUPPORTED = 'not supported by Argosy yet';
 /** Artifact stores other than S3, HTTP and raw. */
 const ARTIFACT_KINDS = ['gcs', 'azure', 'git', 'oss', 'hdfs', 'artifactory', 'plugin'];
 
-/** Hooks other than `exit` (Argo's lifecycle hooks run on expressions while the step runs). */
-function nonExitHooks(value: unknown): string | undefined {
-  if (!value || typeof value !== 'object') return undefined;
-  const others = Object.keys(value).filter((k) => k !== 'exit');
-  return others.length ? `lifecycle hooks other than exit (${others.join(', ')}) are ${NOT_SUPPORTED}` : undefined;
-}
-
 const templateType = (name: string, feature: string): UnsupportedField => ({
   at: `Template.${name}`,
   feature,
@@ -45,8 +38,6 @@ export const UNSUPPORTED: readonly UnsupportedField[] = [
   { at: 'Template.synchronization', feature: 'synchronization (mutexes, semaphores)' },
   { at: 'WorkflowSpec.synchronization', feature: 'synchronization (mutexes, semaphores)' },
   { at: 'Template.memoize', feature: 'memoization' },
-  { at: 'Template.timeout', feature: 'template timeout' },
-  { at: 'Template.pendingTimeout', feature: 'template pending timeout' },
   { at: 'Template.daemon', feature: 'daemon steps' },
   ...ARTIFACT_KINDS.flatMap((k): UnsupportedField[] => [
     { at: `Artifact.${k}`, feature: `${k} artifacts (S3, HTTP and raw are supported)` },
@@ -58,10 +49,6 @@ export const UNSUPPORTED: readonly UnsupportedField[] = [
   { at: 'WorkflowSpec.artifactGC', feature: 'artifact garbage collection' },
   { at: 'ResourceTemplate.manifestFrom', feature: 'resource manifestFrom.artifact (artifacts)' },
   { at: 'ValueFrom.event', feature: 'parameter valueFrom.event' },
-  { at: 'WorkflowSpec.hooks', feature: 'workflow lifecycle hooks other than exit', check: nonExitHooks },
-  { at: 'WorkflowStep.hooks', feature: 'step lifecycle hooks other than exit', check: nonExitHooks },
-  { at: 'DAGTask.hooks', feature: 'task lifecycle hooks other than exit', check: nonExitHooks },
-  { at: 'RetryStrategy.affinity', feature: 'retryStrategy.affinity' },
   { at: 'Template.metrics', feature: 'Prometheus metrics' },
   { at: 'WorkflowSpec.metrics', feature: 'Prometheus metrics' },
   { at: 'WorkflowSpec.executorPlugins', feature: 'executor plugins' },

@@ -5,10 +5,11 @@
  */
 import type { Template, Workflow } from './types.ts';
 import { templateType } from './template-types.ts';
-import { TEMPLATE_TYPE_FIELDS } from './template-kind.ts';
+import { TEMPLATE_TYPE_FIELDS, templateKind } from './template-kind.ts';
 import { tagsIn } from './substitute.ts';
 import { validateRecursion } from './validate-recursion.ts';
 import { validateShape } from './validate-shape.ts';
+import { validateStepVariables, validateTaskVariables } from './validate-vars.ts';
 import { inputProblems } from './unsupported.ts';
 import { workflowVolumeProblems } from './volumes.ts';
 import { fieldNameProblem, missingInputs, type Report } from './validate-common.ts';
@@ -97,6 +98,26 @@ function validateInputRefs(t: Template, i: number, report: Report): void {
   }
 }
 
+const TYPE_NAMES: Record<string, string> = { steps: 'Steps', dag: 'DAG', suspend: 'Suspend' };
+
+/** Argo's timeout rules: leaf templates only, and a bare integer is not a duration here. */
+function validateTimeouts(t: Template, i: number, report: Report): void {
+  const type = TYPE_NAMES[templateKind(t) ?? ''];
+  for (const field of ['timeout', 'pendingTimeout'] as const) {
+    const v = t[field];
+    if (v === undefined || v === '') continue;
+    const path = `spec.templates[${i}].${field}`;
+    if (type)
+      report(path, `${type} templates do not support ${field}`, `${type} template doesn't support ${field} field`);
+    else if (field === 'timeout' && /^[-+]?\d+$/.test(String(v)))
+      report(
+        path,
+        `'${String(v)}' is not a duration (write e.g. ${String(v)}s)`,
+        `${t.name} has invalid duration format in timeout`,
+      );
+  }
+}
+
 function validateTemplate(wf: Workflow, t: Template, i: number, report: Report): void {
   const kinds = [...TEMPLATE_TYPE_FIELDS, 'template', 'templateRef'].filter((k) => t[k] !== undefined && t[k] !== '');
   const choose = 'choose one of: container, steps, script, resource, dag, suspend, template, template ref';
@@ -117,6 +138,10 @@ function validateTemplate(wf: Workflow, t: Template, i: number, report: Report):
     report(`spec.templates[${i}].${at}`, message, `templates.${t.name}.${at}: ${message}`);
   validateInputRefs(t, i, report);
   templateType(t)?.validate?.(wf, t, i, report);
+  validateTimeouts(t, i, report);
+  const kind = templateKind(t);
+  if (kind === 'steps') validateStepVariables(wf, t, i, report);
+  if (kind === 'dag') validateTaskVariables(wf, t, i, report);
 }
 
 /** The Argo type a document is checked as. */

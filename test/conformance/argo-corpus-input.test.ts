@@ -33,8 +33,6 @@ const UNSUPPORTED_FEATURES = [
   /^daemon$/,
   /^synchronization$/,
   /^memoize$/,
-  /^template-timeout$/,
-  /^lifecycle-hooks\(non-exit\)$/,
   /^metrics$/,
   /^ttlStrategy$/,
   /^volumeClaimTemplates$/,

@@ -27,6 +27,7 @@ import { isPodNodeSteady } from '../pod/execute-pod.ts';
 import { assessDag } from './assess-dag.ts';
 import { isDeferred } from '../parallelism.ts';
 import { exitNodeName, isExitPending } from '../exit/run-exit.ts';
+import { allHooksFulfilled, hasLifecycleHooks, runLifecycleHooks, withOwnStatus } from '../exit/lifecycle-hooks.ts';
 
 interface DagRun {
   ctx: ExecContext;
@@ -117,8 +118,10 @@ function mayRun(run: DagRun, task: DAGTask, existing: NodeStatus | undefined): b
 /** Argo's `CheckAllHooksFullfilled` for the exit hook: a dependency's handler must be done first. */
 function exitDone(run: DagRun, name: string): boolean {
   const task = run.idx.task(name);
-  if (!task || (!task.onExit && !task.hooks?.exit)) return true;
+  if (!task || (!task.onExit && !task.hooks)) return true;
   const node = taskNode(run, name);
+  if (node && !allHooksFulfilled(run.ctx, node)) return false;
+  if (!task.onExit && !task.hooks?.exit) return true;
   if (!node || !isCompleted(node) || node.type === 'TaskGroup') return true;
   return isFulfilled(getNode(run.ctx, exitNodeName(node.name)));
 }
@@ -134,13 +137,40 @@ function runTaskExit(run: DagRun, task: DAGTask, node: NodeStatus): boolean {
   return pending;
 }
 
+/** The task's non-exit hooks (Argo's executeDAGTask); true while one runs or when one errored. */
+function runTaskHooks(run: DagRun, task: DAGTask, node: NodeStatus): boolean {
+  const resolver = withOwnStatus(run.resolver, 'tasks', task.name, node);
+  const h = runLifecycleHooks(run.ctx, {
+    hooks: task.hooks,
+    parent: node,
+    resolver,
+    boundaryID: run.dag.id,
+    depth: run.depth,
+  });
+  if (h.error) markPhase(run.ctx, node.id, 'Error', h.error);
+  if (h.pending) run.pending = true;
+  return h.pending || h.error !== undefined;
+}
+
+/**
+ * Advances a task, then (Argo's executeDAGTask order) its lifecycle hooks once it runs or is done, then
+ * its exit handler once it is done and no hook runs. Hooks look at the phase reached in this pass, as
+ * Argo's look at pods assessed before its walk.
+ */
 function executeTask(run: DagRun, task: DAGTask): void {
+  advanceTask(run, task);
+  const node = taskNode(run, task.name);
+  if (!node) return;
+  const live = isFulfilled(node) || node.phase === 'Running';
+  if (live && hasLifecycleHooks(task.hooks) && runTaskHooks(run, task, node)) return;
+  const now = run.ctx.nodes[node.id] as NodeStatus;
+  if (isFulfilled(now) && now.type !== 'TaskGroup') runTaskExit(run, task, now);
+}
+
+function advanceTask(run: DagRun, task: DAGTask): void {
   const { ctx } = run;
   const existing = taskNode(run, task.name);
-  if (isFulfilled(existing)) {
-    if (existing?.type !== 'TaskGroup') runTaskExit(run, task, existing as NodeStatus);
-    return;
-  }
+  if (isFulfilled(existing)) return;
   if ((existing && isPodNodeSteady(ctx, existing)) || !mayRun(run, task, existing)) return;
   const name = `${run.dag.name}.${task.name}`;
   let planned: StepPlans;
@@ -162,7 +192,6 @@ function executeTask(run: DagRun, task: DAGTask): void {
     const node = runPlan(ctx, planned.plans[0] as (typeof planned.plans)[0], run.dag.id, run.depth);
     if (isDeferred(ctx, node)) run.pending = true;
     else if (!existing) connect(run, task, node.id);
-    if (isFulfilled(ctx.nodes[node.id])) runTaskExit(run, task, ctx.nodes[node.id] as NodeStatus);
     return;
   }
   if (planned.plans.length === 0) {

@@ -11,13 +11,15 @@ import { podName } from '../names.ts';
 import { nodeTemplate, templateServiceAccount } from '../template.ts';
 import { isResultReferenced } from '../needs-result.ts';
 import { assessPod, type PodAssessment } from './assess-pod.ts';
-import { substituteDeep, substituteString } from '../substitute.ts';
+import { substituteDeep, substituteString, type Resolver } from '../substitute.ts';
 import { buildPod, isExecutorTarget, type PodTarget } from './build-pod.ts';
 import { PodBuildError } from './outputs-wrapper.ts';
 import { assessExecutorPod, isExecutorPod, type ExecutorAssessment } from './assess-executor.ts';
 import { exportGlobalOutputs } from '../outputs.ts';
 import { holdNode } from '../effects.ts';
 import { resourcePlacementProblem, withOwnerReference, type ResourcePlace } from '../resource/manifest.ts';
+import { boundByTimeout, checkTemplateTimeouts } from './template-timeout.ts';
+import { retryAffinity } from '../retry/retry-affinity.ts';
 import { isStoppedByShutdown, shutdownMessage, shutdownOf } from '../shutdown.ts';
 import { archiveLocationOf, isArchiveLogs, needsArchiveLocation } from '../artifacts/location.ts';
 import {
@@ -111,6 +113,9 @@ export function isPodNodeSteady(ctx: ExecContext, node: NodeStatus): boolean {
     return node.phase === 'Running' && node.message === undefined && node.hostNodeName === observed?.pod.spec.nodeName;
   if (phase !== 'Pending') return false;
   if (ctx.usesPlacement && stuckSince((observed as ObservedPod).pod)) return false;
+  // A Pending node may time out (template timeout/pendingTimeout): not steady.
+  const t = node.templateRef ? undefined : ctx.templates.get(node.templateName ?? '');
+  if (!t || t.timeout || t.pendingTimeout) return false;
   return isUnchanged(node, assessPod(observed as ObservedPod, NO_TEMPLATE, false));
 }
 
@@ -225,6 +230,15 @@ function advanceFromPod(
   return markPhase(ctx, node.id, a.phase, a.message);
 }
 
+/** The template's timeouts, substituted (they usually come from inputs), or undefined when none. */
+function timeoutsOf(t: Template, scope: Resolver): Template | undefined {
+  if (t.timeout === undefined && t.pendingTimeout === undefined) return undefined;
+  const out: Template = { name: t.name };
+  if (t.timeout !== undefined) out.timeout = substituteString(String(t.timeout), scope);
+  if (t.pendingTimeout !== undefined) out.pendingTimeout = substituteString(String(t.pendingTimeout), scope);
+  return out;
+}
+
 /** Creates or advances a Pod node. */
 export function executePod(ctx: ExecContext, existing: NodeStatus | undefined, req: PodRequest): NodeStatus {
   let cached: Template | undefined;
@@ -256,6 +270,9 @@ export function executePod(ctx: ExecContext, existing: NodeStatus | undefined, r
   const observed = ctx.podsByNodeId.get(node.id);
   const stopped = stopForShutdown(ctx, node, observed);
   if (stopped) return stopped;
+  const timed = timeoutsOf(req.template, req.scope);
+  const timedOut = timed && checkTemplateTimeouts(ctx, node, timed, observed);
+  if (timedOut) return timedOut;
   const step = stepOf(ctx, req, node);
   if (observed) return advanceFromPod(ctx, node, req, observed, step, resolved);
   if (step) {
@@ -285,6 +302,9 @@ export function executePod(ctx: ExecContext, existing: NodeStatus | undefined, r
   try {
     const want = isResultReferenced(ctx.nodes, node, (n) => nodeTemplate(ctx, n));
     pod = buildPod(ctx, node, built, name, target, want);
+    if (timed?.timeout) pod.spec.activeDeadlineSeconds = boundByTimeout(ctx, node, timed);
+    const affinity = retryAffinity(ctx, node, pod.spec.affinity);
+    if (affinity !== undefined) pod.spec.affinity = affinity;
   } catch (e) {
     if (!(e instanceof PodBuildError)) throw e;
     return markPhase(ctx, node.id, 'Error', e.message);

@@ -8,6 +8,7 @@ import type { NodeStatus, WorkflowStep } from '../types.ts';
 import type { Resolver } from '../substitute.ts';
 import { isDeferred } from '../parallelism.ts';
 import { isExitPending } from '../exit/run-exit.ts';
+import { hasLifecycleHooks, runLifecycleHooks, withOwnStatus } from '../exit/lifecycle-hooks.ts';
 import { continuesOn, LoopExpansionError, planStep, runPlan, skipIfWhenFalse, type StepPlans } from '../run-step.ts';
 
 /** Inputs of a group run. */
@@ -89,6 +90,21 @@ export function executeStepGroup(ctx: ExecContext, req: StepGroupRequest): NodeS
   let pending = waiting;
   for (const child of children) {
     const step = child && stepOf.get(child.id);
+    if (child && step && hasLifecycleHooks(step.hooks)) {
+      const resolver = withOwnStatus(req.resolver, 'steps', child.displayName ?? step.name, child);
+      const h = runLifecycleHooks(ctx, {
+        hooks: step.hooks,
+        parent: child,
+        resolver,
+        boundaryID: req.stepsId,
+        depth: req.depth,
+      });
+      if (h.error) return markPhase(ctx, req.sgId, 'Error', h.error);
+      if (h.pending) {
+        pending = true;
+        continue;
+      }
+    }
     if (!child || !isFulfilled(child)) pending = true;
     else if (
       step &&
