@@ -22,6 +22,7 @@ import { collectPods } from './pod-gc.ts';
 import { exportRecordedGlobals, workflowOutputs } from './outputs.ts';
 import { finalPhase, runWorkflowExit, workflowDuration } from './exit/workflow-exit.ts';
 import { runWorkflowHooks } from './exit/lifecycle-hooks.ts';
+import { ttlExpiresAt } from './ttl.ts';
 import { finishEffects, prepareEffects } from './effects.ts';
 import { assessUnvisitedPods, endUnfinished, hasLivePods } from './unfinished.ts';
 import { resolveRepository, usesArtifacts } from './artifacts/repository.ts';
@@ -244,6 +245,10 @@ export function decide(snapshot: Snapshot, now: Date): Decision {
     const wake = ctx.wakeAt === undefined ? undefined : Math.max(0, ctx.wakeAt - now.getTime());
     const after = left === undefined ? wake : wake === undefined ? left : Math.min(left, wake);
     if (after !== undefined) decision.requeueAfterMs = after;
+  } else {
+    // ttlStrategy: come back when the finished workflow is due for deletion (the runtime deletes it).
+    const expires = ttlExpiresAt({ ...snapshot.workflow, status });
+    if (expires !== undefined) decision.requeueAfterMs = Math.max(0, expires - now.getTime());
   }
   return decision;
 }

@@ -6,6 +6,7 @@ export { decide } from './decide.ts';
 export { parseWorkflows, type ParseError, type ParseResult, type ParseOptions } from './parse.ts';
 export { validateWorkflow, type ValidationError, type ValidateOptions } from './validate.ts';
 export { needsResult } from './needs-result.ts';
+export { ttlExpiresAt, ttlSeconds } from './ttl.ts';
 export { fnv32a, nodeId, podName, displayNameOf, formatTime, type PodNameFormat } from './names.ts';
 export { podTarget, DEADLINE_MESSAGE } from './pod/execute-pod.ts';
 export { resumeWorkflow, resumeSpecPatch, isWorkflowSuspended, ResumeError } from './suspend/resume.ts';

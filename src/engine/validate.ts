@@ -10,6 +10,7 @@ import { tagsIn } from './substitute.ts';
 import { validateRecursion } from './validate-recursion.ts';
 import { validateShape } from './validate-shape.ts';
 import { validateStepVariables, validateTaskVariables } from './validate-vars.ts';
+import { validateHooksAndGc } from './validate-hooks.ts';
 import { inputProblems } from './unsupported.ts';
 import { workflowVolumeProblems } from './volumes.ts';
 import { fieldNameProblem, missingInputs, type Report } from './validate-common.ts';
@@ -202,6 +203,7 @@ export function validateWorkflow(wf: Workflow, options: ValidateOptions = {}): V
   const onExit = wf.spec.onExit;
   if (onExit && !wf.spec.workflowTemplateRef && !templates.some((x) => x.name === onExit))
     report('spec.onExit', `template name '${onExit}' undefined`, `template name '${onExit}' undefined`);
+  validateHooksAndGc(wf, report);
   templates.forEach((t, i) => validateTemplate(wf, t, i, report));
   validateRecursion(templates, report);
   return errors;

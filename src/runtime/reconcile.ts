@@ -37,6 +37,7 @@ import { LABEL_COMPLETED, LABEL_INSTANCE_ID } from '../engine/labels.ts';
 import { inflateWorkflow } from '../adapters/kube/compressed-nodes.ts';
 import { loadConfigMaps } from './configmaps.ts';
 import { writeOrEnd } from './write-or-end.ts';
+import { expireFinished } from './ttl.ts';
 
 export type DecideFn = (snapshot: Snapshot, now: Date) => Decision;
 
@@ -77,7 +78,15 @@ export interface ReconcileDeps {
 }
 
 export type ReconcileOutcome =
-  'reconciled' | 'unchanged' | 'not-found' | 'completed' | 'finalized' | 'deleting' | 'not-ours';
+  | 'reconciled'
+  | 'unchanged'
+  | 'not-found'
+  | 'completed'
+  | 'finalized'
+  | 'deleting'
+  | 'not-ours'
+  /** Deleted: its ttlStrategy expired. */
+  | 'expired';
 
 export interface ReconcileResult {
   outcome: ReconcileOutcome;
@@ -147,6 +156,8 @@ export async function reconcileWorkflow(
         throw e;
       }
     }
+    if (skip === 'completed' && isOurs(deps, wf) && (await expireFinished(deps, wf)))
+      return { outcome: 'expired', writes: writes + 1, attempts: attempt };
     if (skip) return { outcome: skip, writes, attempts: attempt };
     try {
       return await reconcileOnce(deps, wf, await probe(), attempt, (n) => (writes += n));
@@ -161,10 +172,13 @@ export async function reconcileWorkflow(
 function skipReason(deps: ReconcileDeps, wf: Workflow): ReconcileOutcome | 'deleting' | undefined {
   if (wf.metadata.deletionTimestamp) return 'deleting';
   if (wf.metadata.labels?.[LABEL_COMPLETED] === 'true') return 'completed';
-  if (deps.managedNamespace && wf.metadata.namespace !== deps.managedNamespace) return 'not-ours';
-  const id = deps.controller.instanceId ?? '';
-  if ((wf.metadata.labels?.[LABEL_INSTANCE_ID] ?? '') !== id) return 'not-ours';
-  return undefined;
+  return isOurs(deps, wf) ? undefined : 'not-ours';
+}
+
+/** This controller's namespace and instance ID. */
+function isOurs(deps: ReconcileDeps, wf: Workflow): boolean {
+  if (deps.managedNamespace && wf.metadata.namespace !== deps.managedNamespace) return false;
+  return (wf.metadata.labels?.[LABEL_INSTANCE_ID] ?? '') === (deps.controller.instanceId ?? '');
 }
 
 /** Everything `decide` looks at for one workflow, read in parallel where the reads are independent. */

@@ -34,7 +34,6 @@ const UNSUPPORTED_FEATURES = [
   /^synchronization$/,
   /^memoize$/,
   /^metrics$/,
-  /^ttlStrategy$/,
   /^volumeClaimTemplates$/,
   /^podDisruptionBudget$/,
 ];

@@ -126,3 +126,27 @@ ${templates}`);
     assert.ok((exit?.startedAt ?? '') >= (n.get('wf.hooks.done')?.finishedAt ?? ''), 'exit after the hooks');
   });
 });
+
+describe('validation', () => {
+  test('a hook other than exit needs an expression; podGC needs a known strategy (Argo messages)', () => {
+    const wf = wfFromYaml(`
+spec:
+  entrypoint: main
+  podGC: {strategy: OnSomething}
+  hooks:
+    exit: {template: note}
+    started: {template: note}
+  templates:
+  - name: main
+    steps: [[{name: s, template: echo, hooks: {later: {template: note}}}]]
+${templates}`);
+    assert.deepEqual(
+      validateWorkflow(wf).map((e) => [e.path, e.argo]),
+      [
+        ['spec.hooks.started.expression', 'hooks.started Expression required'],
+        ['spec.templates[0].steps[0][0].hooks.later.expression', 'templates.main.steps[0].s.later Expression required'],
+        ['spec.podGC.strategy', "podGC.strategy unknown strategy 'OnSomething'"],
+      ],
+    );
+  });
+});
