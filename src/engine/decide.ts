@@ -241,15 +241,8 @@ export function decide(snapshot: Snapshot, now: Date): Decision {
     metadata: metadataOf(snapshot, status, ctx, summary.remote),
     reasons: ctx.reasons,
   };
-  if (!isDone(status.phase)) {
-    const wake = ctx.wakeAt === undefined ? undefined : Math.max(0, ctx.wakeAt - now.getTime());
-    const after = left === undefined ? wake : wake === undefined ? left : Math.min(left, wake);
-    if (after !== undefined) decision.requeueAfterMs = after;
-  } else {
-    // ttlStrategy: come back when the finished workflow is due for deletion (the runtime deletes it).
-    const expires = ttlExpiresAt({ ...snapshot.workflow, status });
-    if (expires !== undefined) decision.requeueAfterMs = Math.max(0, expires - now.getTime());
-  }
+  const after = requeueAfter(ctx, snapshot, status, left, now);
+  if (after !== undefined) decision.requeueAfterMs = after;
   return decision;
 }
 
@@ -276,6 +269,25 @@ function pinRepository(status: WorkflowStatus, wf: Workflow, snapshot: Snapshot)
     status.artifactRepositoryRef = found.ref;
   }
   return status.artifactRepositoryRef?.artifactRepository;
+}
+
+/**
+ * When to decide again: a running workflow at its earliest wake-up or deadline; a finished one when its
+ * ttlStrategy makes it due for deletion (the runtime deletes it then).
+ */
+function requeueAfter(
+  ctx: ExecContext,
+  snapshot: Snapshot,
+  status: WorkflowStatus,
+  left: number | undefined,
+  now: Date,
+): number | undefined {
+  if (isDone(status.phase)) {
+    const expires = ttlExpiresAt({ ...snapshot.workflow, status });
+    return expires === undefined ? undefined : Math.max(0, expires - now.getTime());
+  }
+  const wake = ctx.wakeAt === undefined ? undefined : Math.max(0, ctx.wakeAt - now.getTime());
+  return left === undefined ? wake : wake === undefined ? left : Math.min(left, wake);
 }
 
 /** A decision that changes nothing. */

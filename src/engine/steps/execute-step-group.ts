@@ -40,35 +40,11 @@ export function executeStepGroup(ctx: ExecContext, req: StepGroupRequest): NodeS
       } catch {
         return markPhase(ctx, req.sgId, 'Error', e.message);
       }
-      const skipped =
-        getNode(ctx, baseName) ??
-        initNode(ctx, {
-          name: baseName,
-          type: 'Skipped',
-          boundaryID: req.stepsId,
-          templateName: step.template,
-          templateRef: step.templateRef,
-          phase: 'Skipped',
-          message,
-        });
-      addChild(ctx, req.sgId, skipped.id);
-      stepOf.set(skipped.id, step);
+      stepOf.set(skipStep(ctx, req, baseName, step, message), step);
       continue;
     }
     if (planned.looped && planned.plans.length === 0) {
-      const skipped =
-        getNode(ctx, baseName) ??
-        initNode(ctx, {
-          name: baseName,
-          type: 'Skipped',
-          boundaryID: req.stepsId,
-          templateName: step.template,
-          templateRef: step.templateRef,
-          phase: 'Skipped',
-          message: 'Skipped, empty params',
-        });
-      addChild(ctx, req.sgId, skipped.id);
-      stepOf.set(skipped.id, step);
+      stepOf.set(skipStep(ctx, req, baseName, step, 'Skipped, empty params'), step);
       continue;
     }
     for (const plan of planned.plans) {
@@ -84,28 +60,59 @@ export function executeStepGroup(ctx: ExecContext, req: StepGroupRequest): NodeS
         return markPhase(ctx, req.sgId, 'Error', child.message ?? '');
     }
   }
-  const children = (ctx.nodes[req.sgId]?.children ?? []).map((c) => ctx.nodes[c]);
   if (isFulfilled(ctx.nodes[req.sgId])) return ctx.nodes[req.sgId] as NodeStatus;
-  // Each completed child's exit handler runs before the group may finish (Argo's executeStepGroup).
+  return settleGroup(ctx, req, stepOf, waiting);
+}
+
+/** A Skipped child for a step that does not run; returns its ID. */
+function skipStep(ctx: ExecContext, req: StepGroupRequest, name: string, step: WorkflowStep, message: string): string {
+  const skipped =
+    getNode(ctx, name) ??
+    initNode(ctx, {
+      name,
+      type: 'Skipped',
+      boundaryID: req.stepsId,
+      templateName: step.template,
+      templateRef: step.templateRef,
+      phase: 'Skipped',
+      message,
+    });
+  addChild(ctx, req.sgId, skipped.id);
+  return skipped.id;
+}
+
+/** The non-exit hooks of one child: 'error' ends the group, true while one runs. */
+function childHooks(ctx: ExecContext, req: StepGroupRequest, child: NodeStatus, step: WorkflowStep): string | boolean {
+  if (!hasLifecycleHooks(step.hooks)) return false;
+  const resolver = withOwnStatus(req.resolver, 'steps', child.displayName ?? step.name, child);
+  const h = runLifecycleHooks(ctx, {
+    hooks: step.hooks,
+    parent: child,
+    resolver,
+    boundaryID: req.stepsId,
+    depth: req.depth,
+  });
+  return h.error ?? h.pending;
+}
+
+/**
+ * Once every child ran: hooks and exit handlers of completed children first (Argo's executeStepGroup),
+ * then the group fails on the first child that failed without `continueOn`.
+ */
+function settleGroup(
+  ctx: ExecContext,
+  req: StepGroupRequest,
+  stepOf: Map<string, WorkflowStep>,
+  waiting: boolean,
+): NodeStatus {
+  const children = (ctx.nodes[req.sgId]?.children ?? []).map((c) => ctx.nodes[c]);
   let pending = waiting;
   for (const child of children) {
     const step = child && stepOf.get(child.id);
-    if (child && step && hasLifecycleHooks(step.hooks)) {
-      const resolver = withOwnStatus(req.resolver, 'steps', child.displayName ?? step.name, child);
-      const h = runLifecycleHooks(ctx, {
-        hooks: step.hooks,
-        parent: child,
-        resolver,
-        boundaryID: req.stepsId,
-        depth: req.depth,
-      });
-      if (h.error) return markPhase(ctx, req.sgId, 'Error', h.error);
-      if (h.pending) {
-        pending = true;
-        continue;
-      }
-    }
-    if (!child || !isFulfilled(child)) pending = true;
+    const hooks = child && step ? childHooks(ctx, req, child, step) : false;
+    if (typeof hooks === 'string') return markPhase(ctx, req.sgId, 'Error', hooks);
+    if (hooks) pending = true;
+    else if (!child || !isFulfilled(child)) pending = true;
     else if (
       step &&
       isExitPending(ctx, step, child, { boundaryID: req.stepsId, depth: req.depth, resolver: req.resolver })
