@@ -239,6 +239,58 @@ function timeoutsOf(t: Template, scope: Resolver): Template | undefined {
   return out;
 }
 
+/**
+ * A new Pod node with its recorded place; `placed` is false when it ended at once (deadline, shutdown)
+ * or waits for a cluster, so nothing more is done for it in this pass.
+ */
+function startPodNode(ctx: ExecContext, req: PodRequest): { node: NodeStatus; placed: boolean } {
+  const target = resolveTarget(ctx, req);
+  const node = initNode(ctx, {
+    name: req.nodeName,
+    type: 'Pod',
+    boundaryID: req.boundaryID,
+    templateName: req.templateName,
+    phase: 'Pending',
+  });
+  node.progress = '0/1';
+  setNodeInputs(node, req.inputs, req.template.inputs?.artifacts);
+  if (target.cluster !== ctx.controller.clusterName) node.clusterName = target.cluster;
+  if (target.namespace !== ctx.wfNamespace) node.namespace = target.namespace;
+  if (target.serviceAccountName) node.serviceAccountName = target.serviceAccountName;
+  if (ctx.deadlineExceeded) return { node: markPhase(ctx, node.id, 'Failed', DEADLINE_MESSAGE), placed: false };
+  const strategy = shutdownOf(ctx);
+  if (strategy && isStoppedByShutdown(ctx, node))
+    return { node: markPhase(ctx, node.id, 'Failed', shutdownMessage(strategy)), placed: false };
+  const step = stepOf(ctx, req, node);
+  const placed = !step || placeNewNode(ctx, node, step);
+  return { node: ctx.nodes[node.id] as NodeStatus, placed };
+}
+
+/** Builds the node's pod and asks for it to be created (or ends the node Error when it cannot be built). */
+function emitCreatePod(
+  ctx: ExecContext,
+  node: NodeStatus,
+  built: Template,
+  name: string,
+  target: ReturnType<typeof recordedTarget>,
+  timed: Template | undefined,
+): NodeStatus {
+  let pod;
+  try {
+    const want = isResultReferenced(ctx.nodes, node, (n) => nodeTemplate(ctx, n));
+    pod = buildPod(ctx, node, built, name, target, want);
+    if (timed?.timeout) pod.spec.activeDeadlineSeconds = boundByTimeout(ctx, node, timed);
+    const affinity = retryAffinity(ctx, node, pod.spec.affinity);
+    if (affinity !== undefined) pod.spec.affinity = affinity;
+  } catch (e) {
+    if (!(e instanceof PodBuildError)) throw e;
+    return markPhase(ctx, node.id, 'Error', e.message);
+  }
+  ctx.actions.push({ kind: 'CreatePod', cluster: target.cluster, namespace: target.namespace, pod, nodeId: node.id });
+  ctx.reasons.push(`create pod ${target.cluster}/${target.namespace}/${name} for ${node.name}`);
+  return node;
+}
+
 /** Creates or advances a Pod node. */
 export function executePod(ctx: ExecContext, existing: NodeStatus | undefined, req: PodRequest): NodeStatus {
   let cached: Template | undefined;
@@ -246,25 +298,9 @@ export function executePod(ctx: ExecContext, existing: NodeStatus | undefined, r
   const resolved = (): Template => (cached ??= substituteDeep(located.template, req.scope));
   let node = existing;
   if (!node) {
-    const target = resolveTarget(ctx, req);
-    node = initNode(ctx, {
-      name: req.nodeName,
-      type: 'Pod',
-      boundaryID: req.boundaryID,
-      templateName: req.templateName,
-      phase: 'Pending',
-    });
-    node.progress = '0/1';
-    setNodeInputs(node, req.inputs, req.template.inputs?.artifacts);
-    if (target.cluster !== ctx.controller.clusterName) node.clusterName = target.cluster;
-    if (target.namespace !== ctx.wfNamespace) node.namespace = target.namespace;
-    if (target.serviceAccountName) node.serviceAccountName = target.serviceAccountName;
-    if (ctx.deadlineExceeded) return markPhase(ctx, node.id, 'Failed', DEADLINE_MESSAGE);
-    const strategy = shutdownOf(ctx);
-    if (strategy && isStoppedByShutdown(ctx, node)) return markPhase(ctx, node.id, 'Failed', shutdownMessage(strategy));
-    const step = stepOf(ctx, req, node);
-    if (step && !placeNewNode(ctx, node, step)) return ctx.nodes[node.id] as NodeStatus;
-    node = ctx.nodes[node.id] as NodeStatus;
+    const started = startPodNode(ctx, req);
+    if (!started.placed) return started.node;
+    node = started.node;
   }
   if (isFulfilled(node)) return node;
   const observed = ctx.podsByNodeId.get(node.id);
@@ -298,18 +334,5 @@ export function executePod(ctx: ExecContext, existing: NodeStatus | undefined, r
     if (problem) return markPhase(ctx, node.id, 'Error', problem);
     built = withOwnerReference(built, place);
   }
-  let pod;
-  try {
-    const want = isResultReferenced(ctx.nodes, node, (n) => nodeTemplate(ctx, n));
-    pod = buildPod(ctx, node, built, name, target, want);
-    if (timed?.timeout) pod.spec.activeDeadlineSeconds = boundByTimeout(ctx, node, timed);
-    const affinity = retryAffinity(ctx, node, pod.spec.affinity);
-    if (affinity !== undefined) pod.spec.affinity = affinity;
-  } catch (e) {
-    if (!(e instanceof PodBuildError)) throw e;
-    return markPhase(ctx, node.id, 'Error', e.message);
-  }
-  ctx.actions.push({ kind: 'CreatePod', cluster: target.cluster, namespace: target.namespace, pod, nodeId: node.id });
-  ctx.reasons.push(`create pod ${target.cluster}/${target.namespace}/${name} for ${node.name}`);
-  return node;
+  return emitCreatePod(ctx, node, built, name, target, timed);
 }
