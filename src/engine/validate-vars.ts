@@ -3,7 +3,7 @@
  * sibling steps and tasks: `{{steps.X.…}}` and `{{tasks.X.…}}` must name a step/task and something it
  * produces. Steps see the steps before them (the group so far included) and their own `status`; tasks
  * see every task's outputs, but `status` only of ancestors. Outputs come from the called template: its
- * declared parameters, `outputs.result`/`exitCode` for container and script templates, the aggregated
+ * declared parameters and artifacts, `outputs.result`/`exitCode` for container and script templates, the aggregated
  * lists for fan-outs. A templateRef target is not known offline, so anything it might produce passes.
  */
 import type { DAGTask, Template, Workflow, WorkflowStep } from './types.ts';
@@ -48,6 +48,7 @@ function addOutputs(
   }
   if ((t as { daemon?: boolean }).daemon) scope.keys.add(`${base}ip`);
   for (const p of t.outputs?.parameters ?? []) scope.keys.add(`${base}outputs.parameters.${p.name}`);
+  for (const a of t.outputs?.artifacts ?? []) scope.keys.add(`${base}outputs.artifacts.${a.name}`);
   if (aggregate) scope.keys.add(`${base}outputs.parameters`);
   if (aggregate && t.script) scope.keys.add(`${base}outputs.result`);
 }

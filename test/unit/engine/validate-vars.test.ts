@@ -10,7 +10,7 @@ import { wfFromYaml } from './fixtures.ts';
 const gen = `
   - name: gen
     container: {image: alpine, command: [echo, hi]}
-    outputs: {parameters: [{name: p, valueFrom: {path: /tmp/p}}]}
+    outputs: {parameters: [{name: p, valueFrom: {path: /tmp/p}}], artifacts: [{name: art, path: /tmp/art}]}
   - name: use
     inputs: {parameters: [{name: v}]}
     container: {image: alpine, command: [echo, "{{inputs.parameters.v}}"]}
@@ -45,6 +45,7 @@ describe('steps references', () => {
   test('outputs, results, status and ids of earlier steps pass', () => {
     for (const v of [
       '{{steps.a.outputs.parameters.p}}',
+      '{{steps.a.outputs.artifacts.art}}',
       '{{steps.a.outputs.result}}',
       '{{steps.a.exitCode}}',
       '{{steps.a.status}}',
@@ -54,7 +55,12 @@ describe('steps references', () => {
       assert.deepEqual(problems(steps(v)), [], v);
   });
   test('an unknown step, parameter, or the result of a steps template is refused with its path', () => {
-    for (const v of ['{{steps.nope.outputs.result}}', '{{steps.a.outputs.parameters.q}}', '{{steps.i.outputs.result}}'])
+    for (const v of [
+      '{{steps.nope.outputs.result}}',
+      '{{steps.a.outputs.parameters.q}}',
+      '{{steps.a.outputs.artifacts.other}}',
+      '{{steps.i.outputs.result}}',
+    ])
       assert.deepEqual(
         problems(steps(v)),
         [['spec.templates[0].steps[1][0]', `templates.main.steps failed to resolve {{${v.slice(2, -2)}}}`]],
