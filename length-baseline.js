@@ -10,7 +10,7 @@ export default {
   'src/adapters/aws/signed-json.ts': 52,
   'src/adapters/kube/http-client.ts': 68,
   'src/adapters/kube/http-transport.ts': 53,
-  'src/cli/commands/target.ts': 79,
+  'src/cli/commands/kube-target.ts': 79,
   'src/cli/ops/doctor-store.ts': 73,
   'src/cli/ops/replay.ts': 56,
   'src/clusters/stores/aws-secretsmanager.ts': 58,

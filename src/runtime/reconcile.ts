@@ -31,7 +31,7 @@ import {
   placeOfKey,
   type ExecutorMode,
 } from './task-results.ts';
-import { withMainLogs } from './outputs.ts';
+import { withMainLogs } from './result-logs.ts';
 import { loadWorkflowTemplates } from './templates.ts';
 import { LABEL_COMPLETED, LABEL_INSTANCE_ID } from '../engine/labels.ts';
 import { inflateWorkflow } from '../adapters/kube/compressed-nodes.ts';

@@ -15,7 +15,7 @@ import { parseTime, shortDuration, timestamp } from '../render/time.ts';
 import { contextOf, type CliContext } from './context.ts';
 import { failure, usageError } from './errors.ts';
 import { checkOutput, formatObject } from './output.ts';
-import { withTarget, type Target } from './target.ts';
+import { withTarget, type Target } from './kube-target.ts';
 import { readInputFile } from './workflow-file.ts';
 
 const path = (ns: string, name?: string) =>

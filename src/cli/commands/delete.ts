@@ -8,7 +8,7 @@ import { deleteWorkflow, patchWorkflow } from '../../adapters/kube/resources.ts'
 import { isNotFound } from '../../adapters/kube/errors.ts';
 import { contextOf } from './context.ts';
 import { selectWorkflows } from './selection.ts';
-import { withTarget } from './target.ts';
+import { withTarget } from './kube-target.ts';
 import { withQueryFlags, type WorkflowQuery } from './workflow-query.ts';
 
 interface DeleteOpts extends WorkflowQuery {

@@ -102,7 +102,7 @@ async function startForDev(
  * an unbuilt UI or any other problem becomes the banner line saying so.
  */
 async function startDevUi(ctx: CliContext, state: DevState): Promise<{ line: string; stop: () => Promise<void> }> {
-  const { resolveTarget } = await import('./target.ts');
+  const { resolveTarget } = await import('./kube-target.ts');
   const { startUi } = await import('./ui.ts');
   const scoped: CliContext = {
     ...ctx,

@@ -7,7 +7,7 @@ import { contextOf } from './context.ts';
 import { failure } from './errors.ts';
 import { checkOutput, formatObject, printWorkflow } from './output.ts';
 import { nodeFilterFlag, nodeSelectorOf } from './node-selector.ts';
-import { onWorkflow, withTarget, type Target } from './target.ts';
+import { onWorkflow, withTarget, type Target } from './kube-target.ts';
 
 interface GetOpts {
   output?: string;

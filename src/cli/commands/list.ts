@@ -3,7 +3,7 @@ import { Command } from 'commander';
 import { renderList, sortWorkflows } from '../render/list.ts';
 import { contextOf } from './context.ts';
 import { checkOutput, formatObject } from './output.ts';
-import { withTarget } from './target.ts';
+import { withTarget } from './kube-target.ts';
 import { checkQuery, queryWorkflows, withQueryFlags, type WorkflowQuery } from './workflow-query.ts';
 
 interface ListOpts extends WorkflowQuery {

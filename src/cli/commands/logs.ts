@@ -14,7 +14,7 @@ import { contextOf, type CliContext } from './context.ts';
 import { failure } from './errors.ts';
 import { isCompleted } from './follow.ts';
 import { fetchWorkflow, resolveName } from './get.ts';
-import { withTarget, type Target } from './target.ts';
+import { withTarget, type Target } from './kube-target.ts';
 import { formatLogLines, logRequest, type LogFlags, type LogRequest } from './log-flags.ts';
 
 /** A workflow pod and where it lives. */

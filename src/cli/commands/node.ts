@@ -13,7 +13,7 @@ import { writeWorkflow } from '../../runtime/write-workflow.ts';
 import { contextOf } from './context.ts';
 import { failure, usageError } from './errors.ts';
 import { fetchWorkflow } from './get.ts';
-import { withTarget, type Target } from './target.ts';
+import { withTarget, type Target } from './kube-target.ts';
 
 const ATTEMPTS = 3;
 const PHASES: readonly NodePhase[] = ['Pending', 'Running', 'Succeeded', 'Skipped', 'Failed', 'Error', 'Omitted'];

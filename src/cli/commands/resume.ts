@@ -16,7 +16,7 @@ import type { KubeClient } from '../../ports/kube.ts';
 import { contextOf } from './context.ts';
 import { failure } from './errors.ts';
 import { fetchWorkflow } from './get.ts';
-import { withTarget, type Target } from './target.ts';
+import { withTarget, type Target } from './kube-target.ts';
 import { collectParameter, parseOutputParameters } from './node.ts';
 
 const ATTEMPTS = 3;

@@ -6,7 +6,7 @@
 import type { Workflow } from '../../engine/types.ts';
 import { usageError } from './errors.ts';
 import { resolveName } from './get.ts';
-import type { Target } from './target.ts';
+import type { Target } from './kube-target.ts';
 import { queryWorkflows, type WorkflowQuery } from './workflow-query.ts';
 
 /** A workflow to act on: its name and namespace. */

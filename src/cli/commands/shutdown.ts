@@ -10,7 +10,7 @@ import { contextOf } from './context.ts';
 import { failure } from './errors.ts';
 import { isCompleted } from './follow.ts';
 import { selectWorkflows, type Selected } from './selection.ts';
-import { onWorkflow, withTarget, type Target } from './target.ts';
+import { onWorkflow, withTarget, type Target } from './kube-target.ts';
 import { withQueryFlags, type WorkflowQuery } from './workflow-query.ts';
 
 interface Verb {

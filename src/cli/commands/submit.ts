@@ -11,7 +11,7 @@ import { contextOf, type CliContext } from './context.ts';
 import { usageError } from './errors.ts';
 import { exitCodeOf, followWorkflow, stallHint, waitLine } from './follow.ts';
 import { checkOutput, formatObject, printWorkflow } from './output.ts';
-import { withTarget, type Target } from './target.ts';
+import { withTarget, type Target } from './kube-target.ts';
 import { bundlesFromText, readInputFile } from './workflow-file.ts';
 import { applyManifests, type Manifest } from './manifests.ts';
 import { checkTemplateExists, resolveCron, workflowFromTemplate } from './submit-from.ts';

@@ -13,7 +13,7 @@ import { parseTime, timestamp } from '../render/time.ts';
 import { contextOf, type CliContext } from './context.ts';
 import { failure, usageError } from './errors.ts';
 import { checkOutput, formatObject } from './output.ts';
-import { withTarget } from './target.ts';
+import { withTarget } from './kube-target.ts';
 import { readInputFile } from './workflow-file.ts';
 import { parseWorkflows } from '../../engine/parse.ts';
 import { templateProblems } from './manifests.ts';

@@ -9,7 +9,7 @@ import { Command } from 'commander';
 import type { CliContext } from './context.ts';
 import { contextOf } from './context.ts';
 import { usageError } from './errors.ts';
-import { resolveTarget, type Target } from './target.ts';
+import { resolveTarget, type Target } from './kube-target.ts';
 
 /** Argo's UI port. */
 export const DEFAULT_UI_PORT = 2746;

@@ -5,7 +5,7 @@
 import { Command } from 'commander';
 import { getServerVersion } from '../../adapters/kube/resources.ts';
 import { contextOf } from './context.ts';
-import { resolveTarget } from './target.ts';
+import { resolveTarget } from './kube-target.ts';
 
 /** The CLI's version (package.json's, checked by a test). */
 export const VERSION = '0.1.0';

@@ -5,7 +5,7 @@
 import { Command } from 'commander';
 import { contextOf } from './context.ts';
 import { exitCodeOf, followWorkflow, waitLine } from './follow.ts';
-import { withTarget } from './target.ts';
+import { withTarget } from './kube-target.ts';
 import { resolveName } from './get.ts';
 import { getWorkflow } from '../../adapters/kube/resources.ts';
 import { isNotFound } from '../../adapters/kube/errors.ts';

@@ -4,7 +4,7 @@ import { contextOf } from './context.ts';
 import { resolveName } from './get.ts';
 import { nodeFilterFlag, nodeSelectorOf } from './node-selector.ts';
 import { watchToEnd } from './submit.ts';
-import { withTarget } from './target.ts';
+import { withTarget } from './kube-target.ts';
 
 export function makeWatchCommand(): Command {
   return new Command('watch')

@@ -10,7 +10,7 @@ import { parseGoDuration } from '../../engine/retry/durations.ts';
 import { parseTime } from '../render/time.ts';
 import { usageError } from './errors.ts';
 import { isCompleted } from './follow.ts';
-import type { Target } from './target.ts';
+import type { Target } from './kube-target.ts';
 
 /** The filter flags (a command declares the ones argo gives it). */
 export interface WorkflowQuery {

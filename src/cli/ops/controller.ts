@@ -11,7 +11,7 @@ import { loadConfig } from '../../config.ts';
 import type { EventSourceControl } from '../../ports/event-source.ts';
 import { createLocalEventSourceControl } from './local-control.ts';
 import { explained, opsDeps, type OpsDeps } from './deps.ts';
-import { need, resolveOpsTarget, withTargetOptions, type OpsTarget, type TargetFlags } from './target.ts';
+import { need, resolveOpsTarget, withTargetOptions, type OpsTarget, type TargetFlags } from './deployment-target.ts';
 
 interface ControllerFlags extends TargetFlags {
   wait?: boolean;

@@ -9,7 +9,7 @@ import type { SQSClient } from '@aws-sdk/client-sqs';
 import { createSqsClient } from '../../adapters/aws/sqs-client.ts';
 import { processIo, type Io } from '../commands/context.ts';
 import { failure, isCliError } from '../commands/errors.ts';
-import type { OpsTarget } from './target.ts';
+import type { OpsTarget } from './deployment-target.ts';
 
 export interface OpsDeps {
   io: Io;

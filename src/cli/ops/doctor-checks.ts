@@ -8,7 +8,7 @@ import { GetQueueAttributesCommand, ReceiveMessageCommand } from '@aws-sdk/clien
 import { createLambdaEventSourceControl } from '../../adapters/aws/lambda-control.ts';
 import { createLocalEventSourceControl } from './local-control.ts';
 import type { OpsDeps } from './deps.ts';
-import type { OpsTarget } from './target.ts';
+import type { OpsTarget } from './deployment-target.ts';
 
 export type Status = 'ok' | 'warn' | 'fail' | 'skip';
 

@@ -9,7 +9,7 @@ import type { StoreSnapshot } from '../../clusters/stores/types.ts';
 import { workflowCrdProblem } from '../../clusters/workflow-crd.ts';
 import { errText, type Finding } from './doctor-checks.ts';
 import type { OpsDeps } from './deps.ts';
-import type { OpsTarget } from './target.ts';
+import type { OpsTarget } from './deployment-target.ts';
 
 /** Reads the rest-config store the functions use; returns its snapshot for the cluster checks. */
 export async function checkSecret(

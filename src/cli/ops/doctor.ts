@@ -23,7 +23,7 @@ import { clientFromKubeconfig } from '../../clusters/kubeconfig.ts';
 import { runKubeconfigPlugin } from '../../clusters/kubeconfig-plugin.ts';
 import type { KubeClient } from '../../ports/kube.ts';
 import { explained, opsDeps, type OpsDeps } from './deps.ts';
-import { resolveOpsTarget, withTargetOptions, type OpsTarget, type TargetFlags } from './target.ts';
+import { resolveOpsTarget, withTargetOptions, type OpsTarget, type TargetFlags } from './deployment-target.ts';
 
 interface DoctorFlags extends TargetFlags {
   watcherUrl?: string;

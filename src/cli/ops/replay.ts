@@ -7,7 +7,7 @@ import { Command, InvalidArgumentError } from 'commander';
 import { replayDeadLetters, type ReplayedMessage } from '../../adapters/aws/dlq.ts';
 import { loadConfig } from '../../config.ts';
 import { explained, opsDeps, type OpsDeps } from './deps.ts';
-import { need, resolveOpsTarget, withTargetOptions, type TargetFlags } from './target.ts';
+import { need, resolveOpsTarget, withTargetOptions, type TargetFlags } from './deployment-target.ts';
 
 interface ReplayFlags extends TargetFlags {
   workflow?: { namespace: string; name: string };

@@ -14,7 +14,7 @@ import { failure } from '../commands/errors.ts';
 import { callDevControl } from './local-control.ts';
 import { explained, opsDeps, type OpsDeps } from './deps.ts';
 import { parseWorkflowRef } from './replay.ts';
-import { need, resolveOpsTarget, withTargetOptions, type OpsTarget, type TargetFlags } from './target.ts';
+import { need, resolveOpsTarget, withTargetOptions, type OpsTarget, type TargetFlags } from './deployment-target.ts';
 
 async function nudgeOne(deps: OpsDeps, target: OpsTarget, ref: { namespace: string; name: string }): Promise<void> {
   const queueUrl =

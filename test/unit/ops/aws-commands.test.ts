@@ -23,7 +23,7 @@ import {
   type OpsDeps,
 } from '../../../src/cli/ops/index.ts';
 import { explainAwsError } from '../../../src/cli/ops/deps.ts';
-import { parseStackOutputs, regionOfQueueUrl, resolveOpsTarget } from '../../../src/cli/ops/target.ts';
+import { parseStackOutputs, regionOfQueueUrl, resolveOpsTarget } from '../../../src/cli/ops/deployment-target.ts';
 
 const lambda = mockClient(LambdaClient);
 const sqs = mockClient(SQSClient);

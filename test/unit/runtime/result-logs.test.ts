@@ -1,4 +1,4 @@
-// The runtime side of outputs.result (src/runtime/outputs.ts): which pods get their main log read, the
+// The runtime side of outputs.result (src/runtime/result-logs.ts): which pods get their main log read, the
 // 256 KiB tail, and logs that cannot be read.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -6,8 +6,8 @@ import type { ObservedPod } from '../../../src/engine/contract.ts';
 import type { Workflow } from '../../../src/engine/types.ts';
 import type { ClusterRegistry, KubeClient, KubeRequest } from '../../../src/ports/kube.ts';
 import { KubeApiError } from '../../../src/adapters/kube/errors.ts';
-import { readLogTail, withMainLogs } from '../../../src/runtime/outputs.ts';
-import { wfFromYaml } from './fixtures.ts';
+import { readLogTail, withMainLogs } from '../../../src/runtime/result-logs.ts';
+import { wfFromYaml } from '../engine/fixtures.ts';
 
 function fakeClient(log: string | Error, calls: KubeRequest[]): KubeClient {
   return {
