@@ -1,81 +1,190 @@
 /**
- * `argosy lint FILE...`: parse and validate Workflow (and WorkflowTemplate) YAML/JSON offline with the engine's own rules
- * (the same ones a submitted workflow meets). Exit code 0 = valid, 1 = invalid, 2 = a file was unreadable.
+ * `argosy lint PATH...`, as `argo lint`: validates Workflows, WorkflowTemplates, CronWorkflows and
+ * ClusterWorkflowTemplates in files, directories (walked in lexical order, `.yaml`/`.yml`/`.json` files
+ * only, as Argo's `WalkManifests`) or stdin (`-`), with the engine's own rules (the ones a submitted
+ * workflow meets). `--kinds` limits the kinds (argo's plural or short names, or `all`); objects of other
+ * kinds are not linted, as argo ignores them. `-o pretty|simple` picks argo's report. Exit 0 = valid,
+ * 1 = problems (or nothing to lint), 2 = a path was unreadable.
  *
  * @example
  * program.addCommand(makeLintCommand());
  */
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { extname, join } from 'node:path';
 import { Command } from 'commander';
 import { parseWorkflows, validateWorkflow } from '../engine/index.ts';
+import type { Workflow } from '../engine/types.ts';
+import type { CronWorkflow } from '../engine/cron/decide-cron.ts';
+import { cronProblems } from './commands/cron.ts';
+import { templateProblems } from './commands/manifests.ts';
+import { usageError } from './commands/errors.ts';
+import { isLintSuccess, lintFormatter, LINT_OUTPUTS, type LintOutput, type LintResult } from './lint-format.ts';
 
 /** Where lint reads and writes (tests inject all of it). */
 export interface LintIo {
   stdout: (s: string) => void;
   stderr: (s: string) => void;
+  /** The text of a file (`-` = stdin). */
   readFile: (p: string) => string;
+  /** The entry names of a directory, or undefined when `p` is not one. */
+  readDir?: (p: string) => string[] | undefined;
 }
 
-/** What lint checks: workflows and the templates they reference. */
-const LINTED_KINDS = ['Workflow', 'WorkflowTemplate', 'ClusterWorkflowTemplate'];
+/** How to lint: which kinds, which report, colours. */
+export interface LintOptions {
+  kinds?: string[];
+  output?: LintOutput;
+  color?: boolean;
+}
 
 /** Exit codes of `argosy lint`. */
 export const LINT_EXIT = { valid: 0, invalid: 1, unreadable: 2 } as const;
 
-function lintText(file: string, text: string, io: LintIo): number {
-  const { workflows, errors } = parseWorkflows(text, file, { kinds: LINTED_KINDS });
-  for (const e of errors) io.stdout(`${file}: ${e.line}:${e.column}: ${e.message}\n`);
-  let problems = errors.length;
-  workflows.forEach((wf, i) => {
-    const prefix = workflows.length > 1 ? `[${i}].` : '';
-    const entrypointOptional = wf.kind === 'WorkflowTemplate' || wf.kind === 'ClusterWorkflowTemplate';
-    for (const e of validateWorkflow(wf, { entrypointOptional })) {
-      io.stdout(`${file}: ${prefix}${e.path}: ${e.message}\n`);
-      problems++;
-    }
+type Kind = 'Workflow' | 'WorkflowTemplate' | 'CronWorkflow' | 'ClusterWorkflowTemplate';
+
+// argo's plural and short names (pkg/apis/workflow/register.go), the names --kinds accepts.
+const KIND_NAMES: Record<string, Kind> = {
+  workflows: 'Workflow',
+  wf: 'Workflow',
+  workflowtemplates: 'WorkflowTemplate',
+  wftmpl: 'WorkflowTemplate',
+  cronworkflows: 'CronWorkflow',
+  cronwf: 'CronWorkflow',
+  clusterworkflowtemplates: 'ClusterWorkflowTemplate',
+  cwftmpl: 'ClusterWorkflowTemplate',
+};
+const ALL_KINDS: Kind[] = ['Workflow', 'WorkflowTemplate', 'CronWorkflow', 'ClusterWorkflowTemplate'];
+const MANIFEST_EXT = new Set(['.yaml', '.yml', '.json']);
+
+/** The kinds `--kinds` names (`all`, or an empty list, is every kind); a usage error for unknown ones. */
+export function lintKinds(names: string[] | undefined): Kind[] {
+  const list = (names ?? []).flatMap((n) => n.split(',')).filter(Boolean);
+  if (list.length === 0 || list.some((n) => n.includes('all'))) return ALL_KINDS;
+  return list.map((n) => {
+    const kind = KIND_NAMES[n];
+    if (!kind) throw usageError(`unknown kind: ${n}`, `use ${Object.keys(KIND_NAMES).join(', ')} or all`);
+    return kind;
   });
-  if (workflows.length === 0 && errors.length === 0) {
-    io.stdout(`${file}: no workflows found\n`);
-    problems++;
+}
+
+/** argo's getObjectName: `"name" (Kind)`, else the generateName, else `object #N`. */
+function objectName(obj: Workflow, kind: string, index: number): string {
+  const name = obj.metadata.name || obj.metadata.generateName || `object #${index + 1}`;
+  return `"${name}" (${kind})`;
+}
+
+function problemsOf(obj: Workflow, kind: Kind): string[] {
+  if (kind === 'WorkflowTemplate' || kind === 'ClusterWorkflowTemplate') return templateProblems(obj);
+  if (kind === 'CronWorkflow') return cronProblems(obj as unknown as CronWorkflow);
+  return validateWorkflow(obj).map((e) => `${e.path}: ${e.message}`);
+}
+
+/** Lints the objects of one file's text. */
+export function lintText(file: string, text: string, kinds: Kind[]): LintResult {
+  const res: LintResult = { file, errs: [], linted: false };
+  // Other kinds (ConfigMaps, ...) come back as `objects` and are not linted, as argo ignores them.
+  const { workflows, errors } = parseWorkflows(text, file, { kinds: ALL_KINDS, otherKinds: 'objects' });
+  for (const e of errors) res.errs.push(`${e.line}:${e.column}: ${e.message}`);
+  res.linted = errors.length > 0;
+  workflows.forEach((obj, i) => {
+    const kind = (obj.kind ?? 'Workflow') as Kind;
+    if (!kinds.includes(kind)) return;
+    res.linted = true;
+    for (const p of problemsOf(obj, kind)) res.errs.push(`in ${objectName(obj, kind, i)}: ${p}`);
+  });
+  return res;
+}
+
+function defaultReadDir(p: string): string[] | undefined {
+  if (p === '-' || !statSync(p).isDirectory()) return undefined;
+  return readdirSync(p);
+}
+
+/** The files to lint under `root`: itself, or the manifests of a directory tree in lexical order. */
+function walk(root: string, io: LintIo): string[] {
+  const entries = (io.readDir ?? defaultReadDir)(root);
+  if (entries === undefined) return [root];
+  const out: string[] = [];
+  for (const name of [...entries].sort()) {
+    const p = join(root, name);
+    const sub = (io.readDir ?? defaultReadDir)(p);
+    if (sub !== undefined) out.push(...walk(p, io));
+    else if (MANIFEST_EXT.has(extname(p))) out.push(p);
   }
-  return problems;
+  return out;
+}
+
+function readAll(root: string, io: LintIo): { file: string; text: string }[] | undefined {
+  try {
+    return walk(root, io).map((file) => ({ file: file === '-' ? 'stdin' : file, text: io.readFile(file) }));
+  } catch (e) {
+    io.stderr(`${root}: cannot read: ${e instanceof Error ? e.message : String(e)}\n`);
+    return undefined;
+  }
 }
 
 /**
- * Lints files; prints `<file>: <path>: <message>` per problem and returns the exit code.
+ * Lints paths; prints argo's report as it goes and returns the exit code.
  * @example const code = runLint(['wf.yaml'], { stdout: (s) => process.stdout.write(s), stderr: (s) => process.stderr.write(s), readFile: (p) => readFileSync(p, 'utf8') });
  */
-export function runLint(files: string[], io: LintIo): number {
+export function runLint(paths: string[], io: LintIo, opts: LintOptions = {}): number {
+  const kinds = lintKinds(opts.kinds);
+  const fmt = lintFormatter(opts.output ?? 'pretty', opts.color ?? false);
+  const results: LintResult[] = [];
   let unreadable = false;
-  let invalid = false;
-  for (const file of files) {
-    let text: string;
-    try {
-      text = io.readFile(file);
-    } catch (e) {
-      io.stderr(`${file}: cannot read: ${e instanceof Error ? e.message : String(e)}\n`);
-      unreadable = true;
-      continue;
+  for (const root of paths) {
+    const files = readAll(root, io);
+    if (!files) unreadable = true;
+    for (const { file, text } of files ?? []) {
+      const r = lintText(file, text, kinds);
+      results.push(r);
+      io.stdout(fmt.format(r));
     }
-    if (lintText(file, text, io) > 0) invalid = true;
-    else io.stdout(`${file}: ok\n`);
   }
+  io.stdout(fmt.summarize(results));
   if (unreadable) return LINT_EXIT.unreadable;
-  return invalid ? LINT_EXIT.invalid : LINT_EXIT.valid;
+  return isLintSuccess(results) ? LINT_EXIT.valid : LINT_EXIT.invalid;
 }
 
-const defaultIo: LintIo = {
-  stdout: (s) => process.stdout.write(s),
-  stderr: (s) => process.stderr.write(s),
-  readFile: (p) => readFileSync(p, 'utf8'),
-};
+/** Lint's io on the real file system, writing through `out`/`err`. */
+export function fileLintIo(out: (s: string) => void, err: (s: string) => void): LintIo {
+  return { stdout: out, stderr: err, readFile: (p) => readFileSync(p === '-' ? 0 : p, 'utf8') };
+}
+
+const defaultIo = fileLintIo(
+  (s) => void process.stdout.write(s),
+  (s) => void process.stderr.write(s),
+);
+
+/** Reads `-o` (pretty or simple). */
+export function lintOutput(value: string | undefined): LintOutput {
+  const v = value ?? 'pretty';
+  if (!(LINT_OUTPUTS as readonly string[]).includes(v))
+    throw usageError(`invalid argument "${v}" for "-o, --output" flag: must be one of pretty|simple`);
+  return v as LintOutput;
+}
+
+interface LintFlags {
+  kinds?: string[];
+  output?: string;
+  color?: boolean;
+}
 
 /** The `lint` command; sets `process.exitCode` to {@link runLint}'s result. */
-export function makeLintCommand(io: LintIo = defaultIo): Command {
+export function makeLintCommand(io: LintIo = defaultIo, isTTY = Boolean(process.stdout.isTTY)): Command {
   return new Command('lint')
-    .description('validate Workflow YAML/JSON files (exit 0 valid, 1 invalid, 2 unreadable)')
-    .argument('<files...>', 'workflow files (YAML or JSON, one or many documents)')
-    .action((files: string[]) => {
-      process.exitCode = runLint(files, io);
+    .description('validate files or directories of manifests (exit 0 valid, 1 invalid, 2 unreadable)')
+    .argument('<paths...>', 'files, directories or - for stdin (YAML or JSON, one or many documents)')
+    .option(
+      '--kinds <kinds>',
+      'kinds to lint: workflows,workflowtemplates,cronworkflows,clusterworkflowtemplates',
+      (v: string, prev: string[] = []) => [...prev, v],
+    )
+    .option('-o, --output <format>', 'report format: pretty or simple', 'pretty')
+    .option('--offline', 'lint without a cluster (argosy always does)')
+    .action((paths: string[], flags: LintFlags, cmd: Command) => {
+      const globals = cmd.optsWithGlobals<LintFlags>();
+      const opts = { kinds: flags.kinds, output: lintOutput(flags.output), color: globals.color !== false && isTTY };
+      process.exitCode = runLint(paths, io, opts);
     });
 }

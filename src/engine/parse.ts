@@ -27,6 +27,11 @@ export interface ParseOptions {
    * Default none.
    */
   objects?: string[];
+  /**
+   * Documents of any other kind: reported as errors (`'error'`, the default) or read as `objects`
+   * (`argosy lint` leaves them alone, as argo's lint ignores kinds it does not lint).
+   */
+  otherKinds?: 'error' | 'objects';
 }
 
 /** The workflows found (in document order) and the problems. */
@@ -83,8 +88,9 @@ export function parseWorkflows(text: string, fileName?: string, options: ParseOp
     if (typeof value !== 'object' || Array.isArray(value)) return fail(index, start, 'document is not an object');
     const obj = value as Record<string, unknown>;
     if (options.objects?.includes(String(obj.kind))) return void result.objects.push(obj);
-    if (obj.kind !== undefined && !kinds.includes(String(obj.kind)))
-      return fail(index, start, `kind '${String(obj.kind)}' is not a ${kinds.join(' or ')}`);
+    const other = obj.kind !== undefined && !kinds.includes(String(obj.kind));
+    if (other && options.otherKinds === 'objects') return void result.objects.push(obj);
+    if (other) return fail(index, start, `kind '${String(obj.kind)}' is not a ${kinds.join(' or ')}`);
     if (typeof obj.spec !== 'object' || obj.spec === null) return fail(index, start, 'spec is required');
     const wf = { ...obj, metadata: (obj.metadata as object | undefined) ?? {} } as Workflow;
     result.workflows.push(wf);

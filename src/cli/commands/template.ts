@@ -17,6 +17,7 @@ import { withTarget } from './kube-target.ts';
 import { readInputFile } from './workflow-file.ts';
 import { parseWorkflows } from '../../engine/parse.ts';
 import { templateProblems } from './manifests.ts';
+import { fileLintIo, lintOutput, runLint } from '../lint.ts';
 
 /** What differs between the namespaced and the cluster-scoped command. */
 interface Flavour {
@@ -176,31 +177,17 @@ function deleteCommand(f: Flavour): Command {
     });
 }
 
-/** argo's pretty lint report; returns the number of errors. */
-export function lintTemplates(f: Flavour, files: string[], out: (s: string) => void): number {
-  let total = 0;
-  let linted = 0;
-  for (const { file, templates } of readTemplates(f, files)) {
-    const errs = templates.flatMap((t) => {
-      linted++;
-      return templateProblems(t).map((p) => `in "${t.metadata.name ?? ''}" (${f.kind}): ${p}`);
-    });
-    total += errs.length;
-    if (errs.length > 0) out(`${file}:\n${errs.map((e) => `   ✖ ${e}\n`).join('')}\n`);
-  }
-  if (linted === 0) out('✖ found nothing to lint in the specified paths, failing...\n');
-  else if (total === 0) out('✔ no linting errors found!\n');
-  else out(`✖ ${total} linting errors found!\n`);
-  return linted === 0 ? 1 : total;
-}
-
+/** `argo template lint` is `argo lint` limited to the one kind (Argo's template/lint.go). */
 function lintCommand(f: Flavour): Command {
   return new Command('lint')
-    .description(`validate files of ${f.kind} manifests (exit 1 on errors)`)
-    .argument('<files...>', 'YAML or JSON files')
-    .action((files: string[], _opts: unknown, cmd: Command) => {
+    .description(`validate files or directories of ${f.kind} manifests (exit 1 on errors)`)
+    .argument('<paths...>', 'YAML or JSON files, directories, or - for stdin')
+    .option('-o, --output <format>', 'report format: pretty or simple', 'pretty')
+    .action((paths: string[], opts: { output?: string }, cmd: Command) => {
       const ctx = contextOf(cmd);
-      process.exitCode = lintTemplates(f, files, ctx.io.out) > 0 ? 1 : 0;
+      const kinds = [f.cluster ? 'clusterworkflowtemplates' : 'workflowtemplates'];
+      const io = fileLintIo(ctx.io.out, ctx.io.err);
+      process.exitCode = runLint(paths, io, { kinds, output: lintOutput(opts.output), color: ctx.style.color });
     });
 }
 
