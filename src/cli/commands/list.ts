@@ -1,6 +1,6 @@
 /** `argosy list [filters] [-o wide|name|json|yaml] [--no-headers]`: workflows as `argo list` shows them. */
 import { Command } from 'commander';
-import { renderList, sortWorkflows } from '../render/list.ts';
+import { printWorkflowList, sortWorkflows } from '../render/list.ts';
 import { contextOf } from './context.ts';
 import { checkOutput, formatObject } from './output.ts';
 import { withTarget } from './kube-target.ts';
@@ -23,6 +23,7 @@ export function makeListCommand(): Command {
     'since',
     'older',
     'selector',
+    'fieldSelector',
     'prefix',
     'chunkSize',
   ]);
@@ -35,18 +36,13 @@ export function makeListCommand(): Command {
       checkQuery(opts, new Date());
       await withTarget(ctx, async (target) => {
         const items = sortWorkflows(await queryWorkflows(target, opts));
-        // argo PrintWorkflows: an empty list is `[]` for json/yaml, else a sentence.
-        if (items.length === 0)
-          return ctx.io.out(output === 'json' || output === 'yaml' ? '[]\n' : 'No workflows found\n');
-        if (output === 'name') return ctx.io.out(items.map((wf) => `${wf.metadata.name}\n`).join(''));
-        if (output === 'json' || output === 'yaml') return ctx.io.out(formatObject(items, output));
-        const lines = renderList(items, {
-          now: new Date(),
-          allNamespaces: opts.allNamespaces,
-          wide: output === 'wide',
-          noHeaders: opts.headers === false,
-        });
-        ctx.io.out(lines.join('\n') + '\n');
+        // argo PrintWorkflows: an empty list is `[]` for json/yaml.
+        if (output === 'json' || output === 'yaml')
+          return ctx.io.out(items.length === 0 ? '[]\n' : formatObject(items, output));
+        const listOpts = { now: new Date(), allNamespaces: opts.allNamespaces, wide: output === 'wide' };
+        ctx.io.out(
+          printWorkflowList(items, { ...listOpts, noHeaders: opts.headers === false, names: output === 'name' }),
+        );
       });
     });
 }

@@ -72,3 +72,26 @@ export function renderList(list: Workflow[], opts: ListOptions): string[] {
   }
   return alignTable(rows, 3);
 }
+
+/** argo printCostOptimizationNudges: more than 100 completed or incomplete workflows listed. */
+export function costNudge(list: Workflow[]): string {
+  const completed = list.filter((wf) => ['Succeeded', 'Failed', 'Error'].includes(wf.status?.phase ?? '')).length;
+  const incomplete = list.length - completed;
+  if (completed <= 100 && incomplete <= 100) return '';
+  const parts = [incomplete > 100 ? `${incomplete} incomplete` : '', completed > 100 ? `${completed} completed` : ''];
+  return (
+    `\nYou have at least ${parts.filter(Boolean).join(' and ')} workflows. ` +
+    'Reducing the total number of workflows will reduce your costs.\n' +
+    'Learn more at https://argo-workflows.readthedocs.io/en/latest/cost-optimisation/\n'
+  );
+}
+
+/**
+ * argo PrintWorkflows for the text outputs: `No workflows found` when empty, names only for `name`,
+ * else the table (sorted) followed by the cost nudge. JSON and YAML are the command's.
+ */
+export function printWorkflowList(list: Workflow[], opts: ListOptions & { names?: boolean }): string {
+  if (list.length === 0) return 'No workflows found\n';
+  if (opts.names) return list.map((wf) => `${wf.metadata.name ?? ''}\n`).join('');
+  return renderList(list, opts).join('\n') + '\n' + costNudge(list);
+}

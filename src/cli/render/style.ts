@@ -38,7 +38,7 @@ export function phaseIcon(style: RenderStyle, phase: NodePhase | '' | undefined)
 
 /** Icon of an active suspend node (argo's `NodeTypeIconMap[Suspend]`). */
 export function suspendIcon(style: RenderStyle): string {
-  return paint(style, 'cyan', style.utf8 ? 'ǁ' : 'Suspended');
+  return paint(style, 'cyan', style.utf8 ? 'ǁ' : 'Suspend');
 }
 
 // argo's WorkflowConditionIconMap: only these two types have an icon (a word with --no-utf8).

@@ -42,7 +42,8 @@ export function workflowStatusText(wf: Workflow): string {
 
 /** argo `ResourcesDuration.String()`: `1s*(1 cpu),5s*(100Mi memory)`, sorted. */
 export function resourcesDurationText(rd: Record<string, number> | undefined): string {
-  const denominators: Record<string, string> = { memory: '100Mi', 'nvidia.com/gpu': '1' };
+  // argo ResourceQuantityDenominator: 100Mi of memory, 10Gi of (ephemeral) storage, 1 of anything else.
+  const denominators: Record<string, string> = { memory: '100Mi', storage: '10Gi', 'ephemeral-storage': '10Gi' };
   return Object.entries(rd ?? {})
     .map(([name, secs]) => `${goDuration(secs)}*(${denominators[name] ?? '1'} ${name})`)
     .sort()
@@ -111,14 +112,17 @@ function isActiveSuspend(n: NodeStatus): boolean {
   return n.type === 'Suspend' && n.phase === 'Running';
 }
 
-/** The node table (header row + one row per printed node), aligned. */
-export function renderTable(wf: Workflow, opts: RenderOptions): string[] {
-  const { style, now } = opts;
+/**
+ * The node table's cells, header first, before alignment: one row per printed node, each cell as argo's
+ * printNode writes it between tabs (the first cell carries the tree prefix). An empty row separates
+ * the onExit tree.
+ */
+export function tableRows(wf: Workflow, opts: RenderOptions): string[][] {
+  const { style } = opts;
   const output = opts.output ?? 'default';
   const main = opts.mainCluster ?? 'main';
   const name = wf.metadata.name ?? '';
   const lines = treeLines(wf, `${name}-${fnv32a(`${name}.onExit`)}`, style, opts.nodeFilter);
-  const version = podNameVersion(wf);
   const showWhere = lines.some((l) => isPodNode(l.node) && placementOf(wf, l.node, main) !== '');
   // argo colours the STEP header with a no-op SGR to keep its tabwriter aligned; we measure visible width.
   const head = [paint(style, 'default', 'STEP'), 'TEMPLATE', 'PODNAME', ...(showWhere ? ['CLUSTER'] : []), 'DURATION'];
@@ -128,23 +132,42 @@ export function renderTable(wf: Workflow, opts: RenderOptions): string[] {
   const rows: string[][] = [head];
   for (const { prefix, node, exitTreeStart } of lines) {
     if (exitTreeStart) rows.push(head.map(() => ''));
-    const icon = isActiveSuspend(node) ? suspendIcon(style) : phaseIcon(style, node.phase);
-    const pod = isPodNode(node);
-    const start = parseTime(node.startedAt);
-    const podName = pod ? podNameFor(name, node, templateOfNode(node), version) : '';
-    const duration = pod && start ? shortDuration(start, parseTime(node.finishedAt), now) : '';
-    const cells = [`${prefix}${icon} ${node.displayName ?? node.name}`, templateCell(node), podName];
-    if (showWhere) cells.push(pod ? placementOf(wf, node, main) : '');
-    cells.push(duration);
-    const host = pod ? (node.hostNodeName ?? '') : '';
-    if (output === 'wide') {
-      const artifacts = (node.outputs?.artifacts ?? []).length ? 'yes' : '';
-      cells.push(artifacts, node.message ?? '', resourcesDurationText(node.resourcesDuration), host);
-    } else if (output === 'short') cells.push(node.message ?? '', host);
-    else cells.push(node.message ?? '', '');
-    rows.push(cells);
+    rows.push(nodeCells(wf, node, prefix, { ...opts, output }, showWhere ? main : undefined));
   }
-  return alignTable(rows);
+  return rows;
+}
+
+/** One node's cells, as argo's printNode writes them; `where`: the main cluster when the CLUSTER column is shown. */
+export function nodeCells(
+  wf: Workflow,
+  node: NodeStatus,
+  prefix: string,
+  opts: RenderOptions,
+  where?: string,
+): string[] {
+  const { style, now, output } = opts;
+  const name = wf.metadata.name ?? '';
+  const icon = isActiveSuspend(node) ? suspendIcon(style) : phaseIcon(style, node.phase);
+  const pod = isPodNode(node);
+  const start = parseTime(node.startedAt);
+  const podName = pod ? podNameFor(name, node, templateOfNode(node), podNameVersion(wf)) : '';
+  const duration = pod && start ? shortDuration(start, parseTime(node.finishedAt), now) : '';
+  const cells = [`${prefix}${icon} ${node.displayName ?? node.name}`, templateCell(node), podName];
+  if (where !== undefined) cells.push(pod ? placementOf(wf, node, where) : '');
+  cells.push(duration);
+  const host = pod ? (node.hostNodeName ?? '') : '';
+  if (output === 'wide') {
+    // argo getArtifactsString: the output artifacts' names.
+    const artifacts = (node.outputs?.artifacts ?? []).map((a) => a.name).join(',');
+    cells.push(artifacts, node.message ?? '', resourcesDurationText(node.resourcesDuration), host);
+  } else if (output === 'short') cells.push(node.message ?? '', host);
+  else cells.push(node.message ?? '', '');
+  return cells;
+}
+
+/** The node table (header row + one row per printed node), aligned. */
+export function renderTable(wf: Workflow, opts: RenderOptions): string[] {
+  return alignTable(tableRows(wf, opts));
 }
 
 /**
