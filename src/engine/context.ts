@@ -173,6 +173,9 @@ export interface NewNode {
   message?: string;
 }
 
+// Argo initializes these with an empty NodeFlag (steps.go, dag.go), which it writes as `nodeFlag: {}`.
+const EMPTY_FLAG_TYPES: ReadonlySet<NodeType> = new Set<NodeType>(['StepGroup', 'TaskGroup', 'Skipped']);
+
 /** Creates a node (Argo's `initializeNode`). */
 export function initNode(ctx: ExecContext, spec: NewNode): NodeStatus {
   const id = idOf(ctx, spec.name);
@@ -189,6 +192,7 @@ export function initNode(ctx: ExecContext, spec: NewNode): NodeStatus {
   node.phase = spec.phase;
   if (spec.boundaryID) node.boundaryID = spec.boundaryID;
   if (spec.message) node.message = spec.message;
+  if (EMPTY_FLAG_TYPES.has(spec.type)) node.nodeFlag = {};
   node.startedAt = ctx.now;
   if (isFulfilled(node)) node.finishedAt = ctx.now;
   ctx.owned.add(node);

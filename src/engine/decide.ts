@@ -16,6 +16,7 @@ import { validateWorkflow } from './validate.ts';
 import { execWorkflow, storedSpec } from './effective-spec.ts';
 import { executeTemplate, type ExecuteRequest } from './execute.ts';
 import { updateProgress, type NodeSummary } from './progress.ts';
+import { updateResourcesDurations } from './resources-duration.ts';
 import { applyWorkflowDeadline } from './deadline.ts';
 import { stopSuspendNodes, workflowShutdownMessage } from './shutdown.ts';
 import { collectPods } from './pod-gc.ts';
@@ -316,6 +317,9 @@ function rollUp(
   status.nodes = ctx.nodes;
   const summary = updateProgress(ctx.nodes);
   status.progress = summary.progress;
+  const resources = updateResourcesDurations(ctx.nodes);
+  if (resources) status.resourcesDuration = resources;
+  else delete status.resourcesDuration;
   if (final) {
     const { phase } = final;
     // A refused placement is a configuration problem the user must see on the workflow itself.

@@ -10,7 +10,7 @@
  */
 import type { ExecContext } from './context.ts';
 import { idOf, isFulfilled, markPhase, mutableNode } from './context.ts';
-import { assessPod } from './pod/assess-pod.ts';
+import { assessPod, recordFinish } from './pod/assess-pod.ts';
 import type { NodePhase, NodeStatus, Template } from './types.ts';
 import { nodeTemplate } from './template.ts';
 import type { ExecuteRequest } from './execute.ts';
@@ -137,7 +137,7 @@ function assessFinishedPods(ctx: ExecContext, boundaryID: string): void {
     const n = mutableNode(ctx, id);
     if (a.hostNodeName) n.hostNodeName = a.hostNodeName;
     if (a.outputs) n.outputs = a.outputs;
-    if (a.finishedAt) n.finishedAt = a.finishedAt;
+    recordFinish(n, a);
     markPhase(ctx, id, a.phase, a.message);
   }
 }

@@ -1,5 +1,6 @@
 /**
- * Resource quantities as apimachinery's `resource.Quantity` reads and prints them: the parser a
+ * Resource quantities as apimachinery's `resource.Quantity` reads and prints them (the engine reads pod
+ * requests for resourcesDuration; the embedded API server validates with them): the parser a
  * request body goes through while it is decoded (a malformed quantity fails decoding, 400), the
  * comparison validation uses (requests ≤ limits, not negative), and the canonical form messages
  * show (`1.5` prints as `1500m`, `1000` as `1k`, `1.5Gi` as `1536Mi`).
@@ -105,4 +106,14 @@ function formatDecimal(q: Quantity): string {
   if (q.format === 'DecimalExponent') return e3 === 0 ? `${mantissa}` : `${mantissa}e${e3}`;
   const suffix = Object.entries(DECIMAL).find(([, v]) => v === e3)![0];
   return `${mantissa}${suffix}`;
+}
+
+/** `Quantity.MilliValue()`: the value in thousandths, rounded up as apimachinery's `ScaledValue` does. */
+export function milliValue(q: Quantity): bigint {
+  const exp = q.exp10 + 3;
+  const num = q.mantissa * 1024n ** BigInt(q.exp1024);
+  if (exp >= 0) return num * 10n ** BigInt(exp);
+  const div = 10n ** BigInt(-exp);
+  const whole = num / div;
+  return num % div !== 0n && num > 0n ? whole + 1n : whole;
 }

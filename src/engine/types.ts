@@ -247,6 +247,8 @@ export interface NodeStatus {
   podIP?: string;
   daemoned?: boolean;
   nodeFlag?: { hooked?: boolean; retried?: boolean };
+  /** Argo v4: the pod's WorkflowTaskResult has been reported (true from creation for pod nodes; not daemons). */
+  taskResultSynced?: boolean;
   inputs?: Inputs;
   outputs?: Outputs;
   children?: string[];

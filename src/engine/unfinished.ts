@@ -12,7 +12,7 @@
 import type { ExecContext } from './context.ts';
 import { isFulfilled, markPhase, mutableNode } from './context.ts';
 import type { NodeStatus, WorkflowPhase } from './types.ts';
-import { assessPod } from './pod/assess-pod.ts';
+import { assessPod, recordFinish } from './pod/assess-pod.ts';
 import { nodeTemplate } from './template.ts';
 
 const NO_TEMPLATE = { name: '' };
@@ -27,7 +27,7 @@ export function assessUnvisitedPods(ctx: ExecContext): void {
     const n = mutableNode(ctx, id);
     if (a.hostNodeName) n.hostNodeName = a.hostNodeName;
     if (a.outputs) n.outputs = a.outputs;
-    if (a.finishedAt) n.finishedAt = a.finishedAt;
+    recordFinish(n, a);
     markPhase(ctx, id, a.phase, a.message);
   });
 }

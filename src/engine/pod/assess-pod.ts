@@ -4,7 +4,8 @@
  * asked for, and output parameters from an Argosy termination message.
  */
 import type { KubeContainerStatus, KubePod, ObservedPod } from '../contract.ts';
-import type { NodePhase, Outputs, Parameter, Template } from '../types.ts';
+import type { NodePhase, NodeStatus, Outputs, Parameter, Template } from '../types.ts';
+import { durationForPod } from '../resources-duration.ts';
 import { OUTPUTS_LOG_MARKER } from './outputs-wrapper.ts';
 
 /** The node fields a pod determines. */
@@ -15,6 +16,14 @@ export interface PodAssessment {
   finishedAt?: string;
   podIP?: string;
   outputs?: Outputs;
+  /** Set with `finishedAt`: the finished pod's resource-seconds (Argo's DurationForPod). */
+  resourcesDuration?: Record<string, number>;
+}
+
+/** Records a finished pod on its node: when it finished and its resourcesDuration, as Argo does once. */
+export function recordFinish(node: NodeStatus, a: PodAssessment): void {
+  if (a.finishedAt) node.finishedAt = a.finishedAt;
+  if (a.finishedAt && a.resourcesDuration) node.resourcesDuration = a.resourcesDuration;
 }
 
 function pendingReason(pod: KubePod): string {
@@ -181,6 +190,7 @@ export function assessPod(observed: ObservedPod, t: Template, wantResult: boolea
   if (a.phase === 'Succeeded' || a.phase === 'Failed' || a.phase === 'Error') {
     const f = latestFinish(pod);
     if (f) a.finishedAt = f;
+    a.resourcesDuration = durationForPod(pod);
     const main = pod.status?.containerStatuses?.find((c) => c.name === 'main')?.state?.terminated;
     const outputs: Outputs = {};
     const doc = outputsDocument(main?.message, observed.mainLog);

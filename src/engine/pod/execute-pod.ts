@@ -10,7 +10,7 @@ import type { Dispatch } from '../dispatch.ts';
 import { podName } from '../names.ts';
 import { nodeTemplate, templateServiceAccount } from '../template.ts';
 import { isResultReferenced } from '../needs-result.ts';
-import { assessPod, type PodAssessment } from './assess-pod.ts';
+import { assessPod, recordFinish, type PodAssessment } from './assess-pod.ts';
 import { substituteDeep, substituteString, type Resolver } from '../substitute.ts';
 import { buildPod, isExecutorTarget, type PodTarget } from './build-pod.ts';
 import { PodBuildError } from './outputs-wrapper.ts';
@@ -226,7 +226,7 @@ function advanceFromPod(
     n.outputs = a.outputs;
     exportGlobalOutputs(ctx, a.outputs);
   }
-  if (a.finishedAt) n.finishedAt = a.finishedAt;
+  recordFinish(n, a);
   return markPhase(ctx, node.id, a.phase, a.message);
 }
 
@@ -237,6 +237,16 @@ function timeoutsOf(t: Template, scope: Resolver): Template | undefined {
   if (t.timeout !== undefined) out.timeout = substituteString(String(t.timeout), scope);
   if (t.pendingTimeout !== undefined) out.pendingTimeout = substituteString(String(t.pendingTimeout), scope);
   return out;
+}
+
+/**
+ * What a new pod node starts with: progress 0/1 and, as Argo v4 initializes pod nodes (not daemons),
+ * `taskResultSynced: true`; Argosy keeps a node in its phase until its outputs are in instead of
+ * writing false meanwhile, which readers take the same way.
+ */
+function initPodFields(node: NodeStatus, t: Template): void {
+  node.progress = '0/1';
+  if (t.daemon !== true) node.taskResultSynced = true;
 }
 
 /**
@@ -252,7 +262,7 @@ function startPodNode(ctx: ExecContext, req: PodRequest): { node: NodeStatus; pl
     templateName: req.templateName,
     phase: 'Pending',
   });
-  node.progress = '0/1';
+  initPodFields(node, req.template);
   setNodeInputs(node, req.inputs, req.template.inputs?.artifacts);
   if (target.cluster !== ctx.controller.clusterName) node.clusterName = target.cluster;
   if (target.namespace !== ctx.wfNamespace) node.namespace = target.namespace;

@@ -19,7 +19,13 @@ import {
   notSupportedCause,
   requiredCause,
 } from './field-errors.ts';
-import { QUANTITY_FORMAT_ERROR, compareQuantities, formatQuantity, isNegative, parseQuantity } from './quantity.ts';
+import {
+  QUANTITY_FORMAT_ERROR,
+  compareQuantities,
+  formatQuantity,
+  isNegative,
+  parseQuantity,
+} from '../../engine/quantity.ts';
 import type { KubeObject } from './resources.ts';
 import { podSurfaceCauses, securityContextCauses } from './validate-pod-surface.ts';
 import type { StatusCause } from './status.ts';

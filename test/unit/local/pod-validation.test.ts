@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { ClusterState } from '../../../src/local/apiserver/objects.ts';
 import { ApiError } from '../../../src/local/apiserver/status.ts';
 import type { KubeObject } from '../../../src/local/apiserver/resources.ts';
-import { parseQuantity, formatQuantity } from '../../../src/local/apiserver/quantity.ts';
+import { parseQuantity, formatQuantity } from '../../../src/engine/quantity.ts';
 
 const LABEL_KEY =
   "name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an " +
