@@ -1,7 +1,7 @@
 /**
  * What `argosy cluster check` says about Argo's executor in an entry's scope (docs/adr/0009-argo-executor-pods.md):
- * whether the cluster serves `workflowtaskresults.argoproj.io` and whether the entry's identity may read,
- * watch and delete them. Without both, pods there run in pods-only mode (no artifacts, no shell-less
+ * whether the cluster serves `workflowtaskresults.argoproj.io` and whether the entry's identity may list,
+ * watch and delete them (deletecollection). Without both, pods there run in pods-only mode (no artifacts, no shell-less
  * images, `result` includes stderr).
  */
 import { canI } from '../adapters/kube/resources.ts';
@@ -9,7 +9,10 @@ import type { RestConfigEntry } from '../clusters/entry.ts';
 import type { KubeClient } from '../ports/kube.ts';
 import { isNotFound } from '../adapters/kube/errors.ts';
 
-const VERBS = ['get', 'list', 'watch', 'delete', 'deletecollection'];
+// What Argosy does with task results in a place, and what infra/k8s/remote-cluster (and remote-namespace)
+// grant: list (the reconcile and the probe deciding executor pods), watch (the watcher), deletecollection
+// (cleanup when the workflow is done). Asking for more made the local stack's healthy clusters fail.
+const VERBS = ['list', 'watch', 'deletecollection'];
 export const PODS_ONLY_LIMITS =
   'no artifacts, no images without a shell for scripts/outputs, outputs.result includes stderr';
 

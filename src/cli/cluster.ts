@@ -14,12 +14,13 @@ import { checkEntries } from './cluster-check.ts';
 import { listEntries } from './cluster-list.ts';
 import { isCliError } from './commands/errors.ts';
 import type { ClusterCliContext, ClusterCliIo, StoreFlags } from './cluster-context.ts';
+import { readDevState } from './dev-state.ts';
 
 export type { ClusterCliContext, ClusterCliIo, StoreFlags } from './cluster-context.ts';
 
 function withStoreFlags(cmd: Command): Command {
   return cmd
-    .option('--kubeconfig <file>', 'kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)')
+    .option('--kubeconfig <file>', 'kubeconfig file (default: $KUBECONFIG, then a running argosy dev, then ~/.kube/config)')
     .option('--context <name>', "the main cluster's kubeconfig context (default: current context)")
     .addOption(new Option('--store <kind>', 'secret store holding the entries').choices(STORE_KINDS))
     .option('-n, --namespace <ns>', 'namespace of the rest-config Secret (default: the controller namespace)');
@@ -30,6 +31,21 @@ const defaultIo = (): ClusterCliIo => ({
   err: (l) => process.stderr.write(l + '\n'),
   exitCode: 0,
 });
+
+/**
+ * Without `--kubeconfig` or `KUBECONFIG`, a running `argosy dev` is the main cluster, as for every
+ * other command: its kubeconfig, main context and cluster name.
+ */
+function withDevStack(config: Config, flags: StoreFlags, env: Record<string, string | undefined>): Config {
+  if (config.kubeconfig) return config;
+  const dev = readDevState(config.home);
+  if (!dev) return config;
+  flags.context ??= dev.mainContext;
+  const overrides = { kubeconfig: dev.kubeconfigPath, clusterName: dev.mainCluster };
+  return loadConfig({ ...overrides, ...(flags.store ? { secretStore: flags.store } : {}), ...nsOverride(flags) }, env);
+}
+
+const nsOverride = (flags: StoreFlags) => (flags.namespace ? { controllerNamespace: flags.namespace } : {});
 
 /** Runs an action with the resolved context; errors become one `error: ...` line and an exit code. */
 function action<A extends unknown[]>(
@@ -44,7 +60,7 @@ function action<A extends unknown[]>(
       if (flags.store) overrides.secretStore = flags.store;
       if (flags.namespace) overrides.controllerNamespace = flags.namespace;
       if (flags.kubeconfig) overrides.kubeconfig = flags.kubeconfig;
-      const config = loadConfig(overrides, io.env ?? process.env);
+      const config = withDevStack(loadConfig(overrides, io.env ?? process.env), flags, io.env ?? process.env);
       const logger = io.logger ?? createLogger({ level: config.logLevel === 'INFO' ? 'WARN' : config.logLevel });
       const code = await fn({ io, flags, config, logger }, ...(args.slice(0, -2) as A));
       if (code) io.exitCode = code;

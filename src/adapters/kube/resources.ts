@@ -147,6 +147,7 @@ export async function listAll<T>(
   path: string,
   labelSelector: string,
   pageSize = 500,
+  fieldSelector?: string,
 ): Promise<KubeList<T>> {
   const items: T[] = [];
   let cont: string | undefined;
@@ -155,7 +156,12 @@ export async function listAll<T>(
     const page = await kube.request<KubeList<T>>({
       method: 'GET',
       path,
-      query: { labelSelector: labelSelector || undefined, limit: pageSize, continue: cont },
+      query: {
+        labelSelector: labelSelector || undefined,
+        fieldSelector: fieldSelector || undefined,
+        limit: pageSize,
+        continue: cont,
+      },
     });
     items.push(...(page.items ?? []));
     cont = page.metadata?.continue || undefined;

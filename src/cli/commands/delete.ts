@@ -22,7 +22,7 @@ export function makeDeleteCommand(): Command {
     .alias('rm')
     .description('delete workflows')
     .argument('[name...]', 'workflow names, or @latest');
-  withQueryFlags(cmd, ['allNamespaces', 'completed', 'older', 'status', 'selector', 'prefix']);
+  withQueryFlags(cmd, ['allNamespaces', 'completed', 'older', 'status', 'selector', 'fieldSelector', 'prefix']);
   return cmd
     .option('--all', 'every workflow of the namespace')
     .option('--dry-run', 'only print what would be deleted')

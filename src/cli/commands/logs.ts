@@ -5,7 +5,8 @@
  */
 import { Command } from 'commander';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { podLogPath, readPodLog } from '../../adapters/kube/resources.ts';
+import { listPods, podLogPath, readPodLog } from '../../adapters/kube/resources.ts';
+import { LABEL_WORKFLOW } from '../../engine/labels.ts';
 import { isNotFound } from '../../adapters/kube/errors.ts';
 import type { NodeStatus, Workflow } from '../../engine/types.ts';
 import { podNameFor, podNameVersion, templateOfNode } from '../render/pod-name.ts';
@@ -43,6 +44,24 @@ export function podRefs(wf: Workflow, mainCluster: string, selector?: string): P
     })
     .filter((r) => !selector || [r.node.id, r.node.name, r.node.displayName, r.pod].includes(selector))
     .sort((a, b) => (a.node.startedAt ?? '').localeCompare(b.node.startedAt ?? ''));
+}
+
+/**
+ * `-l`: only the pods that also match a label selector, asked of each place's API server as argo's
+ * server does (`workflows.argoproj.io/workflow=<name>,<selector>`).
+ */
+export async function withLabels(target: Target, wfName: string, refs: PodRef[], selector?: string): Promise<PodRef[]> {
+  if (!selector) return refs;
+  const matching = new Set<string>();
+  const places = new Map(refs.map((r) => [`${r.cluster}/${r.namespace}`, r]));
+  for (const ref of places.values()) {
+    const kube = await target.clientFor(ref.cluster, ref.namespace);
+    const list = await listPods<{ metadata: { name?: string } }>(kube, ref.namespace, {
+      labelSelector: `${LABEL_WORKFLOW}=${wfName},${selector}`,
+    });
+    for (const pod of list.items) matching.add(`${ref.cluster}/${ref.namespace}/${pod.metadata.name ?? ''}`);
+  }
+  return refs.filter((r) => matching.has(`${r.cluster}/${r.namespace}/${r.pod}`));
 }
 
 async function printLogs(ctx: CliContext, target: Target, ref: PodRef, req: LogRequest): Promise<void> {
@@ -86,13 +105,14 @@ export async function followLogs(
   name: string,
   selector?: string,
   req: LogRequest = logRequest({ container: 'main' }, ctx.style.color),
+  labels?: string,
 ): Promise<void> {
   const started = new Set<string>();
   const streams: Promise<void>[] = [];
   const abort = new AbortController();
   for (;;) {
     const wf = await fetchWorkflow(target, name);
-    for (const ref of podRefs(wf, target.mainCluster, selector)) {
+    for (const ref of await withLabels(target, name, podRefs(wf, target.mainCluster, selector), labels)) {
       if (started.has(ref.pod) || !ref.node.phase || ref.node.phase === 'Pending') continue;
       started.add(ref.pod);
       streams.push(
@@ -109,6 +129,7 @@ export async function followLogs(
 
 interface LogsOpts extends LogFlags {
   follow?: boolean;
+  selector?: string;
 }
 
 export function makeLogsCommand(): Command {
@@ -124,14 +145,15 @@ export function makeLogsCommand(): Command {
     .option('--grep <regexp>', 'only lines matching')
     .option('--timestamps', 'prefix each line with its time')
     .option('-p, --previous', "the previous (restarted) container's log")
+    .option('-l, --selector <query>', 'only pods whose labels match, e.g. -l app=sth')
     .action(async (name: string, node: string | undefined, opts: LogsOpts, cmd: Command) => {
       const ctx = contextOf(cmd);
       const req = logRequest(opts, ctx.style.color);
       await withTarget(ctx, async (target) => {
         name = await resolveName(target, name);
-        if (opts.follow) return await followLogs(ctx, target, name, node, req);
+        if (opts.follow) return await followLogs(ctx, target, name, node, req, opts.selector);
         const wf = await fetchWorkflow(target, name);
-        const refs = podRefs(wf, target.mainCluster, node);
+        const refs = await withLabels(target, name, podRefs(wf, target.mainCluster, node), opts.selector);
         if (node && refs.length === 0) throw failure(`workflow ${name} has no pod node "${node}"`);
         for (const ref of refs) await printLogs(ctx, target, ref, req);
       });

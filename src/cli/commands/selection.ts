@@ -17,6 +17,7 @@ export interface Selected {
 
 const FILTERS: (keyof WorkflowQuery)[] = [
   'selector',
+  'fieldSelector',
   'prefix',
   'status',
   'completed',

@@ -1,7 +1,8 @@
 /**
  * `argosy stop`, `terminate` and `suspend`: merge-patch `spec.shutdown` (Stop lets exit handlers
- * run, Terminate does not) or `spec.suspend`, as argo does; names, `@latest`, `-l`, `--dry-run`. A
- * finished workflow is refused with argo's message.
+ * run, Terminate does not) or `spec.suspend`, as argo does; names, `@latest`, `-l`, `--field-selector`,
+ * `--dry-run`. A finished workflow is refused with argo's message. `stop --node-field-selector` fails
+ * the matching suspend nodes (with `--message`) instead.
  */
 import { Command } from 'commander';
 import { getWorkflow, patchWorkflow } from '../../adapters/kube/resources.ts';
@@ -12,6 +13,7 @@ import { isCompleted } from './follow.ts';
 import { selectWorkflows, type Selected } from './selection.ts';
 import { onWorkflow, withTarget, type Target } from './kube-target.ts';
 import { withQueryFlags, type WorkflowQuery } from './workflow-query.ts';
+import { setNodes } from './node.ts';
 
 interface Verb {
   name: 'stop' | 'terminate' | 'suspend';
@@ -49,21 +51,43 @@ const VERBS: Verb[] = [
   },
 ];
 
-async function apply(target: Target, verb: Verb, s: Selected, dryRun: boolean): Promise<void> {
+interface VerbFlags extends WorkflowQuery {
+  dryRun?: boolean;
+  message?: string;
+  nodeFieldSelector?: string;
+}
+
+async function apply(target: Target, verb: Verb, s: Selected, flags: VerbFlags): Promise<void> {
   const scoped = { ...target, namespace: s.namespace };
+  // argo stop --node-field-selector fails the matching suspend nodes (with --message) instead of stopping
+  // the workflow (workflow/util StopWorkflow, the same update as `node set --phase Failed`).
+  if (verb.name === 'stop' && flags.nodeFieldSelector) {
+    const values = {
+      phase: 'Failed' as const,
+      outputParameters: {},
+      ...(flags.message ? { message: flags.message } : {}),
+    };
+    if (!flags.dryRun) await setNodes(scoped, s.name, flags.nodeFieldSelector, values);
+    return;
+  }
   const wf = await onWorkflow(scoped, s.name, () => getWorkflow<Workflow>(target.client, s.namespace, s.name));
   if (isCompleted(wf)) throw failure(verb.refusal(s));
-  if (!dryRun) await patchWorkflow(target.client, s.namespace, s.name, verb.patch);
+  if (!flags.dryRun) await patchWorkflow(target.client, s.namespace, s.name, verb.patch);
 }
 
 function makeVerbCommand(verb: Verb): Command {
   const cmd = new Command(verb.name).description(verb.about).argument('[name...]', 'workflow names, or @latest');
-  if (verb.name !== 'suspend') withQueryFlags(cmd, ['selector']).option('--dry-run', 'only print what would happen');
-  return cmd.action(async (names: string[], opts: WorkflowQuery & { dryRun?: boolean }, c: Command) => {
+  if (verb.name !== 'suspend')
+    withQueryFlags(cmd, ['selector', 'fieldSelector']).option('--dry-run', 'only print what would happen');
+  if (verb.name === 'stop')
+    cmd
+      .option('--node-field-selector <selector>', 'fail these suspend nodes instead, e.g. displayName=approve')
+      .option('--message <message>', 'message of the nodes failed by --node-field-selector');
+  return cmd.action(async (names: string[], opts: VerbFlags, c: Command) => {
     const ctx = contextOf(c);
     await withTarget(ctx, async (target) => {
       for (const s of await selectWorkflows(target, names, opts)) {
-        await apply(target, verb, s, Boolean(opts.dryRun));
+        await apply(target, verb, s, opts);
         ctx.io.out(`workflow ${s.name} ${verb.past}${opts.dryRun ? ' (dry-run)' : ''}\n`);
       }
     });

@@ -1,6 +1,7 @@
 /**
  * Which workflows `list`, `delete`, `stop` and `terminate` act on, with argo's filter flags:
- * namespace or all, `-l` label selector (sent to the API server), `--prefix`, `--status`,
+ * namespace or all, `-l` label and `--field-selector` field selectors (sent to the API server, which
+ * knows `metadata.name` and `metadata.namespace` for workflows), `--prefix`, `--status`,
  * `--running`/`--completed`, `--since` (created after) and `--older` (finished before).
  */
 import type { Command } from 'commander';
@@ -16,6 +17,7 @@ import type { Target } from './kube-target.ts';
 export interface WorkflowQuery {
   allNamespaces?: boolean;
   selector?: string;
+  fieldSelector?: string;
   prefix?: string;
   status?: string;
   running?: boolean;
@@ -41,6 +43,7 @@ export function withQueryFlags(cmd: Command, which: (keyof WorkflowQuery)[]): Co
   const flags: Record<keyof WorkflowQuery, [string, string]> = {
     allNamespaces: ['-A, --all-namespaces', 'workflows of every namespace'],
     selector: ['-l, --selector <query>', 'label selector, e.g. -l key1=value1,key2!=value2'],
+    fieldSelector: ['--field-selector <query>', 'field selector sent to the API server, e.g. metadata.name=my-wf'],
     prefix: ['--prefix <prefix>', 'only workflows whose name starts with this'],
     status: ['--status <phases>', 'only these phases (comma separated: Running,Failed,...)'],
     running: ['--running', 'only workflows still running'],
@@ -80,6 +83,6 @@ export async function queryWorkflows(target: Target, q: WorkflowQuery, now = new
   checkQuery(q, now);
   const path = q.allNamespaces ? '/apis/argoproj.io/v1alpha1/workflows' : workflowsPath(target.namespace);
   const limit = q.chunkSize && q.chunkSize !== '0' ? Number(q.chunkSize) : undefined;
-  const list = await listAll<Workflow>(target.client, path, q.selector ?? '', limit);
+  const list = await listAll<Workflow>(target.client, path, q.selector ?? '', limit, q.fieldSelector);
   return list.items.filter((wf) => matches(wf, q, now));
 }

@@ -1,7 +1,8 @@
 /**
  * The per-cluster part of `argosy doctor`: for each rest-config entry, connect with it and ask the
- * API server (SelfSubjectAccessReview) whether it may manage pods in its scope. Same questions and
- * diagnoses as `argosy cluster check` (src/cli/cluster-check.ts), returned as findings.
+ * API server (SelfSubjectAccessReview) whether it may manage pods in its scope and whether pods there run
+ * for Argo's executor. Same questions and diagnoses as `argosy cluster check` (src/cli/cluster-check.ts),
+ * returned as findings.
  *
  * In AWS, entries in IAM-token mode are signed with the operator's AWS identity here, not the
  * function role's: reachability is real, the permission answer is the operator's (said in the finding).
@@ -9,12 +10,13 @@
 import { isKubeApiError } from '../../adapters/kube/errors.ts';
 import { canI, getServerVersion } from '../../adapters/kube/resources.ts';
 import { clientFromEntry } from '../../clusters/client-from-entry.ts';
-import { authKindOf, parseEntry } from '../../clusters/entry.ts';
+import { authKindOf, parseEntry, type RestConfigEntry } from '../../clusters/entry.ts';
 import { parseKey } from '../../clusters/keys.ts';
 import type { StoreSnapshot } from '../../clusters/stores/types.ts';
 import type { KubeClient } from '../../ports/kube.ts';
 import { silentLogger } from '../../logger.ts';
 import { diagnoseFailure } from '../cluster-check.ts';
+import { executorReport } from '../cluster-executor.ts';
 import type { Finding } from './doctor-checks.ts';
 
 /** What the reconcile function needs in a target scope (the rights infra/k8s/remote-cluster/rbac.yaml grants). */
@@ -55,7 +57,7 @@ async function checkEntry(key: string, raw: unknown): Promise<Finding> {
     });
     if (!answers) return listProbe(kube, check, server, namespace, scope);
     const missing = NEEDED.filter((_, i) => !answers[i]!.allowed).map((q) => q.label);
-    if (missing.length === 0) return { check, status: 'ok', detail: `${server}: may manage pods in ${scope}${iam}` };
+    if (missing.length === 0) return executorFinding(key, `${server}: may manage pods in ${scope}${iam}`, kube, entry);
     return {
       check,
       status: 'fail',
@@ -72,6 +74,26 @@ async function checkEntry(key: string, raw: unknown): Promise<Finding> {
   } finally {
     kube.close();
   }
+}
+
+/** The pod finding, with what `argosy cluster check` says about Argo's executor there (a warning when pods-only for lack of rights). */
+async function executorFinding(
+  key: string,
+  detail: string,
+  kube: KubeClient,
+  entry: RestConfigEntry,
+): Promise<Finding> {
+  const check = `cluster ${key}`;
+  const { cluster, namespace } = parseKey(key);
+  const report = await executorReport(kube, namespace, entry);
+  const line = report.line.trim();
+  if (report.ok) return { check, status: 'ok', detail: `${detail}; ${line}` };
+  return {
+    check,
+    status: 'warn',
+    detail: `${detail}; ${line}`,
+    advice: `apply infra/k8s/${namespace ? 'remote-namespace' : 'remote-cluster'} in cluster ${cluster} for artifacts and Argo's executor there`,
+  };
 }
 
 /**
