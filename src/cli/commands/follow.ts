@@ -33,6 +33,14 @@ export function stallHint(name: string): string {
   return `argosy: ${name} has not been picked up yet: is the controller running? (argosy doctor; argosy controller status)\n`;
 }
 
+/** `onStall` for a live view: the hint goes under the view on a terminal (a redraw keeps it), else to `err`. */
+export function noticeStall(printer: WatchPrinter | undefined, err: (text: string) => void): (wf: Workflow) => void {
+  return (wf) => {
+    const hint = stallHint(wf.metadata.name ?? '');
+    if (!printer?.notice(hint)) err(hint);
+  };
+}
+
 /** Polls until the workflow completes; returns its final state. */
 export async function followWorkflow(
   kube: KubeClient,

@@ -11,7 +11,7 @@ import { inflateWorkflow } from '../../adapters/kube/compressed-nodes.ts';
 import { WatchPrinter } from '../render/watch.ts';
 import { contextOf, type CliContext } from './context.ts';
 import { EXIT, usageError } from './errors.ts';
-import { exitCodeOf, followWorkflow, stallHint } from './follow.ts';
+import { exitCodeOf, followWorkflow, noticeStall } from './follow.ts';
 import { checkPolicyFile, parseClusters, RUNTIMES, startStack, type LocalStack } from './local-stack.ts';
 import { checkOutput, formatObject } from './output.ts';
 import { loadWorkflowBundle, referencedClusters, type WorkflowBundle } from './workflow-file.ts';
@@ -109,7 +109,7 @@ async function submitAndFollow(
   const final = await followWorkflow(kube, namespace, name, {
     printer,
     intervalMs: 250,
-    onStall: (w) => ctx.io.err(stallHint(w.metadata.name ?? '')),
+    onStall: noticeStall(printer, ctx.io.err),
     signal,
   });
   if (signal.aborted) {

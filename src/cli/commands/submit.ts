@@ -9,7 +9,7 @@ import type { Workflow } from '../../engine/types.ts';
 import { WatchPrinter } from '../render/watch.ts';
 import { contextOf, type CliContext } from './context.ts';
 import { usageError } from './errors.ts';
-import { exitCodeOf, followWorkflow, stallHint, waitLine } from './follow.ts';
+import { exitCodeOf, followWorkflow, noticeStall, waitLine } from './follow.ts';
 import { checkOutput, formatObject, printWorkflow } from './output.ts';
 import { withTarget, type Target } from './kube-target.ts';
 import { bundlesFromText, readInputFile } from './workflow-file.ts';
@@ -41,7 +41,7 @@ export async function watchToEnd(
   const wf = await followWorkflow(target.client, target.namespace, name, {
     printer,
     intervalMs: 250,
-    onStall: (w) => ctx.io.err(stallHint(w.metadata.name ?? '')),
+    onStall: noticeStall(printer, ctx.io.err),
     signal,
   });
   return exitCodeOf(wf);

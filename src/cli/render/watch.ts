@@ -29,6 +29,7 @@ export class WatchPrinter {
   private lastLineAt = 0;
   private lastView = '';
   private lastDrawAt = 0;
+  private hint = '';
 
   constructor(private readonly opts: WatchPrinterOptions) {}
 
@@ -36,14 +37,25 @@ export class WatchPrinter {
   update(wf: Workflow, now: Date): void {
     if (this.opts.tty) {
       // Redraw on every change, and at least once a second while unchanged (durations advance).
-      const view = renderWorkflow(wf, { ...this.opts, now });
+      const view = renderWorkflow(wf, { ...this.opts, now }) + '\n' + this.hint;
       if (view === this.lastView && now.getTime() - this.lastDrawAt < 1000) return;
-      this.opts.write(CLEAR + view + '\n');
+      this.opts.write(CLEAR + view);
       this.lastView = view;
       this.lastDrawAt = now.getTime();
       return;
     }
     for (const line of this.changes(wf, now)) this.opts.write(line + '\n');
+  }
+
+  /**
+   * A hint for the user (nothing picks the workflow up): on a terminal it is drawn under the view on
+   * every redraw, so the next redraw does not wipe it; returns false elsewhere (the caller prints it).
+   */
+  notice(text: string): boolean {
+    if (!this.opts.tty) return false;
+    this.hint = text.endsWith('\n') ? text : `${text}\n`;
+    this.lastView = '';
+    return true;
   }
 
   /** The final view: on a terminal one last redraw, elsewhere a blank line and the full view. */

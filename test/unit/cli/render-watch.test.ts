@@ -123,3 +123,25 @@ describe('watch output', () => {
     assert.match(out[2]!, /Progress:\s+2\/2/);
   });
 });
+
+describe('the stall hint on a terminal', () => {
+  test('is drawn under the view and survives the next redraws', () => {
+    const out: string[] = [];
+    const p = new WatchPrinter({ style: { color: false, utf8: true }, tty: true, write: (s) => out.push(s) });
+    const pending = { metadata: { name: 'w', namespace: 'argo', creationTimestamp: at(0) }, spec: {} } as Workflow;
+    p.update(pending, new Date(t0));
+    assert.equal(p.notice('argosy: w has not been picked up yet\n'), true);
+    p.update(pending, new Date(t0 + 100));
+    p.update(pending, new Date(t0 + 1500));
+    assert.equal(out.length, 3);
+    for (const frame of out.slice(1)) {
+      assert.ok(frame.startsWith('\x1b[H\x1b[2J'));
+      assert.ok(frame.endsWith('\nargosy: w has not been picked up yet\n'), frame);
+    }
+    assert.ok(!out[0]!.includes('picked up'));
+  });
+  test('is left to the caller when output is not a terminal', () => {
+    const p = new WatchPrinter({ style: { color: false, utf8: true }, tty: false, write: () => {} });
+    assert.equal(p.notice('hint'), false);
+  });
+});
