@@ -20,7 +20,10 @@ export type { ClusterCliContext, ClusterCliIo, StoreFlags } from './cluster-cont
 
 function withStoreFlags(cmd: Command): Command {
   return cmd
-    .option('--kubeconfig <file>', 'kubeconfig file (default: $KUBECONFIG, then a running argosy dev, then ~/.kube/config)')
+    .option(
+      '--kubeconfig <file>',
+      'kubeconfig file (default: $KUBECONFIG, then a running argosy dev, then ~/.kube/config)',
+    )
     .option('--context <name>', "the main cluster's kubeconfig context (default: current context)")
     .addOption(new Option('--store <kind>', 'secret store holding the entries').choices(STORE_KINDS))
     .option('-n, --namespace <ns>', 'namespace of the rest-config Secret (default: the controller namespace)');

@@ -117,7 +117,7 @@ describe('argosy lint', () => {
     assert.match(lines, /in "c" \(CronWorkflow\): spec\.schedules/);
     const only = io({ 'm.yaml': all });
     assert.equal(runLint(['m.yaml'], only, { output: 'simple', kinds: ['cronworkflows'] }), 1);
-    assert.doesNotMatch(only.out.join(""), /\((Workflow|WorkflowTemplate)\)/);
+    assert.doesNotMatch(only.out.join(''), /\((Workflow|WorkflowTemplate)\)/);
     assert.match(only.out.join(''), /CronWorkflow/);
     const none = io({ 'c.yaml': 'kind: ConfigMap\nmetadata: {name: m}\n' });
     assert.equal(runLint(['c.yaml'], none), 1);
