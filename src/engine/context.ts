@@ -26,6 +26,7 @@ import { localScope, type TemplateScope } from './template-scope.ts';
 import { withTemplateDefaults } from './template-defaults.ts';
 import { childNodeId, displayNameOf, formatTime, nodeId, type PodNameFormat } from './names.ts';
 import type { EffectState } from './effect-state.ts';
+import type { HttpState } from './http-template/state.ts';
 
 /** Everything the executors share during one decide. */
 export interface ExecContext {
@@ -57,6 +58,8 @@ export interface ExecContext {
   taskResults: Map<string, ObservedTaskResult>;
   /** `cluster/namespace` places whose pods Argo's executor runs. */
   executorPlaces: Set<string>;
+  /** Task sets, agent pods and handed-out tasks of HTTP nodes (http/task-sets.ts); absent = none. */
+  http?: HttpState;
   actions: Action[];
   reasons: string[];
   templates: Map<string, Template>;

@@ -94,6 +94,26 @@ export interface ObservedTaskResult {
   result: WorkflowTaskResult;
 }
 
+/**
+ * Argo's `WorkflowTaskSet` (argoproj.io/v1alpha1), named after the workflow, one per place that runs
+ * HTTP nodes: `spec.tasks` (node ID → resolved template) for the place's agent pod, `status.nodes` (node
+ * ID → phase, message, outputs) written back by it (docs/adr/0015-http-templates.md).
+ */
+export interface WorkflowTaskSet {
+  apiVersion?: string;
+  kind?: string;
+  metadata: ObjectMeta;
+  spec?: { tasks?: Record<string, unknown> };
+  status?: { nodes?: Record<string, { phase?: string; message?: string; outputs?: Outputs }> };
+}
+
+/** A task set as observed in some cluster and namespace. */
+export interface ObservedTaskSet {
+  cluster: string;
+  namespace: string;
+  taskSet: WorkflowTaskSet;
+}
+
 /** Where a pod of a template goes. */
 export interface PlacementTarget {
   cluster: string;
@@ -161,6 +181,8 @@ export interface Snapshot {
   executorPlaces?: string[];
   /** The workflow's task results, from every executor place it uses. */
   taskResults?: ObservedTaskResult[];
+  /** The workflow's task sets in the places of its HTTP nodes (absent where none exists yet). */
+  taskSets?: ObservedTaskSet[];
   /** The registered clusters and their labels; read only by templates with `placement`. */
   clusters?: ClusterFacts[];
   /** Pending pods per candidate place of the workflow's `placement` templates (or why not listed). */
@@ -222,9 +244,12 @@ export type ActionOutcome =
   /** May succeed later (5xx, 429, 401, timeouts, unreachable cluster): why it failed now. */
   | { kind: 'transient'; message: string };
 
-/** A pod create that did not happen, as the next decide sees it. */
+/**
+ * A pod create or task-set write that did not happen, as the next decide sees it (a task set's
+ * `nodeId` is the agent's, see engine/http-template/agent.ts).
+ */
 export interface EffectResult {
-  kind: 'CreatePod';
+  kind: 'CreatePod' | 'ApplyTaskSet';
   nodeId: string;
   cluster: string;
   namespace: string;
@@ -235,6 +260,18 @@ export type Action =
   | { kind: 'CreatePod'; cluster: string; namespace: string; pod: KubePod; nodeId: string }
   | { kind: 'DeletePod'; cluster: string; namespace: string; name: string; reason: string }
   | { kind: 'LabelPodCompleted'; cluster: string; namespace: string; name: string }
+  /**
+   * Creates the place's task set, or merge-patches it: `tasks` added to `spec.tasks`, `remove`d from
+   * `spec.tasks` and `status.nodes` (Argo's createTaskSet / removeCompletedTaskSetStatus).
+   */
+  | {
+      kind: 'ApplyTaskSet';
+      cluster: string;
+      namespace: string;
+      nodeId: string;
+      taskSet: WorkflowTaskSet;
+      remove: string[];
+    }
   | { kind: 'EmitEvent'; type: 'Normal' | 'Warning'; reason: string; message: string };
 
 /** The metadata the engine owns on the Workflow object (labels, annotations, finalizers it manages). */

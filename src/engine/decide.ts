@@ -30,6 +30,8 @@ import { resolveRepository, usesArtifacts } from './artifacts/repository.ts';
 import { isLeftBehind } from './placement/place-node.ts';
 import { usesPlacement } from './placement/spec.ts';
 import { decideFinished } from './too-large.ts';
+import { isAgentPod } from './http-template/agent.ts';
+import { planHttp, prepareHttp } from './http-template/task-sets.ts';
 
 function isDone(phase: WorkflowPhase | undefined): boolean {
   return phase === 'Succeeded' || phase === 'Failed' || phase === 'Error';
@@ -100,11 +102,13 @@ function finish(
  * except to be labelled completed: at 10k tasks this keeps the map to the pods still in play.
  */
 function indexPods(ctx: ExecContext, snapshot: Snapshot): ObservedPod[] {
+  // Agent pods (HTTP templates) belong to no node; their state goes to the HTTP nodes of their place.
+  prepareHttp(ctx, snapshot);
   const finished: ObservedPod[] = [];
   for (const observed of snapshot.pods) {
     const meta = observed.pod.metadata;
     const id = meta.annotations?.[ANNOTATION_NODE_ID] ?? meta.name;
-    if (!id) continue;
+    if (!id || isAgentPod(observed.pod)) continue;
     if (isLeftBehind(ctx, ctx.nodes[id], observed)) continue;
     if (!isFulfilled(ctx.nodes[id])) ctx.podsByNodeId.set(id, observed);
     else if (needsCompletedLabel(observed)) finished.push(observed);
@@ -306,6 +310,8 @@ function rollUp(
   exit: NodeStatus | undefined,
   hooksRunning: boolean,
 ): NodeSummary {
+  // The HTTP tasks handed out by the walk and the exit handler, before the phase is judged.
+  planHttp(ctx);
   const rootNode = ctx.nodes[nodeId(ctx.wfName, ctx.wfName)] ?? root;
   // runWorkflowExit returns a node whenever an exit handler applies to a fulfilled root.
   const exitNode = exit ? (ctx.nodes[exit.id] ?? exit) : undefined;

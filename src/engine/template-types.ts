@@ -16,6 +16,7 @@ import { validateSteps } from './validate-steps.ts';
 import { validateDag } from './validate-dag.ts';
 import { executePod } from './pod/execute-pod.ts';
 import { executeSuspend } from './suspend/execute-suspend.ts';
+import { executeHttp } from './http-template/execute-http.ts';
 import { executeSteps } from './steps/execute-steps.ts';
 import { executeDag } from './dag/execute-dag.ts';
 import { executeBoundary } from './execute-boundary.ts';
@@ -79,6 +80,8 @@ export const TEMPLATE_TYPES: Partial<Record<TemplateKind, TemplateType>> = {
   },
   // Argo's executor runs the action in a pod (`argoexec resource`).
   resource: { nodeType: 'Pod', runsPod: true, execute: executePod, validate: all(resourceChecks, outputSources) },
+  // Argo's executor lists the artifact paths and transforms them in a pod (`argoexec data`).
+  data: { nodeType: 'Pod', runsPod: true, execute: executePod },
   steps: {
     nodeType: 'Steps',
     runsPod: false,
@@ -92,6 +95,8 @@ export const TEMPLATE_TYPES: Partial<Record<TemplateKind, TemplateType>> = {
     validate: validateDag,
   },
   suspend: { nodeType: 'Suspend', runsPod: false, execute: executeSuspend },
+  // Argo's agent pod makes the request in the node's place (docs/adr/0015-http-templates.md).
+  http: { nodeType: 'HTTP', runsPod: false, execute: executeHttp },
 };
 
 /** The row of a template's type; undefined for a type Argosy does not run. */

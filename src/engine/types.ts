@@ -158,6 +158,12 @@ export interface SuspendTemplate {
   duration?: string;
 }
 
+/** Argo's `Data` template: list the keys under an artifact location, then transform them with expressions. */
+export interface DataTemplate {
+  source?: { artifactPaths?: Artifact };
+  transformation?: { expression?: string }[];
+}
+
 export interface Template {
   name: string;
   inputs?: Inputs;
@@ -168,6 +174,7 @@ export interface Template {
   dag?: DAGTemplate;
   suspend?: SuspendTemplate;
   resource?: unknown;
+  data?: DataTemplate;
   retryStrategy?: RetryStrategy;
   activeDeadlineSeconds?: number | string;
   timeout?: string;

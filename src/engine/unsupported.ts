@@ -32,8 +32,6 @@ const templateType = (name: string, feature: string): UnsupportedField => ({
 /** What is not implemented, by Argo type and field. */
 export const UNSUPPORTED: readonly UnsupportedField[] = [
   templateType('containerSet', 'container-set templates'),
-  templateType('data', 'data templates'),
-  templateType('http', 'HTTP templates'),
   templateType('plugin', 'executor plugin templates'),
   { at: 'Template.synchronization', feature: 'synchronization (mutexes, semaphores)' },
   { at: 'WorkflowSpec.synchronization', feature: 'synchronization (mutexes, semaphores)' },
@@ -47,7 +45,6 @@ export const UNSUPPORTED: readonly UnsupportedField[] = [
   { at: 'Artifact.archiveLogs', feature: 'per-artifact archiveLogs' },
   { at: 'Artifact.artifactGC', feature: 'artifact garbage collection' },
   { at: 'WorkflowSpec.artifactGC', feature: 'artifact garbage collection' },
-  { at: 'ResourceTemplate.manifestFrom', feature: 'resource manifestFrom.artifact (artifacts)' },
   { at: 'ValueFrom.event', feature: 'parameter valueFrom.event' },
   { at: 'Template.metrics', feature: 'Prometheus metrics' },
   { at: 'WorkflowSpec.metrics', feature: 'Prometheus metrics' },

@@ -16,6 +16,7 @@ import { isForeignPod, LABEL_COMPLETED, podWorkflowUid } from '../engine/labels.
 import { clientForPlace } from './observe.ts';
 import { outcomeOf } from './outcome.ts';
 import { emitWorkflowEvent, type EventPolicy } from './events.ts';
+import { applyTaskSet } from './task-sets.ts';
 
 export interface ApplyDeps {
   registry: ClusterRegistry;
@@ -79,21 +80,8 @@ async function applyOne(
   result: ApplyResult,
 ): Promise<ActionOutcome> {
   switch (action.kind) {
-    case 'CreatePod': {
-      const client = await clientForPlace(deps.registry, action);
-      try {
-        await createPod(client, action.namespace, action.pod);
-        result.created++;
-        return DONE;
-      } catch (e) {
-        if (!isAlreadyExists(e)) throw e;
-        const held = await heldBy(client, action, workflow.metadata.uid);
-        if (held) return { kind: 'transient', message: held };
-        result.adopted++;
-        deps.logger.info('pod already exists; adopted', { cluster: action.cluster, pod: podName(action.pod) });
-        return ALREADY_THERE;
-      }
-    }
+    case 'CreatePod':
+      return createPodAction(deps, workflow, action, result);
     case 'DeletePod': {
       const client = await clientForPlace(deps.registry, action);
       try {
@@ -116,10 +104,34 @@ async function applyOne(
         return ALREADY_THERE;
       }
     }
+    case 'ApplyTaskSet':
+      return applyTaskSet(await clientForPlace(deps.registry, action), action.namespace, action.taskSet, action.remove);
     case 'EmitEvent': {
       if (await emitWorkflowEvent(deps, workflow, action)) result.events++;
       return DONE;
     }
+  }
+}
+
+/** Creates a pod; one already there from a crashed earlier attempt is adopted (unless it is another's). */
+async function createPodAction(
+  deps: ApplyDeps,
+  workflow: Workflow,
+  action: Extract<Action, { kind: 'CreatePod' }>,
+  result: ApplyResult,
+): Promise<ActionOutcome> {
+  const client = await clientForPlace(deps.registry, action);
+  try {
+    await createPod(client, action.namespace, action.pod);
+    result.created++;
+    return DONE;
+  } catch (e) {
+    if (!isAlreadyExists(e)) throw e;
+    const held = await heldBy(client, action, workflow.metadata.uid);
+    if (held) return { kind: 'transient', message: held };
+    result.adopted++;
+    deps.logger.info('pod already exists; adopted', { cluster: action.cluster, pod: podName(action.pod) });
+    return ALREADY_THERE;
   }
 }
 

@@ -90,7 +90,9 @@ async function finalizerFirst(deps: DecideApplyDeps, out: DecideApplyResult, dec
   if (!diff?.finalizers) return;
   const wfNs = wf.metadata.namespace ?? '';
   const remote = decision.actions.some(
-    (a) => a.kind === 'CreatePod' && (a.cluster !== deps.registry.mainCluster || a.namespace !== wfNs),
+    (a) =>
+      (a.kind === 'CreatePod' || a.kind === 'ApplyTaskSet') &&
+      (a.cluster !== deps.registry.mainCluster || a.namespace !== wfNs),
   );
   if (!remote) return;
   out.workflow = await patchMeta(deps.registry.mainClient(), wf, diff);
@@ -105,9 +107,9 @@ function undecided(outcomes: AppliedAction[]): EffectResult[] {
   const effects: EffectResult[] = [];
   for (const { action, outcome, error } of outcomes) {
     if (outcome.kind === 'done' || outcome.kind === 'already-there') continue;
-    if (action.kind !== 'CreatePod') throw error;
+    if (action.kind !== 'CreatePod' && action.kind !== 'ApplyTaskSet') throw error;
     effects.push({
-      kind: 'CreatePod',
+      kind: action.kind,
       nodeId: action.nodeId,
       cluster: action.cluster,
       namespace: action.namespace,
@@ -136,6 +138,8 @@ function actionKey(a: Action): string {
       return `label/${a.cluster}/${a.namespace}/${a.name}`;
     case 'EmitEvent':
       return `event/${a.reason}/${a.message}`;
+    case 'ApplyTaskSet':
+      return `taskset/${a.cluster}/${a.namespace}/${Object.keys(a.taskSet.spec?.tasks ?? {}).join(',')}/${a.remove.join(',')}`;
   }
 }
 

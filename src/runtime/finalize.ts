@@ -13,8 +13,9 @@ import type { Logger } from '../logger.ts';
 import type { ClusterRegistry } from '../ports/kube.ts';
 import { isKubeApiError, isNotFound } from '../adapters/kube/errors.ts';
 import { deletePod, patchWorkflow } from '../adapters/kube/resources.ts';
-import { clientForPlace, observePods, podPlaces } from './observe.ts';
+import { clientForPlace, observePods, podPlaces, type PodPlace } from './observe.ts';
 import { deleteTaskResults } from './task-results.ts';
+import { deleteTaskSets } from './task-sets.ts';
 
 export interface FinalizeDeps {
   registry: ClusterRegistry;
@@ -27,6 +28,23 @@ export interface FinalizeDeps {
 /** True when the workflow is being deleted and still holds our finalizer. */
 export function needsFinalization(workflow: Workflow): boolean {
   return !!workflow.metadata.deletionTimestamp && (workflow.metadata.finalizers ?? []).includes(WORKFLOW_FINALIZER);
+}
+
+/**
+ * Task results and task sets there have an ownerReference the garbage collector cannot resolve
+ * (another cluster or namespace); a failure is logged, not retried (the pods, which matter, are gone).
+ */
+async function cleanPlaces(deps: FinalizeDeps, name: string, places: PodPlace[], log: Logger): Promise<void> {
+  await Promise.all(
+    places.map(async (place) => {
+      await deleteTaskResults(deps.registry, name, deps.instanceId, [place]).catch((e: unknown) => {
+        log.warn('could not delete task results', { ...place, error: e });
+      });
+      await deleteTaskSets(deps.registry, name, [place]).catch((e: unknown) => {
+        log.warn('could not delete task sets', { ...place, error: e });
+      });
+    }),
+  );
 }
 
 /** One finalizer round: deletes what the plan says and removes our finalizer when nothing is left. */
@@ -60,14 +78,7 @@ export async function finalizeWorkflow(deps: FinalizeDeps, workflow: Workflow): 
     log.info('workflow deletion waits for its pods', { reason: plan.reason });
     return plan;
   }
-  // Task results there have an ownerReference the garbage collector cannot resolve (another cluster).
-  await Promise.all(
-    places.map((place) =>
-      deleteTaskResults(deps.registry, name, deps.instanceId, [place]).catch((e: unknown) => {
-        log.warn('could not delete task results', { ...place, error: e });
-      }),
-    ),
-  );
+  await cleanPlaces(deps, name, places, log);
   const finalizers = (workflow.metadata.finalizers ?? []).filter((f) => f !== WORKFLOW_FINALIZER);
   try {
     await patchWorkflow(deps.registry.mainClient(), wfNs, name, {

@@ -38,6 +38,7 @@ import { inflateWorkflow } from '../adapters/kube/compressed-nodes.ts';
 import { loadConfigMaps } from './configmaps.ts';
 import { writeOrEnd } from './write-or-end.ts';
 import { expireFinished } from './ttl.ts';
+import { deleteTaskSets, observeTaskSets, taskSetPlaces } from './task-sets.ts';
 
 export type DecideFn = (snapshot: Snapshot, now: Date) => Decision;
 
@@ -194,13 +195,17 @@ async function observeWorkflow(
     executorPlaces(deps.registry, places, deps.executorMode ?? 'auto'),
   ]);
   const execPlaces = execKeys.map(placeOfKey);
-  const taskResults = await observeTaskResults(deps.registry, wf, instanceId, execPlaces);
+  const [taskResults, taskSets] = await Promise.all([
+    observeTaskResults(deps.registry, wf, instanceId, execPlaces),
+    observeTaskSets(deps.registry, wf),
+  ]);
   // Referenced (Cluster)WorkflowTemplates by name, and the main logs of pods whose result is needed.
   const workflowTemplates = await loadWorkflowTemplates(main, wf);
   const withLogs = await withMainLogs(deps.registry, wf, pods, workflowTemplates);
   const snapshot: Snapshot = { workflow: wf, pods: withLogs, controller: deps.controller };
   if (execKeys.length > 0) snapshot.executorPlaces = execKeys;
   if (taskResults.length > 0) snapshot.taskResults = taskResults;
+  if (taskSets.length > 0) snapshot.taskSets = taskSets;
   if (workflowTemplates) snapshot.workflowTemplates = workflowTemplates;
   const unseen = [...unobserved, ...noCredentials(unconfigured)];
   if (unseen.length > 0) snapshot.unobserved = unseen;
@@ -239,14 +244,7 @@ async function reconcileOnce(
   const emitted = decision.actions.filter((a) => a.kind === 'EmitEvent');
   // Argo's phase-transition events, then the engine's own (a node starting to wait for a cluster).
   const eventActions = [...deriveEvents(wf.status, decision.status), ...emitted];
-  let cleaned = 0;
-  if (isDone(decision.status.phase) && taskResults.length > 0) {
-    // Argo deletes a fulfilled workflow's task results; ownerReferences cannot reach other clusters.
-    const used = new Map(
-      taskResults.map((r) => [`${r.cluster}/${r.namespace}`, { cluster: r.cluster, namespace: r.namespace }]),
-    );
-    cleaned = await deleteTaskResults(deps.registry, wf.metadata.name ?? '', instanceId, [...used.values()]);
-  }
+  const cleaned = isDone(decision.status.phase) ? await cleanUpDone(deps, wf, decision.status, taskResults) : 0;
   const applied = settled.created + settled.deleted + written.deleted + settled.labelled;
   const totalWrites = countWrites(written.writes + applied + cleaned);
   await deps.hooks?.afterStatusWrite?.(written.workflow, attempt);
@@ -268,6 +266,33 @@ async function reconcileOnce(
     adopted: settled.adopted,
     requeueAfterMs: decision.requeueAfterMs,
   };
+}
+
+/**
+ * A finished workflow's task results and task sets go (Argo deletes the results and labels the task set
+ * completed; ownerReferences cannot reach other clusters). Deleting a task set also stops its agent.
+ */
+async function cleanUpDone(
+  deps: ReconcileDeps,
+  wf: Workflow,
+  status: Workflow['status'] & object,
+  taskResults: ObservedTaskResult[],
+): Promise<number> {
+  const name = wf.metadata.name ?? '';
+  let cleaned = 0;
+  if (taskResults.length > 0) {
+    const used = new Map(
+      taskResults.map((r) => [`${r.cluster}/${r.namespace}`, { cluster: r.cluster, namespace: r.namespace }]),
+    );
+    cleaned = await deleteTaskResults(deps.registry, name, deps.controller.instanceId ?? '', [...used.values()]);
+  }
+  const places = taskSetPlaces({ ...wf, status }, deps.registry.mainCluster);
+  // Not retried: the workflow is completed now. Its deletion (finalizer, ownerReference) removes what is left.
+  const sets = await deleteTaskSets(deps.registry, name, places).catch((error: unknown) => {
+    deps.logger.warn('could not delete task sets of a finished workflow', { workflow: name, error });
+    return 0;
+  });
+  return cleaned + sets;
 }
 
 /**

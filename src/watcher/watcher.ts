@@ -24,6 +24,25 @@ import { startNudgeSender, type NudgeSender } from './sender.ts';
 import { createHealthTracker, type HealthReport } from './health.ts';
 import { servesTaskResults, taskResultsPath } from '../runtime/task-results.ts';
 import { ANNOTATION_NODE_ID, LABEL_REPORT_OUTPUTS_COMPLETED, taskResultWatchSelector } from '../engine/labels.ts';
+import { servesTaskSets, taskSetsPath } from '../runtime/task-sets.ts';
+
+/** A task set's signature: the results its agent reported (node ID and phase), sorted. */
+export function taskSetSignature(o: Record<string, unknown>): string {
+  const nodes = ((o.status as { nodes?: Record<string, { phase?: string }> } | undefined)?.nodes ?? {}) as Record<
+    string,
+    { phase?: string } | null
+  >;
+  return Object.entries(nodes)
+    .map(([id, r]) => `${id}:${r?.phase ?? ''}`)
+    .sort()
+    .join(',');
+}
+
+/** Only a new result is worth a reconcile (the reconcile's own writes add tasks or remove results). */
+function newResult(sig: string, prev: string | undefined): boolean {
+  const before = new Set((prev ?? '').split(','));
+  return sig.split(',').some((r) => r !== '' && !before.has(r));
+}
 
 /** A task result's signature: the outputs-reported label and the size of what it reports. */
 export function taskResultSignature(o: Record<string, unknown>): string {
@@ -73,6 +92,48 @@ export function workflowOfPod(pod: Record<string, unknown>): { namespace: string
   return workflow && namespace ? { namespace, workflow } : undefined;
 }
 
+type PodWatches = Map<string, { client: KubeClient; informer: Informer; results?: Informer; taskSets?: Informer }>;
+
+/** What a task-set watch shares with the watcher. */
+interface TaskSetWatchContext {
+  common: Omit<Parameters<typeof startInformer>[0], 'client' | 'path' | 'labelSelector' | 'signature' | 'onEvent'>;
+  instanceId: string;
+  logger: Logger;
+  pods: PodWatches;
+  nudge: (n: Nudge | undefined, reason: string | undefined) => void;
+}
+
+/**
+ * Watches a place's task sets once the place is known to serve them: HTTP nodes' results come from
+ * the place's agent, in its task set (docs/adr/0015-http-templates.md).
+ */
+function startTaskSetWatch(
+  w: TaskSetWatchContext,
+  key: string,
+  cluster: string,
+  client: KubeClient,
+  namespace: string,
+) {
+  servesTaskSets(client, namespace)
+    .then((served) => {
+      const entry = w.pods.get(key);
+      if (!served || !entry || entry.client !== client || entry.taskSets) return;
+      entry.taskSets = startInformer({
+        ...w.common,
+        client,
+        path: taskSetsPath(namespace),
+        labelSelector: taskResultWatchSelector(w.instanceId),
+        signature: taskSetSignature,
+        onEvent: (type, ts, sig, prev) => {
+          const ref = workflowOfPod(ts);
+          const reason = type !== 'DELETED' && newResult(sig, prev) ? 'task set result' : undefined;
+          w.nudge(ref ? { v: 1, ...ref, source: 'pod', object: objectRef(cluster, ts) } : undefined, reason);
+        },
+      });
+    })
+    .catch((error: unknown) => w.logger.warn('could not discover workflowtasksets', { key, error }));
+}
+
 /** Starts the watcher. */
 export async function startWatcher(options: WatcherOptions): Promise<Watcher> {
   const { registry, logger } = options;
@@ -119,7 +180,7 @@ export async function startWatcher(options: WatcherOptions): Promise<Watcher> {
     },
   });
 
-  const pods = new Map<string, { client: KubeClient; informer: Informer; results?: Informer }>();
+  const pods: PodWatches = new Map();
   // Task results carry only the workflow label; the workflow's namespace comes from their pod (same node ID).
   const nodeOwners = new Map<string, { namespace: string; workflow: string }>();
   const startResultWatch = (key: string, cluster: string, namespace: string, client: KubeClient) => {
@@ -170,6 +231,7 @@ export async function startWatcher(options: WatcherOptions): Promise<Watcher> {
     });
     pods.set(key, { client, informer });
     startResultWatch(key, cluster, namespace, client);
+    startTaskSetWatch({ common, instanceId, logger, pods, nudge }, key, cluster, client, namespace);
   };
 
   const syncTargets = async () => {
@@ -181,16 +243,14 @@ export async function startWatcher(options: WatcherOptions): Promise<Watcher> {
       if (existing && existing.client === w.client) continue;
       if (existing) {
         logger.info('rest-config entry changed; restarting pod watch', { key });
-        await existing.informer.stop();
-        await existing.results?.stop();
+        await Promise.all([existing.informer.stop(), existing.results?.stop(), existing.taskSets?.stop()]);
       } else logger.info('starting pod watch', { key });
       startPodWatch(key, w.cluster, w.namespace, w.client);
     }
     for (const [key, existing] of pods) {
       if (wanted.has(key)) continue;
       logger.info('rest-config entry removed; stopping pod watch', { key });
-      await existing.informer.stop();
-      await existing.results?.stop();
+      await Promise.all([existing.informer.stop(), existing.results?.stop(), existing.taskSets?.stop()]);
       pods.delete(key);
     }
     metrics.watches = pods.size + 1;
@@ -221,7 +281,7 @@ export async function startWatcher(options: WatcherOptions): Promise<Watcher> {
       clearInterval(poll);
       await Promise.all([
         wfInformer.stop(),
-        ...[...pods.values()].flatMap((p) => [p.informer.stop(), p.results?.stop()]),
+        ...[...pods.values()].flatMap((p) => [p.informer.stop(), p.results?.stop(), p.taskSets?.stop()]),
       ]);
       await sender.flush().catch(() => undefined);
       await sender.stop();

@@ -8,8 +8,8 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { nodeId, parseWorkflows, SCRIPT_ENV } from '../../src/engine/index.ts';
-import type { NodeStatus, Workflow } from '../../src/engine/types.ts';
-import { runWorkflow, simulateContainer, type Outcome } from '../unit/engine/kubelet-sim.ts';
+import type { NodeStatus, Template, Workflow } from '../../src/engine/types.ts';
+import { runWorkflow, simulateContainer, type AgentResult, type Outcome } from '../unit/engine/kubelet-sim.ts';
 import type { KubePod } from '../../src/engine/contract.ts';
 
 /** Python scripts that print a literal print it (the simulated kubelet does not run Python). */
@@ -17,6 +17,17 @@ function outcome(pod: KubePod): Outcome {
   const source = pod.spec.containers[0]?.env?.find((e) => e.name === SCRIPT_ENV)?.value ?? '';
   const printed = /^print\("([^"]*)"\)\s*$/.exec(source.trim());
   return printed ? { exitCode: 0, stdout: `${printed[1]}\n` } : simulateContainer(pod);
+}
+
+/**
+ * The services Argo's HTTP examples call, answered as they answer (the agent's side; the local-stack
+ * test test/integration/pipeline/http.test.ts makes real requests): a commit hash that does not exist is 404.
+ */
+function agent(task: Template): AgentResult {
+  const url = (task.http as { url?: string } | undefined)?.url ?? '';
+  if (url.includes('thisisnotahash'))
+    return { phase: 'Failed', message: 'received non-2xx response code: 404', outputs: { result: '404: Not Found' } };
+  return { phase: 'Succeeded', outputs: { result: '{"swagger":"2.0"}' } };
 }
 
 const DIR = '../shared/conformance/argo-upstream';
@@ -138,6 +149,12 @@ const CASES: Record<string, (nodes: Nodes, wf: Workflow) => void> = {
       [['stepresult', flip]],
     );
   },
+  'examples__http-hello-world.yaml': (n) => {
+    expectNode(n, 'w', 'Steps', 'Succeeded');
+    expectNode(n, 'w[0].good', 'HTTP', 'Succeeded');
+    expectNode(n, 'w[0].bad', 'HTTP', 'Failed', 'received non-2xx response code: 404');
+    assert.equal(n.size, 4);
+  },
   'examples__skipped-output-defaults__expression-fallback.yaml': (n) => {
     const root = expectNode(n, 'w', 'DAG', 'Succeeded');
     expectNode(n, 'w.producer', 'Skipped', 'Skipped', "when 'false' evaluated false");
@@ -162,7 +179,7 @@ describe('Argo upstream examples (expressions and template vocabulary) through d
     const expected = manifest.cases.find((c) => c.file === file)?.expected;
     test(`${file} ends ${expected}`, () => {
       assert.ok(expected, `${file} is in the manifest`);
-      const wf = runWorkflow(load(file), { outcome }).workflow;
+      const wf = runWorkflow(load(file), { outcome, agent }).workflow;
       assert.equal(wf.status?.phase, expected, wf.status?.message);
       const nodes = new Map(Object.values(wf.status?.nodes ?? {}).map((x) => [x.name, x]));
       for (const x of nodes.values()) assert.equal(x.id, nodeId('w', x.name));

@@ -56,6 +56,14 @@ export function taskResultsPath(namespace: string): string {
   const ns = namespace ? `/namespaces/${encodeURIComponent(namespace)}` : '';
   return `/apis/${WF_GROUP_VERSION}${ns}/workflowtaskresults`;
 }
+/** Argo's WorkflowTaskSets (`''` = every namespace): HTTP tasks for the agent pod, and its results. */
+export function taskSetsPath(namespace: string): string {
+  const ns = namespace ? `/namespaces/${encodeURIComponent(namespace)}` : '';
+  return `/apis/${WF_GROUP_VERSION}${ns}/workflowtasksets`;
+}
+export function taskSetPath(namespace: string, name: string): string {
+  return `${taskSetsPath(namespace)}/${enc(name)}`;
+}
 export function secretsPath(namespace: string): string {
   return `/api/v1/namespaces/${enc(namespace)}/secrets`;
 }

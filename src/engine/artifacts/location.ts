@@ -49,7 +49,8 @@ export function isArchiveLogs(t: Template, repo: ArtifactRepository | undefined,
 /** True when the pod needs an archive location: logs are archived, or an artifact lacks a full location. */
 export function needsArchiveLocation(t: Template, archiveLogs: boolean): boolean {
   if (hasLocation(t.archiveLocation as Partial<Artifact> | undefined)) return false;
-  const arts = [...(t.inputs?.artifacts ?? []), ...(t.outputs?.artifacts ?? [])];
+  const source = t.data?.source?.artifactPaths;
+  const arts = [...(t.inputs?.artifacts ?? []), ...(t.outputs?.artifacts ?? []), ...(source ? [source] : [])];
   return archiveLogs || arts.some((a) => !hasLocation(a));
 }
 

@@ -26,7 +26,7 @@ export interface RepositoryCandidate {
 
 function templateUsesArtifacts(t: Template): boolean {
   if ((t.inputs?.artifacts ?? []).length > 0 || (t.outputs?.artifacts ?? []).length > 0) return true;
-  if (t.archiveLocation) return true;
+  if (t.archiveLocation || t.data?.source?.artifactPaths) return true;
   const steps = [...(t.steps ?? []).flatMap((g) => g ?? []), ...(t.dag?.tasks ?? [])];
   return steps.some((s) => (s.arguments?.artifacts ?? []).length > 0);
 }

@@ -5,12 +5,13 @@
  * and a completed node held back until `wait` has reported its outputs (label
  * `report-outputs-completed=true`), for at most {@link TASK_RESULT_TIMEOUT_MS} after the pod finished.
  */
-import type { KubeContainerStatus, KubePod, ObservedPod, ObservedTaskResult } from '../contract.ts';
+import type { KubeContainer, KubeContainerStatus, KubePod, ObservedPod, ObservedTaskResult } from '../contract.ts';
 import type { Outputs, Template } from '../types.ts';
 import { assessPod, type PodAssessment } from './assess-pod.ts';
 
 import { LABEL_REPORT_OUTPUTS_COMPLETED } from '../labels.ts';
 import { isResourceMain } from './resource-pod.ts';
+import { isDataMain } from './data-pod.ts';
 /** Argo's TASK_RESULT_TIMEOUT_DURATION: how long a finished node waits for its outputs. */
 export const TASK_RESULT_TIMEOUT_MS = 10 * 60_000;
 
@@ -19,12 +20,11 @@ export interface ExecutorAssessment extends PodAssessment {
   wakeAtMs?: number;
 }
 
-/** True for pods built for Argo's executor (`init`, and `wait` or a resource template's argoexec `main`). */
+/** True for pods built for Argo's executor (`init`, and `wait` or a resource/data template's argoexec `main`). */
 export function isExecutorPod(pod: KubePod): boolean {
   const inits = (pod.spec.initContainers as { name?: string }[] | undefined) ?? [];
-  return (
-    inits.some((c) => c.name === 'init') && pod.spec.containers.some((c) => c.name === 'wait' || isResourceMain(c))
-  );
+  const argoMain = (c: KubeContainer) => c.name === 'wait' || isResourceMain(c) || isDataMain(c);
+  return inits.some((c) => c.name === 'init') && pod.spec.containers.some(argoMain);
 }
 
 type Terminated = NonNullable<KubeContainerStatus['state']>['terminated'];

@@ -26,6 +26,7 @@ import { podGcAnnotation } from '../pod-gc.ts';
 import { DEFAULT_EXECUTOR_IMAGE, executorParts, NO_DEADLINE, wrapForEmissary } from './executor-pod.ts';
 import { checkExecutorAccount, executorServiceAccount, podSurface } from './pod-surface.ts';
 import { applyPodSpecPatches, podSpecPatches } from './pod-spec-patch.ts';
+import { dataParts } from './data-pod.ts';
 import { resourceParts } from './resource-pod.ts';
 
 /** Where a pod goes and as whom. */
@@ -53,7 +54,7 @@ function executorSpec(ctx: ExecContext, node: NodeStatus, t: Template, includeSc
   checkExecutorAccount(ctx, t);
   const serviceAccountName = executorServiceAccount(ctx, t);
   const resources = ctx.controller.executorResources;
-  return (t.resource ? resourceParts : executorParts)(t, {
+  return (t.resource ? resourceParts : t.data ? dataParts : executorParts)(t, {
     ...(serviceAccountName ? { serviceAccountName } : {}),
     ...(resources ? { resources } : {}),
     nodeId: node.id,
@@ -157,8 +158,8 @@ function podSpecOf(
   if (deadline !== undefined) podSpec.activeDeadlineSeconds = deadline;
   const patched = applyPodSpecPatches(podSpec, podSpecPatches(ctx, t, name));
   if (exec) graceEnv(patched);
-  // A resource pod's main is argoexec itself, never wrapped.
-  if (exec && !t.resource) patched.containers = wrapForEmissary(patched.containers);
+  // A resource or data pod's main is argoexec itself, never wrapped.
+  if (exec && !t.resource && !t.data) patched.containers = wrapForEmissary(patched.containers);
   return patched;
 }
 

@@ -158,7 +158,13 @@ function podsOnlyReason(ctx: ExecContext, t: Template, target: PodTarget): strin
     has(t.sidecars) ? 'sidecars' : '',
     has(t.initContainers) ? 'init containers' : '',
   ].filter(Boolean);
-  const uses = t.resource ? 'is a resource template' : features.length > 0 ? `uses ${features.join(', ')}` : undefined;
+  const uses = t.resource
+    ? 'is a resource template'
+    : t.data
+      ? 'is a data template'
+      : features.length > 0
+        ? `uses ${features.join(', ')}`
+        : undefined;
   if (!uses) return undefined;
   return (
     `template '${t.name}' ${uses}, which needs Argo's executor, but cluster "${target.cluster}" ` +
@@ -196,7 +202,10 @@ function withArchiveLocation(ctx: ExecContext, t: Template): { template: Templat
 function needsArtifacts(ctx: ExecContext, t: Template): boolean {
   if (ctx.artifactRepository?.archiveLogs === true || ctx.wf.spec.archiveLogs === true) return true;
   return (
-    (t.inputs?.artifacts ?? []).length > 0 || (t.outputs?.artifacts ?? []).length > 0 || t.archiveLocation !== undefined
+    (t.inputs?.artifacts ?? []).length > 0 ||
+    (t.outputs?.artifacts ?? []).length > 0 ||
+    t.archiveLocation !== undefined ||
+    t.data?.source?.artifactPaths !== undefined
   );
 }
 

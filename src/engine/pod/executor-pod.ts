@@ -119,13 +119,13 @@ function emissaryMain(c: KubeContainer): KubeContainer {
 }
 
 /** Input artifacts with a path that `main` sees through a subPath mount of `input-artifacts`. */
-function inputArtifactMounts(t: Template): Mount[] {
+export function inputArtifactMounts(t: Template): Mount[] {
   const arts = (t.inputs?.artifacts ?? []) as { name: string; path?: string }[];
   return arts.filter((a) => a.path).map((a) => ({ name: 'input-artifacts', mountPath: a.path!, subPath: a.name }));
 }
 
 /** Secret volumes for every secret the archive location and the artifacts name (read as files). */
-function secretVolumes(t: Template): { volumes: Record<string, unknown>[]; mounts: Mount[] } {
+export function secretVolumes(t: Template): { volumes: Record<string, unknown>[]; mounts: Mount[] } {
   const keys = new Map<string, Set<string>>();
   const visit = (v: unknown): void => {
     if (Array.isArray(v)) return v.forEach(visit);

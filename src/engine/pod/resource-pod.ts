@@ -11,6 +11,9 @@ import type { Template } from '../types.ts';
 import { resourceOf } from '../resource/manifest.ts';
 import {
   execEnv,
+  INPUT_ARTIFACTS_DIR,
+  inputArtifactMounts,
+  secretVolumes,
   LOG_FLAGS,
   templateJson,
   VAR_RUN_ARGO,
@@ -19,7 +22,7 @@ import {
 } from './executor-pod.ts';
 
 /** Argo's `MinimalCtrSC`, read-only root filesystem on main only. */
-function minimalSecurityContext(readOnlyRoot: boolean): Record<string, unknown> {
+export function minimalSecurityContext(readOnlyRoot: boolean): Record<string, unknown> {
   const sc: Record<string, unknown> = {
     capabilities: { drop: ['ALL'] },
     runAsNonRoot: true,
@@ -37,9 +40,15 @@ export function isResourceMain(c: { name?: string; command?: unknown }): boolean
   return c.name === 'main' && cmd[0] === 'argoexec' && cmd[1] === 'resource';
 }
 
-/** Init and main of a resource template's pod. */
+/**
+ * Init and main of a resource template's pod. Input artifacts (`manifestFrom.artifact` names one) are
+ * downloaded by init into `input-artifacts`, which main sees at each artifact's path.
+ */
 export function resourceParts(t: Template, e: ExecutorEnv): ExecutorParts {
   const argoMount = { name: 'var-run-argo', mountPath: VAR_RUN_ARGO };
+  const hasInputs = (t.inputs?.artifacts ?? []).length > 0;
+  const secrets = secretVolumes(t);
+  const inputs = hasInputs ? [{ name: 'input-artifacts', mountPath: INPUT_ARTIFACTS_DIR }] : [];
   const action = resourceOf(t)?.action ?? '';
   const init: KubeContainer = {
     name: 'init',
@@ -48,7 +57,7 @@ export function resourceParts(t: Template, e: ExecutorEnv): ExecutorParts {
     env: execEnv(e, 'init', templateJson(t)),
     resources: {},
     securityContext: minimalSecurityContext(false),
-    volumeMounts: [argoMount],
+    volumeMounts: [...inputs, ...secrets.mounts, argoMount],
   };
   const main: KubeContainer = {
     name: 'main',
@@ -57,7 +66,9 @@ export function resourceParts(t: Template, e: ExecutorEnv): ExecutorParts {
     env: execEnv(e, 'main'),
     resources: {},
     securityContext: minimalSecurityContext(true),
-    volumeMounts: [argoMount],
+    volumeMounts: [...inputArtifactMounts(t), argoMount],
   };
-  return { initContainers: [init], containers: [main], volumes: [{ name: 'var-run-argo', emptyDir: {} }] };
+  const volumes: Record<string, unknown>[] = [{ name: 'var-run-argo', emptyDir: {} }, ...secrets.volumes];
+  if (hasInputs) volumes.push({ name: 'input-artifacts', emptyDir: {} });
+  return { initContainers: [init], containers: [main], volumes };
 }

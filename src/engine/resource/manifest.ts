@@ -66,6 +66,12 @@ export function resourceOf(t: Template): ResourceTemplate | undefined {
   return t.resource as ResourceTemplate | undefined;
 }
 
+/** The input artifact named by `manifestFrom.artifact`, if any. */
+export function manifestArtifact(r: ResourceTemplate): string | undefined {
+  const from = r.manifestFrom as { artifact?: { name?: string } } | undefined;
+  return from?.artifact ? (from.artifact.name ?? '') : undefined;
+}
+
 /** Argo's validation of a resource template (messages as Argo's `validateLeaf`). */
 export function resourceValidationProblems(t: Template): string[] {
   const r = resourceOf(t);
@@ -81,6 +87,9 @@ export function resourceValidationProblems(t: Template): string[] {
       );
     if (r.manifest && r.manifestFrom)
       problems.push("shouldn't have both `manifest` and `manifestFrom` specified in `Manifest` for resource template");
+    const from = manifestArtifact(r);
+    if (from !== undefined && !(t.inputs?.artifacts ?? []).some((a) => a.name === from))
+      problems.push(`artifact ${from} in \`manifestFrom\` refer to a non-exist artifact`);
     if (r.manifest && !r.manifest.includes('{{') && parseManifest(r.manifest) instanceof Error)
       problems.push(`templates.${t.name}.resource.manifest must be a valid yaml`);
   }
@@ -136,6 +145,8 @@ export function resourcePlacementProblem(t: Template, place: ResourcePlace): str
   const flag = (r.flags ?? []).find((f) => PLACE_FLAGS.test(f));
   if (flag)
     return `resource template '${t.name}': flag ${flag} is not allowed; the object goes to the template's clusterName/namespace (${place.cluster}/${place.namespace})`;
+  // A manifest from an artifact is only read in the pod: its executor applies the other rules there.
+  if (manifestArtifact(r) !== undefined) return ownerReferenceProblem(t, r, place);
   if (!r.manifest || r.mergeStrategy === 'json') return undefined;
   const obj = parseManifest(r.manifest);
   if (obj instanceof Error) return `resource template '${t.name}': manifest must be a valid yaml: ${obj.message}`;
@@ -145,6 +156,11 @@ export function resourcePlacementProblem(t: Template, place: ResourcePlace): str
   const ns = m.metadata?.namespace;
   if (ns && ns !== place.namespace)
     return `resource template '${t.name}': manifest namespace "${ns}" differs from the template's namespace "${place.namespace}"; set the template's namespace (checked by the placement policy) instead of metadata.namespace`;
+  return ownerReferenceProblem(t, r, place);
+}
+
+/** `setOwnerReference` away from the Workflow's cluster and namespace. */
+function ownerReferenceProblem(t: Template, r: ResourceTemplate, place: ResourcePlace): string | undefined {
   if (r.setOwnerReference && (place.cluster !== place.workflowCluster || place.namespace !== place.workflowNamespace))
     return `resource template '${t.name}': setOwnerReference needs the object next to its Workflow (${place.workflowCluster}/${place.workflowNamespace}), but it goes to ${place.cluster}/${place.namespace}, where an owner reference to the Workflow would let the garbage collector delete the object at once; drop setOwnerReference and delete the object with a later step or an exit handler`;
   return undefined;

@@ -5,6 +5,7 @@
  * `sim.argosy.io/termination-message` its termination message.
  */
 import type { ContainerExit, ContainerRuntime, PullResult, RunningContainer, StartRequest } from './runtime.ts';
+import { runAgent } from './argoexec/agent.ts';
 
 export const SIM_DURATION = 'sim.argosy.io/duration';
 export const SIM_EXIT_CODE = 'sim.argosy.io/exit-code';
@@ -44,8 +45,19 @@ export class SimRuntime implements ContainerRuntime {
 
   start(req: StartRequest): RunningContainer {
     // Argo's executor containers (init, wait) of executor pods: the simulated exit code is the user's.
-    if (String(req.container.image ?? '').includes('argoproj/argoexec'))
+    if (String(req.container.image ?? '').includes('argoproj/argoexec')) {
+      // The HTTP agent really makes its requests: there is no user process to simulate.
+      const args = (req.container.args as string[] | undefined) ?? [];
+      if (args[0] === 'agent') {
+        const abort = new AbortController();
+        const exited = runAgent(args[1], req, abort.signal, () => {}).catch((e: unknown) => ({
+          exitCode: 64,
+          message: (e as Error).message,
+        }));
+        return { exited, kill: () => abort.abort() };
+      }
       return { exited: Promise.resolve({ exitCode: 0 }), kill: () => {} };
+    }
     const ann: Record<string, string> = req.pod.metadata.annotations ?? {};
     const duration = parseDuration(ann[SIM_DURATION] ?? '') ?? this.defaults.durationMs ?? 5;
     const code = Number(ann[SIM_EXIT_CODE] ?? this.defaults.exitCode ?? 0);

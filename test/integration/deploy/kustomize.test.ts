@@ -122,6 +122,7 @@ describe('infra/k8s overlays', () => {
         'cronworkflows.argoproj.io',
         'workflows.argoproj.io',
         'workflowtaskresults.argoproj.io',
+        'workflowtasksets.argoproj.io',
         'workflowtemplates.argoproj.io',
       ],
     );
@@ -155,11 +156,13 @@ describe('infra/k8s overlays', () => {
     }
   });
 
-  test('cluster-wide: the watcher only lists and watches workflows, pods and task results, gets one Secret and the Workflow CRD', () => {
+  test('cluster-wide: the watcher only lists and watches workflows, pods, task results and task sets, gets one Secret and the Workflow CRD', () => {
     assert.deepEqual(grants(find('cluster-wide', 'ClusterRole', 'argosy-watcher')), {
       'argoproj.io/workflows': ['list', 'watch'],
       'core/pods': ['list', 'watch'],
       'argoproj.io/workflowtaskresults': ['list', 'watch'],
+      // HTTP templates' results (docs/adr/0015-http-templates.md).
+      'argoproj.io/workflowtasksets': ['list', 'watch'],
       // Checked at start: a CRD that prunes templates' clusterName/namespace refuses the start.
       'apiextensions.k8s.io/customresourcedefinitions[workflows.argoproj.io]': ['get'],
     });
@@ -181,6 +184,9 @@ describe('infra/k8s overlays', () => {
       'core/pods': ['create', 'delete', 'get', 'list', 'patch'],
       'core/pods/log': ['get'],
       'argoproj.io/workflowtaskresults': ['deletecollection', 'list'],
+      // HTTP templates: the task set of each place (no Secrets: the agent reads those as the workflow).
+      'argoproj.io/workflowtasksets': ['create', 'delete', 'get', 'patch'],
+      'argoproj.io/workflowtasksets/status': ['patch'],
       'core/events': ['create'],
     });
   });
@@ -298,16 +304,22 @@ describe('infra/k8s overlays', () => {
     }
   });
 
-  test('remote credentials: pods and task results only, and a service-account token Secret for it', () => {
+  test('remote credentials: pods, task results and task sets only, and a service-account token Secret for it', () => {
     const want = {
       'core/pods': ['create', 'delete', 'get', 'list', 'patch', 'watch'],
       'core/pods/log': ['get'],
       'argoproj.io/workflowtaskresults': ['deletecollection', 'list', 'watch'],
+      'argoproj.io/workflowtasksets': ['create', 'delete', 'get', 'list', 'patch', 'watch'],
+      'argoproj.io/workflowtasksets/status': ['patch'],
     };
     assert.deepEqual(grants(find('remote-cluster', 'ClusterRole', 'argosy-remote')), want);
     assert.deepEqual(grants(find('remote-namespace', 'Role', 'argosy-remote')), want);
-    // The watcher's own access entry (EKS: it signs tokens as WatcherRole) may only list/watch pods and task results.
-    const watcher = { 'core/pods': ['list', 'watch'], 'argoproj.io/workflowtaskresults': ['list', 'watch'] };
+    // The watcher's own access entry (EKS: it signs tokens as WatcherRole) may only list/watch pods, task results and sets.
+    const watcher = {
+      'core/pods': ['list', 'watch'],
+      'argoproj.io/workflowtaskresults': ['list', 'watch'],
+      'argoproj.io/workflowtasksets': ['list', 'watch'],
+    };
     assert.deepEqual(grants(find('remote-cluster', 'ClusterRole', 'argosy-remote-watcher')), watcher);
     assert.deepEqual(grants(find('remote-namespace', 'Role', 'argosy-remote-watcher')), watcher);
     for (const [overlay, kind] of [
@@ -334,6 +346,9 @@ describe('infra/k8s overlays', () => {
       'core/pods': ['get', 'patch', 'watch'],
       'core/pods/log': ['get', 'watch'],
       'argoproj.io/workflowtaskresults': ['create', 'patch'],
+      // Argo's `agent` Role: the HTTP templates' agent reads its task set and reports results.
+      'argoproj.io/workflowtasksets': ['list', 'watch'],
+      'argoproj.io/workflowtasksets/status': ['patch'],
     });
   });
 

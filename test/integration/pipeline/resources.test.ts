@@ -186,6 +186,78 @@ spec:
     }
   });
 
+  test('manifestFrom.artifact: the manifest comes from an input artifact; in the pod it obeys the placement rules', async () => {
+    const created = await stack.submit(
+      wfYaml(`
+apiVersion: argoproj.io/v1alpha1
+kind: Workflow
+metadata: {generateName: from-art-}
+spec:
+  entrypoint: main
+  serviceAccountName: cm-writer
+  templates:
+  - name: main
+    steps:
+    - - name: make
+        template: from-artifact
+        arguments:
+          artifacts:
+          - name: manifest
+            raw:
+              data: |
+                apiVersion: v1
+                kind: ConfigMap
+                metadata: {name: "{{workflow.name}}-from-art"}
+                data: {source: artifact}
+      - name: elsewhere
+        template: from-artifact
+        continueOn: {failed: true}
+        arguments:
+          artifacts:
+          - name: manifest
+            raw:
+              data: |
+                apiVersion: v1
+                kind: ConfigMap
+                metadata: {name: sneaky, namespace: kube-system}
+  - name: from-artifact
+    inputs:
+      artifacts:
+      - {name: manifest, path: /tmp/manifest.yaml}
+    resource:
+      action: create
+      manifestFrom: {artifact: {name: manifest}}
+    outputs:
+      parameters:
+      - {name: source, valueFrom: {jsonPath: "{.data.source}"}}
+`),
+      'argo',
+    );
+    const name = created.metadata.name!;
+    const wf = await stack.waitFor('argo', name, isDone, 90_000);
+    assert.equal(wf.status?.phase, 'Succeeded', explain(wf));
+    assert.equal(byDisplay(wf, 'make')?.outputs?.parameters?.[0]?.value, 'artifact');
+    assert.equal(byDisplay(wf, 'elsewhere')?.phase, 'Failed');
+    assert.match(
+      byDisplay(wf, 'elsewhere')?.message ?? '',
+      /manifest from artifact manifest: manifest namespace "kube-system" differs from the template's namespace "argo"/,
+    );
+    const admin = adminClient(stack, 'main');
+    try {
+      const cm = await admin.request<{ data: Record<string, string> }>({
+        method: 'GET',
+        path: `/api/v1/namespaces/argo/configmaps/${name}-from-art`,
+      });
+      assert.deepEqual(cm.data, { source: 'artifact' });
+      await assert.rejects(
+        admin.request({ method: 'GET', path: '/api/v1/namespaces/kube-system/configmaps/sneaky' }),
+        isNotFound,
+      );
+    } finally {
+      admin.close();
+    }
+  });
+
   test('multi-cluster: a ConfigMap created in cluster other, read back there, its output used in main', async () => {
     const created = await stack.submit(
       wfYaml(`

@@ -1,18 +1,21 @@
 /**
  * A tiny simulated kubelet and reconcile loop for engine tests: applies a Decision the way the runtime
  * would (status, metadata, pods), then moves each pod Pending → Running → Succeeded/Failed with the exit
- * code and stdout its command would produce (argosay, `sh -c`, `echo`, scripts faked sensibly).
+ * code and stdout its command would produce (argosay, `sh -c`, `echo`, scripts faked sensibly), and
+ * answers HTTP tasks through a given agent function.
  */
 import { decide, needsResult, SCRIPT_ENV } from '../../../src/engine/index.ts';
 import type {
   Decision,
   KubePod,
   ObservedPod,
+  ObservedTaskSet,
   Snapshot,
   ControllerSettings,
   PlacementCheck,
+  WorkflowTaskSet,
 } from '../../../src/engine/contract.ts';
-import type { Workflow } from '../../../src/engine/types.ts';
+import type { Template, Workflow } from '../../../src/engine/types.ts';
 
 /** What a pod's main container does. */
 export interface Outcome {
@@ -81,6 +84,40 @@ export interface RunOptions {
   outcome?: (pod: KubePod) => Outcome;
   /** (Cluster)WorkflowTemplates as the runtime loads them (`<ns>/<name>`, `cluster/<name>`). */
   workflowTemplates?: Record<string, Workflow>;
+  /** The HTTP agent: answers each task of a task set (absent: tasks stay unanswered). */
+  agent?: (task: Template) => AgentResult;
+}
+
+/** What an agent reports for one task (a task set's `status.nodes[id]`). */
+export type AgentResult = NonNullable<NonNullable<WorkflowTaskSet['status']>['nodes']>[string];
+
+/** Applies the decision's task-set writes (create or merge tasks in, remove finished ones). */
+export function applyTaskSetActions(sets: ObservedTaskSet[], d: Decision): ObservedTaskSet[] {
+  const out = [...sets];
+  for (const a of d.actions) {
+    if (a.kind !== 'ApplyTaskSet') continue;
+    let i = out.findIndex((t) => t.cluster === a.cluster && t.namespace === a.namespace);
+    if (i < 0) i = out.push({ cluster: a.cluster, namespace: a.namespace, taskSet: { ...a.taskSet, status: {} } }) - 1;
+    const cur = out[i] as ObservedTaskSet;
+    const tasks = { ...(cur.taskSet.spec?.tasks ?? {}), ...(a.taskSet.spec?.tasks ?? {}) };
+    const nodes = { ...(cur.taskSet.status?.nodes ?? {}) };
+    for (const id of a.remove) {
+      delete tasks[id];
+      delete nodes[id];
+    }
+    out[i] = { ...cur, taskSet: { ...cur.taskSet, spec: { tasks }, status: { nodes } } };
+  }
+  return out;
+}
+
+/** The agent answers every task it has not answered yet. */
+function runAgents(sets: ObservedTaskSet[], agent: RunOptions['agent']): ObservedTaskSet[] {
+  if (!agent) return sets;
+  return sets.map((t) => {
+    const nodes = { ...(t.taskSet.status?.nodes ?? {}) };
+    for (const [id, task] of Object.entries(t.taskSet.spec?.tasks ?? {})) nodes[id] ??= agent(task as Template);
+    return { ...t, taskSet: { ...t.taskSet, status: { nodes } } };
+  });
 }
 
 /** The end state of a simulated run. */
@@ -202,6 +239,7 @@ export function runWorkflow(input: Workflow, opts: RunOptions = {}): RunResult {
   let now = opts.start ?? new Date('2026-01-02T15:04:05Z');
   let wf = input;
   let pods: ObservedPod[] = [];
+  let taskSets: ObservedTaskSet[] = [];
   const decisions: Decision[] = [];
   const max = opts.maxRounds ?? 200;
   let rounds = 0;
@@ -209,13 +247,18 @@ export function runWorkflow(input: Workflow, opts: RunOptions = {}): RunResult {
     const snapshot: Snapshot = { workflow: wf, pods, controller };
     if (opts.checkPlacement) snapshot.checkPlacement = opts.checkPlacement;
     if (opts.workflowTemplates) snapshot.workflowTemplates = opts.workflowTemplates;
+    if (taskSets.length > 0) snapshot.taskSets = taskSets;
     const d = decide(snapshot, now);
     decisions.push(d);
     wf = applyDecision(wf, d);
     pods = applyPodActions(pods, d);
+    taskSets = runAgents(applyTaskSetActions(taskSets, d), opts.agent);
     if (wf.metadata.labels?.['workflows.argoproj.io/completed'] === 'true') break;
     now = new Date(now.getTime() + 1000);
     pods = pods.map((p) => {
+      // An agent pod runs until its task set goes (the workflow's end).
+      if (p.pod.metadata.labels?.['workflows.argoproj.io/component'] === 'agent')
+        return { ...p, pod: { ...p.pod, status: { phase: 'Running' } } };
       const id = p.pod.metadata.annotations?.['workflows.argoproj.io/node-id'] ?? '';
       return advancePod(p, now, opts.outcome ?? simulateContainer, needsResult(wf, id, opts.workflowTemplates));
     });

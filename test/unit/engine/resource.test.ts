@@ -210,4 +210,35 @@ manifest: |
     const node = Object.values(d.status.nodes ?? {}).find((n) => n.type === 'Pod');
     assert.equal(node?.message, 'namespace denied is denied by policy');
   });
+  test('manifestFrom.artifact: init downloads the artifact, main sees it at its path; Argo validates the name', () => {
+    const from = (art: string) =>
+      inline(
+        `action: create\nmanifestFrom: {artifact: {name: ${art}}}`,
+        '    inputs:\n      artifacts:\n      - {name: manifest, path: /tmp/manifest.yaml, raw: {data: "kind: ConfigMap"}}',
+      );
+    assert.deepEqual(validateWorkflow(from('manifest')), []);
+    assert.ok(
+      validateWorkflow(from('other')).some((e) =>
+        /artifact other in `manifestFrom` refer to a non-exist artifact/.test(e.message),
+      ),
+    );
+    const { pods } = firstRound(from('manifest'));
+    const pod = pods[0]!;
+    assert.ok(
+      (containerOf(pod, 'init').volumeMounts as { name: string; mountPath: string }[]).some(
+        (m) => m.name === 'input-artifacts' && m.mountPath === '/argo/inputs/artifacts',
+      ),
+    );
+    assert.deepEqual((containerOf(pod, 'main').volumeMounts as unknown[])[0], {
+      name: 'input-artifacts',
+      mountPath: '/tmp/manifest.yaml',
+      subPath: 'manifest',
+    });
+    assert.ok((pod.spec.volumes as { name: string }[]).some((v) => v.name === 'input-artifacts'));
+    const remote = inline(
+      'action: create\nsetOwnerReference: true\nmanifestFrom: {artifact: {name: manifest}}',
+      '    clusterName: other\n    inputs:\n      artifacts:\n      - {name: manifest, path: /tmp/m.yaml, raw: {data: "kind: ConfigMap"}}',
+    );
+    assert.match(errorOf(remote), /setOwnerReference needs the object next to its Workflow/);
+  });
 });

@@ -10,6 +10,8 @@ import { runInit } from './init.ts';
 import { runWait } from './wait.ts';
 import { runResource } from './resource.ts';
 import { startEmissary, type StartProcess } from './emissary.ts';
+import { runAgent } from './agent.ts';
+import { runData } from './data.ts';
 
 const EMISSARY = '/var/run/argo/argoexec';
 
@@ -19,6 +21,8 @@ export function argoexecStandIn(req: StartRequest, startProcess: StartProcess): 
   if (command[0] === EMISSARY && command[1] === 'emissary') return startEmissary(req, startProcess);
   if (repositoryOf(String(req.container.image ?? '')).repo !== 'argoproj/argoexec') return undefined;
   if (command[0] !== 'argoexec') return undefined;
+  // The agent pod passes its subcommand as args (command is just `argoexec`), as Argo builds it.
+  const argv = [...command, ...((req.container.args as string[] | undefined) ?? [])];
   const log = (line: string, level = 'info') =>
     req.onOutput(`time="${new Date().toISOString()}" level=${level} msg=${JSON.stringify(line)}\n`);
   let stopped = false;
@@ -28,6 +32,8 @@ export function argoexecStandIn(req: StartRequest, startProcess: StartProcess): 
   if (command[1] === 'init') exited = runInit(req, log).catch(fail);
   else if (command[1] === 'wait') exited = runWait(req, () => stopped, log).catch(fail);
   else if (command[1] === 'resource') exited = runResource(req, abort.signal, log).catch(fail);
+  else if (command[1] === 'data') exited = runData(req, command[2] ?? '{}', log).catch(fail);
+  else if (argv[1] === 'agent') exited = runAgent(argv[2], req, abort.signal, log).catch(fail);
   else
     exited = Promise.resolve({
       exitCode: 64,

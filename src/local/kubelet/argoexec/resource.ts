@@ -11,6 +11,8 @@ import { isKubeApiError, isNotFound } from '../../../adapters/kube/errors.ts';
 import type { ContainerExit, StartRequest } from '../runtime.ts';
 import { hostPathIn, mountsOf } from './fs.ts';
 import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { manifestArtifact, resourcePlacementProblem, withOwnerReference } from '../../../engine/resource/manifest.ts';
 import { readTemplate } from './emissary.ts';
 import { client, newMeta, retrying, upsert } from './wait.ts';
 import { runAction, type Acted, type ResourceSpec } from './resource-actions.ts';
@@ -29,7 +31,8 @@ interface OutputParam {
 }
 
 interface ResourceTemplateDoc {
-  resource?: ResourceSpec & { successCondition?: string; failureCondition?: string };
+  resource?: ResourceSpec & { successCondition?: string; failureCondition?: string; manifestFrom?: unknown };
+  inputs?: { artifacts?: { name: string; path?: string }[] };
   outputs?: { parameters?: OutputParam[] };
 }
 
@@ -117,12 +120,34 @@ async function resourceParameters(
   return out;
 }
 
+/**
+ * `manifestFrom.artifact`: the manifest is the input artifact init downloaded to its path (Argo's
+ * `argoexec resource` reads that file). The controller never saw it, so the rules it applies to inline
+ * manifests (own namespace, namespaced kinds) are applied here, and `setOwnerReference` is added here.
+ */
+function fromArtifact(req: StartRequest, template: ResourceTemplateDoc, at: (p: string) => string): ResourceSpec {
+  const r = template.resource ?? {};
+  const name = manifestArtifact(r);
+  if (name === undefined) return r;
+  const art = (template.inputs?.artifacts ?? []).find((a) => a.name === name);
+  if (!art?.path) throw new Error(`artifact ${name} in \`manifestFrom\` refer to a non-exist artifact`);
+  const manifest = readFileSync(at(art.path), 'utf8');
+  const ns = String(req.pod.metadata.namespace);
+  const wf = req.env.ARGO_WORKFLOW_NAME ?? '';
+  const place = { cluster: '', namespace: ns, workflowCluster: '', workflowNamespace: ns, workflowName: wf };
+  const t = { name: 'manifest', resource: { ...r, manifestFrom: undefined, manifest } };
+  const problem = resourcePlacementProblem(t, place);
+  if (problem) throw new Error(problem.replace("resource template 'manifest'", `manifest from artifact ${name}`));
+  const owned = withOwnerReference(t, { ...place, workflowUid: req.env.ARGO_WORKFLOW_UID ?? '' });
+  return owned.resource as ResourceSpec;
+}
+
 async function execute(req: StartRequest, c: HttpKubeClient, log: (l: string) => void, signal: AbortSignal) {
   const ns = String(req.pod.metadata.namespace);
   const at = (p: string) =>
     hostPathIn(mountsOf(req.pod, req.container, req.podDir), p, join(req.podDir, 'rootfs', 'main'));
   const template = readTemplate(req, at('/var/run/argo')) as ResourceTemplateDoc;
-  const r = template.resource ?? {};
+  const r = { ...(template.resource ?? {}), ...fromArtifact(req, template, at) };
   const params = template.outputs?.parameters ?? [];
   if (r.action === 'delete' && (r.successCondition || r.failureCondition || params.length > 0))
     throw new Error('successCondition, failureCondition and outputs are not supported for delete action');
