@@ -6,7 +6,8 @@
 // `src/local/` (embedded clusters, kubelets, queues) is a test and demo harness: only the CLI's
 // local-mode commands and tests/bench/scripts may load it, so nothing in a Lambda bundle or the
 // watcher image can. The root files (`config.ts`, `logger.ts`, `nudge.ts`, `zod-en.ts`) are shared by
-// every layer except the engine, which takes everything as arguments.
+// every layer except the engine, which takes everything as arguments. No module may take part in an
+// import cycle (type-only imports included).
 // `test/unit/architecture/layers.test.ts` proves that a forbidden import fails this check.
 
 /** Paths (regex) a layer must not import. */
@@ -60,6 +61,14 @@ module.exports = {
       severity: 'error',
       from: { path: '^(src|functions)/', pathNot: '^src/clusters/kubeconfig-plugin[.]ts$' },
       to: { path: 'node_modules/@kubernetes/client-node/' },
+    },
+    {
+      name: 'no-circular',
+      comment:
+        'modules that import each other cannot be read, tested or moved alone: put what both need in a leaf module, or pass the function in (the engine recursion goes through ExecContext.executeTemplate)',
+      severity: 'error',
+      from: {},
+      to: { circular: true },
     },
     {
       name: 'not-to-unresolvable',

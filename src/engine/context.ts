@@ -27,9 +27,18 @@ import { withTemplateDefaults } from './template-defaults.ts';
 import { childNodeId, displayNameOf, formatTime, nodeId, type PodNameFormat } from './names.ts';
 import type { EffectState } from './effect-state.ts';
 import type { HttpState } from './http-template/state.ts';
+import type { ExecuteRequest } from './execute-request.ts';
+
+/** Runs (or advances) a template as a node: `executeTemplate` of execute.ts. */
+export type ExecuteTemplate = (ctx: ExecContext, req: ExecuteRequest) => NodeStatus;
 
 /** Everything the executors share during one decide. */
 export interface ExecContext {
+  /**
+   * How steps, tasks and hooks run their templates: `executeTemplate`, passed in by decide. The
+   * executors recurse through this instead of importing execute.ts, which dispatches to them.
+   */
+  executeTemplate: ExecuteTemplate;
   wf: Workflow;
   wfName: string;
   wfNamespace: string;
@@ -264,8 +273,14 @@ export function outboundNodes(ctx: ExecContext, id: string): string[] {
 }
 
 /** Builds an empty context (used by decide and by tests). */
-export function newContext(wf: Workflow, now: Date, controller: ControllerSettings): ExecContext {
+export function newContext(
+  wf: Workflow,
+  now: Date,
+  controller: ControllerSettings,
+  executeTemplate: ExecuteTemplate,
+): ExecContext {
   return {
+    executeTemplate,
     wf,
     wfName: wf.metadata.name ?? '',
     wfNamespace: wf.metadata.namespace ?? '',

@@ -143,7 +143,7 @@ function labelCompletedPods(ctx: ExecContext, finished: ObservedPod[]): void {
 
 /** The decide's context with what the snapshot observed (places, task results, templates, facts). */
 function contextOf(wf: Workflow, snapshot: Snapshot, now: Date): ExecContext {
-  const ctx = newContext(wf, now, snapshot.controller);
+  const ctx = newContext(wf, now, snapshot.controller, executeTemplate);
   ctx.checkPlacement = snapshot.checkPlacement;
   ctx.executorPlaces = new Set(snapshot.executorPlaces ?? []);
   for (const r of snapshot.taskResults ?? [])

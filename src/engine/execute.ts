@@ -4,17 +4,19 @@
  * the executor of its type (the table in template-types.ts).
  */
 import type { ExecContext } from './context.ts';
-import { getNode, initNode, isFulfilled, markPhase, mutableNode, scopeUnder } from './context.ts';
-import type { Artifact, NodeStatus, Parameter, Template, TemplateRef } from './types.ts';
+import { getNode, isFulfilled, scopeUnder } from './context.ts';
+import type { Artifact, NodeStatus, Parameter, Template } from './types.ts';
+import type { ExecuteRequest } from './execute-request.ts';
 import type { TemplateScope } from './template-scope.ts';
 import { chainResolvers, mapResolver, substituteDeep, type Resolver } from './substitute.ts';
 import { isExpressionTagError } from './expr/expression-tag.ts';
 import { inputVariables } from './scope.ts';
-import { holderTemplateName, processInputs, resolveTemplate, type TemplateHolder } from './template.ts';
+import { holderTemplateName, processInputs, resolveTemplate } from './template.ts';
 import { templateType } from './template-types.ts';
 import type { Dispatch } from './dispatch.ts';
 import { podName } from './names.ts';
 import { executeRetry } from './retry/execute-retry.ts';
+import { dispatchTemplate, errorNode, stampRef } from './dispatch-template.ts';
 import { checkParallelism, noteNewNode } from './parallelism.ts';
 import {
   ArtifactReferenceError,
@@ -24,52 +26,13 @@ import {
 } from './artifacts/passing.ts';
 
 export type { Dispatch } from './dispatch.ts';
+export type { ExecuteRequest } from './execute-request.ts';
+export { dispatchTemplate } from './dispatch-template.ts';
 
 /** Argo's limit on nested template calls. */
 export const MAX_DEPTH = 100;
 const MAX_DEPTH_MESSAGE =
   'Maximum recursion depth exceeded. See https://argo-workflows.readthedocs.io/en/latest/scaling/#maximum-recursion-depth';
-
-/** A request to run a template as node `nodeName`. */
-export interface ExecuteRequest {
-  nodeName: string;
-  holder: TemplateHolder;
-  args?: Parameter[];
-  /** Argument artifacts, references already resolved. */
-  artifacts?: Artifact[];
-  boundaryID?: string;
-  depth: number;
-  /** Set on exit-handler nodes (`hooked`). */
-  nodeFlag?: NodeFlag;
-}
-
-type NodeFlag = NonNullable<NodeStatus['nodeFlag']>;
-
-/** Argo's node fields for a templateRef'd template: `templateRef` instead of `templateName`. */
-function stampRef(ctx: ExecContext, id: string, ref: TemplateRef | undefined): void {
-  const node = ctx.nodes[id];
-  if (!ref || !node || node.templateRef) return;
-  const n = mutableNode(ctx, id);
-  n.templateRef = { ...ref };
-  delete n.templateName;
-}
-
-/** Creates (or finds) the node in Error when a template cannot even start. */
-function errorNode(ctx: ExecContext, req: ExecuteRequest, t: Template | undefined, message: string): NodeStatus {
-  const existing = getNode(ctx, req.nodeName);
-  if (existing) return markPhase(ctx, existing.id, 'Error', message);
-  const node = initNode(ctx, {
-    name: req.nodeName,
-    type: (t && templateType(t)?.nodeType) ?? 'Pod',
-    boundaryID: req.boundaryID,
-    templateName: t?.name ?? req.holder.template,
-    templateRef: req.holder.templateRef,
-    phase: 'Error',
-    message,
-  });
-  if (req.nodeFlag) node.nodeFlag = { ...req.nodeFlag };
-  return node;
-}
 
 /** Argo's ProcessArgs and SubstituteParams for a template's inputs (throws Argo's messages). */
 function processedInputs(
@@ -150,22 +113,4 @@ export function executeTemplate(ctx: ExecContext, req: ExecuteRequest): NodeStat
     noteNewNode(ctx, node);
   }
   return ctx.nodes[node.id] ?? node;
-}
-
-/** Runs one resolved template as node `d.nodeName` with the executor of its type. */
-export function dispatchTemplate(ctx: ExecContext, existing: NodeStatus | undefined, d: Dispatch): NodeStatus {
-  const node = dispatchByKind(ctx, existing, d);
-  if (!existing && d.nodeFlag && ctx.nodes[node.id] && !node.nodeFlag)
-    mutableNode(ctx, node.id).nodeFlag = { ...d.nodeFlag };
-  if (!existing) stampRef(ctx, node.id, d.templateRef);
-  return ctx.nodes[node.id] ?? node;
-}
-
-function dispatchByKind(ctx: ExecContext, existing: NodeStatus | undefined, d: Dispatch): NodeStatus {
-  const t = d.template;
-  const type = templateType(t);
-  if (type) return type.execute(ctx, existing, d);
-  const req: ExecuteRequest = { nodeName: d.nodeName, holder: {}, boundaryID: d.boundaryID, depth: d.depth };
-  if (d.nodeFlag) req.nodeFlag = d.nodeFlag;
-  return errorNode(ctx, req, t, `template type of '${t.name}' is not supported yet`);
 }

@@ -13,7 +13,7 @@ import { idOf, isFulfilled, markPhase, mutableNode } from './context.ts';
 import { assessPod, recordFinish } from './pod/assess-pod.ts';
 import type { NodePhase, NodeStatus, Template } from './types.ts';
 import { nodeTemplate } from './template.ts';
-import type { ExecuteRequest } from './execute.ts';
+import type { ExecuteRequest } from './execute-request.ts';
 
 /** Argo's message when failFast stops a template. */
 export const FAIL_FAST_MESSAGE = 'template has failed or errored children and failFast enabled';

@@ -10,7 +10,6 @@ import { ABSENT_QUERY } from './scope.ts';
 import { expandLoop, hasLoop, itemResolver, itemSuffix, LoopExpansionError, type LoopSpec } from './loops.ts';
 import { shouldExecute } from './expr/govaluate.ts';
 import { isExpressionTagError } from './expr/expression-tag.ts';
-import { executeTemplate } from './execute.ts';
 import { ArtifactReferenceError, resolveArgumentArtifacts } from './artifacts/passing.ts';
 
 /** One child to run. */
@@ -137,7 +136,7 @@ export function runPlan(ctx: ExecContext, plan: StepPlan, boundaryID: string, de
       });
     }
   }
-  return executeTemplate(ctx, {
+  return ctx.executeTemplate(ctx, {
     nodeName: plan.name,
     holder: { template: plan.step.template, templateRef: plan.step.templateRef, inline: plan.step.inline },
     args: plan.args,

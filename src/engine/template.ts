@@ -7,7 +7,10 @@ import { inputFromConfigMap } from './configmap-params.ts';
 import { substituteString, type Resolver } from './substitute.ts';
 import type { ObservedConfigMap } from './contract.ts';
 import type { ExecContext } from './context.ts';
-import type { NodeStatus, Parameter, Template, TemplateRef, WorkflowStep } from './types.ts';
+import type { TemplateHolder } from './execute-request.ts';
+
+export type { TemplateHolder } from './execute-request.ts';
+import type { NodeStatus, Parameter, Template, WorkflowStep } from './types.ts';
 import { templateProblems } from './unsupported.ts';
 import {
   isLocalScope,
@@ -21,13 +24,6 @@ import {
 /** A template could not be found or its inputs could not be satisfied. */
 export class TemplateError extends Error {
   override name = 'TemplateError';
-}
-
-/** What points at a template: a step, task, or the entrypoint. */
-export interface TemplateHolder {
-  template?: string;
-  templateRef?: TemplateRef;
-  inline?: Template;
 }
 
 /** What a holder resolved to, and the scope the template's own steps/tasks resolve their names in. */

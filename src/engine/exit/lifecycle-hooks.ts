@@ -10,7 +10,6 @@ import type { ExecContext } from '../context.ts';
 import { addChild, getNode, isFulfilled, markPhase } from '../context.ts';
 import type { LifecycleHook, NodeStatus, Parameter } from '../types.ts';
 import { mapResolver, substituteDeep, type Resolver } from '../substitute.ts';
-import { executeTemplate } from '../execute.ts';
 import { isDeferred } from '../parallelism.ts';
 import { evaluateRetryExpression } from '../retry/retry-expression.ts';
 import { phaseOfRoot } from './workflow-exit.ts';
@@ -61,7 +60,7 @@ export function runLifecycleHooks(ctx: ExecContext, req: HooksRequest): HooksOut
     if (!run) continue;
     const params = hook.arguments?.parameters;
     const args: Parameter[] | undefined = params ? substituteDeep(params, req.resolver) : undefined;
-    const node = executeTemplate(ctx, {
+    const node = ctx.executeTemplate(ctx, {
       nodeName,
       holder: { template: hook.template, templateRef: hook.templateRef },
       args,

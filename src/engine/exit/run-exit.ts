@@ -8,7 +8,6 @@ import { addChild, getNode, isCompleted, isFulfilled } from '../context.ts';
 import type { LifecycleHook, NodeStatus, Parameter, Workflow } from '../types.ts';
 import { substituteDeep, type Resolver } from '../substitute.ts';
 import { LABEL_ON_EXIT } from '../labels.ts';
-import { executeTemplate } from '../execute.ts';
 import { isDeferred } from '../parallelism.ts';
 import { evaluateRetryExpression } from '../retry/retry-expression.ts';
 
@@ -104,7 +103,7 @@ export function runExitHandler(ctx: ExecContext, req: ExitRequest): NodeStatus {
   const params = req.hook.arguments?.parameters;
   const args: Parameter[] | undefined = params ? substituteDeep(params, req.resolver) : undefined;
   const node = asExitHandler(ctx, () =>
-    executeTemplate(ctx, {
+    ctx.executeTemplate(ctx, {
       nodeName: name,
       holder: { template: req.hook.template, templateRef: req.hook.templateRef },
       args,

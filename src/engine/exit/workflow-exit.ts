@@ -8,7 +8,6 @@ import { getNode, isFulfilled } from '../context.ts';
 import type { NodeStatus, WorkflowPhase } from '../types.ts';
 import { chainResolvers, mapResolver, substituteDeep } from '../substitute.ts';
 import { podName } from '../names.ts';
-import { executeTemplate } from '../execute.ts';
 import { asExitHandler, exitHookOf, exitNodeName, shouldRunHook } from './run-exit.ts';
 
 /** The workflow phase a fulfilled root node gives (Skipped/Omitted count as Succeeded). */
@@ -67,7 +66,7 @@ export function runWorkflowExit(ctx: ExecContext, root: NodeStatus): NodeStatus 
   const params = hook.arguments?.parameters;
   const args = params ? substituteDeep(params, chainResolvers(mapResolver(ctx.globals))) : undefined;
   return asExitHandler(ctx, () =>
-    executeTemplate(ctx, {
+    ctx.executeTemplate(ctx, {
       nodeName: name,
       holder: { template: hook.template, templateRef: hook.templateRef },
       args,

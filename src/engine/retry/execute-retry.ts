@@ -11,7 +11,7 @@ import { chainResolvers, mapResolver, substituteDeep } from '../substitute.ts';
 import { podName } from '../names.ts';
 import { templateType } from '../template-types.ts';
 import { workflowDeadline } from '../pod/build-pod.ts';
-import { dispatchTemplate } from '../execute.ts';
+import { dispatchTemplate } from '../dispatch-template.ts';
 import type { Dispatch } from '../dispatch.ts';
 import { isWorkflowParallelismReached, noteNewNode } from '../parallelism.ts';
 import { attemptsOf, processRetry, retryVariables, type RetryVerdict } from './process-retry.ts';

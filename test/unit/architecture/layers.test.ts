@@ -65,6 +65,17 @@ describe('layer rules (.dependency-cruiser.cjs)', () => {
     assert.match(r.out, /error engine-no-io: src\/engine\/clock\.ts → fs\n/);
   });
 
+  test('an import cycle fails the check, type-only imports included', () => {
+    const dir = scratch({
+      'src/engine/a.ts': "import type { B } from './b.ts';\nexport interface A { b?: B }\n",
+      'src/engine/b.ts': "import type { A } from './a.ts';\nexport interface B { a?: A }\n",
+    });
+    dirs.push(dir);
+    const r = cruise(dir, ['src']);
+    assert.notEqual(r.status, 0, r.out);
+    assert.match(r.out, /error no-circular: src\/engine\/(a|b)\.ts → /);
+  });
+
   test('imports down the layers pass', () => {
     const dir = scratch({
       'src/engine/names.ts': 'export const x = 1;\n',
