@@ -17,6 +17,7 @@ import { isCompleted } from './follow.ts';
 import { fetchWorkflow, resolveName } from './get.ts';
 import { withTarget, type Target } from './kube-target.ts';
 import { formatLogLines, logRequest, type LogFlags, type LogRequest } from './log-flags.ts';
+import { mergePodLogs } from './log-merge.ts';
 
 /** A workflow pod and where it lives. */
 export interface PodRef {
@@ -64,15 +65,33 @@ export async function withLabels(target: Target, wfName: string, refs: PodRef[],
   return refs.filter((r) => matching.has(`${r.cluster}/${r.namespace}/${r.pod}`));
 }
 
-async function printLogs(ctx: CliContext, target: Target, ref: PodRef, req: LogRequest): Promise<void> {
+/** Pod logs read at once (`argosy logs` without `-f`); argo reads all of them at once. */
+export const LOG_PARALLEL = 32;
+
+function startMsOf(ref: PodRef): number {
+  const t = Date.parse(ref.node.startedAt ?? '');
+  return Number.isNaN(t) ? Number.NEGATIVE_INFINITY : t;
+}
+
+/** One pod's log with the server's timestamps (the merge orders by them), or undefined when gone. */
+async function readLog(ctx: CliContext, target: Target, ref: PodRef, req: LogRequest): Promise<string | undefined> {
   const kube = await target.clientFor(ref.cluster, ref.namespace);
   try {
-    const text = await readPodLog(kube, ref.namespace, ref.pod, req.query);
-    ctx.io.out(formatLogLines(ref.pod, text, req));
+    return await readPodLog(kube, ref.namespace, ref.pod, { ...req.query, timestamps: true });
   } catch (e) {
     if (!isNotFound(e)) throw e;
     ctx.io.err(`${ref.pod}: pod not found in ${ref.cluster}/${ref.namespace} (garbage-collected?)\n`);
+    return undefined;
   }
+}
+
+/** Every pod's log, {@link LOG_PARALLEL} requests at a time, lines in time order across pods. */
+export async function printLogs(ctx: CliContext, target: Target, refs: PodRef[], req: LogRequest): Promise<void> {
+  const ordered = refs.map((ref) => ({ ref, startMs: startMsOf(ref) })).sort((a, b) => a.startMs - b.startMs);
+  const sources = ordered.map(({ ref, startMs }) => ({ startMs, read: () => readLog(ctx, target, ref, req) }));
+  await mergePodLogs(sources, LOG_PARALLEL, Boolean(req.query.timestamps), (lines) =>
+    ctx.io.out(lines.map((l) => formatLogLines(ordered[l.pod]!.ref.pod, `${l.text}\n`, req)).join('')),
+  );
 }
 
 async function streamLogs(
@@ -155,7 +174,7 @@ export function makeLogsCommand(): Command {
         const wf = await fetchWorkflow(target, name);
         const refs = await withLabels(target, name, podRefs(wf, target.mainCluster, node), opts.selector);
         if (node && refs.length === 0) throw failure(`workflow ${name} has no pod node "${node}"`);
-        for (const ref of refs) await printLogs(ctx, target, ref, req);
+        await printLogs(ctx, target, refs, req);
       });
     });
 }

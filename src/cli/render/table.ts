@@ -11,7 +11,9 @@ import { visibleWidth } from './style.ts';
  */
 export function alignTable(rows: string[][], padding = 2): string[] {
   const out: string[][] = rows.map(() => []);
-  const maxCols = Math.max(0, ...rows.map((r) => r.length - 1));
+  // A loop, not Math.max(...rows): spreading 100,000 rows into arguments overflows the stack.
+  let maxCols = 0;
+  for (const r of rows) maxCols = Math.max(maxCols, r.length - 1);
   const widths: number[][] = rows.map(() => []);
   // Column blocks: consecutive rows that have a terminated cell in column c share one width.
   for (let c = 0; c < maxCols; c++) {

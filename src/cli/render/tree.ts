@@ -38,23 +38,37 @@ function startMs(node: NodeStatus | undefined): number {
   return parseTime(node?.startedAt)?.getTime() ?? Number.NEGATIVE_INFINITY;
 }
 
-function insertSorted(nodes: Record<string, NodeStatus>, list: RenderNode[], item: RenderNode): void {
-  const a = nodes[item.id];
-  const at = startMs(a);
-  let i = 0;
-  for (; i < list.length; i++) {
-    const b = nodes[list[i]!.id];
-    const bt = startMs(b);
-    if (at < bt) break;
-    if (at === bt) {
-      const an = a?.displayName ?? '';
-      const bn = b?.displayName ?? '';
-      const ai = indexFromName(an);
-      const bi = indexFromName(bn);
-      if (ai >= 0 && bi >= 0 ? ai < bi : an < bn) break;
-    }
-  }
-  list.splice(i, 0, item);
+/** A node's sort key, computed once per node (the comparator runs n log n times). */
+interface SortKey {
+  start: number;
+  index: number;
+  name: string;
+}
+
+function sortKey(node: NodeStatus | undefined): SortKey {
+  const name = node?.displayName ?? '';
+  return { start: startMs(node), index: indexFromName(name), name };
+}
+
+/**
+ * argo `insertSorted`'s order (start time, then item index when both have one, else display name;
+ * ties keep arrival order) as one stable sort per parent: inserting into an array one by one is
+ * quadratic, and a 10,000-item fan-out has 10,000 children under one parent.
+ */
+function compareKeys(a: SortKey, b: SortKey): number {
+  if (a.start !== b.start) return a.start < b.start ? -1 : 1;
+  if (a.index >= 0 && b.index >= 0) return a.index - b.index;
+  return a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
+}
+
+function sortKids(nodes: Record<string, NodeStatus>, parents: Iterable<RenderNode>): void {
+  const keys = new Map<string, SortKey>();
+  const keyOf = (id: string): SortKey => {
+    let k = keys.get(id);
+    if (!k) keys.set(id, (k = sortKey(nodes[id])));
+    return k;
+  };
+  for (const p of parents) if (p.kids.length > 1) p.kids.sort((a, b) => compareKeys(keyOf(a.id), keyOf(b.id)));
 }
 
 /** Builds the render forest; returns the roots by node ID. */
@@ -75,13 +89,17 @@ export function buildRenderTrees(wf: Workflow): Map<string, RenderNode> {
   const attach = (n: RenderNode, boundaryID: string | undefined): boolean => {
     const g = groupOfChild.get(n.id);
     if (g) {
-      insertSorted(nodes, g.kids, n);
+      g.kids.push(n);
       return false;
     }
     if (!boundaryID) return true;
     const b = boundaries.get(boundaryID);
-    if (b) insertSorted(nodes, b.kids, n);
-    else pendingByBoundary.set(boundaryID, [...(pendingByBoundary.get(boundaryID) ?? []), n]);
+    if (b) b.kids.push(n);
+    else {
+      const pending = pendingByBoundary.get(boundaryID);
+      if (pending) pending.push(n);
+      else pendingByBoundary.set(boundaryID, [n]);
+    }
     return false;
   };
   for (const [id, s] of Object.entries(nodes)) {
@@ -93,8 +111,9 @@ export function buildRenderTrees(wf: Workflow): Map<string, RenderNode> {
     else if (isExec(s.type)) n = { id, kind: 'exec', kids: [] };
     if (!n) continue;
     if (attach(n, s.boundaryID)) roots.set(id, n);
-    if (n.kind === 'boundary') for (const p of pendingByBoundary.get(id) ?? []) insertSorted(nodes, n.kids, p);
+    if (n.kind === 'boundary') for (const p of pendingByBoundary.get(id) ?? []) n.kids.push(p);
   }
+  sortKids(nodes, [...boundaries.values(), ...groups.values()]);
   return roots;
 }
 

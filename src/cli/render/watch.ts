@@ -80,9 +80,11 @@ export class WatchPrinter {
       this.wfPhase = phase;
       this.wfProgress = wf.status?.progress ?? '';
     }
-    const nodes = Object.values(wf.status?.nodes ?? {}).sort(
-      (a, b) => (parseTime(a.startedAt)?.getTime() ?? 0) - (parseTime(b.startedAt)?.getTime() ?? 0),
-    );
+    // Start times parsed once per node, not once per comparison (10,000 nodes per redraw).
+    const nodes = Object.values(wf.status?.nodes ?? {})
+      .map((n) => ({ n, t: parseTime(n.startedAt)?.getTime() ?? 0 }))
+      .sort((a, b) => a.t - b.t)
+      .map((x) => x.n);
     for (const n of nodes) {
       if (!PRINTED_TYPES.has(n.type) || n.phase === 'Omitted') continue;
       const key = `${n.phase}|${n.message ?? ''}`;

@@ -107,3 +107,36 @@ describe('argo tree shape', () => {
     ]);
   });
 });
+
+describe('argo tree order at scale', () => {
+  /** argo's insertSorted, one insertion at a time (the reference the linear build must match). */
+  function argoOrder(kids: NodeStatus[]): string[] {
+    const t = (x: NodeStatus) => Date.parse(x.startedAt ?? '');
+    const idx = (x: NodeStatus) => indexFromName(x.displayName ?? '');
+    const out: NodeStatus[] = [];
+    for (const a of kids) {
+      let i = 0;
+      for (; i < out.length; i++) {
+        const b = out[i]!;
+        if (t(a) < t(b)) break;
+        if (t(a) === t(b) && (idx(a) >= 0 && idx(b) >= 0 ? idx(a) < idx(b) : a.displayName! < b.displayName!)) break;
+      }
+      out.splice(i, 0, a);
+    }
+    return out.map((x) => x.displayName!);
+  }
+
+  test('a 2,000-item fan-out with shared start times prints in argo insertSorted order', () => {
+    const kids: NodeStatus[] = [];
+    for (let i = 0; i < 2000; i++) {
+      const k = (i * 7919) % 2000;
+      const display = k % 10 === 0 ? `named-${k}` : `fan(${k}:${k})`;
+      kids.push(n(`${W}.${display}`, { displayName: display, boundaryID: W, startedAt: at(k % 7) }));
+    }
+    const root = n(W, { displayName: W, type: 'DAG', children: kids.map((k) => k.id) });
+    const printed = lines(wfOf([root, ...kids]))
+      .slice(1)
+      .map((l) => l.slice(3));
+    assert.deepEqual(printed, argoOrder(kids));
+  });
+});
