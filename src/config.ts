@@ -117,6 +117,17 @@ export const ConfigSchema = z.strictObject({
     '',
   ),
   /**
+   * S3 bucket for offloaded node status (Argo's node status offload): workflows whose nodes do not fit
+   * in the object even compressed keep them there. Empty = no offload (such workflows end with phase Error).
+   */
+  statusBucket: text(),
+  /** S3 endpoint override (an emulator); empty = AWS. */
+  s3Endpoint: text(),
+  /** Argo's MAX_WORKFLOW_SIZE: above this many bytes nodes are compressed, then offloaded. */
+  maxWorkflowSize: integer(1024, 1024 * 1024),
+  /** Argo's ALWAYS_OFFLOAD_NODE_STATUS: offload nodes of every workflow (with a bucket). */
+  alwaysOffloadNodeStatus: oneOf(['false', 'true'], 'false'),
+  /**
    * CronWorkflows: how late (s) a scheduled run may still start as on time; at least the evaluation
    * period (AWS: one minute). Older due runs are missed runs (startingDeadlineSeconds decides).
    */
@@ -161,6 +172,10 @@ const ENV_NAMES: Record<keyof z.infer<typeof ConfigSchema>, string> = {
   executorImage: 'ARGOSY_EXECUTOR_IMAGE',
   executorResources: 'ARGOSY_EXECUTOR_RESOURCES',
   cronGraceSeconds: 'ARGOSY_CRON_GRACE_SECONDS',
+  statusBucket: 'ARGOSY_STATUS_BUCKET',
+  s3Endpoint: 'AWS_ENDPOINT_URL_S3',
+  maxWorkflowSize: 'MAX_WORKFLOW_SIZE',
+  alwaysOffloadNodeStatus: 'ALWAYS_OFFLOAD_NODE_STATUS',
 };
 
 /** The environment variable behind each setting (for docs and error messages). */

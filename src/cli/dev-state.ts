@@ -18,6 +18,8 @@ export interface DevState {
   /** `http://127.0.0.1:<port>`: POST /pause, /resume, /resync; GET /state. */
   controlUrl: string;
   startedAt: string;
+  /** The emulator bucket with offloaded node status (served at `sqsEndpoint`). */
+  statusBucket?: string;
   /** `argosy dev --kubeconfig`: the clusters are the user's, only the controller runs locally. */
   external?: boolean;
 }

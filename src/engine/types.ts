@@ -293,6 +293,8 @@ export interface WorkflowStatus {
   message?: string;
   nodes?: Record<string, NodeStatus>;
   compressedNodes?: string;
+  /** Argo: the nodes are offloaded (src/adapters/kube/offloaded-nodes.ts); this names their version. */
+  offloadNodeStatusVersion?: string;
   storedTemplates?: Record<string, Template>;
   /** The spec frozen when the workflow started (Argo's field name; see effective-spec.ts). */
   storedWorkflowTemplateSpec?: WorkflowSpec;

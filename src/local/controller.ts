@@ -27,6 +27,7 @@ import { createSqsPublisher } from '../adapters/aws/sqs-publisher.ts';
 import { configuredStore } from '../clusters/build.ts';
 import type { ClusterRegistry } from '../ports/kube.ts';
 import { startLocalQueues, type LocalQueues } from './queue/sqs-server.ts';
+import { localStatusStorage } from './node-status.ts';
 
 export interface LocalControllerOptions {
   mainCluster: string;
@@ -81,6 +82,16 @@ export interface LocalController {
   stop(): Promise<void>;
 }
 
+/**
+ * In AWS each function and the watcher read the rest-config secret themselves; here they share one
+ * registry, so its reads are recorded for each of them.
+ */
+function recordedSecretStore(opts: LocalControllerOptions, config: Config, awsCalls: AwsCallLog): SecretStore {
+  const readers: AwsIdentity[] = opts.watcher === false ? ['reconcile', 'resync'] : ['reconcile', 'resync', 'watcher'];
+  const inner = configuredStore({ config }, opts.mainClient);
+  return recordingStore(opts.secretStore ? opts.secretStore(inner) : inner, readers, awsCalls);
+}
+
 /** Starts queues, functions, watcher and resync against the main cluster `mainClient` reaches. */
 export async function startLocalController(opts: LocalControllerOptions): Promise<LocalController> {
   const { logger } = opts;
@@ -105,12 +116,9 @@ export async function startLocalController(opts: LocalControllerOptions): Promis
       opts.readEnv ? process.env : {},
     );
     const awsCalls = new AwsCallLog();
-    // In AWS each function and the watcher read the rest-config secret themselves; here they share
-    // one registry, so its reads are recorded for each of them.
-    const readers: AwsIdentity[] =
-      opts.watcher === false ? ['reconcile', 'resync'] : ['reconcile', 'resync', 'watcher'];
-    const inner = configuredStore({ config }, opts.mainClient);
-    const store = recordingStore(opts.secretStore ? opts.secretStore(inner) : inner, readers, awsCalls);
+    const store = recordedSecretStore(opts, config, awsCalls);
+    const status = await localStatusStorage(config, opts.config, queues.endpoint, awsCalls);
+    stops.push(status.close);
     const registry = await buildClusterRegistry({ config, logger, mainClient: opts.mainClient, store });
     stops.push(() => registry.close());
     const runtime = await createRuntimeDeps({
@@ -123,6 +131,7 @@ export async function startLocalController(opts: LocalControllerOptions): Promis
       policy: opts.policy,
       hooks: opts.hooks,
       events: opts.events,
+      statusStorage: status.storage,
     });
     const reconcilePoller = startPoller({
       client: queues.client,

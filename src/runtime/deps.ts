@@ -18,6 +18,8 @@ import { statusSubresourceProbe, type DecideFn, type ReconcileHooks } from './re
 import type { ReconcileHandlerDeps } from './reconcile-handler.ts';
 import type { ResyncDeps } from './resync-handler.ts';
 import type { TimerHandlerDeps } from './timer-handler.ts';
+import type { StatusStorage } from './status-size.ts';
+import { statusStorageFromConfig } from '../adapters/artifacts/node-status-s3.ts';
 
 /** Counters of what the handlers did (bench, tests, local mode status). */
 export interface RuntimeCounters {
@@ -50,6 +52,8 @@ export interface RuntimeOptions {
   now?: () => Date;
   /** Replaces the SQS publisher (tests). */
   publisher?: NudgePublisher;
+  /** Replaces the status size and offload settings built from config (local mode records S3 calls). */
+  statusStorage?: StatusStorage;
 }
 
 export interface RuntimeDeps {
@@ -73,12 +77,8 @@ function controllerSettings(config: Config): ControllerSettings {
   };
 }
 
-/** Wires the handler dependencies (async: a configured placement policy is parsed first). */
-export async function createRuntimeDeps(options: RuntimeOptions): Promise<RuntimeDeps> {
-  const { config, logger, registry } = options;
-  const policy = options.policy ?? (await policyCheck(registry, config.placementPolicy));
-  const now = options.now ?? (() => new Date());
-  const counters: RuntimeCounters = {
+function zeroCounters(): RuntimeCounters {
+  return {
     reconcileInvocations: 0,
     reconcileRecords: 0,
     reconciles: 0,
@@ -88,6 +88,14 @@ export async function createRuntimeDeps(options: RuntimeOptions): Promise<Runtim
     conflicts: 0,
     adopted: 0,
   };
+}
+
+/** Wires the handler dependencies (async: a configured placement policy is parsed first). */
+export async function createRuntimeDeps(options: RuntimeOptions): Promise<RuntimeDeps> {
+  const { config, logger, registry } = options;
+  const policy = options.policy ?? (await policyCheck(registry, config.placementPolicy));
+  const now = options.now ?? (() => new Date());
+  const counters = zeroCounters();
   const sqsFor = options.sqsFor ?? (() => options.sqs);
   const publisherFor = (fn: 'reconcile' | 'timer' | 'resync'): NudgePublisher =>
     options.publisher ??
@@ -118,6 +126,7 @@ export async function createRuntimeDeps(options: RuntimeOptions): Promise<Runtim
     now,
     events: options.events ?? config.events,
     maxPodCreates: config.maxPodCreates,
+    statusStorage: options.statusStorage ?? statusStorageFromConfig(config),
     executorMode: config.executorMode,
     // Discovery once per process, not per reconcile.
     statusSubresource: statusSubresourceProbe(registry),

@@ -16,6 +16,8 @@ import { deletePod, patchWorkflow } from '../adapters/kube/resources.ts';
 import { clientForPlace, observePods, podPlaces, type PodPlace } from './observe.ts';
 import { deleteTaskResults } from './task-results.ts';
 import { deleteTaskSets } from './task-sets.ts';
+import type { NodeStatusStore } from '../ports/node-status.ts';
+import { deleteOffloadedNodes, offloadedVersionOf } from '../adapters/kube/offloaded-nodes.ts';
 
 export interface FinalizeDeps {
   registry: ClusterRegistry;
@@ -23,6 +25,8 @@ export interface FinalizeDeps {
   instanceId: string;
   /** Pod deletes per reconcile (default the engine's DEFAULT_MAX_POD_DELETES). */
   maxPodDeletes?: number;
+  /** Where offloaded nodes are: every version of the workflow's is deleted before the finalizer goes. */
+  statusStorage?: { nodeStatus?: NodeStatusStore };
 }
 
 /** True when the workflow is being deleted and still holds our finalizer. */
@@ -45,6 +49,22 @@ async function cleanPlaces(deps: FinalizeDeps, name: string, places: PodPlace[],
       });
     }),
   );
+}
+
+/**
+ * Offloaded node status goes with the workflow: every version under its prefix (a version left by a
+ * lost write race included) of a workflow whose nodes are offloaded. A failure throws, so the finalizer stays and the round is retried.
+ */
+async function deleteNodeStatus(deps: FinalizeDeps, workflow: Workflow, log: Logger): Promise<void> {
+  // Only workflows read with offloaded nodes have any (no store call for the others).
+  if (!workflow.status?.offloadNodeStatusVersion && !offloadedVersionOf(workflow)) return;
+  const store = deps.statusStorage?.nodeStatus;
+  if (!store) {
+    log.warn('offloaded node status left behind: no node status store configured (ARGOSY_STATUS_BUCKET)');
+    return;
+  }
+  const deleted = await deleteOffloadedNodes(store, workflow);
+  if (deleted > 0) log.info('offloaded node status deleted', { versions: deleted, store: store.location });
 }
 
 /** One finalizer round: deletes what the plan says and removes our finalizer when nothing is left. */
@@ -79,6 +99,7 @@ export async function finalizeWorkflow(deps: FinalizeDeps, workflow: Workflow): 
     return plan;
   }
   await cleanPlaces(deps, name, places, log);
+  await deleteNodeStatus(deps, workflow, log);
   const finalizers = (workflow.metadata.finalizers ?? []).filter((f) => f !== WORKFLOW_FINALIZER);
   try {
     await patchWorkflow(deps.registry.mainClient(), wfNs, name, {

@@ -14,7 +14,7 @@ import type {
 import type { Workflow } from '../engine/types.ts';
 import type { Logger } from '../logger.ts';
 import type { NudgePublisher } from '../ports/event-source.ts';
-import type { ClusterRegistry } from '../ports/kube.ts';
+import type { ClusterRegistry, KubeClient } from '../ports/kube.ts';
 import { isConflict, isNotFound } from '../adapters/kube/errors.ts';
 import { applyActions } from './apply.ts';
 import { decideAndApply } from './decide-apply.ts';
@@ -34,7 +34,8 @@ import {
 import { withMainLogs } from './result-logs.ts';
 import { loadWorkflowTemplates } from './templates.ts';
 import { LABEL_COMPLETED, LABEL_INSTANCE_ID } from '../engine/labels.ts';
-import { inflateWorkflow } from '../adapters/kube/compressed-nodes.ts';
+import { hydrateWorkflow, OffloadedNodesMissingError } from '../adapters/kube/offloaded-nodes.ts';
+import type { StatusStorage } from './status-size.ts';
 import { loadConfigMaps } from './configmaps.ts';
 import { writeOrEnd } from './write-or-end.ts';
 import { expireFinished } from './ttl.ts';
@@ -76,6 +77,8 @@ export interface ReconcileDeps {
   /** Whether the Workflow CRD has a status subresource (memoised probe); absent = discover per call. */
   statusSubresource?: () => Promise<boolean>;
   hooks?: ReconcileHooks;
+  /** Size limit, node status offload store (status-size.ts); absent = 1 MiB and no offload. */
+  statusStorage?: StatusStorage;
 }
 
 export type ReconcileOutcome =
@@ -128,13 +131,9 @@ export async function reconcileWorkflow(
   const probe = deps.statusSubresource ?? sharedProbe(deps.registry);
   let writes = 0;
   for (let attempt = 1; attempt <= maxAttempts; attempt++) {
-    let wf: Workflow;
-    try {
-      wf = inflateWorkflow(await getWorkflow<Workflow>(main, ref.namespace, ref.workflow));
-    } catch (e) {
-      if (isNotFound(e)) return { outcome: 'not-found', writes, attempts: attempt };
-      throw e;
-    }
+    const wf = await readWorkflow(deps, main, ref, attempt < maxAttempts);
+    if (wf === 'not-found') return { outcome: 'not-found', writes, attempts: attempt };
+    if (wf === 'replaced') continue;
     const skip = skipReason(deps, wf);
     if (skip === 'deleting') {
       // Not ours to finalize (no remote pods were ever made, or already done): Kubernetes does the rest.
@@ -168,6 +167,26 @@ export async function reconcileWorkflow(
     }
   }
   throw new StatusConflictError({ namespace: ref.namespace, workflow: ref.workflow, attempts: maxAttempts });
+}
+
+/**
+ * The workflow with its nodes (compressed or offloaded ones read back). 'replaced' when its offloaded
+ * version was replaced between the two reads: read it again (a conflict in all but name).
+ */
+async function readWorkflow(
+  deps: ReconcileDeps,
+  main: KubeClient,
+  ref: { namespace: string; workflow: string },
+  mayRetry: boolean,
+): Promise<Workflow | 'not-found' | 'replaced'> {
+  try {
+    const raw = await getWorkflow<Workflow>(main, ref.namespace, ref.workflow);
+    return await hydrateWorkflow(raw, deps.statusStorage?.nodeStatus);
+  } catch (e) {
+    if (isNotFound(e)) return 'not-found';
+    if (e instanceof OffloadedNodesMissingError && mayRetry) return 'replaced';
+    throw e;
+  }
 }
 
 function skipReason(deps: ReconcileDeps, wf: Workflow): ReconcileOutcome | 'deleting' | undefined {

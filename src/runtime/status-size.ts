@@ -1,13 +1,18 @@
 /**
- * Keeping the Workflow object under the API server's size limit, as Argo does: when the object would
- * exceed {@link MAX_WORKFLOW_BYTES}, its `status.nodes` are stored gzip+base64 in
- * `status.compressedNodes` (the codec is src/adapters/kube/compressed-nodes.ts); reads inflate them again, so the engine always sees plain `nodes`. When
- * even the compressed object is too large, the status write could never succeed and the reconcile
- * would retry forever: the write throws {@link StatusTooLargeError}, and the engine decides the
- * workflow's end instead (src/runtime/write-or-end.ts, src/engine/too-large.ts).
+ * Keeping the Workflow object under the API server's size limit, as Argo does (workflow/hydrator):
+ * when the object would exceed the limit (`MAX_WORKFLOW_SIZE`, default {@link MAX_WORKFLOW_BYTES}),
+ * its `status.nodes` are stored gzip+base64 in `status.compressedNodes` (src/adapters/kube/compressed-nodes.ts);
+ * when even that is too large and a node status store is configured, the nodes are offloaded to it
+ * and the object keeps `status.offloadNodeStatusVersion` (src/adapters/kube/offloaded-nodes.ts).
+ * Reads hydrate them again, so the engine always sees plain `nodes`. When the status still cannot be
+ * stored, the write could never succeed and the reconcile would retry forever: the write throws
+ * {@link StatusTooLargeError}, and the engine decides the workflow's end instead
+ * (src/runtime/write-or-end.ts, src/engine/too-large.ts).
  */
 import type { Workflow, WorkflowStatus } from '../engine/types.ts';
+import type { NodeStatusStore } from '../ports/node-status.ts';
 import { compressNodes } from '../adapters/kube/compressed-nodes.ts';
+import { saveNodes } from '../adapters/kube/offloaded-nodes.ts';
 
 /** Argo's default maxWorkflowSize: compress above this; fail when compression is not enough. */
 export const MAX_WORKFLOW_BYTES = 1024 * 1024;
@@ -19,8 +24,8 @@ export class StatusTooLargeError extends Error {
   readonly bytes: number;
   readonly limit: number;
 
-  constructor(bytes: number, limit: number) {
-    super(`workflow is longer than maximum allowed size: ${bytes} bytes with compressed nodes > ${limit}`);
+  constructor(bytes: number, limit: number, nodes: 'compressed' | 'offloaded' = 'compressed') {
+    super(`workflow is longer than maximum allowed size: ${bytes} bytes with ${nodes} nodes > ${limit}`);
     this.bytes = bytes;
     this.limit = limit;
   }
@@ -38,4 +43,41 @@ export function statusForStorage(wf: Workflow, status: WorkflowStatus, limit = M
   const bytes = size(compressed);
   if (bytes > limit) throw new StatusTooLargeError(bytes, limit);
   return compressed;
+}
+
+/** How statuses are stored: Argo's `MAX_WORKFLOW_SIZE`, `ALWAYS_OFFLOAD_NODE_STATUS` and the store. */
+export interface StatusStorage {
+  /** Where nodes go when they do not fit compressed; absent = they cannot be offloaded. */
+  nodeStatus?: NodeStatusStore;
+  maxWorkflowSize?: number;
+  /** Offload whenever there are nodes (tests and operators who want it exercised), as Argo's flag. */
+  alwaysOffload?: boolean;
+}
+
+const objectBytes = (wf: Workflow, s: WorkflowStatus) => Buffer.byteLength(JSON.stringify({ ...wf, status: s }));
+
+/**
+ * {@link statusForStorage}, then, when the nodes do not fit even compressed (or always, with
+ * `alwaysOffload`) and a store is configured, the nodes offloaded to it. Throws
+ * {@link StatusTooLargeError} when the status without its nodes is still over the limit.
+ */
+export async function storableStatus(
+  wf: Workflow,
+  status: WorkflowStatus,
+  storage: StatusStorage = {},
+): Promise<WorkflowStatus> {
+  const limit = storage.maxWorkflowSize ?? MAX_WORKFLOW_BYTES;
+  const store = storage.nodeStatus;
+  if (!store || !status.nodes || !storage.alwaysOffload) {
+    try {
+      return statusForStorage(wf, status, limit);
+    } catch (e) {
+      if (!(e instanceof StatusTooLargeError) || !store || !status.nodes) throw e;
+    }
+  }
+  const { nodes, compressedNodes: _c, offloadNodeStatusVersion: _v, ...rest } = status;
+  const offloaded: WorkflowStatus = { ...rest, offloadNodeStatusVersion: await saveNodes(store, wf, nodes ?? {}) };
+  const bytes = objectBytes(wf, offloaded);
+  if (bytes > limit) throw new StatusTooLargeError(bytes, limit, 'offloaded');
+  return offloaded;
 }

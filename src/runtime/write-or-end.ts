@@ -8,11 +8,13 @@ import type { Decision, Snapshot } from '../engine/contract.ts';
 import type { Workflow } from '../engine/types.ts';
 import type { Logger } from '../logger.ts';
 import { applyActions, type ApplyDeps } from './apply.ts';
-import { StatusTooLargeError } from './status-size.ts';
+import { StatusTooLargeError, type StatusStorage } from './status-size.ts';
 import { diffMeta, writeWorkflow, type WriteOutcome } from './write-workflow.ts';
 
 export interface WriteOrEndDeps extends ApplyDeps {
   decide: (snapshot: Snapshot, now: Date) => Decision;
+  /** Size limit and node status offload (status-size.ts): offloading comes before "too large". */
+  statusStorage?: StatusStorage;
 }
 
 export interface Stored extends WriteOutcome {
@@ -40,7 +42,7 @@ export async function writeOrEnd(
   let tooLarge: StatusTooLargeError;
   try {
     const diff = diffMeta(current.metadata, decision.metadata);
-    const written = await writeWorkflow(main, current, decision.status, diff, hasStatusSubresource);
+    const written = await writeWorkflow(main, current, decision.status, diff, hasStatusSubresource, deps.statusStorage);
     return { ...written, decision, ended: false, deleted: 0 };
   } catch (e) {
     if (!(e instanceof StatusTooLargeError)) throw e;
@@ -54,7 +56,7 @@ export async function writeOrEnd(
     deleted ??= await stopPods(deps, log, current, ending);
     try {
       const diff = diffMeta(current.metadata, ending.metadata);
-      const written = await writeWorkflow(main, current, ending.status, diff, hasStatusSubresource);
+      const written = await writeWorkflow(main, current, ending.status, diff, hasStatusSubresource, deps.statusStorage);
       return { ...written, decision: ending, ended: true, deleted };
     } catch (e) {
       if (!(e instanceof StatusTooLargeError) || !keepNodes) throw e;

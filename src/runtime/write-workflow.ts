@@ -9,8 +9,11 @@ import type { ObjectMeta, WorkflowMetaPatch } from '../engine/contract.ts';
 import type { Workflow, WorkflowStatus } from '../engine/types.ts';
 import type { KubeClient } from '../ports/kube.ts';
 import { patchWorkflow, replaceWorkflow, replaceWorkflowStatus } from '../adapters/kube/resources.ts';
+import type { NodeStatusStore } from '../ports/node-status.ts';
+import { WORKFLOW_FINALIZER } from '../engine/contract.ts';
 import { inflateWorkflow } from '../adapters/kube/compressed-nodes.ts';
-import { statusForStorage } from './status-size.ts';
+import { offloadedVersionOf, offloadKey, withNodes } from '../adapters/kube/offloaded-nodes.ts';
+import { storableStatus, type StatusStorage } from './status-size.ts';
 
 /** The metadata changes a decision asks for; `undefined` when there are none. */
 export interface MetaDiff {
@@ -85,7 +88,9 @@ export interface WriteOutcome {
  * Writes the decided status and metadata. With a status subresource: status first, then metadata —
  * in that order so the `completed=true` label is never set on a workflow whose final status was not
  * stored (a crash in between is repaired by the next reconcile, which re-derives the labels).
- * Throws the API's 409 on a stale resourceVersion.
+ * Throws the API's 409 on a stale resourceVersion. Nodes that do not fit are stored as
+ * `storage` says (status-size.ts); an offloaded workflow carries WORKFLOW_FINALIZER so its nodes are
+ * deleted with it, and the version it was read at is deleted once the object names another.
  */
 export async function writeWorkflow(
   client: KubeClient,
@@ -93,10 +98,30 @@ export async function writeWorkflow(
   status: WorkflowStatus,
   diff: MetaDiff | undefined,
   hasStatusSubresource: boolean,
+  storage: StatusStorage = {},
 ): Promise<WriteOutcome> {
   const statusChanged = isStatusChanged(workflow.status, status);
-  // Over the size limit the nodes are stored compressed (throws StatusTooLargeError if still too big).
-  const stored = statusChanged ? statusForStorage(workflow, status) : status;
+  // The whole-object PUT also carries the status when only metadata changed: it must be the storable one.
+  const storeStatus = statusChanged || (!hasStatusSubresource && diff !== undefined);
+  // Over the size limit the nodes are compressed, then offloaded (throws StatusTooLargeError if still too big).
+  const stored = storeStatus ? await storableStatus(workflow, status, storage) : status;
+  const offload = new OffloadWrite(storage.nodeStatus, workflow, storeStatus, stored.offloadNodeStatusVersion);
+  const metaDiff = offload.withFinalizer(diff);
+  // A write that fails (409, ...) leaves the version it saved: with the same nodes, a concurrent winner
+  // names that very key. The finalizer deletes every version with the workflow.
+  const out = await writeStored(client, workflow, stored, statusChanged, metaDiff, hasStatusSubresource);
+  await offload.written();
+  return { workflow: offload.hydrate(out.workflow, status), writes: out.writes };
+}
+
+async function writeStored(
+  client: KubeClient,
+  workflow: Workflow,
+  stored: WorkflowStatus,
+  statusChanged: boolean,
+  diff: MetaDiff | undefined,
+  hasStatusSubresource: boolean,
+): Promise<WriteOutcome> {
   if (!hasStatusSubresource) {
     if (!statusChanged && !diff) return { workflow, writes: 0 };
     const next = await replaceWorkflow(client, {
@@ -104,17 +129,55 @@ export async function writeWorkflow(
       metadata: mergeMeta(workflow.metadata, diff),
       status: stored,
     });
-    return { workflow: inflateWorkflow(next), writes: 1 };
+    return { workflow: next, writes: 1 };
   }
   let current = workflow;
   let writes = 0;
   if (statusChanged) {
-    current = inflateWorkflow(await replaceWorkflowStatus(client, { ...current, status: stored }));
+    current = await replaceWorkflowStatus(client, { ...current, status: stored });
     writes++;
   }
   if (diff) {
-    current = inflateWorkflow(await patchMeta(client, current, diff));
+    current = await patchMeta(client, current, diff);
     writes++;
   }
   return { workflow: current, writes };
+}
+
+/** The offload side of one write: the finalizer, then which version to delete afterwards. */
+class OffloadWrite {
+  private readonly previous: string | undefined;
+
+  constructor(
+    private readonly store: NodeStatusStore | undefined,
+    private readonly workflow: Workflow,
+    private readonly storesStatus: boolean,
+    private readonly next: string | undefined,
+  ) {
+    this.previous = offloadedVersionOf(workflow);
+  }
+
+  /** Offloaded nodes are deleted by the finalizer round: the workflow must hold our finalizer. */
+  withFinalizer(diff: MetaDiff | undefined): MetaDiff | undefined {
+    const have = diff?.finalizers ?? this.workflow.metadata.finalizers ?? [];
+    if (!this.next || have.includes(WORKFLOW_FINALIZER)) return diff;
+    return { ...diff, finalizers: [...have, WORKFLOW_FINALIZER] };
+  }
+
+  /** The stored object names the new version (or none): the one it was read at is garbage now. */
+  async written(): Promise<void> {
+    if (this.storesStatus && this.previous && this.previous !== this.next) await this.drop(this.previous);
+  }
+
+  /** The object as written, with the nodes in it again (the reader's view). */
+  hydrate(written: Workflow, status: WorkflowStatus): Workflow {
+    const version = written.status?.offloadNodeStatusVersion;
+    if (version && written.status) return withNodes(written, written.status, status.nodes ?? {}, version);
+    return inflateWorkflow(written);
+  }
+
+  // Best effort: a version left behind is deleted with the workflow (the finalizer deletes the prefix).
+  private async drop(version: string): Promise<void> {
+    if (this.store) await this.store.delete(offloadKey(this.workflow, version)).catch(() => undefined);
+  }
 }

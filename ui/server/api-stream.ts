@@ -12,6 +12,7 @@ import type { Workflow } from '../../src/engine/types.ts';
 import { redact } from '../../src/logger.ts';
 import type { KubeClient, WatchEventType } from '../../src/ports/kube.ts';
 import { inflateWorkflow } from '../../src/adapters/kube/compressed-nodes.ts';
+import { hydrateWorkflow } from '../../src/adapters/kube/offloaded-nodes.ts';
 import { summarise } from '../src/model/summary.ts';
 import { namespaceParam, type UiBackend } from './backend.ts';
 import { startEvents, type Route } from './http.ts';
@@ -109,7 +110,13 @@ export function streamRoutes(b: UiBackend): Route[] {
       pattern: '/api/watch/workflows/:namespace/:name',
       handler: async ({ params, res, signal }) => {
         const send = startEvents(res);
-        const out = throttle<Workflow>(300, (wf) => send('workflow', inflateWorkflow(wf)));
+        // Offloaded nodes are read from the node status store; a failure is shown, never an empty tree.
+        const out = throttle<Workflow>(300, (wf) => {
+          hydrateWorkflow(wf, b.target.nodeStatus).then(
+            (full) => send('workflow', full),
+            (e: unknown) => send('failure', { message: errorText(e) }),
+          );
+        });
         signal.addEventListener('abort', () => out.cancel());
         await listThenWatch(
           kube,

@@ -7,7 +7,7 @@ import { getWorkflow } from '../../src/adapters/kube/resources.ts';
 import type { Target } from '../../src/cli/commands/kube-target.ts';
 import type { Workflow } from '../../src/engine/types.ts';
 import type { Logger } from '../../src/logger.ts';
-import { inflateWorkflow } from '../../src/adapters/kube/compressed-nodes.ts';
+import { readHydrated } from '../../src/adapters/kube/offloaded-nodes.ts';
 
 export interface UiBackend {
   target: Target;
@@ -19,9 +19,9 @@ export function inNamespace(target: Target, namespace: string): Target {
   return { ...target, namespace };
 }
 
-/** A workflow with compressed nodes expanded (as `argosy get` and Argo's server return it). */
+/** A workflow with compressed or offloaded nodes read back (as `argosy get` and Argo's server return it). */
 export async function readWorkflow(b: UiBackend, namespace: string, name: string): Promise<Workflow> {
-  return inflateWorkflow(await getWorkflow<Workflow>(b.target.client, namespace, name));
+  return readHydrated(() => getWorkflow<Workflow>(b.target.client, namespace, name), b.target.nodeStatus);
 }
 
 /** `?namespace=` of a request; '' means every namespace (the list's "all"). */

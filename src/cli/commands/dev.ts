@@ -9,6 +9,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { once } from 'node:events';
 import { devStatePath, removeDevState, writeDevState, type DevState } from '../dev-state.ts';
+import { LOCAL_STATUS_BUCKET } from '../../adapters/artifacts/node-status-s3.ts';
 import { listContexts } from '../../clusters/kubeconfig.ts';
 import { contextOf, type CliContext } from './context.ts';
 import { checkPolicyFile, parseClusters, RUNTIMES, startStack, type LocalStack } from './local-stack.ts';
@@ -102,7 +103,7 @@ async function startForDev(
  * an unbuilt UI or any other problem becomes the banner line saying so.
  */
 async function startDevUi(ctx: CliContext, state: DevState): Promise<{ line: string; stop: () => Promise<void> }> {
-  const { resolveTarget } = await import('./kube-target.ts');
+  const { attachNodeStatus, resolveTarget } = await import('./kube-target.ts');
   const { startUi } = await import('./ui.ts');
   const scoped: CliContext = {
     ...ctx,
@@ -115,7 +116,7 @@ async function startDevUi(ctx: CliContext, state: DevState): Promise<{ line: str
   };
   let target;
   try {
-    target = await resolveTarget(scoped);
+    target = attachNodeStatus(scoped, await resolveTarget(scoped), state);
     const ui = await startUi(scoped, target, 0);
     const t = target;
     return { line: ui.loginUrl, stop: async () => (await ui.close(), t.close()) };
@@ -149,6 +150,7 @@ export function makeDevCommand(): Command {
         namespace: ctx.globals.namespace || 'argo',
         clusters,
         sqsEndpoint: stack.sqsEndpoint,
+        statusBucket: LOCAL_STATUS_BUCKET,
         queueUrls: stack.queueUrls,
         controlUrl: url,
         startedAt: new Date().toISOString(),

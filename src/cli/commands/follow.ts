@@ -7,7 +7,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { KubeClient } from '../../ports/kube.ts';
 import type { Workflow } from '../../engine/types.ts';
 import { getWorkflow } from '../../adapters/kube/resources.ts';
-import { inflateWorkflow } from '../../adapters/kube/compressed-nodes.ts';
+import { readHydrated } from '../../adapters/kube/offloaded-nodes.ts';
+import type { NodeStatusStore } from '../../ports/node-status.ts';
 import { isNotFound } from '../../adapters/kube/errors.ts';
 import { failure } from './errors.ts';
 import type { WatchPrinter } from '../render/watch.ts';
@@ -26,6 +27,8 @@ export interface FollowOptions {
   /** Called once if the workflow still has no phase after `stallMs` (nobody reconciles it). */
   onStall?: (wf: Workflow) => void;
   stallMs?: number;
+  /** Where offloaded node status is read (workflows too large for the object). */
+  nodeStatus?: NodeStatusStore;
 }
 
 /** The hint printed when a submitted workflow is never picked up. */
@@ -55,7 +58,7 @@ export async function followWorkflow(
   for (;;) {
     let wf: Workflow;
     try {
-      wf = inflateWorkflow(await getWorkflow<Workflow>(kube, namespace, name));
+      wf = await readHydrated(() => getWorkflow<Workflow>(kube, namespace, name), opts.nodeStatus);
     } catch (e) {
       if (isNotFound(e)) throw failure(`workflow "${name}" not found in namespace "${namespace}" (deleted?)`);
       throw e;

@@ -1,7 +1,7 @@
 /** `argosy get NAME [-o json|yaml|wide|short|name]`: one workflow, as `argo get` shows it. */
 import { Command } from 'commander';
 import { getWorkflow, listWorkflows } from '../../adapters/kube/resources.ts';
-import { inflateWorkflow } from '../../adapters/kube/compressed-nodes.ts';
+import { readHydrated } from '../../adapters/kube/offloaded-nodes.ts';
 import type { Workflow } from '../../engine/types.ts';
 import { contextOf } from './context.ts';
 import { failure } from './errors.ts';
@@ -30,12 +30,13 @@ export async function resolveName(target: Target, name: string): Promise<string>
 
 /**
  * Reads a workflow (`@latest` allowed) or fails with exit 1 and a hint. Nodes stored compressed
- * (`status.compressedNodes`, large workflows) are expanded, as Argo's server does for its CLI.
+ * (`status.compressedNodes`) or offloaded (`status.offloadNodeStatusVersion`) are read back, as
+ * Argo's server hydrates workflows for its CLI.
  */
 export async function fetchWorkflow(target: Target, name: string): Promise<Workflow> {
   const resolved = await resolveName(target, name);
   return onWorkflow(target, resolved, async () =>
-    inflateWorkflow(await getWorkflow<Workflow>(target.client, target.namespace, resolved)),
+    readHydrated(() => getWorkflow<Workflow>(target.client, target.namespace, resolved), target.nodeStatus),
   );
 }
 

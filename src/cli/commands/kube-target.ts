@@ -16,6 +16,8 @@ import { runKubeconfigPlugin } from '../../clusters/kubeconfig-plugin.ts';
 import type { CliContext } from './context.ts';
 import { isNotFound } from '../../adapters/kube/errors.ts';
 import { failure, usageError } from './errors.ts';
+import type { NodeStatusStore } from '../../ports/node-status.ts';
+import { cliNodeStatus } from './node-status.ts';
 
 export interface Target {
   client: HttpKubeClient;
@@ -26,6 +28,8 @@ export interface Target {
   dev?: DevState;
   /** A client for pods in (cluster, namespace): the rest-config registry, else a context named after the cluster. */
   clientFor(cluster: string, namespace: string): Promise<KubeClient>;
+  /** Where offloaded node status is read (node-status.ts); set by {@link withTarget}. */
+  nodeStatus?: NodeStatusStore;
   /** The configured places (rest-config entries), or the reason they cannot be read. */
   configuredTargets(): Promise<ClusterTarget[] | string>;
   close(): void;
@@ -129,9 +133,17 @@ export async function resolveTarget(ctx: CliContext): Promise<Target> {
   };
 }
 
+/** Gives `target` the node status store the configuration names (closed with the target). */
+export function attachNodeStatus(ctx: CliContext, target: Target, dev = target.dev): Target {
+  const nodeStatus = cliNodeStatus(ctx.config, dev);
+  if (!nodeStatus) return target;
+  const close = target.close;
+  return Object.assign(target, { nodeStatus, close: () => (close(), nodeStatus.close()) });
+}
+
 /** Runs `fn` with the resolved target and closes its connections afterwards. */
 export async function withTarget<T>(ctx: CliContext, fn: (target: Target) => Promise<T>): Promise<T> {
-  const target = await resolveTarget(ctx);
+  const target = attachNodeStatus(ctx, await resolveTarget(ctx));
   try {
     return await fn(target);
   } finally {

@@ -55,7 +55,7 @@ async function setOnce(target: Target, name: string, selector: string, values: S
   } catch (e) {
     throw failure((e as Error).message, 'check the node field selector and parameter names against `argosy get`');
   }
-  await writeWorkflow(target.client, wf, status, undefined, sub);
+  await writeWorkflow(target.client, wf, status, undefined, sub, { nodeStatus: target.nodeStatus });
 }
 
 /** Sets values on one workflow's suspend nodes (re-reading and retrying on a write conflict). */

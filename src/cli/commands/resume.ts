@@ -53,7 +53,8 @@ async function resumeOnce(target: Target, name: string, opts: ResumeOptions, sub
       wf = { ...wf, spec };
     }
   }
-  await writeWorkflow(client, wf, status, undefined, sub);
+  // Offloaded nodes are written back as a new version (the user's rights on the bucket).
+  await writeWorkflow(client, wf, status, undefined, sub, { nodeStatus: target.nodeStatus });
 }
 
 /** Which nodes to resume, and the supplied output parameters to set on them first. */

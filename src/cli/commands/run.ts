@@ -7,7 +7,8 @@
 import { Command } from 'commander';
 import type { Workflow } from '../../engine/types.ts';
 import { getWorkflow } from '../../adapters/kube/resources.ts';
-import { inflateWorkflow } from '../../adapters/kube/compressed-nodes.ts';
+import { readHydrated } from '../../adapters/kube/offloaded-nodes.ts';
+import { EMULATOR_KEYS, LOCAL_STATUS_BUCKET, s3NodeStatusStore } from '../../adapters/artifacts/node-status-s3.ts';
 import { WatchPrinter } from '../render/watch.ts';
 import { contextOf, type CliContext } from './context.ts';
 import { EXIT, usageError } from './errors.ts';
@@ -106,18 +107,25 @@ async function submitAndFollow(
     output === 'tree'
       ? new WatchPrinter({ style: ctx.style, tty: ctx.io.isTTY, write: ctx.io.out, mainCluster: stack.mainCluster })
       : undefined;
+  const nodeStatus = s3NodeStatusStore({
+    bucket: LOCAL_STATUS_BUCKET,
+    endpoint: stack.sqsEndpoint,
+    credentials: EMULATOR_KEYS,
+  });
+  const read = () => readHydrated(() => getWorkflow<Workflow>(kube, namespace, name), nodeStatus);
   const final = await followWorkflow(kube, namespace, name, {
     printer,
     intervalMs: 250,
     onStall: noticeStall(printer, ctx.io.err),
     signal,
+    nodeStatus,
   });
   if (signal.aborted) {
     const phase = final.status?.phase || 'Pending';
     ctx.io.err(`argosy: interrupted; stopping the local stack (workflow ${name} was ${phase})\n`);
     return EXIT.interrupted;
   }
-  if (output !== 'tree') ctx.io.out(formatObject(inflateWorkflow(await getWorkflow(kube, namespace, name)), output));
+  if (output !== 'tree') ctx.io.out(formatObject(await read().finally(() => nodeStatus.close()), output));
   return exitCodeOf(final);
 }
 

@@ -43,6 +43,7 @@ export async function watchToEnd(
     intervalMs: 250,
     onStall: noticeStall(printer, ctx.io.err),
     signal,
+    ...(target.nodeStatus ? { nodeStatus: target.nodeStatus } : {}),
   });
   return exitCodeOf(wf);
 }
@@ -133,7 +134,7 @@ async function afterCreate(ctx: CliContext, target: Target, created: Workflow[],
   if (!flags.wait && !flags.log) return;
   let code = 0;
   for (const name of names) {
-    const done = await followWorkflow(target.client, ns, name);
+    const done = await followWorkflow(target.client, ns, name, { nodeStatus: target.nodeStatus });
     if (flags.wait) ctx.io.out(waitLine(done) + '\n');
     code = Math.max(code, exitCodeOf(done));
   }

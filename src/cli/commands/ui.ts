@@ -9,7 +9,7 @@ import { Command } from 'commander';
 import type { CliContext } from './context.ts';
 import { contextOf } from './context.ts';
 import { usageError } from './errors.ts';
-import { resolveTarget, type Target } from './kube-target.ts';
+import { attachNodeStatus, resolveTarget, type Target } from './kube-target.ts';
 
 /** Argo's UI port. */
 export const DEFAULT_UI_PORT = 2746;
@@ -59,7 +59,7 @@ export function makeUiCommand(): Command {
     .action(async (opts: UiOpts, cmd: Command) => {
       const ctx = contextOf(cmd);
       const port = parsePort(opts.port);
-      const target = await resolveTarget(ctx);
+      const target = attachNodeStatus(ctx, await resolveTarget(ctx));
       try {
         const ui = await startUi(ctx, target, port);
         ctx.io.out(

@@ -28,7 +28,7 @@ export function makeWaitCommand(): Command {
             );
             if (!exists) continue;
           }
-          const wf = await followWorkflow(target.client, target.namespace, name);
+          const wf = await followWorkflow(target.client, target.namespace, name, { nodeStatus: target.nodeStatus });
           ctx.io.out(waitLine(wf) + '\n');
           code = Math.max(code, exitCodeOf(wf));
         }

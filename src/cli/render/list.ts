@@ -17,6 +17,8 @@ export interface ListOptions {
 
 /** argo countPendingRunningCompletedNodes: pod nodes only; completed = fulfilled. */
 function podCounts(wf: Workflow): string {
+  // Offloaded nodes that could not be read (no node status store configured): unknown, not zero.
+  if (wf.status?.offloadNodeStatusVersion && !wf.status.nodes) return '?/?/?';
   const counts = [0, 0, 0];
   for (const n of Object.values(wf.status?.nodes ?? {})) {
     if (n.type !== 'Pod') continue;

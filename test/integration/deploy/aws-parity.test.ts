@@ -9,6 +9,7 @@ import type { SQSEvent } from 'aws-lambda';
 import type { Workflow } from '../../../src/engine/types.ts';
 import type { AwsIdentity } from '../../../src/local/aws-calls.ts';
 import { REST_CONFIG_SECRET } from '../../../src/local/aws-calls.ts';
+import { NODE_STATUS_BUCKET_RESOURCE } from '../../../src/local/node-status.ts';
 import { startLocalStack, type LocalStack } from '../../../src/local/stack.ts';
 import { makeTimerHandler } from '../../../src/runtime/timer-handler.ts';
 import { asList, packageService, statementsOf, type Packaged } from './packaged.ts';
@@ -45,9 +46,14 @@ let stack: LocalStack;
 let packaged: Packaged;
 let failOnce = true;
 
-/** A CloudFormation resource expression → its logical id (`{Fn::GetAtt:[X,Arn]}` or `{Ref:X}`). */
+/**
+ * A CloudFormation resource expression → its logical id (`{Fn::GetAtt:[X,Arn]}` or `{Ref:X}`), or
+ * `X/*` for the objects of bucket X (`{Fn::Join:['', [{Fn::GetAtt:[X,Arn]}, '/*']]}`).
+ */
 function logicalId(expr: unknown): string {
-  const e = expr as { 'Fn::GetAtt'?: [string, string]; Ref?: string };
+  const e = expr as { 'Fn::GetAtt'?: [string, string]; Ref?: string; 'Fn::Join'?: [string, unknown[]] };
+  const join = e['Fn::Join'];
+  if (join && join[0] === '' && join[1].length === 2 && join[1][1] === '/*') return `${logicalId(join[1][0])}/*`;
   const id = e['Fn::GetAtt']?.[0] ?? e.Ref;
   assert.ok(id, `IAM resource ${JSON.stringify(expr)} is a reference to one stack resource`);
   return id;
@@ -68,6 +74,8 @@ function called(roleId: string): string[] {
     [stack.queueUrls.timer]: 'TimerQueue',
     [stack.queueUrls.dlq]: 'WorkDeadLetterQueue',
     [REST_CONFIG_SECRET]: 'RestConfigSecret',
+    [NODE_STATUS_BUCKET_RESOURCE]: 'NodeStatusBucket',
+    [`${NODE_STATUS_BUCKET_RESOURCE}/*`]: 'NodeStatusBucket/*',
   };
   const out = new Set(PLATFORM[roleId]);
   for (const c of stack.awsCalls.list()) {
@@ -77,6 +85,21 @@ function called(roleId: string): string[] {
     out.add(`${c.action} ${res}`);
   }
   return [...out].sort();
+}
+
+async function waitGone(name: string): Promise<void> {
+  for (let i = 0; i < 300; i++) {
+    try {
+      await stack.mainClient.request({
+        method: 'GET',
+        path: `/apis/argoproj.io/v1alpha1/namespaces/argo/workflows/${name}`,
+      });
+    } catch {
+      return;
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  assert.fail(`workflow ${name} was not deleted in 30 s`);
 }
 
 const task = (name: string, extra: Record<string, unknown> = {}) => ({ name, template: 'echo', ...extra });
@@ -91,7 +114,9 @@ before(async () => {
       clusterOptions: { simDefaults: { durationMs: 50, exitCode: 0 } },
       // One pod create per reconcile: three parallel tasks need follow-up nudges (the first
       // reconcile fails once, below, so its follow-up is never sent; the next one's is).
-      config: { maxPodCreates: 1 },
+      // Every status offloaded (Argo's ALWAYS_OFFLOAD_NODE_STATUS): node versions are written, read,
+      // replaced, then listed and deleted with the workflow.
+      config: { maxPodCreates: 1, alwaysOffloadNodeStatus: 'true' },
       hooks: {
         beforeStatusWrite: (wf: Workflow) => {
           // One failed reconcile: the retry backoff shortens the record's visibility.
@@ -147,6 +172,13 @@ describe('IAM parity: every AWS call the code makes is allowed, and nothing else
     const event = { Records: [{ messageId: 'm1', body, attributes: {} }] } as unknown as SQSEvent;
     assert.deepEqual(await timer(event), { batchItemFailures: [] });
     assert.equal(failOnce, false, 'the injected failure happened');
+    assert.ok(done.status?.offloadNodeStatusVersion, 'the nodes were offloaded');
+    // Deleting it deletes its node versions (the finalizer round lists and deletes them).
+    await stack.mainClient.request({
+      method: 'DELETE',
+      path: `/apis/argoproj.io/v1alpha1/namespaces/argo/workflows/${name}`,
+    });
+    await waitGone(name);
   });
 
   for (const roleId of Object.values(ROLE)) {
