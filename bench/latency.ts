@@ -17,7 +17,7 @@
  * Nothing here edits the pipeline: everything goes through public options and exports.
  */
 import { makeReconcileHandler } from '../src/runtime/reconcile-handler.ts';
-import { startLocalStack, type LocalStack } from '../src/local/stack.ts';
+import { startLocalStack, type LocalStack, type LocalStackOptions } from '../src/local/stack.ts';
 import { startPoller, type Poller } from '../src/local/queue/poller.ts';
 import { startWatcher, type Watcher } from '../src/watcher/watcher.ts';
 import { silentLogger, type LogFields, type Logger } from '../src/logger.ts';
@@ -78,7 +78,10 @@ export function completedNow(e: StoreEvent): boolean {
 }
 
 /** Starts the instrumented stack. */
-export async function startBenchStack(tuning: BenchTuning = DEFAULT_TUNING): Promise<BenchStack> {
+export async function startBenchStack(
+  tuning: BenchTuning = DEFAULT_TUNING,
+  config: LocalStackOptions['config'] = {},
+): Promise<BenchStack> {
   const logs: string[] = [];
   const stack = await startLocalStack({
     logger: captureLogger(logs),
@@ -90,6 +93,7 @@ export async function startBenchStack(tuning: BenchTuning = DEFAULT_TUNING): Pro
     visibilityTimeoutSeconds: 60,
     watcher: false,
     clusterOptions: { simDefaults: { durationMs: tuning.podMs }, historySize: 200_000 },
+    config,
   });
   const stops: (() => Promise<void> | void)[] = [() => stack.stop()];
   const sqs: Record<string, number> = {};

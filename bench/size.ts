@@ -83,6 +83,10 @@ export interface WideRun {
   /** The longest reconcile invocation (ms) and whether the stored status was compressed. */
   longestInvocationMs: number;
   compressed: boolean;
+  /** Nodes offloaded to the node status store (status.offloadNodeStatusVersion). */
+  offloaded: boolean;
+  /** The bench process RSS after the run (MiB): every component of the stack runs in it. */
+  rssMiB: number;
   /** Distinct warnings/errors the stack logged (why it did not complete). */
   errors: string[];
 }
@@ -98,7 +102,11 @@ export interface SizeFigures {
 }
 
 /** Runs one wide workflow; gives up after `timeoutMs` and reports what happened. */
-async function wideRun(b: BenchStack, pods: number, timeoutMs: number): Promise<{ run: WideRun; wf?: Workflow }> {
+export async function wideRun(
+  b: BenchStack,
+  pods: number,
+  timeoutMs: number,
+): Promise<{ run: WideRun; wf?: Workflow }> {
   b.reset();
   let created = 0;
   let stored = 0;
@@ -140,6 +148,8 @@ async function wideRun(b: BenchStack, pods: number, timeoutMs: number): Promise<
     podPatches: podVerb('patch'),
     longestInvocationMs: Math.round(Math.max(0, ...b.invocationMs)),
     compressed: !!wf?.status?.compressedNodes,
+    offloaded: !!wf?.status?.offloadNodeStatusVersion,
+    rssMiB: Math.round(process.memoryUsage().rss / 2 ** 20),
     errors: [...new Set(b.logs.map((l) => l.slice(0, 300)))].slice(0, 5),
   };
   return wf ? { run, wf } : { run };

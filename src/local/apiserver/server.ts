@@ -48,6 +48,11 @@ export class ApiServer {
   private readonly sockets = new Set<Socket>();
   private readonly closers = new Set<() => void>();
   private readonly ctx: HandlerContext;
+  /**
+   * A network model (bench/network.ts): each request waits this many ms before it is handled, as
+   * if it had crossed a network. Unset = loopback. Watch streams pay it once, when they open.
+   */
+  latency: (() => number) | undefined;
 
   constructor(private readonly opts: ApiServerOptions) {
     this.state = new ClusterState(opts);
@@ -114,6 +119,7 @@ export class ApiServer {
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'https://localhost');
+    if (this.latency) await new Promise((r) => setTimeout(r, this.latency!()));
     try {
       const body = await readBody(req);
       const principal = this.authenticate(req, url.pathname);

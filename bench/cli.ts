@@ -1,0 +1,175 @@
+/**
+ * The CLI on a large workflow (issue: `argosy get` took 43 s and `logs` 8 min on 10,000 nodes).
+ * A `pods`-pod `withSequence` fan-out whose pods log two lines runs to Succeeded on the sim stack;
+ * then each command runs as a user runs it (a child process of bin/argosy.js against the stack's
+ * kubeconfig), wall time to exit and, for `logs`, to its first line of output. Every figure sits
+ * next to the same run's `argosy version` (process start, tsx included), and the in-process render
+ * times at a tenth of the size give the growth ratio (≈ 10 when linear).
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import type { Workflow } from '../src/engine/types.ts';
+import { inflateWorkflow } from '../src/adapters/kube/compressed-nodes.ts';
+import { renderWorkflow } from '../src/cli/render/workflow.ts';
+import { WatchPrinter } from '../src/cli/render/watch.ts';
+import { round, summarize, type Summary } from './baseline.ts';
+import { runToCompletion, type BenchStack } from './latency.ts';
+
+const ROOT = resolve(import.meta.dirname, '..');
+const NODE = join(ROOT, 'node_modules/.bin/node');
+const BIN = join(ROOT, 'bin/argosy.js');
+
+/** A fan-out of `count` pods, each logging two lines. */
+export function loggingFanOut(count: number): Workflow {
+  return {
+    apiVersion: 'argoproj.io/v1alpha1',
+    kind: 'Workflow',
+    metadata: { generateName: 'cli-wide-' },
+    spec: {
+      entrypoint: 'main',
+      templates: [
+        { name: 'main', dag: { tasks: [{ name: 'fan', template: 'work', withSequence: { count: String(count) } }] } },
+        {
+          name: 'work',
+          metadata: { annotations: { 'sim.argosy.io/log': 'first line\nsecond line' } },
+          container: { image: 'argoproj/argosay:v2' },
+        },
+      ],
+    },
+  } as Workflow;
+}
+
+interface Timed {
+  ms: number;
+  firstOutputMs?: number;
+  code: number | null;
+  bytes: number;
+  lines: number;
+}
+
+/** Runs `argosy ...args` to the end; wall time, time to the first stdout byte, output size. */
+function timeCli(args: string[], env: NodeJS.ProcessEnv): Promise<Timed> {
+  return new Promise((done, fail) => {
+    const t0 = performance.now();
+    let first: number | undefined;
+    let bytes = 0;
+    let lines = 0;
+    const child = spawn(NODE, [BIN, ...args], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    child.stdout.on('data', (d: Buffer) => {
+      first ??= performance.now() - t0;
+      bytes += d.length;
+      for (const c of d) if (c === 10) lines++;
+    });
+    let err = '';
+    child.stderr.on('data', (d: Buffer) => (err += d.toString().slice(0, 2000)));
+    child.on('error', fail);
+    child.on('close', (code) => {
+      if (code !== 0) return fail(new Error(`argosy ${args.join(' ')} exited ${code}: ${err}`));
+      done({
+        ms: performance.now() - t0,
+        ...(first === undefined ? {} : { firstOutputMs: first }),
+        code,
+        bytes,
+        lines,
+      });
+    });
+  });
+}
+
+async function repeat(n: number, fn: () => Promise<Timed>): Promise<{ wall: Summary; first?: Summary; last: Timed }> {
+  const runs: Timed[] = [];
+  for (let i = 0; i < n; i++) runs.push(await fn());
+  const firsts = runs.flatMap((r) => (r.firstOutputMs === undefined ? [] : [r.firstOutputMs]));
+  return {
+    wall: summarize(runs.map((r) => r.ms)),
+    ...(firsts.length ? { first: summarize(firsts) } : {}),
+    last: runs[runs.length - 1]!,
+  };
+}
+
+/** In-process: median ms of `fn` over `n` runs. */
+function timeIt(n: number, fn: () => void): Summary {
+  const xs: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const t = performance.now();
+    fn();
+    xs.push(performance.now() - t);
+  }
+  return summarize(xs, 2);
+}
+
+export interface CliFigures {
+  pods: number;
+  nodes: number;
+  runSeconds: number;
+  /** `argosy version`: process start, the floor of every command below. */
+  processStart: Summary;
+  commands: Record<string, { wall: Summary; first?: Summary; bytes: number; lines: number }>;
+  /** In-process `argo get` view and `submit --watch` redraw, at the full size and a tenth of it. */
+  render: { full: Summary; tenth: Summary; ratio: number; watchRedraw: Summary; watchChanges: Summary };
+}
+
+/** Keeps a tenth of the pod nodes (and the root's children list accordingly). */
+function tenthOf(wf: Workflow): Workflow {
+  const nodes = wf.status?.nodes ?? {};
+  const kept = Object.entries(nodes).filter(([, n], i) => n.type !== 'Pod' || i % 10 === 0);
+  const ids = new Set(kept.map(([id]) => id));
+  const trimmed = Object.fromEntries(
+    kept.map(([id, n]) => [id, { ...n, ...(n.children ? { children: n.children.filter((c) => ids.has(c)) } : {}) }]),
+  );
+  return { ...wf, status: { ...wf.status, nodes: trimmed } };
+}
+
+function renderFigures(wf: Workflow, runs: number): CliFigures['render'] {
+  const opts = { style: { color: false, utf8: true }, now: new Date() };
+  const full = timeIt(runs, () => renderWorkflow(wf, opts));
+  const small = tenthOf(wf);
+  const tenth = timeIt(runs, () => renderWorkflow(small, opts));
+  const tty = new WatchPrinter({ ...opts, tty: true, write: () => {} });
+  const watchRedraw = timeIt(runs, () => tty.update(wf, new Date(Date.now() + 2000)));
+  const changes = timeIt(runs, () => new WatchPrinter({ ...opts, tty: false, write: () => {} }).update(wf, new Date()));
+  return { full, tenth, ratio: round(full.median / tenth.median, 1), watchRedraw, watchChanges: changes };
+}
+
+/** Runs the fan-out, then the commands `repeats` times each. */
+export async function runCliBench(b: BenchStack, pods: number, repeats: number): Promise<CliFigures> {
+  const t0 = performance.now();
+  const r = await runToCompletion(b, [loggingFanOut(pods)], { timeoutMs: 600_000 });
+  const runSeconds = round((performance.now() - t0) / 1000, 1);
+  const name = r.names[0]!;
+  const raw = await b.stack.mainClient.request<Workflow>({
+    method: 'GET',
+    path: `/apis/argoproj.io/v1alpha1/namespaces/argo/workflows/${name}`,
+  });
+  const wf = inflateWorkflow(raw);
+  const home = mkdtempSync(join(tmpdir(), 'argosy-bench-cli-'));
+  const env: NodeJS.ProcessEnv = { ...process.env, HOME: home, ARGOSY_HOME: join(home, '.argosy'), NO_COLOR: '1' };
+  delete env.KUBECONFIG;
+  const k = ['--kubeconfig', b.stack.kubeconfigPath, '-n', 'argo'];
+  try {
+    const processStart = (await repeat(repeats, () => timeCli(['version'], env))).wall;
+    const commands: CliFigures['commands'] = {};
+    const cases: [string, string[]][] = [
+      ['get', ['get', name]],
+      ['get -o json', ['get', name, '-o', 'json']],
+      ['list', ['list']],
+      ['list -o wide', ['list', '-o', 'wide']],
+      ['logs', ['logs', name]],
+    ];
+    for (const [label, args] of cases) {
+      const x = await repeat(repeats, () => timeCli([...args, ...k], env));
+      commands[label] = {
+        wall: x.wall,
+        ...(x.first ? { first: x.first } : {}),
+        bytes: x.last.bytes,
+        lines: x.last.lines,
+      };
+    }
+    const render = renderFigures(wf, Math.max(3, repeats));
+    return { pods, nodes: Object.keys(wf.status?.nodes ?? {}).length, runSeconds, processStart, commands, render };
+  } finally {
+    rmSync(home, { recursive: true, force: true });
+  }
+}
