@@ -257,7 +257,7 @@ async function network(): Promise<void> {
 }
 
 /**
- * 100,000 pods: the nodes no longer fit even compressed and are offloaded (docs/adr/0015). Full run
+ * 100,000 pods: the nodes no longer fit even compressed and are offloaded (docs/adr/0016). Full run
  * only (minutes of CPU); 2,000 pod creates per reconcile so the creates take 50 reconciles, not 500.
  */
 async function hundredK(): Promise<void> {
