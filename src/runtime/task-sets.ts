@@ -76,6 +76,8 @@ export async function applyTaskSet(
       if (remove.length === 0) return { kind: 'done' };
     } catch (e) {
       if (!isAlreadyExists(e)) throw e;
+      const held = await heldBy(client, namespace, taskSet);
+      if (held) return { kind: 'transient', message: held };
     }
   }
   const gone = Object.fromEntries(remove.map((id) => [id, null]));
@@ -102,6 +104,19 @@ export async function applyTaskSet(
     if (!(isNotFound(e) && Object.keys(tasks).length === 0)) throw e;
   }
   return { kind: 'done' };
+}
+
+/**
+ * Why an existing task set of this name cannot take our tasks: it belongs to another workflow of the
+ * same name (another namespace's, placed here too), whose agent runs with that workflow's account.
+ */
+async function heldBy(client: KubeClient, namespace: string, ours: WorkflowTaskSet): Promise<string | undefined> {
+  const name = ours.metadata.name ?? '';
+  const found = await client.request<WorkflowTaskSet>({ method: 'GET', path: taskSetPath(namespace, name) });
+  const uid = ours.metadata.labels?.[LABEL_WORKFLOW_UID];
+  const other = found.metadata.labels?.[LABEL_WORKFLOW_UID];
+  if (!uid || !other || other === uid) return undefined;
+  return `task set ${namespace}/${name} belongs to another workflow of this name (uid ${other}); waiting for it to be deleted`;
 }
 
 /** Deletes the workflow's task set in these places (NotFound is done); returns how many were deleted. */

@@ -93,20 +93,36 @@ function agentTrouble(observed: ObservedPod): string | undefined {
   return undefined;
 }
 
+/**
+ * An agent that ended (its task set was deleted or completed) while nodes of its place still wait is
+ * deleted, and the next decide creates a new one; the nodes say so meanwhile (Argo would wait forever).
+ */
+function replaceEnded(ctx: ExecContext, observed: ObservedPod, waiting: NodeStatus[]): void {
+  const name = observed.pod.metadata.name ?? '';
+  const message = `agent pod ${name} ended before reporting this node; replacing it`;
+  if (!observed.pod.metadata.deletionTimestamp)
+    ctx.actions.push({
+      kind: 'DeletePod',
+      cluster: observed.cluster,
+      namespace: observed.namespace,
+      name,
+      reason: message,
+    });
+  for (const n of waiting) if (n.message !== message) markPhase(ctx, n.id, n.phase ?? 'Pending', message);
+}
+
 /** A failed agent pod ends its place's waiting nodes (Argo's `updateAgentPodStatus`); trouble is shown. */
 function agentFailures(ctx: ExecContext, http: HttpState): void {
   for (const observed of http.agents.values()) {
     const status = observed.pod.status;
+    const waiting = waitingIn(ctx, observed);
     const trouble = agentTrouble(observed);
     if (trouble)
-      for (const n of waitingIn(ctx, observed))
-        if (n.message !== trouble) markPhase(ctx, n.id, n.phase ?? 'Pending', trouble);
-    if (status?.phase !== 'Failed' && status?.phase !== 'Succeeded') continue;
-    const message =
-      status.phase === 'Failed'
-        ? `agent pod failed with reason:"${status.message ?? status.reason ?? ''}"`
-        : `agent pod ${observed.pod.metadata.name ?? ''} ended before reporting this node`;
-    for (const n of waitingIn(ctx, observed)) markPhase(ctx, n.id, 'Error', message);
+      for (const n of waiting) if (n.message !== trouble) markPhase(ctx, n.id, n.phase ?? 'Pending', trouble);
+    if (status?.phase === 'Succeeded' && waiting.length > 0) replaceEnded(ctx, observed, waiting);
+    if (status?.phase !== 'Failed') continue;
+    const message = `agent pod failed with reason:"${status.message ?? status.reason ?? ''}"`;
+    for (const n of waiting) markPhase(ctx, n.id, 'Error', message);
   }
 }
 

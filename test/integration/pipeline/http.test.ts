@@ -230,4 +230,50 @@ spec:
       other.close();
     }
   });
+  test("a task set of another workflow with this name is never given this workflow's tasks", async () => {
+    const admin = adminClient(stack, 'main');
+    const path = '/apis/argoproj.io/v1alpha1/namespaces/argo/workflowtasksets';
+    try {
+      await admin.request({
+        method: 'POST',
+        path,
+        body: {
+          apiVersion: 'argoproj.io/v1alpha1',
+          kind: 'WorkflowTaskSet',
+          metadata: { name: 'same-name', labels: { 'workflows.argosy.io/workflow-uid': 'someone-else' } },
+          spec: { tasks: {} },
+        },
+      });
+      const created = await stack.submit(
+        parse(`
+apiVersion: argoproj.io/v1alpha1
+kind: Workflow
+metadata: {name: same-name}
+spec:
+  entrypoint: call
+  templates:
+  - name: call
+    http: {url: "${srv.url}/ok"}
+`) as Workflow,
+        'argo',
+      );
+      const waiting = await stack.waitFor(
+        'argo',
+        created.metadata.name!,
+        (wf) => /belongs to another workflow of this name \(uid someone-else\)/.test(nodes(wf)[0]?.message ?? ''),
+        60_000,
+      );
+      assert.equal(nodes(waiting)[0]?.phase, 'Pending');
+      const foreign = await admin.request<{ spec: { tasks: Record<string, unknown> } }>({
+        method: 'GET',
+        path: `${path}/same-name`,
+      });
+      assert.deepEqual(foreign.spec.tasks, {}, "the other workflow's task set got no task");
+      await admin.request({ method: 'DELETE', path: `${path}/same-name` });
+      const wf = await stack.waitFor('argo', created.metadata.name!, isDone, 90_000);
+      assert.equal(wf.status?.phase, 'Succeeded', explain(wf));
+    } finally {
+      admin.close();
+    }
+  });
 });

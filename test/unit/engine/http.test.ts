@@ -234,6 +234,24 @@ describe('HTTP templates (engine)', () => {
     assert.equal(next.status.phase, 'Failed');
   });
 
+  test('an agent that ended while a node waits is replaced, and the node says so', () => {
+    const d = start(wf());
+    const [agent] = ofKind(d.actions, 'CreatePod');
+    const ended: KubePod = { ...(agent as { pod: KubePod }).pod, status: { phase: 'Succeeded' } };
+    const next = decide(
+      snapshot({ ...wf(), status: d.status }, { pods: [{ cluster: 'main', namespace: 'argo', pod: ended }] }),
+      NOW,
+    );
+    const node = httpNode(next.status.nodes);
+    assert.equal(node.phase, 'Pending');
+    assert.match(node.message ?? '', /^agent pod h-\d+-agent ended before reporting this node; replacing it$/);
+    assert.deepEqual(
+      ofKind(next.actions, 'DeletePod').map((a) => a.name),
+      [ended.metadata.name],
+    );
+    assert.deepEqual(ofKind(next.actions, 'CreatePod'), [], 'the new agent comes once the old one is gone');
+  });
+
   test('a running agent is not re-created and is not a node pod (the workflow can finish)', () => {
     const d = start(wf());
     const [agent] = ofKind(d.actions, 'CreatePod');
