@@ -232,6 +232,8 @@ export interface ObservedConfigMap {
   /** The artifact repository's default key is an annotation. */
   annotations?: Record<string, string>;
   data?: Record<string, string>;
+  /** Set when the ConfigMap exists but could not be read (the API server's 403 message). */
+  readError?: string;
 }
 
 /** What became of one action when the runtime applied it. */

@@ -84,6 +84,7 @@ export async function configureArtifactRepository(s3Url: string, places: Reposit
         namespace: ns,
         annotations: { 'workflows.argoproj.io/default-artifact-repository': LOCAL_REPOSITORY_KEY },
       },
-      data: { [LOCAL_REPOSITORY_KEY]: localRepositoryYaml(endpoint) },
+      // Argo's quick-start has the same repository under a second key, `my-key`, for artifactRepositoryRef examples.
+      data: { [LOCAL_REPOSITORY_KEY]: localRepositoryYaml(endpoint), 'my-key': localRepositoryYaml(endpoint) },
     });
 }

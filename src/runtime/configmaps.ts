@@ -4,8 +4,10 @@
  * workflow's namespace in the main cluster, by name, once per reconcile, and, until the workflow has
  * pinned its artifact repository, the ConfigMaps Argo resolves the repository from (the workflow's
  * namespace, and the controller's for a `spec.artifactRepositoryRef`). Keys are the engine's
- * (`Snapshot.configMaps`, `namespace/name`). A ConfigMap that does not exist or may not be read is left
- * out: the engine reports Argo's "does not exist" error (or uses `valueFrom.default`). Names still
+ * (`Snapshot.configMaps`, `namespace/name`). A ConfigMap that does not exist is left out: the engine
+ * reports Argo's "does not exist" error (or uses `valueFrom.default`); a parameter ConfigMap that may not
+ * be read is too, a repository ConfigMap that may not be read carries the API server's message
+ * (`readError`), which the engine reports as Argo does. Names still
  * containing `{{...}}` are resolved by the engine and cannot be read ahead: they are skipped.
  */
 import type { ObservedConfigMap } from '../engine/contract.ts';
@@ -41,17 +43,18 @@ export function referencedConfigMaps(wf: Workflow, workflowTemplates?: Record<st
   return [...out];
 }
 
-/** `namespace/name` of every ConfigMap to read for this reconcile. */
+/** `namespace/name` of every ConfigMap to read for this reconcile, and which are repository candidates. */
 function placesToRead(
   wf: Workflow,
   workflowTemplates?: Record<string, Workflow>,
   controllerNamespace?: string,
-): string[] {
+): { places: string[]; repositories: Set<string> } {
   const namespace = wf.metadata.namespace ?? '';
   const out = new Set(referencedConfigMaps(wf, workflowTemplates).map((n) => `${namespace}/${n}`));
+  const repositories = new Set<string>();
   if (!wf.status?.artifactRepositoryRef && usesArtifacts(wf, workflowTemplates))
-    for (const c of repositoryCandidates(wf, controllerNamespace)) out.add(`${c.namespace}/${c.configMap}`);
-  return [...out];
+    for (const c of repositoryCandidates(wf, controllerNamespace)) repositories.add(`${c.namespace}/${c.configMap}`);
+  return { places: [...new Set([...out, ...repositories])], repositories };
 }
 
 /** The ConfigMaps to read; `undefined` when there are none (no reads). Other errors propagate. */
@@ -61,7 +64,7 @@ export async function loadConfigMaps(
   workflowTemplates?: Record<string, Workflow>,
   controllerNamespace?: string,
 ): Promise<Record<string, ObservedConfigMap> | undefined> {
-  const places = placesToRead(wf, workflowTemplates, controllerNamespace);
+  const { places, repositories } = placesToRead(wf, workflowTemplates, controllerNamespace);
   if (places.length === 0) return undefined;
   const out: Record<string, ObservedConfigMap> = {};
   await Promise.all(
@@ -77,7 +80,17 @@ export async function loadConfigMaps(
         if (cm.metadata?.annotations) observed.annotations = cm.metadata.annotations;
         out[place] = observed;
       } catch (e) {
-        if (isNotFound(e) || (isKubeApiError(e) && e.statusCode === 403)) return;
+        if (isNotFound(e)) return;
+        if (isKubeApiError(e) && e.statusCode === 403) {
+          // A repository ConfigMap the controller may not read is an error Argo reports, not an absent one.
+          if (repositories.has(place))
+            out[place] = {
+              readError:
+                `${e.statusMessage || e.message} (cluster "${e.cluster}": the controller needs get on configmaps ` +
+                `in namespace "${namespace}", see docs/artifacts.md)`,
+            };
+          return;
+        }
         throw e;
       }
     }),

@@ -9,6 +9,7 @@ import type { NodeStatus, Workflow } from '../../engine/types.ts';
 import { fnv32a, podNameFor, podNameVersion, templateOfNode } from './pod-name.ts';
 import { conditionIcon, paint, phaseIcon, suspendIcon, visibleWidth, type RenderStyle } from './style.ts';
 import { alignTable } from './table.ts';
+import { artifactLocationText, artifactNames } from './artifact-text.ts';
 import { humanizeDuration } from '../../engine/retry/durations.ts';
 import { goDuration, parseTime, shortDuration, timestamp } from './time.ts';
 import { treeLines, type NodeFilter } from './tree.ts';
@@ -86,6 +87,14 @@ export function renderHeader(wf: Workflow, opts: RenderOptions): string[] {
     lines.push(row('Output Parameters:', ''));
     for (const p of outParams) if (p.value !== undefined) lines.push(row(`  ${p.name}:`, p.value));
   }
+  const outArts = st.outputs?.artifacts ?? [];
+  if (outArts.length) {
+    lines.push(row('Output Artifacts:', ''));
+    for (const a of outArts) {
+      const text = artifactLocationText(a);
+      if (text !== undefined) lines.push(row(`  ${a.name}:`, text));
+    }
+  }
   return lines;
 }
 
@@ -157,9 +166,12 @@ export function nodeCells(
   cells.push(duration);
   const host = pod ? (node.hostNodeName ?? '') : '';
   if (output === 'wide') {
-    // argo getArtifactsString: the output artifacts' names.
-    const artifacts = (node.outputs?.artifacts ?? []).map((a) => a.name).join(',');
-    cells.push(artifacts, node.message ?? '', resourcesDurationText(node.resourcesDuration), host);
+    cells.push(
+      artifactNames(node.outputs?.artifacts),
+      node.message ?? '',
+      resourcesDurationText(node.resourcesDuration),
+      host,
+    );
   } else if (output === 'short') cells.push(node.message ?? '', host);
   else cells.push(node.message ?? '', '');
   return cells;

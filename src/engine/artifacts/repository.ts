@@ -55,15 +55,27 @@ export function repositoryCandidates(wf: Workflow, controllerNamespace: string |
   return out;
 }
 
-/** Go's `%v` of an ArtifactRepositoryRef, as Argo's messages print it. */
+/** Argo's `(*ArtifactRepositoryRef).String()`: `configMap#key`, or `nil`. */
 function refText(ref: { configMap?: string; key?: string } | undefined): string {
-  return ref ? `&ArtifactRepositoryRef{ConfigMap:${ref.configMap ?? ''},Key:${ref.key ?? ''},}` : '<nil>';
+  return ref ? `${ref.configMap ?? ''}#${ref.key ?? ''}` : 'nil';
+}
+
+/** Argo's `(*ArtifactRepositoryRefStatus).String()` of a candidate: `namespace/configMap#key`. */
+function candidateText(c: RepositoryCandidate, wf: Workflow): string {
+  const ref = wf.spec.artifactRepositoryRef;
+  return `${c.namespace}/${refText({ configMap: ref?.configMap ?? '', key: ref?.key ?? '' })}`;
 }
 
 type Found = { ref: ArtifactRepositoryRefStatus } | { skip: true } | { error: string };
 
 function fromConfigMap(c: RepositoryCandidate, cm: ObservedConfigMap | undefined, wf: Workflow): Found {
   if (!cm) return { skip: true };
+  // Argo goes on to the next candidate only when the ConfigMap is not found; any other read error (a 403
+  // where the controller may not read it) ends the workflow with that error, never as "absent".
+  if (cm.readError !== undefined)
+    return {
+      error: `error getting config map for artifact repository ref "${candidateText(c, wf)}": ${cm.readError}`,
+    };
   const key = c.key || cm.annotations?.[DEFAULT_REPOSITORY_ANNOTATION] || '';
   const value = cm.data?.[key];
   if (value === undefined) return { skip: true };
@@ -71,9 +83,8 @@ function fromConfigMap(c: RepositoryCandidate, cm: ObservedConfigMap | undefined
   try {
     repo = (parseYamlDocument(value) ?? {}) as ArtifactRepository;
   } catch (e) {
-    const ref = refText(wf.spec.artifactRepositoryRef);
     return {
-      error: `failed to unmarshall config map key "${key}" for artifact repository ref "${ref}": ${(e as Error).message}`,
+      error: `failed to unmarshall config map key "${key}" for artifact repository ref "${candidateText(c, wf)}": ${(e as Error).message}`,
     };
   }
   const kind = KINDS.find((k) => repo[k] !== undefined);

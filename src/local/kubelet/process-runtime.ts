@@ -51,14 +51,17 @@ function readMessage(file: string): string | undefined {
   }
 }
 
-/** A container process's environment: the host PATH (after the image's tool stand-ins), the pod's dirs, its env. */
-function processEnv(req: StartRequest, workspace: string, terminationFile: string, tools?: string) {
+/**
+ * A container process's environment: the host PATH (after `binDir`, files on the image's PATH such as input
+ * artifacts, and the image's tool stand-ins), the pod's dirs, its env.
+ */
+function processEnv(req: StartRequest, workspace: string, terminationFile: string, tools?: string, binDir?: string) {
   const { podDir } = req;
   // Kubelet-managed /etc/hosts (hostAliases), read by the nslookup stand-in through ARGOSY_POD_DIR.
   writeHostsFile(podDir, req.pod, String(req.pod.status?.podIP ?? '127.0.0.1'));
   const hostPathVar = process.env.PATH ?? '/usr/local/bin:/usr/bin:/bin';
   const env: Record<string, string> = {
-    PATH: tools ? `${tools}${delimiter}${hostPathVar}` : hostPathVar,
+    PATH: [binDir, tools, hostPathVar].filter(Boolean).join(delimiter),
     HOME: workspace,
     TMPDIR: join(podDir, 'tmp'),
     HOSTNAME: String(req.pod.metadata.name),
@@ -126,8 +129,8 @@ export class ProcessRuntime implements ContainerRuntime {
       };
     }
     const wd = container.workingDir ? hostPath(podDir, String(container.workingDir)) : workspace;
-    const cwd = existsSync(wd) ? wd : workspace;
-    const env = processEnv(req, workspace, terminationFile, tools);
+    const cwd = opts.cwd ?? (existsSync(wd) ? wd : workspace);
+    const env = processEnv(req, workspace, terminationFile, tools, opts.binDir);
     // A script's source is its command (ADR 0001): its `/tmp` paths map like those of argv, so files it
     // writes there are where the outputs wrapper (ADR 0005) and later commands look for them.
     const script = env[SCRIPT_ENV];

@@ -294,7 +294,7 @@ describe('executor pods (Argo v4.1 legacy layout)', () => {
     assert.equal(d.status.phase, 'Error');
     assert.equal(
       d.status.message,
-      'failed to resolve artifact repository: failed to find any artifact repository for artifact repository ref "&ArtifactRepositoryRef{ConfigMap:nope,Key:k,}"',
+      'failed to resolve artifact repository: failed to find any artifact repository for artifact repository ref "nope#k"',
     );
   });
 

@@ -10,6 +10,7 @@ import type { ContainerExit, RunningContainer, StartRequest } from '../runtime.t
 import { hostPathIn, mountsOf, type HostMount } from './fs.ts';
 import { tarGz } from './archive.ts';
 import { withPodFiles } from '../pod-files.ts';
+import { outputMounts, pathBinDir, preparePrivateMounts } from './rootfs.ts';
 
 /** What emissary reads of the template. */
 export interface TemplateView {
@@ -63,6 +64,10 @@ export interface ProcessOptions {
   mounts?: HostMount[];
   /** stdout alone (the log gets stdout and stderr together). */
   onStdout?: (chunk: string) => void;
+  /** The host directory standing for the image's working directory (default: the pod's workspace). */
+  cwd?: string;
+  /** A directory leading PATH (files the image has on its PATH, e.g. input artifacts at `/bin/x`). */
+  binDir?: string;
 }
 
 /** The process runtime's start (process-runtime.ts), which the stand-in calls for the user's process. */
@@ -82,13 +87,22 @@ export function startEmissary(req: StartRequest, startProcess: StartProcess): Ru
   const argv = [...command.slice(command.indexOf('--') + 1), ...((c.args as string[] | undefined) ?? [])];
   const name = req.env.ARGO_CONTAINER_NAME ?? String(c.name);
   const rootfs = join(req.podDir, 'rootfs', String(c.name));
-  const mounts = withPodFiles(mountsOf(req.pod, c, req.podDir, req.secret), req.podDir, rootfs);
+  const volumeMounts = withPodFiles(mountsOf(req.pod, c, req.podDir, req.secret), req.podDir, rootfs);
+  const template = readTemplate(req, hostPathIn(volumeMounts, '/var/run/argo', rootfs));
+  const privates = name === 'main' ? outputMounts(template, volumeMounts, rootfs) : [];
+  preparePrivateMounts(privates);
+  const mounts = [...volumeMounts, ...privates].sort((a, b) => b.path.length - a.path.length);
   const at = (p: string) => hostPathIn(mounts, p, rootfs);
   const ctrDir = at(`/var/run/argo/ctr/${name}`);
   mkdirSync(ctrDir, { recursive: true, mode: 0o777 });
-  const template = readTemplate(req, at('/var/run/argo'));
   const tee = req.env.ARGO_INCLUDE_SCRIPT_OUTPUT === 'true' || template.archiveLocation?.archiveLogs === true;
   const opts: ProcessOptions = { mounts };
+  const binDir = pathBinDir(mounts, rootfs);
+  if (binDir) opts.binDir = binDir;
+  // The image's working directory (`/` unless workingDir says otherwise), so relative paths land where
+  // the template's absolute output paths are read from.
+  opts.cwd = at(String(c.workingDir ?? '/'));
+  mkdirSync(opts.cwd, { recursive: true });
   let onOutput = req.onOutput;
   if (tee) {
     opts.onStdout = (chunk) => appendFileSync(join(ctrDir, 'stdout'), chunk);

@@ -9,6 +9,7 @@ import { dirname, join } from 'node:path';
 import type { ContainerExit, StartRequest } from '../runtime.ts';
 import { hostPathIn, mountsOf, rewritePaths } from './fs.ts';
 import { loadInputArtifacts } from './artifacts-in.ts';
+import { outputMounts, type OutputPaths } from './rootfs.ts';
 
 /** Runs init; resolves with its exit (1 and the first error as termination message on failure). */
 export async function runInit(req: StartRequest, log: (line: string) => void): Promise<ContainerExit> {
@@ -16,7 +17,7 @@ export async function runInit(req: StartRequest, log: (line: string) => void): P
   const mounts = mountsOf(req.pod, req.container, req.podDir, req.secret);
   const at = (p: string) => hostPathIn(mounts, p, join(req.podDir, 'rootfs', 'init'));
   const raw = req.env.ARGO_TEMPLATE ?? '';
-  let template: { script?: { source?: string }; inputs?: { artifacts?: never[] } };
+  let template: OutputPaths & { script?: { source?: string }; inputs?: { artifacts?: never[] } };
   try {
     template = JSON.parse(raw) as typeof template;
   } catch {
@@ -28,7 +29,9 @@ export async function runInit(req: StartRequest, log: (line: string) => void): P
   const source = template.script?.source;
   if (source) {
     const main = ((req.pod.spec?.containers ?? []) as { name: string }[]).find((c) => c.name === 'main');
-    const mainMounts = main ? mountsOf(req.pod, main, req.podDir) : mounts;
+    const volumeMounts = main ? mountsOf(req.pod, main, req.podDir) : mounts;
+    const privates = outputMounts(template, volumeMounts, join(req.podDir, 'rootfs', 'main'));
+    const mainMounts = [...volumeMounts, ...privates].sort((a, b) => b.path.length - a.path.length);
     const file = at('/argo/staging/script');
     mkdirSync(dirname(file), { recursive: true });
     writeFileSync(file, rewritePaths(source, mainMounts));
