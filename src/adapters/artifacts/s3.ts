@@ -33,6 +33,17 @@ function isMissing(e: unknown): boolean {
   return err.name === 'NoSuchKey' || err.name === 'NotFound' || err.$metadata?.httpStatusCode === 404;
 }
 
+/** HeadBucket: true, false when there is no such bucket; other answers (403, network) throw. */
+async function bucketExists(client: S3Client, Bucket: string): Promise<boolean> {
+  try {
+    await client.send(new HeadBucketCommand({ Bucket }));
+    return true;
+  } catch (e) {
+    if (isMissing(e)) return false;
+    throw e;
+  }
+}
+
 /** An {@link ArtifactStore} over one S3 bucket. */
 export function s3Store(opts: S3StoreOptions): ArtifactStore {
   const client = new S3Client({
@@ -70,13 +81,9 @@ export function s3Store(opts: S3StoreOptions): ArtifactStore {
     async delete(key) {
       await client.send(new DeleteObjectCommand({ Bucket, Key: key }));
     },
+    bucketExists: () => bucketExists(client, Bucket),
     async ensureBucket() {
-      try {
-        await client.send(new HeadBucketCommand({ Bucket }));
-      } catch (e) {
-        if (!isMissing(e)) throw e;
-        await client.send(new CreateBucketCommand({ Bucket }));
-      }
+      if (!(await bucketExists(client, Bucket))) await client.send(new CreateBucketCommand({ Bucket }));
     },
     close: () => client.destroy(),
   };

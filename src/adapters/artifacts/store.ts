@@ -12,6 +12,8 @@ export interface ArtifactStore {
   list(prefix: string): Promise<string[]>;
   /** Deletes one object (absent is fine). */
   delete(key: string): Promise<void>;
+  /** Whether the bucket exists (HeadBucket); throws when the store refuses or cannot be reached. */
+  bucketExists(): Promise<boolean>;
   /** Creates the bucket when it does not exist (Argo's `createBucketIfNotPresent`). */
   ensureBucket(): Promise<void>;
   close(): void;

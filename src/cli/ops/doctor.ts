@@ -1,7 +1,8 @@
 /**
  * `argosy doctor`: one look at everything that must be right for workflows to progress: the work
  * queue (depth, age), dead letters (and the replay window), whether the queue is being consumed,
- * the rest-config store, every configured cluster (reachable, may manage pods) and the watcher.
+ * the rest-config store, every configured cluster (reachable, may manage pods), the watcher and the
+ * artifact repositories (ConfigMap, Secrets, bucket reachable with its keys).
  * Prints one line per finding with advice; exits 1 if anything failed.
  */
 import { Command, InvalidArgumentError } from 'commander';
@@ -19,6 +20,7 @@ import {
 import { checkSecret, checkWorkflowCrd } from './doctor-store.ts';
 import { checkWatcher } from './doctor-watcher.ts';
 import { checkWorkflows } from './doctor-workflows.ts';
+import { checkArtifactRepositories } from './doctor-artifacts.ts';
 import { clientFromKubeconfig } from '../../clusters/kubeconfig.ts';
 import { runKubeconfigPlugin } from '../../clusters/kubeconfig-plugin.ts';
 import type { KubeClient } from '../../ports/kube.ts';
@@ -52,14 +54,14 @@ export async function runDoctor(
     now?: Date;
   },
 ): Promise<Finding[]> {
-  const [queue, dead, timerDead, source, secret, watcher, workflows, crd] = await Promise.all([
+  const [queue, dead, timerDead, source, secret, watcher, [workflows, artifacts], crd] = await Promise.all([
     checkWorkQueue(deps, target, options.maxAgeSeconds),
     checkDeadLetters(deps, target),
     checkTimerDeadLetters(deps, target),
     checkEventSource(deps, target),
     checkSecret(deps, target, options.secretName, options.secretNamespace),
     checkWatcher(deps, options.watcherUrl),
-    runningWorkflows(target, options),
+    mainClusterChecks(target, options),
     checkWorkflowCrd(target),
   ]);
   const clusters = options.clusters ? await checkClusters(secret.snapshot) : [];
@@ -73,25 +75,33 @@ export async function runDoctor(
     ...clusters,
     ...watcher,
     ...workflows,
+    ...artifacts,
   ];
 }
 
 /** The local stack resyncs every 30 s; a deployment every 5 minutes (serverless.yml). */
 const RESYNC_SECONDS = { local: 30, aws: 300 };
 
-async function runningWorkflows(
+/** The checks that read the main cluster: stuck workflows, artifact repositories. */
+async function mainClusterChecks(
   target: OpsTarget,
   options: { main?: () => KubeClient | undefined; resyncSeconds?: number; now?: Date },
-): Promise<Finding[]> {
+): Promise<[Finding[], Finding[]]> {
   let main: KubeClient | undefined;
   try {
     main = options.main ? options.main() : await mainClientOf(target);
   } catch (e) {
-    return [{ check: 'workflows', status: 'fail', detail: errText(e), advice: 'check KUBECONFIG and its context' }];
+    return [
+      [{ check: 'workflows', status: 'fail', detail: errText(e), advice: 'check KUBECONFIG and its context' }],
+      [],
+    ];
   }
   const resyncMs = 1000 * (options.resyncSeconds ?? RESYNC_SECONDS[target.kind]);
   try {
-    return await checkWorkflows(main, options.now ?? new Date(), resyncMs);
+    return await Promise.all([
+      checkWorkflows(main, options.now ?? new Date(), resyncMs),
+      checkArtifactRepositories(main),
+    ]);
   } finally {
     (main as { close?: () => void } | undefined)?.close?.();
   }
@@ -134,7 +144,7 @@ export function makeDoctorCommand(overrides: Partial<OpsDeps> = {}): Command {
   const deps = opsDeps(overrides);
   const cmd = new Command('doctor')
     .description(
-      'check queues, dead letters, the event source, the rest-config store, clusters, the watcher and stuck workflows',
+      'check queues, dead letters, the event source, the rest-config store, clusters, the watcher, stuck workflows and artifact repositories',
     )
     .option('--watcher-url <url>', "the watcher's health endpoint base URL (e.g. via kubectl port-forward)")
     .option('--max-age <seconds>', 'oldest acceptable nudge age in the work queue', seconds, 300)

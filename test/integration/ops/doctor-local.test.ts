@@ -69,8 +69,38 @@ describe('argosy doctor on the local stack', () => {
     assert.match(r.out, /(ok|WARN)\s+cluster other\.\S*\s+https:\/\/127\.0\.0\.\d+:\d+ .*may (manage|list) pods/);
     assert.match(r.out, /ok\s+workflow CRD\s+keeps templates' clusterName and namespace/);
     assert.match(r.out, /ok\s+watcher\s+http:\/\/127\.0\.0\.1:\d+\/healthz: 200/);
+    assert.match(
+      r.out,
+      /ok\s+artifacts argo\/default-v1\s+s3 127\.0\.0\.1:\d+\/argosy-artifacts: reachable from here, keys accepted/,
+    );
     assert.match(r.out, /no problems found/);
     assert.doesNotMatch(r.out, /FAIL/);
+  });
+
+  test('an artifact repository whose Secret is missing, or whose bucket is gone, fails with what to create', async () => {
+    const path = '/api/v1/namespaces/argo/secrets/argosy-artifacts';
+    const secret = await stack.mainClient.request<Record<string, unknown>>({ method: 'GET', path });
+    await stack.mainClient.request({ method: 'DELETE', path });
+    try {
+      const r = await doctor(['--no-clusters']);
+      assert.equal(r.code, 1, r.out);
+      assert.match(
+        r.out,
+        /FAIL\s+artifacts argo\/default-v1\s+s3 \S+\/argosy-artifacts: Secret argo\/argosy-artifacts \(key accesskey\) does not exist/,
+      );
+      assert.match(r.out, /create Secret argosy-artifacts with key accesskey in namespace argo of every cluster/);
+      const values = Object.values((secret.data ?? {}) as Record<string, string>).map((v) =>
+        Buffer.from(v, 'base64').toString(),
+      );
+      for (const v of values) assert.ok(!r.out.includes(v), 'no key in the output');
+    } finally {
+      const { metadata, ...rest } = secret as { metadata: Record<string, unknown> };
+      await stack.mainClient.request({
+        method: 'POST',
+        path: '/api/v1/namespaces/argo/secrets',
+        body: { ...rest, metadata: { name: metadata.name, namespace: 'argo' } },
+      });
+    }
   });
 
   test('an unreachable cluster is reported with networking advice and exit 1', async () => {
