@@ -22,7 +22,17 @@ export function makeDeleteCommand(): Command {
     .alias('rm')
     .description('delete workflows')
     .argument('[name...]', 'workflow names, or @latest');
-  withQueryFlags(cmd, ['allNamespaces', 'completed', 'older', 'status', 'selector', 'fieldSelector', 'prefix']);
+  withQueryFlags(cmd, [
+    'allNamespaces',
+    'completed',
+    'older',
+    'status',
+    'selector',
+    'fieldSelector',
+    'prefix',
+    'resubmitted',
+    'queryChunkSize',
+  ]);
   return cmd
     .option('--all', 'every workflow of the namespace')
     .option('--dry-run', 'only print what would be deleted')

@@ -32,6 +32,7 @@ export function makeListCommand(): Command {
     'older',
     'selector',
     'fieldSelector',
+    'resubmitted',
     'prefix',
     'chunkSize',
   ]);

@@ -18,6 +18,7 @@ export interface Selected {
 const FILTERS: (keyof WorkflowQuery)[] = [
   'selector',
   'fieldSelector',
+  'resubmitted',
   'prefix',
   'status',
   'completed',

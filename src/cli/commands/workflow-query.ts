@@ -25,6 +25,17 @@ export interface WorkflowQuery {
   since?: string;
   older?: string;
   chunkSize?: string;
+  /** delete's name for `chunkSize`. */
+  queryChunkSize?: string;
+  resubmitted?: boolean;
+}
+
+/** argo's LabelKeyPreviousWorkflowName: set on a workflow made by `resubmit`. */
+export const LABEL_RESUBMITTED_FROM = 'workflows.argoproj.io/resubmitted-from-workflow';
+
+/** The label selector sent to the API server: `-l`, plus `--resubmitted` as argo adds it (an Exists requirement). */
+export function labelSelectorOf(q: WorkflowQuery): string {
+  return [q.selector, q.resubmitted ? LABEL_RESUBMITTED_FROM : ''].filter(Boolean).join(',');
 }
 
 /** argo's ParseSince: a Go duration or whole days (`1d`), counted back from `now`. */
@@ -51,6 +62,8 @@ export function withQueryFlags(cmd: Command, which: (keyof WorkflowQuery)[]): Co
     since: ['--since <duration>', 'only workflows created less than this ago (10m, 3h, 1d)'],
     older: ['--older <duration>', 'only completed workflows finished more than this ago (10m, 3h, 1d)'],
     chunkSize: ['--chunk-size <n>', 'list in pages of this many (0 = all at once)'],
+    queryChunkSize: ['--query-chunk-size <n>', 'list in pages of this many (0 = all at once)'],
+    resubmitted: ['--resubmitted', 'only workflows made by resubmit'],
   };
   for (const key of which) cmd.option(...flags[key]);
   return cmd;
@@ -74,15 +87,19 @@ export function checkQuery(q: WorkflowQuery, now: Date): void {
   if (q.running && q.completed) throw usageError('--completed and --running cannot be used together');
   if (q.since) parseSince(q.since, now, '--since');
   if (q.older) parseSince(q.older, now, '--older');
-  if (q.chunkSize !== undefined && !/^\d+$/.test(q.chunkSize))
-    throw usageError(`--chunk-size ${q.chunkSize}: expected a number`);
+  for (const [flag, v] of [
+    ['--chunk-size', q.chunkSize],
+    ['--query-chunk-size', q.queryChunkSize],
+  ] as const)
+    if (v !== undefined && !/^\d+$/.test(v)) throw usageError(`${flag} ${v}: expected a number`);
 }
 
 /** The workflows the query selects, from the target's namespace (or all with -A). */
 export async function queryWorkflows(target: Target, q: WorkflowQuery, now = new Date()): Promise<Workflow[]> {
   checkQuery(q, now);
   const path = q.allNamespaces ? '/apis/argoproj.io/v1alpha1/workflows' : workflowsPath(target.namespace);
-  const limit = q.chunkSize && q.chunkSize !== '0' ? Number(q.chunkSize) : undefined;
-  const list = await listAll<Workflow>(target.client, path, q.selector ?? '', limit, q.fieldSelector);
+  const size = q.chunkSize ?? q.queryChunkSize;
+  const limit = size && size !== '0' ? Number(size) : undefined;
+  const list = await listAll<Workflow>(target.client, path, labelSelectorOf(q), limit, q.fieldSelector);
   return list.items.filter((wf) => matches(wf, q, now));
 }

@@ -51,13 +51,17 @@ async function waitFor(what: RegExp, args: string[]): Promise<string> {
 }
 
 describe('argo flags of list, logs and stop; cluster check and doctor on the dev stack', () => {
-  test('list --field-selector; logs -l', async () => {
+  test('list --field-selector, --resubmitted; delete --resubmitted --query-chunk-size; logs -l', async () => {
     await waitFor(/Running \(Suspended\)/, ['get', 'flags-more']);
     const byName = await runCli(['list', '--field-selector', 'metadata.name=flags-more', '-o', 'name'], dir);
     assert.equal(byName.stdout, 'flags-more\n', byName.stderr);
     const bad = await runCli(['list', '--field-selector', 'spec.entrypoint=main'], dir);
     assert.equal(bad.code, 2, bad.stdout);
     assert.match(bad.stderr, /field label not supported: spec\.entrypoint/);
+    const resub = await runCli(['list', '--resubmitted'], dir);
+    assert.equal(resub.stdout, 'No workflows found\n', resub.stderr);
+    const del = await runCli(['delete', '--resubmitted', '--query-chunk-size', '1', '--dry-run'], dir);
+    assert.equal(del.stdout, 'No resources found\n', del.stderr);
     const a = await runCli(['logs', 'flags-more', '-l', 'tier=a'], dir);
     assert.match(a.stdout, /^flags-more-say-\d+: from-a\n$/, a.stderr);
     const none = await runCli(['logs', 'flags-more', '-l', 'tier=b'], dir);
