@@ -20,6 +20,7 @@ import type {
   Parameter,
   Template,
   TemplateRef,
+  VolumeClaimEntry,
   Workflow,
 } from './types.ts';
 import { localScope, type TemplateScope } from './template-scope.ts';
@@ -101,6 +102,10 @@ export interface ExecContext {
    * when the node is walked, before any child. Absent: the workflow's own scope.
    */
   childScopes: Map<string, TemplateScope>;
+  /** `status.persistentVolumeClaims` as this decide sees them (pod/claims.ts); absent until a pod needs one. */
+  claims?: VolumeClaimEntry[];
+  /** A claim was recorded in this decide. */
+  claimsChanged?: boolean;
   /** `spec.workflowMetadata` labels and annotations for the workflow object (workflow-metadata.ts). */
   workflowMetadata?: { labels: Record<string, string>; annotations: Record<string, string> };
 }

@@ -258,8 +258,26 @@ export interface EffectResult {
   outcome: Extract<ActionOutcome, { kind: 'rejected' | 'transient' }>;
 }
 
+/** A PersistentVolumeClaim as the engine builds it (from `spec.volumeClaimTemplates`). */
+export interface KubeClaim {
+  apiVersion: 'v1';
+  kind: 'PersistentVolumeClaim';
+  metadata: ObjectMeta;
+  spec: Record<string, unknown>;
+}
+
 export type Action =
-  | { kind: 'CreatePod'; cluster: string; namespace: string; pod: KubePod; nodeId: string }
+  | {
+      kind: 'CreatePod';
+      cluster: string;
+      namespace: string;
+      pod: KubePod;
+      nodeId: string;
+      /** Claims the pod mounts, made sure of (created, or found owned by this workflow) before the pod. */
+      claims?: KubeClaim[];
+    }
+  /** Deletes a claim of the workflow (volumeClaimGC), also dropping `kubernetes.io/pvc-protection` as Argo does. */
+  | { kind: 'DeleteClaim'; cluster: string; namespace: string; name: string; reason: string }
   | { kind: 'DeletePod'; cluster: string; namespace: string; name: string; reason: string }
   | { kind: 'LabelPodCompleted'; cluster: string; namespace: string; name: string }
   /**

@@ -20,6 +20,7 @@ import { updateResourcesDurations } from './resources-duration.ts';
 import { applyWorkflowDeadline } from './deadline.ts';
 import { stopSuspendNodes, workflowShutdownMessage } from './shutdown.ts';
 import { collectPods } from './pod-gc.ts';
+import { settleClaims } from './pod/claims.ts';
 import { exportRecordedGlobals, workflowOutputs } from './outputs.ts';
 import { finalPhase, runWorkflowExit, workflowDuration } from './exit/workflow-exit.ts';
 import { runWorkflowHooks } from './exit/lifecycle-hooks.ts';
@@ -236,7 +237,7 @@ export function decide(snapshot: Snapshot, now: Date): Decision {
   if (outputs) status.outputs = outputs;
   finishEffects(ctx, status);
   const summary = rollUp(ctx, status, root, exit, hooksRunning);
-  collectPods(ctx, snapshot.pods, status.phase);
+  collectAtEnd(ctx, snapshot.pods, status);
   // A workflow completing now is never reconciled again: labelling its last pods would be a write
   // per workflow that nothing reads (docs/adr/0006-workflow-crd-status.md, write budget).
   if (!isDone(status.phase)) labelCompletedPods(ctx, finishedPods);
@@ -249,6 +250,12 @@ export function decide(snapshot: Snapshot, now: Date): Decision {
   const after = requeueAfter(ctx, snapshot, status, left, now);
   if (after !== undefined) decision.requeueAfterMs = after;
   return decision;
+}
+
+/** Pods (podGC) and claims (volumeClaimGC) to collect, and the claims recorded in this decide. */
+function collectAtEnd(ctx: ExecContext, pods: ObservedPod[], status: WorkflowStatus): void {
+  collectPods(ctx, pods, status.phase);
+  settleClaims(ctx, status, isDone(status.phase));
 }
 
 /** The entrypoint as the root node, with the workflow's arguments. */

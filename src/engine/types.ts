@@ -314,7 +314,20 @@ export interface WorkflowStatus {
    * too large) so that stopping and deleting the workflow still finds its pods.
    */
   podPlaces?: PodPlace[];
+  /** Argo's claims of `spec.volumeClaimTemplates` (pod mounts resolve against them), with their place. */
+  persistentVolumeClaims?: VolumeClaimEntry[];
   [key: string]: unknown;
+}
+
+/**
+ * An entry of `status.persistentVolumeClaims`: Argo's Volume `{name, persistentVolumeClaim: {claimName}}`,
+ * plus (Argosy) the cluster and namespace the claim was created in (docs/adr/0016-volume-claims.md).
+ */
+export interface VolumeClaimEntry {
+  name: string;
+  persistentVolumeClaim: { claimName: string };
+  clusterName: string;
+  namespace: string;
 }
 
 /** A cluster and namespace a workflow's pods may live in. */

@@ -54,8 +54,6 @@ export const UNSUPPORTED: readonly UnsupportedField[] = [
   { at: 'WorkflowSpec.podResources', feature: 'pod-level resources' },
   { at: 'Template.resourceClaims', feature: 'resource claims' },
   { at: 'WorkflowSpec.resourceClaims', feature: 'resource claims' },
-  { at: 'WorkflowSpec.volumeClaimTemplates', feature: 'volume claim templates' },
-  { at: 'WorkflowSpec.volumeClaimGC', feature: 'volume claim garbage collection' },
   { at: 'WorkflowSpec.podDisruptionBudget', feature: 'pod disruption budgets' },
   { at: 'WorkflowSpec.priority', feature: 'workflow priority' },
   { at: 'WorkflowSpec.hostNetwork', feature: 'host network' },

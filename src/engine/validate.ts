@@ -15,6 +15,7 @@ import { inputProblems } from './unsupported.ts';
 import { workflowVolumeProblems } from './volumes.ts';
 import { fieldNameProblem, missingInputs, type Report } from './validate-common.ts';
 import { placementProblems } from './placement/spec.ts';
+import { validateClaims } from './validate-claims.ts';
 
 /** One problem found in a workflow. */
 export interface ValidationError {
@@ -206,5 +207,6 @@ export function validateWorkflow(wf: Workflow, options: ValidateOptions = {}): V
   validateHooksAndGc(wf, report);
   templates.forEach((t, i) => validateTemplate(wf, t, i, report));
   validateRecursion(templates, report);
+  validateClaims(wf, report);
   return errors;
 }

@@ -17,6 +17,7 @@ import { clientForPlace } from './observe.ts';
 import { outcomeOf } from './outcome.ts';
 import { emitWorkflowEvent, type EventPolicy } from './events.ts';
 import { applyTaskSet } from './task-sets.ts';
+import { ensureClaims, removeClaim } from './claims.ts';
 
 export interface ApplyDeps {
   registry: ClusterRegistry;
@@ -106,6 +107,10 @@ async function applyOne(
     }
     case 'ApplyTaskSet':
       return applyTaskSet(await clientForPlace(deps.registry, action), action.namespace, action.taskSet, action.remove);
+    case 'DeleteClaim': {
+      const client = await clientForPlace(deps.registry, action);
+      return (await removeClaim(client, action.namespace, action.name)) ? DONE : ALREADY_THERE;
+    }
     case 'EmitEvent': {
       if (await emitWorkflowEvent(deps, workflow, action)) result.events++;
       return DONE;
@@ -113,7 +118,7 @@ async function applyOne(
   }
 }
 
-/** Creates a pod; one already there from a crashed earlier attempt is adopted (unless it is another's). */
+/** Creates a pod; its claims first; one already there from a crashed earlier attempt is adopted (unless it is another's). */
 async function createPodAction(
   deps: ApplyDeps,
   workflow: Workflow,
@@ -121,6 +126,9 @@ async function createPodAction(
   result: ApplyResult,
 ): Promise<ActionOutcome> {
   const client = await clientForPlace(deps.registry, action);
+  const unclaimed =
+    action.claims && (await ensureClaims(client, action.namespace, action.claims, workflow.metadata.uid));
+  if (unclaimed) return unclaimed;
   try {
     await createPod(client, action.namespace, action.pod);
     result.created++;

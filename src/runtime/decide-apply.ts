@@ -136,6 +136,8 @@ function actionKey(a: Action): string {
       return `delete/${a.cluster}/${a.namespace}/${a.name}`;
     case 'LabelPodCompleted':
       return `label/${a.cluster}/${a.namespace}/${a.name}`;
+    case 'DeleteClaim':
+      return `delete-claim/${a.cluster}/${a.namespace}/${a.name}`;
     case 'EmitEvent':
       return `event/${a.reason}/${a.message}`;
     case 'ApplyTaskSet':

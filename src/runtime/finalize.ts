@@ -18,6 +18,7 @@ import { deleteTaskResults } from './task-results.ts';
 import { deleteTaskSets } from './task-sets.ts';
 import type { NodeStatusStore } from '../ports/node-status.ts';
 import { deleteOffloadedNodes, offloadedVersionOf } from '../adapters/kube/offloaded-nodes.ts';
+import { deleteRemoteClaims } from './claims.ts';
 
 export interface FinalizeDeps {
   registry: ClusterRegistry;
@@ -98,6 +99,7 @@ export async function finalizeWorkflow(deps: FinalizeDeps, workflow: Workflow): 
     log.info('workflow deletion waits for its pods', { reason: plan.reason });
     return plan;
   }
+  await deleteRemoteClaims(deps.registry, workflow, log);
   await cleanPlaces(deps, name, places, log);
   await deleteNodeStatus(deps, workflow, log);
   const finalizers = (workflow.metadata.finalizers ?? []).filter((f) => f !== WORKFLOW_FINALIZER);

@@ -12,6 +12,8 @@ import { parseWorkflows } from '../../src/engine/index.ts';
 import type { Workflow } from '../../src/engine/types.ts';
 import { SHARED } from '../integration/cli/cli-helpers.ts';
 import { podsOf } from '../integration/pipeline/helpers.ts';
+import { createClaim, getClaim } from '../../src/adapters/kube/resources.ts';
+import { isNotFound } from '../../src/adapters/kube/errors.ts';
 
 const DIR = join(SHARED, 'conformance/argo-upstream');
 const load = (file: string): Workflow => parseWorkflows(readFileSync(join(DIR, file), 'utf8')).workflows[0] as Workflow;
@@ -33,6 +35,9 @@ const CASES: Record<string, string> = {
   'examples__volumes-emptydir.yaml': 'Succeeded',
   'test__e2e__functional__template_level_host_aliases.yaml': 'Succeeded',
   'test__e2e__functional__workflow_level_host_aliases.yaml': 'Succeeded',
+  'examples__volumes-pvc.yaml': 'Succeeded',
+  'examples__volumes-existing.yaml': 'Succeeded',
+  'test__e2e__functional__sidecar-volumes.yaml': 'Succeeded',
 };
 
 /**
@@ -47,6 +52,11 @@ const CANNOT_RUN_LOCALLY: Record<string, RegExp> = {
 let stack: LocalStack;
 before(async () => {
   stack = await startLocalStack({ resyncIntervalMs: 2000 });
+  // Argo's e2e environment creates the claim volumes-existing mounts (test/e2e/manifests testvolume.yaml).
+  await createClaim(stack.mainClient, 'argo', {
+    metadata: { name: 'my-existing-volume' },
+    spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Mi' } } },
+  });
 });
 after(async () => {
   await stack?.stop();
@@ -85,6 +95,23 @@ describe('Argo’s pod-surface, init-container and sidecar examples through the 
       assert.match(node?.message ?? '', message);
     });
   }
+
+  test('volumes-pvc: the claim was made next to the workflow, shared by both steps, and deleted on success', async () => {
+    const wf = await run('examples__volumes-pvc.yaml');
+    const name = wf.metadata.name ?? '';
+    const pods = await podsOf(stack, name, ['main']);
+    const print = pods.find((p) => p.pod.metadata.annotations?.['workflows.argoproj.io/node-name']?.endsWith('.print'));
+    const vol = (print?.pod.spec.volumes as { name: string; persistentVolumeClaim?: unknown }[]).find(
+      (v) => v.name === 'workdir',
+    );
+    assert.deepEqual(vol?.persistentVolumeClaim, { claimName: `${name}-workdir` });
+    assert.equal(wf.status?.persistentVolumeClaims, undefined, 'volumeClaimGC removed it from the status');
+    const gone = await getClaim(stack.mainClient, 'argo', `${name}-workdir`).then(
+      () => false,
+      (e: unknown) => isNotFound(e),
+    );
+    assert.ok(gone, 'the claim is deleted (OnWorkflowSuccess)');
+  });
 
   test('the sidecar was stopped by its emissary after main (143) and did not fail the node', async () => {
     const wf = await run('test__e2e__functional__sidecar-force-kill.yaml');

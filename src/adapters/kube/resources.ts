@@ -64,6 +64,13 @@ export function taskSetsPath(namespace: string): string {
 export function taskSetPath(namespace: string, name: string): string {
   return `${taskSetsPath(namespace)}/${enc(name)}`;
 }
+/** PersistentVolumeClaims of a namespace (the claims of `volumeClaimTemplates`). */
+export function claimsPath(namespace: string): string {
+  return `/api/v1/namespaces/${enc(namespace)}/persistentvolumeclaims`;
+}
+export function claimPath(namespace: string, name: string): string {
+  return `${claimsPath(namespace)}/${enc(name)}`;
+}
 export function secretsPath(namespace: string): string {
   return `/api/v1/namespaces/${enc(namespace)}/secrets`;
 }
@@ -137,6 +144,35 @@ export function patchPodLabels(
 ): Promise<unknown> {
   return patchPod(kube, namespace, name, { metadata: { labels } });
 }
+// --- persistent volume claims -------------------------------------------------------------------
+
+export function getClaim<T = Obj>(kube: KubeClient, namespace: string, name: string): Promise<T> {
+  return kube.request<T>({ method: 'GET', path: claimPath(namespace, name) });
+}
+export function listClaims<T = Obj>(kube: KubeClient, namespace: string, query?: ListQuery): Promise<KubeList<T>> {
+  return kube.request<KubeList<T>>({ method: 'GET', path: claimsPath(namespace), query });
+}
+export function createClaim<T = Obj>(
+  kube: KubeClient,
+  namespace: string,
+  claim: { metadata?: object; spec?: unknown },
+): Promise<T> {
+  const body = { ...claim, metadata: { ...claim.metadata, namespace } };
+  return kube.request<T>({ method: 'POST', path: claimsPath(namespace), body });
+}
+export function deleteClaim(kube: KubeClient, namespace: string, name: string): Promise<unknown> {
+  return kube.request({ method: 'DELETE', path: claimPath(namespace, name) });
+}
+/** Sets a claim's finalizers (merge patch replaces the list). */
+export function patchClaimFinalizers(kube: KubeClient, namespace: string, name: string, finalizers: string[]) {
+  return kube.request({
+    method: 'PATCH',
+    path: claimPath(namespace, name),
+    body: { metadata: { finalizers } },
+    contentType: PATCH_CONTENT.merge,
+  });
+}
+
 /** Reads a container's log (whole, or `tailLines`). */
 export function readPodLog(kube: KubeClient, namespace: string, name: string, query: ListQuery = {}): Promise<string> {
   return kube

@@ -28,6 +28,7 @@ import { checkExecutorAccount, executorServiceAccount, podSurface } from './pod-
 import { applyPodSpecPatches, podSpecPatches } from './pod-spec-patch.ts';
 import { dataParts } from './data-pod.ts';
 import { resourceParts } from './resource-pod.ts';
+import { claimVolume } from './claims.ts';
 
 /** Where a pod goes and as whom. */
 export interface PodTarget {
@@ -120,13 +121,20 @@ function mountedNames(spec: KubePod['spec'], skip: Set<string>): string[] {
  * The user's volumes (Argo's `createVolumes`, `addVolumeReferences`): the template's, then each workflow
  * volume a container mounts; a mount naming neither is Argo's error. hostPath is refused.
  */
-function userVolumes(ctx: ExecContext, t: Template, spec: KubePod['spec'], execVolumes: Named[]): unknown[] {
+function userVolumes(
+  ctx: ExecContext,
+  t: Template,
+  spec: KubePod['spec'],
+  execVolumes: Named[],
+  target: PodTarget,
+): unknown[] {
   const own = (t.volumes as Named[] | undefined) ?? [];
   const workflow = (ctx.wf.spec.volumes as Named[] | undefined) ?? [];
   const skip = new Set([...execVolumes, ...own].map((v) => String(v.name)));
   const volumes: unknown[] = [...own];
   for (const name of mountedNames(spec, skip)) {
-    const v = workflow.find((x) => x.name === name);
+    // Argo resolves mounts against spec.volumes, then the claims of spec.volumeClaimTemplates.
+    const v = workflow.find((x) => x.name === name) ?? claimVolume(ctx, name, target);
     if (!v) throw new PodBuildError(`volume '${name}' not found in workflow spec`);
     volumes.push(v);
   }
@@ -152,7 +160,7 @@ function podSpecOf(
   if (exec) podSpec.initContainers = exec.initContainers;
   if (target.serviceAccountName) podSpec.serviceAccountName = target.serviceAccountName;
   Object.assign(podSpec, podSurface(ctx, node, t));
-  const volumes = [...(exec?.volumes ?? []), ...userVolumes(ctx, t, podSpec, exec?.volumes ?? [])];
+  const volumes = [...(exec?.volumes ?? []), ...userVolumes(ctx, t, podSpec, exec?.volumes ?? [], target)];
   if (volumes.length > 0) podSpec.volumes = volumes;
   const deadline = podDeadlineSeconds(ctx, t);
   if (deadline !== undefined) podSpec.activeDeadlineSeconds = deadline;

@@ -30,6 +30,7 @@ import {
   placementStep,
 } from '../placement/place-node.ts';
 import { stuckSince, type FailoverStep } from '../placement/failover.ts';
+import { createPodAction } from './claims.ts';
 
 /** Message of nodes stopped by the workflow's activeDeadlineSeconds. */
 export const DEADLINE_MESSAGE = 'Step exceeded its deadline';
@@ -305,7 +306,7 @@ function emitCreatePod(
     if (!(e instanceof PodBuildError)) throw e;
     return markPhase(ctx, node.id, 'Error', e.message);
   }
-  ctx.actions.push({ kind: 'CreatePod', cluster: target.cluster, namespace: target.namespace, pod, nodeId: node.id });
+  ctx.actions.push(createPodAction(ctx, target, pod, node.id));
   ctx.reasons.push(`create pod ${target.cluster}/${target.namespace}/${name} for ${node.name}`);
   return node;
 }

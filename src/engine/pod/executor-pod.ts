@@ -264,10 +264,13 @@ export function wrapForEmissary(containers: KubeContainer[]): KubeContainer[] {
   return containers.map((c) => (ARGO_CONTAINERS.has(c.name) ? c : emissaryMain(c)));
 }
 
-/** A script template's user container: its fields without `source`, `sh` when no command. */
+/**
+ * A script template's user container: its fields without `source`, `sh` when it has a source but no
+ * command. Without a source Argo runs it as a container (the image's entrypoint, e.g. argosay's).
+ */
 function scriptUserContainer(t: Template): KubeContainer {
-  const { source: _s, ...rest } = t.script!;
+  const { source, ...rest } = t.script!;
   const c: KubeContainer = { ...rest, name: 'main' } as KubeContainer;
-  if (!c.command || c.command.length === 0) c.command = ['sh'];
+  if ((!c.command || c.command.length === 0) && source) c.command = ['sh'];
   return c;
 }

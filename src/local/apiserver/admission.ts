@@ -5,6 +5,7 @@
  */
 import type { KubeObject, ResourceDef } from './resources.ts';
 import { forbidden } from './status.ts';
+import { defaultClaim } from './validate-claim.ts';
 
 function imagePullPolicy(image: string): string {
   const lastSegment = image.split('/').pop() ?? '';
@@ -101,6 +102,7 @@ export function admitCreate(def: ResourceDef, object: KubeObject): KubeObject {
   if (def.resource === 'pods') return defaultPod(object);
   if (def.resource === 'secrets') return foldStringData(object);
   if (def.resource === 'namespaces') return defaultNamespace(object);
+  if (def.resource === 'persistentvolumeclaims') return defaultClaim(object);
   return object;
 }
 

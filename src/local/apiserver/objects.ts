@@ -13,6 +13,7 @@ import { type KubeObject, type ResourceDef, apiVersionOf, resourceKey } from './
 import { ObjectStore } from './store.ts';
 import { ApiError, alreadyExists, badRequest, conflict, failure, forbidden, notFound } from './status.ts';
 import { validateObject, validatePodUpdate } from './validation.ts';
+import { validateClaimUpdate } from './validate-claim.ts';
 
 /** etcd's default request limit; kube-apiserver stores objects up to this size. */
 export const MAX_OBJECT_BYTES = 1.5 * 1024 * 1024;
@@ -158,6 +159,7 @@ export class ClusterState {
     next = admitUpdate(def, next);
     validateObject(def, next);
     if (def.resource === 'pods' && !def.custom && subresource !== 'status') validatePodUpdate(current, next);
+    if (def.resource === 'persistentvolumeclaims' && !def.custom) validateClaimUpdate(current, next);
     if (canonical(next) === canonical(current)) return current; // no-op writes keep their version
     this.checkSize(next);
     if (opts.dryRun) return next;

@@ -80,6 +80,8 @@ export function builtinResources(): ResourceDef[] {
     core('pods', 'Pod', true, { shortNames: ['po'], categories: ['all'], subresources: ['status', 'log', 'binding'] }),
     core('secrets', 'Secret', true),
     core('configmaps', 'ConfigMap', true, { shortNames: ['cm'] }),
+    // Bound by the node's claim binder (src/local/kubelet/claim-binder.ts), a minimal provisioner.
+    core('persistentvolumeclaims', 'PersistentVolumeClaim', true, { shortNames: ['pvc'], subresources: ['status'] }),
     core('serviceaccounts', 'ServiceAccount', true, { shortNames: ['sa'] }),
     core('events', 'Event', true, { shortNames: ['ev'] }),
     core('nodes', 'Node', false, { shortNames: ['no'], subresources: ['status'] }),

@@ -11,6 +11,7 @@ import { validateAgainstSchema } from './crd-schema.ts';
 import { type StatusCause, badRequest, invalid } from './status.ts';
 import { metaCauses } from './validate-meta.ts';
 import { podDecodeError, podSpecCauses } from './validate-pod.ts';
+import { checkClaimDecodes, claimSpecCauses } from './validate-claim.ts';
 
 function keyCauses(object: KubeObject, field: 'data' | 'stringData' | 'binaryData'): StatusCause[] {
   const map = object[field];
@@ -24,6 +25,7 @@ function isCoreKind(def: ResourceDef, resource: string): boolean {
 
 /** Throws what a real server answers for a body its Go types cannot hold (400 BadRequest). */
 function checkDecodes(def: ResourceDef, object: KubeObject): void {
+  if (isCoreKind(def, 'persistentvolumeclaims')) checkClaimDecodes(object);
   const problem = isCoreKind(def, 'pods') ? podDecodeError(object) : undefined;
   if (!problem) return;
   const version = String(object.apiVersion ?? 'v1')
@@ -38,6 +40,7 @@ export function validateObject(def: ResourceDef, object: KubeObject): void {
   const name: string = object.metadata?.name ?? '';
   const causes = metaCauses(def, object);
   if (isCoreKind(def, 'pods')) causes.push(...podSpecCauses(object));
+  if (isCoreKind(def, 'persistentvolumeclaims')) causes.push(...claimSpecCauses(object));
   if (isCoreKind(def, 'secrets') || isCoreKind(def, 'configmaps')) {
     causes.push(...keyCauses(object, 'data'), ...keyCauses(object, 'stringData'), ...keyCauses(object, 'binaryData'));
   }

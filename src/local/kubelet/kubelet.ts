@@ -17,6 +17,7 @@ import { onProcessExit } from './exit-hooks.ts';
 import { recordEvent } from './node.ts';
 import { PodWorker } from './pod-worker.ts';
 import { JobController } from './job-controller.ts';
+import { ClaimBinder } from './claim-binder.ts';
 import { ProcessRuntime } from './process-runtime.ts';
 import type { ContainerRuntime } from './runtime.ts';
 import { SimRuntime, type SimDefaults } from './sim-runtime.ts';
@@ -67,7 +68,11 @@ export class Kubelet {
     this.runtime = rt === 'sim' ? new SimRuntime(opts.simDefaults) : rt === 'process' ? new ProcessRuntime() : rt;
     this.events = opts.events ?? this.runtime.name === 'process';
     this.jobs = new JobController(opts.state, opts.logger.child({ component: 'job-controller' }));
+    this.claims = new ClaimBinder(opts.state, opts.workDir, opts.logger.child({ component: 'claim-binder' }));
   }
+
+  /** The node also binds PersistentVolumeClaims (a minimal provisioner; claims are host directories). */
+  private readonly claims: ClaimBinder;
 
   /** The private directory of a pod (workspace, tmp, termination logs); `/tmp/x` maps to `<dir>/tmp/x`. */
   podDir(pod: KubeObject): string {
@@ -82,6 +87,7 @@ export class Kubelet {
     if (this.unsubscribe) return;
     mkdirSync(this.opts.workDir, { recursive: true });
     this.unsubscribe = this.opts.state.store.subscribe((e) => {
+      if (e.rk === '/persistentvolumeclaims') return this.retryUnbound(e.namespace);
       if (e.rk !== '/pods') return;
       this.pending.set(`${e.namespace}/${e.object.metadata.name}`, e);
       if (!this.scheduled) {
@@ -91,6 +97,7 @@ export class Kubelet {
     });
     for (const pod of this.opts.state.store.list('/pods')) this.adoptAfterRestart(pod);
     this.jobs.start();
+    this.claims.start();
     // Containers are detached process groups: do not leave them behind if this process exits.
     const rt = this.runtime;
     if (rt instanceof ProcessRuntime) this.cancelExitHook = onProcessExit(() => rt.killAll());
@@ -101,12 +108,31 @@ export class Kubelet {
   /** Stops every pod process (no status writes) and detaches from the store. */
   async stop(): Promise<void> {
     this.jobs.stop();
+    this.claims.stop();
     this.unsubscribe?.();
     this.unsubscribe = undefined;
     this.cancelExitHook();
     for (const w of this.workers.values()) w.terminate('shutdown');
     await Promise.all([...this.workers.values()].map((w) => w.done));
     this.workers.clear();
+  }
+
+  /** A claim changed: pods of its namespace still waiting for a node are looked at again. */
+  private retryUnbound(namespace: string): void {
+    for (const pod of this.opts.state.store.list('/pods', namespace)) {
+      if (pod.spec?.nodeName || pod.metadata.deletionTimestamp) continue;
+      this.pending.set(`${namespace}/${pod.metadata.name}`, {
+        type: 'MODIFIED',
+        rk: '/pods',
+        namespace,
+        object: pod,
+        rv: 0,
+      });
+    }
+    if (!this.scheduled && this.pending.size > 0) {
+      this.scheduled = true;
+      setImmediate(() => this.drain());
+    }
   }
 
   /** Pods found bound to this node at start (persisted state) were running on a node that died. */
@@ -275,6 +301,9 @@ export function unschedulableReason(state: ClusterState, pod: KubeObject, nodeNa
       '0/1 nodes are available: 1 node(s) were unschedulable. ' +
       'preemption: 0/1 nodes are available: 1 Preemption is not helpful for scheduling.'
     );
+  const claims = claimProblem(state, pod);
+  if (claims)
+    return `0/1 nodes are available: ${claims}. preemption: 0/1 nodes are available: 1 Preemption is not helpful for scheduling.`;
   const selector: Record<string, string> = pod.spec?.nodeSelector ?? {};
   const labels: Record<string, string> = node?.metadata.labels ?? {};
   const fits = Object.entries(selector).every(([k, v]) => labels[k] === v);
@@ -283,6 +312,19 @@ export function unschedulableReason(state: ClusterState, pod: KubeObject, nodeNa
     "0/1 nodes are available: 1 node(s) didn't match Pod's node affinity/selector. " +
     'preemption: 0/1 nodes are available: 1 Preemption is not helpful for scheduling.'
   );
+}
+
+/** kube-scheduler's VolumeBinding filter: every claim the pod mounts exists and is bound. */
+function claimProblem(state: ClusterState, pod: KubeObject): string | undefined {
+  for (const v of (pod.spec?.volumes ?? []) as KubeObject[]) {
+    const name = v.persistentVolumeClaim?.claimName;
+    if (!name) continue;
+    const claim = state.store.get('/persistentvolumeclaims', pod.metadata.namespace, String(name));
+    if (!claim) return `persistentvolumeclaim "${name}" not found`;
+    if (claim.metadata.deletionTimestamp) return `persistentvolumeclaim "${name}" is being deleted`;
+    if (claim.status?.phase !== 'Bound') return 'pod has unbound immediate PersistentVolumeClaims';
+  }
+  return undefined;
 }
 
 /** A node selector requirement against the node's labels (In, NotIn, Exists, DoesNotExist, Gt, Lt). */

@@ -97,3 +97,19 @@ describe('sidecars and init containers (executor pods)', () => {
     );
   });
 });
+
+describe('script templates without a source (sidecar-volumes)', () => {
+  test("run the image's entrypoint, as Argo's executeScript does, not sh", () => {
+    const wf = wfFromYaml(`
+spec:
+  entrypoint: gen
+  templates:
+    - name: gen
+      script: { image: 'argoproj/argosay:v2', args: [sleep, '5'] }
+`);
+    const [pod] = decideUntilPods(wf, ['main/argo']).pods as [KubePod];
+    const main = byName(pod.spec.containers, 'main');
+    assert.deepEqual(main?.command?.slice(-2), ['--', '/argosay']);
+    assert.deepEqual(main?.args, ['sleep', '5']);
+  });
+});

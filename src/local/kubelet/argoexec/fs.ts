@@ -7,6 +7,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { KubeObject } from '../../apiserver/resources.ts';
+import { claimDirIn } from '../claim-binder.ts';
 
 /** A mount: container path → host path. */
 export interface HostMount {
@@ -43,9 +44,13 @@ export function mountsOf(pod: KubeObject, container: KubeObject, podDir: string,
   const out: HostMount[] = [];
   for (const m of (container.volumeMounts ?? []) as KubeObject[]) {
     const volume = volumes.get(m.name);
-    const base = volumeDir(podDir, String(m.name));
+    const claim = volume?.persistentVolumeClaim?.claimName;
+    // A claim's data is one directory per claim in the namespace, shared by the pods that mount it.
+    const base = claim ? claimDirIn(dirname(podDir), String(claim)) : volumeDir(podDir, String(m.name));
     if (volume?.secret && lookup) materialiseSecret(base, volume, lookup);
     const host = m.subPath ? join(base, String(m.subPath)) : base;
+    // The kubelet sets an emptyDir or claim volume up before the container starts.
+    if (volume?.emptyDir || claim) mkdirSync(base, { recursive: true });
     out.push({ path: String(m.mountPath).replace(/\/+$/, '') || '/', host });
   }
   if (!out.some((m) => m.path === '/tmp')) out.push({ path: '/tmp', host: join(podDir, 'tmp') });
