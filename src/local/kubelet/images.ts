@@ -20,6 +20,11 @@ export interface ImageProfile {
   cmd: string[];
   /** A directory of tool stand-ins put first on the container's PATH. */
   path?: string;
+  /**
+   * The image's `sh` is busybox ash, which is closer to bash than to a host's dash (`[[ ]]`, `==`, echo
+   * without escapes): `sh` runs as the host's bash.
+   */
+  ash?: boolean;
 }
 
 /** `docker.io/library/python:3.12` → `python`; `argoproj/argosay:v2` → `argoproj/argosay`. */
@@ -46,12 +51,14 @@ export function imageProfile(image: string): ImageProfile | undefined {
   const { repo, tag } = repositoryOf(image);
   switch (repo) {
     case 'argoproj/argosay':
-      return tag.startsWith('v1') ? { entrypoint: [], cmd: ['cowsay'] } : { entrypoint: ['/argosay'], cmd: [] };
+      return tag.startsWith('v1')
+        ? { entrypoint: [], cmd: ['cowsay'] }
+        : { entrypoint: ['/argosay'], cmd: [], ash: true };
     case 'docker/whalesay':
       return { entrypoint: [], cmd: ['/bin/bash'] };
     case 'busybox':
     case 'alpine':
-      return { entrypoint: [], cmd: ['sh'], path: BUSYBOX_APPLETS };
+      return { entrypoint: [], cmd: ['sh'], path: BUSYBOX_APPLETS, ash: true };
     case 'debian':
     case 'ubuntu':
     case 'bash':
@@ -96,9 +103,15 @@ const ALIASES: Record<string, string[]> = {
  * Maps a container's argv[0] to something runnable on the host; returns the full argv to spawn,
  * or an error message like the container runtime's "executable file not found".
  */
-export function resolveExecutable(argv: string[], toolsDir?: string): { argv: string[] } | { error: string } {
-  const [cmd, ...rest] = argv;
-  if (!cmd) return { error: 'no command specified' };
+export function resolveExecutable(
+  argv: string[],
+  toolsDir?: string,
+  ash = false,
+): { argv: string[] } | { error: string } {
+  const [first, ...rest] = argv;
+  if (!first) return { error: 'no command specified' };
+  const asBash = ash && (first === 'sh' || first === '/bin/sh') ? which('bash') : undefined;
+  const cmd = asBash ?? first;
   const base = cmd.split('/').pop()!;
   // `sh -c <wrapper> <command...>` (script prologue, outputs wrapper): the wrapper runs "$0", which
   // is the image's own entrypoint (e.g. /argosay) — map it like a bare argv[0].
@@ -109,7 +122,7 @@ export function resolveExecutable(argv: string[], toolsDir?: string): { argv: st
   }
   if (base === 'argosay') return { argv: ['sh', ARGOSAY, ...rest] };
   if (base === 'cowsay') return { argv: ['sh', COWSAY, ...rest] };
-  if (isAbsolute(cmd) && isExecutable(cmd)) return { argv };
+  if (isAbsolute(cmd) && isExecutable(cmd)) return { argv: [cmd, ...rest] };
   const searched = toolsDir ? `${toolsDir}${delimiter}${process.env.PATH ?? ''}` : undefined;
   for (const candidate of [base, ...(ALIASES[base] ?? [])]) {
     const found = which(candidate, searched);
@@ -118,6 +131,6 @@ export function resolveExecutable(argv: string[], toolsDir?: string): { argv: st
   return {
     error:
       'failed to create containerd task: failed to create shim task: OCI runtime create failed: runc create failed: ' +
-      `unable to start container process: exec: "${cmd}": executable file not found in $PATH: unknown`,
+      `unable to start container process: exec: "${first}": executable file not found in $PATH: unknown`,
   };
 }

@@ -120,8 +120,8 @@ export class ProcessRuntime implements ContainerRuntime {
         ? rewritePaths(a, opts.mounts).split(terminationPath).join(terminationFile)
         : rewriteArg(a, podDir, terminationPath, terminationFile);
     const argv = (argvOf(container) ?? []).map((a) => rewrite(String(a)));
-    const tools = imageProfile(String(container.image ?? ''))?.path;
-    const resolved = resolveExecutable(argv, tools);
+    const { path: tools, ash } = imageProfile(String(container.image ?? '')) ?? {};
+    const resolved = resolveExecutable(argv, tools, ash);
     if ('error' in resolved) {
       return {
         exited: Promise.resolve({ exitCode: 128, reason: 'StartError', message: resolved.error }),

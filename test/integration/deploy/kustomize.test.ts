@@ -62,14 +62,14 @@ function find(overlay: string, kind: string, name: string): K8sObject {
   return o;
 }
 
-/** verbs per "group/resource" of a role, for exact comparisons. */
+/** verbs per "group/resource" of a role (a verb granted by two rules counts once), for exact comparisons. */
 function grants(role: K8sObject): Record<string, string[]> {
   const out: Record<string, string[]> = {};
   for (const r of role.rules as Rule[]) {
     for (const g of r.apiGroups) {
       for (const res of r.resources) {
         const key = `${g || 'core'}/${res}${r.resourceNames ? `[${r.resourceNames.join(',')}]` : ''}`;
-        out[key] = [...(out[key] ?? []), ...r.verbs].sort();
+        out[key] = [...new Set([...(out[key] ?? []), ...r.verbs])].sort();
       }
     }
   }
@@ -183,6 +183,8 @@ describe('infra/k8s overlays', () => {
       'core/configmaps': ['get'],
       'core/pods': ['create', 'delete', 'get', 'list', 'patch'],
       'core/pods/log': ['get'],
+      // Claims of volumeClaimTemplates (docs/adr/0015-volume-claims.md): made with a pod, GC'd by name.
+      'core/persistentvolumeclaims': ['create', 'delete', 'get', 'patch'],
       'argoproj.io/workflowtaskresults': ['deletecollection', 'list'],
       // HTTP templates: the task set of each place (no Secrets: the agent reads those as the workflow).
       'argoproj.io/workflowtasksets': ['create', 'delete', 'get', 'patch'],
@@ -304,10 +306,11 @@ describe('infra/k8s overlays', () => {
     }
   });
 
-  test('remote credentials: pods, task results and task sets only, and a service-account token Secret for it', () => {
+  test('remote credentials: pods, their claims, task results and task sets only, and a service-account token Secret for it', () => {
     const want = {
       'core/pods': ['create', 'delete', 'get', 'list', 'patch', 'watch'],
       'core/pods/log': ['get'],
+      'core/persistentvolumeclaims': ['create', 'delete', 'get', 'patch'],
       'argoproj.io/workflowtaskresults': ['deletecollection', 'list', 'watch'],
       'argoproj.io/workflowtasksets': ['create', 'delete', 'get', 'list', 'patch', 'watch'],
       'argoproj.io/workflowtasksets/status': ['patch'],

@@ -14,7 +14,7 @@ describe('images', () => {
     assert.deepEqual(repositoryOf('localhost:5000/busybox'), { repo: 'busybox', tag: 'latest' });
   });
   test('profiles for images the host can stand in for, none for others', () => {
-    assert.deepEqual(imageProfile('argoproj/argosay:v2'), { entrypoint: ['/argosay'], cmd: [] });
+    assert.deepEqual(imageProfile('argoproj/argosay:v2'), { entrypoint: ['/argosay'], cmd: [], ash: true });
     assert.deepEqual(imageProfile('argoproj/argosay:v1'), { entrypoint: [], cmd: ['cowsay'] });
     assert.ok(imageProfile('python:alpine3.23'));
     assert.equal(imageProfile('nginx:1.27'), undefined);
@@ -23,6 +23,11 @@ describe('images', () => {
     assert.deepEqual(resolveExecutable(['/argosay', 'echo']), { argv: ['sh', join(IMAGES_DIR, 'argosay.sh'), 'echo'] });
     const py = resolveExecutable(['python', '-c', 'print(1)']);
     assert.ok('argv' in py && /python3?$/.test(py.argv[0]!));
+    // busybox ash (alpine, argosay:v2) understands `[[ ]]`, which a host's dash does not: sh runs as bash.
+    const ash = resolveExecutable(['sh', '-c', '[[ a == a ]]'], undefined, imageProfile('argoproj/argosay:v2')?.ash);
+    assert.ok('argv' in ash && /bash$/.test(ash.argv[0]!), JSON.stringify(ash));
+    const plain = resolveExecutable(['sh', '-c', 'true'], undefined, imageProfile('debian')?.ash);
+    assert.ok('argv' in plain && !/bash$/.test(plain.argv[0]!));
     const missing = resolveExecutable(['no-such-binary-here']);
     assert.ok('error' in missing && /executable file not found in \$PATH/.test(missing.error));
   });
