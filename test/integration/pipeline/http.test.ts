@@ -125,6 +125,17 @@ describe('HTTP templates on the local stack', () => {
     }
   });
 
+  test("Argo's life-cycle-hooks examples, whose hooks are HTTP templates, reach Succeeded", async () => {
+    for (const file of ['examples__life-cycle-hooks-wf-level.yaml', 'examples__life-cycle-hooks-tmpl-level.yaml']) {
+      const wf = await run(example(file, srv.url));
+      assert.equal(wf.status?.phase, 'Succeeded', `${file}: ${explain(wf)}`);
+      assert.ok(
+        nodes(wf).some((n) => n.type === 'HTTP' && n.phase === 'Succeeded'),
+        `${file}: ${explain(wf)}`,
+      );
+    }
+  });
+
   test("secret headers are read with the workflow's rights and never reach status, events or logs", async () => {
     const wf = (sa: string) =>
       parse(`
