@@ -6,8 +6,10 @@
  * Argo reads every pod at once and sorts what arrived each second; with 10,000 pods that is 10,000
  * requests in flight. Here pods are read `parallel` at a time in node start order, and a line is
  * printed as soon as no pod still to be read can have an earlier one: a container cannot log before
- * its node started, so the start time of the first pod not yet read is a watermark. The first lines
- * appear after the first request, not after the last.
+ * its node started, so the start time of the first pod not yet read is a watermark. A node starts when
+ * its pod is created, which may be long before its container runs (a wide fan-out waits for the
+ * kubelet), so at least once a second everything read so far is printed in time order anyway — argo's
+ * own rule (it sorts and sends what arrived every second).
  */
 
 /** One log line of one pod, with the server's timestamp split off. */
@@ -104,6 +106,9 @@ export class LineHeap {
   }
 }
 
+/** At least this often, what was read is printed even if an unread pod could still precede it. */
+export const FLUSH_EVERY_MS = 1000;
+
 /** What {@link mergePodLogs} needs to know about each pod, in start order. */
 export interface MergeSource {
   /** The node's start (ms); pods are given sorted by it. */
@@ -121,14 +126,19 @@ export async function mergePodLogs(
   parallel: number,
   keepTimestamps: boolean,
   emit: (lines: LogLine[]) => void,
+  now: () => number = () => performance.now(),
 ): Promise<void> {
   const heap = new LineHeap();
   const done: boolean[] = sources.map(() => false);
   let firstUnread = 0;
   let next = 0;
+  let flushedAt = now();
   const flush = (): void => {
     while (firstUnread < sources.length && done[firstUnread]) firstUnread++;
-    const watermark = firstUnread < sources.length ? sources[firstUnread]!.startMs : Number.POSITIVE_INFINITY;
+    const due = now() - flushedAt >= FLUSH_EVERY_MS;
+    if (due) flushedAt = now();
+    const open = firstUnread >= sources.length || due;
+    const watermark = open ? Number.POSITIVE_INFINITY : sources[firstUnread]!.startMs;
     const ready: LogLine[] = [];
     for (let top = heap.peek(); top && top.ms < watermark; top = heap.peek()) ready.push(heap.pop()!);
     if (ready.length) emit(ready);

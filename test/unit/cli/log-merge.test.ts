@@ -110,3 +110,30 @@ describe('mergePodLogs', () => {
     );
   });
 });
+
+describe('mergePodLogs, once a second', () => {
+  test('what was read is printed after a second even when an unread pod could still precede it', async () => {
+    let clock = 0;
+    const a = gated(T, `${ts(5000)} a-late\n`);
+    const b = gated(T + 1000, `${ts(1500)} b1\n`);
+    const c = gated(T + 2000, `${ts(2100)} c1\n`);
+    const batches: string[][] = [];
+    const done = mergePodLogs(
+      [a.source, b.source, c.source],
+      1,
+      false,
+      (lines) => batches.push(lines.map((l) => l.text)),
+      () => clock,
+    );
+    a.open();
+    await new Promise((r) => setImmediate(r));
+    assert.deepEqual(batches, [], 'held back: b and c are unread and may log earlier');
+    clock = 1000;
+    b.open();
+    await new Promise((r) => setImmediate(r));
+    assert.deepEqual(batches, [['b1', 'a-late']], 'a second has passed: everything read, in time order');
+    c.open();
+    await done;
+    assert.deepEqual(batches.flat(), ['b1', 'a-late', 'c1']);
+  });
+});
