@@ -74,6 +74,45 @@ export function imageProfile(image: string): ImageProfile | undefined {
   }
 }
 
+/**
+ * Digit-less tag words images publish (`latest`, `python:alpine`, `debian:bookworm-slim`). A tag with no
+ * digit made only of other words cannot be told from a typo, and local mode has no registry to ask: it is
+ * treated as absent (Argo's `alpine:doesntexist` case), so the pod fails to pull as on a real node.
+ */
+const TAG_WORDS = new Set(
+  (
+    'latest edge slim stable testing unstable sid lts current alpine bookworm bullseye buster stretch trixie ' +
+    'jammy focal noble bionic xenial musl glibc uclibc'
+  ).split(' '),
+);
+
+function plausibleTag(tag: string): boolean {
+  return /\d/.test(tag) || tag.split(/[-._]/).some((part) => TAG_WORDS.has(part));
+}
+
+/** The reference containerd resolves: `alpine:x` → `docker.io/library/alpine:x`. */
+export function fullReference(image: string): string {
+  const ref = image.trim();
+  const first = ref.split('/')[0] ?? '';
+  const hasRegistry = ref.includes('/') && (first.includes('.') || first.includes(':') || first === 'localhost');
+  const named = hasRegistry ? ref : `docker.io/${ref.includes('/') ? ref : `library/${ref}`}`;
+  return /:[^/]+$/.test(named) || named.includes('@') ? named : `${named}:latest`;
+}
+
+/**
+ * Why pulling `image` fails as a registry would answer, or undefined: an image the host stands in for
+ * with a tag that cannot exist gets containerd's NotFound, as the kubelet reports it (ErrImagePull).
+ */
+export function pullNotFound(image: string): string | undefined {
+  const { tag } = repositoryOf(image);
+  if (image.includes('@') || plausibleTag(tag)) return undefined;
+  const ref = fullReference(image);
+  return (
+    `rpc error: code = NotFound desc = failed to pull and unpack image "${ref}": ` +
+    `failed to resolve reference "${ref}": ${ref}: not found`
+  );
+}
+
 function isExecutable(p: string): boolean {
   try {
     accessSync(p, constants.X_OK);
@@ -122,6 +161,9 @@ export function resolveExecutable(
   }
   if (base === 'argosay') return { argv: ['sh', ARGOSAY, ...rest] };
   if (base === 'cowsay') return { argv: ['sh', COWSAY, ...rest] };
+  // The image's own tools come first, also by their absolute path (`/bin/sh` in busybox is busybox's).
+  const own = toolsDir && /^(\/usr)?\/s?bin\/[^/]+$|^[^/]+$/.test(cmd) ? which(base, toolsDir) : undefined;
+  if (own) return { argv: [own, ...rest] };
   if (isAbsolute(cmd) && isExecutable(cmd)) return { argv: [cmd, ...rest] };
   const searched = toolsDir ? `${toolsDir}${delimiter}${process.env.PATH ?? ''}` : undefined;
   for (const candidate of [base, ...(ALIASES[base] ?? [])]) {

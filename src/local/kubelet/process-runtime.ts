@@ -8,7 +8,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
-import { imageProfile, resolveExecutable } from './images.ts';
+import { imageProfile, pullNotFound, resolveExecutable } from './images.ts';
 import type { ContainerExit, ContainerRuntime, PullResult, RunningContainer, StartRequest } from './runtime.ts';
 import { SCRIPT_ENV } from '../../engine/pod/script.ts';
 import { argoexecStandIn } from './argoexec/index.ts';
@@ -90,7 +90,10 @@ export class ProcessRuntime implements ContainerRuntime {
   }
 
   pull(image: string): PullResult {
-    if (imageProfile(image)) return { ok: true };
+    if (imageProfile(image)) {
+      const notFound = pullNotFound(image);
+      return notFound ? { ok: false, reason: 'ErrImagePull', message: notFound } : { ok: true };
+    }
     return {
       ok: false,
       reason: 'ErrImagePull',
