@@ -34,5 +34,5 @@ export default {
   'src/runtime/deps.ts': 66,
   'src/watcher/informer.ts': 104,
   'src/watcher/sender.ts': 86,
-  'src/watcher/watcher.ts': 145,
+  'src/watcher/watcher.ts': 61,
 };

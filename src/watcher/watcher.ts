@@ -94,26 +94,24 @@ export function workflowOfPod(pod: Record<string, unknown>): { namespace: string
 
 type PodWatches = Map<string, { client: KubeClient; informer: Informer; results?: Informer; taskSets?: Informer }>;
 
-/** What a task-set watch shares with the watcher. */
-interface TaskSetWatchContext {
+/** What the pod, task-result and task-set watches share with the watcher. */
+interface WatchContext {
   common: Omit<Parameters<typeof startInformer>[0], 'client' | 'path' | 'labelSelector' | 'signature' | 'onEvent'>;
   instanceId: string;
   logger: Logger;
   pods: PodWatches;
   nudge: (n: Nudge | undefined, reason: string | undefined) => void;
+  /** The main cluster's name. */
+  main: string;
+  /** Task results carry only the workflow label; the workflow's namespace comes from their pod (same node ID). */
+  nodeOwners: Map<string, { namespace: string; workflow: string }>;
 }
 
 /**
  * Watches a place's task sets once the place is known to serve them: HTTP nodes' results come from
  * the place's agent, in its task set (docs/adr/0015-http-templates.md).
  */
-function startTaskSetWatch(
-  w: TaskSetWatchContext,
-  key: string,
-  cluster: string,
-  client: KubeClient,
-  namespace: string,
-) {
+function startTaskSetWatch(w: WatchContext, key: string, cluster: string, client: KubeClient, namespace: string) {
   servesTaskSets(client, namespace)
     .then((served) => {
       const entry = w.pods.get(key);
@@ -132,6 +130,114 @@ function startTaskSetWatch(
       });
     })
     .catch((error: unknown) => w.logger.warn('could not discover workflowtasksets', { key, error }));
+}
+
+/** The workflow watch in the main cluster. */
+function startWorkflowWatch(
+  common: WatchContext['common'],
+  options: WatcherOptions,
+  nudge: WatchContext['nudge'],
+): Informer {
+  const main = options.registry.mainCluster;
+  return startInformer({
+    ...common,
+    client: options.registry.mainClient(),
+    path: workflowsPath(options.managedNamespace ?? ''),
+    labelSelector: instanceRequirement(options.instanceId ?? ''),
+    signature: workflowSignature,
+    onEvent: (type, wf, sig, prev) => {
+      const m = metaOf(wf);
+      const reason = significantChange('workflow', type, sig, prev);
+      const n: Nudge | undefined =
+        m.name && m.namespace
+          ? { v: 1, namespace: m.namespace, workflow: m.name, source: 'workflow', object: objectRef(main, wf) }
+          : undefined;
+      nudge(n, reason);
+    },
+  });
+}
+
+/** Watches a place's task results once the place is known to serve them (Argo's executor writes them). */
+function startResultWatch(w: WatchContext, key: string, cluster: string, namespace: string, client: KubeClient) {
+  servesTaskResults(client, namespace)
+    .then((served) => {
+      const entry = w.pods.get(key);
+      if (!served || !entry || entry.client !== client || entry.results) return;
+      entry.results = startInformer({
+        ...w.common,
+        client,
+        path: taskResultsPath(namespace),
+        labelSelector: taskResultWatchSelector(w.instanceId),
+        signature: taskResultSignature,
+        onEvent: (type, r, sig, prev) => {
+          const m = metaOf(r);
+          const owner = w.nodeOwners.get(`${cluster}/${m.namespace}/${m.name}`);
+          const workflow = m.labels?.[LABEL_WORKFLOW];
+          const ref = owner ?? (workflow && m.namespace ? { namespace: m.namespace, workflow } : undefined);
+          const reason = type === 'DELETED' ? undefined : sig === prev ? undefined : 'task result changed';
+          w.nudge(ref ? { v: 1, ...ref, source: 'pod', object: objectRef(cluster, r) } : undefined, reason);
+        },
+      });
+    })
+    .catch((error: unknown) => w.logger.warn('could not discover workflowtaskresults', { key, error }));
+}
+
+/** Watches a place's pods, and its task results and task sets next to them. */
+function startPodWatch(w: WatchContext, key: string, cluster: string, namespace: string, client: KubeClient) {
+  const informer = startInformer({
+    ...w.common,
+    client,
+    path: podsPath(namespace),
+    labelSelector: podWatchSelector(cluster, w.main, w.instanceId),
+    signature: podSignature,
+    onEvent: (type, pod, sig, prev) => {
+      const ref = workflowOfPod(pod);
+      const m = metaOf(pod);
+      const nodeId = m.annotations?.[ANNOTATION_NODE_ID];
+      if (ref && nodeId) {
+        const k = `${cluster}/${m.namespace}/${nodeId}`;
+        if (type === 'DELETED') w.nodeOwners.delete(k);
+        else w.nodeOwners.set(k, ref);
+      }
+      // A pod we labelled completed leaves the selector: the API server reports that as DELETED.
+      const labelledDone = type === 'DELETED' && metaOf(pod).labels?.[LABEL_COMPLETED] === 'true';
+      const reason = labelledDone ? undefined : significantChange('pod', type, sig, prev);
+      const n: Nudge | undefined = ref ? { v: 1, ...ref, source: 'pod', object: objectRef(cluster, pod) } : undefined;
+      w.nudge(n, reason);
+    },
+  });
+  w.pods.set(key, { client, informer });
+  startResultWatch(w, key, cluster, namespace, client);
+  startTaskSetWatch(w, key, cluster, client, namespace);
+}
+
+/** Starts, restarts and stops pod watches so they follow the rest-config entries. */
+async function syncPodWatches(
+  w: WatchContext,
+  registry: WatcherOptions['registry'],
+  managedNamespace: string,
+  metrics: WatcherMetrics,
+): Promise<void> {
+  const { logger, pods } = w;
+  const wanted = await desiredPodWatches(registry, managedNamespace, (key, error) =>
+    logger.warn('skipping rest-config target', { key, error }),
+  );
+  for (const [key, want] of wanted) {
+    const existing = pods.get(key);
+    if (existing && existing.client === want.client) continue;
+    if (existing) {
+      logger.info('rest-config entry changed; restarting pod watch', { key });
+      await Promise.all([existing.informer.stop(), existing.results?.stop(), existing.taskSets?.stop()]);
+    } else logger.info('starting pod watch', { key });
+    startPodWatch(w, key, want.cluster, want.namespace, want.client);
+  }
+  for (const [key, existing] of pods) {
+    if (wanted.has(key)) continue;
+    logger.info('rest-config entry removed; stopping pod watch', { key });
+    await Promise.all([existing.informer.stop(), existing.results?.stop(), existing.taskSets?.stop()]);
+    pods.delete(key);
+  }
+  metrics.watches = pods.size + 1;
 }
 
 /** Starts the watcher. */
@@ -162,99 +268,10 @@ export async function startWatcher(options: WatcherOptions): Promise<Watcher> {
     }
     sender.add({ ...n, change: reason });
   };
-
-  const wfInformer = startInformer({
-    ...common,
-    client: registry.mainClient(),
-    path: workflowsPath(options.managedNamespace ?? ''),
-    labelSelector: instanceRequirement(instanceId),
-    signature: workflowSignature,
-    onEvent: (type, wf, sig, prev) => {
-      const m = metaOf(wf);
-      const reason = significantChange('workflow', type, sig, prev);
-      const n: Nudge | undefined =
-        m.name && m.namespace
-          ? { v: 1, namespace: m.namespace, workflow: m.name, source: 'workflow', object: objectRef(main, wf) }
-          : undefined;
-      nudge(n, reason);
-    },
-  });
-
+  const wfInformer = startWorkflowWatch(common, options, nudge);
   const pods: PodWatches = new Map();
-  // Task results carry only the workflow label; the workflow's namespace comes from their pod (same node ID).
-  const nodeOwners = new Map<string, { namespace: string; workflow: string }>();
-  const startResultWatch = (key: string, cluster: string, namespace: string, client: KubeClient) => {
-    servesTaskResults(client, namespace)
-      .then((served) => {
-        const entry = pods.get(key);
-        if (!served || !entry || entry.client !== client || entry.results) return;
-        entry.results = startInformer({
-          ...common,
-          client,
-          path: taskResultsPath(namespace),
-          labelSelector: taskResultWatchSelector(instanceId),
-          signature: taskResultSignature,
-          onEvent: (type, r, sig, prev) => {
-            const m = metaOf(r);
-            const owner = nodeOwners.get(`${cluster}/${m.namespace}/${m.name}`);
-            const workflow = m.labels?.[LABEL_WORKFLOW];
-            const ref = owner ?? (workflow && m.namespace ? { namespace: m.namespace, workflow } : undefined);
-            const reason = type === 'DELETED' ? undefined : sig === prev ? undefined : 'task result changed';
-            nudge(ref ? { v: 1, ...ref, source: 'pod', object: objectRef(cluster, r) } : undefined, reason);
-          },
-        });
-      })
-      .catch((error: unknown) => logger.warn('could not discover workflowtaskresults', { key, error }));
-  };
-  const startPodWatch = (key: string, cluster: string, namespace: string, client: KubeClient) => {
-    const informer = startInformer({
-      ...common,
-      client,
-      path: podsPath(namespace),
-      labelSelector: podWatchSelector(cluster, main, instanceId),
-      signature: podSignature,
-      onEvent: (type, pod, sig, prev) => {
-        const ref = workflowOfPod(pod);
-        const m = metaOf(pod);
-        const nodeId = m.annotations?.[ANNOTATION_NODE_ID];
-        if (ref && nodeId) {
-          const k = `${cluster}/${m.namespace}/${nodeId}`;
-          if (type === 'DELETED') nodeOwners.delete(k);
-          else nodeOwners.set(k, ref);
-        }
-        // A pod we labelled completed leaves the selector: the API server reports that as DELETED.
-        const labelledDone = type === 'DELETED' && metaOf(pod).labels?.[LABEL_COMPLETED] === 'true';
-        const reason = labelledDone ? undefined : significantChange('pod', type, sig, prev);
-        const n: Nudge | undefined = ref ? { v: 1, ...ref, source: 'pod', object: objectRef(cluster, pod) } : undefined;
-        nudge(n, reason);
-      },
-    });
-    pods.set(key, { client, informer });
-    startResultWatch(key, cluster, namespace, client);
-    startTaskSetWatch({ common, instanceId, logger, pods, nudge }, key, cluster, client, namespace);
-  };
-
-  const syncTargets = async () => {
-    const wanted = await desiredPodWatches(registry, options.managedNamespace ?? '', (key, error) =>
-      logger.warn('skipping rest-config target', { key, error }),
-    );
-    for (const [key, w] of wanted) {
-      const existing = pods.get(key);
-      if (existing && existing.client === w.client) continue;
-      if (existing) {
-        logger.info('rest-config entry changed; restarting pod watch', { key });
-        await Promise.all([existing.informer.stop(), existing.results?.stop(), existing.taskSets?.stop()]);
-      } else logger.info('starting pod watch', { key });
-      startPodWatch(key, w.cluster, w.namespace, w.client);
-    }
-    for (const [key, existing] of pods) {
-      if (wanted.has(key)) continue;
-      logger.info('rest-config entry removed; stopping pod watch', { key });
-      await Promise.all([existing.informer.stop(), existing.results?.stop(), existing.taskSets?.stop()]);
-      pods.delete(key);
-    }
-    metrics.watches = pods.size + 1;
-  };
+  const w: WatchContext = { common, instanceId, logger, pods, nudge, main, nodeOwners: new Map() };
+  const syncTargets = () => syncPodWatches(w, registry, options.managedNamespace ?? '', metrics);
 
   await syncTargets().catch((error: unknown) => logger.error('could not read rest-config targets', { error }));
   const poll = setInterval(() => {
