@@ -271,6 +271,11 @@ export function outboundNodes(ctx: ExecContext, id: string): string[] {
       if (last) return [last];
       break;
     }
+    case 'Steps':
+    case 'DAG':
+      // Served from the memoization cache: it has no children to hang off.
+      if (node.memoizationStatus?.hit) return [id];
+      break;
     default:
       break;
   }

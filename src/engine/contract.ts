@@ -247,11 +247,11 @@ export type ActionOutcome =
   | { kind: 'transient'; message: string };
 
 /**
- * A pod create or task-set write that did not happen, as the next decide sees it (a task set's
- * `nodeId` is the agent's, see engine/http-template/agent.ts).
+ * A pod create, task-set write or memoization cache write that did not happen, as the next decide sees
+ * it (a task set's `nodeId` is the agent's, see engine/http-template/agent.ts).
  */
 export interface EffectResult {
-  kind: 'CreatePod' | 'ApplyTaskSet';
+  kind: 'CreatePod' | 'ApplyTaskSet' | 'SaveMemoEntry';
   nodeId: string;
   cluster: string;
   namespace: string;
@@ -292,7 +292,9 @@ export type Action =
       taskSet: WorkflowTaskSet;
       remove: string[];
     }
-  | { kind: 'EmitEvent'; type: 'Normal' | 'Warning'; reason: string; message: string };
+  | { kind: 'EmitEvent'; type: 'Normal' | 'Warning'; reason: string; message: string }
+  /** Writes `entry` (Argo's cache entry JSON) under `key` of cache ConfigMap `configMap` in the main cluster. */
+  | { kind: 'SaveMemoEntry'; namespace: string; configMap: string; key: string; entry: string; nodeId: string };
 
 /** The metadata the engine owns on the Workflow object (labels, annotations, finalizers it manages). */
 export interface WorkflowMetaPatch {

@@ -3,6 +3,7 @@
  * the same decision. Lifecycle (docs/engine.md): validate and start, assess pods, walk the template tree from the
  * entrypoint, apply the workflow deadline, roll the root node up into the workflow phase.
  */
+import { reopenForFailedSaves, saveMemoized } from './memoize.ts';
 import { NOW_VARIABLE } from './expr/expression-tag.ts';
 import type { Decision, ObservedPod, Snapshot, WorkflowMetaPatch } from './contract.ts';
 import { WORKFLOW_FINALIZER } from './contract.ts';
@@ -164,7 +165,7 @@ function contextOf(wf: Workflow, snapshot: Snapshot, now: Date): ExecContext {
  */
 export function decide(snapshot: Snapshot, now: Date): Decision {
   const given = snapshot.workflow;
-  const current = given.status ?? {};
+  const current = reopenForFailedSaves(snapshot);
   const merged = execWorkflow(given, snapshot.workflowTemplates);
   const wf = typeof merged === 'string' ? given : merged;
   if (wf.metadata.labels?.[LABEL_COMPLETED] === 'true')
@@ -178,20 +179,17 @@ export function decide(snapshot: Snapshot, now: Date): Decision {
   if (!status.phase) {
     // Argo's setExecWorkflow: a workflowTemplateRef that cannot be loaded is a workflow Error, not a spec error.
     if (typeof merged === 'string') {
-      finish(ctx, status, 'Error', merged, ctx.now);
-      return { actions: [], status, metadata: metadataOf(snapshot, status, ctx), reasons: ctx.reasons };
+      return ended(ctx, snapshot, status, 'Error', merged);
     }
     const errors = validateWorkflow(wf);
     // Kubernetes stored what it was given; a field Argosy would ignore or misread ends the workflow
     // Error with the words `argosy lint` uses, before anything runs. Argo's own spec errors are Failed.
     const input = errors.filter((e) => e.kind !== undefined);
     if (input.length > 0) {
-      finish(ctx, status, 'Error', input.map((e) => e.argo).join('; '), ctx.now);
-      return { actions: [], status, metadata: metadataOf(snapshot, status, ctx), reasons: ctx.reasons };
+      return ended(ctx, snapshot, status, 'Error', input.map((e) => e.argo).join('; '));
     }
     if (errors.length > 0) {
-      finish(ctx, status, 'Failed', `invalid spec: ${errors[0]?.argo}`, ctx.now);
-      return { actions: [], status, metadata: metadataOf(snapshot, status, ctx), reasons: ctx.reasons };
+      return ended(ctx, snapshot, status, 'Failed', `invalid spec: ${errors[0]?.argo}`);
     }
     status.phase = 'Running';
     status.startedAt = ctx.now;
@@ -205,8 +203,7 @@ export function decide(snapshot: Snapshot, now: Date): Decision {
     ctx.globals = globalVariables(wf, snapshot.configMaps);
   } catch (e) {
     // Argo's setGlobalParameters (a configMapKeyRef argument) or repository resolution failing: the workflow errors.
-    finish(ctx, status, 'Error', (e as Error).message, ctx.now);
-    return { actions: [], status, metadata: metadataOf(snapshot, status, ctx), reasons: ctx.reasons };
+    return ended(ctx, snapshot, status, 'Error', (e as Error).message);
   }
   ctx.globals[NOW_VARIABLE] = String(now.getTime());
   try {
@@ -217,8 +214,7 @@ export function decide(snapshot: Snapshot, now: Date): Decision {
     }
   } catch (e) {
     // Argo's updateWorkflowMetadata failing: markWorkflowError.
-    finish(ctx, status, 'Error', (e as Error).message, ctx.now);
-    return { actions: [], status, metadata: metadataOf(snapshot, status, ctx), reasons: ctx.reasons };
+    return ended(ctx, snapshot, status, 'Error', (e as Error).message);
   }
   exportRecordedGlobals(ctx, ctx.nodes);
   prepareEffects(ctx, snapshot, current);
@@ -237,6 +233,7 @@ export function decide(snapshot: Snapshot, now: Date): Decision {
   if (outputs) status.outputs = outputs;
   finishEffects(ctx, status);
   const summary = rollUp(ctx, status, root, exit, hooksRunning);
+  saveMemoized(ctx, current.nodes);
   collectAtEnd(ctx, snapshot.pods, status);
   // A workflow completing now is never reconciled again: labelling its last pods would be a write
   // per workflow that nothing reads (docs/adr/0006-workflow-crd-status.md, write budget).
@@ -300,6 +297,18 @@ function requeueAfter(
   }
   const wake = ctx.wakeAt === undefined ? undefined : Math.max(0, ctx.wakeAt - now.getTime());
   return left === undefined ? wake : wake === undefined ? left : Math.min(left, wake);
+}
+
+/** The workflow ends before anything runs (spec, template or parameter errors): no actions. */
+function ended(
+  ctx: ExecContext,
+  snapshot: Snapshot,
+  status: WorkflowStatus,
+  phase: 'Error' | 'Failed',
+  message: string,
+): Decision {
+  finish(ctx, status, phase, message, ctx.now);
+  return { actions: [], status, metadata: metadataOf(snapshot, status, ctx), reasons: ctx.reasons };
 }
 
 /** A decision that changes nothing. */

@@ -10,6 +10,7 @@
  *   starts, and the workflow wakes up again with a backoff. A missing pod in a place that could not be
  *   listed is never read as "pod deleted". After the bound (controller setting, else the workflow's
  *   deadline, else one hour) the node ends Error.
+ * - A memoization cache write that did not happen (refused, or still conflicting): the node ends Error.
  * The attempts are kept in `status.effectRetries` (by node ID), so the count survives reconciles.
  */
 import type { EffectResult, Snapshot } from './contract.ts';
@@ -38,6 +39,8 @@ export function prepareEffects(ctx: ExecContext, snapshot: Snapshot, status: Wor
   const transient = new Map<string, string>();
   for (const r of snapshot.effects ?? []) {
     const node = ctx.nodes[r.nodeId];
+    // A memoization cache write that did not happen ends its (Succeeded) node Error, as Argo's Save does.
+    if (node && r.kind === 'SaveMemoEntry') markPhase(ctx, r.nodeId, 'Error', r.outcome.message);
     if (!node || isFulfilled(node)) continue;
     if (r.outcome.kind === 'rejected') markPhase(ctx, r.nodeId, 'Error', refusedCreateMessage(r));
     else transient.set(r.nodeId, r.outcome.message);

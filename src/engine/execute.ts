@@ -17,6 +17,7 @@ import type { Dispatch } from './dispatch.ts';
 import { podName } from './names.ts';
 import { executeRetry } from './retry/execute-retry.ts';
 import { dispatchTemplate, errorNode, stampRef } from './dispatch-template.ts';
+import { markMemoMiss, memoizedNode, type MemoRequest } from './memoize.ts';
 import { checkParallelism, noteNewNode } from './parallelism.ts';
 import {
   ArtifactReferenceError,
@@ -96,10 +97,11 @@ export function executeTemplate(ctx: ExecContext, req: ExecuteRequest): NodeStat
   if (req.holder.templateRef) d.templateRef = req.holder.templateRef;
   const strategy = t.retryStrategy ?? ctx.wf.spec.retryStrategy;
   // Argo's `{{pod.name}}` local (for retried templates each attempt sets its own).
-  if (!strategy && templateType(t)?.runsPod) {
-    const own = d.scope;
-    d.scope = (tag) =>
-      tag === 'pod.name' ? podName(ctx.wfName, req.nodeName, d.templateName, ctx.podNameFormat) : own(tag);
+  if (!strategy && templateType(t)?.runsPod) d.scope = withPodName(ctx, d);
+  const memo = existing ? undefined : memoizedNode(ctx, t, d.scope, memoRequest(d, t));
+  if (memo && 'node' in memo) {
+    if (d.nodeFlag) memo.node.nodeFlag = { ...d.nodeFlag };
+    return settleNew(ctx, memo.node, d);
   }
   let node: NodeStatus;
   try {
@@ -108,9 +110,31 @@ export function executeTemplate(ctx: ExecContext, req: ExecuteRequest): NodeStat
     if (!isExpressionTagError(e) && !(e instanceof ArtifactReferenceError)) throw e;
     node = errorNode(ctx, req, t, e.message);
   }
-  if (!existing) {
-    stampRef(ctx, node.id, d.templateRef);
-    noteNewNode(ctx, node);
-  }
+  if (existing) return ctx.nodes[node.id] ?? node;
+  if (memo && ctx.nodes[node.id]) markMemoMiss(ctx, node.id, memo.status);
+  return settleNew(ctx, node, d);
+}
+
+/** The dispatch's scope with `{{pod.name}}`: the name of the node's pod. */
+function withPodName(ctx: ExecContext, d: Dispatch): Resolver {
+  const own = d.scope;
+  return (tag) => (tag === 'pod.name' ? podName(ctx.wfName, d.nodeName, d.templateName, ctx.podNameFormat) : own(tag));
+}
+
+/** What a memoized template's node is looked up as. */
+function memoRequest(d: Dispatch, t: Template): MemoRequest {
+  return {
+    nodeName: d.nodeName,
+    boundaryID: d.boundaryID,
+    templateName: d.templateName,
+    nodeType: templateType(t)?.nodeType ?? 'Pod',
+    inputs: d.inputs,
+  };
+}
+
+/** A node created by this call: Argo's template reference fields, and counted for parallelism. */
+function settleNew(ctx: ExecContext, node: NodeStatus, d: Dispatch): NodeStatus {
+  stampRef(ctx, node.id, d.templateRef);
+  noteNewNode(ctx, node);
   return ctx.nodes[node.id] ?? node;
 }

@@ -256,6 +256,8 @@ export interface NodeStatus {
   nodeFlag?: { hooked?: boolean; retried?: boolean };
   /** Argo v4: the pod's WorkflowTaskResult has been reported (true from creation for pod nodes; not daemons). */
   taskResultSynced?: boolean;
+  /** Argo's memoization: whether the node came from the cache, and which entry. */
+  memoizationStatus?: { hit: boolean; key: string; cacheName: string };
   inputs?: Inputs;
   outputs?: Outputs;
   children?: string[];

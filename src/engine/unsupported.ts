@@ -16,6 +16,8 @@ export interface UnsupportedField {
   templateType?: boolean;
   /** When only some values are unsupported: the problem with this value, or undefined. */
   check?: (value: unknown) => string | undefined;
+  /** With `check`: a value it refuses (for the generated docs table and its test). */
+  refused?: unknown;
 }
 
 const NOT_SUPPORTED = 'not supported by Argosy yet';
@@ -35,8 +37,17 @@ export const UNSUPPORTED: readonly UnsupportedField[] = [
   templateType('plugin', 'executor plugin templates'),
   { at: 'Template.synchronization', feature: 'synchronization (mutexes, semaphores)' },
   { at: 'WorkflowSpec.synchronization', feature: 'synchronization (mutexes, semaphores)' },
-  { at: 'Template.memoize', feature: 'memoization' },
   { at: 'Template.daemon', feature: 'daemon steps' },
+  {
+    at: 'Cache.configMap',
+    feature: 'memoization caches named with variables',
+    // The runtime reads each cache before deciding, so its name must be known without running anything.
+    check: (v) =>
+      String((v as { name?: unknown }).name ?? '').includes('{{')
+        ? `a memoization cache named with variables is ${NOT_SUPPORTED} (name the ConfigMap literally)`
+        : undefined,
+    refused: { name: '{{workflow.parameters.cache}}' },
+  },
   ...ARTIFACT_KINDS.flatMap((k): UnsupportedField[] => [
     { at: `Artifact.${k}`, feature: `${k} artifacts (S3, HTTP and raw are supported)` },
     { at: `ArtifactLocation.${k}`, feature: `${k} archive locations (S3 is supported)` },

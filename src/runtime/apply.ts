@@ -15,6 +15,7 @@ import { createPod, deletePod, getPod, patchPodLabels } from '../adapters/kube/r
 import { isForeignPod, LABEL_COMPLETED, podWorkflowUid } from '../engine/labels.ts';
 import { clientForPlace } from './observe.ts';
 import { outcomeOf } from './outcome.ts';
+import { saveMemoEntry } from './memo-cache.ts';
 import { emitWorkflowEvent, type EventPolicy } from './events.ts';
 import { applyTaskSet } from './task-sets.ts';
 import { ensureClaims, removeClaim } from './claims.ts';
@@ -115,6 +116,8 @@ async function applyOne(
       if (await emitWorkflowEvent(deps, workflow, action)) result.events++;
       return DONE;
     }
+    case 'SaveMemoEntry':
+      return saveMemoEntry(deps.registry.mainClient(), action);
   }
 }
 

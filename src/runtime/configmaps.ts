@@ -1,8 +1,9 @@
 /**
  * Loads the ConfigMaps a workflow's parameters name with `valueFrom.configMapKeyRef` (workflow
  * arguments, template inputs and step/task arguments, including those of referenced templates) from the
- * workflow's namespace in the main cluster, by name, once per reconcile, and, until the workflow has
- * pinned its artifact repository, the ConfigMaps Argo resolves the repository from (the workflow's
+ * workflow's namespace in the main cluster, by name, once per reconcile; the memoization caches its
+ * templates name (same namespace, docs/adr/0017-memoization-cache-namespace.md); and, until the workflow
+ * has pinned its artifact repository, the ConfigMaps Argo resolves the repository from (the workflow's
  * namespace, and the controller's for a `spec.artifactRepositoryRef`). Keys are the engine's
  * (`Snapshot.configMaps`, `namespace/name`). A ConfigMap that does not exist is left out: the engine
  * reports Argo's "does not exist" error (or uses `valueFrom.default`); a parameter ConfigMap that may not
@@ -43,6 +44,17 @@ export function referencedConfigMaps(wf: Workflow, workflowTemplates?: Record<st
   return [...out];
 }
 
+/** The memoization caches (Template.memoize.cache.configMap.name) of a workflow and its templates. */
+function memoCaches(wf: Workflow, workflowTemplates?: Record<string, Workflow>): string[] {
+  const out = new Set<string>();
+  const specs = [wf.spec, ...Object.values(workflowTemplates ?? {}).map((t) => t.spec)];
+  for (const t of specs.flatMap((spec) => spec.templates ?? [])) {
+    const name = (t.memoize as { cache?: { configMap?: { name?: string } } } | undefined)?.cache?.configMap?.name;
+    if (name && !name.includes('{{')) out.add(name);
+  }
+  return [...out];
+}
+
 /** `namespace/name` of every ConfigMap to read for this reconcile, and which are repository candidates. */
 function placesToRead(
   wf: Workflow,
@@ -50,7 +62,8 @@ function placesToRead(
   controllerNamespace?: string,
 ): { places: string[]; repositories: Set<string> } {
   const namespace = wf.metadata.namespace ?? '';
-  const out = new Set(referencedConfigMaps(wf, workflowTemplates).map((n) => `${namespace}/${n}`));
+  const names = [...referencedConfigMaps(wf, workflowTemplates), ...memoCaches(wf, workflowTemplates)];
+  const out = new Set(names.map((n) => `${namespace}/${n}`));
   const repositories = new Set<string>();
   if (!wf.status?.artifactRepositoryRef && usesArtifacts(wf, workflowTemplates))
     for (const c of repositoryCandidates(wf, controllerNamespace)) repositories.add(`${c.namespace}/${c.configMap}`);

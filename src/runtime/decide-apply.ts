@@ -107,6 +107,11 @@ function undecided(outcomes: AppliedAction[]): EffectResult[] {
   const effects: EffectResult[] = [];
   for (const { action, outcome, error } of outcomes) {
     if (outcome.kind === 'done' || outcome.kind === 'already-there') continue;
+    if (action.kind === 'SaveMemoEntry') {
+      const { nodeId, namespace } = action;
+      effects.push({ kind: 'SaveMemoEntry', nodeId, cluster: '', namespace, outcome });
+      continue;
+    }
     if (action.kind !== 'CreatePod' && action.kind !== 'ApplyTaskSet') throw error;
     effects.push({
       kind: action.kind,
@@ -142,6 +147,8 @@ function actionKey(a: Action): string {
       return `event/${a.reason}/${a.message}`;
     case 'ApplyTaskSet':
       return `taskset/${a.cluster}/${a.namespace}/${Object.keys(a.taskSet.spec?.tasks ?? {}).join(',')}/${a.remove.join(',')}`;
+    case 'SaveMemoEntry':
+      return `memo/${a.namespace}/${a.configMap}/${a.key}/${a.nodeId}`;
   }
 }
 

@@ -77,6 +77,12 @@ export function secretsPath(namespace: string): string {
 export function secretPath(namespace: string, name: string): string {
   return `${secretsPath(namespace)}/${enc(name)}`;
 }
+export function configMapsPath(namespace: string): string {
+  return `/api/v1/namespaces/${enc(namespace)}/configmaps`;
+}
+export function configMapPath(namespace: string, name: string): string {
+  return `${configMapsPath(namespace)}/${enc(name)}`;
+}
 export function eventsPath(namespace: string): string {
   return `/api/v1/namespaces/${enc(namespace)}/events`;
 }
@@ -303,6 +309,33 @@ export function patchSecret(kube: KubeClient, namespace: string, name: string, p
 }
 export function createEvent<T = Obj>(kube: KubeClient, namespace: string, event: unknown): Promise<T> {
   return kube.request<T>({ method: 'POST', path: eventsPath(namespace), body: event });
+}
+
+// --- configmaps ---------------------------------------------------------------------------------
+
+/** A ConfigMap as returned by the API. */
+export interface KubeConfigMap {
+  apiVersion?: 'v1';
+  kind?: 'ConfigMap';
+  metadata: {
+    name: string;
+    namespace?: string;
+    resourceVersion?: string;
+    labels?: Record<string, string>;
+    [k: string]: unknown;
+  };
+  data?: Record<string, string>;
+}
+
+export function getConfigMap(kube: KubeClient, namespace: string, name: string): Promise<KubeConfigMap> {
+  return kube.request<KubeConfigMap>({ method: 'GET', path: configMapPath(namespace, name) });
+}
+export function createConfigMap(kube: KubeClient, namespace: string, cm: KubeConfigMap): Promise<KubeConfigMap> {
+  return kube.request<KubeConfigMap>({ method: 'POST', path: configMapsPath(namespace), body: cm });
+}
+/** Replaces a ConfigMap; its `metadata.resourceVersion` makes a concurrent change a 409 Conflict. */
+export function replaceConfigMap(kube: KubeClient, namespace: string, cm: KubeConfigMap): Promise<KubeConfigMap> {
+  return kube.request<KubeConfigMap>({ method: 'PUT', path: configMapPath(namespace, cm.metadata.name), body: cm });
 }
 
 // --- access reviews, version --------------------------------------------------------------------

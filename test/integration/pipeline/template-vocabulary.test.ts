@@ -1,16 +1,17 @@
 // Issue 17's template vocabulary through the whole local stack (embedded API servers, process kubelet,
 // fauxqs, watcher, reconcile and timer handlers, the RBAC infra/ installs): aggregated fan-out outputs,
-// lifecycle hooks, template timeout, and ttlStrategy deleting a finished workflow through the timer path.
+// lifecycle hooks, template timeout, ttlStrategy deleting a finished workflow through the timer path, and
+// memoization (the cache ConfigMap written under the controller RBAC infra/ installs, then hit).
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { startLocalStack, type LocalStack } from '../../../src/local/stack.ts';
-import { getWorkflow } from '../../../src/adapters/kube/resources.ts';
+import { createConfigMap, getConfigMap, getWorkflow } from '../../../src/adapters/kube/resources.ts';
 import { isNotFound } from '../../../src/adapters/kube/errors.ts';
 import type { NodeStatus, Workflow } from '../../../src/engine/types.ts';
-import { adminClient, isDone, until } from './helpers.ts';
+import { adminClient, isDone, podsOf, until } from './helpers.ts';
 
 const UPSTREAM = join(import.meta.dirname, '../../../../shared/conformance/argo-upstream');
 const upstream = (file: string): Workflow => parse(readFileSync(join(UPSTREAM, file), 'utf8')) as Workflow;
@@ -105,6 +106,45 @@ spec:
         60_000,
         `workflow ${name} deleted by its ttlStrategy`,
       );
+    } finally {
+      admin.close();
+    }
+  });
+
+  test('memoize-simple: the first run saves its outputs in a labelled cache ConfigMap, the second is served from it', async () => {
+    const first = await stack.submit(upstream('examples__memoize-simple.yaml'), 'argo');
+    const wf1 = await stack.waitFor('argo', first.metadata.name!, isDone, 60_000);
+    assert.equal(wf1.status?.phase, 'Succeeded', brief(wf1));
+    const n1 = nodesOf(wf1).get('');
+    assert.deepEqual(n1?.memoizationStatus, { hit: false, key: 'cache-key', cacheName: 'cache-config' });
+    const admin = adminClient(stack, 'main');
+    try {
+      const cm = await getConfigMap(admin, 'argo', 'cache-config');
+      assert.equal(cm.metadata.labels?.['workflows.argoproj.io/configmap-type'], 'Cache');
+      const entry = JSON.parse(cm.data?.['cache-key'] ?? '{}');
+      assert.equal(entry.nodeID, n1?.id);
+      assert.deepEqual(entry.outputs, n1?.outputs);
+      const second = await stack.submit(upstream('examples__memoize-simple.yaml'), 'argo');
+      const wf2 = await stack.waitFor('argo', second.metadata.name!, isDone, 60_000);
+      assert.equal(wf2.status?.phase, 'Succeeded', brief(wf2));
+      const n2 = nodesOf(wf2).get('');
+      assert.equal(n2?.memoizationStatus?.hit, true, brief(wf2));
+      assert.deepEqual(n2?.outputs, n1?.outputs);
+      assert.deepEqual(await podsOf(stack, wf2.metadata.name!, ['main']), [], 'a hit runs no pod');
+
+      // A ConfigMap that is not a cache is never written: the node ends Error in Argo's words.
+      await createConfigMap(admin, 'argo', { metadata: { name: 'not-a-cache' }, data: { keep: 'me' } });
+      const wf0 = upstream('examples__memoize-simple.yaml');
+      (wf0.spec.templates![0]!.memoize as { cache: { configMap: { name: string } } }).cache.configMap.name =
+        'not-a-cache';
+      const third = await stack.submit(wf0, 'argo');
+      const wf3 = await stack.waitFor('argo', third.metadata.name!, isDone, 60_000);
+      assert.equal(wf3.status?.phase, 'Error', brief(wf3));
+      assert.equal(
+        nodesOf(wf3).get('')?.message,
+        "memoization configmap doesn't have workflows.argoproj.io/configmap-type label, refusing to use it",
+      );
+      assert.deepEqual((await getConfigMap(admin, 'argo', 'not-a-cache')).data, { keep: 'me' });
     } finally {
       admin.close();
     }

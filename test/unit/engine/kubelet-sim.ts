@@ -12,6 +12,7 @@ import type {
   ObservedTaskSet,
   Snapshot,
   ControllerSettings,
+  ObservedConfigMap,
   PlacementCheck,
   WorkflowTaskSet,
 } from '../../../src/engine/contract.ts';
@@ -86,6 +87,8 @@ export interface RunOptions {
   workflowTemplates?: Record<string, Workflow>;
   /** The HTTP agent: answers each task of a task set (absent: tasks stay unanswered). */
   agent?: (task: Template) => AgentResult;
+  /** ConfigMaps as the runtime reads them (`<ns>/<name>`); memoization cache writes are applied to it. */
+  configMaps?: Record<string, ObservedConfigMap>;
 }
 
 /** What an agent reports for one task (a task set's `status.nodes[id]`). */
@@ -157,6 +160,18 @@ export function applyPodActions(pods: ObservedPod[], d: Decision): ObservedPod[]
     }
   }
   return out;
+}
+
+/** Applies a decision's memoization cache writes like the runtime does (creating labelled caches). */
+export function saveMemoEntries(configMaps: Record<string, ObservedConfigMap>, d: Decision): void {
+  for (const a of d.actions) {
+    if (a.kind !== 'SaveMemoEntry') continue;
+    const cm = (configMaps[`${a.namespace}/${a.configMap}`] ??= {
+      labels: { 'workflows.argoproj.io/configmap-type': 'Cache' },
+      data: {},
+    });
+    cm.data = { ...cm.data, [a.key]: a.entry };
+  }
 }
 
 /** Applies a decision to the workflow object like the runtime does. */
@@ -248,8 +263,10 @@ export function runWorkflow(input: Workflow, opts: RunOptions = {}): RunResult {
     if (opts.checkPlacement) snapshot.checkPlacement = opts.checkPlacement;
     if (opts.workflowTemplates) snapshot.workflowTemplates = opts.workflowTemplates;
     if (taskSets.length > 0) snapshot.taskSets = taskSets;
+    if (opts.configMaps) snapshot.configMaps = opts.configMaps;
     const d = decide(snapshot, now);
     decisions.push(d);
+    if (opts.configMaps) saveMemoEntries(opts.configMaps, d);
     wf = applyDecision(wf, d);
     pods = applyPodActions(pods, d);
     taskSets = runAgents(applyTaskSetActions(taskSets, d), opts.agent);

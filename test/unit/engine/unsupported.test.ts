@@ -71,6 +71,10 @@ const PLACES: Record<string, { owner: (wf: Wf) => Wf; path: string }> = {
       (wf.spec.templates[2].outputs.artifacts = [{ name: 'a', path: '/tmp/a', archive: {} as Wf }])[0]!.archive,
     path: 'spec.templates[2].outputs.artifacts[0].archive',
   },
+  Cache: {
+    owner: (wf) => (wf.spec.templates[2].memoize = { key: 'k', cache: {} as Wf }).cache,
+    path: 'spec.templates[2].memoize.cache',
+  },
   RetryStrategy: {
     owner: (wf) => (wf.spec.templates[2].retryStrategy = { limit: 1 }),
     path: 'spec.templates[2].retryStrategy',
@@ -87,15 +91,13 @@ describe('unsupported Argo features are refused by name', () => {
       assert.ok(place, `no place for ${type} in the test workflow`);
       assert.ok(ARGO_TYPES[type]?.[field] !== undefined, `${entry.at} is not an Argo field`);
       const wf = base() as Wf;
-      const value = entry.check
-        ? { running: { template: 'c', expression: 'true' } }
-        : sample(ARGO_TYPES[type]![field]!);
+      const value = entry.check ? entry.refused : sample(ARGO_TYPES[type]![field]!);
       place.owner(wf)[field] = value;
       const errors = validateWorkflow(wf as Workflow).filter((e) => e.kind === 'unsupported');
       const want = entry.templateType
         ? `${place.path}.${field}: template type ${field} is not supported yet`
         : entry.check
-          ? `${place.path}.${field}: lifecycle hooks other than exit (running) are not supported by Argosy yet`
+          ? `${place.path}.${field}: ${entry.check(entry.refused)}`
           : `${place.path}.${field}: not supported by Argosy yet`;
       assert.ok(
         errors.some((e) => `${e.path}: ${e.message}` === want),
@@ -214,7 +216,7 @@ describe('docs/engine.md prints the table', () => {
         const how = u.templateType
           ? `template type ${field} is not supported yet`
           : u.check
-            ? 'lifecycle hooks other than exit (…) are not supported by Argosy yet'
+            ? u.check(u.refused)
             : 'not supported by Argosy yet';
         return `| \`${u.at}\` | ${u.feature} | ${how} |`;
       }),
