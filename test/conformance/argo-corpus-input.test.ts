@@ -31,7 +31,6 @@ const UNSUPPORTED_FEATURES = [
   /^containerSet$/,
   /^daemon$/,
   /^synchronization$/,
-  /^memoize$/,
   /^metrics$/,
   /^volumeClaimTemplates$/,
   /^podDisruptionBudget$/,

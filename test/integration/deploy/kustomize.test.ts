@@ -180,7 +180,8 @@ describe('infra/k8s overlays', () => {
       'argoproj.io/cronworkflows/finalizers': ['update'],
       'argoproj.io/workflowtemplates': ['get'],
       'argoproj.io/clusterworkflowtemplates': ['get'],
-      'core/configmaps': ['get'],
+      // create/update: memoization caches (docs/adr/0017-memoization-cache-namespace.md).
+      'core/configmaps': ['create', 'get', 'update'],
       'core/pods': ['create', 'delete', 'get', 'list', 'patch'],
       'core/pods/log': ['get'],
       // Claims of volumeClaimTemplates (docs/adr/0015-volume-claims.md): made with a pod, GC'd by name.
