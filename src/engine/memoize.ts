@@ -10,7 +10,7 @@
  *   words. A cache write that does not happen ends the node Error too (effects.ts), as Argo's failed
  *   Load/Save does.
  * The cache lives in the workflow's namespace, not the controller's as in Argo: see
- * docs/adr/0017-memoization-cache-namespace.md.
+ * docs/adr/0019-memoization-cache-namespace.md.
  */
 import type { ExecContext } from './context.ts';
 import { initNode, mutableNode, setNodeInputs } from './context.ts';

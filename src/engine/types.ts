@@ -323,7 +323,7 @@ export interface WorkflowStatus {
 
 /**
  * An entry of `status.persistentVolumeClaims`: Argo's Volume `{name, persistentVolumeClaim: {claimName}}`,
- * plus (Argosy) the cluster and namespace the claim was created in (docs/adr/0016-volume-claims.md).
+ * plus (Argosy) the cluster and namespace the claim was created in (docs/adr/0020-volume-claims.md).
  */
 export interface VolumeClaimEntry {
   name: string;

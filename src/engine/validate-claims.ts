@@ -1,5 +1,5 @@
 /**
- * Lint/submit checks of `spec.volumeClaimTemplates` and `spec.volumeClaimGC` (docs/adr/0016-volume-claims.md):
+ * Lint/submit checks of `spec.volumeClaimTemplates` and `spec.volumeClaimGC` (docs/adr/0020-volume-claims.md):
  * every claim template is named (Argo errors the workflow when it creates the claims), the GC strategy is
  * one Argo knows (Argo errors at completion otherwise), and the templates that mount one claim do not name
  * two different places, because a PersistentVolumeClaim lives in one cluster and namespace. Places that

@@ -1,5 +1,5 @@
 /**
- * Local mode's node status store (docs/adr/0016-node-status-offload.md): a bucket of its own in the
+ * Local mode's node status store (docs/adr/0017-node-status-offload.md): a bucket of its own in the
  * S3 emulator that serves the queues, apart from the workflows' artifact bucket, reached with the
  * controller's credentials. Its calls are recorded as the IAM actions they are in AWS, on the
  * resource {@link NODE_STATUS_BUCKET_RESOURCE} (the packaged NodeStatusBucket).

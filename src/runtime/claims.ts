@@ -1,5 +1,5 @@
 /**
- * The runtime half of `volumeClaimTemplates` (docs/adr/0016-volume-claims.md): a pod's claims are made
+ * The runtime half of `volumeClaimTemplates` (docs/adr/0020-volume-claims.md): a pod's claims are made
  * sure of before the pod (created, or found already made by this workflow — Argo reuses a claim only when
  * it has the workflow's owner), and `volumeClaimGC` deletes them, dropping the `kubernetes.io/pvc-protection`
  * finalizer as Argo does so a claim still mounted by a finished pod does not linger.

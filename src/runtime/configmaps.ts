@@ -2,7 +2,7 @@
  * Loads the ConfigMaps a workflow's parameters name with `valueFrom.configMapKeyRef` (workflow
  * arguments, template inputs and step/task arguments, including those of referenced templates) from the
  * workflow's namespace in the main cluster, by name, once per reconcile; the memoization caches its
- * templates name (same namespace, docs/adr/0017-memoization-cache-namespace.md); and, until the workflow
+ * templates name (same namespace, docs/adr/0019-memoization-cache-namespace.md); and, until the workflow
  * has pinned its artifact repository, the ConfigMaps Argo resolves the repository from (the workflow's
  * namespace, and the controller's for a `spec.artifactRepositoryRef`). Keys are the engine's
  * (`Snapshot.configMaps`, `namespace/name`). A ConfigMap that does not exist is left out: the engine

@@ -1,5 +1,5 @@
 /**
- * The node status store on S3 (docs/adr/0016-node-status-offload.md): the controller's own bucket,
+ * The node status store on S3 (docs/adr/0017-node-status-offload.md): the controller's own bucket,
  * reached with the process's AWS credentials (the Lambda role, the watcher's, the user's for the CLI
  * and UI). The S3 client is loaded on the first call: only workflows too large to store compressed
  * pay for it, and a Lambda's INIT does not.

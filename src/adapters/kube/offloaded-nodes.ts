@@ -5,7 +5,7 @@
  * `nodeStatusVersion`). Each version is its own object, `node-status/<namespace>/<name>/<uid>/<version>`
  * (gzip'd JSON), so a write that loses a resourceVersion race never overwrites the nodes the stored
  * object names. Everything that reads nodes goes through {@link hydrateWorkflow}; the store is the
- * controller's own (docs/adr/0016-node-status-offload.md), never the workflows' artifact repository.
+ * controller's own (docs/adr/0017-node-status-offload.md), never the workflows' artifact repository.
  */
 import { gunzipSync, gzipSync } from 'node:zlib';
 import type { NodeStatus, Workflow, WorkflowStatus } from '../../engine/types.ts';

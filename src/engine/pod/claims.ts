@@ -1,6 +1,6 @@
 /**
  * `spec.volumeClaimTemplates` (Argo's `createPVCs`/`deletePVCs`), across clusters
- * (docs/adr/0016-volume-claims.md). A claim is cluster-local, so each claim template becomes one
+ * (docs/adr/0020-volume-claims.md). A claim is cluster-local, so each claim template becomes one
  * PersistentVolumeClaim `<workflow>-<template>` in the place (cluster + namespace) of the first pod that
  * mounts it, created with that pod (the runtime ensures the claim before the pod) and recorded in
  * `status.persistentVolumeClaims` with its place. A later pod that mounts it from another place ends

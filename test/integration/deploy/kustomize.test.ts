@@ -180,7 +180,7 @@ describe('infra/k8s overlays', () => {
       'argoproj.io/cronworkflows/finalizers': ['update'],
       'argoproj.io/workflowtemplates': ['get'],
       'argoproj.io/clusterworkflowtemplates': ['get'],
-      // create/update: memoization caches (docs/adr/0017-memoization-cache-namespace.md).
+      // create/update: memoization caches (docs/adr/0019-memoization-cache-namespace.md).
       'core/configmaps': ['create', 'get', 'update'],
       'core/pods': ['create', 'delete', 'get', 'list', 'patch'],
       'core/pods/log': ['get'],

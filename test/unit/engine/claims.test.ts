@@ -1,5 +1,5 @@
 /**
- * volumeClaimTemplates (docs/adr/0016-volume-claims.md): the claim goes with the first pod that mounts it,
+ * volumeClaimTemplates (docs/adr/0020-volume-claims.md): the claim goes with the first pod that mounts it,
  * in that pod's place, and is recorded in status.persistentVolumeClaims; pods mount it by its claim name;
  * volumeClaimGC deletes it at completion; a pod mounting it from another place ends Error, and lint
  * refuses literal places that disagree.
