@@ -32,7 +32,6 @@ const UNSUPPORTED_FEATURES = [
   /^daemon$/,
   /^synchronization$/,
   /^metrics$/,
-  /^volumeClaimTemplates$/,
   /^podDisruptionBudget$/,
 ];
 
