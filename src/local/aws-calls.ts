@@ -12,7 +12,7 @@ import { toSqsSender } from '../adapters/aws/sqs-sender.ts';
 import type { SecretStore } from '../clusters/stores/types.ts';
 
 /** The identities with an IAM role in infra/aws/iam.yml. */
-export type AwsIdentity = 'reconcile' | 'timer' | 'resync' | 'watcher';
+export type AwsIdentity = 'reconcile' | 'timer' | 'resync' | 'cron' | 'watcher';
 
 export interface AwsCall {
   identity: AwsIdentity;
@@ -60,7 +60,7 @@ export function recordingSqs(sqs: SqsLike, identity: AwsIdentity, log: AwsCallLo
 
 /**
  * A secret store whose reads are recorded as the GetSecretValue they are in AWS, for every identity
- * that shares it here (reconcile and resync share one registry in local mode; in Lambda each
+ * that shares it here (reconcile, resync and cron share one registry in local mode; in Lambda each
  * function builds its own from the secret).
  */
 export function recordingStore(store: SecretStore, identities: AwsIdentity[], log: AwsCallLog): SecretStore {

@@ -87,7 +87,8 @@ export interface LocalController {
  * registry, so its reads are recorded for each of them.
  */
 function recordedSecretStore(opts: LocalControllerOptions, config: Config, awsCalls: AwsCallLog): SecretStore {
-  const readers: AwsIdentity[] = opts.watcher === false ? ['reconcile', 'resync'] : ['reconcile', 'resync', 'watcher'];
+  const readers: AwsIdentity[] =
+    opts.watcher === false ? ['reconcile', 'resync', 'cron'] : ['reconcile', 'resync', 'cron', 'watcher'];
   const inner = configuredStore({ config }, opts.mainClient);
   return recordingStore(opts.secretStore ? opts.secretStore(inner) : inner, readers, awsCalls);
 }

@@ -1,6 +1,6 @@
 /**
- * The CronWorkflow evaluator (docs/adr/0014-cron-scheduling.md): run by the dev stack's timer (an AWS one-minute schedule is pending, see the ADR)
- * and by the dev stack's timer locally. For every CronWorkflow it lists the workflows it owns, asks the
+ * The CronWorkflow evaluator (docs/adr/0014-cron-scheduling.md): run every minute by the `cron` function
+ * in AWS and by the dev stack's timer locally. For every CronWorkflow it lists the workflows it owns, asks the
  * pure `decideCron`, then terminates (Replace), creates the due run under its deterministic name
  * (`<cron>-<unix seconds>`: a second evaluation for the same time gets AlreadyExists and creates
  * nothing), deletes runs beyond the history limits, and writes the status with the object's

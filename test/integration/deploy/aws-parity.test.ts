@@ -1,6 +1,6 @@
 // IAM from the code, not from memory: runs the local stack through every path that calls AWS
 // (nudges from the watcher, the follow-up nudge after maxPodCreates, wake-ups through the timer
-// queue and their hops, the retry backoff, the resync, the rest-config reads), records each call per
+// queue and their hops, the retry backoff, the resync, the cron evaluation, the rest-config reads), records each call per
 // deployed identity (src/local/aws-calls.ts), and asserts that each role of the packaged
 // CloudFormation template allows exactly those actions on exactly those resources.
 import { after, before, describe, test } from 'node:test';
@@ -18,6 +18,7 @@ const ROLE: Record<AwsIdentity, string> = {
   reconcile: 'ReconcileRole',
   timer: 'TimerRole',
   resync: 'ResyncRole',
+  cron: 'CronRole',
   watcher: 'WatcherRole',
 };
 
@@ -39,6 +40,7 @@ const PLATFORM: Record<string, string[]> = {
     'sqs:GetQueueAttributes TimerQueue',
   ],
   ResyncRole: ['logs:CreateLogStream ResyncLogGroup', 'logs:PutLogEvents ResyncLogGroup', 'sns:Publish AlarmTopic'],
+  CronRole: ['logs:CreateLogStream CronLogGroup', 'logs:PutLogEvents CronLogGroup', 'sns:Publish AlarmTopic'],
   WatcherRole: [],
 };
 
@@ -110,6 +112,7 @@ before(async () => {
     startLocalStack({
       runtime: 'sim',
       resyncIntervalMs: 0,
+      cronIntervalMs: 0,
       visibilityTimeoutSeconds: 2,
       clusterOptions: { simDefaults: { durationMs: 50, exitCode: 0 } },
       // One pod create per reconcile: three parallel tasks need follow-up nudges (the first
@@ -179,6 +182,21 @@ describe('IAM parity: every AWS call the code makes is allowed, and nothing else
       path: `/apis/argoproj.io/v1alpha1/namespaces/argo/workflows/${name}`,
     });
     await waitGone(name);
+    // The CronWorkflow evaluator (the cron function) runs with a CronWorkflow to evaluate.
+    await stack.mainClient.request({
+      method: 'POST',
+      path: '/apis/argoproj.io/v1alpha1/namespaces/argo/cronworkflows',
+      body: {
+        apiVersion: 'argoproj.io/v1alpha1',
+        kind: 'CronWorkflow',
+        metadata: { name: 'parity-cron', namespace: 'argo' },
+        spec: {
+          schedule: '0 0 1 1 *',
+          workflowSpec: { entrypoint: 'main', templates: [{ name: 'main', suspend: {} }] },
+        },
+      },
+    });
+    assert.equal((await stack.cronNow()).evaluated, 1);
   });
 
   for (const roleId of Object.values(ROLE)) {

@@ -53,13 +53,13 @@ after(async () => {
 
 describe('npm run build', () => {
   test('prints a size line per bundle', () => {
-    for (const name of ['function reconcile', 'function timer', 'function resync', 'watcher', 'cli']) {
+    for (const name of ['function reconcile', 'function timer', 'function resync', 'function cron', 'watcher', 'cli']) {
       assert.match(report, new RegExp(`^${name}\\s+\\S+\\s+[\\d.]+ KiB \\(gzip`, 'm'), name);
     }
   });
 
   test('Lambda bundles import only Node built-ins and the runtime-provided AWS SDK v3', async () => {
-    for (const fn of ['reconcile', 'timer', 'resync']) {
+    for (const fn of ['reconcile', 'timer', 'resync', 'cron']) {
       const file = join(out, 'functions', fn, 'handler.mjs');
       const others = (await externalImports(`function-${fn}`)).filter(
         (s) => !isBuiltin(s) && !s.startsWith('@aws-sdk/') && !OPTIONAL.has(s),

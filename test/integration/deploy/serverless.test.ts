@@ -64,6 +64,7 @@ function cfnLint(path: string): Promise<{ code: number; out: string }> {
 
 const arnOf = (id: string) => ({ 'Fn::GetAtt': [id, 'Arn'] });
 const sortJson = (xs: unknown[]) => xs.map((x) => JSON.stringify(x)).sort();
+const sortByRef = (a: unknown, b: unknown) => JSON.stringify(a).localeCompare(JSON.stringify(b));
 
 before(async () => {
   packaged = await packageService();
@@ -89,6 +90,7 @@ describe('serverless.yml packaged with osls', () => {
   test('every function runs nodejs22.x on arm64 with its own role', () => {
     const fns = byType('AWS::Lambda::Function');
     assert.deepEqual(fns.map(([id]) => id).sort(), [
+      'CronLambdaFunction',
       'ReconcileLambdaFunction',
       'ResyncLambdaFunction',
       'TimerLambdaFunction',
@@ -137,17 +139,25 @@ describe('serverless.yml packaged with osls', () => {
     );
   });
 
-  test('timer uses a standard delay queue with its own DLQ; resync runs every 5 minutes', () => {
+  test('timer uses a standard delay queue with its own DLQ; resync runs every 5 minutes, cron every minute', () => {
     const timerQueue = resource('TimerQueue').Properties;
     assert.equal(timerQueue.FifoQueue, undefined);
     assert.deepEqual((timerQueue.RedrivePolicy as Json).deadLetterTargetArn, arnOf('TimerDeadLetterQueue'));
     const mapping = resource('TimerEventSourceMappingSQSTimerQueue').Properties;
     assert.deepEqual(mapping.EventSourceArn, arnOf('TimerQueue'));
     assert.deepEqual(mapping.FunctionResponseTypes, ['ReportBatchItemFailures']);
-    const rules = byType('AWS::Events::Rule');
-    assert.equal(rules.length, 1);
-    assert.equal(rules[0]![1].Properties.ScheduleExpression, 'rate(5 minutes)');
-    assert.deepEqual((rules[0]![1].Properties.Targets as Json[])[0]!.Arn, arnOf('ResyncLambdaFunction'));
+    const rules = byType('AWS::Events::Rule').map(([, r]) => [
+      r.Properties.ScheduleExpression,
+      (r.Properties.Targets as Json[]).map((t) => t.Arn),
+    ]);
+    // Without the cron rule a CronWorkflow would be stored and never scheduled, with no error anywhere.
+    assert.deepEqual(
+      sortJson(rules),
+      sortJson([
+        ['rate(5 minutes)', [arnOf('ResyncLambdaFunction')]],
+        ['rate(1 minute)', [arnOf('CronLambdaFunction')]],
+      ]),
+    );
   });
 
   test('IAM: each role may touch exactly its queues, secret and log group', () => {
@@ -173,9 +183,14 @@ describe('serverless.yml packaged with osls', () => {
     assert.deepEqual(resourcesFor('ResyncRole', 'sqs:ReceiveMessage'), []);
     assert.deepEqual(resourcesFor('ResyncRole', 'secretsmanager:GetSecretValue'), [{ Ref: 'RestConfigSecret' }]);
 
+    // The cron evaluator talks only to the main cluster: no queue at all.
+    assert.deepEqual(resourcesFor('CronRole', 'secretsmanager:GetSecretValue'), [{ Ref: 'RestConfigSecret' }]);
+    assert.deepEqual(resourcesFor('CronRole', 'logs:PutLogEvents'), [arnOf('CronLogGroup')]);
+    assert.doesNotMatch(JSON.stringify(statementsOf('CronRole')), /sqs:/);
+
     assert.deepEqual(resourcesFor('WatcherRole', 'sqs:SendMessage'), [arnOf('WorkQueue')]);
     // Nobody may read or delete from the dead-letter queue: replay is an operator action.
-    for (const role of ['ReconcileRole', 'TimerRole', 'ResyncRole', 'WatcherRole']) {
+    for (const role of ['ReconcileRole', 'TimerRole', 'ResyncRole', 'CronRole', 'WatcherRole']) {
       for (const s of statementsOf(role)) assert.doesNotMatch(JSON.stringify(s.Resource), /DeadLetter/, role);
     }
   });
@@ -227,7 +242,7 @@ describe('serverless.yml packaged with osls', () => {
   });
 
   test('each function zip holds its bundled ESM handler and source map, and no node_modules', async () => {
-    for (const fn of ['reconcile', 'timer', 'resync']) {
+    for (const fn of ['reconcile', 'timer', 'resync', 'cron']) {
       const zip = await readFile(join(outDir, `${fn}.zip`));
       // Entry names are stored uncompressed in zip headers.
       const names = zip.toString('latin1');
@@ -257,9 +272,9 @@ describe('serverless.yml packaged with osls', () => {
     assert.ok(on('ApproximateAgeOfOldestMessage', 'WorkQueue'), 'work queue age alarm');
   });
 
-  test("alarms on every function's errors and throttles; failed scheduled resyncs reach the alarm topic", () => {
+  test("alarms on every function's errors and throttles; failed scheduled runs reach the alarm topic", () => {
     const alarms = byType('AWS::CloudWatch::Alarm').map(([, a]) => a.Properties);
-    for (const fn of ['ReconcileLambdaFunction', 'TimerLambdaFunction', 'ResyncLambdaFunction']) {
+    for (const [fn] of byType('AWS::Lambda::Function')) {
       for (const metric of ['Errors', 'Throttles']) {
         const a = alarms.find(
           (x) =>
@@ -271,13 +286,18 @@ describe('serverless.yml packaged with osls', () => {
         assert.deepEqual(a.AlarmActions, [{ Ref: 'AlarmTopic' }]);
       }
     }
-    const invoke = byType('AWS::Lambda::EventInvokeConfig');
-    assert.equal(invoke.length, 1);
-    const conf = invoke[0]![1].Properties;
-    assert.deepEqual(conf.FunctionName, { Ref: 'ResyncLambdaFunction' });
-    assert.deepEqual((conf.DestinationConfig as { OnFailure: Json }).OnFailure, { Destination: { Ref: 'AlarmTopic' } });
-    assert.equal(conf.MaximumRetryAttempts, 0, 'the next scheduled run is the retry');
+    const invoke = byType('AWS::Lambda::EventInvokeConfig').map(([, c]) => c.Properties);
+    assert.deepEqual(invoke.map((c) => c.FunctionName).sort(sortByRef), [
+      { Ref: 'CronLambdaFunction' },
+      { Ref: 'ResyncLambdaFunction' },
+    ]);
+    for (const conf of invoke) {
+      const OnFailure = (conf.DestinationConfig as { OnFailure: Json }).OnFailure;
+      assert.deepEqual(OnFailure, { Destination: { Ref: 'AlarmTopic' } });
+      assert.equal(conf.MaximumRetryAttempts, 0, 'the next scheduled run is the retry');
+    }
     assert.deepEqual(resourcesFor('ResyncRole', 'sns:Publish'), [{ Ref: 'AlarmTopic' }]);
+    assert.deepEqual(resourcesFor('CronRole', 'sns:Publish'), [{ Ref: 'AlarmTopic' }]);
   });
 
   test('the functions get every setting they share with the watcher (namespaced install, instance id)', async () => {
@@ -301,7 +321,7 @@ describe('serverless.yml packaged with osls', () => {
 
   test('VPC from stage parameters: none by default, subnets and security groups when given', async () => {
     const vpcOf = (res: Record<string, Resource>, fn: string) => res[fn]!.Properties.VpcConfig;
-    for (const fn of ['ReconcileLambdaFunction', 'TimerLambdaFunction', 'ResyncLambdaFunction']) {
+    for (const [fn] of byType('AWS::Lambda::Function')) {
       assert.deepEqual(vpcOf(resources, fn), {
         'Fn::If': [
           'InVpc',
@@ -342,6 +362,8 @@ describe('serverless.yml packaged with osls', () => {
       'WatcherRoleArn',
       'ReconcileFunctionName',
       'ResyncFunctionName',
+      'CronRoleArn',
+      'CronFunctionName',
     ]) {
       assert.ok(outputs[key], `output ${key}`);
     }

@@ -1,6 +1,7 @@
 // The actual Lambda handler modules (functions/<name>/handler.ts, middy-wrapped, configured from the
 // environment at import like in Lambda), invoked with AWS-shaped events against the local stack:
-// reconcile moves a workflow, timer forwards a due wake-up to the FIFO queue, resync nudges.
+// reconcile moves a workflow, timer forwards a due wake-up to the FIFO queue, resync nudges, cron
+// evaluates the CronWorkflows.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ReceiveMessageCommand } from '@aws-sdk/client-sqs';
@@ -89,5 +90,24 @@ describe('Lambda handler modules', () => {
     const { handler } = (await import('../../../functions/resync/handler.ts')) as { handler: Handler };
     const res = (await handler({}, context)) as { nudged: number };
     assert.ok(res.nudged >= 1);
+  });
+
+  test('cron: the scheduled event evaluates every CronWorkflow', async () => {
+    await stack.mainClient.request({
+      method: 'POST',
+      path: '/apis/argoproj.io/v1alpha1/namespaces/argo/cronworkflows',
+      body: {
+        apiVersion: 'argoproj.io/v1alpha1',
+        kind: 'CronWorkflow',
+        metadata: { name: 'lambda-cron', namespace: 'argo' },
+        spec: {
+          schedule: '0 0 1 1 *',
+          workflowSpec: { entrypoint: 'main', templates: [{ name: 'main', suspend: {} }] },
+        },
+      },
+    });
+    const { handler } = (await import('../../../functions/cron/handler.ts')) as { handler: Handler };
+    const scheduledEvent = { source: 'aws.events', 'detail-type': 'Scheduled Event', detail: {} };
+    assert.deepEqual(await handler(scheduledEvent, context), { evaluated: 1, created: [] });
   });
 });
