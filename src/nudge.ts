@@ -21,7 +21,7 @@ export const NudgeSchema = z.object({
   namespace: label(),
   /** Name of the Workflow. */
   workflow: subdomain(),
-  source: z.enum(['workflow', 'pod', 'resync', 'timer', 'replay', 'cli']),
+  source: z.enum(['workflow', 'pod', 'resync', 'timer', 'replay', 'cli', 'lock']),
   /** The changed object, for tracing and de-duplication. */
   object: z.optional(
     z.object({

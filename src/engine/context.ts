@@ -28,6 +28,7 @@ import { withTemplateDefaults } from './template-defaults.ts';
 import { childNodeId, displayNameOf, formatTime, nodeId, type PodNameFormat } from './names.ts';
 import type { EffectState } from './effect-state.ts';
 import type { HttpState } from './http-template/state.ts';
+import type { SyncState } from './sync/state.ts';
 import type { ExecuteRequest } from './execute-request.ts';
 
 /** Runs (or advances) a template as a node: `executeTemplate` of execute.ts. */
@@ -108,6 +109,8 @@ export interface ExecContext {
   claimsChanged?: boolean;
   /** `spec.workflowMetadata` labels and annotations for the workflow object (workflow-metadata.ts). */
   workflowMetadata?: { labels: Record<string, string>; annotations: Record<string, string> };
+  /** Locks seen, held, waited for and asked for in this decide (sync/state.ts); absent = none. */
+  sync?: SyncState;
 }
 
 /** The template scope of nodes created under boundary `boundaryID` (Argo's caller template context). */

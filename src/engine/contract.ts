@@ -7,6 +7,7 @@
  */
 import type { Outputs, Workflow, WorkflowStatus } from './types.ts';
 import type { ObjectMeta } from './object-meta.ts';
+import type { LockRef, LockView } from './sync/types.ts';
 
 export type { ObjectMeta, OwnerReference } from './object-meta.ts';
 
@@ -193,6 +194,11 @@ export interface Snapshot {
    * the last stored node tree did not fit either, so only the pods' places are kept.
    */
   statusTooLarge?: { message: string; keepNodes: boolean };
+  /**
+   * Lock records (synchronization) this workflow holds or waits for, as last read, by Argo's lock key;
+   * AcquireLock outcomes refresh them between rounds (docs/adr/0017-synchronization-locks.md).
+   */
+  locks?: Record<string, LockView>;
 }
 
 /** A registered cluster and its labels, for templates that choose their cluster (docs/adr/0013-cluster-choice.md). */
@@ -294,7 +300,11 @@ export type Action =
     }
   | { kind: 'EmitEvent'; type: 'Normal' | 'Warning'; reason: string; message: string }
   /** Writes `entry` (Argo's cache entry JSON) under `key` of cache ConfigMap `configMap` in the main cluster. */
-  | { kind: 'SaveMemoEntry'; namespace: string; configMap: string; key: string; entry: string; nodeId: string };
+  | { kind: 'SaveMemoEntry'; namespace: string; configMap: string; key: string; entry: string; nodeId: string }
+  /** Ask lock `lock` for `holder` (joins its queue; holds it when at the front and a slot is free). */
+  | { kind: 'AcquireLock'; lock: LockRef; holder: string; priority: number; created: string }
+  /** Let `holder` go from lock `lock` (held or waited for); its next waiters are woken. */
+  | { kind: 'ReleaseLock'; lock: LockRef; holder: string };
 
 /** The metadata the engine owns on the Workflow object (labels, annotations, finalizers it manages). */
 export interface WorkflowMetaPatch {

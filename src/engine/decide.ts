@@ -34,6 +34,9 @@ import { usesPlacement } from './placement/spec.ts';
 import { decideFinished } from './too-large.ts';
 import { isAgentPod } from './http-template/agent.ts';
 import { planHttp, prepareHttp } from './http-template/task-sets.ts';
+import { workflowGate } from './sync/gate.ts';
+import { newSyncState, releaseUnwanted } from './sync/state.ts';
+import { writeSyncStatus } from './sync/status.ts';
 
 function isDone(phase: WorkflowPhase | undefined): boolean {
   return phase === 'Succeeded' || phase === 'Failed' || phase === 'Error';
@@ -53,13 +56,19 @@ function metadataOf(
     labels[LABEL_COMPLETED] = isDone(status.phase) ? 'true' : 'false';
   }
   const finalizers = (wf.metadata.finalizers ?? []).filter((f) => f === WORKFLOW_FINALIZER);
-  if (finalizers.length === 0 && ctx && (remoteNodes || createsRemotePods(ctx))) finalizers.push(WORKFLOW_FINALIZER);
+  // Locks too: a workflow deleted while it holds or waits for one lets go in the finalizer.
+  const needed = ctx && (remoteNodes || createsRemotePods(ctx) || involvedInLocks(ctx));
+  if (finalizers.length === 0 && needed) finalizers.push(WORKFLOW_FINALIZER);
   const own = ctx?.workflowMetadata;
   return {
     labels: { ...(own?.labels ?? {}), ...labels },
     annotations: { ...(own?.annotations ?? {}), [ANNOTATION_POD_NAME_FORMAT]: format },
     finalizers,
   };
+}
+
+function involvedInLocks(ctx: ExecContext): boolean {
+  return ctx.actions.some((a) => a.kind === 'AcquireLock') || !!ctx.wf.status?.synchronization;
 }
 
 function createsRemotePods(ctx: ExecContext): boolean {
@@ -155,6 +164,7 @@ function contextOf(wf: Workflow, snapshot: Snapshot, now: Date): ExecContext {
   ctx.usesPlacement = usesPlacement(wf, snapshot.workflowTemplates);
   if (snapshot.clusters) ctx.clusterLabels = new Map(snapshot.clusters.map((c) => [c.name, c.labels]));
   if (snapshot.placeLoads) ctx.placeLoads = new Map(snapshot.placeLoads.map((l) => [`${l.cluster}/${l.namespace}`, l]));
+  if (snapshot.locks) ctx.sync = newSyncState(snapshot.locks);
   return ctx;
 }
 
@@ -176,25 +186,11 @@ export function decide(snapshot: Snapshot, now: Date): Decision {
   const fmt = wf.metadata.annotations?.[ANNOTATION_POD_NAME_FORMAT];
   ctx.podNameFormat = fmt === 'v1' || fmt === 'v2' ? fmt : (snapshot.controller.podNameFormat ?? 'v2');
   const status: WorkflowStatus = { ...current };
-  if (!status.phase) {
-    // Argo's setExecWorkflow: a workflowTemplateRef that cannot be loaded is a workflow Error, not a spec error.
-    if (typeof merged === 'string') {
-      return ended(ctx, snapshot, status, 'Error', merged);
-    }
-    const errors = validateWorkflow(wf);
-    // Kubernetes stored what it was given; a field Argosy would ignore or misread ends the workflow
-    // Error with the words `argosy lint` uses, before anything runs. Argo's own spec errors are Failed.
-    const input = errors.filter((e) => e.kind !== undefined);
-    if (input.length > 0) {
-      return ended(ctx, snapshot, status, 'Error', input.map((e) => e.argo).join('; '));
-    }
-    if (errors.length > 0) {
-      return ended(ctx, snapshot, status, 'Failed', `invalid spec: ${errors[0]?.argo}`);
-    }
-    status.phase = 'Running';
-    status.startedAt = ctx.now;
-    ctx.reasons.push('workflow started');
+  if (!status.phase || status.phase === 'Pending') {
+    const ended = startWorkflow(ctx, snapshot, status, merged);
+    if (ended) return ended;
   }
+  workflowGate(ctx, true);
   // Frozen at start (and on the first decide of a workflow started before specs were stored).
   if (!storedSpec(given) && typeof merged !== 'string') status.storedWorkflowTemplateSpec = wf.spec;
   ctx.nodes = { ...(current.nodes ?? {}) };
@@ -233,6 +229,8 @@ export function decide(snapshot: Snapshot, now: Date): Decision {
   if (outputs) status.outputs = outputs;
   finishEffects(ctx, status);
   const summary = rollUp(ctx, status, root, exit, hooksRunning);
+  releaseUnwanted(ctx, isDone(status.phase));
+  writeSyncStatus(ctx, status, isDone(status.phase));
   saveMemoized(ctx, current.nodes);
   collectAtEnd(ctx, snapshot.pods, status);
   // A workflow completing now is never reconciled again: labelling its last pods would be a write
@@ -314,6 +312,45 @@ function ended(
 /** A decision that changes nothing. */
 function quiet(snapshot: Snapshot, status: WorkflowStatus, reason: string): Decision {
   return { actions: [], status, metadata: metadataOf(snapshot, status, undefined), reasons: [reason] };
+}
+
+/**
+ * Validates and starts a workflow (or keeps it Pending while it waits for its locks); a decision when
+ * it ends here instead: a spec error, a template that cannot be loaded, a lock it can never get.
+ */
+function startWorkflow(
+  ctx: ExecContext,
+  snapshot: Snapshot,
+  status: WorkflowStatus,
+  merged: Workflow | string,
+): Decision | undefined {
+  const stop = (phase: WorkflowPhase | undefined, message: string): Decision => {
+    if (phase) finish(ctx, status, phase, message, ctx.now);
+    releaseUnwanted(ctx, !!phase);
+    writeSyncStatus(ctx, status, !!phase);
+    return { actions: ctx.actions, status, metadata: metadataOf(snapshot, status, ctx), reasons: ctx.reasons };
+  };
+  // Argo's setExecWorkflow: a workflowTemplateRef that cannot be loaded is a workflow Error, not a spec error.
+  if (typeof merged === 'string') return stop('Error', merged);
+  const errors = validateWorkflow(merged);
+  // Kubernetes stored what it was given; a field Argosy would ignore or misread ends the workflow
+  // Error with the words `argosy lint` uses, before anything runs. Argo's own spec errors are Failed.
+  const input = errors.filter((e) => e.kind !== undefined);
+  if (input.length > 0) return stop('Error', input.map((e) => e.argo).join('; '));
+  if (errors.length > 0) return stop('Failed', `invalid spec: ${errors[0]?.argo}`);
+  const gate = workflowGate(ctx, false);
+  if (gate && 'fail' in gate) return stop('Failed', gate.fail);
+  if (gate) {
+    // Argo's markWorkflowPhase(Pending, msg): queued behind the lock's holders.
+    status.phase = 'Pending';
+    status.message = gate.wait;
+    return stop(undefined, gate.wait);
+  }
+  if (status.phase === 'Pending') delete status.message;
+  status.phase = 'Running';
+  status.startedAt = ctx.now;
+  ctx.reasons.push('workflow started');
+  return undefined;
 }
 
 /**

@@ -4,7 +4,7 @@
  * the executor of its type (the table in template-types.ts).
  */
 import type { ExecContext } from './context.ts';
-import { getNode, isFulfilled, scopeUnder } from './context.ts';
+import { getNode, isFulfilled, mutableNode, scopeUnder } from './context.ts';
 import type { Artifact, NodeStatus, Parameter, Template } from './types.ts';
 import type { ExecuteRequest } from './execute-request.ts';
 import type { TemplateScope } from './template-scope.ts';
@@ -14,6 +14,8 @@ import { inputVariables } from './scope.ts';
 import { holderTemplateName, processInputs, resolveTemplate } from './template.ts';
 import { templateType } from './template-types.ts';
 import type { Dispatch } from './dispatch.ts';
+import { templateGate } from './sync/gate.ts';
+import type { Synchronization } from './sync/types.ts';
 import { podName } from './names.ts';
 import { executeRetry } from './retry/execute-retry.ts';
 import { dispatchTemplate, errorNode, stampRef } from './dispatch-template.ts';
@@ -95,22 +97,19 @@ export function executeTemplate(ctx: ExecContext, req: ExecuteRequest): NodeStat
   };
   if (req.nodeFlag) d.nodeFlag = req.nodeFlag;
   if (req.holder.templateRef) d.templateRef = req.holder.templateRef;
+  const gate = lockGate(ctx, req, d, existing);
+  if (gate.node) return gate.node;
+  const current = gate.existing;
   const strategy = t.retryStrategy ?? ctx.wf.spec.retryStrategy;
   // Argo's `{{pod.name}}` local (for retried templates each attempt sets its own).
   if (!strategy && templateType(t)?.runsPod) d.scope = withPodName(ctx, d);
-  const memo = existing ? undefined : memoizedNode(ctx, t, d.scope, memoRequest(d, t));
+  const memo = current ? undefined : memoizedNode(ctx, t, d.scope, memoRequest(d, t));
   if (memo && 'node' in memo) {
     if (d.nodeFlag) memo.node.nodeFlag = { ...d.nodeFlag };
     return settleNew(ctx, memo.node, d);
   }
-  let node: NodeStatus;
-  try {
-    node = strategy ? executeRetry(ctx, existing, d, strategy) : dispatchTemplate(ctx, existing, d);
-  } catch (e) {
-    if (!isExpressionTagError(e) && !(e instanceof ArtifactReferenceError)) throw e;
-    node = errorNode(ctx, req, t, e.message);
-  }
-  if (existing) return ctx.nodes[node.id] ?? node;
+  const node = runTemplate(ctx, req, t, d, current);
+  if (current) return ctx.nodes[node.id] ?? node;
   if (memo && ctx.nodes[node.id]) markMemoMiss(ctx, node.id, memo.status);
   return settleNew(ctx, node, d);
 }
@@ -136,5 +135,40 @@ function memoRequest(d: Dispatch, t: Template): MemoRequest {
 function settleNew(ctx: ExecContext, node: NodeStatus, d: Dispatch): NodeStatus {
   stampRef(ctx, node.id, d.templateRef);
   noteNewNode(ctx, node);
+  // A node that waited for its locks keeps the start of its wait (Argo's node was Pending all along).
+  const waitedSince = ctx.sync?.starts.get(node.id);
+  if (waitedSince && ctx.nodes[node.id]) mutableNode(ctx, node.id).startedAt = waitedSince;
   return ctx.nodes[node.id] ?? node;
+}
+
+/** The template's `synchronization` (substituted as Argo's processed template is) at its node's start. */
+function lockGate(ctx: ExecContext, req: ExecuteRequest, d: Dispatch, existing: NodeStatus | undefined) {
+  const raw = d.template.synchronization as Synchronization | undefined;
+  if (!raw) return { existing };
+  let sync: Synchronization;
+  try {
+    sync = substituteDeep(raw, d.scope);
+  } catch (e) {
+    if (!isExpressionTagError(e)) throw e;
+    return { node: errorNode(ctx, req, d.template, e.message) };
+  }
+  const gateReq = { ...req, templateName: d.templateName, templateRef: d.templateRef, nodeFlag: d.nodeFlag };
+  return templateGate(ctx, gateReq, d.template, sync, existing);
+}
+
+/** Runs the template as its node: in a Retry node when it has a retryStrategy, else by its type. */
+function runTemplate(
+  ctx: ExecContext,
+  req: ExecuteRequest,
+  t: Template,
+  d: Dispatch,
+  existing: NodeStatus | undefined,
+): NodeStatus {
+  const strategy = t.retryStrategy ?? ctx.wf.spec.retryStrategy;
+  try {
+    return strategy ? executeRetry(ctx, existing, d, strategy) : dispatchTemplate(ctx, existing, d);
+  } catch (e) {
+    if (!isExpressionTagError(e) && !(e instanceof ArtifactReferenceError)) throw e;
+    return errorNode(ctx, req, t, e.message);
+  }
 }

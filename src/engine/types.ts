@@ -278,6 +278,8 @@ export interface NodeStatus {
   awaitingCluster?: boolean;
   /** Argosy (`placement`): this attempt ended because its pod could not start where it was; retries avoid it. */
   failedOver?: boolean;
+  /** Argo: the lock this node waits for (synchronization), while it waits. */
+  synchronizationStatus?: { waiting?: string };
 }
 
 export interface Condition {

@@ -1,14 +1,14 @@
 /**
  * The one list of what Argo has and Argosy does not do yet. Lint, submit and the controller all
  * check a workflow against it, so an unimplemented field is refused by name
- * (`spec.templates[2].synchronization: not supported by Argosy yet`) instead of being ignored, and
+ * (`spec.templates[2].memoize: not supported by Argosy yet`) instead of being ignored, and
  * docs/engine.md prints it (a test keeps the two equal). Entries are keyed by Argo's type and field
  * (the names of argo-schema.generated.ts); implementing a feature means deleting its row here.
  */
 import { walkArgo, type FieldVisit, type PathProblem } from './argo-walk.ts';
 
 export interface UnsupportedField {
-  /** Argo type and field, e.g. `Template.synchronization`. */
+  /** Argo type and field, e.g. `Template.memoize`. */
   at: string;
   /** What the feature is, for docs/engine.md. */
   feature: string;
@@ -35,8 +35,8 @@ const templateType = (name: string, feature: string): UnsupportedField => ({
 export const UNSUPPORTED: readonly UnsupportedField[] = [
   templateType('containerSet', 'container-set templates'),
   templateType('plugin', 'executor plugin templates'),
-  { at: 'Template.synchronization', feature: 'synchronization (mutexes, semaphores)' },
-  { at: 'WorkflowSpec.synchronization', feature: 'synchronization (mutexes, semaphores)' },
+  { at: 'Mutex.database', feature: 'database-backed mutexes (synchronization across controllers)' },
+  { at: 'SemaphoreRef.database', feature: 'database-backed semaphores (synchronization across controllers)' },
   { at: 'Template.daemon', feature: 'daemon steps' },
   {
     at: 'Cache.configMap',

@@ -19,6 +19,9 @@ import { saveMemoEntry } from './memo-cache.ts';
 import { emitWorkflowEvent, type EventPolicy } from './events.ts';
 import { applyTaskSet } from './task-sets.ts';
 import { ensureClaims, removeClaim } from './claims.ts';
+import type { LockView } from '../engine/sync/types.ts';
+import type { NudgePublisher } from '../ports/event-source.ts';
+import { acquireLock, lockDepsOf, releaseLock } from './locks.ts';
 
 export interface ApplyDeps {
   registry: ClusterRegistry;
@@ -29,6 +32,10 @@ export interface ApplyDeps {
   now: () => Date;
   /** Test hook, called after each action succeeded (may throw to simulate a crash). */
   afterAction?: (action: Action) => void | Promise<void>;
+  /** Wakes the waiters of a lock that frees (the work queue). */
+  publisher?: NudgePublisher;
+  /** The controller namespace holds the lock records. */
+  controller?: { controllerNamespace?: string };
 }
 
 /** One action and what became of it; `error` is the failure behind a rejected/transient outcome. */
@@ -46,6 +53,8 @@ export interface ApplyResult {
   events: number;
   /** Every action's outcome, in the order they finished. */
   outcomes: AppliedAction[];
+  /** Lock records as AcquireLock/ReleaseLock left them, by lock key (the next decide's views). */
+  locks: Record<string, LockView>;
 }
 
 /**
@@ -53,7 +62,18 @@ export interface ApplyResult {
  * test's injected crash) are thrown, after the other actions finished, so nothing is left half-known.
  */
 export async function applyActions(deps: ApplyDeps, workflow: Workflow, actions: Action[]): Promise<ApplyResult> {
-  const result: ApplyResult = { created: 0, adopted: 0, deleted: 0, labelled: 0, events: 0, outcomes: [] };
+  // Locks let go first: a holder of this workflow waiting for a lock another of its nodes frees gets it now.
+  const releases = actions.filter((a) => a.kind === 'ReleaseLock');
+  if (releases.length > 0 && releases.length < actions.length) {
+    const first = await applyActions(deps, workflow, releases);
+    const rest = await applyActions(
+      deps,
+      workflow,
+      actions.filter((a) => a.kind !== 'ReleaseLock'),
+    );
+    return mergeResults(first, rest);
+  }
+  const result: ApplyResult = { created: 0, adopted: 0, deleted: 0, labelled: 0, events: 0, outcomes: [], locks: {} };
   const queue = [...actions];
   const errors: unknown[] = [];
   const worker = async () => {
@@ -73,6 +93,18 @@ export async function applyActions(deps: ApplyDeps, workflow: Workflow, actions:
   await Promise.all(Array.from({ length: n }, worker));
   if (errors.length > 0) throw errors[0];
   return result;
+}
+
+function mergeResults(a: ApplyResult, b: ApplyResult): ApplyResult {
+  return {
+    created: a.created + b.created,
+    adopted: a.adopted + b.adopted,
+    deleted: a.deleted + b.deleted,
+    labelled: a.labelled + b.labelled,
+    events: a.events + b.events,
+    outcomes: [...a.outcomes, ...b.outcomes],
+    locks: { ...a.locks, ...b.locks },
+  };
 }
 
 async function applyOne(
@@ -118,7 +150,23 @@ async function applyOne(
     }
     case 'SaveMemoEntry':
       return saveMemoEntry(deps.registry.mainClient(), action);
+    case 'AcquireLock':
+    case 'ReleaseLock':
+      return applyLock(deps, action, result);
   }
+}
+
+/** A lock record change (locks.ts); the record as it is now goes back to the engine. */
+async function applyLock(
+  deps: ApplyDeps,
+  action: Extract<Action, { kind: 'AcquireLock' | 'ReleaseLock' }>,
+  result: ApplyResult,
+): Promise<ActionOutcome> {
+  const lockDeps = lockDepsOf(deps);
+  const view =
+    action.kind === 'AcquireLock' ? await acquireLock(lockDeps, action) : await releaseLock(lockDeps, action);
+  result.locks[action.lock.key] = view;
+  return DONE;
 }
 
 /** Creates a pod; its claims first; one already there from a crashed earlier attempt is adopted (unless it is another's). */

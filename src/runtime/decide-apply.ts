@@ -7,7 +7,8 @@
  */
 import type { Action, Decision, EffectResult, ObservedPod, Snapshot } from '../engine/contract.ts';
 import type { Workflow } from '../engine/types.ts';
-import { applyActions, type ApplyDeps, type AppliedAction } from './apply.ts';
+import type { LockView } from '../engine/sync/types.ts';
+import { applyActions, type ApplyDeps, type AppliedAction, type ApplyResult } from './apply.ts';
 import { diffMeta, patchMeta } from './write-workflow.ts';
 
 /** Rounds of decide → apply per reconcile (a refused create with retries adds one per attempt). */
@@ -56,28 +57,39 @@ export async function decideAndApply(
     pods: snapshot.pods,
   };
   const applied = new Set<string>();
+  let locks = snapshot.locks ?? {};
   for (let round = 1; ; round++) {
     await finalizerFirst(deps, out, decision);
     const todo = decision.actions.filter((a) => a.kind !== 'EmitEvent' && !applied.has(actionKey(a)));
     const budget = Math.max(0, (deps.maxPodCreates ?? DEFAULT_MAX_POD_CREATES) - out.created - out.adopted);
     const { podActions, deferred } = capPodCreates(todo, budget);
     const result = await applyActions(deps, out.workflow, podActions);
-    Object.assign(out, {
-      created: out.created + result.created,
-      adopted: out.adopted + result.adopted,
-      deleted: out.deleted + result.deleted,
-      labelled: out.labelled + result.labelled,
-    });
+    count(out, result);
     for (const a of result.outcomes) applied.add(actionKey(a.action));
     const effects = undecided(result.outcomes);
     out.pods = [...out.pods, ...podsMade(result.outcomes)];
-    if (effects.length === 0 || round >= MAX_EFFECT_ROUNDS) {
+    const changed = locksChanged(locks, result.locks);
+    if ((effects.length === 0 && !changed) || round >= MAX_EFFECT_ROUNDS) {
       out.deferred = deferred + effects.length;
       return out;
     }
-    const next = { ...snapshot, workflow: { ...out.workflow, status: decision.status }, pods: out.pods, effects };
+    locks = { ...locks, ...result.locks };
+    const next = {
+      ...snapshot,
+      workflow: { ...out.workflow, status: decision.status },
+      pods: out.pods,
+      effects,
+      locks,
+    };
     decision = out.decision = deps.decide(next, now);
   }
+}
+
+function count(out: DecideApplyResult, result: ApplyResult): void {
+  out.created += result.created;
+  out.adopted += result.adopted;
+  out.deleted += result.deleted;
+  out.labelled += result.labelled;
 }
 
 /**
@@ -149,7 +161,16 @@ function actionKey(a: Action): string {
       return `taskset/${a.cluster}/${a.namespace}/${Object.keys(a.taskSet.spec?.tasks ?? {}).join(',')}/${a.remove.join(',')}`;
     case 'SaveMemoEntry':
       return `memo/${a.namespace}/${a.configMap}/${a.key}/${a.nodeId}`;
+    case 'AcquireLock':
+      return `acquire/${a.lock.key}/${a.holder}`;
+    case 'ReleaseLock':
+      return `release/${a.lock.key}/${a.holder}`;
   }
+}
+
+/** A lock record changed under an action (held now, or first seen): the engine decides again on it. */
+function locksChanged(before: Record<string, LockView>, after: Record<string, LockView>): boolean {
+  return Object.entries(after).some(([key, view]) => JSON.stringify(before[key]) !== JSON.stringify(view));
 }
 
 /** Keeps at most `max` CreatePod actions (in the engine's order); the rest wait for the next reconcile. */

@@ -19,6 +19,8 @@ import { deleteTaskSets } from './task-sets.ts';
 import type { NodeStatusStore } from '../ports/node-status.ts';
 import { deleteOffloadedNodes, offloadedVersionOf } from '../adapters/kube/offloaded-nodes.ts';
 import { deleteRemoteClaims } from './claims.ts';
+import type { NudgePublisher } from '../ports/event-source.ts';
+import { lockDepsOf, releaseWorkflowLocks } from './locks.ts';
 
 export interface FinalizeDeps {
   registry: ClusterRegistry;
@@ -28,6 +30,9 @@ export interface FinalizeDeps {
   maxPodDeletes?: number;
   /** Where offloaded nodes are: every version of the workflow's is deleted before the finalizer goes. */
   statusStorage?: { nodeStatus?: NodeStatusStore };
+  /** Lock records (controller namespace) and the waiters to wake when the workflow lets go. */
+  controller?: { controllerNamespace?: string };
+  publisher?: NudgePublisher;
 }
 
 /** True when the workflow is being deleted and still holds our finalizer. */
@@ -102,6 +107,8 @@ export async function finalizeWorkflow(deps: FinalizeDeps, workflow: Workflow): 
   await deleteRemoteClaims(deps.registry, workflow, log);
   await cleanPlaces(deps, name, places, log);
   await deleteNodeStatus(deps, workflow, log);
+  // Synchronization: a deleted holder or waiter lets go, and the next waiters are woken.
+  await releaseWorkflowLocks(lockDepsOf(deps), workflow);
   const finalizers = (workflow.metadata.finalizers ?? []).filter((f) => f !== WORKFLOW_FINALIZER);
   try {
     await patchWorkflow(deps.registry.mainClient(), wfNs, name, {

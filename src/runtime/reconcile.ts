@@ -40,6 +40,7 @@ import { loadConfigMaps } from './configmaps.ts';
 import { writeOrEnd } from './write-or-end.ts';
 import { expireFinished } from './ttl.ts';
 import { deleteTaskSets, observeTaskSets, taskSetPlaces } from './task-sets.ts';
+import { lockDepsOf, observeLocks } from './locks.ts';
 
 export type DecideFn = (snapshot: Snapshot, now: Date) => Decision;
 
@@ -228,11 +229,13 @@ async function observeWorkflow(
   if (workflowTemplates) snapshot.workflowTemplates = workflowTemplates;
   const unseen = [...unobserved, ...noCredentials(unconfigured)];
   if (unseen.length > 0) snapshot.unobserved = unseen;
-  const [configMaps, facts] = await Promise.all([
+  const [configMaps, facts, locks] = await Promise.all([
     loadConfigMaps(main, wf, workflowTemplates, deps.controller.controllerNamespace),
     placementFacts(deps.registry, wf, workflowTemplates, instanceId),
+    observeLocks(lockDepsOf(deps), wf),
   ]);
   if (configMaps) snapshot.configMaps = configMaps;
+  if (locks) snapshot.locks = locks;
   Object.assign(snapshot, facts);
   const check = deps.placementFor?.(wf);
   if (check) snapshot.checkPlacement = check;

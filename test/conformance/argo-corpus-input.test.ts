@@ -30,7 +30,6 @@ const UNSUPPORTED_FEATURES = [
   /^plugin$/,
   /^containerSet$/,
   /^daemon$/,
-  /^synchronization$/,
   /^metrics$/,
   /^podDisruptionBudget$/,
 ];

@@ -197,9 +197,11 @@ describe('infra/k8s overlays', () => {
   test('namespaced: Roles only, scoped to the managed namespace, which the watcher is told', () => {
     const objs = objects('namespaced');
     assert.ok(!objs.some((o) => o.kind.startsWith('Cluster')), 'no cluster-scoped RBAC');
-    // The managed namespace, and the controller namespace for the one rest-config Secret.
+    // The managed namespace, and the controller namespace for the one rest-config Secret and the
+    // synchronization lock records.
+    const inControllerNs = ['argosy-rest-config', 'argosy-controller-locks'];
     for (const o of objs.filter((x) => x.kind === 'Role' || x.kind === 'RoleBinding')) {
-      const ns = o.metadata.name === 'argosy-rest-config' ? 'argosy-system' : 'argo';
+      const ns = inControllerNs.includes(o.metadata.name) ? 'argosy-system' : 'argo';
       assert.equal(o.metadata.namespace, ns, `${o.kind} ${o.metadata.name}`);
     }
     const cm = find('namespaced', 'ConfigMap', 'argosy-watcher').data as Record<string, string>;

@@ -79,6 +79,16 @@ const PLACES: Record<string, { owner: (wf: Wf) => Wf; path: string }> = {
     owner: (wf) => (wf.spec.templates[2].retryStrategy = { limit: 1 }),
     path: 'spec.templates[2].retryStrategy',
   },
+  Mutex: {
+    owner: (wf) => (wf.spec.synchronization = { mutexes: [{ name: 'm' }] as Wf[] }).mutexes[0] as Wf,
+    path: 'spec.synchronization.mutexes[0]',
+  },
+  SemaphoreRef: {
+    owner: (wf) =>
+      (wf.spec.synchronization = { semaphores: [{ configMapKeyRef: { name: 'c', key: 'k' } }] as Wf[] })
+        .semaphores[0] as Wf,
+    path: 'spec.synchronization.semaphores[0]',
+  },
 };
 
 describe('unsupported Argo features are refused by name', () => {
@@ -136,7 +146,7 @@ spec:
     const lib = {
       metadata: { name: 'lib' },
       spec: {
-        templates: [{ name: 'locked', container: { image: 'x' }, synchronization: { mutexes: [{ name: 'm' }] } }],
+        templates: [{ name: 'locked', container: { image: 'x' }, metrics: { prometheus: [] } }],
       },
     };
     const d = decide(
@@ -145,7 +155,7 @@ spec:
     );
     const node = Object.values(d.status.nodes ?? {}).find((n) => n.displayName === 's');
     assert.equal(node?.phase, 'Error');
-    assert.equal(node?.message, 'lib.locked.synchronization: not supported by Argosy yet');
+    assert.equal(node?.message, 'lib.locked.metrics: not supported by Argosy yet');
     assert.deepEqual(
       d.actions.filter((a) => a.kind === 'CreatePod'),
       [],

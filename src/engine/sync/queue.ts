@@ -1,0 +1,64 @@
+/**
+ * The lock queue, pure: how a lock record changes when a holder asks for it or lets it go. The runtime
+ * applies these to the record it read and writes the result with the record's resourceVersion, so two
+ * reconciles racing for one lock cannot both change it from the same state (docs/adr/0017-synchronization-locks.md).
+ */
+import type { LockState, LockWaiter } from './types.ts';
+
+/** Argo's priority queue order: higher priority first, then older workflows, then the key (a total order). */
+export function compareWaiters(a: LockWaiter, b: LockWaiter): number {
+  if (a.priority !== b.priority) return b.priority - a.priority;
+  if (a.created !== b.created) return a.created < b.created ? -1 : 1;
+  return a.key < b.key ? -1 : a.key > b.key ? 1 : 0;
+}
+
+/** The workflow a holder key belongs to (`ns/wf` of `ns/wf` or `ns/wf/nodeId`). */
+export function workflowOfKey(key: string): string {
+  return key.split('/').slice(0, 2).join('/');
+}
+
+/**
+ * `waiter` asks for the lock: it holds it when it already did, or when it is among the first waiters
+ * that fit the free slots (Argo lets only the front of the queue acquire); otherwise it waits in order.
+ */
+export function acquire(state: LockState, waiter: LockWaiter, limit: number): { state: LockState; acquired: boolean } {
+  if (state.holders.includes(waiter.key)) return { state, acquired: true };
+  const waiting = state.waiting.some((w) => w.key === waiter.key) ? [...state.waiting] : [...state.waiting, waiter];
+  waiting.sort(compareWaiters);
+  const free = limit - state.holders.length;
+  const position = waiting.findIndex((w) => w.key === waiter.key);
+  if (position < free) {
+    return {
+      state: { holders: [...state.holders, waiter.key], waiting: waiting.filter((w) => w.key !== waiter.key) },
+      acquired: true,
+    };
+  }
+  return { state: { holders: state.holders, waiting }, acquired: false };
+}
+
+/** `key` lets the lock go (held or waited for); unchanged state when it had neither. */
+export function release(state: LockState, key: string): LockState {
+  if (!state.holders.includes(key) && !state.waiting.some((w) => w.key === key)) return state;
+  return { holders: state.holders.filter((h) => h !== key), waiting: state.waiting.filter((w) => w.key !== key) };
+}
+
+/** Drops holders and waiters whose workflow `isGone` (deleted or finished without letting go). */
+export function dropStale(state: LockState, isGone: (workflowKey: string) => boolean): LockState {
+  const holders = state.holders.filter((h) => !isGone(workflowOfKey(h)));
+  const waiting = state.waiting.filter((w) => !isGone(workflowOfKey(w.key)));
+  return holders.length === state.holders.length && waiting.length === state.waiting.length
+    ? state
+    : { holders, waiting };
+}
+
+/** The workflows (`ns/wf`) of the waiters that fit the free slots: the ones to wake up. */
+export function nextToWake(state: LockState, limit: number): string[] {
+  const free = Math.max(0, limit - state.holders.length);
+  const front = [...state.waiting].sort(compareWaiters).slice(0, free);
+  return [...new Set(front.map((w) => workflowOfKey(w.key)))];
+}
+
+/** True when two states hold the same holders and waiters. */
+export function sameState(a: LockState, b: LockState): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
+}

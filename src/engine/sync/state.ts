@@ -1,0 +1,117 @@
+/**
+ * What one decide knows and does about locks: the views the snapshot brought, the holder keys that
+ * still want each lock (holding or waiting), and the AcquireLock / ReleaseLock actions. Releases are
+ * level-triggered: every entry of this workflow in a lock it saw that nothing wants any more (its node
+ * finished, the workflow ended) is let go, whatever happened in between.
+ */
+import type { ExecContext } from '../context.ts';
+import { isFulfilled } from '../context.ts';
+import { nodeId } from '../names.ts';
+import type { LockRef, LockView } from './types.ts';
+
+/** Per-decide lock bookkeeping (`ExecContext.sync`). */
+export interface SyncState {
+  /** The snapshot's lock views, by lock key. */
+  views: Record<string, LockView>;
+  /** Lock key → holder keys of this workflow that hold it and still run. */
+  held: Map<string, Set<string>>;
+  /** Lock key → the holder key of this workflow waiting for it. */
+  waiting: Map<string, Set<string>>;
+  /** Lock refs by key (what the status and the actions name). */
+  refs: Map<string, LockRef>;
+  /** AcquireLock actions already asked for in this decide (`lock|holder`). */
+  asked: Set<string>;
+  /** Node ID → start time of a waiting placeholder dropped when its locks were acquired. */
+  starts: Map<string, string>;
+}
+
+export function newSyncState(views: Record<string, LockView> | undefined): SyncState {
+  return {
+    views: views ?? {},
+    held: new Map(),
+    waiting: new Map(),
+    refs: new Map(),
+    asked: new Set(),
+    starts: new Map(),
+  };
+}
+
+/** The sync state of a decide (created on first use). */
+export function syncOf(ctx: ExecContext): SyncState {
+  ctx.sync ??= newSyncState(undefined);
+  return ctx.sync;
+}
+
+/** Holder key of the workflow (`nodeName` absent) or of a node: Argo's getHolderKey. */
+export function holderKey(ctx: ExecContext, nodeName?: string): string {
+  const base = `${ctx.wfNamespace}/${ctx.wfName}`;
+  return nodeName === undefined ? base : `${base}/${nodeId(ctx.wfName, nodeName)}`;
+}
+
+function note(map: Map<string, Set<string>>, ref: LockRef, holder: string, s: SyncState): void {
+  s.refs.set(ref.key, ref);
+  let set = map.get(ref.key);
+  if (!set) map.set(ref.key, (set = new Set()));
+  set.add(holder);
+}
+
+export function noteHeld(ctx: ExecContext, ref: LockRef, holder: string): void {
+  const s = syncOf(ctx);
+  note(s.held, ref, holder, s);
+}
+
+/** Records the wait and asks for the lock (once per decide). */
+export function askFor(ctx: ExecContext, ref: LockRef, holder: string): void {
+  const s = syncOf(ctx);
+  note(s.waiting, ref, holder, s);
+  const id = `${ref.key}|${holder}`;
+  if (s.asked.has(id)) return;
+  s.asked.add(id);
+  const wf = ctx.wf;
+  const priority = typeof wf.spec.priority === 'number' ? wf.spec.priority : 0;
+  const created = wf.metadata.creationTimestamp ?? '';
+  ctx.actions.push({ kind: 'AcquireLock', lock: ref, holder, priority, created });
+  ctx.reasons.push(`acquire lock ${ref.key} for ${holder}`);
+}
+
+/** True when `holder` (of this workflow) still wants its locks: the workflow runs, or its node is unfinished. */
+function stillWanted(ctx: ExecContext, holder: string, workflowDone: boolean): boolean {
+  if (workflowDone) return false;
+  const base = `${ctx.wfNamespace}/${ctx.wfName}`;
+  if (holder === base) return true;
+  const id = holder.slice(base.length + 1);
+  const node = ctx.nodes[id];
+  return node !== undefined && !isFulfilled(node);
+}
+
+function ownedBy(ctx: ExecContext, key: string): boolean {
+  const base = `${ctx.wfNamespace}/${ctx.wfName}`;
+  return key === base || key.startsWith(`${base}/`);
+}
+
+/** ReleaseLock for every entry of this workflow in the seen locks that nothing wants any more. */
+export function releaseUnwanted(ctx: ExecContext, workflowDone: boolean): void {
+  const s = ctx.sync;
+  if (!s) return;
+  for (const set of [...s.held.values(), ...s.waiting.values()])
+    for (const holder of set) if (!stillWanted(ctx, holder, workflowDone)) set.delete(holder);
+  for (const [key, view] of Object.entries(s.views)) {
+    const entries = [...view.holders, ...view.waiting.map((w) => w.key)].filter((k) => ownedBy(ctx, k));
+    for (const holder of entries) {
+      if (stillWanted(ctx, holder, workflowDone)) continue;
+      const ref = s.refs.get(key) ?? refOfKey(key);
+      ctx.actions.push({ kind: 'ReleaseLock', lock: ref, holder });
+      ctx.reasons.push(`release lock ${key} held by ${holder}`);
+      s.held.get(key)?.delete(holder);
+      s.waiting.get(key)?.delete(holder);
+    }
+  }
+}
+
+/** A lock ref from its key (for locks seen but not asked for in this decide). */
+export function refOfKey(key: string): LockRef {
+  const [namespace = '', kind = '', ...rest] = key.split('/');
+  return kind === 'ConfigMap'
+    ? { key, kind: 'Semaphore', namespace, name: rest[0] ?? '', configMapKey: rest.slice(1).join('/') }
+    : { key, kind: 'Mutex', namespace, name: rest.join('/') };
+}
