@@ -28,7 +28,7 @@ import { withTemplateDefaults } from './template-defaults.ts';
 import { childNodeId, displayNameOf, formatTime, nodeId, type PodNameFormat } from './names.ts';
 import type { EffectState } from './effect-state.ts';
 import type { HttpState } from './http-template/state.ts';
-import type { SyncState } from './sync/state.ts';
+import type { SyncState } from './sync/sync-state.ts';
 import type { ExecuteRequest } from './execute-request.ts';
 
 /** Runs (or advances) a template as a node: `executeTemplate` of execute.ts. */
