@@ -252,15 +252,28 @@ export type ActionOutcome =
   /** May succeed later (5xx, 429, 401, timeouts, unreachable cluster): why it failed now. */
   | { kind: 'transient'; message: string };
 
+/** An action that did not happen, as the next decide sees it: a pod create, task-set write, pod delete or completed label. */
+export type EffectResult = CreateEffect | PodEffect;
+
 /**
- * A pod create, task-set write or memoization cache write that did not happen, as the next decide sees
- * it (a task set's `nodeId` is the agent's, see engine/http-template/agent.ts).
+ * A pod create, task-set write or memoization cache write that did not happen (a task set's `nodeId`
+ * is the agent's, see engine/http-template/agent.ts).
  */
-export interface EffectResult {
+export interface CreateEffect {
   kind: 'CreatePod' | 'ApplyTaskSet' | 'SaveMemoEntry';
   nodeId: string;
   cluster: string;
   namespace: string;
+  outcome: Extract<ActionOutcome, { kind: 'rejected' | 'transient' }>;
+}
+
+/** A pod delete or completed label that did not happen (engine/pod-effects.ts). */
+export interface PodEffect {
+  kind: 'DeletePod' | 'LabelPodCompleted';
+  cluster: string;
+  namespace: string;
+  /** The pod's name. */
+  name: string;
   outcome: Extract<ActionOutcome, { kind: 'rejected' | 'transient' }>;
 }
 

@@ -13,9 +13,10 @@
  * - A memoization cache write that did not happen (refused, or still conflicting): the node ends Error.
  * The attempts are kept in `status.effectRetries` (by node ID), so the count survives reconciles.
  */
-import type { EffectResult, Snapshot } from './contract.ts';
+import type { CreateEffect, Snapshot } from './contract.ts';
 import type { ExecContext } from './context.ts';
-import { isFulfilled, markPhase, wakeAt } from './context.ts';
+import { isFulfilled, markPhase, mutableNode, wakeAt } from './context.ts';
+import { podEffectNotes } from './pod-effects.ts';
 import type { NodeStatus, WorkflowStatus } from './types.ts';
 import { humanizeDuration } from './retry/durations.ts';
 import type { EffectState } from './effect-state.ts';
@@ -30,14 +31,16 @@ export const MAX_RETRY_BACKOFF_MS = 30_000;
 export const WAITING_EVENT_REASON = 'WorkflowNodeWaiting';
 
 /** The node message of a create the API server refused, e.g. `pod create refused by other/ns: …`. */
-export function refusedCreateMessage(r: EffectResult): string {
+export function refusedCreateMessage(r: CreateEffect): string {
   return `pod create refused by ${r.cluster}/${r.namespace}: ${r.outcome.message}`;
 }
 
 /** Applies the previous round's refusals to their nodes and sets up the waits, before the walk. */
 export function prepareEffects(ctx: ExecContext, snapshot: Snapshot, status: WorkflowStatus): void {
   const transient = new Map<string, string>();
+  notePodEffects(ctx, snapshot);
   for (const r of snapshot.effects ?? []) {
+    if (!('nodeId' in r)) continue;
     const node = ctx.nodes[r.nodeId];
     // A memoization cache write that did not happen ends its (Succeeded) node Error, as Argo's Save does.
     if (node && r.kind === 'SaveMemoEntry') markPhase(ctx, r.nodeId, 'Error', r.outcome.message);
@@ -49,6 +52,15 @@ export function prepareEffects(ctx: ExecContext, snapshot: Snapshot, status: Wor
   const retries = status.effectRetries ?? {};
   if (transient.size === 0 && unobserved.size === 0 && Object.keys(retries).length === 0) return;
   ctx.effects = { transient, unobserved, retries, next: {} };
+}
+
+/** Failed pod deletes and labels: a note on the pod's node and a Warning event (pod-effects.ts). */
+function notePodEffects(ctx: ExecContext, snapshot: Snapshot): void {
+  const notes = podEffectNotes(snapshot, ctx.nodes);
+  notes.messages.forEach((message, id) => {
+    mutableNode(ctx, id).message = message;
+  });
+  ctx.actions.push(...notes.events);
 }
 
 /**

@@ -174,7 +174,7 @@ export function saveMemoized(ctx: ExecContext, before: Record<string, NodeStatus
  */
 export function reopenForFailedSaves(snapshot: Snapshot): WorkflowStatus {
   const status = snapshot.workflow.status ?? {};
-  const failed = (snapshot.effects ?? []).filter((r) => r.kind === 'SaveMemoEntry').map((r) => r.nodeId);
+  const failed = (snapshot.effects ?? []).flatMap((r) => (r.kind === 'SaveMemoEntry' ? [r.nodeId] : []));
   if (failed.length === 0 || !status.nodes) return status;
   const nodes = { ...status.nodes };
   const parents = new Map<string, string[]>();

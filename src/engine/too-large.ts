@@ -15,9 +15,13 @@ import type { Action, Decision, ObservedPod, Snapshot } from './contract.ts';
 import { WORKFLOW_FINALIZER } from './contract.ts';
 import type { Condition, NodeStatus, PodPlace, WorkflowStatus } from './types.ts';
 import { ANNOTATION_POD_NAME_FORMAT, LABEL_COMPLETED, LABEL_PHASE } from './labels.ts';
+import { hasTransientDeletes, podEffectNotes, refusedDeletes } from './pod-effects.ts';
 
 /** How soon a finished workflow looks again whether the pods it stopped are gone. */
 export const STOPPED_PODS_RECHECK_MS = 2_000;
+
+/** How soon to try again when stopping a pod failed for now (its cluster unreachable, 5xx…). */
+export const STOPPED_PODS_RETRY_MS = 30_000;
 
 /** The reason on the `DeletePod` of a pod stopped because its workflow finished without it. */
 export const STOP_REASON = 'workflow finished while the pod was still running';
@@ -53,15 +57,29 @@ export function decideFinished(snapshot: Snapshot, status: WorkflowStatus, now: 
   return stopLeftPods(snapshot, status, 'workflow already finished');
 }
 
+/**
+ * Stops the live pods, except those whose delete was refused for good in this reconcile (named in the
+ * event and on their node instead). Failed pod actions are noted on the status' nodes.
+ */
 function stopLeftPods(snapshot: Snapshot, status: WorkflowStatus, reason: string): Decision {
-  const actions = stopLivePods(snapshot.pods, STOP_REASON);
+  const refused = refusedDeletes(snapshot);
+  const deletes = stopLivePods(snapshot.pods, STOP_REASON).filter(
+    (a) => a.kind !== 'DeletePod' || !refused.has(`${a.cluster}/${a.namespace}/${a.name}`),
+  );
+  const notes = podEffectNotes(snapshot, status.nodes ?? {});
+  if (notes.messages.size > 0) {
+    const nodes = { ...status.nodes };
+    notes.messages.forEach((message, id) => (nodes[id] = { ...(nodes[id] as NodeStatus), message }));
+    status.nodes = nodes;
+  }
   const decision: Decision = {
-    actions,
+    actions: [...deletes, ...notes.events],
     status,
-    metadata: finishedMetadata(snapshot, status, actions.length === 0),
-    reasons: actions.length > 0 ? [`${reason}; stopping ${actions.length} pods still running`] : [reason],
+    metadata: finishedMetadata(snapshot, status, deletes.length === 0),
+    reasons: deletes.length > 0 ? [`${reason}; stopping ${deletes.length} pods still running`] : [reason],
   };
-  if (actions.length > 0) decision.requeueAfterMs = STOPPED_PODS_RECHECK_MS;
+  if (deletes.length > 0)
+    decision.requeueAfterMs = hasTransientDeletes(snapshot) ? STOPPED_PODS_RETRY_MS : STOPPED_PODS_RECHECK_MS;
   return decision;
 }
 

@@ -2,7 +2,8 @@
  * The middle of a reconcile: decide → apply, and again while some effects did not happen. A pod create
  * the API server refused goes back to the engine in `Snapshot.effects` (with the pods that were made),
  * and the engine decides what it means (the node ends Error; a retry, failFast or continueOn follows);
- * the new decision is applied in the same reconcile. Rounds are bounded: what is left after the last
+ * a pod delete or label that failed is noted on its node with an event (engine/pod-effects.ts). The
+ * new decision is applied in the same reconcile. Rounds are bounded: what is left after the last
  * one is decided on the next reconcile, which the caller asks for at once (`deferred`).
  */
 import type { Action, Decision, EffectResult, ObservedPod, Snapshot } from '../engine/contract.ts';
@@ -35,6 +36,8 @@ export interface DecideApplyResult {
   deferred: number;
   /** The pods observed before, and the ones created (or found) here. */
   pods: ObservedPod[];
+  /** The events every round decided (a later round does not repeat an earlier one's), in order. */
+  events: Action[];
 }
 
 /** Decides on `snapshot` and applies the decision's pod actions until every outcome is decided on. */
@@ -55,10 +58,12 @@ export async function decideAndApply(
     metaWrites: 0,
     deferred: 0,
     pods: snapshot.pods,
+    events: [],
   };
   const applied = new Set<string>();
   let locks = snapshot.locks ?? {};
   for (let round = 1; ; round++) {
+    keepEvents(out, decision);
     await finalizerFirst(deps, out, decision);
     const todo = decision.actions.filter((a) => a.kind !== 'EmitEvent' && !applied.has(actionKey(a)));
     const budget = Math.max(0, (deps.maxPodCreates ?? DEFAULT_MAX_POD_CREATES) - out.created - out.adopted);
@@ -112,28 +117,33 @@ async function finalizerFirst(deps: DecideApplyDeps, out: DecideApplyResult, dec
 }
 
 /**
- * The outcomes the engine must decide on: pod creates refused or failed for now. Other failures are
- * thrown (the message is retried): a delete or label that failed is re-planned by the next decide.
+ * The outcomes the engine must decide on: pod creates, task-set writes, pod deletes and completed labels
+ * refused or failed for now. None is thrown: one pod's failure must not keep the workflow's status from
+ * being written.
  */
 function undecided(outcomes: AppliedAction[]): EffectResult[] {
   const effects: EffectResult[] = [];
   for (const { action, outcome, error } of outcomes) {
     if (outcome.kind === 'done' || outcome.kind === 'already-there') continue;
     if (action.kind === 'SaveMemoEntry') {
-      const { nodeId, namespace } = action;
-      effects.push({ kind: 'SaveMemoEntry', nodeId, cluster: '', namespace, outcome });
+      effects.push({ kind: 'SaveMemoEntry', nodeId: action.nodeId, cluster: '', namespace: action.namespace, outcome });
       continue;
     }
-    if (action.kind !== 'CreatePod' && action.kind !== 'ApplyTaskSet') throw error;
-    effects.push({
-      kind: action.kind,
-      nodeId: action.nodeId,
-      cluster: action.cluster,
-      namespace: action.namespace,
-      outcome,
-    });
+    const { cluster, namespace } = action as { cluster: string; namespace: string };
+    if (action.kind === 'CreatePod' || action.kind === 'ApplyTaskSet')
+      effects.push({ kind: action.kind, nodeId: action.nodeId, cluster, namespace, outcome });
+    else if (action.kind === 'DeletePod' || action.kind === 'LabelPodCompleted')
+      effects.push({ kind: action.kind, name: action.name, cluster, namespace, outcome });
+    // Claim deletes are not decided on yet: thrown, the message is retried (planned again then).
+    else throw error;
   }
   return effects;
+}
+
+/** Adds a round's events to the ones kept (once each). */
+function keepEvents(out: DecideApplyResult, decision: Decision): void {
+  const have = new Set(out.events.map(actionKey));
+  for (const a of decision.actions) if (a.kind === 'EmitEvent' && !have.has(actionKey(a))) out.events.push(a);
 }
 
 /** Pods created (or found) in a round, as the next round's decide observes them: just made, Pending. */

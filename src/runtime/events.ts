@@ -32,6 +32,9 @@ const IMPORTANT = new Set([
   'WorkflowNodeWaiting',
   // A node moved to another cluster (engine/placement/failover.ts): where it runs changed.
   'WorkflowNodeFailover',
+  // A pod that could not be deleted or labelled completed (engine/pod-effects.ts).
+  'WorkflowPodDeleteFailed',
+  'WorkflowPodLabelFailed',
 ]);
 
 /** Whether the policy records an event with this reason. */

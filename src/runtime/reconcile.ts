@@ -263,7 +263,7 @@ async function reconcileOnce(
   // The decision stored: the one applied above, or the engine's ending when the status did not fit.
   const { decision } = written;
   const deferred = written.ended ? 0 : settled.deferred;
-  const emitted = decision.actions.filter((a) => a.kind === 'EmitEvent');
+  const emitted = written.ended ? decision.actions.filter((a) => a.kind === 'EmitEvent') : settled.events;
   // Argo's phase-transition events, then the engine's own (a node starting to wait for a cluster).
   const eventActions = [...deriveEvents(wf.status, decision.status), ...emitted];
   const cleaned = isDone(decision.status.phase) ? await cleanUpDone(deps, wf, decision.status, taskResults) : 0;

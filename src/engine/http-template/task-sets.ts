@@ -63,7 +63,7 @@ function refusedMessage(r: EffectResult, wfName: string): string {
 function agentEffects(ctx: ExecContext, snapshot: Snapshot): void {
   const id = agentNodeId(ctx.wfName);
   for (const r of snapshot.effects ?? []) {
-    if (r.nodeId !== id) continue;
+    if (!('nodeId' in r) || r.nodeId !== id) continue;
     for (const n of waitingIn(ctx, r)) {
       if (r.outcome.kind === 'rejected') markPhase(ctx, n.id, 'Error', refusedMessage(r, ctx.wfName));
       else {

@@ -1,0 +1,125 @@
+// Pod deletes and completed labels the target API server refuses (issue 13): they used to throw out
+// of the reconcile, so the status was never written and the same failure was retried until the
+// message went to the DLQ — the workflow stayed Running with no word. Now the outcome goes to the
+// engine: the pod's node says what failed, a Warning event is recorded, and the workflow finishes.
+// The rest-config entry for other/argo is an identity that may create pods there but not patch or
+// delete them. Real API servers, kubelet (sim), watcher and queue.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { NodeStatus, Workflow } from '../../src/engine/types.ts';
+import type { LocalStack } from '../../src/local/stack.ts';
+import { REMOTE_RULES } from '../../src/local/stack.ts';
+import { captureLog, faultStack, isDone, type CapturedLog } from './helpers.ts';
+
+const REST_CONFIG = '/api/v1/namespaces/argosy-system/secrets/rest-config';
+const remote = { clusterName: 'other', namespace: 'argo', serviceAccountName: 'workflow' };
+const container = { image: 'argoproj/argosay:v2' };
+
+function wf(name: string, spec: Partial<Workflow['spec']>): Workflow {
+  return {
+    apiVersion: 'argoproj.io/v1alpha1',
+    kind: 'Workflow',
+    metadata: { generateName: `${name}-` },
+    spec: { entrypoint: 'main', ...spec },
+  } as Workflow;
+}
+
+const byDisplayName = (w: Workflow, name: string): NodeStatus | undefined =>
+  Object.values(w.status?.nodes ?? {}).find((n) => n.displayName === name);
+
+describe('pod deletes and labels refused by the API server', () => {
+  let stack: LocalStack;
+  let log: CapturedLog;
+  before(async () => {
+    log = captureLog();
+    stack = await faultStack(log, { maxReceiveCount: 3 });
+    const other = stack.clusters.get('other');
+    const rules = REMOTE_RULES.map((r) =>
+      r.resources.includes('pods') ? { ...r, verbs: r.verbs.filter((v) => v !== 'patch' && v !== 'delete') } : r,
+    );
+    const limited = other.createIdentity('no-patch-no-delete', rules);
+    const entry = { Host: other.url, BearerToken: limited.token, TLSClientConfig: { CAData: b64(other.caPem) } };
+    await stack.mainClient.request({
+      method: 'PATCH',
+      path: REST_CONFIG,
+      contentType: 'application/merge-patch+json',
+      body: { data: { 'other.argo': b64(JSON.stringify(entry)) } },
+    });
+    await stack.registry.refresh(true);
+  });
+  after(async () => {
+    await stack?.stop();
+  });
+
+  async function events(name: string): Promise<{ reason: string; type: string; message: string }[]> {
+    const list = await stack.mainClient.request<{
+      items: { reason: string; type: string; message: string; involvedObject: { name: string } }[];
+    }>({ method: 'GET', path: '/api/v1/namespaces/argo/events' });
+    return list.items.filter((e) => e.involvedObject.name === name);
+  }
+
+  test('a completed label refused: the node says so, an event names it, the workflow Succeeds', async () => {
+    const c = await stack.submit(
+      wf('label', {
+        templates: [
+          { name: 'main', steps: [[{ name: 'away', template: 'away' }], [{ name: 'here', template: 'here' }]] },
+          { name: 'away', ...remote, container },
+          { name: 'here', metadata: { annotations: { 'sim.argosy.io/duration': '1s' } }, container },
+        ],
+      } as never),
+      'argo',
+    );
+    const done = await stack.waitFor('argo', c.metadata.name!, isDone, 45_000);
+    assert.equal(done.status?.phase, 'Succeeded', done.status?.message);
+    const away = byDisplayName(done, 'away');
+    assert.equal(away?.phase, 'Succeeded');
+    assert.match(
+      away?.message ?? '',
+      /^pod \S+ could not be labelled completed in other\/argo: .*forbidden.*\(refused\)$/,
+    );
+    const ev = await events(done.metadata.name!);
+    assert.ok(
+      ev.some((e) => e.reason === 'WorkflowPodLabelFailed' && e.type === 'Warning'),
+      JSON.stringify(ev),
+    );
+  });
+
+  test('a pod delete refused after the deadline: the workflow ends Failed and is completed, naming the pod', async () => {
+    const c = await stack.submit(
+      wf('stop', {
+        activeDeadlineSeconds: 2,
+        templates: [
+          {
+            name: 'main',
+            ...remote,
+            metadata: { annotations: { 'sim.argosy.io/duration': '120s' } },
+            container,
+          },
+        ],
+      } as never),
+      'argo',
+    );
+    const done = await stack.waitFor(
+      'argo',
+      c.metadata.name!,
+      (w) => w.metadata.labels?.['workflows.argoproj.io/completed'] === 'true',
+      45_000,
+    );
+    assert.equal(done.status?.phase, 'Failed');
+    const node = Object.values(done.status?.nodes ?? {}).find((n) => n.type === 'Pod');
+    assert.match(
+      node?.message ?? '',
+      /could not be deleted in other\/argo: .*forbidden.*\(refused; delete it once the cause is fixed\)$/,
+    );
+    const ev = await events(done.metadata.name!);
+    assert.ok(
+      ev.some((e) => e.reason === 'WorkflowPodDeleteFailed' && e.type === 'Warning'),
+      JSON.stringify(ev),
+    );
+    assert.equal(log.find(/reconcile failed/).length, 0, 'no reconcile failed on the refusal');
+  });
+});
+
+function b64(s: string): string {
+  return Buffer.from(s).toString('base64');
+}
