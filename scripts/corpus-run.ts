@@ -1,7 +1,8 @@
 // Runs the conformance corpus (../shared/conformance/{argo,argo-upstream,multi-cluster}) through
 // `argosy run FILE -o json --runtime process`, one ephemeral local stack per file as a user runs it,
 // and sorts every file into: reached Argo's phase, rejected naming a feature not supported yet,
-// rejected otherwise, wrong phase, hung (no final phase within the time limit), not runnable by
+// rejected otherwise, wrong phase, no final phase within the time limit (waiting with a visible reason,
+// still running its pods, or hung without a word), not runnable by
 // `argosy run` (not a Workflow, needs a resume/stop/terminate). A finished workflow with a node still
 // Pending/Running is counted too. Prints one line per file and a summary; `--json FILE` writes them.
 //
@@ -20,7 +21,16 @@ interface Case {
   /** Path in Argo's repository (argo-upstream only), to resolve symlink files. */
   upstream?: string;
 }
-type Verdict = 'reached' | 'unsupported' | 'rejected' | 'wrong-phase' | 'hung' | 'not-runnable' | 'crashed';
+type Verdict =
+  | 'reached'
+  | 'unsupported'
+  | 'rejected'
+  | 'wrong-phase'
+  | 'waiting'
+  | 'still-running'
+  | 'hung'
+  | 'not-runnable'
+  | 'crashed';
 interface Result extends Case {
   verdict: Verdict;
   phase?: string;
@@ -119,7 +129,7 @@ function classify(
   hung: boolean,
 ): Pick<Result, 'verdict' | 'phase' | 'unfinishedNodes' | 'detail'> {
   const lastErr = err.trim().split('\n').slice(-3).join(' | ').slice(0, 300);
-  if (hung) return { verdict: 'hung', detail: lastErr };
+  if (hung) return { verdict: atLimit(err), detail: lastErr };
   if (code === 2) {
     const unsupported = /not supported( by Argosy)? yet/.test(err);
     return { verdict: unsupported ? 'unsupported' : 'rejected', detail: lastErr };
@@ -137,6 +147,18 @@ function classify(
   const ok = acceptable(c.expected)?.includes(phase) ?? false;
   const msg = (wf.status as { message?: string } | undefined)?.message;
   return { verdict: ok ? 'reached' : 'wrong-phase', phase, unfinishedNodes, detail: ok ? undefined : msg };
+}
+
+/**
+ * A run stopped at the time limit: `argosy run` names its unfinished steps when interrupted. A step
+ * Pending with a reason (Unschedulable, a missing Secret, waiting for a cluster) is waiting visibly; a
+ * step whose pod still runs is a long run; anything else is a silent hang.
+ */
+function atLimit(err: string): Verdict {
+  const line = /interrupted; stopping the local stack \(workflow \S+ was \w+(.*)\)/.exec(err)?.[1] ?? '';
+  if (/ Pending: \S/.test(line)) return 'waiting';
+  if (/ Running(;|$| \d+ more|: )/.test(line)) return 'still-running';
+  return 'hung';
 }
 
 async function main(): Promise<void> {

@@ -122,11 +122,26 @@ async function submitAndFollow(
   });
   if (signal.aborted) {
     const phase = final.status?.phase || 'Pending';
-    ctx.io.err(`argosy: interrupted; stopping the local stack (workflow ${name} was ${phase})\n`);
+    const why = unfinishedSummary(inflateWorkflow(final));
+    ctx.io.err(`argosy: interrupted; stopping the local stack (workflow ${name} was ${phase}${why})\n`);
     return EXIT.interrupted;
   }
   if (output !== 'tree') ctx.io.out(formatObject(await read().finally(() => nodeStatus.close()), output));
   return exitCodeOf(final);
+}
+
+/**
+ * What the unfinished steps were doing when the run was interrupted (`: main Pending: Unschedulable: …`),
+ * so a run stopped because it waited too long says what it waited for.
+ */
+export function unfinishedSummary(wf: Workflow): string {
+  const open = Object.values(wf.status?.nodes ?? {}).filter(
+    (n) => (n.phase === 'Pending' || n.phase === 'Running') && (n.type === 'Pod' || !!n.message),
+  );
+  if (open.length === 0) return '';
+  const shown = open.slice(0, 3).map((n) => `${n.displayName} ${n.phase}${n.message ? `: ${n.message}` : ''}`);
+  const more = open.length > 3 ? `; ${open.length - 3} more` : '';
+  return `: ${shown.join('; ')}${more}`;
 }
 
 async function stopQuietly(stack: LocalStack): Promise<void> {

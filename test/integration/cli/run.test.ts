@@ -125,6 +125,10 @@ spec:
     child.kill('SIGINT');
     const [code] = (await once(child, 'close')) as [number | null];
     assert.equal(code, 130, out);
-    assert.match(out, /interrupted; stopping the local stack \(workflow long-[a-z0-9]{5} was Running\)/);
+    // What the unfinished step was doing is said too (a run stopped for waiting too long names why).
+    assert.match(
+      out,
+      /interrupted; stopping the local stack \(workflow long-[a-z0-9]{5} was Running: long-[a-z0-9]{5} Running\)/,
+    );
   });
 });
