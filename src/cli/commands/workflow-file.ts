@@ -9,6 +9,7 @@ import { readFileSync } from 'node:fs';
 import type { Workflow } from '../../engine/types.ts';
 import { parseDocuments, TEMPLATE_KINDS, type Manifest } from './manifests.ts';
 import { validateWorkflow } from '../../engine/validate.ts';
+import { objectNameProblems } from '../../engine/kube-names.ts';
 import { usageError } from './errors.ts';
 
 /** Reads a file (`-` = stdin, as `argo submit -`); a usage error (exit 2) when it cannot be read. */
@@ -130,6 +131,8 @@ export function checkWorkflow(wf: Workflow): string[] {
   if (wf.metadata.name === undefined && wf.metadata.generateName === undefined) {
     problems.push('metadata: needs name or generateName');
   }
+  // The API server would refuse the object with these words (a 422 after the stack started).
+  problems.push(...objectNameProblems(wf.metadata));
   if (wf.spec.templates !== undefined && !Array.isArray(wf.spec.templates)) {
     return [...problems, 'spec.templates: must be a list'];
   }

@@ -5,6 +5,10 @@
  * message to the field path the real server uses.
  */
 import type { StatusCause } from './status.ts';
+import { isDns1123Subdomain, maxLenError, regexError } from '../../engine/kube-names.ts';
+
+// The name formats live with the engine (argosy submit checks names before sending them).
+export { isDns1123Label, isDns1123Subdomain, maxLenError, regexError } from '../../engine/kube-names.ts';
 
 /** Go's `%v`/`%q` rendering of a bad value in `Invalid value: …`. */
 function show(value: unknown): string {
@@ -51,52 +55,7 @@ export function invalidEach(field: string, value: unknown, messages: string[]): 
   return messages.map((m) => invalidCause(field, value, m));
 }
 
-/** `RegexError`: the message, examples and the regex, exactly as apimachinery words them. */
-export function regexError(msg: string, fmt: string, ...examples: string[]): string {
-  if (examples.length === 0) return `${msg} (regex used for validation is '${fmt}')`;
-  return `${msg} (e.g. ${examples.map((e) => `'${e}', `).join(' or ')}regex used for validation is '${fmt}')`;
-}
-
-export const maxLenError = (n: number): string => `must be no more than ${n} characters`;
 const emptyError = 'must be non-empty';
-
-const LABEL_FMT = '[a-z0-9]([-a-z0-9]*[a-z0-9])?';
-const SUBDOMAIN_FMT = `${LABEL_FMT}(\\.${LABEL_FMT})*`;
-const LABEL_RE = new RegExp(`^${LABEL_FMT}$`);
-const SUBDOMAIN_RE = new RegExp(`^${SUBDOMAIN_FMT}$`);
-
-/** RFC 1123 label (container, volume and namespace names). */
-export function isDns1123Label(value: string): string[] {
-  const errs: string[] = [];
-  if (value.length > 63) errs.push(maxLenError(63));
-  if (!LABEL_RE.test(value)) {
-    errs.push(
-      regexError(
-        "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character",
-        LABEL_FMT,
-        'my-name',
-        '123-abc',
-      ),
-    );
-  }
-  return errs;
-}
-
-/** RFC 1123 subdomain (most object names, ServiceAccount names). */
-export function isDns1123Subdomain(value: string): string[] {
-  const errs: string[] = [];
-  if (value.length > 253) errs.push(maxLenError(253));
-  if (!SUBDOMAIN_RE.test(value)) {
-    errs.push(
-      regexError(
-        "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character",
-        SUBDOMAIN_FMT,
-        'example.com',
-      ),
-    );
-  }
-  return errs;
-}
 
 const KEY_FMT = '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]';
 const KEY_RE = new RegExp(`^${KEY_FMT}$`);

@@ -40,6 +40,16 @@ describe('bad input exits 2 with a clear message', () => {
     assertUsage(r, /broken\.yaml:\d+:\d+: invalid YAML: /);
   });
 
+  test('a name the API server would refuse is refused before the stack starts, in its words', async () => {
+    // Argo's dag-failFast-hang.yaml: `argosy run` used to start a stack and then crash on the 422.
+    const f = writeFile(dir, 'upper.yaml', cyclic.replace('cyclic-', 'dag-hang-failFast-').replace('depends: a', ''));
+    const r = await runCli(['run', f], dir);
+    assertUsage(
+      r,
+      /upper\.yaml: invalid workflow: metadata\.generateName: Invalid value: "dag-hang-failFast-": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '\.', and must start and end with an alphanumeric character \(e\.g\. 'example\.com', regex used for validation is /,
+    );
+  });
+
   test('cyclic DAG names the path and the cycle', async () => {
     const f = writeFile(dir, 'cyclic.yaml', cyclic);
     const r = await runCli(['submit', f], dir);
