@@ -122,7 +122,7 @@ async function submitAndFollow(
   });
   if (signal.aborted) {
     const phase = final.status?.phase || 'Pending';
-    const why = unfinishedSummary(inflateWorkflow(final));
+    const why = unfinishedSummary(final);
     ctx.io.err(`argosy: interrupted; stopping the local stack (workflow ${name} was ${phase}${why})\n`);
     return EXIT.interrupted;
   }
