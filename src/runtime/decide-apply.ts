@@ -118,8 +118,8 @@ async function finalizerFirst(deps: DecideApplyDeps, out: DecideApplyResult, dec
 
 /**
  * The outcomes the engine must decide on: pod creates, task-set writes, pod deletes and completed labels
- * refused or failed for now. None is thrown: one pod's failure must not keep the workflow's status from
- * being written.
+ * refused or failed for now. None of these is thrown: one pod's failure must not keep the workflow's
+ * status from being written.
  */
 function undecided(outcomes: AppliedAction[]): EffectResult[] {
   const effects: EffectResult[] = [];
