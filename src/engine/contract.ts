@@ -196,7 +196,7 @@ export interface Snapshot {
   statusTooLarge?: { message: string; keepNodes: boolean };
   /**
    * Lock records (synchronization) this workflow holds or waits for, as last read, by Argo's lock key;
-   * AcquireLock outcomes refresh them between rounds (docs/adr/0017-synchronization-locks.md).
+   * AcquireLock outcomes refresh them between rounds (docs/adr/0021-synchronization-locks.md).
    */
   locks?: Record<string, LockView>;
 }

@@ -4,7 +4,7 @@
  * order. Every change is a read, a pure change (engine/sync/queue.ts) and a write carrying the
  * resourceVersion read, so concurrent reconciles of different workflows (different FIFO groups) are
  * serialised by the API server: the loser gets 409 and starts again from the new state
- * (docs/adr/0017-synchronization-locks.md). A release wakes the waiters that fit the freed slots.
+ * (docs/adr/0021-synchronization-locks.md). A release wakes the waiters that fit the freed slots.
  */
 import { createHash } from 'node:crypto';
 import type { Action } from '../engine/contract.ts';

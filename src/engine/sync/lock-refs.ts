@@ -29,7 +29,7 @@ function semaphoreRef(s: NonNullable<Synchronization['semaphores']>[number], wfN
 
 /**
  * The locks a block asks for, in key order: every holder takes several locks in the same order, so two
- * holders never each hold one lock the other waits for (docs/adr/0017-synchronization-locks.md).
+ * holders never each hold one lock the other waits for (docs/adr/0021-synchronization-locks.md).
  * Throws Argo's error for a duplicate item or a semaphore without a ConfigMap reference.
  */
 export function lockRefs(sync: Synchronization, wfNamespace: string): LockRef[] {

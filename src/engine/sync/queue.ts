@@ -1,7 +1,7 @@
 /**
  * The lock queue, pure: how a lock record changes when a holder asks for it or lets it go. The runtime
  * applies these to the record it read and writes the result with the record's resourceVersion, so two
- * reconciles racing for one lock cannot both change it from the same state (docs/adr/0017-synchronization-locks.md).
+ * reconciles racing for one lock cannot both change it from the same state (docs/adr/0021-synchronization-locks.md).
  */
 import type { LockState, LockWaiter } from './types.ts';
 

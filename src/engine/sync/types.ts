@@ -1,7 +1,7 @@
 /**
  * The vocabulary of synchronization (Argo's `synchronization.mutexes` / `semaphores`): lock keys as
  * Argo names them, the state a lock record keeps (who holds it, who waits in which order) and the view
- * of it the engine decides on. Where the records live and why that is safe: docs/adr/0017-synchronization-locks.md.
+ * of it the engine decides on. Where the records live and why that is safe: docs/adr/0021-synchronization-locks.md.
  */
 
 /** Argo's `Synchronization` (v4.1: lists only; the database-backed kinds are refused by name). */
