@@ -30,6 +30,28 @@ spec:
         image: argoproj/argosay:v2
         args: [sleep, "300"]
 `;
+const GLOBAL_OUTPUTS = `apiVersion: argoproj.io/v1alpha1
+kind: Workflow
+metadata:
+  generateName: globals-
+spec:
+  entrypoint: main
+  templates:
+    - name: main
+      container:
+        image: alpine:3.23
+        command: [sh, -c]
+        args: ["echo -n hello > /tmp/hello.txt"]
+      outputs:
+        parameters:
+          - name: p
+            valueFrom: { path: /tmp/hello.txt }
+            globalName: my-global-param
+        artifacts:
+          - name: a
+            path: /tmp/hello.txt
+            globalName: my-global-art
+`;
 const BROKEN = `apiVersion: argoproj.io/v1alpha1
 kind: Workflow
 metadata:
@@ -150,6 +172,18 @@ describe('argosy ui in Chromium', () => {
     await waitGone(name);
     // The list follows the watch: the row goes when the object does.
     await page.locator(`tr[data-workflow="${name}"]`).waitFor({ state: 'detached', timeout: 60_000 });
+  });
+
+  test("the workflow's global outputs: parameter value and artifact key", async () => {
+    const name = await submit(GLOBAL_OUTPUTS);
+    await phaseIs('Succeeded');
+    const outputs = page.locator('[data-testid="wf-outputs"]');
+    await outputs.waitFor();
+    assert.equal(await outputs.locator('[data-output-name="my-global-param"] td').textContent(), 'hello');
+    const art =
+      (await outputs.locator('[data-output="artifact"][data-output-name="my-global-art"] td').textContent()) ?? '';
+    // The key the executor uploaded to, in the local repository (keyFormat {{workflow.name}}/{{pod.name}}).
+    assert.match(art, new RegExp(`^s3: (argosy-artifacts/)?${name}/${name}[^/]*/a\\.tgz$`));
   });
 
   test('an error workflow shows its message', async () => {

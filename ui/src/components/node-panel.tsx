@@ -3,12 +3,8 @@
  * outputs (parameters and artifacts with their keys), the pod's events from its cluster, and logs.
  */
 import { useEffect, useState } from 'react';
-import type { NodeStatus, Workflow } from '../../../src/engine/types.ts';
-
-interface Artifact {
-  name: string;
-  path?: string;
-}
+import type { Artifact, NodeStatus, Workflow } from '../../../src/engine/types.ts';
+import { artifactLocation } from '../model/artifacts.ts';
 import { api } from '../api.ts';
 import { placeOf } from '../model/place.ts';
 import { phaseColor } from '../colors.ts';
@@ -38,17 +34,9 @@ function Rows(props: { rows: [string, React.ReactNode][] }) {
   );
 }
 
-function artifactKey(a: Artifact): string {
-  const x = a as unknown as Record<string, { key?: string; bucket?: string } | undefined>;
-  for (const kind of ['s3', 'gcs', 'azure', 'oss', 'http', 'git', 'raw', 'hdfs', 'artifactory']) {
-    if (x[kind]) return `${kind}: ${x[kind]?.bucket ? `${x[kind]?.bucket}/` : ''}${x[kind]?.key ?? ''}`;
-  }
-  return a.path ?? '';
-}
-
 function IoSection(props: { title: string; io?: NodeStatus['outputs'] }) {
   const params = props.io?.parameters ?? [];
-  const arts = (props.io?.artifacts ?? []) as Artifact[];
+  const arts: Artifact[] = props.io?.artifacts ?? [];
   if (!params.length && !arts.length && props.io?.result === undefined) return null;
   return (
     <section>
@@ -57,7 +45,7 @@ function IoSection(props: { title: string; io?: NodeStatus['outputs'] }) {
       {props.io?.result !== undefined && <Rows rows={[['result', props.io.result]]} />}
       {arts.map((a) => (
         <div key={a.name} className="artifact">
-          <b>{a.name}</b> <code>{artifactKey(a)}</code>{' '}
+          <b>{a.name}</b> <code>{artifactLocation(a)}</code>{' '}
           <button disabled title="artifact download is coming: it will read through your credentials">
             download (coming)
           </button>

@@ -11,6 +11,7 @@ import { Confirm } from '../components/confirm.tsx';
 import { GraphView } from '../components/graph-view.tsx';
 import { NodePanel } from '../components/node-panel.tsx';
 import { Timeline } from '../components/timeline.tsx';
+import { WorkflowOutputs } from '../components/workflow-outputs.tsx';
 import { between } from '../format.ts';
 import { buildGraph } from '../model/graph.ts';
 import { layoutGraph } from '../model/layout.ts';
@@ -180,6 +181,7 @@ export function WorkflowPage(props: { info: Info; namespace: string; name: strin
           {wf.status.message}
         </div>
       )}
+      <WorkflowOutputs wf={wf} />
       <Actions info={info} wf={wf} path={path} />
       <div className="tabs">
         {(['graph', 'timeline', 'yaml'] as Tab[]).map((t) => (
