@@ -4,7 +4,7 @@
 //   engine ← ports ← adapters ← clusters ← runtime ← functions | watcher | cli
 //
 // `src/local/` (embedded clusters, kubelets, queues) is a test and demo harness: only the CLI's
-// local-mode commands and tests/bench/scripts may load it, so nothing in a Lambda bundle or the
+// local-mode helpers (src/cli/lib/local-*.ts) and tests/bench/scripts may load it, so nothing in a Lambda bundle or the
 // watcher image can. The root files (`config.ts`, `logger.ts`, `nudge.ts`, `zod-en.ts`) are shared by
 // every layer except the engine, which takes everything as arguments. No module may take part in an
 // import cycle (type-only imports included).
@@ -37,7 +37,7 @@ module.exports = {
       name: 'local-only-from-cli-local-mode',
       comment: 'src/local/ is a harness: only the CLI local-mode commands (and tests) may load it',
       severity: 'error',
-      from: { path: '^(src|functions)/', pathNot: '^src/local/|^src/cli/commands/local-(stack|controller)[.]ts$' },
+      from: { path: '^(src|functions)/', pathNot: '^src/local/|^src/cli/lib/local-(stack|controller)[.]ts$' },
       to: { path: '^src/local/' },
     },
     {

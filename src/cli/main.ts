@@ -4,11 +4,11 @@
  * prints errors as one line plus what to do, never with credentials.
  */
 import { CommanderError, type Command } from 'commander';
-import { unknownCommand } from './coming.ts';
+import { unknownCommand } from './lib/coming.ts';
 import { isKubeApiError, isKubeUnreachableError } from '../adapters/kube/errors.ts';
 import { redact } from '../logger.ts';
 import { isKubeconfigError } from '../clusters/kubeconfig.ts';
-import { EXIT, isCliError, usageError } from './commands/errors.ts';
+import { EXIT, isCliError, usageError } from './lib/errors.ts';
 import { commandNames, createProgram, requestedCommand } from './program.ts';
 
 // The embedded SQS emulator uses node:sqlite, whose "experimental" warning would be the first line a

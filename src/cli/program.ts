@@ -3,7 +3,7 @@
  * `COMMANDS`; heavy ones are loaded only when asked for.
  */
 import { Command } from 'commander';
-import { comingHelp } from './coming.ts';
+import { comingHelp } from './lib/coming.ts';
 import { makeDeleteCommand } from './commands/delete.ts';
 import { makeDevCommand } from './commands/dev.ts';
 import { makeGetCommand } from './commands/get.ts';
@@ -51,16 +51,16 @@ const COMMANDS: CommandRow[] = [
   { names: ['delete', 'rm'], make: makeDeleteCommand },
   { names: ['version'], make: makeVersionCommand },
   { names: ['completion'], make: makeCompletionCommand },
-  { names: ['lint'], lazy: true, make: async () => (await import('./lint.ts')).makeLintCommand() },
-  { names: ['cluster'], lazy: true, make: async () => (await import('./cluster.ts')).makeClusterCommand() },
-  { names: ['replay'], lazy: true, make: async () => (await import('./ops/replay.ts')).makeReplayCommand() },
+  { names: ['lint'], lazy: true, make: async () => (await import('./commands/lint.ts')).makeLintCommand() },
+  { names: ['cluster'], lazy: true, make: async () => (await import('./commands/cluster.ts')).makeClusterCommand() },
+  { names: ['replay'], lazy: true, make: async () => (await import('./commands/replay.ts')).makeReplayCommand() },
   {
     names: ['controller'],
     lazy: true,
-    make: async () => (await import('./ops/controller.ts')).makeControllerCommand(),
+    make: async () => (await import('./commands/controller.ts')).makeControllerCommand(),
   },
-  { names: ['resync'], lazy: true, make: async () => (await import('./ops/resync.ts')).makeResyncCommand() },
-  { names: ['doctor'], lazy: true, make: async () => (await import('./ops/doctor.ts')).makeDoctorCommand() },
+  { names: ['resync'], lazy: true, make: async () => (await import('./commands/resync.ts')).makeResyncCommand() },
+  { names: ['doctor'], lazy: true, make: async () => (await import('./commands/doctor.ts')).makeDoctorCommand() },
   { names: ['ui'], lazy: true, make: async () => (await import('./commands/ui.ts')).makeUiCommand() },
   {
     names: ['template'],

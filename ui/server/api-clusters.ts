@@ -5,7 +5,7 @@
  * Checks use the same clients the UI reads pods through; only names and URLs are returned.
  */
 import { getServerVersion, podsPath } from '../../src/adapters/kube/resources.ts';
-import { diagnoseFailure, missingPermissions } from '../../src/cli/cluster-check.ts';
+import { diagnoseFailure, missingPermissions } from '../../src/cli/commands/cluster-check.ts';
 import { LABEL_WORKFLOW } from '../../src/engine/labels.ts';
 import type { KubeClient } from '../../src/ports/kube.ts';
 import type { UiBackend } from './backend.ts';

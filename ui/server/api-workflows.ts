@@ -15,7 +15,7 @@ import {
 } from '../../src/adapters/kube/resources.ts';
 import { isNotFound } from '../../src/adapters/kube/errors.ts';
 import { resumeNamed } from '../../src/cli/commands/resume.ts';
-import { applyParameters, checkWorkflow, workflowFromText } from '../../src/cli/commands/workflow-file.ts';
+import { applyParameters, checkWorkflow, workflowFromText } from '../../src/cli/lib/workflow-file.ts';
 import type { Workflow } from '../../src/engine/types.ts';
 import { summarise } from '../src/model/summary.ts';
 import { inNamespace, namespaceParam, readWorkflow, type UiBackend } from './backend.ts';

@@ -4,7 +4,7 @@
  * kubeconfig context, exactly as `argosy logs` finds them) and the logger.
  */
 import { getWorkflow } from '../../src/adapters/kube/resources.ts';
-import type { Target } from '../../src/cli/commands/kube-target.ts';
+import type { Target } from '../../src/cli/lib/kube-target.ts';
 import type { Workflow } from '../../src/engine/types.ts';
 import type { Logger } from '../../src/logger.ts';
 import { readHydrated } from '../../src/adapters/kube/offloaded-nodes.ts';

@@ -11,7 +11,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { assetDir } from '../../src/local/assets.ts';
 import { isKubeApiError, isKubeUnreachableError } from '../../src/adapters/kube/errors.ts';
-import { isCliError } from '../../src/cli/commands/errors.ts';
+import { isCliError } from '../../src/cli/lib/errors.ts';
 import { redact } from '../../src/logger.ts';
 import { clusterRoutes } from './api-clusters.ts';
 import { nodeRoutes } from './api-nodes.ts';

@@ -4,8 +4,8 @@
  * Use: `source <(argosy completion bash)`.
  */
 import { Command } from 'commander';
-import { contextOf } from './context.ts';
-import { usageError } from './errors.ts';
+import { contextOf } from '../lib/context.ts';
+import { usageError } from '../lib/errors.ts';
 
 interface Entry {
   name: string;

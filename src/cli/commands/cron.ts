@@ -12,11 +12,11 @@ import { nextRun } from '../../engine/cron/schedule.ts';
 import type { Workflow } from '../../engine/types.ts';
 import { alignTable } from '../render/table.ts';
 import { parseTime, shortDuration, timestamp } from '../render/time.ts';
-import { contextOf, type CliContext } from './context.ts';
-import { failure, usageError } from './errors.ts';
-import { checkOutput, formatObject } from './output.ts';
-import { withTarget, type Target } from './kube-target.ts';
-import { readInputFile } from './workflow-file.ts';
+import { contextOf, type CliContext } from '../lib/context.ts';
+import { failure, usageError } from '../lib/errors.ts';
+import { checkOutput, formatObject } from '../lib/output.ts';
+import { withTarget, type Target } from '../lib/kube-target.ts';
+import { readInputFile } from '../lib/workflow-file.ts';
 
 const path = (ns: string, name?: string) =>
   `/apis/argoproj.io/v1alpha1/namespaces/${encodeURIComponent(ns)}/cronworkflows${name ? `/${encodeURIComponent(name)}` : ''}`;

@@ -6,10 +6,10 @@
 import { Command } from 'commander';
 import { deleteWorkflow, patchWorkflow } from '../../adapters/kube/resources.ts';
 import { isNotFound } from '../../adapters/kube/errors.ts';
-import { contextOf } from './context.ts';
-import { selectWorkflows } from './selection.ts';
-import { withTarget } from './kube-target.ts';
-import { withQueryFlags, type WorkflowQuery } from './workflow-query.ts';
+import { contextOf } from '../lib/context.ts';
+import { selectWorkflows } from '../lib/selection.ts';
+import { withTarget } from '../lib/kube-target.ts';
+import { withQueryFlags, type WorkflowQuery } from '../lib/workflow-query.ts';
 
 interface DeleteOpts extends WorkflowQuery {
   all?: boolean;

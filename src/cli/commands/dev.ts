@@ -8,12 +8,12 @@ import { Command } from 'commander';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { once } from 'node:events';
-import { devStatePath, removeDevState, writeDevState, type DevState } from '../dev-state.ts';
+import { devStatePath, removeDevState, writeDevState, type DevState } from '../lib/dev-state.ts';
 import { LOCAL_STATUS_BUCKET } from '../../adapters/artifacts/node-status-s3.ts';
 import { listContexts } from '../../clusters/kubeconfig.ts';
-import { contextOf, type CliContext } from './context.ts';
-import { checkPolicyFile, parseClusters, RUNTIMES, startStack, type LocalStack } from './local-stack.ts';
-import { checkOutput } from './output.ts';
+import { contextOf, type CliContext } from '../lib/context.ts';
+import { checkPolicyFile, parseClusters, RUNTIMES, startStack, type LocalStack } from '../lib/local-stack.ts';
+import { checkOutput } from '../lib/output.ts';
 
 interface DevOpts {
   clusters?: string;
@@ -81,7 +81,7 @@ async function startForDev(
 ): Promise<{ stack: LocalStack; clusters: string[]; mainContext: string }> {
   const external = ctx.globals.kubeconfig;
   if (external) {
-    const { startKubeconfigController } = await import('./local-controller.ts');
+    const { startKubeconfigController } = await import('../lib/local-controller.ts');
     const c = await startKubeconfigController({
       kubeconfig: external,
       context: ctx.globals.context,
@@ -103,7 +103,7 @@ async function startForDev(
  * an unbuilt UI or any other problem becomes the banner line saying so.
  */
 async function startDevUi(ctx: CliContext, state: DevState): Promise<{ line: string; stop: () => Promise<void> }> {
-  const { attachNodeStatus, resolveTarget } = await import('./kube-target.ts');
+  const { attachNodeStatus, resolveTarget } = await import('../lib/kube-target.ts');
   const { startUi } = await import('./ui.ts');
   const scoped: CliContext = {
     ...ctx,

@@ -3,11 +3,11 @@ import { Command } from 'commander';
 import { getWorkflow, listWorkflows } from '../../adapters/kube/resources.ts';
 import { readHydrated } from '../../adapters/kube/offloaded-nodes.ts';
 import type { Workflow } from '../../engine/types.ts';
-import { contextOf } from './context.ts';
-import { failure } from './errors.ts';
-import { checkOutput, formatObject, printWorkflow } from './output.ts';
-import { nodeFilterFlag, nodeSelectorOf } from './node-selector.ts';
-import { onWorkflow, withTarget, type Target } from './kube-target.ts';
+import { contextOf } from '../lib/context.ts';
+import { failure } from '../lib/errors.ts';
+import { checkOutput, formatObject, printWorkflow } from '../lib/output.ts';
+import { nodeFilterFlag, nodeSelectorOf } from '../lib/node-selector.ts';
+import { onWorkflow, withTarget, type Target } from '../lib/kube-target.ts';
 
 interface GetOpts {
   output?: string;

@@ -4,10 +4,10 @@ import { hydrateWorkflow } from '../../adapters/kube/offloaded-nodes.ts';
 import type { Workflow } from '../../engine/types.ts';
 import type { NodeStatusStore } from '../../ports/node-status.ts';
 import { printWorkflowList, sortWorkflows } from '../render/list.ts';
-import { contextOf } from './context.ts';
-import { checkOutput, formatObject } from './output.ts';
-import { withTarget } from './kube-target.ts';
-import { checkQuery, queryWorkflows, withQueryFlags, type WorkflowQuery } from './workflow-query.ts';
+import { contextOf } from '../lib/context.ts';
+import { checkOutput, formatObject } from '../lib/output.ts';
+import { withTarget } from '../lib/kube-target.ts';
+import { checkQuery, queryWorkflows, withQueryFlags, type WorkflowQuery } from '../lib/workflow-query.ts';
 
 interface ListOpts extends WorkflowQuery {
   output?: string;

@@ -4,7 +4,7 @@
  * pod (the sum of the name's code points picks one of six colours).
  */
 import { parseGoDuration } from '../../engine/retry/durations.ts';
-import { usageError } from './errors.ts';
+import { usageError } from '../lib/errors.ts';
 
 export interface LogFlags {
   container: string;

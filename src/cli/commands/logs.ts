@@ -11,11 +11,11 @@ import { isNotFound } from '../../adapters/kube/errors.ts';
 import type { NodeStatus, Workflow } from '../../engine/types.ts';
 import { podNameFor, podNameVersion, templateOfNode } from '../render/pod-name.ts';
 import { placementOf } from '../render/workflow.ts';
-import { contextOf, type CliContext } from './context.ts';
-import { failure } from './errors.ts';
-import { isCompleted } from './follow.ts';
+import { contextOf, type CliContext } from '../lib/context.ts';
+import { failure } from '../lib/errors.ts';
+import { isCompleted } from '../lib/follow.ts';
 import { fetchWorkflow, resolveName } from './get.ts';
-import { withTarget, type Target } from './kube-target.ts';
+import { withTarget, type Target } from '../lib/kube-target.ts';
 import { formatLogLines, logRequest, type LogFlags, type LogRequest } from './log-flags.ts';
 import { mergePodLogs } from './log-merge.ts';
 

@@ -10,10 +10,10 @@ import { discoverStatusSubresource } from '../../adapters/kube/resources.ts';
 import { setSuspendedNodes, type SetNodeValues } from '../../engine/index.ts';
 import type { NodePhase } from '../../engine/types.ts';
 import { writeWorkflow } from '../../runtime/write-workflow.ts';
-import { contextOf } from './context.ts';
-import { failure, usageError } from './errors.ts';
+import { contextOf } from '../lib/context.ts';
+import { failure, usageError } from '../lib/errors.ts';
 import { fetchWorkflow } from './get.ts';
-import { withTarget, type Target } from './kube-target.ts';
+import { withTarget, type Target } from '../lib/kube-target.ts';
 
 const ATTEMPTS = 3;
 const PHASES: readonly NodePhase[] = ['Pending', 'Running', 'Succeeded', 'Skipped', 'Failed', 'Error', 'Omitted'];

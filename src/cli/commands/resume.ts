@@ -13,10 +13,10 @@ import type { Workflow } from '../../engine/types.ts';
 import { discoverStatusSubresource } from '../../adapters/kube/resources.ts';
 import { writeWorkflow } from '../../runtime/write-workflow.ts';
 import type { KubeClient } from '../../ports/kube.ts';
-import { contextOf } from './context.ts';
-import { failure } from './errors.ts';
+import { contextOf } from '../lib/context.ts';
+import { failure } from '../lib/errors.ts';
 import { fetchWorkflow } from './get.ts';
-import { withTarget, type Target } from './kube-target.ts';
+import { withTarget, type Target } from '../lib/kube-target.ts';
 import { collectParameter, parseOutputParameters } from './node.ts';
 
 const ATTEMPTS = 3;

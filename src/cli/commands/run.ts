@@ -10,13 +10,13 @@ import { getWorkflow } from '../../adapters/kube/resources.ts';
 import { readHydrated } from '../../adapters/kube/offloaded-nodes.ts';
 import { EMULATOR_KEYS, LOCAL_STATUS_BUCKET, s3NodeStatusStore } from '../../adapters/artifacts/node-status-s3.ts';
 import { WatchPrinter } from '../render/watch.ts';
-import { contextOf, type CliContext } from './context.ts';
-import { EXIT, usageError } from './errors.ts';
-import { exitCodeOf, followWorkflow, noticeStall } from './follow.ts';
-import { checkPolicyFile, parseClusters, RUNTIMES, startStack, type LocalStack } from './local-stack.ts';
-import { checkOutput, formatObject } from './output.ts';
-import { loadWorkflowBundle, referencedClusters, type WorkflowBundle } from './workflow-file.ts';
-import { applyManifests, TEMPLATE_KINDS, type Manifest } from './manifests.ts';
+import { contextOf, type CliContext } from '../lib/context.ts';
+import { EXIT, usageError } from '../lib/errors.ts';
+import { exitCodeOf, followWorkflow, noticeStall } from '../lib/follow.ts';
+import { checkPolicyFile, parseClusters, RUNTIMES, startStack, type LocalStack } from '../lib/local-stack.ts';
+import { checkOutput, formatObject } from '../lib/output.ts';
+import { loadWorkflowBundle, referencedClusters, type WorkflowBundle } from '../lib/workflow-file.ts';
+import { applyManifests, TEMPLATE_KINDS, type Manifest } from '../lib/manifests.ts';
 
 interface RunOpts {
   parameter: string[];

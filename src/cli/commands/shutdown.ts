@@ -7,12 +7,12 @@
 import { Command } from 'commander';
 import { getWorkflow, patchWorkflow } from '../../adapters/kube/resources.ts';
 import type { Workflow } from '../../engine/types.ts';
-import { contextOf } from './context.ts';
-import { failure } from './errors.ts';
-import { isCompleted } from './follow.ts';
-import { selectWorkflows, type Selected } from './selection.ts';
-import { onWorkflow, withTarget, type Target } from './kube-target.ts';
-import { withQueryFlags, type WorkflowQuery } from './workflow-query.ts';
+import { contextOf } from '../lib/context.ts';
+import { failure } from '../lib/errors.ts';
+import { isCompleted } from '../lib/follow.ts';
+import { selectWorkflows, type Selected } from '../lib/selection.ts';
+import { onWorkflow, withTarget, type Target } from '../lib/kube-target.ts';
+import { withQueryFlags, type WorkflowQuery } from '../lib/workflow-query.ts';
 import { setNodes } from './node.ts';
 
 interface Verb {

@@ -7,7 +7,7 @@ import type { Workflow } from '../../engine/types.ts';
 import type { KubeClient } from '../../ports/kube.ts';
 import { isNotFound } from '../../adapters/kube/errors.ts';
 import { clusterWorkflowTemplatePath, workflowTemplatePath } from '../../adapters/kube/resources.ts';
-import { failure, usageError } from './errors.ts';
+import { failure, usageError } from '../lib/errors.ts';
 import { workflowFor, type CronWorkflow } from '../../engine/cron/decide-cron.ts';
 
 /** The names Argo accepts for each kind (kind, singular, plural, short name). */

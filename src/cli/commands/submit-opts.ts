@@ -6,8 +6,8 @@
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import type { Workflow } from '../../engine/types.ts';
-import { usageError } from './errors.ts';
-import { applyParameters } from './workflow-file.ts';
+import { usageError } from '../lib/errors.ts';
+import { applyParameters } from '../lib/workflow-file.ts';
 
 /** The flags of `argosy submit`. */
 export interface SubmitFlags {

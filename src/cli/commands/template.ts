@@ -10,14 +10,14 @@ import { isNotFound } from '../../adapters/kube/errors.ts';
 import { clusterWorkflowTemplatePath, workflowTemplatePath } from '../../adapters/kube/resources.ts';
 import { alignTable } from '../render/table.ts';
 import { parseTime, timestamp } from '../render/time.ts';
-import { contextOf, type CliContext } from './context.ts';
-import { failure, usageError } from './errors.ts';
-import { checkOutput, formatObject } from './output.ts';
-import { withTarget } from './kube-target.ts';
-import { readInputFile } from './workflow-file.ts';
+import { contextOf, type CliContext } from '../lib/context.ts';
+import { failure, usageError } from '../lib/errors.ts';
+import { checkOutput, formatObject } from '../lib/output.ts';
+import { withTarget } from '../lib/kube-target.ts';
+import { readInputFile } from '../lib/workflow-file.ts';
 import { parseWorkflows } from '../../engine/parse.ts';
-import { templateProblems } from './manifests.ts';
-import { fileLintIo, lintOutput, runLint } from '../lint.ts';
+import { templateProblems } from '../lib/manifests.ts';
+import { fileLintIo, lintOutput, runLint } from './lint.ts';
 
 /** What differs between the namespaced and the cluster-scoped command. */
 interface Flavour {

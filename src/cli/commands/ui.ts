@@ -6,10 +6,10 @@
  */
 import { spawn } from 'node:child_process';
 import { Command } from 'commander';
-import type { CliContext } from './context.ts';
-import { contextOf } from './context.ts';
-import { usageError } from './errors.ts';
-import { attachNodeStatus, resolveTarget, type Target } from './kube-target.ts';
+import type { CliContext } from '../lib/context.ts';
+import { contextOf } from '../lib/context.ts';
+import { usageError } from '../lib/errors.ts';
+import { attachNodeStatus, resolveTarget, type Target } from '../lib/kube-target.ts';
 
 /** Argo's UI port. */
 export const DEFAULT_UI_PORT = 2746;

@@ -4,8 +4,8 @@
  */
 import { Command } from 'commander';
 import { getServerVersion } from '../../adapters/kube/resources.ts';
-import { contextOf } from './context.ts';
-import { resolveTarget } from './kube-target.ts';
+import { contextOf } from '../lib/context.ts';
+import { resolveTarget } from '../lib/kube-target.ts';
 
 /** The CLI's version (package.json's, checked by a test). */
 export const VERSION = '0.1.0';

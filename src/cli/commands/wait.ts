@@ -3,9 +3,9 @@
  * `<name> <phase> at <time>` as `argo wait` does.
  */
 import { Command } from 'commander';
-import { contextOf } from './context.ts';
-import { exitCodeOf, followWorkflow, waitLine } from './follow.ts';
-import { withTarget } from './kube-target.ts';
+import { contextOf } from '../lib/context.ts';
+import { exitCodeOf, followWorkflow, waitLine } from '../lib/follow.ts';
+import { withTarget } from '../lib/kube-target.ts';
 import { resolveName } from './get.ts';
 import { getWorkflow } from '../../adapters/kube/resources.ts';
 import { isNotFound } from '../../adapters/kube/errors.ts';

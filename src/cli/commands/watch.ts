@@ -1,10 +1,10 @@
 /** `argosy watch NAME`: the live `get` view until the workflow completes, as `argo watch`. */
 import { Command } from 'commander';
-import { contextOf } from './context.ts';
+import { contextOf } from '../lib/context.ts';
 import { resolveName } from './get.ts';
-import { nodeFilterFlag, nodeSelectorOf } from './node-selector.ts';
+import { nodeFilterFlag, nodeSelectorOf } from '../lib/node-selector.ts';
 import { watchToEnd } from './submit.ts';
-import { withTarget } from './kube-target.ts';
+import { withTarget } from '../lib/kube-target.ts';
 
 export function makeWatchCommand(): Command {
   return new Command('watch')

@@ -7,7 +7,7 @@ import type { ChildProcess } from 'node:child_process';
 import { startLocalClusters, type LocalClusters } from '../../../src/local/clusters.ts';
 import { configureClusters } from '../../../src/local/stack.ts';
 import { clientFromKubeconfig } from '../../../src/clusters/kubeconfig.ts';
-import type { DevState } from '../../../src/cli/dev-state.ts';
+import type { DevState } from '../../../src/cli/lib/dev-state.ts';
 import { runCli, scratch, spawnCli } from './cli-helpers.ts';
 
 // "Your clusters": API servers started here stand in for real ones (set up the way the docs tell a

@@ -6,9 +6,9 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import type { ChildProcess } from 'node:child_process';
 import { clientFromKubeconfig } from '../../../src/clusters/kubeconfig.ts';
-import type { DevState } from '../../../src/cli/dev-state.ts';
+import type { DevState } from '../../../src/cli/lib/dev-state.ts';
 import type { Workflow } from '../../../src/engine/types.ts';
-import { followWorkflow, stallHint } from '../../../src/cli/commands/follow.ts';
+import { followWorkflow, stallHint } from '../../../src/cli/lib/follow.ts';
 import { runCli, scratch, spawnCli, writeFile } from './cli-helpers.ts';
 
 const dir = scratch();

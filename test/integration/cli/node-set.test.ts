@@ -7,7 +7,7 @@ import { once } from 'node:events';
 import { join } from 'node:path';
 import type { ChildProcess } from 'node:child_process';
 import { clientFromKubeconfig } from '../../../src/clusters/kubeconfig.ts';
-import type { DevState } from '../../../src/cli/dev-state.ts';
+import type { DevState } from '../../../src/cli/lib/dev-state.ts';
 import type { Workflow } from '../../../src/engine/types.ts';
 import { runCli, scratch, spawnCli, writeFile } from './cli-helpers.ts';
 

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { stringify } from 'yaml';
 import { startLocalClusters, type LocalClusters } from '../../../src/local/clusters.ts';
-import { runClusterCli, type ClusterCliIo } from '../../../src/cli/cluster.ts';
+import { runClusterCli, type ClusterCliIo } from '../../../src/cli/commands/cluster.ts';
 import { clientFromKubeconfig } from '../../../src/clusters/kubeconfig.ts';
 import { createKubernetesStore } from '../../../src/clusters/stores/kubernetes.ts';
 import { createEntryRegistry, type EntryRegistry } from '../../../src/clusters/registry.ts';

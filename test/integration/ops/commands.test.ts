@@ -13,15 +13,13 @@ import type { Command } from 'commander';
 import { startLocalQueues, type LocalQueues } from '../../../src/local/queue/sqs-server.ts';
 import { startPoller, type Poller } from '../../../src/local/queue/poller.ts';
 import { startControlServer } from '../../../src/cli/commands/dev.ts';
-import type { LocalStack } from '../../../src/cli/commands/local-stack.ts';
-import { writeDevState } from '../../../src/cli/dev-state.ts';
-import {
-  makeControllerCommand,
-  makeDoctorCommand,
-  makeReplayCommand,
-  makeResyncCommand,
-  type OpsDeps,
-} from '../../../src/cli/ops/index.ts';
+import type { LocalStack } from '../../../src/cli/lib/local-stack.ts';
+import { writeDevState } from '../../../src/cli/lib/dev-state.ts';
+import { makeControllerCommand } from '../../../src/cli/commands/controller.ts';
+import { makeDoctorCommand } from '../../../src/cli/commands/doctor.ts';
+import { makeReplayCommand } from '../../../src/cli/commands/replay.ts';
+import { makeResyncCommand } from '../../../src/cli/commands/resync.ts';
+import type { OpsDeps } from '../../../src/cli/lib/ops-deps.ts';
 import { silentLogger } from '../../../src/logger.ts';
 import { messageGroupId, parseNudge, type Nudge } from '../../../src/nudge.ts';
 

@@ -8,9 +8,9 @@ import { join } from 'node:path';
 import type { Server } from 'node:http';
 import { startLocalStack, type LocalStack } from '../../../src/local/stack.ts';
 import { startControlServer } from '../../../src/cli/commands/dev.ts';
-import type { LocalStack as CliLocalStack } from '../../../src/cli/commands/local-stack.ts';
-import { writeDevState } from '../../../src/cli/dev-state.ts';
-import { makeDoctorCommand } from '../../../src/cli/ops/index.ts';
+import type { LocalStack as CliLocalStack } from '../../../src/cli/lib/local-stack.ts';
+import { writeDevState } from '../../../src/cli/lib/dev-state.ts';
+import { makeDoctorCommand } from '../../../src/cli/commands/doctor.ts';
 
 let stack: LocalStack;
 let control: Server;

@@ -19,7 +19,7 @@ import {
 import { offloadPrefix } from '../../../src/adapters/kube/offloaded-nodes.ts';
 import { WORKFLOW_FINALIZER } from '../../../src/engine/contract.ts';
 import { readWorkflow } from '../../../ui/server/backend.ts';
-import type { Target } from '../../../src/cli/commands/kube-target.ts';
+import type { Target } from '../../../src/cli/lib/kube-target.ts';
 import { scratch, spawnCli } from '../cli/cli-helpers.ts';
 import { isDone } from './helpers.ts';
 

@@ -80,7 +80,7 @@ describe('layer rules (.dependency-cruiser.cjs)', () => {
     const dir = scratch({
       'src/engine/names.ts': 'export const x = 1;\n',
       'src/runtime/apply.ts': "import { x } from '../engine/names.ts';\nexport const y = x;\n",
-      'src/cli/commands/local-stack.ts': "import { z } from '../../local/stack.ts';\nexport const w = z;\n",
+      'src/cli/lib/local-stack.ts': "import { z } from '../../local/stack.ts';\nexport const w = z;\n",
       'src/local/stack.ts': "import { y } from '../runtime/apply.ts';\nexport const z = y;\n",
     });
     dirs.push(dir);

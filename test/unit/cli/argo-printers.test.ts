@@ -12,7 +12,7 @@ import type { NodeStatus, Workflow } from '../../../src/engine/types.ts';
 import { nodeId } from '../../../src/engine/names.ts';
 import { nodeCells, renderWorkflow, type RenderOptions } from '../../../src/cli/render/workflow.ts';
 import { printWorkflowList } from '../../../src/cli/render/list.ts';
-import { nodeFilterFlag, nodeSelectorOf } from '../../../src/cli/commands/node-selector.ts';
+import { nodeFilterFlag, nodeSelectorOf } from '../../../src/cli/lib/node-selector.ts';
 
 const now = new Date('2026-11-24T12:00:00Z');
 const at = (offsetSeconds: number): string => new Date(now.getTime() + offsetSeconds * 1000).toISOString();

@@ -1,7 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { lintKinds, makeLintCommand, runLint, type LintIo } from '../../../src/cli/lint.ts';
-import { lintFormatter } from '../../../src/cli/lint-format.ts';
+import { lintKinds, makeLintCommand, runLint, type LintIo } from '../../../src/cli/commands/lint.ts';
+import { lintFormatter } from '../../../src/cli/commands/lint-format.ts';
 
 /** An in-memory tree: a path maps to file text, or to a directory (an object of entries). */
 type Tree = { [name: string]: string | Tree };

@@ -1,6 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { checkQuery, labelSelectorOf } from '../../../src/cli/commands/workflow-query.ts';
+import { checkQuery, labelSelectorOf } from '../../../src/cli/lib/workflow-query.ts';
 
 // argo's listWorkflows (cmd/argo/commands/list.go) adds an Exists requirement on
 // workflows.argoproj.io/resubmitted-from-workflow for --resubmitted; list_test.go's "Resubmitted" case

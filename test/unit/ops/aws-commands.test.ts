@@ -16,14 +16,12 @@ import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-sec
 import { GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { mockClient } from 'aws-sdk-client-mock';
 import type { Command } from 'commander';
-import {
-  makeControllerCommand,
-  makeDoctorCommand,
-  makeResyncCommand,
-  type OpsDeps,
-} from '../../../src/cli/ops/index.ts';
-import { explainAwsError } from '../../../src/cli/ops/deps.ts';
-import { parseStackOutputs, regionOfQueueUrl, resolveOpsTarget } from '../../../src/cli/ops/deployment-target.ts';
+import { makeControllerCommand } from '../../../src/cli/commands/controller.ts';
+import { makeDoctorCommand } from '../../../src/cli/commands/doctor.ts';
+import { makeResyncCommand } from '../../../src/cli/commands/resync.ts';
+import type { OpsDeps } from '../../../src/cli/lib/ops-deps.ts';
+import { explainAwsError } from '../../../src/cli/lib/ops-deps.ts';
+import { parseStackOutputs, regionOfQueueUrl, resolveOpsTarget } from '../../../src/cli/lib/deployment-target.ts';
 
 const lambda = mockClient(LambdaClient);
 const sqs = mockClient(SQSClient);

@@ -2,7 +2,7 @@
 // Pending longer than the resync period — with the node's own message.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { workflowFindings } from '../../../src/cli/ops/doctor-workflows.ts';
+import { workflowFindings } from '../../../src/cli/commands/doctor-workflows.ts';
 import type { NodeStatus, Workflow } from '../../../src/engine/types.ts';
 
 const now = new Date('2026-01-02T15:10:00Z');

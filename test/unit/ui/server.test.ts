@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { request } from 'node:http';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import type { Target } from '../../../src/cli/commands/kube-target.ts';
+import type { Target } from '../../../src/cli/lib/kube-target.ts';
 import { silentLogger } from '../../../src/logger.ts';
 import { compileRoutes, matchRoute } from '../../../ui/server/http.ts';
 import { startUiServer, UiNotBuiltError, type UiServer } from '../../../ui/server/server.ts';

@@ -24,8 +24,8 @@ import { checkArtifactRepositories } from './doctor-artifacts.ts';
 import { clientFromKubeconfig } from '../../clusters/kubeconfig.ts';
 import { runKubeconfigPlugin } from '../../clusters/kubeconfig-plugin.ts';
 import type { KubeClient } from '../../ports/kube.ts';
-import { explained, opsDeps, type OpsDeps } from './deps.ts';
-import { resolveOpsTarget, withTargetOptions, type OpsTarget, type TargetFlags } from './deployment-target.ts';
+import { explained, opsDeps, type OpsDeps } from '../lib/ops-deps.ts';
+import { resolveOpsTarget, withTargetOptions, type OpsTarget, type TargetFlags } from '../lib/deployment-target.ts';
 
 interface DoctorFlags extends TargetFlags {
   watcherUrl?: string;

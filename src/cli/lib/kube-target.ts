@@ -10,7 +10,7 @@ import { delimiter, join } from 'node:path';
 import type { HttpKubeClient } from '../../adapters/kube/http-client.ts';
 import type { EntryRegistry } from '../../clusters/registry.ts';
 import type { ClusterTarget, KubeClient } from '../../ports/kube.ts';
-import { readDevState, type DevState } from '../dev-state.ts';
+import { readDevState, type DevState } from './dev-state.ts';
 import { clientFromKubeconfig, listContexts } from '../../clusters/kubeconfig.ts';
 import { runKubeconfigPlugin } from '../../clusters/kubeconfig-plugin.ts';
 import type { CliContext } from './context.ts';

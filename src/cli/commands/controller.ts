@@ -9,9 +9,15 @@ import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import { createLambdaEventSourceControl } from '../../adapters/aws/lambda-control.ts';
 import { loadConfig } from '../../config.ts';
 import type { EventSourceControl } from '../../ports/event-source.ts';
-import { createLocalEventSourceControl } from './local-control.ts';
-import { explained, opsDeps, type OpsDeps } from './deps.ts';
-import { need, resolveOpsTarget, withTargetOptions, type OpsTarget, type TargetFlags } from './deployment-target.ts';
+import { createLocalEventSourceControl } from '../lib/local-control.ts';
+import { explained, opsDeps, type OpsDeps } from '../lib/ops-deps.ts';
+import {
+  need,
+  resolveOpsTarget,
+  withTargetOptions,
+  type OpsTarget,
+  type TargetFlags,
+} from '../lib/deployment-target.ts';
 
 interface ControllerFlags extends TargetFlags {
   wait?: boolean;

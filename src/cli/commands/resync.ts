@@ -10,11 +10,17 @@ import { InvokeCommand } from '@aws-sdk/client-lambda';
 import { createSqsPublisher } from '../../adapters/aws/sqs-publisher.ts';
 import { loadConfig } from '../../config.ts';
 import type { Nudge } from '../../nudge.ts';
-import { failure } from '../commands/errors.ts';
-import { callDevControl } from './local-control.ts';
-import { explained, opsDeps, type OpsDeps } from './deps.ts';
+import { failure } from '../lib/errors.ts';
+import { callDevControl } from '../lib/local-control.ts';
+import { explained, opsDeps, type OpsDeps } from '../lib/ops-deps.ts';
 import { parseWorkflowRef } from './replay.ts';
-import { need, resolveOpsTarget, withTargetOptions, type OpsTarget, type TargetFlags } from './deployment-target.ts';
+import {
+  need,
+  resolveOpsTarget,
+  withTargetOptions,
+  type OpsTarget,
+  type TargetFlags,
+} from '../lib/deployment-target.ts';
 
 async function nudgeOne(deps: OpsDeps, target: OpsTarget, ref: { namespace: string; name: string }): Promise<void> {
   const queueUrl =

@@ -6,8 +6,8 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { replayDeadLetters, type ReplayedMessage } from '../../adapters/aws/dlq.ts';
 import { loadConfig } from '../../config.ts';
-import { explained, opsDeps, type OpsDeps } from './deps.ts';
-import { need, resolveOpsTarget, withTargetOptions, type TargetFlags } from './deployment-target.ts';
+import { explained, opsDeps, type OpsDeps } from '../lib/ops-deps.ts';
+import { need, resolveOpsTarget, withTargetOptions, type TargetFlags } from '../lib/deployment-target.ts';
 
 interface ReplayFlags extends TargetFlags {
   workflow?: { namespace: string; name: string };

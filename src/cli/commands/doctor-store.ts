@@ -8,8 +8,8 @@ import { createSecretStore } from '../../clusters/stores/factory.ts';
 import type { StoreSnapshot } from '../../clusters/stores/types.ts';
 import { workflowCrdProblem } from '../../clusters/workflow-crd.ts';
 import { errText, type Finding } from './doctor-checks.ts';
-import type { OpsDeps } from './deps.ts';
-import type { OpsTarget } from './deployment-target.ts';
+import type { OpsDeps } from '../lib/ops-deps.ts';
+import type { OpsTarget } from '../lib/deployment-target.ts';
 
 /** Reads the rest-config store the functions use; returns its snapshot for the cluster checks. */
 export async function checkSecret(

@@ -1,7 +1,7 @@
 /**
  * The per-cluster part of `argosy doctor`: for each rest-config entry, connect with it and ask the
  * API server (SelfSubjectAccessReview) whether it may manage pods in its scope and whether pods there run
- * for Argo's executor. Same questions and diagnoses as `argosy cluster check` (src/cli/cluster-check.ts),
+ * for Argo's executor. Same questions and diagnoses as `argosy cluster check` (src/cli/commands/cluster-check.ts),
  * returned as findings.
  *
  * In AWS, entries in IAM-token mode are signed with the operator's AWS identity here, not the
@@ -15,8 +15,8 @@ import { parseKey } from '../../clusters/keys.ts';
 import type { StoreSnapshot } from '../../clusters/stores/types.ts';
 import type { KubeClient } from '../../ports/kube.ts';
 import { silentLogger } from '../../logger.ts';
-import { diagnoseFailure } from '../cluster-check.ts';
-import { executorReport } from '../cluster-executor.ts';
+import { diagnoseFailure } from './cluster-check.ts';
+import { executorReport } from '../lib/cluster-executor.ts';
 import type { Finding } from './doctor-checks.ts';
 
 /** What the reconcile function needs in a target scope (the rights infra/k8s/remote-cluster/rbac.yaml grants). */

@@ -1,9 +1,9 @@
 /** The CLI's view of the store: the one config.secretStore names, through the store factory. */
-import type { HttpKubeClient } from '../adapters/kube/http-client.ts';
-import { clientFromKubeconfig } from '../clusters/kubeconfig.ts';
-import { runKubeconfigPlugin } from '../clusters/kubeconfig-plugin.ts';
-import { createSecretStore } from '../clusters/stores/factory.ts';
-import type { WritableSecretStore } from '../clusters/stores/types.ts';
+import type { HttpKubeClient } from '../../adapters/kube/http-client.ts';
+import { clientFromKubeconfig } from '../../clusters/kubeconfig.ts';
+import { runKubeconfigPlugin } from '../../clusters/kubeconfig-plugin.ts';
+import { createSecretStore } from '../../clusters/stores/factory.ts';
+import type { WritableSecretStore } from '../../clusters/stores/types.ts';
 import type { ClusterCliContext } from './cluster-context.ts';
 
 /**

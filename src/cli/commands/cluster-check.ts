@@ -4,16 +4,16 @@
  * (SelfSubjectAccessReview), with a diagnosis for x509, 401, 403, DNS and timeouts, and whether pods there
  * run for Argo's executor or pods-only (cluster-executor.ts).
  */
-import { isKubeApiError, isKubeUnreachableError } from '../adapters/kube/errors.ts';
-import { canI, getServerVersion, type AccessQuestion } from '../adapters/kube/resources.ts';
-import { clientFromEntry, TlsMaterialError } from '../clusters/client-from-entry.ts';
-import { parseEntry } from '../clusters/entry.ts';
-import { ClusterNotConfiguredError, isEntryInvalidError } from '../clusters/errors.ts';
-import { parseKey } from '../clusters/keys.ts';
-import type { KubeClient } from '../ports/kube.ts';
-import type { ClusterCliContext } from './cluster-context.ts';
-import { openStore } from './cluster-store.ts';
-import { executorReport } from './cluster-executor.ts';
+import { isKubeApiError, isKubeUnreachableError } from '../../adapters/kube/errors.ts';
+import { canI, getServerVersion, type AccessQuestion } from '../../adapters/kube/resources.ts';
+import { clientFromEntry, TlsMaterialError } from '../../clusters/client-from-entry.ts';
+import { parseEntry } from '../../clusters/entry.ts';
+import { ClusterNotConfiguredError, isEntryInvalidError } from '../../clusters/errors.ts';
+import { parseKey } from '../../clusters/keys.ts';
+import type { KubeClient } from '../../ports/kube.ts';
+import type { ClusterCliContext } from '../lib/cluster-context.ts';
+import { openStore } from '../lib/cluster-store.ts';
+import { executorReport } from '../lib/cluster-executor.ts';
 
 const POD_VERBS = ['create', 'get', 'list', 'watch', 'delete'];
 

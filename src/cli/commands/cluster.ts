@@ -5,18 +5,18 @@
  * @example
  * program.addCommand(makeClusterCommand());
  */
-import { STORE_KINDS } from '../clusters/stores/kinds.ts';
+import { STORE_KINDS } from '../../clusters/stores/kinds.ts';
 import { Command, Option } from 'commander';
-import { loadConfig, type Config } from '../config.ts';
-import { createLogger } from '../logger.ts';
+import { loadConfig, type Config } from '../../config.ts';
+import { createLogger } from '../../logger.ts';
 import { addEntry, removeEntry } from './cluster-add.ts';
 import { checkEntries } from './cluster-check.ts';
 import { listEntries } from './cluster-list.ts';
-import { isCliError } from './commands/errors.ts';
-import type { ClusterCliContext, ClusterCliIo, StoreFlags } from './cluster-context.ts';
-import { readDevState } from './dev-state.ts';
+import { isCliError } from '../lib/errors.ts';
+import type { ClusterCliContext, ClusterCliIo, StoreFlags } from '../lib/cluster-context.ts';
+import { readDevState } from '../lib/dev-state.ts';
 
-export type { ClusterCliContext, ClusterCliIo, StoreFlags } from './cluster-context.ts';
+export type { ClusterCliContext, ClusterCliIo, StoreFlags } from '../lib/cluster-context.ts';
 
 function withStoreFlags(cmd: Command): Command {
   return cmd

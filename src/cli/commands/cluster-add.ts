@@ -1,10 +1,10 @@
 /** `argosy cluster add KEY CONTEXT` and `argosy cluster rm KEY`. */
-import { parseEntry } from '../clusters/entry.ts';
-import { parseKey } from '../clusters/keys.ts';
-import { entryFromContext, loadKubeconfig } from '../clusters/kubeconfig.ts';
-import type { ClusterCliContext } from './cluster-context.ts';
-import { openStore } from './cluster-store.ts';
-import { usageError } from './commands/errors.ts';
+import { parseEntry } from '../../clusters/entry.ts';
+import { parseKey } from '../../clusters/keys.ts';
+import { entryFromContext, loadKubeconfig } from '../../clusters/kubeconfig.ts';
+import type { ClusterCliContext } from '../lib/cluster-context.ts';
+import { openStore } from '../lib/cluster-store.ts';
+import { usageError } from '../lib/errors.ts';
 
 /** Builds the entry from the context, validates it like the controller will, and merges it in. */
 export async function addEntry(

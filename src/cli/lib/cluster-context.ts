@@ -2,10 +2,10 @@
  * What every `argosy cluster` subcommand receives (cluster.ts builds it), in its own module so the
  * subcommands do not import the command that imports them.
  */
-import type { StoreKind } from '../clusters/stores/kinds.ts';
-import type { Config } from '../config.ts';
-import type { Logger } from '../logger.ts';
-import type { SecretsManagerLike } from '../clusters/stores/aws-secretsmanager.ts';
+import type { StoreKind } from '../../clusters/stores/kinds.ts';
+import type { Config } from '../../config.ts';
+import type { Logger } from '../../logger.ts';
+import type { SecretsManagerLike } from '../../clusters/stores/aws-secretsmanager.ts';
 
 /** Where the command writes, and how it reads configuration (tests inject all of it). */
 export interface ClusterCliIo {

@@ -3,7 +3,7 @@
  * `argosy dev` pauses and resumes its poller (the local stand-in for Lambda's event source mapping).
  */
 import type { EventSourceControl } from '../../ports/event-source.ts';
-import type { DevState } from '../dev-state.ts';
+import type { DevState } from './dev-state.ts';
 
 type State = Awaited<ReturnType<EventSourceControl['state']>>;
 const STATES = new Set<State>(['Enabled', 'Disabled', 'Enabling', 'Disabling']);

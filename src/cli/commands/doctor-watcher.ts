@@ -1,6 +1,6 @@
 /** `argosy doctor`'s look at the watcher: its /healthz endpoint (reached through a port-forward). */
 import { errText, type Finding } from './doctor-checks.ts';
-import type { OpsDeps } from './deps.ts';
+import type { OpsDeps } from '../lib/ops-deps.ts';
 
 /** GETs the watcher's /healthz. */
 export async function checkWatcher(deps: OpsDeps, url: string | undefined): Promise<Finding[]> {

@@ -12,12 +12,12 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { extname, join } from 'node:path';
 import { Command } from 'commander';
-import { parseWorkflows, validateWorkflow } from '../engine/index.ts';
-import type { Workflow } from '../engine/types.ts';
-import type { CronWorkflow } from '../engine/cron/decide-cron.ts';
-import { cronProblems } from './commands/cron.ts';
-import { templateProblems } from './commands/manifests.ts';
-import { usageError } from './commands/errors.ts';
+import { parseWorkflows, validateWorkflow } from '../../engine/index.ts';
+import type { Workflow } from '../../engine/types.ts';
+import type { CronWorkflow } from '../../engine/cron/decide-cron.ts';
+import { cronProblems } from './cron.ts';
+import { templateProblems } from '../lib/manifests.ts';
+import { usageError } from '../lib/errors.ts';
 import { isLintSuccess, lintFormatter, LINT_OUTPUTS, type LintOutput, type LintResult } from './lint-format.ts';
 
 /** Where lint reads and writes (tests inject all of it). */

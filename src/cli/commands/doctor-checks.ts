@@ -6,9 +6,9 @@
 import { GetMetricStatisticsCommand } from '@aws-sdk/client-cloudwatch';
 import { GetQueueAttributesCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import { createLambdaEventSourceControl } from '../../adapters/aws/lambda-control.ts';
-import { createLocalEventSourceControl } from './local-control.ts';
-import type { OpsDeps } from './deps.ts';
-import type { OpsTarget } from './deployment-target.ts';
+import { createLocalEventSourceControl } from '../lib/local-control.ts';
+import type { OpsDeps } from '../lib/ops-deps.ts';
+import type { OpsTarget } from '../lib/deployment-target.ts';
 
 export type Status = 'ok' | 'warn' | 'fail' | 'skip';
 

@@ -7,8 +7,8 @@ import { LambdaClient } from '@aws-sdk/client-lambda';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import { createSqsClient } from '../../adapters/aws/sqs-client.ts';
-import { processIo, type Io } from '../commands/context.ts';
-import { failure, isCliError } from '../commands/errors.ts';
+import { processIo, type Io } from './context.ts';
+import { failure, isCliError } from './errors.ts';
 import type { OpsTarget } from './deployment-target.ts';
 
 export interface OpsDeps {

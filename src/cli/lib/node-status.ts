@@ -11,7 +11,7 @@ import {
   nodeStatusStoreFromConfig,
   s3NodeStatusStore,
 } from '../../adapters/artifacts/node-status-s3.ts';
-import type { DevState } from '../dev-state.ts';
+import type { DevState } from './dev-state.ts';
 
 export function cliNodeStatus(
   config: Config,

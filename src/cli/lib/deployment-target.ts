@@ -7,8 +7,8 @@
  */
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { readDevState, type DevState } from '../dev-state.ts';
-import { usageError } from '../commands/errors.ts';
+import { readDevState, type DevState } from './dev-state.ts';
+import { usageError } from './errors.ts';
 
 /** Flags shared by replay, controller, resync and doctor. */
 export interface TargetFlags {

@@ -5,7 +5,7 @@
  */
 import type { Workflow } from '../../engine/types.ts';
 import { usageError } from './errors.ts';
-import { resolveName } from './get.ts';
+import { resolveName } from '../commands/get.ts';
 import type { Target } from './kube-target.ts';
 import { queryWorkflows, type WorkflowQuery } from './workflow-query.ts';
 

@@ -1,9 +1,9 @@
 /** `argosy cluster list`: keys, clusters, scopes, hosts, auth kinds, executor mode. Never prints a credential. */
-import { authKindOf, parseEntry } from '../clusters/entry.ts';
-import { isEntryInvalidError } from '../clusters/errors.ts';
-import type { StoreSnapshot } from '../clusters/stores/types.ts';
-import type { ClusterCliContext } from './cluster-context.ts';
-import { openStore } from './cluster-store.ts';
+import { authKindOf, parseEntry } from '../../clusters/entry.ts';
+import { isEntryInvalidError } from '../../clusters/errors.ts';
+import type { StoreSnapshot } from '../../clusters/stores/types.ts';
+import type { ClusterCliContext } from '../lib/cluster-context.ts';
+import { openStore } from '../lib/cluster-store.ts';
 
 /** Formats rows as space-padded columns (like kubectl's tabwriter). */
 export function table(rows: string[][]): string[] {

@@ -4,10 +4,10 @@
  * watch and delete them (deletecollection). Without both, pods there run in pods-only mode (no artifacts, no shell-less
  * images, `result` includes stderr).
  */
-import { canI } from '../adapters/kube/resources.ts';
-import type { RestConfigEntry } from '../clusters/entry.ts';
-import type { KubeClient } from '../ports/kube.ts';
-import { isNotFound } from '../adapters/kube/errors.ts';
+import { canI } from '../../adapters/kube/resources.ts';
+import type { RestConfigEntry } from '../../clusters/entry.ts';
+import type { KubeClient } from '../../ports/kube.ts';
+import { isNotFound } from '../../adapters/kube/errors.ts';
 
 // What Argosy does with task results in a place, and what infra/k8s/remote-cluster (and remote-namespace)
 // grant: list (the reconcile and the probe deciding executor pods), watch (the watcher), deletecollection
