@@ -34,3 +34,7 @@ export {
 } from './labels.ts';
 export { WORKFLOW_FINALIZER } from './contract.ts';
 export type { Decision, Snapshot, Action, ObservedPod, ControllerSettings, PlacementCheck } from './contract.ts';
+export { formulateRetry, type RetryOptions, type RetryPlan } from './rerun/retry-workflow.ts';
+export { formulateResubmit, LABEL_RESUBMITTED_FROM, type ResubmitOptions } from './rerun/resubmit-workflow.ts';
+export { RerunError } from './rerun/rerun-error.ts';
+export type { PodToDelete } from './rerun/pods.ts';
