@@ -12,6 +12,8 @@ const ARGOSAY = join(IMAGES_DIR, 'argosay.sh');
 const COWSAY = join(IMAGES_DIR, 'cowsay.sh');
 /** Stand-ins for busybox applets the host usually lacks (nslookup), first on PATH in busybox-based images. */
 const BUSYBOX_APPLETS = join(IMAGES_DIR, 'busybox');
+/** `cowsay` on PATH for the whalesay-style images, whose scripts call it from `sh -c "cowsay …"`. */
+const WHALESAY_TOOLS = join(IMAGES_DIR, 'whalesay');
 
 export interface ImageProfile {
   /** Docker ENTRYPOINT. */
@@ -52,10 +54,10 @@ export function imageProfile(image: string): ImageProfile | undefined {
   switch (repo) {
     case 'argoproj/argosay':
       return tag.startsWith('v1')
-        ? { entrypoint: [], cmd: ['cowsay'] }
+        ? { entrypoint: [], cmd: ['cowsay'], path: WHALESAY_TOOLS }
         : { entrypoint: ['/argosay'], cmd: [], ash: true };
     case 'docker/whalesay':
-      return { entrypoint: [], cmd: ['/bin/bash'] };
+      return { entrypoint: [], cmd: ['/bin/bash'], path: WHALESAY_TOOLS };
     case 'busybox':
     case 'alpine':
       return { entrypoint: [], cmd: ['sh'], path: BUSYBOX_APPLETS, ash: true };

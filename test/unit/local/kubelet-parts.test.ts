@@ -15,7 +15,15 @@ describe('images', () => {
   });
   test('profiles for images the host can stand in for, none for others', () => {
     assert.deepEqual(imageProfile('argoproj/argosay:v2'), { entrypoint: ['/argosay'], cmd: [], ash: true });
-    assert.deepEqual(imageProfile('argoproj/argosay:v1'), { entrypoint: [], cmd: ['cowsay'] });
+    const v1 = imageProfile('argoproj/argosay:v1');
+    assert.deepEqual({ ...v1, path: undefined }, { entrypoint: [], cmd: ['cowsay'], path: undefined });
+    // Argo's conditionals.yaml runs `sh -c "cowsay hello"` in argosay:v1: cowsay must be on the PATH.
+    const viaShell = spawnSync('sh', ['-c', 'cowsay hello'], {
+      encoding: 'utf8',
+      env: { ...process.env, PATH: `${v1?.path}:${process.env.PATH}` },
+    });
+    assert.equal(viaShell.status, 0, viaShell.stderr);
+    assert.match(viaShell.stdout, /< hello >/);
     assert.ok(imageProfile('python:alpine3.23'));
     assert.equal(imageProfile('nginx:1.27'), undefined);
   });
