@@ -31,7 +31,4 @@ export default {
   'src/local/queue/poller.ts': 94,
   'src/local/stack.ts': 97,
   'src/runtime/deps.ts': 66,
-  'src/watcher/informer.ts': 104,
-  'src/watcher/sender.ts': 86,
-  'src/watcher/watcher.ts': 61,
 };

@@ -35,30 +35,20 @@ export interface Informer {
   readonly synced: boolean;
 }
 
-/** Starts the list/watch loop in the background. */
-export function startInformer(options: InformerOptions): Informer {
-  const controller = new AbortController();
-  // Per object: its signature and a stub (name, namespace, labels) to report it if it vanishes.
-  const signatures = new Map<string, string>();
-  const stubs = new Map<string, Obj>();
-  const remember = (key: string, o: Obj, sig: string) => {
-    signatures.set(key, sig);
-    const m = metaOf(o);
-    stubs.set(key, { metadata: { name: m.name, namespace: m.namespace, uid: m.uid, labels: m.labels } });
-  };
-  const forget = (key: string) => {
-    signatures.delete(key);
-    stubs.delete(key);
-  };
-  let synced = false;
-  let resourceVersion = '';
-  const backoff = options.backoffMs ?? { initial: 200, max: 10_000 };
-  const keyOf = (o: Obj) => {
-    const m = metaOf(o);
-    return m.uid ?? `${m.namespace}/${m.name}`;
-  };
+/**
+ * What the informer keeps per object (its signature and a stub: name, namespace, uid, labels, to report
+ * it if it vanishes) and the resourceVersion the watch resumes from.
+ */
+class Memory {
+  private readonly signatures = new Map<string, string>();
+  private readonly stubs = new Map<string, Obj>();
+  resourceVersion = '';
 
-  const relist = async () => {
+  constructor(private readonly options: InformerOptions) {}
+
+  /** Lists everything again and reports each object, and those that vanished while not watching. */
+  async relist(): Promise<void> {
+    const { options } = this;
     // Paged (limit/continue): every page comes from the same snapshot, whose resourceVersion the watch resumes from.
     const list = await listAll<Obj>(options.client, options.path, options.labelSelector);
     options.onRelist?.();
@@ -67,85 +57,119 @@ export function startInformer(options: InformerOptions): Informer {
       const key = keyOf(item);
       seen.add(key);
       const sig = options.signature(item);
-      const prev = signatures.get(key);
-      remember(key, item, sig);
+      const prev = this.signatures.get(key);
+      this.remember(key, item, sig);
       options.onEvent(prev === undefined ? 'ADDED' : 'MODIFIED', item, sig, prev);
     }
-    for (const key of [...signatures.keys()]) {
+    for (const key of [...this.signatures.keys()]) {
       if (!seen.has(key)) {
         // The object vanished while we were not watching: report it with what we kept of it.
-        const stub = stubs.get(key) ?? { metadata: { uid: key } };
-        const prev = signatures.get(key);
-        forget(key);
+        const stub = this.stubs.get(key) ?? { metadata: { uid: key } };
+        const prev = this.signatures.get(key);
+        this.forget(key);
         options.onEvent('DELETED', stub, '', prev);
       }
     }
-    resourceVersion = list.metadata?.resourceVersion ?? '';
-  };
+    this.resourceVersion = list.metadata?.resourceVersion ?? '';
+  }
 
-  const handle = (type: WatchEventType, o: Obj) => {
+  /** One watch event: remembered (or forgotten) and reported with the previous signature. */
+  readonly handle = (type: WatchEventType, o: Obj): void => {
     if (type === 'BOOKMARK') {
-      resourceVersion = metaOf(o).resourceVersion ?? resourceVersion;
+      this.resourceVersion = metaOf(o).resourceVersion ?? this.resourceVersion;
       return;
     }
     if (type === 'ERROR') return;
-    resourceVersion = metaOf(o).resourceVersion ?? resourceVersion;
+    this.resourceVersion = metaOf(o).resourceVersion ?? this.resourceVersion;
     const key = keyOf(o);
-    const prev = signatures.get(key);
-    const sig = options.signature(o);
-    if (type === 'DELETED') forget(key);
-    else remember(key, o, sig);
-    options.onEvent(type, o, sig, prev);
+    const prev = this.signatures.get(key);
+    const sig = this.options.signature(o);
+    if (type === 'DELETED') this.forget(key);
+    else this.remember(key, o, sig);
+    this.options.onEvent(type, o, sig, prev);
   };
 
-  const run = async () => {
-    let delay = backoff.initial;
-    let needList = true;
-    while (!controller.signal.aborted) {
-      try {
-        if (needList) {
-          await relist();
-          needList = false;
-        }
-        synced = true;
-        await options.client.watch(
-          options.path,
-          {
-            labelSelector: options.labelSelector || undefined,
-            resourceVersion,
-            allowWatchBookmarks: true,
-            timeoutSeconds: options.timeoutSeconds ?? 300,
-          },
-          handle,
-          controller.signal,
-        );
-        delay = backoff.initial; // a watch that ended normally: re-open at once
-      } catch (e) {
-        if (controller.signal.aborted) break;
-        synced = false;
-        options.onRestart?.(isGone(e) ? 'gone' : 'error');
-        if (isGone(e)) {
-          // The server answered: our resourceVersion is just too old. Re-list at once.
-          needList = true;
-          options.logger.info('watch expired (410); re-listing', { path: options.path });
-          continue;
-        }
-        options.logger.warn('watch interrupted; reconnecting', { path: options.path, error: e, delayMs: delay });
-        await sleep(delay, controller.signal);
-        delay = Math.min(backoff.max, delay * 2);
-      }
-    }
-  };
-  const done = run();
+  private remember(key: string, o: Obj, sig: string): void {
+    this.signatures.set(key, sig);
+    const m = metaOf(o);
+    this.stubs.set(key, { metadata: { name: m.name, namespace: m.namespace, uid: m.uid, labels: m.labels } });
+  }
+
+  private forget(key: string): void {
+    this.signatures.delete(key);
+    this.stubs.delete(key);
+  }
+}
+
+function keyOf(o: Obj): string {
+  const m = metaOf(o);
+  return m.uid ?? `${m.namespace}/${m.name}`;
+}
+
+/** Starts the list/watch loop in the background. */
+export function startInformer(options: InformerOptions): Informer {
+  const controller = new AbortController();
+  const state = { synced: false };
+  const done = runInformer(options, new Memory(options), state, controller.signal);
   return {
     get synced() {
-      return synced;
+      return state.synced;
     },
     async stop() {
       controller.abort();
       await done.catch(() => undefined);
     },
   };
+}
+
+/** List once, then watch until stopped: re-list at once on 410 Gone, reconnect with backoff on errors. */
+async function runInformer(
+  options: InformerOptions,
+  memory: Memory,
+  state: { synced: boolean },
+  signal: AbortSignal,
+): Promise<void> {
+  const backoff = options.backoffMs ?? { initial: 200, max: 10_000 };
+  let delay = backoff.initial;
+  let needList = true;
+  while (!signal.aborted) {
+    try {
+      if (needList) {
+        await memory.relist();
+        needList = false;
+      }
+      state.synced = true;
+      await watchOnce(options, memory, signal);
+      delay = backoff.initial; // a watch that ended normally: re-open at once
+    } catch (e) {
+      if (signal.aborted) break;
+      state.synced = false;
+      options.onRestart?.(isGone(e) ? 'gone' : 'error');
+      if (isGone(e)) {
+        // The server answered: our resourceVersion is just too old. Re-list at once.
+        needList = true;
+        options.logger.info('watch expired (410); re-listing', { path: options.path });
+        continue;
+      }
+      options.logger.warn('watch interrupted; reconnecting', { path: options.path, error: e, delayMs: delay });
+      await sleep(delay, signal);
+      delay = Math.min(backoff.max, delay * 2);
+    }
+  }
+}
+
+function watchOnce(options: InformerOptions, memory: Memory, signal: AbortSignal): Promise<void> {
+  return options.client.watch(
+    options.path,
+    {
+      labelSelector: options.labelSelector || undefined,
+      resourceVersion: memory.resourceVersion,
+      allowWatchBookmarks: true,
+      timeoutSeconds: options.timeoutSeconds ?? 300,
+    },
+    memory.handle,
+    signal,
+  );
 }
 
 function sleep(ms: number, signal: AbortSignal): Promise<void> {

@@ -31,95 +31,126 @@ export interface NudgeSender {
 
 /** Starts the sender's flush loop. */
 export function startNudgeSender(options: NudgeSenderOptions): NudgeSender {
-  const now = options.now ?? Date.now;
-  const maxPending = options.maxPending ?? 10_000;
-  const flushMs = options.flushMs ?? 50;
-  const backoff = options.backoffMs ?? { initial: 200, max: 10_000 };
-  const pending = new Map<string, { nudge: Nudge; since: number }>();
-  let delay = 0;
-  let stopped = false;
-  let timer: NodeJS.Timeout | undefined;
-  let sending: Promise<void> | undefined;
+  return new Sender(options);
+}
+
+type Entry = { nudge: Nudge; since: number };
+
+class Sender implements NudgeSender {
+  private readonly now: () => number;
+  private readonly maxPending: number;
+  private readonly flushMs: number;
+  private readonly backoff: { initial: number; max: number };
+  private readonly waiting = new Map<string, Entry>();
+  private delay = 0;
+  private stopped = false;
+  private timer: NodeJS.Timeout | undefined;
+  private sending: Promise<void> | undefined;
   // Nudges taken out for a send still count against maxPending: a failed send puts them back, and
   // the buffer must not grow past its bound by that.
-  let inflight = 0;
-  const gauge = () => {
-    options.metrics.pending = pending.size + inflight;
-    if (options.metrics.pending > options.metrics.pendingHighWater)
-      options.metrics.pendingHighWater = options.metrics.pending;
-  };
+  private inflight = 0;
 
-  const sendSome = async (): Promise<void> => {
+  constructor(private readonly options: NudgeSenderOptions) {
+    this.now = options.now ?? Date.now;
+    this.maxPending = options.maxPending ?? 10_000;
+    this.flushMs = options.flushMs ?? 50;
+    this.backoff = options.backoffMs ?? { initial: 200, max: 10_000 };
+  }
+
+  add(nudge: Nudge): void {
+    const { metrics } = this.options;
+    const key = messageGroupId(nudge);
+    metrics.nudgesQueued++;
+    const existing = this.waiting.get(key);
+    if (existing) {
+      metrics.nudgesCoalesced++;
+      this.waiting.set(key, { nudge, since: existing.since });
+    } else if (this.waiting.size + this.inflight >= this.maxPending) {
+      metrics.nudgesOverflowed++;
+      return;
+    } else {
+      this.waiting.set(key, { nudge, since: this.now() });
+      this.gauge();
+    }
+    this.schedule();
+  }
+
+  async flush(): Promise<void> {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    await this.sending;
+    for (let guard = 0; this.waiting.size > 0 && guard < 100; guard++) await this.sendSome();
+    this.schedule();
+  }
+
+  pending(): number {
+    return this.waiting.size;
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    await this.sending;
+  }
+
+  private gauge(): void {
+    const { metrics } = this.options;
+    metrics.pending = this.waiting.size + this.inflight;
+    if (metrics.pending > metrics.pendingHighWater) metrics.pendingHighWater = metrics.pending;
+  }
+
+  private async sendSome(): Promise<void> {
     // Take the first ten without copying the whole map (a full buffer would make that quadratic).
-    const batch: [string, { nudge: Nudge; since: number }][] = [];
-    for (const entry of pending) {
+    const batch: [string, Entry][] = [];
+    for (const entry of this.waiting) {
       if (batch.length === 10) break;
       batch.push(entry);
     }
     if (batch.length === 0) return;
-    for (const [key] of batch) pending.delete(key);
-    inflight = batch.length;
-    gauge();
+    for (const [key] of batch) this.waiting.delete(key);
+    this.inflight = batch.length;
+    this.gauge();
     try {
-      await options.publisher.publish(batch.map(([, v]) => v.nudge));
-      options.metrics.nudgesSent += batch.length;
-      const oldest = Math.min(...batch.map(([, v]) => v.since));
-      options.metrics.lagSeconds = (now() - oldest) / 1000;
-      delay = 0;
-      inflight = 0;
-      gauge();
+      await this.options.publisher.publish(batch.map(([, v]) => v.nudge));
+      this.sent(batch);
     } catch (error) {
-      inflight = 0;
-      options.metrics.sendErrors++;
-      // Put them back unless a newer nudge for the same workflow arrived meanwhile.
-      for (const [key, value] of batch) if (!pending.has(key)) pending.set(key, value);
-      gauge();
-      delay = Math.min(backoff.max, delay === 0 ? backoff.initial : delay * 2);
-      options.logger.warn('could not send nudges; backing off', { error, delayMs: delay, pending: pending.size });
+      this.failed(batch, error);
     }
-  };
+  }
 
-  const schedule = () => {
-    if (stopped || timer || sending || pending.size === 0) return;
-    const wait = delay > 0 ? delay : pending.size >= 10 ? 0 : flushMs;
-    timer = setTimeout(() => {
-      timer = undefined;
-      sending = sendSome().finally(() => {
-        sending = undefined;
-        schedule();
+  private sent(batch: [string, Entry][]): void {
+    const { metrics } = this.options;
+    metrics.nudgesSent += batch.length;
+    const oldest = Math.min(...batch.map(([, v]) => v.since));
+    metrics.lagSeconds = (this.now() - oldest) / 1000;
+    this.delay = 0;
+    this.inflight = 0;
+    this.gauge();
+  }
+
+  private failed(batch: [string, Entry][], error: unknown): void {
+    this.inflight = 0;
+    this.options.metrics.sendErrors++;
+    // Put them back unless a newer nudge for the same workflow arrived meanwhile.
+    for (const [key, value] of batch) if (!this.waiting.has(key)) this.waiting.set(key, value);
+    this.gauge();
+    this.delay = Math.min(this.backoff.max, this.delay === 0 ? this.backoff.initial : this.delay * 2);
+    this.options.logger.warn('could not send nudges; backing off', {
+      error,
+      delayMs: this.delay,
+      pending: this.waiting.size,
+    });
+  }
+
+  private schedule(): void {
+    if (this.stopped || this.timer || this.sending || this.waiting.size === 0) return;
+    const wait = this.delay > 0 ? this.delay : this.waiting.size >= 10 ? 0 : this.flushMs;
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      this.sending = this.sendSome().finally(() => {
+        this.sending = undefined;
+        this.schedule();
       });
     }, wait);
-  };
-
-  return {
-    add(nudge) {
-      const key = messageGroupId(nudge);
-      options.metrics.nudgesQueued++;
-      const existing = pending.get(key);
-      if (existing) {
-        options.metrics.nudgesCoalesced++;
-        pending.set(key, { nudge, since: existing.since });
-      } else if (pending.size + inflight >= maxPending) {
-        options.metrics.nudgesOverflowed++;
-        return;
-      } else {
-        pending.set(key, { nudge, since: now() });
-        gauge();
-      }
-      schedule();
-    },
-    async flush() {
-      if (timer) clearTimeout(timer);
-      timer = undefined;
-      await sending;
-      for (let guard = 0; pending.size > 0 && guard < 100; guard++) await sendSome();
-      schedule();
-    },
-    pending: () => pending.size,
-    async stop() {
-      stopped = true;
-      if (timer) clearTimeout(timer);
-      await sending;
-    },
-  };
+  }
 }

@@ -247,26 +247,12 @@ export async function startWatcher(options: WatcherOptions): Promise<Watcher> {
   const instanceId = options.instanceId ?? '';
   // A CRD that prunes templates' clusterName/namespace would run every step in the main cluster.
   const metrics = newMetrics();
-  const sender: NudgeSender = startNudgeSender({
-    publisher: options.publisher,
-    metrics,
-    logger,
-    flushMs: options.flushMs,
-    maxPending: options.maxPending,
-  });
+  const { sender, nudge } = startSending(options, metrics);
   const common = {
     logger,
     backoffMs: options.backoffMs,
     onRestart: () => metrics.watchRestarts++,
     onRelist: () => metrics.relists++,
-  };
-  const nudge = (n: Nudge | undefined, reason: string | undefined) => {
-    metrics.eventsSeen++;
-    if (!n || !reason) {
-      metrics.eventsDropped++;
-      return;
-    }
-    sender.add({ ...n, change: reason });
   };
   const wfInformer = startWorkflowWatch(common, options, nudge);
   const pods: PodWatches = new Map();
@@ -305,6 +291,26 @@ export async function startWatcher(options: WatcherOptions): Promise<Watcher> {
       await server?.close();
     },
   };
+}
+
+/** The sender, and the function every watch reports to: counts each event, sends the significant ones. */
+function startSending(options: WatcherOptions, metrics: WatcherMetrics) {
+  const sender: NudgeSender = startNudgeSender({
+    publisher: options.publisher,
+    metrics,
+    logger: options.logger,
+    flushMs: options.flushMs,
+    maxPending: options.maxPending,
+  });
+  const nudge = (n: Nudge | undefined, reason: string | undefined) => {
+    metrics.eventsSeen++;
+    if (!n || !reason) {
+      metrics.eventsDropped++;
+      return;
+    }
+    sender.add({ ...n, change: reason });
+  };
+  return { sender, nudge };
 }
 
 function objectRef(cluster: string, o: Record<string, unknown>): NonNullable<Nudge['object']> {
