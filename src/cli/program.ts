@@ -11,6 +11,8 @@ import { makeListCommand } from './commands/list.ts';
 import { makeLogsCommand } from './commands/logs.ts';
 import { makeNodeCommand } from './commands/node.ts';
 import { makeResumeCommand } from './commands/resume.ts';
+import { makeRetryCommand } from './commands/retry.ts';
+import { makeResubmitCommand } from './commands/resubmit.ts';
 import { makeRunCommand } from './commands/run.ts';
 import { makeStopCommand, makeSuspendCommand, makeTerminateCommand } from './commands/shutdown.ts';
 import { makeSubmitCommand } from './commands/submit.ts';
@@ -47,6 +49,8 @@ const COMMANDS: CommandRow[] = [
   { names: ['terminate'], make: makeTerminateCommand },
   { names: ['resume'], make: makeResumeCommand },
   { names: ['suspend'], make: makeSuspendCommand },
+  { names: ['retry'], make: makeRetryCommand },
+  { names: ['resubmit'], make: makeResubmitCommand },
   { names: ['node'], make: makeNodeCommand },
   { names: ['delete', 'rm'], make: makeDeleteCommand },
   { names: ['version'], make: makeVersionCommand },

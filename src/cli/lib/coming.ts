@@ -13,8 +13,6 @@ export interface ComingCommand {
 
 /** Rows leave this table when their command is registered (see {@link comingCommands}). */
 export const COMING: readonly ComingCommand[] = [
-  { name: 'retry', what: 'retry failed steps of a finished workflow', issue: '#19' },
-  { name: 'resubmit', what: 'submit a copy of a workflow again', issue: '#19' },
   { name: 'template', what: 'manage WorkflowTemplates', issue: '#19' },
   { name: 'cluster-template', what: 'manage ClusterWorkflowTemplates', issue: '#19' },
   { name: 'node', what: 'set outputs/phase of a suspended node (`node set`)', issue: '#18' },

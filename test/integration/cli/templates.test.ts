@@ -178,16 +178,16 @@ spec:
     assert.match(r.stdout, /✖ 1 linting errors found!\n$/);
   });
 
-  test('--help lists template commands and no longer as coming; retry still coming', async () => {
+  test('--help lists template commands and no longer as coming; archive is named as not planned', async () => {
     const h = await runCli(['--help'], dir);
     assert.match(h.stdout, /^ {2}template /m);
     assert.match(h.stdout, /^ {2}cluster-template /m);
     const coming = h.stdout.slice(h.stdout.indexOf('Argo commands not available yet:'));
-    assert.match(coming, /retry .*issue #19/);
-    assert.doesNotMatch(coming, /cron/);
+    assert.match(coming, /archive .*not planned/);
+    assert.doesNotMatch(coming, /cron|retry|resubmit/);
     assert.doesNotMatch(coming, /template/);
-    const r = await runCli(['retry', 'x'], dir);
+    const r = await runCli(['archive', 'list'], dir);
     assert.equal(r.code, 2);
-    assert.match(r.stderr, /`retry` .* is not implemented yet \(issue #19\)/);
+    assert.match(r.stderr, /`archive` .* is not planned/);
   });
 });
