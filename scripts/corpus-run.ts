@@ -89,13 +89,27 @@ function resolveLink(c: Case): string {
   return found.find((f) => existsSync(f)) ?? file;
 }
 
+/**
+ * Objects the examples expect to exist: the parameters ConfigMap (Argo's hack/test-examples.sh applies
+ * it before the examples) and the WorkflowTemplates / ClusterWorkflowTemplates that the template
+ * examples reference by name (their own files in Argo's examples), applied with `argosy run --apply`.
+ */
+const PRELOADED = [
+  'examples__workflow-template__templates.yaml',
+  'examples__cluster-workflow-template__clustertemplates.yaml',
+  'examples__configmaps__simple-parameters-configmap.yaml',
+]
+  .map((f) => join(SHARED, 'argo-upstream', f))
+  .filter((f) => existsSync(f))
+  .flatMap((f) => ['--apply', f]);
+
 function runOne(c: Case, timeoutS: number): Promise<Result> {
   const started = Date.now();
   const file = resolveLink(c);
   return new Promise((resolve) => {
     const child = spawn(
       process.execPath,
-      ['--import', 'tsx', 'src/cli/main.ts', 'run', file, '-o', 'json', '--runtime', 'process'],
+      ['--import', 'tsx', 'src/cli/main.ts', 'run', file, ...PRELOADED, '-o', 'json', '--runtime', 'process'],
       { cwd: ROOT, detached: true, stdio: ['ignore', 'pipe', 'pipe'] },
     );
     let out = '';
