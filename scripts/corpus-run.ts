@@ -1,7 +1,8 @@
 // Runs the conformance corpus (../shared/conformance/{argo,argo-upstream,multi-cluster}) through
 // `argosy run FILE -o json --runtime process`, one ephemeral local stack per file as a user runs it,
 // and sorts every file into: reached Argo's phase, rejected naming a feature not supported yet,
-// rejected otherwise, wrong phase, no final phase within the time limit (waiting with a visible reason,
+// rejected otherwise, wrong phase (apart: failed visibly on an image local mode cannot run or an address
+// outside this machine), no final phase within the time limit (waiting with a visible reason,
 // still running its pods, or hung without a word), not runnable by
 // `argosy run` (not a Workflow, needs a resume/stop/terminate). A finished workflow with a node still
 // Pending/Running is counted too. Prints one line per file and a summary; `--json FILE` writes them.
@@ -26,6 +27,8 @@ type Verdict =
   | 'unsupported'
   | 'rejected'
   | 'wrong-phase'
+  | 'needs-image'
+  | 'needs-network'
   | 'waiting'
   | 'still-running'
   | 'hung'
@@ -160,7 +163,21 @@ function classify(
   ).length;
   const ok = acceptable(c.expected)?.includes(phase) ?? false;
   const msg = (wf.status as { message?: string } | undefined)?.message;
-  return { verdict: ok ? 'reached' : 'wrong-phase', phase, unfinishedNodes, detail: ok ? undefined : msg };
+  if (ok) return { verdict: 'reached', phase, unfinishedNodes };
+  const nodeMessages = Object.values(wf.status?.nodes ?? {}).map((n) => (n as { message?: string }).message ?? '');
+  return { verdict: environmentVerdict(nodeMessages) ?? 'wrong-phase', phase, unfinishedNodes, detail: msg };
+}
+
+/**
+ * A wrong phase the user is told the cause of, and the cause is this machine rather than Argosy: an
+ * image local mode cannot stand in for (it fails like an image pull), or an address outside (no
+ * internet here). Counted apart so the files that are wrong for Argosy's own reasons stand out.
+ */
+function environmentVerdict(nodeMessages: string[]): Verdict | undefined {
+  if (nodeMessages.some((m) => m.includes('local mode cannot run this image'))) return 'needs-image';
+  if (nodeMessages.some((m) => /fetch failed|ENOTFOUND|EAI_AGAIN|getaddrinfo|no such host|ECONNREFUSED/.test(m)))
+    return 'needs-network';
+  return undefined;
 }
 
 /**
