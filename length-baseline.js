@@ -25,10 +25,8 @@ export default {
   'src/local/apiserver/objects.ts': 60,
   'src/local/apiserver/watch.ts': 79,
   'src/local/clusters.ts': 82,
-  'src/local/controller.ts': 103,
   'src/local/kubelet/node.ts': 57,
   'src/local/kubelet/process-runtime.ts': 61,
   'src/local/queue/poller.ts': 94,
-  'src/local/stack.ts': 97,
   'src/runtime/deps.ts': 66,
 };

@@ -93,10 +93,12 @@ function recordedSecretStore(opts: LocalControllerOptions, config: Config, awsCa
   return recordingStore(opts.secretStore ? opts.secretStore(inner) : inner, readers, awsCalls);
 }
 
+type Stops = (() => Promise<void> | void)[];
+
 /** Starts queues, functions, watcher and resync against the main cluster `mainClient` reaches. */
 export async function startLocalController(opts: LocalControllerOptions): Promise<LocalController> {
   const { logger } = opts;
-  const stops: (() => Promise<void> | void)[] = [];
+  const stops: Stops = [];
   const stopAll = async () => {
     for (const s of stops.reverse()) await Promise.resolve(s()).catch(() => undefined);
   };
@@ -106,76 +108,15 @@ export async function startLocalController(opts: LocalControllerOptions): Promis
       visibilityTimeoutSeconds: opts.visibilityTimeoutSeconds,
     });
     stops.push(() => queues.stop());
-    const config = loadConfig(
-      {
-        clusterName: opts.mainCluster,
-        queueUrl: queues.queueUrls.work,
-        timerQueueUrl: queues.queueUrls.timer,
-        deadLetterQueueUrl: queues.queueUrls.dlq,
-        ...opts.config,
-      },
-      opts.readEnv ? process.env : {},
-    );
+    const config = controllerConfig(opts, queues);
     const awsCalls = new AwsCallLog();
-    const store = recordedSecretStore(opts, config, awsCalls);
-    const status = await localStatusStorage(config, opts.config, queues.endpoint, awsCalls);
-    stops.push(status.close);
-    const registry = await buildClusterRegistry({ config, logger, mainClient: opts.mainClient, store });
-    stops.push(() => registry.close());
-    const runtime = await createRuntimeDeps({
-      config,
-      logger,
-      registry,
-      sqs: queues.client,
-      sqsFor: (fn) => recordingSqs(queues.client, fn, awsCalls),
-      decide: opts.decide ?? (engineDecide as DecideFn),
-      policy: opts.policy,
-      hooks: opts.hooks,
-      events: opts.events,
-      statusStorage: status.storage,
-    });
-    const reconcilePoller = startPoller({
-      client: queues.client,
-      queueUrl: queues.queueUrls.work,
-      handler: makeReconcileHandler(runtime.reconcile),
-      logger,
-      onAwsCall: (action) => awsCalls.record('reconcile', action, queues.queueUrls.work),
-    });
-    stops.push(() => reconcilePoller.stop());
-    const timerPoller = startPoller({
-      client: queues.client,
-      queueUrl: queues.queueUrls.timer,
-      handler: makeTimerHandler(runtime.timer),
-      logger,
-      concurrency: 1,
-      onAwsCall: (action) => awsCalls.record('timer', action, queues.queueUrls.timer),
-    });
-    stops.push(() => timerPoller.stop());
+    const { registry, runtime } = await startRuntime(opts, config, queues, awsCalls, stops);
+    const reconcilePoller = startFunctionPollers(opts, queues, runtime, awsCalls, stops);
     const watcherRegistry = opts.watcherClient ? asIdentity(registry, opts.watcherClient) : registry;
-    let watcher: Watcher | undefined;
-    if (opts.watcher !== false) {
-      const sent = createSqsPublisher({
-        client: recordingSqs(queues.client, 'watcher', awsCalls),
-        workQueueUrl: config.queueUrl,
-        timerQueueUrl: config.timerQueueUrl,
-        onSent: (n) => (runtime.counters.nudgesPublished += n),
-      });
-      const w = await startWatcher({
-        registry: watcherRegistry,
-        publisher: opts.watcherPublisher ? opts.watcherPublisher(sent) : sent,
-        logger: logger.child({ component: 'watcher' }),
-        instanceId: config.instanceId,
-        managedNamespace: config.managedNamespace,
-        targetsPollMs: opts.watcherTargetsPollMs,
-        http: opts.watcherHttp ?? false,
-        backoffMs: opts.watcherBackoffMs,
-        maxPending: opts.watcherMaxPending,
-        healthGraceMs: opts.watcherHealthGraceMs,
-      });
-      watcher = w;
-      stops.push(() => w.stop());
-      await untilReady(w, logger);
-    }
+    const watcher =
+      opts.watcher === false
+        ? undefined
+        : await startLocalWatcher(opts, config, queues, runtime, watcherRegistry, awsCalls, stops);
     const resync = makeResyncHandler(runtime.resync);
     onTimer(opts.resyncIntervalMs ?? 30_000, resync, logger, 'resync failed', stops);
     const cron = startCron(opts, runtime, config, logger, stops);
@@ -198,14 +139,113 @@ export async function startLocalController(opts: LocalControllerOptions): Promis
   }
 }
 
+/** The functions' configuration: the local queues and the main cluster's name over `opts.config`. */
+function controllerConfig(opts: LocalControllerOptions, queues: LocalQueues): Config {
+  return loadConfig(
+    {
+      clusterName: opts.mainCluster,
+      queueUrl: queues.queueUrls.work,
+      timerQueueUrl: queues.queueUrls.timer,
+      deadLetterQueueUrl: queues.queueUrls.dlq,
+      ...opts.config,
+    },
+    opts.readEnv ? process.env : {},
+  );
+}
+
+/** The cluster registry and the functions' dependencies, as the Lambda wiring builds them. */
+async function startRuntime(
+  opts: LocalControllerOptions,
+  config: Config,
+  queues: LocalQueues,
+  awsCalls: AwsCallLog,
+  stops: Stops,
+): Promise<{ registry: EntryRegistry; runtime: RuntimeDeps }> {
+  const { logger } = opts;
+  const store = recordedSecretStore(opts, config, awsCalls);
+  const status = await localStatusStorage(config, opts.config, queues.endpoint, awsCalls);
+  stops.push(status.close);
+  const registry = await buildClusterRegistry({ config, logger, mainClient: opts.mainClient, store });
+  stops.push(() => registry.close());
+  const runtime = await createRuntimeDeps({
+    config,
+    logger,
+    registry,
+    sqs: queues.client,
+    sqsFor: (fn) => recordingSqs(queues.client, fn, awsCalls),
+    decide: opts.decide ?? (engineDecide as DecideFn),
+    policy: opts.policy,
+    hooks: opts.hooks,
+    events: opts.events,
+    statusStorage: status.storage,
+  });
+  return { registry, runtime };
+}
+
+/** The work queue → reconcile and timer queue → timer pollers (the Lambda event sources' part). */
+function startFunctionPollers(
+  opts: LocalControllerOptions,
+  queues: LocalQueues,
+  runtime: RuntimeDeps,
+  awsCalls: AwsCallLog,
+  stops: Stops,
+): Poller {
+  const { logger } = opts;
+  const reconcilePoller = startPoller({
+    client: queues.client,
+    queueUrl: queues.queueUrls.work,
+    handler: makeReconcileHandler(runtime.reconcile),
+    logger,
+    onAwsCall: (action) => awsCalls.record('reconcile', action, queues.queueUrls.work),
+  });
+  stops.push(() => reconcilePoller.stop());
+  const timerPoller = startPoller({
+    client: queues.client,
+    queueUrl: queues.queueUrls.timer,
+    handler: makeTimerHandler(runtime.timer),
+    logger,
+    concurrency: 1,
+    onAwsCall: (action) => awsCalls.record('timer', action, queues.queueUrls.timer),
+  });
+  stops.push(() => timerPoller.stop());
+  return reconcilePoller;
+}
+
+/** The watcher in-process, publishing to the local queues as its own identity; returns once it listed. */
+async function startLocalWatcher(
+  opts: LocalControllerOptions,
+  config: Config,
+  queues: LocalQueues,
+  runtime: RuntimeDeps,
+  registry: ClusterRegistry,
+  awsCalls: AwsCallLog,
+  stops: Stops,
+): Promise<Watcher> {
+  const sent = createSqsPublisher({
+    client: recordingSqs(queues.client, 'watcher', awsCalls),
+    workQueueUrl: config.queueUrl,
+    timerQueueUrl: config.timerQueueUrl,
+    onSent: (n) => (runtime.counters.nudgesPublished += n),
+  });
+  const w = await startWatcher({
+    registry,
+    publisher: opts.watcherPublisher ? opts.watcherPublisher(sent) : sent,
+    logger: opts.logger.child({ component: 'watcher' }),
+    instanceId: config.instanceId,
+    managedNamespace: config.managedNamespace,
+    targetsPollMs: opts.watcherTargetsPollMs,
+    http: opts.watcherHttp ?? false,
+    backoffMs: opts.watcherBackoffMs,
+    maxPending: opts.watcherMaxPending,
+    healthGraceMs: opts.watcherHealthGraceMs,
+  });
+  stops.push(() => w.stop());
+  await untilReady(w, opts.logger);
+  return w;
+}
+
 /** Runs `fn` every `everyMs` (0 = never) until stopped; failures are logged, the next tick retries. */
-function onTimer(
-  everyMs: number,
-  fn: () => Promise<unknown>,
-  logger: Logger,
-  what: string,
-  stops: (() => Promise<void> | void)[],
-): void {
+function onTimer(everyMs: number, fn: () => Promise<unknown>, logger: Logger, what: string, stops: Stops): void {
   if (everyMs <= 0) return;
   const t = setInterval(() => {
     fn().catch((error: unknown) => logger.warn(what, { error }));
@@ -223,7 +263,7 @@ function startCron(
   runtime: RuntimeDeps,
   config: Config,
   logger: Logger,
-  stops: (() => Promise<void> | void)[],
+  stops: Stops,
 ): () => Promise<CronResult> {
   const evaluate = makeCronHandler({
     mainClient: runtime.resync.mainClient,

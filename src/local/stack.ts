@@ -17,7 +17,6 @@ import type { EventSourceControl, NudgePublisher } from '../ports/event-source.t
 import type { ClusterRegistry, KubeClient } from '../ports/kube.ts';
 import type { Workflow } from '../engine/types.ts';
 import { createKubeClient, type HttpKubeClient } from '../adapters/kube/http-client.ts';
-import { isAlreadyExists } from '../adapters/kube/errors.ts';
 import { workflowPath, workflowsPath } from '../adapters/kube/resources.ts';
 import type { SecretStore } from '../clusters/stores/types.ts';
 import type { EventPolicy } from '../runtime/events.ts';
@@ -26,13 +25,12 @@ import type { DecideFn, ReconcileHooks } from '../runtime/reconcile.ts';
 import type { RuntimeDeps } from '../runtime/deps.ts';
 import type { Watcher } from '../watcher/watcher.ts';
 import { startLocalClusters, type LocalClusterOptions, type LocalClusters } from './clusters.ts';
-import { startLocalController } from './controller.ts';
+import { startLocalController, type LocalController, type LocalControllerOptions } from './controller.ts';
+import { configureClusters, withArtifactRepository } from './cluster-setup.ts';
 import type { AwsCallLog } from './aws-calls.ts';
 import type { CronResult } from '../runtime/cron-handler.ts';
-import { FUNCTIONS_SUBJECT, installedRules, mainOverlay, REMOTE_SUBJECT, WATCHER_SUBJECT } from './identities.ts';
+import { FUNCTIONS_SUBJECT, installedRules, mainOverlay, WATCHER_SUBJECT } from './identities.ts';
 import type { LocalQueues } from './queue/sqs-server.ts';
-import { workflowIdentities } from './workflow-rbac.ts';
-import { configureArtifactRepository } from './artifact-repository.ts';
 
 export interface LocalStackOptions {
   /** Cluster names; the first is the main cluster. Default `['main', 'other']`. */
@@ -137,230 +135,120 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
       dataDir: opts.dataDir,
     });
     stops.push(() => clusters.stop());
+    const clientAs = (token: string): HttpKubeClient => {
+      const c = mainClusterClient(clusters, mainName, token);
+      stops.push(() => c.close());
+      return c;
+    };
     const m = clusters.get(mainName);
-    const mainClient: HttpKubeClient = createKubeClient({
-      cluster: mainName,
-      server: m.url,
-      tls: { caPem: m.caPem },
-      auth: { kind: 'bearer', token: m.adminToken },
-      qps: 1000,
-      burst: 1000,
-    });
-    stops.push(() => mainClient.close());
+    const mainClient = clientAs(m.adminToken);
     const storeNamespace = String(opts.config?.controllerNamespace ?? DEFAULT_CONTROLLER_NAMESPACE);
     await configureClusters(clusters, names, mainClient, storeNamespace, opts.clusterLabels);
     // The functions and the watcher reach the main cluster with the RBAC infra/k8s installs for them.
     const overlay = mainOverlay(opts.config?.managedNamespace as string | undefined);
-    const clientAs = (id: string, rules: ReturnType<typeof installedRules>): HttpKubeClient => {
-      const c = createKubeClient({
-        cluster: mainName,
-        server: m.url,
-        tls: { caPem: m.caPem },
-        auth: { kind: 'bearer', token: m.createIdentity(id, rules).token },
-        qps: 1000,
-        burst: 1000,
-      });
-      stops.push(() => c.close());
-      return c;
-    };
-    const functionsClient = clientAs(FUNCTIONS_SUBJECT.user, installedRules(overlay, FUNCTIONS_SUBJECT));
-    const watcherClient = clientAs(WATCHER_SUBJECT.user, installedRules(overlay, WATCHER_SUBJECT));
-    const controller = await startLocalController({
-      mainCluster: mainName,
-      mainClient: functionsClient,
-      watcherClient,
-      logger,
-      config: {
-        secretCacheMs: 1000,
-        placementPolicy: LOCAL_PLACEMENT_POLICY,
-        // The sim runtime simulates the user's container only, not Argo's executor (no task results):
-        // its pods are pods-only (docs/adr/0009-argo-executor-pods.md); the process runtime runs both.
-        ...(opts.runtime === 'sim' ? { executorMode: 'pods' } : {}),
-        ...opts.config,
-      },
-      ...timing(opts),
-      watcher: opts.watcher,
-      watcherHttp: opts.watcherHttp,
-      watcherMaxPending: opts.watcherMaxPending,
-      watcherHealthGraceMs: opts.watcherHealthGraceMs,
-      watcherTargetsPollMs: 2000,
-      watcherBackoffMs: { initial: 200, max: 2000 },
-      watcherPublisher: opts.watcherPublisher,
-      secretStore: opts.secretStore,
-      decide: opts.decide,
-      policy: opts.policy,
-      hooks: opts.hooks,
-      events: opts.events,
-    });
+    const identity = (subject: typeof FUNCTIONS_SUBJECT) =>
+      clientAs(m.createIdentity(subject.user, installedRules(overlay, subject)).token);
+    const functionsClient = identity(FUNCTIONS_SUBJECT);
+    const watcherClient = identity(WATCHER_SUBJECT);
+    const controller = await startLocalController(
+      controllerOptions(opts, mainName, functionsClient, watcherClient, logger),
+    );
     stops.push(() => controller.stop());
-    const { queues, registry, runtime, watcher } = await withArtifactRepository(controller, clusters, mainClient);
-    return {
-      clusters,
-      kubeconfigPath: clusters.kubeconfigPath,
-      mainCluster: mainName,
-      sqsEndpoint: queues.endpoint,
-      queueUrls: queues.queueUrls,
-      control: controller.reconcilePoller,
-      registry,
-      mainClient,
-      functionsClient,
-      awsCalls: controller.awsCalls,
-      watcherRegistry: controller.watcherRegistry,
-      runtime,
-      watcher,
-      queues,
-      submit: (wf, namespace = 'argo') => submitWorkflow(mainClient, wf, namespace),
-      waitFor: (ns, name, predicate, timeoutMs) => waitForWorkflow(mainClient, ns, name, predicate, timeoutMs),
-      resyncNow: () => controller.resyncNow(),
-      cronNow: () => controller.cronNow(),
-      stop: stopAll,
-    };
+    await withArtifactRepository(controller, clusters, mainClient);
+    return stackHandle(controller, clusters, mainName, mainClient, functionsClient, stopAll);
   } catch (e) {
     await stopAll();
     throw e;
   }
 }
 
+/** A client of the main cluster's API server with `token` (the admin's, or an installed identity's). */
+function mainClusterClient(clusters: LocalClusters, mainName: string, token: string): HttpKubeClient {
+  const m = clusters.get(mainName);
+  return createKubeClient({
+    cluster: mainName,
+    server: m.url,
+    tls: { caPem: m.caPem },
+    auth: { kind: 'bearer', token },
+    qps: 1000,
+    burst: 1000,
+  });
+}
+
+/** The local controller's options: the stack's identities, local settings, and what the caller passed. */
+function controllerOptions(
+  opts: LocalStackOptions,
+  mainName: string,
+  functionsClient: KubeClient,
+  watcherClient: KubeClient,
+  logger: Logger,
+): LocalControllerOptions {
+  return {
+    mainCluster: mainName,
+    mainClient: functionsClient,
+    watcherClient,
+    logger,
+    config: {
+      secretCacheMs: 1000,
+      placementPolicy: LOCAL_PLACEMENT_POLICY,
+      // The sim runtime simulates the user's container only, not Argo's executor (no task results):
+      // its pods are pods-only (docs/adr/0009-argo-executor-pods.md); the process runtime runs both.
+      ...(opts.runtime === 'sim' ? { executorMode: 'pods' } : {}),
+      ...opts.config,
+    },
+    ...timing(opts),
+    watcher: opts.watcher,
+    watcherHttp: opts.watcherHttp,
+    watcherMaxPending: opts.watcherMaxPending,
+    watcherHealthGraceMs: opts.watcherHealthGraceMs,
+    watcherTargetsPollMs: 2000,
+    watcherBackoffMs: { initial: 200, max: 2000 },
+    watcherPublisher: opts.watcherPublisher,
+    secretStore: opts.secretStore,
+    decide: opts.decide,
+    policy: opts.policy,
+    hooks: opts.hooks,
+    events: opts.events,
+  };
+}
+
+/** What a caller holds: the parts, and submit/wait/resync/cron/stop. */
+function stackHandle(
+  controller: LocalController,
+  clusters: LocalClusters,
+  mainName: string,
+  mainClient: KubeClient,
+  functionsClient: KubeClient,
+  stopAll: () => Promise<void>,
+): LocalStack {
+  const { queues, registry, runtime, watcher } = controller;
+  return {
+    clusters,
+    kubeconfigPath: clusters.kubeconfigPath,
+    mainCluster: mainName,
+    sqsEndpoint: queues.endpoint,
+    queueUrls: queues.queueUrls,
+    control: controller.reconcilePoller,
+    registry,
+    mainClient,
+    functionsClient,
+    awsCalls: controller.awsCalls,
+    watcherRegistry: controller.watcherRegistry,
+    runtime,
+    watcher,
+    queues,
+    submit: (wf, namespace = 'argo') => submitWorkflow(mainClient, wf, namespace),
+    waitFor: (ns, name, predicate, timeoutMs) => waitForWorkflow(mainClient, ns, name, predicate, timeoutMs),
+    resyncNow: () => controller.resyncNow(),
+    cronNow: () => controller.cronNow(),
+    stop: stopAll,
+  };
+}
+
 /** The queue and timer settings passed through to the controller as given. */
 function timing(opts: LocalStackOptions) {
   const { maxReceiveCount, visibilityTimeoutSeconds, resyncIntervalMs, cronIntervalMs, clock } = opts;
   return { maxReceiveCount, visibilityTimeoutSeconds, resyncIntervalMs, cronIntervalMs, clock };
-}
-
-// ---------------------------------------------------------------------------------------------
-// Setup: what a platform team does by hand before the seed example can run (seed: "Configure Your
-// Other Cluster"): namespaces, the `workflow` ServiceAccount, an identity for Argosy in every other
-// cluster with the pod rights infra/k8s/remote-cluster/rbac.yaml grants, and Secret `rest-config` in the main
-// cluster holding one `cluster.` entry per other cluster, in the JSON shape of Go's rest.Config.
-
-/** Namespaces each cluster gets: `argo` everywhere, plus `batch` in the other clusters (fan-out example). */
-export function namespacesFor(cluster: string, mainCluster: string): string[] {
-  return cluster === mainCluster ? ['argo'] : ['argo', 'batch'];
-}
-
-/** The rights infra/k8s/remote-cluster gives Argosy's identity in another cluster. */
-export const REMOTE_RULES = installedRules('remote-cluster', REMOTE_SUBJECT);
-
-async function createIgnoringExisting(client: KubeClient, path: string, body: unknown): Promise<void> {
-  try {
-    await client.request({ method: 'POST', path, body });
-  } catch (e) {
-    if (!isAlreadyExists(e)) throw e;
-  }
-}
-
-/**
- * Prepares every cluster and writes Secret `rest-config` in the main cluster's controller namespace
- * (`storeNamespace`, its own namespace: workflows never run there).
- */
-export async function configureClusters(
-  clusters: LocalClusters,
-  names: string[],
-  mainClient: KubeClient,
-  storeNamespace = DEFAULT_CONTROLLER_NAMESPACE,
-  labels: Record<string, Record<string, string>> = {},
-): Promise<void> {
-  const mainName = names[0] ?? 'main';
-  await createIgnoringExisting(mainClient, '/api/v1/namespaces', {
-    apiVersion: 'v1',
-    kind: 'Namespace',
-    metadata: { name: storeNamespace },
-  });
-  const data: Record<string, string> = {};
-  for (const name of names) {
-    const c = clusters.get(name);
-    // infra/k8s/workflow-rbac in each namespace: the pods' ServiceAccounts (Argo's executor writes task results).
-    for (const ns of namespacesFor(name, mainName))
-      for (const [user, rules] of workflowIdentities(ns)) c.createIdentity(user, rules);
-    const admin =
-      name === mainName
-        ? mainClient
-        : createKubeClient({
-            cluster: name,
-            server: c.url,
-            tls: { caPem: c.caPem },
-            auth: { kind: 'bearer', token: c.adminToken },
-          });
-    try {
-      for (const ns of namespacesFor(name, mainName)) {
-        await createIgnoringExisting(admin, '/api/v1/namespaces', {
-          apiVersion: 'v1',
-          kind: 'Namespace',
-          metadata: { name: ns },
-        });
-        if (name !== mainName) {
-          await createIgnoringExisting(admin, `/api/v1/namespaces/${ns}/serviceaccounts`, {
-            apiVersion: 'v1',
-            kind: 'ServiceAccount',
-            metadata: { name: 'workflow', namespace: ns },
-          });
-        }
-      }
-      if (name === mainName) continue;
-      const identity = c.createIdentity(REMOTE_SUBJECT.user, REMOTE_RULES);
-      const restConfig = {
-        Host: c.url,
-        BearerToken: identity.token,
-        TLSClientConfig: { CAData: Buffer.from(c.caPem).toString('base64') },
-        QPS: 100,
-        Burst: 200,
-        ...(labels[name] ? { Labels: labels[name] } : {}),
-      };
-      data[`${name}.`] = Buffer.from(JSON.stringify(restConfig)).toString('base64');
-    } finally {
-      if (admin !== mainClient && 'close' in admin) (admin as { close(): void }).close();
-    }
-  }
-  const secret = {
-    apiVersion: 'v1',
-    kind: 'Secret',
-    metadata: { name: 'rest-config', namespace: storeNamespace },
-    type: 'Opaque',
-    data,
-  };
-  try {
-    await mainClient.request({ method: 'POST', path: `/api/v1/namespaces/${storeNamespace}/secrets`, body: secret });
-  } catch (e) {
-    if (!isAlreadyExists(e)) throw e;
-    await mainClient.request({
-      method: 'PUT',
-      path: `/api/v1/namespaces/${storeNamespace}/secrets/rest-config`,
-      body: secret,
-    });
-  }
-}
-
-/**
- * The default artifact repository in the emulator that also serves the queues, its ConfigMap and
- * Secrets (artifact-repository.ts); returns the controller once they exist.
- */
-async function withArtifactRepository<C extends { queues: LocalQueues }>(
-  controller: C,
-  clusters: LocalClusters,
-  mainClient: KubeClient,
-): Promise<C> {
-  const s3Url = controller.queues.endpoint;
-  const names = [...clusters.clusters.keys()];
-  const mainName = names[0] ?? 'main';
-  const others = names.slice(1).map((name) => {
-    const c = clusters.get(name);
-    const client = createKubeClient({
-      cluster: name,
-      server: c.url,
-      tls: { caPem: c.caPem },
-      auth: { kind: 'bearer', token: c.adminToken },
-    });
-    return { client, namespaces: namespacesFor(name, mainName) };
-  });
-  try {
-    await configureArtifactRepository(s3Url, {
-      main: { client: mainClient, namespaces: namespacesFor(mainName, mainName) },
-      others,
-    });
-  } finally {
-    for (const o of others) o.client.close();
-  }
-  return controller;
 }
 
 /** Creates a workflow (names from generateName are made by the API server). */

@@ -11,7 +11,8 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { SecretStore } from '../../src/clusters/stores/types.ts';
-import { REMOTE_RULES, type LocalStack } from '../../src/local/stack.ts';
+import type { LocalStack } from '../../src/local/stack.ts';
+import { REMOTE_RULES } from '../../src/local/cluster-setup.ts';
 import { REMOTE_SUBJECT } from '../../src/local/identities.ts';
 import type { Workflow } from '../../src/engine/types.ts';
 import { assertClean, captureLog, chain, faultStack, isDone, sleep, until, type CapturedLog } from './helpers.ts';

@@ -8,7 +8,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { NodeStatus, Workflow } from '../../src/engine/types.ts';
 import type { LocalStack } from '../../src/local/stack.ts';
-import { REMOTE_RULES } from '../../src/local/stack.ts';
+import { REMOTE_RULES } from '../../src/local/cluster-setup.ts';
 import { captureLog, faultStack, isDone, type CapturedLog } from './helpers.ts';
 
 const REST_CONFIG = '/api/v1/namespaces/argosy-system/secrets/rest-config';

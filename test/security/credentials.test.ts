@@ -12,7 +12,8 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { Workflow } from '../../src/engine/types.ts';
-import { REMOTE_RULES, type LocalStack } from '../../src/local/stack.ts';
+import type { LocalStack } from '../../src/local/stack.ts';
+import { REMOTE_RULES } from '../../src/local/cluster-setup.ts';
 import { adminClient, captureLog, chain, faultStack, isDone, type CapturedLog } from '../faults/helpers.ts';
 
 const run = promisify(execFile);

@@ -5,7 +5,7 @@ import { once } from 'node:events';
 import { join } from 'node:path';
 import type { ChildProcess } from 'node:child_process';
 import { startLocalClusters, type LocalClusters } from '../../../src/local/clusters.ts';
-import { configureClusters } from '../../../src/local/stack.ts';
+import { configureClusters } from '../../../src/local/cluster-setup.ts';
 import { clientFromKubeconfig } from '../../../src/clusters/kubeconfig.ts';
 import type { DevState } from '../../../src/cli/lib/dev-state.ts';
 import { runCli, scratch, spawnCli } from './cli-helpers.ts';
