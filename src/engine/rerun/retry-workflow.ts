@@ -71,14 +71,27 @@ function restartedWorkflow(wf: Workflow, opts: RetryOptions, now: Date): Workflo
   return overrideParameters({ ...wf, metadata: { ...wf.metadata, labels }, spec, status }, opts.parameters ?? []);
 }
 
-/** Argo's isDescendantNodeSucceeded: a Succeeded node below `node` that is not being reset. */
-function hasSucceededDescendant(nodes: Record<string, NodeStatus>, node: NodeStatus, reset: Set<string>): boolean {
+/**
+ * Argo's isDescendantNodeSucceeded: a Succeeded node below `node` that is not being reset. Answers are
+ * kept per node (`seen`): a DAG's diamonds would otherwise walk the same subtrees once per path.
+ */
+function hasSucceededDescendant(
+  nodes: Record<string, NodeStatus>,
+  node: NodeStatus,
+  reset: Set<string>,
+  seen = new Map<string, boolean>(),
+): boolean {
+  const known = seen.get(node.id);
+  if (known !== undefined) return known;
+  let found = false;
   for (const id of node.children ?? []) {
     const child = nodes[id];
     if (!child) throw new RerunError(`couldn't obtain child ${id}`);
-    if ((!reset.has(id) && child.phase === 'Succeeded') || hasSucceededDescendant(nodes, child, reset)) return true;
+    found = (!reset.has(id) && child.phase === 'Succeeded') || hasSucceededDescendant(nodes, child, reset, seen);
+    if (found) break;
   }
-  return false;
+  seen.set(node.id, found);
+  return found;
 }
 
 /** Argo's getNodeIDsToReset: with --restart-successful, the nodes the selector matches. */
@@ -101,13 +114,15 @@ function selectedNodes(nodes: Record<string, NodeStatus>, opts: RetryOptions): S
 function nodesToRestart(nodes: Record<string, NodeStatus>, opts: RetryOptions): Set<string> {
   const out = selectedNodes(nodes, opts);
   const selected = new Set(out);
+  const seen = new Map<string, boolean>();
+  const retryParents = new Map<string, NodeStatus>();
+  for (const n of Object.values(nodes))
+    if (n.type === 'Retry') for (const child of n.children ?? []) retryParents.set(child, n);
   for (const [id, node] of Object.entries(nodes)) {
     if (!failedOrError(node) || !EXECUTION_TYPES.has(node.type)) continue;
     // An attempt of a retryStrategy counts as its Retry node (Argo's FindRetryNodeByChild).
-    const judged = node.nodeFlag?.retried
-      ? (Object.values(nodes).find((n) => n.type === 'Retry' && n.children?.includes(id)) ?? node)
-      : node;
-    if (!hasSucceededDescendant(nodes, judged, selected)) out.add(id);
+    const judged = node.nodeFlag?.retried ? (retryParents.get(id) ?? node) : node;
+    if (!hasSucceededDescendant(nodes, judged, selected, seen)) out.add(id);
   }
   return out;
 }
