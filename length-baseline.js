@@ -18,7 +18,6 @@ export default {
   'src/engine/dag/execute-dag.ts': 56,
   'src/engine/decide.ts': 68,
   'src/engine/expr/govaluate.ts': 57,
-  'src/engine/pod/executor-pod.ts': 61,
   'src/engine/validate-dag.ts': 62,
   'src/local/apiserver/crd-schema.ts': 52,
   'src/local/apiserver/handlers.ts': 95,

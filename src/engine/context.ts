@@ -264,11 +264,18 @@ export function outboundNodes(ctx: ExecContext, id: string): string[] {
     case 'Suspend':
     case 'HTTP':
     case 'Plugin':
-    case 'Pod':
       return [id];
+    case 'Pod':
+      // A container set's pod hangs followers off its last Container nodes (only they are its children).
+      if (!node.children?.some((c) => ctx.nodes[c]?.type === 'Container' && ctx.nodes[c]?.boundaryID === id))
+        return [id];
+      return node.children.flatMap((c) => outboundNodes(ctx, c));
+    case 'Container':
     case 'TaskGroup':
       if (!node.children || node.children.length === 0) return [id];
-      return node.children.flatMap((c) => outboundNodes(ctx, c));
+      return node.children.flatMap((c) =>
+        node.type === 'Container' && ctx.nodes[c]?.boundaryID !== node.boundaryID ? [id] : outboundNodes(ctx, c),
+      );
     case 'Retry': {
       const last = node.children?.[node.children.length - 1];
       if (last) return [last];

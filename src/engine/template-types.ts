@@ -15,6 +15,8 @@ import type { Report } from './validate-common.ts';
 import { validateSteps } from './validate-steps.ts';
 import { validateDag } from './validate-dag.ts';
 import { executePod } from './pod/execute-pod.ts';
+import { executeContainerSet } from './pod/execute-container-set.ts';
+import { validateContainerSet } from './validate-container-set.ts';
 import { executeSuspend } from './suspend/execute-suspend.ts';
 import { executeHttp } from './http-template/execute-http.ts';
 import { executeSteps } from './steps/execute-steps.ts';
@@ -77,6 +79,13 @@ export const TEMPLATE_TYPES: Partial<Record<TemplateKind, TemplateType>> = {
     runsPod: true,
     execute: executePod,
     validate: all(imageRequired('script'), outputSources),
+  },
+  // One pod runs every member; each gets a Container node (pod/execute-container-set.ts).
+  containerSet: {
+    nodeType: 'Pod',
+    runsPod: true,
+    execute: executeContainerSet,
+    validate: validateContainerSet,
   },
   // Argo's executor runs the action in a pod (`argoexec resource`).
   resource: { nodeType: 'Pod', runsPod: true, execute: executePod, validate: all(resourceChecks, outputSources) },

@@ -150,6 +150,19 @@ export interface Container {
   [key: string]: unknown;
 }
 
+/** One member of a `containerSet` (Argo's ContainerNode): a container and the members it waits for. */
+export interface ContainerNode extends Container {
+  name: string;
+  dependencies?: string[];
+}
+
+/** Argo's ContainerSetTemplate: containers of one pod run as a graph, sharing `volumeMounts`. */
+export interface ContainerSetTemplate {
+  containers?: ContainerNode[];
+  volumeMounts?: { name: string; mountPath: string; [key: string]: unknown }[];
+  retryStrategy?: { retries?: number | string; duration?: string };
+}
+
 export interface ScriptTemplate extends Container {
   source: string;
 }
@@ -175,6 +188,7 @@ export interface Template {
   suspend?: SuspendTemplate;
   resource?: unknown;
   data?: DataTemplate;
+  containerSet?: ContainerSetTemplate;
   retryStrategy?: RetryStrategy;
   activeDeadlineSeconds?: number | string;
   timeout?: string;

@@ -33,7 +33,6 @@ const templateType = (name: string, feature: string): UnsupportedField => ({
 
 /** What is not implemented, by Argo type and field. */
 export const UNSUPPORTED: readonly UnsupportedField[] = [
-  templateType('containerSet', 'container-set templates'),
   templateType('plugin', 'executor plugin templates'),
   { at: 'Mutex.database', feature: 'database-backed mutexes (synchronization across controllers)' },
   { at: 'SemaphoreRef.database', feature: 'database-backed semaphores (synchronization across controllers)' },

@@ -50,7 +50,7 @@ function addOutputs(
   for (const p of t.outputs?.parameters ?? []) scope.keys.add(`${base}outputs.parameters.${p.name}`);
   for (const a of t.outputs?.artifacts ?? []) scope.keys.add(`${base}outputs.artifacts.${a.name}`);
   if (aggregate) scope.keys.add(`${base}outputs.parameters`);
-  if (aggregate && t.script) scope.keys.add(`${base}outputs.result`);
+  if (aggregate && (t.script || t.containerSet)) scope.keys.add(`${base}outputs.result`);
 }
 
 /** The first `steps.`/`tasks.` tag of `value` not in scope. */

@@ -28,7 +28,6 @@ const UNSUPPORTED_FEATURES = [
   /^artifact:(gcs|azure|git|oss|hdfs|artifactory|plugin)$/,
   /^artifactGC$/,
   /^plugin$/,
-  /^containerSet$/,
   /^daemon$/,
   /^metrics$/,
   /^podDisruptionBudget$/,

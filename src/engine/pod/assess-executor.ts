@@ -12,6 +12,7 @@ import { assessPod, type PodAssessment } from './assess-pod.ts';
 import { LABEL_REPORT_OUTPUTS_COMPLETED } from '../labels.ts';
 import { isResourceMain } from './resource-pod.ts';
 import { isDataMain } from './data-pod.ts';
+import { mainContainerNames } from './container-set.ts';
 /** Argo's TASK_RESULT_TIMEOUT_DURATION: how long a finished node waits for its outputs. */
 export const TASK_RESULT_TIMEOUT_MS = 10 * 60_000;
 
@@ -48,11 +49,12 @@ export function assessExecutorPod(
   nowMs: number,
 ): ExecutorAssessment {
   const pod = observed.pod;
-  const a: ExecutorAssessment = assessPod(observed, { name: t.name }, false);
+  const a: ExecutorAssessment = assessPod(observed, { name: t.name, containerSet: t.containerSet }, false);
   const main = terminated(pod, 'main');
   const wait = terminated(pod, 'wait');
-  // A pod Failed for a sidecar is still Succeeded when main and wait both exited 0.
-  if (a.phase === 'Failed' && !pod.status?.message && main?.exitCode === 0 && wait?.exitCode === 0) {
+  const mainsOk = mainContainerNames(t).every((n) => terminated(pod, n)?.exitCode === 0);
+  // A pod Failed for a sidecar is still Succeeded when the main containers and wait all exited 0.
+  if (a.phase === 'Failed' && !pod.status?.message && mainsOk && wait?.exitCode === 0) {
     a.phase = 'Succeeded';
     a.message = '';
   }

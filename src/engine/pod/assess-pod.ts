@@ -7,6 +7,7 @@ import type { KubeContainerStatus, KubePod, ObservedPod } from '../contract.ts';
 import type { NodePhase, NodeStatus, Outputs, Parameter, Template } from '../types.ts';
 import { durationForPod } from '../resources-duration.ts';
 import { OUTPUTS_LOG_MARKER } from './outputs-wrapper.ts';
+import { mainContainerNames } from './container-set.ts';
 
 /** The node fields a pod determines. */
 export interface PodAssessment {
@@ -37,18 +38,21 @@ function pendingReason(pod: KubePod): string {
   return '';
 }
 
-/** Argo's `inferFailedReason`: pod message, else the first failing container (init → main → others). */
-function failedReason(pod: KubePod): { phase: NodePhase; message: string } {
+/**
+ * Argo's `inferFailedReason`: pod message, else the first failing container (init → main containers →
+ * others); `mains`: `main`, or every member of a container set (`IsMainContainerName`).
+ */
+function failedReason(pod: KubePod, mains: string[]): { phase: NodePhase; message: string } {
   if (pod.status?.message) return { phase: 'Failed', message: pod.status.message };
   const inits = pod.status?.initContainerStatuses ?? [];
   const ctrs = pod.status?.containerStatuses ?? [];
   const ordered: KubeContainerStatus[] = [
     ...inits,
-    ...ctrs.filter((c) => c.name === 'main'),
-    ...ctrs.filter((c) => c.name !== 'main'),
+    ...ctrs.filter((c) => mains.includes(c.name)),
+    ...ctrs.filter((c) => !mains.includes(c.name)),
   ];
   for (const cs of ordered) {
-    const isMain = cs.name === 'main';
+    const isMain = mains.includes(cs.name);
     const isInit = inits.includes(cs);
     const t = cs.state?.terminated;
     if (!t) {
@@ -185,7 +189,7 @@ export function assessPod(observed: ObservedPod, t: Template, wantResult: boolea
   if (phase === 'Pending') a.message = pendingReason(pod);
   else if (phase === 'Running') a.phase = 'Running';
   else if (phase === 'Succeeded') a.phase = 'Succeeded';
-  else if (phase === 'Failed') Object.assign(a, failedReason(pod));
+  else if (phase === 'Failed') Object.assign(a, failedReason(pod, mainContainerNames(t)));
   else a.phase = 'Running';
   if (a.phase === 'Succeeded' || a.phase === 'Failed' || a.phase === 'Error') {
     const f = latestFinish(pod);

@@ -29,6 +29,7 @@ import { applyPodSpecPatches, podSpecPatches } from './pod-spec-patch.ts';
 import { dataParts } from './data-pod.ts';
 import { resourceParts } from './resource-pod.ts';
 import { claimVolume } from './claims.ts';
+import { defaultContainerName } from './container-set.ts';
 
 /** Where a pod goes and as whom. */
 export interface PodTarget {
@@ -98,7 +99,7 @@ function podMetadata(ctx: ExecContext, node: NodeStatus, t: Template, target: Po
     ...(t.metadata?.annotations ?? {}),
     [ANNOTATION_NODE_NAME]: node.name,
     [ANNOTATION_NODE_ID]: node.id,
-    [ANNOTATION_DEFAULT_CONTAINER]: 'main',
+    [ANNOTATION_DEFAULT_CONTAINER]: defaultContainerName(t),
   };
   const gc = podGcAnnotation(ctx);
   if (gc) annotations[ANNOTATION_POD_GC_STRATEGY] = gc;

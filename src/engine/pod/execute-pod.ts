@@ -110,6 +110,8 @@ export function isPodNodeSteady(ctx: ExecContext, node: NodeStatus): boolean {
   if (ctx.wf.spec.shutdown && isStoppedByShutdown(ctx, node)) return false;
   const observed = ctx.podsByNodeId.get(node.id);
   const phase = observed?.pod.status?.phase;
+  // A container set's Container nodes follow its running pod's containers.
+  if (node.children?.some((c) => ctx.nodes[c]?.type === 'Container')) return false;
   if (phase === 'Running')
     return node.phase === 'Running' && node.message === undefined && node.hostNodeName === observed?.pod.spec.nodeName;
   if (phase !== 'Pending') return false;
@@ -161,11 +163,13 @@ function podsOnlyReason(ctx: ExecContext, t: Template, target: PodTarget): strin
   ].filter(Boolean);
   const uses = t.resource
     ? 'is a resource template'
-    : t.data
-      ? 'is a data template'
-      : features.length > 0
-        ? `uses ${features.join(', ')}`
-        : undefined;
+    : t.containerSet
+      ? 'is a container-set template'
+      : t.data
+        ? 'is a data template'
+        : features.length > 0
+          ? `uses ${features.join(', ')}`
+          : undefined;
   if (!uses) return undefined;
   return (
     `template '${t.name}' ${uses}, which needs Argo's executor, but cluster "${target.cluster}" ` +

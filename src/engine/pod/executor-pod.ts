@@ -8,6 +8,7 @@ import type { KubeContainer } from '../contract.ts';
 import type { Template } from '../types.ts';
 import { PodBuildError } from './outputs-wrapper.ts';
 import { imageCommand } from './image-entrypoints.ts';
+import { containerSetMembers } from './container-set.ts';
 
 /** Argo's executor image for the release the conventions follow. */
 export const DEFAULT_EXECUTOR_IMAGE = 'quay.io/argoproj/argoexec:v4.1.2';
@@ -156,7 +157,28 @@ function executorAccountMounts(e: ExecutorEnv, volumes: Record<string, unknown>[
   return [{ name: EXEC_SA_TOKEN, mountPath: SA_TOKEN_PATH, readOnly: true }];
 }
 
-/** Builds init, wait and the emissary-wrapped main for a container/script template. */
+/** The user's main containers: `main` of a container/script template, or the members of a container set. */
+function userMains(t: Template): KubeContainer[] {
+  if (t.containerSet) return containerSetMembers(t);
+  const main = (t.script ? scriptUserContainer(t) : { ...(t.container ?? {}), name: 'main' }) as KubeContainer;
+  if (t.script && (t.script.source ?? '') !== '') main.args = [...(main.args ?? []), SCRIPT_PATH];
+  return [main];
+}
+
+/**
+ * A main container with Argo's additions: `main` also gets the input-artifact and staging mounts; every
+ * one gets /var/run/argo, its ARGO_CONTAINER_NAME and the common env.
+ */
+function withArgoParts(c: KubeContainer, mainOnly: Mount[], argoMount: Mount, e: ExecutorEnv): KubeContainer {
+  const own = (c.volumeMounts as Mount[] | undefined) ?? [];
+  return {
+    ...c,
+    volumeMounts: [...own, ...(c.name === 'main' ? mainOnly : []), argoMount],
+    env: [...((c.env as EnvVar[] | undefined) ?? []), { name: 'ARGO_CONTAINER_NAME', value: c.name }, ...commonEnv(e)],
+  };
+}
+
+/** Builds init, wait and the emissary-wrapped main containers for a container/script/containerSet template. */
 export function executorParts(t: Template, e: ExecutorEnv): ExecutorParts {
   const argoMount: Mount = { name: 'var-run-argo', mountPath: VAR_RUN_ARGO };
   const volumes: Record<string, unknown>[] = [
@@ -165,59 +187,68 @@ export function executorParts(t: Template, e: ExecutorEnv): ExecutorParts {
   ];
   const secrets = secretVolumes(t);
   volumes.push(...secrets.volumes);
-  const isScript = !!t.script;
-  const source = t.script?.source ?? '';
-  const staging: Mount[] = isScript ? [{ name: 'argo-staging', mountPath: STAGING_DIR }] : [];
-  if (isScript) volumes.push({ name: 'argo-staging', emptyDir: {} });
+  const staging: Mount[] = t.script ? [{ name: 'argo-staging', mountPath: STAGING_DIR }] : [];
+  if (t.script) volumes.push({ name: 'argo-staging', emptyDir: {} });
   const inputMounts = inputArtifactMounts(t);
   const initInputs: Mount[] = [];
   if ((t.inputs?.artifacts ?? []).length > 0) {
     volumes.push({ name: 'input-artifacts', emptyDir: {} });
     initInputs.push({ name: 'input-artifacts', mountPath: INPUT_ARTIFACTS_DIR });
   }
-  const main = (isScript ? scriptUserContainer(t) : { ...(t.container ?? {}), name: 'main' }) as KubeContainer;
-  if (isScript && source !== '') main.args = [...(main.args ?? []), SCRIPT_PATH];
-  const userMounts = ((main.volumeMounts as Mount[] | undefined) ?? []).slice();
-  main.volumeMounts = [...userMounts, ...inputMounts, ...staging, argoMount];
-  main.env = [
-    ...((main.env as EnvVar[] | undefined) ?? []),
-    { name: 'ARGO_CONTAINER_NAME', value: 'main' },
-    ...commonEnv(e),
-  ];
+  const mains = userMains(t);
+  // Argo mirrors the mounts of the container named `main` (none when a container set has no `main`).
+  const main = mains.find((c) => c.name === 'main');
+  const userMounts = ((main?.volumeMounts as Mount[] | undefined) ?? []).slice();
+  const mainOnly = [...inputMounts, ...staging];
+  const saToken = executorAccountMounts(e, volumes);
+  const init = initContainer(t, e, [
+    ...saToken,
+    ...initInputs,
+    ...(inputMounts.length > 0 ? userMounts.map((m) => ({ ...m, mountPath: `/mainctrfs${m.mountPath}` })) : []),
+    ...secrets.mounts,
+    ...staging,
+    argoMount,
+  ]);
   // `wait` sees everything `main` mounts under /mainctrfs, to read outputs written to volumes.
-  const mirrored = [...userMounts, ...inputMounts, ...staging].map((m) => ({
+  const mirrored = [...userMounts, ...mainOnly].map((m) => ({
     ...m,
     mountPath: `/mainctrfs${m.mountPath}`,
     readOnly: false,
   }));
-  const userForInit =
-    inputMounts.length > 0 ? userMounts.map((m) => ({ ...m, mountPath: `/mainctrfs${m.mountPath}` })) : [];
-  const saToken = executorAccountMounts(e, volumes);
-  const init: KubeContainer = {
+  const wait = waitContainer(e, [
+    ...saToken,
+    ...secrets.mounts,
+    ...mirrored,
+    { name: 'tmp-dir-argo', mountPath: '/tmp', subPath: '0' },
+    argoMount,
+  ]);
+  const extra = userContainers(t, [...userMounts, ...mainOnly], argoMount, e);
+  const containers = [wait, ...mains.map((c) => withArgoParts(c, mainOnly, argoMount, e)), ...extra.sidecars];
+  return { initContainers: [init, ...extra.initContainers], containers, volumes };
+}
+
+/** Argo's `init` container: stages the script and input artifacts; it carries the template. */
+function initContainer(t: Template, e: ExecutorEnv, volumeMounts: Mount[]): KubeContainer {
+  return {
     name: 'init',
     image: e.image,
     command: ['argoexec', 'init', ...LOG_FLAGS],
     env: execEnv(e, 'init', templateJson(t)),
     resources: e.resources ?? {},
-    volumeMounts: [...saToken, ...initInputs, ...userForInit, ...secrets.mounts, ...staging, argoMount],
+    volumeMounts,
   };
-  const wait: KubeContainer = {
+}
+
+/** Argo's `wait` container: reports the outputs once every main container has exited. */
+function waitContainer(e: ExecutorEnv, volumeMounts: Mount[]): KubeContainer {
+  return {
     name: 'wait',
     image: e.image,
     command: ['argoexec', 'wait', ...LOG_FLAGS],
     env: execEnv(e, 'wait'),
     resources: e.resources ?? {},
-    volumeMounts: [
-      ...saToken,
-      ...secrets.mounts,
-      ...mirrored,
-      { name: 'tmp-dir-argo', mountPath: '/tmp', subPath: '0' },
-      argoMount,
-    ],
+    volumeMounts,
   };
-  const own = [...userMounts, ...inputMounts, ...staging];
-  const extra = userContainers(t, own, argoMount, e);
-  return { initContainers: [init, ...extra.initContainers], containers: [wait, main, ...extra.sidecars], volumes };
 }
 
 type UserContainer = KubeContainer & { mirrorVolumeMounts?: boolean };

@@ -33,9 +33,9 @@ test('templateKind names the field a template sets', () => {
   assert.equal(templateKind({ name: 'a' } as Template), 'unknown');
 });
 
-test('pod-running rows are the container, script, resource and data types', () => {
+test('pod-running rows are the container, script, containerSet, resource and data types', () => {
   const pods = Object.entries(TEMPLATE_TYPES)
     .filter(([, row]) => row?.runsPod)
     .map(([k]) => k);
-  assert.deepEqual(pods.sort(), ['container', 'data', 'resource', 'script']);
+  assert.deepEqual(pods.sort(), ['container', 'containerSet', 'data', 'resource', 'script']);
 });

@@ -11,9 +11,10 @@ import { hostPathIn, mountsOf, type HostMount } from './fs.ts';
 import { tarGz } from './archive.ts';
 import { withPodFiles } from '../pod-files.ts';
 import { outputMounts, pathBinDir, preparePrivateMounts } from './rootfs.ts';
+import { containerSetGraph, runMember, type ContainerSetView } from './container-set.ts';
 
 /** What emissary reads of the template. */
-export interface TemplateView {
+export interface TemplateView extends ContainerSetView {
   outputs?: {
     parameters?: { name: string; valueFrom?: { path?: string } }[];
     artifacts?: { name: string; path?: string }[];
@@ -21,11 +22,10 @@ export interface TemplateView {
   archiveLocation?: { archiveLogs?: boolean };
   inputs?: { artifacts?: { name: string; path?: string }[] };
   sidecars?: { name: string }[];
-  containerSet?: { containers?: { name: string }[] };
 }
 
 /** The containers whose exit ends the pod's work: containerSet members, else `main`. */
-function mainNames(t: TemplateView): string[] {
+export function mainNames(t: TemplateView): string[] {
   const set = (t.containerSet?.containers ?? []).map((c) => c.name);
   return set.length > 0 ? set : ['main'];
 }
@@ -80,6 +80,31 @@ export function readTemplate(req: StartRequest, varRunArgo: string): TemplateVie
   return JSON.parse(text) as TemplateView;
 }
 
+/**
+ * How the user's process starts: its mounts, PATH, the image's working directory (`/` unless workingDir
+ * says otherwise, so relative paths land where absolute output paths are read from) and, when `teeDir`
+ * is given, stdout teed to `stdout` and everything to `combined` there.
+ */
+function processOptions(
+  req: StartRequest,
+  mounts: HostMount[],
+  rootfs: string,
+  teeDir: string | undefined,
+): { opts: ProcessOptions; onOutput: (chunk: string) => void } {
+  const opts: ProcessOptions = { mounts };
+  const binDir = pathBinDir(mounts, rootfs);
+  if (binDir) opts.binDir = binDir;
+  opts.cwd = hostPathIn(mounts, String(req.container.workingDir ?? '/'), rootfs);
+  mkdirSync(opts.cwd, { recursive: true });
+  if (!teeDir) return { opts, onOutput: req.onOutput };
+  opts.onStdout = (chunk) => appendFileSync(join(teeDir, 'stdout'), chunk);
+  const onOutput = (chunk: string) => {
+    appendFileSync(join(teeDir, 'combined'), chunk);
+    req.onOutput(chunk);
+  };
+  return { opts, onOutput };
+}
+
 /** Starts the user's process under emissary; argv is what follows `--`, plus the container's args. */
 export function startEmissary(req: StartRequest, startProcess: StartProcess): RunningContainer {
   const c = req.container;
@@ -96,29 +121,42 @@ export function startEmissary(req: StartRequest, startProcess: StartProcess): Ru
   const ctrDir = at(`/var/run/argo/ctr/${name}`);
   mkdirSync(ctrDir, { recursive: true, mode: 0o777 });
   const tee = req.env.ARGO_INCLUDE_SCRIPT_OUTPUT === 'true' || template.archiveLocation?.archiveLogs === true;
-  const opts: ProcessOptions = { mounts };
-  const binDir = pathBinDir(mounts, rootfs);
-  if (binDir) opts.binDir = binDir;
-  // The image's working directory (`/` unless workingDir says otherwise), so relative paths land where
-  // the template's absolute output paths are read from.
-  opts.cwd = at(String(c.workingDir ?? '/'));
-  mkdirSync(opts.cwd, { recursive: true });
-  let onOutput = req.onOutput;
-  if (tee) {
-    opts.onStdout = (chunk) => appendFileSync(join(ctrDir, 'stdout'), chunk);
-    onOutput = (chunk) => {
-      appendFileSync(join(ctrDir, 'combined'), chunk);
-      req.onOutput(chunk);
-    };
-  }
-  const child = startProcess({ ...req, onOutput, container: { ...c, command: argv, args: [] } }, opts);
-  if ((template.sidecars ?? []).some((x) => x.name === name)) stopAfterMain(child, template, at, req.env);
-  const exited = child.exited.then(async (exit): Promise<ContainerExit> => {
+  const { opts, onOutput } = processOptions(req, mounts, rootfs, tee ? ctrDir : undefined);
+  const start = () => startProcess({ ...req, onOutput, container: { ...c, command: argv, args: [] } }, opts);
+  const isSidecar = (template.sidecars ?? []).some((x) => x.name === name);
+  const run = (child: RunningContainer) => {
+    if (isSidecar) stopAfterMain(child, template, at, req.env);
+    return child;
+  };
+  const exitFile = join(ctrDir, 'exitcode');
+  const finish = async (ended: ContainerExit): Promise<ContainerExit> => {
+    const exit = asEmissaryExit(ended, String(argv[0] ?? ''));
     if (name === 'main') await saveOutputs(template, at, (p) => hostPathIn(mounts, p, rootfs));
-    writeFileSync(join(ctrDir, 'exitcode'), String(exit.exitCode), { mode: 0o644 });
+    writeFileSync(exitFile, String(exit.exitCode), { mode: 0o644 });
     return exit;
-  });
-  return { exited, kill: (signal) => child.kill(signal) };
+  };
+  const graph = containerSetGraph(template, name);
+  if (!graph) {
+    const child = run(start());
+    return { exited: child.exited.then((exit) => finish(exit)), kill: (signal) => child.kill(signal) };
+  }
+  return runMember(
+    graph,
+    at,
+    () => run(start()),
+    finish,
+    (code) => writeFileSync(exitFile, String(code)),
+  );
+}
+
+/**
+ * Argo's emissary looks its command up first (`exec.LookPath`): a command that cannot start is emissary's
+ * own failure, exit 64 with the lookup error as the termination message, not the runtime's StartError.
+ */
+function asEmissaryExit(exit: ContainerExit, command: string): ContainerExit {
+  if (exit.reason !== 'StartError') return exit;
+  const message = `failed to find name in PATH: exec: "${command}": executable file not found in $PATH`;
+  return { exitCode: 64, reason: 'Error', message };
 }
 
 /** Copies output-parameter files and tars output-artifact paths into /var/run/argo/outputs (missing ones skipped). */

@@ -11,7 +11,7 @@ import { createKubeClient, type HttpKubeClient } from '../../../adapters/kube/ht
 import { isAlreadyExists, isNotFound, isTransient } from '../../../adapters/kube/errors.ts';
 import type { ContainerExit, StartRequest } from '../runtime.ts';
 import { hostPathIn, mountsOf } from './fs.ts';
-import { readTemplate } from './emissary.ts';
+import { mainNames, readTemplate } from './emissary.ts';
 import { saveLogs, saveOutputArtifacts, type OutputTemplate } from './artifacts-out.ts';
 
 const RESULT_LIMIT = 256 * 1024;
@@ -161,8 +161,11 @@ export async function runWait(
     await forever(() => upsert(c, ns, name, { metadata: newMeta(req, ns) })).catch((e: Error) => {
       errors.push(`failed to create task result: ${e.message}`);
     });
-    const exitFile = at('/var/run/argo/ctr/main/exitcode');
-    while (!existsSync(exitFile) && !stopped()) await new Promise((r) => setTimeout(r, 50));
+    // Every main container: `main`, or each member of a container set.
+    const exitFiles = mainNames(readTemplate(req, at('/var/run/argo'))).map((n) =>
+      at(`/var/run/argo/ctr/${n}/exitcode`),
+    );
+    while (!exitFiles.every((f) => existsSync(f)) && !stopped()) await new Promise((r) => setTimeout(r, 50));
     const outputs = await collectOutputs(req, at, errors);
     if (Object.keys(outputs).length > 0)
       await retrying(() => upsert(c, ns, name, { metadata: newMeta(req, ns), outputs }), 5, stopped).catch(
