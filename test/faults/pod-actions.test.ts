@@ -58,6 +58,17 @@ describe('pod deletes and labels refused by the API server', () => {
     return list.items.filter((e) => e.involvedObject.name === name);
   }
 
+  /**
+   * The workflow's events once one has `reason`, or all of them after 20 s: events are written after
+   * the workflow (src/runtime/reconcile.ts), so reading them the moment it looks done would race.
+   */
+  async function eventsWith(name: string, reason: string): Promise<{ reason: string; type: string }[]> {
+    for (const end = Date.now() + 20_000; ; await new Promise((r) => setTimeout(r, 100))) {
+      const ev = await events(name);
+      if (ev.some((e) => e.reason === reason) || Date.now() > end) return ev;
+    }
+  }
+
   test('a completed label refused: the node says so, an event names it, the workflow Succeeds', async () => {
     const c = await stack.submit(
       wf('label', {
@@ -77,7 +88,7 @@ describe('pod deletes and labels refused by the API server', () => {
       away?.message ?? '',
       /^pod \S+ could not be labelled completed in other\/argo: .*forbidden.*\(refused\)$/,
     );
-    const ev = await events(done.metadata.name!);
+    const ev = await eventsWith(done.metadata.name!, 'WorkflowPodLabelFailed');
     assert.ok(
       ev.some((e) => e.reason === 'WorkflowPodLabelFailed' && e.type === 'Warning'),
       JSON.stringify(ev),
@@ -111,7 +122,7 @@ describe('pod deletes and labels refused by the API server', () => {
       node?.message ?? '',
       /could not be deleted in other\/argo: .*forbidden.*\(refused; delete it once the cause is fixed\)$/,
     );
-    const ev = await events(done.metadata.name!);
+    const ev = await eventsWith(done.metadata.name!, 'WorkflowPodDeleteFailed');
     assert.ok(
       ev.some((e) => e.reason === 'WorkflowPodDeleteFailed' && e.type === 'Warning'),
       JSON.stringify(ev),
