@@ -1,8 +1,8 @@
 // Runs the conformance corpus (../shared/conformance/{argo,argo-upstream,multi-cluster}) through
 // `argosy run FILE -o json --runtime process`, one ephemeral local stack per file as a user runs it,
 // and sorts every file into: reached Argo's phase, rejected naming a feature not supported yet,
-// rejected otherwise, wrong phase (apart: failed visibly on an image local mode cannot run or an address
-// outside this machine), no final phase within the time limit (waiting with a visible reason,
+// rejected otherwise, wrong phase (apart: failed visibly on an image local mode cannot run, an address
+// outside this machine or the rights Argo's quick-start gives the default account), no final phase within the time limit (waiting with a visible reason,
 // still running its pods, or hung without a word), not runnable by
 // `argosy run` (not a Workflow, needs a resume/stop/terminate). A finished workflow with a node still
 // Pending/Running is counted too. Prints one line per file and a summary; `--json FILE` writes them.
@@ -29,6 +29,7 @@ type Verdict =
   | 'wrong-phase'
   | 'needs-image'
   | 'needs-network'
+  | 'needs-rbac'
   | 'waiting'
   | 'still-running'
   | 'hung'
@@ -89,7 +90,9 @@ function resolveLink(c: Case): string {
     else if (seg !== '.') parts.push(seg);
   }
   const found = [join(SHARED, 'argo-upstream', parts.join('__')), join(SHARED, 'argo', parts.at(-1) ?? '')];
-  return found.find((f) => existsSync(f)) ?? file;
+  const target = found.find((f) => existsSync(f));
+  if (!target) throw new Error(`symlink to ${text}, which is not in the corpus`);
+  return target;
 }
 
 /**
@@ -108,7 +111,12 @@ const PRELOADED = [
 
 function runOne(c: Case, timeoutS: number): Promise<Result> {
   const started = Date.now();
-  const file = resolveLink(c);
+  let file: string;
+  try {
+    file = resolveLink(c);
+  } catch (e) {
+    return Promise.resolve({ ...c, seconds: 0, verdict: 'not-runnable', detail: (e as Error).message });
+  }
   return new Promise((resolve) => {
     const child = spawn(
       process.execPath,
@@ -175,6 +183,9 @@ function classify(
  */
 function environmentVerdict(nodeMessages: string[]): Verdict | undefined {
   if (nodeMessages.some((m) => m.includes('local mode cannot run this image'))) return 'needs-image';
+  // Argo's quick-start binds `admin` to `default` (manifests/quick-start/base/default-admin-rolebinding.yaml
+  // in Argo's repository); Argosy's infra/k8s/workflow-rbac grants workflow pods only the executor's rights.
+  if (nodeMessages.some((m) => /is forbidden: User "system:serviceaccount:/.test(m))) return 'needs-rbac';
   if (nodeMessages.some((m) => /fetch failed|ENOTFOUND|EAI_AGAIN|getaddrinfo|no such host|ECONNREFUSED/.test(m)))
     return 'needs-network';
   return undefined;
