@@ -1,8 +1,8 @@
 /**
  * Workflow routes: list (as summaries), one workflow (JSON or YAML), its events, submit (a file's
  * text or a WorkflowTemplate with parameters) and the actions the CLI has (stop, terminate,
- * suspend, resume, delete) plus Argo's resubmit. Retry is refused by name: the engine has no
- * retry of a finished workflow yet.
+ * suspend, resume, delete) plus Argo's resubmit (the engine's formulateResubmit, as `argosy
+ * resubmit`). Retry is refused by name: the page has no node selection for it yet; `argosy retry` has it.
  */
 import { stringify } from 'yaml';
 import {
@@ -17,6 +17,7 @@ import { isNotFound } from '../../src/adapters/kube/errors.ts';
 import { resumeNamed } from '../../src/cli/commands/resume.ts';
 import { applyParameters, checkWorkflow, workflowFromText } from '../../src/cli/lib/workflow-file.ts';
 import type { Workflow } from '../../src/engine/types.ts';
+import { formulateResubmit } from '../../src/engine/index.ts';
 import { summarise } from '../src/model/summary.ts';
 import { inNamespace, namespaceParam, readWorkflow, type UiBackend } from './backend.ts';
 import { UiHttpError, sendText, type Route } from './http.ts';
@@ -49,22 +50,9 @@ export function workflowToSubmit(body: Record<string, unknown>): Workflow {
   return workflowFromText(body.yaml, String(body.source ?? 'workflow'), params);
 }
 
-/** Argo's resubmit: a new workflow with the same spec, named after the old one, labelled with its origin. */
+/** Argo's resubmit, as `argosy resubmit` makes it (labels, annotations, owner references, origin label). */
 export function resubmitOf(wf: Workflow): Workflow {
-  const name = wf.metadata.name ?? 'workflow';
-  const labels = Object.fromEntries(
-    Object.entries(wf.metadata.labels ?? {}).filter(([k]) => !k.startsWith('workflows.argoproj.io/')),
-  );
-  return {
-    apiVersion: wf.apiVersion ?? 'argoproj.io/v1alpha1',
-    kind: 'Workflow',
-    metadata: {
-      generateName: wf.metadata.generateName || `${name}-`,
-      labels: { ...labels, 'workflows.argoproj.io/resubmitted-from-workflow': name },
-      ...(wf.metadata.annotations ? { annotations: wf.metadata.annotations } : {}),
-    },
-    spec: { ...wf.spec, shutdown: undefined, suspend: undefined },
-  };
+  return formulateResubmit(wf, {}, new Date());
 }
 
 type Action = (b: UiBackend, ns: string, name: string) => Promise<unknown>;
@@ -83,7 +71,10 @@ export const ACTIONS: Record<string, Action> = {
   resubmit: async (b, ns, name) =>
     createWorkflow<Workflow>(b.target.client, ns, resubmitOf(await readWorkflow(b, ns, name))),
   retry: async () => {
-    throw new UiHttpError(501, 'retry is not supported yet (coming): resubmit runs the workflow again from the start');
+    throw new UiHttpError(
+      501,
+      'retry is not in the UI yet (coming): run `argosy retry NAME`; resubmit runs it again from the start',
+    );
   },
 };
 

@@ -1,10 +1,10 @@
 /**
  * `argosy retry` and `argosy resubmit` as a user types them against `argosy dev` with two clusters:
  * the real CLI, the real handlers, the local kubelets. The cases follow Argo's e2e tests
- * (test/e2e/cli_test.go): TestWorkflowRetryFailedWorkflow (a step that fails on its first run — it
+ * (test/e2e/cli_test.go): TestWorkflowRetryFailedWorkflow (`retry -l`) (a step that fails on its first run — it
  * leaves a file on the workflow's volume claim — and passes when retried; here it runs in cluster
  * `other`, so its pod is deleted and re-created there), TestWorkflowRetry (--restart-successful
- * --node-field-selector on steps), TestWorkflowResubmit, TestWorkflowResubmitDAGWithDependencies
+ * --node-field-selector on steps), TestWorkflowResubmitByLabelSelector, TestWorkflowResubmitDAGWithDependencies
  * (--memoized) and the refusals.
  */
 import { after, before, describe, test } from 'node:test';
@@ -45,6 +45,7 @@ apiVersion: argoproj.io/v1alpha1
 kind: Workflow
 metadata:
   name: fail-first
+  labels: {team: retry}
 spec:
   entrypoint: main
   volumeClaimTemplates:
@@ -79,7 +80,7 @@ describe('argosy retry', () => {
     assert.match(sub.stdout, /^fail-first Failed at /m, sub.stderr + dev.output());
     const failed = await workflow('fail-first');
     const firstDone = node(failed, 'first').finishedAt;
-    const r = await runCli(['retry', 'fail-first', '--wait'], dir);
+    const r = await runCli(['retry', '-l', 'team=retry', '--wait'], dir);
     assert.equal(r.code, 0, r.stderr + r.stdout);
     assert.match(r.stdout, /^Name: +fail-first$/m);
     assert.match(r.stdout, /^Namespace: +argo$/m);
@@ -178,7 +179,7 @@ spec:
     const sub = await runCli(['submit', file, '-o', 'name', '--wait'], dir);
     const original = sub.stdout.split('\n')[0] ?? '';
     assert.match(sub.stdout, / Failed at /, sub.stderr);
-    const plain = await runCli(['resubmit', original, '-o', 'name'], dir);
+    const plain = await runCli(['resubmit', '-l', 'workflow=resubmit-dag', '-o', 'name'], dir);
     assert.equal(plain.code, 0, plain.stderr);
     const copy = await workflow(plain.stdout.trim());
     assert.equal(copy.metadata.labels?.['workflows.argoproj.io/resubmitted-from-workflow'], original);

@@ -37,7 +37,12 @@ export const ACTIONS: ActionDef[] = [
     confirm: 'Resubmit this workflow (a new one with the same spec)?',
     enabled: () => true,
   },
-  { name: 'retry', label: 'Retry', enabled: () => false, coming: 'retry is coming; resubmit runs it again' },
+  {
+    name: 'retry',
+    label: 'Retry',
+    enabled: () => false,
+    coming: 'retry is coming to the UI; `argosy retry NAME` has it, resubmit runs it again',
+  },
   { name: 'suspend', label: 'Suspend', enabled: (s) => running(s) && !s.suspended },
   { name: 'resume', label: 'Resume', enabled: (s) => running(s) && s.suspended },
   {
