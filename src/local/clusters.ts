@@ -11,8 +11,7 @@
  * await local.stop();
  * ```
  */
-import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseAllDocuments, stringify } from 'yaml';
 import { silentLogger, type Logger } from '../logger.ts';
@@ -28,6 +27,7 @@ import { Kubelet, type KubeletOptions, type SimDefaults } from './kubelet/kubele
 import { createNode } from './kubelet/node.ts';
 import { onProcessExit } from './kubelet/exit-hooks.ts';
 import { assetDir } from './assets.ts';
+import { createTempRoot, LEDGER_SUFFIX, sweepDeadTempRoots } from './temp-root.ts';
 
 export type { RbacRule, Identity, ApiStats, SimDefaults };
 
@@ -127,11 +127,40 @@ export function installArgoCrds(cluster: LocalCluster | ApiServer): void {
 
 const BASE_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube-node-lease'];
 
+/** The cluster's node: a kubelet running (or simulating) the pods bound to `<name>-node`. */
+function startKubelet(
+  server: ApiServer,
+  opts: LocalClusterOptions,
+  name: string,
+  where: { workDir: string; tempRoot: string; host: string; caPem: string },
+): Kubelet {
+  const { workDir, tempRoot, host, caPem } = where;
+  const kubelet = new Kubelet({
+    state: server.state,
+    logs: server.logs,
+    nodeName: `${name}-node`,
+    nodeIp: host,
+    runtime: opts.perCluster?.[name]?.runtime ?? opts.runtime ?? 'process',
+    logger: (opts.logger ?? silentLogger).child({ cluster: name, component: 'kubelet' }),
+    workDir,
+    apiUrl: server.url,
+    caPem,
+    tokenFor: (ns, sa) => server.auth.tokenOf(`system:serviceaccount:${ns}:${sa}`),
+    // Beside the persisted pods when there are any (a restart marks them NodeRestart), else in the
+    // temporary folder, which a later start sweeps once this process is gone.
+    processLedger: join(opts.dataDir ?? tempRoot, `${name}${LEDGER_SUFFIX}`),
+    ...kubeletTuning(opts, name),
+  });
+  kubelet.start();
+  return kubelet;
+}
+
 async function startOne(
   name: string,
   index: number,
   opts: LocalClusterOptions,
   workRoot: string,
+  tempRoot: string,
 ): Promise<LocalCluster> {
   // 127.0.0.1, 127.0.0.2, ... (all of 127/8 is loopback on Linux), past .254 into 127.0.1.x.
   const host = `127.0.${Math.floor(index / 254)}.${(index % 254) + 1}`;
@@ -168,23 +197,15 @@ async function startOne(
   saveId();
   const nodeName = `${name}-node`;
   createNode(state, nodeName, host);
-  let kubelet: Kubelet | undefined;
-  if (opts.kubelet !== false) {
-    kubelet = new Kubelet({
-      state,
-      logs: server.logs,
-      nodeName,
-      nodeIp: host,
-      runtime: opts.perCluster?.[name]?.runtime ?? opts.runtime ?? 'process',
-      logger: logger.child({ component: 'kubelet' }),
-      workDir: join(workRoot, name),
-      apiUrl: server.url,
-      caPem: cert.caPem,
-      tokenFor: (ns, sa) => server.auth.tokenOf(`system:serviceaccount:${ns}:${sa}`),
-      ...kubeletTuning(opts, name),
-    });
-    kubelet.start();
-  }
+  const kubelet =
+    opts.kubelet === false
+      ? undefined
+      : startKubelet(server, opts, name, {
+          workDir: join(workRoot, name),
+          tempRoot,
+          host,
+          caPem: cert.caPem,
+        });
   return {
     name,
     get url() {
@@ -235,11 +256,12 @@ export async function startLocalClusters(opts: LocalClusterOptions): Promise<Loc
   // Names become node names (`<name>-node`), kubeconfig contexts and file names.
   const bad = opts.names.filter((n) => !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(n) || n.length > 58);
   if (bad.length) throw new Error(`cluster names must be DNS-1123 labels of at most 58 characters: ${bad.join(', ')}`);
-  const tempRoot = mkdtempSync(join(tmpdir(), 'argosy-clusters-'));
+  sweepDeadTempRoots(opts.logger ?? silentLogger);
+  const tempRoot = createTempRoot();
   const workRoot = opts.workDir ?? join(tempRoot, 'pods');
   const list: LocalCluster[] = [];
   try {
-    for (const [i, name] of opts.names.entries()) list.push(await startOne(name, i, opts, workRoot));
+    for (const [i, name] of opts.names.entries()) list.push(await startOne(name, i, opts, workRoot, tempRoot));
   } catch (e) {
     await Promise.all(list.map(async (c) => (await c.kubelet?.stop(), c.stop())));
     rmSync(tempRoot, { recursive: true, force: true });

@@ -126,6 +126,27 @@ async function startDevUi(ctx: CliContext, state: DevState): Promise<{ line: str
   }
 }
 
+/** Waits for Ctrl-C or SIGTERM, then stops the stack (a second signal exits at once). */
+async function untilStopped(ctx: CliContext, stack: LocalStack, stopServers: () => Promise<void>): Promise<void> {
+  await new Promise<void>((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
+  ctx.io.err('argosy: stopping the local stack\n');
+  // A second Ctrl-C while stopping exits at once; the exit hooks still stop the containers and
+  // remove the temporary folder holding the admin kubeconfig.
+  const exitNow = (): never => process.exit(130);
+  process.once('SIGINT', exitNow);
+  process.once('SIGTERM', exitNow);
+  removeDevState(ctx.config.home);
+  await stopServers();
+  try {
+    await stack.stop();
+  } catch (e) {
+    ctx.io.err(`argosy: stopping: ${(e as Error).message}\n`);
+  }
+}
+
 export function makeDevCommand(): Command {
   return new Command('dev')
     .description(
@@ -159,18 +180,6 @@ export function makeDevCommand(): Command {
       writeDevState(ctx.config.home, state);
       const ui = await startDevUi(ctx, state);
       ctx.io.out(banner(state, contexts, devStatePath(ctx.config.home), ui.line));
-      await new Promise<void>((resolve) => {
-        process.once('SIGINT', resolve);
-        process.once('SIGTERM', resolve);
-      });
-      ctx.io.err('argosy: stopping the local stack\n');
-      removeDevState(ctx.config.home);
-      await ui.stop();
-      server.close();
-      try {
-        await stack.stop();
-      } catch (e) {
-        ctx.io.err(`argosy: stopping: ${(e as Error).message}\n`);
-      }
+      await untilStopped(ctx, stack, () => (server.close(), ui.stop()));
     });
 }

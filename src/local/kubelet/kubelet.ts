@@ -15,6 +15,8 @@ import { bindPod } from '../apiserver/reviews.ts';
 import type { StoreEvent } from '../apiserver/store.ts';
 import { onProcessExit } from './exit-hooks.ts';
 import { recordEvent } from './node.ts';
+import { nodeRestartStatus } from './pod-status.ts';
+import { ProcessLedger, reapLedger } from './process-ledger.ts';
 import { PodWorker } from './pod-worker.ts';
 import { JobController } from './job-controller.ts';
 import { ClaimBinder } from './claim-binder.ts';
@@ -48,6 +50,12 @@ export interface KubeletOptions {
    * a message (local mode can never pull it). Default 15 s; placement `failoverAfter` below it still moves.
    */
   unpullableGiveUpMs?: number;
+  /**
+   * Where the process runtime records the process groups it starts (0600), in a folder that outlives
+   * this process (`--data-dir`, or the stack's temporary folder). At start, what a dead kubelet left
+   * running there is stopped before its pods are marked Failed, so a retry never runs beside an orphan.
+   */
+  processLedger?: string;
 }
 
 /** How long an image local mode cannot run stays in ImagePullBackOff before the pod fails. */
@@ -65,7 +73,8 @@ export class Kubelet {
 
   constructor(private readonly opts: KubeletOptions) {
     const rt = opts.runtime;
-    this.runtime = rt === 'sim' ? new SimRuntime(opts.simDefaults) : rt === 'process' ? new ProcessRuntime() : rt;
+    const ledger = opts.processLedger ? new ProcessLedger(opts.processLedger) : undefined;
+    this.runtime = rt === 'sim' ? new SimRuntime(opts.simDefaults) : rt === 'process' ? new ProcessRuntime(ledger) : rt;
     this.events = opts.events ?? this.runtime.name === 'process';
     this.jobs = new JobController(opts.state, opts.logger.child({ component: 'job-controller' }));
     this.claims = new ClaimBinder(opts.state, opts.workDir, opts.logger.child({ component: 'claim-binder' }));
@@ -95,6 +104,7 @@ export class Kubelet {
         setImmediate(() => this.drain());
       }
     });
+    this.reapOrphans();
     for (const pod of this.opts.state.store.list('/pods')) this.adoptAfterRestart(pod);
     this.jobs.start();
     this.claims.start();
@@ -135,6 +145,13 @@ export class Kubelet {
     }
   }
 
+  /** Stops the containers a previous kubelet process recorded and left running (it was killed). */
+  private reapOrphans(): void {
+    if (!this.opts.processLedger) return;
+    const killed = reapLedger(this.opts.processLedger);
+    if (killed.length) this.opts.logger.warn('stopped containers a previous kubelet left running', { pids: killed });
+  }
+
   /** Pods found bound to this node at start (persisted state) were running on a node that died. */
   private adoptAfterRestart(pod: KubeObject): void {
     const phase = pod.status?.phase;
@@ -144,12 +161,7 @@ export class Kubelet {
       return;
     }
     const def = this.opts.state.registry.byKey('/pods')!;
-    const status = {
-      ...pod.status,
-      phase: 'Failed',
-      reason: 'NodeRestart',
-      message: 'The node restarted while the pod was running',
-    };
+    const status = nodeRestartStatus(pod.status, this.opts.state.now());
     try {
       this.opts.state.update(def, pod.metadata.namespace, pod.metadata.name, { ...pod, status }, 'status');
     } catch (e) {

@@ -141,3 +141,44 @@ export function buildPodStatus(
   if (init.length) status.initContainerStatuses = init.map(containerStatus);
   return status;
 }
+
+/**
+ * Kubernetes' words for a container whose process the kubelet can no longer find when the pod ends
+ * (pkg/kubelet/kubelet_pods.go): terminated, exit code 137, ContainerStatusUnknown.
+ */
+const LOST_CONTAINER = {
+  exitCode: 137,
+  reason: 'ContainerStatusUnknown',
+  message: 'The container could not be located when the pod was terminated',
+};
+
+function lostContainer(status: KubeObject, finishedAt: string): KubeObject {
+  if (status.state?.terminated) return { ...status, ready: false, started: false };
+  const startedAt = status.state?.running?.startedAt;
+  const terminated = { ...LOST_CONTAINER, ...(startedAt ? { startedAt } : {}), finishedAt };
+  return { ...status, ready: false, started: false, state: { terminated } };
+}
+
+/**
+ * The status of a pod that was running on this node when the kubelet's process died: Failed with
+ * NodeRestart, not Ready, and every container that had not ended terminated (its process was stopped
+ * by the restarted kubelet), so nothing reports a running container of a failed pod.
+ */
+export function nodeRestartStatus(previous: KubeObject | undefined, now: Date): KubeObject {
+  const t = kubeTime(now);
+  const lost = (list: KubeObject[] | undefined) => list?.map((c) => lostContainer(c, t));
+  const initDone = ((previous?.initContainerStatuses ?? []) as KubeObject[]).every(
+    (c) => c.state?.terminated?.exitCode === 0,
+  );
+  const flags: ConditionFlags = { initialized: initDone, ready: false, notReadyReason: 'PodFailed' };
+  const status: KubeObject = {
+    ...previous,
+    phase: 'Failed',
+    reason: 'NodeRestart',
+    message: 'The node restarted while the pod was running; its containers were stopped',
+    conditions: podConditions(previous?.conditions, flags, now),
+  };
+  if (previous?.containerStatuses) status.containerStatuses = lost(previous.containerStatuses);
+  if (previous?.initContainerStatuses) status.initContainerStatuses = lost(previous.initContainerStatuses);
+  return status;
+}

@@ -5,7 +5,7 @@
  * stands in for `terminationMessagePath`. Absolute `/tmp/...` paths in the command are mapped into
  * the pod's private tmp directory, so concurrent pods do not share files.
  */
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { imageProfile, pullNotFound, resolveExecutable } from './images.ts';
@@ -15,6 +15,7 @@ import { argoexecStandIn } from './argoexec/index.ts';
 import type { ProcessOptions } from './argoexec/emissary.ts';
 import { rewritePaths } from './argoexec/fs.ts';
 import { writeHostsFile } from './pod-files.ts';
+import type { ProcessLedger } from './process-ledger.ts';
 
 export type { ProcessOptions } from './argoexec/emissary.ts';
 
@@ -76,6 +77,9 @@ export class ProcessRuntime implements ContainerRuntime {
   readonly name = 'process' as const;
   /** Process groups still running, killed synchronously if this process exits first. */
   private readonly live = new Set<number>();
+
+  /** `ledger` records each group so a kubelet started after this process died can stop them. */
+  constructor(private readonly ledger?: ProcessLedger) {}
 
   /** SIGKILLs every container still running (used from a process 'exit' hook: must be synchronous). */
   killAll(): void {
@@ -141,15 +145,36 @@ export class ProcessRuntime implements ContainerRuntime {
     const [cmd, ...args] = resolved.argv;
     const child = spawn(cmd!, args, { cwd, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
     const pid = child.pid;
-    if (pid !== undefined) this.live.add(pid);
+    if (pid !== undefined) {
+      this.live.add(pid);
+      this.ledger?.started(pid);
+    }
     child.stdout.setEncoding('utf8').on('data', req.onOutput);
     if (opts.onStdout) child.stdout.on('data', opts.onStdout);
     child.stderr.setEncoding('utf8').on('data', req.onOutput);
-    const exited = new Promise<ContainerExit>((resolve) => {
+    const exited = this.exitOf(child, pid, terminationFile);
+    return {
+      exited,
+      kill: (signal) => {
+        try {
+          if (child.pid !== undefined) process.kill(-child.pid, signal);
+        } catch {
+          // Already gone.
+        }
+      },
+    };
+  }
+
+  /** The container's exit: its code (128 + signal when killed) and termination message; forgets its group. */
+  private exitOf(child: ChildProcess, pid: number | undefined, terminationFile: string): Promise<ContainerExit> {
+    return new Promise<ContainerExit>((resolve) => {
       let spawnError: Error | undefined;
       child.on('error', (e) => (spawnError = e));
       child.on('close', (code, signal) => {
-        if (pid !== undefined) this.live.delete(pid);
+        if (pid !== undefined) {
+          this.live.delete(pid);
+          this.ledger?.exited(pid);
+        }
         if (spawnError && code === null && !signal) {
           return resolve({ exitCode: 128, reason: 'StartError', message: spawnError.message });
         }
@@ -161,16 +186,6 @@ export class ProcessRuntime implements ContainerRuntime {
         resolve(exit);
       });
     });
-    return {
-      exited,
-      kill: (signal) => {
-        try {
-          if (child.pid !== undefined) process.kill(-child.pid, signal);
-        } catch {
-          // Already gone.
-        }
-      },
-    };
   }
 }
 
