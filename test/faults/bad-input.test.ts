@@ -9,7 +9,18 @@ import assert from 'node:assert/strict';
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import type { Workflow } from '../../src/engine/types.ts';
 import type { LocalStack } from '../../src/local/stack.ts';
-import { assertClean, captureLog, chain, faultStack, podsOf, runToEnd, until, type CapturedLog } from './helpers.ts';
+import { kubectl } from '../integration/apiserver/helpers.ts';
+import {
+  assertClean,
+  captureLog,
+  chain,
+  faultStack,
+  isDone,
+  podsOf,
+  runToEnd,
+  until,
+  type CapturedLog,
+} from './helpers.ts';
 
 const REST_CONFIG = '/api/v1/namespaces/argosy-system/secrets/rest-config';
 const b64 = (s: string) => Buffer.from(s).toString('base64');
@@ -111,6 +122,29 @@ describe('bad input', () => {
       assert.equal((await podsOf(stack, done.metadata.name!)).length, 0);
     });
   }
+
+  test('kubectl create of a workflow with an unknown field: stored, then ended Error naming the path and the field meant', async () => {
+    // kubectl validates strictly, but the Workflow CRD keeps unknown fields (as Argo's does), so the
+    // object is stored as written; the controller must not run something other than what was written.
+    const manifest = [
+      'apiVersion: argoproj.io/v1alpha1',
+      'kind: Workflow',
+      'metadata: {name: typo-parallelism}',
+      'spec:',
+      '  entrypoint: main',
+      '  paralellism: 1',
+      '  templates: [{name: main, container: {image: argoproj/argosay:v2}}]',
+    ].join('\n');
+    const created = await kubectl(stack.kubeconfigPath, 'main', ['create', '-n', 'argo', '-f', '-', '-o', 'name'], {
+      stdin: manifest,
+    });
+    assert.equal(created.code, 0, created.stderr);
+    assert.equal(created.stdout.trim(), 'workflow.argoproj.io/typo-parallelism');
+    const done = await stack.waitFor('argo', 'typo-parallelism', isDone, 30_000);
+    assert.equal(done.status?.phase, 'Error');
+    assert.match(done.status?.message ?? '', /spec\.paralellism: unknown field; did you mean parallelism\?/);
+    assert.equal((await podsOf(stack, 'typo-parallelism')).length, 0);
+  });
 
   for (const [key, why] of [
     ['bad64', /base64|JSON|invalid/i],
