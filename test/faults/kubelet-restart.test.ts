@@ -11,7 +11,7 @@ import { once } from 'node:events';
 import { dirname, join } from 'node:path';
 import type { ChildProcess } from 'node:child_process';
 import { clientFromKubeconfig } from '../../src/clusters/kubeconfig.ts';
-import type { DevState } from '../../src/cli/dev-state.ts';
+import type { DevState } from '../../src/cli/lib/dev-state.ts';
 import type { KubeClient } from '../../src/ports/kube.ts';
 import { procInfo } from '../../src/local/kubelet/process-ledger.ts';
 import { runCli, scratch, spawnCli, writeFile } from '../integration/cli/cli-helpers.ts';
