@@ -7,6 +7,7 @@ import { reopenForFailedSaves, saveMemoized } from './memoize.ts';
 import { NOW_VARIABLE } from './expr/expression-tag.ts';
 import type { Decision, ObservedPod, Snapshot, WorkflowMetaPatch } from './contract.ts';
 import { WORKFLOW_FINALIZER } from './contract.ts';
+import { ARTIFACT_GC_FINALIZER, hasArtifactGC } from './artifact-gc/strategy.ts';
 import type { ArtifactRepository, Condition, NodeStatus, Workflow, WorkflowPhase, WorkflowStatus } from './types.ts';
 import { isFulfilled, newContext, type ExecContext } from './context.ts';
 import { ANNOTATION_NODE_ID, ANNOTATION_POD_NAME_FORMAT, LABEL_COMPLETED, LABEL_PHASE } from './labels.ts';
@@ -55,16 +56,26 @@ function metadataOf(
     labels[LABEL_PHASE] = status.phase;
     labels[LABEL_COMPLETED] = isDone(status.phase) ? 'true' : 'false';
   }
-  const finalizers = (wf.metadata.finalizers ?? []).filter((f) => f === WORKFLOW_FINALIZER);
+  const finalizers: string[] = (wf.metadata.finalizers ?? []).filter((f) => f === WORKFLOW_FINALIZER);
   // Locks too: a workflow deleted while it holds or waits for one lets go in the finalizer.
   const needed = ctx && (remoteNodes || createsRemotePods(ctx) || involvedInLocks(ctx));
   if (finalizers.length === 0 && needed) finalizers.push(WORKFLOW_FINALIZER);
+  if (ctx && needsArtifactGcFinalizer(ctx)) finalizers.push(ARTIFACT_GC_FINALIZER);
   const own = ctx?.workflowMetadata;
   return {
     labels: { ...(own?.labels ?? {}), ...labels },
     annotations: { ...(own?.annotations ?? {}), [ANNOTATION_POD_NAME_FORMAT]: format },
     finalizers,
   };
+}
+
+/**
+ * Argo's `addArtifactGCFinalizer`: a workflow with collected artifacts holds the artifact-gc finalizer
+ * from its start until GC is done (artifact-gc/plan.ts); never added again once GC has started.
+ */
+function needsArtifactGcFinalizer(ctx: ExecContext): boolean {
+  if (ctx.wf.status?.artifactGCStatus?.strategiesProcessed) return false;
+  return hasArtifactGC(ctx.wf.spec, ctx.storedTemplates);
 }
 
 function involvedInLocks(ctx: ExecContext): boolean {

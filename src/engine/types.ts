@@ -334,7 +334,16 @@ export interface WorkflowStatus {
   podPlaces?: PodPlace[];
   /** Argo's claims of `spec.volumeClaimTemplates` (pod mounts resolve against them), with their place. */
   persistentVolumeClaims?: VolumeClaimEntry[];
+  /** Argo's `ArtGCStatus`: which GC strategies started their pods, which GC pods were read back. */
+  artifactGCStatus?: ArtGCStatus;
   [key: string]: unknown;
+}
+
+/** Argo's `ArtGCStatus` (workflow_types.go). */
+export interface ArtGCStatus {
+  strategiesProcessed?: Record<string, boolean>;
+  podsRecouped?: Record<string, boolean>;
+  notSpecified?: boolean;
 }
 
 /**

@@ -16,6 +16,7 @@ import { workflowVolumeProblems } from './volumes.ts';
 import { fieldNameProblem, missingInputs, type Report } from './validate-common.ts';
 import { placementProblems } from './placement/spec.ts';
 import { validateClaims } from './validate-claims.ts';
+import { validateArtifactGC } from './artifact-gc/validate.ts';
 
 /** One problem found in a workflow. */
 export interface ValidationError {
@@ -208,5 +209,6 @@ export function validateWorkflow(wf: Workflow, options: ValidateOptions = {}): V
   templates.forEach((t, i) => validateTemplate(wf, t, i, report));
   validateRecursion(templates, report);
   validateClaims(wf, report);
+  validateArtifactGC(wf, report);
   return errors;
 }

@@ -35,6 +35,8 @@ const IMPORTANT = new Set([
   // A pod that could not be deleted or labelled completed (engine/pod-effects.ts).
   'WorkflowPodDeleteFailed',
   'WorkflowPodLabelFailed',
+  // Artifact GC that failed or could not run (engine/artifact-gc): objects left in the repository.
+  'ArtifactGCFailed',
 ]);
 
 /** Whether the policy records an event with this reason. */

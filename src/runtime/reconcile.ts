@@ -41,6 +41,7 @@ import { writeOrEnd } from './write-or-end.ts';
 import { expireFinished } from './ttl.ts';
 import { deleteTaskSets, observeTaskSets, taskSetPlaces } from './task-sets.ts';
 import { lockDepsOf, observeLocks } from './locks.ts';
+import { artifactGcRound, holdsGcFinalizer, type GcRoundResult } from './artifact-gc.ts';
 
 export type DecideFn = (snapshot: Snapshot, now: Date) => Decision;
 
@@ -132,10 +133,16 @@ export async function reconcileWorkflow(
   const probe = deps.statusSubresource ?? sharedProbe(deps.registry);
   let writes = 0;
   for (let attempt = 1; attempt <= maxAttempts; attempt++) {
-    const wf = await readWorkflow(deps, main, ref, attempt < maxAttempts);
-    if (wf === 'not-found') return { outcome: 'not-found', writes, attempts: attempt };
-    if (wf === 'replaced') continue;
-    const skip = skipReason(deps, wf);
+    const read = await readWorkflow(deps, main, ref, attempt < maxAttempts);
+    if (read === 'not-found') return { outcome: 'not-found', writes, attempts: attempt };
+    let wf = read === 'replaced' ? undefined : read;
+    const skip = wf && skipReason(deps, wf);
+    const gc = wf && (await gcFirst(deps, wf, skip, probe));
+    if (!wf || gc === 'conflict') continue;
+    writes += gc?.writes ?? 0;
+    if (gc && !gc.released)
+      return { outcome: skip === 'deleting' ? 'deleting' : 'completed', writes, attempts: attempt };
+    if (gc) wf = gc.workflow;
     if (skip === 'deleting') {
       // Not ours to finalize (no remote pods were ever made, or already done): Kubernetes does the rest.
       if (!needsFinalization(wf)) return { outcome: 'deleting', writes, attempts: attempt };
@@ -168,6 +175,36 @@ export async function reconcileWorkflow(
     }
   }
   throw new StatusConflictError({ namespace: ref.namespace, workflow: ref.workflow, attempts: maxAttempts });
+}
+
+/**
+ * A completed or deleted workflow of ours holding the artifact-gc finalizer gets a round of artifact GC
+ * first (its pods are not deleted by the finalizer below while GC still runs); 'conflict' = re-read.
+ */
+async function gcFirst(
+  deps: ReconcileDeps,
+  wf: Workflow,
+  skip: ReturnType<typeof skipReason> | undefined,
+  probe: () => Promise<boolean>,
+): Promise<GcRoundResult | 'conflict' | undefined> {
+  if (!skip || !holdsGcFinalizer(wf) || !isOurs(deps, wf)) return undefined;
+  try {
+    return await collectArtifacts(deps, wf, probe);
+  } catch (e) {
+    if (isConflict(e)) return 'conflict';
+    throw e;
+  }
+}
+
+/** A round of artifact GC (completed or deleted workflow); comes back while GC pods run. */
+async function collectArtifacts(
+  deps: ReconcileDeps,
+  wf: Workflow,
+  probe: () => Promise<boolean>,
+): Promise<GcRoundResult> {
+  const round = await artifactGcRound({ ...deps, controller: deps.controller }, wf, await probe());
+  if (round.requeueAfterMs !== undefined) await nudgeSelf(deps, wf, round.requeueAfterMs);
+  return round;
 }
 
 /**

@@ -26,7 +26,6 @@ const cases = (JSON.parse(readFileSync(`${UPSTREAM}/manifest.json`, 'utf8')) as 
 /** Manifest features Argosy does not implement (each maps to rows of src/engine/unsupported.ts). */
 const UNSUPPORTED_FEATURES = [
   /^artifact:(gcs|azure|git|oss|hdfs|artifactory|plugin)$/,
-  /^artifactGC$/,
   /^plugin$/,
   /^daemon$/,
   /^metrics$/,

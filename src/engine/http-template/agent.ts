@@ -73,7 +73,7 @@ export function taskSetFor(ctx: ExecContext, place: AgentPlace, tasks: Record<st
 }
 
 /** Argo's `MinimalCtrSC`. */
-const MINIMAL_SC = {
+export const MINIMAL_SC = {
   capabilities: { drop: ['ALL'] },
   runAsNonRoot: true,
   runAsUser: 8737,

@@ -120,6 +120,7 @@ describe('infra/k8s overlays', () => {
       [
         'clusterworkflowtemplates.argoproj.io',
         'cronworkflows.argoproj.io',
+        'workflowartifactgctasks.argoproj.io',
         'workflows.argoproj.io',
         'workflowtaskresults.argoproj.io',
         'workflowtasksets.argoproj.io',
@@ -190,6 +191,8 @@ describe('infra/k8s overlays', () => {
       // HTTP templates: the task set of each place (no Secrets: the agent reads those as the workflow).
       'argoproj.io/workflowtasksets': ['create', 'delete', 'get', 'patch'],
       'argoproj.io/workflowtasksets/status': ['patch'],
+      // Artifact GC: the tasks its GC pods read and report into (the pods delete, never the controller).
+      'argoproj.io/workflowartifactgctasks': ['create', 'delete', 'get', 'list'],
       'core/events': ['create'],
     });
   });
@@ -317,6 +320,7 @@ describe('infra/k8s overlays', () => {
       'argoproj.io/workflowtaskresults': ['deletecollection', 'list', 'watch'],
       'argoproj.io/workflowtasksets': ['create', 'delete', 'get', 'list', 'patch', 'watch'],
       'argoproj.io/workflowtasksets/status': ['patch'],
+      'argoproj.io/workflowartifactgctasks': ['create', 'delete', 'get', 'list'],
     };
     assert.deepEqual(grants(find('remote-cluster', 'ClusterRole', 'argosy-remote')), want);
     assert.deepEqual(grants(find('remote-namespace', 'Role', 'argosy-remote')), want);
@@ -355,6 +359,9 @@ describe('infra/k8s overlays', () => {
       // Argo's `agent` Role: the HTTP templates' agent reads its task set and reports results.
       'argoproj.io/workflowtasksets': ['list', 'watch'],
       'argoproj.io/workflowtasksets/status': ['patch'],
+      // Argo's `artifactgc` Role: the artifact GC pod reads its tasks and reports what it deleted.
+      'argoproj.io/workflowartifactgctasks': ['list', 'watch'],
+      'argoproj.io/workflowartifactgctasks/status': ['patch'],
     });
   });
 

@@ -71,6 +71,10 @@ const PLACES: Record<string, { owner: (wf: Wf) => Wf; path: string }> = {
       (wf.spec.templates[2].outputs.artifacts = [{ name: 'a', path: '/tmp/a', archive: {} as Wf }])[0]!.archive,
     path: 'spec.templates[2].outputs.artifacts[0].archive',
   },
+  WorkflowLevelArtifactGC: {
+    owner: (wf) => (wf.spec.artifactGC = { strategy: 'OnWorkflowDeletion' }),
+    path: 'spec.artifactGC',
+  },
   Cache: {
     owner: (wf) => (wf.spec.templates[2].memoize = { key: 'k', cache: {} as Wf }).cache,
     path: 'spec.templates[2].memoize.cache',

@@ -12,14 +12,17 @@ import { runResource } from './resource.ts';
 import { startEmissary, type StartProcess } from './emissary.ts';
 import { runAgent } from './agent.ts';
 import { runData } from './data.ts';
+import { runArtifactDelete } from './artifact-delete.ts';
 
 const EMISSARY = '/var/run/argo/argoexec';
 
 /** Starts the container as the argoexec stand-in, or returns undefined when it is not one. */
 export function argoexecStandIn(req: StartRequest, startProcess: StartProcess): RunningContainer | undefined {
-  const command = (req.container.command as string[] | undefined) ?? [];
-  if (command[0] === EMISSARY && command[1] === 'emissary') return startEmissary(req, startProcess);
+  const given = (req.container.command as string[] | undefined) ?? [];
+  if (given[0] === EMISSARY && given[1] === 'emissary') return startEmissary(req, startProcess);
   if (repositoryOf(String(req.container.image ?? '')).repo !== 'argoproj/argoexec') return undefined;
+  // No command runs the image's entrypoint, `argoexec`, with the args (the artifact GC pod).
+  const command = given.length > 0 ? given : ['argoexec', ...((req.container.args as string[] | undefined) ?? [])];
   if (command[0] !== 'argoexec') return undefined;
   // The agent pod passes its subcommand as args (command is just `argoexec`), as Argo builds it.
   const argv = [...command, ...((req.container.args as string[] | undefined) ?? [])];
@@ -34,6 +37,7 @@ export function argoexecStandIn(req: StartRequest, startProcess: StartProcess): 
   else if (command[1] === 'resource') exited = runResource(req, abort.signal, log).catch(fail);
   else if (command[1] === 'data') exited = runData(req, command[2] ?? '{}', log).catch(fail);
   else if (argv[1] === 'agent') exited = runAgent(argv[2], req, abort.signal, log).catch(fail);
+  else if (command[1] === 'artifact' && command[2] === 'delete') exited = runArtifactDelete(req, log).catch(fail);
   else
     exited = Promise.resolve({
       exitCode: 64,
