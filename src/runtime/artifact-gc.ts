@@ -5,7 +5,7 @@
  * (engine/artifact-gc/plan.ts), then create the tasks and pods there, delete what was read back, store
  * the status, record the events, and drop the finalizer when the engine says so. The controller never
  * touches the repository: the GC pods delete, in the place where the artifacts were produced, with the
- * credentials that place has (docs/adr/0022-artifact-gc-where-produced.md).
+ * credentials that place has (docs/adr/0023-artifact-gc-where-produced.md).
  */
 import { ARTIFACT_GC_FINALIZER } from '../engine/artifact-gc/strategy.ts';
 import {

@@ -4,7 +4,7 @@
  * them, and the pod (`argoexec artifact delete`) that deletes them and reports into the task's status.
  * Argosy creates both in the place (cluster/namespace) the artifacts' nodes ran in, where the repository
  * credentials the producing pods used are: the deletion happens with those Secrets or that IAM role,
- * never from the controller (docs/adr/0022-artifact-gc-where-produced.md).
+ * never from the controller (docs/adr/0023-artifact-gc-where-produced.md).
  */
 import type { KubePod, ObjectMeta } from '../contract.ts';
 import type { Artifact, ArtifactLocation, Workflow } from '../types.ts';
