@@ -314,8 +314,11 @@ export type Action =
   | { kind: 'EmitEvent'; type: 'Normal' | 'Warning'; reason: string; message: string }
   /** Writes `entry` (Argo's cache entry JSON) under `key` of cache ConfigMap `configMap` in the main cluster. */
   | { kind: 'SaveMemoEntry'; namespace: string; configMap: string; key: string; entry: string; nodeId: string }
-  /** Ask lock `lock` for `holder` (joins its queue; holds it when at the front and a slot is free). */
-  | { kind: 'AcquireLock'; lock: LockRef; holder: string; priority: number; created: string }
+  /**
+   * Ask every lock of `locks` (key order) for `holder`, all or nothing as Argo's TryAcquire: it joins
+   * each queue and holds them all once it is at the front of each with a slot free, else none.
+   */
+  | { kind: 'AcquireLock'; locks: LockRef[]; holder: string; priority: number; created: string }
   /** Let `holder` go from lock `lock` (held or waited for); its next waiters are woken. */
   | { kind: 'ReleaseLock'; lock: LockRef; holder: string };
 

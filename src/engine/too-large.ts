@@ -16,6 +16,7 @@ import { WORKFLOW_FINALIZER } from './contract.ts';
 import type { Condition, NodeStatus, PodPlace, WorkflowStatus } from './types.ts';
 import { ANNOTATION_POD_NAME_FORMAT, LABEL_COMPLETED, LABEL_PHASE } from './labels.ts';
 import { hasTransientDeletes, podEffectNotes, refusedDeletes } from './pod-effects.ts';
+import { releaseAll } from './sync/state.ts';
 
 /** How soon a finished workflow looks again whether the pods it stopped are gone. */
 export const STOPPED_PODS_RECHECK_MS = 2_000;
@@ -72,8 +73,11 @@ function stopLeftPods(snapshot: Snapshot, status: WorkflowStatus, reason: string
     notes.messages.forEach((message, id) => (nodes[id] = { ...(nodes[id] as NodeStatus), message }));
     status.nodes = nodes;
   }
+  // Nothing of it runs any more: its locks (held or waited for) go to the next waiters now.
+  const releases = releaseAll(snapshot.workflow, snapshot.locks);
+  delete status.synchronization;
   const decision: Decision = {
-    actions: [...deletes, ...notes.events],
+    actions: [...releases, ...deletes, ...notes.events],
     status,
     metadata: finishedMetadata(snapshot, status, deletes.length === 0),
     reasons: deletes.length > 0 ? [`${reason}; stopping ${deletes.length} pods still running`] : [reason],

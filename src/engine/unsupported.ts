@@ -64,7 +64,6 @@ export const UNSUPPORTED: readonly UnsupportedField[] = [
   { at: 'Template.resourceClaims', feature: 'resource claims' },
   { at: 'WorkflowSpec.resourceClaims', feature: 'resource claims' },
   { at: 'WorkflowSpec.podDisruptionBudget', feature: 'pod disruption budgets' },
-  { at: 'WorkflowSpec.priority', feature: 'workflow priority' },
   { at: 'WorkflowSpec.hostNetwork', feature: 'host network' },
 ];
 

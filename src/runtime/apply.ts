@@ -21,7 +21,7 @@ import { applyTaskSet } from './task-sets.ts';
 import { ensureClaims, removeClaim } from './claims.ts';
 import type { LockView } from '../engine/sync/types.ts';
 import type { NudgePublisher } from '../ports/event-source.ts';
-import { acquireLock, lockDepsOf, releaseLock } from './locks.ts';
+import { acquireLocks, lockDepsOf, releaseLock } from './locks.ts';
 
 export interface ApplyDeps {
   registry: ClusterRegistry;
@@ -163,9 +163,8 @@ async function applyLock(
   result: ApplyResult,
 ): Promise<ActionOutcome> {
   const lockDeps = lockDepsOf(deps);
-  const view =
-    action.kind === 'AcquireLock' ? await acquireLock(lockDeps, action) : await releaseLock(lockDeps, action);
-  result.locks[action.lock.key] = view;
+  if (action.kind === 'AcquireLock') Object.assign(result.locks, await acquireLocks(lockDeps, action));
+  else result.locks[action.lock.key] = await releaseLock(lockDeps, action);
   return DONE;
 }
 

@@ -38,6 +38,8 @@ export interface DecideApplyResult {
   pods: ObservedPod[];
   /** The events every round decided (a later round does not repeat an earlier one's), in order. */
   events: Action[];
+  /** The lock records as last read or changed here (an ending that follows lets go of them). */
+  locks?: Record<string, LockView>;
 }
 
 /** Decides on `snapshot` and applies the decision's pod actions until every outcome is decided on. */
@@ -74,11 +76,12 @@ export async function decideAndApply(
     const effects = undecided(result.outcomes);
     out.pods = [...out.pods, ...podsMade(result.outcomes)];
     const changed = locksChanged(locks, result.locks);
+    locks = { ...locks, ...result.locks };
+    if (Object.keys(locks).length > 0) out.locks = locks;
     if ((effects.length === 0 && !changed) || round >= MAX_EFFECT_ROUNDS) {
       out.deferred = deferred + effects.length;
       return out;
     }
-    locks = { ...locks, ...result.locks };
     const next = {
       ...snapshot,
       workflow: { ...out.workflow, status: decision.status },
@@ -172,7 +175,7 @@ function actionKey(a: Action): string {
     case 'SaveMemoEntry':
       return `memo/${a.namespace}/${a.configMap}/${a.key}/${a.nodeId}`;
     case 'AcquireLock':
-      return `acquire/${a.lock.key}/${a.holder}`;
+      return `acquire/${a.locks.map((l) => l.key).join(',')}/${a.holder}`;
     case 'ReleaseLock':
       return `release/${a.lock.key}/${a.holder}`;
   }

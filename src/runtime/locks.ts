@@ -10,7 +10,17 @@ import { createHash } from 'node:crypto';
 import type { Action } from '../engine/contract.ts';
 import type { Workflow } from '../engine/types.ts';
 import type { LockRef, LockState, LockView, LockWaiter } from '../engine/sync/types.ts';
-import { acquire, dropStale, nextToWake, release, sameState, workflowOfKey } from '../engine/sync/queue.ts';
+import {
+  acquire,
+  dropStale,
+  isEmptyState,
+  join,
+  nextToWake,
+  release,
+  sameState,
+  unhold,
+  workflowOfKey,
+} from '../engine/sync/queue.ts';
 import type { SynchronizationStatus } from '../engine/sync/status.ts';
 import { refOfKey } from '../engine/sync/state.ts';
 import { LABEL_COMPLETED } from '../engine/labels.ts';
@@ -181,56 +191,139 @@ async function wake(deps: LockDeps, key: string, state: LockState, limit: number
   );
 }
 
-/** Joins the lock's queue and holds it when a slot is free for it; the lock as it is now. */
-export async function acquireLock(deps: LockDeps, a: Extract<Action, { kind: 'AcquireLock' }>): Promise<LockView> {
-  const waiter: LockWaiter = { key: a.holder, priority: a.priority, created: a.created };
+type Step = (state: LockState, limit: number) => { state: LockState; ok: boolean };
+
+/**
+ * One change of one lock record: read it (and the semaphore's limit), apply `step`, write it back at the
+ * version read; again from the new state on a conflict. A waiter kept out drops the holders and earlier
+ * waiters whose workflow is gone or finished (stale entries), then tries once more.
+ */
+async function changeLock(
+  deps: LockDeps,
+  ref: LockRef,
+  holder: string,
+  step: Step,
+): Promise<{ view: LockView; ok: boolean }> {
   for (let attempt = 1; attempt <= MAX_LOCK_WRITES; attempt++) {
-    const limit = await semaphoreLimit(deps.main, a.lock);
-    const { state, record } = await readRecord(deps, a.lock.key);
-    if (typeof limit !== 'number') return { ...state, limitError: limit.error };
-    let next = acquire(state, waiter, limit);
-    if (!next.acquired) {
-      const ahead = next.state.waiting.slice(
-        0,
-        next.state.waiting.findIndex((w) => w.key === a.holder),
-      );
+    const limit = await semaphoreLimit(deps.main, ref);
+    const { state, record } = await readRecord(deps, ref.key);
+    if (typeof limit !== 'number') return { view: { ...state, limitError: limit.error }, ok: false };
+    let next = step(state, limit);
+    if (!next.ok) {
+      const position = next.state.waiting.findIndex((w) => w.key === holder);
+      const ahead = next.state.waiting.slice(0, Math.max(0, position));
       const stale = await staleWorkflows(deps, [...state.holders, ...ahead.map((w) => w.key)]);
       if (stale.size > 0)
-        next = acquire(
+        next = step(
           dropStale(state, (w) => stale.has(w)),
-          waiter,
           limit,
         );
     }
-    if (sameState(next.state, state)) return { ...state, limit };
+    if (sameState(next.state, state)) return { view: { ...state, limit }, ok: next.ok };
     try {
-      const version = await writeRecord(deps, a.lock.key, next.state, record);
-      if (next.acquired) await wake(deps, a.lock.key, next.state, limit, version, workflowOfKey(a.holder));
-      return { ...next.state, limit };
+      const version = await writeRecord(deps, ref.key, next.state, record);
+      await wake(deps, ref.key, next.state, limit, version, workflowOfKey(holder));
+      return { view: { ...next.state, limit }, ok: next.ok };
     } catch (e) {
-      if (!isConflict(e) && !isAlreadyExists(e)) throw e;
+      // Changed, created or deleted (emptied) since it was read: again from what is there now.
+      if (!isConflict(e) && !isAlreadyExists(e) && !isNotFound(e)) throw e;
     }
   }
-  throw new LockContentionError(a.lock.key);
+  throw new LockContentionError(ref.key);
 }
 
-/** Lets the holder go and wakes the waiters that now fit; the lock as it is now. */
+const takeStep =
+  (waiter: LockWaiter): Step =>
+  (state, limit) => {
+    const r = acquire(state, waiter, limit);
+    return { state: r.state, ok: r.acquired };
+  };
+const joinStep =
+  (waiter: LockWaiter): Step =>
+  (state, limit) => {
+    const r = join(state, waiter, limit);
+    return { state: r.state, ok: r.fits };
+  };
+const unholdStep =
+  (waiter: LockWaiter): Step =>
+  (state) => ({ state: unhold(state, waiter), ok: true });
+
+/**
+ * Asks for every lock of the action, all or none (Argo's TryAcquire): the holder joins each queue (key
+ * order); only when every lock would let it in does it take them, one by one; if one no longer does
+ * (another reconcile got there first), the ones taken are given back and it waits in their queues
+ * again. It never rests holding some of its locks while waiting for others. The locks as they are now.
+ */
+export async function acquireLocks(
+  deps: LockDeps,
+  a: Extract<Action, { kind: 'AcquireLock' }>,
+): Promise<Record<string, LockView>> {
+  const waiter: LockWaiter = { key: a.holder, priority: a.priority, created: a.created };
+  const views: Record<string, LockView> = {};
+  if (a.locks.length === 1) {
+    const ref = a.locks[0] as LockRef;
+    views[ref.key] = (await changeLock(deps, ref, a.holder, takeStep(waiter))).view;
+    return views;
+  }
+  let all = true;
+  for (const ref of a.locks) {
+    const r = await changeLock(deps, ref, a.holder, joinStep(waiter));
+    views[ref.key] = r.view;
+    all &&= r.ok;
+    if (r.view.limitError) return views;
+  }
+  const taken: LockRef[] = all ? [] : a.locks.filter((ref) => views[ref.key]?.holders.includes(a.holder));
+  for (const ref of all ? a.locks : []) {
+    const r = await changeLock(deps, ref, a.holder, takeStep(waiter));
+    views[ref.key] = r.view;
+    if (!r.ok) break;
+    taken.push(ref);
+  }
+  if (taken.length === a.locks.length) return views;
+  // Not all of them: what it holds goes back (also what a crash between two takes left held).
+  for (const ref of taken) views[ref.key] = (await changeLock(deps, ref, a.holder, unholdStep(waiter))).view;
+  return views;
+}
+
+/**
+ * Lets the holder go and wakes the waiters that now fit; the lock as it is now. A record left with
+ * nobody holding or waiting is deleted at the version read (a concurrent acquire makes that a 409 and
+ * the release starts again), so records of locks nobody uses do not pile up.
+ */
 export async function releaseLock(deps: LockDeps, a: Extract<Action, { kind: 'ReleaseLock' }>): Promise<LockView> {
   for (let attempt = 1; attempt <= MAX_LOCK_WRITES; attempt++) {
     const { state, record } = await readRecord(deps, a.lock.key);
     const next = release(state, a.holder);
-    if (next === state || !record) return state;
+    if (!record || (next === state && !isEmptyState(state))) return state;
     try {
+      if (isEmptyState(next)) {
+        await deleteRecord(deps, record);
+        return next;
+      }
       const version = await writeRecord(deps, a.lock.key, next, record);
       const limit = await semaphoreLimit(deps.main, a.lock);
       // Its own workflow too: another of its nodes may be next (template-level locks).
       await wake(deps, a.lock.key, next, typeof limit === 'number' ? limit : 1, version);
       return next;
     } catch (e) {
-      if (!isConflict(e)) throw e;
+      if (!isConflict(e) && !isNotFound(e)) throw e;
     }
   }
   throw new LockContentionError(a.lock.key);
+}
+
+/** Deletes an empty record, only if nobody changed it since it was read (409 otherwise). */
+async function deleteRecord(deps: LockDeps, record: LockRecord): Promise<void> {
+  const body = {
+    kind: 'DeleteOptions',
+    apiVersion: 'v1',
+    preconditions: { resourceVersion: record.metadata.resourceVersion },
+  };
+  try {
+    await deps.main.request({ method: 'DELETE', path: recordPath(deps.namespace, record.metadata.name), body });
+  } catch (e) {
+    if (!isNotFound(e)) throw e;
+  }
 }
 
 /** Too many concurrent changes of one lock within one action: the message is retried. */

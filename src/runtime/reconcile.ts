@@ -295,7 +295,7 @@ async function reconcileOnce(
   if (settled.decision.reasons.length > 0)
     log.debug('decided', { reasons: settled.decision.reasons, actions: settled.decision.actions.length });
   await deps.hooks?.beforeStatusWrite?.(current, attempt);
-  const seen = { ...snapshot, pods: settled.pods };
+  const seen = { ...snapshot, pods: settled.pods, ...(settled.locks ? { locks: settled.locks } : {}) };
   const written = await writeOrEnd(deps, log, current, seen, settled.decision, hasStatusSubresource);
   // The decision stored: the one applied above, or the engine's ending when the status did not fit.
   const { decision } = written;

@@ -66,13 +66,16 @@ export async function writeOrEnd(
   throw tooLarge; // not reached: the second ending either is stored or throws
 }
 
-/** Applies the ending's deletes; one that fails is logged (the workflow stays unlabelled and retries). */
+/**
+ * Applies the ending's lock releases and pod deletes; one that fails is logged (the workflow stays
+ * unlabelled and retries; a lock entry left behind is dropped by the next waiter as stale).
+ */
 async function stopPods(deps: ApplyDeps, log: Logger, current: Workflow, ending: Decision): Promise<number> {
-  const deletes = ending.actions.filter((a) => a.kind === 'DeletePod');
+  const deletes = ending.actions.filter((a) => a.kind === 'DeletePod' || a.kind === 'ReleaseLock');
   if (deletes.length === 0) return 0;
   const result = await applyActions(deps, current, deletes);
   for (const { action, outcome } of result.outcomes)
     if (outcome.kind === 'rejected' || outcome.kind === 'transient')
-      log.warn('could not stop a pod of a workflow ended for its status size', { action, outcome });
+      log.warn('could not stop a pod (or let a lock go) of a workflow ended for its status size', { action, outcome });
   return result.deleted;
 }

@@ -3,8 +3,8 @@
  * `synchronization` starts only once its node holds every lock, a workflow with
  * `spec.synchronization` only once the workflow does. Until then the node is Pending with Argo's
  * `Waiting for <lock> lock. Lock status: <free>/<limit>` and `synchronizationStatus.waiting`, or the
- * workflow is Pending with that message, and an AcquireLock action asks the lock record for it. Locks
- * are taken one at a time in key order (lock-refs.ts).
+ * workflow is Pending with that message, and an AcquireLock action asks the lock records for it. Several
+ * locks are taken all or none, as Argo's TryAcquire does.
  */
 import type { ExecContext } from '../context.ts';
 import { getNode, initNode, markPhase, mutableNode } from '../context.ts';
@@ -12,8 +12,9 @@ import type { NodeStatus, Template } from '../types.ts';
 import { isStoppedByShutdown, shutdownMessage, shutdownOf } from '../shutdown.ts';
 import { templateType } from '../template-types.ts';
 import { lockRefs, usesLocks, waitingMessage } from './lock-refs.ts';
-import { askFor, holderKey, noteHeld, syncOf } from './state.ts';
-import type { LockRef, Synchronization } from './types.ts';
+import { askFor, holderKey, noteHeld, syncOf, waiterOf } from './state.ts';
+import type { LockRef, LockView, LockWaiter, Synchronization } from './types.ts';
+import { join } from './queue.ts';
 
 /** What the gate needs of the node it guards. */
 export interface GateRequest {
@@ -29,21 +30,31 @@ export type GateResult = { node: NodeStatus } | { node?: undefined; existing: No
 
 type Blocked = { ref: LockRef; message: string } | { error: string };
 
-/** The first lock `holder` does not hold yet (asking for it), or why it can never hold it. */
-function firstMissing(ctx: ExecContext, refs: LockRef[], holder: string): Blocked | undefined {
+/** True when the lock would let `waiter` in now: it holds it, or a slot is free for it at the front. */
+function admits(view: LockView | undefined, ref: LockRef, waiter: LockWaiter): boolean {
+  if (!view) return false;
+  return join(view, waiter, ref.kind === 'Mutex' ? 1 : (view.limit ?? 0)).fits;
+}
+
+/**
+ * Whether `holder` holds every lock of `refs`; if not, it asks for all of them at once (Argo's
+ * TryAcquire: all or none) and waits on each, with the message of the first lock that keeps it out.
+ * Undefined when it holds them all; the error when one can never be held.
+ */
+function missing(ctx: ExecContext, refs: LockRef[], holder: string): Blocked | undefined {
   const views = syncOf(ctx).views;
-  for (const ref of refs) {
-    const view = views[ref.key];
-    if (view?.limitError) return { error: view.limitError };
-    if (view?.holders.includes(holder)) {
-      noteHeld(ctx, ref, holder);
-      continue;
-    }
-    askFor(ctx, ref, holder);
-    const limit = ref.kind === 'Mutex' ? 1 : view?.limit;
-    return { ref, message: waitingMessage(ref.key, view?.holders.length ?? 0, limit) };
+  const broken = refs.find((r) => views[r.key]?.limitError);
+  if (broken) return { error: views[broken.key]?.limitError as string };
+  if (refs.every((r) => views[r.key]?.holders.includes(holder))) {
+    for (const ref of refs) noteHeld(ctx, ref, holder);
+    return undefined;
   }
-  return undefined;
+  askFor(ctx, refs, holder);
+  const waiter = waiterOf(ctx, holder);
+  const ref = refs.find((r) => !admits(views[r.key], r, waiter)) ?? (refs[0] as LockRef);
+  const view = views[ref.key];
+  const limit = ref.kind === 'Mutex' ? 1 : view?.limit;
+  return { ref, message: waitingMessage(ref.key, view?.holders.length ?? 0, limit) };
 }
 
 function placeholder(ctx: ExecContext, req: GateRequest, t: Template, message: string): NodeStatus {
@@ -101,7 +112,7 @@ export function templateGate(
   const strategy = shutdownOf(ctx);
   if (strategy && (!existing || isStoppedByShutdown(ctx, existing)))
     return { node: endNode(ctx, req, t, 'Failed', shutdownMessage(strategy)) };
-  const blocked = firstMissing(ctx, refs, holder);
+  const blocked = missing(ctx, refs, holder);
   if (blocked && 'error' in blocked) return { node: endNode(ctx, req, t, 'Error', blocked.error) };
   if (blocked) {
     const node = placeholder(ctx, req, t, blocked.message);
@@ -138,7 +149,7 @@ export function workflowGate(ctx: ExecContext, started: boolean): WorkflowGate {
     return undefined;
   }
   if (shutdownOf(ctx) === 'Terminate') return { fail: shutdownMessage('Terminate') };
-  const blocked = firstMissing(ctx, refs, holder);
+  const blocked = missing(ctx, refs, holder);
   if (!blocked) return undefined;
   if ('error' in blocked) return { fail: `Failed to acquire the synchronization lock. ${blocked.error}` };
   return { wait: blocked.message };

@@ -36,6 +36,30 @@ export function acquire(state: LockState, waiter: LockWaiter, limit: number): { 
   return { state: { holders: state.holders, waiting }, acquired: false };
 }
 
+/**
+ * `waiter` joins the queue without taking the lock (a holder asking for several locks takes them all
+ * or none): `fits` when it holds it already or would be admitted now.
+ */
+export function join(state: LockState, waiter: LockWaiter, limit: number): { state: LockState; fits: boolean } {
+  if (state.holders.includes(waiter.key)) return { state, fits: true };
+  const admitted = acquire(state, waiter, limit);
+  if (!admitted.acquired) return { state: admitted.state, fits: false };
+  const waiting = state.waiting.some((w) => w.key === waiter.key) ? state.waiting : [...state.waiting, waiter];
+  return { state: { holders: state.holders, waiting: [...waiting].sort(compareWaiters) }, fits: true };
+}
+
+/** A holder gives the lock back and waits again in its place (it could not get the holder's other locks). */
+export function unhold(state: LockState, waiter: LockWaiter): LockState {
+  if (!state.holders.includes(waiter.key)) return state;
+  const waiting = [...state.waiting.filter((w) => w.key !== waiter.key), waiter].sort(compareWaiters);
+  return { holders: state.holders.filter((h) => h !== waiter.key), waiting };
+}
+
+/** True when the record keeps nothing: nobody holds or waits (it is deleted). */
+export function isEmptyState(state: LockState): boolean {
+  return state.holders.length === 0 && state.waiting.length === 0;
+}
+
 /** `key` lets the lock go (held or waited for); unchanged state when it had neither. */
 export function release(state: LockState, key: string): LockState {
   if (!state.holders.includes(key) && !state.waiting.some((w) => w.key === key)) return state;

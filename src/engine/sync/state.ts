@@ -7,7 +7,9 @@
 import type { ExecContext } from '../context.ts';
 import { isFulfilled } from '../context.ts';
 import { nodeId } from '../names.ts';
-import type { LockRef } from './types.ts';
+import type { Action } from '../contract.ts';
+import type { Workflow } from '../types.ts';
+import type { LockRef, LockView, LockWaiter } from './types.ts';
 import { newSyncState, type SyncState } from './sync-state.ts';
 
 export { newSyncState, type SyncState } from './sync-state.ts';
@@ -36,18 +38,23 @@ export function noteHeld(ctx: ExecContext, ref: LockRef, holder: string): void {
   note(s.held, ref, holder, s);
 }
 
-/** Records the wait and asks for the lock (once per decide). */
-export function askFor(ctx: ExecContext, ref: LockRef, holder: string): void {
+/** `holder` as a lock queue entry: Argo orders waiters by the workflow's `spec.priority`, then its age. */
+export function waiterOf(ctx: ExecContext, holder: string): LockWaiter {
+  const spec = ctx.wf.spec;
+  const priority = typeof spec.priority === 'number' ? spec.priority : 0;
+  return { key: holder, priority, created: ctx.wf.metadata.creationTimestamp ?? '' };
+}
+
+/** Records the wait on every lock of `refs` and asks for them all at once (once per decide). */
+export function askFor(ctx: ExecContext, refs: LockRef[], holder: string): void {
   const s = syncOf(ctx);
-  note(s.waiting, ref, holder, s);
-  const id = `${ref.key}|${holder}`;
+  for (const ref of refs) note(s.waiting, ref, holder, s);
+  const id = `${refs.map((r) => r.key).join(',')}|${holder}`;
   if (s.asked.has(id)) return;
   s.asked.add(id);
-  const wf = ctx.wf;
-  const priority = typeof wf.spec.priority === 'number' ? wf.spec.priority : 0;
-  const created = wf.metadata.creationTimestamp ?? '';
-  ctx.actions.push({ kind: 'AcquireLock', lock: ref, holder, priority, created });
-  ctx.reasons.push(`acquire lock ${ref.key} for ${holder}`);
+  const { priority, created } = waiterOf(ctx, holder);
+  ctx.actions.push({ kind: 'AcquireLock', locks: refs, holder, priority, created });
+  ctx.reasons.push(`acquire locks ${refs.map((r) => r.key).join(', ')} for ${holder}`);
 }
 
 /** True when `holder` (of this workflow) still wants its locks: the workflow runs, or its node is unfinished. */
@@ -90,4 +97,18 @@ export function refOfKey(key: string): LockRef {
   return kind === 'ConfigMap'
     ? { key, kind: 'Semaphore', namespace, name: rest[0] ?? '', configMapKey: rest.slice(1).join('/') }
     : { key, kind: 'Mutex', namespace, name: rest.join('/') };
+}
+
+/**
+ * ReleaseLock for every entry of `wf` in the locks a snapshot saw: a workflow that ends outside the
+ * walk (its status too large to store, or already finished) lets go of everything in that decide.
+ */
+export function releaseAll(wf: Workflow, locks: Record<string, LockView> | undefined): Action[] {
+  const base = `${wf.metadata.namespace ?? ''}/${wf.metadata.name ?? ''}`;
+  const mine = (k: string) => k === base || k.startsWith(`${base}/`);
+  const actions: Action[] = [];
+  for (const [key, view] of Object.entries(locks ?? {}).sort(([a], [b]) => (a < b ? -1 : 1)))
+    for (const holder of [...view.holders, ...view.waiting.map((w) => w.key)].filter(mine))
+      actions.push({ kind: 'ReleaseLock', lock: refOfKey(key), holder });
+  return actions;
 }

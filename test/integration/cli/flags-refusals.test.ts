@@ -12,16 +12,19 @@ const dir = scratch();
 after(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('flags refused before anything is sent', () => {
-  test('submit: --dry-run without -o, --watch with --wait, --priority (not implemented) exit 2', async () => {
+  test('submit: --dry-run without -o, --watch with --wait, --priority beyond int32 exit 2', async () => {
     const noOut = await runCli(['submit', 'examples/hello.yaml', '--dry-run'], dir);
     assert.equal(noOut.code, 2);
     assert.match(noOut.stderr, /^argosy: --dry-run should have an output option\n/);
     const both = await runCli(['submit', 'examples/hello.yaml', '--watch', '--wait'], dir);
     assert.match(both.stderr, /--wait cannot be combined with --watch/);
-    // spec.priority is in the engine's table of fields not implemented: refused, never ignored
-    const prio = await runCli(['submit', 'examples/hello.yaml', '--priority', '7', '--dry-run', '-o', 'name'], dir);
-    assert.equal(prio.code, 2);
-    assert.match(prio.stderr, /spec\.priority: not supported by Argosy yet/);
+    // spec.priority is an int32 (flags-submit.test.ts submits one that is)
+    const bad = await runCli(
+      ['submit', 'examples/hello.yaml', '--priority', '2147483648', '--dry-run', '-o', 'name'],
+      dir,
+    );
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /--priority 2147483648: expected an int32/);
   });
 
   test('logs --since with a bad duration exits 2', async () => {

@@ -195,6 +195,10 @@ describe('infra/k8s overlays', () => {
       'argoproj.io/workflowartifactgctasks': ['create', 'delete', 'get', 'list'],
       'core/events': ['create'],
     });
+    // Lock records: read, created, replaced at a version, deleted once empty (src/runtime/locks.ts).
+    assert.deepEqual(grants(find('cluster-wide', 'Role', 'argosy-controller-locks')), {
+      'core/configmaps': ['create', 'delete', 'get', 'update'],
+    });
   });
 
   test('namespaced: Roles only, scoped to the managed namespace, which the watcher is told', () => {

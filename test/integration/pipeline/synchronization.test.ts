@@ -3,7 +3,7 @@
  * workflow) race many workflows for one mutex and for a semaphore of 3 through the lock records in the
  * controller namespace, under infra/k8s RBAC. A watch on the records sees every version written: no
  * version ever has more holders than the limit. Every workflow ends Succeeded, a waiting one shows
- * Argo's message, and the records are empty at the end (released on completion, waiters woken).
+ * Argo's message, and the records are deleted at the end (released on completion, waiters woken).
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -11,7 +11,11 @@ import { readFileSync } from 'node:fs';
 import { parseWorkflows } from '../../../src/engine/index.ts';
 import { startLocalStack, type LocalStack } from '../../../src/local/stack.ts';
 import type { Workflow } from '../../../src/engine/types.ts';
-import { lockRecordName } from '../../../src/runtime/locks.ts';
+import type { LockRef } from '../../../src/engine/sync/types.ts';
+import { acquireLocks, lockRecordName, releaseLock, type LockDeps } from '../../../src/runtime/locks.ts';
+import { refOfKey } from '../../../src/engine/sync/state.ts';
+import { silentLogger } from '../../../src/logger.ts';
+import { isNotFound } from '../../../src/adapters/kube/errors.ts';
 
 let stack: LocalStack;
 const seen = new Map<string, number>();
@@ -82,12 +86,18 @@ async function runAll(sync: Record<string, unknown>, n: number): Promise<Workflo
   return Promise.all(names.map((name) => stack.waitFor('argo', name, (w) => w.status?.phase === 'Succeeded', 120_000)));
 }
 
-async function record(key: string): Promise<{ holders: string[]; waiting: unknown[] }> {
-  const cm = await stack.mainClient.request<{ data: { state: string } }>({
-    method: 'GET',
-    path: `/api/v1/namespaces/argosy-system/configmaps/${lockRecordName(key)}`,
-  });
-  return JSON.parse(cm.data.state);
+/** A lock record's state; undefined once it is deleted (nobody holds or waits any more). */
+async function record(key: string): Promise<{ holders: string[]; waiting: unknown[] } | undefined> {
+  try {
+    const cm = await stack.mainClient.request<{ data: { state: string } }>({
+      method: 'GET',
+      path: `/api/v1/namespaces/argosy-system/configmaps/${lockRecordName(key)}`,
+    });
+    return JSON.parse(cm.data.state);
+  } catch (e) {
+    if (isNotFound(e)) return undefined;
+    throw e;
+  }
 }
 
 describe('synchronization across concurrent workflows (local stack)', () => {
@@ -95,7 +105,7 @@ describe('synchronization across concurrent workflows (local stack)', () => {
     const done = await runAll({ mutexes: [{ name: 'race' }] }, 8);
     assert.equal(done.length, 8);
     assert.equal(seen.get(lockRecordName('argo/Mutex/race')), 1, 'the record always had at most one holder');
-    assert.deepEqual(await record('argo/Mutex/race'), { holders: [], waiting: [] });
+    assert.equal(await record('argo/Mutex/race'), undefined, 'the emptied record is deleted');
     for (const wf of done) assert.equal(wf.status?.synchronization, undefined);
   });
 
@@ -105,7 +115,70 @@ describe('synchronization across concurrent workflows (local stack)', () => {
     assert.equal(done.length, 10);
     const max = seen.get(lockRecordName('argo/ConfigMap/my-config/workflow')) ?? 0;
     assert.ok(max >= 1 && max <= 3, `at most 3 holders at once (saw ${max})`);
-    assert.deepEqual(await record('argo/ConfigMap/my-config/workflow'), { holders: [], waiting: [] });
+    assert.equal(await record('argo/ConfigMap/my-config/workflow'), undefined);
+  });
+
+  test('two locks per workflow, all or none: 6 workflows race a mutex and a semaphore of 2, every one succeeds', async () => {
+    const both = {
+      mutexes: [{ name: 'pair' }],
+      semaphores: [{ configMapKeyRef: { name: 'my-config', key: 'template' } }],
+    };
+    const semOnly = { semaphores: [{ configMapKeyRef: { name: 'my-config', key: 'template' } }] };
+    const [a, b] = await Promise.all([runAll(both, 4), runAll(semOnly, 2)]);
+    assert.equal(a.length + b.length, 6, 'no deadlock between the two locks');
+    assert.equal(seen.get(lockRecordName('argo/Mutex/pair')), 1);
+    assert.ok((seen.get(lockRecordName('argo/ConfigMap/my-config/template')) ?? 0) <= 2);
+    assert.equal(await record('argo/Mutex/pair'), undefined);
+    assert.equal(await record('argo/ConfigMap/my-config/template'), undefined);
+  });
+
+  test('the lock store takes several locks all or none against the API server, and gives back a partial hold', async () => {
+    const deps: LockDeps = {
+      main: stack.mainClient,
+      namespace: 'argosy-system',
+      mainCluster: 'main',
+      logger: silentLogger,
+    };
+    const [a, b] = ['argo/Mutex/store-a', 'argo/Mutex/store-b'].map(refOfKey) as [LockRef, LockRef];
+    const ask = (holder: string, locks: LockRef[]) =>
+      acquireLocks(deps, { kind: 'AcquireLock', locks, holder, priority: 0, created: '2026-01-01T00:00:00Z' });
+    await ask('argo/gone-holder', [b]);
+    // b is held (by a workflow that does not exist: the waiter may drop it as stale, so make it live).
+    const live = await stack.submit(
+      { metadata: { generateName: 'live-' }, spec: { entrypoint: 'main', templates: [{ name: 'main', suspend: {} }] } },
+      'argo',
+    );
+    const holder = `argo/${live.metadata.name}`;
+    await releaseLock(deps, { kind: 'ReleaseLock', lock: b, holder: 'argo/gone-holder' });
+    assert.equal(await record(b.key), undefined, 'emptied: deleted');
+    await ask(holder, [b]);
+    const views = await ask('argo/both', [a, b]);
+    assert.deepEqual(views[a.key]?.holders, [], 'a is not taken while b is held');
+    assert.deepEqual(
+      (await record(a.key))?.waiting.map((w) => (w as { key: string }).key),
+      ['argo/both'],
+    );
+    // A crash between two takes left a held: the next ask gives it back.
+    const rec = await stack.mainClient.request<{ data: { state: string } }>({
+      method: 'GET',
+      path: `/api/v1/namespaces/argosy-system/configmaps/${lockRecordName(a.key)}`,
+    });
+    await stack.mainClient.request({
+      method: 'PUT',
+      path: `/api/v1/namespaces/argosy-system/configmaps/${lockRecordName(a.key)}`,
+      body: { ...rec, data: { state: JSON.stringify({ holders: ['argo/both'], waiting: [] }) } },
+    });
+    await ask('argo/both', [a, b]);
+    assert.deepEqual((await record(a.key))?.holders, [], 'the partial hold was given back');
+    await releaseLock(deps, { kind: 'ReleaseLock', lock: b, holder });
+    const got = await ask('argo/both', [a, b]);
+    assert.deepEqual([got[a.key]?.holders, got[b.key]?.holders], [['argo/both'], ['argo/both']]);
+    for (const ref of [a, b]) await releaseLock(deps, { kind: 'ReleaseLock', lock: ref, holder: 'argo/both' });
+    assert.deepEqual([await record(a.key), await record(b.key)], [undefined, undefined]);
+    await stack.mainClient.request({
+      method: 'DELETE',
+      path: `/apis/argoproj.io/v1alpha1/namespaces/argo/workflows/${live.metadata.name}`,
+    });
   });
 
   test("a workflow waiting for a held mutex is Pending with Argo's message until it is released", async () => {

@@ -10,7 +10,7 @@ import { decide } from '../../../src/engine/index.ts';
 import type { Decision, ObservedPod, Snapshot } from '../../../src/engine/contract.ts';
 import type { NodeStatus, Workflow } from '../../../src/engine/types.ts';
 import type { LockState, LockView } from '../../../src/engine/sync/types.ts';
-import { acquire, release } from '../../../src/engine/sync/queue.ts';
+import { acquire, join, release } from '../../../src/engine/sync/queue.ts';
 import { lockKeysOf } from '../../../src/runtime/locks.ts';
 import { advancePod, applyDecision, applyPodActions, simulateContainer } from './kubelet-sim.ts';
 import { NOW, wfFromYaml } from './fixtures.ts';
@@ -32,20 +32,32 @@ class Store {
       : { ...state, limit };
   }
 
-  /** Applies the decision's lock actions; the views that changed. */
+  /**
+   * Applies the decision's lock actions as the runtime does (runtime/locks.ts, one writer at a time here):
+   * several locks all or none, a record left empty deleted. The views that changed.
+   */
   apply(d: Decision): Record<string, LockView> {
     const out: Record<string, LockView> = {};
+    const state = (key: string) => this.records.get(key) ?? { holders: [], waiting: [] };
     for (const a of d.actions) {
-      if (a.kind !== 'AcquireLock' && a.kind !== 'ReleaseLock') continue;
-      const state = this.records.get(a.lock.key) ?? { holders: [], waiting: [] };
-      const limit = this.limit(a.lock.key);
-      if (a.kind === 'AcquireLock' && limit !== undefined)
-        this.records.set(
-          a.lock.key,
-          acquire(state, { key: a.holder, priority: a.priority, created: a.created }, limit).state,
-        );
-      if (a.kind === 'ReleaseLock') this.records.set(a.lock.key, release(state, a.holder));
-      out[a.lock.key] = this.view(a.lock.key);
+      if (a.kind === 'ReleaseLock') {
+        const next = release(state(a.lock.key), a.holder);
+        if (next.holders.length + next.waiting.length === 0) this.records.delete(a.lock.key);
+        else this.records.set(a.lock.key, next);
+        out[a.lock.key] = this.view(a.lock.key);
+      }
+      if (a.kind !== 'AcquireLock') continue;
+      const waiter = { key: a.holder, priority: a.priority, created: a.created };
+      const keys = a.locks.map((l) => l.key);
+      if (keys.some((k) => this.limit(k) === undefined)) {
+        for (const k of keys) out[k] = this.view(k);
+        continue;
+      }
+      const joined = keys.map((k) => join(state(k), waiter, this.limit(k)!));
+      keys.forEach((k, i) => this.records.set(k, joined[i]!.state));
+      if (joined.every((j) => j.fits))
+        for (const k of keys) this.records.set(k, acquire(state(k), waiter, this.limit(k)!).state);
+      for (const k of keys) out[k] = this.view(k);
     }
     return out;
   }
@@ -146,7 +158,7 @@ describe('template-level mutex', () => {
     }
     assert.equal(run.wf.status?.phase, 'Succeeded');
     assert.equal(run.wf.status?.synchronization, undefined, 'released at the end');
-    assert.deepEqual(store.records.get('argo/Mutex/welcome'), { holders: [], waiting: [] });
+    assert.equal(store.records.get('argo/Mutex/welcome'), undefined, 'the empty record is deleted');
     assert.equal(byName(run.wf, waiter.name)?.synchronizationStatus, undefined);
   });
 });
@@ -255,5 +267,74 @@ describe('workflow-level locks across workflows', () => {
       run.wf.status?.message,
       'Failed to acquire the synchronization lock. requested configuration is invalid: duplicate synchronization item found',
     );
+  });
+});
+
+describe('several locks and priority', () => {
+  const twoMutexes = '    mutexes: [{name: lock-a}, {name: lock-b}]';
+
+  test('several locks are taken all or none: a waiter holds none of them while one is taken', () => {
+    const store = new Store();
+    const holdsB: Run = { wf: wfLevel('holds-b', '2026-01-02T15:00:00Z', '    mutexes: [{name: lock-b}]'), pods: [] };
+    const both: Run = { wf: wfLevel('both', '2026-01-02T15:00:01Z', twoMutexes), pods: [] };
+    reconcile(holdsB, store, NOW);
+    reconcile(both, store, NOW);
+    assert.equal(both.wf.status?.phase, 'Pending');
+    assert.equal(both.wf.status?.message, 'Waiting for argo/Mutex/lock-b lock. Lock status: 0/1');
+    // It waits in both queues (Argo's prepAcquire) and holds neither: lock-a stays free.
+    assert.deepEqual(store.records.get('argo/Mutex/lock-a'), {
+      holders: [],
+      waiting: [{ key: 'argo/both', priority: 0, created: '2026-01-02T15:00:01Z' }],
+    });
+    assert.deepEqual(store.records.get('argo/Mutex/lock-b')?.holders, ['argo/holds-b']);
+    let now = NOW;
+    while (holdsB.wf.status?.phase === 'Running') {
+      now = new Date(now.getTime() + 1000);
+      tick(holdsB, now);
+      reconcile(holdsB, store, now);
+    }
+    reconcile(both, store, now);
+    assert.equal(both.wf.status?.phase, 'Running', 'once lock-b is free it takes both at once');
+    assert.deepEqual(
+      ['argo/Mutex/lock-a', 'argo/Mutex/lock-b'].map((k) => store.records.get(k)?.holders),
+      [['argo/both'], ['argo/both']],
+    );
+    assert.deepEqual(both.wf.status?.synchronization, {
+      mutex: {
+        holding: [
+          { mutex: 'argo/Mutex/lock-a', holder: 'argo/both' },
+          { mutex: 'argo/Mutex/lock-b', holder: 'argo/both' },
+        ],
+      },
+    });
+  });
+
+  test('spec.priority orders the queue before creation time (Argo: higher first)', () => {
+    const store = new Store();
+    const withPriority = (name: string, created: string, priority: number) => {
+      const wf = wfLevel(name, created, '    mutexes: [{name: test}]');
+      return { wf: { ...wf, spec: { ...wf.spec, priority } }, pods: [] } as Run;
+    };
+    const holder = withPriority('holder', '2026-01-02T15:00:00Z', 0);
+    const old = withPriority('old-low', '2026-01-02T15:00:01Z', 1);
+    const young = withPriority('young-high', '2026-01-02T15:00:09Z', 5);
+    for (const r of [holder, old, young]) reconcile(r, store, NOW);
+    assert.deepEqual(
+      store.records.get('argo/Mutex/test')?.waiting.map((w) => [w.key, w.priority]),
+      [
+        ['argo/young-high', 5],
+        ['argo/old-low', 1],
+      ],
+    );
+    let now = NOW;
+    while (holder.wf.status?.phase === 'Running') {
+      now = new Date(now.getTime() + 1000);
+      tick(holder, now);
+      reconcile(holder, store, now);
+    }
+    reconcile(old, store, now);
+    reconcile(young, store, now);
+    assert.equal(old.wf.status?.phase, 'Pending', 'the older workflow of lower priority waits');
+    assert.equal(young.wf.status?.phase, 'Running');
   });
 });

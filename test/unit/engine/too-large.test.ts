@@ -113,3 +113,40 @@ describe('a finished workflow', () => {
     assert.equal(d.requeueAfterMs, undefined);
   });
 });
+
+describe('status too large to store: locks', () => {
+  test('the ending lets go of every lock entry of the workflow in that decide, and clears status.synchronization', () => {
+    const withSync: WorkflowStatus = {
+      ...stored,
+      synchronization: { mutex: { holding: [{ mutex: 'argo/Mutex/m', holder: 'argo/w' }] } },
+    };
+    const waiter = { priority: 0, created: '2026-01-01T00:00:00Z' };
+    const d = decide(
+      {
+        ...tooLarge(true),
+        workflow: workflow(withSync),
+        locks: {
+          'argo/Mutex/m': { holders: ['argo/w'], waiting: [{ key: 'argo/other', ...waiter }], limit: 1 },
+          'argo/ConfigMap/cm/k': {
+            holders: ['argo/other'],
+            waiting: [
+              { key: 'argo/w/w-123', ...waiter },
+              { key: 'argo/w2', ...waiter },
+            ],
+            limit: 1,
+          },
+        },
+      },
+      NOW,
+    );
+    assert.equal(d.status.phase, 'Error');
+    assert.equal(d.status.synchronization, undefined);
+    assert.deepEqual(
+      d.actions.filter((a) => a.kind === 'ReleaseLock').map((a) => [a.lock.key, a.lock.kind, a.holder]),
+      [
+        ['argo/ConfigMap/cm/k', 'Semaphore', 'argo/w/w-123'],
+        ['argo/Mutex/m', 'Mutex', 'argo/w'],
+      ],
+    );
+  });
+});
