@@ -6,10 +6,9 @@
 import { Command } from 'commander';
 import { isNotFound } from '../../adapters/kube/errors.ts';
 import { parseWorkflows } from '../../engine/parse.ts';
-import { validateWorkflow } from '../../engine/validate.ts';
 import { schedulesOf, type CronWorkflow } from '../../engine/cron/decide-cron.ts';
 import { nextRun } from '../../engine/cron/schedule.ts';
-import type { Workflow } from '../../engine/types.ts';
+import { cronProblems } from '../../engine/cron/validate-cron.ts';
 import { alignTable } from '../render/table.ts';
 import { parseTime, shortDuration, timestamp } from '../render/time.ts';
 import { contextOf, type CliContext } from '../lib/context.ts';
@@ -20,24 +19,6 @@ import { readInputFile } from '../lib/workflow-file.ts';
 
 const path = (ns: string, name?: string) =>
   `/apis/argoproj.io/v1alpha1/namespaces/${encodeURIComponent(ns)}/cronworkflows${name ? `/${encodeURIComponent(name)}` : ''}`;
-
-/** Problems of a CronWorkflow: its schedules and its workflowSpec as `argosy lint` checks a workflow. */
-export function cronProblems(c: CronWorkflow): string[] {
-  const out: string[] = [];
-  if (!c.metadata.name) out.push('metadata.name: Required value');
-  if (!c.spec.schedules?.length) out.push('spec.schedules: cron workflow must have at least one schedule');
-  try {
-    schedulesOf(c);
-  } catch (e) {
-    out.push(`spec.schedules: ${(e as Error).message}`);
-  }
-  const policy = c.spec.concurrencyPolicy ?? '';
-  if (!['', 'Allow', 'Forbid', 'Replace'].includes(policy))
-    out.push(`spec.concurrencyPolicy: invalid ConcurrencyPolicy: ${policy}`);
-  const wf = { metadata: { name: 'x' }, spec: c.spec.workflowSpec ?? {} } as Workflow;
-  for (const e of validateWorkflow(wf)) out.push(`spec.workflowSpec${e.path.slice('spec'.length)}: ${e.message}`);
-  return out;
-}
 
 function readCrons(files: string[]): { file: string; crons: CronWorkflow[] }[] {
   return files.map((file) => {

@@ -15,7 +15,7 @@ import { Command } from 'commander';
 import { parseWorkflows, validateWorkflow } from '../../engine/index.ts';
 import type { Workflow } from '../../engine/types.ts';
 import type { CronWorkflow } from '../../engine/cron/decide-cron.ts';
-import { cronProblems } from './cron.ts';
+import { cronProblems } from '../../engine/cron/validate-cron.ts';
 import { templateProblems } from '../lib/manifests.ts';
 import { usageError } from '../lib/errors.ts';
 import { isLintSuccess, lintFormatter, LINT_OUTPUTS, type LintOutput, type LintResult } from './lint-format.ts';

@@ -114,7 +114,7 @@ describe('argosy lint', () => {
     const lines = x.out.join('');
     assert.match(lines, /in "bad-" \(Workflow\)/);
     assert.match(lines, /in "t" \(WorkflowTemplate\): .*nowhere/);
-    assert.match(lines, /in "c" \(CronWorkflow\): spec\.schedules/);
+    assert.match(lines, /in "c" \(CronWorkflow\): cron schedule 61 \* \* \* \* is malformed/);
     const only = io({ 'm.yaml': all });
     assert.equal(runLint(['m.yaml'], only, { output: 'simple', kinds: ['cronworkflows'] }), 1);
     assert.doesNotMatch(only.out.join(''), /\((Workflow|WorkflowTemplate)\)/);

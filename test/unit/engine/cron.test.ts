@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { CronParseError, lastRunBetween, nextRun, parseSchedule } from '../../../src/engine/cron/schedule.ts';
 import { decideCron, statusWithRun, type CronWorkflow } from '../../../src/engine/cron/decide-cron.ts';
 import type { Workflow } from '../../../src/engine/types.ts';
+import { cronProblems } from '../../../src/engine/cron/validate-cron.ts';
 
 const at = (iso: string) => Date.parse(iso);
 const iso = (ms: number | undefined) => (ms === undefined ? undefined : new Date(ms).toISOString());
@@ -164,5 +165,49 @@ describe('decideCron', () => {
     const d = decideCron(cron({ schedules: ['nope'] }), [], at('2026-01-02T03:05:10Z'), 60);
     assert.equal(d.create, undefined);
     assert.match(d.status.conditions?.[0]?.message ?? '', /expected exactly 5 fields/);
+  });
+});
+
+describe('cronProblems (Argo validate.CronWorkflow)', () => {
+  const valid = (spec: Partial<CronWorkflow['spec']> = {}, name = 'my-cron-wf'): CronWorkflow => ({
+    metadata: { name },
+    spec: {
+      schedules: ['0 * * * *'],
+      workflowSpec: { entrypoint: 'main', templates: [{ name: 'main', container: { image: 'busybox' } }] },
+      ...spec,
+    },
+  });
+
+  test('valid: minute fields, descriptors and @every as robfig accepts, IANA zones, the three policies', () => {
+    for (const schedules of [['*/5 * * * 1-5'], ['@hourly', '@every 90s', '@daily'], ['0 2 * * SUN']])
+      assert.deepEqual(cronProblems(valid({ schedules })), [], schedules.join(','));
+    for (const concurrencyPolicy of ['Allow', 'Forbid', 'Replace'] as const)
+      assert.deepEqual(cronProblems(valid({ concurrencyPolicy, timezone: 'America/Los_Angeles' })), []);
+    assert.deepEqual(cronProblems(valid({ startingDeadlineSeconds: 0 })), []);
+  });
+
+  test("Argo's messages: name length, no schedule, malformed schedule, timezone, policy, deadline, workflow", () => {
+    // validate_test.go TestMaxLengthName and TestCronWorkflowInvalidTimezoneRejected.
+    assert.deepEqual(cronProblems(valid({}, 'a'.repeat(60))), [
+      `cron workflow name "${'a'.repeat(60)}" must not be more than 52 characters long (currently 60)`,
+    ]);
+    assert.deepEqual(cronProblems(valid({ timezone: 'Not/A_Real_Timezone' })), [
+      'invalid timezone "Not/A_Real_Timezone": unknown time zone Not/A_Real_Timezone',
+    ]);
+    assert.deepEqual(cronProblems(valid({ schedules: [] })), ['cron workflow must have at least one schedule']);
+    const [bad] = cronProblems(valid({ schedules: ['61 * * * *'] }));
+    assert.match(bad ?? '', /^cron schedule 61 \* \* \* \* is malformed: /);
+    assert.match(cronProblems(valid({ schedules: ['@every'] }))[0] ?? '', /^cron schedule @every is malformed/);
+    assert.deepEqual(cronProblems(valid({ concurrencyPolicy: 'Sometimes' as 'Allow' })), [
+      "'Sometimes' is not a valid concurrencyPolicy",
+    ]);
+    assert.deepEqual(cronProblems(valid({ startingDeadlineSeconds: -1 })), [
+      'startingDeadlineSeconds must be positive',
+    ]);
+    const wf = cronProblems(
+      valid({ workflowSpec: { entrypoint: 'nope', templates: valid().spec.workflowSpec.templates } }),
+    );
+    assert.equal(wf.length, 1);
+    assert.match(wf[0] ?? '', /^cannot validate Workflow: .*nope/);
   });
 });
