@@ -62,7 +62,8 @@ export function makeCompletionCommand(): Command {
     .argument('<shell>', Object.keys(SHELLS).join('|'))
     .action((shell: string, _opts: unknown, cmd: Command) => {
       const make = SHELLS[shell];
-      if (!make) throw usageError(`completion ${shell}: expected one of ${Object.keys(SHELLS).join(', ')}`);
+      // argo's words (cmd/argo/commands/completion.go): it has no powershell either.
+      if (!make) throw usageError(`invalid shell "${shell}": supported shells are bash, zsh, and fish`);
       contextOf(cmd).io.out(make(entries(cmd.parent!)));
     });
 }

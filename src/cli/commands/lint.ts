@@ -168,13 +168,36 @@ interface LintFlags {
   kinds?: string[];
   output?: string;
   color?: boolean;
+  strict?: string | boolean;
 }
+
+const BOOL_WORDS: Record<string, boolean> = { '1': true, t: true, true: true, '0': false, f: false, false: false };
+
+/**
+ * argo's `--strict`, a Go bool flag: `--strict` or `--strict=false`; it never takes the next word, so
+ * `--strict wf.yaml` lints wf.yaml strictly (commander hands that word to the flag: it goes back to paths).
+ */
+export function lintStrict(value: string | boolean | undefined, paths: string[]): boolean {
+  if (value === undefined || typeof value === 'boolean') return value !== false;
+  const known = BOOL_WORDS[value.toLowerCase()];
+  if (known !== undefined) return known;
+  paths.unshift(value);
+  return true;
+}
+
+/**
+ * What `--strict=false` cannot relax: argo's lenient parse drops fields its types do not have, and its
+ * controller ignores them; Argosy's controller refuses them (the workflow ends Error), so lint keeps
+ * reporting them rather than pass a file that will fail. Said once, on stderr.
+ */
+export const NOT_STRICT_NOTE =
+  'argosy: --strict=false: fields Argo does not know are still reported: the Argosy controller refuses them (argo ignores them)\n';
 
 /** The `lint` command; sets `process.exitCode` to {@link runLint}'s result. */
 export function makeLintCommand(io: LintIo = defaultIo, isTTY = Boolean(process.stdout.isTTY)): Command {
   return new Command('lint')
     .description('validate files or directories of manifests (exit 0 valid, 1 invalid, 2 unreadable)')
-    .argument('<paths...>', 'files, directories or - for stdin (YAML or JSON, one or many documents)')
+    .argument('[paths...]', 'files, directories or - for stdin (YAML or JSON, one or many documents)')
     .option(
       '--kinds <kinds>',
       'kinds to lint: workflows,workflowtemplates,cronworkflows,clusterworkflowtemplates',
@@ -182,7 +205,11 @@ export function makeLintCommand(io: LintIo = defaultIo, isTTY = Boolean(process.
     )
     .option('-o, --output <format>', 'report format: pretty or simple', 'pretty')
     .option('--offline', 'lint without a cluster (argosy always does)')
+    .option('--strict [bool]', 'strict validation (default true; see `--strict=false` in docs/cli.md)')
     .action((paths: string[], flags: LintFlags, cmd: Command) => {
+      if (!lintStrict(flags.strict, paths)) io.stderr(NOT_STRICT_NOTE);
+      if (paths.length === 0)
+        throw usageError("missing required argument 'paths'", 'run `argosy lint --help` for usage');
       const globals = cmd.optsWithGlobals<LintFlags>();
       const opts = { kinds: flags.kinds, output: lintOutput(flags.output), color: globals.color !== false && isTTY };
       process.exitCode = runLint(paths, io, opts);

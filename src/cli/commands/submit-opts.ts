@@ -24,6 +24,7 @@ export interface SubmitFlags {
   serviceaccount?: string;
   labels?: string;
   priority?: string;
+  scheduledTime?: string;
   dryRun?: boolean;
   serverDryRun?: boolean;
   status?: string;
@@ -62,12 +63,27 @@ function parsePriority(text: string): number {
   return n;
 }
 
+/** Argo's annotation for the time a run was scheduled for: `{{workflow.scheduledTime}}` reads it. */
+export const ANNOTATION_SCHEDULED_TIME = 'workflows.argoproj.io/scheduled-time';
+
+/** Go's time.RFC3339 layout as time.Parse accepts it (fractional seconds allowed). */
+function isRfc3339(text: string): boolean {
+  const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d+)?(Z|[+-](\d{2}):(\d{2}))$/.exec(text);
+  if (!m) return false;
+  const [, y, mo, d, h, mi, s, , , zh, zm] = m.map(Number) as number[];
+  const days = new Date(Date.UTC(y as number, mo as number, 0)).getUTCDate();
+  const zoneOk = Number.isNaN(zh) || ((zh as number) < 24 && (zm as number) < 60);
+  return mo! >= 1 && mo! <= 12 && d! >= 1 && d! <= days && h! < 24 && mi! < 60 && s! < 60 && zoneOk;
+}
+
 /** Changes `wf` as the flags ask (argo ApplySubmitOpts); `params` already holds -p and -f. */
 export function applySubmitFlags(wf: Workflow, flags: SubmitFlags, params: string[], file: string): void {
   if (flags.entrypoint) wf.spec.entrypoint = flags.entrypoint;
   if (flags.serviceaccount) wf.spec.serviceAccountName = flags.serviceaccount;
   if (flags.priority !== undefined) wf.spec.priority = parsePriority(flags.priority);
   if (flags.labels) wf.metadata.labels = { ...wf.metadata.labels, ...parseLabels(flags.labels) };
+  if (flags.scheduledTime)
+    wf.metadata.annotations = { ...wf.metadata.annotations, [ANNOTATION_SCHEDULED_TIME]: flags.scheduledTime };
   applyParameters(wf, params, file);
   if (flags.generateName) wf.metadata.generateName = flags.generateName;
   if (flags.name) wf.metadata.name = flags.name;
@@ -86,6 +102,8 @@ export function checkSubmitFlags(flags: SubmitFlags, count: number): void {
     if (flags[mode] && flags.serverDryRun) refuse(`--${mode} cannot be combined with --server-dry-run`);
   }
   if (flags.dryRun && flags.serverDryRun) refuse('--dry-run cannot be combined with --server-dry-run');
+  if (flags.scheduledTime !== undefined && !isRfc3339(flags.scheduledTime))
+    refuse('scheduled-time contains invalid time.RFC3339 format. (e.g.: `2006-01-02T15:04:05-07:00`)');
   if ((flags.dryRun || flags.serverDryRun) && !flags.output) {
     refuse(`${flags.dryRun ? '--dry-run' : '--server-dry-run'} should have an output option`);
   }

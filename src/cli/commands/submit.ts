@@ -184,7 +184,11 @@ export function makeSubmitCommand(): Command {
     .option('--entrypoint <template>', 'override spec.entrypoint')
     .option('--serviceaccount <name>', 'run all pods of the workflow with this service account')
     .option('-l, --labels <k=v,...>', 'labels added to the workflow (replacing same keys)')
-    .option('--priority <int>', 'spec.priority')
+    .option('--priority <int>', 'spec.priority: orders synchronization queues (higher first)')
+    .option(
+      '--scheduled-time <RFC3339>',
+      "override the workflow's scheduledTime ({{workflow.scheduledTime}}; useful for backfilling)",
+    )
     .option('--name <name>', 'override metadata.name')
     .option('--generate-name <prefix>', 'override metadata.generateName')
     .option('-w, --wait', 'wait for completion, then print `<name> <phase> at <time>`')

@@ -4,7 +4,7 @@
  */
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { runCli, scratch, writeFile } from './cli-helpers.ts';
 
@@ -33,6 +33,32 @@ describe('flags refused before anything is sent', () => {
     assert.match(bad.stderr, /^argosy: --since 5x: expected a duration/);
   });
 
+  test('lint --strict=false is accepted (argo bool flag), says what it cannot relax; --strict FILE lints FILE', async () => {
+    const ok = writeFile(
+      dir,
+      'ok.yaml',
+      'kind: Workflow\nmetadata: {generateName: ok-}\nspec:\n  entrypoint: a\n  templates: [{name: a, container: {image: busybox}}]\n',
+    );
+    const unknown = writeFile(
+      dir,
+      'unknown.yaml',
+      readFileSync(ok, 'utf8').replace('entrypoint: a', 'entrypoint: a\n  colour: red'),
+    );
+    const lax = await runCli(['lint', '--strict=false', ok], dir);
+    assert.equal(lax.code, 0, lax.stderr);
+    assert.equal(lax.stdout, '✔ no linting errors found!\n');
+    assert.match(
+      lax.stderr,
+      /--strict=false: fields Argo does not know are still reported: the Argosy controller refuses them/,
+    );
+    const still = await runCli(['lint', '--strict=false', unknown], dir);
+    assert.equal(still.code, 1);
+    assert.match(still.stdout, /spec\.colour/);
+    const strict = await runCli(['lint', '--strict', unknown], dir);
+    assert.equal(strict.code, 1, 'the word after --strict is a path, as with a Go bool flag');
+    assert.equal(strict.stderr, '');
+  });
+
   test('version --short and a bash completion script that bash accepts', async () => {
     const pkg = JSON.parse((await import('node:fs')).readFileSync('package.json', 'utf8')) as { version: string };
     assert.equal((await runCli(['version', '--short'], dir)).stdout, `argosy: v${pkg.version}\n`);
@@ -40,5 +66,10 @@ describe('flags refused before anything is sent', () => {
     assert.match(script.stdout, /complete -F _argosy argosy/);
     assert.match(script.stdout, /submit\) words="[^"]*--parameter-file/);
     execFileSync('bash', ['-n', writeFile(dir, 'c.sh', script.stdout)]);
+    // argo completion has no powershell: refused in argo's words, exit 2 (bad input)
+    const ps = await runCli(['completion', 'powershell'], dir);
+    assert.equal(ps.code, 2);
+    assert.match(ps.stderr, /^argosy: invalid shell "powershell": supported shells are bash, zsh, and fish\n/);
+    assert.equal(ps.stdout, '');
   });
 });

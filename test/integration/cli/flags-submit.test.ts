@@ -74,4 +74,36 @@ describe('argo flags of submit', () => {
     );
     assert.equal((await runCli(['list', '-o', 'name'], dir)).stdout, 'No workflows found\n', 'nothing created');
   });
+
+  test('--scheduled-time sets the annotation {{workflow.scheduledTime}} reads; --priority sets spec.priority', async () => {
+    const file = writeFile(
+      dir,
+      'when.yaml',
+      `apiVersion: argoproj.io/v1alpha1
+kind: Workflow
+metadata: { generateName: when- }
+spec:
+  entrypoint: a
+  templates:
+    - { name: a, container: { image: busybox, command: [echo], args: ['for {{workflow.scheduledTime}}'] } }
+`,
+    );
+    const at = '2026-01-02T03:04:05Z';
+    const bad = await runCli(['submit', file, '--scheduled-time', '2026-01-02 03:04'], dir);
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /scheduled-time contains invalid time\.RFC3339 format/);
+    const r = await runCli(['submit', file, '--scheduled-time', at, '--priority', '7', '--wait', '-o', 'name'], dir);
+    assert.equal(r.code, 0, r.stderr);
+    const name = r.stdout.trim().split('\n')[0] ?? '';
+    const wf = JSON.parse((await runCli(['get', name, '-o', 'json'], dir)).stdout) as {
+      metadata: { annotations: Record<string, string> };
+      spec: { priority: number };
+      status: { phase: string };
+    };
+    assert.equal(wf.metadata.annotations['workflows.argoproj.io/scheduled-time'], at);
+    assert.equal(wf.spec.priority, 7);
+    assert.equal(wf.status.phase, 'Succeeded');
+    assert.match((await runCli(['logs', name], dir)).stdout, new RegExp(`for ${at}`));
+    await runCli(['delete', name], dir);
+  });
 });
