@@ -81,7 +81,10 @@ describe('argosy cron, and run --apply', () => {
     );
     const bl = await runCli(['cron', 'lint', bad], dir);
     assert.equal(bl.code, 1);
-    assert.match(bl.stdout, /✖ in "b" \(CronWorkflow\): cron schedule 61 \* \* \* \* is malformed: .*beyond end of range/);
+    assert.match(
+      bl.stdout,
+      /✖ in "b" \(CronWorkflow\): cron schedule 61 \* \* \* \* is malformed: .*beyond end of range/,
+    );
     assert.equal(await submitPhase(['--from', 'cronwf/hello-world']), 'Succeeded');
     const d = await runCli(['cron', 'delete', 'hello-world'], dir);
     assert.equal(d.code, 0, d.stderr);
