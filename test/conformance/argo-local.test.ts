@@ -3,7 +3,7 @@
  * stack: embedded API servers, kubelet running real processes, SQS emulator, watcher and reconcile
  * handler. Every case runs concurrently on one in-process stack (startLocalStack); a few also run as
  * `argosy run <file> -o json --runtime process` subprocesses, the way a user runs them. Each case checks
- * the final phase, the node tree (types, phases, shape) and Argo's messages (argo-conventions.md §2).
+ * the final phase, the node tree (types, phases, shape) and Argo's messages (as its controller writes them).
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';

@@ -1,7 +1,7 @@
 /**
  * Argo's own example workflows (../shared/conformance/argo) driven through `decide` with a simulated
  * kubelet until they complete; the final phase must be the one Argo reaches (manifest.json), and the
- * node tree must have Argo's shape and messages. Plus the seed's multi-cluster example.
+ * node tree must have Argo's shape and messages. Plus examples/multi-cluster.yaml.
  */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';

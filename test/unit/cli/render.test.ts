@@ -16,7 +16,7 @@ function node(wf: string, name: string, fields: Partial<NodeStatus>): NodeStatus
   return { id: id(wf, name), name, type: 'Pod', phase: 'Succeeded', ...fields };
 }
 
-/** The workflow of argo's docs/walk-through/steps.md, built by hand per argo-conventions §2.1/§2.2. */
+/** The workflow of argo's docs/walk-through/steps.md, built by hand with Argo's node names and IDs. */
 function stepsWorkflow(podNames: 'v1' | 'v2'): Workflow {
   const wf = 'steps-z2zdn';
   const g0 = `${wf}[0]`;
@@ -84,7 +84,7 @@ function stepsWorkflow(podNames: 'v1' | 'v2'): Workflow {
 }
 
 describe('argo get layout', () => {
-  test('node IDs and v2 pod names match argo-conventions §2.2 vectors', () => {
+  test("node IDs and v2 pod names match vectors computed with Argo's code", () => {
     assert.equal(id('steps-z2zdn', 'steps-z2zdn[0].hello1'), 'steps-z2zdn-27420706');
     assert.equal(id('steps-z2zdn', 'steps-z2zdn[1].hello2a'), 'steps-z2zdn-2006760091');
     assert.equal(id('my-wf', 'my-wf.onExit'), 'my-wf-288712010');

@@ -12,7 +12,7 @@ const PEM = '-----BEGIN CERTIFICATE-----\nMIIBfake\n-----END CERTIFICATE-----\n'
 const b64 = (s: string) => Buffer.from(s).toString('base64');
 const TOKEN = 'tok-very-secret-1234567890';
 
-/** The seed's example, filled in. */
+/** A rest-config entry in the JSON shape of Go's rest.Config (docs/adr/0002-cluster-access.md), filled in. */
 const seedEntry = {
   Host: 'https://0.0.0.0:57667',
   APIPath: '',

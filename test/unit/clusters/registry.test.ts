@@ -57,7 +57,7 @@ describe('cluster registry', () => {
     r.close();
   });
 
-  test('not configured: terminal error with the prototype message and the fix', async () => {
+  test('not configured: terminal error naming what is missing and the fix', async () => {
     const r = await setup({ 'other.argo': entry('https://h') }).registry;
     const err = await r.clientFor('other', 'default').catch((e: unknown) => e);
     assert.ok(isClusterNotConfiguredError(err));

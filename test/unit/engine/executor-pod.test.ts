@@ -1,7 +1,7 @@
 /**
- * Executor pods (docs/adr/0009-argo-executor-pods.md) against what Argo v4.1 builds: the worked example of
- * ../shared/reference/argo-executor.md §6 field by field, and the contract's rules (§1.3–§1.7) for the
- * first pod of every shared conformance case. Differences from Argo's pod that are due to multi-cluster
+ * Executor pods (docs/adr/0009-argo-executor-pods.md) against what Argo v4.1 builds: one worked
+ * example field by field (Argo's pod for it is written out below), and Argo's rules for executor pods
+ * (init/wait/main containers, volumes, env) for the first pod of every shared conformance case. Differences from Argo's pod that are due to multi-cluster
  * placement are asserted as such (ownerReference only next to the Workflow; cluster/namespace labels).
  */
 import { describe, test } from 'node:test';

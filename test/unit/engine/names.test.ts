@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { displayNameOf, fnv32a, formatTime, nodeId, podName } from '../../../src/engine/index.ts';
 import { childNodeId } from '../../../src/engine/names.ts';
 
-describe('node IDs (argo-conventions §2.2 test vectors)', () => {
+describe("node IDs (vectors computed with Argo's Workflow.NodeID, fnv-32a of the node name)", () => {
   const vectors: [string, string, string][] = [
     ['steps-z2zdn', 'steps-z2zdn[0].hello1', 'steps-z2zdn-27420706'],
     ['steps-z2zdn', 'steps-z2zdn[1].hello2a', 'steps-z2zdn-2006760091'],
@@ -30,7 +30,7 @@ describe('pod names', () => {
       podName('steps-z2zdn', 'steps-z2zdn[0].hello1', 'print-message'),
       'steps-z2zdn-print-message-27420706',
     ));
-  test('v2 from the §2.1 example', () =>
+  test('v2 pod name of a DAG task', () =>
     assert.equal(podName('dag-abc12', 'dag-abc12.A', 'echo'), 'dag-abc12-echo-3668367928'));
   test('v1 = node ID', () =>
     assert.equal(podName('steps-z2zdn', 'steps-z2zdn[0].hello1', 'print-message', 'v1'), 'steps-z2zdn-27420706'));

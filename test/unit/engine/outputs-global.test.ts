@@ -139,7 +139,7 @@ spec:
 });
 
 describe('skipped producers', () => {
-  test('a skipped step yields its output parameter default (§2.14)', () => {
+  test('a skipped step yields its output parameter default', () => {
     const wf = wfFromYaml(`
 spec:
   entrypoint: main

@@ -104,7 +104,7 @@ describe('significance filter', () => {
     assert.ok(significantChange('pod', 'ADDED', podSignature({ status: { phase: 'Running' } }), undefined));
   });
 
-  test('pod selectors follow the prototype', () => {
+  test('pod selectors: unfinished workflow pods of this instance; in another cluster those this main cluster placed', () => {
     assert.equal(
       podWatchSelector('main', 'main', ''),
       'workflows.argoproj.io/workflow,workflows.argoproj.io/completed=false,!workflows.argoproj.io/controller-instanceid,!workflows.argoproj.io/workflow-cluster-name',

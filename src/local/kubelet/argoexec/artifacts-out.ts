@@ -1,5 +1,6 @@
 /**
- * Output artifacts as `argoexec wait` saves them (the executor contract, §2.3 step 5-6, §4.5, §4.6):
+ * Output artifacts as `argoexec wait` saves them (Argo's WorkflowExecutor.SaveArtifacts;
+ * docs/adr/0009-argo-executor-pods.md):
  * emissary staged a tar.gz of each path at `/var/run/argo/outputs/artifacts<path>.tgz`; by default that
  * file is uploaded as `<archive key>/<name>.tgz`; with `archive: none` it is unpacked and the file (or
  * tree) is uploaded under its basename. An artifact with its own key goes there and is reported as

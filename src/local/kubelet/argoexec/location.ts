@@ -1,6 +1,6 @@
 /**
- * Where an artifact lives, as Argo's executor works it out (the executor contract, §4.2 "Key-only
- * artifacts" and §1.4 secrets): an artifact without a full location takes the template's
+ * Where an artifact lives, as Argo's executor works it out (Argo's key-only artifacts;
+ * docs/adr/0009-argo-executor-pods.md): an artifact without a full location takes the template's
  * `archiveLocation` (bucket, endpoint, credentials) and keeps its own key (`Relocate`); credentials are
  * read only as files under `/argo/secret/<secret>/<key>`, never through the Secrets API.
  */
