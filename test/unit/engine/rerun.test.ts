@@ -435,6 +435,22 @@ describe('formulateRetry: Argosy places and status', () => {
     assert.deepEqual(Object.keys(out.status?.nodes ?? {}), ['multi']);
   });
 
+  test("containerSet: a failed member drops its whole pod and the pod's other members (Argo's resetPod)", () => {
+    const wf = tree('cs', 'Failed', [
+      ['', 'DAG', 'Failed', ['.set']],
+      ['.set', 'Pod', 'Failed', ['.set.a'], ''],
+      ['.set.a', 'Container', 'Succeeded', ['.set.b', '.set.c'], ''],
+      ['.set.b', 'Container', 'Failed', ['.set.main'], ''],
+      ['.set.c', 'Container', 'Succeeded', ['.set.main'], ''],
+      ['.set.main', 'Container', 'Failed', ['.after'], ''],
+      ['.after', 'Skipped', 'Omitted', [], ''],
+    ]);
+    const plan = formulateRetry(wf, MAIN, NOW);
+    assert.deepEqual(Object.keys(plan.workflow.status?.nodes ?? {}), ['cs']);
+    assert.equal(phaseOf(plan.workflow, ''), 'Running');
+    assert.deepEqual(plan.podsToDelete, [{ cluster: 'main', namespace: 'argo', name: podName('cs', 'cs.set', 't') }]);
+  });
+
   test('a selector that does not parse is refused', () => {
     const wf = tree('w', 'Failed', [['', 'Pod', 'Failed']]);
     assert.throws(
