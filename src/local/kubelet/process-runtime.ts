@@ -16,6 +16,8 @@ import type { ProcessOptions } from './argoexec/emissary.ts';
 import { rewritePaths } from './argoexec/fs.ts';
 import { writeHostsFile } from './pod-files.ts';
 import type { ProcessLedger } from './process-ledger.ts';
+import { memoryLimitBytes, watchMemory } from './memory-limit.ts';
+import type { KubeObject } from '../apiserver/resources.ts';
 
 export type { ProcessOptions } from './argoexec/emissary.ts';
 
@@ -152,7 +154,8 @@ export class ProcessRuntime implements ContainerRuntime {
     child.stdout.setEncoding('utf8').on('data', req.onOutput);
     if (opts.onStdout) child.stdout.on('data', opts.onStdout);
     child.stderr.setEncoding('utf8').on('data', req.onOutput);
-    const exited = this.exitOf(child, pid, terminationFile);
+    const oom = this.enforceMemoryLimit(container, pid);
+    const exited = this.exitOf(child, pid, terminationFile, oom);
     return {
       exited,
       kill: (signal) => {
@@ -165,12 +168,34 @@ export class ProcessRuntime implements ContainerRuntime {
     };
   }
 
+  /** Kills the container's process group when its memory goes over `resources.limits.memory`. */
+  private enforceMemoryLimit(container: KubeObject, pid: number | undefined): { killed: boolean; stop: () => void } {
+    const state = { killed: false, stop: () => {} };
+    const limit = memoryLimitBytes(container);
+    if (pid === undefined || limit === undefined) return state;
+    state.stop = watchMemory(pid, limit, () => {
+      state.killed = true;
+      try {
+        process.kill(-pid, 'SIGKILL');
+      } catch {
+        // Already gone.
+      }
+    });
+    return state;
+  }
+
   /** The container's exit: its code (128 + signal when killed) and termination message; forgets its group. */
-  private exitOf(child: ChildProcess, pid: number | undefined, terminationFile: string): Promise<ContainerExit> {
+  private exitOf(
+    child: ChildProcess,
+    pid: number | undefined,
+    terminationFile: string,
+    oom: { killed: boolean; stop: () => void },
+  ): Promise<ContainerExit> {
     return new Promise<ContainerExit>((resolve) => {
       let spawnError: Error | undefined;
       child.on('error', (e) => (spawnError = e));
       child.on('close', (code, signal) => {
+        oom.stop();
         if (pid !== undefined) {
           this.live.delete(pid);
           this.ledger?.exited(pid);
@@ -179,8 +204,9 @@ export class ProcessRuntime implements ContainerRuntime {
           return resolve({ exitCode: 128, reason: 'StartError', message: spawnError.message });
         }
         const exitCode = code ?? 128 + (signal ? signalNumber(signal) : 0);
-        const exit: ContainerExit = { exitCode };
-        if (signal) exit.signal = signal;
+        // As the kernel's OOM kill of a container's cgroup shows in its status: 137, OOMKilled.
+        const exit: ContainerExit = oom.killed ? { exitCode: 137, reason: 'OOMKilled' } : { exitCode };
+        if (signal && !oom.killed) exit.signal = signal;
         const message = readMessage(terminationFile);
         if (message !== undefined) exit.message = message;
         resolve(exit);
