@@ -47,10 +47,14 @@ export const UNSUPPORTED: readonly UnsupportedField[] = [
         : undefined,
     refused: { name: '{{workflow.parameters.cache}}' },
   },
-  ...ARTIFACT_KINDS.flatMap((k): UnsupportedField[] => [
-    { at: `Artifact.${k}`, feature: `${k} artifacts (S3, HTTP and raw are supported)` },
-    { at: `ArtifactLocation.${k}`, feature: `${k} archive locations (S3 is supported)` },
-  ]),
+  ...ARTIFACT_KINDS.filter((k) => k !== 'git').map((k): UnsupportedField => ({
+    at: `Artifact.${k}`,
+    feature: `${k} artifacts (S3, HTTP, git and raw are supported)`,
+  })),
+  ...ARTIFACT_KINDS.map((k): UnsupportedField => ({
+    at: `ArtifactLocation.${k}`,
+    feature: `${k} archive locations (S3 is supported)`,
+  })),
   { at: 'ArchiveStrategy.zip', feature: 'zip artifact archives (tar and none are supported)' },
   { at: 'Artifact.archiveLogs', feature: 'per-artifact archiveLogs' },
   { at: 'WorkflowLevelArtifactGC.podSpecPatch', feature: 'a pod spec patch for artifact GC pods' },

@@ -25,7 +25,7 @@ const cases = (JSON.parse(readFileSync(`${UPSTREAM}/manifest.json`, 'utf8')) as 
 
 /** Manifest features Argosy does not implement (each maps to rows of src/engine/unsupported.ts). */
 const UNSUPPORTED_FEATURES = [
-  /^artifact:(gcs|azure|git|oss|hdfs|artifactory|plugin)$/,
+  /^artifact:(gcs|azure|oss|hdfs|artifactory|plugin)$/,
   /^plugin$/,
   /^daemon$/,
   /^metrics$/,

@@ -22,6 +22,7 @@ export function hasLocation(a: Partial<Artifact> | undefined): boolean {
   if (a.s3) return !!(a.s3.endpoint && a.s3.bucket && a.s3.key);
   if (a.raw) return true;
   if (a.http) return !!a.http.url;
+  if (a.git) return !!(a.git as { repo?: string }).repo;
   return false;
 }
 

@@ -4,7 +4,9 @@
 // by `init` of the consuming pod, in the same cluster and across clusters.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { startLocalStack, type LocalStack } from '../../../src/local/stack.ts';
@@ -108,6 +110,40 @@ describe('artifacts on the local stack', () => {
       }
     } finally {
       admin.close();
+    }
+  });
+
+  test('git input from a local repository (file://): the revision is checked out at the artifact path', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'argosy-git-'));
+    const repo = join(root, 'repo');
+    const env = {
+      ...process.env,
+      GIT_AUTHOR_NAME: 't',
+      GIT_AUTHOR_EMAIL: 't@x',
+      GIT_COMMITTER_NAME: 't',
+      GIT_COMMITTER_EMAIL: 't@x',
+    };
+    const git = (...args: string[]) => execFileSync('git', args, { env });
+    try {
+      git('init', '-q', '-b', 'main', repo);
+      writeFileSync(join(repo, 'VERSION'), 'v2.1.1');
+      git('-C', repo, 'add', '.');
+      git('-C', repo, 'commit', '-qm', 'release');
+      git('-C', repo, 'tag', 'v2.1.1');
+      writeFileSync(join(repo, 'VERSION'), 'later');
+      git('-C', repo, 'commit', '-qam', 'later');
+      const wf = upstream('examples__input-artifact-git.yaml');
+      const t = wf.spec.templates![0]!;
+      t.inputs!.artifacts![0]!.git = { repo: `file://${repo}`, revision: 'v2.1.1' };
+      // The example's image is golang with git; local mode stands in for alpine's sh.
+      t.container = { image: 'alpine:3.23', command: ['sh', '-c'], args: ['cat VERSION > /tmp/v'], workingDir: '/src' };
+      t.outputs = { parameters: [{ name: 'v', valueFrom: { path: '/tmp/v' } }] };
+      const done = await run(wf);
+      assert.equal(done.status?.phase, 'Succeeded', summary(done));
+      const node = Object.values(done.status?.nodes ?? {}).find((n) => n.type === 'Pod');
+      assert.equal(node?.outputs?.parameters?.[0]?.value, 'v2.1.1');
+    } finally {
+      rmSync(root, { recursive: true, force: true });
     }
   });
 });

@@ -11,10 +11,11 @@ import type { Artifact, ArtifactLocation } from '../../../engine/types.ts';
 import type { StartRequest } from '../runtime.ts';
 import { untarGz } from './archive.ts';
 import { relocate, storeOf } from './location.ts';
+import { loadGit, type GitArtifact } from './git.ts';
 
 type InputArtifact = Artifact;
 
-const KINDS = ['gcs', 'azure', 'git', 'oss', 'hdfs', 'artifactory', 'plugin'];
+const KINDS = ['gcs', 'azure', 'oss', 'hdfs', 'artifactory', 'plugin'];
 
 /** A directory artifact: the objects under `<key>/`, written below `target`. */
 type Tree = { files: [string, Buffer][] };
@@ -84,6 +85,25 @@ async function place(a: InputArtifact, bytes: Buffer, target: string): Promise<v
   } else renameSync(dir, target);
 }
 
+/** A git input: cloned straight into its place (a repository is a directory, never an archive). */
+async function loadGitArtifact(
+  a: InputArtifact,
+  at: (p: string) => string,
+  log: (line: string) => void,
+): Promise<void> {
+  const target = at(`/argo/inputs/artifacts/${a.name}`);
+  mkdirSync(join(target, '..'), { recursive: true, mode: 0o700 });
+  if (existsSync(target)) rmSync(target, { recursive: true });
+  try {
+    await loadGit(a.git as GitArtifact, target, at);
+  } catch (e) {
+    if (a.optional) return;
+    throw new Error(`failed to load artifact '${a.name}': ${(e as Error).message}`);
+  }
+  if (a.mode !== undefined) chmodSync(target, a.mode);
+  log(`Successfully download file: ${target}`);
+}
+
 /** Loads every input artifact of the template (init's `loadArtifacts`). */
 export async function loadInputArtifacts(
   _req: StartRequest,
@@ -92,6 +112,10 @@ export async function loadInputArtifacts(
   log: (line: string) => void,
 ): Promise<void> {
   for (const a of template.inputs?.artifacts ?? []) {
+    if (a.git) {
+      await loadGitArtifact(a, at, log);
+      continue;
+    }
     let bytes: Buffer | Tree | undefined;
     try {
       bytes = await fetchBytes(a, template.archiveLocation, at);

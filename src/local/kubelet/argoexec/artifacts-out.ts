@@ -28,6 +28,8 @@ function filesUnder(dir: string): string[] {
 
 /** Uploads one artifact; returns the artifact as reported. */
 async function saveOne(a: Artifact, staged: string, t: OutputTemplate, at: (p: string) => string): Promise<Artifact> {
+  // Argo's git driver cannot save (`Save`: "git output artifacts unsupported").
+  if (a.git) throw new Error(`artifact '${a.name}': git output artifacts unsupported`);
   const hasOwnKey = !!a.s3?.key;
   const loc = relocate(a, t.archiveLocation);
   if (!loc?.key) throw new Error(`artifact '${a.name}': no artifact repository to save it to (archiveLocation)`);
