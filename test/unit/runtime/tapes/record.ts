@@ -1,0 +1,71 @@
+/**
+ * Records test/unit/runtime/tapes/observe.json: what `observePods` asks two embedded API servers
+ * (clusters `main` and `other`) and what they answer, for test/unit/runtime/observe.test.ts.
+ * Re-record after changing what observe asks: `npx tsx test/unit/runtime/tapes/record.ts`.
+ */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { startLocalClusters } from '../../../../src/local/clusters.ts';
+import { createKubeClient, type HttpKubeClient } from '../../../../src/adapters/kube/http-client.ts';
+
+import { observePods } from '../../../../src/runtime/observe.ts';
+import { recording, type Tape } from '../tape.ts';
+import { OBSERVED_WORKFLOW, UID } from './observe-workflow.ts';
+
+const clusters = await startLocalClusters({
+  names: ['main', 'other'],
+  kubelet: false,
+  crds: false,
+  namespaces: ['argo', 'batch'],
+});
+const clients: HttpKubeClient[] = [];
+const client = (name: string, token: string) => {
+  const c = clusters.get(name);
+  const k = createKubeClient({
+    cluster: name,
+    server: c.url,
+    tls: { caPem: c.caPem },
+    auth: { kind: 'bearer', token },
+  });
+  clients.push(k);
+  return k;
+};
+try {
+  const main = client('main', clusters.get('main').adminToken);
+  const otherAdmin = client('other', clusters.get('other').adminToken);
+  // Argosy's identity in `other` may list pods in argo only: batch answers 403.
+  const other = client(
+    'other',
+    clusters.get('other').createIdentity('argosy', [{ verbs: ['list'], resources: ['pods'], namespaces: ['argo'] }])
+      .token,
+  );
+  const pod = (name: string, labels: Record<string, string>) => ({
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name, labels },
+    spec: { containers: [{ name: 'main', image: 'busybox' }] },
+  });
+  const ours = { 'workflows.argoproj.io/workflow': 'wf', 'workflows.argosy.io/workflow-uid': UID };
+  await main.request({ method: 'POST', path: '/api/v1/namespaces/argo/pods', body: pod('wf-a-1', ours) });
+  // A pod of an earlier workflow with the same name: another UID, not this workflow's.
+  const earlier = { ...ours, 'workflows.argosy.io/workflow-uid': 'uid-of-an-earlier-wf' };
+  await main.request({ method: 'POST', path: '/api/v1/namespaces/argo/pods', body: pod('wf-a-0', earlier) });
+  const remote = {
+    ...ours,
+    'workflows.argoproj.io/workflow-cluster-name': 'main',
+    'workflows.argoproj.io/workflow-namespace': 'argo',
+  };
+  await otherAdmin.request({ method: 'POST', path: '/api/v1/namespaces/argo/pods', body: pod('wf-b-2', remote) });
+  const tape: Tape = {};
+  const rec = { main: recording(main, tape), other: recording(other, tape) };
+  const registry = {
+    mainCluster: 'main',
+    mainClient: () => rec.main,
+    clientFor: (cluster: string) => Promise.resolve(cluster === 'main' ? rec.main : rec.other),
+  };
+  await observePods(registry as never, OBSERVED_WORKFLOW, '');
+  writeFileSync(join(import.meta.dirname, 'observe.json'), JSON.stringify(tape, null, 2) + '\n');
+} finally {
+  for (const c of clients) c.close();
+  await clusters.stop();
+}
