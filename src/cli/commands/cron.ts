@@ -1,72 +1,20 @@
 /**
- * `argosy cron create|list|get|delete|suspend|resume|lint`: CronWorkflows in the main cluster with
+ * `argosy cron create|list|get|delete|suspend|resume|lint|update`: CronWorkflows in the main cluster with
  * `argo cron`'s output (the `%-30s` get block, the NAME/AGE/LAST RUN/NEXT RUN table, `CronWorkflow
  * 'x' suspended`). The schedules are evaluated by the cron function (docs/adr/0014-cron-scheduling.md).
  */
 import { Command } from 'commander';
 import { isNotFound } from '../../adapters/kube/errors.ts';
-import { parseWorkflows } from '../../engine/parse.ts';
-import { schedulesOf, type CronWorkflow } from '../../engine/cron/decide-cron.ts';
-import { nextRun } from '../../engine/cron/schedule.ts';
+import type { CronWorkflow } from '../../engine/cron/decide-cron.ts';
 import { cronProblems } from '../../engine/cron/validate-cron.ts';
 import { alignTable } from '../render/table.ts';
-import { parseTime, shortDuration, timestamp } from '../render/time.ts';
-import { contextOf, type CliContext } from '../lib/context.ts';
+import { parseTime, shortDuration } from '../render/time.ts';
+import { contextOf } from '../lib/context.ts';
 import { failure, usageError } from '../lib/errors.ts';
-import { checkOutput, formatObject } from '../lib/output.ts';
+import { checkOutput } from '../lib/output.ts';
 import { withTarget, type Target } from '../lib/kube-target.ts';
-import { readInputFile } from '../lib/workflow-file.ts';
-
-const path = (ns: string, name?: string) =>
-  `/apis/argoproj.io/v1alpha1/namespaces/${encodeURIComponent(ns)}/cronworkflows${name ? `/${encodeURIComponent(name)}` : ''}`;
-
-function readCrons(files: string[]): { file: string; crons: CronWorkflow[] }[] {
-  return files.map((file) => {
-    const { workflows, errors } = parseWorkflows(readInputFile(file), file, { kinds: ['CronWorkflow'] });
-    const err = errors[0];
-    if (err) throw usageError(`${file}:${err.line}:${err.column}: ${err.message}`);
-    return { file, crons: workflows as unknown as CronWorkflow[] };
-  });
-}
-
-function nextTime(c: CronWorkflow): Date | undefined {
-  try {
-    const times = schedulesOf(c)
-      .map((s) => nextRun(s, Date.now()))
-      .filter((t): t is number => t !== undefined);
-    return times.length ? new Date(Math.min(...times)) : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-/** argo's getCronWorkflowGet block. */
-function getView(c: CronWorkflow): string {
-  const line = (k: string, v: unknown) => `${k.padEnd(30)} ${String(v)}\n`;
-  const now = new Date();
-  const when = (t: string | null | undefined) =>
-    parseTime(t ?? undefined) ? timestamp(parseTime(t ?? undefined)!, now) : '';
-  let out = line('Name:', c.metadata.name) + line('Namespace:', c.metadata.namespace);
-  out += line('Created:', when(c.metadata.creationTimestamp));
-  out += line('Schedules:', (c.spec.schedules ?? []).join(','));
-  out += line('Suspended:', c.spec.suspend === true);
-  if (c.spec.timezone) out += line('Timezone:', c.spec.timezone);
-  if (c.spec.startingDeadlineSeconds !== undefined)
-    out += line('StartingDeadlineSeconds:', c.spec.startingDeadlineSeconds);
-  if (c.spec.concurrencyPolicy) out += line('ConcurrencyPolicy:', c.spec.concurrencyPolicy);
-  if (c.status?.lastScheduledTime) out += line('LastScheduledTime:', when(c.status.lastScheduledTime));
-  const next = nextTime(c);
-  if (next) out += line('NextScheduledTime:', timestamp(next, now));
-  if (c.status?.active?.length) out += line('Active Workflows:', c.status.active.map((a) => a.name).join(', '));
-  for (const cond of c.status?.conditions ?? []) out += line(`✖ ${cond.type}`, cond.message ?? '');
-  return out;
-}
-
-function print(ctx: CliContext, c: CronWorkflow, output: string): void {
-  if (output === 'name') ctx.io.out(`${c.metadata.name}\n`);
-  else if (output === 'json' || output === 'yaml') ctx.io.out(formatObject(c, output));
-  else ctx.io.out(getView(c));
-}
+import { makeCronUpdateCommand } from './cron-update.ts';
+import { nextTime, path, print, readCrons } from '../lib/cron-view.ts';
 
 async function getCron(target: Target, name: string): Promise<CronWorkflow> {
   try {
@@ -235,5 +183,6 @@ export function makeCronCommand(): Command {
   cron.addCommand(setSuspend('suspend'));
   cron.addCommand(setSuspend('resume'));
   cron.addCommand(lintCommand());
+  cron.addCommand(makeCronUpdateCommand());
   return cron;
 }

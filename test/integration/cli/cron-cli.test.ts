@@ -9,7 +9,7 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { once } from 'node:events';
 import { join } from 'node:path';
 import type { ChildProcess } from 'node:child_process';
@@ -74,6 +74,30 @@ describe('argosy cron, and run --apply', () => {
     assert.match((await runCli(['cron', 'get', 'hello-world'], dir)).stdout, /^Suspended: {21}true$/m);
     assert.equal((await runCli(['cron', 'resume', 'hello-world'], dir)).stdout, "CronWorkflow 'hello-world' resumed\n");
     assert.equal((await runCli(['cron', 'lint', file], dir)).stdout, '✔ no linting errors found!\n');
+    // argo cron update: the file's CronWorkflow replaces the stored one (flags change its workflowSpec).
+    const changed = writeFile(
+      dir,
+      'cron-changed.yaml',
+      readFileSync(file, 'utf8').replace('"* * * * *"', '"*/5 * * * *"').replace('"Replace"', '"Forbid"'),
+    );
+    const u = await runCli(['cron', 'update', changed, '--serviceaccount', 'robot', '-o', 'json'], dir);
+    assert.equal(u.code, 0, u.stderr);
+    const updated = JSON.parse(u.stdout) as {
+      spec: Record<string, unknown> & { workflowSpec: Record<string, unknown> };
+    };
+    assert.deepEqual(updated.spec.schedules, ['*/5 * * * *']);
+    assert.equal(updated.spec.concurrencyPolicy, 'Forbid');
+    assert.equal(updated.spec.workflowSpec.serviceAccountName, 'robot');
+    assert.match((await runCli(['cron', 'get', 'hello-world'], dir)).stdout, /^ConcurrencyPolicy: {13}Forbid$/m);
+    const missing = writeFile(
+      dir,
+      'cron-missing.yaml',
+      readFileSync(changed, 'utf8').replace('name: hello-world', 'name: nowhere'),
+    );
+    const m = await runCli(['cron', 'update', missing], dir);
+    assert.equal(m.code, 1);
+    assert.match(m.stderr, /failed to get existing cron workflow "nowhere" to update: /);
+    assert.equal((await runCli(['cron', 'update', file], dir)).code, 0, 'back to the original');
     const bad = writeFile(
       dir,
       'bad-cron.yaml',
