@@ -157,6 +157,11 @@ function whenAllows(cron: CronWorkflow): boolean {
     const v = vars[tag.slice('cronworkflow.'.length)];
     return v === undefined || v === null ? undefined : typeof v === 'string' ? v : JSON.stringify(v);
   });
+  // A {{=…}} tag is left as it is only when it names a variable with no value here.
+  if (/\{\{\s*=/.test(when))
+    throw new Error(
+      `'when' ${cron.spec.when}: an expression tag names a variable with no value (in Argo nil, e.g. cronworkflow.lastScheduledTime before the first run); nil and time values (now(), durations) are not supported by Argosy yet`,
+    );
   return shouldExecute(when);
 }
 
