@@ -26,5 +26,5 @@ export default {
   'src/local/clusters.ts': 75,
   'src/local/kubelet/node.ts': 57,
   'src/local/queue/poller.ts': 94,
-  'src/runtime/deps.ts': 66,
+  'src/runtime/deps.ts': 62,
 };

@@ -5,6 +5,7 @@
 import type {
   Action,
   ControllerSettings,
+  MetricSample,
   ObservedConfigMap,
   ObservedPod,
   ObservedTaskResult,
@@ -111,6 +112,8 @@ export interface ExecContext {
   workflowMetadata?: { labels: Record<string, string>; annotations: Record<string, string> };
   /** Locks seen, held, waited for and asked for in this decide (sync/state.ts); absent = none. */
   sync?: SyncState;
+  /** Custom metric samples and emission errors of this decide (metrics/); absent = none. */
+  metrics?: { samples: MetricSample[]; errors: string[] };
 }
 
 /** The template scope of nodes created under boundary `boundaryID` (Argo's caller template context). */

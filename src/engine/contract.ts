@@ -339,6 +339,33 @@ export interface Decision {
   requeueAfterMs?: number;
   /** Human-readable reasons for the decision, for logs (the engine itself never logs). */
   reasons: string[];
+  /**
+   * Custom metric samples (Argo's `metrics.prometheus`) caused by the transitions this decision writes;
+   * the runtime emits them only once the status write succeeded (docs/adr/0018-custom-metrics.md).
+   */
+  metrics?: MetricSample[];
+}
+
+/** One observation of a user's custom metric, with Argo's name (without the `argo_workflows_` prefix). */
+export interface MetricSample {
+  name: string;
+  help: string;
+  type: 'counter' | 'gauge' | 'histogram';
+  /** Labels in the order the spec lists them. */
+  labels: Array<{ key: string; value: string }>;
+  /** Counter: added; gauge: set, added or subtracted (`operation`); histogram: observed. */
+  value: number;
+  /** Gauges: Argo's `operation` (default Set). */
+  operation?: 'Set' | 'Add' | 'Sub';
+  /** Histograms: the upper bounds of the buckets, as the spec lists them. */
+  buckets?: number[];
+  /**
+   * Realtime gauges still running: the value is the seconds since this RFC 3339 time when read (Argo's
+   * value function); absent once the node or workflow finished (then `value` is final).
+   */
+  since?: string;
+  /** The workflow's UID: realtime gauges of a deleted workflow can be dropped. */
+  owner: string;
 }
 
 /** The finalizer the runtime puts on workflows that have pods outside their own cluster/namespace. */

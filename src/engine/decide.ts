@@ -38,6 +38,7 @@ import { planHttp, prepareHttp } from './http-template/task-sets.ts';
 import { workflowGate } from './sync/gate.ts';
 import { newSyncState, releaseUnwanted } from './sync/state.ts';
 import { writeSyncStatus } from './sync/status.ts';
+import { settleMetrics, workflowMetrics } from './metrics/emit.ts';
 
 function isDone(phase: WorkflowPhase | undefined): boolean {
   return phase === 'Succeeded' || phase === 'Failed' || phase === 'Error';
@@ -242,8 +243,7 @@ export function decide(snapshot: Snapshot, now: Date): Decision {
   const summary = rollUp(ctx, status, root, exit, hooksRunning);
   releaseUnwanted(ctx, isDone(status.phase));
   writeSyncStatus(ctx, status, isDone(status.phase));
-  saveMemoized(ctx, current.nodes);
-  collectAtEnd(ctx, snapshot.pods, status);
+  collectAtEnd(ctx, snapshot.pods, status, current.nodes);
   // A workflow completing now is never reconciled again: labelling its last pods would be a write
   // per workflow that nothing reads (docs/adr/0006-workflow-crd-status.md, write budget).
   if (!isDone(status.phase)) labelCompletedPods(ctx, finishedPods);
@@ -252,14 +252,36 @@ export function decide(snapshot: Snapshot, now: Date): Decision {
     status,
     metadata: metadataOf(snapshot, status, ctx, summary.remote),
     reasons: ctx.reasons,
+    ...decisionMetrics(ctx, current, status, ctx.nodes[root.id]),
   };
   const after = requeueAfter(ctx, snapshot, status, left, now);
   if (after !== undefined) decision.requeueAfterMs = after;
   return decision;
 }
 
-/** Pods (podGC) and claims (volumeClaimGC) to collect, and the claims recorded in this decide. */
-function collectAtEnd(ctx: ExecContext, pods: ObservedPod[], status: WorkflowStatus): void {
+/** The workflow's custom metrics and the samples of this decide (metrics/emit.ts). */
+function decisionMetrics(
+  ctx: ExecContext,
+  stored: WorkflowStatus,
+  status: WorkflowStatus,
+  root: NodeStatus | undefined,
+): Pick<Decision, 'metrics'> {
+  workflowMetrics(ctx, stored, status, root);
+  const metrics = settleMetrics(ctx, status);
+  return metrics ? { metrics } : {};
+}
+
+/**
+ * Memoized outputs to save, pods (podGC) and claims (volumeClaimGC) to collect, and the claims recorded
+ * in this decide.
+ */
+function collectAtEnd(
+  ctx: ExecContext,
+  pods: ObservedPod[],
+  status: WorkflowStatus,
+  stored: WorkflowStatus['nodes'],
+): void {
+  saveMemoized(ctx, stored);
   collectPods(ctx, pods, status.phase);
   settleClaims(ctx, status, isDone(status.phase));
 }

@@ -21,6 +21,7 @@ import { executeRetry } from './retry/execute-retry.ts';
 import { dispatchTemplate, errorNode, stampRef } from './dispatch-template.ts';
 import { markMemoMiss, memoizedNode, type MemoRequest } from './memoize.ts';
 import { checkParallelism, noteNewNode } from './parallelism.ts';
+import { fulfilledNodeMetrics, nodeMetrics } from './metrics/emit.ts';
 import {
   ArtifactReferenceError,
   inputArtifactVariables,
@@ -65,7 +66,7 @@ function processedInputs(
  */
 export function executeTemplate(ctx: ExecContext, req: ExecuteRequest): NodeStatus {
   const existing = getNode(ctx, req.nodeName);
-  if (existing && isFulfilled(existing)) return existing;
+  if (existing && isFulfilled(existing)) return settledMetrics(ctx, req, existing);
   let t: Template;
   let childScope: TemplateScope;
   try {
@@ -109,9 +110,28 @@ export function executeTemplate(ctx: ExecContext, req: ExecuteRequest): NodeStat
     return settleNew(ctx, memo.node, d);
   }
   const node = runTemplate(ctx, req, t, d, current);
-  if (current) return ctx.nodes[node.id] ?? node;
+  if (current) return withMetrics(ctx, t, ctx.nodes[node.id] ?? node);
   if (memo && ctx.nodes[node.id]) markMemoMiss(ctx, node.id, memo.status);
-  return settleNew(ctx, node, d);
+  return withMetrics(ctx, t, settleNew(ctx, node, d));
+}
+
+/** The node, after the custom metrics its transitions in this decide cause (metrics/emit.ts). */
+function withMetrics(ctx: ExecContext, t: Template, node: NodeStatus): NodeStatus {
+  if (t.metrics !== undefined) nodeMetrics(ctx, t, node);
+  return node;
+}
+
+/** A node already fulfilled when reached: its metrics if it was not as stored (Argo's handleNodeFulfilled). */
+function settledMetrics(ctx: ExecContext, req: ExecuteRequest, node: NodeStatus): NodeStatus {
+  const stored = ctx.wf.status?.nodes?.[node.id];
+  if (!stored || isFulfilled(stored)) return node;
+  try {
+    const { template } = resolveTemplate(ctx, req.holder, scopeUnder(ctx, req.boundaryID));
+    if (template.metrics !== undefined) fulfilledNodeMetrics(ctx, template, node);
+  } catch {
+    // A template that no longer resolves was reported when its node ended; nothing to measure.
+  }
+  return node;
 }
 
 /** The dispatch's scope with `{{pod.name}}`: the name of the node's pod. */

@@ -34,6 +34,16 @@ function referencedResults(t: Template): Set<string> {
   return names;
 }
 
+function metricsMentionResult(t: object | undefined): boolean {
+  const metrics = (t as { metrics?: unknown } | undefined)?.metrics;
+  return metrics !== undefined && JSON.stringify(metrics).includes('outputs.result');
+}
+
+function templateHasOwnMetrics(templates: Template[], node: NodeStatus): boolean {
+  const t = templates.find((x) => x.name === node.templateName);
+  return (t as { metrics?: unknown } | undefined)?.metrics !== undefined;
+}
+
 /** The step/task name of a node: its display name without an `(i:value)` item suffix. */
 function logicalName(node: NodeStatus): string {
   const name = node.displayName ?? node.name;
@@ -47,6 +57,8 @@ export function isResultReferenced(
   node: NodeStatus,
   templateOf: (node: NodeStatus) => Template | undefined,
 ): boolean {
+  // Argo's metrics may observe the node's own `{{outputs.result}}` (workflow/controller/steps.go prepareMetricScope).
+  if (metricsMentionResult(templateOf(node))) return true;
   if (!node.boundaryID) return false;
   const boundary = nodes[node.boundaryID];
   if (!boundary) return false;
@@ -65,7 +77,10 @@ export function needsResult(workflow: Workflow, nodeId: string, workflowTemplate
   const node = nodes[nodeId];
   if (!node) return false;
   const merged = execWorkflow(workflow, workflowTemplates);
-  const templates = (typeof merged === 'string' ? workflow : merged).spec.templates ?? [];
+  const spec = (typeof merged === 'string' ? workflow : merged).spec;
+  const templates = spec.templates ?? [];
+  if (metricsMentionResult(spec.templateDefaults as object | undefined) && !templateHasOwnMetrics(templates, node))
+    return true;
   const src: ScopeSources = {
     namespace: workflow.metadata.namespace ?? '',
     local: (n) => templates.find((t) => t.name === n),

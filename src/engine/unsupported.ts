@@ -59,8 +59,6 @@ export const UNSUPPORTED: readonly UnsupportedField[] = [
   { at: 'Artifact.archiveLogs', feature: 'per-artifact archiveLogs' },
   { at: 'WorkflowLevelArtifactGC.podSpecPatch', feature: 'a pod spec patch for artifact GC pods' },
   { at: 'ValueFrom.event', feature: 'parameter valueFrom.event' },
-  { at: 'Template.metrics', feature: 'Prometheus metrics' },
-  { at: 'WorkflowSpec.metrics', feature: 'Prometheus metrics' },
   { at: 'WorkflowSpec.executorPlugins', feature: 'executor plugins' },
   { at: 'Template.annotations', feature: 'template annotations' },
   { at: 'Template.podResources', feature: 'pod-level resources' },

@@ -17,6 +17,7 @@ import { fieldNameProblem, missingInputs, type Report } from './validate-common.
 import { placementProblems } from './placement/spec.ts';
 import { validateClaims } from './validate-claims.ts';
 import { validateArtifactGC } from './artifact-gc/validate.ts';
+import { validateTemplateMetrics } from './metrics/spec.ts';
 
 /** One problem found in a workflow. */
 export interface ValidationError {
@@ -142,6 +143,7 @@ function validateTemplate(wf: Workflow, t: Template, i: number, report: Report):
   validateInputRefs(t, i, report);
   templateType(t)?.validate?.(wf, t, i, report);
   validateTimeouts(t, i, report);
+  validateTemplateMetrics(wf, t, i, report);
   const kind = templateKind(t);
   if (kind === 'steps') validateStepVariables(wf, t, i, report);
   if (kind === 'dag') validateTaskVariables(wf, t, i, report);

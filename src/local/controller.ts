@@ -13,6 +13,7 @@ import type { EntryRegistry } from '../clusters/registry.ts';
 import type { SecretStore } from '../clusters/stores/types.ts';
 import { decide as engineDecide } from '../engine/index.ts';
 import { createRuntimeDeps, type RuntimeDeps } from '../runtime/deps.ts';
+import { PrometheusRegistry } from '../runtime/custom-metrics.ts';
 import type { EventPolicy } from '../runtime/events.ts';
 import type { PolicyCheck } from '../runtime/placement.ts';
 import type { DecideFn, ReconcileHooks } from '../runtime/reconcile.ts';
@@ -76,6 +77,8 @@ export interface LocalController {
   awsCalls: AwsCallLog;
   /** The registry as the watcher's identity sees it (for a second watcher in tests and benches). */
   watcherRegistry: ClusterRegistry;
+  /** Workflows' custom metrics, served on the watcher's /metrics (ADR 0018). */
+  customMetrics: PrometheusRegistry;
   resyncNow(): Promise<{ nudged: number }>;
   /** Evaluates every CronWorkflow now (what the timer does every `cronIntervalMs`). */
   cronNow(): Promise<CronResult>;
@@ -110,13 +113,13 @@ export async function startLocalController(opts: LocalControllerOptions): Promis
     stops.push(() => queues.stop());
     const config = controllerConfig(opts, queues);
     const awsCalls = new AwsCallLog();
-    const { registry, runtime } = await startRuntime(opts, config, queues, awsCalls, stops);
+    const { registry, runtime, customMetrics } = await startRuntime(opts, config, queues, awsCalls, stops);
     const reconcilePoller = startFunctionPollers(opts, queues, runtime, awsCalls, stops);
     const watcherRegistry = opts.watcherClient ? asIdentity(registry, opts.watcherClient) : registry;
     const watcher =
       opts.watcher === false
         ? undefined
-        : await startLocalWatcher(opts, config, queues, runtime, watcherRegistry, awsCalls, stops);
+        : await startLocalWatcher(opts, { config, queues, runtime, awsCalls, customMetrics }, watcherRegistry, stops);
     const resync = makeResyncHandler(runtime.resync);
     onTimer(opts.resyncIntervalMs ?? 30_000, resync, logger, 'resync failed', stops);
     const cron = startCron(opts, runtime, config, logger, stops);
@@ -129,6 +132,7 @@ export async function startLocalController(opts: LocalControllerOptions): Promis
       watcher,
       awsCalls,
       watcherRegistry,
+      customMetrics,
       resyncNow: () => resync(),
       cronNow: cron,
       stop: stopAll,
@@ -160,8 +164,10 @@ async function startRuntime(
   queues: LocalQueues,
   awsCalls: AwsCallLog,
   stops: Stops,
-): Promise<{ registry: EntryRegistry; runtime: RuntimeDeps }> {
+): Promise<{ registry: EntryRegistry; runtime: RuntimeDeps; customMetrics: PrometheusRegistry }> {
   const { logger } = opts;
+  // The functions run in this process: their custom metrics are served on the watcher's /metrics.
+  const customMetrics = new PrometheusRegistry();
   const store = recordedSecretStore(opts, config, awsCalls);
   const status = await localStatusStorage(config, opts.config, queues.endpoint, awsCalls);
   stops.push(status.close);
@@ -178,8 +184,9 @@ async function startRuntime(
     hooks: opts.hooks,
     events: opts.events,
     statusStorage: status.storage,
+    customMetrics,
   });
-  return { registry, runtime };
+  return { registry, runtime, customMetrics };
 }
 
 /** The work queue → reconcile and timer queue → timer pollers (the Lambda event sources' part). */
@@ -211,16 +218,23 @@ function startFunctionPollers(
   return reconcilePoller;
 }
 
-/** The watcher in-process, publishing to the local queues as its own identity; returns once it listed. */
+/**
+ * The watcher in-process, publishing to the local queues as its own identity, serving the functions'
+ * custom metrics on its /metrics; returns once it listed.
+ */
 async function startLocalWatcher(
   opts: LocalControllerOptions,
-  config: Config,
-  queues: LocalQueues,
-  runtime: RuntimeDeps,
+  parts: {
+    config: Config;
+    queues: LocalQueues;
+    runtime: RuntimeDeps;
+    awsCalls: AwsCallLog;
+    customMetrics: PrometheusRegistry;
+  },
   registry: ClusterRegistry,
-  awsCalls: AwsCallLog,
   stops: Stops,
 ): Promise<Watcher> {
+  const { config, queues, runtime, awsCalls, customMetrics } = parts;
   const sent = createSqsPublisher({
     client: recordingSqs(queues.client, 'watcher', awsCalls),
     workQueueUrl: config.queueUrl,
@@ -238,6 +252,7 @@ async function startLocalWatcher(
     backoffMs: opts.watcherBackoffMs,
     maxPending: opts.watcherMaxPending,
     healthGraceMs: opts.watcherHealthGraceMs,
+    extraMetrics: () => customMetrics.render(new Date()),
   });
   stops.push(() => w.stop());
   await untilReady(w, opts.logger);

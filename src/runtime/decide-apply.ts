@@ -6,7 +6,7 @@
  * new decision is applied in the same reconcile. Rounds are bounded: what is left after the last
  * one is decided on the next reconcile, which the caller asks for at once (`deferred`).
  */
-import type { Action, Decision, EffectResult, ObservedPod, Snapshot } from '../engine/contract.ts';
+import type { Action, Decision, EffectResult, MetricSample, ObservedPod, Snapshot } from '../engine/contract.ts';
 import type { Workflow } from '../engine/types.ts';
 import type { LockView } from '../engine/sync/types.ts';
 import { applyActions, type ApplyDeps, type AppliedAction, type ApplyResult } from './apply.ts';
@@ -40,6 +40,11 @@ export interface DecideApplyResult {
   events: Action[];
   /** The lock records as last read or changed here (an ending that follows lets go of them). */
   locks?: Record<string, LockView>;
+  /**
+   * Custom metric samples of every round: each round decides on the previous round's status, so a
+   * transition is in exactly one round's samples.
+   */
+  metrics: MetricSample[];
 }
 
 /** Decides on `snapshot` and applies the decision's pod actions until every outcome is decided on. */
@@ -61,11 +66,13 @@ export async function decideAndApply(
     deferred: 0,
     pods: snapshot.pods,
     events: [],
+    metrics: [],
   };
   const applied = new Set<string>();
   let locks = snapshot.locks ?? {};
   for (let round = 1; ; round++) {
     keepEvents(out, decision);
+    if (decision.metrics) out.metrics.push(...decision.metrics);
     await finalizerFirst(deps, out, decision);
     const todo = decision.actions.filter((a) => a.kind !== 'EmitEvent' && !applied.has(actionKey(a)));
     const budget = Math.max(0, (deps.maxPodCreates ?? DEFAULT_MAX_POD_CREATES) - out.created - out.adopted);

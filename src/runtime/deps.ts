@@ -19,6 +19,7 @@ import type { ReconcileHandlerDeps } from './reconcile-handler.ts';
 import type { ResyncDeps } from './resync-handler.ts';
 import type { TimerHandlerDeps } from './timer-handler.ts';
 import type { StatusStorage } from './status-size.ts';
+import type { CustomMetricsSink } from './custom-metrics.ts';
 import { statusStorageFromConfig } from '../adapters/artifacts/node-status-s3.ts';
 
 /** Counters of what the handlers did (bench, tests, local mode status). */
@@ -54,6 +55,8 @@ export interface RuntimeOptions {
   publisher?: NudgePublisher;
   /** Replaces the status size and offload settings built from config (local mode records S3 calls). */
   statusStorage?: StatusStorage;
+  /** Where workflows' custom metrics go: EMF lines in Lambda, the watcher's registry in local mode. */
+  customMetrics?: CustomMetricsSink;
 }
 
 export interface RuntimeDeps {
@@ -87,6 +90,16 @@ function zeroCounters(): RuntimeCounters {
     writes: 0,
     conflicts: 0,
     adopted: 0,
+  };
+}
+
+/** Adds a reconcile's outcome to the counters. */
+function countReconciled(counters: RuntimeCounters): ReconcileHandlerDeps['onReconciled'] {
+  return (_ref, result) => {
+    counters.reconciles++;
+    counters.writes += result.writes;
+    counters.conflicts += result.attempts - 1;
+    counters.adopted += result.adopted ?? 0;
   };
 }
 
@@ -131,6 +144,7 @@ export async function createRuntimeDeps(options: RuntimeOptions): Promise<Runtim
     // Discovery once per process, not per reconcile.
     statusSubresource: statusSubresourceProbe(registry),
     hooks: options.hooks,
+    customMetrics: options.customMetrics,
     onInvocation: (records) => {
       counters.reconcileInvocations++;
       counters.reconcileRecords += records;
@@ -138,12 +152,7 @@ export async function createRuntimeDeps(options: RuntimeOptions): Promise<Runtim
     onFailedRecords: config.queueUrl
       ? createRetryBackoff({ client: sqsFor('reconcile'), queueUrl: config.queueUrl, logger })
       : undefined,
-    onReconciled: (_ref, result) => {
-      counters.reconciles++;
-      counters.writes += result.writes;
-      counters.conflicts += result.attempts - 1;
-      counters.adopted += result.adopted ?? 0;
-    },
+    onReconciled: countReconciled(counters),
   };
   const timer: TimerHandlerDeps = {
     publisher: options.sqsFor ? publisherFor('timer') : publisher,

@@ -12,6 +12,7 @@ import { buildClusterRegistry } from '../clusters/build.ts';
 import { createRuntimeDeps, type RuntimeCounters, type RuntimeDeps } from './deps.ts';
 import { createLambdaBase, type LambdaBase } from './lambda-base.ts';
 import type { DecideFn } from './reconcile.ts';
+import { emfSink } from './custom-metrics-emf.ts';
 
 export interface LambdaWiring extends LambdaBase {
   /** The handler dependencies, built on first use and kept for the life of the process. */
@@ -36,6 +37,8 @@ export async function createLambdaWiring(fn: string, decide: DecideFn = noDecide
   }
   // An aws-secretsmanager store reads with the thin signed call (undefined without credentials).
   const getSecretValue = lambdaGetSecretValue(config);
+  // Workflows' custom metrics: EMF lines on stdout, which CloudWatch Logs extracts (ADR 0018).
+  const customMetrics = emfSink((line) => process.stdout.write(line + '\n'));
   let built: Promise<RuntimeDeps> | undefined;
   const deps = () => {
     // KUBECONFIG gives the main cluster's client when the functions run outside AWS (local invoke,
@@ -50,7 +53,9 @@ export async function createLambdaWiring(fn: string, decide: DecideFn = noDecide
           clientOptions: { awsCredentials: lambdaCredentials(config) },
         }),
       )
-      .then((registry) => createRuntimeDeps({ config, logger, registry, sqs: lambdaSqsSender(config), decide }))
+      .then((registry) =>
+        createRuntimeDeps({ config, logger, registry, sqs: lambdaSqsSender(config), decide, customMetrics }),
+      )
       .then((d) => {
         counters = d.counters;
         return d;

@@ -10,7 +10,9 @@ import type {
   PlacementCheck,
   Snapshot,
   Action,
+  MetricSample,
 } from '../engine/contract.ts';
+import type { CustomMetricsSink } from './custom-metrics.ts';
 import type { Workflow } from '../engine/types.ts';
 import type { Logger } from '../logger.ts';
 import type { NudgePublisher } from '../ports/event-source.ts';
@@ -81,6 +83,8 @@ export interface ReconcileDeps {
   hooks?: ReconcileHooks;
   /** Size limit, node status offload store (status-size.ts); absent = 1 MiB and no offload. */
   statusStorage?: StatusStorage;
+  /** Where custom metric samples go once their status is written (custom-metrics.ts); absent = nowhere. */
+  customMetrics?: CustomMetricsSink;
 }
 
 export type ReconcileOutcome =
@@ -300,6 +304,7 @@ async function reconcileOnce(
   // The decision stored: the one applied above, or the engine's ending when the status did not fit.
   const { decision } = written;
   const deferred = written.ended ? 0 : settled.deferred;
+  emitMetrics(deps, log, written.ended ? (decision.metrics ?? []) : settled.metrics);
   const emitted = written.ended ? decision.actions.filter((a) => a.kind === 'EmitEvent') : settled.events;
   // Argo's phase-transition events, then the engine's own (a node starting to wait for a cluster).
   const eventActions = [...deriveEvents(wf.status, decision.status), ...emitted];
@@ -381,6 +386,20 @@ async function nudgeSelf(
       object: { cluster: deps.registry.mainCluster, namespace, name, resourceVersion: step.version },
     },
   ]);
+}
+
+/**
+ * The custom metric samples of transitions now stored: after the write, so a conflict retry or a
+ * redelivered message does not count them twice (a function dying right here loses them, ADR 0018).
+ */
+function emitMetrics(deps: ReconcileDeps, log: Logger, samples: MetricSample[]): void {
+  if (samples.length === 0) return;
+  if (!deps.customMetrics) {
+    log.debug('custom metrics not exported: no sink configured', { samples: samples.length });
+    return;
+  }
+  for (const problem of deps.customMetrics.record(samples, deps.now()))
+    log.warn('custom metric not recorded', { problem });
 }
 
 function isDone(phase: string | undefined): boolean {

@@ -79,7 +79,7 @@ export async function startMetricsServer(
   metrics: WatcherMetrics,
   health: () => { ok: boolean; failing: string[] },
   live: () => boolean,
-  options: { host?: string; port?: number } = {},
+  options: { host?: string; port?: number; extra?: () => string } = {},
 ): Promise<MetricsServer> {
   const server: Server = createServer((req, res) => {
     if (req.url === '/healthz') {
@@ -93,7 +93,8 @@ export async function startMetricsServer(
         .writeHead(ok ? 200 : 503, { 'content-type': 'text/plain' })
         .end(ok ? 'ok\n' : 'workflow watch not established\n');
     } else if (req.url === '/metrics') {
-      res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' }).end(renderMetrics(metrics));
+      const text = renderMetrics(metrics) + (options.extra?.() ?? '');
+      res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' }).end(text);
     } else {
       res.writeHead(404).end();
     }

@@ -66,6 +66,8 @@ export interface WatcherOptions {
   maxPending?: number;
   /** How long a pod watch may be down before /healthz fails (ms, default 60 s). */
   healthGraceMs?: number;
+  /** More Prometheus text for /metrics: workflows' custom metrics when the functions share the process. */
+  extraMetrics?: () => string;
 }
 
 export interface Watcher {
@@ -241,6 +243,11 @@ async function syncPodWatches(
 }
 
 /** Starts the watcher. */
+/** Where /metrics is served, and what it adds to the watcher's own metrics. */
+function serverOptions(options: WatcherOptions) {
+  return { ...(options.http || {}), extra: options.extraMetrics };
+}
+
 export async function startWatcher(options: WatcherOptions): Promise<Watcher> {
   const { registry, logger } = options;
   const main = registry.mainCluster;
@@ -269,7 +276,7 @@ export async function startWatcher(options: WatcherOptions): Promise<Watcher> {
   const health = () => tracker(wfInformer, new Map([...pods].map(([k, p]) => [k, p.informer])));
   let server: MetricsServer | undefined;
   if (options.http !== false) {
-    server = await startMetricsServer(metrics, health, () => wfInformer.synced, options.http ?? {});
+    server = await startMetricsServer(metrics, health, () => wfInformer.synced, serverOptions(options));
   }
 
   return {

@@ -28,7 +28,6 @@ const UNSUPPORTED_FEATURES = [
   /^artifact:(gcs|azure|oss|hdfs|artifactory|plugin)$/,
   /^plugin$/,
   /^daemon$/,
-  /^metrics$/,
   /^podDisruptionBudget$/,
 ];
 

@@ -150,7 +150,7 @@ spec:
     const lib = {
       metadata: { name: 'lib' },
       spec: {
-        templates: [{ name: 'locked', container: { image: 'x' }, metrics: { prometheus: [] } }],
+        templates: [{ name: 'locked', container: { image: 'x' }, podResources: { limits: { cpu: '1' } } }],
       },
     };
     const d = decide(
@@ -159,7 +159,7 @@ spec:
     );
     const node = Object.values(d.status.nodes ?? {}).find((n) => n.displayName === 's');
     assert.equal(node?.phase, 'Error');
-    assert.equal(node?.message, 'lib.locked.metrics: not supported by Argosy yet');
+    assert.equal(node?.message, 'lib.locked.podResources: not supported by Argosy yet');
     assert.deepEqual(
       d.actions.filter((a) => a.kind === 'CreatePod'),
       [],
