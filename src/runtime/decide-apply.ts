@@ -72,7 +72,6 @@ export async function decideAndApply(
   let locks = snapshot.locks ?? {};
   for (let round = 1; ; round++) {
     keepEvents(out, decision);
-    if (decision.metrics) out.metrics.push(...decision.metrics);
     await finalizerFirst(deps, out, decision);
     const todo = decision.actions.filter((a) => a.kind !== 'EmitEvent' && !applied.has(actionKey(a)));
     const budget = Math.max(0, (deps.maxPodCreates ?? DEFAULT_MAX_POD_CREATES) - out.created - out.adopted);
@@ -150,8 +149,9 @@ function undecided(outcomes: AppliedAction[]): EffectResult[] {
   return effects;
 }
 
-/** Adds a round's events to the ones kept (once each). */
+/** Adds a round's events to the ones kept (once each), and its custom metric samples. */
 function keepEvents(out: DecideApplyResult, decision: Decision): void {
+  if (decision.metrics) out.metrics.push(...decision.metrics);
   const have = new Set(out.events.map(actionKey));
   for (const a of decision.actions) if (a.kind === 'EmitEvent' && !have.has(actionKey(a))) out.events.push(a);
 }
