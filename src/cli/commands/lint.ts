@@ -18,6 +18,9 @@ import type { CronWorkflow } from '../../engine/cron/decide-cron.ts';
 import { cronProblems } from '../../engine/cron/validate-cron.ts';
 import { templateProblems } from '../lib/manifests.ts';
 import { usageError } from '../lib/errors.ts';
+import { unknownClusterProblems } from '../lib/cluster-names.ts';
+import { readDevState } from '../lib/dev-state.ts';
+import { contextOf } from '../lib/context.ts';
 import { isLintSuccess, lintFormatter, LINT_OUTPUTS, type LintOutput, type LintResult } from './lint-format.ts';
 
 /** Where lint reads and writes (tests inject all of it). */
@@ -35,6 +38,8 @@ export interface LintOptions {
   kinds?: string[];
   output?: LintOutput;
   color?: boolean;
+  /** The configured cluster names when the CLI can see them (a running `argosy dev`): others are problems. */
+  clusters?: string[];
 }
 
 /** Exit codes of `argosy lint`. */
@@ -73,14 +78,15 @@ function objectName(obj: Workflow, kind: string, index: number): string {
   return `"${name}" (${kind})`;
 }
 
-function problemsOf(obj: Workflow, kind: Kind): string[] {
-  if (kind === 'WorkflowTemplate' || kind === 'ClusterWorkflowTemplate') return templateProblems(obj);
+function problemsOf(obj: Workflow, kind: Kind, clusters: string[] | undefined): string[] {
+  const placed = clusters && kind !== 'CronWorkflow' ? unknownClusterProblems(obj, clusters) : [];
+  if (kind === 'WorkflowTemplate' || kind === 'ClusterWorkflowTemplate') return [...templateProblems(obj), ...placed];
   if (kind === 'CronWorkflow') return cronProblems(obj as unknown as CronWorkflow);
-  return validateWorkflow(obj).map((e) => `${e.path}: ${e.message}`);
+  return [...validateWorkflow(obj).map((e) => `${e.path}: ${e.message}`), ...placed];
 }
 
 /** Lints the objects of one file's text. */
-export function lintText(file: string, text: string, kinds: Kind[]): LintResult {
+export function lintText(file: string, text: string, kinds: Kind[], clusters?: string[]): LintResult {
   const res: LintResult = { file, errs: [], linted: false };
   // Other kinds (ConfigMaps, ...) come back as `objects` and are not linted, as argo ignores them.
   const { workflows, errors } = parseWorkflows(text, file, { kinds: ALL_KINDS, otherKinds: 'objects' });
@@ -90,7 +96,7 @@ export function lintText(file: string, text: string, kinds: Kind[]): LintResult 
     const kind = (obj.kind ?? 'Workflow') as Kind;
     if (!kinds.includes(kind)) return;
     res.linted = true;
-    for (const p of problemsOf(obj, kind)) res.errs.push(`in ${objectName(obj, kind, i)}: ${p}`);
+    for (const p of problemsOf(obj, kind, clusters)) res.errs.push(`in ${objectName(obj, kind, i)}: ${p}`);
   });
   return res;
 }
@@ -136,7 +142,7 @@ export function runLint(paths: string[], io: LintIo, opts: LintOptions = {}): nu
     const files = readAll(root, io);
     if (!files) unreadable = true;
     for (const { file, text } of files ?? []) {
-      const r = lintText(file, text, kinds);
+      const r = lintText(file, text, kinds, opts.clusters);
       results.push(r);
       io.stdout(fmt.format(r));
     }
@@ -211,7 +217,13 @@ export function makeLintCommand(io: LintIo = defaultIo, isTTY = Boolean(process.
       if (paths.length === 0)
         throw usageError("missing required argument 'paths'", 'run `argosy lint --help` for usage');
       const globals = cmd.optsWithGlobals<LintFlags>();
-      const opts = { kinds: flags.kinds, output: lintOutput(flags.output), color: globals.color !== false && isTTY };
+      const clusters = readDevState(contextOf(cmd).config.home)?.clusters;
+      const opts = {
+        kinds: flags.kinds,
+        output: lintOutput(flags.output),
+        color: globals.color !== false && isTTY,
+        ...(clusters ? { clusters } : {}),
+      };
       process.exitCode = runLint(paths, io, opts);
     });
 }

@@ -90,6 +90,30 @@ describe('argosy lint', () => {
     assert.equal(x.out.join(''), `bad.yaml:\n   ✖ ${badProblem}\n\n✖ 1 linting errors found!\n`);
   });
 
+  test('a clusterName the visible clusters do not have: named, with the closest configured one', () => {
+    const placed = [
+      'apiVersion: argoproj.io/v1alpha1',
+      'kind: Workflow',
+      'metadata: {generateName: placed-}',
+      'spec:',
+      '  entrypoint: main',
+      '  templates:',
+      '  - {name: main, steps: [[{name: a, template: a}, {name: b, template: b}]]}',
+      '  - {name: a, clusterName: othr, container: {image: busybox}}',
+      '  - {name: b, clusterName: "{{workflow.parameters.c}}", container: {image: busybox}}',
+      '  - {name: c, clusterName: other, container: {image: busybox}}',
+    ].join('\n');
+    const x = io({ 'placed.yaml': placed });
+    assert.equal(runLint(['placed.yaml'], x, { output: 'simple', clusters: ['main', 'other'] }), 1);
+    assert.equal(
+      x.out.join(''),
+      'placed.yaml: in "placed-" (Workflow): spec.templates[1].clusterName: cluster "othr" is not configured ' +
+        '(configured: main, other); did you mean other?\n',
+    );
+    // Without the configured clusters (no running `argosy dev`), lint cannot tell.
+    assert.equal(runLint(['placed.yaml'], io({ 'placed.yaml': placed }), { output: 'simple' }), 0);
+  });
+
   test('-o simple prints <file>: <problem> lines', () => {
     const x = io({ 'bad.yaml': invalid, 'ok.yaml': valid });
     assert.equal(runLint(['bad.yaml', 'ok.yaml'], x, { output: 'simple' }), 1);
