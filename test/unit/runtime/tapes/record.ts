@@ -1,6 +1,7 @@
 /**
  * Records test/unit/runtime/tapes/observe.json: what `observePods` asks two embedded API servers
- * (clusters `main` and `other`) and what they answer, for test/unit/runtime/observe.test.ts.
+ * (clusters `main` and `other`) and what they answer, for test/unit/runtime/observe.test.ts; and
+ * apply.json: the same for `applyActions` (test/unit/runtime/apply.test.ts).
  * Re-record after changing what observe asks: `npx tsx test/unit/runtime/tapes/record.ts`.
  */
 import { writeFileSync } from 'node:fs';
@@ -9,8 +10,10 @@ import { startLocalClusters } from '../../../../src/local/clusters.ts';
 import { createKubeClient, type HttpKubeClient } from '../../../../src/adapters/kube/http-client.ts';
 
 import { observePods } from '../../../../src/runtime/observe.ts';
+import { applyActions } from '../../../../src/runtime/apply.ts';
+import { silentLogger } from '../../../../src/logger.ts';
 import { recording, type Tape } from '../tape.ts';
-import { OBSERVED_WORKFLOW, UID } from './observe-workflow.ts';
+import { APPLIED_ACTIONS, OBSERVED_WORKFLOW, UID } from './observe-workflow.ts';
 
 const clusters = await startLocalClusters({
   names: ['main', 'other'],
@@ -33,11 +36,14 @@ const client = (name: string, token: string) => {
 try {
   const main = client('main', clusters.get('main').adminToken);
   const otherAdmin = client('other', clusters.get('other').adminToken);
-  // Argosy's identity in `other` may list pods in argo only: batch answers 403.
+  // Argosy's identity in `other` may use pods in argo only: batch answers 403.
   const other = client(
     'other',
-    clusters.get('other').createIdentity('argosy', [{ verbs: ['list'], resources: ['pods'], namespaces: ['argo'] }])
-      .token,
+    clusters
+      .get('other')
+      .createIdentity('argosy', [
+        { verbs: ['list', 'get', 'create', 'delete', 'patch'], resources: ['pods'], namespaces: ['argo'] },
+      ]).token,
   );
   const pod = (name: string, labels: Record<string, string>) => ({
     apiVersion: 'v1',
@@ -65,6 +71,17 @@ try {
   };
   await observePods(registry as never, OBSERVED_WORKFLOW, '');
   writeFileSync(join(import.meta.dirname, 'observe.json'), JSON.stringify(tape, null, 2) + '\n');
+  // Then what applyActions sends for APPLIED_ACTIONS, one at a time so each cluster's order is fixed.
+  const applied: Tape = {};
+  const arec = { main: recording(main, applied), other: recording(other, applied) };
+  const areg = {
+    ...registry,
+    mainClient: () => arec.main,
+    clientFor: (c: string) => Promise.resolve(c === 'main' ? arec.main : arec.other),
+  };
+  const deps = { registry: areg as never, logger: silentLogger, now: () => new Date(0), parallelism: 1 };
+  await applyActions(deps, OBSERVED_WORKFLOW, APPLIED_ACTIONS);
+  writeFileSync(join(import.meta.dirname, 'apply.json'), JSON.stringify(applied, null, 2) + '\n');
 } finally {
   for (const c of clients) c.close();
   await clusters.stop();
