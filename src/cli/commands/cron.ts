@@ -13,7 +13,7 @@ import { contextOf } from '../lib/context.ts';
 import { failure, usageError } from '../lib/errors.ts';
 import { checkOutput } from '../lib/output.ts';
 import { withTarget, type Target } from '../lib/kube-target.ts';
-import { makeCronUpdateCommand } from './cron-update.ts';
+import { makeCronBackfillCommand, makeCronUpdateCommand } from './cron-update.ts';
 import { nextTime, path, print, readCrons } from '../lib/cron-view.ts';
 
 async function getCron(target: Target, name: string): Promise<CronWorkflow> {
@@ -184,5 +184,6 @@ export function makeCronCommand(): Command {
   cron.addCommand(setSuspend('resume'));
   cron.addCommand(lintCommand());
   cron.addCommand(makeCronUpdateCommand());
+  cron.addCommand(makeCronBackfillCommand());
   return cron;
 }

@@ -17,6 +17,7 @@ import { applyManifests, type Manifest } from '../lib/manifests.ts';
 import { checkTemplateExists, resolveCron, workflowFromTemplate } from './submit-from.ts';
 import { workflowStoreRefusals } from '../../clusters/store-guard.ts';
 import { applySubmitFlags, checkSubmitFlags, readParameterFile, type SubmitFlags } from './submit-opts.ts';
+import { lintStrict, NOT_STRICT_NOTE } from './lint.ts';
 import { nodeFilterFlag, nodeSelectorOf } from '../lib/node-selector.ts';
 import { followLogs } from './logs.ts';
 
@@ -199,5 +200,10 @@ export function makeSubmitCommand(): Command {
     .option('--status <phase>', 'with --watch: only nodes in this phase')
     .option('--node-field-selector <sel>', 'only nodes matching, e.g. phase=Failed')
     .option('-o, --output <format>', `${OUTPUTS.filter((o) => o !== 'default').join('|')} (default: the get view)`)
-    .action(async (files: string[], flags: SubmitFlags, cmd: Command) => submit(contextOf(cmd), files, flags));
+    .option('--strict [bool]', 'strict validation (default true; see lint --strict in docs/cli.md)')
+    .action(async (files: string[], flags: SubmitFlags & { strict?: string | boolean }, cmd: Command) => {
+      const ctx = contextOf(cmd);
+      if (!lintStrict(flags.strict, files)) ctx.io.err(NOT_STRICT_NOTE);
+      return submit(ctx, files, flags);
+    });
 }

@@ -66,6 +66,13 @@ describe('flags refused before anything is sent', () => {
     assert.match(script.stdout, /complete -F _argosy argosy/);
     assert.match(script.stdout, /submit\) words="[^"]*--parameter-file/);
     execFileSync('bash', ['-n', writeFile(dir, 'c.sh', script.stdout)]);
+    // argo cron backfill: refused by name with what works instead (never an unknown command)
+    const bf = await runCli(['cron', 'backfill', 'daily', '--start', 'Mon, 02 Jan 2006 15:04:05 MST'], dir);
+    assert.equal(bf.code, 2);
+    assert.match(
+      bf.stderr,
+      /^argosy: cron backfill is not supported by Argosy yet \(#19\)\n.*submit --from cronwf\/daily --scheduled-time T/,
+    );
     // argo completion has no powershell: refused in argo's words, exit 2 (bad input)
     const ps = await runCli(['completion', 'powershell'], dir);
     assert.equal(ps.code, 2);

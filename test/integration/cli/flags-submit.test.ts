@@ -88,6 +88,11 @@ spec:
     - { name: a, container: { image: busybox, command: [echo], args: ['for {{workflow.scheduledTime}}'] } }
 `,
     );
+    const lax = await runCli(['submit', '--strict=false', file, '--dry-run', '-o', 'name'], dir);
+    assert.equal(lax.code, 0, lax.stderr);
+    assert.match(lax.stderr, /--strict=false: fields Argo does not know are still reported/);
+    const strict = await runCli(['submit', '--strict', file, '--dry-run', '-o', 'name'], dir);
+    assert.equal(strict.code, 0, 'the word after --strict is the file, as with a Go bool flag');
     const at = '2026-01-02T03:04:05Z';
     const bad = await runCli(['submit', file, '--scheduled-time', '2026-01-02 03:04'], dir);
     assert.equal(bad.code, 2);
