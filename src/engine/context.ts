@@ -157,6 +157,14 @@ export function isFulfilled(node: NodeStatus | undefined): boolean {
   return p === 'Succeeded' || p === 'Failed' || p === 'Error' || p === 'Skipped' || p === 'Omitted';
 }
 
+/**
+ * Argo's `NodeStatus.Fulfilled`: fulfilled, or a daemon running ready (`daemoned`, not Pending), which is
+ * done for whatever waits on it while its pod keeps running (pod/daemons.ts).
+ */
+export function isDone(node: NodeStatus | undefined): boolean {
+  return isFulfilled(node) || (node?.daemoned === true && node.phase !== 'Pending');
+}
+
 /** Succeeded, Failed or Error. */
 export function isCompleted(node: NodeStatus | undefined): boolean {
   const p = node?.phase;

@@ -3,7 +3,8 @@
  * and whose phase it derives from them.
  */
 import type { ExecContext } from './context.ts';
-import { initNode, setNodeInputs } from './context.ts';
+import { initNode, isFulfilled, setNodeInputs } from './context.ts';
+import { stopDaemons } from './pod/daemons.ts';
 import type { NodeStatus, NodeType, Template } from './types.ts';
 import type { Resolver } from './substitute.ts';
 import type { Dispatch } from './dispatch.ts';
@@ -36,5 +37,7 @@ export function executeBoundary(
   // Steps/DAG bodies are not copied: their fields are substituted lazily (inputs chained into
   // the children's scope), which keeps a decide over a 10k-task DAG free of a full template copy.
   body(ctx, node.id, t, d.scope, d.depth);
+  // Argo's executeSteps/executeDAG stop the daemons they started once they are fulfilled.
+  if (isFulfilled(ctx.nodes[node.id])) stopDaemons(ctx, node.id);
   return ctx.nodes[node.id] as NodeStatus;
 }

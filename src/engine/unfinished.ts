@@ -22,7 +22,10 @@ export function assessUnvisitedPods(ctx: ExecContext): void {
   ctx.podsByNodeId.forEach((observed, id) => {
     const node = ctx.nodes[id];
     if (!node || node.type !== 'Pod' || isFulfilled(node)) return;
-    const a = assessPod(observed, nodeTemplate(ctx, node) ?? NO_TEMPLATE, false);
+    const t = nodeTemplate(ctx, node);
+    // A running daemon's node is its executor's (pod/daemons.ts): Pending until ready, then daemoned.
+    if (t?.daemon === true && observed.pod.status?.phase === 'Running') return;
+    const a = assessPod(observed, t ?? NO_TEMPLATE, false);
     if (a.phase === node.phase && (node.message ?? '') === a.message) return;
     const n = mutableNode(ctx, id);
     if (a.hostNodeName) n.hostNodeName = a.hostNodeName;

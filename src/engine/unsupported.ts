@@ -36,7 +36,6 @@ export const UNSUPPORTED: readonly UnsupportedField[] = [
   templateType('plugin', 'executor plugin templates'),
   { at: 'Mutex.database', feature: 'database-backed mutexes (synchronization across controllers)' },
   { at: 'SemaphoreRef.database', feature: 'database-backed semaphores (synchronization across controllers)' },
-  { at: 'Template.daemon', feature: 'daemon steps' },
   {
     at: 'Cache.configMap',
     feature: 'memoization caches named with variables',

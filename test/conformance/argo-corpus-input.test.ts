@@ -27,7 +27,6 @@ const cases = (JSON.parse(readFileSync(`${UPSTREAM}/manifest.json`, 'utf8')) as 
 const UNSUPPORTED_FEATURES = [
   /^artifact:(gcs|azure|oss|hdfs|artifactory|plugin)$/,
   /^plugin$/,
-  /^daemon$/,
   /^podDisruptionBudget$/,
 ];
 

@@ -4,7 +4,7 @@
  * Running; a target whose branch failed (and whose task is not continueOn) ⇒ that phase; else Succeeded.
  */
 import type { ExecContext } from '../context.ts';
-import { isCompleted, isFulfilled, taskNodeId } from '../context.ts';
+import { isCompleted, isDone, taskNodeId } from '../context.ts';
 import type { NodePhase, NodeStatus } from '../types.ts';
 import type { DagIndex } from './dag-index.ts';
 import { continuesOn } from '../run-step.ts';
@@ -21,7 +21,7 @@ export function assessDag(ctx: ExecContext, dagNode: NodeStatus, idx: DagIndex, 
     const node = ctx.nodes[taskNodeId(ctx, dagNode, idx.indexOf(task.name), task.name)];
     if (!node) continue;
     // Argo's BFS stops at the first unfulfilled node it reaches: the DAG is still running.
-    if (!isFulfilled(node)) return 'Running';
+    if (!isDone(node)) return 'Running';
     if (isCompleted(node)) {
       branch.set(task.name, node.phase as NodePhase);
       continue;

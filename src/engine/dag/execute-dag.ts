@@ -9,6 +9,7 @@ import {
   getNode,
   initNode,
   isCompleted,
+  isDone,
   isFulfilled,
   markPhase,
   mutableNode,
@@ -101,7 +102,7 @@ function skip(run: DagRun, task: DAGTask, phase: 'Skipped' | 'Omitted' | 'Error'
 /** Checks dependencies and `depends`; returns true when the task may (still) run. */
 function mayRun(run: DagRun, task: DAGTask, existing: NodeStatus | undefined): boolean {
   const deps = run.idx.deps(task.name);
-  for (const d of deps) if (!isFulfilled(taskNode(run, d)) || !exitDone(run, d)) return false;
+  for (const d of deps) if (!isDone(taskNode(run, d)) || !exitDone(run, d)) return false;
   if (existing) return true;
   const expr = run.idx.exprOf(task.name);
   if (expr instanceof Error) {

@@ -31,6 +31,7 @@ import {
 } from '../placement/place-node.ts';
 import { stuckSince, type FailoverStep } from '../placement/failover.ts';
 import { createPodAction } from './claims.ts';
+import { advanceDaemon, endDaemon } from './daemons.ts';
 
 /** Message of nodes stopped by the workflow's activeDeadlineSeconds. */
 export const DEADLINE_MESSAGE = 'Step exceeded its deadline';
@@ -226,14 +227,17 @@ function advanceFromPod(
   const t = req.template;
   const moved = step && failoverObserved(ctx, node, step, observed);
   if (moved) return moved;
+  if (t.daemon === true && observed.pod.status?.phase === 'Running') return advanceDaemon(ctx, node, observed);
   const want = isResultReferenced(ctx.nodes, node, (n) => nodeTemplate(ctx, n));
   const tt = t.outputs ? resolved() : t;
   const a: ExecutorAssessment = isExecutorPod(observed.pod)
     ? assessExecutorPod(observed, ctx.taskResults.get(node.id), tt, want, ctx.nowDate.getTime())
     : assessPod(observed, tt, want);
   if (a.wakeAtMs !== undefined) wakeAt(ctx, a.wakeAtMs);
+  if (t.daemon === true) endDaemon(node, a);
   if (isUnchanged(node, a)) return node;
   const n = mutableNode(ctx, node.id);
+  if (n.daemoned && a.phase !== 'Running') delete n.daemoned;
   if (a.hostNodeName) n.hostNodeName = a.hostNodeName;
   if (a.podIP) n.podIP = a.podIP;
   if (a.outputs) {
@@ -344,7 +348,10 @@ export function executePod(ctx: ExecContext, existing: NodeStatus | undefined, r
   // Its place could not be listed, or its create just failed for now: wait, or end as decided there.
   const held = holdNode(ctx, node, target);
   if (held) return held;
-  if (node.phase === 'Running') return markPhase(ctx, node.id, 'Error', 'pod deleted');
+  if (node.phase === 'Running') {
+    if (node.daemoned) delete mutableNode(ctx, node.id).daemoned;
+    return markPhase(ctx, node.id, 'Error', 'pod deleted');
+  }
   // Checked on every create (not only when the node is created), against the recorded place.
   const reason = ctx.checkPlacement?.({ ...target, workflowNamespace: ctx.wfNamespace });
   if (reason) return markPhase(ctx, node.id, 'Error', reason);

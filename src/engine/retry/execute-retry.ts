@@ -5,7 +5,18 @@
  * says (any cluster/namespace). The Retry node takes its last attempt's outputs when it finishes.
  */
 import type { ExecContext } from '../context.ts';
-import { addChild, idOf, initNode, isFulfilled, markPhase, mutableNode, setNodeInputs, wakeAt } from '../context.ts';
+import {
+  addChild,
+  idOf,
+  initNode,
+  isDone,
+  isFulfilled,
+  markPhase,
+  mutableNode,
+  setNodeInputs,
+  wakeAt,
+} from '../context.ts';
+import { setDaemoned } from '../pod/daemons.ts';
 import type { NodeStatus, RetryStrategy } from '../types.ts';
 import { chainResolvers, mapResolver, substituteDeep } from '../substitute.ts';
 import { podName } from '../names.ts';
@@ -72,6 +83,21 @@ function runAttempt(ctx: ExecContext, retry: NodeStatus, d: Dispatch): NodeStatu
   return attempt;
 }
 
+/**
+ * A Retry node whose running attempt is daemoned is Running and daemoned too (Argo's
+ * `processNodeRetries`), so its followers start; Argosy also gives it the attempt's IP, which Argo's
+ * scope reads from the last attempt, so `{{steps.x.ip}}` reads it from the node the step names.
+ */
+function followDaemon(ctx: ExecContext, retryId: string): void {
+  const retry = ctx.nodes[retryId] as NodeStatus;
+  const last = attemptsOf(ctx, retry).at(-1);
+  if (isFulfilled(retry) || !last || isFulfilled(last) || !isDone(last)) return;
+  if (retry.daemoned && retry.phase === last.phase && retry.podIP === last.podIP) return;
+  setDaemoned(ctx, retryId);
+  if (last.podIP) mutableNode(ctx, retryId).podIP = last.podIP;
+  markPhase(ctx, retryId, last.phase ?? 'Running');
+}
+
 /** Creates or advances the Retry node of `d` under `strategy` (as written; substituted here). */
 export function executeRetry(
   ctx: ExecContext,
@@ -95,5 +121,6 @@ export function executeRetry(
     const attempt = runAttempt(ctx, retry, d);
     if (!attempt || !isFulfilled(attempt)) break;
   }
+  followDaemon(ctx, retryId);
   return ctx.nodes[retryId] as NodeStatus;
 }

@@ -3,7 +3,7 @@
  * fulfilled, fail the group on the first child that failed without `continueOn`.
  */
 import type { ExecContext } from '../context.ts';
-import { addChild, getNode, initNode, isFulfilled, markPhase } from '../context.ts';
+import { addChild, getNode, initNode, isDone, isFulfilled, markPhase } from '../context.ts';
 import type { NodeStatus, WorkflowStep } from '../types.ts';
 import type { Resolver } from '../substitute.ts';
 import { isDeferred } from '../parallelism.ts';
@@ -112,7 +112,7 @@ function settleGroup(
     const hooks = child && step ? childHooks(ctx, req, child, step) : false;
     if (typeof hooks === 'string') return markPhase(ctx, req.sgId, 'Error', hooks);
     if (hooks) pending = true;
-    else if (!child || !isFulfilled(child)) pending = true;
+    else if (!child || !isDone(child)) pending = true;
     else if (
       step &&
       isExitPending(ctx, step, child, { boundaryID: req.stepsId, depth: req.depth, resolver: req.resolver })

@@ -21,6 +21,8 @@ export interface Slot {
   /** The previous run's terminated state (after a restart). */
   lastState?: Extract<ContainerState, { kind: 'terminated' }>;
   proc?: RunningContainer;
+  /** Running but its readiness probe has not succeeded yet (readiness.ts). */
+  unready?: boolean;
 }
 
 export function imageRef(image: string): string {
@@ -67,7 +69,8 @@ export function containerStatus(slot: Slot): KubeObject {
   }
   const withId = { ...base, imageID: `${base.image}@sha256:${'0'.repeat(64)}`, containerID: `argosy://${containerId}` };
   if (state.kind === 'running') {
-    return { ...withId, ready: true, started: true, state: { running: { startedAt: state.startedAt } } };
+    const ready = slot.unready !== true;
+    return { ...withId, ready, started: true, state: { running: { startedAt: state.startedAt } } };
   }
   return { ...withId, state: { terminated: terminatedOf(state, containerId) } };
 }
@@ -116,11 +119,12 @@ export function buildPodStatus(
   extra: KubeObject,
   nodeIp: string,
   now: Date,
+  podIp = nodeIp,
 ): KubeObject {
   const initDone = init.every((s) => s.state.kind === 'terminated' && s.state.exit.exitCode === 0);
-  const allRunning = main.every((s) => s.state.kind === 'running');
+  const allRunning = main.every((s) => s.state.kind === 'running' && s.unready !== true);
   const terminal = extra.phase === 'Succeeded' || extra.phase === 'Failed';
-  const notReady = main.filter((s) => s.state.kind !== 'running').map((s) => s.spec.name);
+  const notReady = main.filter((s) => s.state.kind !== 'running' || s.unready === true).map((s) => s.spec.name);
   const incomplete = init.filter((s) => s.state.kind !== 'terminated').map((s) => s.spec.name);
   const flags: ConditionFlags = { initialized: initDone, ready: allRunning && !terminal };
   if (terminal) flags.notReadyReason = extra.phase === 'Succeeded' ? 'PodCompleted' : 'PodFailed';
@@ -131,8 +135,8 @@ export function buildPodStatus(
     conditions: podConditions(previous?.conditions, flags, now),
     hostIP: nodeIp,
     hostIPs: [{ ip: nodeIp }],
-    podIP: nodeIp,
-    podIPs: [{ ip: nodeIp }],
+    podIP: podIp,
+    podIPs: [{ ip: podIp }],
     startTime: previous?.startTime ?? kubeTime(now),
     // The kubelet sorts regular containers' statuses by name (init containers keep the spec order).
     containerStatuses: main.map(containerStatus).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)),

@@ -19,6 +19,8 @@ import { buildPodStatus, type Slot } from './pod-status.ts';
 /** Where Kubernetes mounts a ServiceAccount token. */
 const SA_TOKEN_PATH = '/var/run/secrets/kubernetes.io/serviceaccount';
 import type { ContainerExit, ContainerRuntime } from './runtime.ts';
+import { allocatePodIp } from './pod-ip.ts';
+import { readinessProbeOf, unsupportedProbe, waitUntilReady } from './readiness.ts';
 
 export interface WorkerContext {
   state: ClusterState;
@@ -50,6 +52,8 @@ export class PodWorker {
   private stopping: 'deleted' | 'deadline' | 'shutdown' | undefined;
   private deadlineTimer: NodeJS.Timeout | undefined;
   private readonly sleepers = new Set<() => void>();
+  /** This pod's own loopback address (pod-ip.ts); kept when a restarted kubelet picks the pod up again. */
+  private readonly podIp: string;
   readonly done: Promise<void>;
 
   constructor(
@@ -59,6 +63,8 @@ export class PodWorker {
     this.uid = pod.metadata.uid;
     this.ns = pod.metadata.namespace;
     this.name = pod.metadata.name;
+    const known = pod.status?.podIP as string | undefined;
+    this.podIp = known && known !== ctx.nodeIp ? known : allocatePodIp();
     const slot = (c: KubeObject, reason: string): Slot => ({
       spec: c,
       state: { kind: 'waiting', reason },
@@ -100,7 +106,8 @@ export class PodWorker {
   private write(extra: KubeObject = {}): boolean {
     const pod = this.current();
     if (!pod) return false;
-    const status = buildPodStatus(pod.status, this.init, this.main, extra, this.ctx.nodeIp, this.ctx.state.now());
+    const now = this.ctx.state.now();
+    const status = buildPodStatus(pod.status, this.init, this.main, extra, this.ctx.nodeIp, now, this.podIp);
     try {
       this.ctx.state.update(this.ctx.state.registry.byKey('/pods')!, this.ns, this.name, { ...pod, status }, 'status');
       return true;
@@ -247,6 +254,7 @@ export class PodWorker {
     });
     s.state = { kind: 'running', startedAt };
     this.event('Normal', 'Started', `Started container ${name}`);
+    this.watchReadiness(s);
     onRunning();
     const exit = await s.proc.exited;
     this.ctx.logs.end(this.uid, name);
@@ -258,6 +266,21 @@ export class PodWorker {
     s.state = { kind: 'terminated', exit, startedAt, finishedAt: kubeTime(this.ctx.state.now()) };
     s.proc = undefined;
     return exit;
+  }
+
+  /** A container with a readiness probe is not ready until the probe first succeeds (readiness.ts). */
+  private watchReadiness(s: Slot): void {
+    const probe = readinessProbeOf(s.spec);
+    if (!probe) return;
+    const why = unsupportedProbe(probe);
+    if (why) return this.event('Warning', 'Unhealthy', `Readiness probe not run: ${why}`);
+    s.unready = true;
+    const proc = s.proc;
+    void waitUntilReady(probe, s.spec, this.podIp, () => !!this.stopping || s.proc !== proc).then((ok) => {
+      if (!ok || s.proc !== proc) return;
+      s.unready = false;
+      if (!this.finished) this.write({ phase: 'Running' });
+    });
   }
 
   private secretData(name: string): Record<string, string> | undefined {
