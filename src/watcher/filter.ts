@@ -27,11 +27,16 @@ export function metaOf(o: Obj): Meta {
   return (o.metadata ?? {}) as Meta;
 }
 
-type ContainerState = { name: string; state?: { waiting?: { reason?: string } } & Record<string, unknown> };
+type ContainerState = {
+  name: string;
+  ready?: boolean;
+  state?: { waiting?: { reason?: string } } & Record<string, unknown>;
+};
 
 /**
- * Signature of a pod: phase, container states (with the reason a container waits: `ErrImagePull`),
- * why it is not scheduled (`Unschedulable`), deletion, node. Those reasons are what the node's message
+ * Signature of a pod: phase, container states (with the reason a container waits: `ErrImagePull`, and
+ * readiness: a daemon's node waits for every container to be ready), why it is not scheduled
+ * (`Unschedulable`), deletion, node. Those reasons are what the node's message
  * shows while the pod is Pending (as Argo shows them), and what placement failover acts on.
  */
 export function podSignature(pod: Obj): string {
@@ -43,7 +48,9 @@ export function podSignature(pod: Obj): string {
     conditions?: { type?: string; status?: string; reason?: string }[];
   };
   const states = [...(status.initContainerStatuses ?? []), ...(status.containerStatuses ?? [])]
-    .map((c) => `${c.name}:${Object.keys(c.state ?? {}).join('')}${c.state?.waiting?.reason ?? ''}`)
+    .map(
+      (c) => `${c.name}:${Object.keys(c.state ?? {}).join('')}${c.state?.waiting?.reason ?? ''}${c.ready ? '+' : ''}`,
+    )
     .join(',');
   const scheduled = status.conditions?.find((c) => c.type === 'PodScheduled' && c.status === 'False')?.reason ?? '';
   const deleting = metaOf(pod).deletionTimestamp ? 'deleting' : '';

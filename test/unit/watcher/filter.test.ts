@@ -82,6 +82,12 @@ describe('significance filter', () => {
     assert.equal(significantChange('pod', 'MODIFIED', podSignature(pending2), podSignature(pending)), undefined);
     assert.ok(significantChange('pod', 'MODIFIED', podSignature(running), podSignature(pending)));
     assert.ok(significantChange('pod', 'DELETED', '', podSignature(running)));
+    // A container becoming ready (its readiness probe passed) is news: a daemon's node waits for it.
+    const ready = {
+      metadata: {},
+      status: { phase: 'Running', containerStatuses: [{ name: 'main', ready: true, state: { running: {} } }] },
+    };
+    assert.ok(significantChange('pod', 'MODIFIED', podSignature(ready), podSignature(running)));
   });
 
   test('a pod that cannot be scheduled, or whose container cannot pull its image, is news (the node says why)', () => {
