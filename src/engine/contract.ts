@@ -195,6 +195,12 @@ export interface Snapshot {
    */
   statusTooLarge?: { message: string; keepNodes: boolean };
   /**
+   * The node status the stored object names (`status.offloadNodeStatusVersion`) is gone from the node
+   * status store for good (read twice at the same version): the engine ends the workflow Error with
+   * `message` and stops its pods, as Argo marks a workflow it cannot hydrate Error.
+   */
+  offloadedNodesLost?: { message: string };
+  /**
    * Lock records (synchronization) this workflow holds or waits for, as last read, by Argo's lock key;
    * AcquireLock outcomes refresh them between rounds (docs/adr/0021-synchronization-locks.md).
    */

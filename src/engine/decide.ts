@@ -32,7 +32,7 @@ import { assessUnvisitedPods, endUnfinished, hasLivePods } from './unfinished.ts
 import { resolveRepository, usesArtifacts } from './artifacts/repository.ts';
 import { isLeftBehind } from './placement/place-node.ts';
 import { usesPlacement } from './placement/spec.ts';
-import { decideFinished } from './too-large.ts';
+import { decideFinished, mustEnd } from './too-large.ts';
 import { isAgentPod } from './http-template/agent.ts';
 import { planHttp, prepareHttp } from './http-template/task-sets.ts';
 import { workflowGate } from './sync/gate.ts';
@@ -192,7 +192,7 @@ export function decide(snapshot: Snapshot, now: Date): Decision {
   const wf = typeof merged === 'string' ? given : merged;
   if (wf.metadata.labels?.[LABEL_COMPLETED] === 'true')
     return quiet(snapshot, current, 'workflow is completed; nothing to do');
-  if (snapshot.statusTooLarge || isDone(current.phase)) return decideFinished(snapshot, { ...current }, now);
+  if (mustEnd(snapshot) || isDone(current.phase)) return decideFinished(snapshot, { ...current }, now);
   const ctx = contextOf(wf, snapshot, now);
   ctx.storedTemplates = current.storedTemplates;
   const fmt = wf.metadata.annotations?.[ANNOTATION_POD_NAME_FORMAT];

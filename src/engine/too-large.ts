@@ -49,11 +49,17 @@ export function stopLivePods(pods: ObservedPod[], reason: string): Action[] {
   }));
 }
 
+/** The runtime reports a status that cannot be stored, or nodes that cannot be read: the workflow ends. */
+export function mustEnd(snapshot: Snapshot): boolean {
+  return !!snapshot.statusTooLarge || !!snapshot.offloadedNodesLost;
+}
+
 /**
  * The decision for a workflow that is finished, or must end because its status cannot be stored: stop
  * its pods still running (the completed label waits until they are gone), else nothing to do.
  */
 export function decideFinished(snapshot: Snapshot, status: WorkflowStatus, now: Date): Decision {
+  if (snapshot.offloadedNodesLost) return endNodesLost(snapshot, now);
   if (snapshot.statusTooLarge) return endTooLarge(snapshot, now);
   return stopLeftPods(snapshot, status, 'workflow already finished');
 }
@@ -94,21 +100,37 @@ function stopLeftPods(snapshot: Snapshot, status: WorkflowStatus, reason: string
  */
 function endTooLarge(snapshot: Snapshot, now: Date): Decision {
   const tooLarge = snapshot.statusTooLarge as NonNullable<Snapshot['statusTooLarge']>;
+  const message = `${tooLarge.message}; its pods were stopped: split the workflow, or make its outputs and messages smaller`;
+  const decision = endWithError(snapshot, now, message, tooLarge.keepNodes);
+  return { ...decision, reasons: ['status too large to store', ...decision.reasons] };
+}
+
+/**
+ * Ends a workflow whose offloaded nodes are gone for good (Argo marks a workflow it cannot hydrate
+ * Error): nothing is known of its nodes any more, so its pods are stopped and their places kept.
+ */
+function endNodesLost(snapshot: Snapshot, now: Date): Decision {
+  const lost = snapshot.offloadedNodesLost as NonNullable<Snapshot['offloadedNodesLost']>;
+  const decision = endWithError(snapshot, now, `${lost.message}; its pods were stopped`, false);
+  return { ...decision, reasons: ['offloaded nodes lost', ...decision.reasons] };
+}
+
+/** The last stored status, phase Error with `message`, pods' places kept, live pods stopped. */
+function endWithError(snapshot: Snapshot, now: Date, message: string, keepNodes: boolean): Decision {
   const at = now.toISOString();
   const stored = snapshot.workflow.status ?? {};
-  const { nodes, effectRetries: _waits, compressedNodes: _packed, ...rest } = stored;
+  const { nodes, effectRetries: _waits, compressedNodes: _packed, offloadNodeStatusVersion: _off, ...rest } = stored;
   const status: WorkflowStatus = {
     ...rest,
     phase: 'Error',
     startedAt: stored.startedAt ?? at,
     finishedAt: at,
-    message: `${tooLarge.message}; its pods were stopped: split the workflow, or make its outputs and messages smaller`,
+    message,
     conditions: finishedConditions(stored.conditions),
     podPlaces: placesOf(snapshot, nodes),
   };
-  if (tooLarge.keepNodes && nodes) status.nodes = endNodes(nodes, at);
-  const decision = stopLeftPods(snapshot, status, `workflow Error: ${tooLarge.message}`);
-  return { ...decision, reasons: ['status too large to store', ...decision.reasons] };
+  if (keepNodes && nodes) status.nodes = endNodes(nodes, at);
+  return stopLeftPods(snapshot, status, `workflow Error: ${message}`);
 }
 
 /** Every place the workflow's pods may be in: observed pods, places not listed, nodes' recorded places. */

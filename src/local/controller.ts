@@ -29,6 +29,7 @@ import { configuredStore } from '../clusters/build.ts';
 import type { ClusterRegistry } from '../ports/kube.ts';
 import { startLocalQueues, type LocalQueues } from './queue/sqs-server.ts';
 import { localStatusStorage } from './node-status.ts';
+import type { NodeStatusStore } from '../ports/node-status.ts';
 
 export interface LocalControllerOptions {
   mainCluster: string;
@@ -113,13 +114,14 @@ export async function startLocalController(opts: LocalControllerOptions): Promis
     stops.push(() => queues.stop());
     const config = controllerConfig(opts, queues);
     const awsCalls = new AwsCallLog();
-    const { registry, runtime, customMetrics } = await startRuntime(opts, config, queues, awsCalls, stops);
+    const started = await startRuntime(opts, config, queues, awsCalls, stops);
+    const { registry, runtime, customMetrics } = started;
     const reconcilePoller = startFunctionPollers(opts, queues, runtime, awsCalls, stops);
     const watcherRegistry = opts.watcherClient ? asIdentity(registry, opts.watcherClient) : registry;
     const watcher =
       opts.watcher === false
         ? undefined
-        : await startLocalWatcher(opts, { config, queues, runtime, awsCalls, customMetrics }, watcherRegistry, stops);
+        : await startLocalWatcher(opts, { config, queues, awsCalls, ...started }, watcherRegistry, stops);
     const resync = makeResyncHandler(runtime.resync);
     onTimer(opts.resyncIntervalMs ?? 30_000, resync, logger, 'resync failed', stops);
     const cron = startCron(opts, runtime, config, logger, stops);
@@ -164,7 +166,12 @@ async function startRuntime(
   queues: LocalQueues,
   awsCalls: AwsCallLog,
   stops: Stops,
-): Promise<{ registry: EntryRegistry; runtime: RuntimeDeps; customMetrics: PrometheusRegistry }> {
+): Promise<{
+  registry: EntryRegistry;
+  runtime: RuntimeDeps;
+  customMetrics: PrometheusRegistry;
+  watcherStore?: NodeStatusStore;
+}> {
   const { logger } = opts;
   // The functions run in this process: their custom metrics are served on the watcher's /metrics.
   const customMetrics = new PrometheusRegistry();
@@ -186,7 +193,7 @@ async function startRuntime(
     statusStorage: status.storage,
     customMetrics,
   });
-  return { registry, runtime, customMetrics };
+  return { registry, runtime, customMetrics, watcherStore: status.watcherStore };
 }
 
 /** The work queue → reconcile and timer queue → timer pollers (the Lambda event sources' part). */
@@ -230,6 +237,7 @@ async function startLocalWatcher(
     runtime: RuntimeDeps;
     awsCalls: AwsCallLog;
     customMetrics: PrometheusRegistry;
+    watcherStore?: NodeStatusStore;
   },
   registry: ClusterRegistry,
   stops: Stops,
@@ -253,6 +261,7 @@ async function startLocalWatcher(
     maxPending: opts.watcherMaxPending,
     healthGraceMs: opts.watcherHealthGraceMs,
     extraMetrics: () => customMetrics.render(new Date()),
+    nodeStatus: parts.watcherStore,
   });
   stops.push(() => w.stop());
   await untilReady(w, opts.logger);

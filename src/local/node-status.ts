@@ -32,14 +32,14 @@ export function recordingNodeStatus(store: NodeStatusStore, identity: AwsIdentit
 /**
  * The reconcile's status storage in local mode: the configured bucket, or (unless the caller set
  * `statusBucket`, '' turning offload off) {@link LOCAL_STATUS_BUCKET} in the emulator at `s3Url`,
- * created here. Returns the storage and a close function.
+ * created here. Returns the storage, the watcher's view of the same store and a close function.
  */
 export async function localStatusStorage(
   config: Config,
   explicit: Partial<Record<keyof Config, unknown>> | undefined,
   s3Url: string,
   log: AwsCallLog,
-): Promise<{ storage: StatusStorage; close: () => void }> {
+): Promise<{ storage: StatusStorage; watcherStore?: NodeStatusStore; close: () => void }> {
   const bucket = explicit && 'statusBucket' in explicit ? config.statusBucket : LOCAL_STATUS_BUCKET;
   const base = { maxWorkflowSize: config.maxWorkflowSize, alwaysOffload: config.alwaysOffloadNodeStatus === 'true' };
   if (!bucket) return { storage: base, close: () => {} };
@@ -52,5 +52,10 @@ export async function localStatusStorage(
     admin.close();
   }
   const store = s3NodeStatusStore({ bucket, endpoint, credentials });
-  return { storage: { ...base, nodeStatus: recordingNodeStatus(store, 'reconcile', log) }, close: () => store.close() };
+  return {
+    storage: { ...base, nodeStatus: recordingNodeStatus(store, 'reconcile', log) },
+    // The watcher reads offloaded nodes too (resumes), as its own identity.
+    watcherStore: recordingNodeStatus(store, 'watcher', log),
+    close: () => store.close(),
+  };
 }

@@ -16,14 +16,14 @@ import type { CustomMetricsSink } from './custom-metrics.ts';
 import type { Workflow } from '../engine/types.ts';
 import type { Logger } from '../logger.ts';
 import type { NudgePublisher } from '../ports/event-source.ts';
-import type { ClusterRegistry, KubeClient } from '../ports/kube.ts';
-import { isConflict, isNotFound } from '../adapters/kube/errors.ts';
+import type { ClusterRegistry } from '../ports/kube.ts';
+import { isConflict } from '../adapters/kube/errors.ts';
 import { applyActions } from './apply.ts';
 import { decideAndApply } from './decide-apply.ts';
 import { deriveEvents, type EventPolicy } from './events.ts';
 import { StatusConflictError } from './errors.ts';
 import { finalizeWorkflow, needsFinalization } from './finalize.ts';
-import { discoverStatusSubresource, getWorkflow } from '../adapters/kube/resources.ts';
+import { discoverStatusSubresource } from '../adapters/kube/resources.ts';
 import { placementFacts } from './cluster-facts.ts';
 import { noCredentials, observePods, podPlaces } from './observe.ts';
 import {
@@ -36,7 +36,7 @@ import {
 import { withMainLogs } from './result-logs.ts';
 import { loadWorkflowTemplates } from './templates.ts';
 import { LABEL_COMPLETED, LABEL_INSTANCE_ID } from '../engine/labels.ts';
-import { hydrateWorkflow, OffloadedNodesMissingError } from '../adapters/kube/offloaded-nodes.ts';
+import { isLost, readWorkflow } from './read-workflow.ts';
 import type { StatusStorage } from './status-size.ts';
 import { loadConfigMaps } from './configmaps.ts';
 import { writeOrEnd } from './write-or-end.ts';
@@ -137,9 +137,9 @@ export async function reconcileWorkflow(
   const probe = deps.statusSubresource ?? sharedProbe(deps.registry);
   let writes = 0;
   for (let attempt = 1; attempt <= maxAttempts; attempt++) {
-    const read = await readWorkflow(deps, main, ref, attempt < maxAttempts);
+    const read = await readWorkflow(main, ref, deps.statusStorage?.nodeStatus, attempt < maxAttempts);
     if (read === 'not-found') return { outcome: 'not-found', writes, attempts: attempt };
-    let wf = read === 'replaced' ? undefined : read;
+    let wf = read === 'replaced' ? undefined : isLost(read) ? read.raw : read;
     const skip = wf && skipReason(deps, wf);
     const gc = wf && (await gcFirst(deps, wf, skip, probe));
     if (!wf || gc === 'conflict') continue;
@@ -172,7 +172,8 @@ export async function reconcileWorkflow(
       return { outcome: 'expired', writes: writes + 1, attempts: attempt };
     if (skip) return { outcome: skip, writes, attempts: attempt };
     try {
-      return await reconcileOnce(deps, wf, await probe(), attempt, (n) => (writes += n));
+      const lost = isLost(read) ? read.message : undefined;
+      return await reconcileOnce(deps, wf, { sub: await probe(), attempt, lost }, (n) => (writes += n));
     } catch (e) {
       if (!isConflict(e)) throw e;
       deps.logger.info('conflict writing workflow; re-reading', { attempt });
@@ -209,26 +210,6 @@ async function collectArtifacts(
   const round = await artifactGcRound({ ...deps, controller: deps.controller }, wf, await probe());
   if (round.requeueAfterMs !== undefined) await nudgeSelf(deps, wf, round.requeueAfterMs);
   return round;
-}
-
-/**
- * The workflow with its nodes (compressed or offloaded ones read back). 'replaced' when its offloaded
- * version was replaced between the two reads: read it again (a conflict in all but name).
- */
-async function readWorkflow(
-  deps: ReconcileDeps,
-  main: KubeClient,
-  ref: { namespace: string; workflow: string },
-  mayRetry: boolean,
-): Promise<Workflow | 'not-found' | 'replaced'> {
-  try {
-    const raw = await getWorkflow<Workflow>(main, ref.namespace, ref.workflow);
-    return await hydrateWorkflow(raw, deps.statusStorage?.nodeStatus);
-  } catch (e) {
-    if (isNotFound(e)) return 'not-found';
-    if (e instanceof OffloadedNodesMissingError && mayRetry) return 'replaced';
-    throw e;
-  }
 }
 
 function skipReason(deps: ReconcileDeps, wf: Workflow): ReconcileOutcome | 'deleting' | undefined {
@@ -286,13 +267,17 @@ async function observeWorkflow(
 async function reconcileOnce(
   deps: ReconcileDeps,
   wf: Workflow,
-  hasStatusSubresource: boolean,
-  attempt: number,
+  how: { sub: boolean; attempt: number; lost?: string },
   countWrites: (n: number) => number,
 ): Promise<ReconcileResult> {
+  const { sub: hasStatusSubresource, attempt } = how;
   const log = deps.logger.child({ namespace: wf.metadata.namespace, workflow: wf.metadata.name });
   const instanceId = deps.controller.instanceId ?? '';
   const { snapshot, taskResults } = await observeWorkflow(deps, wf, instanceId);
+  if (how.lost) {
+    log.error('offloaded nodes lost; ending the workflow with phase Error', { reason: how.lost });
+    snapshot.offloadedNodesLost = { message: how.lost };
+  }
   const settled = await decideAndApply({ ...deps, afterAction: deps.hooks?.afterAction }, wf, snapshot, deps.now());
   const current = settled.workflow;
   countWrites(settled.metaWrites);

@@ -67,9 +67,15 @@ export const FRESH_POD_SIGNATURE = podSignature({ status: { phase: 'Pending' } }
  * workflow stores its nodes compressed: they are inflated first, or its resume would wait for the resync.
  */
 function resolvedSuspends(wf: Obj): number {
-  type Nodes = Record<string, { type?: string; phase?: string }>;
   const status = (wf.status ?? {}) as { nodes?: Nodes; compressedNodes?: string };
   const nodes = (status.compressedNodes ? decompressNodes<Nodes>(status.compressedNodes) : status.nodes) ?? {};
+  return countResolvedSuspends(nodes);
+}
+
+type Nodes = Record<string, { type?: string; phase?: string } | undefined>;
+
+/** Suspend nodes no longer waiting (offloaded nodes are counted by offloaded.ts with the same rule). */
+export function countResolvedSuspends(nodes: Nodes): number {
   let n = 0;
   for (const id in nodes) {
     const node = nodes[id];

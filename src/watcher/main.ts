@@ -13,6 +13,7 @@ import { loadConfig } from '../config.ts';
 import { createLogger } from '../logger.ts';
 import { clientFromKubeconfig } from '../clusters/kubeconfig.ts';
 import { startWatcher } from './watcher.ts';
+import { nodeStatusStoreFromConfig } from '../adapters/artifacts/node-status-s3.ts';
 
 /** Splits `host:port` (IPv6 in brackets allowed). */
 function parseListen(listen: string): { host: string; port: number } {
@@ -51,6 +52,7 @@ async function main(): Promise<void> {
     managedNamespace: config.managedNamespace,
     targetsPollMs: config.watcherTargetsPollMs,
     http: parseListen(config.watcherListen),
+    nodeStatus: nodeStatusStoreFromConfig(config),
   });
   logger.info('watcher started', { metrics: watcher.url, podWatches: watcher.podWatches() });
   const shutdown = (signal: string) => {

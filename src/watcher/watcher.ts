@@ -25,6 +25,8 @@ import { createHealthTracker, type HealthReport } from './health.ts';
 import { servesTaskResults, taskResultsPath } from '../runtime/task-results.ts';
 import { ANNOTATION_NODE_ID, LABEL_REPORT_OUTPUTS_COMPLETED, taskResultWatchSelector } from '../engine/labels.ts';
 import { servesTaskSets, taskSetsPath } from '../runtime/task-sets.ts';
+import type { NodeStatusStore } from '../ports/node-status.ts';
+import { offloadedSuspends } from './offloaded.ts';
 
 /** A task set's signature: the results its agent reported (node ID and phase), sorted. */
 export function taskSetSignature(o: Record<string, unknown>): string {
@@ -68,6 +70,8 @@ export interface WatcherOptions {
   healthGraceMs?: number;
   /** More Prometheus text for /metrics: workflows' custom metrics when the functions share the process. */
   extraMetrics?: () => string;
+  /** The node status store: resumes of workflows with offloaded nodes are seen at once (offloaded.ts). */
+  nodeStatus?: NodeStatusStore;
 }
 
 export interface Watcher {
@@ -141,6 +145,19 @@ function startWorkflowWatch(
   nudge: WatchContext['nudge'],
 ): Informer {
   const main = options.registry.mainCluster;
+  const ref = (wf: Record<string, unknown>): Nudge | undefined => {
+    const m = metaOf(wf);
+    return m.name && m.namespace
+      ? { v: 1, namespace: m.namespace, workflow: m.name, source: 'workflow', object: objectRef(main, wf) }
+      : undefined;
+  };
+  const offloaded = options.nodeStatus
+    ? offloadedSuspends(
+        options.nodeStatus,
+        (wf) => nudge(ref(wf as unknown as Record<string, unknown>), 'suspend resolved (offloaded nodes)'),
+        options.logger,
+      )
+    : undefined;
   return startInformer({
     ...common,
     client: options.registry.mainClient(),
@@ -148,13 +165,8 @@ function startWorkflowWatch(
     labelSelector: instanceRequirement(options.instanceId ?? ''),
     signature: workflowSignature,
     onEvent: (type, wf, sig, prev) => {
-      const m = metaOf(wf);
-      const reason = significantChange('workflow', type, sig, prev);
-      const n: Nudge | undefined =
-        m.name && m.namespace
-          ? { v: 1, namespace: m.namespace, workflow: m.name, source: 'workflow', object: objectRef(main, wf) }
-          : undefined;
-      nudge(n, reason);
+      nudge(ref(wf), significantChange('workflow', type, sig, prev));
+      offloaded?.seen(type, wf);
     },
   });
 }

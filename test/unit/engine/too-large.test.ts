@@ -150,3 +150,32 @@ describe('status too large to store: locks', () => {
     );
   });
 });
+
+describe('offloaded nodes lost for good', () => {
+  test('ends Error with the message, drops the version it names, stops the live pods, keeps their places', () => {
+    const raw: WorkflowStatus = {
+      phase: 'Running',
+      startedAt: '2026-01-01T00:00:00Z',
+      offloadNodeStatusVersion: 'fnv:123',
+      podPlaces: [{ cluster: 'far', namespace: 'team-a' }],
+    };
+    const message = 'offloaded node status fnv:123 is missing from s3://b';
+    const d = decide(
+      { workflow: workflow(raw), pods, controller: { clusterName: 'main' }, offloadedNodesLost: { message } },
+      NOW,
+    );
+    assert.equal(d.status.phase, 'Error');
+    assert.equal(d.status.message, `${message}; its pods were stopped`);
+    assert.equal(d.status.offloadNodeStatusVersion, undefined);
+    assert.equal(d.status.nodes, undefined);
+    assert.deepEqual(
+      d.actions.map((a) => (a.kind === 'DeletePod' ? `${a.cluster}/${a.namespace}/${a.name}` : a.kind)),
+      ['other/team-b/b', 'other/made-now/c'],
+    );
+    assert.deepEqual(
+      (d.status.podPlaces ?? []).map((p) => `${p.cluster}/${p.namespace}`),
+      ['far/team-a', 'other/made-now', 'other/team-b'],
+    );
+    assert.equal(d.metadata.labels[COMPLETED], 'false');
+  });
+});
