@@ -132,12 +132,11 @@ export async function reconcileWorkflow(
   deps: ReconcileDeps,
   ref: { namespace: string; workflow: string },
 ): Promise<ReconcileResult> {
-  const main = deps.registry.mainClient();
   const maxAttempts = deps.maxAttempts ?? 3;
   const probe = deps.statusSubresource ?? sharedProbe(deps.registry);
   let writes = 0;
   for (let attempt = 1; attempt <= maxAttempts; attempt++) {
-    const read = await readWorkflow(main, ref, deps.statusStorage?.nodeStatus, attempt < maxAttempts);
+    const read = await readOf(deps, ref, attempt < maxAttempts);
     if (read === 'not-found') return { outcome: 'not-found', writes, attempts: attempt };
     let wf = read === 'replaced' ? undefined : isLost(read) ? read.raw : read;
     const skip = wf && skipReason(deps, wf);
@@ -172,14 +171,19 @@ export async function reconcileWorkflow(
       return { outcome: 'expired', writes: writes + 1, attempts: attempt };
     if (skip) return { outcome: skip, writes, attempts: attempt };
     try {
-      const lost = isLost(read) ? read.message : undefined;
-      return await reconcileOnce(deps, wf, { sub: await probe(), attempt, lost }, (n) => (writes += n));
+      const how = { sub: await probe(), attempt, lost: isLost(read) ? read.message : undefined };
+      return await reconcileOnce(deps, wf, how, (n) => (writes += n));
     } catch (e) {
       if (!isConflict(e)) throw e;
       deps.logger.info('conflict writing workflow; re-reading', { attempt });
     }
   }
   throw new StatusConflictError({ namespace: ref.namespace, workflow: ref.workflow, attempts: maxAttempts });
+}
+
+/** The workflow with its nodes read back (read-workflow.ts). */
+function readOf(deps: ReconcileDeps, ref: { namespace: string; workflow: string }, mayRetry: boolean) {
+  return readWorkflow(deps.registry.mainClient(), ref, deps.statusStorage?.nodeStatus, mayRetry);
 }
 
 /**
