@@ -18,6 +18,7 @@ import { placementProblems } from './placement/spec.ts';
 import { validateClaims } from './validate-claims.ts';
 import { validateArtifactGC } from './artifact-gc/validate.ts';
 import { validateTemplateMetrics } from './metrics/spec.ts';
+import { validateGlobalVariables } from './validate-globals.ts';
 
 /** One problem found in a workflow. */
 export interface ValidationError {
@@ -144,6 +145,7 @@ function validateTemplate(wf: Workflow, t: Template, i: number, report: Report):
   templateType(t)?.validate?.(wf, t, i, report);
   validateTimeouts(t, i, report);
   validateTemplateMetrics(wf, t, i, report);
+  validateGlobalVariables(wf, t, i, report);
   const kind = templateKind(t);
   if (kind === 'steps') validateStepVariables(wf, t, i, report);
   if (kind === 'dag') validateTaskVariables(wf, t, i, report);

@@ -68,18 +68,11 @@ spec:
   - name: main
     container:
       image: alpine
-      args: ["{{workflow.uid}}", "{{workflow.labels.team}}", "{{workflow.annotations.note}}", "{{workflow.serviceAccountName}}", "{{workflow.parameters}}", "{{workflow.unknown}}"]
+      args: ["{{workflow.uid}}", "{{workflow.labels.team}}", "{{workflow.annotations.note}}", "{{workflow.serviceAccountName}}", "{{workflow.parameters}}"]
 `);
     const a = decide({ workflow: wf, pods: [], controller: { clusterName: 'main' } }, NOW).actions[0];
     assert.ok(a?.kind === 'CreatePod');
-    assert.deepEqual(a.pod.spec.containers[0]?.args, [
-      'uid-wf',
-      'data',
-      'hi',
-      'runner',
-      '[{"name":"p","value":"v"}]',
-      '{{workflow.unknown}}',
-    ]);
+    assert.deepEqual(a.pod.spec.containers[0]?.args, ['uid-wf', 'data', 'hi', 'runner', '[{"name":"p","value":"v"}]']);
     assert.equal(a.pod.spec.serviceAccountName, 'runner');
   });
   test('steps may call a WorkflowTemplate through templateRef', () => {

@@ -41,7 +41,11 @@ describe('spec.workflowMetadata', () => {
 
   test('a labelsFrom expression that is not a string, or a label value Kubernetes refuses, ends it Error', () => {
     const notString = decide(
-      { workflow: wf(`    labelsFrom: {num: {expression: "1 + 1"}}`), pods: [], controller: { clusterName: 'main' } },
+      {
+        workflow: wf(`    annotations: {note: n}\n    labels: {team: t}\n    labelsFrom: {num: {expression: "1 + 1"}}`),
+        pods: [],
+        controller: { clusterName: 'main' },
+      },
       NOW,
     );
     assert.equal(notString.status.phase, 'Error');
@@ -50,7 +54,11 @@ describe('spec.workflowMetadata', () => {
       /failed to evaluate label "num" expression "1 \+ 1" evaluted to int but must be a string/,
     );
     const bad = decide(
-      { workflow: wf(`    labels: {x: "not ok!"}`), pods: [], controller: { clusterName: 'main' } },
+      {
+        workflow: wf(`    annotations: {note: n}\n    labels: {team: t, x: "not ok!"}`),
+        pods: [],
+        controller: { clusterName: 'main' },
+      },
       NOW,
     );
     assert.equal(bad.status.phase, 'Error');
