@@ -97,6 +97,7 @@ describe('argosy lint', () => {
       'metadata: {generateName: placed-}',
       'spec:',
       '  entrypoint: main',
+      '  arguments: {parameters: [{name: c, value: other}]}',
       '  templates:',
       '  - {name: main, steps: [[{name: a, template: a}, {name: b, template: b}]]}',
       '  - {name: a, clusterName: othr, container: {image: busybox}}',
