@@ -121,10 +121,12 @@ export class Kubelet {
     this.claims.stop();
     this.unsubscribe?.();
     this.unsubscribe = undefined;
-    this.cancelExitHook();
     for (const w of this.workers.values()) w.terminate('shutdown');
     await Promise.all([...this.workers.values()].map((w) => w.done));
     this.workers.clear();
+    // Only now: a process that exits while containers are still being stopped (a second Ctrl-C, or
+    // the signal `npx`/`tsx` relays on top of the terminal's) must still kill every group it started.
+    this.cancelExitHook();
   }
 
   /** A claim changed: pods of its namespace still waiting for a node are looked at again. */
