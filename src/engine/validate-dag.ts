@@ -69,12 +69,8 @@ function findCycle(order: string[], deps: Map<string, string[]>): string[] | und
   return undefined;
 }
 
-/** Validates `t.dag` (template index `i`). */
-export function validateDag(wf: Workflow, t: Template, i: number, report: Report): void {
-  const list = t.dag?.tasks ?? [];
-  const base = `spec.templates[${i}].dag`;
-  if (list.length === 0)
-    return report(`${base}.tasks`, 'must have at least one task', `templates.${t.name} must have at least one task`);
+/** The tasks by name, reporting names that are missing, invalid or repeated (and mixed depends/dependencies). */
+function namedTasks(t: Template, list: DAGTask[], base: string, report: Report): Map<string, DAGTask> {
   const tasks = new Map<string, DAGTask>();
   const usingDepends = list.some((x) => x.depends);
   list.forEach((task, j) => {
@@ -108,6 +104,16 @@ export function validateDag(wf: Workflow, t: Template, i: number, report: Report
       );
     tasks.set(task.name, task);
   });
+  return tasks;
+}
+
+/** Validates `t.dag` (template index `i`). */
+export function validateDag(wf: Workflow, t: Template, i: number, report: Report): void {
+  const list = t.dag?.tasks ?? [];
+  const base = `spec.templates[${i}].dag`;
+  if (list.length === 0)
+    return report(`${base}.tasks`, 'must have at least one task', `templates.${t.name} must have at least one task`);
+  const tasks = namedTasks(t, list, base, report);
   const deps = new Map<string, string[]>();
   list.forEach((task, j) => {
     if (!task.name) return;

@@ -177,6 +177,22 @@ async function startOne(
     ...(opts.bookmarkIntervalMs !== undefined ? { bookmarkIntervalMs: opts.bookmarkIntervalMs } : {}),
   });
   for (const id of saved?.identities ?? []) server.auth.restoreIdentity(id.name, id.token, id.rules);
+  prepareState(server, opts, name, logger);
+  const dataDir = opts.dataDir;
+  const stopPersisting = dataDir ? persistOnChange(server, dataDir, name) : () => {};
+  await server.start();
+  const saveId = () => dataDir && saveIdentity(dataDir, name, server, host, cert);
+  saveId();
+  createNode(server.state, `${name}-node`, host);
+  const kubelet =
+    opts.kubelet === false
+      ? undefined
+      : startKubelet(server, opts, name, { workDir: join(workRoot, name), tempRoot, host, caPem: cert.caPem });
+  return clusterHandle(name, server, cert.caPem, { saveId, stopPersisting, kubelet });
+}
+
+/** The objects a cluster starts with: the persisted ones (with their CRDs' types), the namespaces, Argo's CRDs. */
+function prepareState(server: ApiServer, opts: LocalClusterOptions, name: string, logger: Logger): void {
   const state = server.state;
   const snapshot = opts.dataDir ? loadObjects(opts.dataDir, name, logger) : undefined;
   if (snapshot) {
@@ -190,28 +206,22 @@ async function startOne(
     if (!state.find(nsDef, '', ns)) state.create(nsDef, '', { metadata: { name: ns } });
   }
   if (opts.crds !== false) installArgoCrds(server);
-  const dataDir = opts.dataDir;
-  const stopPersisting = dataDir ? persistOnChange(server, dataDir, name) : () => {};
-  await server.start();
-  const saveId = () => dataDir && saveIdentity(dataDir, name, server, host, cert);
-  saveId();
-  const nodeName = `${name}-node`;
-  createNode(state, nodeName, host);
-  const kubelet =
-    opts.kubelet === false
-      ? undefined
-      : startKubelet(server, opts, name, {
-          workDir: join(workRoot, name),
-          tempRoot,
-          host,
-          caPem: cert.caPem,
-        });
+}
+
+/** What callers hold of a started cluster; identity changes are saved with `saveId` (when persisting). */
+function clusterHandle(
+  name: string,
+  server: ApiServer,
+  caPem: string,
+  parts: { saveId: () => void; stopPersisting: () => void; kubelet: Kubelet | undefined },
+): LocalCluster {
+  const { saveId, stopPersisting, kubelet } = parts;
   return {
     name,
     get url() {
       return server.url;
     },
-    caPem: cert.caPem,
+    caPem,
     adminToken: server.auth.adminToken,
     createIdentity: (n, rules) => {
       const id = server.auth.createIdentity(n, rules);

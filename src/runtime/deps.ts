@@ -103,6 +103,8 @@ function countReconciled(counters: RuntimeCounters): ReconcileHandlerDeps['onRec
   };
 }
 
+type FunctionName = 'reconcile' | 'timer' | 'resync';
+
 /** Wires the handler dependencies (async: a configured placement policy is parsed first). */
 export async function createRuntimeDeps(options: RuntimeOptions): Promise<RuntimeDeps> {
   const { config, logger, registry } = options;
@@ -110,7 +112,7 @@ export async function createRuntimeDeps(options: RuntimeOptions): Promise<Runtim
   const now = options.now ?? (() => new Date());
   const counters = zeroCounters();
   const sqsFor = options.sqsFor ?? (() => options.sqs);
-  const publisherFor = (fn: 'reconcile' | 'timer' | 'resync'): NudgePublisher =>
+  const publisherFor = (fn: FunctionName): NudgePublisher =>
     options.publisher ??
     createSqsPublisher({
       client: sqsFor(fn),
@@ -119,8 +121,37 @@ export async function createRuntimeDeps(options: RuntimeOptions): Promise<Runtim
       onSent: (n) => (counters.nudgesPublished += n),
     });
   const publisher = publisherFor('reconcile');
-  const controller = controllerSettings(config);
-  const reconcile: ReconcileHandlerDeps = {
+  const reconcile = reconcileDeps(options, { policy, now, counters, publisher, sqsFor });
+  const timer: TimerHandlerDeps = {
+    publisher: options.sqsFor ? publisherFor('timer') : publisher,
+    logger: logger.child({ fn: 'timer' }),
+    now,
+    onInvocation: () => counters.timerInvocations++,
+  };
+  const resync: ResyncDeps = {
+    mainClient: () => registry.mainClient(),
+    publisher: options.sqsFor ? publisherFor('resync') : publisher,
+    logger: logger.child({ fn: 'resync' }),
+    managedNamespace: config.managedNamespace,
+    instanceId: config.instanceId,
+  };
+  return { reconcile, timer, resync, publisher, counters };
+}
+
+/** The reconcile handler's dependencies. */
+function reconcileDeps(
+  options: RuntimeOptions,
+  parts: {
+    policy: PolicyCheck;
+    now: () => Date;
+    counters: RuntimeCounters;
+    publisher: NudgePublisher;
+    sqsFor: (fn: FunctionName) => SqsLike;
+  },
+): ReconcileHandlerDeps {
+  const { config, logger, registry } = options;
+  const { policy, now, counters, publisher, sqsFor } = parts;
+  return {
     registry,
     decide: options.decide,
     // The controller namespace is refused whatever the policy (or a test's check) says: it holds the
@@ -133,7 +164,7 @@ export async function createRuntimeDeps(options: RuntimeOptions): Promise<Runtim
       }),
     ),
     publisher,
-    controller,
+    controller: controllerSettings(config),
     managedNamespace: config.managedNamespace,
     logger: logger.child({ fn: 'reconcile' }),
     now,
@@ -154,18 +185,4 @@ export async function createRuntimeDeps(options: RuntimeOptions): Promise<Runtim
       : undefined,
     onReconciled: countReconciled(counters),
   };
-  const timer: TimerHandlerDeps = {
-    publisher: options.sqsFor ? publisherFor('timer') : publisher,
-    logger: logger.child({ fn: 'timer' }),
-    now,
-    onInvocation: () => counters.timerInvocations++,
-  };
-  const resync: ResyncDeps = {
-    mainClient: () => registry.mainClient(),
-    publisher: options.sqsFor ? publisherFor('resync') : publisher,
-    logger: logger.child({ fn: 'resync' }),
-    managedNamespace: config.managedNamespace,
-    instanceId: config.instanceId,
-  };
-  return { reconcile, timer, resync, publisher, counters };
 }

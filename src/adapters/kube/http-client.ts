@@ -32,6 +32,35 @@ export const DEFAULT_TIMEOUT_MS = 30_000;
  * const pods = await kube.request({ method: 'GET', path: '/api/v1/namespaces/argo/pods' });
  */
 export function createKubeClient(options: KubeClientOptions): HttpKubeClient {
+  const ctx = sendContext(options);
+  const bucket: TokenBucket = createTokenBucket(options.qps ?? 0, options.burst ?? 0);
+  return {
+    cluster: options.cluster,
+    server: options.server,
+    close: () => ctx.agent.destroy(),
+    async request<T>(req: KubeRequest): Promise<T> {
+      await bucket.take();
+      const res = await send(ctx, req, { compress: !options.disableCompression, wholeTimeout: true });
+      const text = await readBody(res, ctx, req);
+      if (!text) return undefined as T;
+      const type = String(res.headers['content-type'] ?? '');
+      if (type.includes('json')) return JSON.parse(text) as T;
+      return text as T;
+    },
+    async stream(req, onChunk, signal) {
+      await bucket.take(signal);
+      const res = await send(ctx, req, { signal });
+      await consume(ctx, req, res, (chunk) => onChunk(chunk), signal);
+    },
+    async watch(path, query, onEvent, signal) {
+      await bucket.take(signal);
+      await watchLines(ctx, { method: 'GET', path, query: { ...query, watch: true } }, onEvent, signal);
+    },
+  };
+}
+
+/** What every request of this client shares: the URL parts, the keep-alive agent (with its TLS settings), auth, timeout. */
+function sendContext(options: KubeClientOptions): SendContext {
   const base = new URL(options.server);
   if (base.protocol !== 'https:' && base.protocol !== 'http:') {
     throw new TypeError(`cluster "${options.cluster}": server must be an http(s) URL`);
@@ -53,50 +82,29 @@ export function createKubeClient(options: KubeClientOptions): HttpKubeClient {
         servername: tls.serverName || undefined,
       })
     : new http.Agent({ keepAlive: true, maxSockets: 64 });
-  const bucket: TokenBucket = createTokenBucket(options.qps ?? 0, options.burst ?? 0);
   const timeoutMs = options.timeoutMs && options.timeoutMs > 0 ? options.timeoutMs : DEFAULT_TIMEOUT_MS;
   const auth = options.auth ?? { kind: 'none' };
-  const ctx: SendContext = { options, base, prefix, isHttps, agent, auth, timeoutMs };
+  return { options, base, prefix, isHttps, agent, auth, timeoutMs };
+}
 
-  return {
-    cluster: options.cluster,
-    server: options.server,
-    close: () => agent.destroy(),
-    async request<T>(req: KubeRequest): Promise<T> {
-      await bucket.take();
-      const res = await send(ctx, req, { compress: !options.disableCompression, wholeTimeout: true });
-      const text = await readBody(res, ctx, req);
-      if (!text) return undefined as T;
-      const type = String(res.headers['content-type'] ?? '');
-      if (type.includes('json')) return JSON.parse(text) as T;
-      return text as T;
-    },
-    async stream(req, onChunk, signal) {
-      await bucket.take(signal);
-      const res = await send(ctx, req, { signal });
-      await consume(ctx, req, res, (chunk) => onChunk(chunk), signal);
-    },
-    async watch(path, query, onEvent, signal) {
-      await bucket.take(signal);
-      const req: KubeRequest = { method: 'GET', path, query: { ...query, watch: true } };
-      const res = await send(ctx, req, { signal });
-      let pending = '';
-      await consume(
-        ctx,
-        req,
-        res,
-        (chunk) => {
-          pending += chunk;
-          let nl: number;
-          while ((nl = pending.indexOf('\n')) >= 0) {
-            const line = pending.slice(0, nl).trim();
-            pending = pending.slice(nl + 1);
-            if (line) dispatchWatchLine(ctx, req, line, onEvent);
-          }
-        },
-        signal,
-      );
-      if (pending.trim()) dispatchWatchLine(ctx, req, pending.trim(), onEvent);
-    },
+/** Sends a watch request and hands each newline-delimited event to `onEvent`, across chunk boundaries. */
+async function watchLines(
+  ctx: SendContext,
+  req: KubeRequest,
+  onEvent: Parameters<KubeClient['watch']>[2],
+  signal: AbortSignal | undefined,
+): Promise<void> {
+  const res = await send(ctx, req, { signal });
+  let pending = '';
+  const onChunk = (chunk: string) => {
+    pending += chunk;
+    let nl: number;
+    while ((nl = pending.indexOf('\n')) >= 0) {
+      const line = pending.slice(0, nl).trim();
+      pending = pending.slice(nl + 1);
+      if (line) dispatchWatchLine(ctx, req, line, onEvent);
+    }
   };
+  await consume(ctx, req, res, onChunk, signal);
+  if (pending.trim()) dispatchWatchLine(ctx, req, pending.trim(), onEvent);
 }

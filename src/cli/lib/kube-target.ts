@@ -62,54 +62,7 @@ export async function resolveTarget(ctx: CliContext): Promise<Target> {
     plugins: runKubeconfigPlugin,
   });
   const namespace = ctx.globals.namespace || dev?.namespace || context.namespace || 'argo';
-  const others = new Map<string, HttpKubeClient>();
-  let registry: EntryRegistry | undefined;
-  const loadRegistry = async (): Promise<EntryRegistry> => {
-    // Loaded on first use: the registry pulls in the AWS SDK (Secrets Manager store).
-    const { buildClusterRegistry } = await import('../../clusters/build.ts');
-    registry ??= await buildClusterRegistry({
-      config: { ...ctx.config, clusterName: mainCluster },
-      logger: ctx.logger,
-      mainClient: client,
-    });
-    return registry;
-  };
-  const fromRegistry = async (cluster: string, ns: string): Promise<KubeClient | string> => {
-    try {
-      return await (await loadRegistry()).clientFor(cluster, ns);
-    } catch (e) {
-      return (e as Error).message;
-    }
-  };
-  const fromContext = async (cluster: string): Promise<KubeClient | undefined> => {
-    const cached = others.get(cluster);
-    if (cached) return cached;
-    const contexts = listContexts(path);
-    const name = contexts.find((c) => c === cluster) ?? contexts.find((c) => c.endsWith(`-${cluster}`));
-    if (!name) return undefined;
-    const built = await clientFromKubeconfig({
-      kubeconfig: path,
-      context: name,
-      cluster,
-      plugins: runKubeconfigPlugin,
-    });
-    others.set(cluster, built.client);
-    return built.client;
-  };
-  // Pods in other clusters: the rest-config registry first (what the controller and argo-server
-  // use), then a kubeconfig context named after the cluster (the user's own credentials, e.g. the
-  // contexts `argosy dev` generates).
-  const clientFor = async (cluster: string, ns: string): Promise<KubeClient> => {
-    if (cluster === mainCluster) return client;
-    const viaRegistry = await fromRegistry(cluster, ns);
-    if (typeof viaRegistry !== 'string') return viaRegistry;
-    const viaContext = await fromContext(cluster);
-    if (viaContext) return viaContext;
-    throw usageError(
-      `unknown cluster "${cluster}": ${viaRegistry}; and no context named "${cluster}" in ${path}`,
-      `register it with \`argosy cluster add ${cluster}. CONTEXT\`, or add a kubeconfig context named ${cluster}`,
-    );
-  };
+  const others = new OtherClusters(ctx, path, mainCluster, client);
   return {
     client,
     namespace,
@@ -117,20 +70,91 @@ export async function resolveTarget(ctx: CliContext): Promise<Target> {
     context: context.context,
     mainCluster,
     dev,
-    clientFor,
-    configuredTargets: async () => {
-      try {
-        return await (await loadRegistry()).targets();
-      } catch (e) {
-        return (e as Error).message;
-      }
-    },
+    clientFor: (cluster, ns) => others.clientFor(cluster, ns),
+    configuredTargets: () => others.configuredTargets(),
     close: () => {
       client.close();
-      registry?.close();
-      for (const c of others.values()) c.close();
+      others.close();
     },
   };
+}
+
+/**
+ * Clients for pods in other clusters: the rest-config registry first (what the controller and
+ * argo-server use), then a kubeconfig context named after the cluster (the user's own credentials,
+ * e.g. the contexts `argosy dev` generates).
+ */
+class OtherClusters {
+  private registry: EntryRegistry | undefined;
+  private readonly byContext = new Map<string, HttpKubeClient>();
+
+  constructor(
+    private readonly ctx: CliContext,
+    private readonly kubeconfig: string,
+    private readonly mainCluster: string,
+    private readonly mainClient: HttpKubeClient,
+  ) {}
+
+  async clientFor(cluster: string, ns: string): Promise<KubeClient> {
+    if (cluster === this.mainCluster) return this.mainClient;
+    const viaRegistry = await this.fromRegistry(cluster, ns);
+    if (typeof viaRegistry !== 'string') return viaRegistry;
+    const viaContext = await this.fromContext(cluster);
+    if (viaContext) return viaContext;
+    throw usageError(
+      `unknown cluster "${cluster}": ${viaRegistry}; and no context named "${cluster}" in ${this.kubeconfig}`,
+      `register it with \`argosy cluster add ${cluster}. CONTEXT\`, or add a kubeconfig context named ${cluster}`,
+    );
+  }
+
+  async configuredTargets(): Promise<ClusterTarget[] | string> {
+    try {
+      return await (await this.loadRegistry()).targets();
+    } catch (e) {
+      return (e as Error).message;
+    }
+  }
+
+  close(): void {
+    this.registry?.close();
+    for (const c of this.byContext.values()) c.close();
+  }
+
+  /** Loaded on first use: the registry pulls in the AWS SDK (Secrets Manager store). */
+  private async loadRegistry(): Promise<EntryRegistry> {
+    const { buildClusterRegistry } = await import('../../clusters/build.ts');
+    this.registry ??= await buildClusterRegistry({
+      config: { ...this.ctx.config, clusterName: this.mainCluster },
+      logger: this.ctx.logger,
+      mainClient: this.mainClient,
+    });
+    return this.registry;
+  }
+
+  /** The registry's client, or why it has none. */
+  private async fromRegistry(cluster: string, ns: string): Promise<KubeClient | string> {
+    try {
+      return await (await this.loadRegistry()).clientFor(cluster, ns);
+    } catch (e) {
+      return (e as Error).message;
+    }
+  }
+
+  private async fromContext(cluster: string): Promise<KubeClient | undefined> {
+    const cached = this.byContext.get(cluster);
+    if (cached) return cached;
+    const contexts = listContexts(this.kubeconfig);
+    const name = contexts.find((c) => c === cluster) ?? contexts.find((c) => c.endsWith(`-${cluster}`));
+    if (!name) return undefined;
+    const built = await clientFromKubeconfig({
+      kubeconfig: this.kubeconfig,
+      context: name,
+      cluster,
+      plugins: runKubeconfigPlugin,
+    });
+    this.byContext.set(cluster, built.client);
+    return built.client;
+  }
 }
 
 /** Gives `target` the node status store the configuration names (closed with the target). */

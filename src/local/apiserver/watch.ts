@@ -40,85 +40,121 @@ export function serveWatch(
   opts: WatchOptions,
   registerClose: (close: () => void) => () => void,
 ): void {
-  const rk = resourceKey(def.group, def.resource);
-  const apiVersion = apiVersionOf(def, version);
-  const matches = (o: KubeObject | undefined): boolean =>
-    !!o &&
-    (q.namespace === undefined || !def.namespaced || (o.metadata.namespace ?? '') === q.namespace) &&
-    q.labels(o.metadata.labels) &&
-    q.fields(o);
   res.writeHead(200, {
     'Content-Type': 'application/json',
     'Transfer-Encoding': 'chunked',
     'Cache-Control': 'no-cache',
   });
   res.flushHeaders();
-  let lastRv = state.store.currentRv();
-  const transform = q.transform ?? ((o: KubeObject) => o);
-  const send = (type: string, object: KubeObject) => {
-    if (res.writableEnded || res.destroyed) return;
-    const out = type === 'ERROR' || type === 'BOOKMARK' ? object : transform(object);
-    res.write(JSON.stringify({ type, object: out }) + '\n');
-  };
-  const deliver = (e: StoreEvent) => {
-    lastRv = e.rv;
-    if (e.rk !== rk) return;
-    const now = e.type === 'DELETED' ? false : matches(e.object);
-    const before = e.type === 'ADDED' ? false : matches(e.prev);
-    const object = e.object.apiVersion === apiVersion ? e.object : { ...e.object, apiVersion };
-    if (e.type === 'DELETED') {
-      if (before || matches(e.object)) send('DELETED', object);
-    } else if (now && before) send('MODIFIED', object);
-    else if (now) send('ADDED', object);
-    else if (before) send('DELETED', object);
-  };
-  const rvParam = q.resourceVersion;
-  const fromScratch = rvParam === undefined || rvParam === '' || rvParam === '0' || q.sendInitialEvents === true;
-  if (fromScratch) {
-    for (const o of state.store.list(rk, def.namespaced ? q.namespace : undefined)) {
-      if (q.labels(o.metadata.labels) && q.fields(o))
-        send('ADDED', o.apiVersion === apiVersion ? o : { ...o, apiVersion });
-    }
-    if (q.sendInitialEvents && q.allowBookmarks) sendBookmark(def, apiVersion, lastRv, send, true);
-  } else {
-    const from = Number(rvParam);
-    const past = Number.isFinite(from) ? state.store.eventsSince(from) : 'expired';
-    if (past === 'expired') {
-      const msg = Number.isFinite(from)
-        ? `too old resource version: ${from} (${state.store.compactedRv() + 1})`
-        : `invalid resource version: ${rvParam}`;
-      send('ERROR', failure(410, 'Expired', msg));
-      res.end();
-      return;
-    }
-    for (const e of past) deliver(e);
-  }
-  const unsubscribe = state.store.subscribe(deliver);
-  const timers: NodeJS.Timeout[] = [];
-  if (q.allowBookmarks) {
-    timers.push(setInterval(() => sendBookmark(def, apiVersion, lastRv, send, false), opts.bookmarkIntervalMs));
-  }
-  const timeoutMs = q.timeoutSeconds !== undefined ? q.timeoutSeconds * 1000 : opts.maxTimeoutMs;
-  let unregister = () => {};
-  const close = () => {
-    unsubscribe();
-    for (const t of timers) clearTimeout(t);
-    unregister();
-    if (!res.writableEnded) res.end();
-  };
-  timers.push(setTimeout(close, timeoutMs));
-  unregister = registerClose(close);
-  res.on('close', close);
+  const stream = new WatchStream(state, def, apiVersionOf(def, version), q, res);
+  if (!stream.start()) return;
+  stream.keepOpen(opts, registerClose);
 }
 
-function sendBookmark(
-  def: ResourceDef,
-  apiVersion: string,
-  rv: number,
-  send: (type: string, o: KubeObject) => void,
-  initialEnd: boolean,
-): void {
-  const metadata: KubeObject = { resourceVersion: String(rv) };
-  if (initialEnd) metadata.annotations = { 'k8s.io/initial-events-end': 'true' };
-  send('BOOKMARK', { kind: def.kind, apiVersion, metadata });
+/** One client's watch: what it has been sent up to (`lastRv`) and how store events become watch events. */
+class WatchStream {
+  private readonly rk: string;
+  private readonly transform: (o: KubeObject) => KubeObject;
+  private lastRv: number;
+
+  constructor(
+    private readonly state: ClusterState,
+    private readonly def: ResourceDef,
+    private readonly apiVersion: string,
+    private readonly q: WatchQuery,
+    private readonly res: ServerResponse,
+  ) {
+    this.rk = resourceKey(def.group, def.resource);
+    this.transform = q.transform ?? ((o: KubeObject) => o);
+    this.lastRv = state.store.currentRv();
+  }
+
+  /** The initial events (current state, or the history since the client's resourceVersion); false when that version is gone (410 sent, stream ended). */
+  start(): boolean {
+    const rvParam = this.q.resourceVersion;
+    const fromScratch = rvParam === undefined || rvParam === '' || rvParam === '0' || this.q.sendInitialEvents === true;
+    if (fromScratch) {
+      this.sendCurrent();
+      return true;
+    }
+    const from = Number(rvParam);
+    const past = Number.isFinite(from) ? this.state.store.eventsSince(from) : 'expired';
+    if (past === 'expired') {
+      const msg = Number.isFinite(from)
+        ? `too old resource version: ${from} (${this.state.store.compactedRv() + 1})`
+        : `invalid resource version: ${rvParam}`;
+      this.send('ERROR', failure(410, 'Expired', msg));
+      this.res.end();
+      return false;
+    }
+    for (const e of past) this.deliver(e);
+    return true;
+  }
+
+  /** Follows the store until the client leaves, the timeout fires or the server closes the watch. */
+  keepOpen(opts: WatchOptions, registerClose: (close: () => void) => () => void): void {
+    const unsubscribe = this.state.store.subscribe((e) => this.deliver(e));
+    const timers: NodeJS.Timeout[] = [];
+    if (this.q.allowBookmarks) timers.push(setInterval(() => this.bookmark(false), opts.bookmarkIntervalMs));
+    const timeoutMs = this.q.timeoutSeconds !== undefined ? this.q.timeoutSeconds * 1000 : opts.maxTimeoutMs;
+    let unregister = () => {};
+    const close = () => {
+      unsubscribe();
+      for (const t of timers) clearTimeout(t);
+      unregister();
+      if (!this.res.writableEnded) this.res.end();
+    };
+    timers.push(setTimeout(close, timeoutMs));
+    unregister = registerClose(close);
+    this.res.on('close', close);
+  }
+
+  private sendCurrent(): void {
+    const { def, q } = this;
+    for (const o of this.state.store.list(this.rk, def.namespaced ? q.namespace : undefined)) {
+      if (q.labels(o.metadata.labels) && q.fields(o)) this.send('ADDED', this.served(o));
+    }
+    if (q.sendInitialEvents && q.allowBookmarks) this.bookmark(true);
+  }
+
+  /** A store event as this watch sees it: selector transitions become ADDED/DELETED, as in the real watch cache. */
+  private deliver(e: StoreEvent): void {
+    this.lastRv = e.rv;
+    if (e.rk !== this.rk) return;
+    const now = e.type === 'DELETED' ? false : this.matches(e.object);
+    const before = e.type === 'ADDED' ? false : this.matches(e.prev);
+    const object = this.served(e.object);
+    if (e.type === 'DELETED') {
+      if (before || this.matches(e.object)) this.send('DELETED', object);
+    } else if (now && before) this.send('MODIFIED', object);
+    else if (now) this.send('ADDED', object);
+    else if (before) this.send('DELETED', object);
+  }
+
+  private matches(o: KubeObject | undefined): boolean {
+    const { def, q } = this;
+    return (
+      !!o &&
+      (q.namespace === undefined || !def.namespaced || (o.metadata.namespace ?? '') === q.namespace) &&
+      q.labels(o.metadata.labels) &&
+      q.fields(o)
+    );
+  }
+
+  /** The object in the version the client asked for. */
+  private served(o: KubeObject): KubeObject {
+    return o.apiVersion === this.apiVersion ? o : { ...o, apiVersion: this.apiVersion };
+  }
+
+  private send(type: string, object: KubeObject): void {
+    if (this.res.writableEnded || this.res.destroyed) return;
+    const out = type === 'ERROR' || type === 'BOOKMARK' ? object : this.transform(object);
+    this.res.write(JSON.stringify({ type, object: out }) + '\n');
+  }
+
+  private bookmark(initialEnd: boolean): void {
+    const metadata: KubeObject = { resourceVersion: String(this.lastRv) };
+    if (initialEnd) metadata.annotations = { 'k8s.io/initial-events-end': 'true' };
+    this.send('BOOKMARK', { kind: this.def.kind, apiVersion: this.apiVersion, metadata });
+  }
 }
