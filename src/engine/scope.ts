@@ -8,6 +8,7 @@ import type { ObservedConfigMap } from './contract.ts';
 import { globalParameterFromConfigMap } from './configmap-params.ts';
 import { stableJson } from './loops.ts';
 import { ARTIFACT_QUERY, outputArtifactJson } from './artifacts/passing.ts';
+import { creationTimeVariables } from './creation-time.ts';
 
 /**
  * `workflow.*` variables. Arguments with `valueFrom.configMapKeyRef` read `configMaps` (throws Argo's
@@ -17,10 +18,17 @@ export function globalVariables(wf: Workflow, configMaps?: Record<string, Observ
   const g: Record<string, string> = {
     'workflow.name': wf.metadata.name ?? '',
     'workflow.namespace': wf.metadata.namespace ?? '',
+    // The entrypoint of the workflow as it runs (a workflowTemplateRef's when the workflow names none).
+    'workflow.mainEntrypoint': wf.spec.entrypoint ?? '',
   };
   if (wf.metadata.uid) g['workflow.uid'] = wf.metadata.uid;
   if (wf.spec.serviceAccountName) g['workflow.serviceAccountName'] = wf.spec.serviceAccountName;
-  if (wf.metadata.creationTimestamp) g['workflow.creationTimestamp'] = wf.metadata.creationTimestamp;
+  // Only when spec.priority is set, as Argo's setGlobalParameters (lint knows it only then too).
+  if (typeof wf.spec.priority === 'number') g['workflow.priority'] = String(wf.spec.priority);
+  if (wf.metadata.creationTimestamp) {
+    g['workflow.creationTimestamp'] = wf.metadata.creationTimestamp;
+    Object.assign(g, creationTimeVariables(wf.metadata.creationTimestamp));
+  }
   // Set on runs a CronWorkflow created (Argo's setGlobalParameters).
   const scheduled = wf.metadata.annotations?.['workflows.argoproj.io/scheduled-time'];
   if (scheduled) g['workflow.scheduledTime'] = scheduled;

@@ -75,6 +75,37 @@ spec:
     assert.deepEqual(a.pod.spec.containers[0]?.args, ['uid-wf', 'data', 'hi', 'runner', '[{"name":"p","value":"v"}]']);
     assert.equal(a.pod.spec.serviceAccountName, 'runner');
   });
+  test('workflow.mainEntrypoint, priority and the creationTimestamp forms (Argo setGlobalParameters)', () => {
+    const wf = wfFromYaml(`
+metadata:
+  creationTimestamp: "2026-03-04T05:06:07Z"
+spec:
+  entrypoint: main
+  priority: 5
+  templates:
+  - name: main
+    inputs: {parameters: [{name: ep, value: "{{ workflow.mainEntrypoint }}"}]}
+    container:
+      image: alpine
+      args:
+      - "{{inputs.parameters.ep}} {{workflow.priority}}"
+      - "{{workflow.creationTimestamp.RFC3339}} {{workflow.creationTimestamp.s}}"
+      - "{{workflow.creationTimestamp.Y}}-{{workflow.creationTimestamp.m}}-{{workflow.creationTimestamp.d}} {{workflow.creationTimestamp.a}} {{workflow.creationTimestamp.b}}"
+      - "{{workflow.creationTimestamp.I}}{{workflow.creationTimestamp.p}} {{workflow.creationTimestamp.Z}}{{workflow.creationTimestamp.z}} {{workflow.creationTimestamp.L}}"
+`);
+    const a = decide({ workflow: wf, pods: [], controller: { clusterName: 'main' } }, NOW).actions[0];
+    assert.ok(a?.kind === 'CreatePod');
+    assert.deepEqual(a.pod.spec.containers[0]?.args, [
+      'main 5',
+      '2026-03-04T05:06:07Z 1772600767',
+      '2026-03-04 Wed Mar',
+      '05AM UTC+0000 .000',
+    ]);
+    // Without spec.priority the name is undefined, as in Argo's validator (no empty fallback).
+    delete wf.spec.priority;
+    const b = decide({ workflow: wf, pods: [], controller: { clusterName: 'main' } }, NOW);
+    assert.equal(b.status.message, 'invalid spec: templates.main: failed to resolve {{workflow.priority}}');
+  });
   test('steps may call a WorkflowTemplate through templateRef', () => {
     const wf = wfFromYaml(`
 spec:
