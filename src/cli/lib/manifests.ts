@@ -1,6 +1,7 @@
 /**
  * The objects a workflow file may carry besides its Workflow — WorkflowTemplates,
- * ClusterWorkflowTemplates and ConfigMaps, as Argo's example tests apply them before the workflow —
+ * ClusterWorkflowTemplates, ConfigMaps and PersistentVolumeClaims, as Argo's example tests apply them
+ * before the workflows (test/e2e/examples_test.go), and the Secrets an example asks its user to create —
  * and `argosy run --apply FILE…` preloads: read, checked like the controller will check them, and
  * applied (created, or replaced when they exist) in the main cluster before the workflow is created.
  */
@@ -14,10 +15,16 @@ import { usageError } from './errors.ts';
 
 /** Kinds read from workflow files besides `Workflow`. */
 export const TEMPLATE_KINDS = ['WorkflowTemplate', 'ClusterWorkflowTemplate'];
-/** Kinds read as plain objects (no `spec`). */
-export const OBJECT_KINDS = ['ConfigMap'];
+/** Core (v1) kinds read as plain objects, and their resource names. */
+const CORE_OBJECTS: Record<string, string> = {
+  ConfigMap: 'configmaps',
+  Secret: 'secrets',
+  PersistentVolumeClaim: 'persistentvolumeclaims',
+};
+/** Kinds read as plain objects (no `spec` needed). */
+export const OBJECT_KINDS = Object.keys(CORE_OBJECTS);
 
-/** An object to apply: a (Cluster)WorkflowTemplate or a ConfigMap. */
+/** An object to apply: a (Cluster)WorkflowTemplate or one of {@link OBJECT_KINDS}. */
 export interface Manifest {
   kind: string;
   apiVersion?: string;
@@ -81,13 +88,13 @@ function pathOf(m: Manifest, namespace: string, collection: boolean): string {
   let path: string;
   if (m.kind === 'ClusterWorkflowTemplate') path = clusterWorkflowTemplatePath(name);
   else if (m.kind === 'WorkflowTemplate') path = workflowTemplatePath(ns, name);
-  else path = `/api/v1/namespaces/${encodeURIComponent(ns)}/configmaps/${encodeURIComponent(name)}`;
+  else path = `/api/v1/namespaces/${encodeURIComponent(ns)}/${CORE_OBJECTS[m.kind]}/${encodeURIComponent(name)}`;
   return collection ? path.slice(0, path.lastIndexOf('/')) : path;
 }
 
 /** `kubectl apply`'s resource word for an object (`workflowtemplate.argoproj.io`). */
 function resourceWord(m: Manifest): string {
-  return m.kind === 'ConfigMap' ? 'configmap' : `${m.kind.toLowerCase()}.argoproj.io`;
+  return m.kind in CORE_OBJECTS ? m.kind.toLowerCase() : `${m.kind.toLowerCase()}.argoproj.io`;
 }
 
 /**

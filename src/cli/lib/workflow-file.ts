@@ -38,7 +38,7 @@ export interface WorkflowBundle {
 
 /**
  * Reads a workflow file that may also hold (Cluster)WorkflowTemplates and ConfigMaps, plus files whose
- * objects are applied first (`--apply`: templates and ConfigMaps only).
+ * objects are applied first (`--apply`: templates, ConfigMaps, Secrets and PersistentVolumeClaims only).
  */
 export function loadWorkflowBundle(file: string, params: string[] = [], apply: string[] = []): WorkflowBundle {
   const objects: Manifest[] = [];
@@ -46,7 +46,7 @@ export function loadWorkflowBundle(file: string, params: string[] = [], apply: s
     const docs = parseDocuments(readInputFile(extra), extra);
     if (docs.workflows.length > 0)
       throw usageError(
-        `${extra}: --apply files hold templates and ConfigMaps, not Workflows`,
+        `${extra}: --apply files hold templates, ConfigMaps, Secrets and PersistentVolumeClaims, not Workflows`,
         `run it: argosy run ${extra}`,
       );
     objects.push(...docs.objects);
@@ -60,7 +60,7 @@ export function workflowFromText(text: string, file: string, params: string[] = 
   return bundleFromText(text, file, params).workflow;
 }
 
-/** {@link workflowFromText}, keeping the file's templates and ConfigMaps. */
+/** {@link workflowFromText}, keeping the file's templates and objects to apply. */
 export function bundleFromText(text: string, file: string, params: string[] = []): WorkflowBundle {
   const { workflows, objects } = bundlesFromText(text, file, (wf) => applyParameters(wf, params, file));
   if (workflows.length !== 1) {
@@ -77,7 +77,7 @@ export interface FileBundle {
 
 /**
  * Every Workflow document of `text`, each changed by `prepare` (flags such as -p or --entrypoint)
- * and then checked as the controller will, plus the file's templates and ConfigMaps.
+ * and then checked as the controller will, plus the file's templates and objects to apply.
  */
 export function bundlesFromText(text: string, file: string, prepare: (wf: Workflow) => void = () => {}): FileBundle {
   const { workflows, objects } = parseDocuments(text, file);
