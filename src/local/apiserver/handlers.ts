@@ -56,36 +56,16 @@ function deleteOptions(call: Call): DeleteOptions {
 
 /** Dispatches one resource request. */
 export function handleResource(ctx: HandlerContext, call: Call): void {
-  const { def, info, url, res } = call;
+  const { def, info } = call;
   const ns = info.namespace ?? '';
   if (isVirtual(def)) return handleReview(ctx, call);
   const sub = info.subresource;
   if (sub && !def.subresources.includes(sub)) throw notFound(def, info.name ?? '');
-  if (sub === 'log') {
-    const pod = ctx.state.get(def, ns, info.name!);
-    const tail = num(url, 'tailLines');
-    const limit = num(url, 'limitBytes');
-    const since = num(url, 'sinceSeconds');
-    ctx.logs.serve(
-      pod,
-      {
-        container: q(url, 'container'),
-        follow: q(url, 'follow') === 'true',
-        timestamps: q(url, 'timestamps') === 'true',
-        previous: q(url, 'previous') === 'true',
-        ...(tail !== undefined ? { tailLines: tail } : {}),
-        ...(limit !== undefined ? { limitBytes: limit } : {}),
-        ...(since !== undefined ? { sinceSeconds: since } : {}),
-      },
-      res,
-      ctx.isStopped,
-    );
-    return;
-  }
+  if (sub === 'log') return serveLog(ctx, call);
   if (sub === 'binding') {
     const body = parseBody(call.body, call.req.headers['content-type']);
     bindPod(ctx.state, ns, info.name!, body.target?.name ?? '');
-    return sendJson(res, 201, success());
+    return sendJson(call.res, 201, success());
   }
   switch (call.verb) {
     case 'get':
@@ -94,61 +74,79 @@ export function handleResource(ctx: HandlerContext, call: Call): void {
     case 'watch':
       return listOrWatch(ctx, call);
     case 'create':
-      return respond(
-        call,
-        201,
-        ctx.state.create(
-          def,
-          ns,
-          checkFields(call, parseBody(call.body, call.req.headers['content-type'])),
-          writeOpts(call),
-        ),
-      );
+      return respond(call, 201, ctx.state.create(def, ns, bodyObject(call), writeOpts(call)));
     case 'update':
-      return respond(
-        call,
-        200,
-        ctx.state.update(
-          def,
-          ns,
-          info.name!,
-          checkFields(call, parseBody(call.body, call.req.headers['content-type'])),
-          sub,
-          writeOpts(call),
-        ),
-      );
+      return respond(call, 200, ctx.state.update(def, ns, info.name!, bodyObject(call), sub, writeOpts(call)));
     case 'patch':
       return handlePatch(ctx, call);
-    case 'delete': {
-      if (writeOpts(call).dryRun) return sendJson(res, 200, ctx.state.get(def, ns, info.name!));
-      const r = deleteObject(ctx.state, def, ns, info.name!, deleteOptions(call));
-      if (r.removed && !def.custom) {
-        return sendJson(res, 200, {
-          ...success({ name: info.name!, group: def.group, kind: def.resource, uid: r.object.metadata.uid }),
-        });
-      }
-      return sendJson(res, 200, r.object);
-    }
-    case 'deletecollection': {
-      const labels = parseLabelSelector(q(url, 'labelSelector'));
-      const fields = parseFieldSelector(q(url, 'fieldSelector'), `${def.group}/${def.resource}`, def.kind);
-      const items = deleteCollection(
-        ctx.state,
-        def,
-        info.namespace,
-        (o) => labels(o.metadata.labels) && fields(o),
-        deleteOptions(call),
-      );
-      return sendJson(res, 200, {
-        kind: def.listKind,
-        apiVersion: call.def.group ? `${def.group}/${info.version}` : info.version,
-        metadata: {},
-        items,
-      });
-    }
+    case 'delete':
+      return handleDelete(ctx, call);
+    case 'deletecollection':
+      return handleDeleteCollection(ctx, call);
     default:
       throw methodNotAllowed(call.verb, def.resource);
   }
+}
+
+/** The request body of a create or update, its unknown fields handled as kube-apiserver does. */
+function bodyObject(call: Call): KubeObject {
+  return checkFields(call, parseBody(call.body, call.req.headers['content-type']));
+}
+
+/** GET pods/NAME/log with kubectl's options (container, follow, tail, limit, since, previous). */
+function serveLog(ctx: HandlerContext, call: Call): void {
+  const { def, info, url } = call;
+  const pod = ctx.state.get(def, info.namespace ?? '', info.name!);
+  const tail = num(url, 'tailLines');
+  const limit = num(url, 'limitBytes');
+  const since = num(url, 'sinceSeconds');
+  ctx.logs.serve(
+    pod,
+    {
+      container: q(url, 'container'),
+      follow: q(url, 'follow') === 'true',
+      timestamps: q(url, 'timestamps') === 'true',
+      previous: q(url, 'previous') === 'true',
+      ...(tail !== undefined ? { tailLines: tail } : {}),
+      ...(limit !== undefined ? { limitBytes: limit } : {}),
+      ...(since !== undefined ? { sinceSeconds: since } : {}),
+    },
+    call.res,
+    ctx.isStopped,
+  );
+}
+
+/** A removed built-in object answers a Status, a custom one (or one kept by finalizers) the object. */
+function handleDelete(ctx: HandlerContext, call: Call): void {
+  const { def, info, res } = call;
+  const ns = info.namespace ?? '';
+  if (writeOpts(call).dryRun) return sendJson(res, 200, ctx.state.get(def, ns, info.name!));
+  const r = deleteObject(ctx.state, def, ns, info.name!, deleteOptions(call));
+  if (r.removed && !def.custom) {
+    return sendJson(res, 200, {
+      ...success({ name: info.name!, group: def.group, kind: def.resource, uid: r.object.metadata.uid }),
+    });
+  }
+  return sendJson(res, 200, r.object);
+}
+
+function handleDeleteCollection(ctx: HandlerContext, call: Call): void {
+  const { def, info, url } = call;
+  const labels = parseLabelSelector(q(url, 'labelSelector'));
+  const fields = parseFieldSelector(q(url, 'fieldSelector'), `${def.group}/${def.resource}`, def.kind);
+  const items = deleteCollection(
+    ctx.state,
+    def,
+    info.namespace,
+    (o) => labels(o.metadata.labels) && fields(o),
+    deleteOptions(call),
+  );
+  return sendJson(call.res, 200, {
+    kind: def.listKind,
+    apiVersion: def.group ? `${def.group}/${info.version}` : info.version,
+    metadata: {},
+    items,
+  });
 }
 
 /** Watch events as Tables (kubectl get -w) or PartialObjectMetadata, when the client asks so. */

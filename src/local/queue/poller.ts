@@ -67,25 +67,81 @@ export function toSqsRecord(m: Message, queueArn: string): SQSRecord {
 
 /** Starts polling (enabled). */
 export function startPoller(options: PollerOptions): Poller {
-  let state: 'Enabled' | 'Disabled' | 'Disabling' = 'Enabled';
-  let stopped = false;
-  let inflight = 0;
-  const waiters: (() => void)[] = [];
-  const wakeAll = () => waiters.splice(0).forEach((w) => w());
-  const arn = `arn:aws:sqs:us-east-1:000000000000:${options.queueUrl.split('/').pop() ?? ''}`;
-  const abort = new AbortController();
+  return new LocalPoller(options);
+}
 
-  const runOnce = async (): Promise<void> => {
-    // Counted from the receive on, so pause() also waits for a long poll that may still return messages.
-    inflight++;
-    try {
-      await receiveAndHandle();
-    } finally {
-      inflight--;
+type MappingState = 'Enabled' | 'Disabled' | 'Disabling';
+
+/** `concurrency` receive loops, each one "invocation" at a time, with the event source mapping's states. */
+class LocalPoller implements Poller {
+  private mode: MappingState = 'Enabled';
+  private stopped = false;
+  private inflight = 0;
+  private readonly waiters: (() => void)[] = [];
+  private readonly arn: string;
+  private readonly abort = new AbortController();
+  private readonly loops: Promise<void>[];
+
+  constructor(private readonly options: PollerOptions) {
+    this.arn = `arn:aws:sqs:us-east-1:000000000000:${options.queueUrl.split('/').pop() ?? ''}`;
+    this.loops = Array.from({ length: options.concurrency ?? 4 }, () => this.loop());
+  }
+
+  async pause(): Promise<void> {
+    this.mode = 'Disabling';
+    while (this.inflight > 0) await new Promise((r) => setTimeout(r, 20));
+    this.mode = 'Disabled';
+  }
+
+  async resume(): Promise<void> {
+    this.mode = 'Enabled';
+    this.wakeAll();
+  }
+
+  async state(): Promise<MappingState> {
+    return this.mode;
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.abort.abort();
+    this.wakeAll();
+    await Promise.allSettled(this.loops);
+  }
+
+  private wakeAll(): void {
+    this.waiters.splice(0).forEach((w) => w());
+  }
+
+  private async loop(): Promise<void> {
+    while (!this.stopped) {
+      if (this.mode !== 'Enabled') {
+        await new Promise<void>((resolve) => this.waiters.push(resolve));
+        continue;
+      }
+      try {
+        await this.runOnce();
+      } catch (error) {
+        if (this.stopped) break;
+        this.options.logger.warn('poll failed; retrying', { error });
+        await new Promise((r) => setTimeout(r, 500));
+      }
     }
-  };
+  }
 
-  const receiveAndHandle = async (): Promise<void> => {
+  private async runOnce(): Promise<void> {
+    // Counted from the receive on, so pause() also waits for a long poll that may still return messages.
+    this.inflight++;
+    try {
+      const messages = await this.receive();
+      if (messages.length > 0) await this.invoke(messages.map((m) => toSqsRecord(m, this.arn)));
+    } finally {
+      this.inflight--;
+    }
+  }
+
+  private async receive(): Promise<Message[]> {
+    const { options } = this;
     options.onAwsCall?.('sqs:ReceiveMessage');
     const out = await options.client.send(
       new ReceiveMessageCommand({
@@ -95,73 +151,35 @@ export function startPoller(options: PollerOptions): Poller {
         MessageSystemAttributeNames: ['All'],
         MessageAttributeNames: ['All'],
       }),
-      { abortSignal: abort.signal },
+      { abortSignal: this.abort.signal },
     );
-    const messages = out.Messages ?? [];
-    if (messages.length === 0) return;
-    {
-      const records = messages.map((m) => toSqsRecord(m, arn));
-      const deadline = Date.now() + (options.functionTimeoutMs ?? 60_000);
-      let failedIds: Set<string>;
-      try {
-        const res = await options.handler(
-          { Records: records },
-          { getRemainingTimeInMillis: () => deadline - Date.now() },
-        );
-        failedIds = new Set((res?.batchItemFailures ?? []).map((f) => f.itemIdentifier));
-      } catch (error) {
-        options.logger.warn('handler threw; the whole batch will be retried', { error });
-        failedIds = new Set(records.map((r) => r.messageId));
-      }
-      options.onBatch?.(records.length, failedIds.size);
-      const done = records.filter((r) => !failedIds.has(r.messageId));
-      if (done.length > 0) {
-        options.onAwsCall?.('sqs:DeleteMessage');
-        await options.client.send(
-          new DeleteMessageBatchCommand({
-            QueueUrl: options.queueUrl,
-            Entries: done.map((r, i) => ({ Id: String(i), ReceiptHandle: r.receiptHandle })),
-          }),
-        );
-      }
-    }
-  };
+    return out.Messages ?? [];
+  }
 
-  const loop = async () => {
-    while (!stopped) {
-      if (state !== 'Enabled') {
-        await new Promise<void>((resolve) => waiters.push(resolve));
-        continue;
-      }
-      try {
-        await runOnce();
-      } catch (error) {
-        if (stopped) break;
-        options.logger.warn('poll failed; retrying', { error });
-        await new Promise((r) => setTimeout(r, 500));
-      }
+  /** One "invocation": the handler's reported failures (all records when it throws) stay; the rest are deleted. */
+  private async invoke(records: SQSRecord[]): Promise<void> {
+    const { options } = this;
+    const deadline = Date.now() + (options.functionTimeoutMs ?? 60_000);
+    let failedIds: Set<string>;
+    try {
+      const res = await options.handler(
+        { Records: records },
+        { getRemainingTimeInMillis: () => deadline - Date.now() },
+      );
+      failedIds = new Set((res?.batchItemFailures ?? []).map((f) => f.itemIdentifier));
+    } catch (error) {
+      options.logger.warn('handler threw; the whole batch will be retried', { error });
+      failedIds = new Set(records.map((r) => r.messageId));
     }
-  };
-  const loops = Array.from({ length: options.concurrency ?? 4 }, loop);
-
-  return {
-    async pause() {
-      state = 'Disabling';
-      while (inflight > 0) await new Promise((r) => setTimeout(r, 20));
-      state = 'Disabled';
-    },
-    async resume() {
-      state = 'Enabled';
-      wakeAll();
-    },
-    async state() {
-      return state;
-    },
-    async stop() {
-      stopped = true;
-      abort.abort();
-      wakeAll();
-      await Promise.allSettled(loops);
-    },
-  };
+    options.onBatch?.(records.length, failedIds.size);
+    const done = records.filter((r) => !failedIds.has(r.messageId));
+    if (done.length === 0) return;
+    options.onAwsCall?.('sqs:DeleteMessage');
+    await options.client.send(
+      new DeleteMessageBatchCommand({
+        QueueUrl: options.queueUrl,
+        Entries: done.map((r, i) => ({ Id: String(i), ReceiptHandle: r.receiptHandle })),
+      }),
+    );
+  }
 }
