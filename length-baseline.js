@@ -13,11 +13,8 @@ export default {
   'src/clusters/stores/aws-secretsmanager.ts': 58,
   'src/clusters/stores/kubernetes.ts': 56,
   'src/engine/dag/execute-dag.ts': 56,
-  'src/engine/decide.ts': 68,
   'src/engine/expr/govaluate.ts': 57,
   'src/local/apiserver/crd-schema.ts': 52,
-  'src/local/apiserver/handlers.ts': 95,
   'src/local/apiserver/objects.ts': 60,
   'src/local/kubelet/node.ts': 57,
-  'src/local/queue/poller.ts': 94,
 };

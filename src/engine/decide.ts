@@ -177,6 +177,8 @@ function contextOf(wf: Workflow, snapshot: Snapshot, now: Date): ExecContext {
   if (snapshot.clusters) ctx.clusterLabels = new Map(snapshot.clusters.map((c) => [c.name, c.labels]));
   if (snapshot.placeLoads) ctx.placeLoads = new Map(snapshot.placeLoads.map((l) => [`${l.cluster}/${l.namespace}`, l]));
   if (snapshot.locks) ctx.sync = newSyncState(snapshot.locks);
+  const fmt = wf.metadata.annotations?.[ANNOTATION_POD_NAME_FORMAT];
+  ctx.podNameFormat = fmt === 'v1' || fmt === 'v2' ? fmt : (snapshot.controller.podNameFormat ?? 'v2');
   return ctx;
 }
 
@@ -195,8 +197,6 @@ export function decide(snapshot: Snapshot, now: Date): Decision {
   if (mustEnd(snapshot) || isDone(current.phase)) return decideFinished(snapshot, { ...current }, now);
   const ctx = contextOf(wf, snapshot, now);
   ctx.storedTemplates = current.storedTemplates;
-  const fmt = wf.metadata.annotations?.[ANNOTATION_POD_NAME_FORMAT];
-  ctx.podNameFormat = fmt === 'v1' || fmt === 'v2' ? fmt : (snapshot.controller.podNameFormat ?? 'v2');
   const status: WorkflowStatus = { ...current };
   if (!status.phase || status.phase === 'Pending') {
     const ended = startWorkflow(ctx, snapshot, status, merged);
@@ -206,36 +206,15 @@ export function decide(snapshot: Snapshot, now: Date): Decision {
   // Frozen at start (and on the first decide of a workflow started before specs were stored).
   if (!storedSpec(given) && typeof merged !== 'string') status.storedWorkflowTemplateSpec = wf.spec;
   ctx.nodes = { ...(current.nodes ?? {}) };
-  try {
-    ctx.artifactRepository = pinRepository(status, wf, snapshot);
-    ctx.globals = globalVariables(wf, snapshot.configMaps);
-  } catch (e) {
-    // Argo's setGlobalParameters (a configMapKeyRef argument) or repository resolution failing: the workflow errors.
-    return ended(ctx, snapshot, status, 'Error', (e as Error).message);
-  }
-  ctx.globals[NOW_VARIABLE] = String(now.getTime());
-  try {
-    const md = workflowMetadataValues(wf, ctx.globals, now.getTime());
-    if (md) {
-      ctx.workflowMetadata = md;
-      Object.assign(ctx.globals, metadataGlobals(md));
-    }
-  } catch (e) {
-    // Argo's updateWorkflowMetadata failing: markWorkflowError.
-    return ended(ctx, snapshot, status, 'Error', (e as Error).message);
-  }
+  const globalsFailed = setGlobals(ctx, snapshot, status, wf, now);
+  if (globalsFailed !== undefined) return ended(ctx, snapshot, status, 'Error', globalsFailed);
   exportRecordedGlobals(ctx, ctx.nodes);
   prepareEffects(ctx, snapshot, current);
   const finishedPods = indexPods(ctx, snapshot);
   ctx.wf = { ...wf, status: { ...current, startedAt: status.startedAt } };
   ctx.globals['workflow.duration'] = workflowDuration(ctx);
   const left = applyWorkflowDeadline(ctx);
-  stopSuspendNodes(ctx);
-  const root = executeTemplate(ctx, rootRequest(ctx, wf));
-  stopSuspendNodes(ctx, true);
-  assessUnvisitedPods(ctx);
-  const hooksRunning = runWorkflowHooks(ctx, ctx.nodes[root.id] ?? root);
-  const exit = wf.spec.suspend === true || hooksRunning ? undefined : runWorkflowExit(ctx, ctx.nodes[root.id] ?? root);
+  const { root, exit, hooksRunning } = walkTree(ctx, wf);
   if (ctx.storedTemplatesChanged) status.storedTemplates = ctx.storedTemplates;
   const outputs = workflowOutputs(ctx);
   if (outputs) status.outputs = outputs;
@@ -257,6 +236,47 @@ export function decide(snapshot: Snapshot, now: Date): Decision {
   const after = requeueAfter(ctx, snapshot, status, left, now);
   if (after !== undefined) decision.requeueAfterMs = after;
   return decision;
+}
+
+/**
+ * The repository pinned and the workflow's globals (parameters, `now`, workflowMetadata values);
+ * the message when they cannot be computed, which errors the workflow as Argo's setGlobalParameters
+ * (a configMapKeyRef argument), repository resolution and updateWorkflowMetadata (markWorkflowError) do.
+ */
+function setGlobals(
+  ctx: ExecContext,
+  snapshot: Snapshot,
+  status: WorkflowStatus,
+  wf: Workflow,
+  now: Date,
+): string | undefined {
+  try {
+    ctx.artifactRepository = pinRepository(status, wf, snapshot);
+    ctx.globals = globalVariables(wf, snapshot.configMaps);
+    ctx.globals[NOW_VARIABLE] = String(now.getTime());
+    const md = workflowMetadataValues(wf, ctx.globals, now.getTime());
+    if (md) {
+      ctx.workflowMetadata = md;
+      Object.assign(ctx.globals, metadataGlobals(md));
+    }
+    return undefined;
+  } catch (e) {
+    return (e as Error).message;
+  }
+}
+
+/** The tree walk from the entrypoint, then the workflow's hooks and (unless suspended or hooks run) its exit handler. */
+function walkTree(
+  ctx: ExecContext,
+  wf: Workflow,
+): { root: NodeStatus; exit: NodeStatus | undefined; hooksRunning: boolean } {
+  stopSuspendNodes(ctx);
+  const root = executeTemplate(ctx, rootRequest(ctx, wf));
+  stopSuspendNodes(ctx, true);
+  assessUnvisitedPods(ctx);
+  const hooksRunning = runWorkflowHooks(ctx, ctx.nodes[root.id] ?? root);
+  const exit = wf.spec.suspend === true || hooksRunning ? undefined : runWorkflowExit(ctx, ctx.nodes[root.id] ?? root);
+  return { root, exit, hooksRunning };
 }
 
 /** The workflow's custom metrics and the samples of this decide (metrics/emit.ts). */
