@@ -2,7 +2,8 @@
  * Parses Argo Workflow YAML or JSON (one or many `---` documents) into workflows, or errors with
  * line and column. YAML is read as Go's sigs.k8s.io/yaml reads it, as Argo does (yaml-go.ts). Documents of another `kind` are reported, empty documents ignored.
  */
-import { LineCounter, parseAllDocuments } from 'yaml';
+import { LineCounter, parseAllDocuments, type Document } from 'yaml';
+import { duplicateKeys, repeatedKeyMessage } from './yaml-duplicates.ts';
 import type { Workflow } from './types.ts';
 import { GO_YAML_OPTIONS, reindentFlowLines } from './yaml-go.ts';
 
@@ -32,6 +33,11 @@ export interface ParseOptions {
    * (`argosy lint` leaves them alone, as argo's lint ignores kinds it does not lint).
    */
   otherKinds?: 'error' | 'objects';
+  /**
+   * Refuse repeated mapping keys as Argo's strict reading does (yaml-duplicates.ts; the default, as
+   * argo's lint/submit `--strict` default). `false` keeps the last value, as `--strict=false` does.
+   */
+  strict?: boolean;
 }
 
 /** The workflows found (in document order) and the problems. */
@@ -42,12 +48,8 @@ export interface ParseResult {
   objects: Record<string, unknown>[];
 }
 
-/**
- * Parses a YAML/JSON stream of Workflows.
- * @example const { workflows, errors } = parseWorkflows(readFileSync('wf.yaml', 'utf8'), 'wf.yaml');
- */
-export function parseWorkflows(text: string, fileName?: string, options: ParseOptions = {}): ParseResult {
-  const kinds = options.kinds ?? ['Workflow'];
+/** The documents as go-yaml reads them; what only go-yaml's loose flow indentation allows is re-read reindented. */
+function readDocuments(text: string): { docs: Document.Parsed[]; lineCounter: LineCounter } {
   let lineCounter = new LineCounter();
   let docs = parseAllDocuments(text, { ...GO_YAML_OPTIONS, lineCounter, prettyErrors: false });
   if (Array.isArray(docs) && docs.some((d) => d.errors.length > 0)) {
@@ -63,8 +65,17 @@ export function parseWorkflows(text: string, fileName?: string, options: ParseOp
       lineCounter = retry;
     }
   }
+  return { docs: Array.isArray(docs) ? docs : [], lineCounter };
+}
+
+/**
+ * Parses a YAML/JSON stream of Workflows.
+ * @example const { workflows, errors } = parseWorkflows(readFileSync('wf.yaml', 'utf8'), 'wf.yaml');
+ */
+export function parseWorkflows(text: string, fileName?: string, options: ParseOptions = {}): ParseResult {
+  const kinds = options.kinds ?? ['Workflow'];
+  const { docs: list, lineCounter } = readDocuments(text);
   const result: ParseResult = { workflows: [], errors: [], objects: [] };
-  const list = Array.isArray(docs) ? docs : [];
   const fail = (document: number, offset: number, message: string): void => {
     const pos = lineCounter.linePos(offset);
     const err: ParseError = { line: pos.line, column: pos.col, document, message };
@@ -76,6 +87,9 @@ export function parseWorkflows(text: string, fileName?: string, options: ParseOp
       for (const e of doc.errors) fail(index, e.pos[0], e.message.split('\n')[0] ?? e.message);
       return;
     }
+    const repeated = options.strict === false ? [] : duplicateKeys(doc);
+    for (const d of repeated) fail(index, d.offset, repeatedKeyMessage(d, lineCounter.linePos(d.offset).line));
+    if (repeated.length > 0) return;
     const start = doc.range[0];
     let value: unknown;
     try {

@@ -4,7 +4,8 @@
  *
  * - YAML 1.1 scalars: `yes`/`no`/`on`/`off` are booleans, `0644` is octal, `<<` merges — but
  *   timestamps stay strings (go-yaml v2 keeps them strings when decoding into interface{}), and a
- *   repeated key keeps its last value instead of failing.
+ *   repeated key keeps its last value (go-yaml's lenient reading; the strict one Argo's lint and
+ *   submit use by default refuses it: yaml-duplicates.ts, checked in parse.ts).
  * - Indentation inside flow context: go-yaml ignores it, so Argo's examples write
  *   `args: ["` … `"]` with the closing line back at the key's column; the `yaml` library refuses
  *   such lines. {@link reindentFlowLines} indents them one column past the construct's start, which

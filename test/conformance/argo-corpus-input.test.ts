@@ -54,8 +54,19 @@ const TARGET_NOT_IN_CORPUS = [
   'test__e2e__functional__parameter-aggregation-script.yaml',
 ];
 
-function check(text: string, file: string): { parseErrors: string[]; problems: ValidationError[] } {
-  const { workflows, errors } = parseWorkflows(text, file, { kinds: KINDS });
+/**
+ * Files with a repeated mapping key: Argo's strict reading (lint and submit's default) refuses them
+ * (its lint then drops the document and finds nothing to lint; `--strict=false` keeps the last
+ * value). Argosy reports go-yaml's error; the rest of the checks read them as `--strict=false` does.
+ */
+const REPEATED_KEYS: Record<string, string[]> = {
+  'examples__k8s-patch-json-workflow.yaml': [
+    '14:5 yaml: unmarshal errors: line 14: key "annotations" already set in map (in metadata)',
+  ],
+};
+
+function check(text: string, file: string, strict = true): { parseErrors: string[]; problems: ValidationError[] } {
+  const { workflows, errors } = parseWorkflows(text, file, { kinds: KINDS, strict });
   // Other kinds bundled in a file (ConfigMaps, CronWorkflows...) are not lint's business.
   const parseErrors = errors.filter((e) => !/^kind '/.test(e.message)).map((e) => `${e.line}:${e.column} ${e.message}`);
   const problems = workflows.flatMap((wf) =>
@@ -70,7 +81,9 @@ describe("Argo's corpus through lint's checks", () => {
       const text = readCase(c);
       if (text === undefined) return assert.ok(TARGET_NOT_IN_CORPUS.includes(c.file), `${c.file}: target missing`);
       assert.ok(!TARGET_NOT_IN_CORPUS.includes(c.file), `${c.file} is readable now: drop it from the list`);
-      const { parseErrors, problems } = check(text, c.file);
+      const repeated = REPEATED_KEYS[c.file];
+      if (repeated) assert.deepEqual(check(text, c.file).parseErrors, repeated, "Argo's strict reading refuses it");
+      const { parseErrors, problems } = check(text, c.file, !repeated);
       assert.deepEqual(parseErrors, [], 'Argo parses this file');
       const lines = problems.map((p) => `${p.path}: ${p.message}`);
       assert.deepEqual(

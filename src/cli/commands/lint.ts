@@ -40,6 +40,8 @@ export interface LintOptions {
   color?: boolean;
   /** The configured cluster names when the CLI can see them (a running `argosy dev`): others are problems. */
   clusters?: string[];
+  /** `--strict=false`: a repeated YAML key keeps its last value (go-yaml's lenient reading) instead of an error. */
+  lenientYaml?: boolean;
 }
 
 /** Exit codes of `argosy lint`. */
@@ -86,10 +88,10 @@ function problemsOf(obj: Workflow, kind: Kind, clusters: string[] | undefined): 
 }
 
 /** Lints the objects of one file's text. */
-export function lintText(file: string, text: string, kinds: Kind[], clusters?: string[]): LintResult {
+export function lintText(file: string, text: string, kinds: Kind[], clusters?: string[], strict = true): LintResult {
   const res: LintResult = { file, errs: [], linted: false };
   // Other kinds (ConfigMaps, ...) come back as `objects` and are not linted, as argo ignores them.
-  const { workflows, errors } = parseWorkflows(text, file, { kinds: ALL_KINDS, otherKinds: 'objects' });
+  const { workflows, errors } = parseWorkflows(text, file, { kinds: ALL_KINDS, otherKinds: 'objects', strict });
   for (const e of errors) res.errs.push(`${e.line}:${e.column}: ${e.message}`);
   res.linted = errors.length > 0;
   workflows.forEach((obj, i) => {
@@ -142,7 +144,7 @@ export function runLint(paths: string[], io: LintIo, opts: LintOptions = {}): nu
     const files = readAll(root, io);
     if (!files) unreadable = true;
     for (const { file, text } of files ?? []) {
-      const r = lintText(file, text, kinds, opts.clusters);
+      const r = lintText(file, text, kinds, opts.clusters, !opts.lenientYaml);
       results.push(r);
       io.stdout(fmt.format(r));
     }
@@ -213,7 +215,8 @@ export function makeLintCommand(io: LintIo = defaultIo, isTTY = Boolean(process.
     .option('--offline', 'lint without a cluster (argosy always does)')
     .option('--strict [bool]', 'strict validation (default true; see `--strict=false` in docs/cli.md)')
     .action((paths: string[], flags: LintFlags, cmd: Command) => {
-      if (!lintStrict(flags.strict, paths)) io.stderr(NOT_STRICT_NOTE);
+      const strict = lintStrict(flags.strict, paths);
+      if (!strict) io.stderr(NOT_STRICT_NOTE);
       if (paths.length === 0)
         throw usageError("missing required argument 'paths'", 'run `argosy lint --help` for usage');
       const globals = cmd.optsWithGlobals<LintFlags>();
@@ -222,6 +225,7 @@ export function makeLintCommand(io: LintIo = defaultIo, isTTY = Boolean(process.
         kinds: flags.kinds,
         output: lintOutput(flags.output),
         color: globals.color !== false && isTTY,
+        lenientYaml: !strict,
         ...(clusters ? { clusters } : {}),
       };
       process.exitCode = runLint(paths, io, opts);

@@ -29,6 +29,8 @@ export interface SubmitFlags {
   serverDryRun?: boolean;
   status?: string;
   nodeFieldSelector?: string;
+  /** `--strict=false`: repeated YAML keys keep their last value (go-yaml's lenient reading). */
+  lenientYaml?: boolean;
 }
 
 /** `a=b,c=d` as argo's ParseLabels reads it. */

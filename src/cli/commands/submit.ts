@@ -76,7 +76,12 @@ function loadAll(files: string[], flags: SubmitFlags): Submission {
     out.workflows.push(wf);
   }
   for (const file of files) {
-    const b = bundlesFromText(readInputFile(file), file, (wf) => applySubmitFlags(wf, flags, params, file));
+    const b = bundlesFromText(
+      readInputFile(file),
+      file,
+      (wf) => applySubmitFlags(wf, flags, params, file),
+      !flags.lenientYaml,
+    );
     out.workflows.push(...b.workflows);
     out.objects.push(...b.objects);
   }
@@ -203,7 +208,8 @@ export function makeSubmitCommand(): Command {
     .option('--strict [bool]', 'strict validation (default true; see lint --strict in docs/cli.md)')
     .action(async (files: string[], flags: SubmitFlags & { strict?: string | boolean }, cmd: Command) => {
       const ctx = contextOf(cmd);
-      if (!lintStrict(flags.strict, files)) ctx.io.err(NOT_STRICT_NOTE);
+      flags.lenientYaml = !lintStrict(flags.strict, files);
+      if (flags.lenientYaml) ctx.io.err(NOT_STRICT_NOTE);
       return submit(ctx, files, flags);
     });
 }

@@ -50,9 +50,9 @@ export function templateProblems(t: Workflow): string[] {
  * Parses every document of a file: Workflows, (Cluster)WorkflowTemplates (checked here, exit 2 when
  * invalid) and ConfigMaps. Parse errors are usage errors naming file, line and column.
  */
-export function parseDocuments(text: string, file: string): FileDocuments {
+export function parseDocuments(text: string, file: string, strict = true): FileDocuments {
   const kinds = ['Workflow', ...TEMPLATE_KINDS];
-  const parsed = parseWorkflows(text, file, { kinds, objects: OBJECT_KINDS });
+  const parsed = parseWorkflows(text, file, { kinds, objects: OBJECT_KINDS, strict });
   const err = parsed.errors[0];
   if (err) {
     const what = /kind|object|spec/.test(err.message) ? 'not a Workflow' : 'invalid YAML';

@@ -79,8 +79,13 @@ export interface FileBundle {
  * Every Workflow document of `text`, each changed by `prepare` (flags such as -p or --entrypoint)
  * and then checked as the controller will, plus the file's templates and objects to apply.
  */
-export function bundlesFromText(text: string, file: string, prepare: (wf: Workflow) => void = () => {}): FileBundle {
-  const { workflows, objects } = parseDocuments(text, file);
+export function bundlesFromText(
+  text: string,
+  file: string,
+  prepare: (wf: Workflow) => void = () => {},
+  strict = true,
+): FileBundle {
+  const { workflows, objects } = parseDocuments(text, file, strict);
   if (workflows.length === 0) {
     throw usageError(`${file}: no Workflow found`, 'the file needs a `kind: Workflow` document with a spec');
   }

@@ -90,6 +90,17 @@ describe('argosy lint', () => {
     assert.equal(x.out.join(''), `bad.yaml:\n   ✖ ${badProblem}\n\n✖ 1 linting errors found!\n`);
   });
 
+  test("a repeated YAML key: go-yaml's strict error with line and path; --strict=false keeps the last value", () => {
+    const repeated = 'spec:\n  entrypoint: a\n  templates:\n  - name: a\n    container: {image: alpine}\n    name: a\n';
+    const x = io({ 'dup.yaml': repeated });
+    assert.equal(runLint(['dup.yaml'], x, { output: 'simple' }), 1);
+    assert.equal(
+      x.out.join(''),
+      'dup.yaml: 6:11: yaml: unmarshal errors: line 6: key "name" already set in map (in spec.templates[0])\n',
+    );
+    assert.equal(runLint(['dup.yaml'], io({ 'dup.yaml': repeated }), { output: 'simple', lenientYaml: true }), 0);
+  });
+
   test('a clusterName the visible clusters do not have: named, with the closest configured one', () => {
     const placed = [
       'apiVersion: argoproj.io/v1alpha1',
