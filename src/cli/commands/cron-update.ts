@@ -87,22 +87,3 @@ export function makeCronUpdateCommand(): Command {
       });
     });
 }
-
-/**
- * `argo cron backfill` (an alpha feature: a monitor workflow creating one run per missed time) is not
- * implemented: refused by name with what works instead, never answered as an unknown command.
- */
-export function makeCronBackfillCommand(): Command {
-  return new Command('backfill')
-    .description('not supported yet (#19): run each missed time with submit --from cronwf/NAME --scheduled-time')
-    .argument('[cronwf]')
-    .allowUnknownOption()
-    .allowExcessArguments()
-    .action((cronwf: string | undefined) => {
-      const name = cronwf ?? 'NAME';
-      throw usageError(
-        'cron backfill is not supported by Argosy yet (#19)',
-        `for each missed time T: argosy submit --from cronwf/${name} --scheduled-time T`,
-      );
-    });
-}

@@ -13,7 +13,8 @@ import { contextOf } from '../lib/context.ts';
 import { failure, usageError } from '../lib/errors.ts';
 import { checkOutput } from '../lib/output.ts';
 import { withTarget, type Target } from '../lib/kube-target.ts';
-import { makeCronBackfillCommand, makeCronUpdateCommand } from './cron-update.ts';
+import { makeCronUpdateCommand } from './cron-update.ts';
+import { makeCronBackfillCommand } from './cron-backfill.ts';
 import { nextTime, path, print, readCrons } from '../lib/cron-view.ts';
 
 async function getCron(target: Target, name: string): Promise<CronWorkflow> {

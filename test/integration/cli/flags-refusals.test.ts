@@ -66,12 +66,19 @@ describe('flags refused before anything is sent', () => {
     assert.match(script.stdout, /complete -F _argosy argosy/);
     assert.match(script.stdout, /submit\) words="[^"]*--parameter-file/);
     execFileSync('bash', ['-n', writeFile(dir, 'c.sh', script.stdout)]);
-    // argo cron backfill: refused by name with what works instead (never an unknown command)
-    const bf = await runCli(['cron', 'backfill', 'daily', '--start', 'Mon, 02 Jan 2006 15:04:05 MST'], dir);
-    assert.equal(bf.code, 2);
+    // argo cron backfill's checks before any cluster is asked: help without a name, --start needed,
+    // dates read with the --format Go layout (argo's time.Parse words).
+    const help = await runCli(['cron', 'backfill'], dir);
+    assert.equal(help.code, 0);
+    assert.match(help.stdout, /--maxworkflowcount <n>/);
+    const noStart = await runCli(['cron', 'backfill', 'daily'], dir);
+    assert.equal(noStart.code, 1);
+    assert.match(noStart.stderr, /^argosy: start date should not be empty\n/);
+    const badStart = await runCli(['cron', 'backfill', 'daily', '--start', '2024-10-21'], dir);
+    assert.equal(badStart.code, 1);
     assert.match(
-      bf.stderr,
-      /^argosy: cron backfill is not supported by Argosy yet \(#19\)\n.*submit --from cronwf\/daily --scheduled-time T/,
+      badStart.stderr,
+      /^argosy: parsing time "2024-10-21" as "Mon, 02 Jan 2006 15:04:05 MST": cannot parse "2024-10-21" as "Mon"\n/,
     );
     // argo completion has no powershell: refused in argo's words, exit 2 (bad input)
     const ps = await runCli(['completion', 'powershell'], dir);
