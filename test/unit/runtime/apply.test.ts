@@ -8,8 +8,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { applyActions } from '../../../src/runtime/apply.ts';
 import { silentLogger } from '../../../src/logger.ts';
-import type { ClusterRegistry } from '../../../src/ports/kube.ts';
-import { replaying, type Tape } from './tape.ts';
+import { replaying, tapeRegistry, type Tape } from './tape.ts';
 import { APPLIED_ACTIONS, OBSERVED_WORKFLOW } from './tapes/observe-workflow.ts';
 
 const TAPE = JSON.parse(readFileSync(join(import.meta.dirname, 'tapes/apply.json'), 'utf8')) as Tape;
@@ -18,12 +17,12 @@ describe('applyActions against recorded API answers', () => {
   test('a create, a label, a refused delete and a delete of a pod already gone: each outcome as the server answered', async () => {
     const main = replaying(TAPE, 'main');
     const other = replaying(TAPE, 'other');
-    const registry = {
-      mainCluster: 'main',
-      mainClient: () => main,
-      clientFor: (cluster: string) => Promise.resolve(cluster === 'main' ? main : other),
-    } as unknown as ClusterRegistry;
-    const deps = { registry, logger: silentLogger, now: () => new Date(0), parallelism: 1 };
+    const deps = {
+      registry: tapeRegistry('main', { main, other }),
+      logger: silentLogger,
+      now: () => new Date(0),
+      parallelism: 1,
+    };
     const result = await applyActions(deps, OBSERVED_WORKFLOW, APPLIED_ACTIONS);
     assert.deepEqual(
       { created: result.created, labelled: result.labelled, deleted: result.deleted },

@@ -7,22 +7,16 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { observePods } from '../../../src/runtime/observe.ts';
-import type { ClusterRegistry } from '../../../src/ports/kube.ts';
-import { replaying, type Tape } from './tape.ts';
+import { replaying, tapeRegistry, type Tape } from './tape.ts';
 import { OBSERVED_WORKFLOW } from './tapes/observe-workflow.ts';
 
 const TAPE = JSON.parse(readFileSync(join(import.meta.dirname, 'tapes/observe.json'), 'utf8')) as Tape;
 
-/** The registry's part observe uses: the main client and one client per cluster, both from the tape. */
+/** A registry whose clients answer from the tape. */
 function replayed() {
   const main = replaying(TAPE, 'main');
   const other = replaying(TAPE, 'other');
-  const registry = {
-    mainCluster: 'main',
-    mainClient: () => main,
-    clientFor: (cluster: string) => Promise.resolve(cluster === 'main' ? main : other),
-  } as unknown as ClusterRegistry;
-  return { registry, main, other };
+  return { registry: tapeRegistry('main', { main, other }), main, other };
 }
 
 describe('observePods against recorded API answers', () => {

@@ -7,7 +7,7 @@
  * answer. Requests to one cluster may come in any order (the code under test lists places in parallel).
  */
 import { KubeApiError } from '../../../src/adapters/kube/errors.ts';
-import type { KubeClient, KubeRequest } from '../../../src/ports/kube.ts';
+import type { ClusterRegistry, KubeClient, KubeRequest } from '../../../src/ports/kube.ts';
 
 /** One request and the server's answer: a body, or the error status it sent. */
 export interface Exchange {
@@ -41,17 +41,22 @@ export function recording(inner: KubeClient, tape: Tape): KubeClient {
   };
 }
 
-/** A client for `cluster` that answers from the tape and throws on a request that was not recorded. */
-export function replaying(tape: Tape, cluster: string): KubeClient & { left(): number } {
+/**
+ * A client for `cluster` that answers from the tape and throws on a request that was not recorded.
+ * `asked`, when given, gets `<cluster> <METHOD> <path>` per answered request, in the order asked
+ * across clusters (the tape keeps the order within a cluster only).
+ */
+export function replaying(tape: Tape, cluster: string, asked?: string[]): KubeClient & { left(): number } {
   const unused = [...(tape[cluster] ?? [])];
   return {
     cluster,
     left: () => unused.length,
     async request<T>(req: KubeRequest): Promise<T> {
-      const asked = JSON.stringify({ method: req.method, path: req.path, query: req.query, body: req.body });
-      const at = unused.findIndex((e) => JSON.stringify(e.request) === asked);
-      if (at < 0) throw new Error(`not on the ${cluster} tape (or asked twice): ${asked}`);
+      const request = JSON.stringify({ method: req.method, path: req.path, query: req.query, body: req.body });
+      const at = unused.findIndex((e) => JSON.stringify(e.request) === request);
+      if (at < 0) throw new Error(`not on the ${cluster} tape (or asked twice): ${request}`);
       const [next] = unused.splice(at, 1) as [Exchange];
+      asked?.push(`${cluster} ${req.method} ${req.path}`);
       if (next.error) {
         const { statusCode, reason, message } = next.error;
         throw new KubeApiError({ statusCode, reason, message, cluster, verb: req.method, path: req.path });
@@ -60,5 +65,31 @@ export function replaying(tape: Tape, cluster: string): KubeClient & { left(): n
     },
     stream: () => Promise.reject(new Error('streams are not on tapes')),
     watch: () => Promise.reject(new Error('watches are not on tapes')),
+  };
+}
+
+/**
+ * A registry over fixed clients, one per cluster (recording or replaying): every namespace of a
+ * cluster is reached with its client, as with a `cluster.` rest-config entry.
+ */
+export function tapeRegistry(mainCluster: string, clients: Record<string, KubeClient>): ClusterRegistry {
+  const client = (cluster: string): KubeClient => {
+    const c = clients[cluster];
+    if (!c) throw new Error(`no client for cluster ${cluster} on this tape`);
+    return c;
+  };
+  return {
+    mainCluster,
+    mainClient: () => client(mainCluster),
+    clientFor: (cluster) => Promise.resolve(client(cluster)),
+    targets: () =>
+      Promise.resolve(
+        Object.keys(clients)
+          .filter((c) => c !== mainCluster)
+          .map((cluster) => ({ key: `${cluster}.`, cluster, namespace: '' })),
+      ),
+    describeTarget: (cluster) => (clients[cluster] ? { key: `${cluster}.` } : { error: `no entry for ${cluster}` }),
+    clusterFacts: () => Promise.resolve(Object.keys(clients).map((name) => ({ name, labels: {} }))),
+    refresh: () => Promise.resolve(),
   };
 }

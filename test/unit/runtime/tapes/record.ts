@@ -2,7 +2,8 @@
  * Records test/unit/runtime/tapes/observe.json: what `observePods` asks two embedded API servers
  * (clusters `main` and `other`) and what they answer, for test/unit/runtime/observe.test.ts; and
  * apply.json: the same for `applyActions` (test/unit/runtime/apply.test.ts).
- * Re-record after changing what observe asks: `npx tsx test/unit/runtime/tapes/record.ts`.
+ * Re-record after changing what observe asks: `npx tsx test/unit/runtime/tapes/record.ts`
+ * (record-reconcile.ts records the reconcile's tape).
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -12,7 +13,7 @@ import { createKubeClient, type HttpKubeClient } from '../../../../src/adapters/
 import { observePods } from '../../../../src/runtime/observe.ts';
 import { applyActions } from '../../../../src/runtime/apply.ts';
 import { silentLogger } from '../../../../src/logger.ts';
-import { recording, type Tape } from '../tape.ts';
+import { recording, tapeRegistry, type Tape } from '../tape.ts';
 import { APPLIED_ACTIONS, OBSERVED_WORKFLOW, UID } from './observe-workflow.ts';
 
 const clusters = await startLocalClusters({
@@ -64,22 +65,12 @@ try {
   await otherAdmin.request({ method: 'POST', path: '/api/v1/namespaces/argo/pods', body: pod('wf-b-2', remote) });
   const tape: Tape = {};
   const rec = { main: recording(main, tape), other: recording(other, tape) };
-  const registry = {
-    mainCluster: 'main',
-    mainClient: () => rec.main,
-    clientFor: (cluster: string) => Promise.resolve(cluster === 'main' ? rec.main : rec.other),
-  };
-  await observePods(registry as never, OBSERVED_WORKFLOW, '');
+  await observePods(tapeRegistry('main', rec), OBSERVED_WORKFLOW, '');
   writeFileSync(join(import.meta.dirname, 'observe.json'), JSON.stringify(tape, null, 2) + '\n');
   // Then what applyActions sends for APPLIED_ACTIONS, one at a time so each cluster's order is fixed.
   const applied: Tape = {};
   const arec = { main: recording(main, applied), other: recording(other, applied) };
-  const areg = {
-    ...registry,
-    mainClient: () => arec.main,
-    clientFor: (c: string) => Promise.resolve(c === 'main' ? arec.main : arec.other),
-  };
-  const deps = { registry: areg as never, logger: silentLogger, now: () => new Date(0), parallelism: 1 };
+  const deps = { registry: tapeRegistry('main', arec), logger: silentLogger, now: () => new Date(0), parallelism: 1 };
   await applyActions(deps, OBSERVED_WORKFLOW, APPLIED_ACTIONS);
   writeFileSync(join(import.meta.dirname, 'apply.json'), JSON.stringify(applied, null, 2) + '\n');
 } finally {
