@@ -54,11 +54,45 @@ export async function resourceForKind(c: HttpKubeClient, apiVersion: string, kin
     list = {};
   }
   const r = (list.resources ?? []).find((x) => x.kind === kind && !x.name.includes('/'));
-  if (!r)
+  if (r) return toResource(apiVersion, r);
+  const notFound = `resource mapping not found for kind "${kind}" in version "${apiVersion}"`;
+  // A real cluster serves every built-in kind; saying "install its CRD" would send the user the wrong way.
+  if (isBuiltinGroup(apiVersion))
     throw new Error(
-      `resource mapping not found for kind "${kind}" in version "${apiVersion}"; ensure CRDs are installed first`,
+      `${notFound}: local clusters do not serve this built-in kind (docs/local-clusters.md lists the kinds they serve); run the workflow on a real cluster`,
     );
-  return toResource(apiVersion, r);
+  throw new Error(`${notFound}; ensure CRDs are installed first`);
+}
+
+/** Kubernetes' own API groups (kube-apiserver serves them; CRDs such as gateway.networking.k8s.io are not here). */
+const BUILTIN_GROUPS = new Set([
+  '',
+  'apps',
+  'batch',
+  'autoscaling',
+  'policy',
+  ...[
+    'networking',
+    'rbac.authorization',
+    'storage',
+    'scheduling',
+    'coordination',
+    'discovery',
+    'node',
+    'certificates',
+    'admissionregistration',
+    'apiextensions',
+    'apiregistration',
+    'events',
+    'flowcontrol.apiserver',
+    'resource',
+    'authentication',
+    'authorization',
+  ].map((g) => `${g}.k8s.io`),
+]);
+
+function isBuiltinGroup(apiVersion: string): boolean {
+  return BUILTIN_GROUPS.has(apiVersion.includes('/') ? (apiVersion.split('/')[0] ?? '') : '');
 }
 
 /** The resource a kubectl type argument names (`pod`, `configmaps`, `cm`, `workflow.argoproj.io`). */
