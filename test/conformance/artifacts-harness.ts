@@ -20,6 +20,7 @@ import { s3Store } from '../../src/adapters/artifacts/s3.ts';
 import { LOCAL_ARTIFACT_BUCKET } from '../../src/local/artifact-repository.ts';
 import { SHARED } from '../integration/cli/cli-helpers.ts';
 import { adminClient } from '../integration/pipeline/helpers.ts';
+import { CORRECTED } from '../../scripts/corpus-setup.ts';
 
 const DIR = join(SHARED, 'conformance/argo-upstream');
 interface ManifestCase {
@@ -27,17 +28,9 @@ interface ManifestCase {
   expected: string;
 }
 const manifest = JSON.parse(readFileSync(join(DIR, 'manifest.json'), 'utf8')) as { cases: ManifestCase[] };
-/**
- * Where the manifest only assumed a phase ("judged", no Argo test runs the file) and Argo's code decides
- * otherwise. output-input-artifact-optional: the producer's optional output is missing, so wait does not
- * report it (executor.go SaveArtifacts keeps only saved artifacts) and the consumer's non-optional
- * argument `from` it cannot resolve: steps.go resolveReferences returns "unable to resolve references".
- */
-const BY_ARGO_CODE: Record<string, string> = {
-  'test__e2e__functional__output-input-artifact-optional.yaml': 'Failed|Error',
-};
+/** Argo's phase: the manifest's, or where it only judged one, what Argo's code decides (corpus-setup.ts says why). */
 export const expected = (file: string): string =>
-  BY_ARGO_CODE[file] ?? manifest.cases.find((c) => c.file === file)?.expected ?? '?';
+  CORRECTED[file]?.expected ?? manifest.cases.find((c) => c.file === file)?.expected ?? '?';
 const done = (wf: Workflow) => ['Succeeded', 'Failed', 'Error'].includes(wf.status?.phase ?? '');
 
 /** Reads an object of the local repository's bucket. */

@@ -106,6 +106,40 @@ spec:
     const b = decide({ workflow: wf, pods: [], controller: { clusterName: 'main' } }, NOW);
     assert.equal(b.status.message, 'invalid spec: templates.main: failed to resolve {{workflow.priority}}');
   });
+  test("a WorkflowTemplate's input defaulted to {{ workflow.mainEntrypoint }} gets the calling workflow's (Argo e2e TestEntrypointName)", () => {
+    const wf = wfFromYaml(`
+spec:
+  entrypoint: bar
+  templates:
+  - name: bar
+    steps:
+    - - {name: step, templateRef: {name: next-template, template: next}}
+`);
+    const lib: Workflow = {
+      metadata: { name: 'next-template', namespace: 'argo' },
+      spec: {
+        entrypoint: 'next',
+        templates: [
+          {
+            name: 'next',
+            inputs: { parameters: [{ name: 'test', value: '{{ workflow.mainEntrypoint }}' }] },
+            container: { image: 'argoproj/argosay:v2', args: ['{{inputs.parameters.test}}'] },
+          },
+        ],
+      },
+    };
+    const snap: Snapshot = {
+      workflow: wf,
+      pods: [],
+      controller: { clusterName: 'main' },
+      workflowTemplates: { 'argo/next-template': lib },
+    };
+    const r = decide(snap, NOW);
+    const a = r.actions[0];
+    assert.ok(a?.kind === 'CreatePod');
+    assert.deepEqual(a.pod.spec.containers[0]?.args, ['bar']);
+    assert.equal(r.status.nodes?.[nodeId('wf', 'wf[0].step')]?.inputs?.parameters?.[0]?.value, 'bar');
+  });
   test('steps may call a WorkflowTemplate through templateRef', () => {
     const wf = wfFromYaml(`
 spec:
