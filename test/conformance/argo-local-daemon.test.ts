@@ -1,19 +1,22 @@
 /**
  * Daemons through the local stack: Argosy's own example runs a daemon in cluster `other` that a step in
  * `other` reaches at `{{tasks.server.ip}}` (the pod's own loopback address), after which the daemon is
- * stopped (its pod deleted) and its node Succeeds; Argo's daemon examples, whose images (influxdb,
- * nginx, curlimages/curl) local mode cannot run, end Failed naming the image instead of waiting forever.
- * The own example has a tcpSocket readiness probe: the kubelet runs it at the pod's IP.
+ * stopped (its pod deleted) and its node Succeeds. Argo's daemon examples reach Argo's phase through the
+ * kubelet's influxdb, nginx and curl stand-ins (serving and reaching the daemon's pod IP), and their
+ * clients' logs show what the daemons answered; an image with no stand-in and no command still ends
+ * with Argo's look-up message. Argo's stop-terminate-daemon case: `argosy stop` / `argosy terminate` on a
+ * workflow with a running daemon end it Failed with the daemon's node Succeeded (Argo's signals_test.go).
+ * The readiness probes (httpGet, tcpSocket) run at the pod's IP.
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { startLocalStack, type LocalStack } from '../../src/local/stack.ts';
 import { parseWorkflows } from '../../src/engine/index.ts';
 import type { NodeStatus, Workflow } from '../../src/engine/types.ts';
-import { SHARED } from '../integration/cli/cli-helpers.ts';
-import { adminClient, podsOf } from '../integration/pipeline/helpers.ts';
+import { runCli, scratch, SHARED } from '../integration/cli/cli-helpers.ts';
+import { adminClient, podsOf, until } from '../integration/pipeline/helpers.ts';
 import { readPodLog } from '../../src/adapters/kube/resources.ts';
 
 const DIR = join(SHARED, 'conformance/argo-upstream');
@@ -21,17 +24,16 @@ const ROOT = join(import.meta.dirname, '..', '..');
 const parse = (text: string): Workflow => parseWorkflows(text).workflows[0] as Workflow;
 const done = (wf: Workflow) => ['Succeeded', 'Failed', 'Error'].includes(wf.status?.phase ?? '');
 
-/**
- * Argo's daemon examples: their daemon images (influxdb, nginx) have no command in the template and are
- * not in the image index, and the engine does not read registries (Argo's controller does), so the
- * daemon's node ends Error with Argo's own look-up message naming the image (local mode could not run
- * these images either), and the workflow Fails instead of waiting.
- */
-const CANNOT_RUN_LOCALLY: Record<string, RegExp> = {
-  'examples__daemon-step.yaml': /failed to look-up entrypoint\/cmd for image "influxdb:1\.2"/,
-  'examples__dag-daemon-task.yaml': /failed to look-up entrypoint\/cmd for image "influxdb:1\.2"/,
-  'examples__daemon-nginx.yaml': /failed to look-up entrypoint\/cmd for image "nginx:1\.13"/,
+/** Argo's daemon examples → Argo's phase, and what the client steps printed (the daemon's answers). */
+const ARGO_EXAMPLES: Record<string, { client: string; log: RegExp }> = {
+  // The consumer's query lists every point the producers wrote (10 + 10 + 1 in daemon-step).
+  'examples__daemon-step.yaml': { client: 'consumer', log: /"name": "cpu"[\s\S]*"server01"[\s\S]*"server03"/ },
+  'examples__dag-daemon-task.yaml': { client: 'consumer', log: /"name": "cpu"[\s\S]*"server02"[\s\S]*"useast"/ },
+  'examples__daemon-nginx.yaml': { client: 'nginx-client', log: /Welcome to nginx!/ },
 };
+
+const node = (wf: Workflow, display: string) =>
+  Object.values(wf.status?.nodes ?? {}).find((n) => n.displayName === display) as NodeStatus | undefined;
 
 let stack: LocalStack;
 before(async () => {
@@ -52,11 +54,9 @@ describe('daemons through the local stack', () => {
     return p;
   };
   const own = () => run('own', () => readFileSync(join(ROOT, 'examples/daemon-across-clusters.yaml'), 'utf8'));
-  const node = (wf: Workflow, display: string) =>
-    Object.values(wf.status?.nodes ?? {}).find((n) => n.displayName === display) as NodeStatus | undefined;
   before(() => {
     own().catch(() => undefined);
-    for (const file of Object.keys(CANNOT_RUN_LOCALLY))
+    for (const file of Object.keys(ARGO_EXAMPLES))
       run(file, () => readFileSync(join(DIR, file), 'utf8')).catch(() => undefined);
   });
 
@@ -88,15 +88,84 @@ describe('daemons through the local stack', () => {
     );
   });
 
-  for (const [file, message] of Object.entries(CANNOT_RUN_LOCALLY)) {
-    test(`${file} → ends, its daemon Error naming the image`, async () => {
+  for (const [file, expected] of Object.entries(ARGO_EXAMPLES)) {
+    test(`${file} → Succeeded; the client's log shows the daemon's answer`, async () => {
       const wf = await run(file, () => readFileSync(join(DIR, file), 'utf8'));
-      // A steps workflow Fails on its failed group; a DAG takes its task's Error (Argo's assessDAGPhase).
-      assert.equal(wf.status?.phase, file.includes('dag-') ? 'Error' : 'Failed');
       const nodes = Object.values(wf.status?.nodes ?? {});
       const all = nodes.map((n) => `${n.displayName} ${n.type} ${n.phase}: ${n.message ?? ''}`).join('; ');
-      const named = nodes.some((n) => n.type === 'Pod' && n.phase === 'Error' && message.test(n.message ?? ''));
-      assert.ok(named, all);
+      assert.equal(wf.status?.phase, 'Succeeded', all);
+      const daemon = nodes.find((n) => n.type === 'Pod' && /influx|nginx-server/.test(n.displayName ?? ''));
+      assert.equal(daemon?.phase, 'Succeeded', 'stopped at the end of its scope');
+      assert.match(daemon?.podIP ?? '', /^127\./);
+      const pods = await podsOf(stack, wf.metadata.name ?? '', ['main']);
+      const client = pods.find((p) =>
+        p.pod.metadata.annotations?.['workflows.argoproj.io/node-name']?.endsWith(`.${expected.client}`),
+      );
+      const main = adminClient(stack, 'main');
+      const log = await readPodLog(main, 'argo', client?.pod.metadata.name ?? '', { container: 'main' }).finally(() =>
+        main.close(),
+      );
+      assert.match(log, expected.log);
+    });
+  }
+
+  test('an image with no stand-in and no command still ends with Argo’s look-up message', async () => {
+    const wf = await run('unknown', () =>
+      [
+        'metadata: {generateName: daemon-unknown-image-}',
+        'spec:',
+        '  entrypoint: main',
+        '  templates:',
+        '  - name: main',
+        '    steps: [[{name: db, template: db}]]',
+        '  - name: db',
+        '    daemon: true',
+        '    container: {image: "redis:7.2"}',
+      ].join('\n'),
+    );
+    assert.equal(wf.status?.phase, 'Failed');
+    const db = node(wf, 'db');
+    assert.equal(db?.phase, 'Error');
+    assert.match(db?.message ?? '', /failed to look-up entrypoint\/cmd for image "redis:7\.2"/);
+  });
+});
+
+/** Argo's test/e2e/signals_test.go TestStopBehaviorWithDaemon, and the same workflow terminated. */
+describe('stop-terminate-daemon through the local stack and the CLI', () => {
+  const file = 'test__e2e__functional__stop-terminate-daemon.yaml';
+  for (const verb of ['stop', 'terminate'] as const) {
+    test(`argosy ${verb} on a workflow with a running daemon → Failed, the daemon's node Succeeded`, async () => {
+      const s = await stack.submit(parse(readFileSync(join(DIR, file), 'utf8')));
+      const name = s.metadata.name ?? '';
+      const running = (wf: Workflow) => node(wf, 'B')?.phase === 'Running' && !!node(wf, 'Daemon')?.daemoned;
+      await stack.waitFor('argo', name, running, 120_000);
+      const home = scratch();
+      try {
+        const out = await runCli(
+          ['--kubeconfig', stack.kubeconfigPath, '--context', 'main', verb, name, '-n', 'argo'],
+          home,
+        );
+        assert.equal(out.code, 0, out.stderr);
+      } finally {
+        rmSync(home, { recursive: true, force: true });
+      }
+      const wf = await stack.waitFor('argo', name, done, 120_000);
+      const nodes = Object.values(wf.status?.nodes ?? {});
+      const all = nodes.map((n) => `${n.displayName} ${n.type} ${n.phase}: ${n.message ?? ''}`).join('; ');
+      assert.ok(['Failed', 'Error'].includes(wf.status?.phase ?? ''), all);
+      const strategy = verb === 'stop' ? 'Stop' : 'Terminate';
+      assert.equal(wf.status?.message, `Stopped with strategy '${strategy}'`);
+      assert.equal(node(wf, 'Daemon')?.phase, 'Succeeded', all);
+      assert.equal(node(wf, 'Daemon')?.daemoned, undefined);
+      assert.ok(['Failed', 'Error'].includes(node(wf, 'B')?.phase ?? ''), all);
+      await until(
+        async () =>
+          (await podsOf(stack, name, ['main'])).every(
+            (p) => p.pod.metadata.deletionTimestamp || ['Succeeded', 'Failed'].includes(p.pod.status?.phase ?? ''),
+          ),
+        60_000,
+        'the pods stopped',
+      );
     });
   }
 });

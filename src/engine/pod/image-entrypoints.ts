@@ -22,6 +22,11 @@ const INDEX: Record<string, ImageCommand> = {
   python: { entrypoint: [], cmd: ['python3'] },
   node: { entrypoint: [], cmd: ['node'] },
   golang: { entrypoint: [], cmd: ['bash'] },
+  // The service images of Argo's daemon and sidecar examples, as their Dockerfiles set them.
+  'nginx:1.13': { entrypoint: [], cmd: ['nginx', '-g', 'daemon off;'] },
+  nginx: { entrypoint: ['/docker-entrypoint.sh'], cmd: ['nginx', '-g', 'daemon off;'] },
+  'influxdb:1.2': { entrypoint: ['/entrypoint.sh'], cmd: ['influxd'] },
+  'curlimages/curl': { entrypoint: ['/entrypoint.sh'], cmd: ['curl'] },
 };
 
 /** `docker.io/library/alpine:3.7` → `alpine`; keeps the tag when `withTag`. */

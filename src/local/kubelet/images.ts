@@ -14,6 +14,12 @@ const COWSAY = join(IMAGES_DIR, 'cowsay.sh');
 const BUSYBOX_APPLETS = join(IMAGES_DIR, 'busybox');
 /** `cowsay` on PATH for the whalesay-style images, whose scripts call it from `sh -c "cowsay …"`. */
 const WHALESAY_TOOLS = join(IMAGES_DIR, 'whalesay');
+/** nginx, influxd (1.x) and curl as small Node stand-ins (`images/js/`), serving at the pod's IP. */
+const NGINX_TOOLS = join(IMAGES_DIR, 'nginx');
+const INFLUXDB_TOOLS = join(IMAGES_DIR, 'influxdb');
+const CURL_TOOLS = join(IMAGES_DIR, 'curl');
+/** alpine's own tools (apk, and curl after `apk add curl`), then busybox's applets. */
+const ALPINE_TOOLS = [join(IMAGES_DIR, 'alpine'), BUSYBOX_APPLETS].join(delimiter);
 
 export interface ImageProfile {
   /** Docker ENTRYPOINT. */
@@ -59,8 +65,9 @@ export function imageProfile(image: string): ImageProfile | undefined {
     case 'docker/whalesay':
       return { entrypoint: [], cmd: ['/bin/bash'], path: WHALESAY_TOOLS };
     case 'busybox':
-    case 'alpine':
       return { entrypoint: [], cmd: ['sh'], path: BUSYBOX_APPLETS, ash: true };
+    case 'alpine':
+      return { entrypoint: [], cmd: ['sh'], path: ALPINE_TOOLS, ash: true };
     case 'debian':
     case 'ubuntu':
     case 'bash':
@@ -72,8 +79,34 @@ export function imageProfile(image: string): ImageProfile | undefined {
     case 'argoproj/argoexec':
       return { entrypoint: ['argoexec'], cmd: [] };
     default:
+      return serviceProfile(repo, tag);
+  }
+}
+
+/**
+ * The service images Argo's daemon and sidecar examples use, as their Dockerfiles define them: nginx
+ * (`/docker-entrypoint.sh` from 1.19), influxdb 1.x (2.x has another API: not stood in), curlimages/curl
+ * (alpine-based, so its `sh` is ash).
+ */
+function serviceProfile(repo: string, tag: string): ImageProfile | undefined {
+  const nginx = { cmd: ['nginx', '-g', 'daemon off;'], path: NGINX_TOOLS };
+  switch (repo) {
+    case 'nginx':
+      return nginxBefore119(tag) ? { entrypoint: [], ...nginx } : { entrypoint: ['/docker-entrypoint.sh'], ...nginx };
+    case 'influxdb':
+      return /^1(\.|$|-)/.test(tag)
+        ? { entrypoint: ['/entrypoint.sh'], cmd: ['influxd'], path: INFLUXDB_TOOLS }
+        : undefined;
+    case 'curlimages/curl':
+      return { entrypoint: ['/entrypoint.sh'], cmd: ['curl'], path: CURL_TOOLS, ash: true };
+    default:
       return undefined;
   }
+}
+
+function nginxBefore119(tag: string): boolean {
+  const m = /^1\.(\d+)/.exec(tag);
+  return !!m && Number(m[1]) < 19;
 }
 
 /**
@@ -164,7 +197,7 @@ export function resolveExecutable(
   if (base === 'argosay') return { argv: ['sh', ARGOSAY, ...rest] };
   if (base === 'cowsay') return { argv: ['sh', COWSAY, ...rest] };
   // The image's own tools come first, also by their absolute path (`/bin/sh` in busybox is busybox's).
-  const own = toolsDir && /^(\/usr)?\/s?bin\/[^/]+$|^[^/]+$/.test(cmd) ? which(base, toolsDir) : undefined;
+  const own = toolsDir && /^(\/usr)?(\/local)?\/s?bin\/[^/]+$|^\/?[^/]+$/.test(cmd) ? which(base, toolsDir) : undefined;
   if (own) return { argv: [own, ...rest] };
   if (isAbsolute(cmd) && isExecutable(cmd)) return { argv: [cmd, ...rest] };
   const searched = toolsDir ? `${toolsDir}${delimiter}${process.env.PATH ?? ''}` : undefined;

@@ -21,8 +21,10 @@ export interface Slot {
   /** The previous run's terminated state (after a restart). */
   lastState?: Extract<ContainerState, { kind: 'terminated' }>;
   proc?: RunningContainer;
-  /** Running but its readiness probe has not succeeded yet (readiness.ts). */
+  /** Running but not ready: its readiness probe has not succeeded (or failed since), or it has not started (probes.ts). */
   unready?: boolean;
+  /** Running but its startup probe has not succeeded yet (probes.ts). */
+  unstarted?: boolean;
 }
 
 export function imageRef(image: string): string {
@@ -70,7 +72,8 @@ export function containerStatus(slot: Slot): KubeObject {
   const withId = { ...base, imageID: `${base.image}@sha256:${'0'.repeat(64)}`, containerID: `argosy://${containerId}` };
   if (state.kind === 'running') {
     const ready = slot.unready !== true;
-    return { ...withId, ready, started: true, state: { running: { startedAt: state.startedAt } } };
+    const started = slot.unstarted !== true;
+    return { ...withId, ready, started, state: { running: { startedAt: state.startedAt } } };
   }
   return { ...withId, state: { terminated: terminatedOf(state, containerId) } };
 }

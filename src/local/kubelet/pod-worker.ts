@@ -18,9 +18,10 @@ import { buildPodStatus, type Slot } from './pod-status.ts';
 
 /** Where Kubernetes mounts a ServiceAccount token. */
 const SA_TOKEN_PATH = '/var/run/secrets/kubernetes.io/serviceaccount';
-import type { ContainerExit, ContainerRuntime } from './runtime.ts';
+import type { ContainerExit, ContainerRuntime, RunningContainer } from './runtime.ts';
 import { allocatePodIp } from './pod-ip.ts';
-import { readinessProbeOf, unsupportedProbe, waitUntilReady } from './readiness.ts';
+import { ContainerProber, probesOf } from './probes.ts';
+import type { ProbeSpec } from './probe-handlers.ts';
 
 export interface WorkerContext {
   state: ClusterState;
@@ -254,7 +255,7 @@ export class PodWorker {
     });
     s.state = { kind: 'running', startedAt };
     this.event('Normal', 'Started', `Started container ${name}`);
-    this.watchReadiness(s);
+    this.watchProbes(s);
     onRunning();
     const exit = await s.proc.exited;
     this.ctx.logs.end(this.uid, name);
@@ -268,19 +269,44 @@ export class PodWorker {
     return exit;
   }
 
-  /** A container with a readiness probe is not ready until the probe first succeeds (readiness.ts). */
-  private watchReadiness(s: Slot): void {
-    const probe = readinessProbeOf(s.spec);
-    if (!probe) return;
-    const why = unsupportedProbe(probe);
-    if (why) return this.event('Warning', 'Unhealthy', `Readiness probe not run: ${why}`);
-    s.unready = true;
+  /** Startup, readiness and liveness probes of a running container, as the kubelet's prober runs them (probes.ts). */
+  private watchProbes(s: Slot): void {
+    const probes = probesOf(s.spec);
     const proc = s.proc;
-    void waitUntilReady(probe, s.spec, this.podIp, () => !!this.stopping || s.proc !== proc).then((ok) => {
-      if (!ok || s.proc !== proc) return;
-      s.unready = false;
-      if (!this.finished) this.write({ phase: 'Running' });
-    });
+    if (!proc || (!probes.startup && !probes.readiness && !probes.liveness)) return;
+    s.unready = !!(probes.readiness || probes.startup);
+    s.unstarted = !!probes.startup;
+    const current = () => s.proc === proc && !this.finished;
+    const changed = (unready: boolean) => {
+      if (!current() || s.unready === unready) return;
+      s.unready = unready;
+      this.write({ phase: 'Running' });
+    };
+    const prober = new ContainerProber(
+      { container: s.spec, podIp: this.podIp, ...(proc.exec ? { exec: proc.exec } : {}) },
+      {
+        ready: (ok) => changed(!ok),
+        started: () => {
+          if (!current()) return;
+          s.unstarted = false;
+          s.unready = !!probes.readiness;
+          this.write({ phase: 'Running' });
+        },
+        failed: (kind, spec) => current() && this.killUnhealthy(s, proc, kind, spec),
+        event: (type, reason, message) => current() && this.event(type, reason, message),
+      },
+    );
+    void proc.exited.then(() => prober.stop());
+  }
+
+  /** A failed liveness or startup probe: the kubelet kills the container; the restartPolicy decides what follows. */
+  private killUnhealthy(s: Slot, proc: RunningContainer, kind: string, spec: ProbeSpec): void {
+    const restart = (this.pod.spec.restartPolicy ?? 'Always') !== 'Never';
+    const name = String(s.spec.name);
+    this.event('Normal', 'Killing', `Container ${name} failed ${kind} probe${restart ? ', will be restarted' : ''}`);
+    const seconds = Number(spec.terminationGracePeriodSeconds ?? this.pod.spec.terminationGracePeriodSeconds ?? 30);
+    proc.kill('SIGTERM');
+    setTimeout(() => s.proc === proc && proc.kill('SIGKILL'), Math.min(seconds * 1000, this.ctx.maxGraceMs)).unref();
   }
 
   private secretData(name: string): Record<string, string> | undefined {

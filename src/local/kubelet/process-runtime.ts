@@ -19,6 +19,8 @@ import type { ProcessLedger } from './process-ledger.ts';
 import { memoryLimitBytes, watchMemory } from './memory-limit.ts';
 import type { KubeObject } from '../apiserver/resources.ts';
 
+type ExecResult = { exitCode: number; output: string; timedOut?: boolean };
+
 export type { ProcessOptions } from './argoexec/emissary.ts';
 
 const MAX_MESSAGE_BYTES = 4096;
@@ -61,7 +63,8 @@ function readMessage(file: string): string | undefined {
 function processEnv(req: StartRequest, workspace: string, terminationFile: string, tools?: string, binDir?: string) {
   const { podDir } = req;
   // Kubelet-managed /etc/hosts (hostAliases), read by the nslookup stand-in through ARGOSY_POD_DIR.
-  writeHostsFile(podDir, req.pod, String(req.pod.status?.podIP ?? '127.0.0.1'));
+  const podIp = String(req.pod.status?.podIP ?? '127.0.0.1');
+  writeHostsFile(podDir, req.pod, podIp);
   const hostPathVar = process.env.PATH ?? '/usr/local/bin:/usr/bin:/bin';
   const env: Record<string, string> = {
     PATH: [binDir, tools, hostPathVar].filter(Boolean).join(delimiter),
@@ -70,6 +73,10 @@ function processEnv(req: StartRequest, workspace: string, terminationFile: strin
     HOSTNAME: String(req.pod.metadata.name),
     ARGOSY_TERMINATION_LOG: terminationFile,
     ARGOSY_POD_DIR: podDir,
+    // The service stand-ins (nginx, influxd, curl: images/js/) bind and reach the pod's own address, and
+    // run on the kubelet's Node.
+    ARGOSY_POD_IP: podIp,
+    ARGOSY_NODE: process.execPath,
     ...req.env,
   };
   return env;
@@ -105,7 +112,8 @@ export class ProcessRuntime implements ContainerRuntime {
       reason: 'ErrImagePull',
       message:
         `failed to pull and unpack image "${image}": local mode cannot run this image ` +
-        '(the host stands in for argoproj/argosay, busybox, alpine, debian, ubuntu, bash, python and node images)',
+        '(the host stands in for argoproj/argosay, busybox, alpine, debian, ubuntu, bash, python, node, nginx, ' +
+        'influxdb 1.x and curlimages/curl images)',
     };
   }
 
@@ -156,16 +164,9 @@ export class ProcessRuntime implements ContainerRuntime {
     child.stderr.setEncoding('utf8').on('data', req.onOutput);
     const oom = this.enforceMemoryLimit(container, pid);
     const exited = this.exitOf(child, pid, terminationFile, oom);
-    return {
-      exited,
-      kill: (signal) => {
-        try {
-          if (child.pid !== undefined) process.kill(-child.pid, signal);
-        } catch {
-          // Already gone.
-        }
-      },
-    };
+    const inContainer = { cwd, env, tools, ash, rewrite };
+    const exec = (command: string[], timeoutMs: number) => execIn(inContainer, command, timeoutMs);
+    return { exited, exec, kill: (signal) => killGroup(child.pid, signal) };
   }
 
   /** Kills the container's process group when its memory goes over `resources.limits.memory`. */
@@ -213,6 +214,57 @@ export class ProcessRuntime implements ContainerRuntime {
       });
     });
   }
+}
+
+function killGroup(pid: number | undefined, signal: NodeJS.Signals): void {
+  try {
+    if (pid !== undefined) process.kill(-pid, signal);
+  } catch {
+    // Already gone.
+  }
+}
+
+interface InContainer {
+  cwd: string;
+  env: Record<string, string>;
+  tools: string | undefined;
+  ash: boolean | undefined;
+  rewrite: (arg: string) => string;
+}
+
+/**
+ * Runs a command in a running container's context (its environment, directory, image tools and path
+ * mapping), as an exec probe does: no shell, stdout and stderr together, the process group killed when
+ * `timeoutMs` passes.
+ */
+function execIn(c: InContainer, command: string[], timeoutMs: number): Promise<ExecResult> {
+  const resolved = resolveExecutable(
+    command.map((a) => c.rewrite(String(a))),
+    c.tools,
+    c.ash,
+  );
+  if ('error' in resolved) return Promise.resolve({ exitCode: 126, output: resolved.error });
+  const [cmd, ...args] = resolved.argv;
+  return new Promise((resolve) => {
+    let output = '';
+    let timedOut = false;
+    const child = spawn(cmd!, args, { cwd: c.cwd, env: c.env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    const timer = setTimeout(() => {
+      timedOut = true;
+      killGroup(child.pid, 'SIGKILL');
+    }, timeoutMs);
+    for (const stream of [child.stdout, child.stderr])
+      stream.setEncoding('utf8').on('data', (d: string) => (output += d));
+    child.on('error', (e) => (output += e.message));
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      resolve({
+        exitCode: code ?? 128 + (signal ? signalNumber(signal) : 0),
+        output,
+        ...(timedOut ? { timedOut } : {}),
+      });
+    });
+  });
 }
 
 function signalNumber(signal: NodeJS.Signals): number {

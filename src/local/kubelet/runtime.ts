@@ -3,6 +3,7 @@
  * it?) and start a container, reporting output as it comes and the exit when it ends.
  */
 import type { KubeObject } from '../apiserver/resources.ts';
+import type { ContainerExec } from './probe-handlers.ts';
 
 export interface ContainerExit {
   exitCode: number;
@@ -18,6 +19,8 @@ export interface RunningContainer {
   exited: Promise<ContainerExit>;
   /** Sends a signal to the container's whole process group. */
   kill(signal: NodeJS.Signals): void;
+  /** Runs a command inside the running container (exec probes), when the runtime can. */
+  exec?: ContainerExec;
 }
 
 export interface StartRequest {

@@ -1,11 +1,13 @@
 // Image stand-ins behave like the images where Argo's examples notice: busybox/alpine `sh` has $RANDOM
 // (dag-with-retries), and a tag that cannot exist fails to pull with containerd's NotFound, as the
-// kubelet reports it (unschedulable's `alpine:doesntexist`).
+// kubelet reports it (unschedulable's `alpine:doesntexist`); the influxdb 1.x, nginx and curl stand-ins
+// serve and reach the pod's IP as Argo's daemon and sidecar examples use them.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { fullReference, imageProfile, pullNotFound, resolveExecutable } from '../../../src/local/kubelet/images.ts';
 import { ProcessRuntime } from '../../../src/local/kubelet/process-runtime.ts';
+import { allocatePodIp } from '../../../src/local/kubelet/pod-ip.ts';
 
 test('busybox and alpine sh (also /bin/sh) has $RANDOM, as ash does', () => {
   for (const image of ['busybox', 'alpine:3.23']) {
@@ -45,4 +47,88 @@ test('references resolve as containerd resolves them', () => {
   assert.equal(fullReference('argoproj/argosay:v2'), 'docker.io/argoproj/argosay:v2');
   assert.equal(fullReference('quay.io/argoproj/argoexec:v4.1.2'), 'quay.io/argoproj/argoexec:v4.1.2');
   assert.equal(fullReference('busybox'), 'docker.io/library/busybox:latest');
+});
+
+/** Runs the curl stand-in as a curlimages/curl container would, with the pod's IP. */
+function curl(args: string[], podIp: string): { status: number | null; stdout: string; stderr: string } {
+  const path = imageProfile('curlimages/curl:latest')?.path;
+  const r = resolveExecutable(['curl', ...args], path);
+  assert.ok('argv' in r, JSON.stringify(r));
+  const env = { ...process.env, ARGOSY_POD_IP: podIp, ARGOSY_NODE: process.execPath };
+  return spawnSync(r.argv[0]!, r.argv.slice(1), { encoding: 'utf8', env });
+}
+
+/** Starts a service stand-in the way the kubelet runs the image's entrypoint, at `podIp`. */
+function serve(image: string, podIp: string): ChildProcess {
+  const profile = imageProfile(image)!;
+  const r = resolveExecutable([...profile.entrypoint, ...profile.cmd], profile.path);
+  assert.ok('argv' in r, JSON.stringify(r));
+  const env = {
+    ...process.env,
+    PATH: `${profile.path}:${process.env.PATH}`,
+    ARGOSY_POD_IP: podIp,
+    ARGOSY_NODE: process.execPath,
+  };
+  return spawn(r.argv[0]!, r.argv.slice(1), { env, stdio: 'ignore' });
+}
+
+async function until(ok: () => boolean): Promise<void> {
+  for (let i = 0; i < 200 && !ok(); i++) await new Promise((r) => setTimeout(r, 100));
+}
+
+test('influxdb 1.x stand-in at the pod IP: ping, create, write, select, errors; curl reaches it via localhost', async () => {
+  const ip = allocatePodIp();
+  const server = serve('influxdb:1.2', ip);
+  try {
+    await until(() => curl(['-s', '-f', `http://${ip}:8086/ping`], ip).status === 0);
+    const created = curl(['-XPOST', 'http://127.0.0.1:8086/query', '--data-urlencode', 'q=CREATE DATABASE mydb'], ip);
+    assert.equal(created.stdout, '{"results":[{"statement_id":0}]}');
+    const noDb = curl(['-s', '-XPOST', `http://${ip}:8086/write?db=nope`, '-d', 'cpu load=1'], ip);
+    assert.equal(noDb.stdout, '{"error":"database not found: \\"nope\\""}');
+    for (const line of ['cpu,host=server01,region=uswest load=1', 'cpu,host=server03,region=useast load=15.4'])
+      assert.equal(curl(['-XPOST', `http://${ip}:8086/write?db=mydb`, '-d', line], ip).status, 0);
+    const q = ['-sG', `http://${ip}:8086/query`, '--data-urlencode', 'db=mydb', '--data-urlencode'];
+    const result = JSON.parse(curl([...q, 'q=SELECT * FROM cpu'], ip).stdout);
+    const series = result.results[0].series[0];
+    assert.deepEqual(series.columns, ['time', 'host', 'load', 'region']);
+    assert.deepEqual(
+      series.values.map((v: unknown[]) => v.slice(1)),
+      [
+        ['server01', 1, 'uswest'],
+        ['server03', 15.4, 'useast'],
+      ],
+    );
+    assert.match(series.values[0][0], /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/);
+    const unsupported = curl([...q, 'q=SELECT mean(load) FROM cpu GROUP BY time(1m)'], ip);
+    assert.match(
+      unsupported.stdout,
+      /"error":"error parsing query: the local influxdb stand-in runs .*not: SELECT mean/,
+    );
+  } finally {
+    server.kill('SIGTERM');
+  }
+});
+
+test('nginx stand-in serves its welcome page on port 80 of the pod IP; curl’s failures are curl’s', async () => {
+  const ip = allocatePodIp();
+  const server = serve('nginx:1.13', ip);
+  try {
+    await until(() => curl(['-s', `http://${ip}/`], ip).status === 0);
+    assert.match(curl(['--silent', '-G', `http://${ip}:80/`], ip).stdout, /<title>Welcome to nginx!<\/title>/);
+    const missing = curl(['-f', `http://${ip}/nope`], ip);
+    assert.equal(missing.status, 22);
+    assert.equal(missing.stderr.trim(), 'curl: (22) The requested URL returned error: 404');
+  } finally {
+    server.kill('SIGTERM');
+  }
+  const refused = curl([`http://${allocatePodIp()}:81/`], ip);
+  assert.equal(refused.status, 7);
+  assert.match(
+    refused.stderr,
+    /^curl: \(7\) Failed to connect to 127\.\S+ port 81 after \d+ ms: Couldn't connect to server/,
+  );
+  assert.equal(curl(['-s', 'http://127.0.0.1:9/'], ip).stderr, '', '-s hides the error');
+  const unknown = curl(['--bogus', 'x'], ip);
+  assert.equal(unknown.status, 2);
+  assert.match(unknown.stderr, /^curl: option --bogus: is unknown/);
 });

@@ -25,7 +25,8 @@ describe('images', () => {
     assert.equal(viaShell.status, 0, viaShell.stderr);
     assert.match(viaShell.stdout, /< hello >/);
     assert.ok(imageProfile('python:alpine3.23'));
-    assert.equal(imageProfile('nginx:1.27'), undefined);
+    assert.equal(imageProfile('redis:7.2'), undefined);
+    assert.equal(imageProfile('influxdb:2.7'), undefined, 'influxdb 2.x has another API: not stood in');
   });
   test('executables resolve to host tools or shipped scripts', () => {
     assert.deepEqual(resolveExecutable(['/argosay', 'echo']), { argv: ['sh', join(IMAGES_DIR, 'argosay.sh'), 'echo'] });

@@ -138,7 +138,9 @@ export function startEmissary(req: StartRequest, startProcess: StartProcess): Ru
   const graph = containerSetGraph(template, name);
   if (!graph) {
     const child = run(start());
-    return { exited: child.exited.then((exit) => finish(exit)), kill: (signal) => child.kill(signal) };
+    const exited = child.exited.then((exit) => finish(exit));
+    // Probes' commands run in the container itself, beside emissary's child (as `kubectl exec` does).
+    return { exited, kill: (signal) => child.kill(signal), ...(child.exec ? { exec: child.exec } : {}) };
   }
   return runMember(
     graph,
