@@ -129,7 +129,7 @@ describe('kubelet (process runtime)', () => {
   });
 
   test('an image the host cannot stand in for waits in ErrImagePull', async () => {
-    await createPod(c, podBody('nginx', { image: 'nginx:1.27' }));
+    await createPod(c, podBody('nginx', { image: 'redis:7.2' }));
     const pod = await eventually(
       async () => {
         const p = await getPod(c, 'nginx');
@@ -139,7 +139,7 @@ describe('kubelet (process runtime)', () => {
       'ErrImagePull',
     );
     assert.equal(pod.status.phase, 'Pending');
-    assert.match(pod.status.containerStatuses[0].state.waiting.message, /nginx:1\.27/);
+    assert.match(pod.status.containerStatuses[0].state.waiting.message, /redis:7\.2/);
     const logs = await raw(c, 'GET', '/api/v1/namespaces/default/pods/nginx/log');
     assert.equal(logs.status, 400);
     assert.match(logs.json.message, /container "main" in pod "nginx" is waiting to start/);
@@ -157,7 +157,7 @@ describe('kubelet (process runtime)', () => {
           {
             containers: [
               { name: 'main', image: 'busybox', command: ['true'] },
-              { name: 'influxdb', image: 'influxdb:1.2', command: ['influxd'] },
+              { name: 'influxdb', image: 'influxdb:2.7', command: ['influxd'] },
             ],
           },
         ),
@@ -167,7 +167,7 @@ describe('kubelet (process runtime)', () => {
       assert.equal(pod.status.reason, 'ErrImagePull');
       assert.match(
         pod.status.message,
-        /^container influxdb cannot start on this local node: .*influxdb:1\.2.*local mode/,
+        /^container influxdb cannot start on this local node: .*influxdb:2\.7.*local mode/,
       );
       // The kubelet lists regular containers' statuses by name, as a real one does.
       assert.deepEqual(
