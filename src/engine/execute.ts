@@ -17,6 +17,7 @@ import type { Dispatch } from './dispatch.ts';
 import { templateGate } from './sync/gate.ts';
 import type { Synchronization } from './sync/types.ts';
 import { podName } from './names.ts';
+import { DisplayNameError, templateDisplayName } from './display-name.ts';
 import { executeRetry } from './retry/execute-retry.ts';
 import { dispatchTemplate, errorNode, stampRef } from './dispatch-template.ts';
 import { markMemoMiss, memoizedNode, type MemoRequest } from './memoize.ts';
@@ -186,9 +187,14 @@ function runTemplate(
 ): NodeStatus {
   const strategy = t.retryStrategy ?? ctx.wf.spec.retryStrategy;
   try {
-    return strategy ? executeRetry(ctx, existing, d, strategy) : dispatchTemplate(ctx, existing, d);
+    const displayName = templateDisplayName(t, d.scope);
+    const node = strategy ? executeRetry(ctx, existing, d, strategy) : dispatchTemplate(ctx, existing, d);
+    if (displayName && ctx.nodes[node.id] && node.displayName !== displayName) {
+      mutableNode(ctx, node.id).displayName = displayName;
+    }
+    return ctx.nodes[node.id] ?? node;
   } catch (e) {
-    if (!isExpressionTagError(e) && !(e instanceof ArtifactReferenceError)) throw e;
+    if (!isExpressionTagError(e) && !(e instanceof ArtifactReferenceError) && !(e instanceof DisplayNameError)) throw e;
     return errorNode(ctx, req, t, e.message);
   }
 }

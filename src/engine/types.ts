@@ -196,6 +196,8 @@ export interface Template {
   parallelism?: number;
   failFast?: boolean;
   metadata?: { labels?: Record<string, string>; annotations?: Record<string, string> };
+  /** Argo reads one key: `workflows.argoproj.io/display-name` (display-name.ts). */
+  annotations?: Record<string, string>;
   nodeSelector?: Record<string, string>;
   /** Multi-cluster: the cluster to run this template in; empty = the main cluster. */
   clusterName?: string;

@@ -59,7 +59,6 @@ export const UNSUPPORTED: readonly UnsupportedField[] = [
   { at: 'WorkflowLevelArtifactGC.podSpecPatch', feature: 'a pod spec patch for artifact GC pods' },
   { at: 'ValueFrom.event', feature: 'parameter valueFrom.event' },
   { at: 'WorkflowSpec.executorPlugins', feature: 'executor plugins' },
-  { at: 'Template.annotations', feature: 'template annotations' },
   { at: 'Template.podResources', feature: 'pod-level resources' },
   { at: 'WorkflowSpec.podResources', feature: 'pod-level resources' },
   { at: 'Template.resourceClaims', feature: 'resource claims' },
