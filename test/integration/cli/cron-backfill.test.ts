@@ -85,7 +85,7 @@ describe('argosy cron backfill on the local stack', () => {
     }
   };
   const monitorsDone = async (names: string[]): Promise<Workflow[]> =>
-    Promise.all(names.map((n) => stack.waitFor(NS, n, isDone, 200_000)));
+    Promise.all(names.map((n) => stack.waitFor(NS, n, isDone, 170_000)));
 
   before(async () => {
     home = scratch();
