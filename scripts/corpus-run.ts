@@ -4,9 +4,9 @@
 // rejected otherwise (apart: invalid files Kubernetes refuses too), wrong phase (apart: failed visibly
 // on an image local mode cannot run, an address outside this machine, the rights Argo's quick-start
 // gives the default account, a CRD the file assumes installed, or a built-in kind local clusters do not
-// serve), no final phase within the time limit (waiting with a visible reason, still running its pods,
-// or hung without a word), not runnable by `argosy run` (not a Workflow, needs a resume/stop/terminate).
-// A finished workflow with a node still Pending/Running is counted too. Files get the objects Argo's
+// serve), no final phase within the time limit (waiting with a visible reason — apart: for a node of
+// another OS/arch than this machine —, still running its pods, or hung without a word), not runnable
+// by `argosy run` (not a Workflow, needs a resume/stop/terminate). A finished workflow with a node still Pending/Running is counted too. Files get the objects Argo's
 // tests create for them first, and a few expectations the manifest judged are corrected from Argo's
 // code (scripts/corpus-setup.ts says which and why). Prints one line per file and a summary; `--json
 // FILE` writes them.
@@ -41,6 +41,7 @@ type Verdict =
   | 'needs-rbac'
   | 'needs-crd'
   | 'needs-real-cluster'
+  | 'needs-node'
   | 'waiting'
   | 'still-running'
   | 'hung'
@@ -240,6 +241,8 @@ function environmentVerdict(nodeMessages: string[]): Verdict | undefined {
  */
 function atLimit(err: string): Verdict {
   const line = /interrupted; stopping the local stack \(workflow \S+ was \w+(.*)\)/.exec(err)?.[1] ?? '';
+  // The scheduler's words for a pod asking for a node this machine is not (hello-windows, hello-hybrid).
+  if (/ Pending: Unschedulable: .*didn't match Pod's node affinity\/selector/.test(line)) return 'needs-node';
   if (/ Pending: \S/.test(line)) return 'waiting';
   if (/ Running(;|$| \d+ more|: )/.test(line)) return 'still-running';
   return 'hung';
