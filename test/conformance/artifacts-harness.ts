@@ -17,9 +17,8 @@ import { startLocalStack, type LocalStack } from '../../src/local/stack.ts';
 import { parseWorkflows } from '../../src/engine/index.ts';
 import type { NodeStatus, Workflow } from '../../src/engine/types.ts';
 import { s3Store } from '../../src/adapters/artifacts/s3.ts';
-import { LOCAL_ARTIFACT_BUCKET } from '../../src/local/artifact-repository.ts';
 import { SHARED } from '../integration/cli/cli-helpers.ts';
-import { adminClient } from '../integration/pipeline/helpers.ts';
+import { adminClient, bucketObject as readBucket } from '../integration/pipeline/helpers.ts';
 import { CORRECTED } from '../../scripts/corpus-setup.ts';
 
 const DIR = join(SHARED, 'conformance/argo-upstream');
@@ -34,18 +33,7 @@ export const expected = (file: string): string =>
 const done = (wf: Workflow) => ['Succeeded', 'Failed', 'Error'].includes(wf.status?.phase ?? '');
 
 /** Reads an object of the local repository's bucket. */
-export async function bucketObject(key: string): Promise<Buffer | undefined> {
-  const store = s3Store({
-    endpoint: stack.sqsEndpoint,
-    bucket: LOCAL_ARTIFACT_BUCKET,
-    credentials: { accessKeyId: 'x', secretAccessKey: 'x' },
-  });
-  try {
-    return await store.get(key);
-  } finally {
-    store.close();
-  }
-}
+export const bucketObject = (key: string): Promise<Buffer | undefined> => readBucket(stack, key);
 
 /**
  * Submits every case at once (when the suite starts) and adds one test per case checking Argo's phase.

@@ -9,10 +9,8 @@ import { join } from 'node:path';
 import { parse } from 'yaml';
 import { startLocalStack, type LocalStack } from '../../../src/local/stack.ts';
 import type { Workflow } from '../../../src/engine/types.ts';
-import { isDone } from '../pipeline/helpers.ts';
+import { bucketObject, isDone } from '../pipeline/helpers.ts';
 import { createLogger } from '../../../src/logger.ts';
-import { s3Store } from '../../../src/adapters/artifacts/s3.ts';
-import { LOCAL_ARTIFACT_BUCKET } from '../../../src/local/artifact-repository.ts';
 import { isNotFound } from '../../../src/adapters/kube/errors.ts';
 import { workflowPath } from '../../../src/adapters/kube/resources.ts';
 import { ARTIFACT_GC_FINALIZER } from '../../../src/engine/artifact-gc/strategy.ts';
@@ -35,18 +33,7 @@ describe('artifact GC on the local stack', () => {
     await stack?.stop();
   });
 
-  async function object(key: string): Promise<Buffer | undefined> {
-    const store = s3Store({
-      endpoint: stack.sqsEndpoint,
-      bucket: LOCAL_ARTIFACT_BUCKET,
-      credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
-    });
-    try {
-      return await store.get(key);
-    } finally {
-      store.close();
-    }
-  }
+  const object = (key: string) => bucketObject(stack, key);
 
   async function until<T>(what: string, probe: () => Promise<T | undefined>): Promise<T> {
     const end = Date.now() + LONG;

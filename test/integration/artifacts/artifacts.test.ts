@@ -11,9 +11,7 @@ import { join } from 'node:path';
 import { parse } from 'yaml';
 import { startLocalStack, type LocalStack } from '../../../src/local/stack.ts';
 import type { NodeStatus, Workflow } from '../../../src/engine/types.ts';
-import { adminClient, isDone } from '../pipeline/helpers.ts';
-import { s3Store } from '../../../src/adapters/artifacts/s3.ts';
-import { LOCAL_ARTIFACT_BUCKET } from '../../../src/local/artifact-repository.ts';
+import { adminClient, bucketObject, isDone } from '../pipeline/helpers.ts';
 
 const UPSTREAM = join(import.meta.dirname, '../../../../shared/conformance/argo-upstream');
 const upstream = (file: string): Workflow => parse(readFileSync(join(UPSTREAM, file), 'utf8')) as Workflow;
@@ -40,18 +38,7 @@ describe('artifacts on the local stack', () => {
     return stack.waitFor('argo', created.metadata.name!, isDone, 90_000);
   }
 
-  async function object(key: string): Promise<Buffer | undefined> {
-    const store = s3Store({
-      endpoint: stack.sqsEndpoint,
-      bucket: LOCAL_ARTIFACT_BUCKET,
-      credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
-    });
-    try {
-      return await store.get(key);
-    } finally {
-      store.close();
-    }
-  }
+  const object = (key: string) => bucketObject(stack, key);
 
   test('artifact-passing.yaml: tar.gz under <wf>/<pod>/hello-art.tgz, read back by the consumer', async () => {
     const wf = await run(upstream('examples__artifact-passing.yaml'));

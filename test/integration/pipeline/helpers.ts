@@ -6,6 +6,8 @@ import { createKubeClient, type HttpKubeClient } from '../../../src/adapters/kub
 import type { KubePod } from '../../../src/engine/contract.ts';
 import type { Workflow } from '../../../src/engine/types.ts';
 import type { LocalStack } from '../../../src/local/stack.ts';
+import { s3Store } from '../../../src/adapters/artifacts/s3.ts';
+import { LOCAL_ARTIFACT_BUCKET } from '../../../src/local/artifact-repository.ts';
 
 export const SHARED = join(import.meta.dirname, '../../../../shared/conformance/multi-cluster');
 
@@ -89,5 +91,19 @@ export async function until(cond: () => boolean | Promise<boolean>, timeoutMs: n
   while (!(await cond())) {
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** An object of the local stack's artifact repository bucket (undefined when there is none). */
+export async function bucketObject(stack: LocalStack, key: string): Promise<Buffer | undefined> {
+  const store = s3Store({
+    endpoint: stack.sqsEndpoint,
+    bucket: LOCAL_ARTIFACT_BUCKET,
+    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+  });
+  try {
+    return await store.get(key);
+  } finally {
+    store.close();
   }
 }

@@ -12,8 +12,6 @@ import type { NodeStatus, Workflow } from '../../../src/engine/types.ts';
 import { NOW, wfFromYaml } from './fixtures.ts';
 
 const WF = (place = '', retry = '') => `
-apiVersion: argoproj.io/v1alpha1
-kind: Workflow
 spec:
   entrypoint: main
   templates:

@@ -40,9 +40,6 @@ const count = (wf: Workflow): number => Object.keys(wf.status?.nodes ?? {}).leng
 describe("Argo's retry e2e cases through the engine", () => {
   test('TestRetryWorkflowWithContinueOn: Failed with 7 nodes before and after; success keeps its 2 children', () => {
     const yaml = `
-apiVersion: argoproj.io/v1alpha1
-kind: Workflow
-metadata: {name: x}
 spec:
   entrypoint: dag
   templates:
@@ -71,9 +68,6 @@ spec:
 
   test('TestRetryWorkflowWithFailedExitHandler: the exit handler runs again and fails again; 2 nodes', () => {
     const yaml = `
-apiVersion: argoproj.io/v1alpha1
-kind: Workflow
-metadata: {name: x}
 spec:
   entrypoint: hello
   onExit: exit-handler
@@ -98,9 +92,6 @@ spec:
 
   test('TestRetryOmit: a failed DAG with an omitted task can be retried', () => {
     const yaml = `
-apiVersion: argoproj.io/v1alpha1
-kind: Workflow
-metadata: {name: x}
 spec:
   entrypoint: main
   templates:
@@ -123,9 +114,6 @@ spec:
 
   test('TestWorkflowRetryNestedDag: the selected innermost step and what follows it run again', () => {
     const yaml = `
-apiVersion: argoproj.io/v1alpha1
-kind: Workflow
-metadata: {name: x}
 spec:
   entrypoint: outer-dag
   templates:
@@ -166,9 +154,6 @@ spec:
 
   test('TestWorkflowRetry: terminated while suspended, retried with --restart-successful templateName==steps-inner', () => {
     const yaml = `
-apiVersion: argoproj.io/v1alpha1
-kind: Workflow
-metadata: {name: x}
 spec:
   entrypoint: main
   templates:
@@ -211,9 +196,6 @@ spec:
 describe('resubmit --memoized through the engine', () => {
   test("a memoized step is not run again and the next step still gets its output (Argo keeps a memoized node's outputs)", () => {
     const yaml = `
-apiVersion: argoproj.io/v1alpha1
-kind: Workflow
-metadata: {name: x}
 spec:
   entrypoint: main
   templates:

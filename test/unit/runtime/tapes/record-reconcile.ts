@@ -8,27 +8,14 @@
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startLocalClusters } from '../../../../src/local/clusters.ts';
-import { createKubeClient, type HttpKubeClient } from '../../../../src/adapters/kube/http-client.ts';
+import { tapeClusters } from './clusters.ts';
 import type { KubeClient } from '../../../../src/ports/kube.ts';
 import type { KubePod } from '../../../../src/engine/contract.ts';
 import { recording, type Tape } from '../tape.ts';
 import { CONTROLLER, FINISH, START, TWO_PLACES } from './reconcile-workflow.ts';
 import { reconcileOnTape, type Reconciled } from './reconcile-run.ts';
 
-const clusters = await startLocalClusters({ names: ['main', 'other'], kubelet: false, namespaces: ['argo'] });
-const opened: HttpKubeClient[] = [];
-const client = (name: string, token: string): HttpKubeClient => {
-  const c = clusters.get(name);
-  const k = createKubeClient({
-    cluster: name,
-    server: c.url,
-    tls: { caPem: c.caPem },
-    auth: { kind: 'bearer', token },
-  });
-  opened.push(k);
-  return k;
-};
+const clusters = await tapeClusters({ namespaces: ['argo'] });
 
 /** Every pod in argo ends Succeeded, its one container exited 0, as a kubelet would report it. */
 async function succeedPods(admin: KubeClient, at: Date): Promise<void> {
@@ -52,11 +39,12 @@ async function succeedPods(admin: KubeClient, at: Date): Promise<void> {
 }
 
 try {
-  const main = client('main', clusters.get('main').adminToken);
-  const otherAdmin = client('other', clusters.get('other').adminToken);
+  const main = clusters.client('main');
+  const otherAdmin = clusters.client('other');
   // Argosy's identity in `other` may use pods in argo only (what docs/deploy.md has it grant).
-  const rules = [{ verbs: ['list', 'get', 'create', 'delete', 'patch'], resources: ['pods'], namespaces: ['argo'] }];
-  const other = client('other', clusters.get('other').createIdentity('argosy', rules).token);
+  const other = clusters.client('other', [
+    { verbs: ['list', 'get', 'create', 'delete', 'patch'], resources: ['pods'], namespaces: ['argo'] },
+  ]);
   await main.request({
     method: 'POST',
     path: '/apis/argoproj.io/v1alpha1/namespaces/argo/workflows',
@@ -73,6 +61,5 @@ try {
   const finish = await run(FINISH);
   writeFileSync(join(import.meta.dirname, 'reconcile.json'), JSON.stringify({ start, finish }, null, 2) + '\n');
 } finally {
-  for (const c of opened) c.close();
   await clusters.stop();
 }

@@ -7,8 +7,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startLocalClusters } from '../../../../src/local/clusters.ts';
-import { createKubeClient, type HttpKubeClient } from '../../../../src/adapters/kube/http-client.ts';
+import { tapeClusters } from './clusters.ts';
 
 import { observePods } from '../../../../src/runtime/observe.ts';
 import { applyActions } from '../../../../src/runtime/apply.ts';
@@ -16,36 +15,14 @@ import { silentLogger } from '../../../../src/logger.ts';
 import { recording, tapeRegistry, type Tape } from '../tape.ts';
 import { APPLIED_ACTIONS, OBSERVED_WORKFLOW, UID } from './observe-workflow.ts';
 
-const clusters = await startLocalClusters({
-  names: ['main', 'other'],
-  kubelet: false,
-  crds: false,
-  namespaces: ['argo', 'batch'],
-});
-const clients: HttpKubeClient[] = [];
-const client = (name: string, token: string) => {
-  const c = clusters.get(name);
-  const k = createKubeClient({
-    cluster: name,
-    server: c.url,
-    tls: { caPem: c.caPem },
-    auth: { kind: 'bearer', token },
-  });
-  clients.push(k);
-  return k;
-};
+const clusters = await tapeClusters({ crds: false, namespaces: ['argo', 'batch'] });
 try {
-  const main = client('main', clusters.get('main').adminToken);
-  const otherAdmin = client('other', clusters.get('other').adminToken);
+  const main = clusters.client('main');
+  const otherAdmin = clusters.client('other');
   // Argosy's identity in `other` may use pods in argo only: batch answers 403.
-  const other = client(
-    'other',
-    clusters
-      .get('other')
-      .createIdentity('argosy', [
-        { verbs: ['list', 'get', 'create', 'delete', 'patch'], resources: ['pods'], namespaces: ['argo'] },
-      ]).token,
-  );
+  const other = clusters.client('other', [
+    { verbs: ['list', 'get', 'create', 'delete', 'patch'], resources: ['pods'], namespaces: ['argo'] },
+  ]);
   const pod = (name: string, labels: Record<string, string>) => ({
     apiVersion: 'v1',
     kind: 'Pod',
@@ -74,6 +51,5 @@ try {
   await applyActions(deps, OBSERVED_WORKFLOW, APPLIED_ACTIONS);
   writeFileSync(join(import.meta.dirname, 'apply.json'), JSON.stringify(applied, null, 2) + '\n');
 } finally {
-  for (const c of clients) c.close();
   await clusters.stop();
 }
