@@ -1,6 +1,7 @@
 /**
  * Argo's retry e2e cases (test/e2e/cli_test.go: TestRetryWorkflowWithContinueOn,
  * TestRetryWorkflowWithFailedExitHandler, TestRetryOmit, TestWorkflowRetryNestedDag) as a user runs
+ * and TestWorkflowRetry (terminated while suspended) — as a user runs
  * them against `argosy dev` (the local kubelet running the pods, the real handlers): submit, wait for
  * Argo's first result, `argosy retry` (argo's get block printed), wait again, Argo's second result.
  * The workflows are Argo's testdata shapes (as in test/unit/engine/rerun-e2e.test.ts, which checks the
@@ -31,6 +32,16 @@ async function workflow(name: string): Promise<Workflow> {
     return await getWorkflow<Workflow>(client, 'argo', name);
   } finally {
     client.close();
+  }
+}
+
+/** Polls the workflow until `ok` (the stack is loaded: generous, never a timing assertion). */
+async function until(name: string, ok: (wf: Workflow) => boolean): Promise<Workflow> {
+  for (let i = 0; ; i++) {
+    const wf = await workflow(name);
+    if (ok(wf)) return wf;
+    if (i > 1200) throw new Error(`${name}: condition not reached: ${JSON.stringify(wf.status)}`);
+    await new Promise((r) => setTimeout(r, 100));
   }
 }
 
@@ -138,6 +149,51 @@ spec:
     assert.equal(byDisplay(first, 'O')?.phase, 'Omitted');
     assert.equal(second.status?.phase, 'Failed');
     assert.equal(byDisplay(second, 'O')?.phase, 'Omitted');
+  });
+
+  test('TestWorkflowRetry: terminated while suspended, retried with --restart-successful templateName==steps-inner', async () => {
+    const yaml = `
+apiVersion: argoproj.io/v1alpha1
+kind: Workflow
+metadata: {generateName: retry-test-}
+spec:
+  entrypoint: main
+  templates:
+    - name: main
+      steps:
+        - - {name: steps-outer-step1, template: whalesay}
+        - - {name: steps-outer-step2, template: steps-inner}
+    - name: steps-inner
+      steps:
+        - - {name: steps-inner-step1, template: whalesay}
+        - - {name: steps-inner-step2, template: approve}
+    - name: approve
+      suspend: {}
+    - name: whalesay
+      container: {image: argoproj/argosay:v2}
+`;
+    const s = await runCli(['submit', writeFile(dir, 'retry-test.yaml', yaml), '-o', 'name'], dir);
+    assert.equal(s.code, 0, s.stderr);
+    const name = s.stdout.trim();
+    const suspended = (wf: Workflow) => nodes(wf).some((n) => n.type === 'Suspend' && n.phase === 'Running');
+    await until(name, suspended);
+    const t = await runCli(['terminate', '@latest'], dir);
+    assert.equal(t.code, 0, t.stderr);
+    assert.match(t.stdout, /workflow retry-test-.* terminated/);
+    const terminated = await until(name, (wf) => wf.status?.phase === 'Failed');
+    const retryTime = Date.parse(terminated.status?.finishedAt ?? '');
+    // Argo's test waits 3 s too: finishedAt has whole seconds, so a rerun must finish in a later one.
+    await new Promise((r) => setTimeout(r, 1100));
+    const r = await runCli(
+      ['retry', '@latest', '--restart-successful', '--node-field-selector', 'templateName==steps-inner'],
+      dir,
+    );
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /^Name: +retry-test-/m);
+    const again = await until(name, suspended);
+    assert.ok(Date.parse(byDisplay(again, 'steps-outer-step1')?.finishedAt ?? '') < retryTime, 'outer step kept');
+    assert.ok(retryTime < Date.parse(byDisplay(again, 'steps-inner-step1')?.finishedAt ?? ''), 'inner step ran again');
+    assert.equal((await runCli(['terminate', name], dir)).code, 0);
   });
 
   test('TestWorkflowRetryNestedDag: the selected innermost step and what follows it run again', async () => {
