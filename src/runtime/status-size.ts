@@ -11,7 +11,7 @@
  */
 import type { Workflow, WorkflowStatus } from '../engine/types.ts';
 import type { NodeStatusStore } from '../ports/node-status.ts';
-import { compressNodes } from '../adapters/kube/compressed-nodes.ts';
+import { EncodedNodes } from '../adapters/kube/compressed-nodes.ts';
 import { saveNodes } from '../adapters/kube/offloaded-nodes.ts';
 
 /** Argo's default maxWorkflowSize: compress above this; fail when compression is not enough. */
@@ -33,16 +33,29 @@ export class StatusTooLargeError extends Error {
 
 /**
  * The status to store for `wf`: as decided when the object fits, else with nodes compressed.
- * Throws {@link StatusTooLargeError} when the compressed object is still over the limit.
+ * Throws {@link StatusTooLargeError} when the compressed object is still over the limit. `encoded`:
+ * the nodes' encodings, made once and shared with the offload that may follow.
  */
-export function statusForStorage(wf: Workflow, status: WorkflowStatus, limit = MAX_WORKFLOW_BYTES): WorkflowStatus {
-  const size = (s: WorkflowStatus) => Buffer.byteLength(JSON.stringify({ ...wf, status: s }));
-  if (!status.nodes || size(status) <= limit) return status;
-  const { nodes, ...rest } = status;
-  const compressed: WorkflowStatus = { ...rest, compressedNodes: compressNodes(nodes) };
-  const bytes = size(compressed);
+export function statusForStorage(
+  wf: Workflow,
+  status: WorkflowStatus,
+  limit = MAX_WORKFLOW_BYTES,
+  encoded = new EncodedNodes(status.nodes),
+): WorkflowStatus {
+  if (!status.nodes) return status;
+  const { nodes: _n, ...rest } = status;
+  // The object's size with the nodes' JSON in place, without serialising the nodes a second time.
+  if (bytesWith(wf, rest, 'nodes', encoded.bytes.length) <= limit) return status;
+  const compressed: WorkflowStatus = { ...rest, compressedNodes: encoded.base64 };
+  const bytes = bytesWith(wf, rest, 'compressedNodes', encoded.base64.length + 2);
   if (bytes > limit) throw new StatusTooLargeError(bytes, limit);
   return compressed;
+}
+
+/** Bytes of `wf` stored with status `rest` plus a member `key` whose JSON value is `valueBytes` long. */
+function bytesWith(wf: Workflow, rest: WorkflowStatus, key: string, valueBytes: number): number {
+  // 0 stands in for the value: one byte, swapped for the value's length.
+  return Buffer.byteLength(JSON.stringify({ ...wf, status: { ...rest, [key]: 0 } })) - 1 + valueBytes;
 }
 
 /** How statuses are stored: Argo's `MAX_WORKFLOW_SIZE`, `ALWAYS_OFFLOAD_NODE_STATUS` and the store. */
@@ -59,24 +72,26 @@ const objectBytes = (wf: Workflow, s: WorkflowStatus) => Buffer.byteLength(JSON.
 /**
  * {@link statusForStorage}, then, when the nodes do not fit even compressed (or always, with
  * `alwaysOffload`) and a store is configured, the nodes offloaded to it. Throws
- * {@link StatusTooLargeError} when the status without its nodes is still over the limit.
+ * {@link StatusTooLargeError} when the status without its nodes is still over the limit. The nodes are
+ * serialised and gzipped once for all of it (`encoded`, counted by tests).
  */
 export async function storableStatus(
   wf: Workflow,
   status: WorkflowStatus,
   storage: StatusStorage = {},
+  encoded = new EncodedNodes(status.nodes),
 ): Promise<WorkflowStatus> {
   const limit = storage.maxWorkflowSize ?? MAX_WORKFLOW_BYTES;
   const store = storage.nodeStatus;
   if (!store || !status.nodes || !storage.alwaysOffload) {
     try {
-      return statusForStorage(wf, status, limit);
+      return statusForStorage(wf, status, limit, encoded);
     } catch (e) {
       if (!(e instanceof StatusTooLargeError) || !store || !status.nodes) throw e;
     }
   }
-  const { nodes, compressedNodes: _c, offloadNodeStatusVersion: _v, ...rest } = status;
-  const offloaded: WorkflowStatus = { ...rest, offloadNodeStatusVersion: await saveNodes(store, wf, nodes ?? {}) };
+  const { nodes: _n, compressedNodes: _c, offloadNodeStatusVersion: _v, ...rest } = status;
+  const offloaded: WorkflowStatus = { ...rest, offloadNodeStatusVersion: await saveNodes(store, wf, encoded) };
   const bytes = objectBytes(wf, offloaded);
   if (bytes > limit) throw new StatusTooLargeError(bytes, limit, 'offloaded');
   return offloaded;

@@ -10,7 +10,46 @@ import type { Workflow, WorkflowStatus } from '../../engine/types.ts';
 
 /** The node map, gzip+base64 (what `status.compressedNodes` holds). */
 export function compressNodes(nodes: unknown): string {
-  return gzipSync(JSON.stringify(nodes)).toString('base64');
+  return new EncodedNodes(nodes).base64;
+}
+
+/**
+ * One node map's encodings, each made at most once: the JSON bytes (their length sizes the object,
+ * their FNV names an offloaded version), their gzip (the offloaded body) and its base64
+ * (`compressedNodes`). At 100,000 nodes each serialisation or gzip costs seconds, and one status write
+ * used to make them twice (compressed first, then offloaded).
+ */
+export class EncodedNodes {
+  /** Serialisations and compressions made (for tests: at most one of each per write). */
+  encodings = 0;
+  private json?: Buffer;
+  private gz?: Buffer;
+  private b64?: string;
+
+  constructor(readonly nodes: unknown) {}
+
+  /** The nodes' JSON, UTF-8. */
+  get bytes(): Buffer {
+    if (!this.json) {
+      this.encodings++;
+      this.json = Buffer.from(JSON.stringify(this.nodes), 'utf8');
+    }
+    return this.json;
+  }
+
+  get gzip(): Buffer {
+    if (!this.gz) {
+      const bytes = this.bytes;
+      this.encodings++;
+      this.gz = gzipSync(bytes);
+    }
+    return this.gz;
+  }
+
+  get base64(): string {
+    this.b64 ??= this.gzip.toString('base64');
+    return this.b64;
+  }
 }
 
 /** The node map from `status.compressedNodes`. */

@@ -7,10 +7,10 @@
  * object names. Everything that reads nodes goes through {@link hydrateWorkflow}; the store is the
  * controller's own (docs/adr/0017-node-status-offload.md), never the workflows' artifact repository.
  */
-import { gunzipSync, gzipSync } from 'node:zlib';
+import { gunzipSync } from 'node:zlib';
 import type { NodeStatus, Workflow, WorkflowStatus } from '../../engine/types.ts';
 import type { NodeStatusStore } from '../../ports/node-status.ts';
-import { inflateWorkflow } from './compressed-nodes.ts';
+import { EncodedNodes, inflateWorkflow } from './compressed-nodes.ts';
 
 type Nodes = Record<string, NodeStatus>;
 
@@ -42,8 +42,8 @@ export class OffloadedNodesMissingError extends Error {
 }
 
 /** Argo's `fnv:<n>`: 32-bit FNV-1 (multiply, then xor) over the bytes of the nodes' JSON. */
-export function nodesVersion(json: string): string {
-  const bytes = Buffer.from(json, 'utf8');
+export function nodesVersion(json: string | Buffer): string {
+  const bytes = typeof json === 'string' ? Buffer.from(json, 'utf8') : json;
   let hash = 0x811c9dc5;
   for (let i = 0; i < bytes.length; i++) hash = (Math.imul(hash, 16777619) ^ bytes[i]!) >>> 0;
   return `fnv:${hash >>> 0}`;
@@ -59,11 +59,14 @@ export function offloadKey(wf: Workflow, version: string): string {
   return `${offloadPrefix(wf)}${version}`;
 }
 
-/** Writes `nodes` as a new version (idempotent: the same nodes give the same key); returns it. */
-export async function saveNodes(store: NodeStatusStore, wf: Workflow, nodes: Nodes): Promise<string> {
-  const json = JSON.stringify(nodes);
-  const version = nodesVersion(json);
-  await store.put(offloadKey(wf, version), gzipSync(json));
+/**
+ * Writes `nodes` as a new version (idempotent: the same nodes give the same key); returns it. Given
+ * encoded, their JSON and gzip are the ones already made (status-size.ts compressed them first).
+ */
+export async function saveNodes(store: NodeStatusStore, wf: Workflow, nodes: Nodes | EncodedNodes): Promise<string> {
+  const encoded = nodes instanceof EncodedNodes ? nodes : new EncodedNodes(nodes);
+  const version = nodesVersion(encoded.bytes);
+  await store.put(offloadKey(wf, version), encoded.gzip);
   return version;
 }
 

@@ -235,6 +235,7 @@ function listOrWatch(ctx: HandlerContext, call: Call): void {
     fields,
     ...(limit !== undefined ? { limit } : {}),
     ...(q(url, 'continue') ? { continueToken: q(url, 'continue')! } : {}),
+    selective: !!q(url, 'labelSelector') || !!q(url, 'fieldSelector'),
   });
   if (wantsTable(call.req.headers.accept)) {
     return sendJson(call.res, 200, toTable(def, list.items, list.metadata, true));

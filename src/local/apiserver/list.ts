@@ -13,6 +13,11 @@ export interface ListQuery {
   fields: FieldSelector;
   limit?: number;
   continueToken?: string;
+  /**
+   * A label or field selector was given: kube-apiserver then leaves `remainingItemCount` unset (the
+   * number of matching items left is unknown without reading them all).
+   */
+  selective?: boolean;
 }
 
 interface ContinueToken {
@@ -35,16 +40,10 @@ function decodeToken(s: string): ContinueToken {
   throw badRequest('continue key is not valid: incorrect encoded start resourceVersion (version meta.k8s.io/v1)');
 }
 
-/** Selects objects from the store. */
-export function selectObjects(state: ClusterState, def: ResourceDef, q: ListQuery): KubeObject[] {
-  const all = state.store.list(resourceKey(def.group, def.resource), def.namespaced ? q.namespace : undefined);
-  return all.filter((o) => q.labels(o.metadata.labels) && q.fields(o));
-}
-
-/** Runs a LIST and builds the `<Kind>List` envelope. */
+/** Runs a LIST and builds the `<Kind>List` envelope: one page, read from where the token left off. */
 export function listObjects(state: ClusterState, def: ResourceDef, version: string, q: ListQuery): KubeObject {
   let rv = state.store.currentRv();
-  let items = selectObjects(state, def, q);
+  let start = '';
   if (q.continueToken) {
     const token = decodeToken(q.continueToken);
     if (token.rv < state.store.compactedRv()) {
@@ -60,14 +59,17 @@ export function listObjects(state: ClusterState, def: ResourceDef, version: stri
       throw new ApiError(status);
     }
     rv = token.rv;
-    items = items.filter((o) => keyOf(o) > token.start);
+    start = token.start;
   }
+  const rk = resourceKey(def.group, def.resource);
+  const namespace = def.namespaced ? q.namespace : undefined;
+  const accept = (o: KubeObject) => q.labels(o.metadata.labels) && q.fields(o);
+  const page = state.store.page(rk, namespace, start, accept, q.limit && q.limit > 0 ? q.limit : 0);
+  const items = page.items;
   const metadata: KubeObject = { resourceVersion: String(rv) };
-  if (q.limit && q.limit > 0 && items.length > q.limit) {
-    const remaining = items.length - q.limit;
-    items = items.slice(0, q.limit);
+  if (page.more) {
     metadata.continue = encodeToken({ rv, start: keyOf(items[items.length - 1]!) });
-    metadata.remainingItemCount = remaining;
+    if (!q.selective) metadata.remainingItemCount = page.rest;
   }
   return { kind: def.listKind, apiVersion: apiVersionOf(def, version), metadata, items };
 }

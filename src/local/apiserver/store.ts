@@ -35,6 +35,12 @@ export class ObjectStore {
   private readonly listeners = new Set<StoreListener>();
   /** owner uid → dependents (`rk\0namespace\0name`), for cascading deletion. */
   private readonly owners = new Map<string, Set<string>>();
+  /**
+   * Per resource, every `namespace\0name` key in etcd order, kept sorted on insert/remove (built on first
+   * use): a page of a LIST starts by binary search instead of sorting every name again per page, which
+   * made listing 100,000 pods in pages of 500 quadratic.
+   */
+  private readonly sortedKeys = new Map<string, string[]>();
 
   constructor(private readonly historySize = 10000) {}
 
@@ -53,17 +59,51 @@ export class ObjectStore {
 
   /** Objects of one resource, in etcd key order (namespace, then name). */
   list(rk: string, namespace?: string): KubeObject[] {
-    const table = this.tables.get(rk);
-    if (!table) return [];
-    const out: KubeObject[] = [];
-    const namespaces = namespace === undefined ? [...table.keys()].sort() : [namespace];
-    for (const ns of namespaces) {
-      const byName = table.get(ns);
-      if (!byName) continue;
-      const names = [...byName.keys()].sort();
-      for (const n of names) out.push(byName.get(n)!);
+    return this.page(rk, namespace, '', () => true, 0).items;
+  }
+
+  /**
+   * One page of a LIST: the objects after key `after` (`namespace\0name`; '' = from the start) that
+   * `accept` takes, in key order, at most `limit` (0 = all). `more`: another accepted object follows;
+   * `rest`: how many keys (accepted or not) follow the last one returned. Visits only the keys up to
+   * the first accepted object past the page, so a paginated LIST is linear in the resource's size.
+   */
+  page(
+    rk: string,
+    namespace: string | undefined,
+    after: string,
+    accept: (o: KubeObject) => boolean,
+    limit: number,
+  ): { items: KubeObject[]; more: boolean; rest: number } {
+    const keys = this.keysOf(rk);
+    const prefix = namespace === undefined ? '' : `${namespace}\0`;
+    const end = namespace === undefined ? keys.length : lowerBound(keys, `${namespace}\u0001`);
+    let i = Math.max(lowerBound(keys, prefix), after ? upperBound(keys, after) : 0);
+    const items: KubeObject[] = [];
+    let last = i;
+    for (; i < end; i++) {
+      const object = this.byKey(rk, keys[i]!);
+      if (!object || !accept(object)) continue;
+      if (limit > 0 && items.length === limit) return { items, more: true, rest: end - last };
+      items.push(object);
+      last = i + 1;
     }
-    return out;
+    return { items, more: false, rest: end - last };
+  }
+
+  private byKey(rk: string, key: string): KubeObject | undefined {
+    const cut = key.indexOf('\0');
+    return this.get(rk, key.slice(0, cut), key.slice(cut + 1));
+  }
+
+  private keysOf(rk: string): string[] {
+    let keys = this.sortedKeys.get(rk);
+    if (keys) return keys;
+    keys = [];
+    for (const [ns, byName] of this.tables.get(rk) ?? []) for (const name of byName.keys()) keys.push(`${ns}\0${name}`);
+    keys.sort();
+    this.sortedKeys.set(rk, keys);
+    return keys;
   }
 
   count(rk: string, namespace?: string): number {
@@ -90,6 +130,8 @@ export class ObjectStore {
     const prev = this.get(rk, namespace, name);
     if (!prev) return undefined;
     this.tables.get(rk)!.get(namespace)!.delete(name);
+    const keys = this.sortedKeys.get(rk);
+    if (keys) keys.splice(lowerBound(keys, `${namespace}\0${name}`), 1);
     this.unindexOwners(rk, prev);
     const rv = ++this.rv;
     const object = { ...prev, metadata: { ...prev.metadata, resourceVersion: String(rv) } };
@@ -131,6 +173,7 @@ export class ObjectStore {
 
   /** Loads a snapshot into an empty store (no events: watchers start after it). */
   load(snapshot: StoreSnapshot): void {
+    this.sortedKeys.clear();
     this.rv = snapshot.rv;
     this.compacted = snapshot.rv;
     for (const [rk, objects] of Object.entries(snapshot.objects)) {
@@ -144,6 +187,11 @@ export class ObjectStore {
     const namespace: string = stored.metadata.namespace ?? '';
     const prev = this.get(rk, namespace, stored.metadata.name);
     if (prev) this.unindexOwners(rk, prev);
+    const keys = prev ? undefined : this.sortedKeys.get(rk);
+    if (keys) {
+      const key = `${namespace}\0${stored.metadata.name}`;
+      keys.splice(lowerBound(keys, key), 0, key);
+    }
     this.put(rk, stored);
     const event: StoreEvent = { type, rk, namespace, object: stored, rv };
     if (prev) event.prev = prev;
@@ -183,4 +231,28 @@ export class ObjectStore {
     }
     for (const l of this.listeners) l(event);
   }
+}
+
+/** The first index whose key is ≥ `key` (`keys` sorted). */
+function lowerBound(keys: string[], key: string): number {
+  let lo = 0;
+  let hi = keys.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (keys[mid]! < key) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** The first index whose key is > `key`. */
+function upperBound(keys: string[], key: string): number {
+  let lo = 0;
+  let hi = keys.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (keys[mid]! <= key) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }

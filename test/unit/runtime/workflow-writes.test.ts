@@ -1,6 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Workflow } from '../../../src/engine/types.ts';
+import type { NodeStatus, Workflow, WorkflowStatus } from '../../../src/engine/types.ts';
 import { deriveEvents, shouldRecordEvent } from '../../../src/runtime/events.ts';
 import { workflowPodSelector } from '../../../src/engine/labels.ts';
 import { podPlaces } from '../../../src/runtime/observe.ts';
@@ -35,6 +35,44 @@ describe('metadata and status writes', () => {
     assert.equal(canonicalJson({ b: 1, a: { d: 2, c: 3 } }), canonicalJson({ a: { c: 3, d: 2 }, b: 1 }));
     assert.equal(isStatusChanged({ phase: 'Running', progress: '0/1' }, { progress: '0/1', phase: 'Running' }), false);
     assert.equal(isStatusChanged({ phase: 'Running' }, { phase: 'Succeeded' }), true);
+    assert.equal(isStatusChanged({ phase: 'Running', message: undefined }, { phase: 'Running' }), false);
+    assert.equal(
+      isStatusChanged(
+        {
+          conditions: [
+            { type: 'A', status: 'True' },
+            { type: 'B', status: 'True' },
+          ],
+        },
+        {
+          conditions: [
+            { type: 'B', status: 'True' },
+            { type: 'A', status: 'True' },
+          ],
+        },
+      ),
+      true,
+    );
+    assert.equal(isStatusChanged({ progress: '1' }, { progress: 1 } as unknown as WorkflowStatus), true);
+    assert.equal(isStatusChanged({ nodes: {} }, {}), true);
+  });
+
+  test('a wide status is compared deeply only where the engine made new objects (counted)', () => {
+    const nodes: Record<string, NodeStatus> = {};
+    for (let i = 0; i < 10_000; i++)
+      nodes[`n${i}`] = { id: `n${i}`, name: `w.f(${i})`, type: 'Pod', phase: 'Running', outputs: { exitCode: '0' } };
+    const stored: WorkflowStatus = { phase: 'Running', nodes };
+    // As decide returns it: a new node map holding the same node objects, a copy of the one it changed.
+    const decided: WorkflowStatus = { ...stored, nodes: { ...nodes, n7: { ...nodes.n7!, phase: 'Succeeded' } } };
+    const visits = { objects: 0 };
+    assert.equal(isStatusChanged(stored, decided, visits), true);
+    assert.ok(visits.objects <= 3, `${visits.objects} objects compared member by member`);
+    const same = { objects: 0 };
+    assert.equal(isStatusChanged(stored, { ...stored, nodes: { ...nodes, n7: { ...nodes.n7! } } }, same), false);
+    assert.ok(same.objects <= 4, `${same.objects}`);
+    // A copy read from elsewhere is still compared right, member by member.
+    assert.equal(isStatusChanged(structuredClone(stored), decided), true);
+    assert.equal(isStatusChanged(structuredClone(stored), stored), false);
   });
 });
 

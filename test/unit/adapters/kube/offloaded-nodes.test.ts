@@ -17,8 +17,8 @@ import {
   readHydrated,
   saveNodes,
 } from '../../../../src/adapters/kube/offloaded-nodes.ts';
-import { compressNodes } from '../../../../src/adapters/kube/compressed-nodes.ts';
-import { storableStatus, StatusTooLargeError } from '../../../../src/runtime/status-size.ts';
+import { compressNodes, decompressNodes, EncodedNodes } from '../../../../src/adapters/kube/compressed-nodes.ts';
+import { statusForStorage, storableStatus, StatusTooLargeError } from '../../../../src/runtime/status-size.ts';
 import { writeWorkflow } from '../../../../src/runtime/write-workflow.ts';
 import { WORKFLOW_FINALIZER } from '../../../../src/engine/contract.ts';
 
@@ -129,6 +129,24 @@ describe('where a status is stored', () => {
     assert.equal(offloaded.progress, '0/3000');
     assert.equal(store.objects.size, 1);
     await assert.rejects(storableStatus(wf, running(3000), { maxWorkflowSize: 20_000 }), StatusTooLargeError);
+  });
+
+  test('one serialisation and one gzip of the nodes per write, shared by the compress and offload steps', async () => {
+    const store = memoryStore();
+    const status = running(3000);
+    const encoded = new EncodedNodes(status.nodes);
+    const offloaded = await storableStatus(wf, status, { nodeStatus: store, maxWorkflowSize: 20_000 }, encoded);
+    assert.equal(encoded.encodings, 2, 'JSON once, gzip once');
+    const body = store.objects.get(offloadKey(wf, offloaded.offloadNodeStatusVersion ?? '')) as Buffer;
+    assert.deepEqual(JSON.parse(gunzipSync(body).toString('utf8')), status.nodes);
+    // The sizes it compared are the ones the object really has, counted without serialising it again.
+    const bytes = (s: WorkflowStatus) => Buffer.byteLength(JSON.stringify({ ...wf, status: s }));
+    const plainLimit = bytes(running(300));
+    assert.ok(statusForStorage(wf, running(300), plainLimit).nodes, 'exactly at the limit: plain');
+    const squeezed = statusForStorage(wf, running(300), plainLimit - 1);
+    assert.deepEqual(decompressNodes(squeezed.compressedNodes ?? ''), running(300).nodes);
+    assert.throws(() => statusForStorage(wf, running(300), bytes(squeezed) - 1), StatusTooLargeError);
+    assert.ok(statusForStorage(wf, running(300), bytes(squeezed)).compressedNodes);
   });
 
   test('ALWAYS_OFFLOAD_NODE_STATUS offloads small statuses too; a status too large without nodes still fails', async () => {
