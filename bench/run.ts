@@ -7,7 +7,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
-import { cpus, freemem, totalmem } from 'node:os';
+import { cpus, freemem, loadavg, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { measureBaselines, round, type Summary } from './baseline.ts';
 import { DEFAULT_TUNING, runLatencyBench, startBenchStack, type BenchTuning } from './latency.ts';
@@ -267,9 +267,18 @@ async function hundredK(): Promise<void> {
     DEFAULT_TUNING,
     async (b) => {
       log(`size: a ${pods}-pod fan-out (node status offload)`);
-      const w = (await wideRun(b, pods, 3_600_000)).run;
+      const store = b.stack.clusters.get(b.stack.mainCluster).server.state.store;
+      const progress = setInterval(() => {
+        const ms = b.invocationMs;
+        const last = ms.slice(-5).map((x) => Math.round(x / 1000));
+        log(
+          `${store.count('/pods')} pods; ${ms.length} reconciles, last ${last.join(',')} s; load ${loadavg()[0]?.toFixed(1)}`,
+        );
+      }, 60_000);
+      const w = (await wideRun(b, pods, 3_600_000).finally(() => clearInterval(progress))).run;
       results.hundredK = w;
-      const how = `${w.podCreates} pod creates, longest reconcile ${w.longestInvocationMs} ms, ${w.offloaded ? 'nodes offloaded' : 'NOT offloaded'}, bench RSS ${w.rssMiB} MiB`;
+      const offload = w.offloaded ? `nodes offloaded (${w.offloadVersions} versions)` : 'NOT offloaded';
+      const how = `${w.podCreates} pod creates, longest reconcile ${w.longestInvocationMs} ms, ${offload}, load avg ${loadavg()[0]?.toFixed(1)}, bench RSS ${w.rssMiB} MiB`;
       row(
         `${pods}-pod workflow locally (sim runtime)`,
         w.completed
@@ -393,6 +402,8 @@ const machine = {
   memGiB: round(totalmem() / 2 ** 30, 1),
   freeGiB: round(freemem() / 2 ** 30, 1),
   node: process.version,
+  /** 1, 5 and 15 minute load averages at the start (the machine may be shared). */
+  loadAvgAtStart: loadavg().map((x) => round(x, 1)),
 };
 log(`machine: ${JSON.stringify(machine)}${quick ? ' (quick)' : ''}`);
 const before = await measureBaselines();
@@ -417,10 +428,15 @@ const out = {
   quick,
   machine,
   baselines: { before, after },
+  loadAvgAtEnd: loadavg().map((x) => round(x, 1)),
   ...results,
   seconds: round((performance.now() - t0) / 1000, 0),
 };
 print();
 if (!only) writeFileSync(fileURLToPath(new URL('results.json', import.meta.url)), `${JSON.stringify(out, null, 2)}\n`);
+// A partial run's figures, to a file of its own when asked (`--out FILE`): results.json is one whole run.
+const outArg = args.indexOf('--out');
+if (only && outArg >= 0 && args[outArg + 1])
+  writeFileSync(args[outArg + 1] as string, `${JSON.stringify(out, null, 2)}\n`);
 log(`done in ${out.seconds} s${only ? ' (partial run: results.json not written)' : ''}`);
 process.exit(0);

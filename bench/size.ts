@@ -85,6 +85,8 @@ export interface WideRun {
   compressed: boolean;
   /** Nodes offloaded to the node status store (status.offloadNodeStatusVersion). */
   offloaded: boolean;
+  /** Distinct offloaded versions the stored workflow named over the run (one per status write offloaded). */
+  offloadVersions: number;
   /** The bench process RSS after the run (MiB): every component of the stack runs in it. */
   rssMiB: number;
   /** Distinct warnings/errors the stack logged (why it did not complete). */
@@ -110,9 +112,14 @@ export async function wideRun(
   b.reset();
   let created = 0;
   let stored = 0;
+  const versions = new Set<string>();
   const stop = b.observe(({ event }) => {
     if (event.rk.endsWith('/pods') && event.type === 'ADDED') created++;
-    if (event.rk.endsWith('/workflows') && event.type === 'MODIFIED') stored++;
+    if (event.rk.endsWith('/workflows') && event.type === 'MODIFIED') {
+      stored++;
+      const version = (event.object as Workflow).status?.offloadNodeStatusVersion;
+      if (version) versions.add(version);
+    }
   });
   const t0 = performance.now();
   let wf: Workflow | undefined;
@@ -148,7 +155,8 @@ export async function wideRun(
     podPatches: podVerb('patch'),
     longestInvocationMs: Math.round(Math.max(0, ...b.invocationMs)),
     compressed: !!wf?.status?.compressedNodes,
-    offloaded: !!wf?.status?.offloadNodeStatusVersion,
+    offloaded: !!wf?.status?.offloadNodeStatusVersion || versions.size > 0,
+    offloadVersions: versions.size,
     rssMiB: Math.round(process.memoryUsage().rss / 2 ** 20),
     errors: [...new Set(b.logs.map((l) => l.slice(0, 300)))].slice(0, 5),
   };

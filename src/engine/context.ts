@@ -73,6 +73,8 @@ export interface ExecContext {
   /** Task sets, agent pods and handed-out tasks of HTTP nodes (http/task-sets.ts); absent = none. */
   http?: HttpState;
   actions: Action[];
+  /** Pod creates still allowed in this decide (`Snapshot.podCreateBudget`) and those left out; absent = no cap. */
+  createBudget?: { left: number; deferred: number };
   reasons: string[];
   templates: Map<string, Template>;
   globals: Record<string, string>;

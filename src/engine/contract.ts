@@ -205,6 +205,14 @@ export interface Snapshot {
    * AcquireLock outcomes refresh them between rounds (docs/adr/0021-synchronization-locks.md).
    */
   locks?: Record<string, LockView>;
+  /**
+   * Pod creates this reconcile may still make (the deployment's per-reconcile cap less the creates of
+   * earlier rounds); absent = no cap. The engine builds the first ones and says how many wait
+   * (`Decision.deferredCreates`); their nodes stay Pending without a pod, so the next decide plans them
+   * again. The others are not even built: at 100,000 Pending nodes, building every pod on each reconcile
+   * to create 2,000 of them took most of the reconcile.
+   */
+  podCreateBudget?: number;
 }
 
 /** A registered cluster and its labels, for templates that choose their cluster (docs/adr/0013-cluster-choice.md). */
@@ -350,6 +358,8 @@ export interface Decision {
    * the runtime emits them only once the status write succeeded (docs/adr/0018-custom-metrics.md).
    */
   metrics?: MetricSample[];
+  /** Pod creates left out by `Snapshot.podCreateBudget`: the runtime comes back to the workflow at once. */
+  deferredCreates?: number;
 }
 
 /** One observation of a user's custom metric, with Argo's name (without the `argo_workflows_` prefix). */

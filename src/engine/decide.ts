@@ -179,6 +179,7 @@ function contextOf(wf: Workflow, snapshot: Snapshot, now: Date): ExecContext {
   if (snapshot.locks) ctx.sync = newSyncState(snapshot.locks);
   const fmt = wf.metadata.annotations?.[ANNOTATION_POD_NAME_FORMAT];
   ctx.podNameFormat = fmt === 'v1' || fmt === 'v2' ? fmt : (snapshot.controller.podNameFormat ?? 'v2');
+  if (snapshot.podCreateBudget !== undefined) ctx.createBudget = { left: snapshot.podCreateBudget, deferred: 0 };
   return ctx;
 }
 
@@ -235,6 +236,7 @@ export function decide(snapshot: Snapshot, now: Date): Decision {
   };
   const after = requeueAfter(ctx, snapshot, status, left, now);
   if (after !== undefined) decision.requeueAfterMs = after;
+  if (ctx.createBudget?.deferred) decision.deferredCreates = ctx.createBudget.deferred;
   return decision;
 }
 

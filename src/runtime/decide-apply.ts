@@ -54,7 +54,7 @@ export async function decideAndApply(
   snapshot: Snapshot,
   now: Date,
 ): Promise<DecideApplyResult> {
-  let decision = deps.decide(snapshot, now);
+  let decision = deps.decide({ ...snapshot, podCreateBudget: createBudget(deps, { created: 0, adopted: 0 }) }, now);
   const out: DecideApplyResult = {
     decision,
     workflow: wf,
@@ -74,8 +74,8 @@ export async function decideAndApply(
     keepEvents(out, decision);
     await finalizerFirst(deps, out, decision);
     const todo = decision.actions.filter((a) => a.kind !== 'EmitEvent' && !applied.has(actionKey(a)));
-    const budget = Math.max(0, (deps.maxPodCreates ?? DEFAULT_MAX_POD_CREATES) - out.created - out.adopted);
-    const { podActions, deferred } = capPodCreates(todo, budget);
+    // The engine kept to the budget for pods it plans; other creates (if any) are capped here.
+    const { podActions, deferred } = capPodCreates(todo, createBudget(deps, out));
     const result = await applyActions(deps, out.workflow, podActions);
     count(out, result);
     for (const a of result.outcomes) applied.add(actionKey(a.action));
@@ -85,7 +85,7 @@ export async function decideAndApply(
     locks = { ...locks, ...result.locks };
     if (Object.keys(locks).length > 0) out.locks = locks;
     if ((effects.length === 0 && !changed) || round >= MAX_EFFECT_ROUNDS) {
-      out.deferred = deferred + effects.length;
+      out.deferred += deferred + (decision.deferredCreates ?? 0) + effects.length;
       return out;
     }
     const next = {
@@ -94,9 +94,15 @@ export async function decideAndApply(
       pods: out.pods,
       effects,
       locks,
+      podCreateBudget: createBudget(deps, out),
     };
     decision = out.decision = deps.decide(next, now);
   }
+}
+
+/** Pod creates this reconcile may still make: the configured cap less the ones made (or adopted) so far. */
+function createBudget(deps: DecideApplyDeps, made: { created: number; adopted: number }): number {
+  return Math.max(0, (deps.maxPodCreates ?? DEFAULT_MAX_POD_CREATES) - made.created - made.adopted);
 }
 
 function count(out: DecideApplyResult, result: ApplyResult): void {
@@ -104,6 +110,7 @@ function count(out: DecideApplyResult, result: ApplyResult): void {
   out.adopted += result.adopted;
   out.deleted += result.deleted;
   out.labelled += result.labelled;
+  out.deferred += result.held ?? 0;
 }
 
 /**

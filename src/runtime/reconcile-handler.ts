@@ -38,6 +38,16 @@ export function workflowOfGroup(groupId: string, nudges: Nudge[]): { namespace: 
 }
 
 /**
+ * Share of an invocation's time budget in which a reconcile may start pod creates. Past it the creates
+ * left wait for the next reconcile and the rest of the budget stores the status, so a reconcile of a
+ * wide workflow on a slow cluster commits what it did instead of running out of time and being retried
+ * with the same work (the pod-create cap alone is a count, not a time).
+ */
+export const CREATE_SHARE = 0.5;
+/** Creates a reconcile makes even past {@link CREATE_SHARE}, so a slow read and decide still progress. */
+export const MIN_CREATES = 50;
+
+/**
  * Builds the reconcile handler.
  * @example
  * export const handler = middy().handler(makeReconcileHandler(deps));
@@ -52,11 +62,12 @@ export function makeReconcileHandler(
     // One deadline for every group of this invocation: the Lambda timeout minus the margin.
     const budgetMs = context ? Math.max(0, context.getRemainingTimeInMillis() - margin) : undefined;
     const deadline = new AbortController();
+    const holdAt = performance.now() + (budgetMs ?? 0) * CREATE_SHARE;
     const timer = budgetMs === undefined ? undefined : setTimeout(() => deadline.abort(), budgetMs);
     const result = await processFifoBatch(
       event.Records,
       (group) =>
-        reconcileGroup(deps, group, budgetMs === undefined ? undefined : { signal: deadline.signal, budgetMs }),
+        reconcileGroup(deps, group, budgetMs === undefined ? undefined : { signal: deadline.signal, budgetMs, holdAt }),
       { concurrency: deps.groupConcurrency ?? 4, shouldStop },
     ).finally(() => clearTimeout(timer));
     if (result.batchItemFailures.length > 0 && deps.onFailedRecords) {
@@ -70,7 +81,7 @@ export function makeReconcileHandler(
 async function reconcileGroup(
   deps: ReconcileHandlerDeps,
   group: RecordGroup,
-  budget?: { signal: AbortSignal; budgetMs: number },
+  budget?: { signal: AbortSignal; budgetMs: number; holdAt: number },
 ): Promise<GroupOutcome> {
   const { nudges, poisonAt, poison } = parseGroup(group.records);
   if (poison)
@@ -88,7 +99,12 @@ async function reconcileGroup(
       const result = budget
         ? await raceSignal(
             reconcileWorkflow(
-              { ...deps, logger: log, registry: budgetedRegistry(deps.registry, budget.signal, late) },
+              {
+                ...deps,
+                logger: log,
+                registry: budgetedRegistry(deps.registry, budget.signal, late),
+                holdCreates: (made) => made >= MIN_CREATES && performance.now() > budget.holdAt,
+              },
               ref,
             ),
             budget.signal,

@@ -75,6 +75,8 @@ export interface ReconcileDeps {
    * of a workflow being deleted (the finalizer).
    */
   maxPodCreates?: number;
+  /** The invocation's time: no more pod creates past its share for them (apply.ts `holdCreates`). */
+  holdCreates?: (made: number) => boolean;
   maxAttempts?: number;
   /** Pods for Argo's executor, pods-only, or by discovery per place (default `auto`). */
   executorMode?: ExecutorMode;

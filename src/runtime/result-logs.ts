@@ -74,8 +74,10 @@ export async function withMainLogs(
 ): Promise<ObservedPod[]> {
   const out = [...pods];
   const todo = pods.flatMap((observed, i) => (wantsLog(wf, observed, templates) ? [i] : []));
+  let next = 0;
   const worker = async () => {
-    for (let i = todo.shift(); i !== undefined; i = todo.shift()) {
+    // An index, not todo.shift(): shifting a long array is quadratic (runtime/apply.ts).
+    for (let i = todo[next++]; i !== undefined; i = todo[next++]) {
       const observed = pods[i] as ObservedPod;
       const client = await clientForPlace(registry, observed);
       try {

@@ -315,6 +315,7 @@ function emitCreatePod(
     return markPhase(ctx, node.id, 'Error', e.message);
   }
   ctx.actions.push(createPodAction(ctx, target, pod, node.id));
+  if (ctx.createBudget) ctx.createBudget.left--;
   ctx.reasons.push(`create pod ${target.cluster}/${target.namespace}/${name} for ${node.name}`);
   return node;
 }
@@ -351,6 +352,11 @@ export function executePod(ctx: ExecContext, existing: NodeStatus | undefined, r
   if (node.phase === 'Running') {
     if (node.daemoned) delete mutableNode(ctx, node.id).daemoned;
     return markPhase(ctx, node.id, 'Error', 'pod deleted');
+  }
+  if (ctx.createBudget && ctx.createBudget.left <= 0) {
+    // Past this reconcile's pod-create cap: neither checked nor built now; the next decide comes to it.
+    ctx.createBudget.deferred++;
+    return node;
   }
   // Checked on every create (not only when the node is created), against the recorded place.
   const reason = ctx.checkPlacement?.({ ...target, workflowNamespace: ctx.wfNamespace });
