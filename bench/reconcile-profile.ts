@@ -22,7 +22,9 @@ const t = (label: string, f: () => unknown) => {
 const wf0 = wideWorkflow(n);
 wf0.metadata = { name: 'wide-x', namespace: 'argo', uid: 'u1', labels: {}, annotations: {} };
 const controller = { clusterName: 'main' };
-const d1 = t('decide (fresh, plans creates)', () => decide({ workflow: wf0, pods: [], controller }, now)) as ReturnType<typeof decide>;
+const d1 = t('decide (fresh, plans creates)', () => decide({ workflow: wf0, pods: [], controller }, now)) as ReturnType<
+  typeof decide
+>;
 const creates = d1.actions.filter((a): a is Extract<Action, { kind: 'CreatePod' }> => a.kind === 'CreatePod');
 console.log('creates', creates.length, 'nodes', Object.keys(d1.status.nodes ?? {}).length);
 const wf1: Workflow = { ...wf0, status: d1.status };
@@ -34,8 +36,21 @@ const pods: ObservedPod[] = creates.map((a, i) => ({
     metadata: { ...a.pod.metadata, uid: `p${i}`, resourceVersion: String(i) },
     status:
       i % 2 === 0
-        ? { phase: 'Succeeded', containerStatuses: [{ name: 'main', state: { terminated: { exitCode: 0, finishedAt: '2026-01-02T15:05:00Z', startedAt: '2026-01-02T15:04:00Z' } } }] }
-        : { phase: 'Running', containerStatuses: [{ name: 'main', state: { running: { startedAt: '2026-01-02T15:04:00Z' } } }] },
+        ? {
+            phase: 'Succeeded',
+            containerStatuses: [
+              {
+                name: 'main',
+                state: {
+                  terminated: { exitCode: 0, finishedAt: '2026-01-02T15:05:00Z', startedAt: '2026-01-02T15:04:00Z' },
+                },
+              },
+            ],
+          }
+        : {
+            phase: 'Running',
+            containerStatuses: [{ name: 'main', state: { running: { startedAt: '2026-01-02T15:04:00Z' } } }],
+          },
   },
 }));
 const list = t('pods list JSON.stringify', () => JSON.stringify({ items: pods.map((p) => p.pod) })) as string;
@@ -50,7 +65,9 @@ const d3 = t('decide again (steady)', () => decide(snap3, now)) as ReturnType<ty
 const visits = { objects: 0 };
 t('isStatusChanged', () => console.log('  changed', isStatusChanged(snap3.workflow.status, d3.status, visits), visits));
 const v2 = { objects: 0 };
-t('isStatusChanged (copy)', () => console.log('  changed', isStatusChanged(structuredClone(wf2.status), d3.status, v2), v2));
+t('isStatusChanged (copy)', () =>
+  console.log('  changed', isStatusChanged(structuredClone(wf2.status), d3.status, v2), v2),
+);
 const nodesJson = t('nodes JSON.stringify', () => JSON.stringify(d3.status.nodes)) as string;
 console.log('nodes MB', (nodesJson.length / 1e6).toFixed(1));
 t('statusForStorage (size+gzip)', () => {
