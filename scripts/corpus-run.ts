@@ -6,10 +6,10 @@
 // gives the default account, a CRD the file assumes installed, or a built-in kind local clusters do not
 // serve), no final phase within the time limit (waiting with a visible reason — apart: for a node of
 // another OS/arch than this machine —, still running its pods, or hung without a word), not runnable
-// by `argosy run` (not a Workflow, needs a resume/stop/terminate). A finished workflow with a node still Pending/Running is counted too. Files get the objects Argo's
-// tests create for them first, and a few expectations the manifest judged are corrected from Argo's
-// code (scripts/corpus-setup.ts says which and why). Prints one line per file and a summary; `--json
-// FILE` writes them.
+// by `argosy run` (not a Workflow, needs a resume/stop/terminate). A finished workflow with a node
+// still Pending/Running is counted too. Files get the objects Argo's tests create for them first, and a
+// few expectations the manifest judged are corrected from Argo's code (scripts/corpus-setup.ts says
+// which and why). Prints one line per file and a summary; `--json FILE` writes them.
 //
 //   npx tsx scripts/corpus-run.ts [--concurrency 2] [--timeout 180] [--only SUBSTRING] [--json out.json]
 import { spawn } from 'node:child_process';
