@@ -20,12 +20,18 @@ export function stampRef(ctx: ExecContext, id: string, ref: TemplateRef | undefi
 }
 
 /** Creates (or finds) the node in Error when a template cannot even start. */
-export function errorNode(ctx: ExecContext, req: ExecuteRequest, t: Template | undefined, message: string): NodeStatus {
+export function errorNode(
+  ctx: ExecContext,
+  req: ExecuteRequest,
+  t: Template | undefined,
+  message: string,
+  type?: NodeStatus['type'],
+): NodeStatus {
   const existing = getNode(ctx, req.nodeName);
   if (existing) return markPhase(ctx, existing.id, 'Error', message);
   const node = initNode(ctx, {
     name: req.nodeName,
-    type: (t && templateType(t)?.nodeType) ?? 'Pod',
+    type: type ?? (t && templateType(t)?.nodeType) ?? 'Pod',
     boundaryID: req.boundaryID,
     templateName: t?.name ?? req.holder.template,
     templateRef: req.holder.templateRef,

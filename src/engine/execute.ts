@@ -81,7 +81,8 @@ export function executeTemplate(ctx: ExecContext, req: ExecuteRequest): NodeStat
   try {
     ({ inputs, artifacts } = processedInputs(ctx, t, req));
   } catch (e) {
-    return errorNode(ctx, req, t, (e as Error).message);
+    // Argo's initializeNodeOrMarkError: a node that fails ProcessArgs is created as Skipped, Error.
+    return errorNode(ctx, req, t, (e as Error).message, 'Skipped');
   }
   const blocked = checkParallelism(ctx, req, t, existing);
   if (blocked) return blocked;

@@ -6,7 +6,7 @@ import type { ExecContext } from './context.ts';
 import { getNode, initNode } from './context.ts';
 import type { Artifact, NodeStatus, Parameter, WorkflowStep } from './types.ts';
 import { chainResolvers, substituteDeep, substituteString, type Resolver } from './substitute.ts';
-import { ABSENT_QUERY } from './scope.ts';
+import { ABSENT_OPTIONAL, isAbsentOptionalError } from './expr/absent.ts';
 import { expandLoop, hasLoop, itemResolver, itemSuffix, LoopExpansionError, type LoopSpec } from './loops.ts';
 import { shouldExecute } from './expr/govaluate.ts';
 import { isExpressionTagError } from './expr/expression-tag.ts';
@@ -34,13 +34,13 @@ export interface StepPlans {
 const PURE_OUTPUT_REF = /^\{\{\s*((?:steps|tasks)\.[^{}\s]+\.outputs\.[^{}\s]+)\s*\}\}$/;
 
 /**
- * Argo v3.7.16+/v4.0.7+: an argument that only references the output of a Skipped/Omitted producer (without a
- * `valueFrom.default`) is dropped, so the consumer's input default applies.
+ * Argo's markAbsentOptionalArgs: an argument that is nothing but a reference to an absent optional
+ * carries the marker instead, so the consumer's input default applies (template.ts processInputs).
  */
-function withoutAbsent(params: Parameter[], resolve: Resolver): Parameter[] {
-  return params.filter((p) => {
+function markAbsent(params: Parameter[], resolve: Resolver): Parameter[] {
+  return params.map((p) => {
     const m = typeof p.value === 'string' ? PURE_OUTPUT_REF.exec(p.value) : null;
-    return !(m && resolve(`${ABSENT_QUERY}${m[1]}`) === 'true');
+    return m && resolve(m[1] as string) === ABSENT_OPTIONAL ? { ...p, value: ABSENT_OPTIONAL } : p;
   });
 }
 
@@ -50,7 +50,7 @@ function render(step: WorkflowStep, name: string, resolve: Resolver): StepPlan {
     when = step.when !== undefined ? substituteString(step.when, resolve) : undefined;
     return renderOrThrow(step, name, resolve, when);
   } catch (e) {
-    if (!isExpressionTagError(e) && !(e instanceof ArtifactReferenceError)) throw e;
+    if (!isAbsentOptionalError(e) && !isExpressionTagError(e) && !(e instanceof ArtifactReferenceError)) throw e;
     // A step that `when` skips never needs its arguments (Argo's dag-when-expr-skip).
     if (when !== undefined && isFalse(when)) return { name, step, args: undefined, when };
     return { name, step, args: undefined, when: undefined, error: e.message };
@@ -67,7 +67,7 @@ function isFalse(when: string): boolean {
 
 function renderOrThrow(step: WorkflowStep, name: string, resolve: Resolver, when: string | undefined): StepPlan {
   const params = step.arguments?.parameters;
-  const args = params ? substituteDeep(withoutAbsent(params, resolve), resolve) : undefined;
+  const args = params ? substituteDeep(markAbsent(params, resolve), resolve) : undefined;
   const template = step.template !== undefined ? substituteString(step.template, resolve) : undefined;
   const rendered: WorkflowStep = template !== undefined ? { ...step, template } : step;
   const plan: StepPlan = { name, step: rendered, args, when };
@@ -79,16 +79,27 @@ function renderOrThrow(step: WorkflowStep, name: string, resolve: Resolver, when
 
 /** Expands a step/task into the children to run. Throws {@link LoopExpansionError}. */
 export function planStep(step: WorkflowStep, baseName: string, resolve: Resolver): StepPlans {
-  const loop: LoopSpec = {};
-  if (step.withItems !== undefined) loop.withItems = substituteDeep(step.withItems, resolve);
-  if (step.withParam !== undefined) loop.withParam = substituteString(step.withParam, resolve);
-  if (step.withSequence !== undefined) loop.withSequence = substituteDeep(step.withSequence, resolve);
+  const loop = loopOf(step, resolve);
   if (!hasLoop(loop)) return { looped: false, plans: [render(step, baseName, resolve)] };
   const items = expandLoop(loop);
   const plans = items.map((item, i) =>
     render(step, `${baseName}${itemSuffix(i, item)}`, chainResolvers(itemResolver(item), resolve)),
   );
   return { looped: true, plans };
+}
+
+/** The loop fields, substituted; an absent optional in them fails the expansion (Argo's error). */
+function loopOf(step: WorkflowStep, resolve: Resolver): LoopSpec {
+  const loop: LoopSpec = {};
+  try {
+    if (step.withItems !== undefined) loop.withItems = substituteDeep(step.withItems, resolve);
+    if (step.withParam !== undefined) loop.withParam = substituteString(step.withParam, resolve);
+    if (step.withSequence !== undefined) loop.withSequence = substituteDeep(step.withSequence, resolve);
+  } catch (e) {
+    if (isAbsentOptionalError(e)) throw new LoopExpansionError(e.message);
+    throw e;
+  }
+  return loop;
 }
 
 /** Skips a step/task whose loop could not expand if its `when` is false anyway; else rethrows. */

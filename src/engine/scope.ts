@@ -9,6 +9,7 @@ import { globalParameterFromConfigMap } from './configmap-params.ts';
 import { stableJson } from './loops.ts';
 import { ARTIFACT_QUERY, outputArtifactJson } from './artifacts/passing.ts';
 import { creationTimeVariables } from './creation-time.ts';
+import { ABSENT_OPTIONAL } from './expr/absent.ts';
 
 /**
  * `workflow.*` variables. Arguments with `valueFrom.configMapKeyRef` read `configMaps` (throws Argo's
@@ -138,23 +139,28 @@ function stableJsonList(values: unknown[]): string {
 }
 
 /**
- * Argo v3.7.16+/v4.0.7+: a Skipped/Omitted producer has no outputs, but its template's
- * `valueFrom.default` stands in for an output parameter.
+ * Argo's addSkippedNodeOutputsToScope: a Skipped/Omitted producer with no outputs has its template's
+ * declared output parameters (and a declared `outputs.result`) in scope, as their `valueFrom.default`
+ * or, without one, as {@link ABSENT_OPTIONAL}.
  */
-function skippedDefault(
+function skippedOutput(
   node: NodeStatus,
   rest: string,
   templateOf: ((node: NodeStatus) => Template | undefined) | undefined,
 ): string | undefined {
-  if (node.phase !== 'Skipped' && node.phase !== 'Omitted') return undefined;
+  if ((node.phase !== 'Skipped' && node.phase !== 'Omitted') || node.outputs) return undefined;
+  const outputs = templateOf?.(node)?.outputs;
+  if (rest === 'outputs.result') return outputs?.result !== undefined ? ABSENT_OPTIONAL : undefined;
   if (!rest.startsWith('outputs.parameters.')) return undefined;
   const name = rest.slice('outputs.parameters.'.length);
-  return templateOf?.(node)?.outputs?.parameters?.find((p) => p.name === name)?.valueFrom?.default;
+  const declared = outputs?.parameters?.find((p) => p.name === name);
+  if (!declared) return undefined;
+  return declared.valueFrom?.default !== undefined ? String(declared.valueFrom.default) : ABSENT_OPTIONAL;
 }
 
 /**
- * A resolver for `<prefix>.<name>.<...>` (prefix `steps` or `tasks`); `templates` lets skipped
- * producers fall back to their output parameters' `valueFrom.default` (`templateOf` finds a node's template).
+ * A resolver for `<prefix>.<name>.<...>` (prefix `steps` or `tasks`); `templateOf` (a node's template)
+ * gives the declared outputs of skipped/omitted producers (see {@link skippedOutput}).
  */
 export function siblingResolver(
   prefix: 'steps' | 'tasks',
@@ -163,10 +169,6 @@ export function siblingResolver(
 ): Resolver {
   const head = `${prefix}.`;
   const resolve: Resolver = (tag) => {
-    if (tag.startsWith(ABSENT_QUERY)) {
-      const ref = tag.slice(ABSENT_QUERY.length);
-      return isAbsentOutput(ref, head, lookup) && resolve(ref) === undefined ? 'true' : undefined;
-    }
     if (tag.startsWith(ARTIFACT_QUERY)) return siblingArtifact(tag.slice(ARTIFACT_QUERY.length), head, lookup);
     if (!tag.startsWith(head)) return undefined;
     const body = tag.slice(head.length);
@@ -180,7 +182,7 @@ export function siblingResolver(
       if (agg !== undefined) return agg;
     }
     if (!sib.node) return undefined;
-    return singleValue(sib.node, rest) ?? skippedDefault(sib.node, rest, templateOf);
+    return singleValue(sib.node, rest) ?? skippedOutput(sib.node, rest, templateOf);
   };
   return resolve;
 }
@@ -195,19 +197,4 @@ function siblingArtifact(
   const m = /^([^.]+)\.outputs\.artifacts\.(.+)$/.exec(ref.slice(head.length));
   if (!m) return undefined;
   return outputArtifactJson(lookup(m[1] as string)?.node?.outputs?.artifacts, m[2] as string);
-}
-
-/**
- * Asking a resolver for `ABSENT_QUERY + "steps.X.outputs..."` answers `'true'` when that output is absent
- * because its producer was Skipped/Omitted: such pure-reference arguments are dropped.
- */
-export const ABSENT_QUERY = 'argosy.absent:';
-
-function isAbsentOutput(ref: string, head: string, lookup: (name: string) => SiblingOutputs | undefined): boolean {
-  if (!ref.startsWith(head)) return false;
-  const body = ref.slice(head.length);
-  const dot = body.indexOf('.');
-  if (dot < 0 || !body.slice(dot + 1).startsWith('outputs.')) return false;
-  const node = lookup(body.slice(0, dot))?.node;
-  return node?.phase === 'Skipped' || node?.phase === 'Omitted';
 }

@@ -6,6 +6,7 @@
  * available yet is left verbatim too. A failing expression throws `ExpressionTagError`.
  */
 import { evaluateExpressionTag } from './expr/expression-tag.ts';
+import { ABSENT_OPTIONAL, absentOptionalError } from './expr/absent.ts';
 
 /** Looks a tag (e.g. `inputs.parameters.msg`) up; `undefined` = unknown here. */
 export type Resolver = (tag: string) => string | undefined;
@@ -13,7 +14,10 @@ export type Resolver = (tag: string) => string | undefined;
 const TAG = /\{\{\s*([^{}]*?)\s*\}\}/g;
 const SIMPLE_AT = /\{\{\s*([^{}]*?)\s*\}\}/y;
 
-/** Substitutes tags in one string. Throws `ExpressionTagError` for a failing `{{=...}}`. */
+/**
+ * Substitutes tags in one string. Throws `ExpressionTagError` for a failing `{{=...}}` and
+ * `AbsentOptionalError` for a simple tag naming an absent optional (expr/absent.ts).
+ */
 export function substituteString(text: string, resolve: Resolver): string {
   if (!text.includes('{{')) return text;
   let out = '';
@@ -34,7 +38,9 @@ export function substituteString(text: string, resolve: Resolver): string {
       i = open + 2;
       continue;
     }
-    out += resolve(m[1] as string) ?? m[0];
+    const value = resolve(m[1] as string);
+    if (value === ABSENT_OPTIONAL) throw absentOptionalError(m[1] as string);
+    out += value ?? m[0];
     i = open + m[0].length;
   }
   return out + text.slice(i);

@@ -5,6 +5,7 @@
 import { withTemplateDefaults } from './template-defaults.ts';
 import { inputFromConfigMap } from './configmap-params.ts';
 import { substituteString, type Resolver } from './substitute.ts';
+import { ABSENT_OPTIONAL, absentArgumentMessage } from './expr/absent.ts';
 import type { ObservedConfigMap } from './contract.ts';
 import type { ExecContext } from './context.ts';
 import type { TemplateHolder } from './execute-request.ts';
@@ -121,7 +122,13 @@ export interface ConfigMapSource {
 export function processInputs(t: Template, args: Parameter[] | undefined, cm?: ConfigMapSource): Parameter[] {
   const out: Parameter[] = [];
   for (const input of t.inputs?.parameters ?? []) {
-    const arg = args?.find((a) => a.name === input.name);
+    let arg = args?.find((a) => a.name === input.name);
+    // Argo's ProcessArgs: a marked argument (expr/absent.ts) counts as not supplied.
+    if (arg?.value === ABSENT_OPTIONAL) {
+      if (input.value === undefined && input.default === undefined && !input.valueFrom)
+        throw new TemplateError(absentArgumentMessage(input.name));
+      arg = undefined;
+    }
     let value: string | undefined;
     if (arg && arg.value !== undefined) value = String(arg.value);
     else if (input.value !== undefined) value = String(input.value);

@@ -61,6 +61,91 @@ function expectNode(nodes: Nodes, name: string, type: string, phase: string, mes
   return n;
 }
 
+/**
+ * Argo v4.1.2's absent optional (PR #16223; functional_test.go and examples_skipped_defaults_test.go):
+ * outputs of a skipped/omitted producer without a default fail a plain reference, give way to the
+ * producer's `valueFrom.default`, the consumer input's `default`, or `??` in an expression.
+ */
+const ABSENT = 'output is an absent optional (skipped/omitted node with no default)';
+const SKIPPED = "when 'false' evaluated false";
+const absentArg = (p: string) =>
+  `inputs.parameters.${p}: argument references an absent optional (skipped/omitted node output with no default)`;
+const SKIPPED_OUTPUT_CASES: Record<string, (nodes: Nodes, wf: Workflow) => void> = {
+  'examples__skipped-output-defaults__producer-output-default.yaml': (n) => {
+    expectNode(n, 'w', 'DAG', 'Succeeded');
+    expectNode(n, 'w.producer', 'Skipped', 'Skipped', SKIPPED);
+    assert.equal(input(expectNode(n, 'w.consumer', 'Pod', 'Succeeded'), 'in'), 'hello-from-producer');
+  },
+  'examples__skipped-output-defaults__consumer-input-default.yaml': (n) => {
+    expectNode(n, 'w', 'DAG', 'Succeeded');
+    expectNode(n, 'w.producer', 'Skipped', 'Skipped', SKIPPED);
+    assert.equal(input(expectNode(n, 'w.consumer', 'Pod', 'Succeeded'), 'in'), 'fallback-from-input');
+  },
+  'examples__skipped-output-defaults__expression-fallback.yaml': (n) => {
+    const root = expectNode(n, 'w', 'DAG', 'Succeeded');
+    expectNode(n, 'w.producer', 'Skipped', 'Skipped', SKIPPED);
+    assert.deepEqual(
+      root.outputs?.parameters?.map((p) => [p.name, p.value]),
+      [['result', 'expr-fallback']],
+    );
+  },
+  'test__e2e__functional__dag-skipped-producer-default.yaml': (n) => {
+    expectNode(n, 'w.producer', 'Skipped', 'Skipped');
+    assert.equal(input(expectNode(n, 'w.consumer', 'Pod', 'Succeeded'), 'in'), 'hello-from-producer');
+  },
+  'test__e2e__functional__dag-skipped-consumer-default.yaml': (n) => {
+    expectNode(n, 'w.producer', 'Skipped', 'Skipped');
+    assert.equal(input(expectNode(n, 'w.consumer', 'Pod', 'Succeeded'), 'in'), 'fallback-from-input');
+  },
+  'test__e2e__functional__dag-skipped-volume-default.yaml': (n, wf) => {
+    expectNode(n, 'w.producer', 'Skipped', 'Skipped');
+    expectNode(n, 'w.consumer', 'Pod', 'Succeeded');
+    assert.equal(wf.status?.phase, 'Succeeded');
+  },
+  'test__e2e__functional__dag-skipped-withparam-default.yaml': (n) => {
+    expectNode(n, 'w.producer', 'Skipped', 'Skipped');
+    expectNode(n, 'w.consumer', 'TaskGroup', 'Succeeded');
+    for (const [i, item] of ['a', 'b'].entries())
+      assert.equal(input(expectNode(n, `w.consumer(${i}:${item})`, 'Pod', 'Succeeded'), 'in'), item);
+  },
+  'test__e2e__functional__dag-skipped-output-ref.yaml': (n) => {
+    expectNode(n, 'w', 'DAG', 'Error');
+    expectNode(n, 'w.stage-a', 'Pod', 'Succeeded');
+    expectNode(n, 'w.stage-b', 'Skipped', 'Skipped');
+    expectNode(n, 'w.stage-c', 'Skipped', 'Error', absentArg('message-from-b'));
+  },
+  'test__e2e__functional__dag-omitted-output-ref.yaml': (n) => {
+    expectNode(n, 'w', 'DAG', 'Error');
+    expectNode(n, 'w.stage-a', 'Pod', 'Succeeded');
+    expectNode(n, 'w.stage-b', 'Skipped', 'Omitted');
+    expectNode(n, 'w.stage-c', 'Skipped', 'Error', absentArg('message-from-b'));
+  },
+  'test__e2e__functional__steps-skipped-producer-default.yaml': (n) => {
+    expectNode(n, 'w[0].producer', 'Skipped', 'Skipped');
+    assert.equal(input(expectNode(n, 'w[1].consumer', 'Pod', 'Succeeded'), 'in'), 'hello-from-producer');
+  },
+  'test__e2e__functional__steps-skipped-consumer-default.yaml': (n) => {
+    expectNode(n, 'w[0].producer', 'Skipped', 'Skipped');
+    assert.equal(input(expectNode(n, 'w[1].consumer', 'Pod', 'Succeeded'), 'in'), 'fallback-from-input');
+  },
+  'test__e2e__functional__steps-skipped-output-ref.yaml': (n) => {
+    const message = `unable to substitute {{steps.job2.outputs.parameters.status}}: ${ABSENT}`;
+    expectNode(n, 'w', 'Steps', 'Failed', message);
+    const job1 = expectNode(n, 'w[0].job1', 'Pod', 'Succeeded');
+    assert.equal(job1.outputs?.parameters?.[0]?.value, 'SUCCESS');
+    expectNode(n, 'w[1].job2', 'Skipped', 'Skipped', `when '"SUCCESS" == "FAILED"' evaluated false`);
+    expectNode(n, 'w[2]', 'StepGroup', 'Error', message);
+    assert.ok(!n.has('w[2].job2-error-handler'), 'the group errors before the handler node exists');
+  },
+  'test__e2e__functional__steps-skipped-withparam-ref.yaml': (n) => {
+    const message = `unable to substitute {{steps.producer.outputs.parameters.items}}: ${ABSENT}`;
+    expectNode(n, 'w', 'Steps', 'Failed', message);
+    expectNode(n, 'w[0].producer', 'Skipped', 'Skipped', SKIPPED);
+    expectNode(n, 'w[1]', 'StepGroup', 'Error', message);
+    assert.equal([...n.keys()].filter((k) => k.startsWith('w[1].')).length, 0);
+  },
+};
+
 /** Per case: the node tree Argo produces. */
 const CASES: Record<string, (nodes: Nodes, wf: Workflow) => void> = {
   'examples__conditionals.yaml': (n) => {
@@ -155,14 +240,7 @@ const CASES: Record<string, (nodes: Nodes, wf: Workflow) => void> = {
     expectNode(n, 'w[0].bad', 'HTTP', 'Failed', 'received non-2xx response code: 404');
     assert.equal(n.size, 4);
   },
-  'examples__skipped-output-defaults__expression-fallback.yaml': (n) => {
-    const root = expectNode(n, 'w', 'DAG', 'Succeeded');
-    expectNode(n, 'w.producer', 'Skipped', 'Skipped', "when 'false' evaluated false");
-    assert.deepEqual(
-      root.outputs?.parameters?.map((p) => [p.name, p.value]),
-      [['result', 'expr-fallback']],
-    );
-  },
+  ...SKIPPED_OUTPUT_CASES,
   'test__e2e__functional__parameter-aggregation-dag-with-retry.yaml': (n) => {
     const root = expectNode(n, 'w', 'Retry', 'Succeeded');
     expectNode(n, 'w(0).echo-list', 'TaskGroup', 'Succeeded');

@@ -10,6 +10,7 @@ import { ExprPanic } from './errors.ts';
 import { jsonPath } from './jsonpath.ts';
 import { sprigFunctions } from './sprig.ts';
 import { goJson, goString, isMap, type Value, type VMap } from './values.ts';
+import { ABSENT_OPTIONAL } from './absent.ts';
 
 /** Looks a flat variable (`inputs.parameters.msg`) up; `undefined` = not available here. */
 export type VariableLookup = (name: string) => string | undefined;
@@ -106,7 +107,8 @@ export function buildEnv(paths: string[], lookup: VariableLookup, nowMs: number)
       const key = parts.slice(0, n).join('.');
       const value = lookup(key);
       if (value === undefined) continue;
-      insert(env, parts.slice(0, n), parentValue(key, value, lookup));
+      // An absent optional (a skipped producer's output without default) is nil, so `??` applies.
+      insert(env, parts.slice(0, n), value === ABSENT_OPTIONAL ? null : parentValue(key, value, lookup));
       break;
     }
   }

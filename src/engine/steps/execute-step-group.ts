@@ -48,6 +48,8 @@ export function executeStepGroup(ctx: ExecContext, req: StepGroupRequest): NodeS
       continue;
     }
     for (const plan of planned.plans) {
+      // Argo's resolveReferences fails the whole group before any child exists.
+      if (plan.error !== undefined && !getNode(ctx, plan.name)) return markPhase(ctx, req.sgId, 'Error', plan.error);
       const child = runPlan(ctx, plan, req.stepsId, req.depth);
       if (isDeferred(ctx, child)) {
         waiting = true;

@@ -24,6 +24,8 @@ export interface Outcome {
   stdout: string;
   /** Runs longer than any test: the kubelet kills it if the pod has activeDeadlineSeconds. */
   forever?: boolean;
+  /** Files the command wrote (path → content), read back by the output-parameters wrapper. */
+  files?: Record<string, string>;
 }
 
 /** Guesses the outcome of a main container from its command, args and script source. */
@@ -33,6 +35,11 @@ export function simulateContainer(pod: KubePod): Outcome {
   const script = c.env?.find((e) => e.name === SCRIPT_ENV)?.value;
   if (script !== undefined) return simulateScript(script);
   const argv = [...(c.command ?? []), ...(c.args ?? [])];
+  if (isOutputsWrapper(argv))
+    return simulateContainer({
+      ...pod,
+      spec: { ...pod.spec, containers: [{ ...c, command: argv.slice(3), args: [] }] },
+    });
   if (argv[0] === 'sh' || argv[0] === 'bash') {
     const i = argv.indexOf('-c');
     return simulateShell(argv.slice(i + 1).join(' '));
@@ -41,12 +48,15 @@ export function simulateContainer(pod: KubePod): Outcome {
   if (argv[0] === 'cowsay') return { exitCode: 0, stdout: `${argv.slice(1).join(' ')}\n` };
   if (c.command === undefined && String(c.image ?? '').startsWith('argoproj/argosay'))
     return simulateArgosay(c.args ?? []);
+  if (argv[0] === '/argosay') return simulateArgosay(argv.slice(1));
   return { exitCode: 0, stdout: '' };
 }
 
 function simulateArgosay(args: string[]): Outcome {
   const [cmd, ...rest] = args;
   if (cmd === undefined) return { exitCode: 0, stdout: 'hello argo\n' };
+  if (cmd === 'echo' && rest.length === 2)
+    return { exitCode: 0, stdout: '', files: { [rest[1] as string]: rest[0] as string } };
   if (cmd === 'echo')
     return rest.length === 0
       ? { exitCode: 0, stdout: 'hello argo\n' }
@@ -56,6 +66,29 @@ function simulateArgosay(args: string[]): Outcome {
   if (cmd === 'exit') return { exitCode: Number(rest[0] ?? 0), stdout: '' };
   if (cmd === 'sleep' || cmd === 'cat' || cmd === 'assert_contains' || cmd === 'sh') return { exitCode: 0, stdout: '' };
   return { exitCode: 1, stdout: '' };
+}
+
+/** The main container runs under the output-parameters wrapper (`sh -c <wrapper> <command...>`). */
+function isOutputsWrapper(argv: string[]): boolean {
+  return argv[0] === 'sh' && argv[1] === '-c' && (argv[2] ?? '').includes("> '/dev/termination-log'");
+}
+
+/**
+ * The termination message the wrapper writes: the declared files (its `o 'name' 'path'` lines) the
+ * command wrote (argosay `echo TEXT FILE`), the others missing.
+ */
+function outputsMessage(pod: KubePod, o: Outcome): string | undefined {
+  const argv = pod.spec.containers[0]?.command ?? [];
+  // Only commands the simulation knows to write files report them (others keep no message).
+  if (!isOutputsWrapper(argv) || o.files === undefined) return undefined;
+  const parameters: Record<string, string> = {};
+  const missing: string[] = [];
+  for (const m of (argv[2] as string).matchAll(/^o '([^']*)' '([^']*)'$/gm)) {
+    const value = o.files?.[m[2] as string];
+    if (value === undefined) missing.push(m[1] as string);
+    else parameters[m[1] as string] = value;
+  }
+  return JSON.stringify({ argosy: missing.length > 0 ? { parameters, missing } : { parameters } });
 }
 
 function simulateShell(script: string): Outcome {
@@ -227,10 +260,12 @@ export function advancePod(
       };
       return { ...p, pod: { ...p.pod, status } };
     }
+    const message = outputsMessage(p.pod, o);
     const terminated = {
       exitCode: o.exitCode,
       reason: o.exitCode === 0 ? 'Completed' : 'Error',
       finishedAt: stamp(now),
+      ...(message !== undefined ? { message } : {}),
     };
     const next: ObservedPod = {
       ...p,
