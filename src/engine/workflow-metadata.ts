@@ -44,7 +44,7 @@ function evaluateLabel(label: string, expression: string, globals: Record<string
   try {
     const node = parseExpr(expression);
     const { env } = buildEnv(variablePaths(node), (k) => globals[k], nowMs);
-    result = evaluateNode(node, env, expression);
+    result = evaluateNode(node, env, expression, nowMs);
   } catch (e) {
     throw new WorkflowMetadataError(
       `failed to evaluate label "${label}" expression "${expression}": ${(e as Error).message}`,

@@ -4,8 +4,8 @@
  * CronWorkflow is created as the file has it (its WorkflowTemplates applied first, as Argo's example
  * tests apply them), one scheduled tick produces exactly one workflow named `<cron>-<unix seconds>` with
  * Argo's label, scheduled-time annotation and owner reference, and that workflow reaches Argo's phase
- * (Succeeded); the CronWorkflow's status then names the run. cron-when's `when` needs nil and time
- * values in expressions, which Argosy does not have yet: it is refused visibly (SubmissionError).
+ * (Succeeded); the CronWorkflow's status then names the run. cron-when's `when` reads `now()` (the
+ * handler's injected clock) and `lastScheduledTime` (nil before the first run) as Argo does.
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -116,22 +116,30 @@ describe("Argo's cron examples on the local stack (injected clock)", () => {
     await remove(cron.metadata.name ?? '');
   });
 
-  // NOT Argo's result yet: its `when` needs nil and time values (now() - lastScheduledTime) in
-  // expressions, which Argosy's expression engine does not have. Refused visibly, never run silently.
-  test('cron-when.yaml: its `when` (nil and time values) is refused with a SubmissionError naming it; nothing runs', async () => {
+  test("cron-when.yaml: runs at its first tick (lastScheduledTime nil), then only once 360 s have passed (Argo's `when`)", async () => {
     const given = objectsOf('examples__cron-when.yaml')[0] as unknown as CronWorkflow;
     now = new Date();
     const cron = (await create('cronworkflows', given as unknown as Obj)) as unknown as CronWorkflow;
-    now = new Date(firstTick(cron, Date.parse(cron.metadata.creationTimestamp ?? '')) + 5000);
-    assert.ok(!(await stack.cronNow()).created.some((n) => n.startsWith(`${cron.metadata.name}-`)));
-    const condition = (await getCron(cron.metadata.name ?? '')).status?.conditions?.find(
-      (c) => c.type === 'SubmissionError',
+    const name = cron.metadata.name ?? '';
+    const first = firstTick(cron, Date.parse(cron.metadata.creationTimestamp ?? ''));
+    const created: string[] = [];
+    // The handler's clock a few seconds after each minute tick, for seven ticks.
+    for (let minute = 0; minute <= 6; minute++) {
+      now = new Date(first + minute * 60_000 + 5000);
+      created.push(...(await stack.cronNow()).created.filter((n) => n.startsWith(`${name}-`)));
+      if (minute === 0) {
+        const run = await stack.waitFor(NS, `${name}-${first / 1000}`, (w) => w.status?.phase === 'Succeeded', 90_000);
+        assert.equal(run.metadata.labels?.['workflows.argoproj.io/cron-workflow'], name);
+      }
+    }
+    assert.deepEqual(created, [`${name}-${first / 1000}`, `${name}-${(first + 360_000) / 1000}`]);
+    const status = (await getCron(name)).status;
+    assert.equal(status?.lastScheduledTime, new Date(first + 360_000).toISOString().replace('.000Z', 'Z'));
+    assert.equal(
+      status?.conditions?.find((c) => c.type === 'SubmissionError'),
+      undefined,
     );
-    assert.match(
-      condition?.message ?? '',
-      /'when' \{\{= cronworkflow\.lastScheduledTime == nil .*not supported by Argosy yet/,
-    );
-    await remove(cron.metadata.name ?? '');
+    await remove(name);
   });
 
   test('dag-inline-cronworkflow.yaml: its workflowTemplateRef (dag-inline-workflowtemplate.yaml) runs, Succeeded', async () => {

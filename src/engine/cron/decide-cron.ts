@@ -7,9 +7,7 @@
  * `graceSeconds` old; older ones are missed runs, started only within `startingDeadlineSeconds`.
  */
 import type { Workflow, WorkflowSpec } from '../types.ts';
-import { shouldExecute } from '../expr/govaluate.ts';
-import { evaluateExpr } from '../expr/index.ts';
-import { substituteString } from '../substitute.ts';
+import { stopReached, whenAllows } from './cron-when.ts';
 import { lastRunBetween, nextRun, parseSchedule, type CronSchedule } from './schedule.ts';
 
 /** Argo's labels and annotation on workflows a CronWorkflow creates. */
@@ -133,47 +131,6 @@ export function workflowFor(cron: CronWorkflow, scheduledMs: number): Workflow {
   };
 }
 
-/** The `cronworkflow.*` variables of `when` and `stopStrategy` (Argo's expressionEnv). */
-function cronVariables(cron: CronWorkflow): Record<string, unknown> {
-  return {
-    name: cron.metadata.name ?? '',
-    namespace: cron.metadata.namespace ?? '',
-    labels: cron.metadata.labels ?? {},
-    annotations: cron.metadata.annotations ?? {},
-    failed: cron.status?.failed ?? 0,
-    succeeded: cron.status?.succeeded ?? 0,
-    'labels.json': JSON.stringify(cron.metadata.labels ?? {}),
-    'annotations.json': JSON.stringify(cron.metadata.annotations ?? {}),
-    lastScheduledTime: cron.status?.lastScheduledTime ?? null,
-  };
-}
-
-/** `spec.when` after `{{cronworkflow.*}}` substitution, evaluated as govaluate. */
-function whenAllows(cron: CronWorkflow): boolean {
-  if (!cron.spec.when) return true;
-  const vars = cronVariables(cron);
-  const when = substituteString(cron.spec.when, (tag) => {
-    if (!tag.startsWith('cronworkflow.')) return undefined;
-    const v = vars[tag.slice('cronworkflow.'.length)];
-    return v === undefined || v === null ? undefined : typeof v === 'string' ? v : JSON.stringify(v);
-  });
-  // A {{=…}} tag is left as it is only when it names a variable with no value here.
-  if (/\{\{\s*=/.test(when))
-    throw new Error(
-      `'when' ${cron.spec.when}: an expression tag names a variable with no value (in Argo nil, e.g. cronworkflow.lastScheduledTime before the first run); nil and time values (now(), durations) are not supported by Argosy yet`,
-    );
-  return shouldExecute(when);
-}
-
-function stopReached(cron: CronWorkflow): boolean {
-  const expr = cron.spec.stopStrategy?.expression;
-  if (!expr) return false;
-  const result = evaluateExpr(expr, { cronworkflow: cronVariables(cron) as never });
-  if (typeof result !== 'boolean')
-    throw new Error(`failed to evaluate stop expression: expected bool, got ${String(result)}`);
-  return result;
-}
-
 /** The newest scheduled instant due now, and whether it is on time; undefined when none is due. */
 function dueRun(
   cron: CronWorkflow,
@@ -242,13 +199,12 @@ function nextOf(schedules: CronSchedule[], nowMs: number): number | undefined {
 }
 
 /** Whether a due run may start (Argo's enforceRuntimePolicy); the reason when not. */
-function policyBlocks(cron: CronWorkflow, status: CronStatus): string | undefined {
+function policyBlocks(cron: CronWorkflow, status: CronStatus, nowMs: number): string | undefined {
   if (cron.spec.suspend) return 'suspended';
   if (status.phase === 'Stopped') return 'stopped (stopStrategy reached)';
-  if (!whenAllows(cron)) return `when '${cron.spec.when}' evaluated false`;
+  if (!whenAllows(cron, nowMs)) return `when '${cron.spec.when}' evaluated false`;
   const policy = cron.spec.concurrencyPolicy ?? '';
-  if (!['', 'Allow', 'Forbid', 'Replace'].includes(policy))
-    throw new Error(`run policy error: invalid ConcurrencyPolicy: ${policy}`);
+  if (!['', 'Allow', 'Forbid', 'Replace'].includes(policy)) throw new Error(`invalid ConcurrencyPolicy: ${policy}`);
   if (policy === 'Forbid' && (status.active?.length ?? 0) > 0)
     return "'ConcurrencyPolicy: Forbid' and has an active Workflow";
   return undefined;
@@ -273,7 +229,7 @@ export function decideCron(
   try {
     schedules = schedulesOf(cron);
     if (schedules.length === 0) throw new Error('cron workflow must have at least one schedule');
-    const stop = stopReached({ ...cron, status });
+    const stop = stopReached({ ...cron, status }, nowMs);
     if (stop && status.phase !== 'Stopped') {
       status.phase = 'Stopped';
       d.labels[LABEL_CRON_COMPLETED] = 'true';
@@ -293,9 +249,9 @@ export function decideCron(
   }
   let blocked: string | undefined;
   try {
-    blocked = policyBlocks(cron, status);
+    blocked = policyBlocks(cron, status, nowMs);
   } catch (e) {
-    setCondition(status, 'SubmissionError', (e as Error).message);
+    setCondition(status, 'SubmissionError', `run policy error: ${(e as Error).message}`);
     return d;
   }
   if (blocked) {

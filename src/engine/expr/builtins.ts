@@ -1,8 +1,8 @@
 /**
  * expr-lang's built-in functions (`builtin/builtin.go`, `builtin/lib.go`): predicates (`filter`, `map`,
  * `all`, `any`, `none`, `one`, `count`, `sum`, `find*`, `groupBy`, `sortBy`, `reduce`), strings, numbers,
- * arrays, maps, conversions and JSON/base64. `now`, `date`, `duration` and `timezone` read the clock or
- * time zones and are refused (the engine is a pure function).
+ * arrays, maps, conversions and JSON/base64. `now`, `date`, `duration` and `timezone` are in
+ * time-values.ts (`now()` is the caller's clock, never the wall clock).
  */
 import type { Node } from './ast.ts';
 import { ExprPanic } from './errors.ts';
@@ -120,7 +120,7 @@ export function callBuiltin(name: string, args: Node[], evalArg: ArgEval): Value
     return name === 'sum' ? sum(xs) : xs.filter((x) => asBool(x)).length;
   }
   const fn = SIMPLE[name];
-  if (!fn) throw new ExprPanic(`function ${name} is not supported yet (it reads the clock or time zones)`);
+  if (!fn) throw new ExprPanic(`function ${name} is not supported yet`);
   return fn(...(vals as Value[]));
 }
 

@@ -9,6 +9,14 @@ import { ExprError, ExprPanic } from './errors.ts';
 import { callBuiltin, type PredicateFn } from './builtins.ts';
 import { binaryOp } from './operators.ts';
 import { asBool, fetch, Float, goType, isNumber, num, toInt, type Value, type VMap } from './values.ts';
+import {
+  callTimeBuiltin,
+  isTimeBuiltin,
+  isTimeValue,
+  timeMethod,
+  timeTypeName,
+  type TimeValue,
+} from './time-values.ts';
 
 /** The closure element (`#`) and reduce's `#acc`/`#index`. */
 interface Pointer {
@@ -27,14 +35,31 @@ interface Scope {
 const SHORT = Symbol('short');
 type Result = Value | typeof SHORT;
 
-/** Evaluates a parsed expression against `env`; throws {@link ExprError}. */
-export function evaluateNode(node: Node, env: VMap, source: string): Value {
-  const ev = new Evaluator(source);
+/**
+ * Evaluates a parsed expression against `env`; throws {@link ExprError}. `nowMs` is what `now()`
+ * returns (the caller's clock; without one `now()` fails).
+ */
+export function evaluateNode(node: Node, env: VMap, source: string, nowMs?: number): Value {
+  const ev = new Evaluator(source, nowMs);
   return ev.value(node, { env });
 }
 
+/** A Go method of a time value as an expression function (float64 results become {@link Float}). */
+function boundMethod(v: TimeValue, key: Value): Value {
+  const m = typeof key === 'string' ? timeMethod(v, key) : undefined;
+  if (!m) throw new ExprPanic(`type ${timeTypeName(v)} has no method ${String(key)}`);
+  return (...args: Value[]) => {
+    const r = m(...args);
+    if (r !== null && typeof r === 'object' && 'float' in r) return new Float((r as { float: number }).float);
+    return r as Value;
+  };
+}
+
 class Evaluator {
-  constructor(private readonly source: string) {}
+  constructor(
+    private readonly source: string,
+    private readonly nowMs?: number,
+  ) {}
 
   value(node: Node, scope: Scope): Value {
     const r = this.at(node, scope);
@@ -71,7 +96,7 @@ class Evaluator {
       case 'call':
         return this.call(node, scope);
       case 'builtin':
-        return callBuiltin(node.name, node.args, this.argEvaluator(scope));
+        return this.builtin(node, scope);
       case 'predicate':
         throw new ExprPanic('predicate outside of a built-in');
       case 'unary':
@@ -97,6 +122,12 @@ class Evaluator {
     }
   }
 
+  private builtin(node: Extract<Node, { t: 'builtin' }>, scope: Scope): Value {
+    if (!isTimeBuiltin(node.name)) return callBuiltin(node.name, node.args, this.argEvaluator(scope));
+    const args = node.args.map((a) => this.value(a, scope));
+    return callTimeBuiltin(node.name, args, this.nowMs);
+  }
+
   private identifier(name: string, scope: Scope): Value {
     if (scope.locals?.has(name)) return scope.locals.get(name) as Value;
     if (name === '$env') return scope.env;
@@ -118,6 +149,7 @@ class Evaluator {
     if (obj === SHORT) return SHORT;
     if (obj === null && node.optional) return SHORT;
     const key = this.value(node.prop, scope);
+    if (isTimeValue(obj)) return boundMethod(obj, key);
     return fetch(obj, key);
   }
 

@@ -42,12 +42,13 @@ export function evaluateExpressionTag(expression: string, lookup: VariableLookup
   } catch (e) {
     throw new ExpressionTagError(`failed to evaluate expression: ${(e as Error).message}`, { cause: e });
   }
-  const nowMs = Number(lookup(NOW_VARIABLE) ?? 0);
-  const { env, missing } = buildEnv(variablePaths(node), lookup, nowMs);
+  const clock = lookup(NOW_VARIABLE);
+  const nowMs = clock === undefined ? undefined : Number(clock);
+  const { env, missing } = buildEnv(variablePaths(node), lookup, nowMs ?? 0);
   if (missing.some((m) => LATE_BOUND.has(m))) return undefined;
   let result;
   try {
-    result = evaluateNode(node, env, expression);
+    result = evaluateNode(node, env, expression, nowMs);
   } catch (e) {
     if (missing.length > 0) return undefined;
     if (!isExprError(e)) throw e;

@@ -3,7 +3,6 @@
  * time when given a value that is not a time (Argo passes strings such as `workflow.creationTimestamp`);
  * "current" is the decide's `now`, never the wall clock.
  */
-import type { Value } from './values.ts';
 
 const MONTHS = [
   'January',
@@ -27,8 +26,20 @@ function pad(n: number, w = 2): string {
   return String(n).padStart(w, '0');
 }
 
-/** Formats `d` (UTC) with a Go layout. */
-export function formatGoTime(layout: string, d: Date): string {
+/** A zone to print: minutes east of UTC and its name (`UTC` by default). */
+export interface PrintZone {
+  offsetMin: number;
+  name: string;
+}
+
+function offsetOf(z: PrintZone, sep: string, zulu: boolean): string {
+  if (z.offsetMin === 0 && zulu) return 'Z';
+  const a = Math.abs(z.offsetMin);
+  return `${z.offsetMin < 0 ? '-' : '+'}${pad(Math.floor(a / 60))}${sep}${pad(a % 60)}`;
+}
+
+/** Formats the wall clock `d` (read in UTC) with a Go layout, in zone `zone` (UTC by default). */
+export function formatGoTime(layout: string, d: Date, zone: PrintZone = { offsetMin: 0, name: 'UTC' }): string {
   const h = d.getUTCHours();
   const parts: Record<string, string> = {
     '2006': String(d.getUTCFullYear()),
@@ -37,11 +48,11 @@ export function formatGoTime(layout: string, d: Date): string {
     Jan: (MONTHS[d.getUTCMonth()] as string).slice(0, 3),
     Monday: DAYS[d.getUTCDay()] as string,
     Mon: (DAYS[d.getUTCDay()] as string).slice(0, 3),
-    MST: 'UTC',
-    'Z07:00': 'Z',
-    '-07:00': '+00:00',
-    Z0700: 'Z',
-    '-0700': '+0000',
+    MST: zone.name || offsetOf(zone, '', false),
+    'Z07:00': offsetOf(zone, ':', true),
+    '-07:00': offsetOf(zone, ':', false),
+    Z0700: offsetOf(zone, '', true),
+    '-0700': offsetOf(zone, '', false),
     '01': pad(d.getUTCMonth() + 1),
     '1': String(d.getUTCMonth() + 1),
     '02': pad(d.getUTCDate()),
@@ -62,7 +73,7 @@ export function formatGoTime(layout: string, d: Date): string {
 }
 
 /** Sprig's `date(layout, when)`: ints are Unix seconds; anything else that is not a time means now. */
-export function sprigDate(layout: string, when: Value, nowMs: number): string {
+export function sprigDate(layout: string, when: unknown, nowMs: number): string {
   let ms = nowMs;
   if (typeof when === 'number') ms = when * 1000;
   return formatGoTime(layout, new Date(ms));

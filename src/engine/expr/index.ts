@@ -6,9 +6,12 @@ import { parseExpr } from './parser.ts';
 import { evaluateNode } from './evaluate.ts';
 import type { Value, VMap } from './values.ts';
 
-/** Parses and evaluates `source` against `env`; throws `ExprError` (position and problem). */
-export function evaluateExpr(source: string, env: VMap): Value {
-  return evaluateNode(parseExpr(source), env, source);
+/**
+ * Parses and evaluates `source` against `env`; throws `ExprError` (position and problem). `nowMs` is
+ * what `now()` returns (the caller's clock); without it `now()` fails.
+ */
+export function evaluateExpr(source: string, env: VMap, nowMs?: number): Value {
+  return evaluateNode(parseExpr(source), env, source, nowMs);
 }
 
 export { ExprError, isExprError } from './errors.ts';

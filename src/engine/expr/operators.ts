@@ -5,12 +5,14 @@
 import { ExprPanic } from './errors.ts';
 import { compileRegex } from './regex.ts';
 import { equal, Float, goType, isMap, isNumber, num, type Value } from './values.ts';
+import { isTimeValue, timeArithmetic, timeCompare } from './time-values.ts';
 
 function mismatch(op: string, a: Value, b: Value): ExprPanic {
   return new ExprPanic(`invalid operation: ${op} (mismatched types ${goType(a)} and ${goType(b)})`);
 }
 
 function arithmetic(op: string, a: Value, b: Value): Value {
+  if (isTimeValue(a) || isTimeValue(b)) return timeArithmetic(op, a, b) as Value;
   if (!isNumber(a) || !isNumber(b)) throw mismatch(op, a, b);
   const x = num(a);
   const y = num(b);
@@ -35,7 +37,9 @@ function arithmetic(op: string, a: Value, b: Value): Value {
 
 function compare(op: string, a: Value, b: Value): boolean {
   let c: number;
-  if (isNumber(a) && isNumber(b)) c = num(a) - num(b);
+  const t = timeCompare(a, b);
+  if (t !== undefined) c = t;
+  else if (isNumber(a) && isNumber(b)) c = num(a) - num(b);
   else if (typeof a === 'string' && typeof b === 'string') c = a < b ? -1 : a > b ? 1 : 0;
   else throw mismatch(op, a, b);
   if (op === '<') return c < 0;

@@ -13,8 +13,10 @@ import { goString } from './values.ts';
 export function evaluateOutputExpression(expression: string, lookup: VariableLookup): string {
   try {
     const node = parseExpr(expression);
-    const { env } = buildEnv(variablePaths(node), lookup, Number(lookup(NOW_VARIABLE) ?? 0));
-    return goString(evaluateNode(node, env, expression));
+    const clock = lookup(NOW_VARIABLE);
+    const nowMs = clock === undefined ? undefined : Number(clock);
+    const { env } = buildEnv(variablePaths(node), lookup, nowMs ?? 0);
+    return goString(evaluateNode(node, env, expression, nowMs));
   } catch (e) {
     throw new ExpressionTagError(`failed to evaluate expression: ${(e as Error).message}`, { cause: e });
   }

@@ -4,6 +4,17 @@
  * {@link Float}. Arrays are JS arrays, maps plain objects, `nil` is `null`, functions are JS functions.
  */
 import { ExprPanic } from './errors.ts';
+import {
+  formatGoDuration,
+  goTimeString,
+  GoDuration,
+  GoLocation,
+  GoTime,
+  isTimeValue,
+  timeEqual,
+  timeTypeName,
+  type TimeValue,
+} from './time-values.ts';
 
 /** A Go float64. */
 export class Float {
@@ -17,8 +28,8 @@ export class Float {
 /** A function callable from expressions (env functions, sprig, methods). */
 export type Fn = (...args: Value[]) => Value;
 
-/** Any expr-lang value. */
-export type Value = null | boolean | number | Float | string | Value[] | VMap | Fn;
+/** Any expr-lang value (time values: time-values.ts). */
+export type Value = null | boolean | number | Float | string | Value[] | VMap | Fn | TimeValue;
 
 /** A map value (Go `map[string]any`). */
 export interface VMap {
@@ -39,7 +50,7 @@ export function num(v: Value): number {
 
 /** True for a map value. */
 export function isMap(v: unknown): v is VMap {
-  return v !== null && typeof v === 'object' && !Array.isArray(v) && !(v instanceof Float);
+  return v !== null && typeof v === 'object' && !Array.isArray(v) && !(v instanceof Float) && !isTimeValue(v);
 }
 
 /** Go's `%T` of a value, as it appears in expr-lang's messages. */
@@ -49,6 +60,7 @@ export function goType(v: Value | undefined): string {
   if (typeof v === 'number') return 'int';
   if (v instanceof Float) return 'float64';
   if (typeof v === 'string') return 'string';
+  if (isTimeValue(v)) return timeTypeName(v);
   if (Array.isArray(v)) return '[]interface {}';
   if (typeof v === 'function') return 'func(...interface {}) interface {}';
   return 'map[string]interface {}';
@@ -59,6 +71,7 @@ export function exprType(v: Value): string {
   if (v === null) return 'nil';
   if (typeof v === 'number') return 'int';
   if (v instanceof Float) return 'float';
+  if (isTimeValue(v)) return timeTypeName(v);
   if (Array.isArray(v)) return 'array';
   if (typeof v === 'function') return 'func';
   if (isMap(v)) return 'map';
@@ -89,6 +102,9 @@ export function goString(v: Value): string {
   if (typeof v === 'string') return v;
   if (typeof v === 'boolean' || typeof v === 'number') return String(v);
   if (v instanceof Float) return formatFloatG(v.v);
+  if (v instanceof GoTime) return goTimeString(v);
+  if (v instanceof GoDuration) return formatGoDuration(v.ns);
+  if (v instanceof GoLocation) return v.name || 'UTC';
   if (Array.isArray(v)) return `[${v.map(goString).join(' ')}]`;
   if (typeof v === 'function') return '0x0';
   const keys = Object.keys(v).sort();
@@ -124,6 +140,9 @@ export function goJson(v: Value, indent = '', depth = 0): string {
   if (typeof v === 'string') return jsonString(v);
   if (typeof v === 'boolean' || typeof v === 'number') return String(v);
   if (v instanceof Float) return jsonFloat(v.v);
+  if (v instanceof GoTime) return jsonString(v.toJSON());
+  if (v instanceof GoDuration) return String(v.ns);
+  if (v instanceof GoLocation) return '{}';
   if (typeof v === 'function') throw new ExprPanic('json: unsupported type: func(...interface {}) interface {}');
   const nl = indent ? `\n${indent.repeat(depth + 1)}` : '';
   const end = indent ? `\n${indent.repeat(depth)}` : '';
@@ -172,6 +191,8 @@ export function fromPlain(x: unknown, floats: boolean): Value {
 /** expr-lang's `==`: numbers compare across int/float; otherwise Go's reflect.DeepEqual. */
 export function equal(a: Value, b: Value): boolean {
   if (isNumber(a) && isNumber(b)) return num(a) === num(b);
+  const t = timeEqual(a, b);
+  if (t !== undefined) return t;
   return deepEqual(a, b);
 }
 

@@ -6,6 +6,7 @@
 import { parseExpr } from '../expr/parser.ts';
 import { evaluateNode } from '../expr/evaluate.ts';
 import { buildEnv, variablePaths } from '../expr/argo-env.ts';
+import { NOW_VARIABLE } from '../expr/expression-tag.ts';
 
 /** An expression that does not parse, evaluate or yield a bool. */
 export class RetryExpressionError extends Error {
@@ -27,7 +28,9 @@ export function evaluateRetryExpression(expression: string, vars: ExpressionVars
   let v;
   try {
     const node = parseExpr(expression);
-    v = evaluateNode(node, buildEnv(variablePaths(node), lookup, 0).env, expression);
+    const clock = lookup(NOW_VARIABLE);
+    const nowMs = clock === undefined ? undefined : Number(clock);
+    v = evaluateNode(node, buildEnv(variablePaths(node), lookup, nowMs ?? 0).env, expression, nowMs);
   } catch (e) {
     throw new RetryExpressionError((e as Error).message, { cause: e });
   }

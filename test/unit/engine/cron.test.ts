@@ -161,6 +161,61 @@ describe('decideCron', () => {
     assert.equal(stopped.create, undefined);
   });
 
+  test("`when` with now() and lastScheduledTime: Argo's TestEvaluateWhen cases, the clock passed in", () => {
+    const now = at('2026-01-02T03:05:10Z');
+    const runs = (when: string, lastScheduledTime?: string) =>
+      decideCron(cron({ when }, lastScheduledTime ? { lastScheduledTime } : {}), [], now, 60).create !== undefined;
+    const last = '2026-01-02T03:04:00Z';
+    const orSeconds =
+      '{{= cronworkflow.lastScheduledTime == nil || ( (now() - cronworkflow.lastScheduledTime).Seconds() > 30) }}';
+    assert.equal(runs(orSeconds, last), true);
+    const andSeconds =
+      '{{= cronworkflow.lastScheduledTime == nil && ( (now() - cronworkflow.lastScheduledTime).Seconds() < 30) }}';
+    assert.equal(runs(andSeconds, last), false);
+    assert.equal(runs('{{= cronworkflow.lastScheduledTime != nil }}', last), true);
+    assert.equal(runs('{{= cronworkflow.lastScheduledTime == nil }}'), true);
+    const thirtyAgo = '2026-01-02T02:35:10Z';
+    assert.equal(runs('{{= (now() - cronworkflow.lastScheduledTime).Minutes() >= 30 }}', thirtyAgo), true);
+    assert.equal(runs('{{= (now() - cronworkflow.lastScheduledTime).Minutes() <  50 }}', thirtyAgo), true);
+    assert.equal(runs('{{= now().Hour() == 3 }}'), true);
+    assert.equal(runs('{{= now().Hour() == 4 }}'), false);
+  });
+
+  test('a `when` whose expression fails is a SubmissionError (run policy error), nothing runs', () => {
+    const d = decideCron(
+      cron({ when: '{{= (now() - cronworkflow.lastScheduledTime).Seconds() > 1 }}' }),
+      [],
+      at('2026-01-02T03:05:10Z'),
+      60,
+    );
+    assert.equal(d.create, undefined);
+    const condition = d.status.conditions?.find((c) => c.type === 'SubmissionError');
+    assert.match(
+      condition?.message ?? '',
+      /^run policy error: failed to evaluate expression: invalid operation: time.Time - <nil>/,
+    );
+  });
+
+  test("cron-when.yaml over 14 minutes of ticks: runs at the first tick, then when 6 minutes have passed (Argo's `> 360`)", () => {
+    const given = cron({
+      schedules: ['* * * * *'],
+      when: '{{= cronworkflow.lastScheduledTime == nil || (now() - cronworkflow.lastScheduledTime).Seconds() > 360 }}',
+    });
+    let status: CronWorkflow['status'] = {};
+    const ran: string[] = [];
+    // The handler evaluates a little after each tick (Argo's robfig runs at the tick; now() is just after).
+    for (let minute = 1; minute <= 14; minute++) {
+      const tick = at('2026-01-02T03:00:00Z') + minute * 60_000;
+      const d = decideCron({ ...given, status }, [], tick + 2000, 60);
+      status = d.status;
+      if (d.create) {
+        ran.push(new Date(tick).toISOString().slice(11, 16));
+        status = statusWithRun(d, { ...d.create, metadata: { ...d.create.metadata, uid: `u${minute}` } });
+      }
+    }
+    assert.deepEqual(ran, ['03:01', '03:07', '03:13']);
+  });
+
   test('a bad schedule is a SpecError condition, nothing runs', () => {
     const d = decideCron(cron({ schedules: ['nope'] }), [], at('2026-01-02T03:05:10Z'), 60);
     assert.equal(d.create, undefined);

@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { evaluateExpr, goJson, type VMap } from '../../../src/engine/expr/index.ts';
 import { argoFunctions } from '../../../src/engine/expr/argo-env.ts';
 import { goString, type Value } from '../../../src/engine/expr/values.ts';
+import { GoTime } from '../../../src/engine/expr/time-values.ts';
 
 const NOW = Date.parse('2026-03-04T05:06:07Z');
 const env = (): VMap => ({
@@ -341,6 +342,113 @@ describe('expr-lang table', () => {
   for (const [expr, want] of CASES) test(expr, () => assert.equal(show(expr), want));
 });
 
+/**
+ * Time values (expr-lang docs/language-definition.md "Date Functions", vm/runtime helpers, Go's time
+ * package): [expression, Go JSON of the result] with `now()` = {@link NOW} passed in as the clock
+ * (times print as RFC 3339, durations as int64 nanoseconds), and `%v` (Go's String()) of some.
+ */
+const TIME_CASES: [string, string][] = [
+  ['now()', '"2026-03-04T05:06:07Z"'],
+  ['type(now())', '"time.Time"'],
+  ['type(duration("1h"))', '"time.Duration"'],
+  ['now().Year() == 2026', 'true'],
+  ['now().Year()', '2026'],
+  ['now().Month()', '3'],
+  ['now().Day()', '4'],
+  ['now().Hour()', '5'],
+  ['now().Minute()', '6'],
+  ['now().Second()', '7'],
+  ['now().Weekday()', '3'],
+  ['now().YearDay()', '63'],
+  ['now().Unix()', '1772600767'],
+  ['now().UnixMilli()', '1772600767000'],
+  ['duration("1h").Seconds() == 3600', 'true'],
+  ['duration("1h").Seconds()', '3600'],
+  ['duration("90m").Hours()', '1.5'],
+  ['duration("1h30m").Minutes()', '90'],
+  ['duration("1.5s").Milliseconds()', '1500'],
+  ['duration("2us").Nanoseconds()', '2000'],
+  ['duration("1h")', '3600000000000'],
+  ['duration("-1m30s")', '-90000000000'],
+  ['duration("1h") + duration("30m") == duration("90m")', 'true'],
+  ['duration("1h") - duration("90m")', '-1800000000000'],
+  ['duration("1h") * 2 == duration("2h")', 'true'],
+  ['2 * duration("1m") == duration("120s")', 'true'],
+  ['duration("1h") > duration("59m")', 'true'],
+  ['duration("1h") <= duration("60m")', 'true'],
+  ['duration("1h") == 3600000000000', 'false'],
+  ['date("2023-08-14")', '"2023-08-14T00:00:00Z"'],
+  ['date("15:04:05")', '"0000-01-01T15:04:05Z"'],
+  ['date("2023-08-14 10:11:12")', '"2023-08-14T10:11:12Z"'],
+  ['date("2023-08-14T00:00:00Z")', '"2023-08-14T00:00:00Z"'],
+  ['date("2023-08-14T10:00:00.5+02:00")', '"2023-08-14T10:00:00.5+02:00"'],
+  ['date("Mon, 14 Aug 2023 10:00:00 UTC")', '"2023-08-14T10:00:00Z"'],
+  ['date("14 Aug 23 10:00 UTC")', '"2023-08-14T10:00:00Z"'],
+  ['date("14.08.2023", "02.01.2006")', '"2023-08-14T00:00:00Z"'],
+  ['date("Aug 14, 2023 3:04pm", "Jan 2, 2006 3:04pm")', '"2023-08-14T15:04:00Z"'],
+  ['date("2023-08-14 00:00:00", "2006-01-02 15:04:05", "Europe/Zurich")', '"2023-08-14T00:00:00+02:00"'],
+  ['date("2023-01-14 00:00:00", "2006-01-02 15:04:05", "Europe/Zurich")', '"2023-01-14T00:00:00+01:00"'],
+  ['date("2023-08-14").Year() == 2023', 'true'],
+  ['date("2023-08-14").Weekday()', '1'],
+  ['date("2023-08-14").YearDay()', '226'],
+  ['date("2023-08-14 00:00:00").In(timezone("Europe/Zurich"))', '"2023-08-14T02:00:00+02:00"'],
+  ['date("2023-08-14 00:00:00").In(timezone("Europe/Zurich")).Hour()', '2'],
+  ['date("2023-08-14T10:00:00+02:00").UTC().Hour()', '8'],
+  ['date("2023-08-14T10:00:00+02:00") == date("2023-08-14T08:00:00Z")', 'true'],
+  ['date("2023-08-14") + duration("36h")', '"2023-08-15T12:00:00Z"'],
+  ['duration("36h") + date("2023-08-14")', '"2023-08-15T12:00:00Z"'],
+  ['date("2023-08-14") - duration("1h")', '"2023-08-13T23:00:00Z"'],
+  ['date("2023-08-15") - date("2023-08-14")', '86400000000000'],
+  ['(date("2023-08-15") - date("2023-08-14")).Hours()', '24'],
+  ['now() - duration("1h") < now()', 'true'],
+  ['now() > date("2026-01-01")', 'true'],
+  ['now() - last', '3600000000000'],
+  ['(now() - last).Seconds() > 360', 'true'],
+  ['(now() - last).Minutes() >= 60', 'true'],
+  ['last == nil', 'false'],
+  ['never == nil', 'true'],
+  ['never == nil || (now() - never).Seconds() > 360', 'true'],
+  ['never != nil && (now() - never).Seconds() < 30', 'false'],
+  ['last.Before(now())', 'true'],
+  ['last.After(now())', 'false'],
+  ['now().Sub(last).Minutes()', '60'],
+  ['last.Add(duration("1h")) == now()', 'true'],
+  ['date("2023-01-31").AddDate(0, 1, 0)', '"2023-03-03T00:00:00Z"'],
+  ['now().Truncate(duration("1h"))', '"2026-03-04T05:00:00Z"'],
+  ['now().Format("2006-01-02 15:04")', '"2026-03-04 05:06"'],
+  ['now().Format(sprig.upper("Mon Jan _2"))', '"MON JAN  4"'],
+  [
+    'date("2023-01-14 00:00:00").In(timezone("America/New_York")).Format("Mon Jan _2 15:04:05 MST 2006")',
+    '"Fri Jan 13 19:00:00 EST 2023"',
+  ],
+  ['now(timezone("Asia/Tokyo")).Hour()', '14'],
+  ['timezone("UTC").String()', '"UTC"'],
+  ['toJson(now())', '"\\"2026-03-04T05:06:07Z\\""'],
+  ['string(duration("1h30m"))', '"1h30m0s"'],
+  ['string(now())', '"2026-03-04 05:06:07 +0000 UTC"'],
+  ['duration("1500ms").String()', '"1.5s"'],
+  ['duration("100ns").String()', '"100ns"'],
+  ['duration("0s").String()', '"0s"'],
+  ['duration("3723s").String()', '"1h2m3s"'],
+  ['filter([duration("1m"), duration("1h")], # > duration("30m"))', '[3600000000000]'],
+];
+
+describe('expr-lang time values (now() is the clock passed in)', () => {
+  const timeEnv = (): VMap => ({ ...env(), last: new GoTime(NOW - 3600_000), never: null });
+  for (const [expr, want] of TIME_CASES)
+    test(expr, () => {
+      let got: string;
+      try {
+        got = goJson(evaluateExpr(expr, timeEnv(), NOW));
+      } catch (e) {
+        got = JSON.stringify(`error: ${(e as Error).message.split(' (')[0]}`);
+      }
+      assert.equal(got, want);
+    });
+  test('the table holds at least 150 expressions with the time values', () =>
+    assert.ok(CASES.length + TIME_CASES.length >= 150));
+});
+
 /** [expression, problem (without the position)]: errors as expr-lang reports them. */
 const ERRORS: [string, string][] = [
   ['1 + "a"', 'invalid operation: + (mismatched types int and string)'],
@@ -367,7 +475,20 @@ const ERRORS: [string, string][] = [
   ['"a" matches "("', 'error parsing regexp: Invalid regular expression: /(/u: Unterminated group'],
   ['filter(xs, # >)', 'unexpected token Bracket(")")'],
   ['1 in 2', 'operator "in" not defined on int'],
-  ['now()', 'function now is not supported yet (it reads the clock or time zones)'],
+  ['now()', 'now() has no clock here: Argosy evaluates this expression without one'],
+  ['now() - nil', 'invalid operation: time.Time - <nil>'],
+  ['duration("1d")', 'time: unknown unit "d" in duration "1d"'],
+  ['duration("1")', 'time: missing unit in duration "1"'],
+  ['duration("")', 'time: invalid duration ""'],
+  ['date("yesterday")', 'invalid date yesterday'],
+  ['date("2023-13-01", "2006-01-02")', 'parsing time "2023-13-01": value out of range'],
+  [
+    'date("14.08.2023", "2006-01-02")',
+    'parsing time "14.08.2023" as "2006-01-02": cannot parse "14.08.2023" as "2006"',
+  ],
+  ['timezone("Mars/Olympus")', 'unknown time zone Mars/Olympus'],
+  ['now().Fortnight()', 'type time.Time has no method Fortnight'],
+  ['duration("1h") / 2', 'invalid operation: time.Duration / int'],
   ['sprig.uuidv4()', 'function uuidv4 is not supported yet'],
 ];
 
@@ -375,7 +496,7 @@ describe('expr-lang errors name the problem and the position', () => {
   for (const [expr, problem] of ERRORS)
     test(expr, () => {
       assert.throws(
-        () => evaluateExpr(expr, env()),
+        () => evaluateExpr(expr, env(), expr.startsWith('now()') && expr !== 'now()' ? NOW : undefined),
         (e: Error & { problem?: string; line?: number; column?: number }) => {
           assert.equal(e.name, 'ExprError');
           assert.equal(e.problem, problem);
