@@ -10,6 +10,7 @@ import type { ExecuteRequest } from './execute-request.ts';
 import type { TemplateScope } from './template-scope.ts';
 import { chainResolvers, mapResolver, substituteDeep, type Resolver } from './substitute.ts';
 import { isExpressionTagError } from './expr/expression-tag.ts';
+import { isAbsentOptionalError } from './expr/absent.ts';
 import { inputVariables } from './scope.ts';
 import { holderTemplateName, processInputs, resolveTemplate } from './template.ts';
 import { templateType } from './template-types.ts';
@@ -171,7 +172,7 @@ function lockGate(ctx: ExecContext, req: ExecuteRequest, d: Dispatch, existing: 
   try {
     sync = substituteDeep(raw, d.scope);
   } catch (e) {
-    if (!isExpressionTagError(e)) throw e;
+    if (!isExpressionTagError(e) && !isAbsentOptionalError(e)) throw e;
     return { node: errorNode(ctx, req, d.template, e.message) };
   }
   const gateReq = { ...req, templateName: d.templateName, templateRef: d.templateRef, nodeFlag: d.nodeFlag };
@@ -195,7 +196,12 @@ function runTemplate(
     }
     return ctx.nodes[node.id] ?? node;
   } catch (e) {
-    if (!isExpressionTagError(e) && !(e instanceof ArtifactReferenceError) && !(e instanceof DisplayNameError)) throw e;
+    const known =
+      isExpressionTagError(e) ||
+      isAbsentOptionalError(e) ||
+      e instanceof ArtifactReferenceError ||
+      e instanceof DisplayNameError;
+    if (!known) throw e;
     return errorNode(ctx, req, t, e.message);
   }
 }

@@ -8,6 +8,8 @@ import type { ExecContext } from './context.ts';
 import type { Artifact, NodeStatus, Outputs, Parameter, Template } from './types.ts';
 import { substituteString, type Resolver } from './substitute.ts';
 import { evaluateOutputExpression } from './expr/output-expression.ts';
+import { isExpressionTagError } from './expr/expression-tag.ts';
+import { AbsentOptionalError, isAbsentOptionalError } from './expr/absent.ts';
 import { ARTIFACT_QUERY, ArtifactReferenceError, resolveArgumentArtifacts } from './artifacts/passing.ts';
 
 const GLOBAL_PREFIX = 'workflow.outputs.parameters.';
@@ -34,14 +36,31 @@ function templateOutputArtifacts(t: Template, resolve: Resolver): Artifact[] {
   return out;
 }
 
+/**
+ * One output parameter's value (Argo's getTemplateOutputsFromScope): a failing expression (nil included)
+ * or an absent optional gives way to the parameter's `valueFrom.default`; without one it fails the node.
+ */
+function outputValue(p: Parameter, resolve: Resolver): string | undefined {
+  const source = p.valueFrom?.parameter ?? p.value;
+  try {
+    if (p.valueFrom?.expression !== undefined) return evaluateOutputExpression(p.valueFrom.expression, resolve);
+    return source !== undefined ? substituteString(String(source), resolve) : undefined;
+  } catch (e) {
+    const handled = isAbsentOptionalError(e) || isExpressionTagError(e);
+    if (handled && p.valueFrom?.default !== undefined) return String(p.valueFrom.default);
+    if (!isAbsentOptionalError(e)) throw e;
+    throw new AbsentOptionalError(
+      `output parameter ${JSON.stringify(p.name)}: ${JSON.stringify(String(source))} is an absent optional (skipped/omitted node output with no default)`,
+    );
+  }
+}
+
 /** The outputs of a finished steps/DAG node, or undefined when it declares none; exports global ones. */
 export function aggregateTemplateOutputs(t: Template, resolve: Resolver, ctx?: ExecContext): Outputs | undefined {
   const declared = t.outputs?.parameters ?? [];
   const params: Parameter[] = [];
   for (const p of declared) {
-    const source = p.valueFrom?.parameter ?? p.value;
-    let value = source !== undefined ? substituteString(String(source), resolve) : undefined;
-    if (p.valueFrom?.expression !== undefined) value = evaluateOutputExpression(p.valueFrom.expression, resolve);
+    let value = outputValue(p, resolve);
     if ((value === undefined || value.includes('{{')) && p.valueFrom?.default !== undefined)
       value = p.valueFrom.default;
     if (value === undefined) continue;

@@ -5,8 +5,8 @@
 import type { ExecContext } from './context.ts';
 import { getNode, initNode } from './context.ts';
 import type { Artifact, NodeStatus, Parameter, WorkflowStep } from './types.ts';
-import { chainResolvers, substituteDeep, substituteString, type Resolver } from './substitute.ts';
-import { ABSENT_OPTIONAL, isAbsentOptionalError } from './expr/absent.ts';
+import { chainResolvers, markAbsentArgs, substituteDeep, substituteString, type Resolver } from './substitute.ts';
+import { isAbsentOptionalError } from './expr/absent.ts';
 import { expandLoop, hasLoop, itemResolver, itemSuffix, LoopExpansionError, type LoopSpec } from './loops.ts';
 import { shouldExecute } from './expr/govaluate.ts';
 import { isExpressionTagError } from './expr/expression-tag.ts';
@@ -28,20 +28,6 @@ export interface StepPlan {
 export interface StepPlans {
   looped: boolean;
   plans: StepPlan[];
-}
-
-/** An argument that is nothing but one reference to a sibling's output. */
-const PURE_OUTPUT_REF = /^\{\{\s*((?:steps|tasks)\.[^{}\s]+\.outputs\.[^{}\s]+)\s*\}\}$/;
-
-/**
- * Argo's markAbsentOptionalArgs: an argument that is nothing but a reference to an absent optional
- * carries the marker instead, so the consumer's input default applies (template.ts processInputs).
- */
-function markAbsent(params: Parameter[], resolve: Resolver): Parameter[] {
-  return params.map((p) => {
-    const m = typeof p.value === 'string' ? PURE_OUTPUT_REF.exec(p.value) : null;
-    return m && resolve(m[1] as string) === ABSENT_OPTIONAL ? { ...p, value: ABSENT_OPTIONAL } : p;
-  });
 }
 
 function render(step: WorkflowStep, name: string, resolve: Resolver): StepPlan {
@@ -67,7 +53,7 @@ function isFalse(when: string): boolean {
 
 function renderOrThrow(step: WorkflowStep, name: string, resolve: Resolver, when: string | undefined): StepPlan {
   const params = step.arguments?.parameters;
-  const args = params ? substituteDeep(markAbsent(params, resolve), resolve) : undefined;
+  const args = params ? substituteDeep(markAbsentArgs(params, resolve), resolve) : undefined;
   const template = step.template !== undefined ? substituteString(step.template, resolve) : undefined;
   const rendered: WorkflowStep = template !== undefined ? { ...step, template } : step;
   const plan: StepPlan = { name, step: rendered, args, when };

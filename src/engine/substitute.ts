@@ -84,3 +84,17 @@ export function tagsIn(text: string): string[] {
   for (const m of text.matchAll(TAG)) out.push(m[1] ?? '');
   return out;
 }
+
+/** An argument that is nothing but one reference to a sibling's output. */
+const PURE_OUTPUT_REF = /^\{\{\s*((?:steps|tasks)\.[^{}\s]+\.outputs\.[^{}\s]+)\s*\}\}$/;
+
+/**
+ * Argo's markAbsentOptionalArgs: an argument that is nothing but a reference to an absent optional
+ * carries the marker instead, so the consumer's input default applies (template.ts processInputs).
+ */
+export function markAbsentArgs<P extends { value?: unknown }>(params: P[], resolve: Resolver): P[] {
+  return params.map((p) => {
+    const m = typeof p.value === 'string' ? PURE_OUTPUT_REF.exec(p.value) : null;
+    return m && resolve(m[1] as string) === ABSENT_OPTIONAL ? { ...p, value: ABSENT_OPTIONAL } : p;
+  });
+}

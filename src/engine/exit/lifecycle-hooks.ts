@@ -9,7 +9,8 @@
 import type { ExecContext } from '../context.ts';
 import { addChild, getNode, isFulfilled, markPhase } from '../context.ts';
 import type { LifecycleHook, NodeStatus, Parameter } from '../types.ts';
-import { mapResolver, substituteDeep, type Resolver } from '../substitute.ts';
+import { mapResolver, markAbsentArgs, substituteDeep, type Resolver } from '../substitute.ts';
+import { isAbsentOptionalError } from '../expr/absent.ts';
 import { isDeferred } from '../parallelism.ts';
 import { evaluateRetryExpression } from '../retry/retry-expression.ts';
 import { phaseOfRoot } from './workflow-exit.ts';
@@ -59,7 +60,14 @@ export function runLifecycleHooks(ctx: ExecContext, req: HooksRequest): HooksOut
     }
     if (!run) continue;
     const params = hook.arguments?.parameters;
-    const args: Parameter[] | undefined = params ? substituteDeep(params, req.resolver) : undefined;
+    let args: Parameter[] | undefined;
+    try {
+      args = params ? substituteDeep(markAbsentArgs(params, req.resolver), req.resolver) : undefined;
+    } catch (e) {
+      if (!isAbsentOptionalError(e)) throw e;
+      out.error ??= e.message;
+      continue;
+    }
     const node = ctx.executeTemplate(ctx, {
       nodeName,
       holder: { template: hook.template, templateRef: hook.templateRef },

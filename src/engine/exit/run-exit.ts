@@ -4,9 +4,10 @@
  * its pods carry `workflows.argoproj.io/on-exit: "true"` and ignore the workflow deadline.
  */
 import type { ExecContext } from '../context.ts';
-import { addChild, getNode, isCompleted, isFulfilled } from '../context.ts';
+import { addChild, getNode, initNode, isCompleted, isFulfilled } from '../context.ts';
+import { isAbsentOptionalError } from '../expr/absent.ts';
 import type { LifecycleHook, NodeStatus, Parameter, Workflow } from '../types.ts';
-import { substituteDeep, type Resolver } from '../substitute.ts';
+import { markAbsentArgs, substituteDeep, type Resolver } from '../substitute.ts';
 import { LABEL_ON_EXIT } from '../labels.ts';
 import { isDeferred } from '../parallelism.ts';
 import { evaluateRetryExpression } from '../retry/retry-expression.ts';
@@ -101,7 +102,22 @@ export function runExitHandler(ctx: ExecContext, req: ExitRequest): NodeStatus {
   const existing = getNode(ctx, name);
   if (existing && isFulfilled(existing)) return existing;
   const params = req.hook.arguments?.parameters;
-  const args: Parameter[] | undefined = params ? substituteDeep(params, req.resolver) : undefined;
+  let args: Parameter[] | undefined;
+  try {
+    args = params ? substituteDeep(markAbsentArgs(params, req.resolver), req.resolver) : undefined;
+  } catch (e) {
+    if (!isAbsentOptionalError(e)) throw e;
+    // Argo's runOnExitNode returns the substitution error: the handler never starts.
+    const failed = initNode(ctx, {
+      name,
+      type: 'Skipped',
+      boundaryID: req.boundaryID,
+      phase: 'Error',
+      message: e.message,
+    });
+    addChild(ctx, req.parent.id, failed.id);
+    return failed;
+  }
   const node = asExitHandler(ctx, () =>
     ctx.executeTemplate(ctx, {
       nodeName: name,

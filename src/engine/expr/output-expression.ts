@@ -16,8 +16,13 @@ export function evaluateOutputExpression(expression: string, lookup: VariableLoo
     const clock = lookup(NOW_VARIABLE);
     const nowMs = clock === undefined ? undefined : Number(clock);
     const { env } = buildEnv(variablePaths(node), lookup, nowMs ?? 0);
-    return goString(evaluateNode(node, env, expression, nowMs));
+    const result = evaluateNode(node, env, expression, nowMs);
+    // Argo v4.1.2: a nil result (a skipped producer's absent output without `??`) fails.
+    if (result === null) throw new Error(`failed to evaluate expression ${JSON.stringify(expression)}`);
+    return goString(result);
   } catch (e) {
+    if (e instanceof Error && e.message.startsWith('failed to evaluate expression "'))
+      throw new ExpressionTagError(e.message, { cause: e });
     throw new ExpressionTagError(`failed to evaluate expression: ${(e as Error).message}`, { cause: e });
   }
 }

@@ -81,10 +81,7 @@ describe('absent optional outputs of skipped steps (Argo v4.1.2)', () => {
   test("an operation on nil fails: `+ '-suffix'`", () => {
     const r = run(flow(`{{= ${REF} + '-suffix'}}`));
     assert.equal(r.phase, 'Failed');
-    assert.match(
-      r.nodes.get('w[1]')?.message ?? '',
-      /invalid operation: \+ \(mismatched types <nil> and string\)/,
-    );
+    assert.match(r.nodes.get('w[1]')?.message ?? '', /invalid operation: \+ \(mismatched types <nil> and string\)/);
   });
 
   test('a composite simple tag fails the step group with Argo terminal message, no child node', () => {
@@ -119,5 +116,55 @@ describe('absent optional outputs of skipped steps (Argo v4.1.2)', () => {
     const r = run(flow(`{{${REF}}}`, { run: true }));
     assert.equal(r.phase, 'Succeeded');
     assert.equal(consumed(r.nodes), 'real');
+  });
+});
+
+/** A steps template whose output parameter aggregates the skipped producer's output. */
+function aggregating(extra: string): Workflow {
+  return parse(`
+metadata: {name: w, namespace: argo, uid: u}
+spec:
+  entrypoint: main
+  templates:
+    - name: main
+      outputs:
+        parameters:
+          - {name: out, valueFrom: {${extra}}}
+      steps:
+        - - {name: producer, template: produce, when: "false"}
+    - name: produce
+      outputs:
+        parameters:
+          - {name: msg, valueFrom: {path: /tmp/out.txt}}
+      container: {image: "argoproj/argosay:v2", args: [echo, x, /tmp/out.txt]}
+`) as Workflow;
+}
+
+describe("template outputs over a skipped producer (Argo's getTemplateOutputsFromScope)", () => {
+  test('valueFrom.parameter naming an absent optional, no default: the Steps node errors with Argo message', () => {
+    const r = run(aggregating(`parameter: "{{${REF}}}"`));
+    assert.equal(r.phase, 'Error');
+    assert.equal(r.nodes.get('w')?.phase, 'Error');
+    assert.equal(
+      r.nodes.get('w')?.message,
+      `output parameter "out": "{{${REF}}}" is an absent optional (skipped/omitted node output with no default)`,
+    );
+  });
+
+  test("the aggregating parameter's own default applies (parameter and a nil expression alike)", () => {
+    for (const extra of [`parameter: "{{${REF}}}", default: d`, `expression: "${REF}", default: d`]) {
+      const r = run(aggregating(extra));
+      assert.equal(r.phase, 'Succeeded', extra);
+      assert.deepEqual(
+        r.nodes.get('w')?.outputs?.parameters?.map((p) => [p.name, p.value]),
+        [['out', 'd']],
+      );
+    }
+  });
+
+  test('an output expression that is nil without a default fails (no more "<nil>")', () => {
+    const r = run(aggregating(`expression: "${REF}"`));
+    assert.equal(r.phase, 'Error');
+    assert.equal(r.nodes.get('w')?.message, `failed to evaluate expression "${REF}"`);
   });
 });
