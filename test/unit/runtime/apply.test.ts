@@ -7,6 +7,8 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { applyActions } from '../../../src/runtime/apply.ts';
+import type { Action } from '../../../src/engine/contract.ts';
+import type { KubeClient, KubeRequest } from '../../../src/ports/kube.ts';
 import { silentLogger } from '../../../src/logger.ts';
 import { replaying, tapeRegistry, type Tape } from './tape.ts';
 import { APPLIED_ACTIONS, OBSERVED_WORKFLOW } from './tapes/observe-workflow.ts';
@@ -40,5 +42,42 @@ describe('applyActions against recorded API answers', () => {
     const refused = result.outcomes[2]?.outcome;
     assert.equal(refused?.kind === 'rejected' ? refused.statusCode : undefined, 403);
     assert.equal(main.left() + other.left(), 0, 'every recorded exchange was asked for');
+  });
+});
+
+describe('creates held back by the invocation budget', () => {
+  test('past the share of the budget for creates, the creates left are held (counted), other actions still run', async () => {
+    let requests = 0;
+    const client: KubeClient = {
+      cluster: 'main',
+      request: async <T>(req: KubeRequest) => (requests++, (req.body ?? {}) as T),
+      stream: () => Promise.reject(new Error('not used')),
+      watch: () => Promise.reject(new Error('not used')),
+    };
+    const pod = (i: number): Action => ({
+      kind: 'CreatePod',
+      cluster: 'main',
+      namespace: 'argo',
+      nodeId: `n${i}`,
+      pod: { apiVersion: 'v1', kind: 'Pod', metadata: { name: `p${i}`, namespace: 'argo' }, spec: { containers: [] } },
+    });
+    const label: Action = { kind: 'LabelPodCompleted', cluster: 'main', namespace: 'argo', name: 'done-1' };
+    const deps = {
+      registry: tapeRegistry('main', { main: client }),
+      logger: silentLogger,
+      now: () => new Date(0),
+      parallelism: 1,
+      // The budget's share for creates is used up once 3 are made.
+      holdCreates: (made: number) => made >= 3,
+    };
+    const result = await applyActions(deps, OBSERVED_WORKFLOW, [
+      ...Array.from({ length: 10 }, (_, i) => pod(i)),
+      label,
+    ]);
+    assert.equal(result.created, 3);
+    assert.equal(result.held, 7);
+    assert.equal(result.labelled, 1);
+    assert.equal(requests, 4, 'no request for a held create');
+    assert.equal(result.outcomes.length, 4, 'a held create has no outcome: the next reconcile plans it again');
   });
 });
