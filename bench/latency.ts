@@ -21,6 +21,7 @@ import { startLocalStack, type LocalStack, type LocalStackOptions } from '../src
 import { startPoller, type Poller } from '../src/local/queue/poller.ts';
 import { startWatcher, type Watcher } from '../src/watcher/watcher.ts';
 import { silentLogger, type LogFields, type Logger } from '../src/logger.ts';
+import { loadConfig } from '../src/config.ts';
 import type { KubeObject } from '../src/local/apiserver/resources.ts';
 import type { StoreEvent } from '../src/local/apiserver/store.ts';
 import type { Workflow } from '../src/engine/types.ts';
@@ -150,6 +151,7 @@ export async function startBenchStack(
       http: false,
       flushMs: tuning.flushMs,
       backoffMs: { initial: 200, max: 2000 },
+      podStartHoldMs: loadConfig(config).watcherPodStartHoldMs,
     });
     stops.push(() => watcher.stop());
     for (let i = 0; i < 100 && !watcher.ready(); i++) await sleep(20);

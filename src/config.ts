@@ -77,6 +77,8 @@ export const ConfigSchema = z.strictObject({
   watcherListen: text('127.0.0.1:9090'),
   /** Watcher: how often rest-config targets are re-read to add/remove/restart pod watches (ms). */
   watcherTargetsPollMs: integer(100, 30_000),
+  /** Watcher: how long a pod's start changes (bound, waiting, running) wait for it to end (ms; 0 = never). */
+  watcherPodStartHoldMs: integer(0, 1000),
   /** Kubernetes Events the reconcile records: none, important (workflow-level + node failures), all. */
   events: oneOf(['none', 'important', 'all'], 'important'),
   /** Functions: `emf` prints each invocation's counters as a CloudWatch Embedded Metric Format line. */
@@ -157,6 +159,7 @@ const ENV_NAMES: Record<keyof z.infer<typeof ConfigSchema>, string> = {
   home: 'ARGOSY_HOME',
   watcherListen: 'ARGOSY_WATCHER_LISTEN',
   watcherTargetsPollMs: 'ARGOSY_WATCHER_TARGETS_POLL_MS',
+  watcherPodStartHoldMs: 'ARGOSY_WATCHER_POD_START_HOLD_MS',
   events: 'ARGOSY_EVENTS',
   metrics: 'ARGOSY_METRICS',
   maxPodCreates: 'ARGOSY_MAX_POD_CREATES',

@@ -256,6 +256,7 @@ async function startLocalWatcher(
     instanceId: config.instanceId,
     managedNamespace: config.managedNamespace,
     targetsPollMs: opts.watcherTargetsPollMs,
+    podStartHoldMs: config.watcherPodStartHoldMs,
     http: opts.watcherHttp ?? false,
     backoffMs: opts.watcherBackoffMs,
     maxPending: opts.watcherMaxPending,

@@ -35,6 +35,8 @@ export interface RuntimeCounters {
   conflicts: number;
   /** Pods adopted after AlreadyExists. */
   adopted: number;
+  /** Groups of nudges skipped because the last reconcile had already seen their objects. */
+  seenSkips: number;
 }
 
 export interface RuntimeOptions {
@@ -90,16 +92,20 @@ function zeroCounters(): RuntimeCounters {
     writes: 0,
     conflicts: 0,
     adopted: 0,
+    seenSkips: 0,
   };
 }
 
-/** Adds a reconcile's outcome to the counters. */
-function countReconciled(counters: RuntimeCounters): ReconcileHandlerDeps['onReconciled'] {
-  return (_ref, result) => {
-    counters.reconciles++;
-    counters.writes += result.writes;
-    counters.conflicts += result.attempts - 1;
-    counters.adopted += result.adopted ?? 0;
+/** Adds a reconcile's outcome (or a skip of nudges already seen) to the counters. */
+function countReconciled(counters: RuntimeCounters): Pick<ReconcileHandlerDeps, 'onReconciled' | 'onSkipped'> {
+  return {
+    onReconciled: (_ref, result) => {
+      counters.reconciles++;
+      counters.writes += result.writes;
+      counters.conflicts += result.attempts - 1;
+      counters.adopted += result.adopted ?? 0;
+    },
+    onSkipped: () => counters.seenSkips++,
   };
 }
 
@@ -183,6 +189,6 @@ function reconcileDeps(
     onFailedRecords: config.queueUrl
       ? createRetryBackoff({ client: sqsFor('reconcile'), queueUrl: config.queueUrl, logger })
       : undefined,
-    onReconciled: countReconciled(counters),
+    ...countReconciled(counters),
   };
 }

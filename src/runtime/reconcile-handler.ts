@@ -12,6 +12,7 @@ import { PoisonMessageError, isTransientError } from './errors.ts';
 import { processFifoBatch, type GroupOutcome, type RecordGroup } from './fifo-batch.ts';
 import { reconcileWorkflow, type ReconcileDeps, type ReconcileResult } from './reconcile.ts';
 import { budgetedRegistry, DeadlineExceededError, raceSignal } from './time-budget.ts';
+import { SeenVersions } from './seen-versions.ts';
 
 export interface ReconcileHandlerDeps extends ReconcileDeps {
   /** Workflows reconciled at once within one batch. */
@@ -24,6 +25,10 @@ export interface ReconcileHandlerDeps extends ReconcileDeps {
   /** Observes each invocation and reconcile (metrics, bench, tests). */
   onInvocation?: (records: number) => void;
   onReconciled?: (ref: { namespace: string; workflow: string }, result: ReconcileResult) => void;
+  /** Observes each group skipped because its nudges were already seen (seen-versions.ts). */
+  onSkipped?: (ref: { namespace: string; workflow: string }, nudges: number) => void;
+  /** Skip nudges already seen (default true); false reconciles on every nudge. */
+  skipSeen?: boolean;
   /** Called with the records reported failed (retry backoff via ChangeMessageVisibility). */
   onFailedRecords?: (records: SQSRecord[]) => Promise<void>;
 }
@@ -55,6 +60,7 @@ export const MIN_CREATES = 50;
 export function makeReconcileHandler(
   deps: ReconcileHandlerDeps,
 ): (event: SQSEvent, context?: Pick<Context, 'getRemainingTimeInMillis'>) => Promise<SQSBatchResponse> {
+  const seen = deps.skipSeen === false ? undefined : new SeenVersions();
   return async (event, context) => {
     deps.onInvocation?.(event.Records.length);
     const margin = deps.safetyMarginMs ?? 10_000;
@@ -67,7 +73,12 @@ export function makeReconcileHandler(
     const result = await processFifoBatch(
       event.Records,
       (group) =>
-        reconcileGroup(deps, group, budgetMs === undefined ? undefined : { signal: deadline.signal, budgetMs, holdAt }),
+        reconcileGroup(
+          deps,
+          seen,
+          group,
+          budgetMs === undefined ? undefined : { signal: deadline.signal, budgetMs, holdAt },
+        ),
       { concurrency: deps.groupConcurrency ?? 4, shouldStop },
     ).finally(() => clearTimeout(timer));
     if (result.batchItemFailures.length > 0 && deps.onFailedRecords) {
@@ -80,6 +91,7 @@ export function makeReconcileHandler(
 
 async function reconcileGroup(
   deps: ReconcileHandlerDeps,
+  seen: SeenVersions | undefined,
   group: RecordGroup,
   budget?: { signal: AbortSignal; budgetMs: number; holdAt: number },
 ): Promise<GroupOutcome> {
@@ -92,6 +104,7 @@ async function reconcileGroup(
   // Even when the first record is poison, the group id still names the workflow: reconciling it keeps
   // that workflow moving while the poison record waits for the DLQ (level-triggered, so harmless).
   const ref = workflowOfGroup(group.groupId, nudges);
+  if (!poison && alreadySeen(deps, seen, ref, nudges)) return { ok: true };
   if (ref) {
     const log = deps.logger.child({ namespace: ref.namespace, workflow: ref.workflow });
     try {
@@ -111,9 +124,11 @@ async function reconcileGroup(
             late,
           )
         : await reconcileWorkflow({ ...deps, logger: log }, ref);
+      remember(seen, ref, result);
       deps.onReconciled?.(ref, result);
-      log.debug('reconciled', { ...result, nudges: nudges.length });
+      log.debug('reconciled', { outcome: result.outcome, writes: result.writes, nudges: nudges.length });
     } catch (error) {
+      seen?.forget(ref);
       if (isTransientError(error)) {
         log.warn('reconcile failed; the message will be retried', { error });
         return { ok: false, failedFrom: 0, error };
@@ -122,6 +137,25 @@ async function reconcileGroup(
     }
   }
   return poison ? { ok: false, failedFrom: poisonAt, error: poison } : { ok: true };
+}
+
+/** True when every nudge of the group reports what the last reconcile already saw (seen-versions.ts). */
+function alreadySeen(
+  deps: ReconcileHandlerDeps,
+  seen: SeenVersions | undefined,
+  ref: { namespace: string; workflow: string } | undefined,
+  nudges: Nudge[],
+): boolean {
+  if (!ref || !seen?.covers(ref, nudges)) return false;
+  deps.onSkipped?.(ref, nudges.length);
+  deps.logger.debug('nudges already seen by the last reconcile; skipped', { ...ref, nudges: nudges.length });
+  return true;
+}
+
+/** A completed workflow keeps what its last reconcile saw; other outcomes without observations forget it. */
+function remember(seen: SeenVersions | undefined, ref: { namespace: string; workflow: string }, r: ReconcileResult) {
+  if (r.seen) seen?.record(ref, r.seen);
+  else if (r.outcome !== 'completed') seen?.forget(ref);
 }
 
 function parseGroup(records: SQSRecord[]): { nudges: Nudge[]; poisonAt: number; poison?: PoisonMessageError } {

@@ -44,6 +44,7 @@ import { expireFinished } from './ttl.ts';
 import { deleteTaskSets, observeTaskSets, taskSetPlaces } from './task-sets.ts';
 import { lockDepsOf, observeLocks } from './locks.ts';
 import { artifactGcRound, holdsGcFinalizer, type GcRoundResult } from './artifact-gc.ts';
+import { versionsOf } from './seen-versions.ts';
 
 export type DecideFn = (snapshot: Snapshot, now: Date) => Decision;
 
@@ -107,6 +108,8 @@ export interface ReconcileResult {
   /** Pods found already there on create (a crashed earlier attempt made them) and adopted. */
   adopted?: number;
   requeueAfterMs?: number;
+  /** uid → resourceVersion of the workflow as stored and the pods the decision was made on (seen-versions.ts). */
+  seen?: Map<string, string>;
 }
 
 /** Memoises CRD discovery per process (one GET on the first reconcile). */
@@ -320,6 +323,7 @@ async function reconcileOnce(
     attempts: attempt,
     adopted: settled.adopted,
     requeueAfterMs: decision.requeueAfterMs,
+    seen: versionsOf([written.workflow, ...settled.pods.map((p) => p.pod)]),
   };
 }
 

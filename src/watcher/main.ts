@@ -51,6 +51,7 @@ async function main(): Promise<void> {
     instanceId: config.instanceId,
     managedNamespace: config.managedNamespace,
     targetsPollMs: config.watcherTargetsPollMs,
+    podStartHoldMs: config.watcherPodStartHoldMs,
     http: parseListen(config.watcherListen),
     nodeStatus: nodeStatusStoreFromConfig(config),
   });

@@ -27,6 +27,7 @@ import { ANNOTATION_NODE_ID, LABEL_REPORT_OUTPUTS_COMPLETED, taskResultWatchSele
 import { servesTaskSets, taskSetsPath } from '../runtime/task-sets.ts';
 import type { NodeStatusStore } from '../ports/node-status.ts';
 import { offloadedSuspends } from './offloaded.ts';
+import { startHold, type StartHold } from './start-hold.ts';
 
 /** A task set's signature: the results its agent reported (node ID and phase), sorted. */
 export function taskSetSignature(o: Record<string, unknown>): string {
@@ -72,6 +73,8 @@ export interface WatcherOptions {
   extraMetrics?: () => string;
   /** The node status store: resumes of workflows with offloaded nodes are seen at once (offloaded.ts). */
   nodeStatus?: NodeStatusStore;
+  /** How long a pod's start changes wait for it to end (ms, start-hold.ts; 0 = not held). */
+  podStartHoldMs?: number;
 }
 
 export interface Watcher {
@@ -107,6 +110,8 @@ interface WatchContext {
   logger: Logger;
   pods: PodWatches;
   nudge: (n: Nudge | undefined, reason: string | undefined) => void;
+  /** Pod start changes wait a moment (start-hold.ts). */
+  hold: StartHold;
   /** The main cluster's name. */
   main: string;
   /** Task results carry only the workflow label; the workflow's namespace comes from their pod (same node ID). */
@@ -217,7 +222,7 @@ function startPodWatch(w: WatchContext, key: string, cluster: string, namespace:
       const labelledDone = type === 'DELETED' && metaOf(pod).labels?.[LABEL_COMPLETED] === 'true';
       const reason = labelledDone ? undefined : significantChange('pod', type, sig, prev);
       const n: Nudge | undefined = ref ? { v: 1, ...ref, source: 'pod', object: objectRef(cluster, pod) } : undefined;
-      w.nudge(n, reason);
+      w.hold.pod(type, pod, n, reason);
     },
   });
   w.pods.set(key, { client, informer });
@@ -275,7 +280,8 @@ export async function startWatcher(options: WatcherOptions): Promise<Watcher> {
   };
   const wfInformer = startWorkflowWatch(common, options, nudge);
   const pods: PodWatches = new Map();
-  const w: WatchContext = { common, instanceId, logger, pods, nudge, main, nodeOwners: new Map() };
+  const hold = startHold(nudge, options.podStartHoldMs ?? 0);
+  const w: WatchContext = { common, instanceId, logger, pods, nudge, hold, main, nodeOwners: new Map() };
   const syncTargets = () => syncPodWatches(w, registry, options.managedNamespace ?? '', metrics);
 
   await syncTargets().catch((error: unknown) => logger.error('could not read rest-config targets', { error }));
@@ -305,6 +311,7 @@ export async function startWatcher(options: WatcherOptions): Promise<Watcher> {
         wfInformer.stop(),
         ...[...pods.values()].flatMap((p) => [p.informer.stop(), p.results?.stop(), p.taskSets?.stop()]),
       ]);
+      hold.flush();
       await sender.flush().catch(() => undefined);
       await sender.stop();
       await server?.close();
