@@ -24,6 +24,8 @@ import { checkArtifactRepositories } from './doctor-artifacts.ts';
 import { clientFromKubeconfig } from '../../clusters/kubeconfig.ts';
 import { runKubeconfigPlugin } from '../../clusters/kubeconfig-plugin.ts';
 import type { KubeClient } from '../../ports/kube.ts';
+import type { NodeStatusStore } from '../../ports/node-status.ts';
+import { cliNodeStatus } from '../lib/node-status.ts';
 import { explained, opsDeps, type OpsDeps } from '../lib/ops-deps.ts';
 import { resolveOpsTarget, withTargetOptions, type OpsTarget, type TargetFlags } from '../lib/deployment-target.ts';
 
@@ -52,6 +54,8 @@ export async function runDoctor(
     main?: () => KubeClient | undefined;
     resyncSeconds?: number;
     now?: Date;
+    /** Where offloaded node status is read (the running-workflow check); absent = not read. */
+    nodeStatus?: NodeStatusStore;
   },
 ): Promise<Finding[]> {
   const [queue, dead, timerDead, source, secret, watcher, [workflows, artifacts], crd] = await Promise.all([
@@ -85,7 +89,7 @@ const RESYNC_SECONDS = { local: 30, aws: 300 };
 /** The checks that read the main cluster: stuck workflows, artifact repositories. */
 async function mainClusterChecks(
   target: OpsTarget,
-  options: { main?: () => KubeClient | undefined; resyncSeconds?: number; now?: Date },
+  options: { main?: () => KubeClient | undefined; resyncSeconds?: number; now?: Date; nodeStatus?: NodeStatusStore },
 ): Promise<[Finding[], Finding[]]> {
   let main: KubeClient | undefined;
   try {
@@ -99,7 +103,7 @@ async function mainClusterChecks(
   const resyncMs = 1000 * (options.resyncSeconds ?? RESYNC_SECONDS[target.kind]);
   try {
     return await Promise.all([
-      checkWorkflows(main, options.now ?? new Date(), resyncMs),
+      checkWorkflows(main, options.now ?? new Date(), resyncMs, options.nodeStatus),
       checkArtifactRepositories(main),
     ]);
   } finally {
@@ -162,14 +166,16 @@ export function makeDoctorCommand(overrides: Partial<OpsDeps> = {}): Command {
       // A dev stack that serves the watcher's /healthz may say where (optional field of dev.json).
       const devWatcher = target.kind === 'local' ? (target.state as { watcherUrl?: unknown }).watcherUrl : undefined;
       const watcherUrl = flags.watcherUrl ?? (typeof devWatcher === 'string' ? devWatcher : undefined);
+      const nodeStatus = cliNodeStatus(config, target.kind === 'local' ? target.state : undefined);
       const findings = await runDoctor(deps, target, {
+        nodeStatus,
         maxAgeSeconds: flags.maxAge,
         secretName: config.secretName,
         secretNamespace: config.controllerNamespace,
         clusters: flags.clusters,
         ...(flags.resyncPeriod ? { resyncSeconds: flags.resyncPeriod } : {}),
         ...(watcherUrl ? { watcherUrl } : {}),
-      });
+      }).finally(() => nodeStatus?.close());
       const failed = findings.filter((f) => f.status === 'fail').length;
       if (flags.json) deps.io.out(JSON.stringify({ target: target.kind, findings }, null, 2) + '\n');
       else {

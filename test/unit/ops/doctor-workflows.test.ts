@@ -51,3 +51,44 @@ test('nothing stuck: one ok finding', () => {
     [['ok', '1 running, none stuck']],
   );
 });
+
+test('offloaded nodes are read through the node status store: a stuck node is found; unreadable nodes are a finding', async () => {
+  const { checkWorkflows } = await import('../../../src/cli/commands/doctor-workflows.ts');
+  const { saveNodes } = await import('../../../src/adapters/kube/offloaded-nodes.ts');
+  const objects = new Map<string, Buffer>();
+  const store = {
+    location: 'memory://doctor',
+    put: async (k: string, b: Buffer) => void objects.set(k, b),
+    get: async (k: string) => objects.get(k),
+    list: async (p: string) => [...objects.keys()].filter((k) => k.startsWith(p)),
+    delete: async (k: string) => void objects.delete(k),
+  };
+  const offloaded = async (name: string, nodes: Partial<NodeStatus>[], save = true): Promise<Workflow> => {
+    const plain = wf('Running', nodes);
+    const w = { ...plain, metadata: { ...plain.metadata, name, uid: `uid-${name}` } };
+    const version = save ? await saveNodes(store, w, w.status!.nodes!) : 'fnv:1';
+    return { ...w, status: { phase: 'Running', offloadNodeStatusVersion: version } };
+  };
+  const items = [
+    await offloaded('big', [{ phase: 'Pending', message: 'waiting for cluster other: 503 (retrying, 2 attempts)' }]),
+    await offloaded('gone', [{ phase: 'Running' }], false),
+  ];
+  const main = {
+    cluster: 'main',
+    request: async () => ({ metadata: {}, items }),
+  } as unknown as Parameters<typeof checkWorkflows>[0];
+  const found = await checkWorkflows(main, now, 300_000, store);
+  assert.deepEqual(
+    found.map((f) => [f.status, f.detail.replace(/: OffloadedNodesMissingError.*/, '')]),
+    [
+      ['fail', 'argo/gone is Running; its offloaded nodes could not be read'],
+      ['fail', 'argo/big is Running; node n0: waiting for cluster other: 503 (retrying, 2 attempts)'],
+    ],
+  );
+  const withoutStore = await checkWorkflows(main, now, 300_000);
+  assert.deepEqual(
+    withoutStore.map((f) => f.status),
+    ['warn', 'warn'],
+  );
+  assert.match(withoutStore[0]!.advice ?? '', /ARGOSY_STATUS_BUCKET/);
+});

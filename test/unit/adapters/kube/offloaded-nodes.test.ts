@@ -21,6 +21,7 @@ import { compressNodes, decompressNodes, EncodedNodes } from '../../../../src/ad
 import { statusForStorage, storableStatus, StatusTooLargeError } from '../../../../src/runtime/status-size.ts';
 import { writeWorkflow } from '../../../../src/runtime/write-workflow.ts';
 import { WORKFLOW_FINALIZER } from '../../../../src/engine/contract.ts';
+import { KubeUnreachableError } from '../../../../src/adapters/kube/errors.ts';
 
 function memoryStore(): NodeStatusStore & { objects: Map<string, Buffer> } {
   const objects = new Map<string, Buffer>();
@@ -217,6 +218,57 @@ describe('writing an offloaded status', () => {
       (await hydrateWorkflow({ ...wf, status: { offloadNodeStatusVersion: version!.split('/').pop() } }, store)).status
         ?.nodes,
     );
+  });
+
+  test('a PUT applied whose answer was lost: the version it names stays readable; later writes and the deletion clean up', async () => {
+    const store = memoryStore();
+    const storage = { nodeStatus: store, alwaysOffload: true };
+    const read = (await writeWorkflow(recordingClient(), wf, running(2), undefined, false, storage)).workflow;
+    const v0 = [...store.objects.keys()];
+    // The server stores the PUT, then the connection drops before the answer arrives.
+    const applied: Workflow[] = [];
+    const lossy = {
+      cluster: 'main',
+      request: async <T>(req: KubeRequest): Promise<T> => {
+        applied.push({
+          ...(req.body as Workflow),
+          metadata: { ...(req.body as Workflow).metadata, resourceVersion: '20' },
+        });
+        throw new KubeUnreachableError({
+          cluster: 'main',
+          verb: req.method,
+          path: req.path,
+          host: 'h',
+          cause: Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }),
+        });
+      },
+    } as unknown as KubeClient;
+    const decided = { ...running(2), nodes: nodes(2, 'Succeeded') };
+    await assert.rejects(writeWorkflow(lossy, read, decided, undefined, false, storage), KubeUnreachableError);
+    const stored = applied[0]!;
+    const v1 = stored.status!.offloadNodeStatusVersion!;
+    assert.ok(store.objects.has(offloadKey(wf, v1)), 'the version the stored object names was not deleted');
+    assert.deepEqual(
+      v0.filter((k) => !store.objects.has(k)),
+      [],
+      'nor the one it was read at: the write may have failed',
+    );
+    // The retried reconcile reads the object as stored: its nodes are there, nothing is "lost".
+    const reread = await hydrateWorkflow(stored, store);
+    assert.deepEqual(reread.status?.nodes, decided.nodes);
+    const next = await writeWorkflow(
+      recordingClient(),
+      reread,
+      { ...decided, phase: 'Succeeded' },
+      undefined,
+      false,
+      storage,
+    );
+    assert.ok(next.workflow.status);
+    assert.equal(store.objects.has(offloadKey(wf, v1)), true, 'same nodes, same version: kept');
+    // What a lost answer left behind goes with the workflow (the finalizer deletes every version).
+    await deleteOffloadedNodes(store, wf);
+    assert.equal(store.objects.size, 0);
   });
 
   function running(n: number): WorkflowStatus {
