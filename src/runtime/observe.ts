@@ -60,6 +60,30 @@ export function noCredentials(places: ObserveResult['unconfigured']): PlaceProbl
   }));
 }
 
+/** The workflow's own place's pod list, started before the workflow is read (see {@link prefetchOwnPods}). */
+export interface OwnPodsList {
+  namespace: string;
+  list: Promise<{ items: KubePod[] }>;
+}
+
+/**
+ * Starts listing the pods of the workflow's own place (main cluster, its namespace) before the workflow
+ * itself is read: the nudge names both, and the selector needs nothing else, so the two reads share one
+ * round trip instead of two. {@link observePods} uses it for that place; unused, it is dropped.
+ */
+export function prefetchOwnPods(
+  registry: ClusterRegistry,
+  ref: { namespace: string; workflow: string },
+  instanceId: string,
+): OwnPodsList {
+  const place = { cluster: registry.mainCluster, namespace: ref.namespace };
+  const selector = workflowPodSelector(ref.workflow, place, registry.mainCluster, instanceId);
+  const list = clientForPlace(registry, place).then((c) => listAll<KubePod>(c, podsPath(place.namespace), selector));
+  // Awaited only when the workflow is reconciled; a failure then is thrown there, not unhandled here.
+  list.catch(() => undefined);
+  return { namespace: ref.namespace, list };
+}
+
 export interface ObserveResult {
   pods: ObservedPod[];
   /** Places without a usable client (no entry, or one that cannot be used), and the registry's reason. */
@@ -78,6 +102,7 @@ export async function observePods(
   workflow: Workflow,
   instanceId: string,
   places: PodPlace[] = podPlaces(workflow, registry.mainCluster),
+  own?: OwnPodsList,
 ): Promise<ObserveResult> {
   const wfNs = workflow.metadata.namespace ?? '';
   const name = workflow.metadata.name ?? '';
@@ -85,24 +110,20 @@ export async function observePods(
   const unobserved: PlaceProblem[] = [];
   const lists = await Promise.all(
     places.map(async (place) => {
-      let client: KubeClient;
-      try {
-        client = await clientForPlace(registry, place);
-      } catch (e) {
-        if (isNotConfigured(e)) {
-          unconfigured.push({ ...place, message: (e as Error).message });
-          return [];
-        }
-        throw e;
+      const isOwn = place.cluster === registry.mainCluster && place.namespace === wfNs;
+      const prefetched = isOwn && own?.namespace === wfNs ? own.list : undefined;
+      const client = prefetched ? undefined : await clientOrReason(registry, place);
+      if (typeof client === 'string') {
+        unconfigured.push({ ...place, message: client });
+        return [];
       }
       const selector = workflowPodSelector(name, place, registry.mainCluster, instanceId);
       let list: { items: KubePod[] };
       try {
-        list = await listAll<KubePod>(client, podsPath(place.namespace), selector);
+        list = client ? await listAll<KubePod>(client, podsPath(place.namespace), selector) : await prefetched!;
       } catch (e) {
         const outcome = outcomeOf(e);
-        const own = place.cluster === registry.mainCluster && place.namespace === wfNs;
-        if (own || !outcome) throw e;
+        if (isOwn || !outcome) throw e;
         unobserved.push({ cluster: place.cluster, namespace: place.namespace, outcome });
         return [];
       }
@@ -114,4 +135,14 @@ export async function observePods(
     }),
   );
   return { pods: lists.flat(), unconfigured, unobserved };
+}
+
+/** The client for a place, or why there is none (the registry's reason for an unconfigured place). */
+async function clientOrReason(registry: ClusterRegistry, place: PodPlace): Promise<KubeClient | string> {
+  try {
+    return await clientForPlace(registry, place);
+  } catch (e) {
+    if (isNotConfigured(e)) return (e as Error).message;
+    throw e;
+  }
 }

@@ -24,25 +24,15 @@ import { deriveEvents, type EventPolicy } from './events.ts';
 import { StatusConflictError } from './errors.ts';
 import { finalizeWorkflow, needsFinalization } from './finalize.ts';
 import { discoverStatusSubresource } from '../adapters/kube/resources.ts';
-import { placementFacts } from './cluster-facts.ts';
-import { noCredentials, observePods, podPlaces } from './observe.ts';
-import {
-  deleteTaskResults,
-  executorPlaces,
-  observeTaskResults,
-  placeOfKey,
-  type ExecutorMode,
-} from './task-results.ts';
-import { withMainLogs } from './result-logs.ts';
-import { loadWorkflowTemplates } from './templates.ts';
+import { prefetchOwnPods, type OwnPodsList } from './observe.ts';
+import { observeWorkflow } from './observe-workflow.ts';
+import { deleteTaskResults, type ExecutorMode } from './task-results.ts';
 import { LABEL_COMPLETED, LABEL_INSTANCE_ID } from '../engine/labels.ts';
 import { isLost, readWorkflow } from './read-workflow.ts';
 import type { StatusStorage } from './status-size.ts';
-import { loadConfigMaps } from './configmaps.ts';
 import { writeOrEnd } from './write-or-end.ts';
 import { expireFinished } from './ttl.ts';
-import { deleteTaskSets, observeTaskSets, taskSetPlaces } from './task-sets.ts';
-import { lockDepsOf, observeLocks } from './locks.ts';
+import { deleteTaskSets, taskSetPlaces } from './task-sets.ts';
 import { artifactGcRound, holdsGcFinalizer, type GcRoundResult } from './artifact-gc.ts';
 import { versionsOf } from './seen-versions.ts';
 
@@ -141,7 +131,7 @@ export async function reconcileWorkflow(
   const probe = deps.statusSubresource ?? sharedProbe(deps.registry);
   let writes = 0;
   for (let attempt = 1; attempt <= maxAttempts; attempt++) {
-    const read = await readOf(deps, ref, attempt < maxAttempts);
+    const { read, own } = await readOf(deps, ref, attempt < maxAttempts);
     if (read === 'not-found') return { outcome: 'not-found', writes, attempts: attempt };
     let wf = read === 'replaced' ? undefined : isLost(read) ? read.raw : read;
     const skip = wf && skipReason(deps, wf);
@@ -176,7 +166,7 @@ export async function reconcileWorkflow(
       return { outcome: 'expired', writes: writes + 1, attempts: attempt };
     if (skip) return { outcome: skip, writes, attempts: attempt };
     try {
-      const how = { sub: await probe(), attempt, lost: isLost(read) ? read.message : undefined };
+      const how = { sub: await probe(), attempt, lost: isLost(read) ? read.message : undefined, own };
       return await reconcileOnce(deps, wf, how, (n) => (writes += n));
     } catch (e) {
       if (!isConflict(e)) throw e;
@@ -186,9 +176,14 @@ export async function reconcileWorkflow(
   throw new StatusConflictError({ namespace: ref.namespace, workflow: ref.workflow, attempts: maxAttempts });
 }
 
-/** The workflow with its nodes read back (read-workflow.ts). */
-function readOf(deps: ReconcileDeps, ref: { namespace: string; workflow: string }, mayRetry: boolean) {
-  return readWorkflow(deps.registry.mainClient(), ref, deps.statusStorage?.nodeStatus, mayRetry);
+/**
+ * The workflow with its nodes read back (read-workflow.ts), and the list of its own place's pods started
+ * at the same time: one round trip for both (observe.ts).
+ */
+async function readOf(deps: ReconcileDeps, ref: { namespace: string; workflow: string }, mayRetry: boolean) {
+  const own = prefetchOwnPods(deps.registry, ref, deps.controller.instanceId ?? '');
+  const read = await readWorkflow(deps.registry.mainClient(), ref, deps.statusStorage?.nodeStatus, mayRetry);
+  return { read, own };
 }
 
 /**
@@ -233,56 +228,16 @@ function isOurs(deps: ReconcileDeps, wf: Workflow): boolean {
   return (wf.metadata.labels?.[LABEL_INSTANCE_ID] ?? '') === (deps.controller.instanceId ?? '');
 }
 
-/** Everything `decide` looks at for one workflow, read in parallel where the reads are independent. */
-async function observeWorkflow(
-  deps: ReconcileDeps,
-  wf: Workflow,
-  instanceId: string,
-): Promise<{ snapshot: Snapshot; taskResults: ObservedTaskResult[] }> {
-  const main = deps.registry.mainClient();
-  const places = podPlaces(wf, deps.registry.mainCluster);
-  const [{ pods, unobserved, unconfigured }, execKeys] = await Promise.all([
-    observePods(deps.registry, wf, instanceId, places),
-    executorPlaces(deps.registry, places, deps.executorMode ?? 'auto'),
-  ]);
-  const execPlaces = execKeys.map(placeOfKey);
-  const [taskResults, taskSets] = await Promise.all([
-    observeTaskResults(deps.registry, wf, instanceId, execPlaces),
-    observeTaskSets(deps.registry, wf),
-  ]);
-  // Referenced (Cluster)WorkflowTemplates by name, and the main logs of pods whose result is needed.
-  const workflowTemplates = await loadWorkflowTemplates(main, wf);
-  const withLogs = await withMainLogs(deps.registry, wf, pods, workflowTemplates);
-  const snapshot: Snapshot = { workflow: wf, pods: withLogs, controller: deps.controller };
-  if (execKeys.length > 0) snapshot.executorPlaces = execKeys;
-  if (taskResults.length > 0) snapshot.taskResults = taskResults;
-  if (taskSets.length > 0) snapshot.taskSets = taskSets;
-  if (workflowTemplates) snapshot.workflowTemplates = workflowTemplates;
-  const unseen = [...unobserved, ...noCredentials(unconfigured)];
-  if (unseen.length > 0) snapshot.unobserved = unseen;
-  const [configMaps, facts, locks] = await Promise.all([
-    loadConfigMaps(main, wf, workflowTemplates, deps.controller.controllerNamespace),
-    placementFacts(deps.registry, wf, workflowTemplates, instanceId),
-    observeLocks(lockDepsOf(deps), wf),
-  ]);
-  if (configMaps) snapshot.configMaps = configMaps;
-  if (locks) snapshot.locks = locks;
-  Object.assign(snapshot, facts);
-  const check = deps.placementFor?.(wf);
-  if (check) snapshot.checkPlacement = check;
-  return { snapshot, taskResults };
-}
-
 async function reconcileOnce(
   deps: ReconcileDeps,
   wf: Workflow,
-  how: { sub: boolean; attempt: number; lost?: string },
+  how: { sub: boolean; attempt: number; lost?: string; own?: OwnPodsList },
   countWrites: (n: number) => number,
 ): Promise<ReconcileResult> {
   const { sub: hasStatusSubresource, attempt } = how;
   const log = deps.logger.child({ namespace: wf.metadata.namespace, workflow: wf.metadata.name });
   const instanceId = deps.controller.instanceId ?? '';
-  const { snapshot, taskResults } = await observeWorkflow(deps, wf, instanceId);
+  const { snapshot, taskResults } = await observeWorkflow(deps, wf, instanceId, how.own);
   if (how.lost) {
     log.error('offloaded nodes lost; ending the workflow with phase Error', { reason: how.lost });
     snapshot.offloadedNodesLost = { message: how.lost };
@@ -308,14 +263,11 @@ async function reconcileOnce(
   await deps.hooks?.afterStatusWrite?.(written.workflow, attempt);
   // Events after the status write: they describe what is now stored, and a conflict retry above
   // does not record them twice (their names are deterministic anyway).
-  const ev = eventActions.length > 0 ? await applyActions({ ...deps }, written.workflow, eventActions) : undefined;
-  if (deferred > 0) {
-    log.info('pod creates deferred to the next reconcile', { created: settled.created, deferred });
-    const version = written.workflow.metadata.resourceVersion ?? '';
-    await nudgeSelf(deps, wf, 0, { change: `${deferred} pod creates deferred`, version });
-  } else if (decision.requeueAfterMs !== undefined && decision.requeueAfterMs >= 0) {
-    await nudgeSelf(deps, wf, decision.requeueAfterMs);
-  }
+  // The events and the follow-up nudge are independent: one round trip for both.
+  const [ev] = await Promise.all([
+    eventActions.length > 0 ? applyActions({ ...deps }, written.workflow, eventActions) : undefined,
+    comeBack(deps, log, wf, written.workflow, { decision, deferred, created: settled.created }),
+  ]);
   const changed = totalWrites > 0 || (ev?.events ?? 0) > 0;
   return {
     outcome: changed ? 'reconciled' : 'unchanged',
@@ -325,6 +277,23 @@ async function reconcileOnce(
     requeueAfterMs: decision.requeueAfterMs,
     seen: versionsOf([written.workflow, ...settled.pods.map((p) => p.pod)]),
   };
+}
+
+/** The follow-up nudge of a reconcile: at once for creates the cap deferred, else the decision's wake-up. */
+async function comeBack(
+  deps: ReconcileDeps,
+  log: Logger,
+  wf: Workflow,
+  written: Workflow,
+  r: { decision: Decision; deferred: number; created: number },
+): Promise<void> {
+  if (r.deferred > 0) {
+    log.info('pod creates deferred to the next reconcile', { created: r.created, deferred: r.deferred });
+    const version = written.metadata.resourceVersion ?? '';
+    await nudgeSelf(deps, wf, 0, { change: `${r.deferred} pod creates deferred`, version });
+  } else if (r.decision.requeueAfterMs !== undefined && r.decision.requeueAfterMs >= 0) {
+    await nudgeSelf(deps, wf, r.decision.requeueAfterMs);
+  }
 }
 
 /**
