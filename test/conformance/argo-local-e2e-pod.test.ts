@@ -1,6 +1,6 @@
 /**
  * Argo's e2e sidecar, volume-claim and probe cases through the local stack (issue 16's done-when list):
- * signals_test.go TestSidecars, functional_test.go TestVolumeClaimTemplate and TestEventOnPVCFail, artifacts_test.go TestArtifactEphemeralVolume, functional/script-with-volume.yaml;
+ * signals_test.go TestSidecars and TestInjectedSidecar, functional_test.go TestVolumeClaimTemplate and TestEventOnPVCFail, artifacts_test.go TestArtifactEphemeralVolume, functional/script-with-volume.yaml;
  * and what Argo sees of the kubelet's probes: a failing liveness probe kills `main` (the pod's
  * restartPolicy is Never, so the node fails with 143), a daemon with an exec readiness probe is used once
  * the probe passes. The workflows are Argo's test files as they are (test/e2e/testdata, inline YAML).
@@ -13,7 +13,8 @@ import { startLocalStack, type LocalStack } from '../../src/local/stack.ts';
 import { parseWorkflows } from '../../src/engine/index.ts';
 import type { NodeStatus, Workflow } from '../../src/engine/types.ts';
 import { SHARED } from '../integration/cli/cli-helpers.ts';
-import { getClaim } from '../../src/adapters/kube/resources.ts';
+import { getClaim, listPods } from '../../src/adapters/kube/resources.ts';
+import { LABEL_WORKFLOW } from '../../src/engine/labels.ts';
 import { isNotFound } from '../../src/adapters/kube/errors.ts';
 
 const DIR = join(SHARED, 'conformance/argo-upstream');
@@ -143,6 +144,26 @@ spec:
         command: [echo, "{{inputs.parameters.ip}}"]
 `;
 
+/** signals_test.go TestInjectedSidecar: a container Argo's executor does not run, added by a podSpecPatch. */
+const INJECTED = `
+metadata: {generateName: sidecar-injected-}
+spec:
+  entrypoint: main
+  podSpecPatch: |
+    terminationGracePeriodSeconds: 3
+    containers:
+      - name: wait
+      - name: main
+      - name: sidecar
+        image: argoproj/argosay:v1
+        command: [sh, -c]
+        args: ["sleep 999"]
+  templates:
+    - name: main
+      container:
+        image: argoproj/argosay:v1
+`;
+
 let stack: LocalStack;
 before(async () => {
   stack = await startLocalStack({ resyncIntervalMs: 2000 });
@@ -165,6 +186,7 @@ describe('Argo’s e2e sidecar, volume-claim and probe cases through the local s
   };
   const CASES: Record<string, string> = {
     sidecar: SIDECAR,
+    injected: INJECTED,
     claim: CLAIM,
     ephemeral: EPHEMERAL,
     liveness: LIVENESS,
@@ -182,6 +204,21 @@ describe('Argo’s e2e sidecar, volume-claim and probe cases through the local s
       assert.equal(wf.status?.phase, 'Succeeded', why(wf));
     });
   }
+
+  test('TestInjectedSidecar: Succeeded, and the pod with the still-running sidecar is deleted', async () => {
+    const wf = await run('injected', INJECTED);
+    assert.equal(wf.status?.phase, 'Succeeded', why(wf));
+    const name = wf.metadata.name ?? '';
+    let left = 1;
+    for (let i = 0; i < 100 && left > 0; i++) {
+      const pods = await listPods(stack.mainClient, 'argo', {
+        labelSelector: `${LABEL_WORKFLOW}=${name}`,
+      });
+      left = pods.items.length;
+      if (left > 0) await new Promise((r) => setTimeout(r, 200));
+    }
+    assert.equal(left, 0, 'the pod is deleted so the sidecar stops');
+  });
 
   test('TestVolumeClaimTemplate: Succeeded and the claim is deleted (OnWorkflowCompletion)', async () => {
     const wf = await run('claim', CLAIM);

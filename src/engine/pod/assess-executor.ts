@@ -19,6 +19,8 @@ export const TASK_RESULT_TIMEOUT_MS = 10 * 60_000;
 /** An assessment, plus when to look again while the node waits for its outputs. */
 export interface ExecutorAssessment extends PodAssessment {
   wakeAtMs?: number;
+  /** Containers still running after `main` and `wait` ended: nothing in the pod will stop them. */
+  stranded?: string[];
 }
 
 /** True for pods built for Argo's executor (`init`, and `wait` or a resource/data template's argoexec `main`). */
@@ -49,10 +51,16 @@ export function assessExecutorPod(
   nowMs: number,
 ): ExecutorAssessment {
   const pod = observed.pod;
-  const a: ExecutorAssessment = assessPod(observed, { name: t.name, containerSet: t.containerSet }, false);
   const main = terminated(pod, 'main');
   const wait = terminated(pod, 'wait');
   const mainsOk = mainContainerNames(t).every((n) => terminated(pod, n)?.exitCode === 0);
+  const stranded = strandedContainers(pod, t);
+  const a: ExecutorAssessment = assessPod(
+    stranded.length > 0 ? asFinished(observed, mainsOk && wait?.exitCode === 0) : observed,
+    { name: t.name, containerSet: t.containerSet },
+    false,
+  );
+  if (stranded.length > 0) a.stranded = stranded;
   // A pod Failed for a sidecar is still Succeeded when the main containers and wait all exited 0.
   if (a.phase === 'Failed' && !pod.status?.message && mainsOk && wait?.exitCode === 0) {
     a.phase = 'Succeeded';
@@ -72,4 +80,25 @@ export function assessExecutorPod(
   const finished = Date.parse(a.finishedAt ?? '') || nowMs;
   if (nowMs >= finished + TASK_RESULT_TIMEOUT_MS) return a;
   return { phase: 'Running', message: '', hostNodeName: a.hostNodeName, wakeAtMs: finished + TASK_RESULT_TIMEOUT_MS };
+}
+
+/**
+ * Containers of a Running pod that still run once every main container and `wait` have ended: ones
+ * Argo's executor does not wrap (injected by a podSpecPatch or an admission webhook such as Istio's),
+ * which Argo's controller stops through pods/exec. Argosy has no exec rights (ADR 0024), so the node
+ * is assessed from its main containers and the pod is deleted (execute-pod.ts).
+ */
+export function strandedContainers(pod: KubePod, t: Template): string[] {
+  if (pod.status?.phase !== 'Running' || pod.metadata.deletionTimestamp) return [];
+  const mains = mainContainerNames(t);
+  if (!terminated(pod, 'wait') || !mains.every((n) => terminated(pod, n))) return [];
+  return (pod.status.containerStatuses ?? [])
+    .filter((c) => c.state?.running && c.name !== 'wait' && !mains.includes(c.name))
+    .map((c) => c.name);
+}
+
+/** The observed pod as if it had ended (Succeeded or Failed), for a pod whose stranded containers go on. */
+function asFinished(observed: ObservedPod, succeeded: boolean): ObservedPod {
+  const status: KubePod['status'] = { ...observed.pod.status, phase: succeeded ? 'Succeeded' : 'Failed' };
+  return { ...observed, pod: { ...observed.pod, status } };
 }

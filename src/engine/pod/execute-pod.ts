@@ -234,6 +234,7 @@ function advanceFromPod(
     ? assessExecutorPod(observed, ctx.taskResults.get(node.id), tt, want, ctx.nowDate.getTime())
     : assessPod(observed, tt, want);
   if (a.wakeAtMs !== undefined) wakeAt(ctx, a.wakeAtMs);
+  if (a.stranded && a.phase !== 'Running') stopStranded(ctx, observed, a.stranded);
   if (t.daemon === true) endDaemon(node, a);
   if (isUnchanged(node, a)) return node;
   const n = mutableNode(ctx, node.id);
@@ -246,6 +247,16 @@ function advanceFromPod(
   }
   recordFinish(n, a);
   return markPhase(ctx, node.id, a.phase, a.message);
+}
+
+/** Deletes a pod whose main containers and `wait` ended while containers Argo's executor does not run go on. */
+function stopStranded(ctx: ExecContext, observed: ObservedPod, names: string[]): void {
+  const name = observed.pod.metadata.name;
+  if (!name) return;
+  const reason =
+    `main and wait have ended; deleting the pod to stop ${names.join(', ')}, ` +
+    `not run by Argo's executor (injected into the pod)`;
+  ctx.actions.push({ kind: 'DeletePod', cluster: observed.cluster, namespace: observed.namespace, name, reason });
 }
 
 /** The template's timeouts, substituted (they usually come from inputs), or undefined when none. */
