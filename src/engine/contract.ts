@@ -213,6 +213,11 @@ export interface Snapshot {
    * to create 2,000 of them took most of the reconcile.
    */
   podCreateBudget?: number;
+  /**
+   * The status as stored when this reconcile began, when `workflow.status` is a status decided in an
+   * earlier round of the same reconcile and not stored yet: phase-transition events are from it.
+   */
+  storedStatus?: WorkflowStatus;
 }
 
 /** A registered cluster and its labels, for templates that choose their cluster (docs/adr/0013-cluster-choice.md). */
@@ -266,8 +271,8 @@ export type ActionOutcome =
   /** May succeed later (5xx, 429, 401, timeouts, unreachable cluster): why it failed now. */
   | { kind: 'transient'; message: string };
 
-/** An action that did not happen, as the next decide sees it: a pod create, task-set write, pod delete or completed label. */
-export type EffectResult = CreateEffect | PodEffect;
+/** An action that did not happen, as the next decide sees it: a create or write, a pod delete or label, a claim delete. */
+export type EffectResult = CreateEffect | PodEffect | ClaimEffect;
 
 /**
  * A pod create, task-set write or memoization cache write that did not happen (a task set's `nodeId`
@@ -287,6 +292,16 @@ export interface PodEffect {
   cluster: string;
   namespace: string;
   /** The pod's name. */
+  name: string;
+  outcome: Extract<ActionOutcome, { kind: 'rejected' | 'transient' }>;
+}
+
+/** A claim delete (volumeClaimGC) that did not happen (engine/owed-deletes.ts). */
+export interface ClaimEffect {
+  kind: 'DeleteClaim';
+  cluster: string;
+  namespace: string;
+  /** The claim's name. */
   name: string;
   outcome: Extract<ActionOutcome, { kind: 'rejected' | 'transient' }>;
 }
@@ -325,7 +340,7 @@ export type Action =
       taskSet: WorkflowTaskSet;
       remove: string[];
     }
-  | { kind: 'EmitEvent'; type: 'Normal' | 'Warning'; reason: string; message: string }
+  | EmitEventAction
   /** Writes `entry` (Argo's cache entry JSON) under `key` of cache ConfigMap `configMap` in the main cluster. */
   | { kind: 'SaveMemoEntry'; namespace: string; configMap: string; key: string; entry: string; nodeId: string }
   /**
@@ -335,6 +350,15 @@ export type Action =
   | { kind: 'AcquireLock'; locks: LockRef[]; holder: string; priority: number; created: string }
   /** Let `holder` go from lock `lock` (held or waited for); its next waiters are woken. */
   | { kind: 'ReleaseLock'; lock: LockRef; holder: string };
+
+/** A Kubernetes Event on the Workflow; node events carry the node's name and type as annotations, as Argo's. */
+export interface EmitEventAction {
+  kind: 'EmitEvent';
+  type: 'Normal' | 'Warning';
+  reason: string;
+  message: string;
+  annotations?: Record<string, string>;
+}
 
 /** The metadata the engine owns on the Workflow object (labels, annotations, finalizers it manages). */
 export interface WorkflowMetaPatch {
@@ -358,8 +382,18 @@ export interface Decision {
    * the runtime emits them only once the status write succeeded (docs/adr/0018-custom-metrics.md).
    */
   metrics?: MetricSample[];
+  /**
+   * The metadata must be stored before any action runs: it adds the finalizer and an action makes a pod
+   * (or task set) outside the workflow's own cluster/namespace, which garbage collection cannot reach.
+   */
+  metadataFirst?: true;
   /** Pod creates left out by `Snapshot.podCreateBudget`: the runtime comes back to the workflow at once. */
   deferredCreates?: number;
+  /**
+   * Argo's events for the phase changes this decision makes to the stored status (WorkflowRunning,
+   * WorkflowNodeFailed, …), recorded once the status is written; the engine's other events are actions.
+   */
+  phaseEvents?: EmitEventAction[];
 }
 
 /** One observation of a user's custom metric, with Argo's name (without the `argo_workflows_` prefix). */

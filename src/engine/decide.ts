@@ -39,6 +39,7 @@ import { workflowGate } from './sync/gate.ts';
 import { newSyncState, releaseUnwanted } from './sync/state.ts';
 import { writeSyncStatus } from './sync/status.ts';
 import { settleMetrics, workflowMetrics } from './metrics/emit.ts';
+import { planReconcile } from './reconcile-plan.ts';
 
 function isDone(phase: WorkflowPhase | undefined): boolean {
   return phase === 'Succeeded' || phase === 'Failed' || phase === 'Error';
@@ -185,17 +186,23 @@ function contextOf(wf: Workflow, snapshot: Snapshot, now: Date): ExecContext {
 
 /**
  * Decides what to do next for one workflow. Pure and idempotent: applying the returned actions and
- * status, observing the pods, and deciding again yields no new actions.
+ * status, observing the pods, and deciding again yields no new actions. Also decides what the reconcile
+ * does around the actions: metadata first, the pod-create cap, phase events (reconcile-plan.ts).
  * @example const d = decide({ workflow, pods: [], controller: { clusterName: 'main' } }, new Date());
  */
 export function decide(snapshot: Snapshot, now: Date): Decision {
+  return planReconcile(snapshot, decideWorkflow(snapshot, now));
+}
+
+/** The decision for the workflow's status and actions. */
+function decideWorkflow(snapshot: Snapshot, now: Date): Decision {
   const given = snapshot.workflow;
   const current = reopenForFailedSaves(snapshot);
   const merged = execWorkflow(given, snapshot.workflowTemplates);
   const wf = typeof merged === 'string' ? given : merged;
   if (wf.metadata.labels?.[LABEL_COMPLETED] === 'true')
     return quiet(snapshot, current, 'workflow is completed; nothing to do');
-  if (mustEnd(snapshot) || isDone(current.phase)) return decideFinished(snapshot, { ...current }, now);
+  if (mustEnd(snapshot) || isDone(current.phase)) return decideFinished(snapshot, { ...current }, now, wf.spec);
   const ctx = contextOf(wf, snapshot, now);
   ctx.storedTemplates = current.storedTemplates;
   const status: WorkflowStatus = { ...current };

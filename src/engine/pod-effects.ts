@@ -25,12 +25,15 @@ export function podEffectsOf(snapshot: Snapshot): PodEffect[] {
 /** What a node says about its pod, e.g. `pod w-1 could not be deleted in other/argo: 403 forbidden`. */
 export function podEffectNote(r: PodEffect): string {
   const what = r.kind === 'DeletePod' ? 'deleted' : 'labelled completed';
+  const gaveUp = r.outcome.kind === 'rejected' && r.outcome.reason === 'GaveUp';
   const then =
     r.outcome.kind === 'transient'
       ? ' (will be retried)'
-      : r.kind === 'DeletePod'
-        ? ' (refused; delete it once the cause is fixed)'
-        : ' (refused)';
+      : gaveUp
+        ? '; delete it once the cause is fixed'
+        : r.kind === 'DeletePod'
+          ? ' (refused; delete it once the cause is fixed)'
+          : ' (refused)';
   return `pod ${r.name} could not be ${what} in ${r.cluster}/${r.namespace}: ${r.outcome.message}${then}`;
 }
 
@@ -74,11 +77,6 @@ export function refusedDeletes(snapshot: Snapshot): Set<string> {
       .filter((r) => r.kind === 'DeletePod' && r.outcome.kind === 'rejected')
       .map((r) => `${r.cluster}/${r.namespace}/${r.name}`),
   );
-}
-
-/** True when some delete of this reconcile failed for now (the caller waits longer before retrying). */
-export function hasTransientDeletes(snapshot: Snapshot): boolean {
-  return podEffectsOf(snapshot).some((r) => r.kind === 'DeletePod' && r.outcome.kind === 'transient');
 }
 
 function nodeIdOf(pods: ObservedPod[], r: PodEffect): string {

@@ -5,7 +5,7 @@
  * wait for the delay (the decide asks to be woken up); the workflow-level ones delete at completion,
  * because a completed workflow is never reconciled again (a delay there is not honoured).
  */
-import type { ObservedPod } from './contract.ts';
+import type { Action, ObservedPod } from './contract.ts';
 import type { ExecContext } from './context.ts';
 import { isFulfilled, wakeAt } from './context.ts';
 import type { NodeStatus, WorkflowPhase } from './types.ts';
@@ -88,25 +88,47 @@ export function collectPods(ctx: ExecContext, pods: ObservedPod[], phase: Workfl
   const deleting = new Set(
     ctx.actions.flatMap((a) => (a.kind === 'DeletePod' ? [`${a.cluster}/${a.namespace}/${a.name}`] : [])),
   );
-  for (const observed of pods) {
+  for (const observed of gcCandidates(gc, ctx.nodes, pods, phase)) {
     const meta = observed.pod.metadata;
-    if (!meta.name || meta.deletionTimestamp) continue;
     if (deleting.has(`${observed.cluster}/${observed.namespace}/${meta.name}`)) continue;
-    const node = ctx.nodes[meta.annotations?.[ANNOTATION_NODE_ID] ?? meta.name];
-    if (!collects(gc.strategy, node, phase)) continue;
-    if (!matchesSelector(meta.labels ?? {}, gc.labelSelector as LabelSelector | undefined)) continue;
+    const node = ctx.nodes[meta.annotations?.[ANNOTATION_NODE_ID] ?? (meta.name as string)];
     const since = node?.finishedAt ? Date.parse(node.finishedAt) : ctx.nowDate.getTime();
     const due = since + delay;
     if (delay > 0 && !wfDone && due > ctx.nowDate.getTime()) {
       wakeAt(ctx, due);
       continue;
     }
-    ctx.actions.push({
-      kind: 'DeletePod',
-      cluster: observed.cluster,
-      namespace: observed.namespace,
-      name: meta.name,
-      reason: `podGC ${gc.strategy}`,
-    });
+    ctx.actions.push(gcDelete(observed, gc.strategy));
   }
+}
+
+/** The observed pods (not being deleted) that `podGC` collects, given the nodes and the workflow phase. */
+export function gcCandidates(
+  gc: { strategy?: string; labelSelector?: unknown } | undefined,
+  nodes: Record<string, NodeStatus>,
+  pods: ObservedPod[],
+  phase: WorkflowPhase | undefined,
+): ObservedPod[] {
+  const strategy = gc?.strategy;
+  if (!strategy) return [];
+  return pods.filter((observed) => {
+    const meta = observed.pod.metadata;
+    if (!meta.name || meta.deletionTimestamp) return false;
+    const node = nodes[meta.annotations?.[ANNOTATION_NODE_ID] ?? meta.name];
+    return (
+      collects(strategy, node, phase) &&
+      matchesSelector(meta.labels ?? {}, gc.labelSelector as LabelSelector | undefined)
+    );
+  });
+}
+
+/** The `DeletePod` of a pod podGC collects. */
+export function gcDelete(observed: ObservedPod, strategy: string): Extract<Action, { kind: 'DeletePod' }> {
+  return {
+    kind: 'DeletePod',
+    cluster: observed.cluster,
+    namespace: observed.namespace,
+    name: observed.pod.metadata.name as string,
+    reason: `podGC ${strategy}`,
+  };
 }

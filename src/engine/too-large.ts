@@ -13,16 +13,14 @@
  */
 import type { Action, Decision, ObservedPod, Snapshot } from './contract.ts';
 import { WORKFLOW_FINALIZER } from './contract.ts';
-import type { Condition, NodeStatus, PodPlace, WorkflowStatus } from './types.ts';
+import type { Condition, NodeStatus, PodPlace, WorkflowSpec, WorkflowStatus } from './types.ts';
 import { ANNOTATION_POD_NAME_FORMAT, LABEL_COMPLETED, LABEL_PHASE } from './labels.ts';
-import { hasTransientDeletes, podEffectNotes, refusedDeletes } from './pod-effects.ts';
+import { podEffectNotes, refusedDeletes } from './pod-effects.ts';
+import { owedDeletes, type OwedDeletes } from './owed-deletes.ts';
 import { releaseAll } from './sync/state.ts';
 
 /** How soon a finished workflow looks again whether the pods it stopped are gone. */
 export const STOPPED_PODS_RECHECK_MS = 2_000;
-
-/** How soon to try again when stopping a pod failed for now (its cluster unreachable, 5xx…). */
-export const STOPPED_PODS_RETRY_MS = 30_000;
 
 /** The reason on the `DeletePod` of a pod stopped because its workflow finished without it. */
 export const STOP_REASON = 'workflow finished while the pod was still running';
@@ -56,41 +54,61 @@ export function mustEnd(snapshot: Snapshot): boolean {
 
 /**
  * The decision for a workflow that is finished, or must end because its status cannot be stored: stop
- * its pods still running (the completed label waits until they are gone), else nothing to do.
+ * its pods still running and make the deletes its podGC/volumeClaimGC still owe (the completed label
+ * waits until they are done, owed-deletes.ts), else nothing to do. `spec` is the spec it ran.
  */
-export function decideFinished(snapshot: Snapshot, status: WorkflowStatus, now: Date): Decision {
+export function decideFinished(snapshot: Snapshot, status: WorkflowStatus, now: Date, spec?: WorkflowSpec): Decision {
   if (snapshot.offloadedNodesLost) return endNodesLost(snapshot, now);
   if (snapshot.statusTooLarge) return endTooLarge(snapshot, now);
-  return stopLeftPods(snapshot, status, 'workflow already finished');
+  return stopLeftPods(snapshot, status, 'workflow already finished', now, spec);
 }
 
 /**
- * Stops the live pods, except those whose delete was refused for good in this reconcile (named in the
- * event and on their node instead). Failed pod actions are noted on the status' nodes.
+ * Stops the live pods and makes the owed deletes, except those refused for good or given up (named in
+ * an event and on their node instead). Failed pod actions are noted on the status' nodes.
  */
-function stopLeftPods(snapshot: Snapshot, status: WorkflowStatus, reason: string): Decision {
+function stopLeftPods(
+  snapshot: Snapshot,
+  status: WorkflowStatus,
+  reason: string,
+  now: Date,
+  spec?: WorkflowSpec,
+): Decision {
   const refused = refusedDeletes(snapshot);
-  const deletes = stopLivePods(snapshot.pods, STOP_REASON).filter(
+  const stops = stopLivePods(snapshot.pods, STOP_REASON).filter(
     (a) => a.kind !== 'DeletePod' || !refused.has(`${a.cluster}/${a.namespace}/${a.name}`),
   );
-  const notes = podEffectNotes(snapshot, status.nodes ?? {});
+  const owed = owedDeletes(snapshot, status, spec, stops as Extract<Action, { kind: 'DeletePod' }>[], now);
+  const notes = podEffectNotes(
+    { ...snapshot, effects: [...(snapshot.effects ?? []), ...owed.gaveUp] },
+    status.nodes ?? {},
+  );
   if (notes.messages.size > 0) {
     const nodes = { ...status.nodes };
     notes.messages.forEach((message, id) => (nodes[id] = { ...(nodes[id] as NodeStatus), message }));
     status.nodes = nodes;
   }
+  settleOwed(status, owed);
   // Nothing of it runs any more: its locks (held or waited for) go to the next waiters now.
   const releases = releaseAll(snapshot.workflow, snapshot.locks);
   delete status.synchronization;
+  const deletes = owed.actions;
   const decision: Decision = {
-    actions: [...releases, ...deletes, ...notes.events],
+    actions: [...releases, ...deletes, ...notes.events, ...owed.events],
     status,
-    metadata: finishedMetadata(snapshot, status, deletes.length === 0),
-    reasons: deletes.length > 0 ? [`${reason}; stopping ${deletes.length} pods still running`] : [reason],
+    metadata: finishedMetadata(snapshot, status, !owed.pending),
+    reasons: deletes.length > 0 ? [`${reason}; ${deletes.length} deletes still owed`] : [reason],
   };
-  if (deletes.length > 0)
-    decision.requeueAfterMs = hasTransientDeletes(snapshot) ? STOPPED_PODS_RETRY_MS : STOPPED_PODS_RECHECK_MS;
+  if (owed.pending) decision.requeueAfterMs = owed.retryInMs ?? STOPPED_PODS_RECHECK_MS;
   return decision;
+}
+
+/** The claims left and the retry bookkeeping of the owed deletes, on the finished status. */
+function settleOwed(status: WorkflowStatus, owed: OwedDeletes): void {
+  if (owed.claims.length > 0) status.persistentVolumeClaims = owed.claims;
+  else delete status.persistentVolumeClaims;
+  if (Object.keys(owed.retries).length > 0) status.effectRetries = owed.retries;
+  else delete status.effectRetries;
 }
 
 /**
@@ -130,7 +148,7 @@ function endWithError(snapshot: Snapshot, now: Date, message: string, keepNodes:
     podPlaces: placesOf(snapshot, nodes),
   };
   if (keepNodes && nodes) status.nodes = endNodes(nodes, at);
-  return stopLeftPods(snapshot, status, `workflow Error: ${message}`);
+  return stopLeftPods(snapshot, status, `workflow Error: ${message}`, now);
 }
 
 /** Every place the workflow's pods may be in: observed pods, places not listed, nodes' recorded places. */

@@ -386,6 +386,8 @@ export interface EffectRetry {
   attempts: number;
   since: string;
   last: string;
+  /** Why the last attempt failed (a finished workflow's delete retries: the give-up event names it). */
+  message?: string;
 }
 
 export interface Workflow {

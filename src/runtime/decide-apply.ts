@@ -72,11 +72,9 @@ export async function decideAndApply(
   let locks = snapshot.locks ?? {};
   for (let round = 1; ; round++) {
     keepEvents(out, decision);
-    await finalizerFirst(deps, out, decision);
+    if (decision.metadataFirst) await storeMetadata(deps, out, decision);
     const todo = decision.actions.filter((a) => a.kind !== 'EmitEvent' && !applied.has(actionKey(a)));
-    // The engine kept to the budget for pods it plans; other creates (if any) are capped here.
-    const { podActions, deferred } = capPodCreates(todo, createBudget(deps, out));
-    const result = await applyActions(deps, out.workflow, podActions);
+    const result = await applyActions(deps, out.workflow, todo);
     count(out, result);
     for (const a of result.outcomes) applied.add(actionKey(a.action));
     const effects = undecided(result.outcomes);
@@ -85,12 +83,14 @@ export async function decideAndApply(
     locks = { ...locks, ...result.locks };
     if (Object.keys(locks).length > 0) out.locks = locks;
     if ((effects.length === 0 && !changed) || round >= MAX_EFFECT_ROUNDS) {
-      out.deferred += deferred + (decision.deferredCreates ?? 0) + effects.length;
+      out.deferred += (decision.deferredCreates ?? 0) + effects.length;
       return out;
     }
-    const next = {
+    const next: Snapshot = {
       ...snapshot,
       workflow: { ...out.workflow, status: decision.status },
+      // A new workflow's stored status is none: {} so that later rounds still see the start as a change.
+      storedStatus: snapshot.storedStatus ?? snapshot.workflow.status ?? {},
       pods: out.pods,
       effects,
       locks,
@@ -113,28 +113,17 @@ function count(out: DecideApplyResult, result: ApplyResult): void {
   out.deferred += result.held ?? 0;
 }
 
-/**
- * The finalizer must be stored before the first pod that garbage collection cannot reach exists: when
- * the decision creates a pod outside the workflow's own cluster/namespace, the metadata is patched first.
- */
-async function finalizerFirst(deps: DecideApplyDeps, out: DecideApplyResult, decision: Decision): Promise<void> {
-  const wf = out.workflow;
-  const diff = diffMeta(wf.metadata, decision.metadata);
-  if (!diff?.finalizers) return;
-  const wfNs = wf.metadata.namespace ?? '';
-  const remote = decision.actions.some(
-    (a) =>
-      (a.kind === 'CreatePod' || a.kind === 'ApplyTaskSet') &&
-      (a.cluster !== deps.registry.mainCluster || a.namespace !== wfNs),
-  );
-  if (!remote) return;
-  out.workflow = await patchMeta(deps.registry.mainClient(), wf, diff);
+/** Stores the decision's metadata before its actions run (the engine asks for it: a finalizer first). */
+async function storeMetadata(deps: DecideApplyDeps, out: DecideApplyResult, decision: Decision): Promise<void> {
+  const diff = diffMeta(out.workflow.metadata, decision.metadata);
+  if (!diff) return;
+  out.workflow = await patchMeta(deps.registry.mainClient(), out.workflow, diff);
   out.metaWrites++;
 }
 
 /**
- * The outcomes the engine must decide on: pod creates, task-set writes, pod deletes and completed labels
- * refused or failed for now. None of these is thrown: one pod's failure must not keep the workflow's
+ * The outcomes the engine must decide on: pod creates, task-set writes, pod deletes, completed labels
+ * and claim deletes refused or failed for now. None of these is thrown: one pod's failure must not keep the workflow's
  * status from being written.
  */
 function undecided(outcomes: AppliedAction[]): EffectResult[] {
@@ -148,9 +137,8 @@ function undecided(outcomes: AppliedAction[]): EffectResult[] {
     const { cluster, namespace } = action as { cluster: string; namespace: string };
     if (action.kind === 'CreatePod' || action.kind === 'ApplyTaskSet')
       effects.push({ kind: action.kind, nodeId: action.nodeId, cluster, namespace, outcome });
-    else if (action.kind === 'DeletePod' || action.kind === 'LabelPodCompleted')
+    else if (action.kind === 'DeletePod' || action.kind === 'LabelPodCompleted' || action.kind === 'DeleteClaim')
       effects.push({ kind: action.kind, name: action.name, cluster, namespace, outcome });
-    // Claim deletes are not decided on yet: thrown, the message is retried (planned again then).
     else throw error;
   }
   return effects;
@@ -198,20 +186,4 @@ function actionKey(a: Action): string {
 /** A lock record changed under an action (held now, or first seen): the engine decides again on it. */
 function locksChanged(before: Record<string, LockView>, after: Record<string, LockView>): boolean {
   return Object.entries(after).some(([key, view]) => JSON.stringify(before[key]) !== JSON.stringify(view));
-}
-
-/** Keeps at most `max` CreatePod actions (in the engine's order); the rest wait for the next reconcile. */
-function capPodCreates(actions: Action[], max: number): { podActions: Action[]; deferred: number } {
-  let creates = 0;
-  let deferred = 0;
-  const podActions = actions.filter((a) => {
-    if (a.kind !== 'CreatePod') return true;
-    if (creates < max) {
-      creates++;
-      return true;
-    }
-    deferred++;
-    return false;
-  });
-  return { podActions, deferred };
 }

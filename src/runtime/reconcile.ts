@@ -20,7 +20,7 @@ import type { ClusterRegistry } from '../ports/kube.ts';
 import { isConflict } from '../adapters/kube/errors.ts';
 import { applyActions } from './apply.ts';
 import { decideAndApply } from './decide-apply.ts';
-import { deriveEvents, type EventPolicy } from './events.ts';
+import type { EventPolicy } from './events.ts';
 import { StatusConflictError } from './errors.ts';
 import { finalizeWorkflow, needsFinalization } from './finalize.ts';
 import { discoverStatusSubresource } from '../adapters/kube/resources.ts';
@@ -256,7 +256,7 @@ async function reconcileOnce(
   emitMetrics(deps, log, written.ended ? (decision.metrics ?? []) : settled.metrics);
   const emitted = written.ended ? decision.actions.filter((a) => a.kind === 'EmitEvent') : settled.events;
   // Argo's phase-transition events, then the engine's own (a node starting to wait for a cluster).
-  const eventActions = [...deriveEvents(wf.status, decision.status), ...emitted];
+  const eventActions = [...(decision.phaseEvents ?? []), ...emitted];
   const cleaned = isDone(decision.status.phase) ? await cleanUpDone(deps, wf, decision.status, taskResults) : 0;
   const applied = settled.created + settled.deleted + written.deleted + settled.labelled;
   const totalWrites = countWrites(written.writes + applied + cleaned);

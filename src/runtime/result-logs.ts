@@ -1,15 +1,13 @@
 /**
  * `outputs.result` transport (docs/adr/0005-outputs-transport.md): the `main` container's log, read
- * through the pods/log API of whichever cluster the pod ran in, for completed pods whose result is
- * referenced (`needsResult`) and whose node does not hold it yet. Keeps the last 256 KiB, as Argo does.
+ * through the pods/log API of whichever cluster the pod ran in, for the pods the engine names
+ * (engine/logs-wanted.ts). Keeps the last 256 KiB, as Argo does.
  */
 import type { ObservedPod } from '../engine/contract.ts';
 import type { Workflow } from '../engine/types.ts';
 // Not '../engine/index.ts': that re-exports the workflow parser, whose static `yaml` import would be
 // initialised in every Lambda cold start.
-import { ANNOTATION_NODE_ID } from '../engine/labels.ts';
-import { needsResult } from '../engine/needs-result.ts';
-import { parseArgosyDocument } from '../engine/pod/assess-pod.ts';
+import { wantsMainLog } from '../engine/logs-wanted.ts';
 import type { ClusterRegistry, KubeClient } from '../ports/kube.ts';
 import { isKubeApiError, isNotFound } from '../adapters/kube/errors.ts';
 import { clientForPlace } from './observe.ts';
@@ -19,20 +17,6 @@ import { podLogPath } from '../adapters/kube/resources.ts';
 export const RESULT_LIMIT_BYTES = 256 * 1024;
 /** Log reads in flight per reconcile (a wide fan-out finishing at once must not open 1000 streams). */
 const LOG_READS_AT_ONCE = 16;
-
-/** Whether a pod is done and its node still needs its result. */
-function wantsLog(wf: Workflow, observed: ObservedPod, templates: Record<string, Workflow> | undefined): boolean {
-  const phase = observed.pod.status?.phase;
-  if (phase !== 'Succeeded' && phase !== 'Failed') return false;
-  const id = observed.pod.metadata.annotations?.[ANNOTATION_NODE_ID];
-  if (!id) return false;
-  const node = wf.status?.nodes?.[id];
-  if (!node || (node.phase !== 'Pending' && node.phase !== 'Running')) return false;
-  // Output parameters too large for the termination message are at the end of the log (ADR 0005).
-  const main = observed.pod.status?.containerStatuses?.find((c) => c.name === 'main');
-  if (parseArgosyDocument(main?.state?.terminated?.message)?.log !== undefined) return true;
-  return node.outputs?.result === undefined && needsResult(wf, id, templates);
-}
 
 /**
  * The tail of a container log: one bounded read answers every log up to the limit; a longer log is
@@ -61,7 +45,7 @@ export async function readLogTail(
 }
 
 /**
- * Returns the pods with `mainLog` set where the engine will read it. A pod already gone (deleted between
+ * Returns the pods with `mainLog` set where the engine wants it. A pod already gone (deleted between
  * the list and the read) or whose container never started is left without a log: the engine then
  * records no result for it.
  */
@@ -73,7 +57,7 @@ export async function withMainLogs(
   parallelism = LOG_READS_AT_ONCE,
 ): Promise<ObservedPod[]> {
   const out = [...pods];
-  const todo = pods.flatMap((observed, i) => (wantsLog(wf, observed, templates) ? [i] : []));
+  const todo = pods.flatMap((observed, i) => (wantsMainLog(wf, observed, templates) ? [i] : []));
   let next = 0;
   const worker = async () => {
     // An index, not todo.shift(): shifting a long array is quadratic (runtime/apply.ts).

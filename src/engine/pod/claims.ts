@@ -107,7 +107,7 @@ export function createPodAction(ctx: ExecContext, target: PodTarget, pod: KubePo
 }
 
 /** True when `strategy` deletes the claims of a workflow that ended in `phase`. */
-function collects(strategy: string, phase: WorkflowPhase | undefined): boolean {
+export function claimGcCollects(strategy: string, phase: WorkflowPhase | undefined): boolean {
   return strategy === 'OnWorkflowCompletion' || phase === 'Succeeded';
 }
 
@@ -120,7 +120,7 @@ export function settleClaims(ctx: ExecContext, status: WorkflowStatus, done: boo
   const claims = status.persistentVolumeClaims ?? [];
   if (!done || claims.length === 0) return;
   const strategy = String((ctx.wf.spec.volumeClaimGC as { strategy?: string } | undefined)?.strategy ?? '');
-  if (!collects(strategy, status.phase)) return;
+  if (!claimGcCollects(strategy, status.phase)) return;
   for (const c of claims)
     ctx.actions.push({
       kind: 'DeleteClaim',

@@ -53,6 +53,11 @@ export class ApiServer {
    * if it had crossed a network. Unset = loopback. Watch streams pay it once, when they open.
    */
   latency: (() => number) | undefined;
+  /**
+   * Fault injection for tests: a request this returns a failure for is answered with it (after
+   * authentication, before anything is done), as a real API server in trouble answers (500, 503, 429).
+   */
+  fault: ((req: { method: string; path: string }) => { code: number; reason: string; message: string } | undefined) | undefined;
 
   constructor(private readonly opts: ApiServerOptions) {
     this.state = new ClusterState(opts);
@@ -123,6 +128,8 @@ export class ApiServer {
     try {
       const body = await readBody(req);
       const principal = this.authenticate(req, url.pathname);
+      const injected = this.fault?.({ method: req.method ?? 'GET', path: url.pathname });
+      if (injected) throw new ApiError(failure(injected.code, injected.reason, injected.message, {}));
       const info = parsePath(url.pathname);
       if (info.kind === 'nonresource') {
         this.stats.count('GET', 'get', url.pathname, '');

@@ -1,7 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { NodeStatus, Workflow, WorkflowStatus } from '../../../src/engine/types.ts';
-import { deriveEvents, shouldRecordEvent } from '../../../src/runtime/events.ts';
+import { shouldRecordEvent } from '../../../src/runtime/events.ts';
 import { workflowPodSelector } from '../../../src/engine/labels.ts';
 import { podPlaces } from '../../../src/runtime/observe.ts';
 import { canonicalJson, diffMeta, isStatusChanged, mergeMeta } from '../../../src/runtime/write-workflow.ts';
@@ -96,25 +96,6 @@ describe('where a workflow has pods', () => {
 });
 
 describe('events', () => {
-  test('derived from phase transitions with Argo reasons and messages', () => {
-    const events = deriveEvents(
-      { phase: 'Running', nodes: { a: { id: 'a', name: 'w.a', type: 'Pod', phase: 'Running' } } },
-      {
-        phase: 'Failed',
-        message: 'child failed',
-        nodes: { a: { id: 'a', name: 'w.a', type: 'Pod', phase: 'Failed', message: 'exit code 1' } },
-      },
-    );
-    assert.deepEqual(
-      events.map((e) => [e.reason, e.type, e.message]),
-      [
-        ['WorkflowFailed', 'Warning', 'child failed'],
-        ['WorkflowNodeFailed', 'Warning', 'Failed node w.a: exit code 1'],
-      ],
-    );
-    assert.deepEqual(deriveEvents({ phase: 'Running' }, { phase: 'Running' }), []);
-  });
-
   test('the important policy keeps outcomes and failures only', () => {
     assert.equal(shouldRecordEvent('important', 'WorkflowSucceeded'), true);
     assert.equal(shouldRecordEvent('important', 'WorkflowNodeFailed'), true);
