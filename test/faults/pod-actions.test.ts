@@ -62,7 +62,10 @@ describe('pod deletes and labels refused by the API server', () => {
    * The workflow's events once one has `reason`, or all of them after 20 s: events are written after
    * the workflow (src/runtime/reconcile.ts), so reading them the moment it looks done would race.
    */
-  async function eventsWith(name: string, reason: string): Promise<{ reason: string; type: string }[]> {
+  async function eventsWith(
+    name: string,
+    reason: string,
+  ): Promise<{ reason: string; type: string; message: string }[]> {
     for (const end = Date.now() + 20_000; ; await new Promise((r) => setTimeout(r, 100))) {
       const ev = await events(name);
       if (ev.some((e) => e.reason === reason) || Date.now() > end) return ev;
@@ -128,6 +131,136 @@ describe('pod deletes and labels refused by the API server', () => {
       JSON.stringify(ev),
     );
     assert.equal(log.find(/reconcile failed/).length, 0, 'no reconcile failed on the refusal');
+  });
+
+  const completed = (w: Workflow) => w.metadata.labels?.['workflows.argoproj.io/completed'] === 'true';
+
+  test('a podGC delete refused at completion: the node and an event name pod, place and error; completed', async () => {
+    const c = await stack.submit(
+      wf('gc-refused', {
+        podGC: { strategy: 'OnWorkflowCompletion' },
+        templates: [{ name: 'main', ...remote, container }],
+      } as never),
+      'argo',
+    );
+    const done = await stack.waitFor('argo', c.metadata.name!, completed, 45_000);
+    assert.equal(done.status?.phase, 'Succeeded', done.status?.message);
+    const node = Object.values(done.status?.nodes ?? {}).find((n) => n.type === 'Pod');
+    assert.match(
+      node?.message ?? '',
+      /^pod \S+ could not be deleted in other\/argo: .*forbidden.*\(refused; delete it once the cause is fixed\)$/,
+    );
+    const ev = await eventsWith(done.metadata.name!, 'WorkflowPodDeleteFailed');
+    assert.ok(
+      ev.some(
+        (e) =>
+          e.reason === 'WorkflowPodDeleteFailed' && /could not be deleted in other\/argo: .*forbidden/.test(e.message),
+      ),
+      JSON.stringify(ev),
+    );
+  });
+
+  test('a podGC delete failing for now (injected 503) is retried with backoff until the pod is gone', async () => {
+    const main = stack.clusters.get('main').server;
+    let refusals = 0;
+    main.fault = (req) => {
+      if (req.method !== 'DELETE' || !/^\/api\/v1\/namespaces\/argo\/pods\/gc-retry-/.test(req.path) || refusals >= 2)
+        return undefined;
+      refusals++;
+      return { code: 503, reason: 'ServiceUnavailable', message: 'injected: etcd unavailable' };
+    };
+    try {
+      const c = await stack.submit(
+        wf('gc-retry', {
+          podGC: { strategy: 'OnWorkflowCompletion' },
+          templates: [{ name: 'main', container }],
+        } as never),
+        'argo',
+      );
+      const name = c.metadata.name!;
+      const done = await stack.waitFor('argo', name, completed, 45_000);
+      assert.equal(done.status?.phase, 'Succeeded', done.status?.message);
+      assert.equal(refusals, 2, 'both injected failures were met');
+      const pods = await stack.mainClient.request<{ items: { metadata: { deletionTimestamp?: string } }[] }>({
+        method: 'GET',
+        path: '/api/v1/namespaces/argo/pods',
+        query: { labelSelector: `workflows.argoproj.io/workflow=${name}` },
+      });
+      assert.ok(
+        pods.items.every((p) => p.metadata.deletionTimestamp),
+        'no pod of the workflow is left',
+      );
+      assert.equal(done.status?.effectRetries, undefined, 'no retry left in the status');
+      const ev = await eventsWith(name, 'WorkflowPodDeleteFailed');
+      assert.ok(
+        ev.some((e) => /injected: etcd unavailable \(will be retried\)/.test(e.message)),
+        JSON.stringify(ev),
+      );
+    } finally {
+      main.fault = undefined;
+    }
+  });
+
+  test('claim deletes: a 503 is retried until the claim is gone; a refusal is named in an event, the claim kept', async () => {
+    const main = stack.clusters.get('main').server;
+    let unavailable = 0;
+    main.fault = (req) => {
+      if (req.method !== 'DELETE' || !req.path.includes('/persistentvolumeclaims/')) return undefined;
+      if (req.path.includes('/claim-kept-'))
+        return { code: 403, reason: 'Forbidden', message: 'injected: claims are kept here' };
+      if (unavailable >= 1) return undefined;
+      unavailable++;
+      return { code: 503, reason: 'ServiceUnavailable', message: 'injected: etcd unavailable' };
+    };
+    const claimed = (prefix: string) =>
+      wf(prefix, {
+        volumeClaimGC: { strategy: 'OnWorkflowCompletion' },
+        volumeClaimTemplates: [
+          {
+            metadata: { name: 'work' },
+            spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Mi' } } },
+          },
+        ],
+        templates: [
+          { name: 'main', container: { ...container, volumeMounts: [{ name: 'work', mountPath: '/work' }] } },
+        ],
+      } as never);
+    const claims = async (name: string) =>
+      (
+        await stack.mainClient.request<{ items: { metadata: { name: string; deletionTimestamp?: string } }[] }>({
+          method: 'GET',
+          path: '/api/v1/namespaces/argo/persistentvolumeclaims',
+        })
+      ).items.filter((c) => c.metadata.name === `${name}-work` && !c.metadata.deletionTimestamp);
+    try {
+      const retried = await stack.submit(claimed('claim-retry'), 'argo');
+      const done = await stack.waitFor('argo', retried.metadata.name!, completed, 45_000);
+      assert.equal(done.status?.phase, 'Succeeded', done.status?.message);
+      assert.equal(unavailable, 1, 'the injected failure was met');
+      assert.deepEqual(await claims(done.metadata.name!), [], 'the claim is gone');
+      assert.equal(done.status?.persistentVolumeClaims, undefined);
+      assert.equal(log.find(/reconcile failed/).length, 0, 'the failure was decided, not thrown to the queue');
+
+      const kept = await stack.submit(claimed('claim-kept'), 'argo');
+      const end = await stack.waitFor('argo', kept.metadata.name!, completed, 45_000);
+      assert.equal(end.status?.phase, 'Succeeded', end.status?.message);
+      assert.equal((await claims(end.metadata.name!)).length, 1, 'the refused claim is still there');
+      assert.deepEqual(
+        end.status?.persistentVolumeClaims?.map((c) => c.persistentVolumeClaim.claimName),
+        [`${end.metadata.name}-work`],
+      );
+      const ev = await eventsWith(end.metadata.name!, 'WorkflowClaimDeleteFailed');
+      assert.ok(
+        ev.some(
+          (e) =>
+            e.message ===
+            `persistentvolumeclaim ${end.metadata.name}-work could not be deleted in main/argo: injected: claims are kept here (refused)`,
+        ),
+        JSON.stringify(ev),
+      );
+    } finally {
+      main.fault = undefined;
+    }
   });
 });
 
