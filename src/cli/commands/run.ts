@@ -17,6 +17,7 @@ import { checkPolicyFile, parseClusters, RUNTIMES, startStack, type LocalStack }
 import { checkOutput, formatObject } from '../lib/output.ts';
 import { loadWorkflowBundle, referencedClusters, type WorkflowBundle } from '../lib/workflow-file.ts';
 import { applyManifests, TEMPLATE_KINDS, type Manifest } from '../lib/manifests.ts';
+import { didYouMean } from '../../engine/did-you-mean.ts';
 
 interface RunOpts {
   parameter: string[];
@@ -36,7 +37,8 @@ export function checkClusters(file: string, wf: Workflow, clusters: string[], ob
   for (const t of [wf, ...applied].flatMap((w) => w.spec.templates ?? [])) {
     if (t.clusterName && !clusters.includes(t.clusterName)) {
       throw usageError(
-        `${file}: template "${t.name}" runs in cluster "${t.clusterName}", which is not in --clusters ${clusters.join(',')}`,
+        `${file}: template "${t.name}" runs in cluster "${t.clusterName}", which is not in --clusters ${clusters.join(',')}` +
+          didYouMean(t.clusterName, clusters),
         `add it: --clusters ${[...clusters, t.clusterName].join(',')}`,
       );
     }

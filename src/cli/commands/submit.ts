@@ -16,6 +16,7 @@ import { bundlesFromText, readInputFile } from '../lib/workflow-file.ts';
 import { applyManifests, type Manifest } from '../lib/manifests.ts';
 import { checkTemplateExists, resolveCron, workflowFromTemplate } from './submit-from.ts';
 import { workflowStoreRefusals } from '../../clusters/store-guard.ts';
+import { unconfiguredClusters } from '../lib/cluster-names.ts';
 import { applySubmitFlags, checkSubmitFlags, readParameterFile, type SubmitFlags } from './submit-opts.ts';
 import { lintStrict, NOT_STRICT_NOTE } from './lint.ts';
 import { nodeFilterFlag, nodeSelectorOf } from '../lib/node-selector.ts';
@@ -103,6 +104,12 @@ async function create(ctx: CliContext, target: Target, given: Workflow, flags: S
   const refused = workflowStoreRefusals(wf, store, ns);
   if (refused.length > 0)
     throw usageError(refused.join('\n'), 'workflows run in their own namespaces (docs/deploy.md, namespace layout)');
+  const unknown = await unconfiguredClusters(wf, target.mainCluster, target.configuredTargets);
+  if (unknown.length > 0)
+    throw usageError(
+      unknown.join('\n'),
+      'fix the name, or add the cluster: argosy cluster add (docs/multi-cluster.md)',
+    );
   if (flags.dryRun) return { ...wf, metadata: { ...wf.metadata, namespace: ns } };
   await checkTemplateExists(target.client, ns, wf);
   const body = { ...wf, metadata: { ...wf.metadata, namespace: undefined } };

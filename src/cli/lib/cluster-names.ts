@@ -1,9 +1,10 @@
 /**
  * `clusterName`s a workflow names that the clusters the CLI can see do not have, with the closest
- * configured name (`othr` → `other`), so a typo is found at lint time rather than as a node Error.
- * Templated names (`{{…}}`) are left to the controller, which resolves them.
+ * configured name (`othr` → `other`), so a typo is found at lint or submit time rather than as a node
+ * Error. Templated names (`{{…}}`) are left to the controller, which resolves them.
  */
 import type { Workflow } from '../../engine/types.ts';
+import type { ClusterTarget } from '../../ports/kube.ts';
 import { didYouMean } from '../../engine/did-you-mean.ts';
 
 /** Problems (path: message) for literal cluster names not in `clusters`. */
@@ -19,4 +20,27 @@ export function unknownClusterProblems(wf: Workflow, clusters: string[]): string
     );
   });
   return problems;
+}
+
+/** Whether some template names a literal cluster (only then are the configured clusters worth reading). */
+function namesACluster(wf: Workflow): boolean {
+  const templates = Array.isArray(wf.spec?.templates) ? wf.spec.templates : [];
+  return templates.some((t) => typeof t?.clusterName === 'string' && !!t.clusterName && !t.clusterName.includes('{{'));
+}
+
+/**
+ * The problems of {@link unknownClusterProblems} against the clusters a target has configured (its
+ * rest-config entries, plus the main cluster); none when they cannot be read (the controller's node
+ * message has the same hint then).
+ */
+export async function unconfiguredClusters(
+  wf: Workflow,
+  mainCluster: string,
+  configured: () => Promise<ClusterTarget[] | string>,
+): Promise<string[]> {
+  if (!namesACluster(wf)) return [];
+  const targets = await configured();
+  if (typeof targets === 'string') return [];
+  const names = [...new Set([mainCluster, ...targets.map((t) => t.cluster)])].sort();
+  return unknownClusterProblems(wf, names);
 }

@@ -67,6 +67,20 @@ describe('bad input exits 2 with a clear message', () => {
     );
   });
 
+  test('a cluster --clusters leaves out that is a typo of one it has: the closest is named', async () => {
+    const f = writeFile(
+      dir,
+      'othr.yaml',
+      'apiVersion: argoproj.io/v1alpha1\nkind: Workflow\nmetadata: { generateName: othr- }\nspec:\n  entrypoint: a\n' +
+        '  templates:\n    - { name: a, clusterName: othr, container: { image: argoproj/argosay:v2 } }\n',
+    );
+    const r = await runCli(['run', f, '--clusters', 'main,other'], dir);
+    assertUsage(
+      r,
+      /template "a" runs in cluster "othr", which is not in --clusters main,other; did you mean other\?\n/,
+    );
+  });
+
   test('unknown -o format and bad -p', async () => {
     assertUsage(
       await runCli(['run', 'examples/hello.yaml', '-o', 'table'], dir),
