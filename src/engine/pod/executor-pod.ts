@@ -119,10 +119,29 @@ function emissaryMain(c: KubeContainer): KubeContainer {
   return out;
 }
 
-/** Input artifacts with a path that `main` sees through a subPath mount of `input-artifacts`. */
+/**
+ * Input artifacts with a path that `main` sees through a subPath mount of `input-artifacts`. One whose
+ * path lies in a volume the template mounts is not: the executor loads it into that volume (through
+ * /mainctrfs), so the volume stays what every other pod mounting it sees (Argo's addInputArtifactsVolumes
+ * and LoadArtifacts skip the mount the same way).
+ */
 export function inputArtifactMounts(t: Template): Mount[] {
   const arts = (t.inputs?.artifacts ?? []) as { name: string; path?: string }[];
-  return arts.filter((a) => a.path).map((a) => ({ name: 'input-artifacts', mountPath: a.path!, subPath: a.name }));
+  return arts
+    .filter((a) => a.path && !overlappingMount(t, a.path))
+    .map((a) => ({ name: 'input-artifacts', mountPath: a.path!, subPath: a.name }));
+}
+
+/** Argo's FindOverlappingVolume: the template's volumeMount that `path` is, or lies below. */
+export function overlappingMount(
+  t: Pick<Template, 'container' | 'script' | 'containerSet'>,
+  path: string,
+): Mount | undefined {
+  const holder = (t.container ?? t.script ?? t.containerSet) as { volumeMounts?: Mount[] } | undefined;
+  return (holder?.volumeMounts ?? []).find((m) => {
+    const at = m.mountPath.replace(/\/+$/, '');
+    return path === at || path.startsWith(`${at}/`);
+  });
 }
 
 /** Secret volumes for every secret the archive location and the artifacts name (read as files). */
@@ -204,7 +223,8 @@ export function executorParts(t: Template, e: ExecutorEnv): ExecutorParts {
   const init = initContainer(t, e, [
     ...saToken,
     ...initInputs,
-    ...(inputMounts.length > 0 ? userMounts.map((m) => ({ ...m, mountPath: `/mainctrfs${m.mountPath}` })) : []),
+    // Argo's init sees main's volumes under /mainctrfs whenever there are input artifacts to load into them.
+    ...(initInputs.length > 0 ? userMounts.map((m) => ({ ...m, mountPath: `/mainctrfs${m.mountPath}` })) : []),
     ...secrets.mounts,
     ...staging,
     argoMount,

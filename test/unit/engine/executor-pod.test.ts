@@ -158,6 +158,49 @@ describe('executor pods (Argo v4.1 legacy layout)', () => {
     );
   });
 
+  test('an input artifact in a volume main mounts goes into that volume, not over it (work-avoidance)', () => {
+    // Argo's work-avoidance.yaml: load-markers mounts claim `work` at /work and has an optional input
+    // artifact at /work/markers. Mounting input-artifacts there hid the claim's /work/markers from the
+    // pod's own command, so the markers it made never reached the claim the next steps and the exit
+    // handler mount. Argo skips that mount; init gets main's volumes under /mainctrfs and loads into them.
+    const wf: Workflow = {
+      metadata: { name: 'wa', namespace: 'argo', uid: 'wa-uid' },
+      spec: {
+        entrypoint: 'load',
+        volumeClaimTemplates: [{ metadata: { name: 'work' }, spec: { accessModes: ['ReadWriteOnce'] } }],
+        templates: [
+          {
+            name: 'load',
+            inputs: {
+              artifacts: [
+                { name: 'markers', path: '/work/markers', optional: true, raw: { data: 'x' } },
+                { name: 'elsewhere', path: '/data/in', raw: { data: 'y' } },
+              ],
+            },
+            container: {
+              image: 'busybox',
+              command: ['mkdir', '-p', '/work/markers'],
+              volumeMounts: [{ name: 'work', mountPath: '/work' }],
+            },
+          },
+        ],
+      },
+    } as Workflow;
+    const [pod] = firstPods(wf);
+    const main = pod?.spec.containers.find((c) => c.name === 'main');
+    const mounts = (main?.volumeMounts ?? []) as { name: string; mountPath: string }[];
+    assert.deepEqual(
+      mounts.filter((m) => m.name !== 'var-run-argo').map((m) => `${m.name}:${m.mountPath}`),
+      ['work:/work', 'input-artifacts:/data/in'],
+    );
+    const init = (pod?.spec.initContainers as KubeContainer[] | undefined)?.find((c) => c.name === 'init');
+    const initMounts = (init?.volumeMounts ?? []) as { name: string; mountPath: string }[];
+    assert.ok(
+      initMounts.some((m) => m.name === 'work' && m.mountPath === '/mainctrfs/work'),
+      JSON.stringify(initMounts),
+    );
+  });
+
   test('pods-only places keep the single-container pod (ADR 0001/0005)', () => {
     const [pod] = firstPods(demo(), []);
     assert.ok(pod);

@@ -12,6 +12,10 @@ import type { StartRequest } from '../runtime.ts';
 import { untarGz } from './archive.ts';
 import { relocate, storeOf } from './location.ts';
 import { loadGit, type GitArtifact } from './git.ts';
+import { overlappingMount } from '../../../engine/pod/executor-pod.ts';
+
+/** The parts of a template whose volumeMounts an input artifact may lie in. */
+type MountHolder = Parameters<typeof overlappingMount>[0];
 
 type InputArtifact = Artifact;
 
@@ -107,7 +111,7 @@ async function loadGitArtifact(
 /** Loads every input artifact of the template (init's `loadArtifacts`). */
 export async function loadInputArtifacts(
   _req: StartRequest,
-  template: { inputs?: { artifacts?: InputArtifact[] }; archiveLocation?: ArtifactLocation },
+  template: { inputs?: { artifacts?: InputArtifact[] }; archiveLocation?: ArtifactLocation } & MountHolder,
   at: (p: string) => string,
   log: (line: string) => void,
 ): Promise<void> {
@@ -127,7 +131,9 @@ export async function loadInputArtifacts(
       if (a.optional) continue;
       throw new Error(`required artifact '${a.name}' not supplied`);
     }
-    const target = at(`/argo/inputs/artifacts/${a.name}`);
+    // An artifact whose path lies in a volume main mounts goes into that volume, as Argo's LoadArtifacts does.
+    const target =
+      a.path && overlappingMount(template, a.path) ? at(`/mainctrfs${a.path}`) : at(`/argo/inputs/artifacts/${a.name}`);
     mkdirSync(join(target, '..'), { recursive: true, mode: 0o700 });
     if (existsSync(target)) rmSync(target, { recursive: true });
     if (Buffer.isBuffer(bytes)) await place(a, bytes, target);
