@@ -86,23 +86,34 @@ export async function decideAndApply(
       out.deferred += (decision.deferredCreates ?? 0) + effects.length;
       return out;
     }
-    const next: Snapshot = {
-      ...snapshot,
-      workflow: { ...out.workflow, status: decision.status },
-      // A new workflow's stored status is none: {} so that later rounds still see the start as a change.
-      storedStatus: snapshot.storedStatus ?? snapshot.workflow.status ?? {},
-      pods: out.pods,
-      effects,
-      locks,
-      podCreateBudget: createBudget(deps, out),
-    };
-    decision = out.decision = deps.decide(next, now);
+    decision = out.decision = deps.decide(nextRound(deps, snapshot, out, decision, effects, locks), now);
   }
 }
 
 /** Pod creates this reconcile may still make: the configured cap less the ones made (or adopted) so far. */
 function createBudget(deps: DecideApplyDeps, made: { created: number; adopted: number }): number {
   return Math.max(0, (deps.maxPodCreates ?? DEFAULT_MAX_POD_CREATES) - made.created - made.adopted);
+}
+
+/** The snapshot of the next round: the decided status, the pods made, the outcomes to decide on. */
+function nextRound(
+  deps: DecideApplyDeps,
+  snapshot: Snapshot,
+  out: DecideApplyResult,
+  decision: Decision,
+  effects: EffectResult[],
+  locks: Record<string, LockView>,
+): Snapshot {
+  return {
+    ...snapshot,
+    workflow: { ...out.workflow, status: decision.status },
+    // A new workflow's stored status is none: {} so that later rounds still see the start as a change.
+    storedStatus: snapshot.storedStatus ?? snapshot.workflow.status ?? {},
+    pods: out.pods,
+    effects,
+    locks,
+    podCreateBudget: createBudget(deps, out),
+  };
 }
 
 function count(out: DecideApplyResult, result: ApplyResult): void {
