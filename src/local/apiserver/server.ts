@@ -57,7 +57,9 @@ export class ApiServer {
    * Fault injection for tests: a request this returns a failure for is answered with it (after
    * authentication, before anything is done), as a real API server in trouble answers (500, 503, 429).
    */
-  fault: ((req: { method: string; path: string }) => { code: number; reason: string; message: string } | undefined) | undefined;
+  fault:
+    | ((req: { method: string; path: string }) => { code: number; reason: string; message: string } | undefined)
+    | undefined;
 
   constructor(private readonly opts: ApiServerOptions) {
     this.state = new ClusterState(opts);
