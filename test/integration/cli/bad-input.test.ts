@@ -81,6 +81,19 @@ describe('bad input exits 2 with a clear message', () => {
     );
   });
 
+  test('submit and run refuse a field Argo does not know, naming the path and the closest field', async () => {
+    const f = writeFile(
+      dir,
+      'unknown.yaml',
+      cyclic.replace('  entrypoint: main\n', '  entrypoint: main\n  paralellism: 1\n'),
+    );
+    for (const cmd of ['submit', 'run'])
+      assertUsage(
+        await runCli([cmd, f], dir),
+        /unknown\.yaml: invalid workflow: spec\.paralellism: unknown field; did you mean parallelism\?/,
+      );
+  });
+
   test('unknown -o format and bad -p', async () => {
     assertUsage(
       await runCli(['run', 'examples/hello.yaml', '-o', 'table'], dir),
