@@ -21,6 +21,8 @@ export interface Dispatch {
   templateRef?: TemplateRef;
   /** Where the template's own steps/tasks resolve template names (template-scope.ts). */
   childScope: TemplateScope;
+  /** The calling step's/task's scope, for the workflow-level volumes (ExecuteRequest.callerScope). */
+  callerScope?: Resolver;
 }
 
 /** Creates or advances the node of `d`; returns its current status. */

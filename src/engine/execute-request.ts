@@ -4,6 +4,7 @@
  * tasks and exit handlers can recurse through it without importing execute.ts, which imports them.
  */
 import type { Artifact, NodeStatus, Parameter, Template, TemplateRef } from './types.ts';
+import type { Resolver } from './substitute.ts';
 
 /** What points at a template: a step, task, or the entrypoint. */
 export interface TemplateHolder {
@@ -23,6 +24,11 @@ export interface ExecuteRequest {
   depth: number;
   /** Set on exit-handler nodes (`hooked`). */
   nodeFlag?: NodeFlag;
+  /**
+   * The scope the calling step/task was resolved in (its siblings' outputs included): the workflow-level
+   * volumes its pod mounts are substituted with it (pod/build-pod.ts). Absent: the globals only.
+   */
+  callerScope?: Resolver;
 }
 
 export type NodeFlag = NonNullable<NodeStatus['nodeFlag']>;

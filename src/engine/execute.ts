@@ -100,6 +100,7 @@ export function executeTemplate(ctx: ExecContext, req: ExecuteRequest): NodeStat
     childScope,
   };
   if (req.nodeFlag) d.nodeFlag = req.nodeFlag;
+  if (req.callerScope) d.callerScope = req.callerScope;
   if (req.holder.templateRef) d.templateRef = req.holder.templateRef;
   const gate = lockGate(ctx, req, d, existing);
   if (gate.node) return gate.node;

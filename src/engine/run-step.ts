@@ -22,6 +22,11 @@ export interface StepPlan {
   when: string | undefined;
   /** Rendering failed (an expression tag): the child becomes an Error node with this message. */
   error?: string;
+  /**
+   * The step's/task's scope before its loop item (Argo substitutes the workflow volumes before the
+   * expansion), for the volumes its pod mounts.
+   */
+  scope?: Resolver;
 }
 
 /** The result of planning a step/task. */
@@ -66,11 +71,12 @@ function renderOrThrow(step: WorkflowStep, name: string, resolve: Resolver, when
 /** Expands a step/task into the children to run. Throws {@link LoopExpansionError}. */
 export function planStep(step: WorkflowStep, baseName: string, resolve: Resolver): StepPlans {
   const loop = loopOf(step, resolve);
-  if (!hasLoop(loop)) return { looped: false, plans: [render(step, baseName, resolve)] };
+  if (!hasLoop(loop)) return { looped: false, plans: [{ ...render(step, baseName, resolve), scope: resolve }] };
   const items = expandLoop(loop);
-  const plans = items.map((item, i) =>
-    render(step, `${baseName}${itemSuffix(i, item)}`, chainResolvers(itemResolver(item), resolve)),
-  );
+  const plans = items.map((item, i) => ({
+    ...render(step, `${baseName}${itemSuffix(i, item)}`, chainResolvers(itemResolver(item), resolve)),
+    scope: resolve,
+  }));
   return { looped: true, plans };
 }
 
@@ -140,6 +146,7 @@ export function runPlan(ctx: ExecContext, plan: StepPlan, boundaryID: string, de
     artifacts: plan.artifacts,
     boundaryID,
     depth: depth + 1,
+    ...(plan.scope ? { callerScope: plan.scope } : {}),
   });
 }
 

@@ -19,7 +19,9 @@ import {
   LABEL_WORKFLOW_NAMESPACE,
 } from '../labels.ts';
 import { scriptContainer } from './script.ts';
-import { mapResolver, substituteDeep } from '../substitute.ts';
+import { chainResolvers, mapResolver, substituteDeep, type Resolver } from '../substitute.ts';
+import { isAbsentOptionalError } from '../expr/absent.ts';
+import { isExpressionTagError } from '../expr/expression-tag.ts';
 import { outputFiles, PodBuildError, wrapContainer } from './outputs-wrapper.ts';
 import { volumeProblems } from '../volumes.ts';
 import { podGcAnnotation } from '../pod-gc.ts';
@@ -119,8 +121,24 @@ function mountedNames(spec: KubePod['spec'], skip: Set<string>): string[] {
 }
 
 /**
+ * A workflow-level volume with the caller's scope and the globals substituted (Argo's
+ * substituteParamsInVolumes, from steps.go/dag.go with the sibling scope and operator.go with the
+ * globals); unknown tags stay as written (allowUnresolved). An absent optional or a failing expression
+ * cannot name a volume: the node errors with its message.
+ */
+function substitutedVolume(ctx: ExecContext, v: Named, callerScope: Resolver | undefined): Named {
+  const globals = mapResolver(ctx.globals);
+  try {
+    return substituteDeep(v, callerScope ? chainResolvers(callerScope, globals) : globals);
+  } catch (e) {
+    if (isAbsentOptionalError(e) || isExpressionTagError(e)) throw new PodBuildError(`volumes: ${e.message}`);
+    throw e;
+  }
+}
+
+/**
  * The user's volumes (Argo's `createVolumes`, `addVolumeReferences`): the template's, then each workflow
- * volume a container mounts; a mount naming neither is Argo's error. hostPath is refused.
+ * volume a container mounts (substituted); a mount naming neither is Argo's error. hostPath is refused.
  */
 function userVolumes(
   ctx: ExecContext,
@@ -128,6 +146,7 @@ function userVolumes(
   spec: KubePod['spec'],
   execVolumes: Named[],
   target: PodTarget,
+  callerScope: Resolver | undefined,
 ): unknown[] {
   const own = (t.volumes as Named[] | undefined) ?? [];
   const workflow = (ctx.wf.spec.volumes as Named[] | undefined) ?? [];
@@ -135,7 +154,8 @@ function userVolumes(
   const volumes: unknown[] = [...own];
   for (const name of mountedNames(spec, skip)) {
     // Argo resolves mounts against spec.volumes, then the claims of spec.volumeClaimTemplates.
-    const v = workflow.find((x) => x.name === name) ?? claimVolume(ctx, name, target);
+    const declared = workflow.find((x) => x.name === name);
+    const v = declared ? substitutedVolume(ctx, declared, callerScope) : claimVolume(ctx, name, target);
     if (!v) throw new PodBuildError(`volume '${name}' not found in workflow spec`);
     volumes.push(v);
   }
@@ -155,13 +175,14 @@ function podSpecOf(
   name: string,
   target: PodTarget,
   includeScriptOutput: boolean,
+  callerScope: Resolver | undefined,
 ): KubePod['spec'] {
   const exec = isExecutorTarget(ctx, target) ? executorSpec(ctx, node, t, includeScriptOutput) : undefined;
   const podSpec: KubePod['spec'] = { restartPolicy: 'Never', containers: exec?.containers ?? [mainContainer(t)] };
   if (exec) podSpec.initContainers = exec.initContainers;
   if (target.serviceAccountName) podSpec.serviceAccountName = target.serviceAccountName;
   Object.assign(podSpec, podSurface(ctx, node, t));
-  const volumes = [...(exec?.volumes ?? []), ...userVolumes(ctx, t, podSpec, exec?.volumes ?? [], target)];
+  const volumes = [...(exec?.volumes ?? []), ...userVolumes(ctx, t, podSpec, exec?.volumes ?? [], target, callerScope)];
   if (volumes.length > 0) podSpec.volumes = volumes;
   const deadline = podDeadlineSeconds(ctx, t);
   if (deadline !== undefined) podSpec.activeDeadlineSeconds = deadline;
@@ -180,7 +201,10 @@ function graceEnv(spec: KubePod['spec']): void {
   spec.containers = spec.containers.map((c) => ({ ...c, env: [...(c.env ?? []), env] }));
 }
 
-/** The pod for a node. Throws `PodBuildError` (the node errors) when it cannot be built. */
+/**
+ * The pod for a node; `callerScope` is the scope its step/task was resolved in (for the workflow
+ * volumes). Throws `PodBuildError` (the node errors) when it cannot be built.
+ */
 export function buildPod(
   ctx: ExecContext,
   node: NodeStatus,
@@ -188,13 +212,14 @@ export function buildPod(
   name: string,
   target: PodTarget,
   includeScriptOutput = false,
+  callerScope?: Resolver,
 ): KubePod {
   const metadata = { ...podMetadata(ctx, node, t, target), name };
   const pod: KubePod = {
     apiVersion: 'v1',
     kind: 'Pod',
     metadata,
-    spec: podSpecOf(ctx, node, t, name, target, includeScriptOutput),
+    spec: podSpecOf(ctx, node, t, name, target, includeScriptOutput, callerScope),
   };
   if (isLocalTarget(ctx, target) && ctx.wf.metadata.uid) {
     pod.metadata.ownerReferences = [

@@ -74,7 +74,10 @@ function resolveTarget(ctx: ExecContext, req: PodRequest): PodTarget {
 }
 
 /** What a pod template's executor uses of a dispatch. */
-export type PodRequest = Pick<Dispatch, 'nodeName' | 'template' | 'scope' | 'templateName' | 'boundaryID' | 'inputs'>;
+export type PodRequest = Pick<
+  Dispatch,
+  'nodeName' | 'template' | 'scope' | 'templateName' | 'boundaryID' | 'inputs' | 'callerScope'
+>;
 
 /** The step's `placement` (docs/adr/0013-cluster-choice.md), with the node's namespace and account. */
 function stepOf(ctx: ExecContext, req: PodRequest, node: NodeStatus): FailoverStep | undefined {
@@ -313,11 +316,12 @@ function emitCreatePod(
   name: string,
   target: ReturnType<typeof recordedTarget>,
   timed: Template | undefined,
+  callerScope: Resolver | undefined,
 ): NodeStatus {
   let pod;
   try {
     const want = isResultReferenced(ctx.nodes, node, (n) => nodeTemplate(ctx, n));
-    pod = buildPod(ctx, node, built, name, target, want);
+    pod = buildPod(ctx, node, built, name, target, want, callerScope);
     if (timed?.timeout) pod.spec.activeDeadlineSeconds = boundByTimeout(ctx, node, timed);
     const affinity = retryAffinity(ctx, node, pod.spec.affinity);
     if (affinity !== undefined) pod.spec.affinity = affinity;
@@ -382,5 +386,5 @@ export function executePod(ctx: ExecContext, existing: NodeStatus | undefined, r
     if (problem) return markPhase(ctx, node.id, 'Error', problem);
     built = withOwnerReference(built, place);
   }
-  return emitCreatePod(ctx, node, built, name, target, timed);
+  return emitCreatePod(ctx, node, built, name, target, timed, req.callerScope);
 }
