@@ -132,3 +132,33 @@ test('nginx stand-in serves its welcome page on port 80 of the pod IP; curl’s 
   assert.equal(unknown.status, 2);
   assert.match(unknown.stderr, /^curl: option --bogus: is unknown/);
 });
+
+/** Runs alpine's nc stand-in with the pod's IP (spawned, or to completion with `input`). */
+function nc(args: string[], podIp: string): { argv: string[]; env: NodeJS.ProcessEnv } {
+  const r = resolveExecutable(['nc', ...args], imageProfile('alpine:3.23')?.path);
+  assert.ok('argv' in r, JSON.stringify(r));
+  return { argv: r.argv, env: { ...process.env, ARGOSY_POD_IP: podIp, ARGOSY_NODE: process.execPath } };
+}
+
+test('nc stand-in: -lk -p PORT -e PROG serves every connection at the pod IP; -z checks; localhost is the pod', async () => {
+  const ip = allocatePodIp();
+  const listen = nc(['-lk', '-p', '9999', '-e', 'echo', 'pong'], ip);
+  const server = spawn(listen.argv[0]!, listen.argv.slice(1), { env: listen.env, stdio: 'ignore' });
+  try {
+    const probe = nc(['-z', 'localhost', '9999'], ip);
+    const check = () => spawnSync(probe.argv[0]!, probe.argv.slice(1), { env: probe.env }).status === 0;
+    await until(check);
+    assert.ok(check(), 'the listener accepts at the pod IP');
+    for (let i = 0; i < 2; i++) {
+      const c = nc([ip, '9999'], ip);
+      const r = spawnSync(c.argv[0]!, c.argv.slice(1), { env: c.env, encoding: 'utf8', input: '' });
+      assert.equal(r.stdout, 'pong\n', `connection ${i + 1}: ${r.stderr}`);
+    }
+    const refused = nc(['127.0.0.1', '9998'], ip);
+    const r = spawnSync(refused.argv[0]!, refused.argv.slice(1), { env: refused.env, encoding: 'utf8' });
+    assert.equal(r.status, 1);
+    assert.equal(r.stderr, `nc: can't connect to remote host (${ip}): Connection refused\n`);
+  } finally {
+    server.kill();
+  }
+});
