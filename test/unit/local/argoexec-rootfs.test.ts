@@ -73,3 +73,24 @@ test('file mounts on the image’s PATH are linked from a bin directory; others 
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('a private directory holding a mount point exists, as the runtime creates mount points', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'rootfs-'));
+  try {
+    // variables-showcase: input artifact /work/in.txt, output parameter /work/echoed.txt.
+    const inputs = [{ path: '/work/in.txt', host: join(dir, 'volumes/input-artifacts/in-art') }];
+    const [work] = outputMounts(
+      { outputs: { parameters: [{ valueFrom: { path: '/work/echoed.txt' } }] } },
+      inputs,
+      dir,
+    );
+    assert.deepEqual(work, { path: '/work', host: join(dir, 'work') });
+    preparePrivateMounts([work!], inputs);
+    assert.ok(existsSync(join(dir, 'work')), '/work exists for the script to write /work/echoed.txt');
+    const [alone] = outputMounts(template(['/outer/x']), inputs, dir);
+    preparePrivateMounts([alone!], inputs);
+    assert.ok(!existsSync(alone!.host), 'with no mount point below it, the process creates it');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

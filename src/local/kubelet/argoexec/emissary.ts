@@ -115,7 +115,7 @@ export function startEmissary(req: StartRequest, startProcess: StartProcess): Ru
   const volumeMounts = withPodFiles(mountsOf(req.pod, c, req.podDir, req.secret), req.podDir, rootfs);
   const template = readTemplate(req, hostPathIn(volumeMounts, '/var/run/argo', rootfs));
   const privates = name === 'main' ? outputMounts(template, volumeMounts, rootfs) : [];
-  preparePrivateMounts(privates);
+  preparePrivateMounts(privates, volumeMounts);
   const mounts = [...volumeMounts, ...privates].sort((a, b) => b.path.length - a.path.length);
   const at = (p: string) => hostPathIn(mounts, p, rootfs);
   const ctrDir = at(`/var/run/argo/ctr/${name}`);

@@ -102,18 +102,27 @@ function imageLike(src: string): boolean {
   }
 }
 
-/** Creates the private directories' parents, seeding a private path from the host's when it is small. */
-export function preparePrivateMounts(mounts: HostMount[]): void {
+/**
+ * Creates the private directories' parents, seeding a private path from the host's when it is small.
+ * A private directory holding a volume's mount point exists, as the container runtime creates mount
+ * points (an input artifact at `/work/in.txt` gives the container a `/work` its script writes into).
+ */
+export function preparePrivateMounts(mounts: HostMount[], volumeMounts: HostMount[] = []): void {
   for (const m of mounts) {
     mkdirSync(dirname(m.host), { recursive: true });
-    if (existsSync(m.host) || !existsSync(m.path)) continue;
-    try {
-      const isDir = statSync(m.path).isDirectory();
-      if (isDir && countFiles(m.path, SEED_LIMIT) > SEED_LIMIT) continue;
-      cpSync(m.path, m.host, { recursive: true, errorOnExist: false, force: false, filter: imageLike });
-    } catch {
-      // Unreadable host files stay out of the copy, as an image's would differ anyway.
-    }
+    seedFromHost(m);
+    if (volumeMounts.some((v) => v.path.startsWith(`${m.path}/`))) mkdirSync(m.host, { recursive: true });
+  }
+}
+
+function seedFromHost(m: HostMount): void {
+  if (existsSync(m.host) || !existsSync(m.path)) return;
+  try {
+    const isDir = statSync(m.path).isDirectory();
+    if (isDir && countFiles(m.path, SEED_LIMIT) > SEED_LIMIT) return;
+    cpSync(m.path, m.host, { recursive: true, errorOnExist: false, force: false, filter: imageLike });
+  } catch {
+    // Unreadable host files stay out of the copy, as an image's would differ anyway.
   }
 }
 
