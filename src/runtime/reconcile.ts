@@ -287,10 +287,14 @@ async function comeBack(
   written: Workflow,
   r: { decision: Decision; deferred: number; created: number },
 ): Promise<void> {
+  const version = written.metadata.resourceVersion ?? '';
   if (r.deferred > 0) {
     log.info('pod creates deferred to the next reconcile', { created: r.created, deferred: r.deferred });
-    const version = written.metadata.resourceVersion ?? '';
     await nudgeSelf(deps, wf, 0, { change: `${r.deferred} pod creates deferred`, version });
+  } else if (isDone(r.decision.status.phase) && holdsGcFinalizer(written)) {
+    // Artifact GC runs in a reconcile of the completed workflow (gcFirst), and the watcher's nudge
+    // for the version just written is skipped as already seen: come back for it at once.
+    await nudgeSelf(deps, wf, 0, { change: 'completed: artifact GC', version });
   } else if (r.decision.requeueAfterMs !== undefined && r.decision.requeueAfterMs >= 0) {
     await nudgeSelf(deps, wf, r.decision.requeueAfterMs);
   }
