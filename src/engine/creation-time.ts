@@ -3,22 +3,7 @@
  * creation time: `.RFC3339`, `.s` (Unix seconds) and one per strftime character Argo's util/strftime
  * supports (`.Y`, `.m`, `.d`, …), formatted in UTC as the API server stores the timestamp.
  */
-
-const DAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
-const MONTHS = [
-  'January',
-  'February',
-  'March',
-  'April',
-  'May',
-  'June',
-  'July',
-  'August',
-  'September',
-  'October',
-  'November',
-  'December',
-];
+import { DAYS, MONTHS } from './expr/go-time-value.ts';
 
 const pad = (n: number, width = 2): string => String(n).padStart(width, '0');
 

@@ -4,23 +4,8 @@
  * even when the layout has none, as Go does. Errors use Go's `parsing time ... cannot parse` wording.
  */
 import { ExprPanic } from './errors.ts';
-import { GoLocation, GoTime, offsetAt, UTC } from './go-time-value.ts';
+import { DAYS, GoLocation, GoTime, MONTHS, offsetAt, UTC } from './go-time-value.ts';
 
-const MONTHS = [
-  'January',
-  'February',
-  'March',
-  'April',
-  'May',
-  'June',
-  'July',
-  'August',
-  'September',
-  'October',
-  'November',
-  'December',
-];
-const DAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
 const TOKEN =
   /January|Jan|Monday|Mon|MST|2006|Z07:00|Z0700|Z07|-07:00|-0700|-07|01|02|_2|15|03|04|05|06|PM|pm|[.,][09]+(?!\d)|1|2|3|4|5/y;
 

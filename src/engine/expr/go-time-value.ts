@@ -5,6 +5,23 @@
  */
 import { ExprPanic } from './errors.ts';
 
+/** Go's month and weekday names (time.Month, time.Weekday), shared by every Go-layout formatter. */
+export const MONTHS = [
+  'January',
+  'February',
+  'March',
+  'April',
+  'May',
+  'June',
+  'July',
+  'August',
+  'September',
+  'October',
+  'November',
+  'December',
+];
+export const DAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
+
 /** A Go *time.Location: `UTC`, an IANA name, or a fixed offset (minutes east of UTC). */
 export class GoLocation {
   constructor(

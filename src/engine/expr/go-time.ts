@@ -3,22 +3,8 @@
  * time when given a value that is not a time (Argo passes strings such as `workflow.creationTimestamp`);
  * "current" is the decide's `now`, never the wall clock.
  */
+import { DAYS, MONTHS } from './go-time-value.ts';
 
-const MONTHS = [
-  'January',
-  'February',
-  'March',
-  'April',
-  'May',
-  'June',
-  'July',
-  'August',
-  'September',
-  'October',
-  'November',
-  'December',
-];
-const DAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
 const TOKENS =
   /2006|January|Jan|Monday|Mon|MST|Z07:00|-07:00|Z0700|-0700|01|02|_2|15|03|04|05|06|PM|pm|\.000|1|2|3|4|5/g;
 
