@@ -1,6 +1,6 @@
 /**
  * Which pods' `main` logs the runtime reads before deciding (docs/adr/0005-outputs-transport.md): a
- * finished pod whose node is still open and either carries its output document at the end of the log
+ * finished pod (or a pods-only one whose `main` ended while an injected container runs on) whose node is still open and either carries its output document at the end of the log
  * (output parameters too large for the termination message) or has an `outputs.result` that something
  * references (`needsResult`) and does not hold yet. Every other log read would be an API call whose
  * answer nothing reads.
@@ -10,6 +10,13 @@ import type { Workflow } from './types.ts';
 import { ANNOTATION_NODE_ID } from './labels.ts';
 import { needsResult } from './needs-result.ts';
 import { parseArgosyDocument } from './pod/assess-pod.ts';
+import { isExecutorPod } from './pod/assess-executor.ts';
+import { strandedContainers } from './pod/stranded.ts';
+
+/** A pods-only pod whose `main` ended while an injected container runs on: assessed as ended (stranded.ts). */
+function strandedPodsOnly(observed: ObservedPod): boolean {
+  return !isExecutorPod(observed.pod) && strandedContainers(observed.pod, ['main']).length > 0;
+}
 
 /** Whether the engine needs `observed`'s main log (`ObservedPod.mainLog`) to decide on its node. */
 export function wantsMainLog(
@@ -18,7 +25,8 @@ export function wantsMainLog(
   templates: Record<string, Workflow> | undefined,
 ): boolean {
   const phase = observed.pod.status?.phase;
-  if (phase !== 'Succeeded' && phase !== 'Failed') return false;
+  const ended = phase === 'Succeeded' || phase === 'Failed' || strandedPodsOnly(observed);
+  if (!ended) return false;
   const id = observed.pod.metadata.annotations?.[ANNOTATION_NODE_ID];
   if (!id) return false;
   const node = wf.status?.nodes?.[id];

@@ -5,7 +5,7 @@
  * and a completed node held back until `wait` has reported its outputs (label
  * `report-outputs-completed=true`), for at most {@link TASK_RESULT_TIMEOUT_MS} after the pod finished.
  */
-import type { KubeContainer, KubeContainerStatus, KubePod, ObservedPod, ObservedTaskResult } from '../contract.ts';
+import type { KubeContainer, KubePod, ObservedPod, ObservedTaskResult } from '../contract.ts';
 import type { Outputs, Template } from '../types.ts';
 import { assessPod, type PodAssessment } from './assess-pod.ts';
 
@@ -13,6 +13,7 @@ import { LABEL_REPORT_OUTPUTS_COMPLETED } from '../labels.ts';
 import { isResourceMain } from './resource-pod.ts';
 import { isDataMain } from './data-pod.ts';
 import { mainContainerNames } from './container-set.ts';
+import { asFinished, strandedContainers, terminatedState as terminated } from './stranded.ts';
 /** Argo's TASK_RESULT_TIMEOUT_DURATION: how long a finished node waits for its outputs. */
 export const TASK_RESULT_TIMEOUT_MS = 10 * 60_000;
 
@@ -28,12 +29,6 @@ export function isExecutorPod(pod: KubePod): boolean {
   const inits = (pod.spec.initContainers as { name?: string }[] | undefined) ?? [];
   const argoMain = (c: KubeContainer) => c.name === 'wait' || isResourceMain(c) || isDataMain(c);
   return inits.some((c) => c.name === 'init') && pod.spec.containers.some(argoMain);
-}
-
-type Terminated = NonNullable<KubeContainerStatus['state']>['terminated'];
-
-function terminated(pod: KubePod, name: string): Terminated {
-  return pod.status?.containerStatuses?.find((c) => c.name === name)?.state?.terminated;
 }
 
 /** Declared outputs the task result must bring (Argo keeps such a node in its old phase until they come). */
@@ -54,7 +49,7 @@ export function assessExecutorPod(
   const main = terminated(pod, 'main');
   const wait = terminated(pod, 'wait');
   const mainsOk = mainContainerNames(t).every((n) => terminated(pod, n)?.exitCode === 0);
-  const stranded = strandedContainers(pod, t);
+  const stranded = strandedContainers(pod, [...mainContainerNames(t), 'wait']);
   const a: ExecutorAssessment = assessPod(
     stranded.length > 0 ? asFinished(observed, mainsOk && wait?.exitCode === 0) : observed,
     { name: t.name, containerSet: t.containerSet },
@@ -80,25 +75,4 @@ export function assessExecutorPod(
   const finished = Date.parse(a.finishedAt ?? '') || nowMs;
   if (nowMs >= finished + TASK_RESULT_TIMEOUT_MS) return a;
   return { phase: 'Running', message: '', hostNodeName: a.hostNodeName, wakeAtMs: finished + TASK_RESULT_TIMEOUT_MS };
-}
-
-/**
- * Containers of a Running pod that still run once every main container and `wait` have ended: ones
- * Argo's executor does not wrap (injected by a podSpecPatch or an admission webhook such as Istio's),
- * which Argo's controller stops through pods/exec. Argosy has no exec rights (ADR 0024), so the node
- * is assessed from its main containers and the pod is deleted (execute-pod.ts).
- */
-export function strandedContainers(pod: KubePod, t: Template): string[] {
-  if (pod.status?.phase !== 'Running' || pod.metadata.deletionTimestamp) return [];
-  const mains = mainContainerNames(t);
-  if (!terminated(pod, 'wait') || !mains.every((n) => terminated(pod, n))) return [];
-  return (pod.status.containerStatuses ?? [])
-    .filter((c) => c.state?.running && c.name !== 'wait' && !mains.includes(c.name))
-    .map((c) => c.name);
-}
-
-/** The observed pod as if it had ended (Succeeded or Failed), for a pod whose stranded containers go on. */
-function asFinished(observed: ObservedPod, succeeded: boolean): ObservedPod {
-  const status: KubePod['status'] = { ...observed.pod.status, phase: succeeded ? 'Succeeded' : 'Failed' };
-  return { ...observed, pod: { ...observed.pod, status } };
 }

@@ -15,6 +15,7 @@ import { substituteDeep, substituteString, type Resolver } from '../substitute.t
 import { buildPod, isExecutorTarget, type PodTarget } from './build-pod.ts';
 import { PodBuildError } from './outputs-wrapper.ts';
 import { assessExecutorPod, isExecutorPod, type ExecutorAssessment } from './assess-executor.ts';
+import { assessPodsOnlyPod } from './stranded.ts';
 import { exportGlobalOutputs } from '../outputs.ts';
 import { holdNode } from '../effects.ts';
 import { resourcePlacementProblem, withOwnerReference, type ResourcePlace } from '../resource/manifest.ts';
@@ -235,7 +236,7 @@ function advanceFromPod(
   const tt = t.outputs ? resolved() : t;
   const a: ExecutorAssessment = isExecutorPod(observed.pod)
     ? assessExecutorPod(observed, ctx.taskResults.get(node.id), tt, want, ctx.nowDate.getTime())
-    : assessPod(observed, tt, want);
+    : assessPodsOnlyPod(observed, tt, want);
   if (a.wakeAtMs !== undefined) wakeAt(ctx, a.wakeAtMs);
   if (a.stranded && a.phase !== 'Running') stopStranded(ctx, observed, a.stranded);
   if (t.daemon === true) endDaemon(node, a);
@@ -252,13 +253,13 @@ function advanceFromPod(
   return markPhase(ctx, node.id, a.phase, a.message);
 }
 
-/** Deletes a pod whose main containers and `wait` ended while containers Argo's executor does not run go on. */
+/** Deletes a pod whose main containers (and `wait`) ended while containers nothing will stop go on. */
 function stopStranded(ctx: ExecContext, observed: ObservedPod, names: string[]): void {
   const name = observed.pod.metadata.name;
   if (!name) return;
   const reason =
-    `main and wait have ended; deleting the pod to stop ${names.join(', ')}, ` +
-    `not run by Argo's executor (injected into the pod)`;
+    `${isExecutorPod(observed.pod) ? 'main and wait have' : 'main has'} ended; deleting the pod to stop ` +
+    `${names.join(', ')}, not run by Argo's executor (injected into the pod)`;
   ctx.actions.push({ kind: 'DeletePod', cluster: observed.cluster, namespace: observed.namespace, name, reason });
 }
 
