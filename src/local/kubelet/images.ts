@@ -59,9 +59,10 @@ export function imageProfile(image: string): ImageProfile | undefined {
   const { repo, tag } = repositoryOf(image);
   switch (repo) {
     case 'argoproj/argosay':
+      // v2 is built FROM v1 (Argo's test/e2e/images/argosay/v2/Dockerfile), so v1's cowsay is on its PATH too.
       return tag.startsWith('v1')
         ? { entrypoint: [], cmd: ['cowsay'], path: WHALESAY_TOOLS }
-        : { entrypoint: ['/argosay'], cmd: [], ash: true };
+        : { entrypoint: ['/argosay'], cmd: [], path: WHALESAY_TOOLS, ash: true };
     case 'docker/whalesay':
       return { entrypoint: [], cmd: ['/bin/bash'], path: WHALESAY_TOOLS };
     case 'busybox':
