@@ -14,6 +14,7 @@ import { ObjectStore } from './store.ts';
 import { ApiError, alreadyExists, badRequest, conflict, failure, forbidden, notFound } from './status.ts';
 import { validateObject, validatePodUpdate } from './validation.ts';
 import { validateClaimUpdate } from './validate-claim.ts';
+import { sameJson } from './same-json.ts';
 
 /** etcd's default request limit; kube-apiserver stores objects up to this size. */
 export const MAX_OBJECT_BYTES = 1.5 * 1024 * 1024;
@@ -42,14 +43,6 @@ function randomSuffix(): string {
   let s = '';
   for (let i = 0; i < 5; i++) s += NAME_CHARS[randomInt(NAME_CHARS.length)];
   return s;
-}
-
-function canonical(v: unknown): string {
-  return JSON.stringify(v, (_k, val) =>
-    val && typeof val === 'object' && !Array.isArray(val)
-      ? Object.fromEntries(Object.entries(val).sort(([a], [b]) => (a < b ? -1 : 1)))
-      : val,
-  );
 }
 
 export class ClusterState {
@@ -160,7 +153,7 @@ export class ClusterState {
     validateObject(def, next);
     if (def.resource === 'pods' && !def.custom && subresource !== 'status') validatePodUpdate(current, next);
     if (def.resource === 'persistentvolumeclaims' && !def.custom) validateClaimUpdate(current, next);
-    if (canonical(next) === canonical(current)) return current; // no-op writes keep their version
+    if (sameJson(next, current)) return current; // no-op writes keep their version
     this.checkSize(next);
     if (opts.dryRun) return next;
     if (this.isRemovable(next)) {
@@ -203,7 +196,7 @@ export class ClusterState {
     // As apiextensions' strategy: everything but metadata counts, and status only when it is not a
     // subresource (a CRD without one bumps generation on status writes too).
     const content = hasStatus ? withoutMetaStatus : withoutMeta;
-    if (meta.generation !== undefined && canonical(content(next)) !== canonical(content(current))) {
+    if (meta.generation !== undefined && !sameJson(content(next), content(current))) {
       meta.generation = Number(meta.generation) + 1;
     }
     return next;

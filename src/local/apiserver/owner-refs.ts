@@ -23,6 +23,9 @@ export function enforceOwnerReferences(
   body: Buffer,
 ): void {
   if (body.length === 0 || !auth.hasRules(principal)) return;
+  // Only a body that names blockOwnerDeletion can need the check: most writes (status PUTs of large
+  // workflows) skip a second JSON parse of their body (the handler parses it once more anyway).
+  if (!body.includes('blockOwnerDeletion')) return;
   let refs: OwnerRef[];
   try {
     refs = ((JSON.parse(body.toString('utf8')) as { metadata?: { ownerReferences?: OwnerRef[] } }).metadata
