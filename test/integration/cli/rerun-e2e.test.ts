@@ -2,8 +2,9 @@
  * The last of Argo's retry/resubmit e2e cases (test/e2e/cli_test.go) as a user runs them against
  * `argosy dev` (the local kubelet running the pods, the real handlers, the real CLI):
  * TestWorkflowRetryWithRecreatedPVC (its testdata workflow as is, plus the same shape reading the claim to
- * show what the retried step finds there), TestWorkflowResubmitByFieldSelector and
- * TestWorkflowDeleteResubmitted. Argo's fixtures label every workflow they submit
+ * show what the retried step finds there), TestWorkflowResubmitByFieldSelector (with
+ * TestWorkflowResubmitByLabelSelector's command) and TestWorkflowDeleteResubmitted (which starts with
+ * TestWorkflowResubmit's `resubmit --memoized @latest`). Argo's fixtures label every workflow they submit
  * `workflows.argoproj.io/test: "true"`; the workflows here carry that label themselves.
  */
 import { after, before, describe, test } from 'node:test';
@@ -163,7 +164,7 @@ apiVersion: argoproj.io/v1alpha1
 kind: Workflow
 metadata:
   name: ${name}
-  labels: {workflows.argoproj.io/test: "true"}
+  labels: {workflows.argoproj.io/test: "true", case: ${name}}
 spec:
   entrypoint: exit
   templates:
@@ -177,17 +178,21 @@ const copiesOf = (all: Workflow[], name: string) =>
   all.filter((w) => w.metadata.labels?.['workflows.argoproj.io/resubmitted-from-workflow'] === name);
 
 describe("Argo's resubmit e2e cases on argosy dev", () => {
-  test('TestWorkflowResubmitByFieldSelector: the field selector chooses which workflows are resubmitted', async () => {
+  test('TestWorkflowResubmitByFieldSelector (and ByLabelSelector): the selectors choose what is resubmitted', async () => {
     for (const name of ['exit-1-a', 'exit-1-b']) {
       const sub = await runCli(['submit', writeFile(dir, `${name}.yaml`, EXIT_1(name)), '--wait'], dir);
       assert.match(sub.stdout, new RegExp(`^${name} Failed at `, 'm'), sub.stderr);
     }
+    // TestWorkflowResubmitByLabelSelector's command, with a label only exit-1-b has.
+    const byLabel = await runCli(['resubmit', '--selector', 'case=exit-1-b'], dir);
+    assert.equal(byLabel.code, 0, byLabel.stderr);
+    assertPrinted(byLabel.stdout);
     const one = await runCli(['resubmit', '--field-selector', 'metadata.name=exit-1-a'], dir);
     assert.equal(one.code, 0, one.stderr);
     assertPrinted(one.stdout);
     let all = await workflows();
     assert.equal(copiesOf(all, 'exit-1-a').length, 1);
-    assert.equal(copiesOf(all, 'exit-1-b').length, 0, 'exit-1-b not selected');
+    assert.equal(copiesOf(all, 'exit-1-b').length, 1, 'exit-1-b chosen by its label only');
     const before = all.map((w) => w.metadata.name!);
     // Argo's own command: every workflow of the namespace, each resubmitted once, each printed.
     const ns = await runCli(['resubmit', '--field-selector', 'metadata.namespace=argo'], dir);
@@ -195,14 +200,15 @@ describe("Argo's resubmit e2e cases on argosy dev", () => {
     assertPrinted(ns.stdout);
     assert.equal(ns.stdout.match(/^Name:/gm)?.length, before.length, ns.stdout);
     all = await workflows();
-    for (const name of before) assert.equal(copiesOf(all, name).length, name === 'exit-1-a' ? 2 : 1, name);
+    for (const name of before)
+      assert.equal(copiesOf(all, name).length, ['exit-1-a', 'exit-1-b'].includes(name) ? 2 : 1, name);
     const none = await runCli(['resubmit', '--field-selector', 'metadata.namespace=nowhere'], dir);
     assert.equal(none.code, 0, none.stderr);
     assert.equal(none.stdout, '');
     for (const w of all) await until(w.metadata.name!, () => workflow(w.metadata.name!), completed);
   });
 
-  test('TestWorkflowDeleteResubmitted: a resubmitted workflow is resubmitted again and deleted by --resubmitted', async () => {
+  test('TestWorkflowResubmit + TestWorkflowDeleteResubmitted: resubmitted again, deleted by --resubmitted', async () => {
     const name = 'exit-1-del';
     const sub = await runCli(['submit', writeFile(dir, `${name}.yaml`, EXIT_1(name)), '--wait'], dir);
     assert.match(sub.stdout, new RegExp(`^${name} Failed at `, 'm'), sub.stderr);

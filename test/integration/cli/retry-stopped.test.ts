@@ -1,0 +1,164 @@
+/**
+ * More of Argo's retry e2e cases as a user runs them against `argosy dev` (local kubelet, real handlers,
+ * real CLI): TestRetryStoppedButIncompleteWorkflow (test/e2e/argo_server_test.go: retry right after a stop
+ * failed the workflow, its long step still holding an output artifact) and TestRetryLimit
+ * (test/e2e/retry_test.go: `retryStrategy.limit: 0` with a backoff — one attempt, Argo's status and node flags).
+ */
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { clientFromKubeconfig } from '../../../src/clusters/kubeconfig.ts';
+import { getWorkflow } from '../../../src/adapters/kube/resources.ts';
+import type { DevState } from '../../../src/cli/lib/dev-state.ts';
+import type { NodeStatus, Workflow } from '../../../src/engine/types.ts';
+import { runCli, scratch, startDev, writeFile, type DevStack } from './cli-helpers.ts';
+
+const dir = scratch();
+let dev: DevStack;
+let state: DevState;
+before(async () => {
+  dev = await startDev(dir, 'main');
+  state = JSON.parse(readFileSync(join(dir, '.argosy', 'dev.json'), 'utf8')) as DevState;
+});
+after(async () => dev.stop());
+
+async function workflow(name: string): Promise<Workflow> {
+  const { client } = await clientFromKubeconfig({ kubeconfig: state.kubeconfigPath, context: state.mainContext });
+  try {
+    return await getWorkflow<Workflow>(client, 'argo', name);
+  } finally {
+    client.close();
+  }
+}
+
+/** Polls until `ok` (the machine is loaded: generous, never a timing assertion). */
+async function until(name: string, ok: (wf: Workflow) => boolean): Promise<Workflow> {
+  for (let i = 0; ; i++) {
+    const wf = await workflow(name);
+    if (ok(wf)) return wf;
+    if (i > 1200) throw new Error(`${name}: not reached: ${JSON.stringify(wf.status)}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+const byDisplay = (wf: Workflow, d: string): NodeStatus | undefined =>
+  Object.values(wf.status?.nodes ?? {}).find((n) => n.displayName === d);
+
+/**
+ * Argo's test/e2e/testdata/retry-on-stopped.yaml, but: its `stop` step (the argocli image running `argo stop -l
+ * …`) is the user's `argosy stop -l …` here, the artifact goes to the dev stack's default repository instead of
+ * Argo's minio, and the pods run as `default` (Argo's e2e namespace has a ServiceAccount `argo`; the dev stack's has not).
+ */
+const RETRY_ON_STOPPED = `
+apiVersion: argoproj.io/v1alpha1
+kind: Workflow
+metadata:
+  generateName: wf-retry-stopped-
+spec:
+  workflowMetadata:
+    labels:
+      workflows.argoproj.io/test: "true"
+      workflows.argoproj.io/workflow: "wf-retry-stopped"
+  entrypoint: wf-retry-stopped-main
+  executor:
+    serviceAccountName: default
+  templates:
+    - name: wf-retry-stopped-main
+      steps:
+        - - name: create
+            template: create
+          - name: sleep
+            template: sleep
+    - name: sleep
+      container:
+        image: argoproj/argosay:v2
+        args: [ sleep, "10" ]
+    - name: create
+      container:
+        image: argoproj/argosay:v2
+        command:
+          - sh
+          - -c
+        args:
+          - |
+            echo "hello world" > /tmp/message
+            sleep 999
+      outputs:
+        artifacts:
+          - name: my-artifact
+            path: /tmp/message
+            archive:
+              none: {}
+`;
+
+describe("Argo's retry e2e cases on argosy dev (stopped, retry limit)", () => {
+  test('TestRetryStoppedButIncompleteWorkflow: a workflow just stopped is retried and runs its steps again', async () => {
+    const s = await runCli(['submit', writeFile(dir, 'retry-on-stopped.yaml', RETRY_ON_STOPPED), '-o', 'name'], dir);
+    assert.equal(s.code, 0, s.stderr);
+    const name = s.stdout.trim();
+    const running = await until(name, (wf) => byDisplay(wf, 'create')?.phase === 'Running' || !!wf.status?.finishedAt);
+    assert.equal(byDisplay(running, 'create')?.phase, 'Running', JSON.stringify(running.status));
+    const stop = await runCli(['stop', '-l', 'workflows.argoproj.io/workflow=wf-retry-stopped'], dir);
+    assert.equal(stop.code, 0, stop.stderr);
+    assert.match(stop.stdout, new RegExp(`workflow ${name} stopped`));
+    const stopped = await until(name, (wf) => wf.status?.phase === 'Failed');
+    assert.equal(stopped.metadata.labels?.['workflows.argoproj.io/workflow'], 'wf-retry-stopped');
+    const createdAt = byDisplay(stopped, 'create')?.startedAt;
+    await new Promise((r) => setTimeout(r, 1000)); // as Argo's test: retry one second after Failed
+    const r = await runCli(['retry', name], dir);
+    assert.equal(r.code, 0, r.stderr + r.stdout);
+    assert.match(r.stdout, new RegExp(`^Name: +${name}$`, 'm'));
+    const again = await until(
+      name,
+      (wf) => wf.status?.phase === 'Running' && byDisplay(wf, 'create')?.phase === 'Running',
+    );
+    assert.equal(again.spec.shutdown, undefined, 'the stop is lifted');
+    assert.notEqual(byDisplay(again, 'create')?.startedAt, createdAt, 'create runs again');
+    const t = await runCli(['terminate', name], dir);
+    assert.equal(t.code, 0, t.stderr);
+    await until(name, (wf) => wf.status?.phase === 'Failed');
+  });
+
+  test("TestRetryLimit: limit 0 makes one attempt; 'No more retries left', progress 0/1, Argo's node flags", async () => {
+    const file = writeFile(
+      dir,
+      'retry-limit.yaml',
+      `
+apiVersion: argoproj.io/v1alpha1
+kind: Workflow
+metadata:
+  name: test-retry-limit
+spec:
+  entrypoint: main
+  templates:
+    - name: main
+      retryStrategy:
+        limit: 0
+        backoff:
+          duration: 2s
+          factor: 2
+          maxDuration: 5m
+      container:
+        name: main
+        image: 'argoproj/argosay:v2'
+        args: [ exit, "1" ]
+`,
+    );
+    const s = await runCli(['submit', file, '--wait'], dir);
+    assert.match(s.stdout, /^test-retry-limit Failed at /m, s.stderr);
+    const wf = await workflow('test-retry-limit');
+    assert.equal(wf.status?.phase, 'Failed');
+    assert.equal(wf.status?.message, 'No more retries left');
+    assert.equal(wf.status?.progress, '0/1');
+    const nodes = Object.values(wf.status?.nodes ?? {});
+    const retry = nodes.find((n) => n.name === 'test-retry-limit');
+    assert.equal(retry?.phase, 'Failed');
+    assert.equal(retry?.type, 'Retry');
+    assert.equal(retry?.nodeFlag, undefined);
+    const attempt = nodes.find((n) => n.name === 'test-retry-limit(0)');
+    assert.equal(attempt?.phase, 'Failed');
+    assert.equal(attempt?.nodeFlag?.retried, true);
+    assert.equal(nodes.length, 2, 'one attempt only');
+  });
+});
