@@ -46,9 +46,10 @@ const RUNS = [
   'examples__retry-conditional.yaml', // random exit codes, but always Failed in the end
   'examples__retry-container-to-completion.yaml',
   'examples__retry-with-steps.yaml',
-  // Argo's e2e retry-container-to-completion and retry-with-steps are symlinks to these examples. Left
-  // out: retry-backoff, retry-on-error and e2e retry-script end Failed by chance under Argo too (their
-  // random exit codes exhaust the limit with probability 1.2%, 51% and 1.2%): a test must not be random.
+  // Argo's e2e retry-container-to-completion and retry-with-steps are symlinks to these examples.
+  // retry-backoff, retry-on-error and e2e retry-script end Failed by chance under Argo too (their random exit
+  // codes exhaust the limit with probability 1.2%, 51% and 1.2%): test/integration/cli/retry-examples.test.ts
+  // checks each run against every result Argo allows for the draws it made.
 ];
 const DATABASE_BACKED = [
   'examples__synchronization-db-mutex-tmpl-level.yaml',
