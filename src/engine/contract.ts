@@ -218,6 +218,12 @@ export interface Snapshot {
    * earlier round of the same reconcile and not stored yet: phase-transition events are from it.
    */
   storedStatus?: WorkflowStatus;
+  /**
+   * The pods are only those not labelled `workflows.argoproj.io/completed=true` (the reconcile's usual
+   * list, as Argo's pod informer). The engine asks for the finished ones when it needs them
+   * (`Decision.finishedPodsWanted`, pod-scope.ts).
+   */
+  unfinishedPodsOnly?: boolean;
 }
 
 /** A registered cluster and its labels, for templates that choose their cluster (docs/adr/0013-cluster-choice.md). */
@@ -327,7 +333,11 @@ export type Action =
   /** Deletes a claim of the workflow (volumeClaimGC), also dropping `kubernetes.io/pvc-protection` as Argo does. */
   | { kind: 'DeleteClaim'; cluster: string; namespace: string; name: string; reason: string }
   | { kind: 'DeletePod'; cluster: string; namespace: string; name: string; reason: string }
-  | { kind: 'LabelPodCompleted'; cluster: string; namespace: string; name: string }
+  /**
+   * `afterStatusWrite`: the pod's node finished in this decision, so the label may only be set once the
+   * status recording that is stored (a labelled pod is no longer listed; docs/adr/0026-unfinished-pods-list.md).
+   */
+  | { kind: 'LabelPodCompleted'; cluster: string; namespace: string; name: string; afterStatusWrite?: true }
   /**
    * Creates the place's task set, or merge-patches it: `tasks` added to `spec.tasks`, `remove`d from
    * `spec.tasks` and `status.nodes` (Argo's createTaskSet / removeCompletedTaskSetStatus).
@@ -389,6 +399,11 @@ export interface Decision {
   metadataFirst?: true;
   /** Pod creates left out by `Snapshot.podCreateBudget`: the runtime comes back to the workflow at once. */
   deferredCreates?: number;
+  /**
+   * Set when the snapshot held only unfinished pods and this decision needs the finished ones too (why,
+   * for the log): the runtime lists them, adds them and decides again before applying anything.
+   */
+  finishedPodsWanted?: string;
   /**
    * Argo's events for the phase changes this decision makes to the stored status (WorkflowRunning,
    * WorkflowNodeFailed, …), recorded once the status is written; the engine's other events are actions.

@@ -5,7 +5,7 @@
  */
 import { reopenForFailedSaves, saveMemoized } from './memoize.ts';
 import { NOW_VARIABLE } from './expr/expression-tag.ts';
-import type { Decision, ObservedPod, Snapshot, WorkflowMetaPatch } from './contract.ts';
+import type { Action, Decision, ObservedPod, Snapshot, WorkflowMetaPatch } from './contract.ts';
 import { WORKFLOW_FINALIZER } from './contract.ts';
 import { ARTIFACT_GC_FINALIZER, hasArtifactGC } from './artifact-gc/strategy.ts';
 import type { ArtifactRepository, Condition, NodeStatus, Workflow, WorkflowPhase, WorkflowStatus } from './types.ts';
@@ -40,6 +40,7 @@ import { newSyncState, releaseUnwanted } from './sync/state.ts';
 import { writeSyncStatus } from './sync/status.ts';
 import { settleMetrics, workflowMetrics } from './metrics/emit.ts';
 import { planReconcile } from './reconcile-plan.ts';
+import { finishedPodsWanted } from './pod-scope.ts';
 
 function isDone(phase: WorkflowPhase | undefined): boolean {
   return phase === 'Succeeded' || phase === 'Failed' || phase === 'Error';
@@ -149,14 +150,25 @@ function needsCompletedLabel(observed: ObservedPod): boolean {
  * Argo labels a pod `completed=true` once its node is done (the pod clean-up queue), so watches that
  * select `completed=false` stop seeing it. Pods being deleted are left alone.
  */
-function labelCompletedPods(ctx: ExecContext, finished: ObservedPod[]): void {
+function labelCompletedPods(ctx: ExecContext, finished: ObservedPod[], stored: WorkflowStatus | undefined): void {
   const deleting = new Set(
     ctx.actions.flatMap((a) => (a.kind === 'DeletePod' ? [`${a.cluster}/${a.namespace}/${a.name}`] : [])),
   );
+  const storedNodes = stored?.nodes ?? {};
   const label = (observed: ObservedPod): void => {
-    const name = observed.pod.metadata.name as string;
+    const meta = observed.pod.metadata;
+    const name = meta.name as string;
     if (deleting.has(`${observed.cluster}/${observed.namespace}/${name}`)) return;
-    ctx.actions.push({ kind: 'LabelPodCompleted', cluster: observed.cluster, namespace: observed.namespace, name });
+    const action: Extract<Action, { kind: 'LabelPodCompleted' }> = {
+      kind: 'LabelPodCompleted',
+      cluster: observed.cluster,
+      namespace: observed.namespace,
+      name,
+    };
+    // A labelled pod is no longer listed (pod-scope.ts): its node's outcome must be stored first, as in
+    // Argo (persistUpdates labels pods only after the workflow update succeeded).
+    if (!isFulfilled(storedNodes[meta.annotations?.[ANNOTATION_NODE_ID] ?? name])) action.afterStatusWrite = true;
+    ctx.actions.push(action);
   };
   for (const observed of finished) label(observed);
   // Pods whose node finished during this decide. forEach: no [key, value] pair per pod.
@@ -233,7 +245,7 @@ function decideWorkflow(snapshot: Snapshot, now: Date): Decision {
   collectAtEnd(ctx, snapshot.pods, status, current.nodes);
   // A workflow completing now is never reconciled again: labelling its last pods would be a write
   // per workflow that nothing reads (docs/adr/0006-workflow-crd-status.md, write budget).
-  if (!isDone(status.phase)) labelCompletedPods(ctx, finishedPods);
+  if (!isDone(status.phase)) labelCompletedPods(ctx, finishedPods, snapshot.storedStatus ?? given.status);
   const decision: Decision = {
     actions: ctx.actions,
     status,
@@ -244,6 +256,8 @@ function decideWorkflow(snapshot: Snapshot, now: Date): Decision {
   const after = requeueAfter(ctx, snapshot, status, left, now);
   if (after !== undefined) decision.requeueAfterMs = after;
   if (ctx.createBudget?.deferred) decision.deferredCreates = ctx.createBudget.deferred;
+  const wanted = finishedPodsWanted(snapshot, status);
+  if (wanted) decision.finishedPodsWanted = wanted;
   return decision;
 }
 

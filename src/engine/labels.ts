@@ -58,17 +58,30 @@ function clusterRequirement(cluster: string, mainCluster: string): string {
   return cluster === mainCluster ? `!${LABEL_WORKFLOW_CLUSTER_NAME}` : `${LABEL_WORKFLOW_CLUSTER_NAME}=${mainCluster}`;
 }
 
+/** Which of a workflow's pods a list reads: all, or only those (not) labelled completed=true. */
+export type PodScope = 'all' | 'unfinished' | 'finished';
+
+const SCOPE_REQUIREMENT: Record<PodScope, string[]> = {
+  all: [],
+  // Argo's pod informer selects `completed=false` (workflow/controller/controller.go newWorkflowPodWatch);
+  // `!=true` also keeps a pod that lost or never had the label.
+  unfinished: [`${LABEL_COMPLETED}!=true`],
+  finished: [`${LABEL_COMPLETED}=true`],
+};
+
 /** Label selector of one workflow's pods in a cluster (the reconcile's and the finalizer's list). */
 export function workflowPodSelector(
   name: string,
   place: { cluster: string; namespace?: string },
   mainCluster: string,
   instanceId: string,
+  scope: PodScope = 'all',
 ): string {
   return [
     `${LABEL_WORKFLOW}=${name}`,
     instanceRequirement(instanceId),
     clusterRequirement(place.cluster, mainCluster),
+    ...SCOPE_REQUIREMENT[scope],
   ].join(',');
 }
 

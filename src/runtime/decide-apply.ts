@@ -20,6 +20,8 @@ export const DEFAULT_MAX_POD_CREATES = 200;
 export interface DecideApplyDeps extends ApplyDeps {
   decide: (snapshot: Snapshot, now: Date) => Decision;
   maxPodCreates?: number;
+  /** The snapshot with the workflow's finished pods added (observe-workflow.ts), when the engine asks. */
+  readFinishedPods?: (snapshot: Snapshot) => Promise<Snapshot>;
 }
 
 export interface DecideApplyResult {
@@ -36,6 +38,11 @@ export interface DecideApplyResult {
   deferred: number;
   /** The pods observed before, and the ones created (or found) here. */
   pods: ObservedPod[];
+  /**
+   * Completed labels of pods whose node finished in this reconcile: applied only once the status that
+   * records it is stored (reconcile.ts), since a labelled pod is no longer listed.
+   */
+  afterWrite: Extract<Action, { kind: 'LabelPodCompleted' }>[];
   /** The events every round decided (a later round does not repeat an earlier one's), in order. */
   events: Action[];
   /** The lock records as last read or changed here (an ending that follows lets go of them). */
@@ -54,7 +61,9 @@ export async function decideAndApply(
   snapshot: Snapshot,
   now: Date,
 ): Promise<DecideApplyResult> {
-  let decision = deps.decide({ ...snapshot, podCreateBudget: createBudget(deps, { created: 0, adopted: 0 }) }, now);
+  const first = await firstDecision(deps, snapshot, now);
+  snapshot = first.snapshot;
+  let decision = first.decision;
   const out: DecideApplyResult = {
     decision,
     workflow: wf,
@@ -65,6 +74,7 @@ export async function decideAndApply(
     metaWrites: 0,
     deferred: 0,
     pods: snapshot.pods,
+    afterWrite: [],
     events: [],
     metrics: [],
   };
@@ -73,7 +83,8 @@ export async function decideAndApply(
   for (let round = 1; ; round++) {
     keepEvents(out, decision);
     if (decision.metadataFirst) await storeMetadata(deps, out, decision);
-    const todo = decision.actions.filter((a) => a.kind !== 'EmitEvent' && !applied.has(actionKey(a)));
+    keepAfterWrite(out, decision);
+    const todo = decision.actions.filter((a) => !laterAction(a) && !applied.has(actionKey(a)));
     const result = await applyActions(deps, out.workflow, todo);
     count(out, result);
     for (const a of result.outcomes) applied.add(actionKey(a.action));
@@ -88,6 +99,37 @@ export async function decideAndApply(
     }
     decision = out.decision = deps.decide(nextRound(deps, snapshot, out, decision, effects, locks), now);
   }
+}
+
+/**
+ * The first round's decision, on a snapshot with the finished pods added when the engine asked for them
+ * (engine/pod-scope.ts): nothing was applied yet, so deciding again is all it costs.
+ */
+async function firstDecision(
+  deps: DecideApplyDeps,
+  snapshot: Snapshot,
+  now: Date,
+): Promise<{ snapshot: Snapshot; decision: Decision }> {
+  const budget = createBudget(deps, { created: 0, adopted: 0 });
+  const decision = deps.decide({ ...snapshot, podCreateBudget: budget }, now);
+  if (!decision.finishedPodsWanted || !deps.readFinishedPods) return { snapshot, decision };
+  deps.logger.info('reading the finished pods too', { reason: decision.finishedPodsWanted });
+  const full = await deps.readFinishedPods(snapshot);
+  return { snapshot: full, decision: deps.decide({ ...full, podCreateBudget: budget }, now) };
+}
+
+/** Actions not applied with the others: events (after the status write) and labels that wait for it. */
+function laterAction(a: Action): boolean {
+  return a.kind === 'EmitEvent' || (a.kind === 'LabelPodCompleted' && a.afterStatusWrite === true);
+}
+
+function keepAfterWrite(out: DecideApplyResult, decision: Decision): void {
+  const have = new Set(out.afterWrite.map(actionKey));
+  for (const a of decision.actions)
+    if (a.kind === 'LabelPodCompleted' && a.afterStatusWrite && !have.has(actionKey(a))) {
+      have.add(actionKey(a));
+      out.afterWrite.push(a);
+    }
 }
 
 /** Pod creates this reconcile may still make: the configured cap less the ones made (or adopted) so far. */

@@ -8,7 +8,7 @@ import type { ObservedPod, KubePod, PlaceProblem } from '../engine/contract.ts';
 import type { PodPlace, Workflow } from '../engine/types.ts';
 import type { ClusterRegistry, KubeClient } from '../ports/kube.ts';
 import { listAll, podsPath } from '../adapters/kube/resources.ts';
-import { isForeignPod, LABEL_WORKFLOW_NAMESPACE, workflowPodSelector } from '../engine/labels.ts';
+import { isForeignPod, LABEL_WORKFLOW_NAMESPACE, workflowPodSelector, type PodScope } from '../engine/labels.ts';
 import { isNotConfigured, outcomeOf } from './outcome.ts';
 
 export { isNotConfigured };
@@ -63,6 +63,7 @@ export function noCredentials(places: ObserveResult['unconfigured']): PlaceProbl
 /** The workflow's own place's pod list, started before the workflow is read (see {@link prefetchOwnPods}). */
 export interface OwnPodsList {
   namespace: string;
+  scope: PodScope;
   list: Promise<{ items: KubePod[] }>;
 }
 
@@ -77,11 +78,13 @@ export function prefetchOwnPods(
   instanceId: string,
 ): OwnPodsList {
   const place = { cluster: registry.mainCluster, namespace: ref.namespace };
-  const selector = workflowPodSelector(ref.workflow, place, registry.mainCluster, instanceId);
+  // A running workflow's usual list (engine/pod-scope.ts); a finished or deleted one lists again.
+  const scope = 'unfinished';
+  const selector = workflowPodSelector(ref.workflow, place, registry.mainCluster, instanceId, scope);
   const list = clientForPlace(registry, place).then((c) => listAll<KubePod>(c, podsPath(place.namespace), selector));
   // Awaited only when the workflow is reconciled; a failure then is thrown there, not unhandled here.
   list.catch(() => undefined);
-  return { namespace: ref.namespace, list };
+  return { namespace: ref.namespace, scope, list };
 }
 
 export interface ObserveResult {
@@ -103,6 +106,7 @@ export async function observePods(
   instanceId: string,
   places: PodPlace[] = podPlaces(workflow, registry.mainCluster),
   own?: OwnPodsList,
+  scope: PodScope = 'all',
 ): Promise<ObserveResult> {
   const wfNs = workflow.metadata.namespace ?? '';
   const name = workflow.metadata.name ?? '';
@@ -111,13 +115,13 @@ export async function observePods(
   const lists = await Promise.all(
     places.map(async (place) => {
       const isOwn = place.cluster === registry.mainCluster && place.namespace === wfNs;
-      const prefetched = isOwn && own?.namespace === wfNs ? own.list : undefined;
+      const prefetched = isOwn && own?.namespace === wfNs && own.scope === scope ? own.list : undefined;
       const client = prefetched ? undefined : await clientOrReason(registry, place);
       if (typeof client === 'string') {
         unconfigured.push({ ...place, message: client });
         return [];
       }
-      const selector = workflowPodSelector(name, place, registry.mainCluster, instanceId);
+      const selector = workflowPodSelector(name, place, registry.mainCluster, instanceId, scope);
       let list: { items: KubePod[] };
       try {
         list = client ? await listAll<KubePod>(client, podsPath(place.namespace), selector) : await prefetched!;

@@ -25,7 +25,7 @@ import { StatusConflictError } from './errors.ts';
 import { finalizeWorkflow, needsFinalization } from './finalize.ts';
 import { discoverStatusSubresource } from '../adapters/kube/resources.ts';
 import { prefetchOwnPods, type OwnPodsList } from './observe.ts';
-import { observeWorkflow } from './observe-workflow.ts';
+import { observeFinishedPods, observeWorkflow } from './observe-workflow.ts';
 import { deleteTaskResults, type ExecutorMode } from './task-results.ts';
 import { LABEL_COMPLETED, LABEL_INSTANCE_ID } from '../engine/labels.ts';
 import { isLost, readWorkflow } from './read-workflow.ts';
@@ -242,7 +242,9 @@ async function reconcileOnce(
     log.error('offloaded nodes lost; ending the workflow with phase Error', { reason: how.lost });
     snapshot.offloadedNodesLost = { message: how.lost };
   }
-  const settled = await decideAndApply({ ...deps, afterAction: deps.hooks?.afterAction }, wf, snapshot, deps.now());
+  const readFinishedPods = (s: Snapshot) => observeFinishedPods(deps, s, instanceId);
+  const applyDeps = { ...deps, afterAction: deps.hooks?.afterAction, readFinishedPods };
+  const settled = await decideAndApply(applyDeps, wf, snapshot, deps.now());
   const current = settled.workflow;
   countWrites(settled.metaWrites);
   if (settled.decision.reasons.length > 0)
@@ -258,7 +260,8 @@ async function reconcileOnce(
   // Argo's phase-transition events, then the engine's own (a node starting to wait for a cluster).
   const eventActions = [...(decision.phaseEvents ?? []), ...emitted];
   const cleaned = isDone(decision.status.phase) ? await cleanUpDone(deps, wf, decision.status, taskResults) : 0;
-  const applied = settled.created + settled.deleted + written.deleted + settled.labelled;
+  const labelled = written.ended ? 0 : await labelAfterWrite(deps, log, written.workflow, settled.afterWrite);
+  const applied = settled.created + settled.deleted + written.deleted + settled.labelled + labelled;
   const totalWrites = countWrites(written.writes + applied + cleaned);
   await deps.hooks?.afterStatusWrite?.(written.workflow, attempt);
   // Events after the status write: they describe what is now stored, and a conflict retry above
@@ -277,6 +280,20 @@ async function reconcileOnce(
     requeueAfterMs: decision.requeueAfterMs,
     seen: versionsOf([written.workflow, ...settled.pods.map((p) => p.pod)]),
   };
+}
+
+/**
+ * Labels completed the pods whose node's outcome the status just stored records (Argo's persistUpdates
+ * labels pods only after the workflow update succeeded). One that fails stays listed, and the next
+ * decide labels it again — then before its status write, with the failure noted on its node.
+ */
+async function labelAfterWrite(deps: ReconcileDeps, log: Logger, written: Workflow, labels: Action[]): Promise<number> {
+  if (labels.length === 0) return 0;
+  const result = await applyActions({ ...deps }, written, labels);
+  for (const { action, outcome } of result.outcomes)
+    if (outcome.kind !== 'done' && outcome.kind !== 'already-there')
+      log.warn('pod not labelled completed; labelled on the next reconcile', { action, outcome });
+  return result.labelled;
 }
 
 /** The follow-up nudge of a reconcile: at once for creates the cap deferred, else the decision's wake-up. */
