@@ -260,7 +260,7 @@ async function reconcileOnce(
   // Argo's phase-transition events, then the engine's own (a node starting to wait for a cluster).
   const eventActions = [...(decision.phaseEvents ?? []), ...emitted];
   const cleaned = isDone(decision.status.phase) ? await cleanUpDone(deps, wf, decision.status, taskResults) : 0;
-  const labelled = written.ended ? 0 : await labelAfterWrite(deps, log, written.workflow, settled.afterWrite);
+  const labelled = written.ended ? 0 : await labelAfterWrite(deps, log, wf, written.workflow, settled.afterWrite);
   const applied = settled.created + settled.deleted + written.deleted + settled.labelled + labelled;
   const totalWrites = countWrites(written.writes + applied + cleaned);
   await deps.hooks?.afterStatusWrite?.(written.workflow, attempt);
@@ -284,15 +284,27 @@ async function reconcileOnce(
 
 /**
  * Labels completed the pods whose node's outcome the status just stored records (Argo's persistUpdates
- * labels pods only after the workflow update succeeded). One that fails stays listed, and the next
- * decide labels it again — then before its status write, with the failure noted on its node.
+ * labels pods only after the workflow update succeeded). One that fails stays listed; the reconcile
+ * comes back at once, and that decide labels it again — before its status write, so that a failure is
+ * noted on the node with an event (engine/pod-effects.ts).
  */
-async function labelAfterWrite(deps: ReconcileDeps, log: Logger, written: Workflow, labels: Action[]): Promise<number> {
+async function labelAfterWrite(
+  deps: ReconcileDeps,
+  log: Logger,
+  wf: Workflow,
+  written: Workflow,
+  labels: Action[],
+): Promise<number> {
   if (labels.length === 0) return 0;
   const result = await applyActions({ ...deps }, written, labels);
-  for (const { action, outcome } of result.outcomes)
-    if (outcome.kind !== 'done' && outcome.kind !== 'already-there')
-      log.warn('pod not labelled completed; labelled on the next reconcile', { action, outcome });
+  const failed = result.outcomes.filter((o) => o.outcome.kind !== 'done' && o.outcome.kind !== 'already-there');
+  if (failed.length === 0) return result.labelled;
+  log.warn('pods not labelled completed after the status write; coming back for them', {
+    pods: failed.map((f) => (f.action as { name: string }).name),
+    outcome: failed[0]?.outcome,
+  });
+  const version = `${written.metadata.resourceVersion ?? ''}-labels`;
+  await nudgeSelf(deps, wf, 0, { change: `${failed.length} completed labels failed`, version });
   return result.labelled;
 }
 
