@@ -47,7 +47,10 @@ function running(podGC?: Workflow['spec']['podGC']) {
   const started = step(wide(4, podGC), []);
   const pods = advance(started.pods, () => true);
   const stored = step(started.wf, pods);
-  assert.equal(Object.values(stored.wf.status?.nodes ?? {}).filter((n) => n.type === 'Pod' && n.phase === 'Running').length, 4);
+  assert.equal(
+    Object.values(stored.wf.status?.nodes ?? {}).filter((n) => n.type === 'Pod' && n.phase === 'Running').length,
+    4,
+  );
   return { wf: stored.wf, pods };
 }
 
