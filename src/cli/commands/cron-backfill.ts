@@ -14,7 +14,9 @@ import { CronParseError, nextRun, parseSchedule } from '../../engine/cron/schedu
 import type { Workflow } from '../../engine/types.ts';
 import { contextOf, type CliContext } from '../lib/context.ts';
 import { failure, usageError } from '../lib/errors.ts';
-import { goTimeString, parseGoTime, rfc1123, GoTimeParseError, type GoTime } from '../lib/go-time-parse.ts';
+import { GoTimeParseError, parseGoTime } from '../../engine/expr/go-time-parse.ts';
+import { goTimeString, GoTime, offsetAt } from '../../engine/expr/go-time-value.ts';
+import { formatGoTime } from '../../engine/expr/go-time.ts';
 import { withTarget } from '../lib/kube-target.ts';
 import { path as cronPath } from '../lib/cron-view.ts';
 import { isNotFound } from '../../adapters/kube/errors.ts';
@@ -37,10 +39,11 @@ interface BackfillFlags {
 /** The schedule's ticks in (start, end], as Go times in start's zone (argo's `cronTab.Next` loop). */
 export function scheduleTimes(schedule: string, start: GoTime, endMs: number): string[] {
   const s = parseSchedule(schedule);
-  const shift = start.offsetSeconds * 1000;
+  // A fixed zone (what Go's time.Parse gives), so one shift turns wall-clock ticks into instants.
+  const shift = offsetAt(start.loc, start.ms) * 60_000;
   const out: string[] = [];
   for (let t = nextRun(s, start.ms + shift); t !== undefined && t - shift <= endMs; t = nextRun(s, t))
-    out.push(goTimeString({ ...start, ms: t - shift }));
+    out.push(goTimeString(new GoTime(t - shift, start.loc)));
   return out;
 }
 
@@ -113,7 +116,8 @@ async function backfill(ctx: CliContext, cronName: string, flags: BackfillFlags,
   const start = parseTime(flags.format, flags.start);
   const nowMs = Date.now();
   const endMs = flags.end ? parseTime(flags.format, flags.end).ms : nowMs;
-  const endText = flags.end ?? rfc1123(nowMs);
+  // Go's time.Now().Format(time.RFC1123) on a UTC machine.
+  const endText = flags.end ?? formatGoTime(RFC1123, new Date(nowMs));
   const name = flags.name || randomBytes(3).toString('hex').slice(0, 5);
   await withTarget(ctx, async (target) => {
     const ns = ctx.globals.namespace || target.namespace;

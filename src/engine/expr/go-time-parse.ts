@@ -1,10 +1,19 @@
 /**
- * Go's `time.Parse` / `ParseInLocation` for expr-lang's `date(str[, layout[, zone]])`: the layout is a
- * Go reference time (`2006-01-02T15:04:05Z07:00`); fractional seconds after the seconds are accepted
- * even when the layout has none, as Go does. Errors use Go's `parsing time ... cannot parse` wording.
+ * Go's `time.Parse` / `ParseInLocation`, for expr-lang's `date(str[, layout[, zone]])` and for
+ * `argosy cron backfill --start/--end/--format`: the layout is a Go reference time
+ * (`2006-01-02T15:04:05Z07:00`); fractional seconds after the seconds are accepted even when the
+ * layout has none, and the weekday is read but not checked, as Go does. Errors carry Go's words
+ * (`parsing time "x" as "layout": cannot parse "x" as "Mon"`, `...: day out of range`,
+ * `...: extra text: "x"`). A zone abbreviation other than UTC gives a zone of that name at offset 0
+ * (Go's rule for names the local zone does not define; the controller and CLI read times as UTC).
  */
 import { ExprPanic } from './errors.ts';
-import { DAYS, GoLocation, GoTime, MONTHS, offsetAt, UTC } from './go-time-value.ts';
+import { DAYS, GoLocation, GoTime, MONTHS, offsetAt, UTC, zoneAbbreviation } from './go-time-value.ts';
+
+/** A value that does not match its layout (an ExprPanic, so expr-lang's `date()` panics with it). */
+export class GoTimeParseError extends ExprPanic {
+  override name = 'GoTimeParseError';
+}
 
 const TOKEN =
   /January|Jan|Monday|Mon|MST|2006|Z07:00|Z0700|Z07|-07:00|-0700|-07|01|02|_2|15|03|04|05|06|PM|pm|[.,][09]+(?!\d)|1|2|3|4|5/y;
@@ -19,6 +28,8 @@ interface Fields {
   ms: number;
   pm?: boolean;
   offsetMin?: number;
+  /** `Z` for a `Z07:00`-style token: UTC whatever the location (Go sets z = UTC). */
+  zulu?: boolean;
   zoneName?: string;
 }
 
@@ -46,6 +57,7 @@ function offsetReader(colon: boolean, z: boolean, minutes: boolean): Reader {
   return (value, f) => {
     if (z && value.startsWith('Z')) {
       f.offsetMin = 0;
+      f.zulu = true;
       return 1;
     }
     const re = minutes ? (colon ? /^([+-])(\d\d):(\d\d)/ : /^([+-])(\d\d)(\d\d)/) : /^([+-])(\d\d)/;
@@ -101,10 +113,53 @@ const READERS: Record<string, Reader> = {
   '-07': offsetReader(false, false, false),
 };
 
-function cannotParse(value: string, layout: string, rest: string, chunk: string): ExprPanic {
-  return new ExprPanic(
+function cannotParse(value: string, layout: string, rest: string, chunk: string): GoTimeParseError {
+  return new GoTimeParseError(
     `parsing time ${JSON.stringify(value)} as ${JSON.stringify(layout)}: cannot parse ${JSON.stringify(rest)} as ${JSON.stringify(chunk)}`,
   );
+}
+
+/** The field each token sets, and its range when Go checks it while parsing (Go's `rangeErrString`). */
+const RANGES: Record<string, ['month' | 'hour' | 'minute' | 'second', string, number, number]> = {
+  '01': ['month', 'month', 1, 12],
+  '1': ['month', 'month', 1, 12],
+  '15': ['hour', 'hour', 0, 23],
+  '03': ['hour', 'hour', 0, 12],
+  '3': ['hour', 'hour', 0, 12],
+  '04': ['minute', 'minute', 0, 59],
+  '4': ['minute', 'minute', 0, 59],
+  '05': ['second', 'second', 0, 59],
+  '5': ['second', 'second', 0, 59],
+};
+
+function outOfRange(value: string, what: string): GoTimeParseError {
+  return new GoTimeParseError(`parsing time ${JSON.stringify(value)}: ${what} out of range`);
+}
+
+/** The layout's literal text from `i` up to its next token (Go's `prefix` of nextStdChunk). */
+function literalAt(layout: string, i: number): string {
+  let j = i;
+  for (; j < layout.length; j++) {
+    TOKEN.lastIndex = j;
+    const tok = TOKEN.exec(layout)?.[0];
+    if (tok !== undefined && (READERS[tok] || /^[.,][09]+$/.test(tok))) break;
+  }
+  return layout.slice(i, j);
+}
+
+/** Go's `skip`: the literal must match, a space matching any run of spaces; the rest, or undefined. */
+function skipLiteral(rest: string, literal: string): { rest: string; ok: boolean } {
+  let [v, p] = [rest, literal];
+  while (p.length > 0) {
+    if (p[0] === ' ') {
+      if (v.length > 0 && v[0] !== ' ') return { rest: v, ok: false };
+      [p, v] = [p.replace(/^ +/, ''), v.replace(/^ +/, '')];
+      continue;
+    }
+    if (v[0] !== p[0]) return { rest: v, ok: false };
+    [p, v] = [p.slice(1), v.slice(1)];
+  }
+  return { rest: v, ok: true };
 }
 
 /** Reads `value` against `layout` into fields; throws Go's parse error. */
@@ -112,24 +167,30 @@ function readFields(layout: string, value: string): Fields {
   const f: Fields = { year: 0, month: 1, day: 1, hour: 0, minute: 0, second: 0, ms: 0 };
   let rest = value;
   for (let i = 0; i < layout.length;) {
-    TOKEN.lastIndex = i;
-    const tok = TOKEN.exec(layout)?.[0];
-    const reader = tok === undefined ? undefined : /^[.,][09]+$/.test(tok) ? fraction : READERS[tok];
-    if (tok === undefined || !reader) {
-      if (rest[0] !== layout[i]) throw cannotParse(value, layout, rest, layout.slice(i));
-      rest = rest.slice(1);
-      i += 1;
+    const literal = literalAt(layout, i);
+    if (literal !== '') {
+      const skipped = skipLiteral(rest, literal);
+      if (!skipped.ok) throw cannotParse(value, layout, skipped.rest, literal);
+      rest = skipped.rest;
+      i += literal.length;
       continue;
     }
+    TOKEN.lastIndex = i;
+    const tok = TOKEN.exec(layout)![0];
+    const reader = /^[.,][09]+$/.test(tok) ? fraction : (READERS[tok] as Reader);
     const used = reader(rest, f);
     if (used < 0) throw cannotParse(value, layout, rest, tok);
     rest = rest.slice(used);
     i += tok.length;
+    const range = RANGES[tok];
+    if (range && (f[range[0]] < range[2] || f[range[0]] > range[3])) throw outOfRange(value, range[1]);
     // Go accepts a fraction after the seconds when the layout has none.
     if ((tok === '05' || tok === '5') && /^[.,]\d/.test(rest) && !/^[.,][09]/.test(layout.slice(i)))
       rest = rest.slice(fraction(rest, f));
   }
-  if (rest !== '') throw new ExprPanic(`parsing time ${JSON.stringify(value)}: extra text: ${JSON.stringify(rest)}`);
+  if (rest !== '')
+    throw new GoTimeParseError(`parsing time ${JSON.stringify(value)}: extra text: ${JSON.stringify(rest)}`);
+  if (f.day < 1 || f.day > new Date(Date.UTC(f.year, f.month, 0)).getUTCDate()) throw outOfRange(value, 'day');
   return f;
 }
 
@@ -142,15 +203,21 @@ function utcMs(f: Fields): number {
   return d.getTime();
 }
 
-/** Go's `time.ParseInLocation(layout, value, loc)` (`time.Parse` when `loc` is UTC). */
+/**
+ * Go's `time.ParseInLocation(layout, value, loc)` (`time.Parse` when `loc` is UTC): a numeric offset
+ * that is `loc`'s at that instant (and the zone name, when given, too) gives `loc`, another offset a
+ * fixed zone carrying the parsed name; a name alone gives `loc` when it is UTC, else that name at 0.
+ */
 export function parseGoTime(layout: string, value: string, loc: GoLocation = UTC): GoTime {
   const f = readFields(layout, value);
-  if (f.month < 1 || f.month > 12 || f.day < 1 || f.day > 31 || f.hour > 23 || f.minute > 59 || f.second > 59)
-    throw new ExprPanic(`parsing time ${JSON.stringify(value)}: value out of range`);
   const wall = utcMs(f);
+  if (f.zulu) return new GoTime(wall, UTC);
   if (f.offsetMin !== undefined) {
-    const zone = f.offsetMin === 0 ? UTC : new GoLocation('', f.offsetMin);
-    return new GoTime(wall - f.offsetMin * 60000, zone);
+    const ms = wall - f.offsetMin * 60000;
+    const local = offsetAt(loc, ms) === f.offsetMin;
+    if (local && (f.zoneName === undefined || zoneAbbreviation(new GoTime(ms, loc)) === f.zoneName))
+      return new GoTime(ms, loc);
+    return new GoTime(ms, new GoLocation(f.zoneName ?? '', f.offsetMin));
   }
   if (f.zoneName !== undefined && f.zoneName !== 'UTC') return new GoTime(wall, new GoLocation(f.zoneName, 0));
   if (loc === UTC || f.zoneName === 'UTC') return new GoTime(wall, UTC);

@@ -7,7 +7,8 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parse } from 'yaml';
 import { scheduleTimes } from '../../../src/cli/commands/cron-backfill.ts';
-import { goTimeString, parseGoTime } from '../../../src/cli/lib/go-time-parse.ts';
+import { parseGoTime } from '../../../src/engine/expr/go-time-parse.ts';
+import { goTimeString } from '../../../src/engine/expr/go-time-value.ts';
 import {
   backfillManifest,
   backfillPrefix,
@@ -21,7 +22,8 @@ const RFC1123 = 'Mon, 02 Jan 2006 15:04:05 MST';
 describe('Go time layouts (time.Parse, Time.String)', () => {
   test('RFC 1123 with an abbreviation: offset 0 in a zone of that name; UTC is UTC; weekday not checked', () => {
     const t = parseGoTime(RFC1123, 'Wed, 21 Oct 2024 15:28:00 GMT');
-    assert.deepEqual(t, { ms: Date.UTC(2024, 9, 21, 15, 28), offsetSeconds: 0, zone: 'GMT' });
+    assert.equal(t.ms, Date.UTC(2024, 9, 21, 15, 28));
+    assert.deepEqual([t.loc.name, t.loc.fixedOffsetMin], ['GMT', 0]);
     assert.equal(goTimeString(t), '2024-10-21 15:28:00 +0000 GMT');
     assert.equal(goTimeString(parseGoTime(RFC1123, 'Mon, 21 Oct 2024 15:28:00 UTC')), '2024-10-21 15:28:00 +0000 UTC');
   });
@@ -42,8 +44,42 @@ describe('Go time layouts (time.Parse, Time.String)', () => {
       message: 'parsing time "2024-02-30": day out of range',
     });
     assert.throws(() => parseGoTime('2006-01-02', '2024-02-03x'), {
-      message: 'parsing time "2024-02-03x" as "2006-01-02": extra text: "x"',
+      // Go's ParseError.Error(): a Message (extra text, out of range) follows the value alone.
+      message: 'parsing time "2024-02-03x": extra text: "x"',
     });
+  });
+});
+
+describe("Go's time.Parse words and zones (the engine's parser, shared with expr-lang's date())", () => {
+  test('a literal that does not match names the whole literal chunk; a space matches a run of spaces', () => {
+    assert.throws(() => parseGoTime('2006-01-02 at 15:04', '2024-10-21 on 15:28'), {
+      message: 'parsing time "2024-10-21 on 15:28" as "2006-01-02 at 15:04": cannot parse "on 15:28" as " at "',
+    });
+    assert.equal(parseGoTime('2006-01-02 15:04', '2024-10-21   15:28').ms, Date.UTC(2024, 9, 21, 15, 28));
+  });
+  test('each field out of range in its own words', () => {
+    const cases: [string, string, string][] = [
+      ['2006-01-02', '2024-13-01', 'month'],
+      ['2006-01-02 15:04', '2024-01-01 24:00', 'hour'],
+      ['3:04PM', '13:00PM', 'hour'],
+      ['15:04', '12:60', 'minute'],
+      ['15:04:05', '12:00:60', 'second'],
+      ['Jan 2 2006', 'Feb 29 2023', 'day'],
+    ];
+    for (const [layout, value, what] of cases)
+      assert.throws(() => parseGoTime(layout, value), { message: `parsing time "${value}": ${what} out of range` });
+  });
+  test('an offset with a zone name keeps the name (FixedZone); offset 0 without one is UTC', () => {
+    const t = parseGoTime('2006-01-02 15:04 -0700 MST', '2024-10-21 15:28 +0200 CEST');
+    assert.equal(goTimeString(t), '2024-10-21 15:28:00 +0200 CEST');
+    assert.equal(
+      goTimeString(parseGoTime('2006-01-02 15:04 -0700', '2024-10-21 15:28 +0000')),
+      '2024-10-21 15:28:00 +0000 UTC',
+    );
+    assert.equal(
+      goTimeString(parseGoTime('2006-01-02T15:04:05Z07:00', '2024-10-21T15:28:00Z')),
+      '2024-10-21 15:28:00 +0000 UTC',
+    );
   });
 });
 
