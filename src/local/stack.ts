@@ -76,6 +76,8 @@ export interface LocalStack {
   clusters: LocalClusters;
   kubeconfigPath: string;
   mainCluster: string;
+  /** The functions' resolved configuration. */
+  config: Config;
   sqsEndpoint: string;
   queueUrls: { work: string; dlq: string; timer: string };
   /** Pause/resume the queue → reconcile event source. */
@@ -226,6 +228,7 @@ function stackHandle(
     clusters,
     kubeconfigPath: clusters.kubeconfigPath,
     mainCluster: mainName,
+    config: controller.config,
     sqsEndpoint: queues.endpoint,
     queueUrls: queues.queueUrls,
     control: controller.reconcilePoller,
