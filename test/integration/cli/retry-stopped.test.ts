@@ -1,8 +1,10 @@
 /**
  * More of Argo's retry e2e cases as a user runs them against `argosy dev` (local kubelet, real handlers,
  * real CLI): TestRetryStoppedButIncompleteWorkflow (test/e2e/argo_server_test.go: retry right after a stop
- * failed the workflow, its long step still holding an output artifact) and TestRetryLimit
- * (test/e2e/retry_test.go: `retryStrategy.limit: 0` with a backoff — one attempt, Argo's status and node flags).
+ * failed the workflow, its long step still holding an output artifact), and from test/e2e/retry_test.go
+ * TestRetryLimit (`limit: 0` with a backoff: one attempt, Argo's status and node flags), TestRetryBackoff
+ * (10 s backoff, maxDuration 1m: Failed within Argo's 90 s, at most 10 nodes) and TestRetryNodeAntiAffinity
+ * (the dev cluster has one node, as Argo's e2e k3d cluster: the retry pod cannot be placed and says why).
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -160,5 +162,88 @@ spec:
     assert.equal(attempt?.phase, 'Failed');
     assert.equal(attempt?.nodeFlag?.retried, true);
     assert.equal(nodes.length, 2, 'one attempt only');
+  });
+  test('TestRetryBackoff: limit 10 (string and number), backoff 10s, maxDuration 1m: Failed, at most 10 nodes', async () => {
+    const spec = (limit: string) => `
+apiVersion: argoproj.io/v1alpha1
+kind: Workflow
+metadata:
+  generateName: test-backoff-strategy-
+spec:
+  entrypoint: main
+  templates:
+    - name: main
+      retryStrategy:
+        limit: ${limit}
+        backoff:
+          duration: 10s
+          maxDuration: 1m
+      container:
+          name: main
+          image: 'argoproj/argosay:v2'
+          args: [ exit, "1" ]
+`;
+    // Both at once, as Argo's suite waits up to 90 s for each in turn.
+    const names = await Promise.all(
+      ["'10'", '10'].map(async (limit, i) => {
+        const s = await runCli(['submit', writeFile(dir, `backoff-${i}.yaml`, spec(limit)), '-o', 'name'], dir);
+        assert.equal(s.code, 0, s.stderr);
+        return s.stdout.trim();
+      }),
+    );
+    for (const name of names) {
+      const wf = await until(name, (w) => !!w.status?.finishedAt);
+      assert.equal(wf.status?.phase, 'Failed');
+      assert.ok(Object.keys(wf.status?.nodes ?? {}).length <= 10);
+      // 10 s, 20 s, 40 s of backoff cannot fit in a minute: the max duration ends it before the limit.
+      assert.match(wf.status?.nodes?.[name]?.message ?? '', /max duration limit/i);
+    }
+  });
+
+  test("TestRetryNodeAntiAffinity: the retry avoids the failed attempt's node; with one node it waits, saying why", async () => {
+    const file = writeFile(
+      dir,
+      'anti-affinity.yaml',
+      `
+apiVersion: argoproj.io/v1alpha1
+kind: Workflow
+metadata:
+  name: test-nodeantiaffinity-strategy
+spec:
+  entrypoint: main
+  templates:
+    - name: main
+      retryStrategy:
+        limit: '1'
+        retryPolicy: "Always"
+        affinity:
+          nodeAntiAffinity: {}
+      container:
+          name: main
+          image: 'argoproj/argosay:v2'
+          args: [ exit, "1" ]
+`,
+    );
+    assert.equal((await runCli(['submit', file], dir)).code, 0);
+    const name = 'test-nodeantiaffinity-strategy';
+    const retry = `${name}(1)`;
+    const wf = await until(
+      name,
+      (w) => /node affinity/.test(byDisplay(w, retry)?.message ?? '') || !!w.status?.finishedAt,
+    );
+    const first = byDisplay(wf, `${name}(0)`);
+    const second = byDisplay(wf, retry);
+    assert.equal(first?.phase, 'Failed');
+    assert.ok(first?.hostNodeName, 'the failed attempt ran on a node');
+    // Argo's two allowed results: Running with the retry unplaceable, or Failed on another node.
+    if (wf.status?.phase === 'Running') {
+      assert.match(second?.message ?? '', /didn't match Pod's node affinity\/selector/);
+      assert.notEqual(second?.hostNodeName, first?.hostNodeName);
+      assert.equal((await runCli(['terminate', name], dir)).code, 0);
+      await until(name, (w) => !!w.status?.finishedAt);
+    } else {
+      assert.equal(wf.status?.phase, 'Failed');
+      assert.notEqual(second?.hostNodeName, first?.hostNodeName);
+    }
   });
 });
