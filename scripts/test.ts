@@ -36,26 +36,54 @@ const clockBound = files.filter((f) => CLOCK_BOUND[key(f)] !== undefined);
 const others = files.filter((f) => CLOCK_BOUND[key(f)] === undefined);
 const concurrency = process.env.TEST_CONCURRENCY ?? '2';
 
-/** One `node --test` run; its output goes to ours, or is kept (`quiet`) and returned. */
-function runNode(list: string[], args: string[], quiet: boolean): Promise<{ code: number; output: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', '--test', ...args, ...flags, ...list], {
-    stdio: quiet ? ['ignore', 'pipe', 'pipe'] : 'inherit',
+type Mode = 'inherit' | 'keep' | 'tee';
+
+/** One `node --test` run: its output goes to ours (`inherit`), is kept (`keep`), or both (`tee`). */
+function runNode(list: string[], args: string[], mode: Mode): Promise<{ code: number; output: string }> {
+  // Piped, node would switch a terminal's spec reporter to TAP; keep what the terminal would show.
+  const reporter =
+    mode !== 'inherit' && process.stdout.isTTY && !flags.some((f) => f.startsWith('--test-reporter'))
+      ? ['--test-reporter=spec']
+      : [];
+  const child = spawn(process.execPath, ['--import', 'tsx', '--test', ...reporter, ...args, ...flags, ...list], {
+    stdio: mode === 'inherit' ? 'inherit' : ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
-  child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
-  child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
+  const take = (to: NodeJS.WriteStream) => (d: Buffer) => {
+    output += d.toString();
+    if (mode === 'tee') to.write(d);
+  };
+  child.stdout?.on('data', take(process.stdout));
+  child.stderr?.on('data', take(process.stderr));
   return new Promise((done) => child.on('close', (code) => done({ code: code ?? 1, output })));
 }
 
+/** The counts of a run's summary (`# pass 3` in TAP, `ℹ pass 3` in spec), summed over runs. */
+function totals(outputs: string[]): string {
+  const names = ['tests', 'suites', 'pass', 'fail', 'cancelled', 'skipped', 'todo'];
+  const sum = (name: string) =>
+    outputs.reduce(
+      (n, out) => n + Number([...out.matchAll(new RegExp(`^(?:#|ℹ) ${name} (\\d+)$`, 'gm'))].at(-1)?.[1] ?? 0),
+      0,
+    );
+  return names.map((name) => `# ${name} ${sum(name)}\n`).join('');
+}
+
+const mixed = others.length > 0 && clockBound.length > 0;
 const slowest = Math.max(0, ...clockBound.map((f) => CLOCK_BOUND[key(f)]!));
 const clock = clockBound.length
-  ? runNode(clockBound, [`--test-concurrency=${clockBound.length}`, `--test-timeout=${slowest}`], others.length > 0)
+  ? runNode(
+      clockBound,
+      [`--test-concurrency=${clockBound.length}`, `--test-timeout=${slowest}`],
+      mixed ? 'keep' : 'inherit',
+    )
   : undefined;
 const main = others.length
-  ? await runNode(others, [`--test-concurrency=${concurrency}`, '--test-timeout=180000'], false)
+  ? await runNode(others, [`--test-concurrency=${concurrency}`, '--test-timeout=180000'], mixed ? 'tee' : 'inherit')
   : { code: 0, output: '' };
 const waited = (await clock) ?? { code: 0, output: '' };
-if (others.length && clockBound.length) {
+if (mixed) {
   process.stdout.write(`\n# clock-bound files, run beside the others: ${clockBound.join(', ')}\n${waited.output}`);
+  process.stdout.write(`\n# both runs together\n${totals([main.output, waited.output])}`);
 }
 process.exit(main.code || waited.code);
