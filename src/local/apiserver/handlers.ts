@@ -16,7 +16,7 @@ import type { Authenticator, Principal } from './rbac.ts';
 import { isVirtual, type KubeObject, type ResourceDef } from './resources.ts';
 import { bindPod, selfSubjectAccessReview, selfSubjectReview, selfSubjectRulesReview } from './reviews.ts';
 import type { ResourceRequest } from './router.ts';
-import { parseFieldSelector, parseLabelSelector } from './selectors.ts';
+import { labelEqualities, parseFieldSelector, parseLabelSelector } from './selectors.ts';
 import { ApiError, badRequest, failure, methodNotAllowed, notFound, success, unsupportedMediaType } from './status.ts';
 import { toPartial, toPartialList, toTable, wantsPartial, wantsTable } from './table.ts';
 import { serveWatch, type WatchOptions } from './watch.ts';
@@ -232,6 +232,7 @@ function listOrWatch(ctx: HandlerContext, call: Call): void {
   const list = listObjects(ctx.state, def, call.info.version, {
     ...(namespace !== undefined ? { namespace } : {}),
     labels,
+    labelEquals: labelEqualities(q(url, 'labelSelector')),
     fields,
     ...(limit !== undefined ? { limit } : {}),
     ...(q(url, 'continue') ? { continueToken: q(url, 'continue')! } : {}),

@@ -10,6 +10,8 @@ import { ApiError, badRequest, failure } from './status.ts';
 export interface ListQuery {
   namespace?: string;
   labels: Selector;
+  /** The label selector's `key=value` requirements (the store's label index narrows the LIST by one). */
+  labelEquals?: [string, string][];
   fields: FieldSelector;
   limit?: number;
   continueToken?: string;
@@ -64,7 +66,8 @@ export function listObjects(state: ClusterState, def: ResourceDef, version: stri
   const rk = resourceKey(def.group, def.resource);
   const namespace = def.namespaced ? q.namespace : undefined;
   const accept = (o: KubeObject) => q.labels(o.metadata.labels) && q.fields(o);
-  const page = state.store.page(rk, namespace, start, accept, q.limit && q.limit > 0 ? q.limit : 0);
+  const limit = q.limit && q.limit > 0 ? q.limit : 0;
+  const page = state.store.page(rk, namespace, start, accept, limit, q.labelEquals);
   const items = page.items;
   const metadata: KubeObject = { resourceVersion: String(rv) };
   if (page.more) {

@@ -47,6 +47,14 @@ function parseTerm(term: string, raw: string): Requirement {
   );
 }
 
+/** The `key=value` requirements of a valid label selector (an index can narrow a LIST by any of them). */
+export function labelEqualities(raw: string | null | undefined): [string, string][] {
+  if (!raw) return [];
+  return splitTerms(raw)
+    .map((t) => parseTerm(t, raw))
+    .flatMap((r) => (r.op === 'eq' ? [[r.key, r.value] as [string, string]] : []));
+}
+
 /** Parses a label selector; an empty string selects everything. */
 export function parseLabelSelector(raw: string | null | undefined): Selector {
   if (!raw) return () => true;

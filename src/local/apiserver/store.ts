@@ -5,6 +5,7 @@
  * place — every write stores a new object — so readers may hold references safely.
  */
 import type { KubeObject } from './resources.ts';
+import { LabelIndex, lowerBound } from './label-index.ts';
 
 export type EventType = 'ADDED' | 'MODIFIED' | 'DELETED';
 
@@ -41,6 +42,8 @@ export class ObjectStore {
    * made listing 100,000 pods in pages of 500 quadratic.
    */
   private readonly sortedKeys = new Map<string, string[]>();
+  /** Objects by label value, for LISTs whose selector requires `key=value`. */
+  private readonly labels = new LabelIndex((rk) => this.entries(rk));
 
   constructor(private readonly historySize = 10000) {}
 
@@ -67,6 +70,7 @@ export class ObjectStore {
    * `accept` takes, in key order, at most `limit` (0 = all). `more`: another accepted object follows;
    * `rest`: how many keys (accepted or not) follow the last one returned. Visits only the keys up to
    * the first accepted object past the page, so a paginated LIST is linear in the resource's size.
+   * `equal`: label requirements `key=value` of `accept` — only objects with one of them are visited.
    */
   page(
     rk: string,
@@ -74,8 +78,9 @@ export class ObjectStore {
     after: string,
     accept: (o: KubeObject) => boolean,
     limit: number,
+    equal: readonly (readonly [string, string])[] = [],
   ): { items: KubeObject[]; more: boolean; rest: number } {
-    const keys = this.keysOf(rk);
+    const keys = equal.length > 0 ? this.labelledKeys(rk, equal) : this.keysOf(rk);
     const prefix = namespace === undefined ? '' : `${namespace}\0`;
     const end = namespace === undefined ? keys.length : lowerBound(keys, `${namespace}\u0001`);
     let i = Math.max(lowerBound(keys, prefix), after ? upperBound(keys, after) : 0);
@@ -89,6 +94,20 @@ export class ObjectStore {
       last = i + 1;
     }
     return { items, more: false, rest: end - last };
+  }
+
+  /** The fewest keys one of the required labels narrows the resource to. */
+  private labelledKeys(rk: string, equal: readonly (readonly [string, string])[]): readonly string[] {
+    let best: readonly string[] | undefined;
+    for (const [label, value] of equal) {
+      const keys = this.labels.keys(rk, label, value);
+      if (!best || keys.length < best.length) best = keys;
+    }
+    return best ?? [];
+  }
+
+  private *entries(rk: string): Iterable<[string, KubeObject]> {
+    for (const [ns, byName] of this.tables.get(rk) ?? []) for (const [name, o] of byName) yield [`${ns}\0${name}`, o];
   }
 
   private byKey(rk: string, key: string): KubeObject | undefined {
@@ -132,6 +151,7 @@ export class ObjectStore {
     this.tables.get(rk)!.get(namespace)!.delete(name);
     const keys = this.sortedKeys.get(rk);
     if (keys) keys.splice(lowerBound(keys, `${namespace}\0${name}`), 1);
+    this.labels.update(rk, `${namespace}\0${name}`, prev, undefined);
     this.unindexOwners(rk, prev);
     const rv = ++this.rv;
     const object = { ...prev, metadata: { ...prev.metadata, resourceVersion: String(rv) } };
@@ -174,6 +194,7 @@ export class ObjectStore {
   /** Loads a snapshot into an empty store (no events: watchers start after it). */
   load(snapshot: StoreSnapshot): void {
     this.sortedKeys.clear();
+    this.labels.clear();
     this.rv = snapshot.rv;
     this.compacted = snapshot.rv;
     for (const [rk, objects] of Object.entries(snapshot.objects)) {
@@ -193,6 +214,7 @@ export class ObjectStore {
       keys.splice(lowerBound(keys, key), 0, key);
     }
     this.put(rk, stored);
+    this.labels.update(rk, `${namespace}\0${stored.metadata.name}`, prev, stored);
     const event: StoreEvent = { type, rk, namespace, object: stored, rv };
     if (prev) event.prev = prev;
     this.emit(event);
@@ -233,20 +255,8 @@ export class ObjectStore {
   }
 }
 
-/** The first index whose key is ≥ `key` (`keys` sorted). */
-function lowerBound(keys: string[], key: string): number {
-  let lo = 0;
-  let hi = keys.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (keys[mid]! < key) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
-
 /** The first index whose key is > `key`. */
-function upperBound(keys: string[], key: string): number {
+function upperBound(keys: readonly string[], key: string): number {
   let lo = 0;
   let hi = keys.length;
   while (lo < hi) {
