@@ -174,6 +174,17 @@ const ALIASES: Record<string, string[]> = {
   pip: ['pip3'],
 };
 
+/** `/argosay` run as a command word of a shell script (start, or after a space, `;`, `&`, `|` or `(`). */
+const ARGOSAY_COMMAND = /(^|[\s;&|(])\/argosay(?=$|[\s;&|)])/g;
+
+/**
+ * A script that calls the argosay image's entrypoint by its path (Argo's hooks e2e runs `sh -c /argosay`)
+ * calls the stand-in instead: there is no `/argosay` on the host.
+ */
+function argosayInScript(script: string): string {
+  return script.replace(ARGOSAY_COMMAND, `$1sh '${ARGOSAY.replace(/'/g, `'\\''`)}'`);
+}
+
 /**
  * Maps a container's argv[0] to something runnable on the host; returns the full argv to spawn,
  * or an error message like the container runtime's "executable file not found".
@@ -195,6 +206,8 @@ export function resolveExecutable(
     if (zero === 'argosay') rest[2] = ARGOSAY;
     else if (zero === 'cowsay') rest[2] = COWSAY;
   }
+  if ((base === 'sh' || base === 'bash') && rest[0] === '-c' && rest[1] !== undefined)
+    rest[1] = argosayInScript(String(rest[1]));
   if (base === 'argosay') return { argv: ['sh', ARGOSAY, ...rest] };
   if (base === 'cowsay') return { argv: ['sh', COWSAY, ...rest] };
   // The image's own tools come first, also by their absolute path (`/bin/sh` in busybox is busybox's).

@@ -41,6 +41,14 @@ describe('images', () => {
     assert.ok('argv' in ash && /bash$/.test(ash.argv[0]!), JSON.stringify(ash));
     const plain = resolveExecutable(['sh', '-c', 'true'], undefined, imageProfile('debian')?.ash);
     assert.ok('argv' in plain && !/bash$/.test(plain.argv[0]!));
+    // Argo's TestWorkflowLevelHooksWithRetry runs `/bin/sh -c /argosay` in argosay:v2: the stand-in answers.
+    for (const script of ['/argosay', 'sleep 0; /argosay echo hi']) {
+      const byPath = resolveExecutable(['/bin/sh', '-c', script], imageProfile('argoproj/argosay:v2')?.path, true);
+      assert.ok('argv' in byPath, JSON.stringify(byPath));
+      const ran = spawnSync(byPath.argv[0]!, byPath.argv.slice(1), { encoding: 'utf8' });
+      assert.equal(ran.status, 0, ran.stderr);
+      assert.match(ran.stdout, /^(hello argo|hi)$/m);
+    }
     const missing = resolveExecutable(['no-such-binary-here']);
     assert.ok('error' in missing && /executable file not found in \$PATH/.test(missing.error));
   });
