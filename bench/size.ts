@@ -124,6 +124,7 @@ export async function wideRun(
   const t0 = performance.now();
   let wf: Workflow | undefined;
   let phase: string | undefined;
+  let thrown: string | undefined;
   try {
     const r = await runToCompletion(b, [wideWorkflow(pods)], { timeoutMs });
     const name = r.names[0] as string;
@@ -132,8 +133,9 @@ export async function wideRun(
       method: 'GET',
       path: `/apis/argoproj.io/v1alpha1/namespaces/argo/workflows/${name}`,
     });
-  } catch {
-    // not completed in time: reported below with the stack's errors
+  } catch (e) {
+    // not completed in time (or the submit failed): reported below with the stack's errors
+    thrown = e instanceof Error ? e.message : String(e);
   } finally {
     stop();
   }
@@ -158,7 +160,7 @@ export async function wideRun(
     offloaded: !!wf?.status?.offloadNodeStatusVersion || versions.size > 0,
     offloadVersions: versions.size,
     rssMiB: Math.round(process.memoryUsage().rss / 2 ** 20),
-    errors: [...new Set(b.logs.map((l) => l.slice(0, 300)))].slice(0, 5),
+    errors: [...(thrown ? [thrown] : []), ...new Set(b.logs.map((l) => l.slice(0, 300)))].slice(0, 5),
   };
   return wf ? { run, wf } : { run };
 }
