@@ -63,6 +63,12 @@ export interface ApplyResult {
   locks: Record<string, LockView>;
   /** Pod creates not started because of `holdCreates` (no outcome: the next reconcile plans them). */
   held?: number;
+  /**
+   * Pods found on create already labelled completed (adopted), by name: they finished before the status
+   * recording their node's outcome was stored, and the reconcile's list no longer shows them
+   * (engine/pod-scope.ts). The next round decides on them as they are, not as the pod just built.
+   */
+  finished?: Map<string, KubePod>;
 }
 
 /**
@@ -118,6 +124,7 @@ function mergeResults(a: ApplyResult, b: ApplyResult): ApplyResult {
     events: a.events + b.events,
     outcomes: [...a.outcomes, ...b.outcomes],
     locks: { ...a.locks, ...b.locks },
+    ...(a.finished || b.finished ? { finished: new Map([...(a.finished ?? []), ...(b.finished ?? [])]) } : {}),
     ...(a.held || b.held ? { held: (a.held ?? 0) + (b.held ?? 0) } : {}),
   };
 }
@@ -200,9 +207,11 @@ async function createPodAction(
     return DONE;
   } catch (e) {
     if (!isAlreadyExists(e)) throw e;
-    const held = await heldBy(client, action, workflow.metadata.uid);
+    const { held, found } = await heldBy(client, action, workflow.metadata.uid);
     if (held) return { kind: 'transient', message: held };
     result.adopted++;
+    if (found?.metadata.labels?.[LABEL_COMPLETED] === 'true')
+      (result.finished ??= new Map()).set(podName(found), found);
     deps.logger.info('pod already exists; adopted', { cluster: action.cluster, pod: podName(action.pod) });
     return ALREADY_THERE;
   }
@@ -210,27 +219,29 @@ async function createPodAction(
 
 /**
  * Why a pod found under the name we create cannot be adopted: it belongs to another workflow with this
- * name (a deleted one whose pods are still there) or it is being deleted. Undefined: it is ours (a
+ * name (a deleted one whose pods are still there) or it is being deleted. Else the pod found, ours (a
  * crashed earlier attempt made it). Both conflicts end when the old pod is gone, so they are waited for.
  */
 async function heldBy(
   client: KubeClient,
   action: Extract<Action, { kind: 'CreatePod' }>,
   uid: string | undefined,
-): Promise<string | undefined> {
+): Promise<{ held?: string; found?: KubePod }> {
   const name = podName(action.pod);
   let found: KubePod;
   try {
     found = await getPod<KubePod>(client, action.namespace, name);
   } catch (e) {
-    if (isNotFound(e)) return `pod ${name} was being deleted when this one was created`;
+    if (isNotFound(e)) return { held: `pod ${name} was being deleted when this one was created` };
     throw e;
   }
   const other = podWorkflowUid(found);
   if (isForeignPod(found, uid))
-    return `pod ${name} still belongs to an earlier workflow of this name (uid ${other}); waiting for it to be deleted`;
-  if (found.metadata.deletionTimestamp) return `pod ${name} is being deleted; waiting to create it again`;
-  return undefined;
+    return {
+      held: `pod ${name} still belongs to an earlier workflow of this name (uid ${other}); waiting for it to be deleted`,
+    };
+  if (found.metadata.deletionTimestamp) return { held: `pod ${name} is being deleted; waiting to create it again` };
+  return { found };
 }
 
 const DONE: ActionOutcome = { kind: 'done' };

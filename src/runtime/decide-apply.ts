@@ -6,7 +6,15 @@
  * new decision is applied in the same reconcile. Rounds are bounded: what is left after the last
  * one is decided on the next reconcile, which the caller asks for at once (`deferred`).
  */
-import type { Action, Decision, EffectResult, MetricSample, ObservedPod, Snapshot } from '../engine/contract.ts';
+import type {
+  Action,
+  Decision,
+  EffectResult,
+  KubePod,
+  MetricSample,
+  ObservedPod,
+  Snapshot,
+} from '../engine/contract.ts';
 import type { Workflow } from '../engine/types.ts';
 import type { LockView } from '../engine/sync/types.ts';
 import { applyActions, type ApplyDeps, type AppliedAction, type ApplyResult } from './apply.ts';
@@ -89,11 +97,12 @@ export async function decideAndApply(
     count(out, result);
     for (const a of result.outcomes) applied.add(actionKey(a.action));
     const effects = undecided(result.outcomes);
-    out.pods = [...out.pods, ...podsMade(result.outcomes)];
+    out.pods = [...out.pods, ...podsMade(result.outcomes, result.finished)];
     const changed = locksChanged(locks, result.locks);
     locks = { ...locks, ...result.locks };
     if (Object.keys(locks).length > 0) out.locks = locks;
-    if ((effects.length === 0 && !changed) || round >= MAX_EFFECT_ROUNDS) {
+    // A pod adopted already finished (labelled completed) is an outcome the engine has not decided on.
+    if ((effects.length === 0 && !changed && !result.finished) || round >= MAX_EFFECT_ROUNDS) {
       out.deferred += (decision.deferredCreates ?? 0) + effects.length;
       return out;
     }
@@ -205,10 +214,16 @@ function keepEvents(out: DecideApplyResult, decision: Decision): void {
 }
 
 /** Pods created (or found) in a round, as the next round's decide observes them: just made, Pending. */
-function podsMade(outcomes: AppliedAction[]): ObservedPod[] {
+function podsMade(outcomes: AppliedAction[], finished?: Map<string, KubePod>): ObservedPod[] {
   return outcomes.flatMap(({ action, outcome }) =>
     action.kind === 'CreatePod' && (outcome.kind === 'done' || outcome.kind === 'already-there')
-      ? [{ cluster: action.cluster, namespace: action.namespace, pod: action.pod }]
+      ? [
+          {
+            cluster: action.cluster,
+            namespace: action.namespace,
+            pod: (outcome.kind === 'already-there' && finished?.get(action.pod.metadata.name ?? '')) || action.pod,
+          },
+        ]
       : [],
   );
 }
