@@ -66,8 +66,31 @@ export function offloadKey(wf: Workflow, version: string): string {
 export async function saveNodes(store: NodeStatusStore, wf: Workflow, nodes: Nodes | EncodedNodes): Promise<string> {
   const encoded = nodes instanceof EncodedNodes ? nodes : new EncodedNodes(nodes);
   const version = nodesVersion(encoded.bytes);
-  await store.put(offloadKey(wf, version), encoded.gzip);
+  const key = offloadKey(wf, version);
+  await store.put(key, encoded.gzip);
+  remember(store, key, encoded.gzip, encoded.nodes as Nodes);
   return version;
+}
+
+/**
+ * The versions this process saved last, per store: their gzip and the nodes they encode. The next
+ * reconcile of a workflow reads back the version it wrote; when the bytes read are exactly the ones
+ * written, the nodes are the ones it holds, and gunzip + JSON.parse (2.7 s at 100,000 nodes) are skipped.
+ * The read itself stays, so a version deleted from the bucket is still noticed (read-workflow.ts). The
+ * nodes are shared, not copied: the engine never changes a node object it is given.
+ */
+const saved = new WeakMap<NodeStatusStore, Map<string, { gzip: Buffer; nodes: Nodes }>>();
+/** Versions kept per store: a reconcile reads back the one it wrote last. */
+const SAVED_KEPT = 2;
+/** Versions decoded (gunzip + parse) by {@link loadNodes}, for tests. */
+export const nodesDecoded = { count: 0 };
+
+function remember(store: NodeStatusStore, key: string, gzip: Buffer, nodes: Nodes): void {
+  let m = saved.get(store);
+  if (!m) saved.set(store, (m = new Map()));
+  m.delete(key);
+  m.set(key, { gzip, nodes });
+  for (const k of m.keys()) if (m.size > SAVED_KEPT) m.delete(k);
 }
 
 /** Reads one version. Throws {@link OffloadedNodesMissingError} when it is not there. */
@@ -75,6 +98,9 @@ export async function loadNodes(store: NodeStatusStore, wf: Workflow, version: s
   const key = offloadKey(wf, version);
   const body = await store.get(key);
   if (!body) throw new OffloadedNodesMissingError(key, store.location);
+  const mine = saved.get(store)?.get(key);
+  if (mine && body.equals(mine.gzip)) return mine.nodes;
+  nodesDecoded.count++;
   return JSON.parse(gunzipSync(body).toString('utf8')) as Nodes;
 }
 

@@ -4,13 +4,14 @@
 // API client. The same paths against the S3 emulator and the real stack: test/integration/pipeline/offload.test.ts.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { gunzipSync } from 'node:zlib';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import type { NodeStatus, Workflow, WorkflowStatus } from '../../../../src/engine/types.ts';
 import type { NodeStatusStore } from '../../../../src/ports/node-status.ts';
 import type { KubeClient, KubeRequest } from '../../../../src/ports/kube.ts';
 import {
   deleteOffloadedNodes,
   hydrateWorkflow,
+  nodesDecoded,
   nodesVersion,
   offloadKey,
   OffloadDisabledError,
@@ -75,6 +76,30 @@ describe('offloaded node status codec', () => {
       const h = await hydrateWorkflow(w, store);
       assert.deepEqual(h.status, { phase: 'Running', nodes: nodes(5) });
     }
+  });
+
+  test('a version this process saved is read back without gunzip and parse (counted); others are decoded', async () => {
+    const store = memoryStore();
+    const mine = nodes(50);
+    const version = await saveNodes(store, wf, mine);
+    const offloaded = { ...wf, status: { phase: 'Running' as const, offloadNodeStatusVersion: version } };
+    const before = nodesDecoded.count;
+    const h = await hydrateWorkflow(offloaded, store);
+    assert.equal(h.status?.nodes, mine, 'the very nodes written');
+    assert.equal(nodesDecoded.count - before, 0, 'nothing decoded');
+    // Another process (its own store client) reads the same bytes: decoded once.
+    const other = { ...memoryStore(), objects: store.objects, get: async (k: string) => store.objects.get(k) };
+    const theirs = await hydrateWorkflow(offloaded, other);
+    assert.deepEqual(theirs.status?.nodes, mine);
+    assert.notEqual(theirs.status?.nodes, mine);
+    assert.equal(nodesDecoded.count - before, 1);
+    // Different bytes under the key (rewritten by hand): decoded, not taken from memory.
+    store.objects.set(offloadKey(wf, version), gzipSync(JSON.stringify(nodes(2))));
+    assert.deepEqual((await hydrateWorkflow(offloaded, store)).status?.nodes, nodes(2));
+    assert.equal(nodesDecoded.count - before, 2);
+    // Deleted from the bucket: still noticed (the read is made).
+    store.objects.clear();
+    await assert.rejects(hydrateWorkflow(offloaded, store), /are not in memory:\/\/test/);
   });
 
   test("offloaded nodes without a store: Argo's message and what to set, never an empty tree", async () => {
