@@ -27,7 +27,12 @@ export interface StepPlan {
    * expansion), for the volumes its pod mounts.
    */
   scope?: Resolver;
+  /** The child is settled (see {@link planStep}'s `settled`): not rendered, nothing to run. */
+  settled?: NodeStatus;
 }
+
+/** Children rendered by {@link planStep} (for tests: a settled child is not). */
+export const rendered = { count: 0 };
 
 /** The result of planning a step/task. */
 export interface StepPlans {
@@ -36,6 +41,7 @@ export interface StepPlans {
 }
 
 function render(step: WorkflowStep, name: string, resolve: Resolver): StepPlan {
+  rendered.count++;
   let when: string | undefined;
   try {
     when = step.when !== undefined ? substituteString(step.when, resolve) : undefined;
@@ -69,14 +75,23 @@ function renderOrThrow(step: WorkflowStep, name: string, resolve: Resolver, when
 }
 
 /** Expands a step/task into the children to run. Throws {@link LoopExpansionError}. */
-export function planStep(step: WorkflowStep, baseName: string, resolve: Resolver): StepPlans {
+export function planStep(
+  step: WorkflowStep,
+  baseName: string,
+  resolve: Resolver,
+  settled?: (name: string) => NodeStatus | undefined,
+): StepPlans {
   const loop = loopOf(step, resolve);
   if (!hasLoop(loop)) return { looped: false, plans: [{ ...render(step, baseName, resolve), scope: resolve }] };
   const items = expandLoop(loop);
-  const plans = items.map((item, i) => ({
-    ...render(step, `${baseName}${itemSuffix(i, item)}`, chainResolvers(itemResolver(item), resolve)),
-    scope: resolve,
-  }));
+  const plans = items.map((item, i): StepPlan => {
+    const name = `${baseName}${itemSuffix(i, item)}`;
+    // A settled child's plan is never read (runPlan would return its node as it is): rendering the
+    // arguments of 100,000 finished children on every decide was most of a wide fan-out's decide.
+    const done = settled?.(name);
+    if (done) return { name, step, args: undefined, when: undefined, settled: done };
+    return { ...render(step, name, chainResolvers(itemResolver(item), resolve)), scope: resolve };
+  });
   return { looped: true, plans };
 }
 
@@ -109,6 +124,7 @@ export function skipIfWhenFalse(step: WorkflowStep, resolve: Resolver, error: Lo
 
 /** Runs one planned child (or records it as Skipped), under boundary `boundaryID`. */
 export function runPlan(ctx: ExecContext, plan: StepPlan, boundaryID: string, depth: number): NodeStatus {
+  if (plan.settled) return plan.settled;
   const existing = getNode(ctx, plan.name);
   if (!existing) {
     let run = true;

@@ -176,7 +176,7 @@ function advanceTask(run: DagRun, task: DAGTask): void {
   const name = `${run.dag.name}.${task.name}`;
   let planned: StepPlans;
   try {
-    planned = planStep(task, name, run.resolver);
+    planned = planStep(task, name, run.resolver, (child) => settledChild(ctx, child));
   } catch (e) {
     if (!(e instanceof LoopExpansionError)) throw e;
     let message: string;
@@ -224,6 +224,16 @@ function advanceTask(run: DagRun, task: DAGTask): void {
   let phase: NodePhase = 'Succeeded';
   for (const k of kids) if (k?.phase === 'Failed' || k?.phase === 'Error') phase = k.phase;
   markPhase(ctx, group.id, phase);
+}
+
+/**
+ * A loop child whose node is finished both now and in the stored status: running its plan would only
+ * return the node (executeTemplate's fulfilled case, whose end metrics were taken when it finished).
+ */
+function settledChild(ctx: ExecContext, name: string): NodeStatus | undefined {
+  const node = getNode(ctx, name);
+  if (!node || !isFulfilled(node) || !isFulfilled(ctx.wf.status?.nodes?.[node.id])) return undefined;
+  return node;
 }
 
 /** Indexes are pure functions of (template object, target), so they are shared between decides. */
