@@ -1,9 +1,9 @@
 /**
  * Argo's retryStrategy e2e cases from its other suites, as a user runs them against `argosy dev` (local
- * kubelet, real handlers, `argosy submit --wait`): test/e2e/functional_test.go TestWorkflowLevelErrorRetryPolicy,
- * TestContainerSetRetryFail, TestContainerSetRetrySuccess; hooks_test.go TestWorkflowLevelHooksWithRetry,
- * TestTemplateLevelHooksWithRetry; daemon_pod_test.go TestDaemonPodRetry. The workflows are Argo's, with
- * Argo's assertions.
+ * kubelet, real handlers, `argosy submit --wait`): test/e2e/functional_test.go
+ * TestWorkflowLevelErrorRetryPolicy, TestParameterAggregationStepsWithRetry, TestContainerSetRetryFail,
+ * TestContainerSetRetrySuccess; hooks_test.go TestWorkflowLevelHooksWithRetry, TestTemplateLevelHooksWithRetry;
+ * daemon_pod_test.go TestDaemonPodRetry. The workflows are Argo's, with Argo's assertions.
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -292,5 +292,46 @@ spec:
     assert.equal(named(wf, 'daemoned(0)').phase, 'Failed');
     assert.equal(named(wf, 'daemoned(1)').phase, 'Succeeded');
     assert.equal(wf.status?.phase, 'Succeeded');
+  });
+  test("TestParameterAggregationStepsWithRetry: the workflow-level retry's attempt outputs the fan-out's values", async () => {
+    const wf = await run(`
+apiVersion: argoproj.io/v1alpha1
+kind: Workflow
+metadata:
+  name: parameter-aggregation-steps-with-retry
+spec:
+  retryStrategy:
+    limit: 1
+  entrypoint: fanout-steps-with-output
+  templates:
+    - name: echo-value
+      inputs:
+        parameters:
+          - name: message
+      container:
+        image: argoproj/argosay:v2
+      outputs:
+        parameters:
+          - name: dummy-output
+            value: '{{inputs.parameters.message}}'
+    - name: fanout-steps-with-output
+      steps:
+        - - name: echo-list
+            template: echo-value
+            arguments:
+              parameters:
+                - name: message
+                  value: '{{item}}'
+            withItems: [1, 2, 3]
+      outputs:
+        parameters:
+          - name: dummy-steps-output
+            valueFrom:
+              parameter: '{{steps.echo-list.outputs.parameters.dummy-output}}'`);
+    assert.equal(wf.status?.phase, 'Succeeded');
+    const attempt = named(wf, 'parameter-aggregation-steps-with-retry(0)');
+    assert.equal(attempt.phase, 'Succeeded');
+    assert.equal(attempt.outputs?.parameters?.length, 1);
+    assert.equal(attempt.outputs?.parameters?.[0]?.value, '["1","2","3"]');
   });
 });
