@@ -225,10 +225,11 @@ describe('argosy cron backfill on the local stack', () => {
       assert.equal(w.spec.priority, 2147483647);
       assert.deepEqual(w.spec.synchronization, { mutexes: [{ name: 'serial' }] });
     }
-    // One at a time: no two runs overlapped.
+    // One at a time: no two runs overlapped. The times have whole seconds, so a run that started and
+    // finished within the second its successor started in ties with it on start: order by finish too.
     const spans = runs
       .map((w) => [Date.parse(w.status!.startedAt!), Date.parse(w.status!.finishedAt!)] as const)
-      .sort((a, b) => a[0] - b[0]);
+      .sort((a, b) => a[0] - b[0] || a[1] - b[1]);
     for (let i = 1; i < spans.length; i++) assert.ok(spans[i]![0] >= spans[i - 1]![1], JSON.stringify(spans));
     // Argo's backfill makes no attempt to skip ticks run before: six runs for three ticks now.
     assert.equal(
