@@ -15,6 +15,5 @@ export default {
   'src/engine/dag/execute-dag.ts': 56,
   'src/engine/expr/govaluate.ts': 57,
   'src/local/apiserver/crd-schema.ts': 52,
-  'src/local/apiserver/objects.ts': 60,
   'src/local/kubelet/node.ts': 57,
 };

@@ -5,7 +5,7 @@
  * - Refused (400, 403, 404, 422, …): final for the node. It ends Error with the server's message, which
  *   then counts as an Error attempt for retries and as a failed child for failFast/continueOn, as any
  *   Error node does.
- * - Failed for now (unreachable, 5xx, 429, 401): the node keeps its phase and says what it waits for
+ * - Failed for now (unreachable, 5xx, 429, 401, 403 `exceeded quota`): the node keeps its phase and says what it waits for
  *   (`waiting for cluster other: … (retrying, 3 attempts)`), a Warning event is recorded when the wait
  *   starts, and the workflow wakes up again with a backoff. A missing pod in a place that could not be
  *   listed is never read as "pod deleted". After the bound (controller setting, else the workflow's
@@ -22,6 +22,14 @@ import { humanizeDuration } from './retry/durations.ts';
 import type { EffectState } from './effect-state.ts';
 
 export type { EffectState } from './effect-state.ts';
+
+/**
+ * A create the ResourceQuota admission plugin refused (`exceeded quota`): room comes back as other pods
+ * end or the quota changes, so, as Argo's controller does (requeueIfTransientErr → markNodePending), the
+ * node stays Pending with the message and is tried again, without the bound of a wait for a cluster; the
+ * workflow's deadline and the template's timeout still end it.
+ */
+const QUOTA = /exceeded quota/;
 
 /** Bound of a node's wait for a cluster when neither the controller nor the workflow sets one. */
 export const DEFAULT_TRANSIENT_TIMEOUT_MS = 60 * 60 * 1000;
@@ -83,6 +91,8 @@ export function holdNode(
       `pod list refused by ${place.cluster}/${place.namespace}: ${problem.outcome.message}`,
     );
   const created = fx.transient.get(node.id);
+  if (created !== undefined && QUOTA.test(created))
+    return waitForCluster(ctx, fx, node, place.cluster, created, 'waiting for quota in cluster', false);
   if (created !== undefined) return waitForCluster(ctx, fx, node, place.cluster, created);
   if (!problem) return undefined;
   if (!problem.noCredentials) return waitForCluster(ctx, fx, node, place.cluster, problem.outcome.message);
@@ -99,11 +109,12 @@ function waitForCluster(
   cluster: string,
   why: string,
   what = 'waiting for cluster',
+  bounded = true,
 ): NodeStatus {
   const prev = fx.retries[node.id];
   const attempts = !prev ? 1 : prev.last === ctx.now ? prev.attempts : prev.attempts + 1;
   const since = prev?.since ?? ctx.now;
-  const limit = transientLimitMs(ctx);
+  const limit = bounded ? transientLimitMs(ctx) : undefined;
   const waited = ctx.nowDate.getTime() - Date.parse(since);
   if (limit !== undefined && waited >= limit)
     return markPhase(

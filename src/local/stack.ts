@@ -70,6 +70,8 @@ export interface LocalStackOptions {
   events?: EventPolicy;
   /** Extra configuration (instance id, managed namespace, ...). */
   config?: Partial<Record<keyof Config, unknown>>;
+  /** The functions also read `ARGOSY_*` settings from the environment (`argosy dev`), under `config`. */
+  readEnv?: boolean;
 }
 
 export interface LocalStack {
@@ -199,6 +201,7 @@ function controllerOptions(
       ...opts.config,
     },
     ...timing(opts),
+    ...(opts.readEnv ? { readEnv: true } : {}),
     watcher: opts.watcher,
     watcherHttp: opts.watcherHttp,
     watcherMaxPending: opts.watcherMaxPending,

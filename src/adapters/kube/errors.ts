@@ -170,5 +170,14 @@ export function isTransient(e: unknown): boolean {
   if (isKubeUnreachableError(e)) return true;
   if (!isKubeApiError(e)) return false;
   const s = e.statusCode;
-  return s >= 500 || s === 429 || s === 410 || s === 408 || isConflict(e);
+  return s >= 500 || s === 429 || s === 410 || s === 408 || isConflict(e) || isExceededQuota(e);
+}
+
+/**
+ * 403 `exceeded quota` (a ResourceQuota admission refusal): room comes back as other pods end or the
+ * quota is raised, so Argo's controller takes it as transient (util/errors isExceededQuotaErr) and keeps
+ * the node Pending with the message instead of failing it.
+ */
+export function isExceededQuota(e: unknown): boolean {
+  return isKubeApiError(e) && e.statusCode === 403 && e.statusMessage.includes('exceeded quota');
 }

@@ -93,7 +93,15 @@ async function startForDev(
     return { stack: c, clusters: [c.mainCluster, ...new Set(others)], mainContext: c.mainContext };
   }
   const clusters = parseClusters(opts.clusters, ctx.config.clusterName, []);
-  const stack = await startStack({ clusters, runtime, logger: ctx.logger, policy: opts.policy, dataDir: opts.dataDir });
+  // As with --kubeconfig, the functions honour the ARGOSY_* settings of docs/configuration.md.
+  const stack = await startStack({
+    clusters,
+    runtime,
+    logger: ctx.logger,
+    policy: opts.policy,
+    dataDir: opts.dataDir,
+    readEnv: true,
+  });
   const names = listContexts(stack.kubeconfigPath);
   return { stack, clusters, mainContext: names.find((c) => c === stack.mainCluster) ?? names[0] ?? stack.mainCluster };
 }

@@ -34,6 +34,8 @@ export interface LocalStackOptions {
   dataDir?: string;
   logger: Logger;
   policy?: string;
+  /** The functions read `ARGOSY_*` settings (executor resources, transient bound, ...) from the environment. */
+  readEnv?: boolean;
 }
 
 export const RUNTIMES = ['process', 'sim'] as const;
@@ -80,6 +82,7 @@ export async function startStack(opts: LocalStackOptions): Promise<LocalStack> {
     runtime: opts.runtime,
     logger: opts.logger,
     ...(opts.dataDir ? { dataDir: opts.dataDir } : {}),
+    ...(opts.readEnv ? { readEnv: true } : {}),
     // The stack reads the policy like the functions do: config.placementPolicy (a file path here).
     ...(opts.policy ? { config: { placementPolicy: checkPolicyFile(opts.policy) } } : {}),
   });

@@ -6,6 +6,7 @@
 import type { KubeObject, ResourceDef } from './resources.ts';
 import { forbidden } from './status.ts';
 import { defaultClaim } from './validate-claim.ts';
+import { admitResourceQuota } from './quota.ts';
 
 function imagePullPolicy(image: string): string {
   const lastSegment = image.split('/').pop() ?? '';
@@ -103,12 +104,14 @@ export function admitCreate(def: ResourceDef, object: KubeObject): KubeObject {
   if (def.resource === 'secrets') return foldStringData(object);
   if (def.resource === 'namespaces') return defaultNamespace(object);
   if (def.resource === 'persistentvolumeclaims') return defaultClaim(object);
+  if (def.resource === 'resourcequotas') return admitResourceQuota(object);
   return object;
 }
 
 /** Applies update-time defaults for built-in kinds. */
 export function admitUpdate(def: ResourceDef, object: KubeObject): KubeObject {
   if (!def.custom && def.group === '' && def.resource === 'secrets') return foldStringData(object);
+  if (!def.custom && def.group === '' && def.resource === 'resourcequotas') return admitResourceQuota(object);
   return object;
 }
 

@@ -117,6 +117,7 @@ export const BUILTIN_FIELDS: Record<string, Schema> = {
   '/secrets': fields([...TOP, 'immutable', 'data', 'stringData', 'type'], { metadata: META }),
   '/configmaps': fields([...TOP, 'immutable', 'data', 'binaryData'], { metadata: META }),
   '/namespaces': fields([...TOP, 'spec', 'status'], { metadata: META }),
+  '/resourcequotas': fields([...TOP, 'spec', 'status'], { metadata: META }),
   '/serviceaccounts': fields([...TOP, 'secrets', 'imagePullSecrets', 'automountServiceAccountToken'], {
     metadata: META,
   }),

@@ -6,6 +6,7 @@
  */
 import { randomUUID, randomInt } from 'node:crypto';
 import { admitCreate, admitPriorityClass, admitUpdate, checkServiceAccount } from './admission.ts';
+import { admitQuota } from './quota.ts';
 import { prune } from './crd-schema.ts';
 import { crdStatus, defFromCrd, validateCrd } from './crds.ts';
 import { ResourceRegistry } from './registry.ts';
@@ -77,29 +78,7 @@ export class ClusterState {
       this.ensureNamespace(namespace, def, String(meta.name ?? meta.generateName ?? ''));
     } else delete meta.namespace;
     const rk = resourceKey(def.group, def.resource);
-    if (!meta.name && meta.generateName) {
-      do meta.name = `${meta.generateName}${randomSuffix()}`;
-      while (this.store.get(rk, meta.namespace ?? '', meta.name));
-    }
-    if (!meta.name) {
-      throw new ApiError(
-        failure(
-          422,
-          'Invalid',
-          `${def.kind} "" is invalid: metadata.name: Required value: name or generateName is required`,
-          {
-            kind: def.kind,
-            causes: [
-              {
-                reason: 'FieldValueRequired',
-                message: 'Required value: name or generateName is required',
-                field: 'metadata.name',
-              },
-            ],
-          },
-        ),
-      );
-    }
+    this.assignName(def, rk, meta);
     delete meta.resourceVersion;
     delete meta.deletionTimestamp;
     meta.uid = randomUUID();
@@ -120,6 +99,7 @@ export class ClusterState {
       checkServiceAccount(object, namespace, (sa) => this.serviceAccountExists(namespace, sa));
       admitPriorityClass(object);
     }
+    if (def.namespaced) this.admitQuota(def, namespace, object);
     if (def.resource === 'customresourcedefinitions') object.status = crdStatus(object, meta.creationTimestamp);
     this.checkSize(object);
     if (opts.dryRun) return object;
@@ -238,6 +218,40 @@ export class ClusterState {
         failure(413, 'RequestEntityTooLarge', 'Request entity too large: etcdserver: request is too large'),
       );
     }
+  }
+
+  /** The object's name: `generateName` plus a suffix free in the store, else the required `name`. */
+  private assignName(def: ResourceDef, rk: string, meta: KubeObject): void {
+    if (!meta.name && meta.generateName) {
+      do meta.name = `${meta.generateName}${randomSuffix()}`;
+      while (this.store.get(rk, meta.namespace ?? '', meta.name));
+    }
+    if (!meta.name) {
+      throw new ApiError(
+        failure(
+          422,
+          'Invalid',
+          `${def.kind} "" is invalid: metadata.name: Required value: name or generateName is required`,
+          {
+            kind: def.kind,
+            causes: [
+              {
+                reason: 'FieldValueRequired',
+                message: 'Required value: name or generateName is required',
+                field: 'metadata.name',
+              },
+            ],
+          },
+        ),
+      );
+    }
+  }
+
+  /** ResourceQuota admission (quota.ts): only namespaces holding a quota pay for listing. */
+  private admitQuota(def: ResourceDef, namespace: string, object: KubeObject): void {
+    const quotas = this.store.list('/resourcequotas', namespace);
+    if (quotas.length === 0) return;
+    admitQuota(def, object, quotas, (d) => this.store.list(resourceKey(d.group, d.resource), namespace));
   }
 
   private serviceAccountExists(namespace: string, sa: string): boolean {

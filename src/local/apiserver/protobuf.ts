@@ -1,6 +1,6 @@
 /**
  * Kubernetes' protobuf request encoding, for the few kinds kubectl's typed clients send that way
- * (`kubectl create secret|configmap|namespace|serviceaccount`, `auth can-i`, `auth whoami`). The
+ * (`kubectl create secret|configmap|namespace|serviceaccount|quota`, `auth can-i`, `auth whoami`). The
  * envelope is `k8s\0` + runtime.Unknown{typeMeta, raw}; the payload is decoded with field tables
  * taken from the Kubernetes generated.proto files. Other kinds answer 415 (clients then use JSON).
  */
@@ -9,8 +9,10 @@ import type { KubeObject } from './resources.ts';
 type Field =
   | { n: string; t: 'string' | 'bytes' | 'bool' | 'int' }
   | { n: string; t: 'msg'; s: Schema }
-  | { n: string; t: 'map'; v: 'string' | 'bytes' }
+  | { n: string; t: 'map'; v: MapValue }
   | { n: string; t: 'time' };
+/** Map values: a string, bytes (base64 in JSON), or a resource.Quantity message (its field 1, the string). */
+type MapValue = 'string' | 'bytes' | 'quantity';
 interface Schema {
   [no: number]: Field & { repeated?: boolean };
 }
@@ -69,6 +71,20 @@ const KINDS: Record<string, Schema> = {
     3: { n: 'imagePullSecrets', t: 'msg', s: localRef, repeated: true },
     4: { n: 'automountServiceAccountToken', t: 'bool' },
   },
+  // `kubectl create quota`.
+  ResourceQuota: {
+    1: meta,
+    2: {
+      n: 'spec',
+      t: 'msg',
+      // scopeSelector is kept (as {}) so that admission refuses it by name rather than it being dropped.
+      s: {
+        1: { n: 'hard', t: 'map', v: 'quantity' },
+        2: S('scopes', true),
+        3: { n: 'scopeSelector', t: 'msg', s: {} },
+      },
+    },
+  },
   SelfSubjectAccessReview: {
     1: meta,
     2: {
@@ -114,7 +130,7 @@ class Reader {
   }
 }
 
-function decodeMapEntry(buf: Buffer, v: 'string' | 'bytes'): [string, string] {
+function decodeMapEntry(buf: Buffer, v: MapValue): [string, string] {
   const r = new Reader(buf);
   let key = '';
   let value = '';
@@ -122,6 +138,7 @@ function decodeMapEntry(buf: Buffer, v: 'string' | 'bytes'): [string, string] {
     const tag = Number(r.varint());
     const b = r.bytes();
     if (tag >> 3 === 1) key = b.toString('utf8');
+    else if (v === 'quantity') value = String(decode(b, { 1: S('string') }).string ?? '0');
     else value = v === 'bytes' ? b.toString('base64') : b.toString('utf8');
   }
   return [key, value];

@@ -83,6 +83,8 @@ export function builtinResources(): ResourceDef[] {
     // Bound by the node's claim binder (src/local/kubelet/claim-binder.ts), a minimal provisioner.
     core('persistentvolumeclaims', 'PersistentVolumeClaim', true, { shortNames: ['pvc'], subresources: ['status'] }),
     core('serviceaccounts', 'ServiceAccount', true, { shortNames: ['sa'] }),
+    // Enforced on create by the ResourceQuota admission plugin (quota.ts).
+    core('resourcequotas', 'ResourceQuota', true, { shortNames: ['quota'], subresources: ['status'] }),
     core('events', 'Event', true, { shortNames: ['ev'] }),
     core('nodes', 'Node', false, { shortNames: ['no'], subresources: ['status'] }),
     {

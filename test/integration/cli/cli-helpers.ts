@@ -72,8 +72,8 @@ export interface DevStack {
 }
 
 /** Starts `argosy dev --clusters <clusters>` with its home in `dir` and waits for its state file. */
-export async function startDev(dir: string, clusters = 'main'): Promise<DevStack> {
-  const child = spawnCli(['dev', '--clusters', clusters], dir);
+export async function startDev(dir: string, clusters = 'main', env: Record<string, string> = {}): Promise<DevStack> {
+  const child = spawnCli(['dev', '--clusters', clusters], dir, env);
   let out = '';
   child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr!.on('data', (d: Buffer) => (out += d.toString()));

@@ -212,6 +212,32 @@ describe('a cluster that fails for now', () => {
     assert.equal(back.status.effectRetries, undefined);
   });
 
+  test('a create past a ResourceQuota (403 exceeded quota) stays Pending with the message, with no bound', () => {
+    const { wf, create } = started();
+    const why =
+      '403 pods "wf" is forbidden: exceeded quota: memory-quota, requested: limits.memory=128M, ' +
+      'used: limits.memory=0, limited: limits.memory=130M';
+    const quota = { ...transient(create), outcome: { kind: 'transient' as const, message: why } };
+    const d = decide({ workflow: wf, pods: [], controller, effects: [quota] }, at(1));
+    const node = d.status.nodes?.[create.nodeId];
+    assert.equal(node?.phase, 'Pending');
+    assert.equal(node?.message, `waiting for quota in cluster other: ${why} (retrying, 1 attempt)`);
+    assert.equal(d.status.phase, 'Running');
+    // Past the bound of a wait for a cluster it still waits, as Argo's controller keeps such a node Pending.
+    const later = decide(
+      {
+        workflow: applyDecision(wf, d),
+        pods: [],
+        controller: { ...controller, transientTimeoutMs: 60_000 },
+        effects: [quota],
+      },
+      at(3700),
+    );
+    assert.equal(later.status.nodes?.[create.nodeId]?.phase, 'Pending');
+    assert.match(later.status.nodes?.[create.nodeId]?.message ?? '', /exceeded quota.*\(retrying, 2 attempts\)$/);
+    assert.ok(creates(later).length === 0 && later.requeueAfterMs !== undefined);
+  });
+
   test('a place whose pods may not be listed (403): the node ends Error with the message', () => {
     const { wf, create } = started();
     const refusedList = {

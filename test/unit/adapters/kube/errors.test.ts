@@ -3,12 +3,14 @@ import assert from 'node:assert/strict';
 import {
   isAlreadyExists,
   isConflict,
+  isExceededQuota,
   isKubeApiError,
   isKubeUnreachableError,
   isTransient,
   KubeApiError,
   KubeUnreachableError,
 } from '../../../../src/adapters/kube/errors.ts';
+import { outcomeOf } from '../../../../src/runtime/outcome.ts';
 
 const unreachable = (code: string | undefined, name?: string) =>
   new KubeUnreachableError({
@@ -62,5 +64,20 @@ describe('kube errors', () => {
     });
     assert.equal(e.message, 'POST /p on cluster "c": 422 Invalid: bad');
     assert.ok(!isTransient(e));
+  });
+
+  test('403 exceeded quota is transient (Argo: isExceededQuotaErr); other 403s are refusals', () => {
+    const forbidden = (message: string) =>
+      new KubeApiError({ statusCode: 403, reason: 'Forbidden', message, cluster: 'c', verb: 'POST', path: '/p' });
+    const quota = forbidden(
+      'pods "x" is forbidden: exceeded quota: q, requested: pods=1, used: pods=1, limited: pods=1',
+    );
+    assert.ok(isExceededQuota(quota) && isTransient(quota));
+    assert.deepEqual(outcomeOf(quota), { kind: 'transient', message: `403 ${quota.statusMessage}` });
+    const rbac = forbidden('pods is forbidden: User "x" cannot create resource "pods"');
+    assert.ok(!isExceededQuota(rbac) && !isTransient(rbac));
+    assert.equal(outcomeOf(rbac)?.kind, 'rejected');
+    const unstated = forbidden('pods "x" is forbidden: failed quota: q: must specify limits.memory');
+    assert.equal(outcomeOf(unstated)?.kind, 'rejected');
   });
 });
