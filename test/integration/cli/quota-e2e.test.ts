@@ -5,49 +5,19 @@
  * containers have Argo's e2e limits (256Mi). Argo's controller takes that as transient: the nodes stay
  * Pending (never Error) and, once the quota is deleted, run to Succeeded.
  */
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { clientFromKubeconfig } from '../../../src/clusters/kubeconfig.ts';
-import { getWorkflow } from '../../../src/adapters/kube/resources.ts';
-import type { DevState } from '../../../src/cli/lib/dev-state.ts';
 import type { NodeStatus, Workflow } from '../../../src/engine/types.ts';
 import { kubectl } from '../apiserver/helpers.ts';
-import { runCli, scratch, startDev, writeFile, type DevStack } from './cli-helpers.ts';
+import { runCli, writeFile } from './cli-helpers.ts';
+import { devForFile } from './dev-workflows.ts';
 
 /** Argo's e2e controller ConfigMap `executor.resources` (test/e2e/manifests/components/base). */
 const EXECUTOR = { requests: { cpu: '0.1', memory: '64Mi' }, limits: { cpu: '0.5', memory: '256Mi' } };
 
-const dir = scratch();
-let dev: DevStack;
-let state: DevState;
-before(async () => {
-  dev = await startDev(dir, 'main', { ARGOSY_EXECUTOR_RESOURCES: JSON.stringify(EXECUTOR) });
-  state = JSON.parse(readFileSync(join(dir, '.argosy', 'dev.json'), 'utf8')) as DevState;
-});
-after(async () => dev.stop());
-
-const k = (args: string[]) => kubectl(state.kubeconfigPath, state.mainContext, args);
-
-async function workflow(name: string): Promise<Workflow> {
-  const { client } = await clientFromKubeconfig({ kubeconfig: state.kubeconfigPath, context: state.mainContext });
-  try {
-    return await getWorkflow<Workflow>(client, 'argo', name);
-  } finally {
-    client.close();
-  }
-}
-
-/** Polls until `ok` (the machine is loaded: generous, never a timing assertion). */
-async function until(name: string, what: string, ok: (wf: Workflow) => boolean): Promise<Workflow> {
-  for (let i = 0; ; i++) {
-    const wf = await workflow(name);
-    if (ok(wf)) return wf;
-    if (i > 1500) throw new Error(`${what}: not reached: ${JSON.stringify(wf.status?.nodes)}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+const dev = devForFile({ ARGOSY_EXECUTOR_RESOURCES: JSON.stringify(EXECUTOR) });
+const { dir, workflow, until } = dev;
+const k = (args: string[]) => kubectl(dev.state().kubeconfigPath, dev.state().mainContext, args);
 
 const byDisplay = (wf: Workflow, d: string): NodeStatus | undefined =>
   Object.values(wf.status?.nodes ?? {}).find((n) => n.displayName === d);
@@ -83,7 +53,7 @@ async function pendingThenSucceeded(name: string, retry: string, a: string, b: s
   const file = writeFile(dir, `${name}.yaml`, pendingRetry(name, retry));
   const submitted = await runCli(['submit', file], dir);
   assert.equal(submitted.code, 0, submitted.stderr);
-  const pending = await until(name, 'pods pending', (wf) =>
+  const pending = await until(name, (wf) =>
     [a, b].every(
       (d) => byDisplay(wf, d)?.phase === 'Pending' && /exceeded quota/.test(byDisplay(wf, d)?.message ?? ''),
     ),
@@ -98,10 +68,8 @@ async function pendingThenSucceeded(name: string, retry: string, a: string, b: s
   assert.equal(pending.status?.phase, 'Running');
   const deleted = await k(['delete', 'quota', 'memory-quota', '-n', 'argo']);
   assert.equal(deleted.code, 0, deleted.stderr);
-  const done = await until(name, 'pods succeeded', (wf) =>
-    [a, b].every((d) => byDisplay(wf, d)?.phase === 'Succeeded'),
-  );
-  await until(name, 'workflow succeeded', (wf) => wf.status?.phase === 'Succeeded');
+  const done = await until(name, (wf) => [a, b].every((d) => byDisplay(wf, d)?.phase === 'Succeeded'));
+  await until(name, (wf) => wf.status?.phase === 'Succeeded');
   assert.ok(!Object.values(done.status?.nodes ?? {}).some((n) => n.phase === 'Error' || n.phase === 'Failed'));
 }
 

@@ -7,43 +7,14 @@
  * The workflows are Argo's testdata shapes (as in test/unit/engine/rerun-e2e.test.ts, which checks the
  * same cases node by node through the engine).
  */
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { clientFromKubeconfig } from '../../../src/clusters/kubeconfig.ts';
-import { getWorkflow } from '../../../src/adapters/kube/resources.ts';
-import type { DevState } from '../../../src/cli/lib/dev-state.ts';
 import type { NodeStatus, Workflow } from '../../../src/engine/types.ts';
-import { runCli, scratch, startDev, writeFile, type DevStack } from './cli-helpers.ts';
+import { runCli, writeFile } from './cli-helpers.ts';
+import { devForFile } from './dev-workflows.ts';
 
-const dir = scratch();
-let dev: DevStack;
-let state: DevState;
-before(async () => {
-  dev = await startDev(dir, 'main');
-  state = JSON.parse(readFileSync(join(dir, '.argosy', 'dev.json'), 'utf8')) as DevState;
-});
-after(async () => dev.stop());
-
-async function workflow(name: string): Promise<Workflow> {
-  const { client } = await clientFromKubeconfig({ kubeconfig: state.kubeconfigPath, context: state.mainContext });
-  try {
-    return await getWorkflow<Workflow>(client, 'argo', name);
-  } finally {
-    client.close();
-  }
-}
-
-/** Polls the workflow until `ok` (the stack is loaded: generous, never a timing assertion). */
-async function until(name: string, ok: (wf: Workflow) => boolean): Promise<Workflow> {
-  for (let i = 0; ; i++) {
-    const wf = await workflow(name);
-    if (ok(wf)) return wf;
-    if (i > 1200) throw new Error(`${name}: condition not reached: ${JSON.stringify(wf.status)}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+const dev = devForFile();
+const { dir, workflow, until } = dev;
 
 const nodes = (wf: Workflow): NodeStatus[] => Object.values(wf.status?.nodes ?? {});
 const byDisplay = (wf: Workflow, d: string): NodeStatus | undefined => nodes(wf).find((n) => n.displayName === d);

@@ -7,33 +7,15 @@
  * workflow Succeeded, or the retry strategy's limit (or backoff.maxDuration) ended it Failed with Argo's
  * message. Whatever the draws, a wrong retry count, order, backoff or message fails the test.
  */
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { clientFromKubeconfig } from '../../../src/clusters/kubeconfig.ts';
-import { getWorkflow } from '../../../src/adapters/kube/resources.ts';
-import type { DevState } from '../../../src/cli/lib/dev-state.ts';
-import type { NodeStatus, Workflow } from '../../../src/engine/types.ts';
-import { runCli, scratch, SHARED, startDev, type DevStack } from './cli-helpers.ts';
+import type { NodeStatus } from '../../../src/engine/types.ts';
+import { runCli, SHARED } from './cli-helpers.ts';
+import { devForFile } from './dev-workflows.ts';
 
-const dir = scratch();
-let dev: DevStack;
-let state: DevState;
-before(async () => {
-  dev = await startDev(dir, 'main');
-  state = JSON.parse(readFileSync(join(dir, '.argosy', 'dev.json'), 'utf8')) as DevState;
-});
-after(async () => dev.stop());
-
-async function workflow(name: string): Promise<Workflow> {
-  const { client } = await clientFromKubeconfig({ kubeconfig: state.kubeconfigPath, context: state.mainContext });
-  try {
-    return await getWorkflow<Workflow>(client, 'argo', name);
-  } finally {
-    client.close();
-  }
-}
+const dev = devForFile();
+const { dir, workflow } = dev;
 
 const seconds = (t: string | undefined) => Date.parse(t ?? '') / 1000;
 

@@ -6,43 +6,14 @@
  * (10 s backoff, maxDuration 1m: Failed within Argo's 90 s, at most 10 nodes) and TestRetryNodeAntiAffinity
  * (the dev cluster has one node, as Argo's e2e k3d cluster: the retry pod cannot be placed and says why).
  */
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { clientFromKubeconfig } from '../../../src/clusters/kubeconfig.ts';
-import { getWorkflow } from '../../../src/adapters/kube/resources.ts';
-import type { DevState } from '../../../src/cli/lib/dev-state.ts';
 import type { NodeStatus, Workflow } from '../../../src/engine/types.ts';
-import { runCli, scratch, startDev, writeFile, type DevStack } from './cli-helpers.ts';
+import { runCli, writeFile } from './cli-helpers.ts';
+import { devForFile } from './dev-workflows.ts';
 
-const dir = scratch();
-let dev: DevStack;
-let state: DevState;
-before(async () => {
-  dev = await startDev(dir, 'main');
-  state = JSON.parse(readFileSync(join(dir, '.argosy', 'dev.json'), 'utf8')) as DevState;
-});
-after(async () => dev.stop());
-
-async function workflow(name: string): Promise<Workflow> {
-  const { client } = await clientFromKubeconfig({ kubeconfig: state.kubeconfigPath, context: state.mainContext });
-  try {
-    return await getWorkflow<Workflow>(client, 'argo', name);
-  } finally {
-    client.close();
-  }
-}
-
-/** Polls until `ok` (the machine is loaded: generous, never a timing assertion). */
-async function until(name: string, ok: (wf: Workflow) => boolean): Promise<Workflow> {
-  for (let i = 0; ; i++) {
-    const wf = await workflow(name);
-    if (ok(wf)) return wf;
-    if (i > 1200) throw new Error(`${name}: not reached: ${JSON.stringify(wf.status)}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+const dev = devForFile();
+const { dir, workflow, until } = dev;
 
 const byDisplay = (wf: Workflow, d: string): NodeStatus | undefined =>
   Object.values(wf.status?.nodes ?? {}).find((n) => n.displayName === d);

@@ -5,33 +5,14 @@
  * TestContainerSetRetrySuccess; hooks_test.go TestWorkflowLevelHooksWithRetry, TestTemplateLevelHooksWithRetry;
  * daemon_pod_test.go TestDaemonPodRetry. The workflows are Argo's, with Argo's assertions.
  */
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { clientFromKubeconfig } from '../../../src/clusters/kubeconfig.ts';
-import { getWorkflow } from '../../../src/adapters/kube/resources.ts';
-import type { DevState } from '../../../src/cli/lib/dev-state.ts';
 import type { NodeStatus, Workflow } from '../../../src/engine/types.ts';
-import { runCli, scratch, startDev, writeFile, type DevStack } from './cli-helpers.ts';
+import { runCli, writeFile } from './cli-helpers.ts';
+import { devForFile } from './dev-workflows.ts';
 
-const dir = scratch();
-let dev: DevStack;
-let state: DevState;
-before(async () => {
-  dev = await startDev(dir, 'main');
-  state = JSON.parse(readFileSync(join(dir, '.argosy', 'dev.json'), 'utf8')) as DevState;
-});
-after(async () => dev.stop());
-
-async function workflow(name: string): Promise<Workflow> {
-  const { client } = await clientFromKubeconfig({ kubeconfig: state.kubeconfigPath, context: state.mainContext });
-  try {
-    return await getWorkflow<Workflow>(client, 'argo', name);
-  } finally {
-    client.close();
-  }
-}
+const dev = devForFile();
+const { dir, workflow } = dev;
 
 let files = 0;
 /** `argosy submit --wait` of `yaml`; the finished workflow. */
