@@ -15,6 +15,11 @@ import { checkOutput } from '../lib/output.ts';
 import { applySubmitFlags, readParameterFile, type SubmitFlags } from './submit-opts.ts';
 import { path, print, readCrons } from '../lib/cron-view.ts';
 import { lintStrict, NOT_STRICT_NOTE } from './lint.ts';
+import { isConflict } from '../../adapters/kube/errors.ts';
+import type { HttpKubeClient } from '../../adapters/kube/http-client.ts';
+
+/** Attempts at replacing a CronWorkflow whose status the cron evaluator may write meanwhile. */
+const ATTEMPTS = 5;
 
 interface UpdateFlags {
   output?: string;
@@ -63,27 +68,40 @@ export function makeCronUpdateCommand(): Command {
       const output = checkOutput(flags.output, ['wide', 'name', 'json', 'yaml'] as const, 'wide');
       const crons = loadCrons(files, flags);
       await withTarget(ctx, async (target) => {
-        for (const c of crons) {
-          const ns = c.metadata.namespace ?? target.namespace;
-          const name = c.metadata.name ?? '';
-          let current: CronWorkflow & { metadata: { resourceVersion?: string } };
-          try {
-            current = await target.client.request({ method: 'GET', path: path(ns, name) });
-          } catch (e) {
-            throw failure(
-              `failed to get existing cron workflow "${name}" to update: ${(e as Error).message}`,
-              'create it first: argosy cron create FILE',
-            );
-          }
-          const body = {
-            ...c,
-            apiVersion: 'argoproj.io/v1alpha1',
-            kind: 'CronWorkflow',
-            metadata: { ...c.metadata, namespace: ns, resourceVersion: current.metadata.resourceVersion },
-            status: current.status,
-          };
-          print(ctx, await target.client.request<CronWorkflow>({ method: 'PUT', path: path(ns, name), body }), output);
-        }
+        for (const c of crons) print(ctx, await replaceCron(target.client, c, target.namespace), output);
       });
     });
+}
+
+/**
+ * Replaces the stored CronWorkflow of `c`'s name at the resourceVersion just read. The cron evaluator
+ * writes the object's status when a tick runs, so a 409 between the read and the write is read again
+ * and retried, as the write only carries the file's spec over what is stored.
+ */
+async function replaceCron(client: HttpKubeClient, c: CronWorkflow, namespace: string): Promise<CronWorkflow> {
+  const ns = c.metadata.namespace ?? namespace;
+  const name = c.metadata.name ?? '';
+  for (let attempt = 1; ; attempt++) {
+    let current: CronWorkflow & { metadata: { resourceVersion?: string } };
+    try {
+      current = await client.request({ method: 'GET', path: path(ns, name) });
+    } catch (e) {
+      throw failure(
+        `failed to get existing cron workflow "${name}" to update: ${(e as Error).message}`,
+        'create it first: argosy cron create FILE',
+      );
+    }
+    const body = {
+      ...c,
+      apiVersion: 'argoproj.io/v1alpha1',
+      kind: 'CronWorkflow',
+      metadata: { ...c.metadata, namespace: ns, resourceVersion: current.metadata.resourceVersion },
+      status: current.status,
+    };
+    try {
+      return await client.request<CronWorkflow>({ method: 'PUT', path: path(ns, name), body });
+    } catch (e) {
+      if (!isConflict(e) || attempt >= ATTEMPTS) throw e;
+    }
+  }
 }

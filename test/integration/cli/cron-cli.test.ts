@@ -97,7 +97,8 @@ describe('argosy cron, and run --apply', () => {
     const m = await runCli(['cron', 'update', missing], dir);
     assert.equal(m.code, 1);
     assert.match(m.stderr, /failed to get existing cron workflow "nowhere" to update: /);
-    assert.equal((await runCli(['cron', 'update', file], dir)).code, 0, 'back to the original');
+    const back = await runCli(['cron', 'update', file], dir);
+    assert.equal(back.code, 0, `back to the original: ${back.stderr}`);
     const bad = writeFile(
       dir,
       'bad-cron.yaml',
