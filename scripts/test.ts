@@ -3,6 +3,7 @@
 import { spawn } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { join, relative, resolve, sep } from 'node:path';
+import { failureSummary } from './tap-failures.ts';
 
 /**
  * Files that wait on the real clock for minutes with little CPU, and their time limit (ms). They run
@@ -36,17 +37,15 @@ const clockBound = files.filter((f) => CLOCK_BOUND[key(f)] !== undefined);
 const others = files.filter((f) => CLOCK_BOUND[key(f)] === undefined);
 const concurrency = process.env.TEST_CONCURRENCY ?? '2';
 
-type Mode = 'inherit' | 'keep' | 'tee';
+type Mode = 'keep' | 'tee';
 
-/** One `node --test` run: its output goes to ours (`inherit`), is kept (`keep`), or both (`tee`). */
+/** One `node --test` run: its output is kept (`keep`), or kept and shown as it comes (`tee`). */
 function runNode(list: string[], args: string[], mode: Mode): Promise<{ code: number; output: string }> {
   // Piped, node would switch a terminal's spec reporter to TAP; keep what the terminal would show.
   const reporter =
-    mode !== 'inherit' && process.stdout.isTTY && !flags.some((f) => f.startsWith('--test-reporter'))
-      ? ['--test-reporter=spec']
-      : [];
+    process.stdout.isTTY && !flags.some((f) => f.startsWith('--test-reporter')) ? ['--test-reporter=spec'] : [];
   const child = spawn(process.execPath, ['--import', 'tsx', '--test', ...reporter, ...args, ...flags, ...list], {
-    stdio: mode === 'inherit' ? 'inherit' : ['ignore', 'pipe', 'pipe'],
+    stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
   const take = (to: NodeJS.WriteStream) => (d: Buffer) => {
@@ -75,15 +74,16 @@ const clock = clockBound.length
   ? runNode(
       clockBound,
       [`--test-concurrency=${clockBound.length}`, `--test-timeout=${slowest}`],
-      mixed ? 'keep' : 'inherit',
+      mixed ? 'keep' : 'tee',
     )
   : undefined;
 const main = others.length
-  ? await runNode(others, [`--test-concurrency=${concurrency}`, '--test-timeout=180000'], mixed ? 'tee' : 'inherit')
+  ? await runNode(others, [`--test-concurrency=${concurrency}`, '--test-timeout=180000'], 'tee')
   : { code: 0, output: '' };
 const waited = (await clock) ?? { code: 0, output: '' };
 if (mixed) {
   process.stdout.write(`\n# clock-bound files, run beside the others: ${clockBound.join(', ')}\n${waited.output}`);
   process.stdout.write(`\n# both runs together\n${totals([main.output, waited.output])}`);
 }
+process.stdout.write(failureSummary([main.output, waited.output]));
 process.exit(main.code || waited.code);
