@@ -274,8 +274,11 @@ export type ActionOutcome =
   | { kind: 'already-there' }
   /** Refused for good by the API server (400, 403, 404, 422, …): its HTTP status and Status message. */
   | { kind: 'rejected'; statusCode: number; reason: string; message: string }
-  /** May succeed later (5xx, 429, 401, timeouts, unreachable cluster): why it failed now. */
-  | { kind: 'transient'; message: string };
+  /**
+   * May succeed later (5xx, 429, 401, timeouts, unreachable cluster): why it failed now. `quota`: the
+   * ResourceQuota admission plugin refused a create (403 `exceeded quota`), which room frees up for.
+   */
+  | { kind: 'transient'; message: string; quota?: true };
 
 /** An action that did not happen, as the next decide sees it: a create or write, a pod delete or label, a claim delete. */
 export type EffectResult = CreateEffect | PodEffect | ClaimEffect;

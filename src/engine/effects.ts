@@ -23,14 +23,6 @@ import type { EffectState } from './effect-state.ts';
 
 export type { EffectState } from './effect-state.ts';
 
-/**
- * A create the ResourceQuota admission plugin refused (`exceeded quota`): room comes back as other pods
- * end or the quota changes, so, as Argo's controller does (requeueIfTransientErr → markNodePending), the
- * node stays Pending with the message and is tried again, without the bound of a wait for a cluster; the
- * workflow's deadline and the template's timeout still end it.
- */
-const QUOTA = /exceeded quota/;
-
 /** Bound of a node's wait for a cluster when neither the controller nor the workflow sets one. */
 export const DEFAULT_TRANSIENT_TIMEOUT_MS = 60 * 60 * 1000;
 /** Longest pause between two attempts while waiting for a cluster. */
@@ -45,7 +37,7 @@ export function refusedCreateMessage(r: CreateEffect): string {
 
 /** Applies the previous round's refusals to their nodes and sets up the waits, before the walk. */
 export function prepareEffects(ctx: ExecContext, snapshot: Snapshot, status: WorkflowStatus): void {
-  const transient = new Map<string, string>();
+  const transient: EffectState['transient'] = new Map();
   notePodEffects(ctx, snapshot);
   for (const r of snapshot.effects ?? []) {
     if (!('nodeId' in r)) continue;
@@ -54,7 +46,7 @@ export function prepareEffects(ctx: ExecContext, snapshot: Snapshot, status: Wor
     if (node && r.kind === 'SaveMemoEntry') markPhase(ctx, r.nodeId, 'Error', r.outcome.message);
     if (!node || isFulfilled(node)) continue;
     if (r.outcome.kind === 'rejected') markPhase(ctx, r.nodeId, 'Error', refusedCreateMessage(r));
-    else transient.set(r.nodeId, r.outcome.message);
+    else transient.set(r.nodeId, r.outcome);
   }
   const unobserved = new Map((snapshot.unobserved ?? []).map((p) => [`${p.cluster}/${p.namespace}`, p]));
   const retries = status.effectRetries ?? {};
@@ -91,9 +83,13 @@ export function holdNode(
       `pod list refused by ${place.cluster}/${place.namespace}: ${problem.outcome.message}`,
     );
   const created = fx.transient.get(node.id);
-  if (created !== undefined && QUOTA.test(created))
-    return waitForCluster(ctx, fx, node, place.cluster, created, 'waiting for quota in cluster', false);
-  if (created !== undefined) return waitForCluster(ctx, fx, node, place.cluster, created);
+  // A create the ResourceQuota admission plugin refused: room comes back as other pods end or the quota
+  // changes, so, as Argo's controller does (requeueIfTransientErr → markNodePending), the node stays
+  // Pending with the message and is tried again without the bound of a wait for a cluster; the
+  // workflow's deadline and the template's timeout still end it.
+  if (created?.quota)
+    return waitForCluster(ctx, fx, node, place.cluster, created.message, 'waiting for quota in cluster', false);
+  if (created !== undefined) return waitForCluster(ctx, fx, node, place.cluster, created.message);
   if (!problem) return undefined;
   if (!problem.noCredentials) return waitForCluster(ctx, fx, node, place.cluster, problem.outcome.message);
   // Without credentials only nodes that already had their pod created wait; a new node goes on to the

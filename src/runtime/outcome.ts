@@ -3,7 +3,7 @@
  * and message — never a credential) or failed for now. Shared by apply (actions) and observe (lists).
  */
 import type { ActionOutcome } from '../engine/contract.ts';
-import { isKubeApiError, isKubeUnreachableError, isTransient } from '../adapters/kube/errors.ts';
+import { isExceededQuota, isKubeApiError, isKubeUnreachableError, isTransient } from '../adapters/kube/errors.ts';
 
 /** True when the registry refused the place for good (not configured, invalid entry). */
 export function isNotConfigured(e: unknown): boolean {
@@ -21,6 +21,7 @@ export function outcomeOf(e: unknown): Extract<ActionOutcome, { kind: 'rejected'
   if (isKubeApiError(e)) {
     const text = e.statusMessage || e.reason || `HTTP ${e.statusCode}`;
     // 401: the entry's credential is wrong or revoked; rotating the entry fixes it, so it is waited for.
+    if (isExceededQuota(e)) return { kind: 'transient', message: `${e.statusCode} ${text}`, quota: true };
     if (isTransient(e) || e.statusCode === 401) return { kind: 'transient', message: `${e.statusCode} ${text}` };
     return { kind: 'rejected', statusCode: e.statusCode, reason: e.reason, message: text };
   }

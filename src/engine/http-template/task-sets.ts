@@ -68,7 +68,7 @@ function agentEffects(ctx: ExecContext, snapshot: Snapshot): void {
       if (r.outcome.kind === 'rejected') markPhase(ctx, n.id, 'Error', refusedMessage(r, ctx.wfName));
       else {
         ctx.effects ??= { transient: new Map(), unobserved: new Map(), retries: {}, next: {} };
-        ctx.effects.transient.set(n.id, r.outcome.message);
+        ctx.effects.transient.set(n.id, r.outcome);
       }
     }
   }

@@ -217,7 +217,7 @@ describe('a cluster that fails for now', () => {
     const why =
       '403 pods "wf" is forbidden: exceeded quota: memory-quota, requested: limits.memory=128M, ' +
       'used: limits.memory=0, limited: limits.memory=130M';
-    const quota = { ...transient(create), outcome: { kind: 'transient' as const, message: why } };
+    const quota = { ...transient(create), outcome: { kind: 'transient' as const, message: why, quota: true as const } };
     const d = decide({ workflow: wf, pods: [], controller, effects: [quota] }, at(1));
     const node = d.status.nodes?.[create.nodeId];
     assert.equal(node?.phase, 'Pending');
@@ -236,6 +236,21 @@ describe('a cluster that fails for now', () => {
     assert.equal(later.status.nodes?.[create.nodeId]?.phase, 'Pending');
     assert.match(later.status.nodes?.[create.nodeId]?.message ?? '', /exceeded quota.*\(retrying, 2 attempts\)$/);
     assert.ok(creates(later).length === 0 && later.requeueAfterMs !== undefined);
+    // The runtime's classification decides, not the text: the same message without the flag is a
+    // wait for the cluster, which ends at its bound.
+    const text = { ...quota, outcome: { kind: 'transient' as const, message: why } };
+    const first = decide({ workflow: wf, pods: [], controller, effects: [text] }, at(1));
+    assert.match(first.status.nodes?.[create.nodeId]?.message ?? '', /^waiting for cluster other: /);
+    const bounded = decide(
+      {
+        workflow: applyDecision(wf, first),
+        pods: [],
+        controller: { ...controller, transientTimeoutMs: 60_000 },
+        effects: [text],
+      },
+      at(3700),
+    );
+    assert.equal(bounded.status.nodes?.[create.nodeId]?.phase, 'Error');
   });
 
   test('a place whose pods may not be listed (403): the node ends Error with the message', () => {

@@ -73,7 +73,17 @@ describe('kube errors', () => {
       'pods "x" is forbidden: exceeded quota: q, requested: pods=1, used: pods=1, limited: pods=1',
     );
     assert.ok(isExceededQuota(quota) && isTransient(quota));
-    assert.deepEqual(outcomeOf(quota), { kind: 'transient', message: `403 ${quota.statusMessage}` });
+    assert.deepEqual(outcomeOf(quota), { kind: 'transient', message: `403 ${quota.statusMessage}`, quota: true });
+    // Other transient failures are not quota waits (they keep the bound of a wait for a cluster).
+    const busy = new KubeApiError({
+      statusCode: 503,
+      reason: 'ServiceUnavailable',
+      message: 'exceeded quota',
+      cluster: 'c',
+      verb: 'POST',
+      path: '/p',
+    });
+    assert.deepEqual(outcomeOf(busy), { kind: 'transient', message: '503 exceeded quota' });
     const rbac = forbidden('pods is forbidden: User "x" cannot create resource "pods"');
     assert.ok(!isExceededQuota(rbac) && !isTransient(rbac));
     assert.equal(outcomeOf(rbac)?.kind, 'rejected');
