@@ -71,9 +71,25 @@ export function treeGlyphs(style: RenderStyle): TreeGlyphs {
 
 const ANSI = /\x1b\[[0-9;]*m/g;
 
-/** Visible width of a cell: ANSI codes do not count (argo pads its header to compensate instead). */
+/**
+ * Visible width of a cell in code points: ANSI codes do not count (argo pads its header to compensate
+ * instead). Counted in place, without copying the text: a 10,000-node view measures ~100,000 cells.
+ */
 export function visibleWidth(text: string): number {
-  return [...text.replace(ANSI, '')].length;
+  const plain = text.includes('\x1b') ? text.replace(ANSI, '') : text;
+  let width = plain.length;
+  for (let i = 0; i < plain.length; i++) {
+    const c = plain.charCodeAt(i);
+    // A surrogate pair is one code point; a lone surrogate counts as one (as `[...text]` does).
+    if (c >= 0xd800 && c <= 0xdbff && i + 1 < plain.length) {
+      const next = plain.charCodeAt(i + 1);
+      if (next >= 0xdc00 && next <= 0xdfff) {
+        width--;
+        i++;
+      }
+    }
+  }
+  return width;
 }
 
 /** Removes colour codes (tests, non-TTY output). */

@@ -8,7 +8,7 @@ import { isWorkflowSuspended } from '../../engine/suspend/resume.ts';
 import type { NodeStatus, Workflow } from '../../engine/types.ts';
 import { fnv32a, podNameFor, podNameVersion, templateOfNode } from './pod-name.ts';
 import { conditionIcon, paint, phaseIcon, suspendIcon, visibleWidth, type RenderStyle } from './style.ts';
-import { alignTable } from './table.ts';
+import { alignColumns } from './table.ts';
 import { artifactLocationText, artifactNames } from './artifact-text.ts';
 import { humanizeDuration } from '../../engine/retry/durations.ts';
 import { goDuration, parseTime, shortDuration, timestamp } from './time.ts';
@@ -122,11 +122,11 @@ function isActiveSuspend(n: NodeStatus): boolean {
 }
 
 /**
- * The node table's cells, header first, before alignment: one row per printed node, each cell as argo's
- * printNode writes it between tabs (the first cell carries the tree prefix). An empty row separates
- * the onExit tree.
+ * The node table's cells, header first, before alignment, column by column (`[column][row]`): one
+ * row per printed node, each cell as argo's printNode writes it between tabs (the first cell carries
+ * the tree prefix). An empty row separates the onExit tree.
  */
-export function tableRows(wf: Workflow, opts: RenderOptions): string[][] {
+export function tableColumns(wf: Workflow, opts: RenderOptions): string[][] {
   const { style } = opts;
   const output = opts.output ?? 'default';
   const main = opts.mainCluster ?? 'main';
@@ -138,12 +138,15 @@ export function tableRows(wf: Workflow, opts: RenderOptions): string[][] {
   if (output === 'wide') head.push('ARTIFACTS', 'MESSAGE', 'RESOURCESDURATION', 'NODENAME');
   else if (output === 'short') head.push('MESSAGE', 'NODENAME');
   else head.push('MESSAGE');
-  const rows: string[][] = [head];
+  const columns = head.map((h) => [h]);
+  const cellOpts = { ...opts, output };
+  const where = showWhere ? main : undefined;
   for (const { prefix, node, exitTreeStart } of lines) {
-    if (exitTreeStart) rows.push(head.map(() => ''));
-    rows.push(nodeCells(wf, node, prefix, { ...opts, output }, showWhere ? main : undefined));
+    if (exitTreeStart) for (const col of columns) col.push('');
+    const cells = nodeCells(wf, node, prefix, cellOpts, where);
+    for (let c = 0; c < columns.length; c++) columns[c]!.push(cells[c]!);
   }
-  return rows;
+  return columns;
 }
 
 /** One node's cells, as argo's printNode writes them; `where`: the main cluster when the CLUSTER column is shown. */
@@ -179,7 +182,7 @@ export function nodeCells(
 
 /** The node table (header row + one row per printed node), aligned. */
 export function renderTable(wf: Workflow, opts: RenderOptions): string[] {
-  return alignTable(tableRows(wf, opts));
+  return alignColumns(tableColumns(wf, opts));
 }
 
 /**
