@@ -5,7 +5,12 @@
 // require() (the bundle banner defines it with createRequire) loads the same files without the scan;
 // in Lambda it finds the SDK through NODE_PATH (/var/runtime/node_modules), as CommonJS handlers do.
 // CommonJS (not .ts/.mjs) because serverless-esbuild loads `custom.esbuild.plugins` with require().
+// Node's built-in modules are loaded with require() too: an ESM import of a built-in builds a facade
+// that reads every export, and node:http's exports include lazy getters (WebSocket, MessageEvent…)
+// that load Node's whole bundled undici — measured 11 ms with require() against 65 ms with import
+// under load, the largest single cost of the reconcile bundle's import (docs/performance.md).
 // Used by scripts/build.ts and serverless.yml (custom.esbuild.plugins).
+const { builtinModules } = require('node:module');
 
 /** @type {import('esbuild').Plugin} */
 const sdkRequire = {
@@ -25,4 +30,24 @@ const sdkRequire = {
   },
 };
 
-module.exports = [sdkRequire];
+/** Built-ins by either name (`node:http`, `http`, `fs/promises`). */
+const builtin = new RegExp(`^(node:.*|${builtinModules.filter((m) => !m.startsWith('_')).join('|')})$`);
+
+/** @type {import('esbuild').Plugin} */
+const builtinRequire = {
+  name: 'node-builtin-require',
+  setup(build) {
+    // As above: each import of a built-in becomes `module.exports = require(...)`, left external.
+    build.onResolve({ filter: builtin }, (args) =>
+      args.kind === 'require-call'
+        ? { path: args.path, external: true }
+        : { path: args.path, namespace: 'node-builtin-require' },
+    );
+    build.onLoad({ filter: /.*/, namespace: 'node-builtin-require' }, (args) => ({
+      contents: `module.exports = require(${JSON.stringify(args.path.startsWith('node:') ? args.path : `node:${args.path}`)});`,
+      loader: 'js',
+    }));
+  },
+};
+
+module.exports = [sdkRequire, builtinRequire];

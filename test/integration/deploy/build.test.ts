@@ -76,6 +76,28 @@ describe('npm run build', () => {
     }
   });
 
+  test('Lambda bundles load every external with require() and are ASCII-only (cold-start costs)', async () => {
+    for (const fn of ['reconcile', 'timer', 'resync', 'cron']) {
+      const meta = JSON.parse(await readFile(join(out, 'meta', `function-${fn}.json`), 'utf8')) as {
+        outputs: Record<string, { imports: { path: string; kind: string; external?: boolean }[] }>;
+      };
+      // An ESM import of node:http alone loads Node's bundled undici (scripts/esbuild-sdk-require.cjs).
+      const imported = Object.values(meta.outputs)
+        .flatMap((o) => o.imports)
+        .filter((i) => i.external && i.kind !== 'require-call')
+        .map((i) => `${i.kind} ${i.path}`);
+      assert.deepEqual(imported, [], `${fn} imports externals with ESM import`);
+      // One non-ASCII character makes Node decode and V8 scan the whole file as two-byte text.
+      const code = await readFile(join(out, 'functions', fn, 'handler.mjs'));
+      const at = code.findIndex((b) => b > 0x7f);
+      assert.equal(
+        at,
+        -1,
+        `${fn} bundle has a non-ASCII byte at ${at}: ${code.subarray(Math.max(0, at - 40), at + 10).toString()}`,
+      );
+    }
+  });
+
   test('the watcher and CLI bundles are self-contained', async () => {
     for (const target of ['watcher', 'cli']) {
       const others = (await externalImports(target)).filter((s) => !isBuiltin(s) && !OPTIONAL.has(s));

@@ -190,6 +190,9 @@ describe('durations and retry expressions', () => {
   test('Go durations and Argo seconds', () => {
     assert.equal(parseGoDuration('1h2m3.5s'), 3_723_500);
     assert.equal(parseGoDuration('300ms'), 300);
+    // Go reads both micro signs (U+00B5 and U+03BC) as microseconds.
+    assert.equal(parseGoDuration('1500\u00b5s'), 1.5);
+    assert.equal(parseGoDuration('1500\u03bcs'), 1.5);
     assert.equal(parseArgoDuration('20'), 20_000);
     assert.equal(parseArgoDuration(3), 3000);
     assert.throws(() => parseArgoDuration('soon'), /unable to parse soon as a duration/);
