@@ -10,7 +10,7 @@
 // that load Node's whole bundled undici — measured 11 ms with require() against 65 ms with import
 // under load, the largest single cost of the reconcile bundle's import (docs/performance.md).
 // Used by scripts/build.ts and serverless.yml (custom.esbuild.plugins).
-const { builtinModules } = require('node:module');
+const { builtinModules } = process.getBuiltinModule('node:module');
 
 /** @type {import('esbuild').Plugin} */
 const sdkRequire = {
