@@ -20,6 +20,15 @@ export const NETWORKS: Record<string, NetworkModel> = {
   'cross-region': { name: 'cross-region', minMs: 20, maxMs: 60 },
 };
 
+/**
+ * How many of the model's mean round trips a figure adds over the same figure on loopback: a step's
+ * serial round trips made visible (queue send and receive, the reads, the pod create).
+ */
+export function serialRoundTrips(ms: number, loopbackMs: number, model: NetworkModel): number {
+  const mean = (model.minMs + model.maxMs) / 2;
+  return mean > 0 ? Math.round(((ms - loopbackMs) / mean) * 10) / 10 : 0;
+}
+
 /** A sampler for the model (deterministic sequence: a fixed-seed LCG, so runs are comparable). */
 export function sampler(model: NetworkModel, seed = 42): () => number {
   let x = seed >>> 0;

@@ -14,7 +14,7 @@ import { DEFAULT_TUNING, runLatencyBench, startBenchStack, type BenchTuning } fr
 import { runApiCostBench } from './api-cost.ts';
 import { costReport, FUNCTION_MEMORY_MB, type Usage } from './cost.ts';
 import { runThroughputBench, throughputRun } from './throughput.ts';
-import { applyNetwork, NETWORKS, type NetworkModel } from './network.ts';
+import { applyNetwork, NETWORKS, serialRoundTrips, type NetworkModel } from './network.ts';
 import { runEngineScaling, runSizeBench, wideRun } from './size.ts';
 import { runBundleBench } from './bundles.ts';
 import { runUiBench } from './ui.ts';
@@ -263,11 +263,16 @@ async function network(): Promise<void> {
     const r = await networkRun(model, n);
     byModel[model.name] = r;
     const c = r.latency.chain50;
+    const trips = serialRoundTrips(c.latencyMs.median, lc.latencyMs.median, model);
+    // The step-latency target holds where the functions run beside the main cluster (same region); the
+    // issue sets none for a remote API server, whose figure shows what its serial round trips cost.
     row(
       `${model.name} ${model.minMs}–${model.maxMs} ms: step latency, 50-step chain p50 / p99`,
-      `${c.latencyMs.median} / ${c.latencyMs.p99} ms (loopback ${lc.latencyMs.median} / ${lc.latencyMs.p99})`,
+      `${c.latencyMs.median} / ${c.latencyMs.p99} ms (loopback ${lc.latencyMs.median} / ${lc.latencyMs.p99}); p50 is ${trips} serial round trips of ${(model.minMs + model.maxMs) / 2} ms over loopback`,
       'Argo: up to 10,000 ms (requeue)',
-      meets(c.latencyMs.median <= 150 && c.latencyMs.p99 <= 1000, 'p50 ≤ 150, p99 ≤ 1000'),
+      model.name === 'same-region'
+        ? meets(c.latencyMs.median <= 150 && c.latencyMs.p99 <= 1000, 'p50 ≤ 150, p99 ≤ 1000')
+        : '',
     );
     row(
       `${model.name}: 50-step chain wall time; reconcile median`,

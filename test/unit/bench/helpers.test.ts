@@ -6,6 +6,7 @@ import { median, percentile, round, summarize } from '../../../bench/baseline.ts
 import { breakEven, costReport, priceOf, PRICES } from '../../../bench/cost.ts';
 import { largest } from '../../../bench/size.ts';
 import { bytesByPackage } from '../../../bench/bundles.ts';
+import { serialRoundTrips } from '../../../bench/network.ts';
 
 describe('percentile', () => {
   test('nearest rank: every figure is a measured value', () => {
@@ -85,5 +86,14 @@ describe('size search and bundle breakdown', () => {
       { pkg: '@smithy/core', bytes: 100 },
       { pkg: '(argosy)', bytes: 50 },
     ]);
+  });
+});
+
+describe('serial round trips of a network model', () => {
+  test('the figure over loopback in units of the model mean', () => {
+    const cross = { name: 'cross-region', minMs: 20, maxMs: 60 };
+    assert.equal(serialRoundTrips(203.4, 16.6, cross), 4.7);
+    assert.equal(serialRoundTrips(16.6, 16.6, cross), 0);
+    assert.equal(serialRoundTrips(50, 10, { name: 'loopback', minMs: 0, maxMs: 0 }), 0);
   });
 });
