@@ -1,82 +1,57 @@
 /**
  * The `argosy` command tree. Each command lives in its own file and is registered here, as one row of
- * `COMMANDS`; heavy ones are loaded only when asked for.
+ * `COMMANDS`; a run imports only the command it names.
  */
 import { Command } from 'commander';
 import { comingHelp } from './lib/coming.ts';
-import { makeDeleteCommand } from './commands/delete.ts';
-import { makeDevCommand } from './commands/dev.ts';
-import { makeGetCommand } from './commands/get.ts';
-import { makeListCommand } from './commands/list.ts';
-import { makeLogsCommand } from './commands/logs.ts';
-import { makeNodeCommand } from './commands/node.ts';
-import { makeResumeCommand } from './commands/resume.ts';
-import { makeRetryCommand } from './commands/retry.ts';
-import { makeResubmitCommand } from './commands/resubmit.ts';
-import { makeRunCommand } from './commands/run.ts';
-import { makeStopCommand, makeSuspendCommand, makeTerminateCommand } from './commands/shutdown.ts';
-import { makeSubmitCommand } from './commands/submit.ts';
-import { makeWaitCommand } from './commands/wait.ts';
-import { makeWatchCommand } from './commands/watch.ts';
-import { makeVersionCommand, VERSION } from './commands/version.ts';
-import { makeCompletionCommand } from './commands/completion.ts';
+import { VERSION } from './lib/version.ts';
 
 /** One row per command: adding a command is adding a row (docs/architecture.md, "Where to add"). */
 interface CommandRow {
   /** The name and aliases a user types. */
   names: string[];
-  /** Builds the command. */
-  make: () => Command | Promise<Command>;
   /**
-   * Imported only when asked for by name (or for help / an unknown command): modules whose imports
-   * (the AWS SDK costs about a second) `argosy get` should not pay. Use a literal `import()` specifier
-   * so bundlers include it and tsc checks it.
+   * Imports the command's module and builds it. Only the command asked for by name is imported (every
+   * one for help, completion or an unknown command), so `argosy list` does not load the local stack,
+   * the UI server or the AWS SDK; the CLI bundle is split at these imports (scripts/build.ts). Use a
+   * literal `import()` specifier so bundlers include it and tsc checks it.
    */
-  lazy?: true;
+  make: () => Promise<Command>;
 }
 
 /** Every command, in the order help lists them. */
 const COMMANDS: CommandRow[] = [
-  { names: ['run'], make: makeRunCommand },
-  { names: ['dev'], make: makeDevCommand },
-  { names: ['submit'], make: makeSubmitCommand },
-  { names: ['get'], make: makeGetCommand },
-  { names: ['list', 'ls'], make: makeListCommand },
-  { names: ['logs'], make: makeLogsCommand },
-  { names: ['wait'], make: makeWaitCommand },
-  { names: ['watch'], make: makeWatchCommand },
-  { names: ['stop'], make: makeStopCommand },
-  { names: ['terminate'], make: makeTerminateCommand },
-  { names: ['resume'], make: makeResumeCommand },
-  { names: ['suspend'], make: makeSuspendCommand },
-  { names: ['retry'], make: makeRetryCommand },
-  { names: ['resubmit'], make: makeResubmitCommand },
-  { names: ['node'], make: makeNodeCommand },
-  { names: ['delete', 'rm'], make: makeDeleteCommand },
-  { names: ['version'], make: makeVersionCommand },
-  { names: ['completion'], make: makeCompletionCommand },
-  { names: ['lint'], lazy: true, make: async () => (await import('./commands/lint.ts')).makeLintCommand() },
-  { names: ['cluster'], lazy: true, make: async () => (await import('./commands/cluster.ts')).makeClusterCommand() },
-  { names: ['replay'], lazy: true, make: async () => (await import('./commands/replay.ts')).makeReplayCommand() },
-  {
-    names: ['controller'],
-    lazy: true,
-    make: async () => (await import('./commands/controller.ts')).makeControllerCommand(),
-  },
-  { names: ['resync'], lazy: true, make: async () => (await import('./commands/resync.ts')).makeResyncCommand() },
-  { names: ['doctor'], lazy: true, make: async () => (await import('./commands/doctor.ts')).makeDoctorCommand() },
-  { names: ['ui'], lazy: true, make: async () => (await import('./commands/ui.ts')).makeUiCommand() },
-  {
-    names: ['template'],
-    lazy: true,
-    make: async () => (await import('./commands/template.ts')).makeTemplateCommand(),
-  },
+  { names: ['run'], make: async () => (await import('./commands/run.ts')).makeRunCommand() },
+  { names: ['dev'], make: async () => (await import('./commands/dev.ts')).makeDevCommand() },
+  { names: ['submit'], make: async () => (await import('./commands/submit.ts')).makeSubmitCommand() },
+  { names: ['get'], make: async () => (await import('./commands/get.ts')).makeGetCommand() },
+  { names: ['list', 'ls'], make: async () => (await import('./commands/list.ts')).makeListCommand() },
+  { names: ['logs'], make: async () => (await import('./commands/logs.ts')).makeLogsCommand() },
+  { names: ['wait'], make: async () => (await import('./commands/wait.ts')).makeWaitCommand() },
+  { names: ['watch'], make: async () => (await import('./commands/watch.ts')).makeWatchCommand() },
+  { names: ['stop'], make: async () => (await import('./commands/shutdown.ts')).makeStopCommand() },
+  { names: ['terminate'], make: async () => (await import('./commands/shutdown.ts')).makeTerminateCommand() },
+  { names: ['resume'], make: async () => (await import('./commands/resume.ts')).makeResumeCommand() },
+  { names: ['suspend'], make: async () => (await import('./commands/shutdown.ts')).makeSuspendCommand() },
+  { names: ['retry'], make: async () => (await import('./commands/retry.ts')).makeRetryCommand() },
+  { names: ['resubmit'], make: async () => (await import('./commands/resubmit.ts')).makeResubmitCommand() },
+  { names: ['node'], make: async () => (await import('./commands/node.ts')).makeNodeCommand() },
+  { names: ['delete', 'rm'], make: async () => (await import('./commands/delete.ts')).makeDeleteCommand() },
+  { names: ['version'], make: async () => (await import('./commands/version.ts')).makeVersionCommand() },
+  { names: ['completion'], make: async () => (await import('./commands/completion.ts')).makeCompletionCommand() },
+  { names: ['lint'], make: async () => (await import('./commands/lint.ts')).makeLintCommand() },
+  { names: ['cluster'], make: async () => (await import('./commands/cluster.ts')).makeClusterCommand() },
+  { names: ['replay'], make: async () => (await import('./commands/replay.ts')).makeReplayCommand() },
+  { names: ['controller'], make: async () => (await import('./commands/controller.ts')).makeControllerCommand() },
+  { names: ['resync'], make: async () => (await import('./commands/resync.ts')).makeResyncCommand() },
+  { names: ['doctor'], make: async () => (await import('./commands/doctor.ts')).makeDoctorCommand() },
+  { names: ['ui'], make: async () => (await import('./commands/ui.ts')).makeUiCommand() },
+  { names: ['template'], make: async () => (await import('./commands/template.ts')).makeTemplateCommand() },
   {
     names: ['cluster-template'],
-    lazy: true,
     make: async () => (await import('./commands/template.ts')).makeClusterTemplateCommand(),
   },
-  { names: ['cron'], lazy: true, make: async () => (await import('./commands/cron.ts')).makeCronCommand() },
+  { names: ['cron'], make: async () => (await import('./commands/cron.ts')).makeCronCommand() },
 ];
 
 const GLOBAL_WITH_VALUE = new Set(['--kubeconfig', '--context', '-n', '--namespace', '--log-level']);
@@ -92,15 +67,14 @@ export function requestedCommand(args: string[]): string | undefined {
 }
 
 /**
- * The rows a run needs: every eager command, plus the lazy one it names, or every lazy one when it
- * names none of the commands (help, an unknown command).
+ * The rows a run needs: the command it names, or every one when it names none of them (help, an
+ * unknown command) or asks for completion, which lists them all.
  */
-function rowsFor(args: string[]): CommandRow[] {
+export function rowsFor(args: string[]): CommandRow[] {
   const wanted = requestedCommand(args);
-  // completion lists every command, so it loads them all.
   if (wanted === 'completion') return COMMANDS;
   const named = COMMANDS.find((c) => wanted !== undefined && c.names.includes(wanted));
-  return COMMANDS.filter((c) => !c.lazy || !named || c === named);
+  return named ? [named] : COMMANDS;
 }
 
 /**

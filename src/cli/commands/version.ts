@@ -6,9 +6,9 @@ import { Command } from 'commander';
 import { getServerVersion } from '../../adapters/kube/resources.ts';
 import { contextOf } from '../lib/context.ts';
 import { resolveTarget } from '../lib/kube-target.ts';
+import { VERSION } from '../lib/version.ts';
 
-/** The CLI's version (package.json's, checked by a test). */
-export const VERSION = '0.1.0';
+export { VERSION };
 
 export function makeVersionCommand(): Command {
   return new Command('version')

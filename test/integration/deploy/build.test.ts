@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { staleReason } from '../../../bin/start.js';
 
 const exec = promisify(execFile);
 const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
@@ -37,6 +38,35 @@ async function externalImports(target: string): Promise<string[]> {
 }
 
 const isBuiltin = (s: string) => s.startsWith('node:') || builtinModules.includes(s);
+
+interface Output {
+  imports: { path: string; kind: string; external?: boolean }[];
+  inputs: Record<string, unknown>;
+}
+
+/** The inputs a start of `argosy <command>` loads: the entry's static imports, then the command's module. */
+async function loadedBy(command: string): Promise<string[]> {
+  const { outputs } = JSON.parse(await readFile(join(out, 'meta', 'cli.json'), 'utf8')) as {
+    outputs: Record<string, Output>;
+  };
+  const entry = Object.keys(outputs).find((k) => k.endsWith('cli/main.mjs'))!;
+  // esbuild names the chunk a dynamic import loads after the module (`get-HASH.mjs`); shared code is in others.
+  const chunk = outputs[entry]!.imports.find(
+    (i) => i.kind === 'dynamic-import' && new RegExp(`/${command}-[A-Z0-9]+\\.mjs$`).test(i.path),
+  );
+  assert.ok(chunk, `a chunk for src/cli/commands/${command}.ts`);
+  const seen = new Set<string>();
+  const visit = (path: string): void => {
+    if (seen.has(path)) return;
+    seen.add(path);
+    for (const i of outputs[path]!.imports) if (i.kind === 'import-statement' && !i.external) visit(i.path);
+  };
+  visit(entry);
+  visit(chunk.path);
+  const inputs = [...seen].flatMap((o) => Object.keys(outputs[o]!.inputs));
+  assert.ok(inputs.includes(`src/cli/commands/${command}.ts`), `${command}.ts is loaded`);
+  return inputs;
+}
 
 before(async () => {
   out = await mkdtemp(join(tmpdir(), 'argosy-build-'));
@@ -114,6 +144,31 @@ describe('npm run build', () => {
     assert.ok(cmd, 'CMD in exec form');
     const entry = (JSON.parse(cmd[1]!) as string[]).find((a) => a.endsWith('.mjs'))!;
     assert.ok((await stat(join(out, 'watcher', entry.replace(/^\/app\//, '')))).size > 0, `${entry} is built`);
+  });
+
+  test("the CLI bundle's stamp lists its sources, data files and the installed packages, and is fresh", async () => {
+    const stamp = join(out, 'cli', 'sources.json');
+    const files = (JSON.parse(await readFile(stamp, 'utf8')) as { files: [string, number, number][] }).files.map(
+      (f) => f[0],
+    );
+    for (const f of ['src/cli/main.ts', 'src/cli/commands/logs.ts', 'infra/crds', 'node_modules/.package-lock.json'])
+      assert.ok(
+        files.some((p) => p.startsWith(f)),
+        `${f} in the stamp`,
+      );
+    assert.ok(!files.some((p) => p.includes('node_modules/') && !p.endsWith('.package-lock.json')), 'no package file');
+    assert.equal(staleReason(repoRoot, stamp), undefined);
+  });
+
+  test('a start of version, list, get or logs loads neither the local stack, the UI server, the AWS SDK nor the kube client package', async () => {
+    for (const command of ['version', 'list', 'get', 'logs']) {
+      const heavy = (await loadedBy(command)).filter((p) =>
+        /^src\/local\/|^ui\/server\/|node_modules\/(@aws-sdk|@smithy|fauxqs|fastify|@kubernetes\/client-node)\//.test(
+          p,
+        ),
+      );
+      assert.deepEqual(heavy, [], `argosy ${command}`);
+    }
   });
 
   test('the CLI bundle runs', async () => {
