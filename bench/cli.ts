@@ -64,7 +64,9 @@ function timeCli(args: string[], env: NodeJS.ProcessEnv, firstOnly = false): Pro
       first ??= performance.now() - t0;
       if (firstOnly && !child.killed) child.kill('SIGTERM');
       bytes += d.length;
-      for (const c of d) if (c === 10) lines++;
+      // indexOf, not a byte loop: 7.6 MB of `get -o json` counted byte by byte in this (busy) process
+      // held the pipe ~10 ms per 64 KiB chunk and was measured as the command's time.
+      for (let i = d.indexOf(10); i !== -1; i = d.indexOf(10, i + 1)) lines++;
     });
     let err = '';
     child.stderr.on('data', (d: Buffer) => (err += d.toString().slice(0, 2000)));

@@ -5,7 +5,7 @@ import { readHydrated } from '../../adapters/kube/offloaded-nodes.ts';
 import type { Workflow } from '../../engine/types.ts';
 import { contextOf } from '../lib/context.ts';
 import { failure } from '../lib/errors.ts';
-import { checkOutput, formatObject, printWorkflow } from '../lib/output.ts';
+import { checkOutput, printObject, printWorkflow } from '../lib/output.ts';
 import { nodeFilterFlag, nodeSelectorOf } from '../lib/node-selector.ts';
 import { onWorkflow, withTarget, type Target } from '../lib/kube-target.ts';
 
@@ -53,7 +53,7 @@ export function makeGetCommand(): Command {
       const nodeFilter = nodeSelectorOf(nodeFilterFlag(opts));
       await withTarget(ctx, async (target) => {
         const wf = await fetchWorkflow(target, name);
-        if (output === 'json' || output === 'yaml') ctx.io.out(formatObject(wf, output));
+        if (output === 'json' || output === 'yaml') await printObject(ctx.io, wf, output);
         else if (output === 'name') ctx.io.out(`${wf.metadata.name}\n`);
         else printWorkflow(ctx, wf, { output, mainCluster: target.mainCluster, nodeFilter });
       });

@@ -22,12 +22,22 @@ export interface Io {
   out: (text: string) => void;
   err: (text: string) => void;
   isTTY: boolean;
+  /**
+   * Large output piece by piece, each written once the stream has taken the previous ones (a pipe's
+   * reader sets the pace instead of the whole text waiting in memory); `out` for each when absent.
+   */
+  outChunks?: (chunks: Iterable<string>) => Promise<void>;
 }
 
 export const processIo: Io = {
   out: (t) => void process.stdout.write(t),
   err: (t) => void process.stderr.write(t),
   isTTY: Boolean(process.stdout.isTTY),
+  outChunks: async (chunks) => {
+    // A reader that went away (EPIPE) ends the process in main.ts before a drain is awaited for ever.
+    for (const chunk of chunks)
+      if (!process.stdout.write(chunk)) await new Promise((drained) => process.stdout.once('drain', drained));
+  },
 };
 
 export interface CliContext {
