@@ -19,7 +19,8 @@
 import { makeReconcileHandler } from '../src/runtime/reconcile-handler.ts';
 import { startLocalStack, type LocalStack, type LocalStackOptions } from '../src/local/stack.ts';
 import { startPoller, type Poller } from '../src/local/queue/poller.ts';
-import { startStackFunctionsThread } from '../src/local/functions-thread.ts';
+import { startStackFunctionsThread, type FunctionsThread } from '../src/local/functions-thread.ts';
+import type { EventLoopUtilization } from 'node:perf_hooks';
 import { startWatcher, type Watcher } from '../src/watcher/watcher.ts';
 import { silentLogger, type LogFields, type Logger } from '../src/logger.ts';
 import { loadConfig } from '../src/config.ts';
@@ -67,6 +68,8 @@ export interface BenchStack {
   logs: string[];
   /** Store writes per cluster and resource since the last reset (HTTP and in-process alike). */
   storeWrites: Record<string, Record<string, number>>;
+  /** The functions thread's event-loop utilisation (cumulative) when it runs on its own thread. */
+  functionsUtilization?: () => EventLoopUtilization;
   /** Subscribes to every cluster's store; returns the unsubscribe. */
   observe(fn: (o: Observed) => void): () => void;
   /** Zeroes every counter (SQS, invocations, store writes, API server stats). */
@@ -108,6 +111,7 @@ export async function startBenchStack(
   const invocationMs: number[] = [];
   const storeWrites: Record<string, Record<string, number>> = {};
   const observers = new Set<(o: Observed) => void>();
+  let functionsThread: FunctionsThread | undefined;
   try {
     await stack.control.pause();
     stack.queues.client.middlewareStack.add(
@@ -144,6 +148,7 @@ export async function startBenchStack(
         })
       : benchPoller(stack, tuning, invocationMs);
     stops.push(() => poller.stop());
+    if ('utilization' in poller) functionsThread = poller;
 
     const watcher: Watcher = await startWatcher({
       registry: stack.watcherRegistry,
@@ -170,6 +175,7 @@ export async function startBenchStack(
     invocationMs,
     logs,
     storeWrites,
+    ...(functionsThread ? { functionsUtilization: functionsThread.utilization } : {}),
     observe(fn) {
       observers.add(fn);
       return () => observers.delete(fn);

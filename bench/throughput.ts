@@ -8,7 +8,7 @@
  * Target: ≥ 150 workflows/s (issue 23).
  */
 import { loadavg } from 'node:os';
-import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { monitorEventLoopDelay, performance as perf } from 'node:perf_hooks';
 import { threadCpuMs, threadSplit, type ThreadSplit } from './thread-cpu.ts';
 import { runApiServerBench, type ApiServerBenchFigures } from './apiserver.ts';
 import { onePodWorkflow, runToCompletion, type BenchStack } from './latency.ts';
@@ -28,6 +28,13 @@ export interface ThroughputRun {
   loopDelayP99Ms: number;
   /** CPU ms per workflow by thread (Linux): which event loop is the ceiling. */
   threadCpuMsPerWorkflow?: ThreadSplit;
+  /**
+   * Event-loop utilisation during the run (share of the time each loop ran callbacks; 1 = never
+   * idle): below 1 on a quiet machine, that loop waited for something else.
+   */
+  loopUtilisation: { main: number; functions?: number };
+  /** API requests per workflow the functions made (every request the stack served but the submit). */
+  functionRequestsPerWorkflow: number;
   /** The load average (1 min) at the end of the run: the machine is shared. */
   loadAvg1: number;
   failed: number;
@@ -48,6 +55,8 @@ export async function throughputRun(b: BenchStack, n: number): Promise<Throughpu
   loop.enable();
   const cpu0 = process.cpuUsage();
   const threads0 = threadCpuMs();
+  const elu0 = { main: perf.eventLoopUtilization(), functions: b.functionsUtilization?.() };
+  const requests0 = functionRequests(b);
   const t0 = performance.now();
   const { names, completedAt, phases, submittedAt } = await runToCompletion(
     b,
@@ -59,6 +68,13 @@ export async function throughputRun(b: BenchStack, n: number): Promise<Throughpu
   const cpu = process.cpuUsage(cpu0);
   const threads1 = threadCpuMs();
   const threads = threads1.size > 0 ? threadSplit(threads0, threads1, n) : undefined;
+  const fn1 = b.functionsUtilization?.();
+  const loopUtilisation = {
+    main: round(perf.eventLoopUtilization(elu0.main).utilization, 2),
+    ...(fn1 && elu0.functions
+      ? { functions: round(perf.eventLoopUtilization(fn1, elu0.functions).utilization, 2) }
+      : {}),
+  };
   loop.disable();
   const cpuMs = (cpu.user + cpu.system) / 1000;
   return {
@@ -71,8 +87,18 @@ export async function throughputRun(b: BenchStack, n: number): Promise<Throughpu
     loopDelayP99Ms: round(loop.percentile(99) / 1e6, 1),
     failed: [...phases.values()].filter((p) => p !== 'Succeeded').length,
     ...(threads ? { threadCpuMsPerWorkflow: threads } : {}),
+    loopUtilisation,
+    functionRequestsPerWorkflow: round((functionRequests(b) - requests0) / n, 2),
     loadAvg1: round(loadavg()[0] ?? 0, 2),
   };
+}
+
+/** Requests every API server has served so far, but the workflows' creates (the bench's submits). */
+function functionRequests(b: BenchStack): number {
+  let total = 0;
+  for (const c of b.stack.clusters.clusters.values())
+    for (const e of c.stats().entries) if (!(e.verb === 'create' && e.resource === 'workflows')) total += e.count;
+  return total;
 }
 
 /** Bench 4: `repeats` runs of `n` workflows, then the API server bench. */

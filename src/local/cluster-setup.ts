@@ -21,6 +21,12 @@ export function namespacesFor(cluster: string, mainCluster: string): string[] {
   return cluster === mainCluster ? ['argo'] : ['argo', 'batch'];
 }
 
+/**
+ * The client-side token bucket the local rest-config entries set (`QPS`/`Burst`, docs/configuration.md):
+ * what each process — each Lambda instance in AWS — may send to one cluster.
+ */
+export const ENTRY_RATE = { qps: 100, burst: 200 } as const;
+
 /** The rights infra/k8s/remote-cluster gives Argosy's identity in another cluster. */
 export const REMOTE_RULES = installedRules('remote-cluster', REMOTE_SUBJECT);
 
@@ -101,8 +107,8 @@ async function prepareCluster(
       Host: c.url,
       BearerToken: identity.token,
       TLSClientConfig: { CAData: Buffer.from(c.caPem).toString('base64') },
-      QPS: 100,
-      Burst: 200,
+      QPS: ENTRY_RATE.qps,
+      Burst: ENTRY_RATE.burst,
       ...(labels ? { Labels: labels } : {}),
     };
     return Buffer.from(JSON.stringify(restConfig)).toString('base64');

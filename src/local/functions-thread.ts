@@ -7,8 +7,10 @@
  * (docs/performance.md: one event loop was the ceiling); `npm start`, `argosy dev` and the tests keep
  * the functions in the main thread, where their test seams (decide, hooks, fault injection) reach.
  */
+import type { EventLoopUtilization } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
 import type { Config } from '../config.ts';
+import { ENTRY_RATE } from './cluster-setup.ts';
 import { FUNCTIONS_SUBJECT, installedRules, mainOverlay } from './identities.ts';
 import type { LocalStack } from './stack.ts';
 
@@ -22,9 +24,13 @@ export interface FunctionsThreadOptions {
   /** The emulator's endpoint (SQS and S3). */
   endpoint: string;
   poller: { batchSize: number; concurrency: number; waitTimeSeconds: number };
+  /** The client-side token bucket of the thread's main-cluster client (what all its invocations share). */
+  rate: { qps: number; burst: number };
 }
 
 export interface FunctionsThread {
+  /** The thread's event-loop utilisation (cumulative; diff two readings): how much of the time it had work. */
+  utilization(): EventLoopUtilization;
   stop(): Promise<void>;
 }
 
@@ -45,6 +51,7 @@ export async function startFunctionsThread(
     void exit.then(() => reject(new Error('the functions thread exited before it was ready')));
   });
   return {
+    utilization: () => worker.performance.eventLoopUtilization(),
     async stop() {
       if (exited) return;
       worker.postMessage('stop');
@@ -52,6 +59,16 @@ export async function startFunctionsThread(
       if (!exited) await worker.terminate();
     },
   };
+}
+
+/**
+ * The request budget of `concurrency` invocations toward the main cluster. In AWS each concurrent
+ * invocation is a Lambda instance with a client and a token bucket of its own (docs/configuration.md:
+ * the cluster-wide rate is up to concurrency × QPS); on this thread they share one client, so its
+ * bucket is the sum of theirs at the rest-config entries' QPS/Burst.
+ */
+export function functionsRate(concurrency: number): FunctionsThreadOptions['rate'] {
+  return { qps: concurrency * ENTRY_RATE.qps, burst: concurrency * ENTRY_RATE.burst };
 }
 
 /**
@@ -64,19 +81,22 @@ export function startStackFunctionsThread(
   opts: {
     explicit?: Partial<Record<keyof Config, unknown>>;
     poller?: Partial<FunctionsThreadOptions['poller']>;
+    rate?: FunctionsThreadOptions['rate'];
     onLog?: (line: string) => void;
   } = {},
 ): Promise<FunctionsThread> {
   const m = stack.clusters.get(stack.mainCluster);
   const rules = installedRules(mainOverlay(stack.config.managedNamespace || undefined), FUNCTIONS_SUBJECT);
   const { token } = m.createIdentity(`${FUNCTIONS_SUBJECT.user}-thread`, rules);
+  const poller = { batchSize: 10, concurrency: 4, waitTimeSeconds: 1, ...opts.poller };
   return startFunctionsThread(
     {
       config: stack.config,
       explicit: opts.explicit ?? {},
       main: { server: m.url, caPem: m.caPem, token },
       endpoint: stack.sqsEndpoint,
-      poller: { batchSize: 10, concurrency: 4, waitTimeSeconds: 1, ...opts.poller },
+      poller,
+      rate: opts.rate ?? functionsRate(poller.concurrency),
     },
     opts.onLog,
   );

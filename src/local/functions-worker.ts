@@ -41,8 +41,8 @@ async function main(o: FunctionsThreadOptions): Promise<void> {
     server: o.main.server,
     tls: { caPem: o.main.caPem },
     auth: { kind: 'bearer', token: o.main.token },
-    qps: 1000,
-    burst: 1000,
+    qps: o.rate.qps,
+    burst: o.rate.burst,
   });
   const sqs = createSqsClient({ endpoint: o.endpoint });
   const status = await localStatusStorage(config, o.explicit, o.endpoint, new AwsCallLog());
