@@ -14,6 +14,11 @@ export interface KubeRequest {
   body?: unknown;
   /** Defaults to `application/json`; PATCH needs `application/merge-patch+json` and friends. */
   contentType?: string;
+  /**
+   * `false`: not through the client's QPS/Burst token bucket. Only for a caller that bounds its own
+   * requests in flight and backs off on 429 (`argosy logs`: docs/adr/0028-log-reads-bounded-in-flight.md).
+   */
+  throttle?: false;
 }
 
 export type WatchEventType = 'ADDED' | 'MODIFIED' | 'DELETED' | 'BOOKMARK' | 'ERROR';

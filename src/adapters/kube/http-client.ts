@@ -39,7 +39,7 @@ export function createKubeClient(options: KubeClientOptions): HttpKubeClient {
     server: options.server,
     close: () => ctx.agent.destroy(),
     async request<T>(req: KubeRequest): Promise<T> {
-      await bucket.take();
+      if (req.throttle !== false) await bucket.take();
       const res = await send(ctx, req, { compress: !options.disableCompression, wholeTimeout: true });
       const text = await readBody(res, ctx, req);
       if (!text) return undefined as T;
@@ -48,7 +48,7 @@ export function createKubeClient(options: KubeClientOptions): HttpKubeClient {
       return text as T;
     },
     async stream(req, onChunk, signal) {
-      await bucket.take(signal);
+      if (req.throttle !== false) await bucket.take(signal);
       const res = await send(ctx, req, { signal });
       await consume(ctx, req, res, (chunk) => onChunk(chunk), signal);
     },

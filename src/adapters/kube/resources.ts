@@ -179,10 +179,21 @@ export function patchClaimFinalizers(kube: KubeClient, namespace: string, name: 
   });
 }
 
-/** Reads a container's log (whole, or `tailLines`). */
-export function readPodLog(kube: KubeClient, namespace: string, name: string, query: ListQuery = {}): Promise<string> {
+/** Reads a container's log (whole, or `tailLines`); `throttle: false` as in KubeRequest (ports/kube.ts). */
+export function readPodLog(
+  kube: KubeClient,
+  namespace: string,
+  name: string,
+  query: ListQuery = {},
+  throttle?: false,
+): Promise<string> {
   return kube
-    .request<string | undefined>({ method: 'GET', path: podLogPath(namespace, name), query })
+    .request<string | undefined>({
+      method: 'GET',
+      path: podLogPath(namespace, name),
+      query,
+      ...(throttle === false ? { throttle } : {}),
+    })
     .then((t) => (typeof t === 'string' ? t : t === undefined ? '' : JSON.stringify(t)));
 }
 

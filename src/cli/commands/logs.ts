@@ -7,7 +7,7 @@ import { Command } from 'commander';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { listPods, podLogPath, readPodLog } from '../../adapters/kube/resources.ts';
 import { LABEL_WORKFLOW } from '../../engine/labels.ts';
-import { isNotFound } from '../../adapters/kube/errors.ts';
+import { isKubeApiError, isNotFound } from '../../adapters/kube/errors.ts';
 import type { NodeStatus, Workflow } from '../../engine/types.ts';
 import { podNameFor, podNameVersion, templateOfNode } from '../render/pod-name.ts';
 import { placementOf } from '../render/workflow.ts';
@@ -65,23 +65,46 @@ export async function withLabels(target: Target, wfName: string, refs: PodRef[],
   return refs.filter((r) => matching.has(`${r.cluster}/${r.namespace}/${r.pod}`));
 }
 
-/** Pod logs read at once (`argosy logs` without `-f`); argo reads all of them at once. */
+/**
+ * Pod logs read at once (`argosy logs` without `-f`): the bound these reads put on each API server,
+ * in place of the client's QPS token bucket (ADR 0028). argo reads every pod at once, each read
+ * waiting on client-go's rate limiter.
+ */
 export const LOG_PARALLEL = 32;
+
+/** 429 answers (API Priority and Fairness) waited out per read, as client-go retries them (maxRetries 10). */
+export const LOG_RETRIES_ON_429 = 10;
 
 function startMsOf(ref: PodRef): number {
   const t = Date.parse(ref.node.startedAt ?? '');
   return Number.isNaN(t) ? Number.NEGATIVE_INFINITY : t;
 }
 
-/** One pod's log with the server's timestamps (the merge orders by them), or undefined when gone. */
-async function readLog(ctx: CliContext, target: Target, ref: PodRef, req: LogRequest): Promise<string | undefined> {
+/**
+ * One pod's log with the server's timestamps (the merge orders by them), or undefined when gone.
+ * Not through the token bucket (the caller bounds reads in flight); a 429 is waited out for its
+ * Retry-After (1 s without one) and tried again, as client-go does.
+ */
+export async function readLog(
+  ctx: CliContext,
+  target: Target,
+  ref: PodRef,
+  req: LogRequest,
+  sleepMs: (ms: number) => Promise<unknown> = sleep,
+): Promise<string | undefined> {
   const kube = await target.clientFor(ref.cluster, ref.namespace);
-  try {
-    return await readPodLog(kube, ref.namespace, ref.pod, { ...req.query, timestamps: true });
-  } catch (e) {
-    if (!isNotFound(e)) throw e;
-    ctx.io.err(`${ref.pod}: pod not found in ${ref.cluster}/${ref.namespace} (garbage-collected?)\n`);
-    return undefined;
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await readPodLog(kube, ref.namespace, ref.pod, { ...req.query, timestamps: true }, false);
+    } catch (e) {
+      if (isKubeApiError(e) && e.statusCode === 429 && attempt < LOG_RETRIES_ON_429) {
+        await sleepMs(Math.max(1, e.retryAfterSeconds ?? 1) * 1000);
+        continue;
+      }
+      if (!isNotFound(e)) throw e;
+      ctx.io.err(`${ref.pod}: pod not found in ${ref.cluster}/${ref.namespace} (garbage-collected?)\n`);
+      return undefined;
+    }
   }
 }
 

@@ -1,6 +1,8 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
+  FIRST_FLUSH_MS,
+  FLUSH_EVERY_MS,
   LineHeap,
   mergePodLogs,
   parseLogText,
@@ -135,5 +137,42 @@ describe('mergePodLogs, once a second', () => {
     c.open();
     await done;
     assert.deepEqual(batches.flat(), ['b1', 'a-late', 'c1']);
+  });
+});
+
+describe('mergePodLogs, the first batch', () => {
+  test('comes a quarter second after the reads start, the next ones a second apart', async () => {
+    let clock = 0;
+    const a = gated(T, `${ts(5000)} a-late\n`);
+    const b = gated(T + 1000, `${ts(1500)} b1\n`);
+    const c = gated(T + 2000, `${ts(3500)} c-late\n`);
+    const d = gated(T + 3000, `${ts(3100)} d1\n`);
+    const batches: string[][] = [];
+    const done = mergePodLogs(
+      [a.source, b.source, c.source, d.source],
+      1,
+      false,
+      (lines) => batches.push(lines.map((l) => l.text)),
+      () => clock,
+    );
+    clock = FIRST_FLUSH_MS - 1;
+    a.open();
+    await new Promise((r) => setImmediate(r));
+    assert.deepEqual(batches, [], 'before the first batch is due: held back');
+    clock = FIRST_FLUSH_MS;
+    b.open();
+    await new Promise((r) => setImmediate(r));
+    assert.deepEqual(batches, [['b1', 'a-late']]);
+    clock = FIRST_FLUSH_MS + FLUSH_EVERY_MS - 1;
+    c.open();
+    await new Promise((r) => setImmediate(r));
+    assert.equal(batches.length, 1, 'd is unread and may log earlier; the next batch is a second later');
+    clock = FIRST_FLUSH_MS + FLUSH_EVERY_MS;
+    d.open();
+    await done;
+    assert.deepEqual(batches, [
+      ['b1', 'a-late'],
+      ['d1', 'c-late'],
+    ]);
   });
 });
