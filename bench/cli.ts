@@ -3,10 +3,11 @@
  * A `pods`-pod `withSequence` fan-out whose pods log two lines runs to Succeeded on the sim stack;
  * then each command runs as a user runs it (a child process of bin/argosy.js against the stack's
  * kubeconfig), wall time to exit and, for `logs`, to its first line of output. Every figure sits
- * next to the same run's `argosy version` (process start, tsx included), and the in-process render
+ * next to the same run's `argosy version` (process start from the bundle `npm ci` builds, as
+ * shipped: {@link shippedStart}), and the in-process render
  * times at a tenth of the size give the growth ratio (≈ 10 when linear).
  */
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -16,6 +17,7 @@ import { renderWorkflow } from '../src/cli/render/workflow.ts';
 import { WatchPrinter } from '../src/cli/render/watch.ts';
 import { round, summarize, type Summary } from './baseline.ts';
 import { runToCompletion, type BenchStack } from './latency.ts';
+import { staleReason } from '../bin/start.js';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const NODE = join(ROOT, 'node_modules/.bin/node');
@@ -113,6 +115,8 @@ export interface CliFigures {
   runSeconds: number;
   /** `argosy version`: process start, the floor of every command below. */
   processStart: Summary;
+  /** What bin/argosy.js started from (ARGOSY_START_DEBUG): the bundle, as shipped, unless it could not be built. */
+  startsFrom: string;
   /** `wall` of `logs` is its time to the first line when it was stopped there (`stopped`). */
   commands: Record<string, { wall: Summary; first?: Summary; bytes: number; lines: number; stopped?: boolean }>;
   /** In-process `argo get` view and `submit --watch` redraw, at the full size and a tenth of it. */
@@ -145,6 +149,21 @@ function renderFigures(wf: Workflow, runs: number): CliFigures['render'] {
 }
 
 /**
+ * What users run after `npm ci`: the CLI bundle. Built here when the tree changed since it was built
+ * (bin/argosy.js would otherwise start the sources through tsx); returns what bin/argosy.js says it
+ * starts from.
+ */
+export function shippedStart(env: NodeJS.ProcessEnv): string {
+  if (staleReason(ROOT) !== undefined)
+    execFileSync(NODE, [join(ROOT, 'node_modules/tsx/dist/cli.mjs'), 'scripts/build.ts', '--only', 'cli'], {
+      cwd: ROOT,
+      stdio: 'ignore',
+    });
+  const r = spawnSync(NODE, [BIN, 'version', '--short'], { cwd: ROOT, env: { ...env, ARGOSY_START_DEBUG: '1' } });
+  return /starting from (.*)/.exec(String(r.stderr))?.[1] ?? `unknown: ${String(r.stderr).slice(0, 200)}`;
+}
+
+/**
  * Runs the fan-out, then the commands `repeats` times each; `logs` once, to the end when `logsToEnd`
  * (the CLI's client-side rate limit makes that minutes at 10,000 pods), else stopped at its first line.
  */
@@ -163,8 +182,11 @@ export async function runCliBench(b: BenchStack, pods: number, repeats: number, 
   delete env.KUBECONFIG;
   const k = ['--kubeconfig', b.stack.kubeconfigPath, '-n', 'argo'];
   try {
-    // Once untimed: the first start compiles and caches (tsx, V8 code cache), every later one reuses it.
+    const startsFrom = shippedStart(env);
+    // Once untimed: the first start of each command compiles and caches its code (V8's compile cache),
+    // every later one reuses it; `--help` loads a command's modules without running it.
     await timeCli(['version'], env);
+    for (const command of ['get', 'list', 'logs']) await timeCli([command, '--help'], env);
     const processStart = (await repeat(repeats, () => timeCli(['version'], env))).wall;
     const commands: CliFigures['commands'] = {};
     const cases: [string, string[]][] = [
@@ -186,7 +208,8 @@ export async function runCliBench(b: BenchStack, pods: number, repeats: number, 
       };
     }
     const render = renderFigures(wf, Math.max(5, repeats));
-    return { pods, nodes: Object.keys(wf.status?.nodes ?? {}).length, runSeconds, processStart, commands, render };
+    const nodes = Object.keys(wf.status?.nodes ?? {}).length;
+    return { pods, nodes, runSeconds, processStart, startsFrom, commands, render };
   } finally {
     rmSync(home, { recursive: true, force: true });
   }

@@ -379,7 +379,7 @@ async function cliBench(): Promise<void> {
     const c = await runCliBench(b, pods, quick ? 1 : 3, !quick);
     results.cli = c;
     const start = c.processStart.median;
-    row('CLI process start (`argosy version`), the floor below', fmt(c.processStart), '', '');
+    row('CLI process start (`argosy version`), the floor below', `${fmt(c.processStart)}; ${c.startsFrom}`, '', '');
     for (const [label, x] of Object.entries(c.commands)) {
       const first = x.first ? `; first output ${x.first.median} ms` : '';
       const net = round(x.wall.median - start, 0);
