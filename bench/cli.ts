@@ -109,6 +109,16 @@ function timeIt(n: number, fn: () => void): Summary {
   return summarize(xs, 2);
 }
 
+/**
+ * In-process, at steady state: `warm` untimed runs (the JIT, and the collections the previous
+ * measurement's garbage still owes), then the median ms of `n` timed runs, each paying for the
+ * collections its own garbage causes.
+ */
+function timeSteady(warm: number, n: number, fn: () => void): Summary {
+  for (let i = 0; i < warm; i++) fn();
+  return timeIt(n, fn);
+}
+
 export interface CliFigures {
   pods: number;
   nodes: number;
@@ -134,14 +144,13 @@ function tenthOf(wf: Workflow): Workflow {
   return { ...wf, status: { ...wf.status, nodes: trimmed } };
 }
 
-function renderFigures(wf: Workflow, runs: number): CliFigures['render'] {
+export function renderFigures(wf: Workflow, runs: number): CliFigures['render'] {
   const opts = { style: { color: false, utf8: true }, now: new Date() };
   const small = tenthOf(wf);
-  // Untimed first: the first render compiles the code (JIT), which would count against one size only.
-  renderWorkflow(wf, opts);
-  renderWorkflow(small, opts);
-  const full = timeIt(runs, () => renderWorkflow(wf, opts));
-  const tenth = timeIt(runs, () => renderWorkflow(small, opts));
+  // Each size after its own untimed runs: timed right after the full view, the tenth paid the full view's
+  // collections (and alternating the two would make each pay for the other's).
+  const full = timeSteady(3, runs, () => renderWorkflow(wf, opts));
+  const tenth = timeSteady(3, runs, () => renderWorkflow(small, opts));
   const tty = new WatchPrinter({ ...opts, tty: true, write: () => {} });
   const watchRedraw = timeIt(runs, () => tty.update(wf, new Date(Date.now() + 2000)));
   const changes = timeIt(runs, () => new WatchPrinter({ ...opts, tty: false, write: () => {} }).update(wf, new Date()));
@@ -207,7 +216,7 @@ export async function runCliBench(b: BenchStack, pods: number, repeats: number, 
         ...(logs && !logsToEnd ? { stopped: true } : {}),
       };
     }
-    const render = renderFigures(wf, Math.max(5, repeats));
+    const render = renderFigures(wf, Math.max(11, repeats));
     const nodes = Object.keys(wf.status?.nodes ?? {}).length;
     return { pods, nodes, runSeconds, processStart, startsFrom, commands, render };
   } finally {

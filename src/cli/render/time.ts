@@ -73,7 +73,11 @@ export function timestamp(t: Date, now: Date, offsetMinutes?: number): string {
 
 /** argo `humanize.RelativeDurationShort`: `3s`, `2m`, `1h`, `4d` (an open end means `now`). */
 export function shortDuration(start: Date, end: Date | undefined, now: Date): string {
-  const ms = Math.max(0, (end ?? now).getTime() - start.getTime());
+  return shortDurationMs(Math.max(0, (end ?? now).getTime() - start.getTime()));
+}
+
+/** {@link shortDuration} of a span in milliseconds (≥ 0). */
+export function shortDurationMs(ms: number): string {
   const h = Math.floor(ms / HOUR);
   if (Math.floor(h / 24) > 0) return `${Math.floor(h / 24)}d`;
   if (h > 0) return `${h}h`;
@@ -92,6 +96,13 @@ export function goDuration(seconds: number): string {
   if (h > 0) return `${h}h${m}m${sec}s`;
   if (m > 0) return `${m}m${sec}s`;
   return `${sec}s`;
+}
+
+/** {@link parseTime} as epoch milliseconds, without a Date object (once per node of a large view). */
+export function parseTimeMs(value: string | undefined | null): number | undefined {
+  if (!value) return undefined;
+  const t = Date.parse(value);
+  return Number.isNaN(t) ? undefined : t;
 }
 
 /** Parses an RFC 3339 timestamp; `undefined` for absent or invalid values (Go's zero time). */

@@ -11,7 +11,7 @@ import { conditionIcon, paint, phaseIcon, suspendIcon, visibleWidth, type Render
 import { alignColumns } from './table.ts';
 import { artifactLocationText, artifactNames } from './artifact-text.ts';
 import { humanizeDuration } from '../../engine/retry/durations.ts';
-import { goDuration, parseTime, shortDuration, timestamp } from './time.ts';
+import { goDuration, parseTime, parseTimeMs, shortDurationMs, timestamp } from './time.ts';
 import { treeLines, type NodeFilter } from './tree.ts';
 
 /** What the renderer needs besides the workflow. */
@@ -161,22 +161,26 @@ export function nodeCells(
   const name = wf.metadata.name ?? '';
   const icon = isActiveSuspend(node) ? suspendIcon(style) : phaseIcon(style, node.phase);
   const pod = isPodNode(node);
-  const start = parseTime(node.startedAt);
+  const start = pod ? parseTimeMs(node.startedAt) : undefined;
   const podName = pod ? podNameFor(name, node, templateOfNode(node), podNameVersion(wf)) : '';
-  const duration = pod && start ? shortDuration(start, parseTime(node.finishedAt), now) : '';
-  const cells = [`${prefix}${icon} ${node.displayName ?? node.name}`, templateCell(node), podName];
-  if (where !== undefined) cells.push(pod ? placementOf(wf, node, where) : '');
-  cells.push(duration);
+  const end = start === undefined ? undefined : (parseTimeMs(node.finishedAt) ?? now.getTime());
+  const duration = start === undefined ? '' : shortDurationMs(Math.max(0, end! - start));
   const host = pod ? (node.hostNodeName ?? '') : '';
+  const message = node.message ?? '';
+  // One array of the final length (a literal grown by push reserves ~20 slots per row).
+  const cells = new Array<string>((where === undefined ? 4 : 5) + (output === 'wide' ? 4 : 2));
+  let i = 0;
+  cells[i++] = `${prefix}${icon} ${node.displayName ?? node.name}`;
+  cells[i++] = templateCell(node);
+  cells[i++] = podName;
+  if (where !== undefined) cells[i++] = pod ? placementOf(wf, node, where) : '';
+  cells[i++] = duration;
   if (output === 'wide') {
-    cells.push(
-      artifactNames(node.outputs?.artifacts),
-      node.message ?? '',
-      resourcesDurationText(node.resourcesDuration),
-      host,
-    );
-  } else if (output === 'short') cells.push(node.message ?? '', host);
-  else cells.push(node.message ?? '', '');
+    cells[i++] = artifactNames(node.outputs?.artifacts);
+    cells[i++] = message;
+    cells[i++] = resourcesDurationText(node.resourcesDuration);
+  } else cells[i++] = message;
+  cells[i] = output === 'wide' || output === 'short' ? host : '';
   return cells;
 }
 
