@@ -11,7 +11,8 @@
  *   such lines. {@link reindentFlowLines} indents them one column past the construct's start, which
  *   changes no value (continuation lines of flow scalars are folded without their leading spaces).
  */
-import { parse, type DocumentOptions, type ParseOptions, type SchemaOptions } from 'yaml';
+import { parseDocument, type DocumentOptions, type ParseOptions, type SchemaOptions } from 'yaml';
+import { installYamlReader } from './yaml-reader.ts';
 
 /** go-yaml v2 decodes timestamps as strings into interface{}; sexagesimal (`format: TIME`) numbers it does not know. */
 const STRING_TAGS = new Set(['tag:yaml.org,2002:timestamp']);
@@ -113,7 +114,15 @@ export function reindentFlowLines(text: string): string {
   return lines.join('\n');
 }
 
-/** One YAML document read as go-yaml v2 reads it (ConfigMap values such as an artifact repository); throws on errors. */
+/**
+ * One YAML document read as go-yaml v2 reads it (podSpecPatch, a resource manifest, an artifact
+ * repository ConfigMap value); throws the first error.
+ */
 export function parseYamlDocument(text: string): unknown {
-  return parse(text, GO_YAML_OPTIONS);
+  const doc = parseDocument(text, GO_YAML_OPTIONS);
+  if (doc.errors.length > 0) throw doc.errors[0]!;
+  return doc.toJS() as unknown;
 }
+
+// Importing this module is what gives the engine its YAML reader (yaml-reader.ts says why).
+installYamlReader(parseYamlDocument);

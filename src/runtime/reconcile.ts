@@ -19,6 +19,7 @@ import type { NudgePublisher } from '../ports/event-source.ts';
 import type { ClusterRegistry } from '../ports/kube.ts';
 import { isConflict } from '../adapters/kube/errors.ts';
 import { applyActions } from './apply.ts';
+import { YamlReaderMissing, yamlReaderInstalled } from '../engine/yaml-reader.ts';
 import { decideAndApply } from './decide-apply.ts';
 import type { EventPolicy } from './events.ts';
 import { StatusConflictError } from './errors.ts';
@@ -165,15 +166,40 @@ export async function reconcileWorkflow(
     if (skip === 'completed' && isOurs(deps, wf) && (await expireFinished(deps, wf)))
       return { outcome: 'expired', writes: writes + 1, attempts: attempt };
     if (skip) return { outcome: skip, writes, attempts: attempt };
-    try {
-      const how = { sub: await probe(), attempt, lost: isLost(read) ? read.message : undefined, own };
-      return await reconcileOnce(deps, wf, how, (n) => (writes += n));
-    } catch (e) {
-      if (!isConflict(e)) throw e;
-      deps.logger.info('conflict writing workflow; re-reading', { attempt });
-    }
+    const how = { sub: await probe(), attempt, lost: isLost(read) ? read.message : undefined, own };
+    const done = await onceOrAgain(deps, wf, how, (n) => (writes += n));
+    // Loading the YAML reader is not a failed attempt: it happens once per process.
+    if (done === 'yaml reader loaded') attempt--;
+    else if (done !== 'conflict') return done;
   }
   throw new StatusConflictError({ namespace: ref.namespace, workflow: ref.workflow, attempts: maxAttempts });
+}
+
+/** One reconcile, or why to read the workflow again: a write conflict, or the YAML reader just loaded. */
+async function onceOrAgain(
+  ...args: Parameters<typeof reconcileOnce>
+): Promise<ReconcileResult | 'conflict' | 'yaml reader loaded'> {
+  try {
+    return await reconcileOnce(...args);
+  } catch (e) {
+    if (e instanceof YamlReaderMissing) {
+      await loadYamlReader();
+      return 'yaml reader loaded';
+    }
+    if (!isConflict(e)) throw e;
+    args[0].logger.info('conflict writing workflow; re-reading', { attempt: args[2].attempt });
+    return 'conflict';
+  }
+}
+
+/**
+ * Loads the engine's YAML reader (the `yaml` parser) the first time a decide meets a YAML document
+ * (engine/yaml-reader.ts): not at cold start, where most workflows never need it. The attempt is then
+ * read and decided again from the start, as after a conflict.
+ */
+async function loadYamlReader(): Promise<void> {
+  await import('../engine/yaml-go.ts');
+  if (!yamlReaderInstalled()) throw new Error('engine/yaml-go.ts did not install the YAML reader');
 }
 
 /**

@@ -8,7 +8,7 @@
  */
 import type { ObservedConfigMap } from '../contract.ts';
 import type { ArtifactRepository, ArtifactRepositoryRefStatus, Template, Workflow } from '../types.ts';
-import { parseYamlDocument } from '../yaml-go.ts';
+import { readGoYaml, YamlReaderMissing } from '../yaml-reader.ts';
 
 export const ARTIFACT_REPOSITORIES = 'artifact-repositories';
 export const DEFAULT_REPOSITORY_ANNOTATION = 'workflows.argoproj.io/default-artifact-repository';
@@ -81,8 +81,9 @@ function fromConfigMap(c: RepositoryCandidate, cm: ObservedConfigMap | undefined
   if (value === undefined) return { skip: true };
   let repo: ArtifactRepository;
   try {
-    repo = (parseYamlDocument(value) ?? {}) as ArtifactRepository;
+    repo = (readGoYaml(value) ?? {}) as ArtifactRepository;
   } catch (e) {
+    if (e instanceof YamlReaderMissing) throw e;
     return {
       error: `failed to unmarshall config map key "${key}" for artifact repository ref "${candidateText(c, wf)}": ${(e as Error).message}`,
     };

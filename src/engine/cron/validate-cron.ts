@@ -7,6 +7,8 @@
  */
 import type { Workflow } from '../types.ts';
 import { validateWorkflow } from '../validate.ts';
+// A workflow's resource manifests are read when it is validated: the cron function reads YAML anyway.
+import '../yaml-go.ts';
 import type { CronWorkflow } from './decide-cron.ts';
 import { isZone, parseSchedule } from './schedule.ts';
 

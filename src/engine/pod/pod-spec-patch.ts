@@ -9,13 +9,12 @@
  * node's namespaces (`hostNetwork`/`hostPID`/`hostIPC`) or a `hostPath` volume end the node in Error
  * (the rule src/engine/volumes.ts applies to volumes written in the template).
  */
-import { parse } from 'yaml';
 import type { ExecContext } from '../context.ts';
 import type { KubePod } from '../contract.ts';
 import type { Template } from '../types.ts';
 import { chainResolvers, mapResolver, substituteString } from '../substitute.ts';
 import { strategicMerge } from '../strategic-merge.ts';
-import { GO_YAML_OPTIONS } from '../yaml-go.ts';
+import { readGoYaml, YamlReaderMissing } from '../yaml-reader.ts';
 import { volumeProblems } from '../volumes.ts';
 import { PodBuildError } from './outputs-wrapper.ts';
 
@@ -36,8 +35,9 @@ export function podSpecPatches(ctx: ExecContext, t: Template, podName: string): 
 function readPatch(text: string): Record<string, unknown> {
   let value: unknown;
   try {
-    value = parse(text, GO_YAML_OPTIONS);
+    value = readGoYaml(text);
   } catch (e) {
+    if (e instanceof YamlReaderMissing) throw e;
     throw new PodBuildError(
       `Error applying PodSpecPatch: invalid podSpecPatch ${JSON.stringify(text)}: ${(e as Error).message}`,
     );

@@ -5,8 +5,7 @@
  * node's own recorded namespace (the one the policy allowed), cluster-scoped kinds are refused, and
  * `setOwnerReference` is refused where the owner reference could not point at the Workflow.
  */
-import { parseDocument } from 'yaml';
-import { GO_YAML_OPTIONS } from '../yaml-go.ts';
+import { readGoYaml, YamlReaderMissing } from '../yaml-reader.ts';
 import type { Template } from '../types.ts';
 
 /** Argo's `ResourceTemplate`. */
@@ -118,9 +117,12 @@ export function outputSourceProblems(t: Template): string[] {
 
 /** The manifest as an object (a JSON patch is a list), or the parse error. */
 export function parseManifest(text: string): unknown {
-  const doc = parseDocument(text, GO_YAML_OPTIONS);
-  if (doc.errors.length > 0) return new Error(doc.errors[0]!.message);
-  return doc.toJS() as unknown;
+  try {
+    return readGoYaml(text);
+  } catch (e) {
+    if (e instanceof YamlReaderMissing) throw e;
+    return new Error((e as Error).message);
+  }
 }
 
 interface ManifestMeta {

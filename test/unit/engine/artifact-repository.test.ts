@@ -4,6 +4,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { resolveRepository } from '../../../src/engine/artifacts/repository.ts';
+// The YAML reader, as the CLI and the reconcile load it (engine/yaml-reader.ts).
+import '../../../src/engine/yaml-go.ts';
 import type { Workflow } from '../../../src/engine/types.ts';
 
 const wf = (ref?: { configMap?: string; key?: string }): Workflow =>

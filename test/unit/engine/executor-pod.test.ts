@@ -10,6 +10,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { decide } from '../../../src/engine/decide.ts';
+// The YAML reader, as the CLI and the reconcile load it (engine/yaml-reader.ts).
+import '../../../src/engine/yaml-go.ts';
 import type { KubeContainer, KubePod, Snapshot } from '../../../src/engine/contract.ts';
 import type { Workflow } from '../../../src/engine/types.ts';
 
