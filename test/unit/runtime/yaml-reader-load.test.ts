@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { decide } from '../../../src/engine/decide.ts';
 import { readGoYaml, yamlReaderInstalled } from '../../../src/engine/yaml-reader.ts';
-import type { KubeClient } from '../../../src/ports/kube.ts';
+import type { KubeClient, KubeRequest } from '../../../src/ports/kube.ts';
 import { replaying, type Tape } from './tape.ts';
 import { CONTROLLER, START } from './tapes/reconcile-workflow.ts';
 import { reconcileOnTape } from './tapes/reconcile-run.ts';
@@ -22,8 +22,14 @@ function rereading(cluster: string): KubeClient & { left(): number } {
   const again = replaying(tape, cluster);
   return {
     ...first,
-    request: (req) =>
-      first.request(req).catch((e: unknown) => (req.method === 'GET' ? again.request(req) : Promise.reject(e))),
+    async request<T>(req: KubeRequest): Promise<T> {
+      try {
+        return await first.request<T>(req);
+      } catch (e) {
+        if (req.method !== 'GET') throw e;
+        return again.request<T>(req);
+      }
+    },
   };
 }
 
