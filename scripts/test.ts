@@ -8,7 +8,7 @@ import { failureSummary } from './tap-failures.ts';
 /**
  * Files that wait on the real clock for minutes with little CPU, and their time limit (ms). They run
  * in a process of their own beside the others instead of holding one of the TEST_CONCURRENCY slots
- * (and the 180 s per-file limit) for minutes; their report is printed after the others'.
+ * (and the 300 s per-file limit) for minutes; their report is printed after the others'.
  */
 const CLOCK_BOUND: Record<string, number> = {
   // A CronWorkflow on a real one-minute schedule across an `argosy dev` restart: 2–4 minutes.
@@ -78,7 +78,7 @@ const clock = clockBound.length
     )
   : undefined;
 const main = others.length
-  ? await runNode(others, [`--test-concurrency=${concurrency}`, '--test-timeout=180000'], 'tee')
+  ? await runNode(others, [`--test-concurrency=${concurrency}`, '--test-timeout=300000'], 'tee')
   : { code: 0, output: '' };
 const waited = (await clock) ?? { code: 0, output: '' };
 if (mixed) {

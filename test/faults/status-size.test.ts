@@ -78,7 +78,7 @@ describe('status size limit', () => {
   });
 
   test(`huge withItems (${WIDE} pods): nodes stored compressed, the workflow completes`, async () => {
-    const wf = await runToEnd(stack, wide('wide', WIDE), 150_000);
+    const wf = await runToEnd(stack, wide('wide', WIDE), 240_000);
     assert.equal(wf.status?.phase, 'Succeeded', wf.status?.message);
     assert.ok(wf.status?.compressedNodes, 'the stored object carries compressedNodes');
     assert.equal(wf.status?.nodes, undefined);
