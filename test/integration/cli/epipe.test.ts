@@ -69,9 +69,10 @@ after(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-test('argosy get BIG | head -1 exits 0 with nothing on stderr', async () => {
+/** Runs `argosy get big EXTRA... | head -1`: the first line, argosy's exit status and its stderr. */
+async function headOne(extra: string[]): Promise<{ first: string; status: string; stderr: string }> {
   const err = join(dir, 'stderr.txt');
-  const args = ['--kubeconfig', clusters.kubeconfigPath, '--context', 'main', '-n', 'argo', 'get', 'big'];
+  const args = ['--kubeconfig', clusters.kubeconfigPath, '--context', 'main', '-n', 'argo', 'get', 'big', ...extra];
   const script = `"$0" "$@" 2>"${err}" | head -1; echo "exit=\${PIPESTATUS[0]}"`;
   const r = await promisify(execFile)('bash', ['-c', script, NODE, BIN, ...args], {
     cwd: ROOT,
@@ -79,7 +80,19 @@ test('argosy get BIG | head -1 exits 0 with nothing on stderr', async () => {
     maxBuffer: 1024 * 1024,
   });
   const [first, status] = r.stdout.trimEnd().split('\n');
-  assert.match(first ?? '', /^Name: +big$/);
-  assert.equal(status, 'exit=0', readFileSync(err, 'utf8'));
-  assert.equal(readFileSync(err, 'utf8'), '');
+  return { first: first ?? '', status: status ?? '', stderr: readFileSync(err, 'utf8') };
+}
+
+test('argosy get BIG | head -1 exits 0 with nothing on stderr', async () => {
+  const r = await headOne([]);
+  assert.match(r.first, /^Name: +big$/);
+  assert.equal(r.status, 'exit=0', r.stderr);
+  assert.equal(r.stderr, '');
+});
+
+test('argosy get BIG -o json | head -1 exits 0 while its chunks are still being written', async () => {
+  const r = await headOne(['-o', 'json']);
+  assert.equal(r.first, '{');
+  assert.equal(r.status, 'exit=0', r.stderr);
+  assert.equal(r.stderr, '');
 });
