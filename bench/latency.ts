@@ -46,6 +46,8 @@ export interface BenchTuning {
    * and its SQS requests not counted (they are made on that thread).
    */
   functionsThread?: boolean;
+  /** The functions thread's client bucket; default its invocations' summed (functionsRate). */
+  functionsRate?: { qps: number; burst: number };
 }
 
 export const DEFAULT_TUNING: BenchTuning = { waitTimeSeconds: 1, concurrency: 8, batchSize: 10, flushMs: 5, podMs: 20 };
@@ -144,6 +146,7 @@ export async function startBenchStack(
             concurrency: tuning.concurrency,
             waitTimeSeconds: tuning.waitTimeSeconds,
           },
+          ...(tuning.functionsRate ? { rate: tuning.functionsRate } : {}),
           onLog: (line) => logs.length < 50 && logs.push(line),
         })
       : benchPoller(stack, tuning, invocationMs);
