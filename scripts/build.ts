@@ -120,15 +120,17 @@ function filesUnder(dir: string): string[] {
 /**
  * What the CLI bundle was built from, for its stamp: the repository's sources esbuild read (paths in
  * the metafile are relative to the working directory), the data files copied beside it, the
- * installed packages' lock (`npm ci`/`npm i` rewrite it), and the bundle's entry file.
+ * installed packages' lock (`npm ci`/`npm i` rewrite it), the build scripts, and the bundle's entry file.
  */
 function stampedFiles(meta: Metafile, entry: string): string[] {
   const sources = Object.keys(meta.inputs)
     .filter((p) => !p.includes('node_modules/') && !p.includes(':'))
     .map((p) => resolve(p));
   const assets = Object.keys(BUNDLED_ASSETS).flatMap((from) => filesUnder(join(root, from)));
+  // How it was built counts too: the installed packages (esbuild included) and this script.
   const lock = [join(root, 'node_modules', '.package-lock.json'), join(root, 'package.json')];
-  return [...sources, ...assets, ...lock, entry].filter((f) => existsSync(f));
+  const build = [fileURLToPath(import.meta.url), join(root, 'scripts', 'esbuild-split-packages.ts')];
+  return [...sources, ...assets, ...lock, ...build, entry].filter((f) => existsSync(f));
 }
 
 /** Builds one target; returns its size line. */

@@ -151,7 +151,13 @@ describe('npm run build', () => {
     const files = (JSON.parse(await readFile(stamp, 'utf8')) as { files: [string, number, number][] }).files.map(
       (f) => f[0],
     );
-    for (const f of ['src/cli/main.ts', 'src/cli/commands/logs.ts', 'infra/crds', 'node_modules/.package-lock.json'])
+    for (const f of [
+      'src/cli/main.ts',
+      'src/cli/commands/logs.ts',
+      'infra/crds',
+      'node_modules/.package-lock.json',
+      'scripts/build.ts',
+    ])
       assert.ok(
         files.some((p) => p.startsWith(f)),
         `${f} in the stamp`,
