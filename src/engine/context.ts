@@ -91,6 +91,8 @@ export interface ExecContext {
   taskIds: Map<string, string[]>;
   /** Node name → ID, memoised (hashing dominates large DAG walks otherwise). */
   ids: Map<string, string>;
+  /** Node names found sharing another node's ID in this decide, each said once (getNode). */
+  collisions?: Set<string>;
   /** Earliest wake-up asked for during this decide (epoch ms): backoff, suspend durations. */
   wakeAt?: number;
   /** Active pods of the workflow (`spec.parallelism`), counted lazily once per decide. */
@@ -178,9 +180,36 @@ export function isExecutable(type: NodeType): boolean {
   return type === 'Pod' || type === 'Container' || type === 'HTTP' || type === 'Plugin' || type === 'Suspend';
 }
 
-/** The node with this name, if it exists. */
+/** The node with this name, if it exists (or the node whose ID it shares: see {@link noteCollision}). */
 export function getNode(ctx: ExecContext, name: string): NodeStatus | undefined {
-  return ctx.nodes[idOf(ctx, name)];
+  const node = ctx.nodes[idOf(ctx, name)];
+  if (node && node.name !== name) noteCollision(ctx, name, node);
+  return node;
+}
+
+/** Reason of the Warning event saying that two node names share one node ID. */
+export const COLLISION_EVENT_REASON = 'NodeIDCollision';
+
+/**
+ * Node IDs are 32-bit hashes of node names (names.ts nodeId), so two names can share one: about 1 % of
+ * 10,000-item fan-outs have such a pair. Argo looks nodes up by ID and takes the second for the first,
+ * so that item never runs on its own; Argosy keeps Argo's IDs and outcome, and says so, once: in the
+ * decide that creates the node (it is not in the stored status yet).
+ */
+function noteCollision(ctx: ExecContext, name: string, node: NodeStatus): void {
+  if (ctx.wf.status?.nodes?.[node.id]) return;
+  const said = (ctx.collisions ??= new Set());
+  if (said.has(name)) return;
+  said.add(name);
+  ctx.actions.push({
+    kind: 'EmitEvent',
+    type: 'Warning',
+    reason: COLLISION_EVENT_REASON,
+    message:
+      `node ${name} has the same ID ${node.id} as node ${node.name} (node IDs are 32-bit hashes of node ` +
+      `names, as in Argo): it is taken for that node and does not run on its own; change the step, task ` +
+      `or item so that the names differ`,
+  });
 }
 
 /** Returns a node safe to mutate (copied once per decide). */
