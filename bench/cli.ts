@@ -22,6 +22,7 @@ import { staleReason } from '../bin/start.js';
 const ROOT = resolve(import.meta.dirname, '..');
 const NODE = join(ROOT, 'node_modules/.bin/node');
 const BIN = join(ROOT, 'bin/argosy.js');
+const READER = join(ROOT, 'bench/cli-reader.mjs');
 
 /** A fan-out of `count` pods, each logging two lines. */
 export function loggingFanOut(count: number): Workflow {
@@ -53,35 +54,34 @@ interface Timed {
 
 /**
  * Runs `argosy ...args` to the end (or, with `firstOnly`, stops it at its first output); wall time,
- * time to the first stdout byte, output size.
+ * time to the first stdout byte, output size. The output is read by bench/cli-reader.mjs, a process
+ * of its own, as a terminal would: this process is busy hosting the stack.
  */
 function timeCli(args: string[], env: NodeJS.ProcessEnv, firstOnly = false): Promise<Timed> {
   return new Promise((done, fail) => {
-    const t0 = performance.now();
-    let first: number | undefined;
-    let bytes = 0;
-    let lines = 0;
-    const child = spawn(NODE, [BIN, ...args], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    child.stdout.on('data', (d: Buffer) => {
-      first ??= performance.now() - t0;
-      if (firstOnly && !child.killed) child.kill('SIGTERM');
-      bytes += d.length;
-      // indexOf, not a byte loop: 7.6 MB of `get -o json` counted byte by byte in this (busy) process
-      // held the pipe ~10 ms per 64 KiB chunk and was measured as the command's time.
-      for (let i = d.indexOf(10); i !== -1; i = d.indexOf(10, i + 1)) lines++;
+    const reader = spawn(NODE, [READER, firstOnly ? '1' : '0', NODE, BIN, ...args], {
+      cwd: ROOT,
+      env,
+      stdio: ['ignore', 'pipe', 'inherit'],
     });
-    let err = '';
-    child.stderr.on('data', (d: Buffer) => (err += d.toString().slice(0, 2000)));
-    child.on('error', fail);
-    child.on('close', (code) => {
-      if (code !== 0 && !(firstOnly && child.killed))
-        return fail(new Error(`argosy ${args.join(' ')} exited ${code}: ${err}`));
+    let out = '';
+    reader.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    reader.on('error', fail);
+    reader.on('close', () => {
+      let r: Timed & { killed: boolean; err: string };
+      try {
+        r = JSON.parse(out) as Timed & { killed: boolean; err: string };
+      } catch {
+        return fail(new Error(`argosy ${args.join(' ')}: no report from the reader (${out.slice(0, 200)})`));
+      }
+      if (r.code !== 0 && !(firstOnly && r.killed))
+        return fail(new Error(`argosy ${args.join(' ')} exited ${r.code}: ${r.err}`));
       done({
-        ms: performance.now() - t0,
-        ...(first === undefined ? {} : { firstOutputMs: first }),
-        code,
-        bytes,
-        lines,
+        ms: r.ms,
+        ...(r.firstOutputMs === undefined ? {} : { firstOutputMs: r.firstOutputMs }),
+        code: r.code,
+        bytes: r.bytes,
+        lines: r.lines,
       });
     });
   });
