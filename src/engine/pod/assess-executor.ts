@@ -49,7 +49,10 @@ export function assessExecutorPod(
   const main = terminated(pod, 'main');
   const wait = terminated(pod, 'wait');
   const mainsOk = mainContainerNames(t).every((n) => terminated(pod, n)?.exitCode === 0);
-  const stranded = strandedContainers(pod, [...mainContainerNames(t), 'wait']);
+  // The template's own sidecars are not stranded: the executor stops them once main has ended, and one
+  // still shutting down when wait has exited is not a reason to delete the pod (its log would go too).
+  const declared = new Set(((t.sidecars as { name?: string }[] | undefined) ?? []).map((c) => c.name));
+  const stranded = strandedContainers(pod, [...mainContainerNames(t), 'wait']).filter((n) => !declared.has(n));
   const a: ExecutorAssessment = assessPod(
     stranded.length > 0 ? asFinished(observed, mainsOk && wait?.exitCode === 0) : observed,
     { name: t.name, containerSet: t.containerSet },

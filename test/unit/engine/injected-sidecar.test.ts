@@ -95,6 +95,46 @@ describe('containers Argo’s executor does not run', () => {
   });
 });
 
+describe('a sidecar the template declares', () => {
+  const declaredYaml = `
+spec:
+  entrypoint: main
+  templates:
+    - name: main
+      container: {image: curlimages/curl:latest, command: [sh, -c], args: [curl localhost]}
+      sidecars:
+        - {name: nginx, image: 'nginx:1.13'}
+`;
+  test('still stopping after main and wait ended: the node waits for the pod, which is not deleted', () => {
+    const snapshot: Snapshot = {
+      workflow: wfFromYaml(declaredYaml),
+      pods: [],
+      controller: { clusterName: 'main' },
+      executorPlaces: ['main/argo'],
+    };
+    let d = decide(snapshot, NOW);
+    for (let i = 0; i < 3 && !d.actions.some((a) => a.kind === 'CreatePod'); i++) {
+      snapshot.workflow = { ...snapshot.workflow, status: d.status };
+      d = decide(snapshot, NOW);
+    }
+    const create = d.actions.find((a) => a.kind === 'CreatePod');
+    assert.ok(create && create.kind === 'CreatePod');
+    assert.ok(create.pod.spec.containers.some((c) => c.name === 'nginx'));
+    const containerStatuses = [
+      { name: 'wait', state: done(0) },
+      { name: 'main', state: done(0) },
+      { name: 'nginx', state: { running: {} } },
+    ] as KubeContainerStatus[];
+    snapshot.workflow = { ...snapshot.workflow, status: d.status };
+    snapshot.pods = [
+      { cluster: 'main', namespace: 'argo', pod: { ...create.pod, status: { phase: 'Running', containerStatuses } } },
+    ];
+    const later = decide(snapshot, NOW);
+    assert.equal(podNode(later)?.phase, 'Running');
+    assert.ok(!later.actions.some((a) => a.kind === 'DeletePod'), JSON.stringify(later.actions));
+  });
+});
+
 describe('pods-only places: a container injected into the pod', () => {
   const decidePodsOnly = (states: Record<string, KubeContainerStatus['state']>) =>
     decideWith(
