@@ -33,7 +33,12 @@ const done = (exitCode: number): KubeContainerStatus['state'] => ({
   terminated: { exitCode, reason: exitCode === 0 ? 'Completed' : 'Error' },
 });
 
-function decideWith(states: Record<string, KubeContainerStatus['state']>, executor = true, src = yaml) {
+function decideWith(
+  states: Record<string, KubeContainerStatus['state']>,
+  executor = true,
+  src = yaml,
+  containers = executor ? ['wait', 'main', 'sidecar'] : ['main', 'sidecar'],
+) {
   const snapshot: Snapshot = {
     workflow: wfFromYaml(src),
     pods: [],
@@ -49,7 +54,7 @@ function decideWith(states: Record<string, KubeContainerStatus['state']>, execut
   assert.ok(create && create.kind === 'CreatePod');
   assert.deepEqual(
     create.pod.spec.containers.map((c) => c.name),
-    executor ? ['wait', 'main', 'sidecar'] : ['main', 'sidecar'],
+    containers,
   );
   const containerStatuses = Object.entries(states).map(([name, state]) => ({ name, state }) as KubeContainerStatus);
   const pod: KubePod = { ...create.pod, status: { phase: 'Running', containerStatuses } };
@@ -106,30 +111,11 @@ spec:
         - {name: nginx, image: 'nginx:1.13'}
 `;
   test('still stopping after main and wait ended: the node waits for the pod, which is not deleted', () => {
-    const snapshot: Snapshot = {
-      workflow: wfFromYaml(declaredYaml),
-      pods: [],
-      controller: { clusterName: 'main' },
-      executorPlaces: ['main/argo'],
-    };
-    let d = decide(snapshot, NOW);
-    for (let i = 0; i < 3 && !d.actions.some((a) => a.kind === 'CreatePod'); i++) {
-      snapshot.workflow = { ...snapshot.workflow, status: d.status };
-      d = decide(snapshot, NOW);
-    }
-    const create = d.actions.find((a) => a.kind === 'CreatePod');
-    assert.ok(create && create.kind === 'CreatePod');
-    assert.ok(create.pod.spec.containers.some((c) => c.name === 'nginx'));
-    const containerStatuses = [
-      { name: 'wait', state: done(0) },
-      { name: 'main', state: done(0) },
-      { name: 'nginx', state: { running: {} } },
-    ] as KubeContainerStatus[];
-    snapshot.workflow = { ...snapshot.workflow, status: d.status };
-    snapshot.pods = [
-      { cluster: 'main', namespace: 'argo', pod: { ...create.pod, status: { phase: 'Running', containerStatuses } } },
-    ];
-    const later = decide(snapshot, NOW);
+    const later = decideWith({ wait: done(0), main: done(0), nginx: { running: {} } }, true, declaredYaml, [
+      'wait',
+      'main',
+      'nginx',
+    ]);
     assert.equal(podNode(later)?.phase, 'Running');
     assert.ok(!later.actions.some((a) => a.kind === 'DeletePod'), JSON.stringify(later.actions));
   });
